@@ -1,0 +1,445 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The GTK application: window, template, actions, settings, rendering.
+ * Needs a display (run under xvfb-run); without one it fails. */
+#define G_LOG_DOMAIN "test-app"
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "weft-application.h"
+#include "weft-window.h"
+
+static WeftApplication *app;
+
+/* Iterates the main context until @done returns TRUE or @timeout_ms pass. */
+static gboolean
+wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      if (!done (data))
+        g_usleep (1000);
+    }
+
+  return TRUE;
+}
+
+static gboolean
+window_is_ready (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) &&
+         gtk_widget_get_width (widget) > 0 &&
+         gtk_widget_get_height (widget) > 0;
+}
+
+static gboolean
+label_has_size (gpointer data)
+{
+  return gtk_widget_get_width (GTK_WIDGET (data)) > 0;
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static WeftWindow *
+show_window (void)
+{
+  WeftWindow *window = weft_window_new (app);
+
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (window_is_ready, window, 5000));
+
+  return window;
+}
+
+static void
+destroy_window (WeftWindow *window)
+{
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
+static GtkWidget *
+template_child (WeftWindow *window, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), WEFT_TYPE_WINDOW, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* Renders @widget into RGBA pixels the way GTK would draw it on screen. */
+static guchar *
+render_widget (GtkWidget *widget, int *width, int *height, gsize *stride)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  guchar *pixels;
+
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  g_assert_nonnull (renderer);
+
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  g_assert_cmpint (gdk_texture_get_width (texture), ==, *width);
+  g_assert_cmpint (gdk_texture_get_height (texture), ==, *height);
+
+  if (g_getenv ("WEFT_TEST_DUMP") != NULL)
+    gdk_texture_save_to_png (texture, g_getenv ("WEFT_TEST_DUMP"));
+
+  *stride = (gsize) *width * 4;
+  pixels = g_malloc (*stride * *height);
+  gdk_texture_download (texture, pixels, *stride);
+
+  return pixels;
+}
+
+/* Mean colour of a rectangle, per channel (ARGB32 native-endian bytes). */
+static void
+mean_colour (const guchar *pixels, gsize stride,
+             int x0, int y0, int x1, int y1, double mean[4])
+{
+  double n = (double) (x1 - x0) * (y1 - y0);
+
+  for (int c = 0; c < 4; c++)
+    mean[c] = 0;
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      for (int c = 0; c < 4; c++)
+        mean[c] += pixels[y * stride + x * 4 + c];
+  for (int c = 0; c < 4; c++)
+    mean[c] /= n;
+}
+
+/* Pixels clearly darker than a light background (text, icons). */
+static int
+count_dark (const guchar *pixels, gsize stride, int x0, int y0, int x1, int y1)
+{
+  int n = 0;
+
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        const guchar *p = pixels + y * stride + x * 4;
+
+        if (p[0] + p[1] + p[2] < 3 * 110)
+          n++;
+      }
+
+  return n;
+}
+
+static void
+test_window_template (void)
+{
+  WeftWindow *window = show_window ();
+  GtkWidget *title = template_child (window, "title_label");
+  GtkWidget *welcome_title = template_child (window, "welcome_title");
+  GtkWidget *header_bar = template_child (window, "header_bar");
+  GtkStack *stack = GTK_STACK (template_child (window, "stack"));
+
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (title)), ==, "Weft");
+  g_assert_true (gtk_widget_is_drawable (title));
+  g_assert_true (wait_for (label_has_size, title, 5000));
+  g_assert_true (gtk_widget_is_ancestor (title, header_bar));
+  g_assert_true (gtk_window_get_titlebar (GTK_WINDOW (window)) == header_bar);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Weft");
+
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (welcome_title)), ==, "Weft");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+  g_assert_true (gtk_widget_get_mapped (welcome_title));
+
+  /* The welcome icon comes from the resources (GtkApplication adds
+   * /org/weft/Weft/icons to the icon theme), so it works uninstalled. */
+  g_assert_true (gtk_icon_theme_has_icon (gtk_icon_theme_get_for_display (gdk_display_get_default ()),
+                                          "org.weft.Weft"));
+
+  destroy_window (window);
+}
+
+static void
+test_window_actions (void)
+{
+  WeftWindow *window = show_window ();
+  GtkWidget *open_button = template_child (window, "open_button");
+  GtkWidget *menu_button = template_child (window, "primary_menu_button");
+  g_auto(GStrv) accels = NULL;
+  gboolean found_open = FALSE;
+  const char *name;
+  const char *property;
+  const GVariantType *param_type;
+  GType owner;
+  GMenuModel *menu;
+
+  /* win.open is a class action of WeftWindow (GTK 4.8 needs every out argument) */
+  for (guint i = 0; gtk_widget_class_query_action (GTK_WIDGET_GET_CLASS (window), i, &owner,
+                                                   &name, &param_type, &property); i++)
+    found_open |= g_str_equal (name, "win.open") && owner == WEFT_TYPE_WINDOW;
+  g_assert_true (found_open);
+
+  /* Its enabled state reaches the button bound to it, and back. */
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (open_button)), ==, "win.open");
+  g_assert_true (gtk_widget_is_sensitive (open_button));
+  gtk_widget_action_set_enabled (GTK_WIDGET (window), "win.open", FALSE);
+  g_assert_false (gtk_widget_is_sensitive (open_button));
+  gtk_widget_action_set_enabled (GTK_WIDGET (window), "win.open", TRUE);
+  g_assert_true (gtk_widget_is_sensitive (open_button));
+
+  /* GtkApplication found gtk/help-overlay.ui in the resources */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (window), "show-help-overlay"));
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window)));
+
+  /* app actions */
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "about"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "about"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "quit"));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (app), "quit"));
+  g_assert_true (g_action_group_has_action (G_ACTION_GROUP (app), "color-scheme"));
+
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.quit");
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>q"));
+  g_clear_pointer (&accels, g_strfreev);
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "win.open");
+  g_assert_true (g_strv_contains ((const char * const *) accels, "<Control>o"));
+
+  /* the primary menu offers open, shortcuts, about and quit */
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button));
+  g_assert_nonnull (menu);
+  {
+    const char *wanted[] = { "win.open", "win.show-help-overlay", "app.about", "app.quit" };
+    guint found = 0;
+
+    for (int s = 0; s < g_menu_model_get_n_items (menu); s++)
+      {
+        g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, s, G_MENU_LINK_SECTION);
+
+        for (int i = 0; section && i < g_menu_model_get_n_items (section); i++)
+          {
+            g_autofree char *action = NULL;
+
+            if (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action))
+              for (guint w = 0; w < G_N_ELEMENTS (wanted); w++)
+                if (g_str_equal (action, wanted[w]))
+                  found |= 1u << w;
+          }
+      }
+    g_assert_cmpuint (found, ==, (1u << G_N_ELEMENTS (wanted)) - 1);
+  }
+
+  destroy_window (window);
+}
+
+static void
+test_window_renders (void)
+{
+  WeftWindow *window = show_window ();
+  GtkWidget *header_bar = template_child (window, "header_bar");
+  GtkWidget *welcome_title = template_child (window, "welcome_title");
+  g_autofree guchar *pixels = NULL;
+  graphene_rect_t header_bounds, title_bounds;
+  double header_mean[4], content_mean[4];
+  int width, height;
+  gsize stride;
+  gboolean uniform = TRUE;
+  double diff = 0;
+
+  g_assert_true (gtk_widget_compute_bounds (header_bar, GTK_WIDGET (window), &header_bounds));
+  g_assert_true (gtk_widget_compute_bounds (welcome_title, GTK_WIDGET (window), &title_bounds));
+
+  pixels = render_widget (GTK_WIDGET (window), &width, &height, &stride);
+  g_assert_cmpint (width, >, 300);
+  g_assert_cmpint (height, >, 200);
+
+  for (int y = 0; y < height && uniform; y++)
+    for (int x = 0; x < width; x++)
+      if (memcmp (pixels + y * stride + x * 4, pixels, 4) != 0)
+        {
+          uniform = FALSE;
+          break;
+        }
+  g_assert_false (uniform);
+
+  /* The header bar has its own background; compare a strip of it (left of
+   * the Open button is padding) with a strip of the content near the bottom. */
+  {
+    int hy0 = (int) header_bounds.origin.y + 2;
+    int hy1 = (int) (header_bounds.origin.y + header_bounds.size.height) - 2;
+    int cy0 = height - 12;
+
+    g_assert_cmpint (hy1, >, hy0);
+    g_assert_cmpint (cy0, >, (int) (header_bounds.origin.y + header_bounds.size.height));
+    mean_colour (pixels, stride, 0, hy0, width, hy1, header_mean);
+    mean_colour (pixels, stride, 0, cy0, width, height - 2, content_mean);
+  }
+  for (int c = 0; c < 3; c++)
+    diff = MAX (diff, ABS (header_mean[c] - content_mean[c]));
+  g_test_message ("header mean %.1f/%.1f/%.1f, content mean %.1f/%.1f/%.1f",
+                  header_mean[0], header_mean[1], header_mean[2],
+                  content_mean[0], content_mean[1], content_mean[2]);
+  g_assert_cmpfloat (diff, >, 2.0);
+
+  /* The welcome title is drawn, large: its bounds hold many dark text
+   * pixels, and the plain content strip holds none. */
+  {
+    int x0 = (int) title_bounds.origin.x, y0 = (int) title_bounds.origin.y;
+    int x1 = x0 + (int) title_bounds.size.width, y1 = y0 + (int) title_bounds.size.height;
+
+    g_assert_cmpint (y1 - y0, >=, 24);
+    g_assert_cmpint (count_dark (pixels, stride, x0, y0, x1, y1), >, 150);
+    g_assert_cmpint (count_dark (pixels, stride, 0, height - 12, width, height - 2), ==, 0);
+  }
+
+  destroy_window (window);
+}
+
+static void
+test_window_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.weft.Weft");
+  g_autoptr(GFile) file = g_file_new_for_path ("/tmp/weft-test/trace.json");
+  g_auto(GStrv) recent = NULL;
+  WeftWindow *window;
+  int width, height;
+
+  /* Restored at creation */
+  g_settings_set_int (settings, "window-width", 640);
+  g_settings_set_int (settings, "window-height", 480);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
+  window = show_window ();
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 640);
+  g_assert_cmpint (height, ==, 480);
+
+  /* Saved when the window is closed */
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+  g_settings_set_int (settings, "window-width", 400);
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 700);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 500);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+
+  /* Opening a file sets :file and the subtitle, and remembers it */
+  window = show_window ();
+  g_assert_null (weft_window_get_file (window));
+  weft_window_open_file (window, file);
+  g_assert_true (weft_window_get_file (window) == file);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (template_child (window, "subtitle_label"))), ==,
+                   "trace.json");
+  g_assert_true (gtk_widget_get_visible (template_child (window, "subtitle_label")));
+  recent = g_settings_get_strv (settings, "recent-files");
+  g_assert_cmpstr (recent[0], ==, "/tmp/weft-test/trace.json");
+  destroy_window (window);
+}
+
+static void
+test_recent_files (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.weft.Weft");
+  g_auto(GStrv) recent = NULL;
+  WeftWindow *window = weft_window_new (app);
+
+  g_settings_reset (settings, "recent-files");
+  for (int i = 0; i < 12; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/tmp/weft-test/%d.json", i);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      weft_window_open_file (window, file);
+    }
+  {
+    /* Opening one again moves it to the front without a duplicate */
+    g_autoptr(GFile) again = g_file_new_for_path ("/tmp/weft-test/5.json");
+
+    weft_window_open_file (window, again);
+  }
+
+  recent = g_settings_get_strv (settings, "recent-files");
+  g_assert_cmpuint (g_strv_length (recent), ==, 10);
+  g_assert_cmpstr (recent[0], ==, "/tmp/weft-test/5.json");
+  g_assert_cmpstr (recent[1], ==, "/tmp/weft-test/11.json");
+  g_assert_cmpstr (recent[2], ==, "/tmp/weft-test/10.json");
+  g_assert_cmpstr (recent[9], ==, "/tmp/weft-test/2.json");
+  for (int i = 1; i < 10; i++)
+    g_assert_cmpstr (recent[i], !=, "/tmp/weft-test/5.json");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_color_scheme (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.weft.Weft");
+  GtkSettings *gtk_settings = gtk_settings_get_default ();
+  gboolean dark;
+
+  g_settings_set_string (settings, "color-scheme", "dark");
+  g_object_get (gtk_settings, "gtk-application-prefer-dark-theme", &dark, NULL);
+  g_assert_true (dark);
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme",
+                                  g_variant_new_string ("light"));
+  g_assert_cmpstr (g_settings_get_string (settings, "color-scheme"), ==, "light");
+  g_object_get (gtk_settings, "gtk-application-prefer-dark-theme", &dark, NULL);
+  g_assert_false (dark);
+
+  g_settings_reset (settings, "color-scheme");
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* A display test that finds no display fails: CI runs it under xvfb-run. */
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-app: cannot open a display (run under xvfb-run)\n");
+      return 1;
+    }
+
+  app = weft_application_new ("org.weft.Weft.Test", G_APPLICATION_NON_UNIQUE);
+  if (!g_application_register (G_APPLICATION (app), NULL, &error))
+    g_error ("registering the application: %s", error->message);
+  /* Keep the app's startup state (actions, help overlay) while windows come and go. */
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/weft/app/window-template", test_window_template);
+  g_test_add_func ("/weft/app/window-actions", test_window_actions);
+  g_test_add_func ("/weft/app/window-renders", test_window_renders);
+  g_test_add_func ("/weft/app/window-settings", test_window_settings);
+  g_test_add_func ("/weft/app/recent-files", test_recent_files);
+  g_test_add_func ("/weft/app/color-scheme", test_color_scheme);
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+
+  return ret;
+}
