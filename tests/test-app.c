@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "weft-application.h"
@@ -250,6 +251,104 @@ test_window_actions (void)
   destroy_window (window);
 }
 
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels (); /* transfer none */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      /* the list keeps the window alive after this reference is dropped */
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+toplevel_shown (gpointer data)
+{
+  return find_toplevel (GPOINTER_TO_SIZE (data)) != NULL;
+}
+
+static gboolean
+window_has_file (gpointer data)
+{
+  return weft_window_get_file (data) != NULL;
+}
+
+static gboolean
+chooser_has_file (gpointer data)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (data);
+
+  return file != NULL;
+}
+
+static void
+test_about_dialog (void)
+{
+  WeftWindow *window = show_window ();
+  GtkAboutDialog *about;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
+  g_assert_true (wait_for (toplevel_shown, GSIZE_TO_POINTER (GTK_TYPE_ABOUT_DIALOG), 5000));
+  about = GTK_ABOUT_DIALOG (find_toplevel (GTK_TYPE_ABOUT_DIALOG));
+
+  g_assert_cmpstr (gtk_about_dialog_get_program_name (about), ==, "Weft");
+  g_assert_cmpstr (gtk_about_dialog_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpint (gtk_about_dialog_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  g_assert_true (g_str_has_prefix (gtk_about_dialog_get_website (about), "https://"));
+  g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
+
+  gtk_window_destroy (GTK_WINDOW (about));
+  destroy_window (window);
+}
+
+/* win.open shows a file chooser filtered to JSON; accepting a file opens it. */
+static void
+test_open_action (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-app-XXXXXX", &error);
+  g_autofree char *path = NULL;
+  g_autoptr(GFile) file = NULL;
+  WeftWindow *window;
+  GtkFileChooser *chooser;
+  GtkFileFilter *filter;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "profile.json", NULL);
+  g_assert_true (g_file_set_contents (path, "{}\n", -1, &error));
+  g_assert_no_error (error);
+  file = g_file_new_for_path (path);
+  window = show_window ();
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open", NULL));
+  g_assert_true (wait_for (toplevel_shown, GSIZE_TO_POINTER (GTK_TYPE_FILE_CHOOSER_DIALOG), 5000));
+  chooser = GTK_FILE_CHOOSER (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+
+  filter = gtk_file_chooser_get_filter (chooser);
+  g_assert_nonnull (filter);
+  g_assert_cmpstr (gtk_file_filter_get_name (filter), ==, "Profiles and Traces (JSON)");
+  g_assert_cmpint (gtk_file_chooser_get_action (chooser), ==, GTK_FILE_CHOOSER_ACTION_OPEN);
+
+  g_assert_true (gtk_file_chooser_set_file (chooser, file, NULL));
+  /* the chooser selects the file once it has loaded the folder */
+  g_assert_true (wait_for (chooser_has_file, chooser, 5000));
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  g_assert_true (wait_for (window_has_file, window, 5000));
+  g_assert_true (g_file_equal (weft_window_get_file (window), file));
+  g_assert_null (find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG));
+
+  destroy_window (window);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
 static void
 test_window_renders (void)
 {
@@ -434,6 +533,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/app/window-renders", test_window_renders);
   g_test_add_func ("/weft/app/window-settings", test_window_settings);
   g_test_add_func ("/weft/app/recent-files", test_recent_files);
+  g_test_add_func ("/weft/app/about-dialog", test_about_dialog);
+  g_test_add_func ("/weft/app/open-action", test_open_action);
   g_test_add_func ("/weft/app/color-scheme", test_color_scheme);
 
   ret = g_test_run ();
