@@ -492,6 +492,7 @@ test_color_scheme (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("org.weft.Weft");
   GtkSettings *gtk_settings = gtk_settings_get_default ();
+  g_autofree char *scheme = NULL;
   gboolean dark;
 
   g_settings_set_string (settings, "color-scheme", "dark");
@@ -500,11 +501,30 @@ test_color_scheme (void)
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme",
                                   g_variant_new_string ("light"));
-  g_assert_cmpstr (g_settings_get_string (settings, "color-scheme"), ==, "light");
+  scheme = g_settings_get_string (settings, "color-scheme");
+  g_assert_cmpstr (scheme, ==, "light");
   g_object_get (gtk_settings, "gtk-application-prefer-dark-theme", &dark, NULL);
   g_assert_false (dark);
 
   g_settings_reset (settings, "color-scheme");
+}
+
+/* Runs last: app.quit closes every window, and each saves its state. */
+static void
+test_quit (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("org.weft.Weft");
+  WeftWindow *window = show_window ();
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_set_default_size (GTK_WINDOW (window), 720, 520);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+
+  g_assert_true (wait_for (is_null, &weak, 5000));
+  g_assert_null (gtk_application_get_windows (GTK_APPLICATION (app)));
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 720);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 520);
 }
 
 int
@@ -536,6 +556,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/app/about-dialog", test_about_dialog);
   g_test_add_func ("/weft/app/open-action", test_open_action);
   g_test_add_func ("/weft/app/color-scheme", test_color_scheme);
+  g_test_add_func ("/weft/app/quit", test_quit);
 
   ret = g_test_run ();
 

@@ -136,7 +136,14 @@ quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (app));
+
+  /* Close rather than destroy, so that each window saves its state. */
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_close (l->data);
+
+  g_application_quit (G_APPLICATION (app));
 }
 
 static void
