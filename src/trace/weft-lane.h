@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "weft-event.h"
+#include "weft-span.h"
+#include "weft-trace-stats.h"
+
+G_BEGIN_DECLS
+
+/**
+ * WeftLane:
+ *
+ * The timeline of one worker: its closed spans (one time-sorted row per
+ * nesting depth; spans in one row never overlap, so a binary search by time
+ * is exact), its open spans, its instants and its accumulated statistics.
+ *
+ * A lane is owned by its #WeftTraceModel and lives as long as the model;
+ * every lane pointer handed out is (transfer none). Lanes are not
+ * thread-safe: read them on the thread that appends to the model.
+ */
+typedef struct _WeftLane WeftLane;
+
+/**
+ * WeftInstant:
+ * @time_ns: absolute ns
+ * @object: the INSTANT event's object id
+ * @arg0: the event's arg0
+ * @arg1: the event's arg1
+ */
+typedef struct
+{
+  guint64 time_ns;
+  gint64  arg0;
+  gint64  arg1;
+  guint32 object;
+} WeftInstant;
+
+/* Deepest nesting a lane stores; begins beyond it are dropped and counted. */
+#define WEFT_LANE_MAX_DEPTH 255
+
+guint16           weft_lane_get_worker        (WeftLane *lane);
+const char       *weft_lane_get_name          (WeftLane *lane);
+WeftExecutorKind  weft_lane_get_executor      (WeftLane *lane);
+gint64            weft_lane_get_pid           (WeftLane *lane);
+guint64           weft_lane_get_last_time     (WeftLane *lane);
+
+guint             weft_lane_get_n_depths      (WeftLane *lane);
+guint             weft_lane_get_n_spans       (WeftLane *lane,
+                                               guint     depth);
+guint64           weft_lane_get_total_spans   (WeftLane *lane);
+gboolean          weft_lane_get_span          (WeftLane *lane,
+                                               guint     depth,
+                                               guint     index,
+                                               WeftSpan *out_span);
+void              weft_lane_lookup_range      (WeftLane *lane,
+                                               guint     depth,
+                                               guint64   t0,
+                                               guint64   t1,
+                                               guint    *out_first,
+                                               guint    *out_n);
+
+guint             weft_lane_get_n_open_spans  (WeftLane *lane);
+guint             weft_lane_get_open_spans    (WeftLane *lane,
+                                               WeftSpan *out_spans,
+                                               guint     max_spans);
+WeftState         weft_lane_get_current_state (WeftLane *lane);
+
+const WeftInstant *weft_lane_get_instants     (WeftLane *lane,
+                                               guint    *out_n);
+void              weft_lane_lookup_instants   (WeftLane *lane,
+                                               guint64   t0,
+                                               guint64   t1,
+                                               guint    *out_first,
+                                               guint    *out_n);
+
+gsize             weft_lane_get_span_bytes    (WeftLane *lane);
+
+/*
+ * Internal: for WeftTraceModel only (the model owns and feeds its lanes).
+ * @t arguments are non-decreasing per lane; _weft_lane_touch() enforces it.
+ * Open and close add the change in "executing" lanes (-1, 0, +1) to
+ * *active_delta, which the caller initialises.
+ */
+WeftLane *_weft_lane_new            (guint16      worker);
+void      _weft_lane_free           (WeftLane    *lane);
+guint64   _weft_lane_touch          (WeftLane    *lane,
+                                     guint64      t);
+void      _weft_lane_set_name       (WeftLane    *lane,
+                                     const char  *name);
+void      _weft_lane_append_name    (WeftLane    *lane,
+                                     const char  *bytes,
+                                     gsize        len);
+void      _weft_lane_set_executor   (WeftLane    *lane,
+                                     WeftExecutorKind executor,
+                                     gint64       pid);
+int       _weft_lane_open           (WeftLane    *lane,
+                                     guint64      t,
+                                     WeftState    state,
+                                     guint32      object,
+                                     guint        flags,
+                                     int         *active_delta);
+gboolean  _weft_lane_close          (WeftLane    *lane,
+                                     guint64      t,
+                                     WeftState    state,
+                                     guint32      object,
+                                     guint        flags,
+                                     WeftSpan    *closed,
+                                     int         *active_delta);
+gboolean  _weft_lane_close_deepest  (WeftLane    *lane,
+                                     guint64      t,
+                                     WeftSpan    *closed,
+                                     int         *active_delta);
+void      _weft_lane_add_instant    (WeftLane    *lane,
+                                     const WeftEvent *event);
+void      _weft_lane_count_task     (WeftLane    *lane,
+                                     WeftTaskStatus status);
+void      _weft_lane_count_unmatched (WeftLane   *lane);
+void      _weft_lane_get_stats      (WeftLane    *lane,
+                                     guint64      run_wall,
+                                     guint64      run_last,
+                                     WeftLaneStats *stats);
+gboolean  _weft_state_is_active     (WeftState    state);
+
+G_END_DECLS

@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * WeftState:
+ *
+ * What a worker lane is doing. IDLE is never stored: it is the gap between
+ * spans. The values fit in a guint8 and are stable (they may be exported).
+ */
+typedef enum
+{
+  WEFT_STATE_IDLE = 0,
+  WEFT_STATE_RUNNING,     /* TASK_BEGIN .. TASK_END, object = task id */
+  WEFT_STATE_LOCK_WAIT,   /* LOCK_WAIT .. LOCK_ACQUIRED */
+  WEFT_STATE_LOCK_HELD,   /* LOCK_ACQUIRED .. LOCK_RELEASED */
+  WEFT_STATE_GIL_WAIT,    /* GIL_WAIT .. GIL_ACQUIRED */
+  WEFT_STATE_GIL_HELD,    /* GIL_ACQUIRED .. GIL_RELEASED */
+  WEFT_STATE_QUEUE_PUT,   /* QUEUE_PUT_BEGIN .. QUEUE_PUT_END */
+  WEFT_STATE_QUEUE_GET,   /* QUEUE_GET_BEGIN .. QUEUE_GET_END */
+  WEFT_STATE_IO,          /* IO_BEGIN .. IO_END */
+  WEFT_STATE_STARTING,    /* SPAWN_BEGIN .. SPAWN_END */
+
+  WEFT_N_STATES
+} WeftState;
+
+/**
+ * WeftSpanFlags:
+ * @WEFT_SPAN_TRUNCATED: closed by weft_trace_model_finish(), not by its end event
+ * @WEFT_SPAN_OPEN: still open (only in weft_lane_get_open_spans())
+ * @WEFT_SPAN_TASK_FAILED: a RUNNING span whose TASK_END said WEFT_TASK_FAILED
+ * @WEFT_SPAN_TASK_CANCELLED: a RUNNING span whose TASK_END said WEFT_TASK_CANCELLED
+ * @WEFT_SPAN_CONTENDED: a LOCK_HELD / GIL_HELD span preceded by a wait
+ */
+typedef enum
+{
+  WEFT_SPAN_TRUNCATED      = 1 << 0,
+  WEFT_SPAN_OPEN           = 1 << 1,
+  WEFT_SPAN_TASK_FAILED    = 1 << 2,
+  WEFT_SPAN_TASK_CANCELLED = 1 << 3,
+  WEFT_SPAN_CONTENDED      = 1 << 4,
+} WeftSpanFlags;
+
+/**
+ * WeftSpan:
+ * @start_ns: start, absolute CLOCK_MONOTONIC ns
+ * @end_ns: end, absolute ns (>= @start_ns)
+ * @object: task id for RUNNING, lock/queue/GIL id, I/O resource id
+ * @state: a #WeftState
+ * @depth: nesting row inside the lane, 0 = outermost
+ * @flags: #WeftSpanFlags
+ *
+ * One span, as handed out by a #WeftLane (24 bytes). Lanes store spans in a
+ * packed 20-byte form and fill this struct on request.
+ */
+typedef struct
+{
+  guint64 start_ns;
+  guint64 end_ns;
+  guint32 object;
+  guint8  state;
+  guint8  depth;
+  guint16 flags;
+} WeftSpan;
+
+G_STATIC_ASSERT (sizeof (WeftSpan) == 24);
+
+const char *weft_state_to_string  (WeftState   state);
+const char *weft_state_to_nick    (WeftState   state);
+gboolean    weft_state_from_nick  (const char *nick,
+                                   WeftState  *out_state);
+
+G_END_DECLS

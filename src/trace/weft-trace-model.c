@@ -1,0 +1,1678 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft-trace-model.h"
+
+/*
+ * WeftTraceModel turns validated WeftEvents into lanes of spans, counter
+ * tracks, flows and statistics, incrementally. Per event: one array lookup
+ * for the lane, a small direct-mapped cache for objects, no allocation
+ * (arrays grow geometrically).
+ *
+ * Events are ordered per worker, not across workers (each worker flushes its
+ * own buffer). Per-lane data is therefore appended in order; data that mixes
+ * workers (counter tracks, parallelism, flows) is appended directly when it
+ * arrives in order and otherwise parked and merged once per append() call.
+ */
+
+#define OBJECT_CACHE_SIZE 64
+
+typedef struct
+{
+  GArray  *points;    /* WeftCounterPoint, sorted by time */
+  GArray  *pending;   /* PendingPoint, arrived out of order */
+  gboolean delta;     /* pending values are deltas (parallelism) */
+  gboolean dirty;     /* in self->dirty_tracks */
+} Track;
+
+typedef struct
+{
+  guint64 time_ns;
+  gint64  value;
+  guint64 seq;
+} PendingPoint;
+
+typedef struct
+{
+  guint32        id;
+  WeftObjectKind kind;       /* 0 until declared or used */
+  gint64         initial;
+  GString       *name;
+  char          *name_valid;
+  WeftLockStats  lock;
+  WeftQueueStats queue;
+  Track         *track;      /* counter values or queue depths */
+  guint64        release_ns; /* last release, for wake-up flows */
+  guint16        release_worker;
+  gboolean       has_release;
+} WeftObject;
+
+/* A queue item seen at one end (put or get), waiting for the other. */
+typedef struct
+{
+  gint64  item;
+  guint64 time_ns;
+  guint32 queue;
+  guint16 worker;
+  guint8  side;              /* 0 = empty, 1 = put, 2 = get */
+} PendingItem;
+
+struct _WeftTraceModel
+{
+  GObject      parent_instance;
+
+  WeftLane   **lane_by_worker;    /* WEFT_MAX_WORKERS entries */
+  GPtrArray   *lanes;             /* sorted by worker id, owns the lanes */
+  GPtrArray   *new_lanes;         /* added during this append */
+
+  GHashTable  *objects;           /* id → WeftObject, owned */
+  WeftObject  *object_cache[OBJECT_CACHE_SIZE];
+
+  Track        parallelism;
+  GPtrArray   *dirty_tracks;
+  GArray      *scratch;           /* PendingPoint, reused by merges */
+  guint64      seq;
+
+  GArray      *flows;             /* WeftFlow sorted by to_ns */
+  GArray      *pending_flows;
+  guint64      max_flow_ns;
+
+  PendingItem *items;             /* open-addressing table, power of two */
+  guint        items_mask;
+  guint        n_items;
+
+  guint64      first_ns;
+  guint64      last_ns;
+  guint64      n_events;
+  guint64      n_spans;
+  guint64      n_unmatched;
+  guint64      n_dropped;
+
+  gboolean     finished;
+};
+
+G_DEFINE_FINAL_TYPE (WeftTraceModel, weft_trace_model, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_N_LANES,
+  PROP_FINISHED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum {
+  CHANGED,
+  LANE_ADDED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ---- tracks --------------------------------------------------------------- */
+
+static void
+track_init (Track   *track,
+            gboolean delta)
+{
+  track->points = g_array_new (FALSE, FALSE, sizeof (WeftCounterPoint));
+  track->pending = g_array_new (FALSE, FALSE, sizeof (PendingPoint));
+  track->delta = delta;
+  track->dirty = FALSE;
+}
+
+static void
+track_clear (Track *track)
+{
+  g_clear_pointer (&track->points, g_array_unref);
+  g_clear_pointer (&track->pending, g_array_unref);
+}
+
+static inline void
+track_apply (Track  *track,
+             guint64 t,
+             gint64  value)
+{
+  GArray *points = track->points;
+  WeftCounterPoint *last = points->len ? &g_array_index (points, WeftCounterPoint, points->len - 1) : NULL;
+  WeftCounterPoint point;
+
+  if (track->delta)
+    value += last ? last->value : 0;
+  if (last != NULL && last->time_ns == t)
+    {
+      /* Several changes at one instant: the last one wins. */
+      last->value = value;
+      return;
+    }
+  point.time_ns = t;
+  point.value = value;
+  g_array_append_val (points, point);
+}
+
+static inline void
+track_add (WeftTraceModel *self,
+           Track          *track,
+           guint64         t,
+           gint64          value)
+{
+  GArray *points = track->points;
+
+  if (G_LIKELY (track->pending->len == 0 &&
+                (points->len == 0 ||
+                 g_array_index (points, WeftCounterPoint, points->len - 1).time_ns <= t)))
+    {
+      track_apply (track, t, value);
+      return;
+    }
+  else
+    {
+      PendingPoint p = { t, value, self->seq++ };
+
+      g_array_append_val (track->pending, p);
+      if (!track->dirty)
+        {
+          track->dirty = TRUE;
+          g_ptr_array_add (self->dirty_tracks, track);
+        }
+    }
+}
+
+static int
+compare_pending (const void *a,
+                 const void *b)
+{
+  const PendingPoint *pa = a, *pb = b;
+
+  if (pa->time_ns != pb->time_ns)
+    return pa->time_ns < pb->time_ns ? -1 : 1;
+  return pa->seq < pb->seq ? -1 : (pa->seq > pb->seq);
+}
+
+/* Merge the parked points into the track: rewind to the earliest of them and
+ * replay the tail (as deltas for a delta track) together with them. */
+static void
+track_flush (WeftTraceModel *self,
+             Track          *track)
+{
+  GArray *points = track->points;
+  GArray *pending = track->pending;
+  GArray *tail = self->scratch;
+  PendingPoint *pp;
+  guint64 t_min;
+  guint lo, hi, i, j;
+  gint64 prev;
+
+  track->dirty = FALSE;
+  if (pending->len == 0)
+    return;
+
+  qsort (pending->data, pending->len, sizeof (PendingPoint), compare_pending);
+  pp = (PendingPoint *) (gpointer) pending->data;
+  t_min = pp[0].time_ns;
+
+  /* First point strictly after t_min: points at t_min arrived first. */
+  lo = 0;
+  hi = points->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (points, WeftCounterPoint, mid).time_ns > t_min)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+
+  g_array_set_size (tail, 0);
+  prev = lo > 0 ? g_array_index (points, WeftCounterPoint, lo - 1).value : 0;
+  for (i = lo; i < points->len; i++)
+    {
+      const WeftCounterPoint *p = &g_array_index (points, WeftCounterPoint, i);
+      PendingPoint q = { p->time_ns, track->delta ? p->value - prev : p->value, 0 };
+
+      prev = p->value;
+      g_array_append_val (tail, q);
+    }
+  g_array_set_size (points, lo);
+
+  i = j = 0;
+  while (i < tail->len || j < pending->len)
+    {
+      const PendingPoint *next;
+
+      if (j >= pending->len ||
+          (i < tail->len && g_array_index (tail, PendingPoint, i).time_ns <= pp[j].time_ns))
+        next = &g_array_index (tail, PendingPoint, i++);
+      else
+        next = &pp[j++];
+      track_apply (track, next->time_ns, next->value);
+    }
+
+  g_array_set_size (pending, 0);
+}
+
+static int
+compare_flows (const void *a,
+               const void *b)
+{
+  const WeftFlow *fa = a, *fb = b;
+
+  if (fa->to_ns != fb->to_ns)
+    return fa->to_ns < fb->to_ns ? -1 : 1;
+  return 0;
+}
+
+static void
+flows_flush (WeftTraceModel *self)
+{
+  GArray *flows = self->flows;
+  GArray *pending = self->pending_flows;
+  guint64 t_min;
+  guint lo, hi, n_tail;
+  WeftFlow *tail;
+  guint i = 0, j = 0;
+
+  if (pending->len == 0)
+    return;
+
+  qsort (pending->data, pending->len, sizeof (WeftFlow), compare_flows);
+  t_min = g_array_index (pending, WeftFlow, 0).to_ns;
+
+  lo = 0;
+  hi = flows->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (flows, WeftFlow, mid).to_ns > t_min)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+
+  n_tail = flows->len - lo;
+  tail = g_memdup2 (flows->data + (gsize) lo * sizeof (WeftFlow), (gsize) n_tail * sizeof (WeftFlow));
+  g_array_set_size (flows, lo);
+  while (i < n_tail || j < pending->len)
+    {
+      if (j >= pending->len ||
+          (i < n_tail && tail[i].to_ns <= g_array_index (pending, WeftFlow, j).to_ns))
+        g_array_append_val (flows, tail[i++]);
+      else
+        g_array_append_val (flows, g_array_index (pending, WeftFlow, j++));
+    }
+  g_free (tail);
+  g_array_set_size (pending, 0);
+}
+
+static void
+add_flow (WeftTraceModel *self,
+          WeftFlowKind    kind,
+          guint32         object,
+          gint64          item,
+          guint16         from_worker,
+          guint64         from_ns,
+          guint16         to_worker,
+          guint64         to_ns)
+{
+  WeftFlow flow = {
+    .to_ns = to_ns,
+    .from_ns = from_ns,
+    .item = item,
+    .object = object,
+    .from_worker = from_worker,
+    .to_worker = to_worker,
+    .kind = kind,
+  };
+
+  if (to_ns > from_ns && to_ns - from_ns > self->max_flow_ns)
+    self->max_flow_ns = to_ns - from_ns;
+
+  if (self->pending_flows->len == 0 &&
+      (self->flows->len == 0 ||
+       g_array_index (self->flows, WeftFlow, self->flows->len - 1).to_ns <= to_ns))
+    g_array_append_val (self->flows, flow);
+  else
+    g_array_append_val (self->pending_flows, flow);
+}
+
+/* ---- queue items ---------------------------------------------------------- */
+
+static inline guint
+item_hash (guint32 queue,
+           gint64  item)
+{
+  guint64 x = (guint64) item ^ ((guint64) queue << 32 | queue);
+
+  /* splitmix64 finaliser */
+  x ^= x >> 30;
+  x *= G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  x ^= x >> 27;
+  x *= G_GUINT64_CONSTANT (0x94d049bb133111eb);
+  x ^= x >> 31;
+  return (guint) x;
+}
+
+static void items_insert (WeftTraceModel *self, const PendingItem *entry);
+
+static void
+items_grow (WeftTraceModel *self)
+{
+  PendingItem *old = self->items;
+  guint old_size = old ? self->items_mask + 1 : 0;
+  guint size = MAX (64, old_size * 2);
+
+  self->items = g_new0 (PendingItem, size);
+  self->items_mask = size - 1;
+  self->n_items = 0;
+  for (guint i = 0; i < old_size; i++)
+    if (old[i].side != 0)
+      items_insert (self, &old[i]);
+  g_free (old);
+}
+
+static PendingItem *
+items_find (WeftTraceModel *self,
+            guint32         queue,
+            gint64          item)
+{
+  guint i;
+
+  if (self->items == NULL)
+    return NULL;
+  for (i = item_hash (queue, item) & self->items_mask;
+       self->items[i].side != 0;
+       i = (i + 1) & self->items_mask)
+    {
+      if (self->items[i].queue == queue && self->items[i].item == item)
+        return &self->items[i];
+    }
+  return NULL;
+}
+
+static void
+items_insert (WeftTraceModel    *self,
+              const PendingItem *entry)
+{
+  guint i;
+
+  if (self->items == NULL || (self->n_items + 1) * 2 > self->items_mask + 1)
+    items_grow (self);
+  for (i = item_hash (entry->queue, entry->item) & self->items_mask;
+       self->items[i].side != 0;
+       i = (i + 1) & self->items_mask)
+    ;
+  self->items[i] = *entry;
+  self->n_items++;
+}
+
+static void
+items_remove (WeftTraceModel *self,
+              PendingItem    *entry)
+{
+  guint mask = self->items_mask;
+  guint i = (guint) (entry - self->items);
+  guint j = i;
+
+  /* Backward-shift deletion keeps linear probing tombstone-free. */
+  for (;;)
+    {
+      guint home;
+
+      j = (j + 1) & mask;
+      if (self->items[j].side == 0)
+        break;
+      home = item_hash (self->items[j].queue, self->items[j].item) & mask;
+      /* Move j into the hole at i unless its home lies cyclically in (i, j]. */
+      if ((i <= j) ? (i < home && home <= j) : (i < home || home <= j))
+        continue;
+      self->items[i] = self->items[j];
+      i = j;
+    }
+  self->items[i].side = 0;
+  self->n_items--;
+}
+
+static void
+queue_item (WeftTraceModel *self,
+            guint32         queue,
+            gint64          item,
+            guint16         worker,
+            guint64         t,
+            guint8          side)
+{
+  PendingItem *other = items_find (self, queue, item);
+
+  if (other != NULL && other->side != side)
+    {
+      if (side == 2)
+        add_flow (self, WEFT_FLOW_QUEUE, queue, item, other->worker, other->time_ns, worker, t);
+      else
+        add_flow (self, WEFT_FLOW_QUEUE, queue, item, worker, t, other->worker, other->time_ns);
+      items_remove (self, other);
+    }
+  else if (other != NULL)
+    {
+      /* The same item id again at the same end: keep the latest. */
+      other->worker = worker;
+      other->time_ns = t;
+    }
+  else
+    {
+      PendingItem entry = { item, t, queue, worker, side };
+
+      items_insert (self, &entry);
+    }
+}
+
+/* ---- objects -------------------------------------------------------------- */
+
+static void
+weft_object_free (gpointer data)
+{
+  WeftObject *obj = data;
+
+  if (obj->name != NULL)
+    g_string_free (obj->name, TRUE);
+  g_free (obj->name_valid);
+  if (obj->track != NULL)
+    {
+      track_clear (obj->track);
+      g_free (obj->track);
+    }
+  g_free (obj);
+}
+
+static WeftObject *
+object_ensure (WeftTraceModel *self,
+               guint32         id,
+               WeftObjectKind  kind)
+{
+  WeftObject **slot = &self->object_cache[id % OBJECT_CACHE_SIZE];
+  WeftObject *obj = *slot;
+
+  if (G_UNLIKELY (obj == NULL || obj->id != id))
+    {
+      obj = g_hash_table_lookup (self->objects, GUINT_TO_POINTER (id));
+      if (obj == NULL)
+        {
+          obj = g_new0 (WeftObject, 1);
+          obj->id = id;
+          g_hash_table_insert (self->objects, GUINT_TO_POINTER (id), obj);
+        }
+      *slot = obj;
+    }
+  if (G_UNLIKELY (obj->kind == 0))
+    obj->kind = kind;
+  return obj;
+}
+
+static WeftObject *
+object_lookup (WeftTraceModel *self,
+               guint32         id)
+{
+  return g_hash_table_lookup (self->objects, GUINT_TO_POINTER (id));
+}
+
+static Track *
+object_track (WeftObject *obj)
+{
+  if (G_UNLIKELY (obj->track == NULL))
+    {
+      obj->track = g_new0 (Track, 1);
+      track_init (obj->track, FALSE);
+    }
+  return obj->track;
+}
+
+static const char *
+object_name (WeftObject *obj)
+{
+  if (obj->name == NULL)
+    return NULL;
+  if (obj->name_valid == NULL)
+    obj->name_valid = g_utf8_make_valid (obj->name->str, obj->name->len);
+  return obj->name_valid;
+}
+
+/* ---- lanes ---------------------------------------------------------------- */
+
+static WeftLane *
+lane_ensure (WeftTraceModel *self,
+             guint16         worker)
+{
+  WeftLane *lane = self->lane_by_worker[worker];
+  guint lo, hi;
+
+  if (G_LIKELY (lane != NULL))
+    return lane;
+
+  lane = _weft_lane_new (worker);
+  self->lane_by_worker[worker] = lane;
+
+  lo = 0;
+  hi = self->lanes->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (weft_lane_get_worker (g_ptr_array_index (self->lanes, mid)) < worker)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  g_ptr_array_insert (self->lanes, (int) lo, lane);
+  g_ptr_array_add (self->new_lanes, lane);
+  return lane;
+}
+
+/* ---- events --------------------------------------------------------------- */
+
+static inline void
+note_time (WeftTraceModel *self,
+           guint64         t)
+{
+  if (G_UNLIKELY (t < self->first_ns))
+    self->first_ns = t;
+  if (t > self->last_ns)
+    self->last_ns = t;
+}
+
+static inline void
+open_span (WeftTraceModel *self,
+           WeftLane       *lane,
+           guint64         t,
+           WeftState       state,
+           guint32         object,
+           guint           flags,
+           int            *delta)
+{
+  if (G_UNLIKELY (_weft_lane_open (lane, t, state, object, flags, delta) < 0))
+    self->n_dropped++;
+}
+
+static inline gboolean
+close_span (WeftTraceModel *self,
+            WeftLane       *lane,
+            guint64         t,
+            WeftState       state,
+            guint32         object,
+            guint           flags,
+            WeftSpan       *closed,
+            int            *delta)
+{
+  if (G_LIKELY (_weft_lane_close (lane, t, state, object, flags, closed, delta)))
+    {
+      self->n_spans++;
+      return TRUE;
+    }
+  self->n_unmatched++;
+  _weft_lane_count_unmatched (lane);
+  return FALSE;
+}
+
+static void
+append_name (WeftTraceModel  *self,
+             WeftLane        *lane,
+             const WeftEvent *ev)
+{
+  char bytes[16];
+  gsize len = 0;
+
+  memcpy (bytes, &ev->arg0, 8);
+  memcpy (bytes + 8, &ev->arg1, 8);
+  while (len < sizeof bytes && bytes[len] != '\0')
+    len++;
+  if (len == 0)
+    return;
+
+  if (ev->object == WEFT_OBJECT_SELF)
+    _weft_lane_append_name (lane, bytes, len);
+  else
+    {
+      WeftObject *obj = object_ensure (self, ev->object, 0);
+
+      if (obj->name == NULL)
+        obj->name = g_string_new (NULL);
+      g_string_append_len (obj->name, bytes, len);
+      g_clear_pointer (&obj->name_valid, g_free);
+    }
+}
+
+static void
+lock_acquired (WeftTraceModel  *self,
+               WeftLane        *lane,
+               const WeftEvent *ev,
+               guint64          t,
+               WeftObjectKind   kind,
+               WeftState        wait_state,
+               WeftState        held_state,
+               int             *delta)
+{
+  WeftObject *obj = object_ensure (self, ev->object, kind);
+  WeftSpan wait;
+  guint flags = 0;
+
+  obj->lock.acquisitions++;
+  /* No open wait means an uncontended acquisition, not an unmatched end. */
+  if (_weft_lane_close (lane, t, wait_state, ev->object, 0, &wait, delta))
+    {
+      guint64 w = wait.end_ns - wait.start_ns;
+
+      self->n_spans++;
+      obj->lock.contended++;
+      obj->lock.total_wait_ns += w;
+      obj->lock.max_wait_ns = MAX (obj->lock.max_wait_ns, w);
+      flags = WEFT_SPAN_CONTENDED;
+
+      if (obj->has_release && obj->release_worker != ev->worker &&
+          obj->release_ns >= wait.start_ns && obj->release_ns <= t)
+        add_flow (self, WEFT_FLOW_LOCK, ev->object, 0, obj->release_worker, obj->release_ns, ev->worker, t);
+    }
+  open_span (self, lane, t, held_state, ev->object, flags, delta);
+}
+
+static void
+lock_released (WeftTraceModel  *self,
+               WeftLane        *lane,
+               const WeftEvent *ev,
+               guint64          t,
+               WeftObjectKind   kind,
+               WeftState        held_state,
+               int             *delta)
+{
+  WeftObject *obj = object_ensure (self, ev->object, kind);
+  WeftSpan held;
+
+  if (close_span (self, lane, t, held_state, ev->object, 0, &held, delta))
+    obj->lock.total_hold_ns += held.end_ns - held.start_ns;
+  obj->has_release = TRUE;
+  obj->release_ns = t;
+  obj->release_worker = ev->worker;
+}
+
+static void
+queue_end (WeftTraceModel  *self,
+           WeftLane        *lane,
+           const WeftEvent *ev,
+           guint64          t,
+           WeftState        state,
+           int             *delta)
+{
+  WeftObject *obj = object_ensure (self, ev->object, WEFT_OBJECT_QUEUE);
+  WeftSpan span;
+  guint64 blocked = 0;
+
+  /* The put/get and its depth sample count even without a matching begin. */
+  if (close_span (self, lane, t, state, ev->object, 0, &span, delta))
+    blocked = span.end_ns - span.start_ns;
+  if (state == WEFT_STATE_QUEUE_PUT)
+    {
+      obj->queue.puts++;
+      obj->queue.put_blocked_ns += blocked;
+    }
+  else
+    {
+      obj->queue.gets++;
+      obj->queue.get_blocked_ns += blocked;
+    }
+  obj->queue.blocked_ns += blocked;
+  if (ev->arg0 > obj->queue.max_depth)
+    obj->queue.max_depth = ev->arg0;
+  track_add (self, object_track (obj), t, ev->arg0);
+  queue_item (self, ev->object, ev->arg1, ev->worker, t, state == WEFT_STATE_QUEUE_PUT ? 1 : 2);
+}
+
+static inline void
+process_event (WeftTraceModel  *self,
+               const WeftEvent *ev)
+{
+  WeftLane *lane;
+  WeftSpan span;
+  guint64 t;
+  int delta = 0;
+
+  if (G_UNLIKELY (ev->worker >= WEFT_MAX_WORKERS || ev->kind >= WEFT_EVENT_N_KINDS))
+    {
+      /* The collector validates; never trust that enough to crash. */
+      self->n_dropped++;
+      return;
+    }
+
+  lane = self->lane_by_worker[ev->worker];
+  if (G_UNLIKELY (lane == NULL))
+    lane = lane_ensure (self, ev->worker);
+  t = _weft_lane_touch (lane, ev->time_ns);
+
+  switch ((WeftEventKind) ev->kind)
+    {
+    case WEFT_EVENT_INVALID:
+    case WEFT_EVENT_HELLO:
+    case WEFT_EVENT_BYE:
+    case WEFT_EVENT_N_KINDS:
+      return;
+
+    case WEFT_EVENT_WORKER_INFO:
+      _weft_lane_set_executor (lane, (WeftExecutorKind) ev->arg0, ev->arg1);
+      return;
+
+    case WEFT_EVENT_OBJECT_NEW:
+      {
+        WeftObject *obj = object_ensure (self, ev->object, (WeftObjectKind) ev->arg0);
+
+        obj->kind = (WeftObjectKind) ev->arg0;
+        obj->initial = ev->arg1;
+        if (obj->kind == WEFT_OBJECT_COUNTER)
+          track_add (self, object_track (obj), t, ev->arg1);
+      }
+      return;
+
+    case WEFT_EVENT_NAME:
+      append_name (self, lane, ev);
+      return;
+
+    case WEFT_EVENT_TASK_BEGIN:
+      open_span (self, lane, t, WEFT_STATE_RUNNING, ev->object, 0, &delta);
+      break;
+
+    case WEFT_EVENT_TASK_END:
+      {
+        guint flags = ev->arg0 == WEFT_TASK_FAILED ? WEFT_SPAN_TASK_FAILED :
+                      ev->arg0 == WEFT_TASK_CANCELLED ? WEFT_SPAN_TASK_CANCELLED : 0;
+
+        if (close_span (self, lane, t, WEFT_STATE_RUNNING, ev->object, flags, &span, &delta))
+          _weft_lane_count_task (lane, (WeftTaskStatus) ev->arg0);
+      }
+      break;
+
+    case WEFT_EVENT_LOCK_WAIT:
+      object_ensure (self, ev->object, WEFT_OBJECT_LOCK);
+      open_span (self, lane, t, WEFT_STATE_LOCK_WAIT, ev->object, 0, &delta);
+      break;
+
+    case WEFT_EVENT_LOCK_ACQUIRED:
+      lock_acquired (self, lane, ev, t, WEFT_OBJECT_LOCK, WEFT_STATE_LOCK_WAIT, WEFT_STATE_LOCK_HELD, &delta);
+      break;
+
+    case WEFT_EVENT_LOCK_RELEASED:
+      lock_released (self, lane, ev, t, WEFT_OBJECT_LOCK, WEFT_STATE_LOCK_HELD, &delta);
+      break;
+
+    case WEFT_EVENT_GIL_WAIT:
+      object_ensure (self, ev->object, WEFT_OBJECT_GIL);
+      open_span (self, lane, t, WEFT_STATE_GIL_WAIT, ev->object, 0, &delta);
+      break;
+
+    case WEFT_EVENT_GIL_ACQUIRED:
+      lock_acquired (self, lane, ev, t, WEFT_OBJECT_GIL, WEFT_STATE_GIL_WAIT, WEFT_STATE_GIL_HELD, &delta);
+      break;
+
+    case WEFT_EVENT_GIL_RELEASED:
+      lock_released (self, lane, ev, t, WEFT_OBJECT_GIL, WEFT_STATE_GIL_HELD, &delta);
+      break;
+
+    case WEFT_EVENT_QUEUE_PUT_BEGIN:
+      open_span (self, lane, t, WEFT_STATE_QUEUE_PUT, ev->object, 0, &delta);
+      break;
+
+    case WEFT_EVENT_QUEUE_PUT_END:
+      queue_end (self, lane, ev, t, WEFT_STATE_QUEUE_PUT, &delta);
+      break;
+
+    case WEFT_EVENT_QUEUE_GET_BEGIN:
+      open_span (self, lane, t, WEFT_STATE_QUEUE_GET, ev->object, 0, &delta);
+      break;
+
+    case WEFT_EVENT_QUEUE_GET_END:
+      queue_end (self, lane, ev, t, WEFT_STATE_QUEUE_GET, &delta);
+      break;
+
+    case WEFT_EVENT_IO_BEGIN:
+      open_span (self, lane, t, WEFT_STATE_IO, ev->object, 0, &delta);
+      break;
+
+    case WEFT_EVENT_IO_END:
+      close_span (self, lane, t, WEFT_STATE_IO, ev->object, 0, &span, &delta);
+      break;
+
+    case WEFT_EVENT_SPAWN_BEGIN:
+      open_span (self, lane, t, WEFT_STATE_STARTING, ev->object, 0, &delta);
+      break;
+
+    case WEFT_EVENT_SPAWN_END:
+      close_span (self, lane, t, WEFT_STATE_STARTING, ev->object, 0, &span, &delta);
+      break;
+
+    case WEFT_EVENT_INSTANT:
+      _weft_lane_add_instant (lane, ev);
+      break;
+
+    case WEFT_EVENT_COUNTER:
+      track_add (self, object_track (object_ensure (self, ev->object, WEFT_OBJECT_COUNTER)), t, ev->arg0);
+      break;
+
+    default:
+      return;
+    }
+
+  /* Only timeline events (spans, instants, counters) reach this point. */
+  note_time (self, t);
+  if (delta != 0)
+    track_add (self, &self->parallelism, t, delta);
+}
+
+static void
+flush_pending (WeftTraceModel *self)
+{
+  for (guint i = 0; i < self->dirty_tracks->len; i++)
+    track_flush (self, g_ptr_array_index (self->dirty_tracks, i));
+  g_ptr_array_set_size (self->dirty_tracks, 0);
+  flows_flush (self);
+}
+
+static void
+emit_updates (WeftTraceModel *self,
+              gboolean        changed)
+{
+  guint n_new = self->new_lanes->len;
+
+  for (guint i = 0; i < n_new; i++)
+    g_signal_emit (self, signals[LANE_ADDED], 0, g_ptr_array_index (self->new_lanes, i));
+  g_ptr_array_set_size (self->new_lanes, 0);
+  if (n_new > 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_LANES]);
+  if (changed)
+    g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/* ---- GObject -------------------------------------------------------------- */
+
+static void
+weft_trace_model_finalize (GObject *object)
+{
+  WeftTraceModel *self = (WeftTraceModel *) object;
+
+  g_clear_pointer (&self->lanes, g_ptr_array_unref);
+  g_clear_pointer (&self->new_lanes, g_ptr_array_unref);
+  g_clear_pointer (&self->lane_by_worker, g_free);
+  g_clear_pointer (&self->objects, g_hash_table_unref);
+  track_clear (&self->parallelism);
+  g_clear_pointer (&self->dirty_tracks, g_ptr_array_unref);
+  g_clear_pointer (&self->scratch, g_array_unref);
+  g_clear_pointer (&self->flows, g_array_unref);
+  g_clear_pointer (&self->pending_flows, g_array_unref);
+  g_clear_pointer (&self->items, g_free);
+
+  G_OBJECT_CLASS (weft_trace_model_parent_class)->finalize (object);
+}
+
+static void
+weft_trace_model_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  WeftTraceModel *self = WEFT_TRACE_MODEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_N_LANES:
+      g_value_set_uint (value, self->lanes->len);
+      break;
+    case PROP_FINISHED:
+      g_value_set_boolean (value, self->finished);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+weft_trace_model_class_init (WeftTraceModelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = weft_trace_model_finalize;
+  object_class->get_property = weft_trace_model_get_property;
+
+  /**
+   * WeftTraceModel:n-lanes:
+   *
+   * The number of lanes (one per worker id seen).
+   */
+  properties[PROP_N_LANES] =
+    g_param_spec_uint ("n-lanes", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  /**
+   * WeftTraceModel:finished:
+   *
+   * Whether weft_trace_model_finish() was called: statistics are final.
+   */
+  properties[PROP_FINISHED] =
+    g_param_spec_boolean ("finished", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * WeftTraceModel::changed:
+   *
+   * Emitted at most once per weft_trace_model_append() (and by finish),
+   * after the whole batch was applied.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * WeftTraceModel::lane-added:
+   * @lane: (type gpointer): the new #WeftLane (transfer none)
+   *
+   * Emitted for each lane that appeared during an append (or a setter),
+   * before ::changed.
+   */
+  signals[LANE_ADDED] =
+    g_signal_new ("lane-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+}
+
+static void
+weft_trace_model_init (WeftTraceModel *self)
+{
+  self->lane_by_worker = g_new0 (WeftLane *, WEFT_MAX_WORKERS);
+  self->lanes = g_ptr_array_new_with_free_func ((GDestroyNotify) _weft_lane_free);
+  self->new_lanes = g_ptr_array_new ();
+  self->objects = g_hash_table_new_full (NULL, NULL, NULL, weft_object_free);
+  track_init (&self->parallelism, TRUE);
+  self->dirty_tracks = g_ptr_array_new ();
+  self->scratch = g_array_new (FALSE, FALSE, sizeof (PendingPoint));
+  self->flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
+  self->pending_flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
+  self->first_ns = G_MAXUINT64;
+}
+
+/* ---- public API ----------------------------------------------------------- */
+
+/**
+ * weft_trace_model_new:
+ *
+ * Returns: (transfer full): a new, empty model
+ */
+WeftTraceModel *
+weft_trace_model_new (void)
+{
+  return g_object_new (WEFT_TYPE_TRACE_MODEL, NULL);
+}
+
+/**
+ * weft_trace_model_append:
+ * @self: a #WeftTraceModel
+ * @events: (array length=n_events): validated events
+ * @n_events: number of events
+ *
+ * Applies a batch of events (time non-decreasing per worker, any order across
+ * workers). Emits ::lane-added for new lanes, then ::changed once. Pointers
+ * previously returned into tracks, flows and instants become invalid.
+ */
+void
+weft_trace_model_append (WeftTraceModel  *self,
+                         const WeftEvent *events,
+                         gsize            n_events)
+{
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+  g_return_if_fail (events != NULL || n_events == 0);
+  g_return_if_fail (!self->finished);
+
+  if (n_events == 0)
+    return;
+
+  for (gsize i = 0; i < n_events; i++)
+    process_event (self, &events[i]);
+  self->n_events += n_events;
+
+  flush_pending (self);
+  emit_updates (self, TRUE);
+}
+
+static void
+account_truncated (WeftTraceModel *self,
+                   const WeftSpan *span)
+{
+  guint64 dur = span->end_ns - span->start_ns;
+  WeftObject *obj;
+
+  self->n_spans++;
+  switch (span->state)
+    {
+    case WEFT_STATE_LOCK_WAIT:
+    case WEFT_STATE_GIL_WAIT:
+      if ((obj = object_lookup (self, span->object)) != NULL)
+        {
+          obj->lock.total_wait_ns += dur;
+          obj->lock.max_wait_ns = MAX (obj->lock.max_wait_ns, dur);
+        }
+      break;
+    case WEFT_STATE_LOCK_HELD:
+    case WEFT_STATE_GIL_HELD:
+      if ((obj = object_lookup (self, span->object)) != NULL)
+        obj->lock.total_hold_ns += dur;
+      break;
+    case WEFT_STATE_QUEUE_PUT:
+    case WEFT_STATE_QUEUE_GET:
+      if ((obj = object_ensure (self, span->object, WEFT_OBJECT_QUEUE)) != NULL)
+        {
+          if (span->state == WEFT_STATE_QUEUE_PUT)
+            obj->queue.put_blocked_ns += dur;
+          else
+            obj->queue.get_blocked_ns += dur;
+          obj->queue.blocked_ns += dur;
+        }
+      break;
+    default:
+      break;
+    }
+}
+
+/**
+ * weft_trace_model_finish:
+ * @self: a #WeftTraceModel
+ * @end_ns: end of the stream (absolute ns), or 0 for "each worker's last event"
+ *
+ * Closes every open span at @end_ns, or at its worker's last event if that is
+ * later, and flags it %WEFT_SPAN_TRUNCATED; the run's end moves to the latest
+ * such close time. Statistics are final afterwards; further appends are
+ * refused.
+ */
+void
+weft_trace_model_finish (WeftTraceModel *self,
+                         guint64         end_ns)
+{
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+
+  if (self->finished)
+    return;
+
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      WeftLane *lane = g_ptr_array_index (self->lanes, i);
+      guint64 t = _weft_lane_touch (lane, end_ns);
+      WeftSpan span;
+      int delta = 0;
+      gboolean any = FALSE;
+
+      while (_weft_lane_close_deepest (lane, t, &span, &delta))
+        {
+          account_truncated (self, &span);
+          any = TRUE;
+        }
+      if (any)
+        note_time (self, t);
+      if (delta != 0)
+        track_add (self, &self->parallelism, t, delta);
+    }
+
+  self->finished = TRUE;
+  flush_pending (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINISHED]);
+  emit_updates (self, TRUE);
+}
+
+/**
+ * weft_trace_model_get_finished:
+ * @self: a #WeftTraceModel
+ *
+ * Returns: whether weft_trace_model_finish() was called
+ */
+gboolean
+weft_trace_model_get_finished (WeftTraceModel *self)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+
+  return self->finished;
+}
+
+/**
+ * weft_trace_model_get_n_lanes:
+ * @self: a #WeftTraceModel
+ *
+ * Returns: the number of lanes
+ */
+guint
+weft_trace_model_get_n_lanes (WeftTraceModel *self)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  return self->lanes->len;
+}
+
+/**
+ * weft_trace_model_get_lane:
+ * @self: a #WeftTraceModel
+ * @index: position, lanes being sorted by worker id
+ *
+ * Returns: (transfer none) (nullable): the lane, or %NULL if out of range
+ */
+WeftLane *
+weft_trace_model_get_lane (WeftTraceModel *self,
+                           guint           index)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+
+  return index < self->lanes->len ? g_ptr_array_index (self->lanes, index) : NULL;
+}
+
+/**
+ * weft_trace_model_lookup_lane:
+ * @self: a #WeftTraceModel
+ * @worker: a worker id
+ *
+ * Returns: (transfer none) (nullable): the worker's lane, or %NULL
+ */
+WeftLane *
+weft_trace_model_lookup_lane (WeftTraceModel *self,
+                              guint           worker)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+
+  return worker < WEFT_MAX_WORKERS ? self->lane_by_worker[worker] : NULL;
+}
+
+/**
+ * weft_trace_model_set_lane_name:
+ * @self: a #WeftTraceModel
+ * @worker: a worker id (< WEFT_MAX_WORKERS); the lane is created if needed
+ * @name: the new name (copied)
+ */
+void
+weft_trace_model_set_lane_name (WeftTraceModel *self,
+                                guint           worker,
+                                const char     *name)
+{
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+  g_return_if_fail (worker < WEFT_MAX_WORKERS);
+  g_return_if_fail (name != NULL);
+
+  _weft_lane_set_name (lane_ensure (self, (guint16) worker), name);
+  emit_updates (self, TRUE);
+}
+
+/**
+ * weft_trace_model_set_lane_executor:
+ * @self: a #WeftTraceModel
+ * @worker: a worker id (< WEFT_MAX_WORKERS); the lane is created if needed
+ * @executor: the executor kind
+ * @pid: the OS process id
+ */
+void
+weft_trace_model_set_lane_executor (WeftTraceModel  *self,
+                                    guint            worker,
+                                    WeftExecutorKind executor,
+                                    gint64           pid)
+{
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+  g_return_if_fail (worker < WEFT_MAX_WORKERS);
+
+  _weft_lane_set_executor (lane_ensure (self, (guint16) worker), executor, pid);
+  emit_updates (self, TRUE);
+}
+
+/**
+ * weft_trace_model_declare_object:
+ * @self: a #WeftTraceModel
+ * @object: object id
+ * @kind: its kind
+ * @initial: capacity (queues) or initial value (counters)
+ *
+ * The same as an OBJECT_NEW event, for the engine.
+ */
+void
+weft_trace_model_declare_object (WeftTraceModel *self,
+                                 guint32         object,
+                                 WeftObjectKind  kind,
+                                 gint64          initial)
+{
+  WeftObject *obj;
+
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+
+  obj = object_ensure (self, object, kind);
+  obj->kind = kind;
+  obj->initial = initial;
+}
+
+/**
+ * weft_trace_model_set_object_name:
+ * @self: a #WeftTraceModel
+ * @object: object id (declared or not)
+ * @name: the new name (copied)
+ */
+void
+weft_trace_model_set_object_name (WeftTraceModel *self,
+                                  guint32         object,
+                                  const char     *name)
+{
+  WeftObject *obj;
+
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+  g_return_if_fail (name != NULL);
+
+  obj = object_ensure (self, object, 0);
+  if (obj->name == NULL)
+    obj->name = g_string_new (name);
+  else
+    g_string_assign (obj->name, name);
+  g_clear_pointer (&obj->name_valid, g_free);
+}
+
+/**
+ * weft_trace_model_get_object_name:
+ * @self: a #WeftTraceModel
+ * @object: object id
+ *
+ * Returns: (transfer none) (nullable): the object's name (valid UTF-8), or
+ *   %NULL if it has none; valid until the object is renamed
+ */
+const char *
+weft_trace_model_get_object_name (WeftTraceModel *self,
+                                  guint32         object)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+
+  obj = object_lookup (self, object);
+  return obj ? object_name (obj) : NULL;
+}
+
+/**
+ * weft_trace_model_get_object_kind:
+ * @self: a #WeftTraceModel
+ * @object: object id
+ *
+ * Returns: the kind declared by OBJECT_NEW or implied by the events that used
+ *   the object, or 0 if the object is unknown
+ */
+WeftObjectKind
+weft_trace_model_get_object_kind (WeftTraceModel *self,
+                                  guint32         object)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  obj = object_lookup (self, object);
+  return obj ? obj->kind : 0;
+}
+
+/**
+ * weft_trace_model_get_object_initial:
+ * @self: a #WeftTraceModel
+ * @object: object id
+ *
+ * Returns: the capacity or initial value given by OBJECT_NEW, or 0
+ */
+gint64
+weft_trace_model_get_object_initial (WeftTraceModel *self,
+                                     guint32         object)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  obj = object_lookup (self, object);
+  return obj ? obj->initial : 0;
+}
+
+static int
+compare_guint32 (const void *a,
+                 const void *b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : (x > y);
+}
+
+/**
+ * weft_trace_model_list_objects:
+ * @self: a #WeftTraceModel
+ * @kind: a kind, or 0 for all objects
+ * @out_n: (out): number of ids returned
+ *
+ * Returns: (transfer full) (array length=out_n): the object ids, sorted; free
+ *   with g_free()
+ */
+guint32 *
+weft_trace_model_list_objects (WeftTraceModel *self,
+                               WeftObjectKind  kind,
+                               guint          *out_n)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint32 *ids;
+  guint n = 0;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+  g_return_val_if_fail (out_n != NULL, NULL);
+
+  ids = g_new (guint32, g_hash_table_size (self->objects) + 1);
+  g_hash_table_iter_init (&iter, self->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      WeftObject *obj = value;
+
+      if (kind == 0 || obj->kind == kind)
+        ids[n++] = obj->id;
+    }
+  qsort (ids, n, sizeof (guint32), compare_guint32);
+  *out_n = n;
+  return ids;
+}
+
+/**
+ * weft_trace_model_get_run_stats:
+ * @self: a #WeftTraceModel
+ * @out_stats: (out caller-allocates): the run's statistics
+ */
+void
+weft_trace_model_get_run_stats (WeftTraceModel *self,
+                                WeftRunStats   *out_stats)
+{
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+  g_return_if_fail (out_stats != NULL);
+
+  memset (out_stats, 0, sizeof *out_stats);
+  if (self->first_ns <= self->last_ns)
+    {
+      out_stats->first_ns = self->first_ns;
+      out_stats->last_ns = self->last_ns;
+      out_stats->wall_ns = self->last_ns - self->first_ns;
+    }
+  out_stats->n_events = self->n_events;
+  out_stats->n_spans = self->n_spans;
+  out_stats->n_unmatched = self->n_unmatched;
+  out_stats->n_dropped = self->n_dropped;
+  out_stats->n_lanes = self->lanes->len;
+}
+
+/**
+ * weft_trace_model_get_lane_stats:
+ * @self: a #WeftTraceModel
+ * @worker: a worker id
+ * @out_stats: (out caller-allocates): the lane's statistics
+ *
+ * The per-state breakdown sums exactly to the run's wall time (see
+ * #WeftLaneStats). O(number of states).
+ *
+ * Returns: %FALSE if the worker has no lane
+ */
+gboolean
+weft_trace_model_get_lane_stats (WeftTraceModel *self,
+                                 guint           worker,
+                                 WeftLaneStats  *out_stats)
+{
+  WeftLane *lane;
+  WeftRunStats run;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+  g_return_val_if_fail (out_stats != NULL, FALSE);
+
+  lane = weft_trace_model_lookup_lane (self, worker);
+  if (lane == NULL)
+    return FALSE;
+  weft_trace_model_get_run_stats (self, &run);
+  _weft_lane_get_stats (lane, run.wall_ns, run.last_ns, out_stats);
+  return TRUE;
+}
+
+/**
+ * weft_trace_model_get_lock_stats:
+ * @self: a #WeftTraceModel
+ * @object: a lock or GIL id
+ * @out_stats: (out caller-allocates): its statistics
+ *
+ * Returns: %FALSE if the object is unknown
+ */
+gboolean
+weft_trace_model_get_lock_stats (WeftTraceModel *self,
+                                 guint32         object,
+                                 WeftLockStats  *out_stats)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+  g_return_val_if_fail (out_stats != NULL, FALSE);
+
+  obj = object_lookup (self, object);
+  if (obj == NULL)
+    return FALSE;
+  *out_stats = obj->lock;
+  return TRUE;
+}
+
+/**
+ * weft_trace_model_get_queue_stats:
+ * @self: a #WeftTraceModel
+ * @object: a queue id
+ * @out_stats: (out caller-allocates): its statistics
+ *
+ * Returns: %FALSE if the object is unknown
+ */
+gboolean
+weft_trace_model_get_queue_stats (WeftTraceModel *self,
+                                  guint32         object,
+                                  WeftQueueStats *out_stats)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+  g_return_val_if_fail (out_stats != NULL, FALSE);
+
+  obj = object_lookup (self, object);
+  if (obj == NULL)
+    return FALSE;
+  *out_stats = obj->queue;
+  return TRUE;
+}
+
+/**
+ * weft_trace_model_get_span_bytes:
+ * @self: a #WeftTraceModel
+ *
+ * Returns: bytes allocated for closed-span storage over all lanes
+ */
+gsize
+weft_trace_model_get_span_bytes (WeftTraceModel *self)
+{
+  gsize bytes = 0;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  for (guint i = 0; i < self->lanes->len; i++)
+    bytes += weft_lane_get_span_bytes (g_ptr_array_index (self->lanes, i));
+  return bytes;
+}
+
+/**
+ * weft_trace_model_get_counter:
+ * @self: a #WeftTraceModel
+ * @object: a counter or queue id
+ * @out_n: (out): number of points
+ *
+ * A counter's values (COUNTER events, and the initial value of OBJECT_NEW),
+ * or a queue's depth after each put and get.
+ *
+ * Returns: (transfer none) (array length=out_n) (nullable): the points sorted
+ *   by time, valid until the next append; %NULL if the object has no track
+ */
+const WeftCounterPoint *
+weft_trace_model_get_counter (WeftTraceModel *self,
+                              guint32         object,
+                              guint          *out_n)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+  g_return_val_if_fail (out_n != NULL, NULL);
+
+  obj = object_lookup (self, object);
+  if (obj == NULL || obj->track == NULL)
+    {
+      *out_n = 0;
+      return NULL;
+    }
+  *out_n = obj->track->points->len;
+  return (const WeftCounterPoint *) (gpointer) obj->track->points->data;
+}
+
+/**
+ * weft_trace_model_get_parallelism:
+ * @self: a #WeftTraceModel
+ * @out_n: (out): number of points
+ *
+ * The number of lanes executing code over time: lanes whose current state
+ * (the deepest open span) is RUNNING, LOCK_HELD or GIL_HELD. A lane waiting
+ * for a lock, the GIL or a queue, in I/O, starting up or idle does not count,
+ * even inside a task. A step function, 0 before the first point.
+ *
+ * Returns: (transfer none) (array length=out_n): the points sorted by time,
+ *   valid until the next append
+ */
+const WeftCounterPoint *
+weft_trace_model_get_parallelism (WeftTraceModel *self,
+                                  guint          *out_n)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+  g_return_val_if_fail (out_n != NULL, NULL);
+
+  *out_n = self->parallelism.points->len;
+  return (const WeftCounterPoint *) (gpointer) self->parallelism.points->data;
+}
+
+/**
+ * weft_trace_model_get_flows:
+ * @self: a #WeftTraceModel
+ * @out_n: (out): number of flows
+ *
+ * Returns: (transfer none) (array length=out_n): queue hand-offs and lock
+ *   wake-ups, sorted by their receiving end; valid until the next append
+ */
+const WeftFlow *
+weft_trace_model_get_flows (WeftTraceModel *self,
+                            guint          *out_n)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+  g_return_val_if_fail (out_n != NULL, NULL);
+
+  *out_n = self->flows->len;
+  return (const WeftFlow *) (gpointer) self->flows->data;
+}
+
+static guint
+flows_lower_bound (GArray  *flows,
+                   guint64  t)
+{
+  guint lo = 0, hi = flows->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (flows, WeftFlow, mid).to_ns >= t)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return lo;
+}
+
+/**
+ * weft_trace_model_lookup_flows:
+ * @self: a #WeftTraceModel
+ * @t0: start of the window
+ * @t1: end of the window (excluded)
+ * @out_first: (out): index of the first candidate
+ * @out_n: (out): number of candidates
+ *
+ * Every flow that overlaps [@t0, @t1) (to_ns >= t0 and from_ns < t1) is among
+ * the candidates returned: those with to_ns in [t0, t1 + the longest flow).
+ * The caller skips candidates with from_ns >= t1.
+ */
+void
+weft_trace_model_lookup_flows (WeftTraceModel *self,
+                               guint64         t0,
+                               guint64         t1,
+                               guint          *out_first,
+                               guint          *out_n)
+{
+  guint first, last;
+  guint64 end;
+
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+  g_return_if_fail (out_first != NULL);
+  g_return_if_fail (out_n != NULL);
+
+  end = t1 > G_MAXUINT64 - self->max_flow_ns - 1 ? G_MAXUINT64 : t1 + self->max_flow_ns + 1;
+  first = flows_lower_bound (self->flows, t0);
+  last = t1 > t0 ? flows_lower_bound (self->flows, end) : first;
+  *out_first = first;
+  *out_n = last > first ? last - first : 0;
+}
+
+/**
+ * weft_counter_points_lower_bound:
+ * @points: (array length=n_points): points sorted by time
+ * @n_points: number of points
+ * @t: a time
+ *
+ * Returns: the index of the first point at or after @t (@n_points if none)
+ */
+guint
+weft_counter_points_lower_bound (const WeftCounterPoint *points,
+                                 guint                   n_points,
+                                 guint64                 t)
+{
+  guint lo = 0, hi = n_points;
+
+  g_return_val_if_fail (points != NULL || n_points == 0, 0);
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (points[mid].time_ns >= t)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return lo;
+}
+
+/**
+ * weft_counter_points_value_at:
+ * @points: (array length=n_points): points sorted by time
+ * @n_points: number of points
+ * @t: a time
+ *
+ * Returns: the value of the step function at @t: the last point at or
+ *   before @t, or 0 before the first point
+ */
+gint64
+weft_counter_points_value_at (const WeftCounterPoint *points,
+                              guint                   n_points,
+                              guint64                 t)
+{
+  guint i;
+
+  g_return_val_if_fail (points != NULL || n_points == 0, 0);
+
+  /* First point strictly after t, minus one. */
+  i = t == G_MAXUINT64 ? n_points : weft_counter_points_lower_bound (points, n_points, t + 1);
+  return i > 0 ? points[i - 1].value : 0;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "weft-event.h"
+#include "weft-lane.h"
+#include "weft-span.h"
+#include "weft-trace-stats.h"
+
+G_BEGIN_DECLS
+
+#define WEFT_TYPE_TRACE_MODEL (weft_trace_model_get_type ())
+
+G_DECLARE_FINAL_TYPE (WeftTraceModel, weft_trace_model, WEFT, TRACE_MODEL, GObject)
+
+/**
+ * WeftCounterPoint:
+ * @time_ns: absolute ns
+ * @value: the value from @time_ns until the next point
+ *
+ * One step of a counter track (a step function; 0 before the first point).
+ */
+typedef struct
+{
+  guint64 time_ns;
+  gint64  value;
+} WeftCounterPoint;
+
+typedef enum
+{
+  WEFT_FLOW_QUEUE = 1,  /* an item put by one worker and got by another */
+  WEFT_FLOW_LOCK,       /* a release that woke a waiter (locks and the GIL) */
+} WeftFlowKind;
+
+/**
+ * WeftFlow:
+ * @to_ns: time of the receiving end (queue get, lock acquisition)
+ * @from_ns: time of the sending end (queue put, lock release)
+ * @item: the queue item id (0 for lock flows)
+ * @object: the queue, lock or GIL id
+ * @from_worker: worker that put or released
+ * @to_worker: worker that got or acquired
+ * @kind: a #WeftFlowKind
+ *
+ * A hand-off a view can draw as an arrow. Flows are sorted by @to_ns.
+ */
+typedef struct
+{
+  guint64 to_ns;
+  guint64 from_ns;
+  gint64  item;
+  guint32 object;
+  guint16 from_worker;
+  guint16 to_worker;
+  guint8  kind;
+} WeftFlow;
+
+WeftTraceModel *weft_trace_model_new                 (void);
+
+void            weft_trace_model_append              (WeftTraceModel   *self,
+                                                      const WeftEvent  *events,
+                                                      gsize             n_events);
+void            weft_trace_model_finish              (WeftTraceModel   *self,
+                                                      guint64           end_ns);
+gboolean        weft_trace_model_get_finished        (WeftTraceModel   *self);
+
+/* Lanes, in worker id order */
+guint           weft_trace_model_get_n_lanes         (WeftTraceModel   *self);
+WeftLane       *weft_trace_model_get_lane            (WeftTraceModel   *self,
+                                                      guint             index);
+WeftLane       *weft_trace_model_lookup_lane         (WeftTraceModel   *self,
+                                                      guint             worker);
+void            weft_trace_model_set_lane_name       (WeftTraceModel   *self,
+                                                      guint             worker,
+                                                      const char       *name);
+void            weft_trace_model_set_lane_executor   (WeftTraceModel   *self,
+                                                      guint             worker,
+                                                      WeftExecutorKind  executor,
+                                                      gint64            pid);
+
+/* Objects: locks, the GIL, queues, counters */
+void            weft_trace_model_declare_object      (WeftTraceModel   *self,
+                                                      guint32           object,
+                                                      WeftObjectKind    kind,
+                                                      gint64            initial);
+void            weft_trace_model_set_object_name     (WeftTraceModel   *self,
+                                                      guint32           object,
+                                                      const char       *name);
+const char     *weft_trace_model_get_object_name     (WeftTraceModel   *self,
+                                                      guint32           object);
+WeftObjectKind  weft_trace_model_get_object_kind     (WeftTraceModel   *self,
+                                                      guint32           object);
+gint64          weft_trace_model_get_object_initial  (WeftTraceModel   *self,
+                                                      guint32           object);
+guint32        *weft_trace_model_list_objects        (WeftTraceModel   *self,
+                                                      WeftObjectKind    kind,
+                                                      guint            *out_n);
+
+/* Statistics */
+void            weft_trace_model_get_run_stats       (WeftTraceModel   *self,
+                                                      WeftRunStats     *out_stats);
+gboolean        weft_trace_model_get_lane_stats      (WeftTraceModel   *self,
+                                                      guint             worker,
+                                                      WeftLaneStats    *out_stats);
+gboolean        weft_trace_model_get_lock_stats      (WeftTraceModel   *self,
+                                                      guint32           object,
+                                                      WeftLockStats    *out_stats);
+gboolean        weft_trace_model_get_queue_stats     (WeftTraceModel   *self,
+                                                      guint32           object,
+                                                      WeftQueueStats   *out_stats);
+gsize           weft_trace_model_get_span_bytes      (WeftTraceModel   *self);
+
+/* Counter tracks, parallelism and flows */
+const WeftCounterPoint *weft_trace_model_get_counter     (WeftTraceModel *self,
+                                                          guint32         object,
+                                                          guint          *out_n);
+const WeftCounterPoint *weft_trace_model_get_parallelism (WeftTraceModel *self,
+                                                          guint          *out_n);
+const WeftFlow         *weft_trace_model_get_flows       (WeftTraceModel *self,
+                                                          guint          *out_n);
+void                    weft_trace_model_lookup_flows    (WeftTraceModel *self,
+                                                          guint64         t0,
+                                                          guint64         t1,
+                                                          guint          *out_first,
+                                                          guint          *out_n);
+
+guint   weft_counter_points_lower_bound (const WeftCounterPoint *points,
+                                         guint                   n_points,
+                                         guint64                 t);
+gint64  weft_counter_points_value_at    (const WeftCounterPoint *points,
+                                         guint                   n_points,
+                                         guint64                 t);
+
+G_END_DECLS

@@ -1,0 +1,886 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "weft-trace-model.h"
+
+/* Every expectation below is computed by hand from the event lists. */
+
+static WeftEvent
+ev (guint64       t,
+    guint16       worker,
+    WeftEventKind kind,
+    guint32       object,
+    gint64        arg0,
+    gint64        arg1)
+{
+  WeftEvent e = { .time_ns = t, .arg0 = arg0, .arg1 = arg1, .object = object, .worker = worker, .kind = kind };
+
+  return e;
+}
+
+static void
+count_signal (gpointer  instance,
+              guint    *counter)
+{
+  (*counter)++;
+}
+
+static void
+count_lane_added (WeftTraceModel *model,
+                  WeftLane       *lane,
+                  guint          *counter)
+{
+  g_assert_nonnull (lane);
+  (*counter)++;
+}
+
+static void
+assert_span (WeftLane *lane,
+             guint     depth,
+             guint     index,
+             guint64   start,
+             guint64   end,
+             WeftState state,
+             guint32   object,
+             guint     flags)
+{
+  WeftSpan span;
+
+  g_assert_true (weft_lane_get_span (lane, depth, index, &span));
+  g_assert_cmpuint (span.start_ns, ==, start);
+  g_assert_cmpuint (span.end_ns, ==, end);
+  g_assert_cmpuint (span.state, ==, state);
+  g_assert_cmpuint (span.object, ==, object);
+  g_assert_cmpuint (span.depth, ==, depth);
+  g_assert_cmpuint (span.flags, ==, flags);
+}
+
+static void
+assert_breakdown_sums (WeftTraceModel *model)
+{
+  WeftRunStats run;
+
+  weft_trace_model_get_run_stats (model, &run);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLaneStats stats;
+      guint worker = weft_lane_get_worker (weft_trace_model_get_lane (model, i));
+
+      g_assert_true (weft_trace_model_get_lane_stats (model, worker, &stats));
+      g_assert_cmpuint (weft_lane_stats_get_total_ns (&stats), ==, run.wall_ns);
+    }
+}
+
+/* A task holding a contended lock that does I/O while holding it. */
+static const WeftEvent *
+nested_events (gsize *n)
+{
+  static WeftEvent events[9];
+
+  events[0] = ev (50, 1, WEFT_EVENT_INSTANT, 77, 1, 2);
+  events[1] = ev (100, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0);
+  events[2] = ev (110, 0, WEFT_EVENT_LOCK_WAIT, 5, 0, 0);
+  events[3] = ev (130, 0, WEFT_EVENT_LOCK_ACQUIRED, 5, 0, 0);
+  events[4] = ev (140, 0, WEFT_EVENT_IO_BEGIN, 9, 0, 0);
+  events[5] = ev (160, 0, WEFT_EVENT_IO_END, 9, 4096, 0);
+  events[6] = ev (170, 0, WEFT_EVENT_LOCK_RELEASED, 5, 0, 0);
+  events[7] = ev (200, 0, WEFT_EVENT_TASK_END, 1, WEFT_TASK_OK, 0);
+  events[8] = ev (300, 1, WEFT_EVENT_COUNTER, 40, 7, 0);
+  *n = G_N_ELEMENTS (events);
+  return events;
+}
+
+static void
+check_nested (WeftTraceModel *model)
+{
+  WeftLane *lane = weft_trace_model_lookup_lane (model, 0);
+  WeftRunStats run;
+  WeftLaneStats stats;
+  WeftLockStats lock;
+
+  g_assert_nonnull (lane);
+  g_assert_cmpuint (weft_lane_get_n_depths (lane), ==, 3);
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 0), ==, 1);
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 1), ==, 2);
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 2), ==, 1);
+  assert_span (lane, 0, 0, 100, 200, WEFT_STATE_RUNNING, 1, 0);
+  assert_span (lane, 1, 0, 110, 130, WEFT_STATE_LOCK_WAIT, 5, 0);
+  assert_span (lane, 1, 1, 130, 170, WEFT_STATE_LOCK_HELD, 5, WEFT_SPAN_CONTENDED);
+  assert_span (lane, 2, 0, 140, 160, WEFT_STATE_IO, 9, 0);
+  g_assert_cmpuint (weft_lane_get_n_open_spans (lane), ==, 0);
+
+  weft_trace_model_get_run_stats (model, &run);
+  g_assert_cmpuint (run.first_ns, ==, 50);
+  g_assert_cmpuint (run.last_ns, ==, 300);
+  g_assert_cmpuint (run.wall_ns, ==, 250);
+  g_assert_cmpuint (run.n_events, ==, 9);
+  g_assert_cmpuint (run.n_spans, ==, 4);
+  g_assert_cmpuint (run.n_unmatched, ==, 0);
+  g_assert_cmpuint (run.n_lanes, ==, 2);
+
+  /* Innermost wins: RUNNING [100,110)+[170,200), LOCK_WAIT [110,130),
+   * LOCK_HELD [130,140)+[160,170), IO [140,160), IDLE 250 - 100. */
+  g_assert_true (weft_trace_model_get_lane_stats (model, 0, &stats));
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_RUNNING], ==, 40);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_LOCK_WAIT], ==, 20);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_LOCK_HELD], ==, 20);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_IO], ==, 20);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_IDLE], ==, 150);
+  g_assert_cmpuint (weft_lane_stats_get_busy_ns (&stats), ==, 100);
+  g_assert_cmpuint (stats.tasks_completed, ==, 1);
+  g_assert_cmpuint (stats.tasks_failed, ==, 0);
+  g_assert_cmpuint (weft_lane_stats_get_tasks (&stats), ==, 1);
+
+  g_assert_true (weft_trace_model_get_lane_stats (model, 1, &stats));
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_IDLE], ==, 250);
+  assert_breakdown_sums (model);
+
+  g_assert_true (weft_trace_model_get_lock_stats (model, 5, &lock));
+  g_assert_cmpuint (lock.acquisitions, ==, 1);
+  g_assert_cmpuint (lock.contended, ==, 1);
+  g_assert_cmpuint (lock.total_wait_ns, ==, 20);
+  g_assert_cmpuint (lock.max_wait_ns, ==, 20);
+  g_assert_cmpuint (lock.total_hold_ns, ==, 40);
+  g_assert_cmpuint (weft_trace_model_get_object_kind (model, 5), ==, WEFT_OBJECT_LOCK);
+}
+
+static void
+test_nested (void)
+{
+  gsize n;
+  const WeftEvent *events = nested_events (&n);
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  guint changed = 0;
+
+  g_signal_connect (model, "changed", G_CALLBACK (count_signal), &changed);
+  weft_trace_model_append (model, events, n);
+  g_assert_cmpuint (changed, ==, 1);
+  check_nested (model);
+  weft_trace_model_finish (model, 0);
+  check_nested (model);
+}
+
+/* Every way of splitting the stream in two batches, and one event per batch. */
+static void
+test_batches (void)
+{
+  gsize n;
+  const WeftEvent *events = nested_events (&n);
+
+  for (gsize k = 0; k <= n; k++)
+    {
+      g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+      guint changed = 0;
+
+      g_signal_connect (model, "changed", G_CALLBACK (count_signal), &changed);
+      weft_trace_model_append (model, events, k);
+      weft_trace_model_append (model, events + k, n - k);
+      g_assert_cmpuint (changed, ==, (k > 0) + (n - k > 0));
+      check_nested (model);
+    }
+
+  {
+    g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+    guint changed = 0;
+
+    g_signal_connect (model, "changed", G_CALLBACK (count_signal), &changed);
+    for (gsize i = 0; i < n; i++)
+      weft_trace_model_append (model, &events[i], 1);
+    g_assert_cmpuint (changed, ==, n);
+    check_nested (model);
+  }
+}
+
+static gboolean
+overlaps (const WeftSpan *s,
+          guint64         t0,
+          guint64         t1)
+{
+  /* An empty window [t, t) overlaps nothing; a point query is [t, t + 1). */
+  return t0 < t1 && s->start_ns < t1 && (s->end_ns > t0 || (s->start_ns == t0 && s->end_ns == t0));
+}
+
+/* 100,000 tasks (some empty) with nested I/O, against a brute-force scan. */
+static void
+test_lookup (void)
+{
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autoptr (GRand) rand = g_rand_new_with_seed (42);
+  WeftLane *lane;
+  guint64 t = 1000;
+  guint64 last;
+
+  for (guint i = 0; i < 100000; i++)
+    {
+      WeftEvent e;
+      guint64 dur = g_rand_int_range (rand, 0, 4) == 0 ? 0 : (guint64) g_rand_int_range (rand, 1, 500);
+
+      t += (guint64) g_rand_int_range (rand, 0, 3) * (guint64) g_rand_int_range (rand, 0, 100);
+      e = ev (t, 3, WEFT_EVENT_TASK_BEGIN, i, 0, 0);
+      g_array_append_val (events, e);
+      if (dur > 2 && i % 3 == 0)
+        {
+          e = ev (t + 1, 3, WEFT_EVENT_IO_BEGIN, i, 0, 0);
+          g_array_append_val (events, e);
+          e = ev (t + dur - 1, 3, WEFT_EVENT_IO_END, i, 0, 0);
+          g_array_append_val (events, e);
+        }
+      t += dur;
+      e = ev (t, 3, WEFT_EVENT_TASK_END, i, WEFT_TASK_OK, 0);
+      g_array_append_val (events, e);
+    }
+  last = t;
+
+  /* In uneven batches, as a collector would deliver them. */
+  for (guint i = 0; i < events->len;)
+    {
+      guint n = MIN ((guint) g_rand_int_range (rand, 1, 5000), events->len - i);
+
+      weft_trace_model_append (model, &g_array_index (events, WeftEvent, i), n);
+      i += n;
+    }
+
+  lane = weft_trace_model_lookup_lane (model, 3);
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 0), ==, 100000);
+  g_assert_cmpuint (weft_lane_get_n_depths (lane), ==, 2);
+
+  for (guint depth = 0; depth < 2; depth++)
+    {
+      guint n_spans = weft_lane_get_n_spans (lane, depth);
+      WeftSpan prev = { 0 };
+
+      /* Sorted and disjoint within a depth. */
+      for (guint i = 0; i < n_spans; i++)
+        {
+          WeftSpan s;
+
+          g_assert_true (weft_lane_get_span (lane, depth, i, &s));
+          g_assert_cmpuint (s.depth, ==, depth);
+          g_assert_cmpuint (s.start_ns, <=, s.end_ns);
+          if (i > 0)
+            g_assert_cmpuint (s.start_ns, >=, prev.end_ns);
+          prev = s;
+        }
+
+      for (guint q = 0; q < 300; q++)
+        {
+          guint64 t0 = (guint64) g_rand_double_range (rand, 0, (double) last + 2000);
+          guint64 t1 = t0 + (q % 3 == 0 ? 0 : (guint64) g_rand_int_range (rand, 0, q % 2 ? 50 : 50000));
+          guint first, n, expect_first = G_MAXUINT, expect_n = 0;
+
+          /* Also probe exact span boundaries. */
+          if (q % 5 == 0 && n_spans > 0)
+            {
+              WeftSpan s;
+
+              weft_lane_get_span (lane, depth, (guint) g_rand_int_range (rand, 0, (gint32) n_spans), &s);
+              t0 = q % 10 == 0 ? s.start_ns : s.end_ns;
+              t1 = t0 + (guint64) g_rand_int_range (rand, 0, 300);
+            }
+
+          for (guint i = 0; i < n_spans; i++)
+            {
+              WeftSpan s;
+
+              weft_lane_get_span (lane, depth, i, &s);
+              if (overlaps (&s, t0, t1))
+                {
+                  if (expect_first == G_MAXUINT)
+                    expect_first = i;
+                  g_assert_cmpuint (i, ==, expect_first + expect_n);
+                  expect_n++;
+                }
+            }
+
+          weft_lane_lookup_range (lane, depth, t0, t1, &first, &n);
+          g_assert_cmpuint (n, ==, expect_n);
+          if (expect_n > 0)
+            g_assert_cmpuint (first, ==, expect_first);
+        }
+    }
+
+  weft_trace_model_finish (model, 0);
+  g_assert_cmpuint (weft_trace_model_get_span_bytes (model), >, 0);
+  assert_breakdown_sums (model);
+}
+
+/* Worker 0 takes lock 7 uncontended; worker 1 waits for it; then they swap. */
+static const WeftEvent lock_events[] = {
+  { .time_ns = 100, .worker = 0, .kind = WEFT_EVENT_LOCK_ACQUIRED, .object = 7 },
+  { .time_ns = 110, .worker = 1, .kind = WEFT_EVENT_LOCK_WAIT, .object = 7 },
+  { .time_ns = 150, .worker = 0, .kind = WEFT_EVENT_LOCK_RELEASED, .object = 7 },
+  { .time_ns = 150, .worker = 1, .kind = WEFT_EVENT_LOCK_ACQUIRED, .object = 7 },
+  { .time_ns = 160, .worker = 0, .kind = WEFT_EVENT_LOCK_WAIT, .object = 7 },
+  { .time_ns = 190, .worker = 1, .kind = WEFT_EVENT_LOCK_RELEASED, .object = 7 },
+  { .time_ns = 190, .worker = 0, .kind = WEFT_EVENT_LOCK_ACQUIRED, .object = 7 },
+  { .time_ns = 200, .worker = 0, .kind = WEFT_EVENT_LOCK_RELEASED, .object = 7 },
+};
+
+static void
+check_lock_stats (WeftTraceModel *model)
+{
+  WeftLockStats lock;
+  WeftRunStats run;
+
+  g_assert_true (weft_trace_model_get_lock_stats (model, 7, &lock));
+  g_assert_cmpuint (lock.acquisitions, ==, 3);
+  g_assert_cmpuint (lock.contended, ==, 2);
+  g_assert_cmpuint (lock.total_wait_ns, ==, 40 + 30);
+  g_assert_cmpuint (lock.max_wait_ns, ==, 40);
+  g_assert_cmpuint (lock.total_hold_ns, ==, 50 + 40 + 10);
+  g_assert_cmpuint (weft_lock_stats_get_mean_wait_ns (&lock), ==, 35);
+  g_assert_cmpfloat_with_epsilon (weft_lock_stats_get_contention (&lock), 2.0 / 3.0, 1e-9);
+
+  weft_trace_model_get_run_stats (model, &run);
+  g_assert_cmpuint (run.n_unmatched, ==, 0);
+  g_assert_cmpuint (run.wall_ns, ==, 100);
+  assert_span (weft_trace_model_lookup_lane (model, 0), 0, 0, 100, 150, WEFT_STATE_LOCK_HELD, 7, 0);
+  assert_span (weft_trace_model_lookup_lane (model, 0), 0, 1, 160, 190, WEFT_STATE_LOCK_WAIT, 7, 0);
+  assert_span (weft_trace_model_lookup_lane (model, 0), 0, 2, 190, 200, WEFT_STATE_LOCK_HELD, 7, WEFT_SPAN_CONTENDED);
+  assert_breakdown_sums (model);
+}
+
+static void
+test_lock_stats (void)
+{
+  /* In global time order: wake-ups become flows. */
+  {
+    g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+    const WeftFlow *flows;
+    guint n;
+
+    weft_trace_model_append (model, lock_events, G_N_ELEMENTS (lock_events));
+    weft_trace_model_finish (model, 0);
+    check_lock_stats (model);
+
+    flows = weft_trace_model_get_flows (model, &n);
+    g_assert_cmpuint (n, ==, 2);
+    g_assert_cmpuint (flows[0].kind, ==, WEFT_FLOW_LOCK);
+    g_assert_cmpuint (flows[0].object, ==, 7);
+    g_assert_cmpuint (flows[0].from_worker, ==, 0);
+    g_assert_cmpuint (flows[0].from_ns, ==, 150);
+    g_assert_cmpuint (flows[0].to_worker, ==, 1);
+    g_assert_cmpuint (flows[0].to_ns, ==, 150);
+    g_assert_cmpuint (flows[1].from_worker, ==, 1);
+    g_assert_cmpuint (flows[1].from_ns, ==, 190);
+    g_assert_cmpuint (flows[1].to_worker, ==, 0);
+    g_assert_cmpuint (flows[1].to_ns, ==, 190);
+  }
+
+  /* One worker's batch after the other's: the statistics don't change. */
+  {
+    g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+
+    for (guint w = 2; w-- > 0;)
+      for (guint i = 0; i < G_N_ELEMENTS (lock_events); i++)
+        if (lock_events[i].worker == w)
+          weft_trace_model_append (model, &lock_events[i], 1);
+    weft_trace_model_finish (model, 0);
+    check_lock_stats (model);
+  }
+}
+
+/* Queue 3: worker 0 puts items 11 and 12, worker 1 gets them. */
+static void
+test_queue (void)
+{
+  const WeftEvent getter[] = {
+    ev (90, 1, WEFT_EVENT_QUEUE_GET_BEGIN, 3, 0, 0),
+    ev (120, 1, WEFT_EVENT_QUEUE_GET_END, 3, 1, 11),
+    ev (125, 1, WEFT_EVENT_QUEUE_GET_BEGIN, 3, 0, 0),
+    ev (140, 1, WEFT_EVENT_QUEUE_GET_END, 3, 0, 12),
+  };
+  const WeftEvent putter[] = {
+    ev (80, 0, WEFT_EVENT_OBJECT_NEW, 3, WEFT_OBJECT_QUEUE, 2),
+    ev (100, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, 3, 0, 0),
+    ev (105, 0, WEFT_EVENT_QUEUE_PUT_END, 3, 1, 11),
+    ev (110, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, 3, 0, 0),
+    ev (130, 0, WEFT_EVENT_QUEUE_PUT_END, 3, 2, 12),
+  };
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  WeftQueueStats q;
+  const WeftCounterPoint *depth;
+  const WeftFlow *flows;
+  guint n, first;
+
+  /* The getter's buffer arrives first: matching and the depth track must
+   * cope with cross-worker disorder. */
+  weft_trace_model_append (model, getter, G_N_ELEMENTS (getter));
+  weft_trace_model_append (model, putter, G_N_ELEMENTS (putter));
+  weft_trace_model_finish (model, 0);
+
+  g_assert_cmpuint (weft_trace_model_get_object_kind (model, 3), ==, WEFT_OBJECT_QUEUE);
+  g_assert_cmpint (weft_trace_model_get_object_initial (model, 3), ==, 2);
+  g_assert_true (weft_trace_model_get_queue_stats (model, 3, &q));
+  g_assert_cmpuint (q.puts, ==, 2);
+  g_assert_cmpuint (q.gets, ==, 2);
+  g_assert_cmpint (q.max_depth, ==, 2);
+  g_assert_cmpuint (q.put_blocked_ns, ==, 5 + 20);
+  g_assert_cmpuint (q.get_blocked_ns, ==, 30 + 15);
+  g_assert_cmpuint (q.blocked_ns, ==, 70);
+
+  depth = weft_trace_model_get_counter (model, 3, &n);
+  g_assert_cmpuint (n, ==, 4);
+  g_assert_cmpuint (depth[0].time_ns, ==, 105);
+  g_assert_cmpint (depth[0].value, ==, 1);
+  g_assert_cmpuint (depth[1].time_ns, ==, 120);
+  g_assert_cmpint (depth[1].value, ==, 1);
+  g_assert_cmpuint (depth[2].time_ns, ==, 130);
+  g_assert_cmpint (depth[2].value, ==, 2);
+  g_assert_cmpuint (depth[3].time_ns, ==, 140);
+  g_assert_cmpint (depth[3].value, ==, 0);
+  g_assert_cmpint (weft_counter_points_value_at (depth, n, 100), ==, 0);
+  g_assert_cmpint (weft_counter_points_value_at (depth, n, 135), ==, 2);
+  g_assert_cmpint (weft_counter_points_value_at (depth, n, 1000), ==, 0);
+
+  flows = weft_trace_model_get_flows (model, &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (flows[0].kind, ==, WEFT_FLOW_QUEUE);
+  g_assert_cmpint (flows[0].item, ==, 11);
+  g_assert_cmpuint (flows[0].from_worker, ==, 0);
+  g_assert_cmpuint (flows[0].from_ns, ==, 105);
+  g_assert_cmpuint (flows[0].to_worker, ==, 1);
+  g_assert_cmpuint (flows[0].to_ns, ==, 120);
+  g_assert_cmpint (flows[1].item, ==, 12);
+  g_assert_cmpuint (flows[1].from_ns, ==, 130);
+  g_assert_cmpuint (flows[1].to_ns, ==, 140);
+
+  /* A window between the two ends of item 12 finds it. */
+  weft_trace_model_lookup_flows (model, 132, 138, &first, &n);
+  g_assert_cmpuint (n, >=, 1);
+  g_assert_cmpint (flows[first].item, ==, 12);
+  weft_trace_model_lookup_flows (model, 141, 500, &first, &n);
+  g_assert_cmpuint (n, ==, 0);
+  assert_breakdown_sums (model);
+}
+
+static void
+test_unmatched (void)
+{
+  const WeftEvent events[] = {
+    ev (10, 0, WEFT_EVENT_TASK_END, 4, WEFT_TASK_OK, 0),
+    ev (20, 0, WEFT_EVENT_IO_END, 4, 0, 0),
+    ev (30, 0, WEFT_EVENT_LOCK_RELEASED, 8, 0, 0),
+    ev (40, 0, WEFT_EVENT_TASK_BEGIN, 5, 0, 0),
+    ev (50, 0, WEFT_EVENT_TASK_END, 6, WEFT_TASK_OK, 0), /* another task's end */
+    ev (60, 0, WEFT_EVENT_LOCK_ACQUIRED, 8, 0, 0),       /* uncontended: fine */
+    ev (70, 0, WEFT_EVENT_LOCK_RELEASED, 8, 0, 0),
+    ev (80, 0, WEFT_EVENT_TASK_END, 5, WEFT_TASK_FAILED, 0),
+  };
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  WeftRunStats run;
+  WeftLaneStats stats;
+  WeftLockStats lock;
+  WeftLane *lane;
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_finish (model, 0);
+
+  weft_trace_model_get_run_stats (model, &run);
+  g_assert_cmpuint (run.n_unmatched, ==, 4);
+  g_assert_cmpuint (run.n_spans, ==, 2);
+  g_assert_true (weft_trace_model_get_lane_stats (model, 0, &stats));
+  g_assert_cmpuint (stats.n_unmatched, ==, 4);
+  g_assert_cmpuint (stats.tasks_failed, ==, 1);
+  g_assert_cmpuint (stats.tasks_completed, ==, 0);
+
+  lane = weft_trace_model_lookup_lane (model, 0);
+  assert_span (lane, 0, 0, 40, 80, WEFT_STATE_RUNNING, 5, WEFT_SPAN_TASK_FAILED);
+  assert_span (lane, 1, 0, 60, 70, WEFT_STATE_LOCK_HELD, 8, 0);
+  g_assert_true (weft_trace_model_get_lock_stats (model, 8, &lock));
+  g_assert_cmpuint (lock.acquisitions, ==, 1);
+  g_assert_cmpuint (lock.contended, ==, 0);
+  g_assert_cmpuint (lock.total_hold_ns, ==, 10);
+  assert_breakdown_sums (model);
+}
+
+/* Lock A taken, lock B taken, A released, then I/O, then B released. */
+static void
+test_interleaved (void)
+{
+  const WeftEvent events[] = {
+    ev (0, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0),
+    ev (10, 0, WEFT_EVENT_LOCK_ACQUIRED, 100, 0, 0),
+    ev (20, 0, WEFT_EVENT_LOCK_ACQUIRED, 200, 0, 0),
+    ev (30, 0, WEFT_EVENT_LOCK_RELEASED, 100, 0, 0),
+    ev (40, 0, WEFT_EVENT_IO_BEGIN, 1, 0, 0),
+    ev (50, 0, WEFT_EVENT_IO_END, 1, 0, 0),
+    ev (60, 0, WEFT_EVENT_LOCK_RELEASED, 200, 0, 0),
+    ev (100, 0, WEFT_EVENT_TASK_END, 1, WEFT_TASK_CANCELLED, 0),
+  };
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  WeftLane *lane;
+  WeftLockStats lock;
+  WeftLaneStats stats;
+  WeftRunStats run;
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_finish (model, 0);
+  lane = weft_trace_model_lookup_lane (model, 0);
+
+  weft_trace_model_get_run_stats (model, &run);
+  g_assert_cmpuint (run.n_unmatched, ==, 0);
+  g_assert_cmpuint (run.wall_ns, ==, 100);
+
+  /* The I/O reuses the row A freed: rows stay disjoint. */
+  assert_span (lane, 0, 0, 0, 100, WEFT_STATE_RUNNING, 1, WEFT_SPAN_TASK_CANCELLED);
+  assert_span (lane, 1, 0, 10, 30, WEFT_STATE_LOCK_HELD, 100, 0);
+  assert_span (lane, 1, 1, 40, 50, WEFT_STATE_IO, 1, 0);
+  assert_span (lane, 2, 0, 20, 60, WEFT_STATE_LOCK_HELD, 200, 0);
+
+  g_assert_true (weft_trace_model_get_lock_stats (model, 100, &lock));
+  g_assert_cmpuint (lock.total_hold_ns, ==, 20);
+  g_assert_true (weft_trace_model_get_lock_stats (model, 200, &lock));
+  g_assert_cmpuint (lock.total_hold_ns, ==, 40);
+
+  /* Deepest wins: B (row 2) hides the I/O in row 1 during [40,50). */
+  g_assert_true (weft_trace_model_get_lane_stats (model, 0, &stats));
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_RUNNING], ==, 10 + 40);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_LOCK_HELD], ==, 10 + 40);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_IO], ==, 0);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_IDLE], ==, 0);
+  g_assert_cmpuint (stats.tasks_cancelled, ==, 1);
+  assert_breakdown_sums (model);
+}
+
+static void
+append_name (GArray     *events,
+             guint16     worker,
+             guint32     object,
+             const char *name)
+{
+  gsize len = strlen (name);
+
+  for (gsize off = 0; off < len; off += 16)
+    {
+      char chunk[16] = { 0 };
+      WeftEvent e = ev (5, worker, WEFT_EVENT_NAME, object, 0, 0);
+
+      memcpy (chunk, name + off, MIN (16, len - off));
+      memcpy (&e.arg0, chunk, 8);
+      memcpy (&e.arg1, chunk + 8, 8);
+      g_array_append_val (events, e);
+    }
+}
+
+static void
+test_names (void)
+{
+  const char *lane_name = "a-very-long-worker-name-of-forty-bytes!!";
+  const char *lock_name = "the big lock \xc3\xa9\xc3\xa9 (two-byte chars, split)";
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  WeftEvent info = ev (1, 2, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_PROCESSES, 4242);
+  WeftLane *lane;
+  WeftRunStats run;
+
+  g_assert_cmpuint (strlen (lane_name), ==, 40);
+  g_array_append_val (events, info);
+  append_name (events, 2, WEFT_OBJECT_SELF, lane_name);
+  append_name (events, 2, 9, lock_name);
+  weft_trace_model_append (model, (WeftEvent *) (gpointer) events->data, events->len);
+  g_assert_cmpuint (events->len, ==, 1 + 3 + 3);
+
+  lane = weft_trace_model_lookup_lane (model, 2);
+  g_assert_cmpstr (weft_lane_get_name (lane), ==, lane_name);
+  g_assert_cmpint (weft_lane_get_executor (lane), ==, WEFT_EXECUTOR_PROCESSES);
+  g_assert_cmpint (weft_lane_get_pid (lane), ==, 4242);
+  g_assert_cmpstr (weft_trace_model_get_object_name (model, 9), ==, lock_name);
+  g_assert_null (weft_trace_model_get_object_name (model, 10));
+
+  /* Description events alone make no wall time. */
+  weft_trace_model_get_run_stats (model, &run);
+  g_assert_cmpuint (run.wall_ns, ==, 0);
+
+  /* Setters, and the default name. */
+  weft_trace_model_set_lane_name (model, 2, "renamed");
+  g_assert_cmpstr (weft_lane_get_name (lane), ==, "renamed");
+  weft_trace_model_set_object_name (model, 9, "L");
+  g_assert_cmpstr (weft_trace_model_get_object_name (model, 9), ==, "L");
+  weft_trace_model_set_lane_executor (model, 3, WEFT_EXECUTOR_THREADS, 1);
+  g_assert_cmpstr (weft_lane_get_name (weft_trace_model_lookup_lane (model, 3)), ==, "worker 3");
+  weft_trace_model_declare_object (model, 12, WEFT_OBJECT_COUNTER, 5);
+  g_assert_cmpuint (weft_trace_model_get_object_kind (model, 12), ==, WEFT_OBJECT_COUNTER);
+}
+
+static void
+test_finish_truncates (void)
+{
+  const WeftEvent events[] = {
+    ev (100, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0),
+    ev (150, 0, WEFT_EVENT_LOCK_WAIT, 2, 0, 0),
+    ev (300, 1, WEFT_EVENT_INSTANT, 0, 0, 0),
+  };
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  WeftSpan open[4];
+  WeftLane *lane;
+  WeftLockStats lock;
+  WeftLaneStats stats;
+  WeftRunStats run;
+  guint n;
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  lane = weft_trace_model_lookup_lane (model, 0);
+
+  /* Live: the open spans are visible, and count up to the run's end. */
+  g_assert_cmpuint (weft_lane_get_n_open_spans (lane), ==, 2);
+  n = weft_lane_get_open_spans (lane, open, G_N_ELEMENTS (open));
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpuint (open[0].start_ns, ==, 100);
+  g_assert_cmpuint (open[0].state, ==, WEFT_STATE_RUNNING);
+  g_assert_cmpuint (open[0].depth, ==, 0);
+  g_assert_cmpuint (open[0].flags, ==, WEFT_SPAN_OPEN);
+  g_assert_cmpuint (open[1].start_ns, ==, 150);
+  g_assert_cmpuint (open[1].state, ==, WEFT_STATE_LOCK_WAIT);
+  g_assert_cmpuint (open[1].object, ==, 2);
+  g_assert_cmpuint (open[1].depth, ==, 1);
+  g_assert_cmpuint (weft_lane_get_open_spans (lane, open, 1), ==, 1);
+  g_assert_cmpuint (weft_lane_get_current_state (lane), ==, WEFT_STATE_LOCK_WAIT);
+  g_assert_true (weft_trace_model_get_lane_stats (model, 0, &stats));
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_RUNNING], ==, 50);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_LOCK_WAIT], ==, 150);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_IDLE], ==, 0);
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 0), ==, 0);
+
+  weft_trace_model_finish (model, 400);
+  g_assert_true (weft_trace_model_get_finished (model));
+  g_assert_cmpuint (weft_lane_get_n_open_spans (lane), ==, 0);
+  assert_span (lane, 0, 0, 100, 400, WEFT_STATE_RUNNING, 1, WEFT_SPAN_TRUNCATED);
+  assert_span (lane, 1, 0, 150, 400, WEFT_STATE_LOCK_WAIT, 2, WEFT_SPAN_TRUNCATED);
+
+  weft_trace_model_get_run_stats (model, &run);
+  g_assert_cmpuint (run.first_ns, ==, 100);
+  g_assert_cmpuint (run.last_ns, ==, 400);
+  g_assert_cmpuint (run.n_spans, ==, 2);
+
+  /* A truncated wait counts as waiting time, not as an acquisition. */
+  g_assert_true (weft_trace_model_get_lock_stats (model, 2, &lock));
+  g_assert_cmpuint (lock.acquisitions, ==, 0);
+  g_assert_cmpuint (lock.total_wait_ns, ==, 250);
+  g_assert_cmpuint (lock.max_wait_ns, ==, 250);
+
+  g_assert_true (weft_trace_model_get_lane_stats (model, 0, &stats));
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_RUNNING], ==, 50);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_LOCK_WAIT], ==, 250);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_IDLE], ==, 0);
+  g_assert_true (weft_trace_model_get_lane_stats (model, 1, &stats));
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_IDLE], ==, 300);
+  assert_breakdown_sums (model);
+}
+
+static void
+test_finish_at_last_event (void)
+{
+  const WeftEvent events[] = {
+    ev (100, 0, WEFT_EVENT_IO_BEGIN, 1, 0, 0),
+    ev (120, 0, WEFT_EVENT_INSTANT, 0, 0, 0),
+    ev (500, 1, WEFT_EVENT_INSTANT, 0, 0, 0),
+  };
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  /* 0: each worker's own last event. */
+  weft_trace_model_finish (model, 0);
+  assert_span (weft_trace_model_lookup_lane (model, 0), 0, 0, 100, 120, WEFT_STATE_IO, 1, WEFT_SPAN_TRUNCATED);
+  assert_breakdown_sums (model);
+}
+
+/* Worker 0 runs [100,200); worker 1 runs [150,300) but waits for the GIL
+ * during [160,180). */
+static void
+test_parallelism (void)
+{
+  const WeftEvent w1[] = {
+    ev (150, 1, WEFT_EVENT_TASK_BEGIN, 2, 0, 0),
+    ev (160, 1, WEFT_EVENT_GIL_WAIT, 1, 0, 0),
+    ev (180, 1, WEFT_EVENT_GIL_ACQUIRED, 1, 0, 0),
+    ev (250, 1, WEFT_EVENT_GIL_RELEASED, 1, 0, 0),
+    ev (300, 1, WEFT_EVENT_TASK_END, 2, WEFT_TASK_OK, 0),
+  };
+  const WeftEvent w0[] = {
+    ev (100, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0),
+    ev (200, 0, WEFT_EVENT_TASK_END, 1, WEFT_TASK_OK, 0),
+  };
+  const struct { guint64 t; gint64 v; } expect[] = {
+    { 0, 0 }, { 99, 0 }, { 100, 1 }, { 149, 1 }, { 150, 2 }, { 155, 2 }, { 160, 1 },
+    { 170, 1 }, { 180, 2 }, { 190, 2 }, { 200, 1 }, { 250, 1 }, { 299, 1 }, { 300, 0 }, { 1000, 0 },
+  };
+
+  for (guint order = 0; order < 3; order++)
+    {
+      g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+      const WeftCounterPoint *points;
+      WeftLockStats gil;
+      guint n;
+
+      if (order == 0)
+        {
+          /* worker 1's buffer first, then worker 0's, out of time order */
+          weft_trace_model_append (model, w1, G_N_ELEMENTS (w1));
+          weft_trace_model_append (model, w0, G_N_ELEMENTS (w0));
+        }
+      else if (order == 1)
+        {
+          WeftEvent all[G_N_ELEMENTS (w0) + G_N_ELEMENTS (w1)];
+
+          memcpy (all, w0, sizeof w0);
+          memcpy (all + G_N_ELEMENTS (w0), w1, sizeof w1);
+          weft_trace_model_append (model, all, G_N_ELEMENTS (all));
+        }
+      else
+        {
+          weft_trace_model_append (model, &w0[0], 1);
+          for (guint i = 0; i < G_N_ELEMENTS (w1); i++)
+            weft_trace_model_append (model, &w1[i], 1);
+          weft_trace_model_append (model, &w0[1], 1);
+        }
+      weft_trace_model_finish (model, 0);
+
+      points = weft_trace_model_get_parallelism (model, &n);
+      g_assert_cmpuint (n, ==, 6);
+      for (guint i = 1; i < n; i++)
+        g_assert_cmpuint (points[i - 1].time_ns, <, points[i].time_ns);
+      for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+        g_assert_cmpint (weft_counter_points_value_at (points, n, expect[i].t), ==, expect[i].v);
+      g_assert_cmpuint (weft_counter_points_lower_bound (points, n, 151), ==, 2);
+
+      g_assert_cmpuint (weft_trace_model_get_object_kind (model, 1), ==, WEFT_OBJECT_GIL);
+      g_assert_true (weft_trace_model_get_lock_stats (model, 1, &gil));
+      g_assert_cmpuint (gil.acquisitions, ==, 1);
+      g_assert_cmpuint (gil.contended, ==, 1);
+      g_assert_cmpuint (gil.total_wait_ns, ==, 20);
+      g_assert_cmpuint (gil.total_hold_ns, ==, 70);
+      assert_breakdown_sums (model);
+    }
+}
+
+static void
+test_counters (void)
+{
+  const WeftEvent a[] = {
+    ev (10, 0, WEFT_EVENT_OBJECT_NEW, 50, WEFT_OBJECT_COUNTER, 100),
+    ev (20, 0, WEFT_EVENT_COUNTER, 50, 101, 0),
+    ev (40, 0, WEFT_EVENT_COUNTER, 50, 103, 0),
+  };
+  const WeftEvent b[] = {
+    ev (30, 1, WEFT_EVENT_COUNTER, 50, 102, 0),
+    ev (40, 1, WEFT_EVENT_COUNTER, 50, 104, 0), /* same instant: arrived last, wins */
+    ev (50, 1, WEFT_EVENT_COUNTER, 50, 99, 0),
+  };
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  const WeftCounterPoint *points;
+  g_autofree guint32 *ids = NULL;
+  guint n;
+
+  weft_trace_model_append (model, a, G_N_ELEMENTS (a));
+  weft_trace_model_append (model, b, G_N_ELEMENTS (b));
+  points = weft_trace_model_get_counter (model, 50, &n);
+  g_assert_cmpuint (n, ==, 5);
+  g_assert_cmpint (points[0].value, ==, 100);
+  g_assert_cmpint (points[1].value, ==, 101);
+  g_assert_cmpint (points[2].value, ==, 102);
+  g_assert_cmpuint (points[3].time_ns, ==, 40);
+  g_assert_cmpint (points[3].value, ==, 104);
+  g_assert_cmpint (points[4].value, ==, 99);
+  g_assert_null (weft_trace_model_get_counter (model, 51, &n));
+  g_assert_cmpuint (n, ==, 0);
+
+  ids = weft_trace_model_list_objects (model, WEFT_OBJECT_COUNTER, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (ids[0], ==, 50);
+}
+
+static void
+notify_count (GObject    *object,
+              GParamSpec *pspec,
+              guint      *counter)
+{
+  (*counter)++;
+}
+
+static void
+test_lanes (void)
+{
+  const WeftEvent events[] = {
+    ev (10, 5, WEFT_EVENT_HELLO, 0, WEFT_WIRE_MAGIC, WEFT_WIRE_VERSION),
+    ev (11, 2, WEFT_EVENT_INSTANT, 0, 0, 0),
+    ev (12, 9, WEFT_EVENT_INSTANT, 0, 0, 0),
+    ev (13, 2, WEFT_EVENT_INSTANT, 0, 0, 0),
+    ev (14, 2, WEFT_EVENT_INSTANT, 0, 0, 0),
+  };
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  guint added = 0, notified = 0, first, n;
+  const WeftInstant *instants;
+
+  g_signal_connect (model, "lane-added", G_CALLBACK (count_lane_added), &added);
+  g_signal_connect (model, "notify::n-lanes", G_CALLBACK (notify_count), &notified);
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  g_assert_cmpuint (added, ==, 3);
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 3);
+  g_assert_cmpuint (weft_lane_get_worker (weft_trace_model_get_lane (model, 0)), ==, 2);
+  g_assert_cmpuint (weft_lane_get_worker (weft_trace_model_get_lane (model, 1)), ==, 5);
+  g_assert_cmpuint (weft_lane_get_worker (weft_trace_model_get_lane (model, 2)), ==, 9);
+  g_assert_null (weft_trace_model_get_lane (model, 3));
+  g_assert_null (weft_trace_model_lookup_lane (model, 3));
+  g_assert_cmpstr (weft_lane_get_name (weft_trace_model_get_lane (model, 1)), ==, "worker 5");
+
+  instants = weft_lane_get_instants (weft_trace_model_lookup_lane (model, 2), &n);
+  g_assert_cmpuint (n, ==, 3);
+  g_assert_cmpuint (instants[2].time_ns, ==, 14);
+  weft_lane_lookup_instants (weft_trace_model_lookup_lane (model, 2), 12, 14, &first, &n);
+  g_assert_cmpuint (first, ==, 1);
+  g_assert_cmpuint (n, ==, 1);
+
+  weft_trace_model_append (model, events, 1);
+  g_assert_cmpuint (added, ==, 3);
+  g_assert_cmpuint (notified, ==, 1);
+}
+
+static void
+test_states (void)
+{
+  for (guint i = 0; i < WEFT_N_STATES; i++)
+    {
+      WeftState state;
+
+      g_assert_true (weft_state_from_nick (weft_state_to_nick (i), &state));
+      g_assert_cmpuint (state, ==, i);
+      g_assert_nonnull (weft_state_to_string (i));
+    }
+  g_assert_cmpstr (weft_state_to_nick (WEFT_STATE_LOCK_WAIT), ==, "lock-wait");
+  g_assert_cmpstr (weft_state_to_nick (WEFT_N_STATES), ==, "unknown");
+  {
+    WeftState state;
+
+    g_assert_false (weft_state_from_nick ("sleeping", &state));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/weft/trace-model/states", test_states);
+  g_test_add_func ("/weft/trace-model/nested", test_nested);
+  g_test_add_func ("/weft/trace-model/batches", test_batches);
+  g_test_add_func ("/weft/trace-model/lookup", test_lookup);
+  g_test_add_func ("/weft/trace-model/lock-stats", test_lock_stats);
+  g_test_add_func ("/weft/trace-model/queue", test_queue);
+  g_test_add_func ("/weft/trace-model/unmatched", test_unmatched);
+  g_test_add_func ("/weft/trace-model/interleaved-release", test_interleaved);
+  g_test_add_func ("/weft/trace-model/names", test_names);
+  g_test_add_func ("/weft/trace-model/finish-truncates", test_finish_truncates);
+  g_test_add_func ("/weft/trace-model/finish-at-last-event", test_finish_at_last_event);
+  g_test_add_func ("/weft/trace-model/parallelism", test_parallelism);
+  g_test_add_func ("/weft/trace-model/counters", test_counters);
+  g_test_add_func ("/weft/trace-model/lanes", test_lanes);
+
+  return g_test_run ();
+}
