@@ -21,20 +21,21 @@
 
 #define OBJECT_CACHE_SIZE 64
 
+/* A growable array of points, appended inline (the hot path). */
 typedef struct
 {
-  GArray  *points;    /* WeftCounterPoint, sorted by time */
-  GArray  *pending;   /* PendingPoint, arrived out of order */
-  gboolean delta;     /* pending values are deltas (parallelism) */
-  gboolean dirty;     /* in self->dirty_tracks */
-} Track;
+  WeftCounterPoint *v;
+  guint             len;
+  guint             cap;
+} PointVec;
 
 typedef struct
 {
-  guint64 time_ns;
-  gint64  value;
-  guint64 seq;
-} PendingPoint;
+  PointVec points;    /* sorted by time */
+  PointVec pending;   /* arrived out of order, merged once per append() */
+  gboolean delta;     /* values are deltas (parallelism) */
+  gboolean dirty;     /* in self->dirty_tracks */
+} Track;
 
 typedef struct
 {
@@ -74,8 +75,8 @@ struct _WeftTraceModel
 
   Track        parallelism;
   GPtrArray   *dirty_tracks;
-  GArray      *scratch;           /* PendingPoint, reused by merges */
-  guint64      seq;
+  PointVec     scratch_tail;      /* reused by merges */
+  PointVec     scratch_sort;
 
   GArray      *flows;             /* WeftFlow sorted by to_ns */
   GArray      *pending_flows;
@@ -117,20 +118,48 @@ static guint signals[N_SIGNALS];
 /* ---- tracks --------------------------------------------------------------- */
 
 static void
+pv_reserve (PointVec *pv,
+            guint     n)
+{
+  if (n > pv->cap)
+    {
+      pv->cap = MAX (n, MAX (16, pv->cap * 2));
+      pv->v = g_renew (WeftCounterPoint, pv->v, pv->cap);
+    }
+}
+
+static inline void
+pv_push (PointVec *pv,
+         guint64   t,
+         gint64    value)
+{
+  if (G_UNLIKELY (pv->len == pv->cap))
+    pv_reserve (pv, pv->len + 1);
+  pv->v[pv->len].time_ns = t;
+  pv->v[pv->len].value = value;
+  pv->len++;
+}
+
+static void
+pv_clear (PointVec *pv)
+{
+  g_clear_pointer (&pv->v, g_free);
+  pv->len = pv->cap = 0;
+}
+
+static void
 track_init (Track   *track,
             gboolean delta)
 {
-  track->points = g_array_new (FALSE, FALSE, sizeof (WeftCounterPoint));
-  track->pending = g_array_new (FALSE, FALSE, sizeof (PendingPoint));
+  memset (track, 0, sizeof *track);
   track->delta = delta;
-  track->dirty = FALSE;
 }
 
 static void
 track_clear (Track *track)
 {
-  g_clear_pointer (&track->points, g_array_unref);
-  g_clear_pointer (&track->pending, g_array_unref);
+  pv_clear (&track->points);
+  pv_clear (&track->pending);
 }
 
 static inline void
@@ -138,9 +167,8 @@ track_apply (Track  *track,
              guint64 t,
              gint64  value)
 {
-  GArray *points = track->points;
-  WeftCounterPoint *last = points->len ? &g_array_index (points, WeftCounterPoint, points->len - 1) : NULL;
-  WeftCounterPoint point;
+  PointVec *points = &track->points;
+  WeftCounterPoint *last = points->len ? &points->v[points->len - 1] : NULL;
 
   if (track->delta)
     value += last ? last->value : 0;
@@ -150,9 +178,7 @@ track_apply (Track  *track,
       last->value = value;
       return;
     }
-  point.time_ns = t;
-  point.value = value;
-  g_array_append_val (points, point);
+  pv_push (points, t, value);
 }
 
 static inline void
@@ -161,37 +187,74 @@ track_add (WeftTraceModel *self,
            guint64         t,
            gint64          value)
 {
-  GArray *points = track->points;
+  PointVec *points = &track->points;
 
-  if (G_LIKELY (track->pending->len == 0 &&
-                (points->len == 0 ||
-                 g_array_index (points, WeftCounterPoint, points->len - 1).time_ns <= t)))
+  /* In order: apply now, even with points parked. A parked point rewinds
+   * the track to its time when flushed and replays what follows, this one
+   * included, so the result is the same as if all had arrived in order. */
+  if (G_LIKELY (points->len == 0 || points->v[points->len - 1].time_ns <= t))
     {
       track_apply (track, t, value);
       return;
     }
-  else
-    {
-      PendingPoint p = { t, value, self->seq++ };
 
-      g_array_append_val (track->pending, p);
-      if (!track->dirty)
-        {
-          track->dirty = TRUE;
-          g_ptr_array_add (self->dirty_tracks, track);
-        }
+  pv_push (&track->pending, t, value);
+  if (!track->dirty)
+    {
+      track->dirty = TRUE;
+      g_ptr_array_add (self->dirty_tracks, track);
     }
 }
 
-static int
-compare_pending (const void *a,
-                 const void *b)
+/* Stable natural merge sort by time: parked points come as a few sorted runs
+ * (one per worker buffer), so this is a few linear passes. Returns whichever
+ * of @src and @dst holds the result. */
+static WeftCounterPoint *
+sort_points (WeftCounterPoint *src,
+             WeftCounterPoint *dst,
+             guint             n)
 {
-  const PendingPoint *pa = a, *pb = b;
+  for (;;)
+    {
+      guint i = 0;
 
-  if (pa->time_ns != pb->time_ns)
-    return pa->time_ns < pb->time_ns ? -1 : 1;
-  return pa->seq < pb->seq ? -1 : (pa->seq > pb->seq);
+      while (i < n)
+        {
+          guint a = i, b = i + 1, c, out = i;
+
+          while (b < n && src[b - 1].time_ns <= src[b].time_ns)
+            b++;
+          if (b == n)
+            {
+              if (a == 0)
+                return src;
+              memcpy (dst + a, src + a, (gsize) (b - a) * sizeof *src);
+              break;
+            }
+          c = b + 1;
+          while (c < n && src[c - 1].time_ns <= src[c].time_ns)
+            c++;
+          /* merge [a,b) and [b,c), left first on ties */
+          {
+            guint x = a, y = b;
+
+            while (x < b && y < c)
+              dst[out++] = src[y].time_ns < src[x].time_ns ? src[y++] : src[x++];
+            while (x < b)
+              dst[out++] = src[x++];
+            while (y < c)
+              dst[out++] = src[y++];
+          }
+          i = c;
+        }
+
+      {
+        WeftCounterPoint *tmp = src;
+
+        src = dst;
+        dst = tmp;
+      }
+    }
 }
 
 /* Merge the parked points into the track: rewind to the earliest of them and
@@ -200,20 +263,20 @@ static void
 track_flush (WeftTraceModel *self,
              Track          *track)
 {
-  GArray *points = track->points;
-  GArray *pending = track->pending;
-  GArray *tail = self->scratch;
-  PendingPoint *pp;
+  PointVec *points = &track->points;
+  PointVec *tail = &self->scratch_tail;
+  const WeftCounterPoint *pp;
+  guint n_pending = track->pending.len;
   guint64 t_min;
   guint lo, hi, i, j;
   gint64 prev;
 
   track->dirty = FALSE;
-  if (pending->len == 0)
+  if (n_pending == 0)
     return;
 
-  qsort (pending->data, pending->len, sizeof (PendingPoint), compare_pending);
-  pp = (PendingPoint *) (gpointer) pending->data;
+  pv_reserve (&self->scratch_sort, n_pending);
+  pp = sort_points (track->pending.v, self->scratch_sort.v, n_pending);
   t_min = pp[0].time_ns;
 
   /* First point strictly after t_min: points at t_min arrived first. */
@@ -223,38 +286,37 @@ track_flush (WeftTraceModel *self,
     {
       guint mid = lo + (hi - lo) / 2;
 
-      if (g_array_index (points, WeftCounterPoint, mid).time_ns > t_min)
+      if (points->v[mid].time_ns > t_min)
         hi = mid;
       else
         lo = mid + 1;
     }
 
-  g_array_set_size (tail, 0);
-  prev = lo > 0 ? g_array_index (points, WeftCounterPoint, lo - 1).value : 0;
+  tail->len = 0;
+  pv_reserve (tail, points->len - lo);
+  prev = lo > 0 ? points->v[lo - 1].value : 0;
   for (i = lo; i < points->len; i++)
     {
-      const WeftCounterPoint *p = &g_array_index (points, WeftCounterPoint, i);
-      PendingPoint q = { p->time_ns, track->delta ? p->value - prev : p->value, 0 };
-
-      prev = p->value;
-      g_array_append_val (tail, q);
+      tail->v[tail->len].time_ns = points->v[i].time_ns;
+      tail->v[tail->len].value = track->delta ? points->v[i].value - prev : points->v[i].value;
+      tail->len++;
+      prev = points->v[i].value;
     }
-  g_array_set_size (points, lo);
+  points->len = lo;
 
   i = j = 0;
-  while (i < tail->len || j < pending->len)
+  while (i < tail->len || j < n_pending)
     {
-      const PendingPoint *next;
+      const WeftCounterPoint *next;
 
-      if (j >= pending->len ||
-          (i < tail->len && g_array_index (tail, PendingPoint, i).time_ns <= pp[j].time_ns))
-        next = &g_array_index (tail, PendingPoint, i++);
+      if (j >= n_pending || (i < tail->len && tail->v[i].time_ns <= pp[j].time_ns))
+        next = &tail->v[i++];
       else
         next = &pp[j++];
       track_apply (track, next->time_ns, next->value);
     }
 
-  g_array_set_size (pending, 0);
+  track->pending.len = 0;
 }
 
 static int
@@ -904,7 +966,8 @@ weft_trace_model_finalize (GObject *object)
   g_clear_pointer (&self->objects, g_hash_table_unref);
   track_clear (&self->parallelism);
   g_clear_pointer (&self->dirty_tracks, g_ptr_array_unref);
-  g_clear_pointer (&self->scratch, g_array_unref);
+  pv_clear (&self->scratch_tail);
+  pv_clear (&self->scratch_sort);
   g_clear_pointer (&self->flows, g_array_unref);
   g_clear_pointer (&self->pending_flows, g_array_unref);
   g_clear_pointer (&self->items, g_free);
@@ -992,7 +1055,6 @@ weft_trace_model_init (WeftTraceModel *self)
   self->objects = g_hash_table_new_full (NULL, NULL, NULL, weft_object_free);
   track_init (&self->parallelism, TRUE);
   self->dirty_tracks = g_ptr_array_new ();
-  self->scratch = g_array_new (FALSE, FALSE, sizeof (PendingPoint));
   self->flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
   self->pending_flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
   self->first_ns = G_MAXUINT64;
@@ -1527,8 +1589,8 @@ weft_trace_model_get_counter (WeftTraceModel *self,
       *out_n = 0;
       return NULL;
     }
-  *out_n = obj->track->points->len;
-  return (const WeftCounterPoint *) (gpointer) obj->track->points->data;
+  *out_n = obj->track->points.len;
+  return obj->track->points.v;
 }
 
 /**
@@ -1551,8 +1613,8 @@ weft_trace_model_get_parallelism (WeftTraceModel *self,
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
   g_return_val_if_fail (out_n != NULL, NULL);
 
-  *out_n = self->parallelism.points->len;
-  return (const WeftCounterPoint *) (gpointer) self->parallelism.points->data;
+  *out_n = self->parallelism.points.len;
+  return self->parallelism.points.v;
 }
 
 /**
