@@ -99,7 +99,7 @@ make_stream (guint16 worker,
   g_assert_cmpint (fd, >=, 0);
   {
     g_autoptr(WeftWireWriter) w = weft_wire_writer_new (fd, worker);
-    guint64 base = weft_clock_now_ns () + offset;
+    guint64 base = weft_wire_writer_now (w) + offset;
 
     for (guint i = 0; i < n; i++)
       weft_wire_writer_record_full (w, base + i, worker,
@@ -178,7 +178,7 @@ test_roundtrip (void)
     g_autoptr(WeftWireWriter) w = weft_wire_writer_new (wfd, 3);
 
     for (guint i = 0; i < 1000; i++)
-      weft_wire_writer_record_full (w, weft_clock_now_ns (), 3, WEFT_EVENT_COUNTER,
+      weft_wire_writer_record_full (w, weft_wire_writer_now (w), 3, WEFT_EVENT_COUNTER,
                                     7, (gint64) i * -3, G_MAXINT64 - i);
   }
   close (wfd);
@@ -363,7 +363,7 @@ test_flush_interval (void)
   g_assert_no_errno (socketpair (AF_UNIX, SOCK_SEQPACKET, 0, sv));
   w = weft_wire_writer_new (sv[0], 1);
   weft_wire_writer_set_interval (w, 1000000);
-  t = weft_clock_now_ns ();
+  t = weft_wire_writer_now (w);
 
   /* Within the interval: buffered, nothing sent */
   weft_wire_writer_record_full (w, t, 1, WEFT_EVENT_INSTANT, 1, 0, 0);
@@ -619,6 +619,41 @@ test_names (void)
   g_assert_cmpstr (joined->str, ==, name);
 }
 
+/* The writer's cheap clock agrees with CLOCK_MONOTONIC and never goes back. */
+static void
+test_clock (void)
+{
+  int fd = memfd_create ("weft-clock", MFD_CLOEXEC);
+  g_autoptr(WeftWireWriter) w = weft_wire_writer_new (fd, 1);
+  guint64 start = weft_clock_now_ns (), prev = 0, worst_early = 0, worst_late = 0;
+  guint n = 0;
+
+  /* Long enough for the TSC's scale to be measured and used. */
+  while (weft_clock_now_ns () - start < 60 * G_GUINT64_CONSTANT (1000000))
+    {
+      guint64 before = weft_clock_now_ns ();
+      guint64 t = weft_wire_writer_now (w);
+      guint64 after = weft_clock_now_ns ();
+
+      g_assert_cmpuint (t, >=, prev);
+      prev = t;
+      if (t < before)
+        worst_early = MAX (worst_early, before - t);
+      if (t > after)
+        worst_late = MAX (worst_late, t - after);
+      weft_wire_writer_record_full (w, t, 1, WEFT_EVENT_INSTANT, 0, 0, 0);
+      n++;
+    }
+
+  g_test_message ("%u readings; worst %" G_GUINT64_FORMAT " ns early, %" G_GUINT64_FORMAT
+                  " ns late; TSC %s", n, worst_early, worst_late,
+                  weft_clock_tsc_usable () ? "used" : "not used");
+  /* Generous for a loaded machine; typical figures are tens of ns. */
+  g_assert_cmpuint (worst_early, <, 20000);
+  g_assert_cmpuint (worst_late, <, 20000);
+  close (fd);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -639,6 +674,7 @@ main (int   argc,
   g_test_add_func ("/weft/wire/writer-dies", test_writer_dies);
   g_test_add_func ("/weft/wire/reader-gone", test_reader_gone);
   g_test_add_func ("/weft/wire/names", test_names);
+  g_test_add_func ("/weft/wire/clock", test_clock);
 
   return g_test_run ();
 }

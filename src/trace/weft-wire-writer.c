@@ -24,8 +24,10 @@ weft_wire_writer_new (int     fd,
                       guint16 worker)
 {
   WeftWireWriter *self = g_new0 (WeftWireWriter, 1);
-  guint64 now = weft_clock_now_ns ();
+  guint64 now;
 
+  weft_clock_anchor_init (&self->clock);
+  now = weft_wire_writer_now (self);
   self->fd = fd;
   self->worker = worker;
   self->pos = self->buffer;
@@ -50,7 +52,7 @@ weft_wire_writer_set_interval (WeftWireWriter *self,
   g_return_if_fail (self != NULL);
 
   self->interval_ns = interval_ns;
-  self->flush_deadline_ns = weft_clock_now_ns () + interval_ns;
+  self->flush_deadline_ns = weft_wire_writer_now (self) + interval_ns;
 }
 
 static gboolean
@@ -108,7 +110,8 @@ weft_wire_writer_flush (WeftWireWriter *self)
   g_return_val_if_fail (self != NULL, FALSE);
 
   n = (gsize) (self->pos - self->buffer);
-  self->flush_deadline_ns = weft_clock_now_ns () + self->interval_ns;
+  weft_clock_anchor_refresh (&self->clock);
+  self->flush_deadline_ns = weft_wire_writer_now (self) + self->interval_ns;
 
   if (n == 0)
     return self->error_errno == 0;
@@ -156,7 +159,7 @@ weft_wire_writer_name (WeftWireWriter *self,
   g_return_if_fail (name != NULL);
 
   len = strlen (name);
-  now = weft_clock_now_ns ();
+  now = weft_wire_writer_now (self);
 
   for (gsize off = 0; off < len; off += 16)
     {

@@ -21,6 +21,7 @@ struct _WeftWireWriter
 {
   WeftEvent *pos;
   WeftEvent *end;
+  WeftClockAnchor clock;
   guint64    flush_deadline_ns;
   guint64    interval_ns;
   guint64    n_written;
@@ -79,6 +80,19 @@ weft_wire_writer_record_full (WeftWireWriter *self,
     _weft_wire_writer_flush_slow (self);
 }
 
+/**
+ * weft_wire_writer_now:
+ *
+ * The writer's clock: CLOCK_MONOTONIC, read cheaply (see #WeftClockAnchor).
+ * Stamp events recorded with weft_wire_writer_record_full() with it, so that
+ * the writer's times never go backwards.
+ */
+static inline guint64
+weft_wire_writer_now (WeftWireWriter *self)
+{
+  return weft_clock_anchor_now (&self->clock);
+}
+
 /* Records an event of the writer's own worker, stamped now. */
 static inline void
 weft_wire_writer_record (WeftWireWriter *self,
@@ -87,7 +101,7 @@ weft_wire_writer_record (WeftWireWriter *self,
                          gint64          arg0,
                          gint64          arg1)
 {
-  weft_wire_writer_record_full (self, weft_clock_now_ns (), self->worker,
+  weft_wire_writer_record_full (self, weft_clock_anchor_now (&self->clock), self->worker,
                                 kind, object, arg0, arg1);
 }
 
