@@ -238,7 +238,8 @@ test_lookup (void)
   /* In uneven batches, as a collector would deliver them. */
   for (guint i = 0; i < events->len;)
     {
-      guint n = MIN ((guint) g_rand_int_range (rand, 1, 5000), events->len - i);
+      guint want = (guint) g_rand_int_range (rand, 1, 5000);
+      guint n = MIN (want, events->len - i);
 
       weft_trace_model_append (model, &g_array_index (events, WeftEvent, i), n);
       i += n;
@@ -794,6 +795,228 @@ test_counters (void)
   g_assert_cmpuint (ids[0], ==, 50);
 }
 
+/* Random nested streams on 4 workers, delivered once in global time order and
+ * once as per-worker buffers in random order and random batches: everything
+ * but lock wake-up flows (which need the release before the acquisition)
+ * must come out the same. Times are unique across workers, so no ties. */
+#define R_WORKERS 4
+
+static void
+random_stream (GRand  *rand,
+               guint16 w,
+               GArray *out)
+{
+  guint64 t = 10;
+  guint item = 0;
+
+#define EMIT(kind, obj, a0, a1) G_STMT_START { \
+    WeftEvent e_ = ev (t * R_WORKERS + w, w, (kind), (obj), (a0), (a1)); \
+    g_array_append_val (out, e_); \
+    t += (guint64) g_rand_int_range (rand, 1, 20); \
+  } G_STMT_END
+
+  for (guint task = 0; task < 400; task++)
+    {
+      guint32 id = w * 1000 + task;
+
+      EMIT (WEFT_EVENT_TASK_BEGIN, id, 0, 0);
+      for (guint op = 0; op < (guint) g_rand_int_range (rand, 0, 4); op++)
+        {
+          switch (g_rand_int_range (rand, 0, 6))
+            {
+            case 0:
+              EMIT (WEFT_EVENT_GIL_WAIT, 1, 0, 0);
+              EMIT (WEFT_EVENT_GIL_ACQUIRED, 1, 0, 0);
+              EMIT (WEFT_EVENT_GIL_RELEASED, 1, 0, 0);
+              break;
+            case 1:
+              if (g_rand_boolean (rand))
+                EMIT (WEFT_EVENT_LOCK_WAIT, 2, 0, 0);
+              EMIT (WEFT_EVENT_LOCK_ACQUIRED, 2, 0, 0);
+              EMIT (WEFT_EVENT_IO_BEGIN, id, 0, 0);
+              EMIT (WEFT_EVENT_IO_END, id, 0, 0);
+              EMIT (WEFT_EVENT_LOCK_RELEASED, 2, 0, 0);
+              break;
+            case 2:
+              EMIT ((w % 2 == 0) ? WEFT_EVENT_QUEUE_PUT_BEGIN : WEFT_EVENT_QUEUE_GET_BEGIN, 3, 0, 0);
+              EMIT ((w % 2 == 0) ? WEFT_EVENT_QUEUE_PUT_END : WEFT_EVENT_QUEUE_GET_END, 3,
+                    g_rand_int_range (rand, 0, 10), ((w & ~1) << 20) | item);
+              item++;
+              break;
+            case 3:
+              EMIT (WEFT_EVENT_COUNTER, 4, g_rand_int_range (rand, -5, 5), 0);
+              break;
+            case 4:
+              EMIT (WEFT_EVENT_INSTANT, 5, 0, 0);
+              break;
+            default:
+              EMIT (WEFT_EVENT_IO_BEGIN, id, 0, 0);
+              EMIT (WEFT_EVENT_IO_END, id, 0, 0);
+              break;
+            }
+        }
+      EMIT (WEFT_EVENT_TASK_END, id, g_rand_int_range (rand, 0, 3), 0);
+    }
+  /* Leave a task open for finish() to truncate. */
+  EMIT (WEFT_EVENT_TASK_BEGIN, 99999, 0, 0);
+#undef EMIT
+}
+
+static int
+compare_events_by_time (gconstpointer a,
+                        gconstpointer b)
+{
+  const WeftEvent *ea = a, *eb = b;
+
+  return ea->time_ns < eb->time_ns ? -1 : (ea->time_ns > eb->time_ns);
+}
+
+static void
+assert_points_equal (const WeftCounterPoint *a,
+                     guint                   na,
+                     const WeftCounterPoint *b,
+                     guint                   nb)
+{
+  g_assert_cmpuint (na, ==, nb);
+  for (guint i = 0; i < na; i++)
+    {
+      g_assert_cmpuint (a[i].time_ns, ==, b[i].time_ns);
+      g_assert_cmpint (a[i].value, ==, b[i].value);
+    }
+}
+
+static void
+test_arrival_order (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (7);
+  GArray *streams[R_WORKERS];
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autoptr (WeftTraceModel) a = weft_trace_model_new ();
+  g_autoptr (WeftTraceModel) b = weft_trace_model_new ();
+  g_autoptr (GArray) shuffled = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  guint pos[R_WORKERS] = { 0 };
+  const WeftCounterPoint *pa, *pb;
+  const WeftFlow *fa, *fb;
+  guint na, nb, qa = 0, qb = 0;
+  WeftRunStats ra, rb;
+
+  for (guint16 w = 0; w < R_WORKERS; w++)
+    {
+      streams[w] = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+      random_stream (rand, w, streams[w]);
+      g_array_append_vals (all, streams[w]->data, streams[w]->len);
+    }
+  g_array_sort (all, compare_events_by_time);
+  weft_trace_model_append (a, (WeftEvent *) (gpointer) all->data, all->len);
+
+  /* Per-worker buffers of 1..200 events, workers picked at random. */
+  while (shuffled->len < all->len)
+    {
+      guint w = (guint) g_rand_int_range (rand, 0, R_WORKERS);
+      guint want = (guint) g_rand_int_range (rand, 1, 200);
+      guint n = MIN (want, streams[w]->len - pos[w]);
+
+      g_array_append_vals (shuffled, &g_array_index (streams[w], WeftEvent, pos[w]), n);
+      pos[w] += n;
+    }
+  for (guint i = 0; i < shuffled->len;)
+    {
+      guint want = (guint) g_rand_int_range (rand, 1, 700);
+      guint n = MIN (want, shuffled->len - i);
+
+      weft_trace_model_append (b, &g_array_index (shuffled, WeftEvent, i), n);
+      i += n;
+    }
+
+  /* Live, then final. */
+  for (guint round = 0; round < 2; round++)
+    {
+      weft_trace_model_get_run_stats (a, &ra);
+      weft_trace_model_get_run_stats (b, &rb);
+      g_assert_cmpmem (&ra, sizeof ra, &rb, sizeof rb);
+      g_assert_cmpuint (ra.n_unmatched, ==, 0);
+
+      pa = weft_trace_model_get_parallelism (a, &na);
+      pb = weft_trace_model_get_parallelism (b, &nb);
+      assert_points_equal (pa, na, pb, nb);
+      g_assert_cmpuint (na, >, 100);
+      pa = weft_trace_model_get_counter (a, 4, &na);
+      pb = weft_trace_model_get_counter (b, 4, &nb);
+      assert_points_equal (pa, na, pb, nb);
+      pa = weft_trace_model_get_counter (a, 3, &na);
+      pb = weft_trace_model_get_counter (b, 3, &nb);
+      assert_points_equal (pa, na, pb, nb);
+
+      for (guint16 w = 0; w < R_WORKERS; w++)
+        {
+          WeftLaneStats sa, sb;
+          WeftLane *la = weft_trace_model_lookup_lane (a, w);
+          WeftLane *lb = weft_trace_model_lookup_lane (b, w);
+
+          g_assert_true (weft_trace_model_get_lane_stats (a, w, &sa));
+          g_assert_true (weft_trace_model_get_lane_stats (b, w, &sb));
+          g_assert_cmpmem (&sa, sizeof sa, &sb, sizeof sb);
+          g_assert_cmpuint (weft_lane_stats_get_total_ns (&sa), ==, ra.wall_ns);
+          g_assert_cmpuint (weft_lane_get_n_depths (la), ==, weft_lane_get_n_depths (lb));
+          for (guint d = 0; d < weft_lane_get_n_depths (la); d++)
+            {
+              g_assert_cmpuint (weft_lane_get_n_spans (la, d), ==, weft_lane_get_n_spans (lb, d));
+              for (guint i = 0; i < weft_lane_get_n_spans (la, d); i++)
+                {
+                  WeftSpan x, y;
+
+                  weft_lane_get_span (la, d, i, &x);
+                  weft_lane_get_span (lb, d, i, &y);
+                  g_assert_cmpmem (&x, sizeof x, &y, sizeof y);
+                }
+            }
+        }
+
+      for (guint32 obj = 1; obj <= 3; obj++)
+        {
+          WeftLockStats la, lb;
+          WeftQueueStats qsa, qsb;
+
+          g_assert_true (weft_trace_model_get_lock_stats (a, obj, &la));
+          g_assert_true (weft_trace_model_get_lock_stats (b, obj, &lb));
+          g_assert_cmpmem (&la, sizeof la, &lb, sizeof lb);
+          g_assert_true (weft_trace_model_get_queue_stats (a, obj, &qsa));
+          g_assert_true (weft_trace_model_get_queue_stats (b, obj, &qsb));
+          g_assert_cmpmem (&qsa, sizeof qsa, &qsb, sizeof qsb);
+        }
+
+      /* Queue hand-offs match whatever the order; compare them in order. */
+      fa = weft_trace_model_get_flows (a, &na);
+      fb = weft_trace_model_get_flows (b, &nb);
+      for (guint i = 0, j = 0;; i++, j++)
+        {
+          while (i < na && fa[i].kind != WEFT_FLOW_QUEUE)
+            i++;
+          while (j < nb && fb[j].kind != WEFT_FLOW_QUEUE)
+            j++;
+          if (i >= na || j >= nb)
+            {
+              g_assert_true (i >= na && j >= nb);
+              break;
+            }
+          g_assert_cmpuint (fa[i].to_ns, ==, fb[j].to_ns);
+          g_assert_cmpuint (fa[i].from_ns, ==, fb[j].from_ns);
+          g_assert_cmpint (fa[i].item, ==, fb[j].item);
+          qa++;
+          qb++;
+        }
+      g_assert_cmpuint (qa, >, 0);
+      for (guint i = 1; i < nb; i++)
+        g_assert_cmpuint (fb[i - 1].to_ns, <=, fb[i].to_ns);
+
+      weft_trace_model_finish (a, 0);
+      weft_trace_model_finish (b, 0);
+    }
+
+  for (guint w = 0; w < R_WORKERS; w++)
+    g_array_unref (streams[w]);
+}
+
 static void
 notify_count (GObject    *object,
               GParamSpec *pspec,
@@ -881,6 +1104,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/parallelism", test_parallelism);
   g_test_add_func ("/weft/trace-model/counters", test_counters);
   g_test_add_func ("/weft/trace-model/lanes", test_lanes);
+  g_test_add_func ("/weft/trace-model/arrival-order", test_arrival_order);
 
   return g_test_run ();
 }
