@@ -473,6 +473,9 @@ test_window_settings (void)
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (template_child (window, "subtitle_label"))), ==,
                    "trace.json");
   g_assert_true (gtk_widget_get_visible (template_child (window, "subtitle_label")));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (template_child (window, "subtitle_label")), ==,
+                   "/tmp/weft-test/trace.json");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "trace.json — Weft");
   recent = g_settings_get_strv (settings, "recent-files");
   g_assert_cmpstr (recent[0], ==, "/tmp/weft-test/trace.json");
   destroy_window (window);

@@ -107,6 +107,7 @@ weft_window_open_file (WeftWindow *self,
                        GFile      *file)
 {
   g_autofree char *name = NULL;
+  g_autofree char *parse_name = NULL;
   g_autofree char *title = NULL;
 
   g_return_if_fail (WEFT_IS_WINDOW (self));
@@ -119,15 +120,12 @@ weft_window_open_file (WeftWindow *self,
 
   g_set_object (&self->file, file);
 
-  name = g_file_get_basename (file);
-  if (name == NULL || !g_utf8_validate (name, -1, NULL))
-    {
-      g_free (name);
-      name = g_file_get_parse_name (file);
-    }
+  /* The parse name is UTF-8 even when the path on disk is not. */
+  parse_name = g_file_get_parse_name (file);
+  name = g_path_get_basename (parse_name);
   gtk_label_set_label (self->subtitle_label, name);
   gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), TRUE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), name);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), parse_name);
 
   /* Translators: window title, %s is a file name. */
   title = g_strdup_printf (_("%s — Weft"), name);
