@@ -9,6 +9,9 @@
 /* The scale is only trusted once it has been measured over this long. */
 #define MIN_BASELINE_NS (10 * G_GUINT64_CONSTANT (1000000))
 
+/* A sample whose clock reads are further apart than this was interrupted. */
+#define MAX_SAMPLE_WINDOW_NS 500
+
 typedef struct
 {
   guint64 ticks;
@@ -18,15 +21,30 @@ typedef struct
 static gboolean tsc_usable;
 static Sample   baseline;
 
+/* A (ticks, ns) pair read together. A thread preempted between the reads
+ * would pair them milliseconds apart, so keep the tightest of a few tries. */
 static Sample
 take_sample (void)
 {
-  Sample s;
-  guint64 before = weft_clock_now_ns ();
+  Sample best = { 0, 0 };
+  guint64 best_window = G_MAXUINT64;
 
-  s.ticks = weft_clock_ticks ();
-  s.ns = (before + weft_clock_now_ns ()) / 2;
-  return s;
+  for (guint i = 0; i < 8; i++)
+    {
+      guint64 before = weft_clock_now_ns ();
+      guint64 ticks = weft_clock_ticks ();
+      guint64 after = weft_clock_now_ns ();
+
+      if (after - before < best_window)
+        {
+          best_window = after - before;
+          best.ticks = ticks;
+          best.ns = before + (after - before) / 2;
+        }
+      if (best_window < MAX_SAMPLE_WINDOW_NS)
+        break;
+    }
+  return best;
 }
 
 static gpointer
