@@ -1,0 +1,579 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+
+#include "weft-arena.h"
+
+#define ARENA_MAGIC 0x57454654u /* "WEFT" */
+
+typedef struct
+{
+  pthread_mutex_t mutex;
+  gint            holder;      /* worker + 1, 0 when free */
+} Lock;
+
+typedef struct
+{
+  pthread_mutex_t mutex;
+  pthread_cond_t  not_empty;
+  pthread_cond_t  not_full;
+  guint           capacity;
+  guint           head;
+  guint           count;
+  gint64          next_id;
+  gsize           ring_offset; /* from the start of the block, gint64[capacity] */
+} Queue;
+
+typedef struct
+{
+  gint64 value;
+  gint64 expected;
+} Counter;
+
+typedef struct
+{
+  guint kind;                  /* WeftObjectKind */
+  union {
+    Lock    lock;
+    Queue   queue;
+    Counter counter;
+  } u;
+} Object;
+
+typedef struct
+{
+  guint32 magic;
+  guint32 n_objects;
+  gsize   size;
+  gint    cancelled;
+  gint    waiting_on[WEFT_ARENA_MAX_WORKERS]; /* object + 1, 0 when not waiting */
+  Object  objects[];
+} Shared;
+
+struct _WeftArena
+{
+  Shared *shared;
+  gsize   size;
+  int     fd;
+};
+
+static inline Object *
+object_at (WeftArena *self,
+           guint      object)
+{
+  g_assert (object < self->shared->n_objects);
+  return &self->shared->objects[object];
+}
+
+static void
+init_mutex (pthread_mutex_t *mutex)
+{
+  pthread_mutexattr_t attr;
+
+  pthread_mutexattr_init (&attr);
+  pthread_mutexattr_setpshared (&attr, PTHREAD_PROCESS_SHARED);
+  /* A worker that dies holding a lock must not wedge the others. */
+  pthread_mutexattr_setrobust (&attr, PTHREAD_MUTEX_ROBUST);
+  pthread_mutex_init (mutex, &attr);
+  pthread_mutexattr_destroy (&attr);
+}
+
+static void
+init_cond (pthread_cond_t *cond)
+{
+  pthread_condattr_t attr;
+
+  pthread_condattr_init (&attr);
+  pthread_condattr_setpshared (&attr, PTHREAD_PROCESS_SHARED);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  pthread_cond_init (cond, &attr);
+  pthread_condattr_destroy (&attr);
+}
+
+/* Locks a robust mutex, taking over one whose owner died. */
+static int
+lock_robust (pthread_mutex_t       *mutex,
+             const struct timespec *deadline)
+{
+  int rc = deadline ? pthread_mutex_clocklock (mutex, CLOCK_MONOTONIC, deadline)
+                    : pthread_mutex_lock (mutex);
+
+  if (rc == EOWNERDEAD)
+    {
+      pthread_mutex_consistent (mutex);
+      rc = 0;
+    }
+  return rc;
+}
+
+static struct timespec
+deadline_in (guint64 ns)
+{
+  struct timespec ts;
+  guint64 t;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  t = (guint64) ts.tv_sec * 1000000000 + (guint64) ts.tv_nsec + ns;
+  ts.tv_sec = (time_t) (t / 1000000000);
+  ts.tv_nsec = (long) (t % 1000000000);
+  return ts;
+}
+
+/**
+ * weft_arena_new:
+ * @profile: the profile whose objects to create
+ * @n_workers: workers of the run (for the wait-for graph)
+ *
+ * Returns: (transfer full) (nullable): a new arena in shared memory
+ */
+WeftArena *
+weft_arena_new (const WeftProfile  *profile,
+                guint               n_workers,
+                GError            **error)
+{
+  g_autoptr(WeftArena) self = g_new0 (WeftArena, 1);
+  guint n = profile->objects->len;
+  gsize size = sizeof (Shared) + n * sizeof (Object), ring_at;
+  void *mem;
+
+  if (n_workers > WEFT_ARENA_MAX_WORKERS)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "at most %d workers, not %u", WEFT_ARENA_MAX_WORKERS, n_workers);
+      return NULL;
+    }
+
+  ring_at = size = (size + 7) & ~(gsize) 7;
+  for (guint i = 0; i < n; i++)
+    {
+      const WeftProfileObject *po = g_ptr_array_index (profile->objects, i);
+
+      if (po->kind == WEFT_OBJECT_QUEUE)
+        size += sizeof (gint64) * (po->capacity ? po->capacity : WEFT_ARENA_UNBOUNDED_QUEUE);
+    }
+
+  /* A memfd, so that spawned workers can map the same memory. */
+  self->fd = memfd_create ("weft-arena", MFD_CLOEXEC);
+  if (self->fd < 0 || ftruncate (self->fd, (off_t) size) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot create the shared objects: %s", g_strerror (saved));
+      return NULL;
+    }
+
+  mem = mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, self->fd, 0);
+  if (mem == MAP_FAILED)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot map the shared objects: %s", g_strerror (saved));
+      return NULL;
+    }
+
+  self->shared = mem;
+  self->size = size;
+  self->shared->magic = ARENA_MAGIC;
+  self->shared->n_objects = n;
+  self->shared->size = size;
+
+  for (guint i = 0; i < n; i++)
+    {
+      const WeftProfileObject *po = g_ptr_array_index (profile->objects, i);
+      Object *o = &self->shared->objects[i];
+
+      o->kind = po->kind;
+      switch (po->kind)
+        {
+        case WEFT_OBJECT_LOCK:
+          init_mutex (&o->u.lock.mutex);
+          break;
+
+        case WEFT_OBJECT_QUEUE:
+          init_mutex (&o->u.queue.mutex);
+          init_cond (&o->u.queue.not_empty);
+          init_cond (&o->u.queue.not_full);
+          o->u.queue.capacity = po->capacity ? po->capacity : WEFT_ARENA_UNBOUNDED_QUEUE;
+          o->u.queue.ring_offset = ring_at;
+          ring_at += sizeof (gint64) * o->u.queue.capacity;
+          break;
+
+        case WEFT_OBJECT_COUNTER:
+          o->u.counter.value = po->initial;
+          break;
+
+        default:
+          break;
+        }
+    }
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * weft_arena_map:
+ * @fd: an arena's fd, as weft_arena_get_fd() gave it to a child process
+ *
+ * Returns: (transfer full) (nullable): the same arena, seen from another process
+ */
+WeftArena *
+weft_arena_map (int      fd,
+                GError **error)
+{
+  g_autoptr(WeftArena) self = g_new0 (WeftArena, 1);
+  Shared header;
+  void *mem;
+
+  self->fd = -1;
+  if (pread (fd, &header, sizeof header, 0) != (ssize_t) sizeof header ||
+      header.magic != ARENA_MAGIC)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                   "fd %d is not a Weft arena", fd);
+      return NULL;
+    }
+
+  mem = mmap (NULL, header.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+  if (mem == MAP_FAILED)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "cannot map the shared objects: %s", g_strerror (saved));
+      return NULL;
+    }
+
+  self->shared = mem;
+  self->size = header.size;
+  self->fd = fd;
+  return g_steal_pointer (&self);
+}
+
+void
+weft_arena_free (WeftArena *self)
+{
+  if (self == NULL)
+    return;
+
+  if (self->shared != NULL)
+    munmap (self->shared, self->size);
+  if (self->fd >= 0)
+    close (self->fd);
+  g_free (self);
+}
+
+int
+weft_arena_get_fd (WeftArena *self)
+{
+  return self->fd;
+}
+
+guint
+weft_arena_get_n_objects (WeftArena *self)
+{
+  return self->shared->n_objects;
+}
+
+/**
+ * weft_arena_cancel:
+ *
+ * Asks every worker to stop: waits give up within %WEFT_ARENA_POLL_NS.
+ */
+void
+weft_arena_cancel (WeftArena *self)
+{
+  g_atomic_int_set (&self->shared->cancelled, 1);
+}
+
+gboolean
+weft_arena_is_cancelled (WeftArena *self)
+{
+  return g_atomic_int_get (&self->shared->cancelled) != 0;
+}
+
+/**
+ * weft_arena_lock:
+ *
+ * Takes a lock, recording the wait if it is contended and the acquisition.
+ *
+ * Returns: %FALSE if the run was cancelled while waiting (the lock is not held;
+ *   the wait stays open on the timeline)
+ */
+gboolean
+weft_arena_lock (WeftArena      *self,
+                 guint           object,
+                 guint16         worker,
+                 WeftWireWriter *writer)
+{
+  Lock *lock = &object_at (self, object)->u.lock;
+  guint32 id = object + WEFT_ARENA_OBJECT_BASE;
+  int rc = pthread_mutex_trylock (&lock->mutex);
+
+  if (rc == EOWNERDEAD)
+    {
+      pthread_mutex_consistent (&lock->mutex);
+      rc = 0;
+    }
+
+  if (rc != 0)
+    {
+      if (writer)
+        {
+          weft_wire_writer_record (writer, WEFT_EVENT_LOCK_WAIT, id, 0, 0);
+          /* the wait may be long: let the live view see it now */
+          weft_wire_writer_flush (writer);
+        }
+      g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
+
+      for (;;)
+        {
+          struct timespec deadline = deadline_in (WEFT_ARENA_POLL_NS);
+
+          if (lock_robust (&lock->mutex, &deadline) == 0)
+            break;
+          if (weft_arena_is_cancelled (self))
+            {
+              g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+              return FALSE;
+            }
+        }
+      g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+    }
+
+  g_atomic_int_set (&lock->holder, worker + 1);
+  if (writer)
+    weft_wire_writer_record (writer, WEFT_EVENT_LOCK_ACQUIRED, id, 0, 0);
+  return TRUE;
+}
+
+void
+weft_arena_unlock (WeftArena      *self,
+                   guint           object,
+                   guint16         worker,
+                   WeftWireWriter *writer)
+{
+  Lock *lock = &object_at (self, object)->u.lock;
+
+  g_atomic_int_set (&lock->holder, 0);
+  if (writer)
+    weft_wire_writer_record (writer, WEFT_EVENT_LOCK_RELEASED,
+                             object + WEFT_ARENA_OBJECT_BASE, 0, 0);
+  pthread_mutex_unlock (&lock->mutex);
+}
+
+gint
+weft_arena_get_holder (WeftArena *self,
+                       guint      object)
+{
+  return g_atomic_int_get (&object_at (self, object)->u.lock.holder) - 1;
+}
+
+gint64
+weft_arena_next_item_id (WeftArena *self,
+                         guint      object)
+{
+  Queue *q = &object_at (self, object)->u.queue;
+
+  return (gint64) g_atomic_pointer_add ((gssize *) &q->next_id, 1);
+}
+
+/* Waits on a queue's condition in slices, giving up when the run is cancelled. */
+static gboolean
+queue_wait (WeftArena      *self,
+            Queue          *q,
+            pthread_cond_t *cond)
+{
+  struct timespec deadline = deadline_in (WEFT_ARENA_POLL_NS);
+  int rc = pthread_cond_clockwait (cond, &q->mutex, CLOCK_MONOTONIC, &deadline);
+
+  if (rc == EOWNERDEAD)
+    pthread_mutex_consistent (&q->mutex);
+  return !weft_arena_is_cancelled (self);
+}
+
+/**
+ * weft_arena_put:
+ * @item: the item's id, or %WEFT_ARENA_SENTINEL
+ *
+ * Puts an item, blocking while the queue is full.
+ *
+ * Returns: %FALSE if the run was cancelled while blocked
+ */
+gboolean
+weft_arena_put (WeftArena      *self,
+                guint           object,
+                gint64          item,
+                guint16         worker,
+                WeftWireWriter *writer)
+{
+  Queue *q = &object_at (self, object)->u.queue;
+  guint32 id = object + WEFT_ARENA_OBJECT_BASE;
+  gint64 *ring = (gint64 *) ((guint8 *) self->shared + q->ring_offset);
+  guint depth;
+
+  if (writer)
+    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_PUT_BEGIN, id, 0, 0);
+
+  lock_robust (&q->mutex, NULL);
+  while (q->count == q->capacity)
+    {
+      g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
+      if (!queue_wait (self, q, &q->not_full))
+        {
+          g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+          pthread_mutex_unlock (&q->mutex);
+          return FALSE;
+        }
+    }
+  g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+  ring[(q->head + q->count) % q->capacity] = item;
+  depth = ++q->count;
+  pthread_cond_signal (&q->not_empty);
+  pthread_mutex_unlock (&q->mutex);
+
+  if (writer)
+    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_PUT_END, id, depth, item);
+  return TRUE;
+}
+
+/**
+ * weft_arena_get:
+ * @out_item: (out): the item's id, or %WEFT_ARENA_SENTINEL
+ *
+ * Takes the oldest item, blocking while the queue is empty.
+ *
+ * Returns: %FALSE if the run was cancelled while blocked
+ */
+gboolean
+weft_arena_get (WeftArena      *self,
+                guint           object,
+                gint64         *out_item,
+                guint16         worker,
+                WeftWireWriter *writer)
+{
+  Queue *q = &object_at (self, object)->u.queue;
+  guint32 id = object + WEFT_ARENA_OBJECT_BASE;
+  gint64 *ring = (gint64 *) ((guint8 *) self->shared + q->ring_offset);
+  guint depth;
+  gint64 item;
+
+  if (writer)
+    {
+      weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
+      weft_wire_writer_flush (writer);
+    }
+
+  lock_robust (&q->mutex, NULL);
+  while (q->count == 0)
+    {
+      g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
+      if (!queue_wait (self, q, &q->not_empty))
+        {
+          g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+          pthread_mutex_unlock (&q->mutex);
+          return FALSE;
+        }
+    }
+  g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+  item = ring[q->head];
+  q->head = (q->head + 1) % q->capacity;
+  depth = --q->count;
+  pthread_cond_signal (&q->not_full);
+  pthread_mutex_unlock (&q->mutex);
+
+  if (writer)
+    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_END, id, depth, item);
+  *out_item = item;
+  return TRUE;
+}
+
+/**
+ * weft_arena_counter_slot:
+ *
+ * Returns: the counter's value, for workers to read and write themselves (a
+ *   racy read-modify-write is the point of some workloads)
+ */
+gint64 *
+weft_arena_counter_slot (WeftArena *self,
+                         guint      object)
+{
+  return &object_at (self, object)->u.counter.value;
+}
+
+/* Counts increments done, to compare with the value the counter ends at. */
+void
+weft_arena_counter_add_expected (WeftArena *self,
+                                 guint      object,
+                                 gint64     n)
+{
+  g_atomic_pointer_add ((gssize *) &object_at (self, object)->u.counter.expected, n);
+}
+
+gint64
+weft_arena_counter_value (WeftArena *self,
+                          guint      object)
+{
+  return __atomic_load_n (&object_at (self, object)->u.counter.value, __ATOMIC_SEQ_CST);
+}
+
+gint64
+weft_arena_counter_expected (WeftArena *self,
+                             guint      object)
+{
+  return __atomic_load_n (&object_at (self, object)->u.counter.expected, __ATOMIC_SEQ_CST);
+}
+
+/**
+ * weft_arena_find_deadlock:
+ *
+ * Follows the wait-for graph: a worker waits for a lock, whose holder waits
+ * for another lock, and so on. A cycle is a deadlock.
+ *
+ * Returns: (transfer full) (nullable) (element-type WeftWaitLink): the cycle,
+ *   starting from its lowest worker, or %NULL
+ */
+GArray *
+weft_arena_find_deadlock (WeftArena *self)
+{
+  for (guint start = 0; start < WEFT_ARENA_MAX_WORKERS; start++)
+    {
+      g_autoptr(GArray) path = g_array_new (FALSE, FALSE, sizeof (WeftWaitLink));
+      guint w = start;
+
+      for (guint step = 0; step <= WEFT_ARENA_MAX_WORKERS; step++)
+        {
+          gint waiting = g_atomic_int_get (&self->shared->waiting_on[w]);
+          WeftWaitLink link;
+          gint holder;
+
+          if (waiting == 0 || (guint) waiting > self->shared->n_objects ||
+              self->shared->objects[waiting - 1].kind != WEFT_OBJECT_LOCK)
+            break;
+
+          link.worker = (guint16) w;
+          link.object = (guint) waiting - 1;
+          g_array_append_val (path, link);
+
+          holder = weft_arena_get_holder (self, link.object);
+          if (holder < 0)
+            break;
+          if ((guint) holder == start)
+            return g_steal_pointer (&path);
+          /* a cycle that does not pass through start is found from its own lowest worker */
+          if ((guint) holder < start)
+            break;
+          w = (guint) holder;
+        }
+    }
+
+  return NULL;
+}

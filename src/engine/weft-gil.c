@@ -1,0 +1,182 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <pthread.h>
+
+#include "weft-arena.h"
+#include "weft-gil.h"
+
+struct _WeftGil
+{
+  pthread_mutex_t mutex;
+  pthread_cond_t  cond;         /* the GIL was dropped */
+  pthread_cond_t  switch_cond;  /* another thread took it after a forced drop */
+  guint64         interval_ns;
+  gint            locked;
+  gint            holder;       /* worker + 1 */
+  guint64         switch_number;
+  gint            drop_request; /* read without the mutex by the holder */
+};
+
+static struct timespec
+monotonic_after (guint64 ns)
+{
+  struct timespec ts;
+  guint64 t;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  t = (guint64) ts.tv_sec * 1000000000 + (guint64) ts.tv_nsec + ns;
+  ts.tv_sec = (time_t) (t / 1000000000);
+  ts.tv_nsec = (long) (t % 1000000000);
+  return ts;
+}
+
+/**
+ * weft_gil_new:
+ * @switch_interval_ns: how long a thread waits before asking the holder to drop it
+ *
+ * Returns: (transfer full): a released GIL
+ */
+WeftGil *
+weft_gil_new (guint64 switch_interval_ns)
+{
+  WeftGil *self = g_new0 (WeftGil, 1);
+  pthread_condattr_t attr;
+
+  pthread_mutex_init (&self->mutex, NULL);
+  pthread_condattr_init (&attr);
+  pthread_condattr_setclock (&attr, CLOCK_MONOTONIC);
+  pthread_cond_init (&self->cond, &attr);
+  pthread_cond_init (&self->switch_cond, &attr);
+  pthread_condattr_destroy (&attr);
+  self->interval_ns = MAX (switch_interval_ns, 1000);
+  return self;
+}
+
+void
+weft_gil_free (WeftGil *self)
+{
+  if (self == NULL)
+    return;
+
+  pthread_mutex_destroy (&self->mutex);
+  pthread_cond_destroy (&self->cond);
+  pthread_cond_destroy (&self->switch_cond);
+  g_free (self);
+}
+
+/**
+ * weft_gil_take:
+ * @cancelled: (nullable): a flag that, once non-zero, makes the wait give up
+ *
+ * Returns: %TRUE once the GIL is held; %FALSE if cancelled while waiting
+ */
+gboolean
+weft_gil_take (WeftGil        *self,
+               guint16         worker,
+               WeftWireWriter *writer,
+               const gint     *cancelled)
+{
+  gboolean waited = FALSE;
+
+  pthread_mutex_lock (&self->mutex);
+
+  while (self->locked)
+    {
+      guint64 saved_switch = self->switch_number;
+      struct timespec deadline;
+      int rc;
+
+      if (!waited)
+        {
+          waited = TRUE;
+          if (writer)
+            {
+              weft_wire_writer_record (writer, WEFT_EVENT_GIL_WAIT, WEFT_ARENA_GIL_ID, 0, 0);
+              weft_wire_writer_flush (writer);
+            }
+        }
+
+      deadline = monotonic_after (self->interval_ns);
+      rc = pthread_cond_clockwait (&self->cond, &self->mutex, CLOCK_MONOTONIC, &deadline);
+
+      if (cancelled != NULL && g_atomic_int_get (cancelled))
+        {
+          pthread_mutex_unlock (&self->mutex);
+          return FALSE;
+        }
+
+      /* A whole interval passed and nobody switched: ask the holder to drop it. */
+      if (rc == ETIMEDOUT && self->locked && self->switch_number == saved_switch)
+        g_atomic_int_set (&self->drop_request, 1);
+    }
+
+  self->locked = TRUE;
+  self->holder = worker + 1;
+  self->switch_number++;
+  g_atomic_int_set (&self->drop_request, 0);
+  /* a thread that was forced to drop it may go on now */
+  pthread_cond_signal (&self->switch_cond);
+  pthread_mutex_unlock (&self->mutex);
+
+  if (writer)
+    weft_wire_writer_record (writer, WEFT_EVENT_GIL_ACQUIRED, WEFT_ARENA_GIL_ID, 0, 0);
+  return TRUE;
+}
+
+/**
+ * weft_gil_drop:
+ * @forced: the holder drops it because another thread asked; it then waits
+ *   until someone else has taken it, so that it cannot take it straight back
+ */
+void
+weft_gil_drop (WeftGil        *self,
+               guint16         worker,
+               WeftWireWriter *writer,
+               gboolean        forced)
+{
+  if (writer)
+    weft_wire_writer_record (writer, WEFT_EVENT_GIL_RELEASED, WEFT_ARENA_GIL_ID, 0, 0);
+
+  pthread_mutex_lock (&self->mutex);
+  g_assert (self->locked && self->holder == worker + 1);
+  self->locked = FALSE;
+  self->holder = 0;
+  pthread_cond_signal (&self->cond);
+
+  if (forced)
+    {
+      guint64 dropped_at = self->switch_number;
+
+      /* Bounded, in case the thread that asked gave up (cancelled). */
+      while (!self->locked && self->switch_number == dropped_at)
+        {
+          struct timespec deadline = monotonic_after (self->interval_ns);
+
+          if (pthread_cond_clockwait (&self->switch_cond, &self->mutex,
+                                      CLOCK_MONOTONIC, &deadline) == ETIMEDOUT)
+            break;
+        }
+    }
+  pthread_mutex_unlock (&self->mutex);
+}
+
+/* Checked by the holder during CPU work: cheap, no lock. */
+gboolean
+weft_gil_drop_requested (WeftGil *self)
+{
+  return g_atomic_int_get (&self->drop_request) != 0;
+}
+
+guint64
+weft_gil_get_n_switches (WeftGil *self)
+{
+  guint64 n;
+
+  pthread_mutex_lock (&self->mutex);
+  n = self->switch_number;
+  pthread_mutex_unlock (&self->mutex);
+  return n;
+}

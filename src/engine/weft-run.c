@@ -1,0 +1,647 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include "weft-collector.h"
+#include "weft-gil.h"
+#include "weft-run.h"
+#include "weft-worker-context.h"
+
+/*
+ * One run of a profile. The run owns the event pipe, the collector (a source
+ * on the caller's main context), the trace model it fills, the shared objects
+ * and the workers. Workers run on their own threads (or processes); the
+ * caller's context only ever reads events and checks for deadlocks, so a UI
+ * stays responsive.
+ *
+ * The stream ends when the last writer closes the pipe: a joiner thread waits
+ * for the workers and then closes the run's own write end. Only then is the
+ * run finished, so every event a worker wrote is in the model.
+ */
+
+/* Wire ids of task instances start here, apart from locks and queues. */
+#define TASK_ID_BASE 0x100000
+
+#define WATCHDOG_INTERVAL_MS 50
+
+typedef struct
+{
+  guint32          id;
+  guint            spec_index;
+  const GPtrArray *steps;
+} TaskInstance;
+
+struct _WeftRun
+{
+  GObject          parent_instance;
+
+  WeftProfile     *profile;
+  WeftRunOptions   options;
+  WeftTraceModel  *model;
+  WeftCollector   *collector;
+  WeftArena       *arena;
+  WeftGil         *gil;
+  GMainContext    *context;
+  GSource         *watchdog;
+  int              wfd;
+
+  GArray          *tasks;          /* TaskInstance */
+  gint             next_task;      /* atomic */
+  GThread        **threads;
+  guint            n_threads;
+  GThread         *joiner;
+
+  GMutex           mutex;          /* result fields written by workers */
+  WeftRunResult    result;
+  guint64          started_ns;
+  guint64          ended_ns;
+  GArray          *suspect_cycle;  /* a cycle seen once, confirmed if seen again */
+  gboolean         started;
+  gboolean         finished;
+};
+
+enum {
+  PROP_0,
+  PROP_FINISHED,
+  N_PROPS
+};
+
+enum {
+  FINISHED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (WeftRun, weft_run, G_TYPE_OBJECT)
+G_DEFINE_QUARK (weft-run-error-quark, weft_run_error)
+
+static void
+weft_run_dispose (GObject *object)
+{
+  WeftRun *self = WEFT_RUN (object);
+
+  if (self->watchdog != NULL)
+    {
+      g_source_destroy (self->watchdog);
+      g_clear_pointer (&self->watchdog, g_source_unref);
+    }
+  if (self->collector != NULL)
+    weft_collector_detach (self->collector);
+
+  G_OBJECT_CLASS (weft_run_parent_class)->dispose (object);
+}
+
+static void
+weft_run_finalize (GObject *object)
+{
+  WeftRun *self = WEFT_RUN (object);
+
+  /* The joiner holds a reference until the workers are gone. */
+  g_assert (self->joiner == NULL);
+
+  if (self->wfd >= 0)
+    close (self->wfd);
+  g_clear_object (&self->collector);
+  g_clear_object (&self->model);
+  g_clear_pointer (&self->arena, weft_arena_free);
+  g_clear_pointer (&self->gil, weft_gil_free);
+  g_clear_pointer (&self->tasks, g_array_unref);
+  g_clear_pointer (&self->suspect_cycle, g_array_unref);
+  g_free (self->threads);
+  g_clear_pointer (&self->result.errors, g_ptr_array_unref);
+  if (self->result.counters != NULL)
+    {
+      for (guint i = 0; i < self->result.counters->len; i++)
+        g_free (g_array_index (self->result.counters, WeftCounterResult, i).name);
+      g_array_unref (self->result.counters);
+    }
+  g_clear_pointer (&self->result.deadlock, g_array_unref);
+  g_free (self->result.deadlock_text);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_pointer (&self->profile, weft_profile_free);
+  g_mutex_clear (&self->mutex);
+
+  G_OBJECT_CLASS (weft_run_parent_class)->finalize (object);
+}
+
+static void
+weft_run_get_property (GObject    *object,
+                       guint       prop_id,
+                       GValue     *value,
+                       GParamSpec *pspec)
+{
+  WeftRun *self = WEFT_RUN (object);
+
+  switch (prop_id)
+    {
+    case PROP_FINISHED:
+      g_value_set_boolean (value, self->finished);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+weft_run_class_init (WeftRunClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = weft_run_dispose;
+  object_class->finalize = weft_run_finalize;
+  object_class->get_property = weft_run_get_property;
+
+  properties[PROP_FINISHED] =
+    g_param_spec_boolean ("finished", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * WeftRun::finished:
+   *
+   * Emitted on the run's context once every worker has ended and every event
+   * it wrote is in the model.
+   */
+  signals[FINISHED] =
+    g_signal_new ("finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+weft_run_init (WeftRun *self)
+{
+  self->wfd = -1;
+  g_mutex_init (&self->mutex);
+  self->result.errors = g_ptr_array_new_with_free_func (g_free);
+  self->result.counters = g_array_new (FALSE, TRUE, sizeof (WeftCounterResult));
+  self->result.deadlock = g_array_new (FALSE, FALSE, sizeof (WeftWaitLink));
+}
+
+/**
+ * weft_run_new:
+ * @options: (nullable): overrides of the profile's settings
+ *
+ * Returns: (transfer full): a run, not started
+ */
+WeftRun *
+weft_run_new (const WeftProfile    *profile,
+              const WeftRunOptions *options)
+{
+  WeftRun *self;
+  WeftRunOptions defaults = WEFT_RUN_OPTIONS_INIT;
+
+  g_return_val_if_fail (profile != NULL, NULL);
+
+  self = g_object_new (WEFT_TYPE_RUN, NULL);
+  self->profile = weft_profile_copy (profile);
+  self->options = options ? *options : defaults;
+  self->model = weft_trace_model_new ();
+
+  self->result.executor = self->options.executor != WEFT_EXECUTOR_NONE
+                          ? self->options.executor : profile->executor;
+  self->result.workers = self->options.workers ? self->options.workers : profile->workers;
+  self->result.gil = self->options.gil >= 0 ? self->options.gil != 0 : profile->gil;
+  return self;
+}
+
+static void
+add_error (WeftRun    *self,
+           const char *format,
+           ...) G_GNUC_PRINTF (2, 3);
+
+static void
+add_error (WeftRun    *self,
+           const char *format,
+           ...)
+{
+  va_list args;
+  char *message;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_mutex_lock (&self->mutex);
+  g_ptr_array_add (self->result.errors, message);
+  g_mutex_unlock (&self->mutex);
+}
+
+static const char *
+object_name (WeftRun *self,
+             guint    object)
+{
+  const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, object);
+
+  return po->name;
+}
+
+static const char *
+task_name (WeftRun *self,
+           guint    spec_index)
+{
+  const WeftTaskSpec *spec = g_ptr_array_index (self->profile->tasks, spec_index);
+
+  return spec->name;
+}
+
+/* ---- the thread executor ------------------------------------------------ */
+
+typedef struct
+{
+  WeftRun *run;
+  guint16  worker;
+} WorkerArgs;
+
+static gpointer
+worker_thread (gpointer data)
+{
+  g_autofree WorkerArgs *args = data;
+  WeftRun *self = args->run;
+  g_autoptr(WeftWireWriter) writer = NULL;
+  g_autoptr(WeftWorkerContext) ctx = NULL;
+  g_autofree char *name = g_strdup_printf ("thread %u", args->worker);
+
+  if (!self->options.no_record)
+    {
+      writer = weft_wire_writer_new (self->wfd, args->worker);
+      weft_wire_writer_record (writer, WEFT_EVENT_WORKER_INFO, 0,
+                               WEFT_EXECUTOR_THREADS, getpid ());
+      weft_wire_writer_name (writer, WEFT_OBJECT_SELF, name);
+    }
+
+  ctx = weft_worker_context_new (args->worker, self->profile, self->arena, writer,
+                                 self->gil, FALSE);
+
+  for (;;)
+    {
+      gint i = g_atomic_int_add (&self->next_task, 1);
+      const TaskInstance *task;
+      g_autofree char *error = NULL;
+      WeftTaskStatus status;
+
+      if ((guint) i >= self->tasks->len || weft_arena_is_cancelled (self->arena))
+        break;
+
+      task = &g_array_index (self->tasks, TaskInstance, i);
+      status = weft_worker_context_run_task (ctx, task->id, task->spec_index, task->steps, &error);
+
+      g_mutex_lock (&self->mutex);
+      if (status == WEFT_TASK_OK)
+        self->result.tasks_ok++;
+      else if (status == WEFT_TASK_FAILED)
+        self->result.tasks_failed++;
+      else
+        self->result.tasks_cancelled++;
+      g_mutex_unlock (&self->mutex);
+
+      if (status == WEFT_TASK_FAILED)
+        {
+          add_error (self, "task %s #%u failed: %s", task_name (self, task->spec_index),
+                     task->id - TASK_ID_BASE, error ? error : "(no message)");
+          if (self->profile->cancel_on_error)
+            weft_arena_cancel (self->arena);
+        }
+    }
+
+  return NULL;
+}
+
+static gpointer
+joiner_thread (gpointer data)
+{
+  WeftRun *self = data;
+
+  for (guint i = 0; i < self->n_threads; i++)
+    g_thread_join (self->threads[i]);
+
+  self->ended_ns = weft_clock_now_ns ();
+  /* The last write end: the collector sees the end of the stream. */
+  close (self->wfd);
+  self->wfd = -1;
+  return NULL;
+}
+
+static void
+queue_tasks (WeftRun *self)
+{
+  self->tasks = g_array_new (FALSE, FALSE, sizeof (TaskInstance));
+
+  for (guint s = 0; s < self->profile->tasks->len; s++)
+    {
+      const WeftTaskSpec *spec = g_ptr_array_index (self->profile->tasks, s);
+
+      for (guint k = 0; k < spec->count; k++)
+        {
+          TaskInstance t = { TASK_ID_BASE + self->tasks->len, s, spec->steps };
+          g_autofree char *name = g_strdup_printf ("%s #%u", spec->name, k + 1);
+
+          weft_trace_model_declare_object (self->model, t.id, WEFT_OBJECT_TASK, 0);
+          weft_trace_model_set_object_name (self->model, t.id, name);
+          g_array_append_val (self->tasks, t);
+        }
+    }
+}
+
+/* ---- finishing ---------------------------------------------------------- */
+
+static void
+describe_deadlock (WeftRun *self,
+                   GArray  *cycle)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_array_set_size (self->result.deadlock, 0);
+  g_array_append_vals (self->result.deadlock, cycle->data, cycle->len);
+
+  for (guint i = 0; i < cycle->len; i++)
+    {
+      const WeftWaitLink *link = &g_array_index (cycle, WeftWaitLink, i);
+      const WeftWaitLink *next = &g_array_index (cycle, WeftWaitLink, (i + 1) % cycle->len);
+
+      g_string_append_printf (text, "%sworker %u waits for %s, held by worker %u",
+                              i ? "; " : "", link->worker,
+                              object_name (self, link->object), next->worker);
+    }
+
+  g_free (self->result.deadlock_text);
+  self->result.deadlock_text = g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static gboolean
+same_cycle (GArray *a,
+            GArray *b)
+{
+  return a != NULL && b != NULL && a->len == b->len &&
+         memcmp (a->data, b->data, a->len * sizeof (WeftWaitLink)) == 0;
+}
+
+static gboolean
+on_watchdog (gpointer data)
+{
+  WeftRun *self = data;
+  g_autoptr(GArray) cycle = NULL;
+
+  if (self->finished)
+    return G_SOURCE_CONTINUE;
+
+  /* A cycle seen in two checks in a row is no passing state: a deadlock. */
+  cycle = weft_arena_find_deadlock (self->arena);
+  if (cycle != NULL && same_cycle (cycle, self->suspect_cycle) &&
+      self->result.deadlock->len == 0)
+    {
+      describe_deadlock (self, cycle);
+      add_error (self, "deadlock: %s", self->result.deadlock_text);
+      self->result.cancelled = TRUE;
+      weft_arena_cancel (self->arena);
+    }
+  g_clear_pointer (&self->suspect_cycle, g_array_unref);
+  self->suspect_cycle = g_steal_pointer (&cycle);
+
+  if (self->profile->timeout_s > 0 && !self->result.timed_out &&
+      weft_clock_now_ns () - self->started_ns > (guint64) (self->profile->timeout_s * 1e9))
+    {
+      self->result.timed_out = TRUE;
+      self->result.cancelled = TRUE;
+      add_error (self, "stopped after the profile's timeout of %g s", self->profile->timeout_s);
+      weft_arena_cancel (self->arena);
+    }
+
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_collector_finished (WeftCollector *collector,
+                       gpointer       data)
+{
+  WeftRun *self = data;
+  WeftWireReader *reader = weft_collector_get_reader (collector);
+  const GError *error = weft_collector_get_error (collector);
+
+  if (self->joiner != NULL)
+    {
+      g_thread_join (self->joiner);
+      self->joiner = NULL;
+      /* drop the reference the joiner held */
+      g_object_unref (self);
+    }
+
+  if (error != NULL)
+    add_error (self, "event stream: %s", error->message);
+
+  self->result.rejected_records = weft_wire_reader_get_n_rejected_total (reader) +
+                                  (weft_wire_reader_get_n_garbage_bytes (reader) + 31) / 32;
+  self->result.wall_ns = self->ended_ns - self->started_ns;
+  self->result.tasks_not_started = self->tasks->len - self->result.tasks_ok -
+                                   self->result.tasks_failed - self->result.tasks_cancelled;
+
+  for (guint i = 0; i < self->profile->objects->len; i++)
+    {
+      const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, i);
+      WeftCounterResult cr;
+
+      if (po->kind != WEFT_OBJECT_COUNTER)
+        continue;
+      cr.name = g_strdup (po->name);
+      cr.actual = weft_arena_counter_value (self->arena, i) - po->initial;
+      cr.expected = weft_arena_counter_expected (self->arena, i);
+      cr.lost = cr.expected - cr.actual;
+      g_array_append_val (self->result.counters, cr);
+    }
+
+  if (self->watchdog != NULL)
+    {
+      g_source_destroy (self->watchdog);
+      g_clear_pointer (&self->watchdog, g_source_unref);
+    }
+
+  weft_trace_model_finish (self->model, 0);
+  self->finished = TRUE;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINISHED]);
+  g_signal_emit (self, signals[FINISHED], 0);
+}
+
+static void
+model_sink (const WeftEvent *events,
+            gsize            n_events,
+            gpointer         user_data)
+{
+  weft_trace_model_append (user_data, events, n_events);
+}
+
+/* ---- starting ----------------------------------------------------------- */
+
+static void
+declare_objects (WeftRun *self)
+{
+  if (self->gil != NULL)
+    {
+      weft_trace_model_declare_object (self->model, WEFT_ARENA_GIL_ID, WEFT_OBJECT_GIL, 0);
+      weft_trace_model_set_object_name (self->model, WEFT_ARENA_GIL_ID, "GIL");
+    }
+
+  for (guint i = 0; i < self->profile->objects->len; i++)
+    {
+      const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, i);
+      guint32 id = i + WEFT_ARENA_OBJECT_BASE;
+
+      weft_trace_model_declare_object (self->model, id, po->kind, po->initial);
+      weft_trace_model_set_object_name (self->model, id, po->name);
+    }
+}
+
+/**
+ * weft_run_start:
+ * @context: (nullable): where events are read and the run reports; %NULL for
+ *   the global default context
+ *
+ * Starts the workers. Returns at once; WeftRun::finished follows on @context.
+ *
+ * Returns: %FALSE with @error set if the run cannot start
+ */
+gboolean
+weft_run_start (WeftRun       *self,
+                GMainContext  *context,
+                GError       **error)
+{
+  guint n_workers = self->result.workers;
+
+  g_return_val_if_fail (WEFT_IS_RUN (self), FALSE);
+  g_return_val_if_fail (!self->started, FALSE);
+
+  if (self->result.executor != WEFT_EXECUTOR_THREADS)
+    {
+      g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
+                   "the %s executor is not available yet",
+                   weft_executor_to_nick (self->result.executor));
+      return FALSE;
+    }
+  if (self->profile->stages->len > 0)
+    {
+      g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
+                   "pipelines of stages are not available yet");
+      return FALSE;
+    }
+
+  self->arena = weft_arena_new (self->profile, n_workers, error);
+  if (self->arena == NULL)
+    return FALSE;
+
+  self->collector = weft_collector_new_pipe (n_workers, &self->wfd, error);
+  if (self->collector == NULL)
+    return FALSE;
+
+  /* A worker writing after the collector went away gets EPIPE, not a signal. */
+  signal (SIGPIPE, SIG_IGN);
+
+  if (self->result.gil)
+    self->gil = weft_gil_new ((guint64) (self->profile->switch_interval_ms * 1e6));
+
+  self->context = context ? g_main_context_ref (context) : g_main_context_ref_thread_default ();
+  weft_collector_set_sink (self->collector, model_sink, self->model, NULL);
+  g_signal_connect_object (self->collector, "finished",
+                           G_CALLBACK (on_collector_finished), self, 0);
+  weft_collector_attach (self->collector, self->context);
+
+  declare_objects (self);
+  queue_tasks (self);
+
+  self->watchdog = g_timeout_source_new (WATCHDOG_INTERVAL_MS);
+  g_source_set_callback (self->watchdog, on_watchdog, self, NULL);
+  g_source_set_name (self->watchdog, "[weft] run watchdog");
+  g_source_attach (self->watchdog, self->context);
+
+  self->started = TRUE;
+  self->started_ns = weft_clock_now_ns ();
+  self->n_threads = n_workers;
+  self->threads = g_new0 (GThread *, n_workers);
+  for (guint i = 0; i < n_workers; i++)
+    {
+      WorkerArgs *args = g_new0 (WorkerArgs, 1);
+
+      args->run = self;
+      args->worker = (guint16) i;
+      self->threads[i] = g_thread_new ("weft-worker", worker_thread, args);
+    }
+
+  /* The joiner keeps the run alive until the workers are gone. */
+  self->joiner = g_thread_new ("weft-joiner", joiner_thread, g_object_ref (self));
+  return TRUE;
+}
+
+/**
+ * weft_run_cancel:
+ *
+ * Stops every worker; waits give up within %WEFT_ARENA_POLL_NS.
+ */
+void
+weft_run_cancel (WeftRun *self)
+{
+  g_return_if_fail (WEFT_IS_RUN (self));
+
+  if (self->arena == NULL || self->finished)
+    return;
+  self->result.cancelled = TRUE;
+  weft_arena_cancel (self->arena);
+}
+
+/**
+ * weft_run_wait:
+ * @context: the context the run was started on
+ *
+ * Iterates @context until the run has finished: for headless callers.
+ */
+gboolean
+weft_run_wait (WeftRun       *self,
+               GMainContext  *context,
+               GError       **error)
+{
+  g_return_val_if_fail (WEFT_IS_RUN (self), FALSE);
+
+  while (!self->finished)
+    g_main_context_iteration (context, TRUE);
+  return TRUE;
+}
+
+gboolean
+weft_run_get_finished (WeftRun *self)
+{
+  g_return_val_if_fail (WEFT_IS_RUN (self), FALSE);
+  return self->finished;
+}
+
+/**
+ * weft_run_get_model:
+ *
+ * Returns: (transfer none): the trace model the run fills as it goes
+ */
+WeftTraceModel *
+weft_run_get_model (WeftRun *self)
+{
+  g_return_val_if_fail (WEFT_IS_RUN (self), NULL);
+  return self->model;
+}
+
+const WeftProfile *
+weft_run_get_profile (WeftRun *self)
+{
+  g_return_val_if_fail (WEFT_IS_RUN (self), NULL);
+  return self->profile;
+}
+
+/**
+ * weft_run_get_result:
+ *
+ * Returns: (transfer none): what the run found; complete once finished
+ */
+const WeftRunResult *
+weft_run_get_result (WeftRun *self)
+{
+  g_return_val_if_fail (WEFT_IS_RUN (self), NULL);
+  return &self->result;
+}

@@ -1,0 +1,676 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+#include <time.h>
+
+#include "weft-worker-context.h"
+
+#define MAX_FRAMES 40
+
+/* CPU work checks the GIL's drop request and the cancel flag this often. */
+#define CPU_CHECK_EVERY 1024
+
+/* A few iterations between reading a counter and writing it back: the window
+ * in which another thread's increment gets lost, as in `counter += 1`. */
+#define RACE_WINDOW_ITERATIONS 40
+
+struct _WeftWorkerContext
+{
+  guint16             worker;
+  const WeftProfile  *profile;
+  WeftArena          *arena;
+  WeftWireWriter     *writer;
+  WeftGil            *gil;
+  gboolean            holds_gil;
+  gboolean            yield_io;
+  guint8             *scratch;
+  gsize               scratch_size;
+};
+
+typedef struct
+{
+  const GPtrArray *steps;
+  guint            index;
+  gint64           remaining;
+  const WeftStep  *owner;
+} Frame;
+
+struct _WeftTaskRun
+{
+  WeftWorkerContext *context;
+  guint32            task_id;
+  guint              spec_index;
+  Frame              frames[MAX_FRAMES];
+  int                depth;           /* index of the top frame, -1 when done */
+  gboolean           started;
+  gboolean           in_io;           /* yielded inside an io step */
+  guint64            resume_at;
+  WeftTaskStatus     status;
+  char              *error;
+};
+
+/* ---- CPU work ----------------------------------------------------------- */
+
+/* The chapter's task, sum(i*i for i in range(n)), in C. */
+static inline guint64
+sum_of_squares (guint64 from,
+                guint64 to,
+                guint64 acc)
+{
+  for (guint64 i = from; i < to; i++)
+    {
+      acc += i * i;
+      /* keep the compiler from folding the loop away */
+      __asm__ volatile ("" : "+r" (acc));
+    }
+  return acc;
+}
+
+void
+weft_cpu_spin (guint64 iterations)
+{
+  guint64 acc = sum_of_squares (0, iterations, 0);
+
+  __asm__ volatile ("" : : "r" (acc));
+}
+
+static gpointer
+calibrate (gpointer data)
+{
+  guint64 n = 100000, best = G_MAXUINT64;
+
+  /* Best of a few rounds of ~5 ms: the machine's speed, not its noise. */
+  for (guint round = 0; round < 5; round++)
+    {
+      guint64 t0 = weft_clock_now_ns (), dt;
+
+      weft_cpu_spin (n);
+      dt = weft_clock_now_ns () - t0;
+      if (dt < 2000000)
+        {
+          n *= 4;
+          round--;
+          continue;
+        }
+      best = MIN (best, dt * 1000 / n); /* ps per iteration */
+    }
+  return GSIZE_TO_POINTER ((gsize) MAX (1, 1000000000 / MAX (best, 1)));
+}
+
+/**
+ * weft_cpu_iterations_per_ms:
+ *
+ * Returns: how many sum-of-squares iterations take a millisecond here,
+ *   measured once per process
+ */
+guint64
+weft_cpu_iterations_per_ms (void)
+{
+  static GOnce once = G_ONCE_INIT;
+
+  g_once (&once, calibrate, NULL);
+  return GPOINTER_TO_SIZE (once.retval);
+}
+
+/* ---- context ------------------------------------------------------------ */
+
+/**
+ * weft_worker_context_new:
+ * @writer: (nullable): where events go; %NULL runs without recording
+ * @gil: (nullable): the GIL to hold for CPU work
+ * @yield_io: whether non-blocking io yields (a main loop) or sleeps
+ *
+ * Returns: (transfer full): a context for one worker thread or process
+ */
+WeftWorkerContext *
+weft_worker_context_new (guint16            worker,
+                         const WeftProfile *profile,
+                         WeftArena         *arena,
+                         WeftWireWriter    *writer,
+                         WeftGil           *gil,
+                         gboolean           yield_io)
+{
+  WeftWorkerContext *self = g_new0 (WeftWorkerContext, 1);
+
+  self->worker = worker;
+  self->profile = profile;
+  self->arena = arena;
+  self->writer = writer;
+  self->gil = gil;
+  self->yield_io = yield_io;
+  return self;
+}
+
+void
+weft_worker_context_free (WeftWorkerContext *self)
+{
+  if (self == NULL)
+    return;
+
+  g_free (self->scratch);
+  g_free (self);
+}
+
+guint16
+weft_worker_context_get_worker (WeftWorkerContext *self)
+{
+  return self->worker;
+}
+
+WeftWireWriter *
+weft_worker_context_get_writer (WeftWorkerContext *self)
+{
+  return self->writer;
+}
+
+static inline void
+record (WeftWorkerContext *self,
+        WeftEventKind      kind,
+        guint32            object,
+        gint64             arg0,
+        gint64             arg1)
+{
+  if (self->writer != NULL)
+    weft_wire_writer_record (self->writer, kind, object, arg0, arg1);
+}
+
+static inline gboolean
+cancelled (WeftWorkerContext *self)
+{
+  return weft_arena_is_cancelled (self->arena);
+}
+
+static gboolean
+take_gil (WeftWorkerContext *self)
+{
+  if (self->gil == NULL || self->holds_gil)
+    return TRUE;
+  /* the arena's cancel flag is the first int the GIL may watch */
+  while (!weft_gil_take (self->gil, self->worker, self->writer, NULL))
+    ;
+  self->holds_gil = TRUE;
+  return TRUE;
+}
+
+static void
+drop_gil (WeftWorkerContext *self,
+          gboolean           forced)
+{
+  if (self->gil == NULL || !self->holds_gil)
+    return;
+  weft_gil_drop (self->gil, self->worker, self->writer, forced);
+  self->holds_gil = FALSE;
+}
+
+/* Honours a pending drop request: what CPython's eval loop does between bytecodes. */
+static inline void
+gil_checkpoint (WeftWorkerContext *self)
+{
+  if (self->gil != NULL && self->holds_gil && weft_gil_drop_requested (self->gil))
+    {
+      drop_gil (self, TRUE);
+      take_gil (self);
+    }
+}
+
+static guint8 *
+scratch (WeftWorkerContext *self,
+         gsize              size)
+{
+  if (self->scratch_size < size)
+    {
+      g_free (self->scratch);
+      self->scratch = g_malloc (size);
+      self->scratch_size = size;
+    }
+  return self->scratch;
+}
+
+/* Returns FALSE if cancelled. */
+static gboolean
+do_cpu (WeftWorkerContext *self,
+        const WeftStep    *step)
+{
+  guint64 n = step->ms >= 0 ? (guint64) (step->ms * (double) weft_cpu_iterations_per_ms ())
+                            : (guint64) step->count;
+  guint64 acc = 0;
+
+  for (guint64 i = 0; i < n; i += CPU_CHECK_EVERY)
+    {
+      acc = sum_of_squares (i, MIN (n, i + CPU_CHECK_EVERY), acc);
+      gil_checkpoint (self);
+      if (G_UNLIKELY (cancelled (self)))
+        return FALSE;
+    }
+  __asm__ volatile ("" : : "r" (acc));
+  return TRUE;
+}
+
+/* A blocking wait of ms, in slices so that cancel is seen; FALSE if cancelled. */
+static gboolean
+sleep_ms (WeftWorkerContext *self,
+          double             ms)
+{
+  guint64 end = weft_clock_now_ns () + (guint64) (ms * 1e6);
+
+  for (;;)
+    {
+      guint64 now = weft_clock_now_ns ();
+      guint64 left;
+      struct timespec ts;
+
+      if (now >= end)
+        return TRUE;
+      if (cancelled (self))
+        return FALSE;
+      left = MIN (end - now, WEFT_ARENA_POLL_NS);
+      ts.tv_sec = (time_t) (left / 1000000000);
+      ts.tv_nsec = (long) (left % 1000000000);
+      nanosleep (&ts, NULL);
+    }
+}
+
+static gboolean
+do_io_blocking (WeftWorkerContext *self,
+                WeftTaskRun       *run,
+                const WeftStep    *step)
+{
+  gboolean ok;
+
+  drop_gil (self, FALSE);
+  record (self, WEFT_EVENT_IO_BEGIN, run->task_id, 0, 0);
+  if (self->writer)
+    weft_wire_writer_flush (self->writer);
+  ok = sleep_ms (self, step->ms);
+  record (self, WEFT_EVENT_IO_END, run->task_id, 0, 0);
+  take_gil (self);
+  return ok;
+}
+
+static void
+do_increment (WeftWorkerContext *self,
+              const WeftStep    *step)
+{
+  gint64 *slot = weft_arena_counter_slot (self->arena, step->object);
+  gint64 v = 0;
+
+  for (gint64 i = 0; i < step->count; i++)
+    {
+      /* Not atomic on purpose: read, a little work, write back. */
+      v = __atomic_load_n (slot, __ATOMIC_RELAXED);
+      weft_cpu_spin (RACE_WINDOW_ITERATIONS);
+      if ((i & 63) == 0)
+        gil_checkpoint (self);
+      __atomic_store_n (slot, v + 1, __ATOMIC_RELAXED);
+    }
+
+  weft_arena_counter_add_expected (self->arena, step->object, step->count);
+  record (self, WEFT_EVENT_COUNTER, step->object + WEFT_ARENA_OBJECT_BASE, v + 1, 0);
+}
+
+static gboolean
+do_lock (WeftWorkerContext *self,
+         guint              object)
+{
+  gboolean ok;
+
+  /* Blocking on a lock releases the GIL, as threading.Lock does. */
+  if (self->gil != NULL && weft_arena_get_holder (self->arena, object) >= 0)
+    {
+      drop_gil (self, FALSE);
+      ok = weft_arena_lock (self->arena, object, self->worker, self->writer);
+      take_gil (self);
+      return ok;
+    }
+  return weft_arena_lock (self->arena, object, self->worker, self->writer);
+}
+
+static void
+do_transfer (WeftWorkerContext *self,
+             WeftTaskRun       *run,
+             gint64             bytes)
+{
+  guint8 *buf = scratch (self, 2 * (gsize) bytes);
+
+  record (self, WEFT_EVENT_IO_BEGIN, run->task_id, bytes, 0);
+  memset (buf, (int) (run->task_id & 0xff), (gsize) bytes);
+  memcpy (buf + bytes, buf, (gsize) bytes);
+  record (self, WEFT_EVENT_IO_END, run->task_id, bytes, 0);
+}
+
+static gboolean
+do_put (WeftWorkerContext *self,
+        const WeftStep    *step)
+{
+  gboolean ok = TRUE;
+
+  drop_gil (self, FALSE);
+  for (gint64 i = 0; i < step->count && ok; i++)
+    {
+      gint64 item = weft_arena_next_item_id (self->arena, step->object);
+
+      if (step->bytes > 0)
+        memset (scratch (self, (gsize) step->bytes), (int) (item & 0xff), (gsize) step->bytes);
+      ok = weft_arena_put (self->arena, step->object, item, self->worker, self->writer);
+    }
+  take_gil (self);
+  return ok;
+}
+
+/* Returns FALSE if cancelled; *out_sentinel tells whether the last item was one. */
+static gboolean
+do_get (WeftWorkerContext *self,
+        guint              object,
+        gint64             count,
+        gboolean          *out_sentinel)
+{
+  gboolean ok = TRUE;
+
+  *out_sentinel = FALSE;
+  drop_gil (self, FALSE);
+  for (gint64 i = 0; i < count && ok && !*out_sentinel; i++)
+    {
+      gint64 item;
+
+      ok = weft_arena_get (self->arena, object, &item, self->worker, self->writer);
+      if (ok && item == WEFT_ARENA_SENTINEL)
+        *out_sentinel = TRUE;
+    }
+  take_gil (self);
+  return ok;
+}
+
+/* ---- the interpreter ---------------------------------------------------- */
+
+/**
+ * weft_task_run_new:
+ * @task_id: the task's id on the wire (TASK_BEGIN's object)
+ * @spec_index: which task spec or stage it comes from (TASK_BEGIN's arg0)
+ * @steps: (element-type WeftStep): what to run; must outlive the run
+ *
+ * Returns: (transfer full): a task ready to be resumed
+ */
+WeftTaskRun *
+weft_task_run_new (WeftWorkerContext *context,
+                   guint32            task_id,
+                   guint              spec_index,
+                   const GPtrArray   *steps)
+{
+  WeftTaskRun *self = g_new0 (WeftTaskRun, 1);
+
+  self->context = context;
+  self->task_id = task_id;
+  self->spec_index = spec_index;
+  self->frames[0] = (Frame) { steps, 0, 1, NULL };
+  self->depth = 0;
+  self->status = WEFT_TASK_OK;
+  return self;
+}
+
+void
+weft_task_run_free (WeftTaskRun *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->error);
+  g_free (self);
+}
+
+static void
+push (WeftTaskRun     *self,
+      const WeftStep  *owner,
+      gint64           remaining)
+{
+  g_assert (self->depth + 1 < MAX_FRAMES);
+  self->frames[++self->depth] = (Frame) { owner->steps, 0, remaining, owner };
+}
+
+/* Leaves the task: releases every lock still held, innermost first. */
+static void
+unwind (WeftTaskRun    *self,
+        WeftTaskStatus  status)
+{
+  WeftWorkerContext *ctx = self->context;
+
+  self->status = status;
+  for (; self->depth > 0; self->depth--)
+    {
+      const WeftStep *owner = self->frames[self->depth].owner;
+
+      if (owner != NULL && owner->kind == WEFT_STEP_LOCK)
+        weft_arena_unlock (ctx->arena, owner->object, ctx->worker, ctx->writer);
+    }
+  self->depth = 0;
+  self->frames[0].index = self->frames[0].steps->len;
+}
+
+/* Ends a frame whose steps have all run. Returns FALSE if cancelled. */
+static gboolean
+end_frame (WeftTaskRun *self)
+{
+  WeftWorkerContext *ctx = self->context;
+  Frame *f = &self->frames[self->depth];
+  const WeftStep *owner = f->owner;
+  gboolean sentinel;
+
+  switch (owner->kind)
+    {
+    case WEFT_STEP_REPEAT:
+      if (--f->remaining > 0)
+        {
+          f->index = 0;
+          return TRUE;
+        }
+      break;
+
+    case WEFT_STEP_LOCK:
+      weft_arena_unlock (ctx->arena, owner->object, ctx->worker, ctx->writer);
+      break;
+
+    case WEFT_STEP_FOR_EACH:
+      if (!do_get (ctx, owner->object, 1, &sentinel))
+        return FALSE;
+      if (!sentinel)
+        {
+          f->index = 0;
+          return TRUE;
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  self->depth--;
+  return TRUE;
+}
+
+static void
+finish (WeftTaskRun *self)
+{
+  WeftWorkerContext *ctx = self->context;
+
+  drop_gil (ctx, FALSE);
+  record (ctx, WEFT_EVENT_TASK_END, self->task_id, self->status, 0);
+  self->depth = -1;
+}
+
+/**
+ * weft_task_run_resume:
+ *
+ * Runs the task until it ends, or until it waits without blocking (only when
+ * the context yields io).
+ */
+WeftTaskRunState
+weft_task_run_resume (WeftTaskRun *self)
+{
+  WeftWorkerContext *ctx = self->context;
+
+  if (self->depth < 0)
+    return WEFT_TASK_RUN_DONE;
+
+  if (!self->started)
+    {
+      self->started = TRUE;
+      record (ctx, WEFT_EVENT_TASK_BEGIN, self->task_id, self->spec_index, 0);
+    }
+
+  take_gil (ctx);
+
+  if (self->in_io)
+    {
+      self->in_io = FALSE;
+      record (ctx, WEFT_EVENT_IO_END, self->task_id, 0, 0);
+    }
+
+  while (self->depth >= 0)
+    {
+      Frame *f = &self->frames[self->depth];
+      const WeftStep *step;
+      gboolean ok = TRUE, sentinel;
+
+      if (G_UNLIKELY (cancelled (ctx)) && self->status == WEFT_TASK_OK)
+        {
+          unwind (self, WEFT_TASK_CANCELLED);
+          break;
+        }
+
+      if (f->index >= f->steps->len)
+        {
+          if (self->depth == 0)
+            break;
+          if (!end_frame (self))
+            unwind (self, WEFT_TASK_CANCELLED);
+          continue;
+        }
+
+      step = g_ptr_array_index (f->steps, f->index++);
+
+      switch (step->kind)
+        {
+        case WEFT_STEP_CPU:
+          ok = do_cpu (ctx, step);
+          break;
+
+        case WEFT_STEP_IO:
+          if (ctx->yield_io && !step->blocking)
+            {
+              record (ctx, WEFT_EVENT_IO_BEGIN, self->task_id, 0, 0);
+              self->in_io = TRUE;
+              self->resume_at = weft_clock_now_ns () + (guint64) (step->ms * 1e6);
+              drop_gil (ctx, FALSE);
+              return WEFT_TASK_RUN_YIELD;
+            }
+          ok = do_io_blocking (ctx, self, step);
+          break;
+
+        case WEFT_STEP_INCREMENT:
+          do_increment (ctx, step);
+          break;
+
+        case WEFT_STEP_LOCK:
+          ok = do_lock (ctx, step->object);
+          if (ok)
+            push (self, step, 1);
+          break;
+
+        case WEFT_STEP_PUT:
+          ok = do_put (ctx, step);
+          break;
+
+        case WEFT_STEP_GET:
+          ok = do_get (ctx, step->object, step->count, &sentinel);
+          break;
+
+        case WEFT_STEP_TRANSFER:
+          do_transfer (ctx, self, step->bytes);
+          break;
+
+        case WEFT_STEP_FAIL:
+          g_free (self->error);
+          self->error = g_strdup (step->message);
+          unwind (self, WEFT_TASK_FAILED);
+          break;
+
+        case WEFT_STEP_REPEAT:
+          if (step->count > 0 && step->steps->len > 0)
+            push (self, step, step->count);
+          break;
+
+        case WEFT_STEP_FOR_EACH:
+          ok = do_get (ctx, step->object, 1, &sentinel);
+          if (ok && !sentinel)
+            push (self, step, 1);
+          break;
+
+        default:
+          g_assert_not_reached ();
+        }
+
+      if (!ok)
+        unwind (self, WEFT_TASK_CANCELLED);
+    }
+
+  finish (self);
+  return WEFT_TASK_RUN_DONE;
+}
+
+guint64
+weft_task_run_get_resume_at (WeftTaskRun *self)
+{
+  return self->resume_at;
+}
+
+WeftTaskStatus
+weft_task_run_get_status (WeftTaskRun *self)
+{
+  return self->status;
+}
+
+/**
+ * weft_task_run_get_error:
+ *
+ * Returns: (nullable): the failure's message, for a failed task
+ */
+const char *
+weft_task_run_get_error (WeftTaskRun *self)
+{
+  return self->error;
+}
+
+guint32
+weft_task_run_get_task_id (WeftTaskRun *self)
+{
+  return self->task_id;
+}
+
+/**
+ * weft_worker_context_run_task:
+ * @out_error: (out) (optional): the failure's message, for a failed task
+ *
+ * Runs a whole task on this thread (io blocks).
+ *
+ * Returns: how the task ended
+ */
+WeftTaskStatus
+weft_worker_context_run_task (WeftWorkerContext  *self,
+                              guint32             task_id,
+                              guint               spec_index,
+                              const GPtrArray    *steps,
+                              char              **out_error)
+{
+  g_autoptr(WeftTaskRun) run = weft_task_run_new (self, task_id, spec_index, steps);
+  gboolean saved = self->yield_io;
+  WeftTaskStatus status;
+
+  self->yield_io = FALSE;
+  weft_task_run_resume (run);
+  self->yield_io = saved;
+
+  status = run->status;
+  if (out_error != NULL)
+    *out_error = g_steal_pointer (&run->error);
+  return status;
+}
