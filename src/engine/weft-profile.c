@@ -119,7 +119,8 @@ typedef struct
   guint       col;
   GHashTable *locs;     /* path → Loc */
   GString    *path;
-  char       *message;  /* the first syntax error, with its position */
+  char       *message;  /* the first error, with its position */
+  gboolean    invalid;  /* the error is a duplicate key, not bad syntax */
 } Scanner;
 
 static void
@@ -156,6 +157,15 @@ describe_here (Scanner *s)
 
       if ((guchar) *p < 0x20)
         return g_strdup_printf ("control character U+%04X", (guint) (guchar) *p);
+      if (*p == '"' || *p == '\\')
+        return g_strdup_printf ("\"\\%c\"", *p);
+      if (g_ascii_isalnum (*p))
+        {
+          /* A misspelt word: show it whole (up to a limit). */
+          n = 0;
+          while (s->pos + n < s->len && n < 20 && (g_ascii_isalnum (p[n]) || p[n] == '_'))
+            n++;
+        }
       return g_strdup_printf ("\"%.*s\"", (int) n, p);
     }
 }
@@ -293,6 +303,8 @@ scanner_string (Scanner *s,
           }
           break;
         default:
+          if (ch > 0x20 && ch < 0x7F)
+            return scanner_fail (s, "unknown escape \"\\%c\" (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)", ch);
           return scanner_expected (s, "an escape (one of \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)");
         }
     }
@@ -365,11 +377,15 @@ scanner_object (Scanner *s,
       path_push_key (s->path, key->str);
       if (g_hash_table_lookup_extended (seen, key->str, NULL, &first))
         {
-          g_autofree char *shown = g_strndup (s->path->str, saved);
-          s->line = key_line;
-          s->col = key_col;
-          return scanner_fail (s, "duplicate key \"%s\" in %s (first at line %u)",
-                               key->str, saved ? shown : "$", GPOINTER_TO_UINT (first));
+          /* json-glib would silently keep the last one. */
+          gboolean is_objects = saved == strlen ("$.objects") &&
+                                strncmp (s->path->str, "$.objects", saved) == 0;
+          s->invalid = TRUE;
+          s->message = g_strdup_printf ("%u:%u: %s: duplicate %s \"%s\" (first at line %u)",
+                                        key_line, key_col, s->path->str,
+                                        is_objects ? "object name" : "key",
+                                        key->str, GPOINTER_TO_UINT (first));
+          return FALSE;
         }
       g_hash_table_insert (seen, g_strdup (key->str), GUINT_TO_POINTER (key_line));
 
@@ -497,7 +513,8 @@ scanner_value (Scanner *s,
 static GHashTable *
 scan_locations (const char  *data,
                 gsize        len,
-                char       **message)
+                char       **message,
+                gboolean    *invalid)
 {
   g_autoptr(GHashTable) locs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GString) path = g_string_new ("$");
@@ -524,11 +541,12 @@ scan_locations (const char  *data,
   scanner_skip_ws (&s);
   if (s.pos >= s.len)
     {
-      *message = g_strdup ("the file is empty (expected a JSON object)");
+      *message = g_strdup (" the file is empty (expected a JSON object)");
       return NULL;
     }
   if (!scanner_value (&s, 0, 0, 0))
     {
+      *invalid = s.invalid;
       *message = s.message;
       return NULL;
     }
@@ -549,6 +567,7 @@ scan_locations (const char  *data,
 typedef struct
 {
   const char  *display_name;
+  const char  *default_name; /* for a profile without "name" */
   const char  *data;
   GHashTable  *locs;
   GString     *path;       /* the path of the node being validated */
@@ -607,12 +626,12 @@ truncate_got (const char *text,
     {
       char *cut = g_utf8_offset_to_pointer (copy, MAX_GOT_CHARS);
       *cut = '\0';
-      return g_strconcat (copy, "…", NULL);
+      return g_strconcat (copy, "...", NULL);
     }
   return g_steal_pointer (&copy);
 }
 
-/* What a node is, for "got …": the text as written for scalars. */
+/* What a node is, for "got ...": the text as written for scalars. */
 static char *
 describe_node (Ctx      *c,
                JsonNode *node)
@@ -1595,9 +1614,11 @@ profile_new_empty (void)
 static char *
 default_name (const char *display_name)
 {
-  g_autofree char *base = g_path_get_basename (display_name);
-  char *dot = strrchr (base, '.');
+  g_autofree char *base = display_name ? g_path_get_basename (display_name) : NULL;
+  char *dot = base ? strrchr (base, '.') : NULL;
 
+  if (base == NULL)
+    return g_strdup ("Untitled");
   if (dot != NULL && dot != base)
     *dot = '\0';
   if (!check_text (base, TEXT_ANY, 128))
@@ -1615,7 +1636,6 @@ parse_profile (Ctx      *c,
     "objects", "tasks", "stages", NULL
   };
   WeftProfile *p = c->profile;
-  g_autofree char *def_name = default_name (c->display_name);
   JsonObject *top;
   gint64 version, concept, workers;
   guint executor, start_method;
@@ -1623,7 +1643,7 @@ parse_profile (Ctx      *c,
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_autofree char *got = describe_node (c, root);
-      return fail (c, "expected a profile object {\"weft_profile\": 1, …}, got %s", got);
+      return fail (c, "expected a profile object {\"weft_profile\": 1, ...}, got %s", got);
     }
   top = json_node_get_object (root);
 
@@ -1654,7 +1674,7 @@ parse_profile (Ctx      *c,
     return FALSE;
 
   g_clear_pointer (&p->description, g_free);
-  if (!get_string (c, top, "name", FALSE, TEXT_ANY, 128, def_name, &p->name) ||
+  if (!get_string (c, top, "name", FALSE, TEXT_ANY, 128, c->default_name, &p->name) ||
       !get_int (c, top, "concept", FALSE, 0, N_CONCEPTS, 0, &concept) ||
       !get_string (c, top, "description", FALSE, TEXT_ANY, G_MAXLONG, "", &p->description) ||
       !get_enum (c, top, "executor", profile_executors, 0, &executor) ||
@@ -1714,6 +1734,8 @@ weft_profile_new_from_data (const char  *data,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GString) path = NULL;
   g_autofree char *message = NULL;
+  g_autofree char *def_name = default_name (display_name);
+  gboolean invalid = FALSE;
   Ctx c;
   gsize len;
 
@@ -1732,10 +1754,11 @@ weft_profile_new_from_data (const char  *data,
       return NULL;
     }
 
-  locs = scan_locations (data ? data : "", len, &message);
+  locs = scan_locations (data ? data : "", len, &message, &invalid);
   if (locs == NULL)
     {
-      g_set_error (error, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_SYNTAX,
+      g_set_error (error, WEFT_PROFILE_ERROR,
+                   invalid ? WEFT_PROFILE_ERROR_INVALID : WEFT_PROFILE_ERROR_SYNTAX,
                    "%s:%s", display_name, message);
       return NULL;
     }
@@ -1753,7 +1776,7 @@ weft_profile_new_from_data (const char  *data,
 
   profile = profile_new_empty ();
   path = g_string_new ("$");
-  c = (Ctx) { display_name, data, locs, path, profile, error };
+  c = (Ctx) { display_name, def_name, data, locs, path, profile, error };
   if (!parse_profile (&c, json_parser_get_root (parser)))
     {
       g_assert (error == NULL || *error != NULL);

@@ -31,6 +31,7 @@ typedef struct
 {
   guint32          id;
   guint            spec_index;
+  guint            ordinal;        /* 1-based among the instances of its spec */
   const GPtrArray *steps;
 } TaskInstance;
 
@@ -284,14 +285,16 @@ worker_thread (gpointer data)
       const TaskInstance *task;
       g_autofree char *error = NULL;
       WeftTaskStatus status;
+      guint64 work_ns = 0;
 
       if ((guint) i >= self->tasks->len || weft_arena_is_cancelled (self->arena))
         break;
 
       task = &g_array_index (self->tasks, TaskInstance, i);
-      status = weft_worker_context_run_task (ctx, task->id, task->spec_index, task->steps, &error);
+      status = weft_worker_context_run_task (ctx, task->id, task->spec_index, task->steps, &error, &work_ns);
 
       g_mutex_lock (&self->mutex);
+      self->result.work_ns += work_ns;
       if (status == WEFT_TASK_OK)
         self->result.tasks_ok++;
       else if (status == WEFT_TASK_FAILED)
@@ -303,7 +306,7 @@ worker_thread (gpointer data)
       if (status == WEFT_TASK_FAILED)
         {
           add_error (self, "task %s #%u failed: %s", task_name (self, task->spec_index),
-                     task->id - TASK_ID_BASE, error ? error : "(no message)");
+                     task->ordinal, error ? error : "(no message)");
           if (self->profile->cancel_on_error)
             weft_arena_cancel (self->arena);
         }
@@ -338,7 +341,7 @@ queue_tasks (WeftRun *self)
 
       for (guint k = 0; k < spec->count; k++)
         {
-          TaskInstance t = { TASK_ID_BASE + self->tasks->len, s, spec->steps };
+          TaskInstance t = { TASK_ID_BASE + self->tasks->len, s, k + 1, spec->steps };
           g_autofree char *name = g_strdup_printf ("%s #%u", spec->name, k + 1);
 
           weft_trace_model_declare_object (self->model, t.id, WEFT_OBJECT_TASK, 0);
@@ -550,6 +553,9 @@ weft_run_start (WeftRun       *self,
 
   declare_objects (self);
   queue_tasks (self);
+
+  /* Measured once per process; not inside the first task's time. */
+  weft_cpu_iterations_per_ms ();
 
   self->watchdog = g_timeout_source_new (WATCHDOG_INTERVAL_MS);
   g_source_set_callback (self->watchdog, on_watchdog, self, NULL);

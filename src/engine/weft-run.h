@@ -47,6 +47,7 @@ typedef struct
   guint            workers;
   gboolean         gil;
   guint64          wall_ns;        /* from the first worker starting to the last one ending */
+  guint64          work_ns;        /* CPU time of every task plus its io waits: a serial run's time */
   guint            tasks_ok;
   guint            tasks_failed;
   guint            tasks_cancelled;

@@ -67,6 +67,10 @@ weft_summary_build (WeftTraceModel      *model,
       if (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &ls))
         serial_ns += work_ns (&ls);
     }
+  /* A run knows each task's CPU time; a lane's busy time also counts the
+   * time a thread was ready but had no core, when workers outnumber cores. */
+  if (result != NULL && result->work_ns > 0)
+    serial_ns = result->work_ns;
   speedup = wall_ns > 0 ? (double) serial_ns / (double) wall_ns : 0;
 
   json_builder_begin_object (b);
@@ -88,7 +92,7 @@ weft_summary_build (WeftTraceModel      *model,
 
   json_builder_set_member_name (b, "wall_s");
   json_builder_add_double_value (b, NS_TO_S (wall_ns));
-  /* The work of every lane done one piece after another: what one worker would take. */
+  /* The work of every task done one after another: what one worker would take. */
   json_builder_set_member_name (b, "serial_s");
   json_builder_add_double_value (b, NS_TO_S (serial_ns));
   json_builder_set_member_name (b, "speedup");
@@ -284,7 +288,7 @@ weft_summary_to_text (JsonNode *summary)
                             json_node_get_string (n),
                             json_object_get_int_member (o, "n_workers"),
                             json_object_get_boolean_member (o, "gil") ? "on" : "off");
-  g_string_append_printf (s, "wall      %.3f s\nserial    %.3f s (the work of every lane, one after another)\n"
+  g_string_append_printf (s, "wall      %.3f s\nserial    %.3f s (the work of every task, one after another)\n"
                           "speedup   %.2f×, efficiency %.0f %%\n",
                           weft_summary_get_double (summary, "wall_s"),
                           weft_summary_get_double (summary, "serial_s"),

@@ -46,6 +46,8 @@ struct _WeftTaskRun
   int                depth;           /* index of the top frame, -1 when done */
   gboolean           started;
   gboolean           in_io;           /* yielded inside an io step */
+  guint64            cpu_ns;          /* this task's CPU time so far */
+  guint64            io_ns;           /* this task's waits for io so far */
   guint64            resume_at;
   WeftTaskStatus     status;
   char              *error;
@@ -76,25 +78,36 @@ weft_cpu_spin (guint64 iterations)
   __asm__ volatile ("" : : "r" (acc));
 }
 
+static guint64
+thread_cpu_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (guint64) ts.tv_sec * 1000000000 + (guint64) ts.tv_nsec;
+}
+
 static gpointer
 calibrate (gpointer data)
 {
   guint64 n = 100000, best = G_MAXUINT64;
+  guint round = 0;
 
-  /* Best of a few rounds of ~5 ms: the machine's speed, not its noise. */
-  for (guint round = 0; round < 5; round++)
+  /* This thread's CPU time, not the wall clock: on a busy machine the
+   * thread may be preempted, but the work per iteration is the same. */
+  while (round < 5)
     {
-      guint64 t0 = weft_clock_now_ns (), dt;
+      guint64 t0 = thread_cpu_ns (), dt;
 
       weft_cpu_spin (n);
-      dt = weft_clock_now_ns () - t0;
-      if (dt < 2000000)
+      dt = thread_cpu_ns () - t0;
+      if (dt < 4000000)
         {
-          n *= 4;
-          round--;
+          n *= 2;
           continue;
         }
       best = MIN (best, dt * 1000 / n); /* ps per iteration */
+      round++;
     }
   return GSIZE_TO_POINTER ((gsize) MAX (1, 1000000000 / MAX (best, 1)));
 }
@@ -493,7 +506,8 @@ finish (WeftTaskRun *self)
   WeftWorkerContext *ctx = self->context;
 
   drop_gil (ctx, FALSE);
-  record (ctx, WEFT_EVENT_TASK_END, self->task_id, self->status, 0);
+  /* arg1: the CPU time the task used, what a serial run would spend on it */
+  record (ctx, WEFT_EVENT_TASK_END, self->task_id, self->status, (gint64) self->cpu_ns);
   self->depth = -1;
 }
 
@@ -508,8 +522,12 @@ weft_task_run_resume (WeftTaskRun *self)
 {
   WeftWorkerContext *ctx = self->context;
 
+  guint64 cpu_start;
+
   if (self->depth < 0)
     return WEFT_TASK_RUN_DONE;
+
+  cpu_start = thread_cpu_ns ();
 
   if (!self->started)
     {
@@ -560,10 +578,13 @@ weft_task_run_resume (WeftTaskRun *self)
               record (ctx, WEFT_EVENT_IO_BEGIN, self->task_id, 0, 0);
               self->in_io = TRUE;
               self->resume_at = weft_clock_now_ns () + (guint64) (step->ms * 1e6);
+              self->io_ns += (guint64) (step->ms * 1e6);
               drop_gil (ctx, FALSE);
+              self->cpu_ns += thread_cpu_ns () - cpu_start;
               return WEFT_TASK_RUN_YIELD;
             }
           ok = do_io_blocking (ctx, self, step);
+          self->io_ns += (guint64) (step->ms * 1e6);
           break;
 
         case WEFT_STEP_INCREMENT:
@@ -613,8 +634,21 @@ weft_task_run_resume (WeftTaskRun *self)
         unwind (self, WEFT_TASK_CANCELLED);
     }
 
+  self->cpu_ns += thread_cpu_ns () - cpu_start;
   finish (self);
   return WEFT_TASK_RUN_DONE;
+}
+
+/**
+ * weft_task_run_get_work_ns:
+ *
+ * Returns: the task's CPU time plus its io waits: what it would add to a
+ *   serial run
+ */
+guint64
+weft_task_run_get_work_ns (WeftTaskRun *self)
+{
+  return self->cpu_ns + self->io_ns;
 }
 
 guint64
@@ -659,7 +693,8 @@ weft_worker_context_run_task (WeftWorkerContext  *self,
                               guint32             task_id,
                               guint               spec_index,
                               const GPtrArray    *steps,
-                              char              **out_error)
+                              char              **out_error,
+                              guint64            *out_work_ns)
 {
   g_autoptr(WeftTaskRun) run = weft_task_run_new (self, task_id, spec_index, steps);
   gboolean saved = self->yield_io;
@@ -670,6 +705,8 @@ weft_worker_context_run_task (WeftWorkerContext  *self,
   self->yield_io = saved;
 
   status = run->status;
+  if (out_work_ns != NULL)
+    *out_work_ns = weft_task_run_get_work_ns (run);
   if (out_error != NULL)
     *out_error = g_steal_pointer (&run->error);
   return status;

@@ -44,13 +44,15 @@ guint64            weft_task_run_get_resume_at  (WeftTaskRun        *self);
 WeftTaskStatus     weft_task_run_get_status     (WeftTaskRun        *self);
 const char        *weft_task_run_get_error      (WeftTaskRun        *self);
 guint32            weft_task_run_get_task_id    (WeftTaskRun        *self);
+guint64            weft_task_run_get_work_ns    (WeftTaskRun        *self);
 void               weft_task_run_free           (WeftTaskRun        *self);
 
 WeftTaskStatus     weft_worker_context_run_task (WeftWorkerContext  *self,
                                                  guint32             task_id,
                                                  guint               spec_index,
                                                  const GPtrArray    *steps,
-                                                 char              **out_error);
+                                                 char              **out_error,
+                                                 guint64            *out_work_ns);
 
 guint64            weft_cpu_iterations_per_ms   (void);
 void               weft_cpu_spin                (guint64             iterations);

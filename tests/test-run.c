@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * Runs of real profiles on real threads, checking each concept's point with
+ * margins that hold on a busy 2-core machine.
+ */
+
+#include "config.h"
+
+#include "weft-run.h"
+#include "weft-summary.h"
+
+static WeftProfile *
+profile_from (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  WeftProfile *profile = weft_profile_new_from_data (json, -1, "test.json", &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (profile);
+  return profile;
+}
+
+/* Starts a run on a private context and iterates until it finishes (with a cap). */
+static WeftRun *
+run_to_end (const WeftProfile    *profile,
+            const WeftRunOptions *options)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  WeftRun *run = weft_run_new (profile, options);
+  gint64 give_up = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  g_assert_true (weft_run_start (run, context, &error));
+  g_assert_no_error (error);
+  while (!weft_run_get_finished (run))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_main_context_iteration (context, TRUE);
+    }
+  return run;
+}
+
+static double
+wall_s (WeftRun *run)
+{
+  return weft_run_get_result (run)->wall_ns / 1e9;
+}
+
+static const char *cpu_profile =
+  "{ \"weft_profile\": 1, \"name\": \"cpu\", \"workers\": 4, \"switch_interval_ms\": 5,"
+  "  \"tasks\": [ { \"name\": \"squares\", \"count\": 8, \"steps\": [ { \"cpu\": { \"ms\": 40 } } ] } ] }";
+
+/* Concept 2 and 3: the GIL takes the speedup away; without it threads run in parallel. */
+static void
+test_gil_speedup (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (cpu_profile);
+  WeftRunOptions serial = { WEFT_EXECUTOR_THREADS, 1, 0, FALSE };
+  WeftRunOptions with_gil = { WEFT_EXECUTOR_THREADS, 4, 1, FALSE };
+  WeftRunOptions no_gil = { WEFT_EXECUTOR_THREADS, 4, 0, FALSE };
+  g_autoptr(WeftRun) r_gil = run_to_end (profile, &with_gil);
+  const WeftRunResult *gil_result = weft_run_get_result (r_gil);
+  double s_gil, s_free = 0;
+  WeftLockStats gil_stats;
+
+  /* With the GIL: the tasks' CPU time over the wall time. Other load on the
+   * machine only lowers this, so it is a fair upper bound of the speedup. */
+  s_gil = (double) gil_result->work_ns / (double) gil_result->wall_ns;
+  g_test_message ("GIL: %.3f s of work in %.3f s (%.2f×)",
+                  gil_result->work_ns / 1e9, wall_s (r_gil), s_gil);
+  g_assert_cmpfloat (s_gil, <=, 1.2);
+
+  /* Without it: a serial run against a parallel one. That needs two free
+   * cores; a passing load elsewhere can take one, so the best of three. */
+  for (guint attempt = 0; attempt < 3 && s_free < 1.5; attempt++)
+    {
+      g_autoptr(WeftRun) r_serial = run_to_end (profile, &serial);
+      g_autoptr(WeftRun) r_free = run_to_end (profile, &no_gil);
+
+      s_free = MAX (s_free, wall_s (r_serial) / wall_s (r_free));
+      g_test_message ("serial %.3f s, no GIL %.3f s (%.2f×)",
+                      wall_s (r_serial), wall_s (r_free), wall_s (r_serial) / wall_s (r_free));
+    }
+  g_assert_cmpfloat (s_free, >=, 1.5);
+
+  /* The GIL's waits are on the timeline and in its statistics. */
+  g_assert_true (weft_trace_model_get_lock_stats (weft_run_get_model (r_gil), WEFT_ARENA_GIL_ID, &gil_stats));
+  g_assert_cmpuint (gil_stats.contended, >, 8);
+  g_assert_cmpuint (gil_stats.total_wait_ns, >, 0);
+  g_assert_cmpuint (gil_result->tasks_ok, ==, 8);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (weft_run_get_model (r_gil)), ==, 4);
+}
+
+static gint64
+lost_updates (WeftRun *run)
+{
+  const WeftRunResult *result = weft_run_get_result (run);
+
+  g_assert_cmpuint (result->counters->len, ==, 1);
+  return g_array_index (result->counters, WeftCounterResult, 0).lost;
+}
+
+/* Concept 4 and 5: an unlocked read-modify-write loses updates; a lock loses none. */
+static void
+test_race_and_lock (void)
+{
+  g_autoptr(WeftProfile) racy = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"race\", \"workers\": 4,"
+    "  \"objects\": { \"counter\": { \"kind\": \"counter\" } },"
+    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"counter\", \"times\": 100000 } } ] } ] }");
+  g_autoptr(WeftProfile) locked = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"locked\", \"workers\": 4,"
+    "  \"objects\": { \"counter\": { \"kind\": \"counter\" }, \"l\": { \"kind\": \"lock\" } },"
+    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"repeat\": { \"times\": 5000, \"steps\": ["
+    "     { \"lock\": { \"name\": \"l\", \"steps\": [ { \"increment\": { \"counter\": \"counter\" } } ] } } ] } } ] } ] }");
+  g_autoptr(WeftRun) r_racy = run_to_end (racy, NULL);
+  g_autoptr(WeftRun) r_locked = run_to_end (locked, NULL);
+  const WeftCounterResult *c = &g_array_index (weft_run_get_result (r_locked)->counters, WeftCounterResult, 0);
+  WeftLockStats ls;
+
+  g_test_message ("unlocked: %" G_GINT64_FORMAT " of 400000 lost", lost_updates (r_racy));
+  g_assert_cmpint (lost_updates (r_racy), >, 0);
+  g_assert_cmpint (lost_updates (r_locked), ==, 0);
+  g_assert_cmpint (c->expected, ==, 20000);
+  g_assert_cmpint (c->actual, ==, 20000);
+
+  g_assert_true (weft_trace_model_get_lock_stats (weft_run_get_model (r_locked),
+                                                  WEFT_ARENA_OBJECT_BASE + 1, &ls));
+  g_assert_cmpuint (ls.acquisitions, ==, 20000);
+}
+
+/* Concept 22: opposite lock order deadlocks; the cycle is reported and the run stops. */
+static void
+test_deadlock (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"deadlock\", \"workers\": 2,"
+    "  \"objects\": { \"a\": { \"kind\": \"lock\" }, \"b\": { \"kind\": \"lock\" } },"
+    "  \"tasks\": ["
+    "    { \"steps\": [ { \"lock\": { \"name\": \"a\", \"steps\": [ { \"io\": { \"ms\": 30, \"blocking\": true } },"
+    "                     { \"lock\": { \"name\": \"b\", \"steps\": [] } } ] } } ] },"
+    "    { \"steps\": [ { \"lock\": { \"name\": \"b\", \"steps\": [ { \"io\": { \"ms\": 30, \"blocking\": true } },"
+    "                     { \"lock\": { \"name\": \"a\", \"steps\": [] } } ] } } ] } ] }");
+  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  const WeftRunResult *result = weft_run_get_result (run);
+  g_autoptr(JsonNode) summary = weft_summary_build (weft_run_get_model (run), profile, result);
+  JsonObject *deadlock;
+
+  g_assert_cmpuint (result->deadlock->len, ==, 2);
+  g_assert_true (result->cancelled);
+  /* which worker took which task is up to the scheduler */
+  if (g_strcmp0 (result->deadlock_text,
+                 "worker 0 waits for b, held by worker 1; worker 1 waits for a, held by worker 0") != 0)
+    g_assert_cmpstr (result->deadlock_text, ==,
+                     "worker 0 waits for a, held by worker 1; worker 1 waits for b, held by worker 0");
+  g_assert_cmpuint (result->tasks_cancelled, ==, 2);
+
+  deadlock = json_object_get_object_member (json_node_get_object (summary), "deadlock");
+  g_assert_nonnull (deadlock);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (deadlock, "cycle")), ==, 2);
+}
+
+static gboolean
+cancel_soon (gpointer data)
+{
+  weft_run_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancel stops every worker, even mid-wait, within 500 ms. */
+static void
+test_cancel (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"long\", \"workers\": 3,"
+    "  \"objects\": { \"q\": { \"kind\": \"queue\", \"capacity\": 1 }, \"l\": { \"kind\": \"lock\" } },"
+    "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"io\": { \"ms\": 20000, \"blocking\": true } } ] },"
+    "               { \"steps\": [ { \"get\": { \"queue\": \"q\" } } ] },"
+    "               { \"count\": 3, \"steps\": [ { \"cpu\": { \"ms\": 20000 } } ] } ] }");
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(WeftRun) run = weft_run_new (profile, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSource) timer = g_timeout_source_new (100);
+  gint64 cancelled_at;
+
+  g_assert_true (weft_run_start (run, context, &error));
+  g_source_set_callback (timer, cancel_soon, run, NULL);
+  g_source_attach (timer, context);
+  while (!weft_run_get_result (run)->cancelled)
+    g_main_context_iteration (context, TRUE);
+  cancelled_at = g_get_monotonic_time ();
+  while (!weft_run_get_finished (run))
+    g_main_context_iteration (context, TRUE);
+
+  g_test_message ("finished %.0f ms after cancel", (g_get_monotonic_time () - cancelled_at) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 500 * 1000);
+  g_assert_cmpuint (weft_run_get_result (run)->tasks_cancelled, ==, 3);
+  g_assert_cmpuint (weft_run_get_result (run)->tasks_not_started, ==, 3);
+}
+
+/* Concept 7: a failing task is reported and the others' results are kept. */
+static void
+test_failure_kept_apart (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"pool\", \"workers\": 2,"
+    "  \"tasks\": [ { \"name\": \"small\", \"count\": 5, \"steps\": [ { \"cpu\": { \"ms\": 2 } } ] },"
+    "               { \"name\": \"bad\", \"steps\": [ { \"cpu\": { \"ms\": 1 } }, { \"fail\": { \"message\": \"division by zero\" } } ] },"
+    "               { \"name\": \"big\", \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 10 } } ] } ] }");
+  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  const WeftRunResult *result = weft_run_get_result (run);
+  WeftRunStats rs;
+  guint64 failed = 0;
+
+  g_assert_cmpuint (result->tasks_ok, ==, 7);
+  g_assert_cmpuint (result->tasks_failed, ==, 1);
+  g_assert_cmpuint (result->errors->len, ==, 1);
+  g_assert_cmpstr (g_ptr_array_index (result->errors, 0), ==, "task bad #1 failed: division by zero");
+  g_assert_false (result->cancelled);
+
+  weft_trace_model_get_run_stats (weft_run_get_model (run), &rs);
+  for (guint w = 0; w < 2; w++)
+    {
+      WeftLaneStats ls;
+
+      g_assert_true (weft_trace_model_get_lane_stats (weft_run_get_model (run), w, &ls));
+      failed += ls.tasks_failed;
+    }
+  g_assert_cmpuint (failed, ==, 1);
+}
+
+/* Concept 20: in a task group, one failure cancels the siblings at once. */
+static void
+test_cancel_on_error (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"group\", \"workers\": 4, \"cancel_on_error\": true,"
+    "  \"tasks\": [ { \"name\": \"sibling\", \"count\": 3, \"steps\": [ { \"io\": { \"ms\": 10000, \"blocking\": true } } ] },"
+    "               { \"name\": \"bad\", \"steps\": [ { \"io\": { \"ms\": 50, \"blocking\": true } }, { \"fail\": { \"message\": \"boom\" } } ] } ] }");
+  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  const WeftRunResult *result = weft_run_get_result (run);
+
+  g_assert_cmpuint (result->tasks_failed, ==, 1);
+  g_assert_cmpuint (result->tasks_cancelled, ==, 3);
+  g_assert_cmpuint (result->tasks_ok, ==, 0);
+  g_assert_cmpfloat (wall_s (run), <, 5.0);
+}
+
+/* Concept 6: producers and consumers on a bounded queue. */
+static void
+test_queue (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"queue\", \"workers\": 4,"
+    "  \"objects\": { \"jobs\": { \"kind\": \"queue\", \"capacity\": 4 } },"
+    "  \"tasks\": [ { \"name\": \"producer\", \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 50, \"steps\": ["
+    "                   { \"cpu\": { \"ms\": 0.1 } }, { \"put\": { \"queue\": \"jobs\" } } ] } } ] },"
+    "               { \"name\": \"consumer\", \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 50, \"steps\": ["
+    "                   { \"get\": { \"queue\": \"jobs\" } }, { \"cpu\": { \"ms\": 0.3 } } ] } } ] } ] }");
+  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  WeftQueueStats qs;
+  guint n_flows = 0;
+
+  g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 4);
+  g_assert_true (weft_trace_model_get_queue_stats (weft_run_get_model (run), WEFT_ARENA_OBJECT_BASE, &qs));
+  g_assert_cmpuint (qs.puts, ==, 100);
+  g_assert_cmpuint (qs.gets, ==, 100);
+  g_assert_cmpint (qs.max_depth, <=, 4);
+  g_assert_cmpint (qs.max_depth, >=, 1);
+  weft_trace_model_get_flows (weft_run_get_model (run), &n_flows);
+  g_assert_cmpuint (n_flows, >=, 100);
+}
+
+/* Recording can be switched off (to measure its cost); the run itself is the same. */
+static void
+test_no_record (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (cpu_profile);
+  WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
+  g_autoptr(WeftRun) run = NULL;
+
+  options.no_record = TRUE;
+  run = run_to_end (profile, &options);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (weft_run_get_model (run)), ==, 0);
+  g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 8);
+  g_assert_cmpuint (weft_run_get_result (run)->errors->len, ==, 0);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/weft/run/gil-speedup", test_gil_speedup);
+  g_test_add_func ("/weft/run/race-and-lock", test_race_and_lock);
+  g_test_add_func ("/weft/run/deadlock", test_deadlock);
+  g_test_add_func ("/weft/run/cancel", test_cancel);
+  g_test_add_func ("/weft/run/failure-kept-apart", test_failure_kept_apart);
+  g_test_add_func ("/weft/run/cancel-on-error", test_cancel_on_error);
+  g_test_add_func ("/weft/run/queue", test_queue);
+  g_test_add_func ("/weft/run/no-record", test_no_record);
+
+  return g_test_run ();
+}
