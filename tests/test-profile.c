@@ -336,6 +336,29 @@ test_from_data (void)
   g_assert_cmpstr (q->name, ==, "bom");
 }
 
+/* The complete example in docs/profiles.md loads and round-trips. */
+static void
+test_docs_example (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "docs", "profiles.md", NULL);
+  g_autofree char *doc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftProfile) p = NULL;
+  const char *start, *end;
+
+  g_assert_true (g_file_get_contents (path, &doc, NULL, NULL));
+  start = strstr (doc, "```json\n");
+  g_assert_nonnull (start);
+  start += strlen ("```json\n");
+  end = strstr (start, "```");
+  g_assert_nonnull (end);
+
+  p = weft_profile_new_from_data (start, end - start, "profiles.md", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (p->stages->len, ==, 3);
+  assert_round_trips (p);
+}
+
 static void
 test_free_null (void)
 {
@@ -732,6 +755,7 @@ main (int   argc,
   g_test_add_func ("/weft/profile/every-step-kind", test_every_step_kind);
   g_test_add_func ("/weft/profile/defaults", test_defaults);
   g_test_add_func ("/weft/profile/from-data", test_from_data);
+  g_test_add_func ("/weft/profile/docs-example", test_docs_example);
   g_test_add_func ("/weft/profile/free-null", test_free_null);
   g_test_add_func ("/weft/profile/executor-nicks", test_executor_nicks);
   g_test_add_func ("/weft/profile/errors", test_errors);
