@@ -71,7 +71,7 @@ cmd_run (int    argc,
 {
   g_autofree char *executor = NULL;
   g_autofree char *output = NULL;
-  int workers = 0;
+  int workers = -1;
   gboolean gil = FALSE, no_gil = FALSE, summary = FALSE, json = FALSE;
   GOptionEntry entries[] = {
     { "executor", 'e', 0, G_OPTION_ARG_STRING, &executor, "Run on threads, processes or mainloop", "E" },
@@ -103,12 +103,12 @@ cmd_run (int    argc,
                                               executor);
       return usage_error ("run", msg);
     }
-  if (workers != 0 && (workers < 1 || workers > 256))
+  if (workers != -1 && (workers < 1 || workers > 256))
     return usage_error ("run", "--workers: expected a number from 1 to 256");
   if (output != NULL)
     return usage_error ("run", "-o: trace export is not available in this build yet");
 
-  options.workers = (guint) workers;
+  options.workers = workers > 0 ? (guint) workers : 0;
   options.gil = gil ? 1 : no_gil ? 0 : -1;
 
   profile = weft_profile_new_from_file (argv[1], &error);
