@@ -272,6 +272,44 @@ test_queue (void)
   g_assert_cmpuint (n_flows, >=, 100);
 }
 
+/* Concept 8: processes run CPU work in parallel (no GIL between them), and
+ * an unlocked counter in shared memory loses updates across processes too. */
+static void
+test_processes (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (cpu_profile);
+  g_autoptr(WeftProfile) racy = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"race\", \"workers\": 4, \"executor\": \"processes\","
+    "  \"objects\": { \"counter\": { \"kind\": \"counter\" } },"
+    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"counter\", \"times\": 200000 } } ] } ] }");
+  WeftRunOptions serial = { WEFT_EXECUTOR_THREADS, 1, 0, FALSE };
+  WeftRunOptions procs = { WEFT_EXECUTOR_PROCESSES, 4, 0, FALSE };
+  g_autoptr(WeftRun) r_racy = run_to_end (racy, NULL);
+  double speedup = 0;
+
+  for (guint attempt = 0; attempt < 3 && speedup < 1.5; attempt++)
+    {
+      g_autoptr(WeftRun) r_serial = run_to_end (profile, &serial);
+      g_autoptr(WeftRun) r_procs = run_to_end (profile, &procs);
+      WeftTraceModel *model = weft_run_get_model (r_procs);
+
+      g_assert_cmpuint (weft_run_get_result (r_procs)->tasks_ok, ==, 8);
+      g_assert_cmpuint (weft_run_get_result (r_procs)->errors->len, ==, 0);
+      g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 4);
+      for (guint i = 0; i < 4; i++)
+        g_assert_cmpint (weft_lane_get_executor (weft_trace_model_get_lane (model, i)), ==,
+                         WEFT_EXECUTOR_PROCESSES);
+
+      speedup = MAX (speedup, wall_s (r_serial) / wall_s (r_procs));
+      g_test_message ("serial %.3f s, 4 processes %.3f s (%.2f×)",
+                      wall_s (r_serial), wall_s (r_procs), wall_s (r_serial) / wall_s (r_procs));
+    }
+  g_assert_cmpfloat (speedup, >=, 1.5);
+
+  g_test_message ("across processes: %" G_GINT64_FORMAT " of 800000 lost", lost_updates (r_racy));
+  g_assert_cmpint (lost_updates (r_racy), >, 0);
+}
+
 /* Recording can be switched off (to measure its cost); the run itself is the same. */
 static void
 test_no_record (void)
@@ -301,6 +339,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/cancel-on-error", test_cancel_on_error);
   g_test_add_func ("/weft/run/queue", test_queue);
   g_test_add_func ("/weft/run/no-record", test_no_record);
+  g_test_add_func ("/weft/run/processes", test_processes);
 
   return g_test_run ();
 }

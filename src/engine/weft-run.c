@@ -7,6 +7,7 @@
 
 #include "weft-collector.h"
 #include "weft-gil.h"
+#include "weft-process-pool.h"
 #include "weft-run.h"
 #include "weft-worker-context.h"
 
@@ -53,6 +54,7 @@ struct _WeftRun
   gint             next_task;      /* atomic */
   GThread        **threads;
   guint            n_threads;
+  WeftProcessPool *pool;
   GThread         *joiner;
 
   GMutex           mutex;          /* result fields written by workers */
@@ -111,6 +113,7 @@ weft_run_finalize (GObject *object)
   g_clear_object (&self->model);
   g_clear_pointer (&self->arena, weft_arena_free);
   g_clear_pointer (&self->gil, weft_gil_free);
+  g_clear_pointer (&self->pool, weft_process_pool_free);
   g_clear_pointer (&self->tasks, g_array_unref);
   g_clear_pointer (&self->suspect_cycle, g_array_unref);
   g_free (self->threads);
@@ -251,6 +254,43 @@ task_name (WeftRun *self,
   return spec->name;
 }
 
+/* Stops every worker: waits give up within WEFT_ARENA_POLL_NS, processes
+ * that do not end are killed. */
+static void
+cancel_workers (WeftRun *self)
+{
+  weft_arena_cancel (self->arena);
+  if (self->pool != NULL)
+    weft_process_pool_cancel (self->pool);
+}
+
+/* Counts a task that ended, from any worker thread. */
+static void
+account_task (WeftRun            *self,
+              const TaskInstance *task,
+              WeftTaskStatus      status,
+              const char         *error,
+              guint64             work_ns)
+{
+  g_mutex_lock (&self->mutex);
+  self->result.work_ns += work_ns;
+  if (status == WEFT_TASK_OK)
+    self->result.tasks_ok++;
+  else if (status == WEFT_TASK_FAILED)
+    self->result.tasks_failed++;
+  else
+    self->result.tasks_cancelled++;
+  g_mutex_unlock (&self->mutex);
+
+  if (status == WEFT_TASK_FAILED)
+    {
+      add_error (self, "task %s #%u failed: %s", task_name (self, task->spec_index),
+                 task->ordinal, error ? error : "(no message)");
+      if (self->profile->cancel_on_error)
+        cancel_workers (self);
+    }
+}
+
 /* ---- the thread executor ------------------------------------------------ */
 
 typedef struct
@@ -292,27 +332,63 @@ worker_thread (gpointer data)
 
       task = &g_array_index (self->tasks, TaskInstance, i);
       status = weft_worker_context_run_task (ctx, task->id, task->spec_index, task->steps, &error, &work_ns);
-
-      g_mutex_lock (&self->mutex);
-      self->result.work_ns += work_ns;
-      if (status == WEFT_TASK_OK)
-        self->result.tasks_ok++;
-      else if (status == WEFT_TASK_FAILED)
-        self->result.tasks_failed++;
-      else
-        self->result.tasks_cancelled++;
-      g_mutex_unlock (&self->mutex);
-
-      if (status == WEFT_TASK_FAILED)
-        {
-          add_error (self, "task %s #%u failed: %s", task_name (self, task->spec_index),
-                     task->ordinal, error ? error : "(no message)");
-          if (self->profile->cancel_on_error)
-            weft_arena_cancel (self->arena);
-        }
+      account_task (self, task, status, error, work_ns);
     }
 
   return NULL;
+}
+
+/* ---- the process executor ----------------------------------------------- */
+
+static void
+on_process_task_done (guint32         task_id,
+                      WeftTaskStatus  status,
+                      const char     *error,
+                      guint64         work_ns,
+                      gpointer        user_data)
+{
+  WeftRun *self = user_data;
+  guint i = task_id - TASK_ID_BASE;
+
+  g_return_if_fail (i < self->tasks->len);
+  account_task (self, &g_array_index (self->tasks, TaskInstance, i), status, error, work_ns);
+}
+
+/* The payload a task's arguments carry to its process: its transfer steps. */
+static gsize
+payload_bytes (const GPtrArray *steps)
+{
+  gsize total = 0;
+
+  for (guint i = 0; i < steps->len; i++)
+    {
+      const WeftStep *step = g_ptr_array_index (steps, i);
+
+      if (step->kind == WEFT_STEP_TRANSFER)
+        total += (gsize) step->bytes;
+    }
+  return total;
+}
+
+static gboolean
+start_processes (WeftRun  *self,
+                 GError  **error)
+{
+  self->pool = weft_process_pool_start (self->profile, self->arena, self->wfd, 0,
+                                        self->result.workers, self->profile->start_method,
+                                        on_process_task_done, self, error);
+  if (self->pool == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < self->tasks->len; i++)
+    {
+      const TaskInstance *t = &g_array_index (self->tasks, TaskInstance, i);
+
+      if (!weft_process_pool_submit (self->pool, t->id, t->spec_index, payload_bytes (t->steps), error))
+        return FALSE;
+    }
+  weft_process_pool_close (self->pool);
+  return TRUE;
 }
 
 static gpointer
@@ -322,6 +398,16 @@ joiner_thread (gpointer data)
 
   for (guint i = 0; i < self->n_threads; i++)
     g_thread_join (self->threads[i]);
+
+  if (self->pool != NULL)
+    {
+      g_autoptr(GArray) crashed = NULL;
+
+      weft_process_pool_wait (self->pool);
+      crashed = weft_process_pool_get_crashed (self->pool);
+      for (guint i = 0; crashed != NULL && i < crashed->len; i++)
+        add_error (self, "%s", g_array_index (crashed, WeftCrashedWorker, i).message);
+    }
 
   self->ended_ns = weft_clock_now_ns ();
   /* The last write end: the collector sees the end of the stream. */
@@ -401,7 +487,7 @@ on_watchdog (gpointer data)
       describe_deadlock (self, cycle);
       add_error (self, "deadlock: %s", self->result.deadlock_text);
       self->result.cancelled = TRUE;
-      weft_arena_cancel (self->arena);
+      cancel_workers (self);
     }
   g_clear_pointer (&self->suspect_cycle, g_array_unref);
   self->suspect_cycle = g_steal_pointer (&cycle);
@@ -412,7 +498,7 @@ on_watchdog (gpointer data)
       self->result.timed_out = TRUE;
       self->result.cancelled = TRUE;
       add_error (self, "stopped after the profile's timeout of %g s", self->profile->timeout_s);
-      weft_arena_cancel (self->arena);
+      cancel_workers (self);
     }
 
   return G_SOURCE_CONTINUE;
@@ -517,7 +603,8 @@ weft_run_start (WeftRun       *self,
   g_return_val_if_fail (WEFT_IS_RUN (self), FALSE);
   g_return_val_if_fail (!self->started, FALSE);
 
-  if (self->result.executor != WEFT_EXECUTOR_THREADS)
+  if (self->result.executor != WEFT_EXECUTOR_THREADS &&
+      self->result.executor != WEFT_EXECUTOR_PROCESSES)
     {
       g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
                    "the %s executor is not available yet",
@@ -564,15 +651,34 @@ weft_run_start (WeftRun       *self,
 
   self->started = TRUE;
   self->started_ns = weft_clock_now_ns ();
-  self->n_threads = n_workers;
-  self->threads = g_new0 (GThread *, n_workers);
-  for (guint i = 0; i < n_workers; i++)
-    {
-      WorkerArgs *args = g_new0 (WorkerArgs, 1);
 
-      args->run = self;
-      args->worker = (guint16) i;
-      self->threads[i] = g_thread_new ("weft-worker", worker_thread, args);
+  if (self->result.executor == WEFT_EXECUTOR_PROCESSES)
+    {
+      if (!start_processes (self, error))
+        {
+          /* nothing ran: end the stream so the run still finishes */
+          if (self->pool != NULL)
+            {
+              weft_process_pool_cancel (self->pool);
+              weft_process_pool_wait (self->pool);
+            }
+          close (self->wfd);
+          self->wfd = -1;
+          return FALSE;
+        }
+    }
+  else
+    {
+      self->n_threads = n_workers;
+      self->threads = g_new0 (GThread *, n_workers);
+      for (guint i = 0; i < n_workers; i++)
+        {
+          WorkerArgs *args = g_new0 (WorkerArgs, 1);
+
+          args->run = self;
+          args->worker = (guint16) i;
+          self->threads[i] = g_thread_new ("weft-worker", worker_thread, args);
+        }
     }
 
   /* The joiner keeps the run alive until the workers are gone. */
@@ -593,7 +699,7 @@ weft_run_cancel (WeftRun *self)
   if (self->arena == NULL || self->finished)
     return;
   self->result.cancelled = TRUE;
-  weft_arena_cancel (self->arena);
+  cancel_workers (self);
 }
 
 /**

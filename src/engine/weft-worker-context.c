@@ -87,11 +87,19 @@ thread_cpu_ns (void)
   return (guint64) ts.tv_sec * 1000000000 + (guint64) ts.tv_nsec;
 }
 
+/* Worker processes inherit the rate their parent measured, so that a
+ * millisecond of CPU work is the same amount of work in every worker. */
+#define RATE_ENV "WEFT_CPU_ITERATIONS_PER_MS"
+
 static gpointer
 calibrate (gpointer data)
 {
-  guint64 n = 100000, best = G_MAXUINT64;
+  guint64 n = 100000, best = G_MAXUINT64, rate;
   guint round = 0;
+  const char *inherited = g_getenv (RATE_ENV);
+
+  if (inherited != NULL && (rate = g_ascii_strtoull (inherited, NULL, 10)) > 0)
+    return GSIZE_TO_POINTER ((gsize) rate);
 
   /* This thread's CPU time, not the wall clock: on a busy machine the
    * thread may be preempted, but the work per iteration is the same. */
@@ -109,7 +117,14 @@ calibrate (gpointer data)
       best = MIN (best, dt * 1000 / n); /* ps per iteration */
       round++;
     }
-  return GSIZE_TO_POINTER ((gsize) MAX (1, 1000000000 / MAX (best, 1)));
+
+  rate = MAX (1, 1000000000 / MAX (best, 1));
+  {
+    g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT, rate);
+    /* Called before any worker starts; children started later inherit it. */
+    g_setenv (RATE_ENV, text, TRUE);
+  }
+  return GSIZE_TO_POINTER ((gsize) rate);
 }
 
 /**
