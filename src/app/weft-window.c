@@ -5,6 +5,9 @@
 
 #include <glib/gi18n.h>
 
+#include "weft-session.h"
+#include "weft-time-ruler.h"
+#include "weft-timeline-view.h"
 #include "weft-window.h"
 
 /* How many entries the recent-files setting keeps. */
@@ -26,6 +29,13 @@ struct _WeftWindow
   GtkMenuButton        *primary_menu_button;
   GtkStack             *stack;
   GtkLabel             *welcome_title;
+
+  /* The timeline page */
+  WeftSession          *session;
+  GtkBox               *timeline_page;
+  GtkScrolledWindow    *timeline_scroller;
+  WeftTimeRuler        *time_ruler;
+  WeftTimelineView     *timeline_view;
 };
 
 G_DEFINE_FINAL_TYPE (WeftWindow, weft_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -193,6 +203,25 @@ open_action (GtkWidget  *widget,
   gtk_native_dialog_show (self->file_chooser);
 }
 
+/**
+ * weft_window_set_model:
+ * @model: (transfer none) (nullable): the trace to show
+ *
+ * Shows @model on the timeline page (or the welcome page for %NULL).
+ */
+void
+weft_window_set_model (WeftWindow     *self,
+                       WeftTraceModel *model)
+{
+  g_return_if_fail (WEFT_IS_WINDOW (self));
+  g_return_if_fail (model == NULL || WEFT_IS_TRACE_MODEL (model));
+
+  weft_session_set_model (self->session, model);
+  gtk_stack_set_visible_child_name (self->stack, model != NULL ? "timeline" : "welcome");
+  if (model != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
+}
+
 static void
 weft_window_save_state (WeftWindow *self)
 {
@@ -230,6 +259,7 @@ weft_window_dispose (GObject *object)
   g_clear_object (&self->file_chooser);
   g_clear_object (&self->file);
   g_clear_object (&self->settings);
+  g_clear_object (&self->session);
 
   /* No gtk_widget_dispose_template() here: the template's header bar and
    * stack are the window's titlebar and child, which GtkWindow's own
@@ -288,6 +318,8 @@ weft_window_class_init (WeftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, timeline_page);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, timeline_scroller);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, welcome_title);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
@@ -297,6 +329,14 @@ static void
 weft_window_init (WeftWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The timeline page: ruler, then the lanes; both follow one session */
+  self->session = weft_session_new ();
+  self->timeline_view = WEFT_TIMELINE_VIEW (weft_timeline_view_new (self->session));
+  self->time_ruler = WEFT_TIME_RULER (weft_time_ruler_new (self->session));
+  weft_time_ruler_set_inset (self->time_ruler, weft_timeline_view_get_label_width (self->timeline_view));
+  gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->time_ruler));
+  gtk_scrolled_window_set_child (self->timeline_scroller, GTK_WIDGET (self->timeline_view));
 
   self->settings = g_settings_new ("org.weft.Weft");
 

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "weft-application.h"
+#include "weft-trace-model.h"
 
 G_BEGIN_DECLS
 
@@ -15,5 +16,7 @@ WeftWindow *weft_window_new       (WeftApplication *application);
 GFile      *weft_window_get_file  (WeftWindow      *self);
 void        weft_window_open_file (WeftWindow      *self,
                                    GFile           *file);
+void        weft_window_set_model (WeftWindow      *self,
+                                   WeftTraceModel  *model);
 
 G_END_DECLS

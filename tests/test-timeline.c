@@ -1,0 +1,744 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The timeline view, the time ruler and the window's timeline page, drawn
+ * to pixels. Needs a display (run under xvfb-run); without one it fails. */
+#define G_LOG_DOMAIN "test-timeline"
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "weft-session.h"
+#include "weft-state-style.h"
+#include "weft-time-ruler.h"
+#include "weft-timeline-view.h"
+#include "weft-window.h"
+
+#define MS    G_GUINT64_CONSTANT (1000000)
+#define BASE  (1000 * MS)
+
+#define LOCK  10
+#define QUEUE 20
+#define GIL   30
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static gboolean
+wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      if (!done (data))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+widget_is_ready (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) &&
+         gtk_widget_get_width (widget) > 0 &&
+         gtk_widget_get_height (widget) > 0;
+}
+
+static void
+on_after_paint (GdkFrameClock *clock, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static gboolean
+count_positive (gpointer data)
+{
+  return *(guint *) data > 0;
+}
+
+/* Waits until @widget's surface has painted a frame since now, so that the
+ * widget's paintable holds its current image. */
+static void
+wait_painted (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  guint painted = 0;
+  gulong id;
+
+  g_assert_nonnull (clock);
+  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
+  gtk_widget_queue_draw (widget);
+  g_assert_true (wait_for (count_positive, &painted, 5000));
+  g_signal_handler_disconnect (clock, id);
+}
+
+static gboolean
+stack_settled (gpointer data)
+{
+  return !gtk_stack_get_transition_running (GTK_STACK (data));
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+ev (GArray *events, guint64 t, guint16 worker, WeftEventKind kind, guint32 object, gint64 arg0, gint64 arg1)
+{
+  WeftEvent e = { .time_ns = t, .arg0 = arg0, .arg1 = arg1, .object = object, .worker = worker, .kind = kind };
+
+  g_array_append_val (events, e);
+}
+
+static void
+name_object (GArray *events, guint16 worker, guint32 object, const char *name)
+{
+  WeftEvent e = { .worker = worker, .kind = WEFT_EVENT_NAME, .object = object };
+
+  /* Names go in 16-byte pieces */
+  for (gsize off = 0; off < strlen (name); off += 16)
+    {
+      char buf[16] = { 0 };
+
+      memcpy (buf, name + off, MIN (16, strlen (name) - off));
+      memcpy (&e.arg0, buf, 8);
+      memcpy (&e.arg1, buf + 8, 8);
+      g_array_append_val (events, e);
+    }
+}
+
+/* Three lanes over 0–100 ms:
+ *   worker 0: running 0–100
+ *   worker 1: idle 0–20, waits for a lock 20–60, holds it 60–90
+ *   worker 2: blocked on a queue get 10–50, running 50–80, idle after */
+static WeftTraceModel *
+small_model (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+
+  ev (e, 0, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 4242);
+  ev (e, 0, 1, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 4242);
+  ev (e, 0, 2, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 4242);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, LOCK, WEFT_OBJECT_LOCK, 0);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, QUEUE, WEFT_OBJECT_QUEUE, 8);
+  name_object (e, 0, LOCK, "state_lock");
+  name_object (e, 0, QUEUE, "jobs");
+  name_object (e, 0, WEFT_OBJECT_SELF, "producer");
+  name_object (e, 1, WEFT_OBJECT_SELF, "locker");
+  name_object (e, 2, WEFT_OBJECT_SELF, "consumer");
+
+  ev (e, BASE + 0, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0);
+  ev (e, BASE + 10 * MS, 2, WEFT_EVENT_QUEUE_GET_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 20 * MS, 1, WEFT_EVENT_LOCK_WAIT, LOCK, 0, 0);
+  ev (e, BASE + 48 * MS, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 48 * MS, 0, WEFT_EVENT_QUEUE_PUT_END, QUEUE, 1, 7);
+  ev (e, BASE + 50 * MS, 2, WEFT_EVENT_QUEUE_GET_END, QUEUE, 0, 7);
+  ev (e, BASE + 50 * MS, 2, WEFT_EVENT_TASK_BEGIN, 2, 0, 0);
+  ev (e, BASE + 60 * MS, 1, WEFT_EVENT_LOCK_ACQUIRED, LOCK, 0, 0);
+  ev (e, BASE + 80 * MS, 2, WEFT_EVENT_TASK_END, 2, WEFT_TASK_OK, 0);
+  ev (e, BASE + 90 * MS, 1, WEFT_EVENT_LOCK_RELEASED, LOCK, 0, 0);
+  ev (e, BASE + 100 * MS, 0, WEFT_EVENT_TASK_END, 1, WEFT_TASK_OK, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_finish (model, BASE + 100 * MS);
+  return model;
+}
+
+typedef struct
+{
+  GtkWidget        *window;
+  WeftTimelineView *view;
+  WeftSession      *session;
+  WeftTraceModel   *model;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, WeftTraceModel *model, int width, int height)
+{
+  f->model = model;
+  f->session = weft_session_new ();
+  weft_session_set_model (f->session, model);
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
+  gtk_window_set_resizable (GTK_WINDOW (f->window), FALSE);
+  f->view = WEFT_TIMELINE_VIEW (weft_timeline_view_new (f->session));
+  gtk_widget_set_size_request (GTK_WIDGET (f->view), width, height);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->view));
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (widget_is_ready, f->view, 5000));
+}
+
+static void
+fixture_teardown (Fixture *f)
+{
+  gpointer weak = f->window;
+
+  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+  g_clear_object (&f->session);
+  g_clear_object (&f->model);
+}
+
+/* Renders @widget the way GTK would draw it; ARGB32 pixels, native endian. */
+static guchar *
+render_widget (GtkWidget *widget, int *width, int *height, gsize *stride, const char *png)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  guchar *pixels;
+
+  wait_painted (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  g_assert_nonnull (renderer);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  if (png != NULL)
+    g_assert_true (gdk_texture_save_to_png (texture, png));
+  else if (g_getenv ("WEFT_TEST_DUMP") != NULL)
+    gdk_texture_save_to_png (texture, g_getenv ("WEFT_TEST_DUMP"));
+  *stride = (gsize) *width * 4;
+  pixels = g_malloc (*stride * *height);
+  gdk_texture_download (texture, pixels, *stride);
+  return pixels;
+}
+
+static void
+pixel_at (const guchar *pixels, gsize stride, int x, int y, GdkRGBA *out)
+{
+  const guchar *p = pixels + (gsize) y * stride + (gsize) x * 4;
+
+  out->blue = p[0] / 255.f;
+  out->green = p[1] / 255.f;
+  out->red = p[2] / 255.f;
+  out->alpha = p[3] / 255.f;
+}
+
+static double
+colour_distance (const GdkRGBA *a, const GdkRGBA *b)
+{
+  return MAX (MAX (ABS (a->red - b->red), ABS (a->green - b->green)), ABS (a->blue - b->blue)) * 255;
+}
+
+static void
+assert_colour (const guchar *pixels, gsize stride, double x, double y, const GdkRGBA *want, const char *what)
+{
+  GdkRGBA got;
+  double d;
+
+  pixel_at (pixels, stride, (int) x, (int) y, &got);
+  d = colour_distance (&got, want);
+  g_test_message ("%s at (%d, %d): got %02x%02x%02x want %02x%02x%02x", what, (int) x, (int) y,
+                  (int) (got.red * 255), (int) (got.green * 255), (int) (got.blue * 255),
+                  (int) (want->red * 255), (int) (want->green * 255), (int) (want->blue * 255));
+  g_assert_cmpfloat (d, <=, 3.0);
+}
+
+static void
+set_dark (gboolean dark)
+{
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", dark, NULL);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+/* ---- tests ---------------------------------------------------------------- */
+
+static void
+test_ruler_steps (void)
+{
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *d = NULL;
+  g_autofree char *e = NULL;
+
+  /* 1.7 ms over 800 px with labels at least 80 px apart: 0.2 ms */
+  g_assert_cmpuint (weft_time_ruler_pick_step (1700000, 800, 80), ==, 200000);
+  g_assert_cmpuint (weft_time_ruler_pick_step (10 * 1000 * MS, 1000, 100), ==, 1000 * MS);
+  g_assert_cmpuint (weft_time_ruler_pick_step (10 * 1000 * MS, 1000, 101), ==, 2000 * MS);
+  g_assert_cmpuint (weft_time_ruler_pick_step (1000, 1000, 100), ==, 100);
+  g_assert_cmpuint (weft_time_ruler_pick_step (3000, 1000, 100), ==, 500);
+  g_assert_cmpuint (weft_time_ruler_pick_step (40, 1000, 10), ==, 1);
+  g_assert_cmpuint (weft_time_ruler_pick_step (0, 1000, 10), ==, 1);
+  /* Every step is 1, 2 or 5 × 10ⁿ and honours the spacing */
+  for (guint64 range = 1; range < G_GUINT64_CONSTANT (100000000000000); range = range * 3 + 7)
+    {
+      guint64 step = weft_time_ruler_pick_step (range, 1234, 70);
+      guint64 m = step;
+
+      while (m % 10 == 0)
+        m /= 10;
+      g_assert_true (m == 1 || m == 2 || m == 5);
+      g_assert_cmpfloat ((double) step * 1234 / range, >=, 70 - 1e-9);
+      if (step > 1)   /* 1 ns is the finest step, however far apart */
+        g_assert_cmpfloat ((double) step * 1234 / range, <, 70 * 2.5 + 1e-9);
+    }
+
+  a = weft_time_ruler_format_tick (400000, 200000);
+  b = weft_time_ruler_format_tick (250000, 50000);
+  c = weft_time_ruler_format_tick (3 * 1000 * MS, 1000 * MS);
+  d = weft_time_ruler_format_tick (1500 * MS, 500 * MS);
+  e = weft_time_ruler_format_tick (40, 20);
+  g_assert_cmpstr (a, ==, "0.4 ms");
+  g_assert_cmpstr (b, ==, "250 µs");
+  g_assert_cmpstr (c, ==, "3 s");
+  g_assert_cmpstr (d, ==, "1.5 s");
+  g_assert_cmpstr (e, ==, "40 ns");
+}
+
+static void
+test_colours (void)
+{
+  Fixture f;
+  g_autofree guchar *pixels = NULL;
+  int w, h;
+  gsize stride;
+  GdkRGBA lock_wait, running, bg, queue_get, got;
+  double y0, y1, y2;
+
+  set_dark (FALSE);
+  fixture_setup (&f, small_model (), 900, 320);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+
+  weft_state_style_get_color (WEFT_STATE_LOCK_WAIT, FALSE, &lock_wait);
+  weft_state_style_get_color (WEFT_STATE_RUNNING, FALSE, &running);
+  weft_state_style_get_color (WEFT_STATE_QUEUE_GET, FALSE, &queue_get);
+  weft_state_style_get_background (FALSE, &bg);
+
+  y0 = weft_timeline_view_get_row_y (f.view, 0, 0);
+  y1 = weft_timeline_view_get_row_y (f.view, 1, 0);
+  y2 = weft_timeline_view_get_row_y (f.view, 2, 0);
+  g_assert_cmpfloat (y0, >, 0);
+  g_assert_cmpfloat (y1, >, y0);
+  g_assert_cmpfloat (y2, >, y1);
+  g_assert_cmpfloat (y2, <, h);
+
+  /* Lane 2 at 40 ms waits for the lock; lane 1 at 50 ms runs */
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 40 * MS), y1, &lock_wait, "lock wait");
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 50 * MS), y0, &running, "running");
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 30 * MS), y2, &queue_get, "queue get");
+  /* Idle gaps are background */
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 10 * MS), y1, &bg, "idle lane 2");
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 90 * MS), y2, &bg, "idle lane 3");
+
+  /* The label column is not background, and holds text */
+  {
+    int label_w = weft_timeline_view_get_label_width (f.view);
+    guint differs = 0, distinct_dark = 0;
+
+    for (int y = (int) y0 - 5; y < (int) y2 + 5; y++)
+      for (int x = 2; x < label_w - 2; x++)
+        {
+          pixel_at (pixels, stride, x, y, &got);
+          differs += colour_distance (&got, &bg) > 3;
+          distinct_dark += got.red + got.green + got.blue < 1.2;
+        }
+    g_assert_cmpuint (differs, >, (guint) ((label_w - 4) * ((int) y2 - (int) y0 + 10) * 0.9));
+    g_assert_cmpuint (distinct_dark, >, 60);
+  }
+
+  /* The same in the dark style, with its own colours */
+  g_clear_pointer (&pixels, g_free);
+  set_dark (TRUE);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  weft_state_style_get_color (WEFT_STATE_LOCK_WAIT, TRUE, &lock_wait);
+  weft_state_style_get_background (TRUE, &bg);
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 40 * MS), y1, &lock_wait, "dark lock wait");
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 10 * MS), y1, &bg, "dark idle");
+  set_dark (FALSE);
+
+  fixture_teardown (&f);
+}
+
+static void
+count_signal (gpointer instance, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_select (void)
+{
+  Fixture f;
+  g_autofree guchar *before = NULL;
+  g_autofree guchar *after = NULL;
+  int w, h;
+  gsize stride;
+  guint worker, depth, index, selected = 0;
+  double x0, x1, y1, top;
+  GdkRGBA got;
+  guint outline = 0;
+
+  set_dark (FALSE);
+  fixture_setup (&f, small_model (), 900, 320);
+  g_signal_connect (f.session, "span-selected", G_CALLBACK (count_signal), &selected);
+  before = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+
+  /* A click on the lock wait selects it */
+  y1 = weft_timeline_view_get_row_y (f.view, 1, 0);
+  weft_timeline_view_click (f.view, weft_timeline_view_time_to_x (f.view, BASE + 40 * MS), y1);
+  g_assert_cmpuint (selected, ==, 1);
+  g_assert_true (weft_session_get_selected_span (f.session, &worker, &depth, &index));
+  g_assert_cmpuint (worker, ==, 1);
+  g_assert_cmpuint (depth, ==, 0);
+  {
+    WeftSpan s;
+
+    g_assert_true (weft_lane_get_span (weft_trace_model_lookup_lane (f.model, 1), depth, index, &s));
+    g_assert_cmpuint (s.state, ==, WEFT_STATE_LOCK_WAIT);
+  }
+
+  /* Its outline: dark pixels along the top edge where the span was red */
+  after = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  x0 = weft_timeline_view_time_to_x (f.view, BASE + 20 * MS);
+  x1 = weft_timeline_view_time_to_x (f.view, BASE + 60 * MS);
+  top = y1 - 8;   /* the row is 16 px high, centred on y1 */
+  for (int x = (int) x0 + 4; x < (int) x1 - 4; x++)
+    {
+      GdkRGBA old;
+
+      pixel_at (after, stride, x, (int) top, &got);
+      pixel_at (before, stride, x, (int) top, &old);
+      outline += got.red + got.green + got.blue < 0.3 && colour_distance (&got, &old) > 40;
+    }
+  g_assert_cmpuint (outline, >=, (guint) ((x1 - x0 - 8) * 0.9));
+
+  /* A click on an idle gap unselects */
+  weft_timeline_view_click (f.view, weft_timeline_view_time_to_x (f.view, BASE + 5 * MS), y1);
+  g_assert_false (weft_session_get_selected_span (f.session, NULL, NULL, NULL));
+  g_assert_cmpuint (selected, ==, 2);
+
+  fixture_teardown (&f);
+}
+
+static void
+test_zoom_keeps_pointer (void)
+{
+  Fixture f;
+  double x;
+  guint64 t;
+
+  fixture_setup (&f, small_model (), 900, 320);
+  x = 500.5;
+  t = weft_timeline_view_x_to_time (f.view, x);
+  weft_timeline_view_zoom_at (f.view, 3.0, x);
+  g_assert_cmpuint (weft_session_get_visible_end (f.session) - weft_session_get_visible_begin (f.session),
+                    ==, 100 * MS / 3);
+  g_assert_cmpfloat (ABS ((double) weft_timeline_view_x_to_time (f.view, x) - (double) t), <=,
+                     (double) (100 * MS) / 3 / 700);
+  weft_timeline_view_zoom_at (f.view, 1 / 3.0, x);
+  g_assert_cmpfloat (ABS ((double) weft_timeline_view_x_to_time (f.view, x) - (double) t), <=, 1000);
+
+  /* The keyboard actions zoom too, and 0 shows everything */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.view), "timeline.zoom-in", NULL));
+  g_assert_cmpuint (weft_session_get_visible_end (f.session) - weft_session_get_visible_begin (f.session),
+                    <, 100 * MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.view), "timeline.zoom-fit", NULL));
+  g_assert_cmpuint (weft_session_get_visible_end (f.session) - weft_session_get_visible_begin (f.session),
+                    ==, 100 * MS);
+
+  /* Zoom to a selected range */
+  weft_session_set_selection (f.session, BASE + 20 * MS, BASE + 30 * MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.view), "timeline.zoom-selection", NULL));
+  g_assert_cmpuint (weft_session_get_visible_begin (f.session), ==, BASE + 20 * MS);
+  g_assert_cmpuint (weft_session_get_visible_end (f.session), ==, BASE + 30 * MS);
+
+  fixture_teardown (&f);
+}
+
+static void
+test_big_lane (void)
+{
+  Fixture f;
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autofree WeftEvent *events = g_new0 (WeftEvent, 2 * 100000);
+  g_autofree guchar *pixels = NULL;
+  const guint n_spans = 1000000;
+  int w, h;
+  gsize stride;
+  guint64 visited;
+
+  /* 1,000,000 spans of 600 ns every 1 µs, a wait every tenth */
+  for (guint done = 0; done < n_spans; done += 100000)
+    {
+      for (guint i = 0; i < 100000; i++)
+        {
+          guint64 t = BASE + (guint64) (done + i) * 1000;
+          gboolean wait = (done + i) % 10 == 0;
+
+          events[2 * i] = (WeftEvent) { .time_ns = t, .object = wait ? LOCK : 1, .worker = 0,
+                                        .kind = wait ? WEFT_EVENT_LOCK_WAIT : WEFT_EVENT_TASK_BEGIN };
+          events[2 * i + 1] = (WeftEvent) { .time_ns = t + 600, .object = wait ? LOCK : 1, .worker = 0,
+                                            .kind = wait ? WEFT_EVENT_LOCK_ACQUIRED : WEFT_EVENT_TASK_END };
+        }
+      weft_trace_model_append (model, events, 2 * 100000);
+    }
+  /* (the lock acquisitions stay open as holds, nested; close them) */
+  weft_trace_model_finish (model, BASE + (guint64) n_spans * 1000);
+
+  fixture_setup (&f, model, 900, 200);
+  _weft_timeline_view_invalidate (f.view);
+  _weft_timeline_view_reset_spans_visited (f.view);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  visited = _weft_timeline_view_get_spans_visited (f.view);
+  g_test_message ("spans visited for a frame: %" G_GUINT64_FORMAT " (width %d)", visited, w);
+  g_assert_cmpuint (visited, >, 0);
+  g_assert_cmpuint (visited, <, (guint64) 64 * w);
+
+  /* The busy lane is drawn as merged blocks, not left empty */
+  {
+    GdkRGBA got, bg;
+    double y = weft_timeline_view_get_row_y (f.view, 0, 0);
+    guint painted = 0;
+    int lx = weft_timeline_view_get_label_width (f.view);
+
+    weft_state_style_get_background (FALSE, &bg);
+    for (int x = lx + 2; x < w - 2; x++)
+      {
+        pixel_at (pixels, stride, x, (int) y, &got);
+        painted += colour_distance (&got, &bg) > 10;
+      }
+    g_assert_cmpuint (painted, >, (guint) ((w - lx - 4) * 0.95));
+  }
+
+  /* A second frame with nothing changed comes from the cache */
+  g_clear_pointer (&pixels, g_free);
+  _weft_timeline_view_reset_spans_visited (f.view);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  g_assert_cmpuint (_weft_timeline_view_get_spans_visited (f.view), ==, 0);
+
+  fixture_teardown (&f);
+}
+
+static gboolean
+page_is_timeline (gpointer data)
+{
+  GtkStack *stack = data;
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (stack), "timeline") == 0;
+}
+
+static void
+test_window_page (void)
+{
+  WeftWindow *window = weft_window_new (NULL);
+  g_autoptr(WeftTraceModel) model = small_model ();
+  GtkStack *stack;
+  GtkWidget *view;
+  gpointer weak = window;
+
+  stack = GTK_STACK (gtk_widget_get_template_child (GTK_WIDGET (window), WEFT_TYPE_WINDOW, "stack"));
+  view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (
+      gtk_widget_get_template_child (GTK_WIDGET (window), WEFT_TYPE_WINDOW, "timeline_scroller")));
+  g_assert_true (WEFT_IS_TIMELINE_VIEW (view));
+  g_assert_nonnull (gtk_stack_get_child_by_name (stack, "timeline"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 500);
+  gtk_window_present (GTK_WINDOW (window));
+  weft_window_set_model (window, model);
+  g_assert_true (wait_for (page_is_timeline, stack, 5000));
+  g_assert_true (wait_for (widget_is_ready, view, 5000));
+  g_assert_true (weft_session_get_model (weft_timeline_view_get_session (WEFT_TIMELINE_VIEW (view))) == model);
+
+  if (g_getenv ("WEFT_TEST_WINDOW_PNG") != NULL)
+    {
+      int w, h;
+      gsize stride;
+      g_autofree guchar *pixels = render_widget (GTK_WIDGET (window), &w, &h, &stride,
+                                                 g_getenv ("WEFT_TEST_WINDOW_PNG"));
+    }
+
+  weft_window_set_model (window, NULL);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
+static int
+compare_events (gconstpointer a, gconstpointer b)
+{
+  const WeftEvent *ea = a, *eb = b;
+
+  return ea->time_ns < eb->time_ns ? -1 : ea->time_ns > eb->time_ns;
+}
+
+/* A realistic run for screenshots: 4 GIL threads, a lock, a queue. */
+static WeftTraceModel *
+realistic_model (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  GRand *rand = g_rand_new_with_seed (7);
+  const char *names[] = { "MainThread", "worker-1", "worker-2", "worker-3", "worker-4" };
+  guint64 gil_free = BASE;     /* when the GIL is next free */
+  guint64 lock_free = BASE;
+  guint64 t[5];
+  guint task = 100;
+  gint64 depth = 0;
+
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, GIL, WEFT_OBJECT_GIL, 0);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, LOCK, WEFT_OBJECT_LOCK, 0);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, QUEUE, WEFT_OBJECT_QUEUE, 16);
+  name_object (e, 0, GIL, "GIL");
+  name_object (e, 0, LOCK, "results_lock");
+  name_object (e, 0, QUEUE, "work_queue");
+  for (guint16 w = 0; w < 5; w++)
+    {
+      ev (e, 0, w, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 31337);
+      name_object (e, w, WEFT_OBJECT_SELF, names[w]);
+      t[w] = BASE + w * 300000;
+    }
+  for (guint k = 100; k < 140; k++)
+    {
+      g_autofree char *n = g_strdup_printf ("parse chunk %u", k - 99);
+      name_object (e, 0, k, n);
+    }
+
+  /* The main thread starts the workers, then feeds the queue */
+  for (guint16 w = 1; w < 5; w++)
+    {
+      ev (e, t[w], w, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0);
+      ev (e, t[w] + 1200000, w, WEFT_EVENT_SPAWN_END, 0, 0, 0);
+      t[w] += 1200000;
+    }
+
+  for (guint round = 0; round < 10; round++)
+    for (guint16 w = 1; w < 5; w++)
+      {
+        guint64 now = MAX (t[w], BASE + 1500000);
+        guint64 put = now - 200000;
+        guint id = task++;
+
+        /* main thread puts an item, the worker gets it */
+        ev (e, put, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, QUEUE, 0, 0);
+        ev (e, put + 20000, 0, WEFT_EVENT_QUEUE_PUT_END, QUEUE, ++depth, id);
+        ev (e, now, w, WEFT_EVENT_QUEUE_GET_BEGIN, QUEUE, 0, 0);
+        now += 50000 + g_rand_int_range (rand, 0, 400000);
+        ev (e, now, w, WEFT_EVENT_QUEUE_GET_END, QUEUE, --depth, id);
+        ev (e, now, w, WEFT_EVENT_TASK_BEGIN, id, 0, 0);
+
+        /* CPU work in GIL slices of up to 5 ms */
+        for (int slice = 0; slice < 3; slice++)
+          {
+            guint64 dur = 1500000 + g_rand_int_range (rand, 0, 2500000);
+
+            ev (e, now, w, WEFT_EVENT_GIL_WAIT, GIL, 0, 0);
+            if (gil_free > now)
+              now = gil_free;
+            ev (e, now, w, WEFT_EVENT_GIL_ACQUIRED, GIL, 0, 0);
+            now += dur;
+            ev (e, now, w, WEFT_EVENT_GIL_RELEASED, GIL, 0, 0);
+            gil_free = now + 30000;
+          }
+        /* record the result under the lock */
+        ev (e, now, w, WEFT_EVENT_LOCK_WAIT, LOCK, 0, 0);
+        if (lock_free > now)
+          now = lock_free;
+        ev (e, now, w, WEFT_EVENT_LOCK_ACQUIRED, LOCK, 0, 0);
+        ev (e, now + 100000, w, WEFT_EVENT_IO_BEGIN, 0, 4096, 0);
+        ev (e, now + 900000, w, WEFT_EVENT_IO_END, 0, 4096, 0);
+        now += 1000000;
+        ev (e, now, w, WEFT_EVENT_LOCK_RELEASED, LOCK, 0, 0);
+        lock_free = now + 10000;
+        ev (e, now, w, WEFT_EVENT_TASK_END, id, WEFT_TASK_OK, 0);
+        if (round % 3 == 1)
+          ev (e, now, w, WEFT_EVENT_INSTANT, 0, 0, 0);
+        t[w] = now + 100000;
+      }
+
+  /* Generated per worker; the model wants each worker's events in order */
+  g_array_sort (e, compare_events);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_finish (model, 0);
+  g_rand_free (rand);
+  return model;
+}
+
+static void
+test_screenshot (void)
+{
+  const char *path = g_getenv ("WEFT_TIMELINE_SCREENSHOT");
+  WeftWindow *window;
+  g_autoptr(WeftTraceModel) model = NULL;
+  GtkWidget *view;
+  gpointer weak;
+  int w, h;
+  gsize stride;
+  g_autofree guchar *pixels = NULL;
+
+  if (path == NULL)
+    {
+      g_test_message ("WEFT_TIMELINE_SCREENSHOT unset: rendering without saving");
+    }
+  set_dark (g_getenv ("WEFT_TIMELINE_DARK") != NULL);
+  model = realistic_model ();
+  window = weft_window_new (NULL);
+  weak = window;
+  view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (
+      gtk_widget_get_template_child (GTK_WIDGET (window), WEFT_TYPE_WINDOW, "timeline_scroller")));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 560);
+  gtk_window_present (GTK_WINDOW (window));
+  weft_window_set_model (window, model);
+  g_assert_true (wait_for (widget_is_ready, view, 5000));
+  g_assert_true (wait_for (stack_settled,
+                           gtk_widget_get_template_child (GTK_WIDGET (window), WEFT_TYPE_WINDOW, "stack"),
+                           5000));
+  {
+    WeftSession *session = weft_timeline_view_get_session (WEFT_TIMELINE_VIEW (view));
+    guint64 b = weft_session_get_begin (session);
+
+    if (g_getenv ("WEFT_TIMELINE_ZOOM") != NULL)
+      weft_session_set_visible (session, b + 20 * MS, b + 45 * MS);
+    weft_session_set_hover (session, b + 31 * MS);
+  }
+  for (int i = 0; i < 5; i++)
+    g_main_context_iteration (NULL, FALSE);
+  pixels = render_widget (GTK_WIDGET (window), &w, &h, &stride, path);
+  g_assert_cmpint (w, >, 0);
+  set_dark (FALSE);
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* A display test that finds no display fails: CI runs it under xvfb-run. */
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-timeline: cannot open a display (DISPLAY=%s; run under xvfb-run)\n",
+                  g_getenv ("DISPLAY") != NULL ? g_getenv ("DISPLAY") : "unset");
+      return 1;
+    }
+
+  g_test_add_func ("/weft/timeline/ruler-steps", test_ruler_steps);
+  g_test_add_func ("/weft/timeline/colours", test_colours);
+  g_test_add_func ("/weft/timeline/select", test_select);
+  g_test_add_func ("/weft/timeline/zoom-keeps-pointer", test_zoom_keeps_pointer);
+  g_test_add_func ("/weft/timeline/big-lane", test_big_lane);
+  g_test_add_func ("/weft/timeline/window-page", test_window_page);
+  g_test_add_func ("/weft/timeline/screenshot", test_screenshot);
+
+  return g_test_run ();
+}
