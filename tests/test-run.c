@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "weft-loop-executor.h"
 #include "weft-run.h"
 #include "weft-summary.h"
 
@@ -310,6 +311,54 @@ test_processes (void)
   g_assert_cmpint (lost_updates (r_racy), >, 0);
 }
 
+/* Concept 17: a thousand non-blocking waits on one loop take about the longest wait. */
+static void
+test_loop_many_waits (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"gather\", \"executor\": \"mainloop\","
+    "  \"tasks\": [ { \"count\": 500, \"steps\": [ { \"io\": { \"ms\": 100 } } ] },"
+    "               { \"count\": 500, \"steps\": [ { \"io\": { \"ms\": 300 } }, { \"cpu\": { \"ms\": 0.01 } } ] } ] }");
+  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  const WeftRunResult *result = weft_run_get_result (run);
+  WeftTraceModel *model = weft_run_get_model (run);
+  const WeftCounterPoint *pending;
+  guint n_points;
+  gint64 most = 0;
+  WeftLaneStats ls;
+
+  g_test_message ("1000 waits of up to 300 ms took %.3f s", wall_s (run));
+  g_assert_cmpuint (result->tasks_ok, ==, 1000);
+  g_assert_cmpfloat (wall_s (run), >=, 0.3);
+  g_assert_cmpfloat (wall_s (run), <, 0.6);
+
+  /* one lane; a thousand waits pending at once */
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 1);
+  g_assert_true (weft_trace_model_get_lane_stats (model, 0, &ls));
+  g_assert_cmpuint (ls.tasks_completed, ==, 1000);
+  pending = weft_trace_model_get_counter (model, WEFT_LOOP_PENDING_ID, &n_points);
+  for (guint i = 0; i < n_points; i++)
+    most = MAX (most, pending[i].value);
+  g_assert_cmpint (most, ==, 1000);
+}
+
+/* Concept 18: a blocking call inside a coroutine stalls the loop for as long as it blocks. */
+static void
+test_loop_blocking_call (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"stall\", \"executor\": \"mainloop\","
+    "  \"tasks\": [ { \"count\": 20, \"steps\": [ { \"repeat\": { \"times\": 40, \"steps\": [ { \"io\": { \"ms\": 10 } } ] } } ] },"
+    "               { \"steps\": [ { \"io\": { \"ms\": 50 } }, { \"io\": { \"ms\": 200, \"blocking\": true } } ] } ] }");
+  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  double lag_ms = weft_run_get_result (run)->loop_max_lag_ns / 1e6;
+
+  g_test_message ("a 200 ms blocking call: the loop lagged %.1f ms", lag_ms);
+  g_assert_cmpfloat (lag_ms, >=, 150);
+  g_assert_cmpfloat (lag_ms, <=, 300);
+  g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 21);
+}
+
 /* Recording can be switched off (to measure its cost); the run itself is the same. */
 static void
 test_no_record (void)
@@ -340,6 +389,8 @@ main (int   argc,
   g_test_add_func ("/weft/run/queue", test_queue);
   g_test_add_func ("/weft/run/no-record", test_no_record);
   g_test_add_func ("/weft/run/processes", test_processes);
+  g_test_add_func ("/weft/run/loop-many-waits", test_loop_many_waits);
+  g_test_add_func ("/weft/run/loop-blocking-call", test_loop_blocking_call);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "weft-collector.h"
 #include "weft-gil.h"
+#include "weft-loop-executor.h"
 #include "weft-process-pool.h"
 #include "weft-run.h"
 #include "weft-worker-context.h"
@@ -338,6 +339,47 @@ worker_thread (gpointer data)
   return NULL;
 }
 
+/* ---- the main-loop executor --------------------------------------------- */
+
+static void
+on_loop_task_done (guint32         task_id,
+                   WeftTaskStatus  status,
+                   const char     *error,
+                   guint64         work_ns,
+                   gpointer        user_data)
+{
+  WeftRun *self = user_data;
+
+  account_task (self, &g_array_index (self->tasks, TaskInstance, task_id - TASK_ID_BASE),
+                status, error, work_ns);
+}
+
+static gpointer
+loop_thread (gpointer data)
+{
+  WeftRun *self = data;
+  g_autoptr(WeftWireWriter) writer = NULL;
+  g_autofree WeftLoopTask *tasks = g_new0 (WeftLoopTask, MAX (1, self->tasks->len));
+
+  if (!self->options.no_record)
+    {
+      writer = weft_wire_writer_new (self->wfd, 0);
+      weft_wire_writer_record (writer, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_MAINLOOP, getpid ());
+      weft_wire_writer_name (writer, WEFT_OBJECT_SELF, "main loop");
+    }
+
+  for (guint i = 0; i < self->tasks->len; i++)
+    {
+      const TaskInstance *t = &g_array_index (self->tasks, TaskInstance, i);
+
+      tasks[i] = (WeftLoopTask) { t->id, t->spec_index, t->steps };
+    }
+
+  weft_loop_executor_run (self->profile, self->arena, writer, 0, tasks, self->tasks->len,
+                          on_loop_task_done, self, &self->result.loop_max_lag_ns);
+  return NULL;
+}
+
 /* ---- the process executor ----------------------------------------------- */
 
 static void
@@ -582,6 +624,14 @@ declare_objects (WeftRun *self)
       weft_trace_model_declare_object (self->model, id, po->kind, po->initial);
       weft_trace_model_set_object_name (self->model, id, po->name);
     }
+
+  if (self->result.executor == WEFT_EXECUTOR_MAINLOOP)
+    {
+      weft_trace_model_declare_object (self->model, WEFT_LOOP_LAG_ID, WEFT_OBJECT_COUNTER, 0);
+      weft_trace_model_set_object_name (self->model, WEFT_LOOP_LAG_ID, "loop lag (µs)");
+      weft_trace_model_declare_object (self->model, WEFT_LOOP_PENDING_ID, WEFT_OBJECT_COUNTER, 0);
+      weft_trace_model_set_object_name (self->model, WEFT_LOOP_PENDING_ID, "pending waits");
+    }
 }
 
 /**
@@ -603,14 +653,8 @@ weft_run_start (WeftRun       *self,
   g_return_val_if_fail (WEFT_IS_RUN (self), FALSE);
   g_return_val_if_fail (!self->started, FALSE);
 
-  if (self->result.executor != WEFT_EXECUTOR_THREADS &&
-      self->result.executor != WEFT_EXECUTOR_PROCESSES)
-    {
-      g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
-                   "the %s executor is not available yet",
-                   weft_executor_to_nick (self->result.executor));
-      return FALSE;
-    }
+  if (self->result.executor == WEFT_EXECUTOR_MAINLOOP)
+    n_workers = self->result.workers = 1;
   if (self->profile->stages->len > 0)
     {
       g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
@@ -666,6 +710,12 @@ weft_run_start (WeftRun       *self,
           self->wfd = -1;
           return FALSE;
         }
+    }
+  else if (self->result.executor == WEFT_EXECUTOR_MAINLOOP)
+    {
+      self->n_threads = 1;
+      self->threads = g_new0 (GThread *, 1);
+      self->threads[0] = g_thread_new ("weft-loop", loop_thread, self);
     }
   else
     {

@@ -58,6 +58,7 @@ typedef struct
   char            *deadlock_text;  /* "worker 0 waits for lock_b held by worker 1, ..." */
   gboolean         cancelled;      /* stopped by weft_run_cancel(), a deadlock or the timeout */
   gboolean         timed_out;
+  guint64          loop_max_lag_ns; /* main loop: the latest a wake-up came */
   guint64          rejected_records;
 } WeftRunResult;
 

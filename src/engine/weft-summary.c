@@ -234,6 +234,15 @@ weft_summary_build (WeftTraceModel      *model,
           json_builder_end_object (b);
         }
 
+      if (result->executor == WEFT_EXECUTOR_MAINLOOP)
+        {
+          json_builder_set_member_name (b, "loop");
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "max_lag_ms");
+          json_builder_add_double_value (b, result->loop_max_lag_ns / 1e6);
+          json_builder_end_object (b);
+        }
+
       json_builder_set_member_name (b, "cancelled");
       json_builder_add_boolean_value (b, result->cancelled);
     }
@@ -284,9 +293,10 @@ weft_summary_to_text (JsonNode *summary)
   if ((n = json_object_get_member (o, "profile")) != NULL)
     g_string_append_printf (s, "profile   %s\n", json_node_get_string (n));
   if ((n = json_object_get_member (o, "executor")) != NULL)
-    g_string_append_printf (s, "executor  %s, %" G_GINT64_FORMAT " workers, GIL %s\n",
+    g_string_append_printf (s, "executor  %s, %" G_GINT64_FORMAT " worker%s, GIL %s\n",
                             json_node_get_string (n),
                             json_object_get_int_member (o, "n_workers"),
+                            json_object_get_int_member (o, "n_workers") == 1 ? "" : "s",
                             json_object_get_boolean_member (o, "gil") ? "on" : "off");
   g_string_append_printf (s, "wall      %.3f s\nserial    %.3f s (the work of every task, one after another)\n"
                           "speedup   %.2f×, efficiency %.0f %%\n",
@@ -369,6 +379,10 @@ weft_summary_to_text (JsonNode *summary)
                                   json_object_get_int_member (c, "lost"));
         }
     }
+
+  if ((n = json_object_get_member (o, "loop")) != NULL)
+    g_string_append_printf (s, "\nmain loop: wake-ups came up to %.1f ms late\n",
+                            json_object_get_double_member (json_node_get_object (n), "max_lag_ms"));
 
   if ((n = json_object_get_member (o, "deadlock")) != NULL)
     g_string_append_printf (s, "\ndeadlock: %s\n",

@@ -45,6 +45,7 @@ struct _WeftTaskRun
   Frame              frames[MAX_FRAMES];
   int                depth;           /* index of the top frame, -1 when done */
   gboolean           started;
+  gboolean           suspendable;     /* a coroutine: each stretch is its own RUNNING span */
   gboolean           in_io;           /* yielded inside an io step */
   guint64            cpu_ns;          /* this task's CPU time so far */
   guint64            io_ns;           /* this task's waits for io so far */
@@ -544,18 +545,19 @@ weft_task_run_resume (WeftTaskRun *self)
 
   cpu_start = thread_cpu_ns ();
 
-  if (!self->started)
+  take_gil (ctx);
+
+  if (!self->started || self->suspendable)
     {
       self->started = TRUE;
       record (ctx, WEFT_EVENT_TASK_BEGIN, self->task_id, self->spec_index, 0);
     }
 
-  take_gil (ctx);
-
   if (self->in_io)
     {
       self->in_io = FALSE;
-      record (ctx, WEFT_EVENT_IO_END, self->task_id, 0, 0);
+      if (!self->suspendable)
+        record (ctx, WEFT_EVENT_IO_END, self->task_id, 0, 0);
     }
 
   while (self->depth >= 0)
@@ -590,7 +592,12 @@ weft_task_run_resume (WeftTaskRun *self)
         case WEFT_STEP_IO:
           if (ctx->yield_io && !step->blocking)
             {
-              record (ctx, WEFT_EVENT_IO_BEGIN, self->task_id, 0, 0);
+              /* A coroutine's waits overlap by the thousand: the loop
+               * counts them instead of drawing each. */
+              if (self->suspendable)
+                record (ctx, WEFT_EVENT_TASK_END, self->task_id, WEFT_TASK_SUSPENDED, 0);
+              else
+                record (ctx, WEFT_EVENT_IO_BEGIN, self->task_id, 0, 0);
               self->in_io = TRUE;
               self->resume_at = weft_clock_now_ns () + (guint64) (step->ms * 1e6);
               self->io_ns += (guint64) (step->ms * 1e6);
@@ -664,6 +671,20 @@ guint64
 weft_task_run_get_work_ns (WeftTaskRun *self)
 {
   return self->cpu_ns + self->io_ns;
+}
+
+/**
+ * weft_task_run_set_suspendable:
+ *
+ * Makes the task a coroutine: each stretch between two non-blocking waits is
+ * a RUNNING span of its own, ended with %WEFT_TASK_SUSPENDED, and the waits
+ * are not recorded as spans.
+ */
+void
+weft_task_run_set_suspendable (WeftTaskRun *self,
+                               gboolean     suspendable)
+{
+  self->suspendable = suspendable;
 }
 
 guint64

@@ -40,6 +40,8 @@ WeftTaskRun       *weft_task_run_new            (WeftWorkerContext  *context,
                                                  guint               spec_index,
                                                  const GPtrArray    *steps);
 WeftTaskRunState   weft_task_run_resume         (WeftTaskRun        *self);
+void               weft_task_run_set_suspendable (WeftTaskRun       *self,
+                                                 gboolean            suspendable);
 guint64            weft_task_run_get_resume_at  (WeftTaskRun        *self);
 WeftTaskStatus     weft_task_run_get_status     (WeftTaskRun        *self);
 const char        *weft_task_run_get_error      (WeftTaskRun        *self);

@@ -82,6 +82,7 @@ typedef enum
   WEFT_TASK_OK = 0,
   WEFT_TASK_FAILED,
   WEFT_TASK_CANCELLED,
+  WEFT_TASK_SUSPENDED,     /* a coroutine's stretch ended at a wait; the task goes on later */
 } WeftTaskStatus;
 
 typedef struct

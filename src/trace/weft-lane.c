@@ -513,6 +513,9 @@ _weft_lane_count_task (WeftLane      *lane,
     case WEFT_TASK_CANCELLED:
       lane->tasks_cancelled++;
       break;
+    case WEFT_TASK_SUSPENDED:
+      /* one stretch of a coroutine; its last stretch counts the task */
+      break;
     case WEFT_TASK_OK:
     default:
       lane->tasks_completed++;

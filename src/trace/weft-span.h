@@ -34,6 +34,8 @@ typedef enum
  * @WEFT_SPAN_TASK_FAILED: a RUNNING span whose TASK_END said WEFT_TASK_FAILED
  * @WEFT_SPAN_TASK_CANCELLED: a RUNNING span whose TASK_END said WEFT_TASK_CANCELLED
  * @WEFT_SPAN_CONTENDED: a LOCK_HELD / GIL_HELD span preceded by a wait
+ * @WEFT_SPAN_TASK_SUSPENDED: a RUNNING span that ended at a coroutine's wait,
+ *   not at the end of its task (main-loop executor)
  */
 typedef enum
 {
@@ -42,6 +44,7 @@ typedef enum
   WEFT_SPAN_TASK_FAILED    = 1 << 2,
   WEFT_SPAN_TASK_CANCELLED = 1 << 3,
   WEFT_SPAN_CONTENDED      = 1 << 4,
+  WEFT_SPAN_TASK_SUSPENDED = 1 << 5,
 } WeftSpanFlags;
 
 /**

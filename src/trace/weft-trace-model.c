@@ -846,7 +846,8 @@ process_event (WeftTraceModel  *self,
     case WEFT_EVENT_TASK_END:
       {
         guint flags = ev->arg0 == WEFT_TASK_FAILED ? WEFT_SPAN_TASK_FAILED :
-                      ev->arg0 == WEFT_TASK_CANCELLED ? WEFT_SPAN_TASK_CANCELLED : 0;
+                      ev->arg0 == WEFT_TASK_CANCELLED ? WEFT_SPAN_TASK_CANCELLED :
+                      ev->arg0 == WEFT_TASK_SUSPENDED ? WEFT_SPAN_TASK_SUSPENDED : 0;
 
         if (close_span (self, lane, t, WEFT_STATE_RUNNING, ev->object, flags, &span, &delta))
           _weft_lane_count_task (lane, (WeftTaskStatus) ev->arg0);

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "weft-arena.h"
+#include "weft-profile.h"
+#include "weft-wire-writer.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The main-loop executor: every task is a coroutine on one GMainLoop, on its
+ * own context and thread (never the UI's). All tasks start at once, as with
+ * asyncio.gather(). A non-blocking wait suspends the task and lets the loop
+ * run others, so thousands wait at once; CPU work or a blocking call inside a
+ * task stalls the whole loop, and every timer fires late. That lateness, the
+ * loop's lag, is recorded as a counter.
+ *
+ * On the loop's lane a RUNNING span is one stretch of a task between two
+ * waits (its TASK_END says WEFT_TASK_SUSPENDED until the last one); the
+ * waits themselves are the "pending waits" counter, not spans, since
+ * thousands overlap.
+ */
+
+/* Counter ids on the wire, apart from the profile's objects. */
+#define WEFT_LOOP_LAG_ID      2   /* lag of each wake-up, in µs */
+#define WEFT_LOOP_PENDING_ID  3   /* tasks suspended in a non-blocking wait */
+
+typedef struct
+{
+  guint32          id;
+  guint            spec_index;
+  const GPtrArray *steps;
+} WeftLoopTask;
+
+typedef void (*WeftLoopTaskDoneFunc) (guint32         task_id,
+                                      WeftTaskStatus  status,
+                                      const char     *error,
+                                      guint64         work_ns,
+                                      gpointer        user_data);
+
+void weft_loop_executor_run (const WeftProfile    *profile,
+                             WeftArena            *arena,
+                             WeftWireWriter       *writer,
+                             guint16               worker,
+                             const WeftLoopTask   *tasks,
+                             guint                 n_tasks,
+                             WeftLoopTaskDoneFunc  done,
+                             gpointer              user_data,
+                             guint64              *out_max_lag_ns);
+
+G_END_DECLS
