@@ -655,6 +655,17 @@ weft_run_start (WeftRun       *self,
 
   if (self->result.executor == WEFT_EXECUTOR_MAINLOOP)
     n_workers = self->result.workers = 1;
+  for (guint i = 0; i < self->profile->objects->len; i++)
+    {
+      const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, i);
+
+      if (po->backend == WEFT_BACKEND_MANAGER)
+        {
+          g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
+                       "object \"%s\": the manager backend is not available yet", po->name);
+          return FALSE;
+        }
+    }
   if (self->profile->stages->len > 0)
     {
       g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
