@@ -63,6 +63,21 @@ else
   not_ok "the deadlock profile" "status $status, cycle '$cycle'"
 fi
 
+# Every shipped profile runs to its end: status 0, or 1 for those whose
+# point is a failure or a deadlock.
+for f in "$root"/workloads/*.json; do
+  if grep -q '"fail"\|"concept": 22,' "$f"; then want=1; else want=0; fi
+  start=$(date +%s)
+  "$cli" run "$f" >/dev/null 2>"$tmp/err"
+  status=$?
+  took=$(( $(date +%s) - start ))
+  if [ "$status" -eq "$want" ] && [ "$took" -le 15 ]; then
+    ok "run $(basename "$f") (status $status, ${took} s)"
+  else
+    not_ok "run $(basename "$f")" "status $status (want $want), ${took} s" "$(cat "$tmp/err")"
+  fi
+done
+
 # --help works for every command.
 for c in "" run compare; do
   if "$cli" $c --help >/dev/null 2>&1; then ok "weft-cli $c --help"; else not_ok "weft-cli $c --help"; fi
