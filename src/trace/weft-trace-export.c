@@ -1,0 +1,726 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "weft-json-stream.h"
+#include "weft-trace-export.h"
+
+/*
+ * Writes a WeftTraceModel as Chrome Trace Event JSON (object form), as a
+ * stream: nothing but per-object name strings is held besides the model.
+ * See docs/trace-format.md for the mapping. Timestamps are µs with exactly
+ * three decimals, relative to "weft.origin_ns", so ns survive the trip.
+ *
+ * The file is written to a temporary file in the same directory, synced and
+ * renamed over @path: a failed or cancelled export leaves no partial file and
+ * an earlier file untouched.
+ */
+
+#define CANCEL_CHECK_EVERY 8192
+
+static const char *executor_nicks[] = {
+  [WEFT_EXECUTOR_NONE] = "none",
+  [WEFT_EXECUTOR_THREADS] = "threads",
+  [WEFT_EXECUTOR_PROCESSES] = "processes",
+  [WEFT_EXECUTOR_MAINLOOP] = "mainloop",
+  [WEFT_EXECUTOR_EXTERNAL] = "external",
+};
+
+static const char *object_nicks[] = {
+  [0] = "unknown",
+  [WEFT_OBJECT_LOCK] = "lock",
+  [WEFT_OBJECT_GIL] = "gil",
+  [WEFT_OBJECT_QUEUE] = "queue",
+  [WEFT_OBJECT_COUNTER] = "counter",
+  [WEFT_OBJECT_TASK] = "task",
+  [WEFT_OBJECT_OTHER] = "other",
+};
+
+/* Slice names for states other than RUNNING (which shows the task's name). */
+static const char *state_titles[WEFT_N_STATES] = {
+  [WEFT_STATE_IDLE] = "idle",
+  [WEFT_STATE_RUNNING] = "task",
+  [WEFT_STATE_LOCK_WAIT] = "lock wait",
+  [WEFT_STATE_LOCK_HELD] = "lock held",
+  [WEFT_STATE_GIL_WAIT] = "GIL wait",
+  [WEFT_STATE_GIL_HELD] = "GIL held",
+  [WEFT_STATE_QUEUE_PUT] = "queue put",
+  [WEFT_STATE_QUEUE_GET] = "queue get",
+  [WEFT_STATE_IO] = "I/O",
+  [WEFT_STATE_STARTING] = "starting",
+};
+
+const char *
+weft_executor_kind_to_nick (WeftExecutorKind kind)
+{
+  return (guint) kind < G_N_ELEMENTS (executor_nicks) ? executor_nicks[kind] : "none";
+}
+
+gboolean
+weft_executor_kind_from_nick (const char       *nick,
+                              WeftExecutorKind *out_kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (executor_nicks); i++)
+    if (g_strcmp0 (nick, executor_nicks[i]) == 0)
+      {
+        *out_kind = (WeftExecutorKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+weft_object_kind_to_nick (WeftObjectKind kind)
+{
+  return (guint) kind < G_N_ELEMENTS (object_nicks) ? object_nicks[kind] : "unknown";
+}
+
+gboolean
+weft_object_kind_from_nick (const char     *nick,
+                            WeftObjectKind *out_kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (object_nicks); i++)
+    if (g_strcmp0 (nick, object_nicks[i]) == 0)
+      {
+        *out_kind = (WeftObjectKind) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+typedef struct
+{
+  WeftTraceModel *model;
+  WeftJsonWriter *w;
+  GCancellable   *cancellable;
+  guint64         origin;
+  GHashTable     *slice_names;   /* (state << 32 | object) → escaped JSON string */
+  GHashTable     *pids;          /* worker → pid used in the file */
+  guint           since_check;
+  gboolean        cancelled;
+  gboolean        first_event;
+} Export;
+
+static gint64
+lane_file_pid (WeftLane *lane)
+{
+  gint64 pid = weft_lane_get_pid (lane);
+
+  return pid > 0 ? pid : 1;
+}
+
+static const char *
+slice_name (Export   *ex,
+            WeftState state,
+            guint32   object)
+{
+  guint64 key = (guint64) state << 32 | object;
+  const char *name = g_hash_table_lookup (ex->slice_names, &key);
+
+  if (name == NULL)
+    {
+      const char *obj_name = weft_trace_model_get_object_name (ex->model, object);
+      g_autofree char *text = NULL;
+      guint64 *k = g_new (guint64, 1);
+      char *escaped;
+
+      if (state == WEFT_STATE_RUNNING)
+        text = obj_name ? g_strdup (obj_name) : g_strdup_printf ("task %u", object);
+      else if (state < WEFT_N_STATES && obj_name != NULL)
+        text = g_strdup_printf ("%s: %s", state_titles[state], obj_name);
+      else
+        text = g_strdup (state < WEFT_N_STATES ? state_titles[state] : "unknown");
+      escaped = weft_json_escape (text);
+      *k = key;
+      g_hash_table_insert (ex->slice_names, k, escaped);
+      name = escaped;
+    }
+  return name;
+}
+
+static inline void
+begin_event (Export *ex)
+{
+  if (!ex->first_event)
+    weft_json_writer_raw (ex->w, ",\n", 2);
+  ex->first_event = FALSE;
+}
+
+static inline gboolean
+tick (Export *ex)
+{
+  if (G_UNLIKELY (++ex->since_check >= CANCEL_CHECK_EVERY))
+    {
+      ex->since_check = 0;
+      if (g_cancellable_is_cancelled (ex->cancellable) || weft_json_writer_failed (ex->w))
+        {
+          ex->cancelled = TRUE;
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+#define LIT(w, s) weft_json_writer_raw ((w), s, sizeof (s) - 1)
+
+static void
+write_ts (Export  *ex,
+          guint64  t)
+{
+  weft_json_writer_milli (ex->w, (gint64) (t - ex->origin));
+}
+
+static void
+write_pid_tid (Export   *ex,
+               WeftLane *lane)
+{
+  LIT (ex->w, "\"pid\":");
+  weft_json_writer_int (ex->w, lane_file_pid (lane));
+  LIT (ex->w, ",\"tid\":");
+  weft_json_writer_uint (ex->w, weft_lane_get_worker (lane));
+}
+
+static void
+write_meta_string (WeftJsonWriter *w,
+                   const char     *key,
+                   const char     *value,
+                   gboolean       *first)
+{
+  if (value == NULL)
+    return;
+  if (!*first)
+    LIT (w, ",");
+  *first = FALSE;
+  weft_json_writer_string (w, key);
+  LIT (w, ":");
+  weft_json_writer_string (w, value);
+}
+
+static void
+write_header (Export              *ex,
+              const WeftTraceMeta *meta)
+{
+  WeftJsonWriter *w = ex->w;
+  WeftRunStats run;
+  gboolean first = TRUE;
+  g_autofree guint32 *ids = NULL;
+  guint n_ids;
+
+  weft_trace_model_get_run_stats (ex->model, &run);
+
+  LIT (w, "{\"displayTimeUnit\":\"ns\",\n\"otherData\":{");
+  write_meta_string (w, "source", "weft " PACKAGE_VERSION, &first);
+  if (meta != NULL)
+    {
+      write_meta_string (w, "profile", meta->profile, &first);
+      write_meta_string (w, "executor", meta->executor, &first);
+      if (meta->gil >= 0)
+        write_meta_string (w, "gil", meta->gil ? "on" : "off", &first);
+      if (meta->workers > 0)
+        {
+          g_autofree char *n = g_strdup_printf ("%u", meta->workers);
+
+          write_meta_string (w, "workers", n, &first);
+        }
+      write_meta_string (w, "machine", meta->machine, &first);
+      write_meta_string (w, "command_line", meta->command_line, &first);
+    }
+  LIT (w, "},\n\"weft\":{\"version\":");
+  weft_json_writer_int (w, WEFT_TRACE_FORMAT_VERSION);
+  LIT (w, ",\"origin_ns\":");
+  weft_json_writer_uint (w, ex->origin);
+  LIT (w, ",\"finished\":");
+  if (weft_trace_model_get_finished (ex->model))
+    LIT (w, "true");
+  else
+    LIT (w, "false");
+  LIT (w, ",\"n_events\":");
+  weft_json_writer_uint (w, run.n_events);
+  LIT (w, ",\"n_dropped\":");
+  weft_json_writer_uint (w, run.n_dropped);
+  LIT (w, ",\"first_ns\":");
+  weft_json_writer_uint (w, run.first_ns);
+  LIT (w, ",\"last_ns\":");
+  weft_json_writer_uint (w, run.last_ns);
+  LIT (w, ",\n\"lanes\":[");
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (ex->model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (ex->model, i);
+      WeftLaneStats stats;
+
+      weft_trace_model_get_lane_stats (ex->model, weft_lane_get_worker (lane), &stats);
+      if (i > 0)
+        LIT (w, ",\n");
+      LIT (w, "{\"worker\":");
+      weft_json_writer_uint (w, weft_lane_get_worker (lane));
+      LIT (w, ",\"name\":");
+      weft_json_writer_string (w, weft_lane_get_name (lane));
+      LIT (w, ",\"executor\":\"");
+      weft_json_writer_literal (w, weft_executor_kind_to_nick (weft_lane_get_executor (lane)));
+      LIT (w, "\",\"pid\":");
+      weft_json_writer_int (w, weft_lane_get_pid (lane));
+      LIT (w, ",\"last_ns\":");
+      weft_json_writer_uint (w, weft_lane_get_last_time (lane));
+      LIT (w, ",\"unmatched\":");
+      weft_json_writer_uint (w, stats.n_unmatched);
+      LIT (w, "}");
+    }
+  LIT (w, "],\n\"objects\":[");
+  ids = weft_trace_model_list_objects (ex->model, 0, &n_ids);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      const char *name = weft_trace_model_get_object_name (ex->model, ids[i]);
+
+      if (i > 0)
+        LIT (w, ",\n");
+      LIT (w, "{\"id\":");
+      weft_json_writer_uint (w, ids[i]);
+      LIT (w, ",\"kind\":\"");
+      weft_json_writer_literal (w, weft_object_kind_to_nick (weft_trace_model_get_object_kind (ex->model, ids[i])));
+      LIT (w, "\",\"initial\":");
+      weft_json_writer_int (w, weft_trace_model_get_object_initial (ex->model, ids[i]));
+      if (name != NULL)
+        {
+          LIT (w, ",\"name\":");
+          weft_json_writer_string (w, name);
+        }
+      LIT (w, "}");
+    }
+  LIT (w, "]},\n\"traceEvents\":[\n");
+}
+
+static void
+write_lane_metadata (Export *ex)
+{
+  WeftJsonWriter *w = ex->w;
+  g_autoptr(GHashTable) seen_pids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  guint n_processes = 0;
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (ex->model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (ex->model, i);
+      gint64 pid = lane_file_pid (lane);
+
+      if (!g_hash_table_contains (seen_pids, &pid))
+        {
+          g_autofree char *pname = NULL;
+
+          g_hash_table_add (seen_pids, g_memdup2 (&pid, sizeof pid));
+          if (weft_lane_get_executor (lane) == WEFT_EXECUTOR_PROCESSES)
+            pname = g_strdup_printf ("weft-worker (pid %" G_GINT64_FORMAT ")", pid);
+          else
+            pname = g_strdup_printf ("weft %s", weft_executor_kind_to_nick (weft_lane_get_executor (lane)));
+          begin_event (ex);
+          LIT (w, "{\"ph\":\"M\",\"name\":\"process_name\",");
+          write_pid_tid (ex, lane);
+          LIT (w, ",\"args\":{\"name\":");
+          weft_json_writer_string (w, pname);
+          LIT (w, "}}");
+          begin_event (ex);
+          LIT (w, "{\"ph\":\"M\",\"name\":\"process_sort_index\",");
+          write_pid_tid (ex, lane);
+          LIT (w, ",\"args\":{\"sort_index\":");
+          weft_json_writer_uint (w, n_processes++);
+          LIT (w, "}}");
+        }
+      begin_event (ex);
+      LIT (w, "{\"ph\":\"M\",\"name\":\"thread_name\",");
+      write_pid_tid (ex, lane);
+      LIT (w, ",\"args\":{\"name\":");
+      weft_json_writer_string (w, weft_lane_get_name (lane));
+      LIT (w, "}}");
+      begin_event (ex);
+      LIT (w, "{\"ph\":\"M\",\"name\":\"thread_sort_index\",");
+      write_pid_tid (ex, lane);
+      LIT (w, ",\"args\":{\"sort_index\":");
+      weft_json_writer_uint (w, weft_lane_get_worker (lane));
+      LIT (w, "}}");
+    }
+}
+
+static void
+write_span (Export         *ex,
+            WeftLane       *lane,
+            const WeftSpan *span,
+            gboolean        open)
+{
+  WeftJsonWriter *w = ex->w;
+  guint flags = span->flags & ~WEFT_SPAN_OPEN;
+
+  begin_event (ex);
+  if (open)
+    LIT (w, "{\"ph\":\"B\",");
+  else
+    LIT (w, "{\"ph\":\"X\",");
+  write_pid_tid (ex, lane);
+  LIT (w, ",\"ts\":");
+  write_ts (ex, span->start_ns);
+  if (!open)
+    {
+      LIT (w, ",\"dur\":");
+      weft_json_writer_milli (w, (gint64) (span->end_ns - span->start_ns));
+    }
+  LIT (w, ",\"name\":");
+  weft_json_writer_literal (w, slice_name (ex, span->state, span->object));
+  LIT (w, ",\"cat\":\"weft.");
+  weft_json_writer_literal (w, weft_state_to_nick (span->state));
+  LIT (w, "\",\"args\":{\"state\":\"");
+  weft_json_writer_literal (w, weft_state_to_nick (span->state));
+  LIT (w, "\",\"object\":");
+  weft_json_writer_uint (w, span->object);
+  LIT (w, ",\"depth\":");
+  weft_json_writer_uint (w, span->depth);
+  if (flags != 0)
+    {
+      LIT (w, ",\"flags\":");
+      weft_json_writer_uint (w, flags);
+    }
+  LIT (w, "}}");
+}
+
+static gboolean
+write_lanes (Export *ex)
+{
+  WeftJsonWriter *w = ex->w;
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (ex->model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (ex->model, i);
+      const WeftInstant *instants;
+      guint n_instants, n_open;
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        {
+          guint n = weft_lane_get_n_spans (lane, d);
+
+          for (guint k = 0; k < n; k++)
+            {
+              WeftSpan span;
+
+              weft_lane_get_span (lane, d, k, &span);
+              write_span (ex, lane, &span, FALSE);
+              if (!tick (ex))
+                return FALSE;
+            }
+        }
+
+      n_open = weft_lane_get_n_open_spans (lane);
+      if (n_open > 0)
+        {
+          g_autofree WeftSpan *open = g_new (WeftSpan, n_open);
+
+          n_open = weft_lane_get_open_spans (lane, open, n_open);
+          for (guint k = 0; k < n_open; k++)
+            write_span (ex, lane, &open[k], TRUE);
+        }
+
+      instants = weft_lane_get_instants (lane, &n_instants);
+      for (guint k = 0; k < n_instants; k++)
+        {
+          const WeftInstant *in = &instants[k];
+          const char *obj_name = weft_trace_model_get_object_name (ex->model, in->object);
+
+          begin_event (ex);
+          LIT (w, "{\"ph\":\"i\",\"s\":\"t\",");
+          write_pid_tid (ex, lane);
+          LIT (w, ",\"ts\":");
+          write_ts (ex, in->time_ns);
+          LIT (w, ",\"name\":");
+          if (obj_name != NULL)
+            weft_json_writer_string (w, obj_name);
+          else
+            LIT (w, "\"instant\"");
+          LIT (w, ",\"cat\":\"weft.instant\",\"args\":{\"object\":");
+          weft_json_writer_uint (w, in->object);
+          LIT (w, ",\"arg0\":");
+          weft_json_writer_int (w, in->arg0);
+          LIT (w, ",\"arg1\":");
+          weft_json_writer_int (w, in->arg1);
+          LIT (w, "}}");
+          if (!tick (ex))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+write_counter_points (Export                 *ex,
+                      WeftLane               *lane,
+                      const char             *escaped_name,
+                      const char             *cat,
+                      gint64                  id,
+                      const WeftCounterPoint *points,
+                      guint                   n)
+{
+  WeftJsonWriter *w = ex->w;
+
+  for (guint k = 0; k < n; k++)
+    {
+      begin_event (ex);
+      LIT (w, "{\"ph\":\"C\",");
+      write_pid_tid (ex, lane);
+      LIT (w, ",\"ts\":");
+      write_ts (ex, points[k].time_ns);
+      LIT (w, ",\"name\":");
+      weft_json_writer_literal (w, escaped_name);
+      LIT (w, ",\"cat\":\"");
+      weft_json_writer_literal (w, cat);
+      if (id >= 0)
+        {
+          LIT (w, "\",\"id\":");
+          weft_json_writer_int (w, id);
+          LIT (w, ",\"args\":{\"value\":");
+        }
+      else
+        LIT (w, "\",\"args\":{\"value\":");
+      weft_json_writer_int (w, points[k].value);
+      LIT (w, "}}");
+    }
+}
+
+static gboolean
+write_counters (Export *ex)
+{
+  WeftLane *lane = weft_trace_model_get_lane (ex->model, 0);
+  g_autofree guint32 *ids = NULL;
+  const WeftCounterPoint *points;
+  guint n_ids, n;
+
+  if (lane == NULL)
+    return TRUE;
+
+  ids = weft_trace_model_list_objects (ex->model, 0, &n_ids);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      const char *obj_name;
+      g_autofree char *text = NULL;
+      g_autofree char *escaped = NULL;
+      WeftObjectKind kind;
+
+      points = weft_trace_model_get_counter (ex->model, ids[i], &n);
+      if (n == 0)
+        continue;
+      obj_name = weft_trace_model_get_object_name (ex->model, ids[i]);
+      kind = weft_trace_model_get_object_kind (ex->model, ids[i]);
+      if (kind == WEFT_OBJECT_QUEUE)
+        text = obj_name ? g_strdup_printf ("%s depth", obj_name) : g_strdup_printf ("queue %u depth", ids[i]);
+      else
+        text = obj_name ? g_strdup (obj_name) : g_strdup_printf ("counter %u", ids[i]);
+      escaped = weft_json_escape (text);
+      write_counter_points (ex, lane, escaped, "weft.counter", ids[i], points, n);
+      if (!tick (ex))
+        return FALSE;
+    }
+
+  points = weft_trace_model_get_parallelism (ex->model, &n);
+  write_counter_points (ex, lane, "\"parallelism\"", "weft.derived", -1, points, n);
+  return tick (ex);
+}
+
+static gboolean
+write_flows (Export *ex)
+{
+  WeftJsonWriter *w = ex->w;
+  const WeftFlow *flows;
+  guint n;
+
+  flows = weft_trace_model_get_flows (ex->model, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      const WeftFlow *f = &flows[i];
+      WeftLane *from = weft_trace_model_lookup_lane (ex->model, f->from_worker);
+      WeftLane *to = weft_trace_model_lookup_lane (ex->model, f->to_worker);
+      gboolean queue = f->kind == WEFT_FLOW_QUEUE;
+
+      if (from == NULL || to == NULL)
+        continue;
+      for (int side = 0; side < 2; side++)
+        {
+          begin_event (ex);
+          if (side == 0)
+            LIT (w, "{\"ph\":\"s\",\"id\":");
+          else
+            LIT (w, "{\"ph\":\"f\",\"bp\":\"e\",\"id\":");
+          weft_json_writer_uint (w, i + 1);
+          LIT (w, ",");
+          write_pid_tid (ex, side == 0 ? from : to);
+          LIT (w, ",\"ts\":");
+          write_ts (ex, side == 0 ? f->from_ns : f->to_ns);
+          if (queue)
+            LIT (w, ",\"name\":\"queue item\",\"cat\":\"weft.queue\",\"args\":{\"object\":");
+          else
+            LIT (w, ",\"name\":\"wake-up\",\"cat\":\"weft.lock\",\"args\":{\"object\":");
+          weft_json_writer_uint (w, f->object);
+          LIT (w, ",\"item\":");
+          weft_json_writer_int (w, f->item);
+          LIT (w, "}}");
+        }
+      if (!tick (ex))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The earliest time written, so that every ts is >= 0. */
+static guint64
+find_origin (WeftTraceModel *model)
+{
+  WeftRunStats run;
+  g_autofree guint32 *ids = NULL;
+  guint n_ids;
+  guint64 origin;
+
+  weft_trace_model_get_run_stats (model, &run);
+  origin = run.first_ns != 0 || run.last_ns != 0 ? run.first_ns : G_MAXUINT64;
+  ids = weft_trace_model_list_objects (model, 0, &n_ids);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      guint n;
+      const WeftCounterPoint *points = weft_trace_model_get_counter (model, ids[i], &n);
+
+      if (n > 0)
+        origin = MIN (origin, points[0].time_ns);
+    }
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+      guint n_open = weft_lane_get_n_open_spans (lane);
+      guint n_instants;
+      const WeftInstant *instants = weft_lane_get_instants (lane, &n_instants);
+
+      if (n_instants > 0)
+        origin = MIN (origin, instants[0].time_ns);
+      if (n_open > 0)
+        {
+          g_autofree WeftSpan *open = g_new (WeftSpan, n_open);
+
+          n_open = weft_lane_get_open_spans (lane, open, n_open);
+          for (guint k = 0; k < n_open; k++)
+            origin = MIN (origin, open[k].start_ns);
+        }
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        {
+          WeftSpan span;
+
+          if (weft_lane_get_n_spans (lane, d) > 0 && weft_lane_get_span (lane, d, 0, &span))
+            origin = MIN (origin, span.start_ns);
+        }
+    }
+  return origin == G_MAXUINT64 ? 0 : origin;
+}
+
+static gboolean
+export_to_fd (WeftTraceModel      *model,
+              const WeftTraceMeta *meta,
+              int                  fd,
+              GCancellable        *cancellable,
+              GError             **error)
+{
+  g_autoptr(WeftJsonWriter) w = weft_json_writer_new (fd);
+  g_autoptr(GHashTable) names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  Export ex = {
+    .model = model,
+    .w = w,
+    .cancellable = cancellable,
+    .slice_names = names,
+    .first_event = TRUE,
+  };
+
+  ex.origin = find_origin (model);
+  write_header (&ex, meta);
+  write_lane_metadata (&ex);
+  if (!write_lanes (&ex) || !write_counters (&ex) || !write_flows (&ex))
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+    }
+  LIT (w, "\n]}\n");
+  return weft_json_writer_flush (w, error);
+}
+
+/**
+ * weft_trace_export_to_file:
+ * @model: a model (finished or live: open spans are written as "B" events)
+ * @meta: (nullable): what to say about the run
+ * @path: the file to write (replaced atomically)
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Writes @model as a Chrome Trace Event JSON file that Perfetto,
+ * chrome://tracing and DevTools open, and that weft_trace_import_file() turns
+ * back into the same model. Must run on the thread that owns @model.
+ *
+ * Returns: %TRUE on success; on failure @error is set (%WEFT_TRACE_ERROR_IO,
+ *   or %G_IO_ERROR_CANCELLED) and no file was created or changed
+ */
+gboolean
+weft_trace_export_to_file (WeftTraceModel       *model,
+                           const WeftTraceMeta  *meta,
+                           const char           *path,
+                           GCancellable         *cancellable,
+                           GError              **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *tmp = NULL;
+  g_autoptr(GError) local = NULL;
+  gboolean ok;
+  int fd, saved;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  dir = g_path_get_dirname (path);
+  base = g_path_get_basename (path);
+  tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      saved = errno;
+
+      g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO,
+                   "%s: cannot create the file in %s: %s", path, dir, g_strerror (saved));
+      return FALSE;
+    }
+
+  ok = export_to_fd (model, meta, fd, cancellable, &local) && fsync (fd) == 0;
+  saved = errno;
+  if (close (fd) != 0 && ok)
+    {
+      ok = FALSE;
+      saved = errno;
+    }
+  if (ok && rename (tmp, path) != 0)
+    {
+      ok = FALSE;
+      saved = errno;
+    }
+  if (!ok)
+    {
+      g_unlink (tmp);
+      if (local != NULL && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local));
+      else if (local != NULL)
+        g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO,
+                     "%s: %s", path, local->message);
+      else
+        g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO,
+                     "%s: cannot write: %s", path, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}

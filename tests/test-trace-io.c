@@ -1,0 +1,980 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "weft-json-stream.h"
+#include "weft-trace-export.h"
+#include "weft-trace-import.h"
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static WeftEvent
+ev (guint64       t,
+    guint16       worker,
+    WeftEventKind kind,
+    guint32       object,
+    gint64        arg0,
+    gint64        arg1)
+{
+  WeftEvent e = { .time_ns = t, .arg0 = arg0, .arg1 = arg1, .object = object, .worker = worker, .kind = kind };
+
+  return e;
+}
+
+static WeftEvent
+name_ev (guint64     t,
+         guint16     worker,
+         guint32     object,
+         const char *text)
+{
+  WeftEvent e = ev (t, worker, WEFT_EVENT_NAME, object, 0, 0);
+  char bytes[16] = { 0 };
+
+  strncpy (bytes, text, sizeof bytes);
+  memcpy (&e.arg0, bytes, 8);
+  memcpy (&e.arg1, bytes + 8, 8);
+  return e;
+}
+
+static char *
+make_tmpdir (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("weft-trace-io-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+rm_rf (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        rm_rf (p);
+      else
+        g_unlink (p);
+    }
+  g_dir_close (d);
+  g_rmdir (dir);
+}
+
+static guint
+count_files (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (d);
+  while (g_dir_read_name (d) != NULL)
+    n++;
+  g_dir_close (d);
+  return n;
+}
+
+static void
+assert_same_spans (const WeftSpan *a,
+                   const WeftSpan *b)
+{
+  g_assert_cmpuint (a->start_ns, ==, b->start_ns);
+  g_assert_cmpuint (a->end_ns, ==, b->end_ns);
+  g_assert_cmpuint (a->object, ==, b->object);
+  g_assert_cmpuint (a->state, ==, b->state);
+  g_assert_cmpuint (a->depth, ==, b->depth);
+  g_assert_cmpuint (a->flags, ==, b->flags);
+}
+
+static void
+assert_same_points (const WeftCounterPoint *a,
+                    guint                   na,
+                    const WeftCounterPoint *b,
+                    guint                   nb)
+{
+  g_assert_cmpuint (na, ==, nb);
+  for (guint i = 0; i < na; i++)
+    {
+      g_assert_cmpuint (a[i].time_ns, ==, b[i].time_ns);
+      g_assert_cmpint (a[i].value, ==, b[i].value);
+    }
+}
+
+/* Everything a model says, compared field by field. */
+static void
+assert_same_models (WeftTraceModel *a,
+                    WeftTraceModel *b)
+{
+  WeftRunStats ra, rb;
+  g_autofree guint32 *ids_a = NULL;
+  g_autofree guint32 *ids_b = NULL;
+  guint na, nb;
+  const WeftCounterPoint *pa, *pb;
+  const WeftFlow *fa, *fb;
+
+  g_assert_cmpint (weft_trace_model_get_finished (a), ==, weft_trace_model_get_finished (b));
+  weft_trace_model_get_run_stats (a, &ra);
+  weft_trace_model_get_run_stats (b, &rb);
+  g_assert_cmpuint (ra.first_ns, ==, rb.first_ns);
+  g_assert_cmpuint (ra.last_ns, ==, rb.last_ns);
+  g_assert_cmpuint (ra.wall_ns, ==, rb.wall_ns);
+  g_assert_cmpuint (ra.n_events, ==, rb.n_events);
+  g_assert_cmpuint (ra.n_spans, ==, rb.n_spans);
+  g_assert_cmpuint (ra.n_unmatched, ==, rb.n_unmatched);
+  g_assert_cmpuint (ra.n_dropped, ==, rb.n_dropped);
+  g_assert_cmpuint (ra.n_lanes, ==, rb.n_lanes);
+
+  for (guint i = 0; i < ra.n_lanes; i++)
+    {
+      WeftLane *la = weft_trace_model_get_lane (a, i);
+      WeftLane *lb = weft_trace_model_get_lane (b, i);
+      WeftLaneStats sa, sb;
+      const WeftInstant *ia, *ib;
+      guint n_open;
+
+      g_assert_cmpuint (weft_lane_get_worker (la), ==, weft_lane_get_worker (lb));
+      g_assert_cmpstr (weft_lane_get_name (la), ==, weft_lane_get_name (lb));
+      g_assert_cmpint (weft_lane_get_executor (la), ==, weft_lane_get_executor (lb));
+      g_assert_cmpint (weft_lane_get_pid (la), ==, weft_lane_get_pid (lb));
+      g_assert_cmpuint (weft_lane_get_last_time (la), ==, weft_lane_get_last_time (lb));
+      g_assert_cmpuint (weft_lane_get_n_depths (la), ==, weft_lane_get_n_depths (lb));
+      g_assert_cmpuint (weft_lane_get_total_spans (la), ==, weft_lane_get_total_spans (lb));
+      for (guint d = 0; d < weft_lane_get_n_depths (la); d++)
+        {
+          g_assert_cmpuint (weft_lane_get_n_spans (la, d), ==, weft_lane_get_n_spans (lb, d));
+          for (guint k = 0; k < weft_lane_get_n_spans (la, d); k++)
+            {
+              WeftSpan x, y;
+
+              g_assert_true (weft_lane_get_span (la, d, k, &x));
+              g_assert_true (weft_lane_get_span (lb, d, k, &y));
+              assert_same_spans (&x, &y);
+            }
+        }
+      n_open = weft_lane_get_n_open_spans (la);
+      g_assert_cmpuint (n_open, ==, weft_lane_get_n_open_spans (lb));
+      if (n_open > 0)
+        {
+          g_autofree WeftSpan *oa = g_new (WeftSpan, n_open);
+          g_autofree WeftSpan *ob = g_new (WeftSpan, n_open);
+
+          weft_lane_get_open_spans (la, oa, n_open);
+          weft_lane_get_open_spans (lb, ob, n_open);
+          for (guint k = 0; k < n_open; k++)
+            assert_same_spans (&oa[k], &ob[k]);
+        }
+      g_assert_cmpint (weft_lane_get_current_state (la), ==, weft_lane_get_current_state (lb));
+      ia = weft_lane_get_instants (la, &na);
+      ib = weft_lane_get_instants (lb, &nb);
+      g_assert_cmpuint (na, ==, nb);
+      for (guint k = 0; k < na; k++)
+        {
+          g_assert_cmpuint (ia[k].time_ns, ==, ib[k].time_ns);
+          g_assert_cmpuint (ia[k].object, ==, ib[k].object);
+          g_assert_cmpint (ia[k].arg0, ==, ib[k].arg0);
+          g_assert_cmpint (ia[k].arg1, ==, ib[k].arg1);
+        }
+      g_assert_true (weft_trace_model_get_lane_stats (a, weft_lane_get_worker (la), &sa));
+      g_assert_true (weft_trace_model_get_lane_stats (b, weft_lane_get_worker (lb), &sb));
+      for (guint s = 0; s < WEFT_N_STATES; s++)
+        g_assert_cmpuint (sa.state_ns[s], ==, sb.state_ns[s]);
+      g_assert_cmpuint (sa.tasks_completed, ==, sb.tasks_completed);
+      g_assert_cmpuint (sa.tasks_failed, ==, sb.tasks_failed);
+      g_assert_cmpuint (sa.tasks_cancelled, ==, sb.tasks_cancelled);
+      g_assert_cmpuint (sa.n_spans, ==, sb.n_spans);
+      g_assert_cmpuint (sa.n_unmatched, ==, sb.n_unmatched);
+    }
+
+  ids_a = weft_trace_model_list_objects (a, 0, &na);
+  ids_b = weft_trace_model_list_objects (b, 0, &nb);
+  g_assert_cmpuint (na, ==, nb);
+  for (guint i = 0; i < na; i++)
+    {
+      guint32 id = ids_a[i];
+      WeftLockStats la, lb;
+      WeftQueueStats qa, qb;
+      guint ca, cb;
+
+      g_assert_cmpuint (id, ==, ids_b[i]);
+      g_assert_cmpint (weft_trace_model_get_object_kind (a, id), ==, weft_trace_model_get_object_kind (b, id));
+      g_assert_cmpint (weft_trace_model_get_object_initial (a, id), ==, weft_trace_model_get_object_initial (b, id));
+      g_assert_cmpstr (weft_trace_model_get_object_name (a, id), ==, weft_trace_model_get_object_name (b, id));
+      g_assert_true (weft_trace_model_get_lock_stats (a, id, &la));
+      g_assert_true (weft_trace_model_get_lock_stats (b, id, &lb));
+      g_assert_cmpmem (&la, sizeof la, &lb, sizeof lb);
+      g_assert_true (weft_trace_model_get_queue_stats (a, id, &qa));
+      g_assert_true (weft_trace_model_get_queue_stats (b, id, &qb));
+      g_assert_cmpuint (qa.puts, ==, qb.puts);
+      g_assert_cmpuint (qa.gets, ==, qb.gets);
+      g_assert_cmpint (qa.max_depth, ==, qb.max_depth);
+      g_assert_cmpuint (qa.put_blocked_ns, ==, qb.put_blocked_ns);
+      g_assert_cmpuint (qa.get_blocked_ns, ==, qb.get_blocked_ns);
+      g_assert_cmpuint (qa.blocked_ns, ==, qb.blocked_ns);
+      pa = weft_trace_model_get_counter (a, id, &ca);
+      pb = weft_trace_model_get_counter (b, id, &cb);
+      assert_same_points (pa, ca, pb, cb);
+    }
+
+  pa = weft_trace_model_get_parallelism (a, &na);
+  pb = weft_trace_model_get_parallelism (b, &nb);
+  assert_same_points (pa, na, pb, nb);
+
+  fa = weft_trace_model_get_flows (a, &na);
+  fb = weft_trace_model_get_flows (b, &nb);
+  g_assert_cmpuint (na, ==, nb);
+  for (guint i = 0; i < na; i++)
+    {
+      g_assert_cmpuint (fa[i].to_ns, ==, fb[i].to_ns);
+      g_assert_cmpuint (fa[i].from_ns, ==, fb[i].from_ns);
+      g_assert_cmpint (fa[i].item, ==, fb[i].item);
+      g_assert_cmpuint (fa[i].object, ==, fb[i].object);
+      g_assert_cmpuint (fa[i].from_worker, ==, fb[i].from_worker);
+      g_assert_cmpuint (fa[i].to_worker, ==, fb[i].to_worker);
+      g_assert_cmpuint (fa[i].kind, ==, fb[i].kind);
+    }
+}
+
+static WeftTraceModel *
+round_trip (WeftTraceModel       *model,
+            WeftTraceMeta       **out_meta,
+            WeftTraceImportStats *stats)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autoptr(WeftTraceMeta) meta = weft_trace_meta_new ();
+  g_autoptr(GError) error = NULL;
+  WeftTraceModel *back;
+
+  meta->profile = g_strdup ("pipeline \"demo\"");
+  meta->executor = g_strdup ("threads");
+  meta->gil = 1;
+  meta->workers = 4;
+  meta->machine = g_strdup ("test machine, 2 cores");
+  meta->command_line = g_strdup ("weft-cli run demo.json");
+
+  g_assert_true (weft_trace_export_to_file (model, meta, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_files (dir), ==, 1);
+
+  back = weft_trace_import_file (path, out_meta, stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (back);
+  rm_rf (dir);
+  return back;
+}
+
+/* ---- round trips ---------------------------------------------------------- */
+
+/* Two workers, a contended lock, the GIL, a queue hand-off, I/O, start-up,
+ * failed and cancelled tasks, instants, counters, names, an unmatched end,
+ * zero-length and back-to-back spans at one instant, and a span truncated by
+ * finish(). */
+static WeftTraceModel *
+sample_model (gboolean finish)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  const WeftEvent events[] = {
+    ev (1000, 0, WEFT_EVENT_HELLO, 0, WEFT_WIRE_MAGIC, WEFT_WIRE_VERSION),
+    ev (1000, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 4242),
+    name_ev (1000, 0, WEFT_OBJECT_SELF, "worker zero"),
+    ev (1000, 0, WEFT_EVENT_OBJECT_NEW, 1, WEFT_OBJECT_LOCK, 0),
+    name_ev (1000, 0, 1, "mutex"),
+    ev (1000, 0, WEFT_EVENT_OBJECT_NEW, 2, WEFT_OBJECT_QUEUE, 8),
+    ev (1000, 0, WEFT_EVENT_OBJECT_NEW, 3, WEFT_OBJECT_COUNTER, 7),
+    name_ev (1000, 0, 3, "bytes"),
+    ev (1000, 0, WEFT_EVENT_OBJECT_NEW, 9, WEFT_OBJECT_GIL, 0),
+    ev (1001, 1, WEFT_EVENT_HELLO, 0, WEFT_WIRE_MAGIC, WEFT_WIRE_VERSION),
+    ev (1001, 1, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_PROCESSES, 5000),
+    ev (2000, 1, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0),
+    ev (2500, 1, WEFT_EVENT_SPAWN_END, 0, 0, 0),
+    ev (3000, 0, WEFT_EVENT_TASK_BEGIN, 10, 0, 0),
+    ev (3000, 0, WEFT_EVENT_LOCK_ACQUIRED, 1, 0, 0),
+    ev (3000, 1, WEFT_EVENT_TASK_BEGIN, 11, 0, 0),
+    ev (3100, 1, WEFT_EVENT_LOCK_WAIT, 1, 0, 0),
+    ev (3500, 0, WEFT_EVENT_IO_BEGIN, 77, 100, 0),
+    ev (3600, 0, WEFT_EVENT_IO_END, 77, 100, 0),
+    ev (3700, 0, WEFT_EVENT_COUNTER, 3, 12, 0),
+    ev (4000, 0, WEFT_EVENT_LOCK_RELEASED, 1, 0, 0),
+    ev (4000, 1, WEFT_EVENT_LOCK_ACQUIRED, 1, 0, 0),
+    ev (4000, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, 2, 0, 0),
+    ev (4100, 0, WEFT_EVENT_QUEUE_PUT_END, 2, 1, 555),
+    ev (4100, 0, WEFT_EVENT_TASK_END, 10, WEFT_TASK_FAILED, 0),
+    ev (4100, 0, WEFT_EVENT_TASK_BEGIN, 12, 0, 0),       /* back to back */
+    ev (4100, 0, WEFT_EVENT_TASK_BEGIN, 13, 0, 0),       /* zero-length, nested */
+    ev (4100, 0, WEFT_EVENT_TASK_END, 13, WEFT_TASK_OK, 0),
+    ev (4200, 1, WEFT_EVENT_LOCK_RELEASED, 1, 0, 0),
+    ev (4300, 1, WEFT_EVENT_QUEUE_GET_BEGIN, 2, 0, 0),
+    ev (4400, 1, WEFT_EVENT_QUEUE_GET_END, 2, 0, 555),
+    ev (4400, 1, WEFT_EVENT_INSTANT, 42, -1, 1234567890123LL),
+    ev (4500, 1, WEFT_EVENT_TASK_END, 11, WEFT_TASK_CANCELLED, 0),
+    ev (4600, 1, WEFT_EVENT_IO_END, 99, 0, 0),            /* closes nothing */
+    ev (4700, 1, WEFT_EVENT_GIL_WAIT, 9, 0, 0),
+    ev (4800, 0, WEFT_EVENT_GIL_ACQUIRED, 9, 0, 0),
+    ev (4900, 0, WEFT_EVENT_GIL_RELEASED, 9, 0, 0),
+    ev (4950, 1, WEFT_EVENT_GIL_ACQUIRED, 9, 0, 0),
+    ev (5000, 1, WEFT_EVENT_GIL_RELEASED, 9, 0, 0),
+    ev (5100, 0, WEFT_EVENT_TASK_END, 12, WEFT_TASK_OK, 0),
+    ev (5200, 1, WEFT_EVENT_TASK_BEGIN, 14, 0, 0),       /* truncated by finish */
+    ev (5300, 1, WEFT_EVENT_COUNTER, 3, 3, 0),
+    ev (5400, 0, WEFT_EVENT_BYE, 0, 0, 0),
+  };
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_set_object_name (model, 10, "parse \"a\"\n\tunicode é");
+  if (finish)
+    weft_trace_model_finish (model, 6000);
+  return model;
+}
+
+static void
+test_round_trip_sample (void)
+{
+  g_autoptr(WeftTraceModel) model = sample_model (TRUE);
+  g_autoptr(WeftTraceMeta) meta = NULL;
+  WeftTraceImportStats stats;
+  g_autoptr(WeftTraceModel) back = round_trip (model, &meta, &stats);
+  guint n_flows;
+
+  assert_same_models (model, back);
+  g_assert_true (stats.weft_format);
+  g_assert_cmpuint (stats.n_invalid, ==, 0);
+  g_assert_cmpuint (stats.n_unknown_phase, ==, 0);
+  weft_trace_model_get_flows (back, &n_flows);
+  g_assert_cmpuint (n_flows, ==, 3);   /* lock wake-up, queue hand-off, GIL wake-up */
+  g_assert_cmpstr (meta->profile, ==, "pipeline \"demo\"");
+  g_assert_cmpstr (meta->executor, ==, "threads");
+  g_assert_cmpint (meta->gil, ==, 1);
+  g_assert_cmpuint (meta->workers, ==, 4);
+  g_assert_cmpstr (meta->machine, ==, "test machine, 2 cores");
+  g_assert_cmpstr (meta->command_line, ==, "weft-cli run demo.json");
+  g_assert_true (g_str_has_prefix (meta->source, "weft "));
+}
+
+static void
+test_round_trip_live (void)
+{
+  g_autoptr(WeftTraceModel) model = sample_model (FALSE);
+  g_autoptr(WeftTraceModel) back = round_trip (model, NULL, NULL);
+
+  g_assert_false (weft_trace_model_get_finished (back));
+  assert_same_models (model, back);
+}
+
+static void
+test_round_trip_empty (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTraceModel) back = NULL;
+
+  weft_trace_model_finish (model, 0);
+  back = round_trip (model, NULL, NULL);
+  assert_same_models (model, back);
+}
+
+/* Random but valid streams: nested tasks, locks (contended or not), the GIL,
+ * queues with hand-offs, I/O, instants, counters, ties at one instant and
+ * unmatched ends, fed in time order (releases first at equal times). */
+typedef struct
+{
+  GArray *events;
+  guint64 k;
+  guint   worker;
+  guint   n_workers;
+  WeftEventKind stack_end[32];
+  guint32 stack_obj[32];
+  guint   depth;
+} Gen;
+
+static gboolean gen_ties;
+
+static guint64
+gen_time (Gen *g,
+          gboolean strictly_later)
+{
+  if (strictly_later || !gen_ties || g_test_rand_int_range (0, 4) != 0)
+    g->k += (guint64) g_test_rand_int_range (1, 50);
+  return g->k * g->n_workers + g->worker;
+}
+
+static void
+gen_push (Gen          *g,
+          WeftEventKind begin,
+          WeftEventKind end,
+          guint32       obj)
+{
+  WeftEvent e = ev (gen_time (g, FALSE), (guint16) g->worker, begin, obj, 0, 0);
+
+  g_array_append_val (g->events, e);
+  g->stack_end[g->depth] = end;
+  g->stack_obj[g->depth] = obj;
+  g->depth++;
+}
+
+static int
+compare_fed (const void *a,
+             const void *b)
+{
+  const WeftEvent *x = a, *y = b;
+  gboolean rx = x->kind == WEFT_EVENT_LOCK_RELEASED || x->kind == WEFT_EVENT_GIL_RELEASED;
+  gboolean ry = y->kind == WEFT_EVENT_LOCK_RELEASED || y->kind == WEFT_EVENT_GIL_RELEASED;
+
+  if (x->time_ns != y->time_ns)
+    return x->time_ns < y->time_ns ? -1 : 1;
+  if (rx != ry)
+    return rx ? -1 : 1;
+  return x->worker < y->worker ? -1 : x->worker > y->worker;
+}
+
+static WeftTraceModel *
+random_model (guint n_workers,
+              guint steps,
+              gboolean finish)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) all = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  gint64 next_item = 1;
+
+  for (guint w = 0; w < n_workers; w++)
+    {
+      Gen g = { .events = g_array_new (FALSE, FALSE, sizeof (WeftEvent)), .worker = w, .n_workers = n_workers, .k = 1 };
+      WeftEvent e;
+
+      e = ev (gen_time (&g, TRUE), (guint16) w, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 100 + w);
+      g_array_append_val (g.events, e);
+      for (guint s = 0; s < steps; s++)
+        {
+          int op = g_test_rand_int_range (0, 12);
+
+          gboolean waiting = g.depth > 0 && (g.stack_end[g.depth - 1] == WEFT_EVENT_LOCK_ACQUIRED ||
+                                              g.stack_end[g.depth - 1] == WEFT_EVENT_GIL_ACQUIRED);
+
+          /* a waiting worker does nothing but wait */
+          if (g.depth > 0 && (op < 4 || g.depth >= 6 || waiting))
+            {
+              /* close the innermost */
+              WeftEventKind end = g.stack_end[g.depth - 1];
+              guint32 obj = g.stack_obj[g.depth - 1];
+              gboolean queue = end == WEFT_EVENT_QUEUE_PUT_END || end == WEFT_EVENT_QUEUE_GET_END;
+
+              g.depth--;
+              if (end == WEFT_EVENT_LOCK_ACQUIRED || end == WEFT_EVENT_GIL_ACQUIRED)
+                {
+                  /* a wait ends by acquiring: now holding */
+                  e = ev (gen_time (&g, FALSE), (guint16) w, end, obj, 0, 0);
+                  g_array_append_val (g.events, e);
+                  g.stack_end[g.depth] = end == WEFT_EVENT_LOCK_ACQUIRED ? WEFT_EVENT_LOCK_RELEASED : WEFT_EVENT_GIL_RELEASED;
+                  g.depth++;
+                  continue;
+                }
+              e = ev (gen_time (&g, queue), (guint16) w, end, obj,
+                      end == WEFT_EVENT_TASK_END ? g_test_rand_int_range (0, 3) : queue ? g_test_rand_int_range (0, 9) : 0,
+                      queue ? (end == WEFT_EVENT_QUEUE_PUT_END ? next_item++ : g_test_rand_int_range (1, (int) next_item + 1)) : 0);
+              g_array_append_val (g.events, e);
+              continue;
+            }
+          switch (op)
+            {
+            case 4: case 5:
+              gen_push (&g, WEFT_EVENT_TASK_BEGIN, WEFT_EVENT_TASK_END, (guint32) g_test_rand_int_range (1, 20));
+              break;
+            case 6:
+              if (g_test_rand_bit ())
+                gen_push (&g, WEFT_EVENT_LOCK_WAIT, WEFT_EVENT_LOCK_ACQUIRED, (guint32) g_test_rand_int_range (100, 103));
+              else
+                gen_push (&g, WEFT_EVENT_LOCK_ACQUIRED, WEFT_EVENT_LOCK_RELEASED, (guint32) g_test_rand_int_range (100, 103));
+              break;
+            case 7:
+              gen_push (&g, g_test_rand_bit () ? WEFT_EVENT_GIL_WAIT : WEFT_EVENT_GIL_ACQUIRED,
+                        0, 200);
+              g.stack_end[g.depth - 1] = g_array_index (g.events, WeftEvent, g.events->len - 1).kind == WEFT_EVENT_GIL_WAIT ?
+                                         WEFT_EVENT_GIL_ACQUIRED : WEFT_EVENT_GIL_RELEASED;
+              break;
+            case 8:
+              if (g_test_rand_bit ())
+                gen_push (&g, WEFT_EVENT_QUEUE_PUT_BEGIN, WEFT_EVENT_QUEUE_PUT_END, 300);
+              else
+                gen_push (&g, WEFT_EVENT_QUEUE_GET_BEGIN, WEFT_EVENT_QUEUE_GET_END, 300);
+              break;
+            case 9:
+              gen_push (&g, WEFT_EVENT_IO_BEGIN, WEFT_EVENT_IO_END, (guint32) g_test_rand_int_range (1, 3));
+              break;
+            case 10:
+              e = ev (gen_time (&g, FALSE), (guint16) w, WEFT_EVENT_INSTANT, (guint32) g_test_rand_int_range (1, 5),
+                      g_test_rand_int (), g_test_rand_int ());
+              g_array_append_val (g.events, e);
+              break;
+            default:
+              if (g_test_rand_int_range (0, 8) == 0)
+                e = ev (gen_time (&g, FALSE), (guint16) w, WEFT_EVENT_IO_END, 1000, 0, 0);  /* unmatched */
+              else
+                e = ev (gen_time (&g, TRUE), (guint16) w, WEFT_EVENT_COUNTER, 400 + w % 2, g_test_rand_int_range (-5, 100), 0);
+              g_array_append_val (g.events, e);
+              break;
+            }
+        }
+      g_array_append_vals (all, g.events->data, g.events->len);
+      g_array_unref (g.events);
+    }
+  qsort (all->data, all->len, sizeof (WeftEvent), compare_fed);
+  weft_trace_model_declare_object (model, 300, WEFT_OBJECT_QUEUE, 16);
+  weft_trace_model_set_object_name (model, 300, "jobs");
+  weft_trace_model_append (model, (WeftEvent *) (gpointer) all->data, all->len);
+  if (finish)
+    weft_trace_model_finish (model, 0);
+  return model;
+}
+
+/* ---- errors --------------------------------------------------------------- */
+
+static const struct
+{
+  const char *file;
+  const char *message;
+} malformed[] = {
+  { "missing-comma.json", "missing-comma.json:1:27: expected ',' or '}' after an object member, found '\"'" },
+  { "unterminated-string.json", "unterminated-string.json:2:25: control character 0x0a inside a string (escape it)" },
+  { "bad-number.json", "bad-number.json:1:34: malformed number: expected a digit, found '}'" },
+  { "trailing-garbage.json", "trailing-garbage.json:2:1: expected end of file after the top-level value, found 'x'" },
+  { "not-a-trace.json", "not-a-trace.json:1:1: expected a trace: an object with \"traceEvents\" or an array of events" },
+  { "events-not-array.json", "events-not-array.json:1:17: expected an array for \"traceEvents\"" },
+  { "no-trace-events.json", "no-trace-events.json:2:1: no \"traceEvents\" array in the trace object" },
+  { "bad-escape.json", "bad-escape.json:1:36: invalid escape '\\q' in a string" },
+  { "nan.json", "nan.json:1:32: expected a value (a string, a number, an object, an array, true, false or null), found 'N'" },
+  { "empty.json", "empty.json:1:1: expected a value (a string, a number, an object, an array, true, false or null), found end of file" },
+  { "truncated-object.json", "truncated-object.json:3:10: expected ',' or '}' after an object member, found end of file" },
+  { "weft-bad-version.json", "weft-bad-version.json:1:20: Weft trace data version 99 is not supported (expected 1)" },
+  { "deep-nesting.json", "deep-nesting.json:1:294: nesting deeper than 256 levels" },
+  { "trailing-comma.json", "trailing-comma.json:1:36: expected a member name (a string) after ',', found '}'" },
+  { "colon.json", "colon.json:2:12: expected ',' or '}' after an object member, found ':'" },
+  { "array-missing-comma.json", "array-missing-comma.json:2:36: expected ',' or ']' after an array element, found '{'" },
+};
+
+static void
+test_malformed (void)
+{
+  g_autofree char *dir = g_test_build_filename (G_TEST_DIST, "traces", "malformed", NULL);
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint seen = 0;
+
+  g_assert_nonnull (d);
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WeftTraceModel) model = NULL;
+      const char *expected = NULL;
+
+      for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
+        if (g_str_equal (malformed[i].file, name))
+          expected = malformed[i].message;
+      if (expected == NULL)
+        g_error ("%s has no expected message in test-trace-io.c", name);
+      model = weft_trace_import_file (path, NULL, NULL, NULL, &error);
+      g_assert_null (model);
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == WEFT_TRACE_ERROR);
+      g_assert_cmpstr (error->message, ==, expected);
+      seen++;
+    }
+  g_dir_close (d);
+  g_assert_cmpuint (seen, ==, G_N_ELEMENTS (malformed));
+}
+
+static void
+test_missing_file (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = weft_trace_import_file ("/nonexistent/trace.json", NULL, NULL, NULL, &error);
+
+  g_assert_null (model);
+  g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, "/nonexistent/trace.json: cannot open: No such file or directory");
+}
+
+/* A token that needs several reads, and errors after buffer refills, still
+ * get the right line and column. */
+static void
+test_big_tokens (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "big.json", NULL);
+  GString *text = g_string_new ("[\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = NULL;
+  WeftTraceImportStats stats;
+  guint n = 30000;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (text, "{\"ph\":\"X\",\"pid\":1,\"tid\":%u,\"ts\":%u.5,\"dur\":1,\"name\":\"n%u\"},\n", i % 3, i, i % 7);
+  g_string_append (text, "{\"ph\":\"i\",\"pid\":1,\"tid\":0,\"ts\":1,\"name\":\"");
+  for (guint i = 0; i < 3 * 1024 * 1024; i++)
+    g_string_append_c (text, (char) ('a' + i % 26));
+  g_string_append (text, "\"},\n{\"ph\":\"X\" ,,}\n");
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+
+  model = weft_trace_import_file (path, NULL, &stats, NULL, &error);
+  g_assert_null (model);
+  g_assert_nonnull (error);
+  g_assert_cmpstr (error->message, ==, "big.json:30003:12: expected a member name (a string) after ',', found ','");
+
+  /* the same without the last bad line, and without a closing bracket */
+  g_string_truncate (text, text->len - strlen ("{\"ph\":\"X\" ,,}\n"));
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+  g_clear_error (&error);
+  model = weft_trace_import_file (path, NULL, &stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (stats.unclosed_array);
+  g_assert_cmpuint (stats.n_trace_events, ==, n + 1);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 3);
+  g_assert_cmpuint (weft_lane_get_total_spans (weft_trace_model_get_lane (model, 0)), ==, n / 3);
+
+  g_string_free (text, TRUE);
+  rm_rf (dir);
+}
+
+/* ---- foreign traces ------------------------------------------------------- */
+
+static guint32
+find_object (WeftTraceModel *model,
+             const char     *name)
+{
+  g_autofree guint32 *ids = NULL;
+  guint n;
+
+  ids = weft_trace_model_list_objects (model, 0, &n);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (weft_trace_model_get_object_name (model, ids[i]), name) == 0)
+      return ids[i];
+  g_error ("no object named %s", name);
+  return 0;
+}
+
+static void
+test_foreign_phases (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "traces", "foreign-phases.json", NULL);
+  g_autoptr(GError) error = NULL;
+  WeftTraceImportStats stats;
+  g_autoptr(WeftTraceModel) model = weft_trace_import_file (path, NULL, &stats, NULL, &error);
+  WeftLane *main_lane, *worker, *async, *other;
+  WeftSpan span;
+  const WeftCounterPoint *points;
+  const WeftFlow *flows;
+  guint n;
+
+  g_assert_no_error (error);
+  g_assert_false (stats.weft_format);
+  g_assert_true (stats.unclosed_array);
+  g_assert_cmpuint (stats.n_trace_events, ==, 26);
+  g_assert_cmpuint (stats.n_unknown_phase, ==, 2);
+  g_assert_cmpuint (stats.n_invalid, ==, 4);
+  g_assert_cmpuint (stats.n_unmatched_end, ==, 1);
+  g_assert_cmpuint (stats.n_unclosed, ==, 1);
+  g_assert_cmpstr (stats.first_skip, ==, "foreign-phases.json:20:51: a phase Weft does not read");
+
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 4);
+  main_lane = weft_trace_model_get_lane (model, 0);
+  worker = weft_trace_model_get_lane (model, 1);
+  async = weft_trace_model_get_lane (model, 2);
+  other = weft_trace_model_get_lane (model, 3);
+  g_assert_cmpstr (weft_lane_get_name (main_lane), ==, "renderer: main");
+  g_assert_cmpstr (weft_lane_get_name (worker), ==, "renderer: worker");
+  g_assert_cmpstr (weft_lane_get_name (async), ==, "renderer (async) net");
+  g_assert_cmpstr (weft_lane_get_name (other), ==, "pid 11 tid 7");
+  g_assert_cmpint (weft_lane_get_pid (other), ==, 11);
+  g_assert_cmpint (weft_lane_get_executor (other), ==, WEFT_EXECUTOR_EXTERNAL);
+
+  /* B/E nesting (given out of order) and X inside it; the flow's start is a
+   * zero-length queue put inside "inner" */
+  g_assert_cmpuint (weft_lane_get_n_spans (main_lane, 0), ==, 1);
+  g_assert_true (weft_lane_get_span (main_lane, 0, 0, &span));
+  g_assert_cmpuint (span.start_ns, ==, 10000);
+  g_assert_cmpuint (span.end_ns, ==, 40000);
+  g_assert_cmpuint (span.object, ==, find_object (model, "outer"));
+  g_assert_true (weft_lane_get_span (main_lane, 1, 0, &span));
+  g_assert_cmpuint (span.start_ns, ==, 20000);
+  g_assert_cmpuint (span.end_ns, ==, 25000);
+  g_assert_cmpuint (span.object, ==, find_object (model, "inner"));
+  g_assert_true (weft_lane_get_span (main_lane, 2, 0, &span));
+  g_assert_cmpuint (span.state, ==, WEFT_STATE_QUEUE_PUT);
+  g_assert_cmpuint (span.start_ns, ==, 22000);
+
+  /* an X and a B that never ends (closed at the lane's end) */
+  g_assert_true (weft_lane_get_span (worker, 0, 0, &span));
+  g_assert_cmpuint (span.end_ns - span.start_ns, ==, 100000);
+  g_assert_true (weft_lane_get_span (worker, 0, 1, &span));
+  g_assert_cmpuint (span.object, ==, find_object (model, "never ends"));
+  g_assert_cmpuint (span.flags & WEFT_SPAN_TRUNCATED, !=, 0);
+  weft_lane_get_instants (worker, &n);
+  g_assert_cmpuint (n, ==, 2);
+
+  /* async b/e on their own lane, n as an instant */
+  g_assert_true (weft_lane_get_span (async, 0, 0, &span));
+  g_assert_cmpuint (span.start_ns, ==, 12000);
+  g_assert_cmpuint (span.end_ns, ==, 60000);
+  g_assert_cmpuint (span.object, ==, find_object (model, "fetch"));
+  weft_lane_get_instants (async, &n);
+  g_assert_cmpuint (n, ==, 1);
+
+  /* fractional µs */
+  g_assert_true (weft_lane_get_span (other, 0, 0, &span));
+  g_assert_cmpuint (span.start_ns, ==, 0);
+  g_assert_cmpuint (span.end_ns, ==, 1500);
+
+  /* counters: one track per series, values rounded */
+  points = weft_trace_model_get_counter (model, find_object (model, "heap.used"), &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (points[1].value, ==, 150);
+  points = weft_trace_model_get_counter (model, find_object (model, "heap.total"), &n);
+  g_assert_cmpuint (n, ==, 2);
+  g_assert_cmpint (points[0].value, ==, 200);
+
+  /* the s → f flow */
+  flows = weft_trace_model_get_flows (model, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (flows[0].from_worker, ==, 0);
+  g_assert_cmpuint (flows[0].to_worker, ==, 1);
+  g_assert_cmpuint (flows[0].from_ns, ==, 22000);
+  g_assert_cmpuint (flows[0].to_ns, ==, 24000);
+
+  /* a non-ASCII name survives */
+  g_assert_cmpuint (find_object (model, "inner"), !=, 0);
+}
+
+static void
+test_unsorted_array (void)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "unsorted.json", NULL);
+  const char *text =
+    "[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":30,\"dur\":10,\"name\":\"c\"},\n"
+    " {\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":10,\"dur\":10,\"name\":\"a\"},\n"
+    " {\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":10,\"dur\":50,\"name\":\"outer\"},\n"
+    " {\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":20,\"dur\":10,\"name\":\"b\"},\n"
+    " {\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":20,\"dur\":0,\"name\":\"zero\"}\n";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = NULL;
+  WeftTraceImportStats stats;
+  WeftLane *lane;
+  WeftSpan span;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  model = weft_trace_import_file (path, NULL, &stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (stats.unclosed_array);
+  lane = weft_trace_model_get_lane (model, 0);
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 0), ==, 1);    /* outer */
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 1), ==, 3);    /* a, b, c back to back */
+  /* times start at the earliest ts (10 µs) */
+  g_assert_true (weft_lane_get_span (lane, 1, 1, &span));
+  g_assert_cmpuint (span.start_ns, ==, 10000);
+  g_assert_cmpuint (span.end_ns, ==, 20000);
+  g_assert_true (weft_lane_get_span (lane, 2, 0, &span));      /* zero inside b */
+  g_assert_cmpuint (span.start_ns, ==, 10000);
+  g_assert_cmpuint (span.end_ns, ==, 10000);
+  rm_rf (dir);
+}
+
+/* ---- writing safely ------------------------------------------------------- */
+
+static void
+test_export_missing_dir (void)
+{
+  g_autoptr(WeftTraceModel) model = sample_model (TRUE);
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "missing", "trace.json", NULL);
+  g_autofree char *expected = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_false (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+  g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO);
+  expected = g_strdup_printf ("%s: cannot create the file in %s/missing: No such file or directory", path, dir);
+  g_assert_cmpstr (error->message, ==, expected);
+  g_assert_cmpuint (count_files (dir), ==, 0);
+  rm_rf (dir);
+}
+
+static void
+test_export_readonly_dir (void)
+{
+  g_autoptr(WeftTraceModel) model = sample_model (TRUE);
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, "older", -1, NULL));
+  g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+  if (access (dir, W_OK) == 0)
+    {
+      /* root ignores the mode: a path whose directory is a file fails alike */
+      g_autofree char *inside_file = g_build_filename (path, "trace.json", NULL);
+
+      g_assert_false (weft_trace_export_to_file (model, NULL, inside_file, NULL, &error));
+      g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO);
+      g_assert_nonnull (strstr (error->message, "cannot create the file in"));
+      g_assert_nonnull (strstr (error->message, g_strerror (ENOTDIR)));
+    }
+  else
+    {
+      g_assert_false (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+      g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO);
+      g_assert_nonnull (strstr (error->message, g_strerror (EACCES)));
+    }
+  g_chmod (dir, 0700);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "older");
+  g_assert_cmpuint (count_files (dir), ==, 1);
+  rm_rf (dir);
+}
+
+/* Renaming over a directory fails after the whole file was written: the
+ * temporary file must go, the directory stays. */
+static void
+test_export_rename_fails (void)
+{
+  g_autoptr(WeftTraceModel) model = sample_model (TRUE);
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+  g_assert_false (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+  g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO);
+  g_assert_true (g_str_has_prefix (error->message, path));
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+  g_assert_cmpuint (count_files (dir), ==, 1);
+  rm_rf (dir);
+}
+
+static void
+test_export_cancelled (void)
+{
+  g_autoptr(WeftTraceModel) model = random_model (2, 20000, TRUE);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) back = NULL;
+
+  g_assert_true (g_file_set_contents (path, "older", -1, NULL));
+
+  /* cancelled before it starts */
+  g_cancellable_cancel (cancellable);
+  g_assert_false (weft_trace_export_to_file (model, NULL, path, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "older");
+  g_assert_cmpuint (count_files (dir), ==, 1);
+
+  /* and an import can be cancelled too */
+  g_cancellable_reset (cancellable);
+  g_assert_true (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+  g_assert_no_error (error);
+  g_cancellable_cancel (cancellable);
+  back = weft_trace_import_file (path, NULL, NULL, cancellable, &error);
+  g_assert_null (back);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  rm_rf (dir);
+}
+
+/* ---- the tokenizer -------------------------------------------------------- */
+
+static void
+test_json_numbers (void)
+{
+  const struct { const char *text; gint64 milli; gboolean ok; } cases[] = {
+    { "0", 0, TRUE },
+    { "1.5", 1500, TRUE },
+    { "-2.25", -2250, TRUE },
+    { "123.456", 123456, TRUE },
+    { "0.0004", 0, TRUE },
+    { "0.0005", 1, TRUE },
+    { "1e3", 1000000, TRUE },
+    { "1.5E-3", 2, TRUE },
+    { "9223372036854775.807", G_MAXINT64, TRUE },
+    { "9223372036854775808", 0, FALSE },
+    { "1e300", 0, FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gint64 v = 0;
+
+      g_assert_cmpint (weft_json_parse_milli (cases[i].text, strlen (cases[i].text), &v), ==, cases[i].ok);
+      if (cases[i].ok)
+        g_assert_cmpint (v, ==, cases[i].milli);
+    }
+}
+
+static void
+test_json_tokens (void)
+{
+  const char *text = "{\"a\" : [1, -2.5e1, \"x\\u00e9\\n\", true, false, null, {}], \"b\\\"\":{\"c\":[]}}";
+  g_autoptr(WeftJsonReader) r = weft_json_reader_new_for_data (text, strlen (text), "t");
+  const WeftJsonToken want[] = {
+    WEFT_JSON_BEGIN_OBJECT, WEFT_JSON_KEY, WEFT_JSON_BEGIN_ARRAY, WEFT_JSON_NUMBER, WEFT_JSON_NUMBER,
+    WEFT_JSON_STRING, WEFT_JSON_TRUE, WEFT_JSON_FALSE, WEFT_JSON_NULL, WEFT_JSON_BEGIN_OBJECT,
+    WEFT_JSON_END_OBJECT, WEFT_JSON_END_ARRAY, WEFT_JSON_KEY, WEFT_JSON_BEGIN_OBJECT, WEFT_JSON_KEY,
+    WEFT_JSON_BEGIN_ARRAY, WEFT_JSON_END_ARRAY, WEFT_JSON_END_OBJECT, WEFT_JSON_END_OBJECT, WEFT_JSON_EOF,
+  };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (want); i++)
+    {
+      WeftJsonToken tok = weft_json_reader_next (r, &error);
+      double d;
+
+      g_assert_no_error (error);
+      g_assert_cmpint (tok, ==, want[i]);
+      if (i == 4)
+        {
+          g_assert_true (weft_json_reader_get_double (r, &d));
+          g_assert_cmpfloat (d, ==, -25.0);
+        }
+      if (i == 5)
+        g_assert_cmpstr (weft_json_reader_get_string (r, NULL), ==, "xé\n");
+      if (i == 12)
+        g_assert_cmpstr (weft_json_reader_get_string (r, NULL), ==, "b\"");
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/weft/trace-io/round-trip/sample", test_round_trip_sample);
+  g_test_add_func ("/weft/trace-io/round-trip/live", test_round_trip_live);
+  g_test_add_func ("/weft/trace-io/round-trip/empty", test_round_trip_empty);
+  g_test_add_func ("/weft/trace-io/import/malformed", test_malformed);
+  g_test_add_func ("/weft/trace-io/import/missing-file", test_missing_file);
+  g_test_add_func ("/weft/trace-io/import/big-tokens", test_big_tokens);
+  g_test_add_func ("/weft/trace-io/import/foreign-phases", test_foreign_phases);
+  g_test_add_func ("/weft/trace-io/import/unsorted-array", test_unsorted_array);
+  g_test_add_func ("/weft/trace-io/export/missing-dir", test_export_missing_dir);
+  g_test_add_func ("/weft/trace-io/export/readonly-dir", test_export_readonly_dir);
+  g_test_add_func ("/weft/trace-io/export/rename-fails", test_export_rename_fails);
+  g_test_add_func ("/weft/trace-io/export/cancelled", test_export_cancelled);
+  g_test_add_func ("/weft/trace-io/json/numbers", test_json_numbers);
+  g_test_add_func ("/weft/trace-io/json/tokens", test_json_tokens);
+
+  return g_test_run ();
+}
