@@ -169,8 +169,11 @@ main (int argc, char *argv[])
 
   /* The whole trace */
   weft_session_zoom_to_fit (session);
+  _weft_timeline_view_reset_spans_visited (view);
   render_all = measure_render (view, &node);
   g_print ("BENCH render_ms_per_frame %.2f ms\n", render_all);
+  g_printerr ("bench-render: %" G_GUINT64_FORMAT " spans visited per whole-trace frame\n",
+              _weft_timeline_view_get_spans_visited (view) / N_FRAMES);
 
   /* Turned into pixels by GTK's Cairo renderer, for reference */
   {

@@ -30,7 +30,7 @@
 #define LANE_PAD        3
 #define HEADER_HEIGHT   24
 #define COUNTER_HEIGHT  40
-#define MERGE_WALK      4     /* spans walked per pixel column before skipping */
+#define MERGE_WALK      2     /* spans walked per pixel column before skipping */
 #define N_LEVELS        4
 #define MIN_LABEL_PX    28.0
 #define KINETIC_DECAY   0.28  /* s: time constant of kinetic panning */
@@ -616,30 +616,60 @@ span_x (guint64 t,
   return ((double) (gint64) (t - b)) * scale;
 }
 
-/* First index in [lo, hi) of @depth whose span starts at or after @t:
- * galloping from @lo, since the answer is usually near. */
+/* First index in [lo, hi) of @depth whose span starts at or after @t (hi if
+ * none), searching outwards from @guess: the answer is usually near it, so
+ * this costs a few probes instead of a binary search of the whole row. */
 static guint
-gallop_start (WeftTimelineView *self,
-              WeftLane         *lane,
-              guint             depth,
-              guint             lo,
-              guint             hi,
-              guint64           t)
+seek_start (WeftTimelineView *self,
+            WeftLane         *lane,
+            guint             depth,
+            guint             lo,
+            guint             hi,
+            guint64           t,
+            guint             guess)
 {
-  guint known = lo, bound = 1, a, b;
+  guint a, b, step = 1;
   WeftSpan s;
 
-  while (lo + bound < hi)
+  if (lo >= hi)
+    return lo;
+  guess = CLAMP (guess, lo, hi - 1);
+  weft_lane_get_span (lane, depth, guess, &s);
+  self->spans_visited++;
+  if (s.start_ns < t)
     {
-      weft_lane_get_span (lane, depth, lo + bound, &s);
-      self->spans_visited++;
-      if (s.start_ns >= t)
-        break;
-      known = lo + bound;
-      bound *= 2;
+      /* forwards: the answer is in [a, b] */
+      a = b = guess + 1;
+      while (b < hi)
+        {
+          weft_lane_get_span (lane, depth, b, &s);
+          self->spans_visited++;
+          if (s.start_ns >= t)
+            break;
+          a = b + 1;
+          b = MIN ((guint64) b + step, (guint64) hi);
+          step *= 2;
+        }
     }
-  a = known;
-  b = MIN (lo + bound, hi);
+  else
+    {
+      /* backwards: start(b) >= t, the answer is in [a, b] */
+      a = b = guess;
+      while (a > lo)
+        {
+          guint probe = a > lo + step ? a - step : lo;
+
+          weft_lane_get_span (lane, depth, probe, &s);
+          self->spans_visited++;
+          if (s.start_ns < t)
+            {
+              a = probe + 1;
+              break;
+            }
+          a = b = probe;
+          step *= 2;
+        }
+    }
   while (a < b)
     {
       guint mid = a + (b - a) / 2;
@@ -670,10 +700,12 @@ draw_lane_row (WeftTimelineView *self,
   int min_col = 0;
   int p_col0 = -1, p_col1 = -1;
   guint p_state = 0, p_level = 0;
+  double density;
 
   weft_lane_lookup_range (lane, depth, vb, ve, &first, &n);
   i = first;
   end = first + n;
+  density = n / (double) (ve - vb);   /* spans per ns */
 
 #define FLUSH_PENDING() G_STMT_START {                                      \
     if (p_col0 >= 0)                                                        \
@@ -742,8 +774,25 @@ draw_lane_row (WeftTimelineView *self,
 
       if (walked >= MERGE_WALK && i < end)
         {
-          /* Dense: skip to the next column by search, estimating the rest */
-          guint j = gallop_start (self, lane, depth, i, end, col_t1);
+          /* Dense: skip to the next column by search, estimating the rest.
+           * The row's density in view predicts where the next column starts. */
+          guint guess = i + (guint) MIN ((double) (col_t1 - MIN (col_t1, s.start_ns)) * density,
+                                         (double) (end - i));
+          guint j = MIN (guess, end);
+          WeftSpan g;
+
+          /* Where the guess lands one column on at most, take it: any spans
+           * it skips from this column are drawn with the next, a pixel
+           * off. Further on, the density misled us: search back exactly. */
+          if (j < end)
+            {
+              weft_lane_get_span (lane, depth, j, &g);
+              self->spans_visited++;
+              if (g.start_ns >= col_t1 + 2 * ns_per_px)
+                j = seek_start (self, lane, depth, i, j, col_t1, i + (j - i) / 2);
+            }
+          else
+            j = seek_start (self, lane, depth, i, end, col_t1, i + (end - i) / 2);
 
           if (j > i)
             {
@@ -801,6 +850,8 @@ fill_batches (WeftTimelineView *self,
               cairo_t          *cr,
               gboolean          dark)
 {
+  /* Pixel-snapped boxes take pixman's fast path */
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
   for (guint s = 1; s < WEFT_N_STATES; s++)
     for (guint l = 0; l < N_LEVELS; l++)
       {
@@ -839,6 +890,7 @@ fill_batches (WeftTimelineView *self,
           cairo_fill (cr);
         g_array_set_size (rects, 0);
       }
+  cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
 }
 
 static void
@@ -1008,6 +1060,7 @@ render_counter (WeftTimelineView *self,
   g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (double) * 2);
   gint64 vmax = 1, v;
   guint i;
+  double density;
   double base = row->height - 3, top = 6;
   GdkRGBA c;
 
@@ -1022,6 +1075,7 @@ render_counter (WeftTimelineView *self,
   }
   vmax = MAX (vmax, v);
   i = weft_counter_points_lower_bound (pts, n, vb);
+  density = (weft_counter_points_lower_bound (pts, n, ve) - i) / (double) (ve - vb);
   while (i < n && pts[i].time_ns < ve)
     {
       double x = span_x (pts[i].time_ns, vb, scale);
@@ -1037,7 +1091,41 @@ render_counter (WeftTimelineView *self,
           walked++;
         }
       if (j < n && pts[j].time_ns < col_end)
-        j += weft_counter_points_lower_bound (pts + j, n - j, col_end);
+        {
+          /* Dense: gallop from where the density in view predicts */
+          guint lo = j, hi, step = 1;
+          guint guess = j + (guint) MIN ((double) (col_end - pts[j].time_ns) * density, (double) (n - j));
+
+          guess = MIN (guess, n - 1);
+          if (pts[guess].time_ns < col_end)
+            {
+              lo = guess + 1;
+              hi = lo;
+              while (hi < n && pts[hi].time_ns < col_end)
+                {
+                  lo = hi + 1;
+                  hi = MIN ((guint64) hi + step, (guint64) n);
+                  step *= 2;
+                }
+            }
+          else
+            {
+              hi = guess;
+              while (hi > lo)
+                {
+                  guint probe = hi > lo + step ? hi - step : lo;
+
+                  if (pts[probe].time_ns < col_end)
+                    {
+                      lo = probe + 1;
+                      break;
+                    }
+                  hi = probe;
+                  step *= 2;
+                }
+            }
+          j = lo + weft_counter_points_lower_bound (pts + lo, hi - lo, col_end);
+        }
       self->spans_visited += walked;
       {
         /* The column shows its peak, then the value it ends with */
