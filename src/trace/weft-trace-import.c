@@ -1330,6 +1330,15 @@ compare_recs (const void *a,
   return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/* qsort() with an empty GArray would pass it NULL. */
+static void
+sort_array (GArray *array,
+            int   (*compare) (const void *, const void *))
+{
+  if (array->len > 1)
+    qsort (array->data, array->len, g_array_get_element_size (array), compare);
+}
+
 static inline WeftEvent
 mkev (guint64       t,
       guint         worker,
@@ -1464,7 +1473,7 @@ build_foreign_lane (Import         *imp,
   guint worker = lane->worker;
   guint oi = 0;
 
-  qsort (recs->data, recs->len, sizeof (Rec), compare_recs);
+  sort_array (recs, compare_recs);
 
   for (guint i = 0; i < recs->len; i++)
     {
@@ -1588,7 +1597,7 @@ build_foreign_lane (Import         *imp,
   g_array_set_size (lane->recs, 0);
 
   /* Sweep: begins in (start, outer first) order, ends innermost first. */
-  qsort (spans->data, spans->len, sizeof (FSpan), compare_fspans);
+  sort_array (spans, compare_fspans);
   for (guint i = 0; i <= spans->len; i++)
     {
       const FSpan *s = i < spans->len ? &g_array_index (spans, FSpan, i) : NULL;
@@ -1959,7 +1968,7 @@ build_weft_lane (WBuild  *b,
   guint si = 0, ii = 0, fi = 0, flow_cursor = 0;
   guint64 bare = 0;
 
-  qsort (recs->data, recs->len, sizeof (Rec), compare_recs);
+  sort_array (recs, compare_recs);
   for (guint i = 0; i < recs->len; i++)
     {
       const Rec *rec = &g_array_index (recs, Rec, i);
@@ -1997,7 +2006,7 @@ build_weft_lane (WBuild  *b,
     }
   g_array_set_size (lane->recs, 0);
   /* recs were sorted by (ts, seq): instants and flow ends are in order */
-  qsort (spans->data, spans->len, sizeof (WSpan), compare_wspans);
+  sort_array (spans, compare_wspans);
 
   sim.spans = (WSpan *) (gpointer) spans->data;
   for (guint d = 0; d <= WEFT_LANE_MAX_DEPTH; d++)
@@ -2400,7 +2409,7 @@ build_weft (Import  *imp,
     }
 
   /* Counter tracks as written (queue depths are re-derived from the ends) */
-  qsort (imp->counter_recs->data, imp->counter_recs->len, sizeof (Rec), compare_counter_recs);
+  sort_array (imp->counter_recs, compare_counter_recs);
   for (guint i = 0; i < imp->counter_recs->len; i++)
     {
       const Rec *rec = &g_array_index (imp->counter_recs, Rec, i);
@@ -2474,7 +2483,7 @@ build_weft (Import  *imp,
               g_array_append_val (counter_events, e);
             }
         }
-      qsort (counter_events->data, counter_events->len, sizeof (WeftEvent), compare_counter_events);
+      sort_array (counter_events, compare_counter_events);
       streams[n_streams++].events = g_steal_pointer (&counter_events);
     }
 
