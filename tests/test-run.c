@@ -359,6 +359,51 @@ test_loop_blocking_call (void)
   g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 21);
 }
 
+/* Concepts 16 and 21: stages on different executors, joined by queues, shut
+ * down stage by stage with sentinels. */
+static void
+test_pipeline (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"etl\","
+    "  \"objects\": { \"pages\": { \"kind\": \"queue\", \"capacity\": 8 },"
+    "                 \"records\": { \"kind\": \"queue\", \"capacity\": 8 } },"
+    "  \"stages\": ["
+    "    { \"name\": \"fetch\", \"executor\": \"mainloop\", \"workers\": 10, \"output\": \"pages\", \"steps\": ["
+    "      { \"repeat\": { \"times\": 4, \"steps\": [ { \"io\": { \"ms\": 20 } }, { \"put\": { \"queue\": \"pages\" } } ] } } ] },"
+    "    { \"name\": \"parse\", \"executor\": \"processes\", \"workers\": 2, \"output\": \"records\", \"steps\": ["
+    "      { \"for_each\": { \"queue\": \"pages\", \"steps\": [ { \"cpu\": { \"ms\": 2 } }, { \"put\": { \"queue\": \"records\" } } ] } } ] },"
+    "    { \"name\": \"store\", \"executor\": \"threads\", \"workers\": 2, \"steps\": ["
+    "      { \"for_each\": { \"queue\": \"records\", \"steps\": [ { \"io\": { \"ms\": 1, \"blocking\": true } } ] } } ] } ] }");
+  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  const WeftRunResult *result = weft_run_get_result (run);
+  WeftTraceModel *model = weft_run_get_model (run);
+  WeftQueueStats pages, records;
+  const WeftExecutorKind expected[] = { WEFT_EXECUTOR_MAINLOOP, WEFT_EXECUTOR_PROCESSES,
+                                        WEFT_EXECUTOR_PROCESSES, WEFT_EXECUTOR_THREADS,
+                                        WEFT_EXECUTOR_THREADS };
+
+  g_assert_cmpuint (result->errors->len, ==, 0);
+  g_assert_cmpuint (result->tasks_ok, ==, 14);
+  g_assert_cmpuint (result->n_stages, ==, 3);
+
+  /* every item went through both queues; each stage got one sentinel per worker */
+  g_assert_true (weft_trace_model_get_queue_stats (model, WEFT_ARENA_OBJECT_BASE, &pages));
+  g_assert_true (weft_trace_model_get_queue_stats (model, WEFT_ARENA_OBJECT_BASE + 1, &records));
+  g_assert_cmpuint (pages.puts, ==, 40);
+  g_assert_cmpuint (pages.gets, ==, 40 + 2);
+  g_assert_cmpuint (records.puts, ==, 40);
+  g_assert_cmpuint (records.gets, ==, 40 + 2);
+  g_assert_cmpint (pages.max_depth, <=, 8);
+
+  /* all three executors in one timeline */
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    g_assert_cmpint (weft_lane_get_executor (weft_trace_model_get_lane (model, i)), ==, expected[i]);
+  g_assert_cmpstr (weft_lane_get_name (weft_trace_model_get_lane (model, 0)), ==, "main loop (fetch)");
+  g_assert_cmpstr (weft_lane_get_name (weft_trace_model_get_lane (model, 3)), ==, "store thread 1");
+}
+
 /* Recording can be switched off (to measure its cost); the run itself is the same. */
 static void
 test_no_record (void)
@@ -391,6 +436,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/processes", test_processes);
   g_test_add_func ("/weft/run/loop-many-waits", test_loop_many_waits);
   g_test_add_func ("/weft/run/loop-blocking-call", test_loop_blocking_call);
+  g_test_add_func ("/weft/run/pipeline", test_pipeline);
 
   return g_test_run ();
 }

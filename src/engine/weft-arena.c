@@ -400,6 +400,57 @@ queue_wait (WeftArena      *self,
   return !weft_arena_is_cancelled (self);
 }
 
+typedef enum
+{
+  QUEUE_DONE,
+  QUEUE_CANCELLED,
+  QUEUE_WOULD_BLOCK,
+} QueueResult;
+
+static QueueResult
+queue_put (WeftArena      *self,
+           guint           object,
+           gint64          item,
+           guint16         worker,
+           WeftWireWriter *writer,
+           gboolean        block)
+{
+  Queue *q = &object_at (self, object)->u.queue;
+  guint32 id = object + WEFT_ARENA_OBJECT_BASE;
+  gint64 *ring = (gint64 *) ((guint8 *) self->shared + q->ring_offset);
+  guint depth;
+
+  lock_robust (&q->mutex, NULL);
+  if (!block && q->count == q->capacity)
+    {
+      pthread_mutex_unlock (&q->mutex);
+      return QUEUE_WOULD_BLOCK;
+    }
+
+  if (writer)
+    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_PUT_BEGIN, id, 0, 0);
+
+  while (q->count == q->capacity)
+    {
+      g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
+      if (!queue_wait (self, q, &q->not_full))
+        {
+          g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+          pthread_mutex_unlock (&q->mutex);
+          return QUEUE_CANCELLED;
+        }
+    }
+  g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+  ring[(q->head + q->count) % q->capacity] = item;
+  depth = ++q->count;
+  pthread_cond_signal (&q->not_empty);
+  pthread_mutex_unlock (&q->mutex);
+
+  if (writer)
+    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_PUT_END, id, depth, item);
+  return QUEUE_DONE;
+}
+
 /**
  * weft_arena_put:
  * @item: the item's id, or %WEFT_ARENA_SENTINEL
@@ -415,34 +466,80 @@ weft_arena_put (WeftArena      *self,
                 guint16         worker,
                 WeftWireWriter *writer)
 {
+  return queue_put (self, object, item, worker, writer, TRUE) == QUEUE_DONE;
+}
+
+/**
+ * weft_arena_try_put:
+ *
+ * Puts an item if there is room, without blocking (a coroutine's put).
+ *
+ * Returns: %TRUE if it was put, %FALSE if the queue is full
+ */
+gboolean
+weft_arena_try_put (WeftArena      *self,
+                    guint           object,
+                    gint64          item,
+                    guint16         worker,
+                    WeftWireWriter *writer)
+{
+  return queue_put (self, object, item, worker, writer, FALSE) == QUEUE_DONE;
+}
+
+static QueueResult
+queue_get (WeftArena      *self,
+           guint           object,
+           gint64         *out_item,
+           guint16         worker,
+           WeftWireWriter *writer,
+           gboolean        block)
+{
   Queue *q = &object_at (self, object)->u.queue;
   guint32 id = object + WEFT_ARENA_OBJECT_BASE;
   gint64 *ring = (gint64 *) ((guint8 *) self->shared + q->ring_offset);
   guint depth;
+  gint64 item;
 
-  if (writer)
-    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_PUT_BEGIN, id, 0, 0);
+  if (block && writer)
+    {
+      weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
+      /* the wait may be long: let the live view see it now */
+      weft_wire_writer_flush (writer);
+    }
 
   lock_robust (&q->mutex, NULL);
-  while (q->count == q->capacity)
+  if (!block)
+    {
+      if (q->count == 0)
+        {
+          pthread_mutex_unlock (&q->mutex);
+          return QUEUE_WOULD_BLOCK;
+        }
+      if (writer)
+        weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
+    }
+
+  while (q->count == 0)
     {
       g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
-      if (!queue_wait (self, q, &q->not_full))
+      if (!queue_wait (self, q, &q->not_empty))
         {
           g_atomic_int_set (&self->shared->waiting_on[worker], 0);
           pthread_mutex_unlock (&q->mutex);
-          return FALSE;
+          return QUEUE_CANCELLED;
         }
     }
   g_atomic_int_set (&self->shared->waiting_on[worker], 0);
-  ring[(q->head + q->count) % q->capacity] = item;
-  depth = ++q->count;
-  pthread_cond_signal (&q->not_empty);
+  item = ring[q->head];
+  q->head = (q->head + 1) % q->capacity;
+  depth = --q->count;
+  pthread_cond_signal (&q->not_full);
   pthread_mutex_unlock (&q->mutex);
 
   if (writer)
-    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_PUT_END, id, depth, item);
-  return TRUE;
+    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_END, id, depth, item);
+  *out_item = item;
+  return QUEUE_DONE;
 }
 
 /**
@@ -460,40 +557,24 @@ weft_arena_get (WeftArena      *self,
                 guint16         worker,
                 WeftWireWriter *writer)
 {
-  Queue *q = &object_at (self, object)->u.queue;
-  guint32 id = object + WEFT_ARENA_OBJECT_BASE;
-  gint64 *ring = (gint64 *) ((guint8 *) self->shared + q->ring_offset);
-  guint depth;
-  gint64 item;
+  return queue_get (self, object, out_item, worker, writer, TRUE) == QUEUE_DONE;
+}
 
-  if (writer)
-    {
-      weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
-      weft_wire_writer_flush (writer);
-    }
-
-  lock_robust (&q->mutex, NULL);
-  while (q->count == 0)
-    {
-      g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
-      if (!queue_wait (self, q, &q->not_empty))
-        {
-          g_atomic_int_set (&self->shared->waiting_on[worker], 0);
-          pthread_mutex_unlock (&q->mutex);
-          return FALSE;
-        }
-    }
-  g_atomic_int_set (&self->shared->waiting_on[worker], 0);
-  item = ring[q->head];
-  q->head = (q->head + 1) % q->capacity;
-  depth = --q->count;
-  pthread_cond_signal (&q->not_full);
-  pthread_mutex_unlock (&q->mutex);
-
-  if (writer)
-    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_END, id, depth, item);
-  *out_item = item;
-  return TRUE;
+/**
+ * weft_arena_try_get:
+ *
+ * Takes the oldest item if there is one, without blocking (a coroutine's get).
+ *
+ * Returns: %TRUE if an item was taken, %FALSE if the queue is empty
+ */
+gboolean
+weft_arena_try_get (WeftArena      *self,
+                    guint           object,
+                    gint64         *out_item,
+                    guint16         worker,
+                    WeftWireWriter *writer)
+{
+  return queue_get (self, object, out_item, worker, writer, FALSE) == QUEUE_DONE;
 }
 
 /**

@@ -70,6 +70,16 @@ gboolean          weft_arena_get              (WeftArena         *self,
                                                gint64            *out_item,
                                                guint16            worker,
                                                WeftWireWriter    *writer);
+gboolean          weft_arena_try_put          (WeftArena         *self,
+                                               guint              object,
+                                               gint64             item,
+                                               guint16            worker,
+                                               WeftWireWriter    *writer);
+gboolean          weft_arena_try_get          (WeftArena         *self,
+                                               guint              object,
+                                               gint64            *out_item,
+                                               guint16            worker,
+                                               WeftWireWriter    *writer);
 gint64            weft_arena_next_item_id     (WeftArena         *self,
                                                guint              object);
 

@@ -2254,3 +2254,49 @@ weft_executor_from_nick (const char       *nick,
       }
   return FALSE;
 }
+
+/*
+ * Task specs and stages share one index space: tasks first, then stages.
+ * A task instance names its spec this way on the wire (TASK_BEGIN's arg0)
+ * and across the process boundary.
+ */
+
+/**
+ * weft_profile_get_steps:
+ * @spec_index: a task spec's index, or the number of task specs plus a stage's
+ *
+ * Returns: (transfer none) (nullable) (element-type WeftStep): its steps, or
+ *   %NULL when there is no such spec
+ */
+const GPtrArray *
+weft_profile_get_steps (const WeftProfile *self,
+                        guint              spec_index)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (spec_index < self->tasks->len)
+    return ((const WeftTaskSpec *) g_ptr_array_index (self->tasks, spec_index))->steps;
+  spec_index -= self->tasks->len;
+  if (spec_index < self->stages->len)
+    return ((const WeftStage *) g_ptr_array_index (self->stages, spec_index))->steps;
+  return NULL;
+}
+
+/**
+ * weft_profile_get_spec_name:
+ *
+ * Returns: (transfer none): the name of a task spec or stage, "?" when there is none
+ */
+const char *
+weft_profile_get_spec_name (const WeftProfile *self,
+                            guint              spec_index)
+{
+  g_return_val_if_fail (self != NULL, "?");
+
+  if (spec_index < self->tasks->len)
+    return ((const WeftTaskSpec *) g_ptr_array_index (self->tasks, spec_index))->name;
+  spec_index -= self->tasks->len;
+  if (spec_index < self->stages->len)
+    return ((const WeftStage *) g_ptr_array_index (self->stages, spec_index))->name;
+  return "?";
+}

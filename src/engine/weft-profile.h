@@ -121,6 +121,10 @@ WeftProfile *weft_profile_copy          (const WeftProfile *self);
 void         weft_profile_free          (WeftProfile  *self);
 guint        weft_profile_lookup_object (const WeftProfile *self,
                                          const char   *name);
+const GPtrArray *weft_profile_get_steps (const WeftProfile *self,
+                                         guint         spec_index);
+const char  *weft_profile_get_spec_name (const WeftProfile *self,
+                                         guint         spec_index);
 char        *weft_profile_to_json       (const WeftProfile *self);
 
 const char  *weft_executor_to_nick      (WeftExecutorKind kind);

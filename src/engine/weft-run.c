@@ -32,10 +32,28 @@
 typedef struct
 {
   guint32          id;
-  guint            spec_index;
+  guint            spec_index;     /* a task spec, or tasks->len + a stage */
   guint            ordinal;        /* 1-based among the instances of its spec */
   const GPtrArray *steps;
 } TaskInstance;
+
+/* Workers of one executor that share a list of tasks: the whole run, or one
+ * stage of a pipeline. */
+typedef struct
+{
+  WeftRun         *run;
+  WeftExecutorKind executor;
+  guint16          first_worker;
+  guint            n_workers;
+  guint            first_task;     /* its tasks in WeftRun.tasks */
+  guint            n_tasks;
+  gint             next_task;      /* atomic, relative to first_task */
+  guint            output;         /* queue for the sentinels when done, or G_MAXUINT */
+  guint            n_sentinels;
+  GThread        **threads;
+  guint            n_threads;
+  WeftProcessPool *pool;
+} Group;
 
 struct _WeftRun
 {
@@ -52,10 +70,8 @@ struct _WeftRun
   int              wfd;
 
   GArray          *tasks;          /* TaskInstance */
-  gint             next_task;      /* atomic */
-  GThread        **threads;
-  guint            n_threads;
-  WeftProcessPool *pool;
+  Group           *groups;
+  guint            n_groups;
   GThread         *joiner;
 
   GMutex           mutex;          /* result fields written by workers */
@@ -114,10 +130,14 @@ weft_run_finalize (GObject *object)
   g_clear_object (&self->model);
   g_clear_pointer (&self->arena, weft_arena_free);
   g_clear_pointer (&self->gil, weft_gil_free);
-  g_clear_pointer (&self->pool, weft_process_pool_free);
+  for (guint i = 0; i < self->n_groups; i++)
+    {
+      g_clear_pointer (&self->groups[i].pool, weft_process_pool_free);
+      g_free (self->groups[i].threads);
+    }
+  g_free (self->groups);
   g_clear_pointer (&self->tasks, g_array_unref);
   g_clear_pointer (&self->suspect_cycle, g_array_unref);
-  g_free (self->threads);
   g_clear_pointer (&self->result.errors, g_ptr_array_unref);
   if (self->result.counters != NULL)
     {
@@ -250,9 +270,7 @@ static const char *
 task_name (WeftRun *self,
            guint    spec_index)
 {
-  const WeftTaskSpec *spec = g_ptr_array_index (self->profile->tasks, spec_index);
-
-  return spec->name;
+  return weft_profile_get_spec_name (self->profile, spec_index);
 }
 
 /* Stops every worker: waits give up within WEFT_ARENA_POLL_NS, processes
@@ -261,8 +279,9 @@ static void
 cancel_workers (WeftRun *self)
 {
   weft_arena_cancel (self->arena);
-  if (self->pool != NULL)
-    weft_process_pool_cancel (self->pool);
+  for (guint i = 0; i < self->n_groups; i++)
+    if (self->groups[i].pool != NULL)
+      weft_process_pool_cancel (self->groups[i].pool);
 }
 
 /* Counts a task that ended, from any worker thread. */
@@ -296,7 +315,7 @@ account_task (WeftRun            *self,
 
 typedef struct
 {
-  WeftRun *run;
+  Group   *group;
   guint16  worker;
 } WorkerArgs;
 
@@ -304,10 +323,14 @@ static gpointer
 worker_thread (gpointer data)
 {
   g_autofree WorkerArgs *args = data;
-  WeftRun *self = args->run;
+  Group *group = args->group;
+  WeftRun *self = group->run;
   g_autoptr(WeftWireWriter) writer = NULL;
   g_autoptr(WeftWorkerContext) ctx = NULL;
-  g_autofree char *name = g_strdup_printf ("thread %u", args->worker);
+  g_autofree char *name = self->n_groups > 1
+    ? g_strdup_printf ("%s thread %u", task_name (self, g_array_index (self->tasks, TaskInstance, group->first_task).spec_index),
+                       args->worker - group->first_worker + 1)
+    : g_strdup_printf ("thread %u", args->worker);
 
   if (!self->options.no_record)
     {
@@ -322,16 +345,16 @@ worker_thread (gpointer data)
 
   for (;;)
     {
-      gint i = g_atomic_int_add (&self->next_task, 1);
+      gint i = g_atomic_int_add (&group->next_task, 1);
       const TaskInstance *task;
       g_autofree char *error = NULL;
       WeftTaskStatus status;
       guint64 work_ns = 0;
 
-      if ((guint) i >= self->tasks->len || weft_arena_is_cancelled (self->arena))
+      if ((guint) i >= group->n_tasks || weft_arena_is_cancelled (self->arena))
         break;
 
-      task = &g_array_index (self->tasks, TaskInstance, i);
+      task = &g_array_index (self->tasks, TaskInstance, group->first_task + i);
       status = weft_worker_context_run_task (ctx, task->id, task->spec_index, task->steps, &error, &work_ns);
       account_task (self, task, status, error, work_ns);
     }
@@ -357,26 +380,36 @@ on_loop_task_done (guint32         task_id,
 static gpointer
 loop_thread (gpointer data)
 {
-  WeftRun *self = data;
+  Group *group = data;
+  WeftRun *self = group->run;
   g_autoptr(WeftWireWriter) writer = NULL;
-  g_autofree WeftLoopTask *tasks = g_new0 (WeftLoopTask, MAX (1, self->tasks->len));
+  g_autofree WeftLoopTask *tasks = g_new0 (WeftLoopTask, MAX (1, group->n_tasks));
+  guint64 max_lag_ns = 0;
 
   if (!self->options.no_record)
     {
-      writer = weft_wire_writer_new (self->wfd, 0);
+      g_autofree char *name = self->n_groups > 1
+        ? g_strdup_printf ("main loop (%s)", task_name (self, g_array_index (self->tasks, TaskInstance, group->first_task).spec_index))
+        : g_strdup ("main loop");
+
+      writer = weft_wire_writer_new (self->wfd, group->first_worker);
       weft_wire_writer_record (writer, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_MAINLOOP, getpid ());
-      weft_wire_writer_name (writer, WEFT_OBJECT_SELF, "main loop");
+      weft_wire_writer_name (writer, WEFT_OBJECT_SELF, name);
     }
 
-  for (guint i = 0; i < self->tasks->len; i++)
+  for (guint i = 0; i < group->n_tasks; i++)
     {
-      const TaskInstance *t = &g_array_index (self->tasks, TaskInstance, i);
+      const TaskInstance *t = &g_array_index (self->tasks, TaskInstance, group->first_task + i);
 
       tasks[i] = (WeftLoopTask) { t->id, t->spec_index, t->steps };
     }
 
-  weft_loop_executor_run (self->profile, self->arena, writer, 0, tasks, self->tasks->len,
-                          on_loop_task_done, self, &self->result.loop_max_lag_ns);
+  weft_loop_executor_run (self->profile, self->arena, writer, group->first_worker, tasks,
+                          group->n_tasks, on_loop_task_done, self, &max_lag_ns);
+
+  g_mutex_lock (&self->mutex);
+  self->result.loop_max_lag_ns = MAX (self->result.loop_max_lag_ns, max_lag_ns);
+  g_mutex_unlock (&self->mutex);
   return NULL;
 }
 
@@ -414,23 +447,75 @@ payload_bytes (const GPtrArray *steps)
 
 static gboolean
 start_processes (WeftRun  *self,
+                 Group    *group,
                  GError  **error)
 {
-  self->pool = weft_process_pool_start (self->profile, self->arena, self->wfd, 0,
-                                        self->result.workers, self->profile->start_method,
-                                        on_process_task_done, self, error);
-  if (self->pool == NULL)
+  group->pool = weft_process_pool_start (self->profile, self->arena, self->wfd, group->first_worker,
+                                         group->n_workers, self->profile->start_method,
+                                         on_process_task_done, self, error);
+  if (group->pool == NULL)
     return FALSE;
 
-  for (guint i = 0; i < self->tasks->len; i++)
+  for (guint i = 0; i < group->n_tasks; i++)
     {
-      const TaskInstance *t = &g_array_index (self->tasks, TaskInstance, i);
+      const TaskInstance *t = &g_array_index (self->tasks, TaskInstance, group->first_task + i);
 
-      if (!weft_process_pool_submit (self->pool, t->id, t->spec_index, payload_bytes (t->steps), error))
+      if (!weft_process_pool_submit (group->pool, t->id, t->spec_index, payload_bytes (t->steps), error))
         return FALSE;
     }
-  weft_process_pool_close (self->pool);
+  weft_process_pool_close (group->pool);
   return TRUE;
+}
+
+static gboolean
+start_group (WeftRun  *self,
+             Group    *group,
+             GError  **error)
+{
+  switch (group->executor)
+    {
+    case WEFT_EXECUTOR_PROCESSES:
+      return start_processes (self, group, error);
+
+    case WEFT_EXECUTOR_MAINLOOP:
+      group->n_threads = 1;
+      group->threads = g_new0 (GThread *, 1);
+      group->threads[0] = g_thread_new ("weft-loop", loop_thread, group);
+      return TRUE;
+
+    default:
+      group->n_threads = group->n_workers;
+      group->threads = g_new0 (GThread *, group->n_workers);
+      for (guint i = 0; i < group->n_workers; i++)
+        {
+          WorkerArgs *args = g_new0 (WorkerArgs, 1);
+
+          args->group = group;
+          args->worker = (guint16) (group->first_worker + i);
+          group->threads[i] = g_thread_new ("weft-worker", worker_thread, args);
+        }
+      return TRUE;
+    }
+}
+
+/* Waits until every worker of the group has ended. */
+static void
+wait_group (WeftRun *self,
+            Group   *group)
+{
+  for (guint i = 0; i < group->n_threads; i++)
+    g_thread_join (group->threads[i]);
+  group->n_threads = 0;
+
+  if (group->pool != NULL)
+    {
+      g_autoptr(GArray) crashed = NULL;
+
+      weft_process_pool_wait (group->pool);
+      crashed = weft_process_pool_get_crashed (group->pool);
+      for (guint i = 0; crashed != NULL && i < crashed->len; i++)
+        add_error (self, "%s", g_array_index (crashed, WeftCrashedWorker, i).message);
+    }
 }
 
 static gpointer
@@ -438,17 +523,16 @@ joiner_thread (gpointer data)
 {
   WeftRun *self = data;
 
-  for (guint i = 0; i < self->n_threads; i++)
-    g_thread_join (self->threads[i]);
-
-  if (self->pool != NULL)
+  /* In stage order: a stage ends only after the one before it has, and its
+   * end is what sends the next stage its sentinels. */
+  for (guint g = 0; g < self->n_groups; g++)
     {
-      g_autoptr(GArray) crashed = NULL;
+      Group *group = &self->groups[g];
 
-      weft_process_pool_wait (self->pool);
-      crashed = weft_process_pool_get_crashed (self->pool);
-      for (guint i = 0; crashed != NULL && i < crashed->len; i++)
-        add_error (self, "%s", g_array_index (crashed, WeftCrashedWorker, i).message);
+      wait_group (self, group);
+      for (guint i = 0; group->output != G_MAXUINT && i < group->n_sentinels; i++)
+        if (!weft_arena_put (self->arena, group->output, WEFT_ARENA_SENTINEL, 0, NULL))
+          break;
     }
 
   self->ended_ns = weft_clock_now_ns ();
@@ -459,23 +543,77 @@ joiner_thread (gpointer data)
 }
 
 static void
-queue_tasks (WeftRun *self)
+add_tasks (WeftRun         *self,
+           guint            spec_index,
+           const char      *name,
+           guint            count,
+           const GPtrArray *steps)
 {
+  for (guint k = 0; k < count; k++)
+    {
+      TaskInstance t = { TASK_ID_BASE + self->tasks->len, spec_index, k + 1, steps };
+      g_autofree char *label = g_strdup_printf ("%s #%u", name, k + 1);
+
+      weft_trace_model_declare_object (self->model, t.id, WEFT_OBJECT_TASK, 0);
+      weft_trace_model_set_object_name (self->model, t.id, label);
+      g_array_append_val (self->tasks, t);
+    }
+}
+
+/* Lays out the workers: one group for a pool of tasks, or one per stage. */
+static void
+plan_groups (WeftRun *self)
+{
+  const WeftProfile *p = self->profile;
+  guint16 next_worker = 0;
+
   self->tasks = g_array_new (FALSE, FALSE, sizeof (TaskInstance));
 
-  for (guint s = 0; s < self->profile->tasks->len; s++)
+  if (p->stages->len == 0)
     {
-      const WeftTaskSpec *spec = g_ptr_array_index (self->profile->tasks, s);
+      Group *g;
 
-      for (guint k = 0; k < spec->count; k++)
+      self->n_groups = 1;
+      self->groups = g_new0 (Group, 1);
+      g = &self->groups[0];
+      g->run = self;
+      g->executor = self->result.executor;
+      g->n_workers = self->result.workers;
+      g->output = G_MAXUINT;
+      for (guint s = 0; s < p->tasks->len; s++)
         {
-          TaskInstance t = { TASK_ID_BASE + self->tasks->len, s, k + 1, spec->steps };
-          g_autofree char *name = g_strdup_printf ("%s #%u", spec->name, k + 1);
+          const WeftTaskSpec *spec = g_ptr_array_index (p->tasks, s);
 
-          weft_trace_model_declare_object (self->model, t.id, WEFT_OBJECT_TASK, 0);
-          weft_trace_model_set_object_name (self->model, t.id, name);
-          g_array_append_val (self->tasks, t);
+          add_tasks (self, s, spec->name, spec->count, spec->steps);
         }
+      g->n_tasks = self->tasks->len;
+      return;
+    }
+
+  /* A pipeline: each stage its own executor and workers, all at once. On a
+   * main loop a stage's workers are coroutines on one loop thread. */
+  self->result.n_stages = p->stages->len;
+  self->n_groups = p->stages->len;
+  self->groups = g_new0 (Group, p->stages->len);
+  self->result.workers = 0;
+  for (guint s = 0; s < p->stages->len; s++)
+    {
+      const WeftStage *stage = g_ptr_array_index (p->stages, s);
+      const WeftStage *next = s + 1 < p->stages->len ? g_ptr_array_index (p->stages, s + 1) : NULL;
+      Group *g = &self->groups[s];
+
+      g->run = self;
+      g->executor = stage->executor;
+      g->n_workers = stage->executor == WEFT_EXECUTOR_MAINLOOP ? 1 : stage->workers;
+      g->first_worker = next_worker;
+      g->first_task = self->tasks->len;
+      g->output = stage->output;
+      /* one sentinel for each worker of the next stage */
+      g->n_sentinels = next != NULL ? next->workers : 1;
+      add_tasks (self, p->tasks->len + s, stage->name, stage->workers, stage->steps);
+      g->n_tasks = stage->workers;
+      next_worker += g->n_workers;
+      self->result.workers += g->n_workers;
     }
 }
 
@@ -607,6 +745,16 @@ model_sink (const WeftEvent *events,
 
 /* ---- starting ----------------------------------------------------------- */
 
+static gboolean
+uses_executor (WeftRun          *self,
+               WeftExecutorKind  executor)
+{
+  for (guint g = 0; g < self->n_groups; g++)
+    if (self->groups[g].executor == executor)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 declare_objects (WeftRun *self)
 {
@@ -625,7 +773,7 @@ declare_objects (WeftRun *self)
       weft_trace_model_set_object_name (self->model, id, po->name);
     }
 
-  if (self->result.executor == WEFT_EXECUTOR_MAINLOOP)
+  if (uses_executor (self, WEFT_EXECUTOR_MAINLOOP))
     {
       weft_trace_model_declare_object (self->model, WEFT_LOOP_LAG_ID, WEFT_OBJECT_COUNTER, 0);
       weft_trace_model_set_object_name (self->model, WEFT_LOOP_LAG_ID, "loop lag (µs)");
@@ -654,24 +802,9 @@ weft_run_start (WeftRun       *self,
   g_return_val_if_fail (!self->started, FALSE);
 
   if (self->result.executor == WEFT_EXECUTOR_MAINLOOP)
-    n_workers = self->result.workers = 1;
-  for (guint i = 0; i < self->profile->objects->len; i++)
-    {
-      const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, i);
-
-      if (po->backend == WEFT_BACKEND_MANAGER)
-        {
-          g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
-                       "object \"%s\": the manager backend is not available yet", po->name);
-          return FALSE;
-        }
-    }
-  if (self->profile->stages->len > 0)
-    {
-      g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
-                   "pipelines of stages are not available yet");
-      return FALSE;
-    }
+    self->result.workers = 1;
+  plan_groups (self);
+  n_workers = self->result.workers;
 
   self->arena = weft_arena_new (self->profile, n_workers, error);
   if (self->arena == NULL)
@@ -694,7 +827,6 @@ weft_run_start (WeftRun       *self,
   weft_collector_attach (self->collector, self->context);
 
   declare_objects (self);
-  queue_tasks (self);
 
   /* Measured once per process; not inside the first task's time. */
   weft_cpu_iterations_per_ms ();
@@ -707,40 +839,17 @@ weft_run_start (WeftRun       *self,
   self->started = TRUE;
   self->started_ns = weft_clock_now_ns ();
 
-  if (self->result.executor == WEFT_EXECUTOR_PROCESSES)
-    {
-      if (!start_processes (self, error))
-        {
-          /* nothing ran: end the stream so the run still finishes */
-          if (self->pool != NULL)
-            {
-              weft_process_pool_cancel (self->pool);
-              weft_process_pool_wait (self->pool);
-            }
-          close (self->wfd);
-          self->wfd = -1;
-          return FALSE;
-        }
-    }
-  else if (self->result.executor == WEFT_EXECUTOR_MAINLOOP)
-    {
-      self->n_threads = 1;
-      self->threads = g_new0 (GThread *, 1);
-      self->threads[0] = g_thread_new ("weft-loop", loop_thread, self);
-    }
-  else
-    {
-      self->n_threads = n_workers;
-      self->threads = g_new0 (GThread *, n_workers);
-      for (guint i = 0; i < n_workers; i++)
-        {
-          WorkerArgs *args = g_new0 (WorkerArgs, 1);
-
-          args->run = self;
-          args->worker = (guint16) i;
-          self->threads[i] = g_thread_new ("weft-worker", worker_thread, args);
-        }
-    }
+  for (guint g = 0; g < self->n_groups; g++)
+    if (!start_group (self, &self->groups[g], error))
+      {
+        /* Stop what started, and end the stream so that the run still finishes. */
+        cancel_workers (self);
+        for (guint h = 0; h <= g; h++)
+          wait_group (self, &self->groups[h]);
+        close (self->wfd);
+        self->wfd = -1;
+        return FALSE;
+      }
 
   /* The joiner keeps the run alive until the workers are gone. */
   self->joiner = g_thread_new ("weft-joiner", joiner_thread, g_object_ref (self));

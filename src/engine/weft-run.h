@@ -43,7 +43,8 @@ typedef struct
 /* What a run found beyond the timeline. */
 typedef struct
 {
-  WeftExecutorKind executor;
+  WeftExecutorKind executor;       /* of the whole run; see n_stages */
+  guint            n_stages;       /* a pipeline's stages, each on its own executor; 0 for a pool */
   guint            workers;
   gboolean         gil;
   guint64          wall_ns;        /* from the first worker starting to the last one ending */

@@ -83,7 +83,27 @@ weft_summary_build (WeftTraceModel      *model,
   if (result != NULL)
     {
       json_builder_set_member_name (b, "executor");
-      json_builder_add_string_value (b, weft_executor_to_nick (result->executor));
+      json_builder_add_string_value (b, result->n_stages > 0 ? "pipeline"
+                                                              : weft_executor_to_nick (result->executor));
+      if (result->n_stages > 0)
+        {
+          json_builder_set_member_name (b, "stages");
+          json_builder_begin_array (b);
+          for (guint i = 0; profile != NULL && i < profile->stages->len; i++)
+            {
+              const WeftStage *stage = g_ptr_array_index (profile->stages, i);
+
+              json_builder_begin_object (b);
+              json_builder_set_member_name (b, "name");
+              json_builder_add_string_value (b, stage->name);
+              json_builder_set_member_name (b, "executor");
+              json_builder_add_string_value (b, weft_executor_to_nick (stage->executor));
+              json_builder_set_member_name (b, "workers");
+              json_builder_add_int_value (b, stage->workers);
+              json_builder_end_object (b);
+            }
+          json_builder_end_array (b);
+        }
       json_builder_set_member_name (b, "gil");
       json_builder_add_boolean_value (b, result->gil);
       json_builder_set_member_name (b, "n_workers");
@@ -234,7 +254,7 @@ weft_summary_build (WeftTraceModel      *model,
           json_builder_end_object (b);
         }
 
-      if (result->executor == WEFT_EXECUTOR_MAINLOOP)
+      if (result->loop_max_lag_ns > 0 || result->executor == WEFT_EXECUTOR_MAINLOOP)
         {
           json_builder_set_member_name (b, "loop");
           json_builder_begin_object (b);

@@ -48,6 +48,8 @@ struct _WeftTaskRun
   gboolean           suspendable;     /* a coroutine: each stretch is its own RUNNING span */
   gboolean           in_io;           /* yielded inside an io step */
   guint64            cpu_ns;          /* this task's CPU time so far */
+  gint64             items_done;      /* a coroutine's multi-item put or get, so far */
+  guint64            poll_ns;         /* a coroutine's wait for a queue: its next poll */
   guint64            io_ns;           /* this task's waits for io so far */
   guint64            resume_at;
   WeftTaskStatus     status;
@@ -527,6 +529,93 @@ finish (WeftTaskRun *self)
   self->depth = -1;
 }
 
+/* A coroutine waits for a queue by polling it, backing off from 1 ms to 10 ms
+ * while it stays empty (or full), as an awaited asyncio.Queue would wake. */
+#define POLL_MIN_NS G_GUINT64_CONSTANT (1000000)
+#define POLL_MAX_NS G_GUINT64_CONSTANT (10000000)
+
+typedef enum
+{
+  QUEUE_STEP_DONE,
+  QUEUE_STEP_WAIT,       /* nothing to take (or no room): suspend and retry */
+  QUEUE_STEP_SENTINEL,
+} QueueStep;
+
+/* A coroutine's put of `count` items, resumable after a wait. */
+static QueueStep
+coroutine_put (WeftTaskRun    *self,
+               const WeftStep *step)
+{
+  WeftWorkerContext *ctx = self->context;
+
+  while (self->items_done < step->count)
+    {
+      gint64 item = weft_arena_next_item_id (ctx->arena, step->object);
+
+      if (!weft_arena_try_put (ctx->arena, step->object, item, ctx->worker, ctx->writer))
+        return QUEUE_STEP_WAIT;
+      self->items_done++;
+    }
+  self->items_done = 0;
+  return QUEUE_STEP_DONE;
+}
+
+/* A coroutine's get of `count` items, resumable after a wait. */
+static QueueStep
+coroutine_get (WeftTaskRun *self,
+               guint        object,
+               gint64       count)
+{
+  WeftWorkerContext *ctx = self->context;
+
+  while (self->items_done < count)
+    {
+      gint64 item;
+
+      if (!weft_arena_try_get (ctx->arena, object, &item, ctx->worker, ctx->writer))
+        return QUEUE_STEP_WAIT;
+      self->items_done++;
+      if (item == WEFT_ARENA_SENTINEL)
+        {
+          self->items_done = 0;
+          return QUEUE_STEP_SENTINEL;
+        }
+    }
+  self->items_done = 0;
+  return QUEUE_STEP_DONE;
+}
+
+/* Ends a coroutine's stretch: it resumes after wait_ns. */
+static WeftTaskRunState
+suspend (WeftTaskRun *self,
+         guint64      wait_ns,
+         guint64      cpu_start)
+{
+  WeftWorkerContext *ctx = self->context;
+
+  /* A coroutine's waits overlap by the thousand: the loop counts them
+   * instead of drawing each. */
+  if (self->suspendable)
+    record (ctx, WEFT_EVENT_TASK_END, self->task_id, WEFT_TASK_SUSPENDED, 0);
+  else
+    record (ctx, WEFT_EVENT_IO_BEGIN, self->task_id, 0, 0);
+  self->in_io = TRUE;
+  self->resume_at = weft_clock_now_ns () + wait_ns;
+  drop_gil (ctx, FALSE);
+  self->cpu_ns += thread_cpu_ns () - cpu_start;
+  return WEFT_TASK_RUN_YIELD;
+}
+
+/* A queue wait of a coroutine: poll again later, backing off. */
+static WeftTaskRunState
+suspend_for_queue (WeftTaskRun *self,
+                   guint64      cpu_start)
+{
+  /* waiting for another stage is not work a serial run would do */
+  self->poll_ns = CLAMP (self->poll_ns * 2, POLL_MIN_NS, POLL_MAX_NS);
+  return suspend (self, self->poll_ns, cpu_start);
+}
+
 /**
  * weft_task_run_resume:
  *
@@ -576,6 +665,20 @@ weft_task_run_resume (WeftTaskRun *self)
         {
           if (self->depth == 0)
             break;
+          /* A coroutine's for_each takes its next item without blocking the loop. */
+          if (self->suspendable && f->owner->kind == WEFT_STEP_FOR_EACH)
+            {
+              QueueStep q = coroutine_get (self, f->owner->object, 1);
+
+              if (q == QUEUE_STEP_WAIT)
+                return suspend_for_queue (self, cpu_start);
+              self->poll_ns = 0;
+              if (q == QUEUE_STEP_SENTINEL)
+                self->depth--;
+              else
+                f->index = 0;
+              continue;
+            }
           if (!end_frame (self))
             unwind (self, WEFT_TASK_CANCELLED);
           continue;
@@ -592,18 +695,8 @@ weft_task_run_resume (WeftTaskRun *self)
         case WEFT_STEP_IO:
           if (ctx->yield_io && !step->blocking)
             {
-              /* A coroutine's waits overlap by the thousand: the loop
-               * counts them instead of drawing each. */
-              if (self->suspendable)
-                record (ctx, WEFT_EVENT_TASK_END, self->task_id, WEFT_TASK_SUSPENDED, 0);
-              else
-                record (ctx, WEFT_EVENT_IO_BEGIN, self->task_id, 0, 0);
-              self->in_io = TRUE;
-              self->resume_at = weft_clock_now_ns () + (guint64) (step->ms * 1e6);
               self->io_ns += (guint64) (step->ms * 1e6);
-              drop_gil (ctx, FALSE);
-              self->cpu_ns += thread_cpu_ns () - cpu_start;
-              return WEFT_TASK_RUN_YIELD;
+              return suspend (self, (guint64) (step->ms * 1e6), cpu_start);
             }
           ok = do_io_blocking (ctx, self, step);
           self->io_ns += (guint64) (step->ms * 1e6);
@@ -620,10 +713,30 @@ weft_task_run_resume (WeftTaskRun *self)
           break;
 
         case WEFT_STEP_PUT:
+          if (self->suspendable)
+            {
+              if (coroutine_put (self, step) == QUEUE_STEP_WAIT)
+                {
+                  f->index--;   /* the same step again, after the wait */
+                  return suspend_for_queue (self, cpu_start);
+                }
+              self->poll_ns = 0;
+              break;
+            }
           ok = do_put (ctx, step);
           break;
 
         case WEFT_STEP_GET:
+          if (self->suspendable)
+            {
+              if (coroutine_get (self, step->object, step->count) == QUEUE_STEP_WAIT)
+                {
+                  f->index--;
+                  return suspend_for_queue (self, cpu_start);
+                }
+              self->poll_ns = 0;
+              break;
+            }
           ok = do_get (ctx, step->object, step->count, &sentinel);
           break;
 
@@ -643,6 +756,20 @@ weft_task_run_resume (WeftTaskRun *self)
           break;
 
         case WEFT_STEP_FOR_EACH:
+          if (self->suspendable)
+            {
+              QueueStep q = coroutine_get (self, step->object, 1);
+
+              if (q == QUEUE_STEP_WAIT)
+                {
+                  f->index--;
+                  return suspend_for_queue (self, cpu_start);
+                }
+              self->poll_ns = 0;
+              if (q == QUEUE_STEP_DONE)
+                push (self, step, 1);
+              break;
+            }
           ok = do_get (ctx, step->object, 1, &sentinel);
           if (ok && !sentinel)
             push (self, step, 1);

@@ -201,7 +201,7 @@ worker_main (guint16       worker,
                                (gint64) msg.payload_bytes, 0);
 
       res.task_id = msg.task_id;
-      if (msg.spec_index >= profile->tasks->len)
+      if (weft_profile_get_steps (profile, msg.spec_index) == NULL)
         {
           res.status = WEFT_TASK_FAILED;
           error = g_strdup_printf ("no task spec %u", msg.spec_index);
@@ -213,11 +213,9 @@ worker_main (guint16       worker,
         }
       else
         {
-          const WeftTaskSpec *spec = g_ptr_array_index (profile->tasks, msg.spec_index);
-
           res.status = weft_worker_context_run_task (ctx, msg.task_id, msg.spec_index,
-                                                     spec->steps, &error,
-                                                     &res.work_ns);
+                                                     weft_profile_get_steps (profile, msg.spec_index),
+                                                     &error, &res.work_ns);
         }
 
       res.error_len = error ? (guint32) strlen (error) : 0;
