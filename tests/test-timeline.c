@@ -653,8 +653,8 @@ realistic_model (void)
           now = lock_free;
         ev (e, now, w, WEFT_EVENT_LOCK_ACQUIRED, LOCK, 0, 0);
         ev (e, now + 100000, w, WEFT_EVENT_IO_BEGIN, 0, 4096, 0);
-        ev (e, now + 900000, w, WEFT_EVENT_IO_END, 0, 4096, 0);
-        now += 1000000;
+        ev (e, now + 4400000, w, WEFT_EVENT_IO_END, 0, 4096, 0);
+        now += 4500000;
         ev (e, now, w, WEFT_EVENT_LOCK_RELEASED, LOCK, 0, 0);
         lock_free = now + 10000;
         ev (e, now, w, WEFT_EVENT_TASK_END, id, WEFT_TASK_OK, 0);
@@ -662,6 +662,16 @@ realistic_model (void)
           ev (e, now, w, WEFT_EVENT_INSTANT, 0, 0, 0);
         t[w] = now + 100000;
       }
+
+  /* The main thread collects results under the lock, waiting for it */
+  for (guint k = 0; k < 12; k++)
+    {
+      guint64 w0 = BASE + 33 * MS + k * 25 * MS;
+
+      ev (e, w0, 0, WEFT_EVENT_LOCK_WAIT, LOCK, 0, 0);
+      ev (e, w0 + 3 * MS, 0, WEFT_EVENT_LOCK_ACQUIRED, LOCK, 0, 0);
+      ev (e, w0 + 3 * MS + 400000, 0, WEFT_EVENT_LOCK_RELEASED, LOCK, 0, 0);
+    }
 
   /* Generated per worker; the model wants each worker's events in order */
   g_array_sort (e, compare_events);
@@ -705,8 +715,8 @@ test_screenshot (void)
     guint64 b = weft_session_get_begin (session);
 
     if (g_getenv ("WEFT_TIMELINE_ZOOM") != NULL)
-      weft_session_set_visible (session, b + 20 * MS, b + 45 * MS);
-    weft_session_set_hover (session, b + 31 * MS);
+      weft_session_set_visible (session, b + 30 * MS, b + 75 * MS);
+    weft_session_set_hover (session, b + 52 * MS);
   }
   for (int i = 0; i < 5; i++)
     g_main_context_iteration (NULL, FALSE);

@@ -182,6 +182,9 @@ weft_time_ruler_snapshot (GtkWidget   *widget,
 
       gtk_snapshot_append_color (snapshot, &dim, &GRAPHENE_RECT_INIT (floor (x), height - 10, 1, 9));
       pango_layout_set_text (layout, label, -1);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      if (floor (x) + 4 + lw > width)
+        continue;   /* a label cut by the edge reads wrong: leave it out */
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (floor (x) + 4, 3));
       gtk_snapshot_append_layout (snapshot, layout, &fg);

@@ -25,7 +25,7 @@
  * render node until the window, the size, the style or the model changes.
  */
 
-#define LABEL_WIDTH     168
+#define LABEL_WIDTH     184
 #define ROW_HEIGHT      16
 #define LANE_PAD        3
 #define HEADER_HEIGHT   24
@@ -1297,7 +1297,7 @@ draw_flows (WeftTimelineView *self,
 
   weft_trace_model_lookup_flows (self->model, vb, ve, &first, &n);
   /* Only when zoomed in enough for arrows to mean something */
-  if (n == 0 || n > (guint) tw / 6)
+  if (n == 0 || n > (guint) tw / 24)
     return;
 
   weft_state_style_get_color (WEFT_STATE_LOCK_WAIT, dark, &lock_c);

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "weft-legend.h"
 #include "weft-session.h"
 #include "weft-time-ruler.h"
 #include "weft-timeline-view.h"
@@ -337,6 +338,8 @@ weft_window_init (WeftWindow *self)
   weft_time_ruler_set_inset (self->time_ruler, weft_timeline_view_get_label_width (self->timeline_view));
   gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->time_ruler));
   gtk_scrolled_window_set_child (self->timeline_scroller, GTK_WIDGET (self->timeline_view));
+  gtk_box_append (self->timeline_page, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+  gtk_box_append (self->timeline_page, weft_legend_new ());
 
   self->settings = g_settings_new ("org.weft.Weft");
 

@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "weft-app"
+
+#include "config.h"
+
+#include "weft-legend.h"
+#include "weft-state-style.h"
+
+/**
+ * WeftLegend:
+ *
+ * A strip naming every state with its colour (idle is left out: it is the
+ * empty background). It wraps onto more lines when narrow.
+ */
+struct _WeftLegend
+{
+  GtkWidget parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (WeftLegend, weft_legend, GTK_TYPE_WIDGET)
+
+#define SWATCH   12
+#define GAP      6
+#define SPACING  18
+#define PAD      6
+
+static PangoLayout *
+legend_layout (GtkWidget *widget)
+{
+  return gtk_widget_create_pango_layout (widget, NULL);
+}
+
+/* Lays the items out for @width; returns the height they need. With a
+ * snapshot, draws them too. */
+static int
+legend_layout_items (GtkWidget   *widget,
+                     int          width,
+                     GtkSnapshot *snapshot)
+{
+  PangoLayout *layout = legend_layout (widget);
+  gboolean dark = weft_state_style_widget_is_dark (widget);
+  GdkRGBA fg;
+  int x = PAD, y = PAD, line_h = 0;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  for (guint s = WEFT_STATE_IDLE + 1; s < WEFT_N_STATES; s++)
+    {
+      int lw, lh, item_w;
+      GdkRGBA c;
+
+      pango_layout_set_text (layout, weft_state_style_get_label (s), -1);
+      pango_layout_get_pixel_size (layout, &lw, &lh);
+      item_w = SWATCH + GAP + lw;
+      line_h = MAX (line_h, lh);
+      if (x > PAD && width > 0 && x + item_w > width - PAD)
+        {
+          x = PAD;
+          y += line_h + 4;
+        }
+      if (snapshot != NULL)
+        {
+          graphene_rect_t r = GRAPHENE_RECT_INIT (x, y + (lh - SWATCH) / 2.0, SWATCH, SWATCH);
+
+          weft_state_style_get_color (s, dark, &c);
+          gtk_snapshot_append_color (snapshot, &c, &r);
+          if (weft_state_style_is_hatched (s))
+            {
+              cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &r);
+
+              cairo_rectangle (cr, r.origin.x, r.origin.y, SWATCH, SWATCH);
+              cairo_clip (cr);
+              cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.3);
+              cairo_set_line_width (cr, 1.5);
+              for (double d = -SWATCH; d < SWATCH; d += 6)
+                {
+                  cairo_move_to (cr, r.origin.x + d, r.origin.y + SWATCH);
+                  cairo_line_to (cr, r.origin.x + d + SWATCH, r.origin.y);
+                }
+              cairo_stroke (cr);
+              cairo_destroy (cr);
+            }
+          gtk_snapshot_save (snapshot);
+          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + SWATCH + GAP, y));
+          gtk_snapshot_append_layout (snapshot, layout, &fg);
+          gtk_snapshot_restore (snapshot);
+        }
+      x += item_w + SPACING;
+    }
+  g_object_unref (layout);
+  return y + line_h + PAD;
+}
+
+static void
+weft_legend_snapshot (GtkWidget   *widget,
+                      GtkSnapshot *snapshot)
+{
+  legend_layout_items (widget, gtk_widget_get_width (widget), snapshot);
+}
+
+static GtkSizeRequestMode
+weft_legend_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+weft_legend_measure (GtkWidget      *widget,
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    {
+      *minimum = 160;
+      *natural = 900;
+    }
+  else
+    *minimum = *natural = legend_layout_items (widget, for_size, NULL);
+}
+
+static void
+weft_legend_class_init (WeftLegendClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  widget_class->snapshot = weft_legend_snapshot;
+  widget_class->measure = weft_legend_measure;
+  widget_class->get_request_mode = weft_legend_get_request_mode;
+  gtk_widget_class_set_css_name (widget_class, "weft-legend");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+weft_legend_init (WeftLegend *self)
+{
+}
+
+GtkWidget *
+weft_legend_new (void)
+{
+  return g_object_new (WEFT_TYPE_LEGEND, NULL);
+}
