@@ -5,6 +5,8 @@
  *
  *   weft-cli run PROFILE [--executor E] [--workers N] [--gil|--no-gil] [-o TRACE] [--summary] [--json]
  *   weft-cli compare PROFILE [--json]
+ *   weft-cli summary TRACE [--json]
+ *   weft-cli export TRACE -o OUT
  *
  * Exit status: 0 on success, 1 when the run itself went wrong (a task failed,
  * a deadlock was found), 2 for bad input: an unknown option, a malformed
@@ -20,6 +22,8 @@
 #include "weft-profile.h"
 #include "weft-run.h"
 #include "weft-summary.h"
+#include "weft-trace-export.h"
+#include "weft-trace-import.h"
 
 #define EXIT_BAD_INPUT 2
 
@@ -43,6 +47,48 @@ print_json (JsonNode *node)
   json_generator_set_root (gen, node);
   text = json_generator_to_data (gen, NULL);
   g_print ("%s\n", text);
+}
+
+/* Fails early for an output file that could not be written: its folder must
+ * exist and be a folder. (The export itself writes a temporary file there and
+ * renames it, so an older file survives a failure.) */
+static gboolean
+check_output_path (const char  *path,
+                   GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "%s: cannot write the trace: %s is not a folder", path, dir);
+      return FALSE;
+    }
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
+                   "%s: cannot write the trace: it is a folder", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static WeftTraceMeta *
+meta_for_run (WeftRun  *run,
+              int       argc,
+              char    **argv)
+{
+  const WeftRunResult *result = weft_run_get_result (run);
+  WeftTraceMeta *meta = weft_trace_meta_new ();
+  g_autofree char *cpu = NULL;
+
+  meta->profile = g_strdup (weft_run_get_profile (run)->name);
+  meta->executor = g_strdup (result->n_stages > 0 ? "pipeline" : weft_executor_to_nick (result->executor));
+  meta->gil = result->gil ? 1 : 0;
+  meta->workers = result->workers;
+  meta->machine = g_strdup_printf ("%s, %u cores", g_get_host_name (), g_get_num_processors ());
+  meta->command_line = g_strjoinv (" ", argv);
+  return meta;
 }
 
 /* Runs a profile to the end on a private context. */
@@ -105,8 +151,6 @@ cmd_run (int    argc,
     }
   if (workers != -1 && (workers < 1 || workers > 256))
     return usage_error ("run", "--workers: expected a number from 1 to 256");
-  if (output != NULL)
-    return usage_error ("run", "-o: trace export is not available in this build yet");
 
   options.workers = workers > 0 ? (guint) workers : 0;
   options.gil = gil ? 1 : no_gil ? 0 : -1;
@@ -118,6 +162,13 @@ cmd_run (int    argc,
       return EXIT_BAD_INPUT;
     }
 
+  /* Check the output path before running, not after: a run may be long. */
+  if (output != NULL && !check_output_path (output, &error))
+    {
+      g_printerr ("weft-cli run: %s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+
   run = run_profile (profile, &options, &error);
   if (run == NULL)
     {
@@ -126,6 +177,19 @@ cmd_run (int    argc,
     }
 
   result = weft_run_get_result (run);
+
+  if (output != NULL)
+    {
+      g_autoptr(WeftTraceMeta) meta = meta_for_run (run, argc, argv);
+
+      if (!weft_trace_export_to_file (weft_run_get_model (run), meta, output, NULL, &error))
+        {
+          /* the run happened; only its file is lost, and nothing half-written is left */
+          g_printerr ("weft-cli run: %s\n", error->message);
+          return EXIT_BAD_INPUT;
+        }
+    }
+
   if (summary || json)
     {
       g_autoptr(JsonNode) node = weft_summary_build (weft_run_get_model (run), profile, result);
@@ -287,13 +351,110 @@ cmd_compare (int    argc,
   return EXIT_SUCCESS;
 }
 
+static int
+cmd_summary (int    argc,
+             char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("TRACE — summarise a trace file");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = NULL;
+  g_autoptr(WeftTraceMeta) meta = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  WeftTraceImportStats stats;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return usage_error ("summary", error->message);
+  if (argc != 2)
+    return usage_error ("summary", argc < 2 ? "no trace given" : "more than one trace given");
+
+  model = weft_trace_import_file (argv[1], &meta, &stats, NULL, &error);
+  if (model == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+
+  node = weft_summary_build (model, NULL, NULL);
+  if (meta != NULL && meta->profile != NULL)
+    json_object_set_string_member (json_node_get_object (node), "profile", meta->profile);
+  if (meta != NULL && meta->executor != NULL)
+    json_object_set_string_member (json_node_get_object (node), "executor", meta->executor);
+
+  if (json)
+    print_json (node);
+  else
+    {
+      g_autofree char *text = weft_summary_to_text (node);
+
+      g_print ("%s", text);
+    }
+
+  /* What could not be read is said, not hidden. */
+  if (stats.n_unknown_phase + stats.n_invalid + stats.n_unmatched_end + stats.n_lanes_over > 0)
+    g_printerr ("%s: skipped %" G_GUINT64_FORMAT " events of unknown phases, %" G_GUINT64_FORMAT
+                " invalid, %" G_GUINT64_FORMAT " unmatched ends, %" G_GUINT64_FORMAT
+                " beyond the lane limit%s%s\n", argv[1], stats.n_unknown_phase, stats.n_invalid,
+                stats.n_unmatched_end, stats.n_lanes_over,
+                stats.first_skip[0] ? "; first: " : "", stats.first_skip);
+  return EXIT_SUCCESS;
+}
+
+static int
+cmd_export (int    argc,
+            char **argv)
+{
+  g_autofree char *output = NULL;
+  GOptionEntry entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the trace to OUT", "OUT" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("TRACE -o OUT — read a trace (Weft's or another program's) and write it in Weft's form");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = NULL;
+  g_autoptr(WeftTraceMeta) meta = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    return usage_error ("export", error->message);
+  if (argc != 2)
+    return usage_error ("export", argc < 2 ? "no trace given" : "more than one trace given");
+  if (output == NULL)
+    return usage_error ("export", "no output given (-o OUT)");
+  if (!check_output_path (output, &error))
+    {
+      g_printerr ("weft-cli export: %s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+
+  model = weft_trace_import_file (argv[1], &meta, NULL, NULL, &error);
+  if (model == NULL)
+    {
+      g_printerr ("%s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+  if (!weft_trace_export_to_file (model, meta, output, NULL, &error))
+    {
+      g_printerr ("weft-cli export: %s\n", error->message);
+      return EXIT_BAD_INPUT;
+    }
+  return EXIT_SUCCESS;
+}
+
 static void
 print_help (void)
 {
   g_print ("Usage: weft-cli COMMAND [OPTION…]\n\n"
            "Commands:\n"
            "  run PROFILE       run a workload profile headless\n"
-           "  compare PROFILE   run it on every executor and compare\n\n"
+           "  compare PROFILE   run it on every executor and compare\n"
+           "  summary TRACE     summarise a trace file (Weft's or another program's)\n"
+           "  export TRACE -o OUT  write a trace in Weft's form (Chrome Trace Event JSON)\n\n"
            "'weft-cli COMMAND --help' describes each command's options.\n");
 }
 
@@ -322,6 +483,10 @@ main (int   argc,
     return cmd_run (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "compare"))
     return cmd_compare (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "summary"))
+    return cmd_summary (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "export"))
+    return cmd_export (argc - 1, argv + 1);
 
   {
     g_autofree char *msg = g_strdup_printf ("unknown command \"%s\"", argv[1]);

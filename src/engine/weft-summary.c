@@ -50,27 +50,32 @@ weft_summary_build (WeftTraceModel      *model,
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   WeftRunStats rs;
-  guint64 serial_ns = 0, wall_ns;
+  guint64 serial_ns = 0, busy_ns = 0, wall_ns;
   guint n_lanes = weft_trace_model_get_n_lanes (model), n_objects;
   g_autofree guint32 *locks = NULL, *gils = NULL, *queues = NULL;
   double speedup;
 
   weft_trace_model_get_run_stats (model, &rs);
-  /* A run's own clock covers start-up too; a trace has only its events. */
-  wall_ns = result != NULL && result->wall_ns > 0 ? result->wall_ns : rs.wall_ns;
+  /* The timeline's own span, so that a run and its trace read back agree;
+   * a run recorded without events has only its clock. */
+  wall_ns = rs.wall_ns > 0 || result == NULL ? rs.wall_ns : result->wall_ns;
 
+  /* What one worker would take doing everything in turn: the work the tasks
+   * reported (CPU time and I/O waits), or for traces of other programs the
+   * lanes' busy time. */
   for (guint i = 0; i < n_lanes; i++)
     {
       WeftLane *lane = weft_trace_model_get_lane (model, i);
       WeftLaneStats ls;
 
       if (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &ls))
-        serial_ns += work_ns (&ls);
+        {
+          serial_ns += ls.task_work_ns;
+          busy_ns += work_ns (&ls);
+        }
     }
-  /* A run knows each task's CPU time; a lane's busy time also counts the
-   * time a thread was ready but had no core, when workers outnumber cores. */
-  if (result != NULL && result->work_ns > 0)
-    serial_ns = result->work_ns;
+  if (serial_ns == 0)
+    serial_ns = busy_ns;
   speedup = wall_ns > 0 ? (double) serial_ns / (double) wall_ns : 0;
 
   json_builder_begin_object (b);
@@ -313,11 +318,16 @@ weft_summary_to_text (JsonNode *summary)
   if ((n = json_object_get_member (o, "profile")) != NULL)
     g_string_append_printf (s, "profile   %s\n", json_node_get_string (n));
   if ((n = json_object_get_member (o, "executor")) != NULL)
-    g_string_append_printf (s, "executor  %s, %" G_GINT64_FORMAT " worker%s, GIL %s\n",
-                            json_node_get_string (n),
-                            json_object_get_int_member (o, "n_workers"),
-                            json_object_get_int_member (o, "n_workers") == 1 ? "" : "s",
-                            json_object_get_boolean_member (o, "gil") ? "on" : "off");
+    {
+      g_string_append_printf (s, "executor  %s", json_node_get_string (n));
+      if (json_object_has_member (o, "n_workers"))
+        g_string_append_printf (s, ", %" G_GINT64_FORMAT " worker%s",
+                                json_object_get_int_member (o, "n_workers"),
+                                json_object_get_int_member (o, "n_workers") == 1 ? "" : "s");
+      if (json_object_has_member (o, "gil"))
+        g_string_append_printf (s, ", GIL %s", json_object_get_boolean_member (o, "gil") ? "on" : "off");
+      g_string_append_c (s, '\n');
+    }
   g_string_append_printf (s, "wall      %.3f s\nserial    %.3f s (the work of every task, one after another)\n"
                           "speedup   %.2f×, efficiency %.0f %%\n",
                           weft_summary_get_double (summary, "wall_s"),

@@ -524,8 +524,10 @@ finish (WeftTaskRun *self)
   WeftWorkerContext *ctx = self->context;
 
   drop_gil (ctx, FALSE);
-  /* arg1: the CPU time the task used, what a serial run would spend on it */
-  record (ctx, WEFT_EVENT_TASK_END, self->task_id, self->status, (gint64) self->cpu_ns);
+  /* arg1: the task's work, its CPU time and its waits for I/O: what a
+   * serial run would spend on it */
+  record (ctx, WEFT_EVENT_TASK_END, self->task_id, self->status,
+          (gint64) weft_task_run_get_work_ns (self));
   self->depth = -1;
 }
 

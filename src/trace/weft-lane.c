@@ -76,6 +76,7 @@ struct _WeftLane
   guint64          tasks_completed;
   guint64          tasks_failed;
   guint64          tasks_cancelled;
+  guint64          task_work_ns;
   guint64          n_spans;
   guint64          n_unmatched;
 
@@ -503,8 +504,12 @@ _weft_lane_add_instant (WeftLane        *lane,
 
 void
 _weft_lane_count_task (WeftLane      *lane,
-                       WeftTaskStatus status)
+                       WeftTaskStatus status,
+                       gint64         work_ns)
 {
+  if (work_ns > 0)
+    lane->task_work_ns += (guint64) work_ns;
+
   switch (status)
     {
     case WEFT_TASK_FAILED:
@@ -550,6 +555,7 @@ _weft_lane_get_stats (WeftLane      *lane,
   stats->tasks_completed = lane->tasks_completed;
   stats->tasks_failed = lane->tasks_failed;
   stats->tasks_cancelled = lane->tasks_cancelled;
+  stats->task_work_ns = lane->task_work_ns;
   stats->n_spans = lane->n_spans;
   stats->n_unmatched = lane->n_unmatched;
 }

@@ -115,7 +115,8 @@ gboolean  _weft_lane_close_deepest  (WeftLane    *lane,
 void      _weft_lane_add_instant    (WeftLane    *lane,
                                      const WeftEvent *event);
 void      _weft_lane_count_task     (WeftLane    *lane,
-                                     WeftTaskStatus status);
+                                     WeftTaskStatus status,
+                                     gint64       work_ns);
 void      _weft_lane_count_unmatched (WeftLane   *lane);
 void      _weft_lane_get_stats      (WeftLane    *lane,
                                      guint64      run_wall,

@@ -176,6 +176,10 @@ track_apply (Track  *track,
     {
       /* Several changes at one instant: the last one wins. */
       last->value = value;
+      /* A derived track is a pure step function: changes that cancel out
+       * at one instant leave no step, whatever order they came in. */
+      if (track->delta && value == (points->len > 1 ? last[-1].value : 0))
+        points->len--;
       return;
     }
   pv_push (points, t, value);
@@ -850,7 +854,7 @@ process_event (WeftTraceModel  *self,
                       ev->arg0 == WEFT_TASK_SUSPENDED ? WEFT_SPAN_TASK_SUSPENDED : 0;
 
         if (close_span (self, lane, t, WEFT_STATE_RUNNING, ev->object, flags, &span, &delta))
-          _weft_lane_count_task (lane, (WeftTaskStatus) ev->arg0);
+          _weft_lane_count_task (lane, (WeftTaskStatus) ev->arg0, ev->arg1);
       }
       break;
 

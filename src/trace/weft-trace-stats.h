@@ -47,6 +47,8 @@ typedef struct
  * @tasks_completed: TASK_END with WEFT_TASK_OK
  * @tasks_failed: TASK_END with WEFT_TASK_FAILED
  * @tasks_cancelled: TASK_END with WEFT_TASK_CANCELLED
+ * @task_work_ns: the work the tasks reported when they ended (TASK_END's
+ *   arg1: CPU time plus waits for I/O), what a serial run would spend
  * @n_spans: closed spans stored in the lane
  * @n_unmatched: end events on this lane that closed nothing
  */
@@ -56,6 +58,7 @@ typedef struct
   guint64 tasks_completed;
   guint64 tasks_failed;
   guint64 tasks_cancelled;
+  guint64 task_work_ns;
   guint64 n_spans;
   guint64 n_unmatched;
 } WeftLaneStats;
