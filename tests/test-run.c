@@ -404,6 +404,40 @@ test_pipeline (void)
   g_assert_cmpstr (weft_lane_get_name (weft_trace_model_get_lane (model, 3)), ==, "store thread 1");
 }
 
+/* Concept 11: a counter served by a manager process is right, and each
+ * operation costs a round trip, far more than one in shared memory. */
+static void
+test_manager (void)
+{
+  g_autoptr(WeftProfile) via_manager = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"manager\", \"workers\": 2, \"executor\": \"processes\","
+    "  \"objects\": { \"c\": { \"kind\": \"counter\", \"backend\": \"manager\" } },"
+    "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"increment\": { \"counter\": \"c\", \"times\": 2000 } } ] } ] }");
+  g_autoptr(WeftProfile) in_memory = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"memory\", \"workers\": 2, \"executor\": \"processes\","
+    "  \"objects\": { \"c\": { \"kind\": \"counter\" }, \"l\": { \"kind\": \"lock\" } },"
+    "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 2000, \"steps\": ["
+    "     { \"lock\": { \"name\": \"l\", \"steps\": [ { \"increment\": { \"counter\": \"c\" } } ] } } ] } } ] } ] }");
+  g_autoptr(WeftRun) r_manager = run_to_end (via_manager, NULL);
+  g_autoptr(WeftRun) r_memory = run_to_end (in_memory, NULL);
+  const WeftCounterResult *m = &g_array_index (weft_run_get_result (r_manager)->counters, WeftCounterResult, 0);
+  const WeftCounterResult *s = &g_array_index (weft_run_get_result (r_memory)->counters, WeftCounterResult, 0);
+  WeftTraceModel *model = weft_run_get_model (r_manager);
+
+  g_test_message ("manager: %.0f ns per operation; shared memory under a lock: %.0f ns",
+                  m->ns_per_op, s->ns_per_op);
+  g_assert_cmpuint (weft_run_get_result (r_manager)->errors->len, ==, 0);
+  g_assert_cmpint (m->expected, ==, 4000);
+  g_assert_cmpint (m->actual, ==, 4000);
+  g_assert_cmpint (m->backend, ==, WEFT_BACKEND_MANAGER);
+  g_assert_cmpint (s->lost, ==, 0);
+  g_assert_cmpfloat (m->ns_per_op, >, 5 * s->ns_per_op);
+
+  /* the manager has a lane of its own, after the workers' */
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 3);
+  g_assert_cmpstr (weft_lane_get_name (weft_trace_model_get_lane (model, 2)), ==, "manager");
+}
+
 /* Recording can be switched off (to measure its cost); the run itself is the same. */
 static void
 test_no_record (void)
@@ -437,6 +471,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/loop-many-waits", test_loop_many_waits);
   g_test_add_func ("/weft/run/loop-blocking-call", test_loop_blocking_call);
   g_test_add_func ("/weft/run/pipeline", test_pipeline);
+  g_test_add_func ("/weft/run/manager", test_manager);
 
   return g_test_run ();
 }

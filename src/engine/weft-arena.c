@@ -35,6 +35,8 @@ typedef struct
 {
   gint64 value;
   gint64 expected;
+  gint64 op_ns;               /* time spent in increments, all workers */
+  guint  backend;             /* WeftObjectBackend */
 } Counter;
 
 typedef struct
@@ -53,6 +55,7 @@ typedef struct
   guint32 n_objects;
   gsize   size;
   gint    cancelled;
+  char    manager_address[64]; /* abstract socket of the manager process, "" if none */
   gint    waiting_on[WEFT_ARENA_MAX_WORKERS]; /* object + 1, 0 when not waiting */
   Object  objects[];
 } Shared;
@@ -209,6 +212,7 @@ weft_arena_new (const WeftProfile  *profile,
 
         case WEFT_OBJECT_COUNTER:
           o->u.counter.value = po->initial;
+          o->u.counter.backend = po->backend;
           break;
 
         default:
@@ -657,4 +661,50 @@ weft_arena_find_deadlock (WeftArena *self)
     }
 
   return NULL;
+}
+
+/* Time spent in increments, to compare a counter in shared memory with one
+ * served by a manager. */
+void
+weft_arena_counter_add_op_ns (WeftArena *self,
+                              guint      object,
+                              gint64     ns)
+{
+  g_atomic_pointer_add ((gssize *) &object_at (self, object)->u.counter.op_ns, ns);
+}
+
+gint64
+weft_arena_counter_op_ns (WeftArena *self,
+                          guint      object)
+{
+  return __atomic_load_n (&object_at (self, object)->u.counter.op_ns, __ATOMIC_SEQ_CST);
+}
+
+WeftObjectBackend
+weft_arena_counter_backend (WeftArena *self,
+                            guint      object)
+{
+  return object_at (self, object)->u.counter.backend;
+}
+
+/**
+ * weft_arena_set_manager_address:
+ * @address: the manager's abstract socket name, without the leading NUL
+ */
+void
+weft_arena_set_manager_address (WeftArena  *self,
+                                const char *address)
+{
+  g_strlcpy (self->shared->manager_address, address, sizeof self->shared->manager_address);
+}
+
+/**
+ * weft_arena_get_manager_address:
+ *
+ * Returns: (transfer none): the manager's address, "" when the run has none
+ */
+const char *
+weft_arena_get_manager_address (WeftArena *self)
+{
+  return self->shared->manager_address;
 }

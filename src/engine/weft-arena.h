@@ -93,6 +93,17 @@ gint64            weft_arena_counter_value    (WeftArena         *self,
 gint64            weft_arena_counter_expected (WeftArena         *self,
                                                guint              object);
 
+void              weft_arena_counter_add_op_ns (WeftArena        *self,
+                                               guint              object,
+                                               gint64             ns);
+gint64            weft_arena_counter_op_ns    (WeftArena         *self,
+                                               guint              object);
+WeftObjectBackend weft_arena_counter_backend  (WeftArena         *self,
+                                               guint              object);
+void              weft_arena_set_manager_address (WeftArena      *self,
+                                               const char        *address);
+const char       *weft_arena_get_manager_address (WeftArena      *self);
+
 GArray           *weft_arena_find_deadlock    (WeftArena         *self);
 gint              weft_arena_get_holder       (WeftArena         *self,
                                                guint              object);

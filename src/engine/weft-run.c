@@ -8,6 +8,7 @@
 #include "weft-collector.h"
 #include "weft-gil.h"
 #include "weft-loop-executor.h"
+#include "weft-manager.h"
 #include "weft-process-pool.h"
 #include "weft-run.h"
 #include "weft-worker-context.h"
@@ -72,6 +73,7 @@ struct _WeftRun
   GArray          *tasks;          /* TaskInstance */
   Group           *groups;
   guint            n_groups;
+  WeftManager     *manager;
   GThread         *joiner;
 
   GMutex           mutex;          /* result fields written by workers */
@@ -535,6 +537,9 @@ joiner_thread (gpointer data)
           break;
     }
 
+  /* Every worker has ended: nobody needs the manager any more. */
+  g_clear_pointer (&self->manager, weft_manager_stop);
+
   self->ended_ns = weft_clock_now_ns ();
   /* The last write end: the collector sees the end of the stream. */
   close (self->wfd);
@@ -720,6 +725,8 @@ on_collector_finished (WeftCollector *collector,
       cr.actual = weft_arena_counter_value (self->arena, i) - po->initial;
       cr.expected = weft_arena_counter_expected (self->arena, i);
       cr.lost = cr.expected - cr.actual;
+      cr.backend = po->backend;
+      cr.ns_per_op = cr.expected > 0 ? (double) weft_arena_counter_op_ns (self->arena, i) / (double) cr.expected : 0;
       g_array_append_val (self->result.counters, cr);
     }
 
@@ -797,14 +804,33 @@ weft_run_start (WeftRun       *self,
                 GError       **error)
 {
   guint n_workers = self->result.workers;
+  gboolean needs_manager = FALSE;
 
   g_return_val_if_fail (WEFT_IS_RUN (self), FALSE);
   g_return_val_if_fail (!self->started, FALSE);
+
+  for (guint i = 0; i < self->profile->objects->len; i++)
+    {
+      const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, i);
+
+      if (po->backend == WEFT_BACKEND_MANAGER && po->kind != WEFT_OBJECT_COUNTER)
+        {
+          g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
+                       "object \"%s\": a manager serves counters only, not locks or queues yet",
+                       po->name);
+          return FALSE;
+        }
+      if (po->backend == WEFT_BACKEND_MANAGER)
+        needs_manager = TRUE;
+    }
 
   if (self->result.executor == WEFT_EXECUTOR_MAINLOOP)
     self->result.workers = 1;
   plan_groups (self);
   n_workers = self->result.workers;
+  /* the manager process has a lane of its own, after the workers' */
+  if (needs_manager)
+    n_workers++;
 
   self->arena = weft_arena_new (self->profile, n_workers, error);
   if (self->arena == NULL)
@@ -839,6 +865,17 @@ weft_run_start (WeftRun       *self,
   self->started = TRUE;
   self->started_ns = weft_clock_now_ns ();
 
+  if (needs_manager)
+    {
+      self->manager = weft_manager_start (self->arena, self->wfd, (guint16) self->result.workers, error);
+      if (self->manager == NULL)
+        {
+          close (self->wfd);
+          self->wfd = -1;
+          return FALSE;
+        }
+    }
+
   for (guint g = 0; g < self->n_groups; g++)
     if (!start_group (self, &self->groups[g], error))
       {
@@ -846,6 +883,7 @@ weft_run_start (WeftRun       *self,
         cancel_workers (self);
         for (guint h = 0; h <= g; h++)
           wait_group (self, &self->groups[h]);
+        g_clear_pointer (&self->manager, weft_manager_stop);
         close (self->wfd);
         self->wfd = -1;
         return FALSE;

@@ -38,6 +38,8 @@ typedef struct
   gint64  expected;
   gint64  actual;
   gint64  lost;
+  WeftObjectBackend backend;
+  double  ns_per_op;   /* time per increment, as the workers saw it */
 } WeftCounterResult;
 
 /* What a run found beyond the timeline. */

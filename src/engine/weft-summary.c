@@ -217,6 +217,10 @@ weft_summary_build (WeftTraceModel      *model,
       json_builder_add_int_value (b, cr->actual);
       json_builder_set_member_name (b, "lost");
       json_builder_add_int_value (b, cr->lost);
+      json_builder_set_member_name (b, "backend");
+      json_builder_add_string_value (b, cr->backend == WEFT_BACKEND_MANAGER ? "manager" : "memory");
+      json_builder_set_member_name (b, "ns_per_op");
+      json_builder_add_double_value (b, cr->ns_per_op);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -396,17 +400,20 @@ weft_summary_to_text (JsonNode *summary)
 
   if ((a = get_array (o, "counters")) != NULL && json_array_get_length (a) > 0)
     {
-      g_string_append_printf (s, "\n%-20s %12s %12s %12s\n", "counter", "expected", "actual", "lost");
+      g_string_append_printf (s, "\n%-20s %12s %12s %12s %10s %8s\n", "counter", "expected", "actual",
+                              "lost", "ns/op", "via");
       for (guint i = 0; i < json_array_get_length (a); i++)
         {
           JsonObject *c = json_array_get_object_element (a, i);
 
           g_string_append_printf (s, "%-20s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT
-                                  " %12" G_GINT64_FORMAT "\n",
+                                  " %12" G_GINT64_FORMAT " %10.0f %8s\n",
                                   json_object_get_string_member (c, "name"),
                                   json_object_get_int_member (c, "expected"),
                                   json_object_get_int_member (c, "actual"),
-                                  json_object_get_int_member (c, "lost"));
+                                  json_object_get_int_member (c, "lost"),
+                                  json_object_get_double_member (c, "ns_per_op"),
+                                  json_object_get_string_member (c, "backend"));
         }
     }
 

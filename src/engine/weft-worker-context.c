@@ -4,7 +4,9 @@
 
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "weft-manager.h"
 #include "weft-worker-context.h"
 
 #define MAX_FRAMES 40
@@ -27,6 +29,7 @@ struct _WeftWorkerContext
   gboolean            yield_io;
   guint8             *scratch;
   gsize               scratch_size;
+  int                 manager_fd;      /* connection to the run's manager, -1 until needed */
 };
 
 typedef struct
@@ -171,6 +174,7 @@ weft_worker_context_new (guint16            worker,
   self->writer = writer;
   self->gil = gil;
   self->yield_io = yield_io;
+  self->manager_fd = -1;
   return self;
 }
 
@@ -180,6 +184,8 @@ weft_worker_context_free (WeftWorkerContext *self)
   if (self == NULL)
     return;
 
+  if (self->manager_fd >= 0)
+    close (self->manager_fd);
   g_free (self->scratch);
   g_free (self);
 }
@@ -320,25 +326,69 @@ do_io_blocking (WeftWorkerContext *self,
   return ok;
 }
 
-static void
-do_increment (WeftWorkerContext *self,
-              const WeftStep    *step)
+/* Increments through the manager process: a round trip each. */
+static gboolean
+increment_via_manager (WeftWorkerContext  *self,
+                       const WeftStep     *step,
+                       char              **out_error)
 {
-  gint64 *slot = weft_arena_counter_slot (self->arena, step->object);
+  guint32 id = step->object + WEFT_ARENA_OBJECT_BASE;
+  g_autoptr(GError) error = NULL;
   gint64 v = 0;
+
+  if (self->manager_fd < 0 && (self->manager_fd = weft_manager_connect (self->arena, &error)) < 0)
+    {
+      *out_error = g_strdup (error->message);
+      return FALSE;
+    }
 
   for (gint64 i = 0; i < step->count; i++)
     {
-      /* Not atomic on purpose: read, a little work, write back. */
-      v = __atomic_load_n (slot, __ATOMIC_RELAXED);
-      weft_cpu_spin (RACE_WINDOW_ITERATIONS);
-      if ((i & 63) == 0)
-        gil_checkpoint (self);
-      __atomic_store_n (slot, v + 1, __ATOMIC_RELAXED);
+      record (self, WEFT_EVENT_IO_BEGIN, id, sizeof (WeftManagerRequest), 0);
+      if (!weft_manager_add (self->manager_fd, step->object, 1, &v))
+        {
+          *out_error = g_strdup ("the manager process stopped answering");
+          return FALSE;
+        }
+      record (self, WEFT_EVENT_IO_END, id, sizeof (WeftManagerReply), 0);
+      if ((i & 63) == 0 && cancelled (self))
+        break;
+    }
+  record (self, WEFT_EVENT_COUNTER, id, v, 0);
+  return TRUE;
+}
+
+static gboolean
+do_increment (WeftWorkerContext  *self,
+              const WeftStep     *step,
+              char              **out_error)
+{
+  gint64 *slot = weft_arena_counter_slot (self->arena, step->object);
+  guint64 t0 = weft_clock_now_ns ();
+  gint64 v = 0;
+
+  if (weft_arena_counter_backend (self->arena, step->object) == WEFT_BACKEND_MANAGER)
+    {
+      if (!increment_via_manager (self, step, out_error))
+        return FALSE;
+    }
+  else
+    {
+      for (gint64 i = 0; i < step->count; i++)
+        {
+          /* Not atomic on purpose: read, a little work, write back. */
+          v = __atomic_load_n (slot, __ATOMIC_RELAXED);
+          weft_cpu_spin (RACE_WINDOW_ITERATIONS);
+          if ((i & 63) == 0)
+            gil_checkpoint (self);
+          __atomic_store_n (slot, v + 1, __ATOMIC_RELAXED);
+        }
+      record (self, WEFT_EVENT_COUNTER, step->object + WEFT_ARENA_OBJECT_BASE, v + 1, 0);
     }
 
   weft_arena_counter_add_expected (self->arena, step->object, step->count);
-  record (self, WEFT_EVENT_COUNTER, step->object + WEFT_ARENA_OBJECT_BASE, v + 1, 0);
+  weft_arena_counter_add_op_ns (self->arena, step->object, (gint64) (weft_clock_now_ns () - t0));
+  return TRUE;
 }
 
 static gboolean
@@ -705,7 +755,16 @@ weft_task_run_resume (WeftTaskRun *self)
           break;
 
         case WEFT_STEP_INCREMENT:
-          do_increment (ctx, step);
+          {
+            char *error = NULL;
+
+            if (!do_increment (ctx, step, &error))
+              {
+                g_free (self->error);
+                self->error = error;
+                unwind (self, WEFT_TASK_FAILED);
+              }
+          }
           break;
 
         case WEFT_STEP_LOCK:

@@ -8,6 +8,7 @@
  *
  *   weft-worker --worker N      run tasks from fd 6, answer on fd 7
  *   weft-worker --fork-server   fork a worker per request on the socket at fd 6
+ *   weft-worker --manager N     serve manager-backed counters on the socket at fd 5
  */
 
 #include "config.h"
@@ -23,6 +24,7 @@
 #include <unistd.h>
 
 #include "weft-arena.h"
+#include "weft-manager.h"
 #include "weft-process-pool.h"
 #include "weft-profile.h"
 #include "weft-wire-writer.h"
@@ -372,6 +374,39 @@ fork_server (void)
   return 0;
 }
 
+/* weft-worker --manager N: serve the run's manager-backed counters on the
+ * socket at fd 5 until fd 6 reaches its end (fd 3: events, fd 4: arena). */
+static int
+manager_main (const char *worker_s)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftArena) arena = NULL;
+  g_autoptr(WeftWireWriter) writer = NULL;
+  guint64 worker;
+  int rc;
+
+  if (!g_ascii_string_to_unsigned (worker_s, 10, 0, WEFT_ARENA_MAX_WORKERS - 1, &worker, NULL))
+    {
+      g_printerr ("weft-worker: bad worker id %s\n", worker_s);
+      return EXIT_PROTOCOL;
+    }
+
+  arena = weft_arena_map (4, &error);
+  if (arena == NULL)
+    {
+      g_printerr ("weft-worker --manager: %s\n", error->message);
+      return EXIT_PROTOCOL;
+    }
+
+  writer = weft_wire_writer_new (3, (guint16) worker);
+  weft_wire_writer_record (writer, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_PROCESSES, getpid ());
+  weft_wire_writer_name (writer, WEFT_OBJECT_SELF, "manager");
+
+  rc = weft_manager_serve (5, 6, arena, writer);
+  weft_wire_writer_close (writer);
+  return rc;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -381,6 +416,9 @@ main (int   argc,
 
   if (argc == 2 && strcmp (argv[1], "--fork-server") == 0)
     return fork_server ();
+
+  if (argc == 3 && strcmp (argv[1], "--manager") == 0)
+    return manager_main (argv[2]);
 
   if (argc == 3 && strcmp (argv[1], "--worker") == 0)
     {
@@ -396,6 +434,6 @@ main (int   argc,
     }
 
   g_printerr ("weft-worker is started by Weft's process executor, not by hand.\n"
-              "usage: weft-worker --worker N | --fork-server\n");
+              "usage: weft-worker --worker N | --fork-server | --manager N\n");
   return EXIT_PROTOCOL;
 }
