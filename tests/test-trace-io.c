@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -193,6 +195,7 @@ assert_same_models (WeftTraceModel *a,
       g_assert_cmpuint (sa.tasks_completed, ==, sb.tasks_completed);
       g_assert_cmpuint (sa.tasks_failed, ==, sb.tasks_failed);
       g_assert_cmpuint (sa.tasks_cancelled, ==, sb.tasks_cancelled);
+      g_assert_cmpuint (sa.task_work_ns, ==, sb.task_work_ns);
       g_assert_cmpuint (sa.n_spans, ==, sb.n_spans);
       g_assert_cmpuint (sa.n_unmatched, ==, sb.n_unmatched);
     }
@@ -313,7 +316,7 @@ sample_model (gboolean finish)
     ev (4100, 0, WEFT_EVENT_TASK_END, 10, WEFT_TASK_FAILED, 0),
     ev (4100, 0, WEFT_EVENT_TASK_BEGIN, 12, 0, 0),       /* back to back */
     ev (4100, 0, WEFT_EVENT_TASK_BEGIN, 13, 0, 0),       /* zero-length, nested */
-    ev (4100, 0, WEFT_EVENT_TASK_END, 13, WEFT_TASK_OK, 0),
+    ev (4100, 0, WEFT_EVENT_TASK_END, 13, WEFT_TASK_OK, 700),
     ev (4200, 1, WEFT_EVENT_LOCK_RELEASED, 1, 0, 0),
     ev (4300, 1, WEFT_EVENT_QUEUE_GET_BEGIN, 2, 0, 0),
     ev (4400, 1, WEFT_EVENT_QUEUE_GET_END, 2, 0, 555),
@@ -325,7 +328,7 @@ sample_model (gboolean finish)
     ev (4900, 0, WEFT_EVENT_GIL_RELEASED, 9, 0, 0),
     ev (4950, 1, WEFT_EVENT_GIL_ACQUIRED, 9, 0, 0),
     ev (5000, 1, WEFT_EVENT_GIL_RELEASED, 9, 0, 0),
-    ev (5100, 0, WEFT_EVENT_TASK_END, 12, WEFT_TASK_OK, 0),
+    ev (5100, 0, WEFT_EVENT_TASK_END, 12, WEFT_TASK_SUSPENDED, 1000),  /* a coroutine's stretch */
     ev (5200, 1, WEFT_EVENT_TASK_BEGIN, 14, 0, 0),       /* truncated by finish */
     ev (5300, 1, WEFT_EVENT_COUNTER, 3, 3, 0),
     ev (5400, 0, WEFT_EVENT_BYE, 0, 0, 0),
@@ -353,6 +356,22 @@ test_round_trip_sample (void)
   g_assert_cmpuint (stats.n_unknown_phase, ==, 0);
   weft_trace_model_get_flows (back, &n_flows);
   g_assert_cmpuint (n_flows, ==, 3);   /* lock wake-up, queue hand-off, GIL wake-up */
+  /* the suspended stretch keeps its flag and is no completed task */
+  {
+    WeftLaneStats ls;
+    WeftSpan span;
+    gboolean seen = FALSE;
+    WeftLane *lane = weft_trace_model_lookup_lane (back, 0);
+
+    for (guint k = 0; k < weft_lane_get_n_spans (lane, 0); k++)
+      if (weft_lane_get_span (lane, 0, k, &span) && span.object == 12)
+        seen = (span.flags & WEFT_SPAN_TASK_SUSPENDED) != 0;
+    g_assert_true (seen);
+    g_assert_true (weft_trace_model_get_lane_stats (back, 0, &ls));
+    g_assert_cmpuint (ls.tasks_completed, ==, 1);
+    g_assert_cmpuint (ls.tasks_failed, ==, 1);
+    g_assert_cmpuint (ls.task_work_ns, ==, 1700);
+  }
   g_assert_cmpstr (meta->profile, ==, "pipeline \"demo\"");
   g_assert_cmpstr (meta->executor, ==, "threads");
   g_assert_cmpint (meta->gil, ==, 1);
@@ -398,13 +417,34 @@ typedef struct
 } Gen;
 
 static gboolean gen_ties;
+static GRand *gen_rand;
+
+/* The generator's own random numbers, so that a test can fix its seed. */
+static gint32
+rnd_range (gint32 begin,
+           gint32 end)
+{
+  return gen_rand ? g_rand_int_range (gen_rand, begin, end) : g_test_rand_int_range (begin, end);
+}
+
+static gboolean
+rnd_bit (void)
+{
+  return rnd_range (0, 2) == 1;
+}
+
+static gint32
+rnd_int (void)
+{
+  return gen_rand ? (gint32) g_rand_int (gen_rand) : g_test_rand_int ();
+}
 
 static guint64
 gen_time (Gen *g,
           gboolean strictly_later)
 {
-  if (strictly_later || !gen_ties || g_test_rand_int_range (0, 4) != 0)
-    g->k += (guint64) g_test_rand_int_range (1, 50);
+  if (strictly_later || !gen_ties || rnd_range (0, 4) != 0)
+    g->k += (guint64) rnd_range (1, 50);
   return g->k * g->n_workers + g->worker;
 }
 
@@ -432,9 +472,12 @@ compare_fed (const void *a,
 
   if (x->time_ns != y->time_ns)
     return x->time_ns < y->time_ns ? -1 : 1;
+  /* one worker's events keep their order (the sort is stable) */
+  if (x->worker == y->worker)
+    return 0;
   if (rx != ry)
     return rx ? -1 : 1;
-  return x->worker < y->worker ? -1 : x->worker > y->worker;
+  return x->worker < y->worker ? -1 : 1;
 }
 
 static WeftTraceModel *
@@ -455,7 +498,7 @@ random_model (guint n_workers,
       g_array_append_val (g.events, e);
       for (guint s = 0; s < steps; s++)
         {
-          int op = g_test_rand_int_range (0, 12);
+          int op = rnd_range (0, 12);
 
           gboolean waiting = g.depth > 0 && (g.stack_end[g.depth - 1] == WEFT_EVENT_LOCK_ACQUIRED ||
                                               g.stack_end[g.depth - 1] == WEFT_EVENT_GIL_ACQUIRED);
@@ -479,47 +522,48 @@ random_model (guint n_workers,
                   continue;
                 }
               e = ev (gen_time (&g, queue), (guint16) w, end, obj,
-                      end == WEFT_EVENT_TASK_END ? g_test_rand_int_range (0, 3) : queue ? g_test_rand_int_range (0, 9) : 0,
-                      queue ? (end == WEFT_EVENT_QUEUE_PUT_END ? next_item++ : g_test_rand_int_range (1, (int) next_item + 1)) : 0);
+                      end == WEFT_EVENT_TASK_END ? rnd_range (0, 4) : queue ? rnd_range (0, 9) : 0,
+                      queue ? (end == WEFT_EVENT_QUEUE_PUT_END ? next_item++ : rnd_range (1, (int) next_item + 1)) :
+                      end == WEFT_EVENT_TASK_END ? rnd_range (0, 100000) : 0);
               g_array_append_val (g.events, e);
               continue;
             }
           switch (op)
             {
             case 4: case 5:
-              gen_push (&g, WEFT_EVENT_TASK_BEGIN, WEFT_EVENT_TASK_END, (guint32) g_test_rand_int_range (1, 20));
+              gen_push (&g, WEFT_EVENT_TASK_BEGIN, WEFT_EVENT_TASK_END, (guint32) rnd_range (1, 20));
               break;
             case 6:
-              if (g_test_rand_bit ())
-                gen_push (&g, WEFT_EVENT_LOCK_WAIT, WEFT_EVENT_LOCK_ACQUIRED, (guint32) g_test_rand_int_range (100, 103));
+              if (rnd_bit ())
+                gen_push (&g, WEFT_EVENT_LOCK_WAIT, WEFT_EVENT_LOCK_ACQUIRED, (guint32) rnd_range (100, 103));
               else
-                gen_push (&g, WEFT_EVENT_LOCK_ACQUIRED, WEFT_EVENT_LOCK_RELEASED, (guint32) g_test_rand_int_range (100, 103));
+                gen_push (&g, WEFT_EVENT_LOCK_ACQUIRED, WEFT_EVENT_LOCK_RELEASED, (guint32) rnd_range (100, 103));
               break;
             case 7:
-              gen_push (&g, g_test_rand_bit () ? WEFT_EVENT_GIL_WAIT : WEFT_EVENT_GIL_ACQUIRED,
+              gen_push (&g, rnd_bit () ? WEFT_EVENT_GIL_WAIT : WEFT_EVENT_GIL_ACQUIRED,
                         0, 200);
               g.stack_end[g.depth - 1] = g_array_index (g.events, WeftEvent, g.events->len - 1).kind == WEFT_EVENT_GIL_WAIT ?
                                          WEFT_EVENT_GIL_ACQUIRED : WEFT_EVENT_GIL_RELEASED;
               break;
             case 8:
-              if (g_test_rand_bit ())
+              if (rnd_bit ())
                 gen_push (&g, WEFT_EVENT_QUEUE_PUT_BEGIN, WEFT_EVENT_QUEUE_PUT_END, 300);
               else
                 gen_push (&g, WEFT_EVENT_QUEUE_GET_BEGIN, WEFT_EVENT_QUEUE_GET_END, 300);
               break;
             case 9:
-              gen_push (&g, WEFT_EVENT_IO_BEGIN, WEFT_EVENT_IO_END, (guint32) g_test_rand_int_range (1, 3));
+              gen_push (&g, WEFT_EVENT_IO_BEGIN, WEFT_EVENT_IO_END, (guint32) rnd_range (1, 3));
               break;
             case 10:
-              e = ev (gen_time (&g, FALSE), (guint16) w, WEFT_EVENT_INSTANT, (guint32) g_test_rand_int_range (1, 5),
-                      g_test_rand_int (), g_test_rand_int ());
+              e = ev (gen_time (&g, FALSE), (guint16) w, WEFT_EVENT_INSTANT, (guint32) rnd_range (1, 5),
+                      rnd_int (), rnd_int ());
               g_array_append_val (g.events, e);
               break;
             default:
-              if (g_test_rand_int_range (0, 8) == 0)
+              if (rnd_range (0, 8) == 0)
                 e = ev (gen_time (&g, FALSE), (guint16) w, WEFT_EVENT_IO_END, 1000, 0, 0);  /* unmatched */
               else
-                e = ev (gen_time (&g, TRUE), (guint16) w, WEFT_EVENT_COUNTER, 400 + w % 2, g_test_rand_int_range (-5, 100), 0);
+                e = ev (gen_time (&g, TRUE), (guint16) w, WEFT_EVENT_COUNTER, 400 + w % 2, rnd_range (-5, 100), 0);
               g_array_append_val (g.events, e);
               break;
             }
@@ -527,13 +571,104 @@ random_model (guint n_workers,
       g_array_append_vals (all, g.events->data, g.events->len);
       g_array_unref (g.events);
     }
-  qsort (all->data, all->len, sizeof (WeftEvent), compare_fed);
+  /* stable: one worker's events at one instant keep their order */
+  g_array_sort (all, compare_fed);
   weft_trace_model_declare_object (model, 300, WEFT_OBJECT_QUEUE, 16);
   weft_trace_model_set_object_name (model, 300, "jobs");
   weft_trace_model_append (model, (WeftEvent *) (gpointer) all->data, all->len);
+  if (g_getenv ("WEFT_TEST_DUMP"))
+    {
+      g_autofree char *path = g_strconcat (g_getenv ("WEFT_TEST_DUMP"), ".ev", NULL);
+      FILE *f = fopen (path, "w");
+
+      for (guint i = 0; i < all->len; i++)
+        {
+          const WeftEvent *x = &g_array_index (all, WeftEvent, i);
+
+          fprintf (f, "%" G_GUINT64_FORMAT " w%u %s %u %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n", x->time_ns, x->worker,
+                   weft_event_kind_to_string (x->kind), x->object, x->arg0, x->arg1);
+        }
+      fclose (f);
+    }
   if (finish)
     weft_trace_model_finish (model, 0);
   return model;
+}
+
+/* For debugging a failing seed: WEFT_TEST_DUMP=PREFIX writes both models. */
+static void
+dump_model (WeftTraceModel *m,
+            const char     *path)
+{
+  FILE *f = fopen (path, "w");
+  const WeftCounterPoint *p;
+  const WeftFlow *fl;
+  guint n;
+
+  g_assert_nonnull (f);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (m); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (m, i);
+      WeftLaneStats st;
+
+      weft_trace_model_get_lane_stats (m, weft_lane_get_worker (lane), &st);
+      fprintf (f, "lane %u unmatched %" G_GUINT64_FORMAT " last %" G_GUINT64_FORMAT " done %" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT "\n",
+               weft_lane_get_worker (lane), st.n_unmatched, weft_lane_get_last_time (lane),
+               st.tasks_completed, st.tasks_failed, st.tasks_cancelled);
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint k = 0; k < weft_lane_get_n_spans (lane, d); k++)
+          {
+            WeftSpan sp;
+
+            weft_lane_get_span (lane, d, k, &sp);
+            fprintf (f, "  d%u %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT " %s %u f%u\n", d, sp.start_ns, sp.end_ns,
+                     weft_state_to_nick (sp.state), sp.object, sp.flags);
+          }
+    }
+  p = weft_trace_model_get_parallelism (m, &n);
+  for (guint i = 0; i < n; i++)
+    fprintf (f, "par %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT "\n", p[i].time_ns, p[i].value);
+  fl = weft_trace_model_get_flows (m, &n);
+  for (guint i = 0; i < n; i++)
+    fprintf (f, "flow %" G_GUINT64_FORMAT "<-%" G_GUINT64_FORMAT " %u %" G_GINT64_FORMAT " %u->%u k%u\n", fl[i].to_ns, fl[i].from_ns,
+             fl[i].object, fl[i].item, fl[i].from_worker, fl[i].to_worker, fl[i].kind);
+  fclose (f);
+}
+
+/* Random streams, with and without ties at one instant on one lane, finished
+ * or live, round-trip exactly. The seed is the test's data. */
+static void
+test_round_trip_random (gconstpointer data)
+{
+  guint seed = GPOINTER_TO_UINT (data);
+
+  for (guint variant = 0; variant < 4; variant++)
+    {
+      g_autoptr(WeftTraceModel) model = NULL;
+      g_autoptr(WeftTraceModel) back = NULL;
+      WeftTraceImportStats stats;
+
+      if (g_getenv ("WEFT_TEST_VARIANT") && (guint) atoi (g_getenv ("WEFT_TEST_VARIANT")) != variant)
+        continue;
+      g_test_message ("variant %u", variant);
+
+      gen_rand = g_rand_new_with_seed (seed * 4 + variant);
+      gen_ties = (variant & 1) != 0;
+      model = random_model (1 + seed % 4, 400, (variant & 2) == 0);
+      back = round_trip (model, NULL, &stats);
+      if (g_getenv ("WEFT_TEST_DUMP"))
+        {
+          g_autofree char *pa = g_strconcat (g_getenv ("WEFT_TEST_DUMP"), ".a", NULL);
+          g_autofree char *pb = g_strconcat (g_getenv ("WEFT_TEST_DUMP"), ".b", NULL);
+
+          dump_model (model, pa);
+          dump_model (back, pb);
+        }
+      g_assert_true (stats.weft_format);
+      g_assert_cmpuint (stats.n_invalid, ==, 0);
+      assert_same_models (model, back);
+      g_clear_pointer (&gen_rand, g_rand_free);
+    }
 }
 
 /* ---- errors --------------------------------------------------------------- */
@@ -964,6 +1099,13 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/round-trip/sample", test_round_trip_sample);
   g_test_add_func ("/weft/trace-io/round-trip/live", test_round_trip_live);
   g_test_add_func ("/weft/trace-io/round-trip/empty", test_round_trip_empty);
+  /* 50 fixed seeds; WEFT_TEST_SEEDS=N runs N for a longer hunt */
+  for (guint seed = 1; seed <= (g_getenv ("WEFT_TEST_SEEDS") ? (guint) atoi (g_getenv ("WEFT_TEST_SEEDS")) : 50); seed++)
+    {
+      g_autofree char *path = g_strdup_printf ("/weft/trace-io/round-trip/random/%u", seed);
+
+      g_test_add_data_func (path, GUINT_TO_POINTER (seed), test_round_trip_random);
+    }
   g_test_add_func ("/weft/trace-io/import/malformed", test_malformed);
   g_test_add_func ("/weft/trace-io/import/missing-file", test_missing_file);
   g_test_add_func ("/weft/trace-io/import/big-tokens", test_big_tokens);

@@ -272,6 +272,11 @@ write_header (Export              *ex,
       weft_json_writer_uint (w, weft_lane_get_last_time (lane));
       LIT (w, ",\"unmatched\":");
       weft_json_writer_uint (w, stats.n_unmatched);
+      if (stats.task_work_ns > 0)
+        {
+          LIT (w, ",\"task_work_ns\":");
+          weft_json_writer_uint (w, stats.task_work_ns);
+        }
       LIT (w, "}");
     }
   LIT (w, "],\n\"objects\":[");

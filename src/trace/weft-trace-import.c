@@ -94,6 +94,7 @@ typedef struct
   gint64   pid;
   guint64  last_ns;
   guint64  unmatched;
+  guint64  task_work_ns;
 } WeftLaneInfo;
 
 typedef struct
@@ -417,6 +418,11 @@ read_weft_lane (Import  *imp,
       else if (g_str_equal (key, "unmatched"))
         {
           if (!read_uint_value (imp, key, &info.unmatched, error))
+            goto fail;
+        }
+      else if (g_str_equal (key, "task_work_ns"))
+        {
+          if (!read_uint_value (imp, key, &info.task_work_ns, error))
             goto fail;
         }
       else if (!weft_json_reader_skip_value (imp->r, weft_json_reader_next (imp->r, error), error))
@@ -1770,6 +1776,7 @@ typedef struct
   GHashTable     *queue_tracks;   /* obj → GArray of WeftCounterPoint (from C events) */
   GHashTable     *covered;        /* (obj, t) pairs of emitted queue ends */
   gint64          next_fresh;
+  guint64         work_left;      /* the lane's task work, given to its first task end */
 } WBuild;
 
 static int
@@ -1890,9 +1897,14 @@ emit_close (WBuild   *b,
   switch (s->state)
     {
     case WEFT_STATE_RUNNING:
+      /* The model keeps the sum of the work the tasks reported, not each
+       * task's: the first end carries it all. */
       e = mkev (t, worker, WEFT_EVENT_TASK_END, s->obj,
                 s->flags & WEFT_SPAN_TASK_FAILED ? WEFT_TASK_FAILED :
-                s->flags & WEFT_SPAN_TASK_CANCELLED ? WEFT_TASK_CANCELLED : WEFT_TASK_OK, 0);
+                s->flags & WEFT_SPAN_TASK_CANCELLED ? WEFT_TASK_CANCELLED :
+                s->flags & WEFT_SPAN_TASK_SUSPENDED ? WEFT_TASK_SUSPENDED : WEFT_TASK_OK,
+                (gint64) MIN (b->work_left, (guint64) G_MAXINT64));
+      b->work_left = 0;
       break;
     case WEFT_STATE_LOCK_HELD:
     case WEFT_STATE_GIL_HELD:
@@ -1922,6 +1934,171 @@ emit_close (WBuild   *b,
       return;
     }
   g_array_append_val (out, e);
+}
+
+/*
+ * The order of one lane's begins and ends at one instant, found by a
+ * depth-first search that applies the model's own rules: a begin takes the
+ * lowest free row and must land on its span's row; a lock or GIL
+ * acquisition closes the deepest open wait for its object (and must do so
+ * exactly when its span is flagged contended, closing a wait that ends
+ * now); any other end closes the deepest open span of its state and object
+ * and must close its own. Ties are few per instant: the search is small, and
+ * bounded (the caller falls back to a greedy order when it gives up).
+ */
+#define ORDER_MAX_OPS   64
+#define ORDER_MAX_NODES 20000
+
+typedef struct
+{
+  Sim     *sim;
+  guint64  t;
+  guint    ops[ORDER_MAX_OPS];     /* span index << 1 | is_end */
+  guint    n_ops;
+  guint8   used[ORDER_MAX_OPS];
+  guint    order[ORDER_MAX_OPS];
+  guint    nodes;
+} Order;
+
+static gboolean
+is_held (guint8 state)
+{
+  return state == WEFT_STATE_LOCK_HELD || state == WEFT_STATE_GIL_HELD;
+}
+
+/* Applies op @k if the model would do exactly what the file says; returns
+ * the wait it closed (or -1) through @out_wait, for undo. */
+static gboolean
+order_apply (Order *o,
+             guint  op,
+             int   *out_wait)
+{
+  Sim *sim = o->sim;
+  guint idx = op >> 1;
+  WSpan *s = &sim->spans[idx];
+
+  *out_wait = -1;
+  if (op & 1)
+    {
+      if (sim_deepest (sim, s->state, s->obj) != (int) idx)
+        return FALSE;
+      sim->rows[s->depth] = -1;
+      s->done = 2;
+      return TRUE;
+    }
+  else
+    {
+      int wait = -1;
+      guint row;
+
+      if (is_held (s->state))
+        {
+          wait = sim_deepest (sim, wait_of (s->state), s->obj);
+          if ((wait >= 0) != ((s->flags & WEFT_SPAN_CONTENDED) != 0))
+            return FALSE;
+          if (wait >= 0 && (sim->spans[wait].open || sim->spans[wait].end != o->t))
+            return FALSE;
+        }
+      row = sim_lowest_free (sim, wait);
+      if (row != s->depth)
+        return FALSE;
+      if (wait >= 0)
+        {
+          sim->rows[sim->spans[wait].depth] = -1;
+          sim->spans[wait].done = 2;
+        }
+      sim->rows[row] = (int) idx;
+      s->done = 1;
+      *out_wait = wait;
+      return TRUE;
+    }
+}
+
+static void
+order_undo (Order *o,
+            guint  op,
+            int    wait)
+{
+  Sim *sim = o->sim;
+  guint idx = op >> 1;
+  WSpan *s = &sim->spans[idx];
+
+  if (op & 1)
+    {
+      sim->rows[s->depth] = (int) idx;
+      s->done = 1;
+    }
+  else
+    {
+      sim->rows[s->depth] = -1;
+      s->done = 0;
+      if (wait >= 0)
+        {
+          sim->rows[sim->spans[wait].depth] = wait;
+          sim->spans[wait].done = 1;
+        }
+    }
+}
+
+static gboolean
+order_search (Order *o,
+              guint  depth)
+{
+  if (depth == o->n_ops)
+    {
+      /* every wait that ends now was closed by an acquisition */
+      for (guint d = 0; d < WEFT_LANE_MAX_DEPTH; d++)
+        {
+          int k = o->sim->rows[d];
+
+          if (k >= 0 && is_wait (o->sim->spans[k].state) && !o->sim->spans[k].open &&
+              o->sim->spans[k].end == o->t)
+            return FALSE;
+        }
+      return TRUE;
+    }
+  if (++o->nodes > ORDER_MAX_NODES)
+    return FALSE;
+  for (guint i = 0; i < o->n_ops; i++)
+    {
+      guint op = o->ops[i];
+      int wait;
+
+      if (o->used[i])
+        continue;
+      /* the end of a span that starts now comes after its begin */
+      if ((op & 1) && o->sim->spans[op >> 1].done != 1)
+        continue;
+      if (!order_apply (o, op, &wait))
+        continue;
+      o->used[i] = 1;
+      o->order[depth] = op;
+      if (order_search (o, depth + 1))
+        return TRUE;
+      o->used[i] = 0;
+      order_undo (o, op, wait);
+      if (o->nodes > ORDER_MAX_NODES)
+        return FALSE;
+    }
+  return FALSE;
+}
+
+/* Whether this lane's events at @t already release @obj. */
+static gboolean
+released_at (GArray  *out,
+             guint64  t,
+             guint32  obj)
+{
+  for (guint i = out->len; i-- > 0;)
+    {
+      const WeftEvent *e = &g_array_index (out, WeftEvent, i);
+
+      if (e->time_ns != t)
+        break;
+      if (e->object == obj && (e->kind == WEFT_EVENT_LOCK_RELEASED || e->kind == WEFT_EVENT_GIL_RELEASED))
+        return TRUE;
+    }
+  return FALSE;
 }
 
 static WeftEventKind
@@ -1954,7 +2131,7 @@ build_weft_lane (WBuild  *b,
                  ImpLane *lane,
                  guint    worker,
                  guint64  unmatched,
-                 guint64  lane_last_ns)
+                 guint64 *out_left)
 {
   Import *imp = b->imp;
   GArray *recs = lane->recs;
@@ -1965,6 +2142,7 @@ build_weft_lane (WBuild  *b,
   g_autoptr(GArray) pending_ends = g_array_new (FALSE, FALSE, sizeof (guint));
   GArray *out = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
   Sim sim;
+  Order order;
   guint si = 0, ii = 0, fi = 0, flow_cursor = 0;
   guint64 bare = 0;
 
@@ -2048,6 +2226,61 @@ build_weft_lane (WBuild  *b,
             k++;
         }
 
+      /* The exact order, by search; the greedy loop below is the fallback
+       * for streams the model could not have produced. */
+      {
+        Order *o = &order;
+        gboolean fits = TRUE;
+
+        o->sim = &sim;
+        o->t = t;
+        o->n_ops = 0;
+        o->nodes = 0;
+        for (guint k = begin_lo; k < begin_hi && fits; k++)
+          {
+            if (sp[k].done != 0)
+              continue;
+            if (o->n_ops + 2 > ORDER_MAX_OPS)
+              fits = FALSE;
+            else
+              {
+                o->ops[o->n_ops++] = k << 1;
+                if (!sp[k].open && sp[k].end == t && !is_wait (sp[k].state))
+                  o->ops[o->n_ops++] = k << 1 | 1;
+              }
+          }
+        for (guint q = 0; q < pending_ends->len && fits; q++)
+          {
+            guint idx = g_array_index (pending_ends, guint, q);
+
+            if (sp[idx].done != 1 || is_wait (sp[idx].state))
+              continue;
+            if (o->n_ops + 1 > ORDER_MAX_OPS)
+              fits = FALSE;
+            else
+              o->ops[o->n_ops++] = idx << 1 | 1;
+          }
+        memset (o->used, 0, sizeof o->used);
+        if (fits && o->n_ops > 0 && order_search (o, 0))
+          {
+            for (guint q = 0; q < o->n_ops; q++)
+              {
+                guint idx = o->order[q] >> 1;
+
+                if (o->order[q] & 1)
+                  emit_close (b, out, worker, &sp[idx], t, (WFlowEnd *) (gpointer) flows->data, flows->len, &flow_cursor);
+                else
+                  {
+                    WeftEvent e = mkev (t, worker, begin_kind (sp[idx].state), sp[idx].obj, 0, 0);
+
+                    g_array_append_val (out, e);
+                    if (!sp[idx].open && sp[idx].end != t)
+                      g_array_append_val (ends, idx);
+                  }
+              }
+          }
+      }
+
       for (;;)
         {
           gboolean progressed = FALSE;
@@ -2074,7 +2307,10 @@ build_weft_lane (WBuild  *b,
                 {
                   WSpan *e = &sp[g_array_index (pending_ends, guint, q)];
 
-                  if (e->done == 1 && e->state == s->state && e->obj == s->obj && e->depth < s->depth)
+                  /* that end would close this span instead, unless this
+                   * one ends first (zero length: the deepest closes first) */
+                  if (e->done == 1 && e->state == s->state && e->obj == s->obj && e->depth < s->depth &&
+                      (s->open || s->end != t))
                     blocked = TRUE;
                 }
               /* a contended acquisition frees the wait's row first */
@@ -2192,7 +2428,13 @@ build_weft_lane (WBuild  *b,
         {
           WFlowEnd *f = &g_array_index (flows, WFlowEnd, fi++);
 
-          if (!f->used && f->lock)
+          if (!f->used && f->lock && released_at (out, t, f->obj))
+            {
+              /* one release can wake several waiters (each acquires after
+               * it, before the next release): its other flows */
+              f->used = 1;
+            }
+          else if (!f->used && f->lock)
             {
               /* a release that closed nothing, yet woke a waiter */
               gboolean gil = weft_trace_model_get_object_kind (b->model, f->obj) == WEFT_OBJECT_GIL;
@@ -2218,23 +2460,8 @@ build_weft_lane (WBuild  *b,
     }
 
   /* Ends that closed nothing left no trace but their count and, maybe, the
-   * run's first or last time: put them there. */
-  if (unmatched > bare)
-    {
-      guint64 n = unmatched - bare;
-      guint64 t0 = b->imp->first_ns;
-      guint64 t1 = MIN (b->imp->last_ns, lane_last_ns);
-      WeftEvent e = mkev (t0, worker, WEFT_EVENT_IO_END, UNMATCHED_OBJECT, 0, 0);
-
-      if (out->len == 0 || g_array_index (out, WeftEvent, 0).time_ns >= t0)
-        {
-          g_array_prepend_val (out, e);
-          n--;
-        }
-      e.time_ns = t1;
-      for (; n > 0 && (out->len == 0 || g_array_index (out, WeftEvent, out->len - 1).time_ns <= t1); n--)
-        g_array_append_val (out, e);
-    }
+   * run's first or last time: build_weft() puts them there. */
+  *out_left = unmatched > bare ? unmatched - bare : 0;
   return out;
 }
 
@@ -2245,7 +2472,55 @@ typedef struct
 {
   GArray *events;
   guint   next;
+  guint   worker;
+  guint64 left;       /* ends that closed nothing, still to place */
+  guint64 last_ns;    /* the lane's last time */
 } Stream;
+
+/* Ends that closed nothing: one at the run's first time if no event is
+ * there (the model counts it as the run's start), the others at the lane's
+ * end (where they change nothing but the count). */
+static void
+place_unmatched (Import *imp,
+                 Stream *streams,
+                 guint   n)
+{
+  gboolean first_covered = FALSE;
+
+  for (guint s = 0; s < n; s++)
+    {
+      GArray *ev = streams[s].events;
+
+      for (guint i = 0; ev != NULL && i < ev->len; i++)
+        {
+          const WeftEvent *e = &g_array_index (ev, WeftEvent, i);
+
+          if (e->time_ns > imp->first_ns)
+            break;
+          if (e->kind >= WEFT_EVENT_TASK_BEGIN && e->kind < WEFT_EVENT_N_KINDS)
+            first_covered = TRUE;
+        }
+    }
+  for (guint s = 0; s < n; s++)
+    {
+      Stream *st = &streams[s];
+      WeftEvent e = mkev (imp->first_ns, st->worker, WEFT_EVENT_IO_END, UNMATCHED_OBJECT, 0, 0);
+      guint64 t1 = MIN (imp->last_ns, st->last_ns);
+
+      if (st->left == 0)
+        continue;
+      if (!first_covered)
+        {
+          g_array_prepend_val (st->events, e);
+          st->left--;
+          first_covered = TRUE;
+        }
+      e.time_ns = t1;
+      for (; st->left > 0 && (st->events->len == 0 ||
+                              g_array_index (st->events, WeftEvent, st->events->len - 1).time_ns <= t1); st->left--)
+        g_array_append_val (st->events, e);
+    }
+}
 
 static inline gboolean
 stream_before (const Stream *a,
@@ -2378,7 +2653,7 @@ build_weft (Import  *imp,
   g_autoptr(GArray) counter_events = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
   g_autoptr(GArray) fix = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
   g_autofree Stream *streams = NULL;
-  WBuild b = { imp, model, queue_tracks, covered, G_MININT64 };
+  WBuild b = { imp, model, queue_tracks, covered, G_MININT64, 0 };
   guint n_streams = 0, counter_worker = 0;
   guint64 counter_last = 0;
   gboolean have_counter_lane = FALSE;
@@ -2439,13 +2714,18 @@ build_weft (Import  *imp,
         }
       if (lane->recs->len == 0)
         continue;
+      b.work_left = 0;
       for (guint k = 0; k < imp->weft_lanes->len; k++)
         if (g_array_index (imp->weft_lanes, WeftLaneInfo, k).worker == (guint) lane->tid)
           {
+            b.work_left = g_array_index (imp->weft_lanes, WeftLaneInfo, k).task_work_ns;
             unmatched = g_array_index (imp->weft_lanes, WeftLaneInfo, k).unmatched;
             lane_last = g_array_index (imp->weft_lanes, WeftLaneInfo, k).last_ns;
           }
-      streams[n_streams++].events = build_weft_lane (&b, lane, (guint) lane->tid, unmatched, lane_last);
+      streams[n_streams].events = build_weft_lane (&b, lane, (guint) lane->tid, unmatched, &streams[n_streams].left);
+      streams[n_streams].worker = (guint) lane->tid;
+      streams[n_streams].last_ns = lane_last;
+      n_streams++;
     }
 
   /* Counter points that no queue end re-creates */
@@ -2487,6 +2767,7 @@ build_weft (Import  *imp,
       streams[n_streams++].events = g_steal_pointer (&counter_events);
     }
 
+  place_unmatched (imp, streams, n_streams);
   merge_streams (model, streams, n_streams);
 
   /* What the timeline cannot say: ends that closed nothing, the lanes' last
