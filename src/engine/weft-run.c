@@ -275,6 +275,16 @@ task_name (WeftRun *self,
   return weft_profile_get_spec_name (self->profile, spec_index);
 }
 
+/* A group's name on its lanes: its stage's, or "pool" for tasks beside stages. */
+static const char *
+group_name (WeftRun *self,
+            Group   *group)
+{
+  guint spec = g_array_index (self->tasks, TaskInstance, group->first_task).spec_index;
+
+  return spec < self->profile->tasks->len ? "pool" : task_name (self, spec);
+}
+
 /* Stops every worker: waits give up within WEFT_ARENA_POLL_NS, processes
  * that do not end are killed. */
 static void
@@ -330,8 +340,7 @@ worker_thread (gpointer data)
   g_autoptr(WeftWireWriter) writer = NULL;
   g_autoptr(WeftWorkerContext) ctx = NULL;
   g_autofree char *name = self->n_groups > 1
-    ? g_strdup_printf ("%s thread %u", task_name (self, g_array_index (self->tasks, TaskInstance, group->first_task).spec_index),
-                       args->worker - group->first_worker + 1)
+    ? g_strdup_printf ("%s thread %u", group_name (self, group), args->worker - group->first_worker + 1)
     : g_strdup_printf ("thread %u", args->worker);
 
   if (!self->options.no_record)
@@ -391,7 +400,7 @@ loop_thread (gpointer data)
   if (!self->options.no_record)
     {
       g_autofree char *name = self->n_groups > 1
-        ? g_strdup_printf ("main loop (%s)", task_name (self, g_array_index (self->tasks, TaskInstance, group->first_task).spec_index))
+        ? g_strdup_printf ("main loop (%s)", group_name (self, group))
         : g_strdup ("main loop");
 
       writer = weft_wire_writer_new (self->wfd, group->first_worker);
@@ -596,10 +605,11 @@ plan_groups (WeftRun *self)
     }
 
   /* A pipeline: each stage its own executor and workers, all at once. On a
-   * main loop a stage's workers are coroutines on one loop thread. */
+   * main loop a stage's workers are coroutines on one loop thread. Tasks
+   * beside the stages run on a pool of their own, the last group. */
   self->result.n_stages = p->stages->len;
-  self->n_groups = p->stages->len;
-  self->groups = g_new0 (Group, p->stages->len);
+  self->n_groups = p->stages->len + (p->tasks->len > 0 ? 1 : 0);
+  self->groups = g_new0 (Group, self->n_groups);
   self->result.workers = 0;
   for (guint s = 0; s < p->stages->len; s++)
     {
@@ -618,6 +628,26 @@ plan_groups (WeftRun *self)
       add_tasks (self, p->tasks->len + s, stage->name, stage->workers, stage->steps);
       g->n_tasks = stage->workers;
       next_worker += g->n_workers;
+      self->result.workers += g->n_workers;
+    }
+
+  if (p->tasks->len > 0)
+    {
+      Group *g = &self->groups[self->n_groups - 1];
+
+      g->run = self;
+      g->executor = p->executor;
+      g->n_workers = p->executor == WEFT_EXECUTOR_MAINLOOP ? 1 : p->workers;
+      g->first_worker = next_worker;
+      g->first_task = self->tasks->len;
+      g->output = G_MAXUINT;
+      for (guint s = 0; s < p->tasks->len; s++)
+        {
+          const WeftTaskSpec *spec = g_ptr_array_index (p->tasks, s);
+
+          add_tasks (self, s, spec->name, spec->count, spec->steps);
+        }
+      g->n_tasks = self->tasks->len - g->first_task;
       self->result.workers += g->n_workers;
     }
 }
