@@ -1029,6 +1029,76 @@ test_export_cancelled (void)
   rm_rf (dir);
 }
 
+/* Cancelled from another thread while the file is being written: the export
+ * stops with G_IO_ERROR_CANCELLED, its temporary file is gone and the older
+ * file is intact. */
+typedef struct
+{
+  const char   *dir;
+  GCancellable *cancellable;
+  gboolean      saw_partial;
+} Canceller;
+
+static gpointer
+cancel_when_writing (gpointer data)
+{
+  Canceller *c = data;
+
+  /* wait until the temporary file holds something, then cancel */
+  for (guint i = 0; i < 200000 && !c->saw_partial; i++)
+    {
+      GDir *d = g_dir_open (c->dir, 0, NULL);
+      const char *name;
+
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *p = g_build_filename (c->dir, name, NULL);
+          GStatBuf st;
+
+          if (name[0] == '.' && g_stat (p, &st) == 0 && st.st_size > 0)
+            c->saw_partial = TRUE;
+        }
+      if (d != NULL)
+        g_dir_close (d);
+      if (!c->saw_partial)
+        g_usleep (200);
+    }
+  g_cancellable_cancel (c->cancellable);
+  return NULL;
+}
+
+static void
+test_export_cancelled_midway (void)
+{
+  g_autoptr(WeftTraceModel) model = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  Canceller c = { dir, cancellable, FALSE };
+  GThread *thread;
+  gboolean ok;
+
+  gen_rand = g_rand_new_with_seed (7);
+  gen_ties = TRUE;
+  model = random_model (4, 150000, TRUE);
+  g_clear_pointer (&gen_rand, g_rand_free);
+  g_assert_true (g_file_set_contents (path, "older", -1, NULL));
+
+  thread = g_thread_new ("cancel", cancel_when_writing, &c);
+  ok = weft_trace_export_to_file (model, NULL, path, cancellable, &error);
+  g_thread_join (thread);
+
+  g_assert_true (c.saw_partial);
+  g_assert_false (ok);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "older");
+  g_assert_cmpuint (count_files (dir), ==, 1);
+  rm_rf (dir);
+}
+
 /* ---- the tokenizer -------------------------------------------------------- */
 
 static void
@@ -1115,6 +1185,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/export/readonly-dir", test_export_readonly_dir);
   g_test_add_func ("/weft/trace-io/export/rename-fails", test_export_rename_fails);
   g_test_add_func ("/weft/trace-io/export/cancelled", test_export_cancelled);
+  g_test_add_func ("/weft/trace-io/export/cancelled-midway", test_export_cancelled_midway);
   g_test_add_func ("/weft/trace-io/json/numbers", test_json_numbers);
   g_test_add_func ("/weft/trace-io/json/tokens", test_json_tokens);
 
