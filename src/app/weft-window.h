@@ -19,4 +19,29 @@ void        weft_window_open_file (WeftWindow      *self,
 void        weft_window_set_model (WeftWindow      *self,
                                    WeftTraceModel  *model);
 
+/* Runs the edited profile; stops the run */
+gboolean    weft_window_run       (WeftWindow      *self);
+void        weft_window_stop      (WeftWindow      *self);
+/* Writes the shown trace to @file on a worker thread */
+void        weft_window_export    (WeftWindow      *self,
+                                   GFile           *file);
+gboolean    weft_window_save_profile (WeftWindow   *self,
+                                      GFile        *file,
+                                      GError      **error);
+void        weft_window_show_view (WeftWindow      *self,
+                                   const char      *name);
+
+/* What the window shows (transfer none, nullable), for tests and actions */
+WeftTraceModel *weft_window_get_model     (WeftWindow *self);
+gpointer    weft_window_get_run           (WeftWindow *self);
+gboolean    weft_window_get_busy          (WeftWindow *self);
+const char *weft_window_get_banner_text   (WeftWindow *self);
+const char *weft_window_get_page          (WeftWindow *self);
+GtkWidget  *weft_window_get_library       (WeftWindow *self);
+GtkWidget  *weft_window_get_profile_editor (WeftWindow *self);
+GtkWidget  *weft_window_get_contention_view (WeftWindow *self);
+GtkWidget  *weft_window_get_summary_view  (WeftWindow *self);
+GtkWidget  *weft_window_get_compare_view  (WeftWindow *self);
+GtkWidget  *weft_window_get_timeline_view (WeftWindow *self);
+
 G_END_DECLS

@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "weft-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "weft-arena.h"
+#include "weft-contention-view.h"
+#include "weft-deadlock-graph.h"
+#include "weft-time-ruler.h"
+#include "weft-wait-histogram.h"
+
+/**
+ * WeftContentionView:
+ *
+ * Who waits for what: a table of the locks, the GIL and the queues with
+ * their statistics; for the selected lock a histogram of its waits and who
+ * woke whom (the model's lock flows); the counters' lost updates; the
+ * deadlock cycle when the run found one; and the main loop's lag.
+ */
+struct _WeftContentionView
+{
+  GtkBox              parent_instance;
+
+  WeftTraceModel     *model;
+  WeftRunResult       result;       /* a copy of what the view shows of it */
+  gboolean            has_result;
+  GPtrArray          *deadlock_workers;
+  GPtrArray          *deadlock_locks;
+
+  GListStore         *objects;
+  GListStore         *counters;
+  GtkSingleSelection *selection;
+
+  GtkWidget          *empty_label;
+  GtkWidget          *objects_view;
+  GtkWidget          *details_title;
+  GtkWidget          *histogram;
+  GtkWidget          *wakeups_label;
+  GtkWidget          *counters_heading;
+  GtkWidget          *counters_view;
+  GtkWidget          *deadlock_box;
+  GtkWidget          *deadlock_label;
+  GtkWidget          *deadlock_graph;
+  GtkWidget          *lag_label;
+};
+
+G_DEFINE_FINAL_TYPE (WeftContentionView, weft_contention_view, GTK_TYPE_BOX)
+
+/* The main-loop executor's lag counter (see weft-loop-executor.c). */
+#define LOOP_LAG_COUNTER_ID 2
+
+enum {
+  COL_NAME,
+  COL_KIND,
+  COL_OPS,
+  COL_CONTENDED,
+  COL_TOTAL_WAIT,
+  COL_MAX_WAIT,
+  COL_MEAN_WAIT,
+  COL_HOLD,
+  N_OBJECT_COLUMNS,
+
+  COL_COUNTER_NAME = 100,
+  COL_EXPECTED,
+  COL_ACTUAL,
+  COL_LOST,
+};
+
+GtkWidget *
+weft_contention_view_new (void)
+{
+  return g_object_new (WEFT_TYPE_CONTENTION_VIEW, NULL);
+}
+
+static char *
+format_ns (guint64 ns)
+{
+  return weft_time_ruler_format_time (ns);
+}
+
+static char *
+cell_text (WeftContentionRow *row,
+           int                column)
+{
+  const WeftContentionStats *s = weft_contention_row_get_stats (row);
+  gboolean queue = s->kind == WEFT_OBJECT_QUEUE;
+
+  switch (column)
+    {
+    case COL_NAME:
+    case COL_COUNTER_NAME:
+      return g_strdup (weft_contention_row_get_name (row));
+    case COL_KIND:
+      switch (s->kind)
+        {
+        case WEFT_OBJECT_GIL: return g_strdup (_("GIL"));
+        case WEFT_OBJECT_QUEUE: return g_strdup (_("queue"));
+        case WEFT_OBJECT_COUNTER: return g_strdup (_("counter"));
+        default: return g_strdup (_("lock"));
+        }
+    case COL_OPS:
+      if (queue)
+        /* Translators: a queue's operations */
+        return g_strdup_printf (_("%" G_GUINT64_FORMAT " puts, %" G_GUINT64_FORMAT " gets"), s->puts, s->gets);
+      return g_strdup_printf ("%" G_GUINT64_FORMAT, s->acquisitions);
+    case COL_CONTENDED:
+      if (queue)
+        /* Translators: the most items a queue held */
+        return g_strdup_printf (_("depth ≤ %" G_GINT64_FORMAT), s->max_depth);
+      return g_strdup_printf ("%.1f %%", 100.0 * weft_contention_row_get_contended_fraction (row));
+    case COL_TOTAL_WAIT:
+      return format_ns (queue ? s->blocked_ns : s->total_wait_ns);
+    case COL_MAX_WAIT:
+      return queue ? g_strdup ("—") : format_ns (s->max_wait_ns);
+    case COL_MEAN_WAIT:
+      return queue ? g_strdup ("—") : format_ns (s->mean_wait_ns);
+    case COL_HOLD:
+      return queue ? g_strdup ("—") : format_ns (s->hold_ns);
+    case COL_EXPECTED:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, s->expected);
+    case COL_ACTUAL:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, s->actual);
+    case COL_LOST:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, s->lost);
+    default:
+      return g_strdup ("");
+    }
+}
+
+static void
+setup_cell (GtkSignalListItemFactory *factory,
+            GtkListItem              *item,
+            gpointer                  data)
+{
+  int column = GPOINTER_TO_INT (data);
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label),
+                        column == COL_NAME || column == COL_KIND || column == COL_COUNTER_NAME ? 0 : 1);
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_cell (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           gpointer                  data)
+{
+  int column = GPOINTER_TO_INT (data);
+  WeftContentionRow *row = gtk_list_item_get_item (item);
+  GtkWidget *label = gtk_list_item_get_child (item);
+  g_autofree char *text = cell_text (row, column);
+
+  gtk_label_set_label (GTK_LABEL (label), text);
+  if (column == COL_LOST)
+    {
+      if (weft_contention_row_get_stats (row)->lost > 0)
+        gtk_widget_add_css_class (label, "error");
+      else
+        gtk_widget_remove_css_class (label, "error");
+    }
+}
+
+static void
+add_column (GtkColumnView *view,
+            const char    *title,
+            int            column,
+            gboolean       expand)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *col;
+
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (column));
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (column));
+  col = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (col, expand);
+  gtk_column_view_column_set_resizable (col, TRUE);
+  gtk_column_view_append_column (view, col);
+  g_object_unref (col);
+}
+
+static const char *
+lane_name (WeftTraceModel *model,
+           guint           worker,
+           char           *buf,
+           gsize           size)
+{
+  WeftLane *lane = weft_trace_model_lookup_lane (model, worker);
+
+  if (lane != NULL && weft_lane_get_name (lane) != NULL && *weft_lane_get_name (lane) != '\0')
+    return weft_lane_get_name (lane);
+  /* Translators: a worker lane without a name */
+  g_snprintf (buf, size, _("worker %u"), worker);
+  return buf;
+}
+
+/* The details of the selected lock: its waits as a histogram (every wait
+ * span of the lanes on that object) and who woke whom. */
+static void
+update_details (WeftContentionView *self)
+{
+  WeftContentionRow *row = gtk_single_selection_get_selected_item (self->selection);
+  g_autoptr(GArray) waits = g_array_new (FALSE, FALSE, sizeof (guint64));
+  g_autoptr(GHashTable) pairs = g_hash_table_new (NULL, NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GList) keys = NULL;
+  const WeftContentionStats *s;
+  WeftState wait_state;
+  const WeftFlow *flows;
+  guint n_flows = 0;
+  guint shown = 0;
+
+  if (row == NULL || self->model == NULL ||
+      weft_contention_row_get_stats (row)->kind == WEFT_OBJECT_QUEUE)
+    {
+      gtk_widget_set_visible (self->details_title, FALSE);
+      gtk_widget_set_visible (self->histogram, FALSE);
+      gtk_widget_set_visible (self->wakeups_label, FALSE);
+      return;
+    }
+
+  s = weft_contention_row_get_stats (row);
+  wait_state = s->kind == WEFT_OBJECT_GIL ? WEFT_STATE_GIL_WAIT : WEFT_STATE_LOCK_WAIT;
+
+  for (guint l = 0; l < weft_trace_model_get_n_lanes (self->model); l++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (self->model, l);
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
+          {
+            WeftSpan span;
+
+            if (weft_lane_get_span (lane, d, i, &span) && span.state == wait_state &&
+                span.object == s->object)
+              {
+                guint64 w = span.end_ns - span.start_ns;
+                g_array_append_val (waits, w);
+              }
+          }
+    }
+
+  {
+    g_autofree char *title = g_strdup_printf (_("Waits for %s"), weft_contention_row_get_name (row));
+    gtk_label_set_label (GTK_LABEL (self->details_title), title);
+  }
+  weft_wait_histogram_set_data (WEFT_WAIT_HISTOGRAM (self->histogram),
+                                (const guint64 *) waits->data, waits->len, wait_state);
+
+  /* Releaser → waiter counts from the lock flows */
+  flows = weft_trace_model_get_flows (self->model, &n_flows);
+  for (guint i = 0; i < n_flows; i++)
+    {
+      gpointer key;
+
+      if (flows[i].kind != WEFT_FLOW_LOCK || flows[i].object != s->object)
+        continue;
+      key = GUINT_TO_POINTER (((guint) flows[i].from_worker << 16 | flows[i].to_worker) + 1);
+      g_hash_table_insert (pairs, key,
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (pairs, key)) + 1));
+    }
+  keys = g_hash_table_get_keys (pairs);
+  g_string_append (text, _("Who woke whom (releaser → waiter):"));
+  for (GList *k = keys; k != NULL && shown < 12; k = k->next, shown++)
+    {
+      guint pair = GPOINTER_TO_UINT (k->data) - 1;
+      char a[32], b[32];
+
+      g_string_append_printf (text, "\n%s → %s: %u", lane_name (self->model, pair >> 16, a, sizeof a),
+                              lane_name (self->model, pair & 0xffff, b, sizeof b),
+                              GPOINTER_TO_UINT (g_hash_table_lookup (pairs, k->data)));
+    }
+  if (keys == NULL)
+    g_string_append_printf (text, "\n%s", _("no hand-offs recorded"));
+  gtk_label_set_label (GTK_LABEL (self->wakeups_label), text->str);
+
+  gtk_widget_set_visible (self->details_title, TRUE);
+  gtk_widget_set_visible (self->histogram, TRUE);
+  gtk_widget_set_visible (self->wakeups_label, TRUE);
+}
+
+static void
+on_selection_changed (GtkSingleSelection *selection,
+                      GParamSpec         *pspec,
+                      WeftContentionView *self)
+{
+  update_details (self);
+}
+
+static void
+add_object_rows (WeftContentionView *self,
+                 GPtrArray          *rows,
+                 WeftObjectKind      kind)
+{
+  g_autofree guint32 *ids = NULL;
+  guint n = 0;
+
+  ids = weft_trace_model_list_objects (self->model, kind, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      WeftContentionStats s = { 0 };
+      const char *name = weft_trace_model_get_object_name (self->model, ids[i]);
+      g_autofree char *fallback = NULL;
+
+      s.kind = kind;
+      s.object = ids[i];
+      if (kind == WEFT_OBJECT_QUEUE)
+        {
+          WeftQueueStats q;
+
+          if (!weft_trace_model_get_queue_stats (self->model, ids[i], &q))
+            continue;
+          s.puts = q.puts;
+          s.gets = q.gets;
+          s.max_depth = q.max_depth;
+          s.blocked_ns = q.blocked_ns;
+        }
+      else
+        {
+          WeftLockStats l;
+
+          if (!weft_trace_model_get_lock_stats (self->model, ids[i], &l))
+            continue;
+          s.acquisitions = l.acquisitions;
+          s.contended = l.contended;
+          s.total_wait_ns = l.total_wait_ns;
+          s.max_wait_ns = l.max_wait_ns;
+          s.mean_wait_ns = weft_lock_stats_get_mean_wait_ns (&l);
+          s.hold_ns = l.total_hold_ns;
+        }
+      if (name == NULL || *name == '\0')
+        name = fallback = g_strdup_printf ("#%u", ids[i]);
+      g_ptr_array_add (rows, weft_contention_row_new (name, &s));
+    }
+}
+
+void
+weft_contention_view_refresh (WeftContentionView *self)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) counters = g_ptr_array_new_with_free_func (g_object_unref);
+  guint selected;
+  gboolean any;
+
+  g_return_if_fail (WEFT_IS_CONTENTION_VIEW (self));
+
+  selected = gtk_single_selection_get_selected (self->selection);
+  if (self->model != NULL)
+    {
+      add_object_rows (self, rows, WEFT_OBJECT_GIL);
+      add_object_rows (self, rows, WEFT_OBJECT_LOCK);
+      add_object_rows (self, rows, WEFT_OBJECT_QUEUE);
+    }
+  g_list_store_splice (self->objects, 0, g_list_model_get_n_items (G_LIST_MODEL (self->objects)),
+                       rows->pdata, rows->len);
+  if (selected != GTK_INVALID_LIST_POSITION && selected < rows->len)
+    gtk_single_selection_set_selected (self->selection, selected);
+  update_details (self);
+
+  if (self->has_result)
+    {
+      for (guint i = 0; i < self->result.counters->len; i++)
+        {
+          const WeftCounterResult *cr = &g_array_index (self->result.counters, WeftCounterResult, i);
+          WeftContentionStats s = { 0 };
+
+          s.kind = WEFT_OBJECT_COUNTER;
+          s.expected = cr->expected;
+          s.actual = cr->actual;
+          s.lost = cr->lost;
+          g_ptr_array_add (counters, weft_contention_row_new (cr->name, &s));
+        }
+    }
+  g_list_store_splice (self->counters, 0, g_list_model_get_n_items (G_LIST_MODEL (self->counters)),
+                       counters->pdata, counters->len);
+  gtk_widget_set_visible (self->counters_heading, counters->len > 0);
+  gtk_widget_set_visible (self->counters_view, counters->len > 0);
+
+  /* Main-loop lag: the run's figure, else the lag counter's peak */
+  {
+    guint64 lag_ns = self->has_result ? self->result.loop_max_lag_ns : 0;
+
+    if (lag_ns == 0 && self->model != NULL &&
+        weft_trace_model_get_object_kind (self->model, LOOP_LAG_COUNTER_ID) == WEFT_OBJECT_COUNTER)
+      {
+        guint n = 0;
+        const WeftCounterPoint *p = weft_trace_model_get_counter (self->model, LOOP_LAG_COUNTER_ID, &n);
+
+        for (guint i = 0; i < n; i++)
+          lag_ns = MAX (lag_ns, (guint64) MAX (p[i].value, 0) * 1000);
+      }
+    if (lag_ns > 0)
+      {
+        g_autofree char *t = format_ns (lag_ns);
+        g_autofree char *text = g_strdup_printf (_("Main loop: the latest wake-up came %s late"), t);
+
+        gtk_label_set_label (GTK_LABEL (self->lag_label), text);
+      }
+    gtk_widget_set_visible (self->lag_label, lag_ns > 0);
+  }
+
+  gtk_widget_set_visible (self->deadlock_box, self->deadlock_workers->len > 0);
+
+  any = rows->len > 0 || counters->len > 0 || self->deadlock_workers->len > 0 ||
+        gtk_widget_get_visible (self->lag_label);
+  gtk_widget_set_visible (self->objects_view, rows->len > 0);
+  gtk_widget_set_visible (self->empty_label, !any);
+}
+
+static void
+clear_result (WeftContentionView *self)
+{
+  for (guint i = 0; self->result.counters != NULL && i < self->result.counters->len; i++)
+    g_free (g_array_index (self->result.counters, WeftCounterResult, i).name);
+  g_clear_pointer (&self->result.counters, g_array_unref);
+  self->has_result = FALSE;
+  self->result.loop_max_lag_ns = 0;
+  g_ptr_array_set_size (self->deadlock_workers, 0);
+  g_ptr_array_set_size (self->deadlock_locks, 0);
+}
+
+void
+weft_contention_view_set_data (WeftContentionView  *self,
+                               WeftTraceModel      *model,
+                               const WeftProfile   *profile,
+                               const WeftRunResult *result)
+{
+  g_return_if_fail (WEFT_IS_CONTENTION_VIEW (self));
+
+  g_set_object (&self->model, model);
+  clear_result (self);
+
+  if (result != NULL)
+    {
+      self->has_result = TRUE;
+      self->result.loop_max_lag_ns = result->loop_max_lag_ns;
+      self->result.counters = g_array_new (FALSE, FALSE, sizeof (WeftCounterResult));
+      for (guint i = 0; i < result->counters->len; i++)
+        {
+          WeftCounterResult cr = g_array_index (result->counters, WeftCounterResult, i);
+
+          cr.name = g_strdup (cr.name);
+          g_array_append_val (self->result.counters, cr);
+        }
+
+      for (guint i = 0; result->deadlock != NULL && i < result->deadlock->len; i++)
+        {
+          const WeftWaitLink *link = &g_array_index (result->deadlock, WeftWaitLink, i);
+          char buf[32];
+          const char *lock = NULL;
+
+          if (profile != NULL && link->object < profile->objects->len)
+            lock = ((WeftProfileObject *) g_ptr_array_index (profile->objects, link->object))->name;
+          else if (model != NULL)
+            lock = weft_trace_model_get_object_name (model, link->object + WEFT_ARENA_OBJECT_BASE);
+          g_ptr_array_add (self->deadlock_workers,
+                           g_strdup (model != NULL ? lane_name (model, link->worker, buf, sizeof buf) : "?"));
+          g_ptr_array_add (self->deadlock_locks, g_strdup (lock != NULL ? lock : "?"));
+        }
+      weft_deadlock_graph_set_cycle (WEFT_DEADLOCK_GRAPH (self->deadlock_graph),
+                                     (const char * const *) self->deadlock_workers->pdata,
+                                     (const char * const *) self->deadlock_locks->pdata,
+                                     self->deadlock_workers->len);
+      gtk_label_set_label (GTK_LABEL (self->deadlock_label),
+                           result->deadlock_text != NULL ? result->deadlock_text : "");
+    }
+
+  weft_contention_view_refresh (self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->objects)) > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+}
+
+GListModel *
+weft_contention_view_get_objects (WeftContentionView *self)
+{
+  g_return_val_if_fail (WEFT_IS_CONTENTION_VIEW (self), NULL);
+  return G_LIST_MODEL (self->objects);
+}
+
+GListModel *
+weft_contention_view_get_counters (WeftContentionView *self)
+{
+  g_return_val_if_fail (WEFT_IS_CONTENTION_VIEW (self), NULL);
+  return G_LIST_MODEL (self->counters);
+}
+
+GtkWidget *
+weft_contention_view_get_histogram (WeftContentionView *self)
+{
+  g_return_val_if_fail (WEFT_IS_CONTENTION_VIEW (self), NULL);
+  return self->histogram;
+}
+
+GtkWidget *
+weft_contention_view_get_deadlock_graph (WeftContentionView *self)
+{
+  g_return_val_if_fail (WEFT_IS_CONTENTION_VIEW (self), NULL);
+  return self->deadlock_graph;
+}
+
+static void
+weft_contention_view_dispose (GObject *object)
+{
+  WeftContentionView *self = WEFT_CONTENTION_VIEW (object);
+
+  g_clear_object (&self->model);
+  if (self->deadlock_workers != NULL)
+    clear_result (self);
+
+  G_OBJECT_CLASS (weft_contention_view_parent_class)->dispose (object);
+}
+
+static void
+weft_contention_view_finalize (GObject *object)
+{
+  WeftContentionView *self = WEFT_CONTENTION_VIEW (object);
+
+  g_clear_object (&self->selection);
+  g_clear_object (&self->objects);
+  g_clear_object (&self->counters);
+  g_clear_pointer (&self->deadlock_workers, g_ptr_array_unref);
+  g_clear_pointer (&self->deadlock_locks, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (weft_contention_view_parent_class)->finalize (object);
+}
+
+static void
+weft_contention_view_class_init (WeftContentionViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = weft_contention_view_dispose;
+  object_class->finalize = weft_contention_view_finalize;
+}
+
+static GtkWidget *
+heading (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  return label;
+}
+
+static void
+weft_contention_view_init (WeftContentionView *self)
+{
+  GtkBox *box = GTK_BOX (self);
+  GtkWidget *details;
+  GtkNoSelection *counters_selection;
+
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
+  gtk_box_set_spacing (box, 8);
+  gtk_widget_add_css_class (GTK_WIDGET (self), "view-page");
+
+  self->deadlock_workers = g_ptr_array_new_with_free_func (g_free);
+  self->deadlock_locks = g_ptr_array_new_with_free_func (g_free);
+  self->objects = g_list_store_new (WEFT_TYPE_CONTENTION_ROW);
+  self->counters = g_list_store_new (WEFT_TYPE_CONTENTION_ROW);
+  self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->objects)));
+  g_signal_connect (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
+
+  self->empty_label = gtk_label_new (_("No locks, queues or counters in this trace."));
+  gtk_widget_add_css_class (self->empty_label, "dim-label");
+  gtk_widget_set_vexpand (self->empty_label, TRUE);
+  gtk_box_append (box, self->empty_label);
+
+  /* The deadlock first: when there is one, it is the news */
+  self->deadlock_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_box_append (GTK_BOX (self->deadlock_box), heading (_("Deadlock")));
+  self->deadlock_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->deadlock_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->deadlock_label), TRUE);
+  gtk_widget_add_css_class (self->deadlock_label, "error");
+  gtk_box_append (GTK_BOX (self->deadlock_box), self->deadlock_label);
+  self->deadlock_graph = weft_deadlock_graph_new ();
+  gtk_box_append (GTK_BOX (self->deadlock_box), self->deadlock_graph);
+  gtk_widget_set_visible (self->deadlock_box, FALSE);
+  gtk_box_append (box, self->deadlock_box);
+
+  self->objects_view = gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)));
+  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->objects_view), TRUE);
+  gtk_widget_add_css_class (self->objects_view, "data-table");
+  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Object"), COL_NAME, TRUE);
+  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Kind"), COL_KIND, FALSE);
+  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Acquisitions"), COL_OPS, FALSE);
+  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Contended"), COL_CONTENDED, FALSE);
+  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Total wait"), COL_TOTAL_WAIT, FALSE);
+  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Max wait"), COL_MAX_WAIT, FALSE);
+  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Mean wait"), COL_MEAN_WAIT, FALSE);
+  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Hold"), COL_HOLD, FALSE);
+  gtk_box_append (box, self->objects_view);
+
+  details = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
+  {
+    GtkWidget *left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+
+    self->details_title = heading ("");
+    gtk_box_append (GTK_BOX (left), self->details_title);
+    self->histogram = weft_wait_histogram_new ();
+    gtk_widget_set_hexpand (self->histogram, TRUE);
+    gtk_box_append (GTK_BOX (left), self->histogram);
+    gtk_widget_set_hexpand (left, TRUE);
+    gtk_box_append (GTK_BOX (details), left);
+  }
+  self->wakeups_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->wakeups_label), 0);
+  gtk_label_set_yalign (GTK_LABEL (self->wakeups_label), 0);
+  gtk_label_set_selectable (GTK_LABEL (self->wakeups_label), TRUE);
+  gtk_box_append (GTK_BOX (details), self->wakeups_label);
+  gtk_box_append (box, details);
+
+  self->counters_heading = heading (_("Counters: lost updates"));
+  gtk_box_append (box, self->counters_heading);
+  counters_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->counters)));
+  self->counters_view = gtk_column_view_new (GTK_SELECTION_MODEL (counters_selection));
+  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->counters_view), TRUE);
+  gtk_widget_add_css_class (self->counters_view, "data-table");
+  add_column (GTK_COLUMN_VIEW (self->counters_view), _("Counter"), COL_COUNTER_NAME, TRUE);
+  add_column (GTK_COLUMN_VIEW (self->counters_view), _("Expected"), COL_EXPECTED, FALSE);
+  add_column (GTK_COLUMN_VIEW (self->counters_view), _("Actual"), COL_ACTUAL, FALSE);
+  add_column (GTK_COLUMN_VIEW (self->counters_view), _("Lost"), COL_LOST, FALSE);
+  gtk_box_append (box, self->counters_view);
+
+  self->lag_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->lag_label), 0);
+  gtk_widget_add_css_class (self->lag_label, "heading");
+  gtk_box_append (box, self->lag_label);
+
+  weft_contention_view_refresh (self);
+}

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "weft-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "weft-state-style.h"
+#include "weft-step-chart.h"
+#include "weft-time-ruler.h"
+
+/**
+ * WeftStepChart:
+ *
+ * A counter track (parallelism, queue depth) as a filled step chart. Each
+ * pixel column shows the highest value in its time slice, so short peaks
+ * stay visible; the columns are computed once per size or data change.
+ */
+struct _WeftStepChart
+{
+  GtkWidget  parent_instance;
+
+  GArray    *points;        /* (element-type WeftCounterPoint) */
+  guint64    begin_ns;
+  guint64    end_ns;
+  gint64     max_value;
+  double     reference;
+  char      *reference_label;
+
+  double    *columns;       /* cached per-pixel maxima */
+  int        n_columns;
+};
+
+G_DEFINE_FINAL_TYPE (WeftStepChart, weft_step_chart, GTK_TYPE_WIDGET)
+
+#define PAD     6
+#define AXIS_W  28
+#define AXIS_H  18
+
+GtkWidget *
+weft_step_chart_new (void)
+{
+  return g_object_new (WEFT_TYPE_STEP_CHART, NULL);
+}
+
+void
+weft_step_chart_set_points (WeftStepChart          *self,
+                            const WeftCounterPoint *points,
+                            guint                   n_points,
+                            guint64                 begin_ns,
+                            guint64                 end_ns)
+{
+  g_return_if_fail (WEFT_IS_STEP_CHART (self));
+
+  g_array_set_size (self->points, 0);
+  if (n_points > 0)
+    g_array_append_vals (self->points, points, n_points);
+  self->begin_ns = begin_ns;
+  self->end_ns = MAX (end_ns, begin_ns + 1);
+  self->max_value = 1;
+  for (guint i = 0; i < n_points; i++)
+    self->max_value = MAX (self->max_value, points[i].value);
+  g_clear_pointer (&self->columns, g_free);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+void
+weft_step_chart_set_reference (WeftStepChart *self,
+                               double         value,
+                               const char    *label)
+{
+  g_return_if_fail (WEFT_IS_STEP_CHART (self));
+  self->reference = value;
+  g_free (self->reference_label);
+  self->reference_label = g_strdup (label);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+compute_columns (WeftStepChart *self,
+                 int            n)
+{
+  const WeftCounterPoint *p = (const WeftCounterPoint *) self->points->data;
+  guint np = self->points->len;
+  double span = (double) (self->end_ns - self->begin_ns);
+  guint i = 0;
+
+  g_free (self->columns);
+  self->columns = g_new0 (double, n);
+  self->n_columns = n;
+
+  for (int x = 0; x < n; x++)
+    {
+      guint64 t0 = self->begin_ns + (guint64) (span * x / n);
+      guint64 t1 = self->begin_ns + (guint64) (span * (x + 1) / n);
+      gint64 v;
+
+      /* The value in force at t0, then every step inside [t0, t1) */
+      while (i < np && p[i].time_ns <= t0)
+        i++;
+      v = i > 0 ? p[i - 1].value : 0;
+      while (i < np && p[i].time_ns < t1)
+        {
+          v = MAX (v, p[i].value);
+          i++;
+        }
+      self->columns[x] = v;
+      /* step back one so the next column starts from the last value */
+      if (i > 0 && p[i - 1].time_ns >= t0)
+        i--;
+    }
+}
+
+static void
+weft_step_chart_snapshot (GtkWidget   *widget,
+                          GtkSnapshot *snapshot)
+{
+  WeftStepChart *self = WEFT_STEP_CHART (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  int plot_w = width - AXIS_W - 2 * PAD;
+  double plot_h = height - AXIS_H - 2 * PAD;
+  double top = MAX ((double) self->max_value, self->reference);
+  gboolean dark = weft_state_style_widget_is_dark (widget);
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
+  GdkRGBA fg, fill, axis;
+  char text[32];
+
+  if (plot_w <= 0 || plot_h <= 0)
+    return;
+
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+  axis = fg;
+  axis.alpha = 0.3;
+  weft_state_style_get_color (WEFT_STATE_RUNNING, dark, &fill);
+
+  if (self->columns == NULL || self->n_columns != plot_w)
+    compute_columns (self, plot_w);
+
+  for (int x = 0; x < plot_w; x++)
+    {
+      double h = plot_h * self->columns[x] / top;
+
+      if (h > 0)
+        gtk_snapshot_append_color (snapshot, &fill,
+                                   &GRAPHENE_RECT_INIT (AXIS_W + PAD + x, PAD + plot_h - h, 1, h));
+    }
+  gtk_snapshot_append_color (snapshot, &axis, &GRAPHENE_RECT_INIT (AXIS_W + PAD, PAD + plot_h, plot_w, 1));
+  gtk_snapshot_append_color (snapshot, &axis, &GRAPHENE_RECT_INIT (AXIS_W + PAD - 1, PAD, 1, plot_h));
+
+  if (self->reference > 0)
+    {
+      double y = PAD + plot_h - plot_h * self->reference / top;
+      cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      const double dash[] = { 4, 4 };
+
+      gdk_cairo_set_source_rgba (cr, &fg);
+      cairo_set_line_width (cr, 1);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_move_to (cr, AXIS_W + PAD, y + 0.5);
+      cairo_line_to (cr, AXIS_W + PAD + plot_w, y + 0.5);
+      cairo_stroke (cr);
+      if (self->reference_label != NULL)
+        {
+          int lw, lh;
+
+          pango_layout_set_text (layout, self->reference_label, -1);
+          pango_layout_get_pixel_size (layout, &lw, &lh);
+          cairo_move_to (cr, AXIS_W + PAD + plot_w - lw - 4, y - lh - 1);
+          pango_cairo_show_layout (cr, layout);
+        }
+      cairo_destroy (cr);
+    }
+
+  /* Axis labels: the top value, 0, and the duration at the right */
+  g_snprintf (text, sizeof text, "%.0f", top);
+  pango_layout_set_text (layout, text, -1);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (PAD, PAD - 2));
+  gtk_snapshot_append_layout (snapshot, layout, &fg);
+  gtk_snapshot_restore (snapshot);
+
+  pango_layout_set_text (layout, "0", -1);
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (PAD, PAD + plot_h - 14));
+  gtk_snapshot_append_layout (snapshot, layout, &fg);
+  gtk_snapshot_restore (snapshot);
+
+  {
+    g_autofree char *dur = weft_time_ruler_format_time (self->end_ns - self->begin_ns);
+    int lw, lh;
+
+    pango_layout_set_text (layout, dur, -1);
+    pango_layout_get_pixel_size (layout, &lw, &lh);
+    gtk_snapshot_save (snapshot);
+    gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (width - PAD - lw, PAD + plot_h + 2));
+    gtk_snapshot_append_layout (snapshot, layout, &fg);
+    gtk_snapshot_restore (snapshot);
+  }
+}
+
+static void
+weft_step_chart_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  g_clear_pointer (&WEFT_STEP_CHART (widget)->columns, g_free);
+}
+
+static void
+weft_step_chart_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *minimum = 200, *natural = 600;
+  else
+    *minimum = 80, *natural = 140;
+}
+
+static void
+weft_step_chart_finalize (GObject *object)
+{
+  WeftStepChart *self = WEFT_STEP_CHART (object);
+
+  g_array_unref (self->points);
+  g_free (self->columns);
+  g_free (self->reference_label);
+
+  G_OBJECT_CLASS (weft_step_chart_parent_class)->finalize (object);
+}
+
+static void
+weft_step_chart_class_init (WeftStepChartClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = weft_step_chart_finalize;
+  widget_class->snapshot = weft_step_chart_snapshot;
+  widget_class->measure = weft_step_chart_measure;
+  widget_class->size_allocate = weft_step_chart_size_allocate;
+  gtk_widget_class_set_css_name (widget_class, "weftstepchart");
+}
+
+static void
+weft_step_chart_init (WeftStepChart *self)
+{
+  self->points = g_array_new (FALSE, FALSE, sizeof (WeftCounterPoint));
+}
