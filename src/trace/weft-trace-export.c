@@ -108,6 +108,16 @@ typedef struct
   guint           since_check;
   gboolean        cancelled;
   gboolean        first_event;
+  WeftLane       *pid_tid_lane;  /* whose "pid":…,"tid":… is in pid_tid */
+  char            pid_tid[64];
+  gsize           pid_tid_len;
+  /* per state: ","cat":"weft.NICK","args":{"state":"NICK","object": */
+  char           *span_mid[WEFT_N_STATES];
+  gsize           span_mid_len[WEFT_N_STATES];
+  /* the last slice names looked up, by (state, object) */
+  guint64         name_key[256];
+  const char     *name_text[256];
+  gsize           name_len[256];
 } Export;
 
 static gint64
@@ -183,10 +193,14 @@ static void
 write_pid_tid (Export   *ex,
                WeftLane *lane)
 {
-  LIT (ex->w, "\"pid\":");
-  weft_json_writer_int (ex->w, lane_file_pid (lane));
-  LIT (ex->w, ",\"tid\":");
-  weft_json_writer_uint (ex->w, weft_lane_get_worker (lane));
+  if (G_UNLIKELY (ex->pid_tid_lane != lane))
+    {
+      ex->pid_tid_len = (gsize) g_snprintf (ex->pid_tid, sizeof ex->pid_tid,
+                                            "\"pid\":%" G_GINT64_FORMAT ",\"tid\":%u",
+                                            lane_file_pid (lane), weft_lane_get_worker (lane));
+      ex->pid_tid_lane = lane;
+    }
+  weft_json_writer_raw (ex->w, ex->pid_tid, ex->pid_tid_len);
 }
 
 static void
@@ -375,12 +389,29 @@ write_span (Export         *ex,
       weft_json_writer_milli (w, (gint64) (span->end_ns - span->start_ns));
     }
   LIT (w, ",\"name\":");
-  weft_json_writer_literal (w, slice_name (ex, span->state, span->object));
-  LIT (w, ",\"cat\":\"weft.");
-  weft_json_writer_literal (w, weft_state_to_nick (span->state));
-  LIT (w, "\",\"args\":{\"state\":\"");
-  weft_json_writer_literal (w, weft_state_to_nick (span->state));
-  LIT (w, "\",\"object\":");
+  {
+    /* a small direct-mapped cache in front of the name table */
+    guint64 key = (guint64) span->state << 32 | span->object;
+    guint slot = (span->object * 31u + span->state) & 255;
+
+    if (G_UNLIKELY (ex->name_text[slot] == NULL || ex->name_key[slot] != key))
+      {
+        ex->name_key[slot] = key;
+        ex->name_text[slot] = slice_name (ex, span->state, span->object);
+        ex->name_len[slot] = strlen (ex->name_text[slot]);
+      }
+    weft_json_writer_raw (w, ex->name_text[slot], ex->name_len[slot]);
+  }
+  if (G_LIKELY (span->state < WEFT_N_STATES))
+    weft_json_writer_raw (w, ex->span_mid[span->state], ex->span_mid_len[span->state]);
+  else
+    {
+      LIT (w, ",\"cat\":\"weft.");
+      weft_json_writer_literal (w, weft_state_to_nick (span->state));
+      LIT (w, "\",\"args\":{\"state\":\"");
+      weft_json_writer_literal (w, weft_state_to_nick (span->state));
+      LIT (w, "\",\"object\":");
+    }
   weft_json_writer_uint (w, span->object);
   LIT (w, ",\"depth\":");
   weft_json_writer_uint (w, span->depth);
@@ -633,6 +664,7 @@ export_to_fd (WeftTraceModel      *model,
 {
   g_autoptr(WeftJsonWriter) w = weft_json_writer_new (fd);
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  gboolean ok;
   Export ex = {
     .model = model,
     .w = w,
@@ -641,14 +673,21 @@ export_to_fd (WeftTraceModel      *model,
     .first_event = TRUE,
   };
 
+  for (guint i = 0; i < WEFT_N_STATES; i++)
+    {
+      const char *nick = weft_state_to_nick ((WeftState) i);
+
+      ex.span_mid[i] = g_strdup_printf (",\"cat\":\"weft.%s\",\"args\":{\"state\":\"%s\",\"object\":", nick, nick);
+      ex.span_mid_len[i] = strlen (ex.span_mid[i]);
+    }
   ex.origin = find_origin (model);
   write_header (&ex, meta);
   write_lane_metadata (&ex);
-  if (!write_lanes (&ex) || !write_counters (&ex) || !write_flows (&ex))
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-    }
+  ok = write_lanes (&ex) && write_counters (&ex) && write_flows (&ex);
+  for (guint i = 0; i < WEFT_N_STATES; i++)
+    g_free (ex.span_mid[i]);
+  if (!ok && g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
   LIT (w, "\n]}\n");
   return weft_json_writer_flush (w, error);
 }
