@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * Every shipped profile, run for real, exported and imported again, gives the
+ * same summary: nothing Weft knows is lost on the way through a trace file.
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "weft-run.h"
+#include "weft-summary.h"
+#include "weft-trace-export.h"
+#include "weft-trace-import.h"
+
+static char *tmpdir;
+
+static char *
+to_json (JsonNode *node)
+{
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}
+
+static void
+test_profile (gconstpointer data)
+{
+  const char *path = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftProfile) profile = weft_profile_new_from_file (path, &error);
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(WeftRun) run = NULL;
+  g_autoptr(WeftTraceModel) imported = NULL;
+  g_autoptr(JsonNode) before = NULL;
+  g_autoptr(JsonNode) after = NULL;
+  g_autofree char *trace = NULL;
+  g_autofree char *json_before = NULL;
+  g_autofree char *json_after = NULL;
+  g_autofree char *base = g_path_get_basename (path);
+
+  g_assert_no_error (error);
+  run = weft_run_new (profile, NULL);
+  g_assert_true (weft_run_start (run, context, &error));
+  g_assert_no_error (error);
+  weft_run_wait (run, context, NULL);
+
+  trace = g_build_filename (tmpdir, base, NULL);
+  g_assert_true (weft_trace_export_to_file (weft_run_get_model (run), NULL, trace, NULL, &error));
+  g_assert_no_error (error);
+
+  imported = weft_trace_import_file (trace, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (imported);
+
+  /* What the timeline says, without what only the run itself knew
+   * (counters' expected values, errors): the model's summary, both sides. */
+  before = weft_summary_build (weft_run_get_model (run), NULL, NULL);
+  after = weft_summary_build (imported, NULL, NULL);
+  json_before = to_json (before);
+  json_after = to_json (after);
+  g_assert_cmpstr (json_after, ==, json_before);
+
+  g_unlink (trace);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "workloads", NULL);
+  g_autoptr(GDir) d = NULL;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+  int rc;
+
+  g_test_init (&argc, &argv, NULL);
+
+  tmpdir = g_dir_make_tmp ("weft-roundtrip-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  d = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (files, g_build_filename (dir, name, NULL));
+  g_ptr_array_sort (files, (GCompareFunc) g_strcmp0);
+  g_assert_cmpuint (files->len, >=, 23);
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *base = g_path_get_basename (g_ptr_array_index (files, i));
+      g_autofree char *test_path = g_strdup_printf ("/weft/roundtrip/%s", base);
+
+      g_test_add_data_func (test_path, g_ptr_array_index (files, i), test_profile);
+    }
+
+  rc = g_test_run ();
+  g_rmdir (tmpdir);
+  g_free (tmpdir);
+  return rc;
+}
