@@ -102,13 +102,24 @@ cell_text (WeftContentionRow *row,
         }
     case COL_OPS:
       if (queue)
-        /* Translators: a queue's operations */
-        return g_strdup_printf (_("%" G_GUINT64_FORMAT " puts, %" G_GUINT64_FORMAT " gets"), s->puts, s->gets);
+        {
+          char puts[32], gets[32];
+
+          g_snprintf (puts, sizeof puts, "%" G_GUINT64_FORMAT, s->puts);
+          g_snprintf (gets, sizeof gets, "%" G_GUINT64_FORMAT, s->gets);
+          /* Translators: a queue's operations: numbers of puts and gets */
+          return g_strdup_printf (_("%s puts, %s gets"), puts, gets);
+        }
       return g_strdup_printf ("%" G_GUINT64_FORMAT, s->acquisitions);
     case COL_CONTENDED:
       if (queue)
-        /* Translators: the most items a queue held */
-        return g_strdup_printf (_("depth ≤ %" G_GINT64_FORMAT), s->max_depth);
+        {
+          char depth[32];
+
+          g_snprintf (depth, sizeof depth, "%" G_GINT64_FORMAT, s->max_depth);
+          /* Translators: the most items a queue held */
+          return g_strdup_printf (_("depth ≤ %s"), depth);
+        }
       return g_strdup_printf ("%.1f %%", 100.0 * weft_contention_row_get_contended_fraction (row));
     case COL_TOTAL_WAIT:
       return format_ns (queue ? s->blocked_ns : s->total_wait_ns);

@@ -445,11 +445,13 @@ refresh_views (gpointer data)
       WeftRunStats rs;
       g_autofree char *wall = NULL;
       g_autofree char *status = NULL;
+      char events[32];
 
       weft_trace_model_get_run_stats (weft_run_get_model (self->run), &rs);
       wall = weft_time_ruler_format_time (rs.wall_ns);
+      g_snprintf (events, sizeof events, "%" G_GUINT64_FORMAT, rs.n_events);
       /* Translators: status while a run goes on: elapsed time and event count */
-      status = g_strdup_printf (_("Running… %s, %" G_GUINT64_FORMAT " events"), wall, rs.n_events);
+      status = g_strdup_printf (_("Running… %s, %s events"), wall, events);
       gtk_label_set_label (self->run_status, status);
     }
   weft_contention_view_refresh (self->contention_view);

@@ -1,0 +1,514 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The window around the timeline: opening profiles and traces, the editor,
+ * runs, the contention and summary views, errors, export. Needs a display
+ * (run under xvfb-run); without one it fails. */
+#define G_LOG_DOMAIN "test-window"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "weft-application.h"
+#include "weft-contention-view.h"
+#include "weft-library.h"
+#include "weft-profile-editor.h"
+#include "weft-state-style.h"
+#include "weft-summary-view.h"
+#include "weft-trace-import.h"
+#include "weft-window.h"
+
+static WeftApplication *app;
+
+static gboolean
+wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0 &&
+         gtk_widget_get_height (widget) > 0;
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static gboolean
+shows_profile (gpointer data)
+{
+  return g_strcmp0 (weft_window_get_page (data), "profile") == 0;
+}
+
+static gboolean
+has_banner (gpointer data)
+{
+  return weft_window_get_banner_text (data) != NULL;
+}
+
+static gboolean
+run_finished (gpointer data)
+{
+  return weft_window_get_run (data) != NULL && !weft_window_get_busy (data);
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !weft_window_get_busy (data);
+}
+
+static gboolean
+shows_timeline_or_banner (gpointer data)
+{
+  return g_strcmp0 (weft_window_get_page (data), "timeline") == 0 ||
+         weft_window_get_banner_text (data) != NULL;
+}
+
+static gboolean
+library_loaded (gpointer data)
+{
+  return weft_library_get_loaded (data);
+}
+
+/* A path in the source tree: parts, ending with NULL */
+static char *
+source_path (const char *first, ...)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  const char *part;
+  va_list args;
+
+  g_ptr_array_add (parts, (gpointer) g_getenv ("WEFT_SOURCE_ROOT"));
+  va_start (args, first);
+  for (part = first; part != NULL; part = va_arg (args, const char *))
+    g_ptr_array_add (parts, (gpointer) part);
+  va_end (args);
+  g_ptr_array_add (parts, NULL);
+  return g_build_filenamev ((char **) parts->pdata);
+}
+
+static WeftWindow *
+show_window (void)
+{
+  WeftWindow *window = weft_window_new (app);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1100, 720);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_mapped, window, 5000));
+  return window;
+}
+
+static void
+destroy_window (WeftWindow *window)
+{
+  gpointer weak = window;
+
+  /* A run still going on is stopped by the window; wait for it to end */
+  weft_window_stop (window);
+  g_assert_true (wait_for (not_busy, window, 20000));
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
+static void
+open_path (WeftWindow *window, const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  weft_window_open_file (window, file);
+}
+
+static gboolean
+count_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  (*(guint *) data)++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+two_frames (gpointer data)
+{
+  return *(guint *) data >= 2;
+}
+
+/* Waits until @widget is mapped and has been through two frames (laid out
+ * and drawn), with a cap. */
+static void
+wait_drawn (GtkWidget *widget)
+{
+  guint ticks = 0;
+  guint id;
+
+  g_assert_true (wait_for (is_mapped, widget, 5000));
+  id = gtk_widget_add_tick_callback (widget, count_tick, &ticks, NULL);
+  g_assert_true (wait_for (two_frames, &ticks, 5000));
+  gtk_widget_remove_tick_callback (widget, id);
+}
+
+static guchar *
+render_widget (GtkWidget *widget, int *width, int *height, gsize *stride)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  guchar *pixels;
+
+  wait_drawn (widget);
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  *stride = (gsize) *width * 4;
+  pixels = g_malloc (*stride * *height);
+  gdk_texture_download (texture, pixels, *stride);
+  return pixels;
+}
+
+/* Distinct colours in the pixels (capped): a blank widget has one or two. */
+static guint
+count_colours (const guchar *pixels, gsize stride, int width, int height)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (NULL, NULL);
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width && g_hash_table_size (seen) < 1000; x++)
+      {
+        guint32 v;
+
+        memcpy (&v, pixels + y * stride + x * 4, 4);
+        g_hash_table_add (seen, GUINT_TO_POINTER (v | 1));
+      }
+  return g_hash_table_size (seen);
+}
+
+/* Pixels within a small distance of @c (ARGB32, native endian: B G R A). */
+static guint
+count_colour (const guchar *pixels, gsize stride, int width, int height, const GdkRGBA *c)
+{
+  int r = (int) (c->red * 255 + 0.5), g = (int) (c->green * 255 + 0.5), b = (int) (c->blue * 255 + 0.5);
+  guint n = 0;
+
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        const guchar *p = pixels + y * stride + x * 4;
+
+        if (ABS (p[2] - r) <= 3 && ABS (p[1] - g) <= 3 && ABS (p[0] - b) <= 3)
+          n++;
+      }
+  return n;
+}
+
+static void
+test_library (void)
+{
+  WeftWindow *window = show_window ();
+  WeftLibrary *library = WEFT_LIBRARY (weft_window_get_library (window));
+  GListModel *model = weft_library_get_model (library);
+  int last_concept = 0;
+  guint n_workloads = 0;
+
+  g_assert_true (wait_for (library_loaded, library, 10000));
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(WeftLibraryItem) item = g_list_model_get_item (model, i);
+
+      if (weft_library_item_get_kind (item) != WEFT_LIBRARY_ITEM_WORKLOAD)
+        continue;
+      n_workloads++;
+      /* sorted by concept */
+      g_assert_cmpint (weft_library_item_get_concept (item), >=, last_concept);
+      last_concept = weft_library_item_get_concept (item);
+    }
+  g_assert_cmpuint (n_workloads, >=, 20);
+  destroy_window (window);
+}
+
+static void
+test_open_profile_and_edit (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *path = source_path ("workloads", "02-gil-cpu-threads.json", NULL);
+  WeftProfileEditor *editor = WEFT_PROFILE_EDITOR (weft_window_get_profile_editor (window));
+  const WeftProfile *profile;
+  GtkWidget *workers;
+
+  open_path (window, path);
+  g_assert_true (wait_for (shows_profile, window, 10000));
+  profile = weft_profile_editor_get_profile (editor);
+  g_assert_nonnull (profile);
+  g_assert_cmpint (profile->concept, ==, 2);
+
+  /* The controls show the profile's values */
+  workers = weft_profile_editor_get_field (editor, "workers");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (workers)), ==, (int) profile->workers);
+  g_assert_true (gtk_switch_get_active (GTK_SWITCH (weft_profile_editor_get_field (editor, "gil"))) == profile->gil);
+  g_assert_true (profile->gil);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (weft_profile_editor_get_field (editor, "executor"))),
+                    ==, 0);  /* threads */
+  g_assert_true (gtk_widget_get_mapped (workers));
+
+  /* Editing changes the copy */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (workers), 2);
+  g_assert_cmpuint (weft_profile_editor_get_profile (editor)->workers, ==, 2);
+  gtk_switch_set_active (GTK_SWITCH (weft_profile_editor_get_field (editor, "gil")), FALSE);
+  g_assert_false (weft_profile_editor_get_profile (editor)->gil);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (weft_profile_editor_get_field (editor, "executor")), 1);
+  g_assert_cmpint (weft_profile_editor_get_profile (editor)->executor, ==, WEFT_EXECUTOR_PROCESSES);
+
+  /* Save As writes the edited copy, which loads back equal */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("weft-window-XXXXXX", NULL);
+    g_autofree char *out = g_build_filename (dir, "edited.json", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (out);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(WeftProfile) back = NULL;
+
+    g_assert_true (weft_window_save_profile (window, file, &error));
+    g_assert_no_error (error);
+    back = weft_profile_new_from_file (out, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (back->workers, ==, 2);
+    g_assert_cmpint (back->executor, ==, WEFT_EXECUTOR_PROCESSES);
+    g_unlink (out);
+    g_rmdir (dir);
+  }
+
+  destroy_window (window);
+}
+
+static void
+test_malformed_profile (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *good = source_path ("workloads", "04-race-condition.json", NULL);
+  g_autofree char *bad = source_path ("tests", "profiles", "malformed", "cpu-ms-not-number.json", NULL);
+  g_autofree char *expected = NULL;
+  g_autoptr(GFile) good_file = g_file_new_for_path (good);
+
+  open_path (window, good);
+  g_assert_true (wait_for (shows_profile, window, 10000));
+  g_assert_null (weft_window_get_banner_text (window));
+
+  open_path (window, bad);
+  g_assert_true (wait_for (has_banner, window, 10000));
+  g_test_message ("banner: %s", weft_window_get_banner_text (window));
+  g_assert_nonnull (strstr (weft_window_get_banner_text (window), "cpu-ms-not-number.json:5:20:"));
+  g_assert_nonnull (strstr (weft_window_get_banner_text (window), "expected a number from 0 to 600000"));
+
+  /* What was shown before stays */
+  g_assert_cmpstr (weft_window_get_page (window), ==, "profile");
+  g_assert_true (g_file_equal (weft_window_get_file (window), good_file));
+  g_assert_cmpint (weft_profile_editor_get_profile (WEFT_PROFILE_EDITOR (weft_window_get_profile_editor (window)))->concept,
+                   ==, 4);
+
+  /* A missing file too, and an unreadable trace */
+  open_path (window, "/nonexistent/weft/trace.json");
+  g_assert_true (wait_for (has_banner, window, 10000));
+  g_assert_cmpstr (weft_window_get_page (window), ==, "profile");
+
+  destroy_window (window);
+}
+
+static void
+test_run_race (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *path = source_path ("workloads", "04-race-condition.json", NULL);
+  WeftContentionView *contention = WEFT_CONTENTION_VIEW (weft_window_get_contention_view (window));
+  WeftSummaryView *summary = WEFT_SUMMARY_VIEW (weft_window_get_summary_view (window));
+  GListModel *counters;
+  WeftTraceModel *model;
+  gboolean found = FALSE;
+  g_autofree guchar *pixels = NULL;
+  int width, height;
+  gsize stride;
+
+  open_path (window, path);
+  g_assert_true (wait_for (shows_profile, window, 10000));
+
+  g_assert_true (weft_window_run (window));
+  g_assert_true (weft_window_get_busy (window));
+  /* Run is disabled while running, Stop enabled */
+  g_assert_false (weft_window_run (window));
+  g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
+  g_assert_true (wait_for (run_finished, window, 60000));
+
+  g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
+  model = weft_window_get_model (window);
+  g_assert_nonnull (model);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), >=, 4);
+  g_assert_true (gtk_widget_get_mapped (weft_window_get_timeline_view (window)));
+
+  /* The counter's lost updates are in the contention view's table */
+  counters = weft_contention_view_get_counters (contention);
+  for (guint i = 0; i < g_list_model_get_n_items (counters); i++)
+    {
+      g_autoptr(WeftContentionRow) row = g_list_model_get_item (counters, i);
+      const WeftContentionStats *s = weft_contention_row_get_stats (row);
+
+      g_test_message ("counter %s: expected %" G_GINT64_FORMAT ", actual %" G_GINT64_FORMAT ", lost %" G_GINT64_FORMAT,
+                      weft_contention_row_get_name (row), s->expected, s->actual, s->lost);
+      if (g_str_equal (weft_contention_row_get_name (row), "counter"))
+        {
+          found = TRUE;
+          g_assert_cmpint (s->expected, ==, 4 * 200000);
+          g_assert_cmpint (s->lost, >, 0);
+          g_assert_cmpint (s->expected - s->actual, ==, s->lost);
+        }
+    }
+  g_assert_true (found);
+
+  /* The contention view draws something */
+  weft_window_show_view (window, "contention");
+  pixels = render_widget (GTK_WIDGET (contention), &width, &height, &stride);
+  g_assert_cmpint (width, >, 100);
+  g_assert_cmpuint (count_colours (pixels, stride, width, height), >, 10);
+  g_clear_pointer (&pixels, g_free);
+
+  /* The summary's bars show the running colour */
+  weft_window_show_view (window, "summary");
+  g_assert_nonnull (strstr (weft_summary_view_get_headline (summary), "speedup"));
+  {
+    GtkWidget *bars = weft_summary_view_get_bars (summary);
+    GdkRGBA running;
+
+    weft_state_style_get_color (WEFT_STATE_RUNNING, weft_state_style_widget_is_dark (bars), &running);
+    pixels = render_widget (bars, &width, &height, &stride);
+    g_assert_cmpint (height, >=, 4 * 20);
+    g_assert_cmpuint (count_colour (pixels, stride, width, height, &running), >, 1000);
+  }
+
+  /* Export to a temporary folder: the file exists and imports */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("weft-window-XXXXXX", NULL);
+    g_autofree char *out = g_build_filename (dir, "race-trace.json", NULL);
+    g_autoptr(GFile) file = g_file_new_for_path (out);
+    g_autoptr(WeftTraceModel) back = NULL;
+    g_autoptr(GError) error = NULL;
+
+    weft_window_export (window, file);
+    g_assert_true (weft_window_get_busy (window));
+    g_assert_true (wait_for (not_busy, window, 30000));
+    g_assert_null (weft_window_get_banner_text (window));
+    g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+    back = weft_trace_import_file (out, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (weft_trace_model_get_n_lanes (back), ==, weft_trace_model_get_n_lanes (model));
+
+    /* and the exported trace opens in a window, on the timeline */
+    {
+      WeftWindow *second = show_window ();
+
+      weft_window_open_file (second, file);
+      g_assert_true (wait_for (shows_timeline_or_banner, second, 30000));
+      g_assert_null (weft_window_get_banner_text (second));
+      g_assert_cmpstr (weft_window_get_page (second), ==, "timeline");
+      g_assert_cmpuint (weft_trace_model_get_n_lanes (weft_window_get_model (second)), ==,
+                        weft_trace_model_get_n_lanes (model));
+      destroy_window (second);
+    }
+    g_unlink (out);
+    g_rmdir (dir);
+  }
+
+  destroy_window (window);
+}
+
+static void
+test_stop (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *path = source_path ("workloads", "02-gil-cpu-threads.json", NULL);
+
+  open_path (window, path);
+  g_assert_true (wait_for (shows_profile, window, 10000));
+  g_assert_true (weft_window_run (window));
+  weft_window_stop (window);
+  g_assert_true (wait_for (run_finished, window, 20000));
+  g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
+  destroy_window (window);
+}
+
+static void
+test_deadlock (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *path = source_path ("workloads", "22-deadlock.json", NULL);
+  WeftContentionView *contention = WEFT_CONTENTION_VIEW (weft_window_get_contention_view (window));
+
+  open_path (window, path);
+  g_assert_true (wait_for (shows_profile, window, 10000));
+  g_assert_true (weft_window_run (window));
+  g_assert_true (wait_for (run_finished, window, 60000));
+  g_assert_nonnull (weft_window_get_banner_text (window));
+  g_test_message ("banner: %s", weft_window_get_banner_text (window));
+  g_assert_true (gtk_widget_get_visible (weft_contention_view_get_deadlock_graph (contention)));
+  g_assert_true (wait_for (is_mapped, weft_contention_view_get_deadlock_graph (contention), 5000));
+  destroy_window (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autofree char *workloads = NULL;
+  int status;
+
+  if (g_getenv ("WEFT_SOURCE_ROOT") == NULL)
+    {
+      g_autofree char *root = g_path_get_dirname (g_getenv ("G_TEST_SRCDIR") ? g_getenv ("G_TEST_SRCDIR") : "tests");
+
+      g_setenv ("WEFT_SOURCE_ROOT", root, TRUE);
+    }
+  /* Before GTK starts threads: setenv is not thread-safe */
+  workloads = g_build_filename (g_getenv ("WEFT_SOURCE_ROOT"), "workloads", NULL);
+  g_setenv ("WEFT_WORKLOADS_DIR", workloads, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+
+  /* A display test that finds no display fails: CI runs it under xvfb-run. */
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-window: cannot open a display (run under xvfb-run)\n");
+      return 1;
+    }
+
+  app = weft_application_new ("org.weft.Weft.TestWindow", G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_application_hold (G_APPLICATION (app));
+
+  g_test_add_func ("/weft/window/library", test_library);
+  g_test_add_func ("/weft/window/open-profile-and-edit", test_open_profile_and_edit);
+  g_test_add_func ("/weft/window/malformed-profile", test_malformed_profile);
+  g_test_add_func ("/weft/window/run-race", test_run_race);
+  g_test_add_func ("/weft/window/stop", test_stop);
+  g_test_add_func ("/weft/window/deadlock", test_deadlock);
+
+  status = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  g_clear_object (&app);
+  return status;
+}
