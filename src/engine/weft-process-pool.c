@@ -112,10 +112,12 @@ set_errno_error (GError     **error,
   return FALSE;
 }
 
-static gboolean
-write_all (int          fd,
-           const void  *data,
-           gsize        len)
+/* Writes all of @data, across interruptions and short writes (also used by
+ * weft-worker on its side of the protocol). */
+gboolean
+_weft_write_all (int          fd,
+                 const void  *data,
+                 gsize        len)
 {
   const guint8 *p = data;
 
@@ -248,7 +250,7 @@ profile_memfd (const WeftProfile  *profile,
   g_autofree char *json = weft_profile_to_json (profile);
   int fd = memfd_create ("weft-profile", MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
-  if (fd < 0 || !write_all (fd, json, strlen (json)))
+  if (fd < 0 || !_weft_write_all (fd, json, strlen (json)))
     {
       int saved = errno;
 
@@ -466,7 +468,7 @@ send_task (Worker            *w,
   g_autofree guint8 *chunk = NULL;
   gsize left = t->payload_bytes;
 
-  if (!write_all (w->task_fd, &msg, sizeof msg))
+  if (!_weft_write_all (w->task_fd, &msg, sizeof msg))
     return FALSE;
   if (left == 0)
     return TRUE;
@@ -478,7 +480,7 @@ send_task (Worker            *w,
     {
       gsize n = MIN (left, PAYLOAD_CHUNK);
 
-      if (!write_all (w->task_fd, chunk, n))
+      if (!_weft_write_all (w->task_fd, chunk, n))
         return FALSE;
       left -= n;
     }

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 
 #include "weft-profile.h"
+#include "weft-trace-export.h"
 
 /*
  * Loading goes in two passes over the text.
@@ -2210,49 +2211,39 @@ weft_profile_to_json (const WeftProfile *self)
 
 /* ---- Executor nicks ---------------------------------------------------------- */
 
-static const char * const executor_nicks[] = {
-  [WEFT_EXECUTOR_THREADS] = "threads",
-  [WEFT_EXECUTOR_PROCESSES] = "processes",
-  [WEFT_EXECUTOR_MAINLOOP] = "mainloop",
-  [WEFT_EXECUTOR_EXTERNAL] = "external",
-};
-
 /**
  * weft_executor_to_nick:
  * @kind: an executor kind
  *
- * Returns: (nullable): "threads", "processes", "mainloop" or "external";
- *   %NULL for %WEFT_EXECUTOR_NONE and unknown values
+ * The names profiles, summaries and traces use (the trace layer owns them).
+ *
+ * Returns: "threads", "processes", "mainloop", "external" or "none"
  */
 const char *
 weft_executor_to_nick (WeftExecutorKind kind)
 {
-  if ((guint) kind < G_N_ELEMENTS (executor_nicks))
-    return executor_nicks[kind];
-  return NULL;
+  return weft_executor_kind_to_nick (kind);
 }
 
 /**
  * weft_executor_from_nick:
- * @nick: (nullable): a nick as returned by weft_executor_to_nick()
+ * @nick: (nullable): "threads", "processes" or "mainloop"
  * @out_kind: (out) (optional): the executor kind
  *
- * Returns: %TRUE if @nick names an executor
+ * Returns: %TRUE if @nick names an executor a profile can run on
  */
 gboolean
 weft_executor_from_nick (const char       *nick,
                          WeftExecutorKind *out_kind)
 {
-  if (nick == NULL)
+  WeftExecutorKind kind;
+
+  if (nick == NULL || !weft_executor_kind_from_nick (nick, &kind) ||
+      kind == WEFT_EXECUTOR_NONE || kind == WEFT_EXECUTOR_EXTERNAL)
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (executor_nicks); i++)
-    if (executor_nicks[i] != NULL && g_str_equal (nick, executor_nicks[i]))
-      {
-        if (out_kind != NULL)
-          *out_kind = (WeftExecutorKind) i;
-        return TRUE;
-      }
-  return FALSE;
+  if (out_kind != NULL)
+    *out_kind = kind;
+  return TRUE;
 }
 
 /*

@@ -56,27 +56,6 @@ read_all (int    fd,
   return done == len;
 }
 
-static gboolean
-write_all (int          fd,
-           const void  *data,
-           gsize        len)
-{
-  const guint8 *p = data;
-
-  while (len > 0)
-    {
-      ssize_t n = write (fd, p, len);
-
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n <= 0)
-        return FALSE;
-      p += n;
-      len -= (gsize) n;
-    }
-  return TRUE;
-}
-
 static WeftProfile *
 load_profile (int      fd,
               GError **error)
@@ -222,8 +201,8 @@ worker_main (guint16       worker,
 
       res.error_len = error ? (guint32) strlen (error) : 0;
       weft_wire_writer_flush (writer);
-      if (!write_all (result_fd, &res, sizeof res) ||
-          !write_all (result_fd, error, res.error_len))
+      if (!_weft_write_all (result_fd, &res, sizeof res) ||
+          !_weft_write_all (result_fd, error, res.error_len))
         break;  /* the pool is gone */
     }
 
