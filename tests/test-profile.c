@@ -64,6 +64,7 @@ assert_profiles_equal (const WeftProfile *a,
       g_assert_cmpstr (oa->name, ==, ob->name);
       g_assert_cmpint (oa->kind, ==, ob->kind);
       g_assert_cmpint (oa->initial, ==, ob->initial);
+      g_assert_cmpuint (oa->length, ==, ob->length);
       g_assert_cmpuint (oa->capacity, ==, ob->capacity);
       g_assert_cmpint (oa->backend, ==, ob->backend);
     }

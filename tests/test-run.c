@@ -311,6 +311,31 @@ test_processes (void)
   g_assert_cmpint (lost_updates (r_racy), >, 0);
 }
 
+/* Concept 9: a shared array too loses updates without its lock, and keeps
+ * them all with it. */
+static void
+test_shared_array (void)
+{
+  g_autoptr(WeftProfile) racy = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"array\", \"workers\": 4, \"executor\": \"processes\","
+    "  \"objects\": { \"a\": { \"kind\": \"counter\", \"length\": 4, \"initial\": 10 } },"
+    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"a\", \"times\": 200000 } } ] } ] }");
+  g_autoptr(WeftProfile) locked = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"array\", \"workers\": 4, \"executor\": \"processes\","
+    "  \"objects\": { \"a\": { \"kind\": \"counter\", \"length\": 4, \"initial\": 10 }, \"l\": { \"kind\": \"lock\" } },"
+    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"repeat\": { \"times\": 2000, \"steps\": ["
+    "     { \"lock\": { \"name\": \"l\", \"steps\": [ { \"increment\": { \"counter\": \"a\", \"times\": 3 } } ] } } ] } } ] } ] }");
+  g_autoptr(WeftRun) r_racy = run_to_end (racy, NULL);
+  g_autoptr(WeftRun) r_locked = run_to_end (locked, NULL);
+  const WeftCounterResult *c = &g_array_index (weft_run_get_result (r_locked)->counters, WeftCounterResult, 0);
+
+  g_test_message ("array without its lock: %" G_GINT64_FORMAT " of 800000 lost", lost_updates (r_racy));
+  g_assert_cmpint (lost_updates (r_racy), >, 0);
+  g_assert_cmpint (c->expected, ==, 24000);
+  g_assert_cmpint (c->actual, ==, 24000);
+  g_assert_cmpint (c->lost, ==, 0);
+}
+
 /* Concept 17: a thousand non-blocking waits on one loop take about the longest wait. */
 static void
 test_loop_many_waits (void)
@@ -472,6 +497,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/loop-blocking-call", test_loop_blocking_call);
   g_test_add_func ("/weft/run/pipeline", test_pipeline);
   g_test_add_func ("/weft/run/manager", test_manager);
+  g_test_add_func ("/weft/run/shared-array", test_shared_array);
 
   return g_test_run ();
 }

@@ -33,10 +33,12 @@ typedef struct
 
 typedef struct
 {
-  gint64 value;
+  gint64 value;               /* the value, or the first element of an array */
   gint64 expected;
   gint64 op_ns;               /* time spent in increments, all workers */
   guint  backend;             /* WeftObjectBackend */
+  guint  length;              /* 1, or an array's elements */
+  gsize  elements_offset;     /* an array's other elements: gint64[length - 1] */
 } Counter;
 
 typedef struct
@@ -160,6 +162,8 @@ weft_arena_new (const WeftProfile  *profile,
 
       if (po->kind == WEFT_OBJECT_QUEUE)
         size += sizeof (gint64) * (po->capacity ? po->capacity : WEFT_ARENA_UNBOUNDED_QUEUE);
+      if (po->kind == WEFT_OBJECT_COUNTER && po->length > 1)
+        size += sizeof (gint64) * (po->length - 1);
     }
 
   /* A memfd, so that spawned workers can map the same memory. */
@@ -213,6 +217,16 @@ weft_arena_new (const WeftProfile  *profile,
         case WEFT_OBJECT_COUNTER:
           o->u.counter.value = po->initial;
           o->u.counter.backend = po->backend;
+          o->u.counter.length = MAX (po->length, 1);
+          if (o->u.counter.length > 1)
+            {
+              gint64 *rest = (gint64 *) ((guint8 *) self->shared + ring_at);
+
+              o->u.counter.elements_offset = ring_at;
+              for (guint k = 0; k + 1 < o->u.counter.length; k++)
+                rest[k] = po->initial;
+              ring_at += sizeof (gint64) * (o->u.counter.length - 1);
+            }
           break;
 
         default:
@@ -594,6 +608,32 @@ weft_arena_counter_slot (WeftArena *self,
   return &object_at (self, object)->u.counter.value;
 }
 
+/**
+ * weft_arena_counter_element:
+ * @index: an element, taken modulo the counter's length
+ *
+ * Returns: one element of a shared array (the value itself for a counter)
+ */
+gint64 *
+weft_arena_counter_element (WeftArena *self,
+                            guint      object,
+                            guint64    index)
+{
+  Counter *c = &object_at (self, object)->u.counter;
+  guint k = (guint) (index % c->length);
+
+  if (k == 0)
+    return &c->value;
+  return (gint64 *) ((guint8 *) self->shared + c->elements_offset) + (k - 1);
+}
+
+guint
+weft_arena_counter_length (WeftArena *self,
+                           guint      object)
+{
+  return object_at (self, object)->u.counter.length;
+}
+
 /* Counts increments done, to compare with the value the counter ends at. */
 void
 weft_arena_counter_add_expected (WeftArena *self,
@@ -603,11 +643,17 @@ weft_arena_counter_add_expected (WeftArena *self,
   g_atomic_pointer_add ((gssize *) &object_at (self, object)->u.counter.expected, n);
 }
 
+/* The counter's value; for an array, the sum of its elements. */
 gint64
 weft_arena_counter_value (WeftArena *self,
                           guint      object)
 {
-  return __atomic_load_n (&object_at (self, object)->u.counter.value, __ATOMIC_SEQ_CST);
+  Counter *c = &object_at (self, object)->u.counter;
+  gint64 sum = 0;
+
+  for (guint k = 0; k < c->length; k++)
+    sum += __atomic_load_n (weft_arena_counter_element (self, object, k), __ATOMIC_SEQ_CST);
+  return sum;
 }
 
 gint64

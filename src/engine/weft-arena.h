@@ -85,6 +85,11 @@ gint64            weft_arena_next_item_id     (WeftArena         *self,
 
 gint64           *weft_arena_counter_slot     (WeftArena         *self,
                                                guint              object);
+gint64           *weft_arena_counter_element  (WeftArena         *self,
+                                               guint              object,
+                                               guint64            index);
+guint             weft_arena_counter_length   (WeftArena         *self,
+                                               guint              object);
 void              weft_arena_counter_add_expected (WeftArena     *self,
                                                guint              object,
                                                gint64             n);

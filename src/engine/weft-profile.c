@@ -1390,7 +1390,7 @@ parse_objects (Ctx        *c,
 {
   static const char * const lock_keys[] = { "kind", "backend", NULL };
   static const char * const queue_keys[] = { "kind", "capacity", "backend", NULL };
-  static const char * const counter_keys[] = { "kind", "initial", "backend", NULL };
+  static const char * const counter_keys[] = { "kind", "initial", "length", "backend", NULL };
   gsize saved = c->path->len;
   g_autoptr(GList) names = NULL;
   JsonObject *objects;
@@ -1453,6 +1453,14 @@ parse_objects (Ctx        *c,
           !get_int (c, obj, "initial", FALSE, -G_GINT64_CONSTANT (1000000000000000),
                     G_GINT64_CONSTANT (1000000000000000), 0, &o->initial))
         return FALSE;
+      o->length = 1;
+      if (o->kind == WEFT_OBJECT_COUNTER)
+        {
+          gint64 length;
+          if (!get_int (c, obj, "length", FALSE, 1, 1000000, 1, &length))
+            return FALSE;
+          o->length = (guint) length;
+        }
       if (o->kind == WEFT_OBJECT_QUEUE)
         {
           gint64 capacity;
@@ -2157,6 +2165,8 @@ weft_profile_to_json (const WeftProfile *self)
       add_string (b, "kind", object_kind_nick (o->kind));
       if (o->kind == WEFT_OBJECT_COUNTER)
         add_int (b, "initial", o->initial);
+      if (o->kind == WEFT_OBJECT_COUNTER && o->length > 1)
+        add_int (b, "length", o->length);
       if (o->kind == WEFT_OBJECT_QUEUE)
         add_int (b, "capacity", o->capacity);
       add_string (b, "backend", o->backend == WEFT_BACKEND_MANAGER ? "manager" : "memory");

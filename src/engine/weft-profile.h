@@ -66,7 +66,8 @@ typedef struct
 {
   char              *name;
   WeftObjectKind     kind;       /* LOCK, QUEUE or COUNTER */
-  gint64             initial;    /* counter */
+  gint64             initial;    /* counter: every element's starting value */
+  guint              length;     /* counter: 1 for a single value, more for an array (multiprocessing.Array) */
   guint              capacity;   /* queue; 0 = unbounded */
   WeftObjectBackend  backend;
 } WeftProfileObject;

@@ -752,7 +752,7 @@ on_collector_finished (WeftCollector *collector,
       if (po->kind != WEFT_OBJECT_COUNTER)
         continue;
       cr.name = g_strdup (po->name);
-      cr.actual = weft_arena_counter_value (self->arena, i) - po->initial;
+      cr.actual = weft_arena_counter_value (self->arena, i) - po->initial * (gint64) MAX (po->length, 1);
       cr.expected = weft_arena_counter_expected (self->arena, i);
       cr.lost = cr.expected - cr.actual;
       cr.backend = po->backend;
@@ -848,6 +848,12 @@ weft_run_start (WeftRun       *self,
           g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
                        "object \"%s\": a manager serves counters only, not locks or queues yet",
                        po->name);
+          return FALSE;
+        }
+      if (po->backend == WEFT_BACKEND_MANAGER && po->length > 1)
+        {
+          g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
+                       "object \"%s\": a manager serves single counters, not arrays yet", po->name);
           return FALSE;
         }
       if (po->backend == WEFT_BACKEND_MANAGER)

@@ -374,8 +374,16 @@ do_increment (WeftWorkerContext  *self,
     }
   else
     {
+      guint length = weft_arena_counter_length (self->arena, step->object);
+
       for (gint64 i = 0; i < step->count; i++)
         {
+          /* An array's increments go round its elements, each worker
+           * starting from its own place. */
+          if (length > 1)
+            slot = weft_arena_counter_element (self->arena, step->object,
+                                               (guint64) i + (guint64) self->worker * 7919);
+
           /* Not atomic on purpose: read, a little work, write back. */
           v = __atomic_load_n (slot, __ATOMIC_RELAXED);
           weft_cpu_spin (RACE_WINDOW_ITERATIONS);
