@@ -139,6 +139,8 @@ add_timeline (WeftCompareView *self,
   weft_session_set_model (session, weft_run_get_model (run));
   view = weft_timeline_view_new (session);
   ruler = weft_time_ruler_new (session);
+  /* Outside a scroller the view would get only its minimum height */
+  gtk_widget_set_size_request (view, -1, 140 + 40 * (int) weft_trace_model_get_n_lanes (weft_run_get_model (run)));
   weft_time_ruler_set_inset (WEFT_TIME_RULER (ruler),
                              weft_timeline_view_get_label_width (WEFT_TIMELINE_VIEW (view)));
   gtk_box_append (GTK_BOX (self->timelines), label);
@@ -407,6 +409,7 @@ weft_compare_view_init (WeftCompareView *self)
   gtk_label_set_xalign (GTK_LABEL (self->status), 0);
   gtk_label_set_wrap (GTK_LABEL (self->status), TRUE);
   gtk_widget_add_css_class (self->status, "dim-label");
+  gtk_widget_set_hexpand (self->status, TRUE);
   gtk_box_append (GTK_BOX (top), self->status);
   gtk_box_append (GTK_BOX (self), top);
 

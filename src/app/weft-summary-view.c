@@ -185,7 +185,6 @@ weft_summary_view_init (WeftSummaryView *self)
   self->headline = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->headline), 0);
   gtk_label_set_wrap (GTK_LABEL (self->headline), TRUE);
-  gtk_label_set_selectable (GTK_LABEL (self->headline), TRUE);
   gtk_widget_add_css_class (self->headline, "summary-headline");
   gtk_box_append (box, self->headline);
 

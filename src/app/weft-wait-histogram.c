@@ -102,7 +102,8 @@ weft_wait_histogram_snapshot (GtkWidget   *widget,
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
   gboolean dark = weft_state_style_widget_is_dark (widget);
   double plot_w = width - 2 * PAD;
-  double plot_h = height - AXIS_H - 2 * PAD;
+  double top = PAD + AXIS_H;
+  double plot_h = height - 2 * AXIS_H - 2 * PAD;
   GdkRGBA fg, bar, axis;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
@@ -129,19 +130,20 @@ weft_wait_histogram_snapshot (GtkWidget   *widget,
       /* Even one wait gets a visible bar */
       bh = MAX (2.0, plot_h * self->bins[b] / self->max_bin);
       gtk_snapshot_append_color (snapshot, &bar,
-                                 &GRAPHENE_RECT_INIT (PAD + b * bw + 1, PAD + plot_h - bh,
+                                 &GRAPHENE_RECT_INIT (PAD + b * bw + 1, top + plot_h - bh,
                                                       MAX (1.0, bw - 2), bh));
     }
   gtk_snapshot_append_color (snapshot, &axis,
-                             &GRAPHENE_RECT_INIT (PAD, PAD + plot_h, plot_w, 1));
+                             &GRAPHENE_RECT_INIT (PAD, top + plot_h, plot_w, 1));
 
   {
     g_autofree char *max_text = weft_time_ruler_format_time (self->max_ns);
-    g_autofree char *count = g_strdup_printf ("%u", self->max_bin);
+    /* Translators: the histogram's scale: the tallest bar's count and the total */
+    g_autofree char *count = g_strdup_printf (_("tallest bar: %u of %u waits"), self->max_bin, self->n_waits);
 
-    append_text (snapshot, layout, "0", PAD, PAD + plot_h + 2, 0, &fg);
-    append_text (snapshot, layout, max_text, width - PAD, PAD + plot_h + 2, 1, &fg);
-    append_text (snapshot, layout, count, width - PAD, PAD, 1, &fg);
+    append_text (snapshot, layout, "0", PAD, top + plot_h + 2, 0, &fg);
+    append_text (snapshot, layout, max_text, width - PAD, top + plot_h + 2, 1, &fg);
+    append_text (snapshot, layout, count, PAD, PAD, 0, &fg);
   }
 }
 
@@ -157,7 +159,7 @@ weft_wait_histogram_measure (GtkWidget      *widget,
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     *minimum = 160, *natural = 320;
   else
-    *minimum = 90, *natural = 120;
+    *minimum = 110, *natural = 140;
 }
 
 static void
