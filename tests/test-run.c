@@ -135,14 +135,17 @@ test_race_and_lock (void)
 static void
 test_deadlock (void)
 {
+  /* Each task holds its first lock before either takes its second: the
+   * queues make the two meet, so the deadlock happens on every run. */
   g_autoptr(WeftProfile) profile = profile_from (
     "{ \"weft_profile\": 1, \"name\": \"deadlock\", \"workers\": 2,"
-    "  \"objects\": { \"a\": { \"kind\": \"lock\" }, \"b\": { \"kind\": \"lock\" } },"
+    "  \"objects\": { \"a\": { \"kind\": \"lock\" }, \"b\": { \"kind\": \"lock\" },"
+    "                 \"qa\": { \"kind\": \"queue\", \"capacity\": 1 }, \"qb\": { \"kind\": \"queue\", \"capacity\": 1 } },"
     "  \"tasks\": ["
-    "    { \"steps\": [ { \"lock\": { \"name\": \"a\", \"steps\": [ { \"io\": { \"ms\": 30, \"blocking\": true } },"
-    "                     { \"lock\": { \"name\": \"b\", \"steps\": [] } } ] } } ] },"
-    "    { \"steps\": [ { \"lock\": { \"name\": \"b\", \"steps\": [ { \"io\": { \"ms\": 30, \"blocking\": true } },"
-    "                     { \"lock\": { \"name\": \"a\", \"steps\": [] } } ] } } ] } ] }");
+    "    { \"steps\": [ { \"lock\": { \"name\": \"a\", \"steps\": [ { \"put\": { \"queue\": \"qa\" } },"
+    "                     { \"get\": { \"queue\": \"qb\" } }, { \"lock\": { \"name\": \"b\", \"steps\": [] } } ] } } ] },"
+    "    { \"steps\": [ { \"lock\": { \"name\": \"b\", \"steps\": [ { \"put\": { \"queue\": \"qb\" } },"
+    "                     { \"get\": { \"queue\": \"qa\" } }, { \"lock\": { \"name\": \"a\", \"steps\": [] } } ] } } ] } ] }");
   g_autoptr(WeftRun) run = run_to_end (profile, NULL);
   const WeftRunResult *result = weft_run_get_result (run);
   g_autoptr(JsonNode) summary = weft_summary_build (weft_run_get_model (run), profile, result);
