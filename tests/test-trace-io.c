@@ -671,6 +671,74 @@ test_round_trip_random (gconstpointer data)
     }
 }
 
+/* A trace of a bit over two reads (1 MiB each), imported with white space
+ * in front so that the first read ends at each byte around an event's "ts"
+ * and "dur": a key's bytes must not be used once its value was read, since
+ * the refill moves the buffer and the next read overwrites it. */
+static void
+test_round_trip_read_boundary (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autofree char *padded = g_build_filename (dir, "padded.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  const gsize chunk = 1u << 20;
+  const char *dur;
+  gsize len, p;
+  guint64 t = 1000;
+
+  weft_trace_model_declare_object (model, 1, WEFT_OBJECT_LOCK, 0);
+  weft_trace_model_set_object_name (model, 1, "value_lock");
+  for (guint i = 0; i < 5000; i++)
+    {
+      WeftEvent e[] = {
+        ev (t, 0, WEFT_EVENT_LOCK_ACQUIRED, 1, 0, 0),
+        ev (t + 130 + i % 11, 0, WEFT_EVENT_LOCK_RELEASED, 1, 0, 0),
+        ev (t + 177, 0, WEFT_EVENT_COUNTER, 2, i, 0),
+      };
+
+      g_array_append_vals (events, e, G_N_ELEMENTS (e));
+      t += 180 + i % 7;
+    }
+  weft_trace_model_append (model, (const WeftEvent *) (gpointer) events->data, events->len);
+  weft_trace_model_finish (model, 0);
+  g_assert_true (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  g_assert_cmpuint (len, >, 2 * chunk + 4096);
+
+  /* the last "dur" well before the first read's end */
+  dur = g_strrstr_len (text, (gssize) (chunk - 512), "\"dur\":");
+  g_assert_nonnull (dur);
+  p = (gsize) (dur - text);
+
+  for (int j = -24; j <= 12; j++)
+    {
+      gsize pad = chunk - p - (gsize) j;
+      g_autoptr(GString) s = g_string_sized_new (len + pad);
+      g_autoptr(WeftTraceModel) back = NULL;
+      FILE *f;
+
+      g_string_append_c (s, '{');
+      for (gsize k = 0; k < pad; k++)
+        g_string_append_c (s, k % 2 ? ' ' : '\n');
+      g_string_append_len (s, text + 1, (gssize) len - 1);
+      /* not g_file_set_contents (): no fsync each time */
+      f = fopen (padded, "w");
+      g_assert_nonnull (f);
+      g_assert_cmpuint (fwrite (s->str, 1, s->len, f), ==, s->len);
+      g_assert_cmpint (fclose (f), ==, 0);
+      g_test_message ("read ends %d bytes after \"dur\"", j);
+      back = weft_trace_import_file (padded, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+      assert_same_models (model, back);
+    }
+  rm_rf (dir);
+}
+
 /* ---- errors --------------------------------------------------------------- */
 
 static const struct
@@ -1176,6 +1244,7 @@ main (int   argc,
 
       g_test_add_data_func (path, GUINT_TO_POINTER (seed), test_round_trip_random);
     }
+  g_test_add_func ("/weft/trace-io/round-trip/read-boundary", test_round_trip_read_boundary);
   g_test_add_func ("/weft/trace-io/import/malformed", test_malformed);
   g_test_add_func ("/weft/trace-io/import/missing-file", test_missing_file);
   g_test_add_func ("/weft/trace-io/import/big-tokens", test_big_tokens);

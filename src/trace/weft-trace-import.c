@@ -882,15 +882,22 @@ read_event (Import  *imp,
     {
       WeftJsonToken tok = weft_json_reader_next (r, error);
       gsize klen;
-      const char *key;
+      char key[8] = { 0 };
       char k0;
 
       if (tok == WEFT_JSON_END_OBJECT)
         return TRUE;
       if (tok == WEFT_JSON_ERROR_TOKEN)
         return FALSE;
-      key = weft_json_reader_get_string (r, &klen);
-      k0 = klen > 0 ? key[0] : 0;
+      /* A copy: the key's bytes live in the reader's buffer, which reading
+       * the value may refill and move (a value across a 1 MiB read). Every
+       * key compared below is shorter than the copy. */
+      {
+        const char *text = weft_json_reader_get_string (r, &klen);
+
+        memcpy (key, text, MIN (klen, sizeof key));
+      }
+      k0 = key[0];
 
       if (klen == 2 && k0 == 'p' && key[1] == 'h')
         {
@@ -2790,9 +2797,13 @@ build_weft (Import  *imp,
   for (guint i = 0; i < imp->weft_lanes->len; i++)
     {
       WeftLaneInfo *info = &g_array_index (imp->weft_lanes, WeftLaneInfo, i);
+      WeftLane *lane = weft_trace_model_lookup_lane (model, info->worker);
       WeftEvent e = mkev (info->last_ns, info->worker, WEFT_EVENT_HELLO, 0, 0, 0);
 
-      g_array_append_val (fix, e);
+      /* only where the lane's last time is not there yet: a record more
+       * than the file counted would show in n_events */
+      if (lane == NULL || weft_lane_get_last_time (lane) != info->last_ns)
+        g_array_append_val (fix, e);
     }
   weft_trace_model_get_run_stats (model, &run);
   for (guint64 k = run.n_dropped; k < imp->n_dropped; k++)
