@@ -374,7 +374,7 @@ test_run_race (void)
       if (g_str_equal (weft_contention_row_get_name (row), "counter"))
         {
           found = TRUE;
-          g_assert_cmpint (s->expected, ==, 4 * 200000);
+          g_assert_cmpint (s->expected, ==, 4 * 1000000);
           g_assert_cmpint (s->lost, >, 0);
           g_assert_cmpint (s->expected - s->actual, ==, s->lost);
         }
