@@ -172,7 +172,7 @@ main (int argc, char *argv[])
   _weft_timeline_view_reset_spans_visited (view);
   render_all = measure_render (view, &node);
   g_print ("BENCH render_ms_per_frame %.2f ms\n", render_all);
-  g_printerr ("bench-render: %" G_GUINT64_FORMAT " spans visited per whole-trace frame\n",
+  g_printerr ("bench-render: %" G_GUINT64_FORMAT " spans and summary entries read per whole-trace frame\n",
               _weft_timeline_view_get_spans_visited (view) / N_FRAMES);
 
   /* Turned into pixels by GTK's Cairo renderer, for reference */
@@ -203,7 +203,7 @@ main (int argc, char *argv[])
   _weft_timeline_view_reset_spans_visited (view);
   render_1pct = measure_render (view, NULL);
   g_print ("BENCH render_ms_per_frame_1pct %.2f ms\n", render_1pct);
-  g_printerr ("bench-render: %" G_GUINT64_FORMAT " spans visited per 1%% frame\n",
+  g_printerr ("bench-render: %" G_GUINT64_FORMAT " spans and summary entries read per 1%% frame\n",
               _weft_timeline_view_get_spans_visited (view) / N_FRAMES);
 
   gtk_window_destroy (GTK_WINDOW (window));

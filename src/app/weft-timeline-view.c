@@ -99,6 +99,9 @@ struct _WeftTimelineView
 
   GArray         *batch[WEFT_N_STATES][N_LEVELS];   /* Rect */
   GArray         *labels;         /* LabelItem */
+  WeftColumnSummary *columns;     /* scratch for a row's pixel columns */
+  guint           n_columns;
+  GArray         *wide;           /* WeftSpan: scratch, a row's spans >= 1 px */
   guint64         spans_visited;
 
   GtkAdjustment  *hadjustment;
@@ -616,74 +619,10 @@ span_x (guint64 t,
   return ((double) (gint64) (t - b)) * scale;
 }
 
-/* First index in [lo, hi) of @depth whose span starts at or after @t (hi if
- * none), searching outwards from @guess: the answer is usually near it, so
- * this costs a few probes instead of a binary search of the whole row. */
-static guint
-seek_start (WeftTimelineView *self,
-            WeftLane         *lane,
-            guint             depth,
-            guint             lo,
-            guint             hi,
-            guint64           t,
-            guint             guess)
-{
-  guint a, b, step = 1;
-  WeftSpan s;
-
-  if (lo >= hi)
-    return lo;
-  guess = CLAMP (guess, lo, hi - 1);
-  weft_lane_get_span (lane, depth, guess, &s);
-  self->spans_visited++;
-  if (s.start_ns < t)
-    {
-      /* forwards: the answer is in [a, b] */
-      a = b = guess + 1;
-      while (b < hi)
-        {
-          weft_lane_get_span (lane, depth, b, &s);
-          self->spans_visited++;
-          if (s.start_ns >= t)
-            break;
-          a = b + 1;
-          b = MIN ((guint64) b + step, (guint64) hi);
-          step *= 2;
-        }
-    }
-  else
-    {
-      /* backwards: start(b) >= t, the answer is in [a, b] */
-      a = b = guess;
-      while (a > lo)
-        {
-          guint probe = a > lo + step ? a - step : lo;
-
-          weft_lane_get_span (lane, depth, probe, &s);
-          self->spans_visited++;
-          if (s.start_ns < t)
-            {
-              a = probe + 1;
-              break;
-            }
-          a = b = probe;
-          step *= 2;
-        }
-    }
-  while (a < b)
-    {
-      guint mid = a + (b - a) / 2;
-
-      weft_lane_get_span (lane, depth, mid, &s);
-      self->spans_visited++;
-      if (s.start_ns >= t)
-        b = mid;
-      else
-        a = mid + 1;
-    }
-  return a;
-}
-
+/* One row of a lane: spans at least a pixel long one by one, with labels;
+ * the rest merged per pixel column, read from the lane's summaries (a
+ * whole-trace view touches no spans): the state taking most of the column,
+ * shaded by how busy the column is. */
 static void
 draw_lane_row (WeftTimelineView *self,
                WeftLane         *lane,
@@ -696,16 +635,33 @@ draw_lane_row (WeftTimelineView *self,
 {
   double scale = tw / (double) (ve - vb);
   double ns_per_px = (ve - vb) / (double) tw;
-  guint first, n, i, end;
-  int min_col = 0;
   int p_col0 = -1, p_col1 = -1;
   guint p_state = 0, p_level = 0;
-  double density;
 
-  weft_lane_lookup_range (lane, depth, vb, ve, &first, &n);
-  i = first;
-  end = first + n;
-  density = n / (double) (ve - vb);   /* spans per ns */
+  if (tw <= 0)
+    return;
+  if ((guint) tw > self->n_columns)
+    {
+      self->columns = g_renew (WeftColumnSummary, self->columns, tw);
+      self->n_columns = tw;
+    }
+  g_array_set_size (self->wide, 0);
+  self->spans_visited += weft_lane_summarize_columns (lane, depth, vb, ns_per_px, tw,
+                                                      self->columns, self->wide);
+
+  for (guint k = 0; k < self->wide->len; k++)
+    {
+      const WeftSpan *s = &g_array_index (self->wide, WeftSpan, k);
+      double cx0 = MAX (span_x (s->start_ns, vb, scale), -2.0);
+      double cx1 = MIN (span_x (s->end_ns, vb, scale), tw + 2.0);
+
+      batch_rect (self, s->state, 0, cx0, cx1, y, h);
+      if (cx1 - cx0 >= MIN_LABEL_PX)
+        {
+          LabelItem item = { cx0, y, cx1 - cx0, h, s->state, s->object };
+          g_array_append_val (self->labels, item);
+        }
+    }
 
 #define FLUSH_PENDING() G_STMT_START {                                      \
     if (p_col0 >= 0)                                                        \
@@ -713,98 +669,24 @@ draw_lane_row (WeftTimelineView *self,
     p_col0 = -1;                                                            \
   } G_STMT_END
 
-  while (i < end)
+  for (int col = 0; col < tw; col++)
     {
-      WeftSpan s;
-      double x0, x1, busy = 0, col_ns;
-      double sdur[WEFT_N_STATES] = { 0 };
-      guint walked = 0, state = 0, level;
-      guint64 col_t0, col_t1;
-      int col;
+      const WeftColumnSummary *c = &self->columns[col];
+      double busy = 0;
+      guint state = WEFT_STATE_IDLE, level;
 
-      weft_lane_get_span (lane, depth, i, &s);
-      self->spans_visited++;
-      x0 = span_x (s.start_ns, vb, scale);
-      x1 = span_x (s.end_ns, vb, scale);
-
-      if (x1 - x0 >= 1.0)
+      for (guint k = WEFT_STATE_IDLE + 1; k < WEFT_N_STATES; k++)
         {
-          double cx0 = MAX (x0, -2.0), cx1 = MIN (x1, tw + 2.0);
-
+          busy += c->state_ns[k];
+          if (c->state_ns[k] > c->state_ns[state])
+            state = k;
+        }
+      if (state == WEFT_STATE_IDLE)
+        {
           FLUSH_PENDING ();
-          batch_rect (self, s.state, 0, cx0, cx1, y, h);
-          if (cx1 - cx0 >= MIN_LABEL_PX)
-            {
-              LabelItem item = { cx0, y, cx1 - cx0, h, s.state, s.object };
-              g_array_append_val (self->labels, item);
-            }
-          i++;
           continue;
         }
-
-      /* Narrow: merge everything that starts in this pixel column */
-      col = MAX ((int) floor (x0), min_col);
-      col_t0 = vb + (guint64) ceil (col * ns_per_px);
-      col_t1 = vb + (guint64) ceil ((col + 1) * ns_per_px);
-      if (col_t1 <= MAX (col_t0, s.start_ns))
-        col_t1 = MAX (col_t0, s.start_ns) + 1;
-      col_ns = (double) (col_t1 - col_t0);
-
-      for (;;)
-        {
-          guint64 a, e;
-
-          if (walked > 0)
-            {
-              weft_lane_get_span (lane, depth, i, &s);
-              self->spans_visited++;
-              if (s.start_ns >= col_t1 ||
-                  span_x (s.end_ns, vb, scale) - span_x (s.start_ns, vb, scale) >= 1.0)
-                break;
-            }
-          a = MAX (s.start_ns, col_t0);
-          e = MIN (s.end_ns, col_t1);
-          busy += e > a ? (double) (e - a) : 0;
-          sdur[s.state] += (e > a ? (double) (e - a) : 0) + 1;
-          walked++;
-          i++;
-          if (i >= end || walked >= MERGE_WALK)
-            break;
-        }
-
-      if (walked >= MERGE_WALK && i < end)
-        {
-          /* Dense: skip to the next column by search, estimating the rest.
-           * The row's density in view predicts where the next column starts. */
-          guint guess = i + (guint) MIN ((double) (col_t1 - MIN (col_t1, s.start_ns)) * density,
-                                         (double) (end - i));
-          guint j = MIN (guess, end);
-          WeftSpan g;
-
-          /* Where the guess lands one column on at most, take it: any spans
-           * it skips from this column are drawn with the next, a pixel
-           * off. Further on, the density misled us: search back exactly. */
-          if (j < end)
-            {
-              weft_lane_get_span (lane, depth, j, &g);
-              self->spans_visited++;
-              if (g.start_ns >= col_t1 + 2 * ns_per_px)
-                j = seek_start (self, lane, depth, i, j, col_t1, i + (j - i) / 2);
-            }
-          else
-            j = seek_start (self, lane, depth, i, end, col_t1, i + (end - i) / 2);
-
-          if (j > i)
-            {
-              busy += busy / walked * (j - i);
-              i = j;
-            }
-        }
-
-      for (guint k = 1; k < WEFT_N_STATES; k++)
-        if (sdur[k] > sdur[state])
-          state = k;
-      busy /= col_ns;
+      busy /= ns_per_px;
       level = busy >= 0.75 ? 0 : busy >= 0.45 ? 1 : busy >= 0.2 ? 2 : 3;
 
       if (p_col0 >= 0 && p_col1 == col && p_state == state && p_level == level)
@@ -817,7 +699,6 @@ draw_lane_row (WeftTimelineView *self,
           p_state = state;
           p_level = level;
         }
-      min_col = col + 1;
     }
   FLUSH_PENDING ();
 #undef FLUSH_PENDING
@@ -2329,6 +2210,8 @@ weft_timeline_view_finalize (GObject *object)
   g_array_unref (self->rows);
   g_array_unref (self->collapsed);
   g_array_unref (self->labels);
+  g_clear_pointer (&self->columns, g_free);
+  g_clear_pointer (&self->wide, g_array_unref);
   for (guint s = 0; s < WEFT_N_STATES; s++)
     for (guint l = 0; l < N_LEVELS; l++)
       g_array_unref (self->batch[s][l]);
@@ -2462,6 +2345,7 @@ weft_timeline_view_init (WeftTimelineView *self)
   g_array_set_clear_func (self->rows, row_clear);
   self->collapsed = g_array_new (FALSE, FALSE, sizeof (guint64));
   self->labels = g_array_new (FALSE, FALSE, sizeof (LabelItem));
+  self->wide = g_array_new (FALSE, FALSE, sizeof (WeftSpan));
   for (guint s = 0; s < WEFT_N_STATES; s++)
     for (guint l = 0; l < N_LEVELS; l++)
       self->batch[s][l] = g_array_new (FALSE, FALSE, sizeof (Rect));

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "weft-lane.h"
@@ -32,6 +33,64 @@ typedef struct
 
 G_STATIC_ASSERT (sizeof (SpanRecord) == 20);
 
+/*
+ * Summaries: a pyramid per row, so that a zoomed-out view reads a few small
+ * entries per pixel column instead of touching the spans themselves (the
+ * first touch of each column's span, in hundreds of MB, was the cost).
+ *
+ * A level-0 node sums a block of LEAF_SIZE consecutive spans; a level-k node
+ * sums FAN_OUT level-(k-1) nodes. Only complete nodes are stored, so they
+ * never change once written; the node being filled at each level lives in
+ * an exact accumulator (SumAcc) until it completes, and a query reads the
+ * spans of the unfinished leaf directly. A node keeps its time extent, the
+ * share of its weight taken by each state and a bound on its longest span
+ * (so that a query knows whether every span in it is narrower than a
+ * column). A span weighs its duration, or 1 ns when it has none.
+ *
+ * Nodes are 28 bytes per 32 spans at level 0, 4/3 of that over all levels:
+ * about 1.2 bytes per 20-byte span.
+ */
+#define LEAF_SHIFT 5
+#define LEAF_SIZE  (1u << LEAF_SHIFT)
+#define FAN_SHIFT  2
+#define FAN_OUT    (1u << FAN_SHIFT)
+#define N_SHARES   (WEFT_N_STATES - 1)       /* IDLE is never stored */
+#define MAX_CODE   255
+
+
+
+G_STATIC_ASSERT (CHUNK_SIZE % LEAF_SIZE == 0);  /* a leaf never crosses a chunk */
+
+typedef struct
+{
+  guint32 start_lo;           /* first span's start */
+  guint32 start_hi;
+  float   extent;             /* last span's end - start, ns, rounded up */
+  float   weight;             /* sum of the spans' weights, ns */
+  guint8  share[N_SHARES];    /* state i+1's part of @weight, in 1/255 */
+  guint8  max_code;           /* longest span <= 2^(max_code / 4) ns */
+  guint16 mask;               /* bit i: share[i] > 0 */
+} SumNode;
+
+G_STATIC_ASSERT (sizeof (SumNode) == 28);
+
+typedef struct
+{
+  guint64 start;
+  guint64 end;
+  guint64 max_dur;
+  guint64 weight[N_SHARES];
+  guint   n;                  /* spans (level 0) or children so far */
+} SumAcc;
+
+typedef struct
+{
+  SumNode *nodes;             /* complete nodes, in time order */
+  guint    n;
+  guint    alloc;
+  SumAcc   acc;               /* the node being filled (level 0: read from the spans) */
+} SumLevel;
+
 typedef struct
 {
   SpanRecord **chunks;
@@ -40,6 +99,8 @@ typedef struct
   guint        n;          /* spans in the row */
   guint        last_used;  /* spans in the last chunk */
   guint        last_cap;   /* capacity of the last chunk */
+  SumLevel    *levels;     /* summaries, level 0 first; NULL until a leaf completes */
+  guint        n_levels;
 } SpanRow;
 
 typedef struct
@@ -211,6 +272,159 @@ row_grow (SpanRow *row)
     }
 }
 
+/* ---- summaries ------------------------------------------------------------ */
+
+static inline guint64
+record_dur (const SpanRecord *rec)
+{
+  return ((guint64) rec->dur_hi << 32) | rec->dur_lo;
+}
+
+static inline guint64
+span_weight (guint64 dur)
+{
+  return dur > 0 ? dur : 1;
+}
+
+static inline guint64
+node_start (const SumNode *node)
+{
+  return ((guint64) node->start_hi << 32) | node->start_lo;
+}
+
+/* The bound a max_code stands for: 2^(code / 4), computed the same way when
+ * a block is stored and when it is queried (a power of two times one of
+ * four constants, so both sides agree to the bit). */
+static inline double
+code_bound (int code)
+{
+  static const double quarter[4] = {
+    1.0, 1.189207115002721, 1.4142135623730951, 1.6817928305074290,
+  };
+
+  return quarter[code & 3] * (double) (G_GUINT64_CONSTANT (1) << (code >> 2));
+}
+
+/* Smallest code whose bound is at least @d: a conservative bound in a byte */
+static guint8
+dur_to_code (guint64 d)
+{
+  int code;
+
+  if (d <= 1)
+    return 0;
+  code = 4 * (63 - __builtin_clzll (d));   /* 2^floor(log2 d) <= d */
+  while (code < MAX_CODE && code_bound (code) < (double) d)
+    code++;
+  return (guint8) code;
+}
+
+/* A float at least @v (extents bound the time a node may touch) */
+static inline float
+float_up (double v)
+{
+  float f = (float) v;
+
+  return (double) f < v ? nextafterf (f, INFINITY) : f;
+}
+
+static void
+level_store (SumLevel     *level,
+             const SumAcc *acc)
+{
+  SumNode *node;
+  guint64 total = 0;
+
+  if (level->n == level->alloc)
+    {
+      /* +25 %: the slack counts in the lane's bytes */
+      level->alloc = level->alloc + level->alloc / 4 + 16;
+      level->nodes = g_renew (SumNode, level->nodes, level->alloc);
+    }
+  node = &level->nodes[level->n++];
+  for (guint i = 0; i < N_SHARES; i++)
+    total += acc->weight[i];
+  node->start_lo = (guint32) acc->start;
+  node->start_hi = (guint32) (acc->start >> 32);
+  node->extent = float_up ((double) (acc->end - acc->start));
+  node->weight = (float) total;
+  node->mask = 0;
+  memset (node->share, 0, sizeof node->share);
+  if (total > 0)
+    {
+      double scale = 255.0 / (double) total;
+
+      for (guint i = 0; i < N_SHARES; i++)
+        if (acc->weight[i] > 0)
+          {
+            node->share[i] = (guint8) MIN ((double) acc->weight[i] * scale + 0.5, 255.0);
+            if (node->share[i] > 0)
+              node->mask |= 1u << i;
+          }
+    }
+  node->max_code = dur_to_code (acc->max_dur);
+}
+
+static inline void
+acc_merge (SumAcc       *into,
+           const SumAcc *from)
+{
+  if (into->n == 0)
+    into->start = from->start;
+  into->end = MAX (into->end, from->end);
+  into->max_dur = MAX (into->max_dur, from->max_dur);
+  for (guint i = 0; i < N_SHARES; i++)
+    into->weight[i] += from->weight[i];
+  into->n++;
+}
+
+/* The row's last LEAF_SIZE spans complete a leaf: store it, and carry it
+ * upwards. The leaf is summed from its records (just written, in cache)
+ * rather than span by span, which keeps appends cheap. */
+static void
+row_summary_complete (SpanRow *row)
+{
+  guint first = row->n - LEAF_SIZE;
+  const SpanRecord *recs = &row->chunks[first >> CHUNK_SHIFT][first & CHUNK_MASK];
+  SumAcc leaf = { 0 };
+  guint k = 0;
+
+  if (row->n_levels == 0)
+    {
+      row->levels = g_new0 (SumLevel, 2);
+      row->n_levels = 2;
+    }
+
+  leaf.start = record_start (&recs[0]);
+  leaf.end = record_end (&recs[LEAF_SIZE - 1]);    /* ends are sorted in a row */
+  leaf.n = LEAF_SIZE;
+  for (guint i = 0; i < LEAF_SIZE; i++)
+    {
+      guint64 dur = record_dur (&recs[i]);
+      guint state = recs[i].state;
+
+      leaf.max_dur = MAX (leaf.max_dur, dur);
+      if (G_LIKELY (state > WEFT_STATE_IDLE && state < WEFT_N_STATES))
+        leaf.weight[state - 1] += span_weight (dur);
+    }
+  level_store (&row->levels[0], &leaf);
+  acc_merge (&row->levels[1].acc, &leaf);
+
+  /* Upper levels: complete a node each time FAN_OUT children are in */
+  for (k = 1; row->levels[k].acc.n == FAN_OUT; k++)
+    {
+      if (k + 1 == row->n_levels)
+        {
+          row->levels = g_renew (SumLevel, row->levels, row->n_levels + 1);
+          memset (&row->levels[row->n_levels], 0, sizeof (SumLevel));
+          row->n_levels++;
+        }
+      level_store (&row->levels[k], &row->levels[k].acc);
+      acc_merge (&row->levels[k + 1].acc, &row->levels[k].acc);
+      memset (&row->levels[k].acc, 0, sizeof (SumAcc));
+    }
+}
+
 static inline void
 row_push (SpanRow          *row,
           const SpanRecord *rec)
@@ -219,6 +433,8 @@ row_push (SpanRow          *row,
     row_grow (row);
   row->chunks[row->n_chunks - 1][row->last_used++] = *rec;
   row->n++;
+  if (G_UNLIKELY ((row->n & (LEAF_SIZE - 1)) == 0))
+    row_summary_complete (row);
 }
 
 static void
@@ -227,15 +443,23 @@ row_clear (SpanRow *row)
   for (guint i = 0; i < row->n_chunks; i++)
     g_free (row->chunks[i]);
   g_free (row->chunks);
+  for (guint i = 0; i < row->n_levels; i++)
+    g_free (row->levels[i].nodes);
+  g_free (row->levels);
   memset (row, 0, sizeof *row);
 }
 
 static gsize
 row_bytes (const SpanRow *row)
 {
+  gsize bytes = (gsize) row->n_levels * sizeof (SumLevel);
+
+  for (guint i = 0; i < row->n_levels; i++)
+    bytes += (gsize) row->levels[i].alloc * sizeof (SumNode);
   if (row->n_chunks == 0)
-    return 0;
-  return (gsize) (row->n_chunks - 1) * CHUNK_SIZE * sizeof (SpanRecord) +
+    return bytes;
+  return bytes +
+         (gsize) (row->n_chunks - 1) * CHUNK_SIZE * sizeof (SpanRecord) +
          (gsize) row->last_cap * sizeof (SpanRecord) +
          (gsize) row->chunks_alloc * sizeof (SpanRecord *);
 }
@@ -793,6 +1017,245 @@ weft_lane_lookup_range (WeftLane *lane,
   *out_n = last > first ? last - first : 0;
 }
 
+/* ---- column summaries ----------------------------------------------------- */
+
+typedef struct
+{
+  const SpanRow     *row;
+  guint              depth;
+  guint64            t0;
+  guint64            t1;           /* end of the window (excluded), rounded up */
+  double             ns_per_px;
+  double             px_per_ns;
+  int                narrow_code;  /* a node with max_code <= this holds narrow spans only */
+  guint              n_columns;
+  WeftColumnSummary *columns;
+  GArray            *wide;
+  guint64            visited;
+  gboolean           done;         /* past the window: nothing later can overlap it */
+} SumQuery;
+
+/* Where [start, start + extent), at most a column long, falls: column
+ * *k takes *f0 of it and column *k + 1 the rest. */
+static inline void
+place (const SumQuery *q,
+       guint64         start,
+       double          extent,
+       int            *k,
+       double         *f0)
+{
+  double x0 = (double) (gint64) (start - q->t0) * q->px_per_ns;
+  double x1 = x0 + extent * q->px_per_ns;
+  double edge;
+
+  *k = x0 >= 0 ? (int) x0 : (int) floor (x0);
+  edge = *k + 1;
+  *f0 = x1 > edge ? (edge - x0) / (x1 - x0) : 1.0;
+}
+
+static inline void
+add_weight (const SumQuery *q,
+            int             k,
+            double          f0,
+            guint           state,
+            float           w)
+{
+  if (k >= 0 && (guint) k < q->n_columns)
+    q->columns[k].state_ns[state] += (float) f0 * w;
+  if (f0 < 1.0 && k + 1 >= 0 && (guint) k + 1 < q->n_columns)
+    q->columns[k + 1].state_ns[state] += (float) (1.0 - f0) * w;
+}
+
+static void
+query_spans (SumQuery *q,
+             guint     first,
+             guint     n)
+{
+  guint i = 0;
+
+  /* A run never crosses a chunk except for the tail, read span by span */
+  while (i < n && !q->done)
+    {
+      guint idx = first + i;
+      const SpanRecord *recs = &q->row->chunks[idx >> CHUNK_SHIFT][idx & CHUNK_MASK];
+      guint run = MIN (n - i, CHUNK_SIZE - (idx & CHUNK_MASK));
+
+      for (guint j = 0; j < run; j++)
+        {
+          const SpanRecord *rec = &recs[j];
+          guint64 start = record_start (rec), dur = record_dur (rec);
+          guint8 state = rec->state;
+          double f0;
+          int k;
+
+          q->visited++;
+          if (start >= q->t1)
+            {
+              q->done = TRUE;
+              return;
+            }
+          if (start + dur < q->t0 || (start + dur == q->t0 && dur > 0))
+            continue;
+          if ((double) dur >= q->ns_per_px)
+            {
+              if (q->wide != NULL)
+                {
+                  WeftSpan span;
+
+                  record_to_span (rec, q->depth, &span);
+                  g_array_append_val (q->wide, span);
+                }
+              continue;
+            }
+          if (state == WEFT_STATE_IDLE || state >= WEFT_N_STATES)
+            continue;
+          place (q, start, (double) dur, &k, &f0);
+          add_weight (q, k, f0, state, (float) span_weight (dur));
+        }
+      i += run;
+    }
+}
+
+static void
+query_node (SumQuery *q,
+            guint     level,
+            guint     index)
+{
+  const SumNode *node = &q->row->levels[level].nodes[index];
+  guint64 start = node_start (node);
+
+  q->visited++;
+  if (start >= q->t1)
+    {
+      q->done = TRUE;
+      return;
+    }
+  if (start < q->t0 && (double) (q->t0 - start) > node->extent)
+    return;
+
+  /* A block of narrow spans inside one column counts exactly, whatever its
+   * size. One straddling an edge is spread by time if it is at most a
+   * quarter of a column, or a leaf at most half a column: reading a leaf
+   * touches span memory once per column, the cost summaries avoid, and
+   * where leaves are half a column most spans are read anyway. */
+  if (node->max_code <= q->narrow_code && node->extent <= q->ns_per_px)
+    {
+      double f0;
+      int k;
+
+      place (q, start, node->extent, &k, &f0);
+      if (f0 >= 1.0 || node->extent <= q->ns_per_px * (level == 0 ? 0.5 : 0.25))
+        {
+          float unit = node->weight * (1.f / 255.f);
+
+          for (guint m = node->mask; m != 0; m &= m - 1)
+            {
+              guint i = (guint) __builtin_ctz (m);
+
+              add_weight (q, k, f0, i + 1, node->share[i] * unit);
+            }
+          return;
+        }
+    }
+
+  if (level > 0)
+    {
+      for (guint c = 0; c < FAN_OUT && !q->done; c++)
+        query_node (q, level - 1, (index << FAN_SHIFT) + c);
+    }
+  else
+    query_spans (q, index << LEAF_SHIFT, LEAF_SIZE);
+}
+
+/**
+ * weft_lane_summarize_columns:
+ * @lane: a #WeftLane
+ * @depth: a row
+ * @t0: start of the first column, absolute ns
+ * @ns_per_px: width of a column in ns (> 0)
+ * @n_columns: number of columns
+ * @out_columns: (out caller-allocates) (array length=n_columns): filled with
+ *   the time each state takes in each column, counting only the spans
+ *   shorter than a column (narrow); cleared first
+ * @out_wide: (nullable) (element-type WeftSpan): the closed spans at @depth
+ *   that are at least a column long and overlap the columns are appended to
+ *   it, in time order
+ *
+ * What a zoomed-out view draws in each pixel column of a row, read from the
+ * row's summaries where they are fine enough, so that a whole-trace view
+ * costs O(@n_columns) small reads and not one touch per column of the spans.
+ *
+ * A span weighs its duration (1 ns if it has none). A block of spans that
+ * holds only narrow spans and lasts at most a column is counted by its
+ * summary, its weight spread evenly over its time extent; everything else
+ * is read span by span and counted exactly. So a column is exact up to the
+ * blocks straddling its two edges, each at most a column long; their weight
+ * stays in the row, split between neighbouring columns by time. Summaries
+ * keep each state's part of a block to 1/255.
+ *
+ * Columns are [@t0 + k · @ns_per_px, @t0 + (k + 1) · @ns_per_px).
+ *
+ * Returns: the number of spans and summary entries read (for benchmarks)
+ */
+guint64
+weft_lane_summarize_columns (WeftLane          *lane,
+                             guint              depth,
+                             guint64            t0,
+                             double             ns_per_px,
+                             guint              n_columns,
+                             WeftColumnSummary *out_columns,
+                             GArray            *out_wide)
+{
+  SumQuery q = { 0 };
+  const SpanRow *row;
+  double c;
+
+  g_return_val_if_fail (lane != NULL, 0);
+  g_return_val_if_fail (ns_per_px > 0, 0);
+  g_return_val_if_fail (out_columns != NULL || n_columns == 0, 0);
+  g_return_val_if_fail (out_wide == NULL ||
+                        g_array_get_element_size (out_wide) == sizeof (WeftSpan), 0);
+
+  if (n_columns > 0)
+    memset (out_columns, 0, n_columns * sizeof (WeftColumnSummary));
+  if (depth >= lane->n_rows || lane->rows[depth].n == 0 || n_columns == 0)
+    return 0;
+
+  row = &lane->rows[depth];
+  q.row = row;
+  q.depth = depth;
+  q.t0 = t0;
+  c = ceil (n_columns * ns_per_px);
+  q.t1 = c >= (double) (G_MAXUINT64 - t0) ? G_MAXUINT64 : t0 + (guint64) c;
+  q.ns_per_px = ns_per_px;
+  q.px_per_ns = 1.0 / ns_per_px;
+  q.n_columns = n_columns;
+  q.columns = out_columns;
+  q.wide = out_wide;
+
+  /* The largest code whose bound is below a column */
+  q.narrow_code = MAX_CODE;
+  while (q.narrow_code >= 0 && code_bound (q.narrow_code) >= ns_per_px)
+    q.narrow_code--;
+
+  /* Complete nodes not covered by a complete parent, from the top down, are
+   * in time order; then the spans of the unfinished leaf. */
+  for (guint k = row->n_levels; k-- > 0 && !q.done;)
+    {
+      guint from = k + 1 < row->n_levels ? row->levels[k + 1].n << FAN_SHIFT : 0;
+
+      for (guint i = from; i < row->levels[k].n && !q.done; i++)
+        query_node (&q, k, i);
+    }
+  if (!q.done)
+    {
+      guint leaves = row->n_levels > 0 ? row->levels[0].n << LEAF_SHIFT : 0;
+
+      query_spans (&q, leaves, row->n - leaves);
+    }
+  return q.visited;
+}
+
 /**
  * weft_lane_get_n_open_spans:
  * @lane: a #WeftLane
@@ -929,7 +1392,8 @@ weft_lane_lookup_instants (WeftLane *lane,
  * @lane: a #WeftLane
  *
  * Returns: bytes allocated for the lane's closed-span storage (chunk
- *   capacity and chunk tables, not just what is used)
+ *   capacity and chunk tables, not just what is used), its per-row
+ *   summaries included
  */
 gsize
 weft_lane_get_span_bytes (WeftLane *lane)

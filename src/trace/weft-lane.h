@@ -37,6 +37,18 @@ typedef struct
   guint32 object;
 } WeftInstant;
 
+/**
+ * WeftColumnSummary:
+ * @state_ns: the time each state takes in one pixel column, in ns, counting
+ *   spans narrower than a column ([%WEFT_STATE_IDLE] stays 0)
+ *
+ * One column of weft_lane_summarize_columns().
+ */
+typedef struct
+{
+  float state_ns[WEFT_N_STATES];
+} WeftColumnSummary;
+
 /* Deepest nesting a lane stores; begins beyond it are dropped and counted. */
 #define WEFT_LANE_MAX_DEPTH 255
 
@@ -60,6 +72,13 @@ void              weft_lane_lookup_range      (WeftLane *lane,
                                                guint64   t1,
                                                guint    *out_first,
                                                guint    *out_n);
+guint64           weft_lane_summarize_columns (WeftLane          *lane,
+                                               guint              depth,
+                                               guint64            t0,
+                                               double             ns_per_px,
+                                               guint              n_columns,
+                                               WeftColumnSummary *out_columns,
+                                               GArray            *out_wide);
 
 guint             weft_lane_get_n_open_spans  (WeftLane *lane);
 guint             weft_lane_get_open_spans    (WeftLane *lane,
