@@ -67,6 +67,14 @@ test_profile (gconstpointer data)
   g_unlink (trace);
 }
 
+static int
+compare_paths (gconstpointer a,
+               gconstpointer b)
+{
+  /* g_ptr_array_sort () passes pointers to the elements */
+  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -88,7 +96,7 @@ main (int   argc,
   while ((name = g_dir_read_name (d)) != NULL)
     if (g_str_has_suffix (name, ".json"))
       g_ptr_array_add (files, g_build_filename (dir, name, NULL));
-  g_ptr_array_sort (files, (GCompareFunc) g_strcmp0);
+  g_ptr_array_sort (files, compare_paths);
   g_assert_cmpuint (files->len, >=, 23);
 
   for (guint i = 0; i < files->len; i++)

@@ -47,10 +47,36 @@ typedef struct
   WeftLockStats  lock;
   WeftQueueStats queue;
   Track         *track;      /* counter values or queue depths */
-  guint64        release_ns; /* last release, for wake-up flows */
-  guint16        release_worker;
-  gboolean       has_release;
+  GArray        *releases;   /* LockRelease, sorted by (time, worker) */
+  GArray        *wakeups;    /* LockWakeup, sorted by time */
 } WeftObject;
+
+/*
+ * Lock wake-up flows. A contended acquisition at t, whose wait began at w,
+ * was woken by the latest release of the lock at or before t (by time, then
+ * worker id), if another worker made it at or after w. Releases of
+ * different workers arrive out of time order (each worker flushes its own
+ * buffer), so the model keeps every release of a lock and every contended
+ * acquisition: a release that arrives late re-derives the flows of the
+ * acquisitions after it. The flows then depend on the events only, not on
+ * the order their batches came in (16 bytes per release, 24 per contended
+ * acquisition).
+ */
+typedef struct
+{
+  guint64 time_ns;
+  guint16 worker;
+} LockRelease;
+
+typedef struct
+{
+  guint64 time_ns;          /* the acquisition */
+  guint64 wait_ns;          /* start of the wait it ended */
+  guint64 from_ns;          /* the release its flow comes from, if any */
+  guint16 worker;
+  guint16 from_worker;
+  gboolean has_flow;
+} LockWakeup;
 
 /* A queue item seen at one end (put or get), waiting for the other. */
 typedef struct
@@ -552,6 +578,8 @@ weft_object_free (gpointer data)
       track_clear (obj->track);
       g_free (obj->track);
     }
+  g_clear_pointer (&obj->releases, g_array_unref);
+  g_clear_pointer (&obj->wakeups, g_array_unref);
   g_free (obj);
 }
 
@@ -711,6 +739,167 @@ append_name (WeftTraceModel  *self,
     }
 }
 
+/* The latest release at or before @t, or NULL. */
+static const LockRelease *
+lock_release_before (WeftObject *obj,
+                     guint64     t)
+{
+  guint lo = 0, hi;
+
+  if (obj->releases == NULL)
+    return NULL;
+  hi = obj->releases->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (obj->releases, LockRelease, mid).time_ns <= t)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo > 0 ? &g_array_index (obj->releases, LockRelease, lo - 1) : NULL;
+}
+
+/* The lock flow ending at @wk, in the flows or the parked ones. */
+static WeftFlow *
+lock_flow_find (WeftTraceModel   *self,
+                guint32           object,
+                const LockWakeup *wk,
+                GArray          **out_array,
+                guint            *out_index)
+{
+  GArray *arrays[2] = { self->pending_flows, self->flows };
+
+  for (guint a = 0; a < 2; a++)
+    {
+      GArray *flows = arrays[a];
+      guint lo = 0, hi = flows->len;
+
+      if (a == 1)
+        {
+          /* sorted by to_ns: the first at wk->time_ns */
+          while (lo < hi)
+            {
+              guint mid = lo + (hi - lo) / 2;
+
+              if (g_array_index (flows, WeftFlow, mid).to_ns < wk->time_ns)
+                lo = mid + 1;
+              else
+                hi = mid;
+            }
+          hi = flows->len;
+        }
+      for (guint i = lo; i < hi; i++)
+        {
+          WeftFlow *f = &g_array_index (flows, WeftFlow, i);
+
+          if (a == 1 && f->to_ns != wk->time_ns)
+            break;
+          if (f->to_ns == wk->time_ns && f->kind == WEFT_FLOW_LOCK && f->object == object &&
+              f->to_worker == wk->worker)
+            {
+              *out_array = flows;
+              *out_index = i;
+              return f;
+            }
+        }
+    }
+  return NULL;
+}
+
+/* (Re-)derives the flow of one contended acquisition. */
+static void
+lock_wakeup_update (WeftTraceModel *self,
+                    WeftObject     *obj,
+                    LockWakeup     *wk)
+{
+  const LockRelease *rel = lock_release_before (obj, wk->time_ns);
+  gboolean has = rel != NULL && rel->worker != wk->worker && rel->time_ns >= wk->wait_ns;
+
+  if (has == wk->has_flow && (!has || (rel->time_ns == wk->from_ns && rel->worker == wk->from_worker)))
+    return;
+
+  if (wk->has_flow)
+    {
+      GArray *array = NULL;
+      guint index = 0;
+      WeftFlow *f = lock_flow_find (self, obj->id, wk, &array, &index);
+
+      g_assert (f != NULL);
+      if (has)
+        {
+          /* same receiving end: the flows stay sorted */
+          f->from_ns = rel->time_ns;
+          f->from_worker = rel->worker;
+          if (wk->time_ns - rel->time_ns > self->max_flow_ns)
+            self->max_flow_ns = wk->time_ns - rel->time_ns;
+        }
+      else
+        g_array_remove_index (array, index);
+    }
+  else
+    add_flow (self, WEFT_FLOW_LOCK, obj->id, 0, rel->worker, rel->time_ns, wk->worker, wk->time_ns);
+
+  wk->has_flow = has;
+  wk->from_ns = has ? rel->time_ns : 0;
+  wk->from_worker = has ? rel->worker : 0;
+}
+
+static void
+lock_note_wakeup (WeftTraceModel *self,
+                  WeftObject     *obj,
+                  guint16         worker,
+                  guint64         wait_ns,
+                  guint64         t)
+{
+  LockWakeup wk = { .time_ns = t, .wait_ns = wait_ns, .worker = worker };
+  guint i;
+
+  if (obj->wakeups == NULL)
+    obj->wakeups = g_array_new (FALSE, FALSE, sizeof (LockWakeup));
+  i = obj->wakeups->len;
+  while (i > 0 && g_array_index (obj->wakeups, LockWakeup, i - 1).time_ns > t)
+    i--;
+  g_array_insert_val (obj->wakeups, i, wk);
+  lock_wakeup_update (self, obj, &g_array_index (obj->wakeups, LockWakeup, i));
+}
+
+static void
+lock_note_release (WeftTraceModel *self,
+                   WeftObject     *obj,
+                   guint16         worker,
+                   guint64         t)
+{
+  LockRelease rel = { .time_ns = t, .worker = worker };
+  guint i;
+
+  if (obj->releases == NULL)
+    obj->releases = g_array_new (FALSE, FALSE, sizeof (LockRelease));
+  i = obj->releases->len;
+  while (i > 0)
+    {
+      const LockRelease *r = &g_array_index (obj->releases, LockRelease, i - 1);
+
+      if (r->time_ns < t || (r->time_ns == t && r->worker <= worker))
+        break;
+      i--;
+    }
+  g_array_insert_val (obj->releases, i, rel);
+
+  /* Acquisitions at or after it, already seen, may have been woken by it. */
+  if (obj->wakeups != NULL)
+    for (guint k = obj->wakeups->len; k-- > 0;)
+      {
+        LockWakeup *wk = &g_array_index (obj->wakeups, LockWakeup, k);
+
+        if (wk->time_ns < t)
+          break;
+        if (wk->wait_ns <= t)
+          lock_wakeup_update (self, obj, wk);
+      }
+}
+
 static void
 lock_acquired (WeftTraceModel  *self,
                WeftLane        *lane,
@@ -736,10 +925,7 @@ lock_acquired (WeftTraceModel  *self,
       obj->lock.total_wait_ns += w;
       obj->lock.max_wait_ns = MAX (obj->lock.max_wait_ns, w);
       flags = WEFT_SPAN_CONTENDED;
-
-      if (obj->has_release && obj->release_worker != ev->worker &&
-          obj->release_ns >= wait.start_ns && obj->release_ns <= t)
-        add_flow (self, WEFT_FLOW_LOCK, ev->object, 0, obj->release_worker, obj->release_ns, ev->worker, t);
+      lock_note_wakeup (self, obj, ev->worker, wait.start_ns, t);
     }
   open_span (self, lane, t, held_state, ev->object, flags, delta);
 }
@@ -758,9 +944,7 @@ lock_released (WeftTraceModel  *self,
 
   if (close_span (self, lane, t, held_state, ev->object, 0, &held, delta))
     obj->lock.total_hold_ns += held.end_ns - held.start_ns;
-  obj->has_release = TRUE;
-  obj->release_ns = t;
-  obj->release_worker = ev->worker;
+  lock_note_release (self, obj, ev->worker, t);
 }
 
 static void
