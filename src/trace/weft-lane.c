@@ -381,7 +381,7 @@ acc_merge (SumAcc       *into,
 /* The row's last LEAF_SIZE spans complete a leaf: store it, and carry it
  * upwards. The leaf is summed from its records (just written, in cache)
  * rather than span by span, which keeps appends cheap. */
-static void
+G_GNUC_NO_INLINE static void
 row_summary_complete (SpanRow *row)
 {
   guint first = row->n - LEAF_SIZE;
@@ -464,19 +464,24 @@ row_bytes (const SpanRow *row)
          (gsize) row->chunks_alloc * sizeof (SpanRecord *);
 }
 
-static SpanRow *
+G_GNUC_NO_INLINE static void
+lane_rows_grow (WeftLane *lane,
+                guint     depth)
+{
+  guint n = MAX (depth + 1, lane->n_rows * 2);
+
+  n = MIN (MAX (n, 4), WEFT_LANE_MAX_DEPTH);
+  lane->rows = g_renew (SpanRow, lane->rows, n);
+  memset (lane->rows + lane->n_rows, 0, (n - lane->n_rows) * sizeof (SpanRow));
+  lane->n_rows = n;
+}
+
+G_ALWAYS_INLINE static inline SpanRow *
 lane_row (WeftLane *lane,
           guint     depth)
 {
   if (G_UNLIKELY (depth >= lane->n_rows))
-    {
-      guint n = MAX (depth + 1, lane->n_rows * 2);
-
-      n = MIN (MAX (n, 4), WEFT_LANE_MAX_DEPTH);
-      lane->rows = g_renew (SpanRow, lane->rows, n);
-      memset (lane->rows + lane->n_rows, 0, (n - lane->n_rows) * sizeof (SpanRow));
-      lane->n_rows = n;
-    }
+    lane_rows_grow (lane, depth);
   return &lane->rows[depth];
 }
 
@@ -631,7 +636,8 @@ _weft_lane_open (WeftLane *lane,
   return (int) d;
 }
 
-static void
+/* Inlined in both callers: the hot path of every span */
+G_ALWAYS_INLINE static inline void
 lane_close_slot (WeftLane *lane,
                  guint     d,
                  guint64   t,
