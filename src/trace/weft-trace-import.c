@@ -2561,7 +2561,9 @@ merge_streams (WeftTraceModel *model,
     {
       guint i;
 
-      if (streams[s].events == NULL || streams[s].events->len == 0)
+      if (streams[s].events != NULL && streams[s].events->len == 0)
+        g_clear_pointer (&streams[s].events, g_array_unref);
+      if (streams[s].events == NULL)
         continue;
       heap[len] = s;
       i = len++;
@@ -2713,7 +2715,11 @@ build_weft (Import  *imp,
       guint64 unmatched = 0, lane_last = G_MAXUINT64;
 
       if (cancelled (imp, error))
-        return NULL;
+        {
+          for (guint k = 0; k < n_streams; k++)
+            g_clear_pointer (&streams[k].events, g_array_unref);
+          return NULL;
+        }
       if (lane->tid < 0 || lane->tid >= WEFT_MAX_WORKERS || lane->async_cat != 0)
         {
           imp->stats->n_invalid += lane->recs->len;
