@@ -50,7 +50,7 @@ wall_s (WeftRun *run)
 
 static const char *cpu_profile =
   "{ \"weft_profile\": 1, \"name\": \"cpu\", \"workers\": 4, \"switch_interval_ms\": 5,"
-  "  \"tasks\": [ { \"name\": \"squares\", \"count\": 8, \"steps\": [ { \"cpu\": { \"ms\": 40 } } ] } ] }";
+  "  \"tasks\": [ { \"name\": \"squares\", \"count\": 8, \"steps\": [ { \"cpu\": { \"ms\": 100 } } ] } ] }";
 
 /* Concept 2 and 3: the GIL takes the speedup away; without it threads run in parallel. */
 static void
