@@ -1033,6 +1033,7 @@ typedef struct
   guint64            t1;           /* end of the window (excluded), rounded up */
   double             ns_per_px;
   double             px_per_ns;
+  double             max_spread;   /* longest block spread by time over an edge */
   int                narrow_code;  /* a node with max_code <= this holds narrow spans only */
   guint              n_columns;
   WeftColumnSummary *columns;
@@ -1122,6 +1123,36 @@ query_spans (SumQuery *q,
     }
 }
 
+/* Counts a block whose spans are all narrow and which lasts at most a
+ * column: placed by time, split between two columns if it straddles. */
+static inline void
+add_node (const SumQuery *q,
+          const SumNode  *node,
+          int             k,
+          double          f0)
+{
+  float unit = node->weight * (1.f / 255.f);
+
+  if (G_LIKELY (f0 >= 1.0 && k >= 0 && (guint) k < q->n_columns))
+    {
+      float *col = q->columns[k].state_ns;
+
+      for (guint m = node->mask; m != 0; m &= m - 1)
+        {
+          guint i = (guint) __builtin_ctz (m);
+
+          col[i + 1] += node->share[i] * unit;
+        }
+      return;
+    }
+  for (guint m = node->mask; m != 0; m &= m - 1)
+    {
+      guint i = (guint) __builtin_ctz (m);
+
+      add_weight (q, k, f0, i + 1, node->share[i] * unit);
+    }
+}
+
 static void
 query_node (SumQuery *q,
             guint     level,
@@ -1140,25 +1171,35 @@ query_node (SumQuery *q,
     return;
 
   /* A block of narrow spans inside one column counts exactly, whatever its
-   * size. One straddling an edge is spread by time if it is at most a
-   * quarter of a column, or a leaf at most half a column: reading a leaf
-   * touches span memory once per column, the cost summaries avoid, and
-   * where leaves are half a column most spans are read anyway. */
+   * size. One straddling an edge is spread by time if it is at most half a
+   * column; a longer one is split into its children. (Reading a leaf's
+   * spans touches span memory once per column, the cost summaries avoid;
+   * where leaves are longer than half a column, most spans are read
+   * anyway.) */
   if (node->max_code <= q->narrow_code && node->extent <= q->ns_per_px)
     {
       double f0;
       int k;
 
       place (q, start, node->extent, &k, &f0);
-      if (f0 >= 1.0 || node->extent <= q->ns_per_px * (level == 0 ? 0.5 : 0.25))
+      if (f0 >= 1.0 || node->extent <= q->max_spread)
         {
-          float unit = node->weight * (1.f / 255.f);
+          add_node (q, node, k, f0);
+          return;
+        }
+      if (level > 0)
+        {
+          /* its children are narrow and shorter still: place them here */
+          const SumNode *child = &q->row->levels[level - 1].nodes[index << FAN_SHIFT];
 
-          for (guint m = node->mask; m != 0; m &= m - 1)
+          for (guint c = 0; c < FAN_OUT; c++, child++)
             {
-              guint i = (guint) __builtin_ctz (m);
-
-              add_weight (q, k, f0, i + 1, node->share[i] * unit);
+              place (q, node_start (child), child->extent, &k, &f0);
+              q->visited++;
+              if (f0 >= 1.0 || child->extent <= q->max_spread)
+                add_node (q, child, k, f0);
+              else
+                query_node (q, level - 1, (index << FAN_SHIFT) + c);
             }
           return;
         }
@@ -1192,12 +1233,15 @@ query_node (SumQuery *q,
  * costs O(@n_columns) small reads and not one touch per column of the spans.
  *
  * A span weighs its duration (1 ns if it has none). A block of spans that
- * holds only narrow spans and lasts at most a column is counted by its
- * summary, its weight spread evenly over its time extent; everything else
- * is read span by span and counted exactly. So a column is exact up to the
- * blocks straddling its two edges, each at most a column long; their weight
- * stays in the row, split between neighbouring columns by time. Summaries
- * keep each state's part of a block to 1/255.
+ * holds only narrow spans is counted by its summary when it lies inside one
+ * column, or when it straddles a column edge and lasts at most half a
+ * column: then its weight is spread evenly over its time extent. Everything
+ * else is split into smaller blocks, down to spans read one by one and
+ * counted exactly. So a column is exact up to the blocks straddling its two
+ * edges, each at most half a column long, whose weight stays in the row,
+ * split between the two neighbouring columns by time; and summaries keep
+ * each state's part of a block to 1/255. The unfinished block of a row
+ * being appended to is read span by span.
  *
  * Columns are [@t0 + k · @ns_per_px, @t0 + (k + 1) · @ns_per_px).
  *
@@ -1235,6 +1279,7 @@ weft_lane_summarize_columns (WeftLane          *lane,
   q.t1 = c >= (double) (G_MAXUINT64 - t0) ? G_MAXUINT64 : t0 + (guint64) c;
   q.ns_per_px = ns_per_px;
   q.px_per_ns = 1.0 / ns_per_px;
+  q.max_spread = ns_per_px * 0.5;
   q.n_columns = n_columns;
   q.columns = out_columns;
   q.wide = out_wide;
