@@ -278,7 +278,7 @@ scanner_string (Scanner *s,
         case 't': if (out) g_string_append_c (out, '\t'); scanner_advance (s); break;
         case 'u':
           {
-            gunichar c, lo;
+            gunichar c = 0, lo = 0;
 
             scanner_advance (s);
             if (!scanner_hex4 (s, &c))
