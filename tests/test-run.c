@@ -104,8 +104,9 @@ test_gil_speedup (void)
   g_assert_cmpfloat (s_gil, <=, 1.2);
 
   /* Without it: a serial run against a parallel one. That needs two free
-   * cores; a passing load elsewhere can take one, so the best of three. */
-  for (guint attempt = 0; attempt < 3 && s_free < PARALLEL_SPEEDUP; attempt++)
+   * cores; a passing load elsewhere (on this machine or its host) can take
+   * one, so the best of five. */
+  for (guint attempt = 0; attempt < 5 && s_free < PARALLEL_SPEEDUP; attempt++)
     {
       g_autoptr(WeftRun) r_serial = run_to_end (profile, &serial);
       g_autoptr(WeftRun) r_free = run_to_end (profile, &no_gil);
@@ -325,7 +326,7 @@ test_processes (void)
   g_autoptr(WeftRun) r_racy = run_to_end (racy, NULL);
   double speedup = 0;
 
-  for (guint attempt = 0; attempt < 3 && speedup < PARALLEL_SPEEDUP; attempt++)
+  for (guint attempt = 0; attempt < 5 && speedup < PARALLEL_SPEEDUP; attempt++)
     {
       g_autoptr(WeftRun) r_serial = run_to_end (profile, &serial);
       g_autoptr(WeftRun) r_procs = run_to_end (profile, &procs);
