@@ -51,6 +51,21 @@ wall_s (WeftRun *run)
   return weft_run_get_result (run)->wall_ns / 1e9;
 }
 
+/* The parallelism track's mean over the run: how many workers ran at once. */
+static double
+mean_parallelism (WeftTraceModel *model)
+{
+  const WeftCounterPoint *points;
+  guint n;
+  double area = 0;
+
+  points = weft_trace_model_get_parallelism (model, &n);
+  g_assert_cmpuint (n, >=, 2);
+  for (guint i = 0; i + 1 < n; i++)
+    area += (double) points[i].value * (double) (points[i + 1].time_ns - points[i].time_ns);
+  return area / (double) (points[n - 1].time_ns - points[0].time_ns);
+}
+
 /* From the first task's start to the last task's end: the run without the
  * workers' start-up, which a sanitizer build makes far slower than the work. */
 static double
@@ -116,6 +131,10 @@ test_gil_speedup (void)
                       tasks_s (r_serial), tasks_s (r_free), tasks_s (r_serial) / tasks_s (r_free));
     }
   g_assert_cmpfloat (s_free, >=, PARALLEL_SPEEDUP);
+
+  /* Only one thread runs at a time: the parallelism track averages about 1. */
+  g_test_message ("GIL: mean parallelism %.2f", mean_parallelism (weft_run_get_model (r_gil)));
+  g_assert_cmpfloat (mean_parallelism (weft_run_get_model (r_gil)), <=, 1.2);
 
   /* The GIL's waits are on the timeline and in its statistics. */
   g_assert_true (weft_trace_model_get_lock_stats (weft_run_get_model (r_gil), WEFT_ARENA_GIL_ID, &gil_stats));

@@ -655,15 +655,16 @@ suspend (WeftTaskRun *self,
 {
   WeftWorkerContext *ctx = self->context;
 
-  /* A coroutine's waits overlap by the thousand: the loop counts them
+  /* The GIL first, so that its span closes inside the task's. A
+   * coroutine's waits overlap by the thousand: the loop counts them
    * instead of drawing each. */
+  drop_gil (ctx, FALSE);
   if (self->suspendable)
     record (ctx, WEFT_EVENT_TASK_END, self->task_id, WEFT_TASK_SUSPENDED, 0);
   else
     record (ctx, WEFT_EVENT_IO_BEGIN, self->task_id, 0, 0);
   self->in_io = TRUE;
   self->resume_at = weft_clock_now_ns () + wait_ns;
-  drop_gil (ctx, FALSE);
   self->cpu_ns += thread_cpu_ns () - cpu_start;
   return WEFT_TASK_RUN_YIELD;
 }
@@ -696,13 +697,15 @@ weft_task_run_resume (WeftTaskRun *self)
 
   cpu_start = thread_cpu_ns ();
 
-  take_gil (ctx);
-
+  /* The task's span first, then the GIL inside it: the GIL's waits and holds
+   * nest in the task they belong to. */
   if (!self->started || self->suspendable)
     {
       self->started = TRUE;
       record (ctx, WEFT_EVENT_TASK_BEGIN, self->task_id, self->spec_index, 0);
     }
+
+  take_gil (ctx);
 
   if (self->in_io)
     {
