@@ -118,19 +118,6 @@ lock_robust (pthread_mutex_t       *mutex,
   return rc;
 }
 
-static struct timespec
-deadline_in (guint64 ns)
-{
-  struct timespec ts;
-  guint64 t;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  t = (guint64) ts.tv_sec * 1000000000 + (guint64) ts.tv_nsec + ns;
-  ts.tv_sec = (time_t) (t / 1000000000);
-  ts.tv_nsec = (long) (t % 1000000000);
-  return ts;
-}
-
 /**
  * weft_arena_new:
  * @profile: the profile whose objects to create
@@ -354,7 +341,7 @@ weft_arena_lock (WeftArena      *self,
 
       for (;;)
         {
-          struct timespec deadline = deadline_in (WEFT_ARENA_POLL_NS);
+          struct timespec deadline = weft_clock_deadline_in (WEFT_ARENA_POLL_NS);
 
           if (lock_robust (&lock->mutex, &deadline) == 0)
             break;
@@ -410,12 +397,38 @@ queue_wait (WeftArena      *self,
             Queue          *q,
             pthread_cond_t *cond)
 {
-  struct timespec deadline = deadline_in (WEFT_ARENA_POLL_NS);
+  struct timespec deadline = weft_clock_deadline_in (WEFT_ARENA_POLL_NS);
   int rc = pthread_cond_clockwait (cond, &q->mutex, CLOCK_MONOTONIC, &deadline);
 
   if (rc == EOWNERDEAD)
     pthread_mutex_consistent (&q->mutex);
   return !weft_arena_is_cancelled (self);
+}
+
+/* With the queue's mutex held: waits while it is full (for a put) or empty
+ * (for a get), showing the worker in the wait-for graph meanwhile. Returns
+ * FALSE, with the mutex released, if the run was cancelled. */
+static gboolean
+queue_wait_while (WeftArena *self,
+                  Queue     *q,
+                  guint      object,
+                  guint16    worker,
+                  gboolean   for_put)
+{
+  pthread_cond_t *cond = for_put ? &q->not_full : &q->not_empty;
+
+  while (for_put ? q->count == q->capacity : q->count == 0)
+    {
+      g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
+      if (!queue_wait (self, q, cond))
+        {
+          g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+          pthread_mutex_unlock (&q->mutex);
+          return FALSE;
+        }
+    }
+  g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+  return TRUE;
 }
 
 typedef enum
@@ -448,17 +461,8 @@ queue_put (WeftArena      *self,
   if (writer)
     weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_PUT_BEGIN, id, 0, 0);
 
-  while (q->count == q->capacity)
-    {
-      g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
-      if (!queue_wait (self, q, &q->not_full))
-        {
-          g_atomic_int_set (&self->shared->waiting_on[worker], 0);
-          pthread_mutex_unlock (&q->mutex);
-          return QUEUE_CANCELLED;
-        }
-    }
-  g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+  if (!queue_wait_while (self, q, object, worker, TRUE))
+    return QUEUE_CANCELLED;
   ring[(q->head + q->count) % q->capacity] = item;
   depth = ++q->count;
   pthread_cond_signal (&q->not_empty);
@@ -537,17 +541,8 @@ queue_get (WeftArena      *self,
         weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
     }
 
-  while (q->count == 0)
-    {
-      g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
-      if (!queue_wait (self, q, &q->not_empty))
-        {
-          g_atomic_int_set (&self->shared->waiting_on[worker], 0);
-          pthread_mutex_unlock (&q->mutex);
-          return QUEUE_CANCELLED;
-        }
-    }
-  g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+  if (!queue_wait_while (self, q, object, worker, FALSE))
+    return QUEUE_CANCELLED;
   item = ring[q->head];
   q->head = (q->head + 1) % q->capacity;
   depth = --q->count;

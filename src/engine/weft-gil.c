@@ -20,19 +20,6 @@ struct _WeftGil
   gint            drop_request; /* read without the mutex by the holder */
 };
 
-static struct timespec
-monotonic_after (guint64 ns)
-{
-  struct timespec ts;
-  guint64 t;
-
-  clock_gettime (CLOCK_MONOTONIC, &ts);
-  t = (guint64) ts.tv_sec * 1000000000 + (guint64) ts.tv_nsec + ns;
-  ts.tv_sec = (time_t) (t / 1000000000);
-  ts.tv_nsec = (long) (t % 1000000000);
-  return ts;
-}
-
 /**
  * weft_gil_new:
  * @switch_interval_ns: how long a thread waits before asking the holder to drop it
@@ -99,7 +86,7 @@ weft_gil_take (WeftGil        *self,
             }
         }
 
-      deadline = monotonic_after (self->interval_ns);
+      deadline = weft_clock_deadline_in (self->interval_ns);
       rc = pthread_cond_clockwait (&self->cond, &self->mutex, CLOCK_MONOTONIC, &deadline);
 
       if (cancelled != NULL && g_atomic_int_get (cancelled))
@@ -153,7 +140,7 @@ weft_gil_drop (WeftGil        *self,
       /* Bounded, in case the thread that asked gave up (cancelled). */
       while (!self->locked && self->switch_number == dropped_at)
         {
-          struct timespec deadline = monotonic_after (self->interval_ns);
+          struct timespec deadline = weft_clock_deadline_in (self->interval_ns);
 
           if (pthread_cond_clockwait (&self->switch_cond, &self->mutex,
                                       CLOCK_MONOTONIC, &deadline) == ETIMEDOUT)

@@ -24,6 +24,21 @@ weft_clock_now_ns (void)
   return (guint64) ts.tv_sec * G_GUINT64_CONSTANT (1000000000) + (guint64) ts.tv_nsec;
 }
 
+/* CLOCK_MONOTONIC @ns from now, as the absolute deadline that timed waits
+ * (pthread_cond_clockwait, pthread_mutex_clocklock) take. */
+static inline struct timespec
+weft_clock_deadline_in (guint64 ns)
+{
+  struct timespec ts;
+  guint64 t;
+
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  t = (guint64) ts.tv_sec * 1000000000 + (guint64) ts.tv_nsec + ns;
+  ts.tv_sec = (time_t) (t / 1000000000);
+  ts.tv_nsec = (long) (t % 1000000000);
+  return ts;
+}
+
 /* The CPU's time-stamp counter, or 0 where there is none. */
 static inline guint64
 weft_clock_ticks (void)
