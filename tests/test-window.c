@@ -17,6 +17,7 @@
 #include "weft-summary-view.h"
 #include "weft-trace-import.h"
 #include "weft-window.h"
+#include "weft-window-private.h"
 
 static WeftApplication *app;
 
@@ -361,6 +362,26 @@ test_run_race (void)
   g_assert_nonnull (model);
   g_assert_cmpuint (weft_trace_model_get_n_lanes (model), >=, 4);
   g_assert_true (gtk_widget_get_mapped (weft_window_get_timeline_view (window)));
+
+  /* Selecting a span shows its details under the lanes */
+  {
+    WeftWindow *w = window;
+    WeftLane *lane0 = weft_trace_model_get_lane (model, 0);
+    guint depth = 0;
+    const char *details;
+
+    while (depth < weft_lane_get_n_depths (lane0) && weft_lane_get_n_spans (lane0, depth) == 0)
+      depth++;
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (w->span_details)));
+    weft_session_select_span (w->session, weft_lane_get_worker (lane0), depth, 0);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (w->span_details)));
+    details = gtk_label_get_text (w->span_details);
+    g_test_message ("selected: %s", details);
+    g_assert_nonnull (strstr (details, "increment #"));
+    g_assert_nonnull (strstr (details, " · "));
+    weft_session_unselect_span (w->session);
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (w->span_details)));
+  }
 
   /* The counter's lost updates are in the contention view's table */
   counters = weft_contention_view_get_counters (contention);

@@ -1615,31 +1615,32 @@ format_duration (guint64 ns)
   return g_strdup_printf ("%" G_GUINT64_FORMAT " ns", ns);
 }
 
-static gboolean
-weft_timeline_view_query_tooltip (GtkWidget  *widget,
-                                  int         x,
-                                  int         y,
-                                  gboolean    keyboard,
-                                  GtkTooltip *tooltip)
+/**
+ * weft_timeline_view_describe_span:
+ * @span: a span of the lane of @worker, as the model gives it
+ *
+ * Returns: (transfer full): Pango markup of the span's details, one per
+ *   line: its state, its task, lock or queue, start and duration, outcome.
+ *   The tooltip and the window's details line show the same.
+ */
+char *
+weft_timeline_view_describe_span (WeftTimelineView *self,
+                                  const WeftSpan   *span)
 {
-  WeftTimelineView *self = WEFT_TIMELINE_VIEW (widget);
-  WeftSpan s;
-  guint w;
   char buf[32];
   const char *name;
   g_autofree char *start = NULL;
   g_autofree char *dur = NULL;
-  g_autofree char *markup = NULL;
   g_autofree char *name_escaped = NULL;
-  g_autoptr(GString) text = g_string_new (NULL);
+  GString *text = g_string_new (NULL);
 
-  if (!pick_span (self, x, y, &w, NULL, NULL, &s))
-    return FALSE;
+  g_return_val_if_fail (WEFT_IS_TIMELINE_VIEW (self), NULL);
+  g_return_val_if_fail (span != NULL, NULL);
 
-  name = span_text (self, s.state, s.object, buf, sizeof buf);
-  start = format_duration (s.start_ns - weft_session_get_begin (self->session));
-  dur = format_duration (s.end_ns - s.start_ns);
-  g_string_append_printf (text, "<b>%s</b>", weft_state_style_get_label (s.state));
+  name = span_text (self, span->state, span->object, buf, sizeof buf);
+  start = format_duration (span->start_ns - weft_session_get_begin (self->session));
+  dur = format_duration (span->end_ns - span->start_ns);
+  g_string_append_printf (text, "<b>%s</b>", weft_state_style_get_label (span->state));
   if (name != NULL)
     {
       name_escaped = g_markup_escape_text (name, -1);
@@ -1650,13 +1651,32 @@ weft_timeline_view_query_tooltip (GtkWidget  *widget,
   g_string_append_printf (text, _("Start: %s"), start);
   g_string_append_c (text, '\n');
   /* Translators: tooltip line; %s is a duration */
-  g_string_append_printf (text, (s.flags & WEFT_SPAN_OPEN) ? _("Duration: %s (still open)")
-                                                             : _("Duration: %s"), dur);
-  if (s.flags & WEFT_SPAN_TASK_FAILED)
+  g_string_append_printf (text, (span->flags & WEFT_SPAN_OPEN) ? _("Duration: %s (still open)")
+                                                                : _("Duration: %s"), dur);
+  if (span->flags & WEFT_SPAN_TASK_FAILED)
     g_string_append_printf (text, "\n%s", _("The task failed"));
-  if (s.flags & WEFT_SPAN_TASK_CANCELLED)
+  if (span->flags & WEFT_SPAN_TASK_CANCELLED)
     g_string_append_printf (text, "\n%s", _("The task was cancelled"));
-  gtk_tooltip_set_markup (tooltip, text->str);
+  return g_string_free (text, FALSE);
+}
+
+static gboolean
+weft_timeline_view_query_tooltip (GtkWidget  *widget,
+                                  int         x,
+                                  int         y,
+                                  gboolean    keyboard,
+                                  GtkTooltip *tooltip)
+{
+  WeftTimelineView *self = WEFT_TIMELINE_VIEW (widget);
+  g_autofree char *markup = NULL;
+  WeftSpan s;
+  guint w;
+
+  if (!pick_span (self, x, y, &w, NULL, NULL, &s))
+    return FALSE;
+
+  markup = weft_timeline_view_describe_span (self, &s);
+  gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
 }
 

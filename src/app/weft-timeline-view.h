@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "weft-span.h"
+
 #include "weft-session.h"
 
 G_BEGIN_DECLS
@@ -51,5 +53,8 @@ void         weft_timeline_view_zoom_at         (WeftTimelineView *self,
 void         _weft_timeline_view_invalidate     (WeftTimelineView *self);
 guint64      _weft_timeline_view_get_spans_visited (WeftTimelineView *self);
 void         _weft_timeline_view_reset_spans_visited (WeftTimelineView *self);
+
+char *weft_timeline_view_describe_span (WeftTimelineView *self,
+                                        const WeftSpan   *span);
 
 G_END_DECLS

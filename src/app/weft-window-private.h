@@ -60,6 +60,7 @@ struct _WeftWindow
   GtkScrolledWindow    *timeline_scroller;
   WeftTimeRuler        *time_ruler;
   WeftTimelineView     *timeline_view;
+  GtkLabel             *span_details;  /* the selected span, under the lanes */
 
   /* Views and sidebar, built in code */
   WeftLibrary          *library;

@@ -957,6 +957,53 @@ weft_window_class_init (WeftWindowClass *klass)
   _weft_window_class_init_actions (widget_class);
 }
 
+/* Shows the details of the span selected on the timeline (closed or still
+ * open), on one line; hides the line when nothing is selected. */
+static void
+on_span_selected (WeftWindow *self)
+{
+  g_autofree char *markup = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint worker, depth, index;
+  WeftLane *lane;
+  WeftSpan span;
+  gboolean found = FALSE;
+
+  if (self->model != NULL &&
+      weft_session_get_selected_span (self->session, &worker, &depth, &index) &&
+      (lane = weft_trace_model_lookup_lane (self->model, worker)) != NULL)
+    {
+      found = weft_lane_get_span (lane, depth, index, &span);
+      if (!found)
+        {
+          /* an open span is addressed after its row's closed ones */
+          guint n_open = weft_lane_get_n_open_spans (lane);
+          g_autofree WeftSpan *open = g_new0 (WeftSpan, MAX (n_open, 1));
+
+          n_open = weft_lane_get_open_spans (lane, open, n_open);
+          for (guint i = 0; i < n_open && !found; i++)
+            if (open[i].depth == depth && index == weft_lane_get_n_spans (lane, depth))
+              {
+                span = open[i];
+                found = TRUE;
+              }
+        }
+    }
+
+  if (!found)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->span_details), FALSE);
+      return;
+    }
+
+  markup = weft_timeline_view_describe_span (self->timeline_view, &span);
+  lines = g_strsplit (markup, "\n", -1);
+  g_free (markup);
+  markup = g_strjoinv (" · ", lines);
+  gtk_label_set_markup (self->span_details, markup);
+  gtk_widget_set_visible (GTK_WIDGET (self->span_details), TRUE);
+}
+
 static void
 weft_window_init (WeftWindow *self)
 {
@@ -970,6 +1017,20 @@ weft_window_init (WeftWindow *self)
   gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->time_ruler));
   gtk_scrolled_window_set_child (self->timeline_scroller, GTK_WIDGET (self->timeline_view));
   gtk_box_append (self->timeline_page, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
+
+  /* The selected span's details, on one line under the lanes */
+  self->span_details = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_selectable (self->span_details, TRUE);
+  gtk_label_set_xalign (self->span_details, 0);
+  gtk_label_set_ellipsize (self->span_details, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->span_details), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->span_details), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->span_details), 4);
+  gtk_widget_set_visible (GTK_WIDGET (self->span_details), FALSE);
+  gtk_box_append (self->timeline_page, GTK_WIDGET (self->span_details));
+  g_signal_connect_object (self->session, "span-selected",
+                           G_CALLBACK (on_span_selected), self, G_CONNECT_SWAPPED);
+
   gtk_box_append (self->timeline_page, weft_legend_new ());
 
   self->settings = g_settings_new ("org.weft.Weft");
