@@ -247,6 +247,28 @@ test_library (void)
   destroy_window (window);
 }
 
+/* The first spin button of the editor that edits a step's size. */
+static GtkWidget *
+find_size_spin (GtkWidget *widget)
+{
+  if (GTK_IS_SPIN_BUTTON (widget) && g_object_get_data (G_OBJECT (widget), "step") != NULL)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_size_spin (c);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+has_size_spin (gpointer data)
+{
+  return find_size_spin (data) != NULL;
+}
+
 static void
 test_open_profile_and_edit (void)
 {
@@ -278,6 +300,20 @@ test_open_profile_and_edit (void)
   g_assert_false (weft_profile_editor_get_profile (editor)->gil);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (weft_profile_editor_get_field (editor, "executor")), 1);
   g_assert_cmpint (weft_profile_editor_get_profile (editor)->executor, ==, WEFT_EXECUTOR_PROCESSES);
+
+  /* A task's sizes are spin buttons too: 02's task is 150 ms of CPU */
+  {
+    const WeftTaskSpec *task = g_ptr_array_index (weft_profile_editor_get_profile (editor)->tasks, 0);
+    const WeftStep *step = g_ptr_array_index (task->steps, 0);
+    GtkWidget *size = NULL;
+
+    g_assert_true (wait_for (has_size_spin, editor, 5000));
+    size = find_size_spin (GTK_WIDGET (editor));
+    g_assert_cmpint (step->kind, ==, WEFT_STEP_CPU);
+    g_assert_cmpfloat (gtk_spin_button_get_value (GTK_SPIN_BUTTON (size)), ==, step->ms);
+    gtk_spin_button_set_value (GTK_SPIN_BUTTON (size), 20);
+    g_assert_cmpfloat (step->ms, ==, 20);
+  }
 
   /* Save As writes the edited copy, which loads back equal */
   {

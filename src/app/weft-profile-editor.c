@@ -12,7 +12,8 @@
  *
  * Shows a workload profile (name, concept, description) and edits a copy of
  * it with ordinary controls: executor, workers, GIL, switch interval, start
- * method, cancel on error and each task's count. No JSON typing. Every edit
+ * method, cancel on error, each task's count and the sizes of its steps (CPU
+ * time, waits, payloads, repeats). No JSON typing. Every edit
  * changes the copy at once and emits #WeftProfileEditor::changed.
  */
 struct _WeftProfileEditor
@@ -159,12 +160,113 @@ on_task_count_changed (GtkSpinButton     *spin,
   emit_changed (self);
 }
 
+/* A task's sizes: each CPU time, wait, payload and repeat count of its steps
+ * gets a spin button that edits that step of the copy directly. */
+#define MAX_SIZES 4
+
+static void
+on_size_changed (GtkSpinButton     *spin,
+                 WeftProfileEditor *self)
+{
+  WeftStep *step = g_object_get_data (G_OBJECT (spin), "step");
+  double value = gtk_spin_button_get_value (spin);
+
+  if (self->profile == NULL || self->updating || step == NULL)
+    return;
+
+  switch (step->kind)
+    {
+    case WEFT_STEP_CPU:
+    case WEFT_STEP_IO:
+      step->ms = value;
+      break;
+    case WEFT_STEP_TRANSFER:
+    case WEFT_STEP_PUT:
+      step->bytes = (gint64) value;
+      break;
+    case WEFT_STEP_REPEAT:
+      step->count = (gint64) value;
+      break;
+    default:
+      return;
+    }
+  emit_changed (self);
+}
+
+static void
+collect_sizes (GPtrArray *steps,
+               GPtrArray *out)
+{
+  for (guint i = 0; steps != NULL && i < steps->len && out->len < MAX_SIZES; i++)
+    {
+      WeftStep *step = g_ptr_array_index (steps, i);
+
+      if ((step->kind == WEFT_STEP_CPU && step->ms >= 0) || step->kind == WEFT_STEP_IO ||
+          step->kind == WEFT_STEP_TRANSFER || step->kind == WEFT_STEP_REPEAT ||
+          (step->kind == WEFT_STEP_PUT && step->bytes > 0))
+        g_ptr_array_add (out, step);
+      if (step->steps != NULL)
+        collect_sizes (step->steps, out);
+    }
+}
+
+static void
+add_size (WeftProfileEditor *self,
+          GtkFlowBox        *sizes,
+          WeftStep          *step)
+{
+  GtkWidget *spin;
+  GtkWidget *label;
+  GtkWidget *pair = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  double value;
+
+  switch (step->kind)
+    {
+    case WEFT_STEP_CPU:
+      spin = gtk_spin_button_new_with_range (0, 600000, 1);
+      /* Translators: unit after a spin button for a task's CPU work */
+      label = gtk_label_new (_("ms of CPU"));
+      value = step->ms;
+      break;
+    case WEFT_STEP_IO:
+      spin = gtk_spin_button_new_with_range (0, 600000, 1);
+      /* Translators: unit after a spin button for a task's wait */
+      label = gtk_label_new (_("ms of waiting"));
+      value = step->ms;
+      break;
+    case WEFT_STEP_REPEAT:
+      spin = gtk_spin_button_new_with_range (1, 1e9, 1);
+      /* Translators: after a spin button: how often steps repeat */
+      label = gtk_label_new (_("times"));
+      value = (double) step->count;
+      break;
+    default:
+      spin = gtk_spin_button_new_with_range (0, 1073741824, 1024);
+      /* Translators: unit after a spin button for a payload */
+      label = gtk_label_new (_("bytes"));
+      value = (double) step->bytes;
+      break;
+    }
+
+  if (step->kind == WEFT_STEP_CPU || step->kind == WEFT_STEP_IO)
+    gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 1);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), value);
+  g_object_set_data (G_OBJECT (spin), "step", step);
+  g_signal_connect (spin, "value-changed", G_CALLBACK (on_size_changed), self);
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (pair), spin);
+  gtk_box_append (GTK_BOX (pair), label);
+  gtk_flow_box_append (sizes, pair);
+}
+
 static void
 setup_task (GtkSignalListItemFactory *factory,
             GtkListItem              *list_item,
             WeftProfileEditor        *self)
 {
+  GtkWidget *row = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *sizes = gtk_flow_box_new ();
   GtkWidget *name = gtk_label_new (NULL);
   GtkWidget *times = gtk_label_new (_("instances"));
   GtkWidget *count = gtk_spin_button_new_with_range (1, 100000, 1);
@@ -176,8 +278,16 @@ setup_task (GtkSignalListItemFactory *factory,
   gtk_box_append (GTK_BOX (box), name);
   gtk_box_append (GTK_BOX (box), count);
   gtk_box_append (GTK_BOX (box), times);
+  /* the sizes wrap under the name, so that a task with many never widens the page */
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (sizes), GTK_SELECTION_NONE);
+  gtk_flow_box_set_homogeneous (GTK_FLOW_BOX (sizes), FALSE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (sizes), 4);
+  gtk_flow_box_set_min_children_per_line (GTK_FLOW_BOX (sizes), 1);
+  gtk_widget_set_margin_start (sizes, 12);
+  gtk_box_append (GTK_BOX (row), box);
+  gtk_box_append (GTK_BOX (row), sizes);
   g_signal_connect (count, "value-changed", G_CALLBACK (on_task_count_changed), self);
-  gtk_list_item_set_child (list_item, box);
+  gtk_list_item_set_child (list_item, row);
   gtk_list_item_set_activatable (list_item, FALSE);
 }
 
@@ -186,11 +296,14 @@ bind_task (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
            WeftProfileEditor        *self)
 {
-  GtkWidget *box = gtk_list_item_get_child (list_item);
+  GtkWidget *row = gtk_list_item_get_child (list_item);
+  GtkWidget *box = gtk_widget_get_first_child (row);
+  GtkWidget *sizes = gtk_widget_get_last_child (row);
   GtkWidget *name = gtk_widget_get_first_child (box);
   GtkWidget *count = gtk_widget_get_next_sibling (name);
   guint pos = gtk_list_item_get_position (list_item);
   gboolean was_updating = self->updating;
+  GtkWidget *child;
 
   gtk_label_set_label (GTK_LABEL (name), gtk_string_object_get_string (gtk_list_item_get_item (list_item)));
   g_object_set_data (G_OBJECT (count), "task-index", GUINT_TO_POINTER (0));
@@ -199,7 +312,15 @@ bind_task (GtkSignalListItemFactory *factory,
     {
       const WeftTaskSpec *task = g_ptr_array_index (self->profile->tasks, pos);
 
+      g_autoptr(GPtrArray) steps = g_ptr_array_new ();
+
       gtk_spin_button_set_value (GTK_SPIN_BUTTON (count), task->count);
+
+      while ((child = gtk_widget_get_first_child (sizes)) != NULL)
+        gtk_flow_box_remove (GTK_FLOW_BOX (sizes), child);
+      collect_sizes (task->steps, steps);
+      for (guint i = 0; i < steps->len; i++)
+        add_size (self, GTK_FLOW_BOX (sizes), g_ptr_array_index (steps, i));
     }
   self->updating = was_updating;
   g_object_set_data (G_OBJECT (count), "task-index", GUINT_TO_POINTER (pos + 1));
