@@ -336,6 +336,41 @@ test_open_profile_and_edit (void)
   destroy_window (window);
 }
 
+/* A profile dropped on the window opens like File ▸ Open: through the
+ * window's real drop target, with the file list GTK hands it. */
+static void
+test_drop (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *path = source_path ("workloads", "06-producer-consumer.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  GtkDropTarget *target = NULL;
+  GValue value = G_VALUE_INIT;
+  GSList *files = g_slist_prepend (NULL, file);
+  gboolean accepted = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (c))
+        target = GTK_DROP_TARGET (c);
+    }
+  g_assert_nonnull (target);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_set_boxed (&value, files);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  g_slist_free (files);
+
+  g_assert_true (accepted);
+  g_assert_true (wait_for (shows_profile, window, 10000));
+  g_assert_cmpint (weft_profile_editor_get_profile (WEFT_PROFILE_EDITOR (weft_window_get_profile_editor (window)))->concept, ==, 6);
+  destroy_window (window);
+}
+
 static void
 test_malformed_profile (void)
 {
@@ -559,6 +594,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/window/library", test_library);
   g_test_add_func ("/weft/window/open-profile-and-edit", test_open_profile_and_edit);
   g_test_add_func ("/weft/window/malformed-profile", test_malformed_profile);
+  g_test_add_func ("/weft/window/drop", test_drop);
   g_test_add_func ("/weft/window/run-race", test_run_race);
   g_test_add_func ("/weft/window/stop", test_stop);
   g_test_add_func ("/weft/window/deadlock", test_deadlock);
