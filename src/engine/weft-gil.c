@@ -57,6 +57,8 @@ weft_gil_free (WeftGil *self)
 /**
  * weft_gil_take:
  * @cancelled: (nullable): a flag that, once non-zero, makes the wait give up
+ * @waiting: the caller's wait is already on the timeline (it was forced to
+ *   drop the GIL and has waited since)
  *
  * Returns: %TRUE once the GIL is held; %FALSE if cancelled while waiting
  */
@@ -64,9 +66,10 @@ gboolean
 weft_gil_take (WeftGil        *self,
                guint16         worker,
                WeftWireWriter *writer,
-               const gint     *cancelled)
+               const gint     *cancelled,
+               gboolean        waiting)
 {
-  gboolean waited = FALSE;
+  gboolean waited = waiting;
 
   pthread_mutex_lock (&self->mutex);
 
@@ -116,7 +119,9 @@ weft_gil_take (WeftGil        *self,
 /**
  * weft_gil_drop:
  * @forced: the holder drops it because another thread asked; it then waits
- *   until someone else has taken it, so that it cannot take it straight back
+ *   until someone else has taken it, so that it cannot take it straight back.
+ *   That wait is its wait for the GIL: it is recorded here, and the caller
+ *   passes @waiting to weft_gil_take()
  */
 void
 weft_gil_drop (WeftGil        *self,
@@ -125,7 +130,11 @@ weft_gil_drop (WeftGil        *self,
                gboolean        forced)
 {
   if (writer)
-    weft_wire_writer_record (writer, WEFT_EVENT_GIL_RELEASED, WEFT_ARENA_GIL_ID, 0, 0);
+    {
+      weft_wire_writer_record (writer, WEFT_EVENT_GIL_RELEASED, WEFT_ARENA_GIL_ID, 0, 0);
+      if (forced)
+        weft_wire_writer_record (writer, WEFT_EVENT_GIL_WAIT, WEFT_ARENA_GIL_ID, 0, 0);
+    }
 
   pthread_mutex_lock (&self->mutex);
   g_assert (self->locked && self->holder == worker + 1);

@@ -21,7 +21,8 @@ void      weft_gil_free              (WeftGil        *self);
 gboolean  weft_gil_take              (WeftGil        *self,
                                       guint16         worker,
                                       WeftWireWriter *writer,
-                                      const gint     *cancelled);
+                                      const gint     *cancelled,
+                                      gboolean        waiting);
 void      weft_gil_drop              (WeftGil        *self,
                                       guint16         worker,
                                       WeftWireWriter *writer,

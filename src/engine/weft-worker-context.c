@@ -221,16 +221,23 @@ cancelled (WeftWorkerContext *self)
   return weft_arena_is_cancelled (self->arena);
 }
 
+/* @waiting: a forced drop already put the wait on the timeline */
 static gboolean
-take_gil (WeftWorkerContext *self)
+take_gil_waiting (WeftWorkerContext *self,
+                  gboolean           waiting)
 {
   if (self->gil == NULL || self->holds_gil)
     return TRUE;
-  /* the arena's cancel flag is the first int the GIL may watch */
-  while (!weft_gil_take (self->gil, self->worker, self->writer, NULL))
+  while (!weft_gil_take (self->gil, self->worker, self->writer, NULL, waiting))
     ;
   self->holds_gil = TRUE;
   return TRUE;
+}
+
+static gboolean
+take_gil (WeftWorkerContext *self)
+{
+  return take_gil_waiting (self, FALSE);
 }
 
 static void
@@ -250,7 +257,7 @@ gil_checkpoint (WeftWorkerContext *self)
   if (self->gil != NULL && self->holds_gil && weft_gil_drop_requested (self->gil))
     {
       drop_gil (self, TRUE);
-      take_gil (self);
+      take_gil_waiting (self, TRUE);
     }
 }
 
