@@ -340,7 +340,7 @@ test_processes (void)
   g_autoptr(WeftProfile) racy = profile_from (
     "{ \"weft_profile\": 1, \"name\": \"race\", \"workers\": 4, \"executor\": \"processes\","
     "  \"objects\": { \"counter\": { \"kind\": \"counter\" } },"
-    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"counter\", \"times\": 200000 } } ] } ] }");
+    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"counter\", \"times\": 1000000 } } ] } ] }");
   WeftRunOptions serial = { WEFT_EXECUTOR_THREADS, 1, 0, FALSE };
   WeftRunOptions procs = { WEFT_EXECUTOR_PROCESSES, 4, 0, FALSE };
   g_autoptr(WeftRun) r_racy = run_to_end (racy, NULL);
@@ -366,7 +366,7 @@ test_processes (void)
     }
   g_assert_cmpfloat (speedup, >=, PARALLEL_SPEEDUP);
 
-  g_test_message ("across processes: %" G_GINT64_FORMAT " of 800000 lost", lost_updates (r_racy));
+  g_test_message ("across processes: %" G_GINT64_FORMAT " of 4000000 lost", lost_updates (r_racy));
   g_assert_cmpint (lost_updates (r_racy), >, 0);
 }
 
@@ -378,7 +378,7 @@ test_shared_array (void)
   g_autoptr(WeftProfile) racy = profile_from (
     "{ \"weft_profile\": 1, \"name\": \"array\", \"workers\": 4, \"executor\": \"processes\","
     "  \"objects\": { \"a\": { \"kind\": \"counter\", \"length\": 4, \"initial\": 10 } },"
-    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"a\", \"times\": 200000 } } ] } ] }");
+    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"a\", \"times\": 1000000 } } ] } ] }");
   g_autoptr(WeftProfile) locked = profile_from (
     "{ \"weft_profile\": 1, \"name\": \"array\", \"workers\": 4, \"executor\": \"processes\","
     "  \"objects\": { \"a\": { \"kind\": \"counter\", \"length\": 4, \"initial\": 10 }, \"l\": { \"kind\": \"lock\" } },"
@@ -388,7 +388,7 @@ test_shared_array (void)
   g_autoptr(WeftRun) r_locked = run_to_end (locked, NULL);
   const WeftCounterResult *c = &g_array_index (weft_run_get_result (r_locked)->counters, WeftCounterResult, 0);
 
-  g_test_message ("array without its lock: %" G_GINT64_FORMAT " of 800000 lost", lost_updates (r_racy));
+  g_test_message ("array without its lock: %" G_GINT64_FORMAT " of 4000000 lost", lost_updates (r_racy));
   g_assert_cmpint (lost_updates (r_racy), >, 0);
   g_assert_cmpint (c->expected, ==, 24000);
   g_assert_cmpint (c->actual, ==, 24000);

@@ -61,15 +61,21 @@ struct _WeftTaskRun
 
 /* ---- CPU work ----------------------------------------------------------- */
 
-/* The chapter's task, sum(i*i for i in range(n)), in C. */
-static inline guint64
+/* The chapter's task, sum(i*i for i in range(n)), in C. One copy of the
+ * loop, never inlined: calibration and every worker, thread or process, run
+ * the very same code. */
+static __attribute__ ((noinline, aligned (64))) guint64
 sum_of_squares (guint64 from,
                 guint64 to,
                 guint64 acc)
 {
   for (guint64 i = from; i < to; i++)
     {
-      acc += i * i;
+      /* Each step waits for the last multiply: a speed set by the
+       * multiplier's latency, not by how the loop happens to be fetched
+       * (a plain running sum ran at speeds twice apart in one binary and
+       * another). The weighting keeps it a sum of squares, mod 2^64. */
+      acc = acc * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15) + i * i;
       /* keep the compiler from folding the loop away */
       __asm__ volatile ("" : "+r" (acc));
     }
