@@ -166,13 +166,3 @@ weft_gil_drop_requested (WeftGil *self)
   return g_atomic_int_get (&self->drop_request) != 0;
 }
 
-guint64
-weft_gil_get_n_switches (WeftGil *self)
-{
-  guint64 n;
-
-  pthread_mutex_lock (&self->mutex);
-  n = self->switch_number;
-  pthread_mutex_unlock (&self->mutex);
-  return n;
-}

@@ -28,7 +28,6 @@ void      weft_gil_drop              (WeftGil        *self,
                                       WeftWireWriter *writer,
                                       gboolean        forced);
 gboolean  weft_gil_drop_requested    (WeftGil        *self);
-guint64   weft_gil_get_n_switches    (WeftGil        *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftGil, weft_gil_free)
 

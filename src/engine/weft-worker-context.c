@@ -198,18 +198,6 @@ weft_worker_context_free (WeftWorkerContext *self)
   g_free (self);
 }
 
-guint16
-weft_worker_context_get_worker (WeftWorkerContext *self)
-{
-  return self->worker;
-}
-
-WeftWireWriter *
-weft_worker_context_get_writer (WeftWorkerContext *self)
-{
-  return self->writer;
-}
-
 static inline void
 record (WeftWorkerContext *self,
         WeftEventKind      kind,
@@ -922,12 +910,6 @@ const char *
 weft_task_run_get_error (WeftTaskRun *self)
 {
   return self->error;
-}
-
-guint32
-weft_task_run_get_task_id (WeftTaskRun *self)
-{
-  return self->task_id;
 }
 
 /**

@@ -32,8 +32,6 @@ WeftWorkerContext *weft_worker_context_new      (guint16             worker,
                                                  WeftGil            *gil,
                                                  gboolean            yield_io);
 void               weft_worker_context_free     (WeftWorkerContext  *self);
-guint16            weft_worker_context_get_worker (WeftWorkerContext *self);
-WeftWireWriter    *weft_worker_context_get_writer (WeftWorkerContext *self);
 
 WeftTaskRun       *weft_task_run_new            (WeftWorkerContext  *context,
                                                  guint32             task_id,
@@ -45,7 +43,6 @@ void               weft_task_run_set_suspendable (WeftTaskRun       *self,
 guint64            weft_task_run_get_resume_at  (WeftTaskRun        *self);
 WeftTaskStatus     weft_task_run_get_status     (WeftTaskRun        *self);
 const char        *weft_task_run_get_error      (WeftTaskRun        *self);
-guint32            weft_task_run_get_task_id    (WeftTaskRun        *self);
 guint64            weft_task_run_get_work_ns    (WeftTaskRun        *self);
 void               weft_task_run_free           (WeftTaskRun        *self);
 
