@@ -183,6 +183,33 @@ test_race_and_lock (void)
   g_assert_cmpuint (ls.acquisitions, ==, 20000);
 }
 
+/* Concept 5 with the GIL: a GIL holder that finds the lock taken releases the
+ * GIL before it blocks (CPython's acquire_timed), so the lock's holder can take
+ * the GIL and release the lock.  Before, asking who held the lock raced with
+ * its release and the run hung until its timeout. */
+static void
+test_lock_with_gil (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"locked-gil\", \"workers\": 4, \"gil\": true,"
+    "  \"switch_interval_ms\": 1, \"timeout_s\": 20,"
+    "  \"objects\": { \"counter\": { \"kind\": \"counter\" }, \"l\": { \"kind\": \"lock\" } },"
+    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"repeat\": { \"times\": 20000, \"steps\": ["
+    "     { \"lock\": { \"name\": \"l\", \"steps\": [ { \"increment\": { \"counter\": \"counter\" } } ] } } ] } } ] } ] }");
+
+  for (guint attempt = 0; attempt < 5; attempt++)
+    {
+      g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+      const WeftRunResult *result = weft_run_get_result (run);
+
+      g_assert_false (result->timed_out);
+      g_assert_false (result->cancelled);
+      g_assert_null (result->deadlock_text);
+      g_assert_cmpuint (result->tasks_cancelled, ==, 0);
+      g_assert_cmpint (lost_updates (run), ==, 0);
+    }
+}
+
 /* Concept 22: opposite lock order deadlocks; the cycle is reported and the run stops. */
 static void
 test_deadlock (void)
@@ -545,6 +572,7 @@ main (int   argc,
 
   g_test_add_func ("/weft/run/gil-speedup", test_gil_speedup);
   g_test_add_func ("/weft/run/race-and-lock", test_race_and_lock);
+  g_test_add_func ("/weft/run/lock-with-gil", test_lock_with_gil);
   g_test_add_func ("/weft/run/deadlock", test_deadlock);
   g_test_add_func ("/weft/run/cancel", test_cancel);
   g_test_add_func ("/weft/run/failure-kept-apart", test_failure_kept_apart);

@@ -313,6 +313,51 @@ weft_arena_is_cancelled (WeftArena *self)
  * Returns: %FALSE if the run was cancelled while waiting (the lock is not held;
  *   the wait stays open on the timeline)
  */
+static gboolean
+try_lock_robust (Lock *lock)
+{
+  int rc = pthread_mutex_trylock (&lock->mutex);
+
+  if (rc == EOWNERDEAD)
+    {
+      pthread_mutex_consistent (&lock->mutex);
+      rc = 0;
+    }
+  return rc == 0;
+}
+
+static void
+lock_taken (Lock           *lock,
+            guint32         id,
+            guint16         worker,
+            WeftWireWriter *writer)
+{
+  g_atomic_int_set (&lock->holder, worker + 1);
+  if (writer)
+    weft_wire_writer_record (writer, WEFT_EVENT_LOCK_ACQUIRED, id, 0, 0);
+}
+
+/**
+ * weft_arena_try_lock:
+ *
+ * Takes a lock if it is free, without waiting; records the acquisition only.
+ *
+ * Returns: %TRUE if the lock is now held by @worker
+ */
+gboolean
+weft_arena_try_lock (WeftArena      *self,
+                     guint           object,
+                     guint16         worker,
+                     WeftWireWriter *writer)
+{
+  Lock *lock = &object_at (self, object)->u.lock;
+
+  if (!try_lock_robust (lock))
+    return FALSE;
+  lock_taken (lock, object + WEFT_ARENA_OBJECT_BASE, worker, writer);
+  return TRUE;
+}
+
 gboolean
 weft_arena_lock (WeftArena      *self,
                  guint           object,
@@ -321,15 +366,8 @@ weft_arena_lock (WeftArena      *self,
 {
   Lock *lock = &object_at (self, object)->u.lock;
   guint32 id = object + WEFT_ARENA_OBJECT_BASE;
-  int rc = pthread_mutex_trylock (&lock->mutex);
 
-  if (rc == EOWNERDEAD)
-    {
-      pthread_mutex_consistent (&lock->mutex);
-      rc = 0;
-    }
-
-  if (rc != 0)
+  if (!try_lock_robust (lock))
     {
       if (writer)
         {
@@ -354,9 +392,7 @@ weft_arena_lock (WeftArena      *self,
       g_atomic_int_set (&self->shared->waiting_on[worker], 0);
     }
 
-  g_atomic_int_set (&lock->holder, worker + 1);
-  if (writer)
-    weft_wire_writer_record (writer, WEFT_EVENT_LOCK_ACQUIRED, id, 0, 0);
+  lock_taken (lock, id, worker, writer);
   return TRUE;
 }
 

@@ -51,6 +51,10 @@ guint             weft_arena_get_n_objects    (WeftArena         *self);
 void              weft_arena_cancel           (WeftArena         *self);
 gboolean          weft_arena_is_cancelled     (WeftArena         *self);
 
+gboolean          weft_arena_try_lock         (WeftArena         *self,
+                                               guint              object,
+                                               guint16            worker,
+                                               WeftWireWriter    *writer);
 gboolean          weft_arena_lock             (WeftArena         *self,
                                                guint              object,
                                                guint16            worker,

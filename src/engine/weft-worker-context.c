@@ -408,15 +408,19 @@ do_lock (WeftWorkerContext *self,
 {
   gboolean ok;
 
-  /* Blocking on a lock releases the GIL, as threading.Lock does. */
-  if (self->gil != NULL && weft_arena_get_holder (self->arena, object) >= 0)
-    {
-      drop_gil (self, FALSE);
-      ok = weft_arena_lock (self->arena, object, self->worker, self->writer);
-      take_gil (self);
-      return ok;
-    }
-  return weft_arena_lock (self->arena, object, self->worker, self->writer);
+  if (self->gil == NULL || !self->holds_gil)
+    return weft_arena_lock (self->arena, object, self->worker, self->writer);
+
+  /* As CPython's acquire_timed(): try without blocking first; only if the
+   * lock is taken, release the GIL, block, and take the GIL back.  Asking
+   * who holds the lock first would race with its release, and a GIL holder
+   * blocked on a lock whose holder waits for the GIL never wakes. */
+  if (weft_arena_try_lock (self->arena, object, self->worker, self->writer))
+    return TRUE;
+  drop_gil (self, FALSE);
+  ok = weft_arena_lock (self->arena, object, self->worker, self->writer);
+  take_gil (self);
+  return ok;
 }
 
 static void
