@@ -7,7 +7,7 @@
 
 #include "config.h"
 
-#include "weft-loop-executor.h"
+#include "weft-loop-executor-private.h"
 #include "weft-run.h"
 #include "weft-summary.h"
 
@@ -470,6 +470,30 @@ test_loop_blocking_call (void)
   g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 21);
 }
 
+/* Concept 20 on the loop: a failure wakes its siblings from the failure
+ * path itself.  With the periodic cancel check off, siblings waiting 30 s
+ * end only if the failing task's own loop wakes them. */
+static void
+test_loop_task_group_cancel (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"group\", \"executor\": \"mainloop\", \"cancel_on_error\": true,"
+    "  \"tasks\": [ { \"name\": \"sibling\", \"count\": 5, \"steps\": [ { \"io\": { \"ms\": 30000 } } ] },"
+    "               { \"name\": \"bad\", \"steps\": [ { \"io\": { \"ms\": 20 } }, { \"fail\": { \"message\": \"boom\" } } ] } ] }");
+  g_autoptr(WeftRun) run = NULL;
+  const WeftRunResult *result;
+
+  _weft_loop_executor_set_cancel_check_ms (0);
+  run = run_to_end (profile, NULL);
+  _weft_loop_executor_set_cancel_check_ms (20);
+  result = weft_run_get_result (run);
+
+  g_assert_cmpuint (result->tasks_failed, ==, 1);
+  g_assert_cmpuint (result->tasks_cancelled, ==, 5);
+  /* 30 s if nothing woke them */
+  g_assert_cmpfloat (wall_s (run), <, 10.0);
+}
+
 /* Concepts 16 and 21: stages on different executors, joined by queues, shut
  * down stage by stage with sentinels. */
 static void
@@ -582,6 +606,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/processes", test_processes);
   g_test_add_func ("/weft/run/loop-many-waits", test_loop_many_waits);
   g_test_add_func ("/weft/run/loop-blocking-call", test_loop_blocking_call);
+  g_test_add_func ("/weft/run/loop-task-group-cancel", test_loop_task_group_cancel);
   g_test_add_func ("/weft/run/pipeline", test_pipeline);
   g_test_add_func ("/weft/run/manager", test_manager);
   g_test_add_func ("/weft/run/shared-array", test_shared_array);

@@ -2,10 +2,16 @@
 
 #include "config.h"
 
-#include "weft-loop-executor.h"
+#include "weft-loop-executor-private.h"
 #include "weft-worker-context.h"
 
-#define CANCEL_CHECK_MS 20
+static guint cancel_check_ms = 20;
+
+void
+_weft_loop_executor_set_cancel_check_ms (guint ms)
+{
+  g_atomic_int_set (&cancel_check_ms, ms);
+}
 
 typedef struct _Loop Loop;
 
@@ -34,6 +40,7 @@ struct _Loop
 };
 
 static void schedule (Coroutine *co, guint64 due_ns);
+static void wake_if_cancelled (Loop *loop);
 
 static void
 record (Loop          *loop,
@@ -71,6 +78,10 @@ step (Coroutine *co)
 
   if (--loop->n_running == 0)
     g_main_loop_quit (loop->main_loop);
+  else
+    /* A task group's failure cancels the run from done(): its siblings on
+     * this loop are woken now, not at the next cancel check. */
+    wake_if_cancelled (loop);
 }
 
 static gboolean
@@ -127,11 +138,9 @@ on_start (gpointer data)
 }
 
 /* A cancelled run wakes every suspended task now, so that it ends at once. */
-static gboolean
-on_cancel_check (gpointer data)
+static void
+wake_if_cancelled (Loop *loop)
 {
-  Loop *loop = data;
-
   if (weft_arena_is_cancelled (loop->arena))
     for (guint i = 0; i < loop->suspended->len; i++)
       {
@@ -139,6 +148,14 @@ on_cancel_check (gpointer data)
 
         g_source_set_ready_time (co->timer, 0);
       }
+}
+
+/* A cancel from another thread (Stop, a deadlock, a failure elsewhere) is
+ * seen within cancel_check_ms. */
+static gboolean
+on_cancel_check (gpointer data)
+{
+  wake_if_cancelled (data);
   return G_SOURCE_CONTINUE;
 }
 
@@ -190,14 +207,18 @@ weft_loop_executor_run (const WeftProfile    *profile,
       g_source_attach (start, loop.context);
     }
 
-  cancel_check = g_timeout_source_new (CANCEL_CHECK_MS);
-  g_source_set_callback (cancel_check, on_cancel_check, &loop, NULL);
-  g_source_attach (cancel_check, loop.context);
+  if (g_atomic_int_get (&cancel_check_ms) > 0)
+    {
+      cancel_check = g_timeout_source_new (g_atomic_int_get (&cancel_check_ms));
+      g_source_set_callback (cancel_check, on_cancel_check, &loop, NULL);
+      g_source_attach (cancel_check, loop.context);
+    }
 
   if (n_tasks > 0)
     g_main_loop_run (loop.main_loop);
 
-  g_source_destroy (cancel_check);
+  if (cancel_check != NULL)
+    g_source_destroy (cancel_check);
   g_main_context_pop_thread_default (loop.context);
 
   *out_max_lag_ns = loop.max_lag_ns;
