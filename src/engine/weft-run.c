@@ -964,6 +964,128 @@ weft_run_wait (WeftRun       *self,
   return TRUE;
 }
 
+/* ---- Waiting without blocking --------------------------------------------- */
+
+typedef struct
+{
+  WeftRun *run;
+  gulong   finished_id;
+  gulong   cancelled_id;
+} WaitData;
+
+static void
+wait_data_free (WaitData *data)
+{
+  g_clear_signal_handler (&data->finished_id, data->run);
+  g_clear_object (&data->run);
+  g_free (data);
+}
+
+/* Completes the wait once: on ::finished or on cancellation. */
+static void
+wait_complete (GTask *task)
+{
+  WaitData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  g_clear_signal_handler (&data->finished_id, data->run);
+  if (data->cancelled_id != 0)
+    {
+      /* Not g_cancellable_disconnect(): this may run inside the cancel handler */
+      g_signal_handler_disconnect (cancellable, data->cancelled_id);
+      data->cancelled_id = 0;
+    }
+  if (weft_run_get_finished (data->run))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             "waiting for the run was cancelled");
+  g_object_unref (task);
+}
+
+static void
+on_wait_finished (WeftRun *run,
+                  GTask   *task)
+{
+  wait_complete (task);
+}
+
+static gboolean
+wait_cancelled_idle (gpointer user_data)
+{
+  GTask *task = user_data;
+  WaitData *data = g_task_get_task_data (task);
+
+  if (data->finished_id != 0 || data->cancelled_id != 0)
+    wait_complete (task);
+  else
+    g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_wait_cancelled (GCancellable *cancellable,
+                   GTask        *task)
+{
+  /* The cancel may come from any thread: complete on the task's context */
+  g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
+                              wait_cancelled_idle, g_object_ref (task), NULL);
+}
+
+/**
+ * weft_run_wait_async:
+ * @cancellable: (nullable): stops waiting (not the run: see weft_run_cancel())
+ *
+ * Completes once the run has finished (at once if it has), on the calling
+ * thread's default main context, without blocking it: for callers with a
+ * user interface. The run must have been started on that context.
+ */
+void
+weft_run_wait_async (WeftRun             *self,
+                     GCancellable        *cancellable,
+                     GAsyncReadyCallback  callback,
+                     gpointer             user_data)
+{
+  GTask *task;
+  WaitData *data;
+
+  g_return_if_fail (WEFT_IS_RUN (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, weft_run_wait_async);
+  g_task_set_name (task, "[weft] wait for run");
+  data = g_new0 (WaitData, 1);
+  data->run = g_object_ref (self);
+  g_task_set_task_data (task, data, (GDestroyNotify) wait_data_free);
+
+  /* The task holds itself until completed */
+  if (self->finished || g_cancellable_is_cancelled (cancellable))
+    {
+      wait_complete (task);
+      return;
+    }
+  data->finished_id = g_signal_connect (self, "finished", G_CALLBACK (on_wait_finished), task);
+  if (cancellable != NULL)
+    data->cancelled_id = g_signal_connect (cancellable, "cancelled", G_CALLBACK (on_wait_cancelled), task);
+}
+
+/**
+ * weft_run_wait_finish:
+ *
+ * Returns: %TRUE once the run has finished; %FALSE with @error set
+ *   (%G_IO_ERROR_CANCELLED) if the wait was cancelled first
+ */
+gboolean
+weft_run_wait_finish (WeftRun       *self,
+                      GAsyncResult  *result,
+                      GError       **error)
+{
+  g_return_val_if_fail (WEFT_IS_RUN (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 gboolean
 weft_run_get_finished (WeftRun *self)
 {

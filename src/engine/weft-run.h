@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "weft-arena.h"
 #include "weft-profile.h"
@@ -79,6 +79,13 @@ const WeftProfile   *weft_run_get_profile (WeftRun              *self);
 const WeftRunResult *weft_run_get_result  (WeftRun              *self);
 gboolean             weft_run_wait        (WeftRun              *self,
                                            GMainContext         *context,
+                                           GError              **error);
+void                 weft_run_wait_async  (WeftRun              *self,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean             weft_run_wait_finish (WeftRun              *self,
+                                           GAsyncResult         *result,
                                            GError              **error);
 
 G_END_DECLS

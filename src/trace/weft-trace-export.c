@@ -768,3 +768,87 @@ weft_trace_export_to_file (WeftTraceModel       *model,
     }
   return TRUE;
 }
+
+/* ---- Export on a worker thread -------------------------------------------- */
+
+typedef struct
+{
+  WeftTraceModel *model;
+  WeftTraceMeta  *meta;
+  char           *path;
+} ExportTaskData;
+
+static void
+export_task_data_free (ExportTaskData *data)
+{
+  g_clear_object (&data->model);
+  g_clear_pointer (&data->meta, weft_trace_meta_free);
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportTaskData *data = task_data;
+  GError *error = NULL;
+
+  if (weft_trace_export_to_file (data->model, data->meta, data->path, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * weft_trace_export_to_file_async:
+ * @model: (transfer none): the trace; it must not change until the export
+ *   has finished (a run's model only once the run has ended)
+ * @meta: (nullable): copied
+ * @path: copied
+ *
+ * weft_trace_export_to_file() on a worker thread; @callback runs on the
+ * calling thread's default main context.
+ */
+void
+weft_trace_export_to_file_async (WeftTraceModel      *model,
+                                 const WeftTraceMeta *meta,
+                                 const char          *path,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportTaskData *data;
+
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (model));
+  g_return_if_fail (path != NULL);
+
+  data = g_new0 (ExportTaskData, 1);
+  data->model = g_object_ref (model);
+  data->meta = meta != NULL ? weft_trace_meta_copy (meta) : NULL;
+  data->path = g_strdup (path);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, weft_trace_export_to_file_async);
+  g_task_set_name (task, "[weft] export trace");
+  g_task_set_task_data (task, data, (GDestroyNotify) export_task_data_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+/**
+ * weft_trace_export_to_file_finish:
+ *
+ * Returns: %TRUE if the trace was written; %FALSE with @error set otherwise
+ */
+gboolean
+weft_trace_export_to_file_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == weft_trace_export_to_file_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -16,6 +16,14 @@ gboolean weft_trace_export_to_file (WeftTraceModel       *model,
                                     const char           *path,
                                     GCancellable         *cancellable,
                                     GError              **error);
+void     weft_trace_export_to_file_async  (WeftTraceModel       *model,
+                                           const WeftTraceMeta  *meta,
+                                           const char           *path,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
+gboolean weft_trace_export_to_file_finish (GAsyncResult         *result,
+                                           GError              **error);
 
 const char *weft_executor_kind_to_nick   (WeftExecutorKind  kind);
 gboolean    weft_executor_kind_from_nick (const char       *nick,
