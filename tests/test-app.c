@@ -321,8 +321,9 @@ run_open_action (void)
   GtkFileFilter *filter;
 
   g_assert_no_error (error);
-  path = g_build_filename (dir, "profile.json", NULL);
-  g_assert_true (g_file_set_contents (path, "{}\n", -1, &error));
+  /* an empty trace: :file is set once the window shows it */
+  path = g_build_filename (dir, "trace.json", NULL);
+  g_assert_true (g_file_set_contents (path, "[]\n", -1, &error));
   g_assert_no_error (error);
   file = g_file_new_for_path (path);
   window = show_window ();
@@ -441,7 +442,9 @@ static void
 test_window_settings (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("org.weft.Weft");
-  g_autoptr(GFile) file = g_file_new_for_path ("/tmp/weft-test/trace.json");
+  g_autofree char *dir = g_dir_make_tmp ("weft-app-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_auto(GStrv) recent = NULL;
   WeftWindow *window;
   int width, height;
@@ -465,20 +468,24 @@ test_window_settings (void)
   while (g_main_context_iteration (NULL, FALSE))
     ;
 
-  /* Opening a file sets :file and the subtitle, and remembers it */
+  /* Opening a file remembers it; once it is shown, :file and the subtitle
+   * name it */
+  g_assert_true (g_file_set_contents (path, "[]", -1, NULL));
   window = show_window ();
   g_assert_null (weft_window_get_file (window));
   weft_window_open_file (window, file);
-  g_assert_true (weft_window_get_file (window) == file);
+  recent = g_settings_get_strv (settings, "recent-files");
+  g_assert_cmpstr (recent[0], ==, path);
+  g_assert_true (wait_for (window_has_file, window, 10000));
+  g_assert_true (g_file_equal (weft_window_get_file (window), file));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (template_child (window, "subtitle_label"))), ==,
                    "trace.json");
   g_assert_true (gtk_widget_get_visible (template_child (window, "subtitle_label")));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (template_child (window, "subtitle_label")), ==,
-                   "/tmp/weft-test/trace.json");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (template_child (window, "subtitle_label")), ==, path);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "trace.json — Weft");
-  recent = g_settings_get_strv (settings, "recent-files");
-  g_assert_cmpstr (recent[0], ==, "/tmp/weft-test/trace.json");
   destroy_window (window);
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 static void

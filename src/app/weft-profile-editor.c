@@ -391,18 +391,21 @@ weft_profile_editor_update (WeftProfileEditor *self)
 
 /**
  * weft_profile_editor_set_profile:
- * @profile: (transfer none): the profile to edit; the editor keeps a copy
+ * @profile: (transfer none) (nullable): the profile to edit; the editor
+ *   keeps a copy. %NULL: nothing to edit
  */
 void
 weft_profile_editor_set_profile (WeftProfileEditor *self,
                                  const WeftProfile *profile)
 {
   g_return_if_fail (WEFT_IS_PROFILE_EDITOR (self));
-  g_return_if_fail (profile != NULL);
 
   g_clear_pointer (&self->profile, weft_profile_free);
-  self->profile = weft_profile_copy (profile);
-  weft_profile_editor_update (self);
+  if (profile != NULL)
+    {
+      self->profile = weft_profile_copy (profile);
+      weft_profile_editor_update (self);
+    }
 }
 
 /**

@@ -16,7 +16,7 @@
 static gboolean
 is_running (WeftWindow *self)
 {
-  return self->run != NULL && !weft_run_get_finished (self->run);
+  return self->live_run != NULL && !weft_run_get_finished (self->live_run);
 }
 
 void
@@ -30,7 +30,14 @@ _weft_window_update_actions (WeftWindow *self)
   gtk_widget_action_set_enabled (widget, "win.stop", running);
   gtk_widget_action_set_enabled (widget, "win.compare", has_profile && !running);
   gtk_widget_action_set_enabled (widget, "win.save-as", has_profile);
-  gtk_widget_action_set_enabled (widget, "win.export", self->model != NULL && !running && !self->exporting);
+  gtk_widget_action_set_enabled (widget, "win.export", self->model != NULL && !self->exporting &&
+                                 (self->run == NULL || weft_run_get_finished (self->run)));
+
+  /* The way between the shown profile's page and its run */
+  if (self->profile_button != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->profile_button), self->profile != NULL);
+  if (self->show_run_button != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->show_run_button), self->run != NULL);
 
   /* One button: Run, or Stop while a run goes on */
   if (self->run_button != NULL)
@@ -188,9 +195,10 @@ show_view_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   WeftWindow *self = WEFT_WINDOW (widget);
+  const char *name = g_variant_get_string (parameter, NULL);
 
-  if (self->model != NULL)
-    weft_window_show_view (self, g_variant_get_string (parameter, NULL));
+  if (self->model != NULL || g_str_equal (name, "profile"))
+    weft_window_show_view (self, name);
 }
 
 void
@@ -211,6 +219,7 @@ _weft_window_class_init_actions (GtkWidgetClass *widget_class)
                                        "win.compare", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.save-as", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_ALT_MASK, "win.show-view", "s", "profile");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-view", "s", "timeline");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-view", "s", "contention");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-view", "s", "summary");

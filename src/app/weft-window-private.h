@@ -25,14 +25,21 @@ struct _WeftWindow
   GtkNativeDialog      *file_chooser;
   GtkNativeDialog      *save_chooser;
 
-  /* What is shown: the loaded profile (its edited copy is in the editor),
-   * the trace model (imported or a run's), and the run if there is one. */
+  /* What is shown, all of one file: the loaded profile (its edited copy is
+   * in the editor) with its last run, or an imported trace. */
   WeftProfile          *profile;
   WeftTraceModel       *model;
   WeftTraceMeta        *meta;
   WeftRun              *run;
+  /* Each profile file's last run (GFile → WeftRun), and the one going on */
+  GHashTable           *runs;
+  WeftRun              *live_run;
   GCancellable         *load_cancellable;
+  GCancellable         *wait_cancellable;
+  GCancellable         *export_cancellable;
+  char                 *export_path;
   guint                 refresh_id;
+  guint                 load_pulse_id;
   gboolean              exporting;
 
   /* Template children */
@@ -53,6 +60,12 @@ struct _WeftWindow
   GtkScrolledWindow    *contention_scroller;
   GtkScrolledWindow    *summary_scroller;
   GtkScrolledWindow    *compare_scroller;
+  GtkBox               *load_bar;
+  GtkLabel             *load_label;
+  GtkProgressBar       *load_progress;
+  GtkButton            *profile_button;
+  GtkButton            *show_run_button;
+  GtkLabel             *empty_label;
 
   /* The timeline page */
   WeftSession          *session;

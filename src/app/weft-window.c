@@ -8,9 +8,9 @@
 #include <glib/gstdio.h>
 
 #include "weft-legend.h"
+#include "weft-loader.h"
 #include "weft-profile.h"
 #include "weft-trace-export.h"
-#include "weft-trace-import.h"
 #include "weft-window-private.h"
 
 /* How many entries the recent-files setting keeps. */
@@ -83,8 +83,9 @@ weft_window_remember_file (WeftWindow *self,
 }
 
 
-/* ---- Loading files ------------------------------------------------------ */
+/* ---- What is shown ------------------------------------------------------ */
 
+/* The title names the shown file; it changes only once that file is shown. */
 static void
 set_file (WeftWindow *self,
           GFile      *file)
@@ -120,206 +121,410 @@ set_file (WeftWindow *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
 }
 
-/* Profiles are at most 16 MiB (docs/profiles.md); traces may be far larger. */
-#define MAX_PROFILE_BYTES (16 * 1024 * 1024)
-
-typedef struct
-{
-  GFile                *file;
-  GFile                *previous;      /* shown before; restored on failure */
-  WeftProfile          *profile;
-  WeftTraceModel       *model;
-  WeftTraceMeta        *meta;
-  WeftTraceImportStats  stats;
-} LoadData;
-
+/* An imported trace without any lane says so, instead of an empty
+ * timeline (a run's model, empty at its start, has no meta). */
 static void
-load_data_free (LoadData *data)
+update_empty (WeftWindow *self)
 {
-  g_clear_object (&data->file);
-  g_clear_object (&data->previous);
-  g_clear_pointer (&data->profile, weft_profile_free);
-  g_clear_object (&data->model);
-  g_clear_pointer (&data->meta, weft_trace_meta_free);
-  g_free (data);
-}
+  gboolean empty = self->model != NULL && self->meta != NULL &&
+                   weft_trace_model_get_n_lanes (self->model) == 0;
 
-/* A profile says "weft_profile" near its start; a trace is anything else. */
-static gboolean
-looks_like_profile (const char *path,
-                    gsize      *out_size)
-{
-  g_autoptr(GMappedFile) mapped = NULL;
-  gsize size;
-
-  mapped = g_mapped_file_new (path, FALSE, NULL);
-  if (mapped == NULL)
-    return TRUE;  /* let the profile loader report why it cannot be read */
-  size = g_mapped_file_get_length (mapped);
-  *out_size = size;
-  if (size > MAX_PROFILE_BYTES)
-    return FALSE;
-  return g_strstr_len (g_mapped_file_get_contents (mapped), MIN (size, 65536), "\"weft_profile\"") != NULL ||
-         size == 0;
-}
-
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  LoadData *data = task_data;
-  g_autofree char *path = g_file_get_path (data->file);
-  g_autofree char *base = g_file_get_basename (data->file);
-  GError *error = NULL;
-  gsize size = 0;
-
-  if (path == NULL)
+  if (empty)
     {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                               _("%s: only local files can be opened"), base);
-      return;
+      g_autofree char *name = self->file != NULL ? g_file_get_basename (self->file) : g_strdup ("");
+      /* Translators: %s is a trace file that holds no events */
+      g_autofree char *text = g_strdup_printf (_("%s holds no events: there is nothing to draw."), name);
+
+      gtk_label_set_label (self->empty_label, text);
+      gtk_label_set_label (self->run_status, _("No events"));
     }
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), empty);
+  gtk_widget_set_visible (GTK_WIDGET (self->timeline_scroller), !empty);
+}
 
-  if (looks_like_profile (path, &size))
+/* The model on the timeline and in every view, without changing the page */
+static void
+show_model (WeftWindow          *self,
+            WeftTraceModel      *model,
+            const WeftProfile   *profile,
+            const WeftRunResult *result)
+{
+  g_set_object (&self->model, model);
+  weft_session_set_model (self->session, model);
+  weft_contention_view_set_data (self->contention_view, model, profile, result);
+  weft_summary_view_set_data (self->summary_view, model, profile, result);
+  update_empty (self);
+  _weft_window_update_actions (self);
+}
+
+/**
+ * weft_window_set_model:
+ * @model: (transfer none) (nullable): the trace to show
+ *
+ * Shows @model on the timeline page (or the welcome page for %NULL).
+ */
+void
+weft_window_set_model (WeftWindow     *self,
+                       WeftTraceModel *model)
+{
+  g_return_if_fail (WEFT_IS_WINDOW (self));
+  g_return_if_fail (model == NULL || WEFT_IS_TRACE_MODEL (model));
+
+  show_model (self, model, NULL, NULL);
+  gtk_stack_set_visible_child_name (self->stack, model != NULL ? "timeline" : "welcome");
+  if (model != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
+}
+
+void
+_weft_window_show_error (WeftWindow *self,
+                         const char *message)
+{
+  gtk_label_set_label (self->banner_label, message);
+  gtk_info_bar_set_message_type (self->banner, GTK_MESSAGE_ERROR);
+  gtk_info_bar_set_revealed (self->banner, TRUE);
+}
+
+static void
+on_banner_response (GtkInfoBar *banner,
+                    int         response,
+                    WeftWindow *self)
+{
+  gtk_info_bar_set_revealed (banner, FALSE);
+}
+
+/* ---- Runs ---------------------------------------------------------------- */
+
+static gboolean
+run_is_live (WeftRun *run)
+{
+  return run != NULL && !weft_run_get_finished (run);
+}
+
+/* "Running… 1.2 s, 3400 events", or how the run ended */
+static char *
+run_status_text (WeftRun *run)
+{
+  if (run_is_live (run))
     {
-      g_autofree char *contents = NULL;
-      gsize length = 0;
+      WeftRunStats rs;
+      g_autofree char *wall = NULL;
+      char events[32];
 
-      if (!g_file_get_contents (path, &contents, &length, &error))
-        {
-          g_autoptr(GError) io_error = error;
-
-          g_task_return_new_error (task, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_IO,
-                                   /* Translators: file name, then the system's reason */
-                                   _("%s: cannot read: %s"), base, io_error->message);
-          return;
-        }
-      data->profile = weft_profile_new_from_data (contents, length, base, &error);
-      if (data->profile == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      g_free (data->profile->path);
-      data->profile->path = g_strdup (path);
+      weft_trace_model_get_run_stats (weft_run_get_model (run), &rs);
+      wall = weft_time_ruler_format_time (rs.wall_ns);
+      g_snprintf (events, sizeof events, "%" G_GUINT64_FORMAT, rs.n_events);
+      /* Translators: status while a run goes on: elapsed time and event count */
+      return g_strdup_printf (_("Running… %s, %s events"), wall, events);
     }
   else
     {
-      data->model = weft_trace_import_file (path, &data->meta, &data->stats, cancellable, &error);
-      if (data->model == NULL)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-    }
+      const WeftRunResult *result = weft_run_get_result (run);
+      g_autofree char *wall = weft_time_ruler_format_time (result->wall_ns);
 
-  g_task_return_boolean (task, TRUE);
+      if (result->cancelled && result->deadlock->len == 0 && !result->timed_out)
+        /* Translators: %s is the wall time */
+        return g_strdup_printf (_("Stopped after %s"), wall);
+      /* Translators: the run's wall time, then the number of tasks by outcome */
+      return g_strdup_printf (_("Finished in %s: %u ok, %u failed, %u cancelled"), wall,
+                              result->tasks_ok, result->tasks_failed, result->tasks_cancelled);
+    }
 }
 
-static void show_model (WeftWindow *self, WeftTraceModel *model, const WeftProfile *profile,
-                        const WeftRunResult *result);
+/* While the shown run goes on, the views other than the timeline (which
+ * follows the model itself) are refreshed a few times a second, not on
+ * every batch. */
+static gboolean
+refresh_views (gpointer data)
+{
+  WeftWindow *self = data;
+  g_autofree char *status = NULL;
+
+  if (!run_is_live (self->run))
+    {
+      self->refresh_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  status = run_status_text (self->run);
+  gtk_label_set_label (self->run_status, status);
+  weft_contention_view_refresh (self->contention_view);
+  weft_summary_view_refresh (self->summary_view);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Shows @run (the shown profile's last run, live or ended) in every view,
+ * or no model at all for %NULL; the page stays. */
+static void
+show_run (WeftWindow *self,
+          WeftRun    *run)
+{
+  g_autofree char *status = NULL;
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  g_set_object (&self->run, run);
+  g_clear_pointer (&self->meta, weft_trace_meta_free);
+
+  if (run == NULL)
+    {
+      show_model (self, NULL, NULL, NULL);
+      gtk_label_set_label (self->run_status, "");
+      return;
+    }
+
+  show_model (self, weft_run_get_model (run), weft_run_get_profile (run),
+              run_is_live (run) ? NULL : weft_run_get_result (run));
+  status = run_status_text (run);
+  gtk_label_set_label (self->run_status, status);
+  weft_session_set_follow (self->session, run_is_live (run));
+  if (run_is_live (run))
+    self->refresh_id = g_timeout_add (400, refresh_views, self);
+  else
+    weft_session_zoom_to_fit (self->session);
+}
+
+static void
+on_run_finished (GObject      *object,
+                 GAsyncResult *res,
+                 gpointer      user_data)
+{
+  WeftRun *run = WEFT_RUN (object);
+  WeftWindow *self;
+  const WeftRunResult *result;
+  g_autoptr(GString) errors = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  /* Cancelled only when the window goes away */
+  if (!weft_run_wait_finish (run, res, &error))
+    return;
+
+  self = WEFT_WINDOW (user_data);
+  if (self->live_run == run)
+    g_clear_object (&self->live_run);
+  _weft_window_update_actions (self);
+
+  /* A run of another profile than the one shown waits for its profile */
+  if (run != self->run)
+    return;
+
+  show_run (self, run);
+  result = weft_run_get_result (run);
+  for (guint i = 0; i < result->errors->len; i++)
+    g_string_append_printf (errors, "%s%s", i > 0 ? "\n" : "",
+                            (const char *) g_ptr_array_index (result->errors, i));
+  if (errors->len > 0)
+    _weft_window_show_error (self, errors->str);
+  if (result->deadlock->len > 0)
+    weft_window_show_view (self, "contention");
+}
+
+/**
+ * weft_window_run:
+ *
+ * Starts a run of the edited profile and shows its live model. The run is
+ * kept with the profile's file: opening another file shows that file, and
+ * opening the profile again shows its last run.
+ *
+ * Returns: %TRUE if the run started; otherwise the banner says why
+ */
+gboolean
+weft_window_run (WeftWindow *self)
+{
+  const WeftProfile *profile;
+  WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
+  g_autoptr(WeftRun) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (WEFT_IS_WINDOW (self), FALSE);
+
+  profile = weft_profile_editor_get_profile (self->editor);
+  if (profile == NULL || run_is_live (self->live_run))
+    return FALSE;
+
+  run = weft_run_new (profile, &options);
+  if (!weft_run_start (run, NULL, &error))
+    {
+      /* Translators: the profile's name, then why the run could not start */
+      g_autofree char *msg = g_strdup_printf (_("Cannot run “%s”: %s"), profile->name, error->message);
+
+      _weft_window_show_error (self, msg);
+      return FALSE;
+    }
+
+  gtk_info_bar_set_revealed (self->banner, FALSE);
+  g_set_object (&self->live_run, run);
+  if (self->file != NULL)
+    g_hash_table_replace (self->runs, g_object_ref (self->file), g_object_ref (run));
+  weft_run_wait_async (run, self->wait_cancellable, on_run_finished, self);
+
+  show_run (self, run);
+  gtk_stack_set_visible_child_name (self->stack, "timeline");
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->views), "compare") == 0)
+    weft_window_show_view (self, "timeline");
+  return TRUE;
+}
+
+/* Stops the run going on, whichever profile it belongs to */
+void
+weft_window_stop (WeftWindow *self)
+{
+  g_return_if_fail (WEFT_IS_WINDOW (self));
+
+  if (run_is_live (self->live_run))
+    weft_run_cancel (self->live_run);
+}
+
+/* ---- Loading files ------------------------------------------------------ */
+
+static gboolean
+pulse_load (gpointer data)
+{
+  WeftWindow *self = data;
+
+  gtk_progress_bar_pulse (self->load_progress);
+  return G_SOURCE_CONTINUE;
+}
+
+/* The bar above the pages while @file loads; hidden for %NULL */
+static void
+show_loading (WeftWindow *self,
+              GFile      *file)
+{
+  g_clear_handle_id (&self->load_pulse_id, g_source_remove);
+  if (file != NULL)
+    {
+      g_autofree char *name = g_file_get_basename (file);
+      /* Translators: %s is the file being read */
+      g_autofree char *text = g_strdup_printf (_("Loading %s…"), name);
+
+      gtk_label_set_label (self->load_label, text);
+      gtk_progress_bar_set_fraction (self->load_progress, 0);
+      self->load_pulse_id = g_timeout_add (100, pulse_load, self);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->load_bar), file != NULL);
+}
+
+static void
+show_loaded_profile (WeftWindow        *self,
+                     GFile             *file,
+                     const WeftProfile *profile)
+{
+  g_clear_pointer (&self->profile, weft_profile_free);
+  self->profile = weft_profile_copy (profile);
+  weft_profile_editor_set_profile (self->editor, self->profile);
+  weft_compare_view_set_profile (self->compare_view, self->profile);
+  weft_library_add_opened (self->library, file, self->profile->name,
+                           self->profile->concept, self->profile->description);
+  weft_library_select_file (self->library, file);
+  show_run (self, g_hash_table_lookup (self->runs, file));
+  gtk_stack_set_visible_child_name (self->stack, "profile");
+}
+
+static void
+show_loaded_trace (WeftWindow *self,
+                   GFile      *file,
+                   WeftLoader *loader)
+{
+  const WeftTraceImportStats *stats = weft_loader_get_stats (loader);
+  g_autofree char *base = g_file_get_basename (file);
+
+  /* A trace has no profile to edit or run */
+  g_clear_pointer (&self->profile, weft_profile_free);
+  weft_profile_editor_set_profile (self->editor, NULL);
+  weft_compare_view_set_profile (self->compare_view, NULL);
+  weft_library_add_opened (self->library, file, base, 0, NULL);
+  weft_library_select_file (self->library, file);
+
+  show_run (self, NULL);
+  self->meta = weft_loader_get_meta (loader) != NULL ? weft_trace_meta_copy (weft_loader_get_meta (loader))
+                                                    : weft_trace_meta_new ();
+  show_model (self, weft_loader_get_model (loader), NULL, NULL);
+  gtk_stack_set_visible_child_name (self->stack, "timeline");
+  gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
+
+  if (stats->first_skip[0] != '\0')
+    {
+      /* Translators: a trace was read, but some events were skipped; %s says where and why */
+      g_autofree char *msg = g_strdup_printf (_("Some events were skipped. First: %s"), stats->first_skip);
+
+      _weft_window_show_error (self, msg);
+      gtk_info_bar_set_message_type (self->banner, GTK_MESSAGE_WARNING);
+    }
+}
 
 static void
 load_done (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  WeftWindow *self = WEFT_WINDOW (object);
-  LoadData *data = g_task_get_task_data (G_TASK (result));
+  WeftLoader *loader = WEFT_LOADER (object);
+  WeftWindow *self;
+  GFile *file = weft_loader_get_file (loader);
   g_autoptr(GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  /* Cancelled by a newer load, or because the window went away */
+  if (!weft_loader_load_finish (loader, result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = WEFT_WINDOW (user_data);
+  show_loading (self, NULL);
+  if (error != NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      /* What was shown before stays, the file included */
+      /* What was shown before stays, the title included */
       _weft_window_show_error (self, error->message);
-      if (self->file != NULL && g_file_equal (self->file, data->file))
-        set_file (self, data->previous);
       return;
     }
 
   gtk_info_bar_set_revealed (self->banner, FALSE);
-
-  if (data->profile != NULL)
-    {
-      g_clear_pointer (&self->profile, weft_profile_free);
-      self->profile = g_steal_pointer (&data->profile);
-      weft_profile_editor_set_profile (self->editor, self->profile);
-      weft_compare_view_set_profile (self->compare_view, self->profile);
-      weft_library_add_opened (self->library, data->file, self->profile->name,
-                               self->profile->concept, self->profile->description);
-      weft_library_select_file (self->library, data->file);
-      gtk_stack_set_visible_child_name (self->stack, "profile");
-    }
+  set_file (self, file);
+  if (weft_loader_get_kind (loader) == WEFT_LOADER_KIND_PROFILE)
+    show_loaded_profile (self, file, weft_loader_get_profile (loader));
   else
-    {
-      g_autofree char *base = g_file_get_basename (data->file);
-
-      g_clear_pointer (&self->meta, weft_trace_meta_free);
-      self->meta = g_steal_pointer (&data->meta);
-      weft_library_add_opened (self->library, data->file, base, 0, NULL);
-      weft_library_select_file (self->library, data->file);
-      show_model (self, data->model, NULL, NULL);
-      gtk_label_set_label (self->run_status, "");
-      if (data->stats.first_skip[0] != '\0')
-        {
-          /* Translators: a trace was read, but some events were skipped; %s says where and why */
-          g_autofree char *msg = g_strdup_printf (_("Some events were skipped. First: %s"), data->stats.first_skip);
-
-          _weft_window_show_error (self, msg);
-          gtk_info_bar_set_message_type (self->banner, GTK_MESSAGE_WARNING);
-        }
-    }
+    show_loaded_trace (self, file, loader);
   _weft_window_update_actions (self);
-}
-
-static void
-load_file (WeftWindow *self,
-           GFile      *file,
-           GFile      *previous)
-{
-  g_autoptr(GTask) task = NULL;
-  LoadData *data = g_new0 (LoadData, 1);
-
-  g_cancellable_cancel (self->load_cancellable);
-  g_clear_object (&self->load_cancellable);
-  self->load_cancellable = g_cancellable_new ();
-
-  data->file = g_object_ref (file);
-  data->previous = previous != NULL ? g_object_ref (previous) : NULL;
-
-  task = g_task_new (self, self->load_cancellable, load_done, NULL);
-  g_task_set_source_tag (task, load_file);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  g_task_run_in_thread (task, load_thread);
 }
 
 /**
  * weft_window_open_file:
  * @file: (transfer none): a workload profile or a trace
  *
- * Makes @file the window's file (see #WeftWindow:file) and remembers it in
- * the recent-files setting, then loads it on a worker thread: a profile
- * (JSON with "weft_profile") into the editor, anything else as a trace onto
- * the timeline. A file that cannot be loaded leaves the window as it was
- * and says why in the banner.
+ * Remembers @file in the recent-files setting and loads it on a worker
+ * thread (#WeftLoader), with a progress bar in the window; what was shown
+ * stays until then. A profile goes to the editor (with its last run, if it
+ * had one), a trace onto the timeline, and the title and #WeftWindow:file
+ * follow. A file that cannot be loaded leaves the window as it was and says
+ * why in the banner.
  */
 void
 weft_window_open_file (WeftWindow *self,
                        GFile      *file)
 {
-  g_autoptr(GFile) previous = NULL;
+  g_autoptr(WeftLoader) loader = NULL;
 
   g_return_if_fail (WEFT_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  previous = self->file != NULL ? g_object_ref (self->file) : NULL;
   weft_window_remember_file (self, file);
-  set_file (self, file);
-  load_file (self, file, previous);
+
+  g_cancellable_cancel (self->load_cancellable);
+  g_clear_object (&self->load_cancellable);
+  self->load_cancellable = g_cancellable_new ();
+
+  show_loading (self, file);
+  loader = weft_loader_new (file);
+  weft_loader_load_async (loader, self->load_cancellable, load_done, self);
+}
+
+/**
+ * weft_window_get_loading:
+ *
+ * Returns: whether a file is being loaded
+ */
+gboolean
+weft_window_get_loading (WeftWindow *self)
+{
+  g_return_val_if_fail (WEFT_IS_WINDOW (self), FALSE);
+  return gtk_widget_get_visible (GTK_WIDGET (self->load_bar));
 }
 
 static void
@@ -381,224 +586,23 @@ open_action (GtkWidget  *widget,
   gtk_native_dialog_show (self->file_chooser);
 }
 
-/**
- * weft_window_set_model:
- * @model: (transfer none) (nullable): the trace to show
- *
- * Shows @model on the timeline page (or the welcome page for %NULL).
- */
-void
-weft_window_set_model (WeftWindow     *self,
-                       WeftTraceModel *model)
-{
-  g_return_if_fail (WEFT_IS_WINDOW (self));
-  g_return_if_fail (model == NULL || WEFT_IS_TRACE_MODEL (model));
-
-  g_set_object (&self->model, model);
-  weft_session_set_model (self->session, model);
-  gtk_stack_set_visible_child_name (self->stack, model != NULL ? "timeline" : "welcome");
-  if (model != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
-  _weft_window_update_actions (self);
-}
-
-/* The model on the timeline and in every view */
-static void
-show_model (WeftWindow          *self,
-            WeftTraceModel      *model,
-            const WeftProfile   *profile,
-            const WeftRunResult *result)
-{
-  weft_window_set_model (self, model);
-  weft_contention_view_set_data (self->contention_view, model, profile, result);
-  weft_summary_view_set_data (self->summary_view, model, profile, result);
-}
-
-void
-_weft_window_show_error (WeftWindow *self,
-                         const char *message)
-{
-  gtk_label_set_label (self->banner_label, message);
-  gtk_info_bar_set_message_type (self->banner, GTK_MESSAGE_ERROR);
-  gtk_info_bar_set_revealed (self->banner, TRUE);
-}
-
-static void
-on_banner_response (GtkInfoBar *banner,
-                    int         response,
-                    WeftWindow *self)
-{
-  gtk_info_bar_set_revealed (banner, FALSE);
-}
-
-/* ---- Runs ---------------------------------------------------------------- */
-
-/* While a run goes on, the views other than the timeline (which follows the
- * model itself) are refreshed a few times a second, not on every batch. */
-static gboolean
-refresh_views (gpointer data)
-{
-  WeftWindow *self = data;
-
-  if (self->run != NULL)
-    {
-      WeftRunStats rs;
-      g_autofree char *wall = NULL;
-      g_autofree char *status = NULL;
-      char events[32];
-
-      weft_trace_model_get_run_stats (weft_run_get_model (self->run), &rs);
-      wall = weft_time_ruler_format_time (rs.wall_ns);
-      g_snprintf (events, sizeof events, "%" G_GUINT64_FORMAT, rs.n_events);
-      /* Translators: status while a run goes on: elapsed time and event count */
-      status = g_strdup_printf (_("Running… %s, %s events"), wall, events);
-      gtk_label_set_label (self->run_status, status);
-    }
-  weft_contention_view_refresh (self->contention_view);
-  weft_summary_view_refresh (self->summary_view);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_run_finished (WeftRun    *run,
-                 WeftWindow *self)
-{
-  const WeftRunResult *result = weft_run_get_result (run);
-  g_autoptr(GString) errors = g_string_new (NULL);
-  g_autofree char *wall = weft_time_ruler_format_time (result->wall_ns);
-  g_autofree char *status = NULL;
-
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  g_signal_handlers_disconnect_by_data (run, self);
-
-  weft_contention_view_set_data (self->contention_view, weft_run_get_model (run),
-                                 weft_run_get_profile (run), result);
-  weft_summary_view_set_data (self->summary_view, weft_run_get_model (run),
-                              weft_run_get_profile (run), result);
-  weft_session_set_follow (self->session, FALSE);
-  weft_session_zoom_to_fit (self->session);
-
-  for (guint i = 0; i < result->errors->len; i++)
-    g_string_append_printf (errors, "%s%s", i > 0 ? "\n" : "",
-                            (const char *) g_ptr_array_index (result->errors, i));
-  if (errors->len > 0)
-    _weft_window_show_error (self, errors->str);
-
-  if (result->cancelled && result->deadlock->len == 0 && !result->timed_out)
-    /* Translators: %s is the wall time */
-    status = g_strdup_printf (_("Stopped after %s"), wall);
-  else
-    /* Translators: the run's wall time, then the number of tasks by outcome */
-    status = g_strdup_printf (_("Finished in %s: %u ok, %u failed, %u cancelled"), wall,
-                              result->tasks_ok, result->tasks_failed, result->tasks_cancelled);
-  gtk_label_set_label (self->run_status, status);
-  if (result->deadlock->len > 0)
-    weft_window_show_view (self, "contention");
-
-  _weft_window_update_actions (self);
-}
-
-/**
- * weft_window_run:
- *
- * Starts a run of the edited profile and shows its live model.
- *
- * Returns: %TRUE if the run started; otherwise the banner says why
- */
-gboolean
-weft_window_run (WeftWindow *self)
-{
-  const WeftProfile *profile;
-  WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
-  g_autoptr(WeftRun) run = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_return_val_if_fail (WEFT_IS_WINDOW (self), FALSE);
-
-  profile = weft_profile_editor_get_profile (self->editor);
-  if (profile == NULL || (self->run != NULL && !weft_run_get_finished (self->run)))
-    return FALSE;
-
-  run = weft_run_new (profile, &options);
-  if (!weft_run_start (run, NULL, &error))
-    {
-      /* Translators: the profile's name, then why the run could not start */
-      g_autofree char *msg = g_strdup_printf (_("Cannot run “%s”: %s"), profile->name, error->message);
-
-      _weft_window_show_error (self, msg);
-      return FALSE;
-    }
-
-  gtk_info_bar_set_revealed (self->banner, FALSE);
-  if (self->run != NULL)
-    g_signal_handlers_disconnect_by_data (self->run, self);
-  g_set_object (&self->run, run);
-  g_clear_pointer (&self->meta, weft_trace_meta_free);
-  g_signal_connect (run, "finished", G_CALLBACK (on_run_finished), self);
-
-  show_model (self, weft_run_get_model (run), profile, NULL);
-  weft_session_set_follow (self->session, TRUE);
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->views), "compare") == 0)
-    weft_window_show_view (self, "timeline");
-  g_clear_handle_id (&self->refresh_id, g_source_remove);
-  self->refresh_id = g_timeout_add (400, refresh_views, self);
-  refresh_views (self);
-  _weft_window_update_actions (self);
-  return TRUE;
-}
-
-void
-weft_window_stop (WeftWindow *self)
-{
-  g_return_if_fail (WEFT_IS_WINDOW (self));
-
-  if (self->run != NULL && !weft_run_get_finished (self->run))
-    weft_run_cancel (self->run);
-}
-
 /* ---- Export and Save As --------------------------------------------------- */
-
-typedef struct
-{
-  WeftTraceModel *model;
-  WeftTraceMeta  *meta;
-  char           *path;
-} ExportData;
-
-static void
-export_data_free (ExportData *data)
-{
-  g_clear_object (&data->model);
-  g_clear_pointer (&data->meta, weft_trace_meta_free);
-  g_free (data->path);
-  g_free (data);
-}
-
-static void
-export_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
-{
-  ExportData *data = task_data;
-  GError *error = NULL;
-
-  if (weft_trace_export_to_file (data->model, data->meta, data->path, cancellable, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
 
 static void
 export_done (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  WeftWindow *self = WEFT_WINDOW (object);
   g_autoptr(GError) error = NULL;
+  WeftWindow *self;
 
+  if (!weft_trace_export_to_file_finish (result, &error) &&
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;  /* the window went away */
+
+  self = WEFT_WINDOW (user_data);
   self->exporting = FALSE;
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (error != NULL)
     {
       /* Translators: %s says why the trace could not be written */
       g_autofree char *msg = g_strdup_printf (_("Could not export the trace: %s"), error->message);
@@ -607,67 +611,71 @@ export_done (GObject      *object,
     }
   else
     {
-      ExportData *data = g_task_get_task_data (G_TASK (result));
       /* Translators: %s is the file the trace was written to */
-      g_autofree char *msg = g_strdup_printf (_("Trace exported to %s"), data->path);
+      g_autofree char *msg = g_strdup_printf (_("Trace exported to %s"), self->export_path);
 
       gtk_label_set_label (self->run_status, msg);
     }
+  g_clear_pointer (&self->export_path, g_free);
   _weft_window_update_actions (self);
+}
+
+/* What the exported trace says about the run it holds */
+static WeftTraceMeta *
+export_meta (WeftWindow *self)
+{
+  WeftTraceMeta *meta;
+
+  if (self->meta != NULL)
+    return weft_trace_meta_copy (self->meta);
+  meta = weft_trace_meta_new ();
+  if (self->run != NULL)
+    {
+      const WeftProfile *p = weft_run_get_profile (self->run);
+      const WeftRunResult *r = weft_run_get_result (self->run);
+
+      meta->profile = g_strdup (p->name);
+      meta->executor = g_strdup (weft_executor_to_nick (r->executor));
+      meta->gil = r->gil;
+      meta->workers = r->workers;
+    }
+  return meta;
 }
 
 /**
  * weft_window_export:
  * @file: (transfer none): where to write the trace (Chrome Trace Event JSON)
  *
- * Exports the shown model on a worker thread; errors go to the banner.
+ * Exports the shown model on a worker thread
+ * (weft_trace_export_to_file_async()); errors go to the banner.
  */
 void
 weft_window_export (WeftWindow *self,
                     GFile      *file)
 {
-  g_autoptr(GTask) task = NULL;
-  ExportData *data;
+  g_autoptr(WeftTraceMeta) meta = NULL;
+  g_autofree char *path = NULL;
 
   g_return_if_fail (WEFT_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
   /* The model is read on the worker thread: never while a run appends to it */
-  if (self->model == NULL || self->exporting ||
-      (self->run != NULL && !weft_run_get_finished (self->run)))
+  if (self->model == NULL || self->exporting || run_is_live (self->run))
     return;
 
-  data = g_new0 (ExportData, 1);
-  data->model = g_object_ref (self->model);
-  data->path = g_file_get_path (file);
-  if (self->meta != NULL)
-    data->meta = weft_trace_meta_copy (self->meta);
-  else
+  path = g_file_get_path (file);
+  if (path == NULL)
     {
-      data->meta = weft_trace_meta_new ();
-      if (self->run != NULL)
-        {
-          const WeftProfile *p = weft_run_get_profile (self->run);
-          const WeftRunResult *r = weft_run_get_result (self->run);
-
-          data->meta->profile = g_strdup (p->name);
-          data->meta->executor = g_strdup (weft_executor_to_nick (r->executor));
-          data->meta->gil = r->gil;
-          data->meta->workers = r->workers;
-        }
-    }
-  if (data->path == NULL)
-    {
-      export_data_free (data);
       _weft_window_show_error (self, _("Could not export the trace: only local files can be written"));
       return;
     }
 
+  meta = export_meta (self);
   self->exporting = TRUE;
-  task = g_task_new (self, NULL, export_done, NULL);
-  g_task_set_source_tag (task, weft_window_export);
-  g_task_set_task_data (task, data, (GDestroyNotify) export_data_free);
-  g_task_run_in_thread (task, export_thread);
+  weft_trace_export_to_file_async (self->model, meta, path, self->export_cancellable,
+                                   export_done, self);
+  g_free (self->export_path);
+  self->export_path = g_steal_pointer (&path);
   _weft_window_update_actions (self);
 }
 
@@ -706,7 +714,8 @@ weft_window_show_view (WeftWindow *self,
 
   if (g_str_equal (name, "profile"))
     {
-      gtk_stack_set_visible_child_name (self->stack, "profile");
+      if (self->profile != NULL)
+        gtk_stack_set_visible_child_name (self->stack, "profile");
       return;
     }
   gtk_stack_set_visible_child_name (self->stack, "timeline");
@@ -739,7 +748,7 @@ gboolean
 weft_window_get_busy (WeftWindow *self)
 {
   g_return_val_if_fail (WEFT_IS_WINDOW (self), FALSE);
-  return (self->run != NULL && !weft_run_get_finished (self->run)) || self->exporting ||
+  return run_is_live (self->live_run) || self->exporting ||
          weft_compare_view_get_running (self->compare_view);
 }
 
@@ -813,12 +822,17 @@ on_drop (GtkDropTarget *target,
   return TRUE;
 }
 
+/* The shown profile's row, clicked again, leads back to its page */
 static void
 on_library_file_activated (WeftLibrary *library,
                            GFile       *file,
                            WeftWindow  *self)
 {
-  weft_window_open_file (self, file);
+  if (self->profile != NULL && self->file != NULL && g_file_equal (self->file, file) &&
+      self->load_pulse_id == 0)
+    weft_window_show_view (self, "profile");
+  else
+    weft_window_open_file (self, file);
 }
 
 static void
@@ -868,13 +882,18 @@ weft_window_dispose (GObject *object)
   g_clear_object (&self->save_chooser);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_cancellable_cancel (self->wait_cancellable);
+  g_clear_object (&self->wait_cancellable);
+  g_cancellable_cancel (self->export_cancellable);
+  g_clear_object (&self->export_cancellable);
+  g_clear_pointer (&self->export_path, g_free);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
-  if (self->run != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->run, self);
-      weft_run_cancel (self->run);
-      g_clear_object (&self->run);
-    }
+  g_clear_handle_id (&self->load_pulse_id, g_source_remove);
+  if (self->live_run != NULL)
+    weft_run_cancel (self->live_run);
+  g_clear_object (&self->live_run);
+  g_clear_object (&self->run);
+  g_clear_pointer (&self->runs, g_hash_table_unref);
   g_clear_object (&self->model);
   g_clear_pointer (&self->profile, weft_profile_free);
   g_clear_pointer (&self->meta, weft_trace_meta_free);
@@ -952,6 +971,12 @@ weft_window_class_init (WeftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, contention_scroller);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, summary_scroller);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, compare_scroller);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, load_bar);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, load_label);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, load_progress);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, profile_button);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, show_run_button);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, empty_label);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   _weft_window_class_init_actions (widget_class);
@@ -1008,6 +1033,10 @@ static void
 weft_window_init (WeftWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->runs = g_hash_table_new_full (g_file_hash, (GEqualFunc) g_file_equal, g_object_unref, g_object_unref);
+  self->wait_cancellable = g_cancellable_new ();
+  self->export_cancellable = g_cancellable_new ();
 
   /* The timeline page: ruler, then the lanes; both follow one session */
   self->session = weft_session_new ();

@@ -35,6 +35,7 @@ void        weft_window_show_view (WeftWindow      *self,
 WeftTraceModel *weft_window_get_model     (WeftWindow *self);
 gpointer    weft_window_get_run           (WeftWindow *self);
 gboolean    weft_window_get_busy          (WeftWindow *self);
+gboolean    weft_window_get_loading       (WeftWindow *self);
 const char *weft_window_get_banner_text   (WeftWindow *self);
 const char *weft_window_get_page          (WeftWindow *self);
 GtkWidget  *weft_window_get_library       (WeftWindow *self);
