@@ -12,6 +12,7 @@
 #include "weft-application.h"
 #include "weft-contention-view.h"
 #include "weft-library.h"
+#include "weft-loader-private.h"
 #include "weft-profile-editor.h"
 #include "weft-state-style.h"
 #include "weft-summary-view.h"
@@ -222,6 +223,22 @@ count_colour (const guchar *pixels, gsize stride, int width, int height, const G
   return n;
 }
 
+/* The label under @widget that reads @text */
+static GtkWidget *
+find_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_library (void)
 {
@@ -244,6 +261,26 @@ test_library (void)
       last_concept = weft_library_item_get_concept (item);
     }
   g_assert_cmpuint (n_workloads, >=, 20);
+
+  /* Titles of one concept that differ at the end are shown whole */
+  {
+    const char *titles[] = {
+      "Shared memory between processes, without a lock",
+      "Shared memory between processes, with a lock",
+      "A shared array between processes, without a lock",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+      {
+        GtkWidget *label = find_label (GTK_WIDGET (library), titles[i]);
+
+        g_assert_nonnull (label);
+        g_assert_true (wait_for (is_mapped, label, 5000));
+        g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
+        g_assert_true (gtk_label_get_wrap (GTK_LABEL (label)));
+        g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (gtk_widget_get_parent (label)), ".json)"));
+      }
+  }
   destroy_window (window);
 }
 
@@ -562,6 +599,272 @@ test_deadlock (void)
   destroy_window (window);
 }
 
+/* ---- What the window shows belongs together ---------------------------------- */
+
+static gboolean
+shows_concept (WeftWindow *window, int concept)
+{
+  const WeftProfile *p = weft_profile_editor_get_profile (WEFT_PROFILE_EDITOR (weft_window_get_profile_editor (window)));
+
+  return shows_profile (window) && !weft_window_get_loading (window) && p != NULL && p->concept == concept;
+}
+
+static gboolean
+shows_concept_2 (gpointer data)
+{
+  return shows_concept (data, 2);
+}
+
+static gboolean
+shows_concept_4 (gpointer data)
+{
+  return shows_concept (data, 4);
+}
+
+/* What a click on a library row does */
+static void
+click_library (WeftWindow *window, const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_signal_emit_by_name (weft_window_get_library (window), "file-activated", file);
+}
+
+static void
+show_view (WeftWindow *window, const char *name)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", name));
+}
+
+/* Run 02, click 04 in the library, switch to the timeline: the title, the
+ * views and the status name 04, not 02's run. Opening 02 again shows its
+ * run; the profile's page is reachable from the run. */
+static void
+test_run_kept_with_profile (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *p02 = source_path ("workloads", "02-gil-cpu-threads.json", NULL);
+  g_autofree char *p04 = source_path ("workloads", "04-race-condition.json", NULL);
+  WeftRun *run;
+  WeftTraceModel *model;
+
+  open_path (window, p02);
+  g_assert_true (wait_for (shows_concept_2, window, 10000));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->show_run_button)));
+  g_assert_true (weft_window_run (window));
+  g_assert_true (wait_for (run_finished, window, 60000));
+  run = weft_window_get_run (window);
+  model = weft_window_get_model (window);
+  g_assert_true (model == weft_run_get_model (run));
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (window->run_status), "Finished in"));
+
+  click_library (window, p04);
+  g_assert_true (wait_for (shows_concept_4, window, 10000));
+  show_view (window, "timeline");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "04-race-condition.json — Weft");
+  g_assert_null (weft_window_get_run (window));
+  g_assert_true (weft_window_get_model (window) != model);
+  g_assert_true (weft_session_get_model (window->session) != model);
+  g_assert_cmpstr (gtk_label_get_label (window->run_status), ==, "");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->show_run_button)));
+  /* 04 has not run: its page stays, there is no timeline of it to show */
+  g_assert_cmpstr (weft_window_get_page (window), ==, "profile");
+
+  /* Back to 02: its run comes back with it */
+  click_library (window, p02);
+  g_assert_true (wait_for (shows_concept_2, window, 10000));
+  g_assert_true (weft_window_get_run (window) == run);
+  g_assert_true (weft_window_get_model (window) == model);
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (window->run_status), "Finished in"));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "02-gil-cpu-threads.json — Weft");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->show_run_button)));
+  g_assert_true (wait_for (is_mapped, window->show_run_button, 5000));
+  g_signal_emit_by_name (window->show_run_button, "clicked");
+  g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
+
+  /* and from the run back to the profile: the button beside the views... */
+  g_assert_true (wait_for (is_mapped, window->profile_button, 5000));
+  g_signal_emit_by_name (window->profile_button, "clicked");
+  g_assert_cmpstr (weft_window_get_page (window), ==, "profile");
+
+  /* ...or a click on the profile's (selected) row, which keeps the edits:
+   * the row's own click gesture, pressed and released */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (weft_profile_editor_get_field (WEFT_PROFILE_EDITOR (window->editor), "workers")), 3);
+  show_view (window, "timeline");
+  {
+    GtkWidget *label = find_label (weft_window_get_library (window), "GIL: CPU-bound threads");
+    GtkWidget *row;
+    g_autoptr(GListModel) controllers = NULL;
+    GtkGesture *click = NULL;
+
+    g_assert_nonnull (label);
+    row = gtk_widget_get_parent (label);
+    controllers = gtk_widget_observe_controllers (row);
+    for (guint i = 0; i < g_list_model_get_n_items (controllers) && click == NULL; i++)
+      {
+        g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+        if (GTK_IS_GESTURE_CLICK (c))
+          click = GTK_GESTURE (c);
+      }
+    g_assert_nonnull (click);
+    g_signal_emit_by_name (click, "pressed", 1, 5.0, 5.0);
+    g_signal_emit_by_name (click, "released", 1, 5.0, 5.0);
+  }
+  g_assert_cmpstr (weft_window_get_page (window), ==, "profile");
+  g_assert_cmpuint (weft_profile_editor_get_profile (window->editor)->workers, ==, 3);
+
+  destroy_window (window);
+}
+
+/* ---- Loading ------------------------------------------------------------------- */
+
+static gboolean
+loader_waiting (gpointer data)
+{
+  return _weft_loader_get_n_waiting () == 1;
+}
+
+static gboolean
+not_loading (gpointer data)
+{
+  return !weft_window_get_loading (data);
+}
+
+/* A Chrome trace of @n_events "X" slices on 8 threads */
+static char *
+write_big_trace (const char *dir, guint n_events)
+{
+  char *path = g_build_filename (dir, "big-trace.json", NULL);
+  g_autoptr(GString) json = g_string_sized_new (n_events * 80);
+  g_autoptr(GError) error = NULL;
+
+  g_string_append (json, "[\n");
+  for (guint i = 0; i < n_events; i++)
+    g_string_append_printf (json, "{\"ph\":\"X\",\"name\":\"slice %u\",\"pid\":1,\"tid\":%u,\"ts\":%u,\"dur\":8},\n",
+                            i, i % 8, (i / 8) * 10);
+  g_string_append (json, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":1,\"args\":{\"name\":\"big\"}}\n]\n");
+  g_assert_true (g_file_set_contents (path, json->str, json->len, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* While a trace loads: a progress bar, the old view and title kept; the
+ * title changes when the new trace is shown. A failed load keeps what was
+ * shown and says why. The loader is held on its thread after reading, so
+ * that "during the load" is a state to look at, not a race. */
+static void
+test_load_progress (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *p04 = source_path ("workloads", "04-race-condition.json", NULL);
+  g_autofree char *dir = g_dir_make_tmp ("weft-window-XXXXXX", NULL);
+  g_autofree char *big = write_big_trace (dir, 200000);
+  g_autofree char *bad = g_build_filename (dir, "broken-trace.json", NULL);
+  WeftTraceModel *model;
+  guint ticks = 0;
+  guint id;
+
+  open_path (window, p04);
+  g_assert_true (wait_for (shows_concept_4, window, 10000));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->load_bar)));
+
+  _weft_loader_set_held (TRUE);
+  open_path (window, big);
+  g_assert_true (wait_for (loader_waiting, NULL, 30000));
+  g_assert_true (weft_window_get_loading (window));
+  g_assert_true (wait_for (is_mapped, window->load_progress, 5000));
+  g_assert_cmpstr (gtk_label_get_label (window->load_label), ==, "Loading big-trace.json…");
+  /* the main loop goes on: the window draws frames while the file loads */
+  id = gtk_widget_add_tick_callback (GTK_WIDGET (window->load_progress), count_tick, &ticks, NULL);
+  g_assert_true (wait_for (two_frames, &ticks, 5000));
+  gtk_widget_remove_tick_callback (GTK_WIDGET (window->load_progress), id);
+  /* the old view and title stay */
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "04-race-condition.json — Weft");
+  g_assert_cmpstr (weft_window_get_page (window), ==, "profile");
+  g_assert_true (g_str_has_suffix (g_file_peek_path (weft_window_get_file (window)), "04-race-condition.json"));
+  _weft_loader_set_held (FALSE);
+
+  g_assert_true (wait_for (not_loading, window, 30000));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->load_bar)));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "big-trace.json — Weft");
+  g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
+  model = weft_window_get_model (window);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 8);
+  g_assert_null (weft_window_get_banner_text (window));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->profile_button)));
+  wait_drawn (weft_window_get_timeline_view (window));
+
+  /* A trace that fails to load: the big one stays, the banner says why */
+  g_assert_true (g_file_set_contents (bad, "[\n {\"ph\": \"X\",, }\n]\n", -1, NULL));
+  _weft_loader_set_held (TRUE);
+  open_path (window, bad);
+  g_assert_true (wait_for (loader_waiting, NULL, 30000));
+  g_assert_true (weft_window_get_loading (window));
+  _weft_loader_set_held (FALSE);
+  g_assert_true (wait_for (has_banner, window, 30000));
+  g_test_message ("banner: %s", weft_window_get_banner_text (window));
+  g_assert_true (g_str_has_prefix (weft_window_get_banner_text (window), "broken-trace.json:2:"));
+  g_assert_false (weft_window_get_loading (window));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "big-trace.json — Weft");
+  g_assert_true (weft_window_get_model (window) == model);
+  g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
+
+  destroy_window (window);
+  g_unlink (big);
+  g_unlink (bad);
+  g_rmdir (dir);
+}
+
+static gboolean
+has_file (gpointer data)
+{
+  return weft_window_get_file (data) != NULL && !weft_window_get_loading (data);
+}
+
+/* "[]" opens with a word that it holds nothing; a 0-byte file is refused
+ * with a message naming it. */
+static void
+test_empty_trace (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *dir = g_dir_make_tmp ("weft-window-XXXXXX", NULL);
+  g_autofree char *nothing = g_build_filename (dir, "nothing.json", NULL);
+  g_autofree char *empty = g_build_filename (dir, "zero.json", NULL);
+
+  g_assert_true (g_file_set_contents (nothing, "[]", -1, NULL));
+  g_assert_true (g_file_set_contents (empty, "", 0, NULL));
+
+  open_path (window, nothing);
+  g_assert_true (wait_for (has_file, window, 10000));
+  g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
+  g_assert_true (wait_for (is_mapped, window->empty_label, 5000));
+  g_assert_cmpstr (gtk_label_get_label (window->empty_label), ==,
+                   "nothing.json holds no events: there is nothing to draw.");
+  g_assert_cmpstr (gtk_label_get_label (window->run_status), ==, "No events");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->timeline_scroller)));
+
+  open_path (window, empty);
+  g_assert_true (wait_for (has_banner, window, 10000));
+  g_assert_cmpstr (weft_window_get_banner_text (window), ==,
+                   "zero.json: the file is empty; expected a workload profile or a trace (JSON)");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "nothing.json — Weft");
+
+  /* A profile afterwards: the word about the empty trace goes */
+  {
+    g_autofree char *p04 = source_path ("workloads", "04-race-condition.json", NULL);
+
+    open_path (window, p04);
+    g_assert_true (wait_for (shows_concept_4, window, 10000));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->empty_label)));
+  }
+
+  destroy_window (window);
+  g_unlink (nothing);
+  g_unlink (empty);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -598,6 +901,9 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/window/run-race", test_run_race);
   g_test_add_func ("/weft/window/stop", test_stop);
   g_test_add_func ("/weft/window/deadlock", test_deadlock);
+  g_test_add_func ("/weft/window/run-kept-with-profile", test_run_kept_with_profile);
+  g_test_add_func ("/weft/window/load-progress", test_load_progress);
+  g_test_add_func ("/weft/window/empty-trace", test_empty_trace);
 
   status = g_test_run ();
 

@@ -140,7 +140,57 @@ on_selection_changed (GtkSingleSelection *selection,
     g_signal_emit (self, signals[FILE_ACTIVATED], 0, weft_library_item_get_file (item));
 }
 
-/* Row widgets: a concept badge and the title; headers are bold and dim. */
+static void
+emit_file_activated (WeftLibrary     *self,
+                     WeftLibraryItem *item)
+{
+  if (item != NULL && weft_library_item_get_file (item) != NULL)
+    g_signal_emit (self, signals[FILE_ACTIVATED], 0, weft_library_item_get_file (item));
+}
+
+/* A click on the row that is already selected changes no selection, so it
+ * emits ::file-activated itself (the window goes back to that file's page).
+ * The row's gesture runs before the list's own, which selects on press. */
+static void
+on_row_pressed (GtkGestureClick *gesture,
+                int              n_press,
+                double           x,
+                double           y,
+                GtkListItem     *list_item)
+{
+  g_object_set_data (G_OBJECT (gesture), "was-selected",
+                     GINT_TO_POINTER (n_press == 1 && gtk_list_item_get_selected (list_item)));
+}
+
+static void
+on_row_released (GtkGestureClick *gesture,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GtkListItem     *list_item)
+{
+  GtkWidget *row = gtk_event_controller_get_widget (GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *library = gtk_widget_get_ancestor (row, WEFT_TYPE_LIBRARY);
+
+  if (library != NULL && g_object_get_data (G_OBJECT (gesture), "was-selected") != NULL)
+    emit_file_activated (WEFT_LIBRARY (library), gtk_list_item_get_item (list_item));
+}
+
+/* Enter or a double click on a row */
+static void
+on_list_activate (GtkListView *list_view,
+                  guint        position,
+                  WeftLibrary *self)
+{
+  g_autoptr(WeftLibraryItem) item = g_list_model_get_item (G_LIST_MODEL (self->store), position);
+
+  emit_file_activated (self, item);
+}
+
+/* Row widgets: a concept badge and the title; headers are bold and dim.
+ * Titles wrap instead of being cut, so that profiles of one concept that
+ * differ only at the end ("…, without a lock", "…, with a lock") can be
+ * told apart. */
 static void
 setup_row (GtkSignalListItemFactory *factory,
            GtkListItem              *list_item,
@@ -149,13 +199,21 @@ setup_row (GtkSignalListItemFactory *factory,
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *badge = gtk_label_new (NULL);
   GtkWidget *title = gtk_label_new (NULL);
+  GtkGesture *click = gtk_gesture_click_new ();
 
   gtk_widget_add_css_class (badge, "concept-badge");
+  gtk_widget_set_valign (badge, GTK_ALIGN_START);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_wrap (GTK_LABEL (title), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (title), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_width_chars (GTK_LABEL (title), 12);
+  gtk_label_set_max_width_chars (GTK_LABEL (title), 30);
   gtk_widget_set_hexpand (title, TRUE);
   gtk_box_append (GTK_BOX (box), badge);
   gtk_box_append (GTK_BOX (box), title);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_row_pressed), list_item, 0);
+  g_signal_connect_object (click, "released", G_CALLBACK (on_row_released), list_item, 0);
+  gtk_widget_add_controller (box, GTK_EVENT_CONTROLLER (click));
   gtk_list_item_set_child (list_item, box);
 }
 
@@ -203,8 +261,11 @@ bind_row (GtkSignalListItemFactory *factory,
 
   if (kind == WEFT_LIBRARY_ITEM_WORKLOAD && concept > 0)
     {
-      /* Translators: tooltip of a library row: concept number, then the description */
-      g_autofree char *tip = g_strdup_printf (_("Concept %d. %s"), concept,
+      g_autofree char *base = file != NULL ? g_file_get_basename (file) : g_strdup ("");
+      /* Translators: tooltip of a library row: the full title, the file, the
+       * concept number, then the description */
+      g_autofree char *tip = g_strdup_printf (_("%s (%s)\nConcept %d. %s"),
+                                              weft_library_item_get_title (item), base, concept,
                                               weft_library_item_get_description (item));
       gtk_widget_set_tooltip_text (box, tip);
     }
@@ -456,6 +517,7 @@ weft_library_init (WeftLibrary *self)
 
   self->list_view = gtk_list_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)), factory);
   gtk_widget_add_css_class (self->list_view, "navigation-sidebar");
+  g_signal_connect (self->list_view, "activate", G_CALLBACK (on_list_activate), self);
   self->scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (self->scroller),
                                   GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);

@@ -822,17 +822,22 @@ on_drop (GtkDropTarget *target,
   return TRUE;
 }
 
-/* The shown profile's row, clicked again, leads back to its page */
+/* The shown file's row, clicked again, leads back to its page (a profile's
+ * edits kept); another row opens its file. */
 static void
 on_library_file_activated (WeftLibrary *library,
                            GFile       *file,
                            WeftWindow  *self)
 {
-  if (self->profile != NULL && self->file != NULL && g_file_equal (self->file, file) &&
-      self->load_pulse_id == 0)
-    weft_window_show_view (self, "profile");
-  else
-    weft_window_open_file (self, file);
+  if (self->file != NULL && g_file_equal (self->file, file) && !weft_window_get_loading (self))
+    {
+      if (self->profile != NULL)
+        weft_window_show_view (self, "profile");
+      else
+        gtk_stack_set_visible_child_name (self->stack, "timeline");
+      return;
+    }
+  weft_window_open_file (self, file);
 }
 
 static void
