@@ -13,28 +13,31 @@
  * Shows a workload profile (name, concept, description) and edits a copy of
  * it with ordinary controls: executor, workers, GIL, switch interval, start
  * method, cancel on error, each task's count and the sizes of its steps (CPU
- * time, waits, payloads, repeats). No JSON typing. Every edit
- * changes the copy at once and emits #WeftProfileEditor::changed.
+ * time, waits, payloads, repeats). No JSON typing. The controls are declared
+ * in ui/weft-profile-editor.ui and bound to a #WeftEditedProfile, which
+ * holds the copy; every edit changes it at once and emits
+ * #WeftProfileEditor::changed.
  */
 struct _WeftProfileEditor
 {
-  GtkBox       parent_instance;
+  GtkBox             parent_instance;
 
-  WeftProfile *profile;        /* the edited copy */
-  gboolean     updating;       /* filling the controls from the profile */
+  WeftEditedProfile *edited;
+  GtkStringList     *task_names;
+  gboolean           filling;      /* rebuilding the task rows from the copy */
 
-  GtkWidget   *title;
-  GtkWidget   *concept;
-  GtkWidget   *description;
-  GtkWidget   *executor;
-  GtkWidget   *workers;
-  GtkWidget   *gil;
-  GtkWidget   *switch_interval;
-  GtkWidget   *start_method;
-  GtkWidget   *cancel_on_error;
-  GtkStringList *task_names;
-  GtkWidget   *tasks_view;
-  GtkWidget   *stages_label;
+  /* Template children */
+  GtkWidget         *title;
+  GtkWidget         *concept;
+  GtkWidget         *description;
+  GtkWidget         *executor;
+  GtkWidget         *workers;
+  GtkWidget         *gil;
+  GtkWidget         *switch_interval;
+  GtkWidget         *start_method;
+  GtkWidget         *cancel_on_error;
+  GtkWidget         *tasks_view;
+  GtkWidget         *stages_label;
 };
 
 G_DEFINE_FINAL_TYPE (WeftProfileEditor, weft_profile_editor, GTK_TYPE_BOX)
@@ -57,92 +60,7 @@ weft_profile_editor_new (void)
   return g_object_new (WEFT_TYPE_PROFILE_EDITOR, NULL);
 }
 
-static void
-emit_changed (WeftProfileEditor *self)
-{
-  if (!self->updating)
-    g_signal_emit (self, signals[CHANGED], 0);
-}
-
-static void
-update_sensitivity (WeftProfileEditor *self)
-{
-  gboolean threads = self->profile != NULL && self->profile->executor == WEFT_EXECUTOR_THREADS;
-  gboolean processes = self->profile != NULL && self->profile->executor == WEFT_EXECUTOR_PROCESSES;
-
-  gtk_widget_set_sensitive (self->gil, threads);
-  gtk_widget_set_sensitive (self->switch_interval, threads && self->profile->gil);
-  gtk_widget_set_sensitive (self->start_method, processes);
-}
-
-static void
-on_executor_changed (GtkDropDown       *dropdown,
-                     GParamSpec        *pspec,
-                     WeftProfileEditor *self)
-{
-  guint pos = gtk_drop_down_get_selected (dropdown);
-
-  if (self->profile == NULL || self->updating || pos >= G_N_ELEMENTS (executors))
-    return;
-  self->profile->executor = executors[pos];
-  update_sensitivity (self);
-  emit_changed (self);
-}
-
-static void
-on_workers_changed (GtkSpinButton     *spin,
-                    WeftProfileEditor *self)
-{
-  if (self->profile == NULL || self->updating)
-    return;
-  self->profile->workers = (guint) gtk_spin_button_get_value_as_int (spin);
-  emit_changed (self);
-}
-
-static void
-on_gil_changed (GtkSwitch         *sw,
-                GParamSpec        *pspec,
-                WeftProfileEditor *self)
-{
-  if (self->profile == NULL || self->updating)
-    return;
-  self->profile->gil = gtk_switch_get_active (sw);
-  update_sensitivity (self);
-  emit_changed (self);
-}
-
-static void
-on_switch_interval_changed (GtkSpinButton     *spin,
-                            WeftProfileEditor *self)
-{
-  if (self->profile == NULL || self->updating)
-    return;
-  self->profile->switch_interval_ms = gtk_spin_button_get_value (spin);
-  emit_changed (self);
-}
-
-static void
-on_start_method_changed (GtkDropDown       *dropdown,
-                         GParamSpec        *pspec,
-                         WeftProfileEditor *self)
-{
-  if (self->profile == NULL || self->updating)
-    return;
-  self->profile->start_method = gtk_drop_down_get_selected (dropdown) == 1 ? WEFT_START_FORK
-                                                                          : WEFT_START_SPAWN;
-  emit_changed (self);
-}
-
-static void
-on_cancel_on_error_changed (GtkSwitch         *sw,
-                            GParamSpec        *pspec,
-                            WeftProfileEditor *self)
-{
-  if (self->profile == NULL || self->updating)
-    return;
-  self->profile->cancel_on_error = gtk_switch_get_active (sw);
-  emit_changed (self);
-}
+/* ---- Tasks ---------------------------------------------------------------- */
 
 /* The task list: a name and a count spin button per task. The row knows its
  * task by position (the list is rebuilt whenever the profile is replaced). */
@@ -151,13 +69,12 @@ on_task_count_changed (GtkSpinButton     *spin,
                        WeftProfileEditor *self)
 {
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (spin), "task-index"));
-  WeftTaskSpec *task;
+  const WeftProfile *profile = weft_edited_profile_get_profile (self->edited);
 
-  if (self->profile == NULL || self->updating || index == 0 || index > self->profile->tasks->len)
+  if (profile == NULL || self->filling || index == 0 || index > profile->tasks->len)
     return;
-  task = g_ptr_array_index (self->profile->tasks, index - 1);
-  task->count = (guint) gtk_spin_button_get_value_as_int (spin);
-  emit_changed (self);
+  weft_edited_profile_set_task_count (self->edited, index - 1,
+                                      (guint) gtk_spin_button_get_value_as_int (spin));
 }
 
 /* A task's sizes: each CPU time, wait, payload and repeat count of its steps
@@ -169,28 +86,10 @@ on_size_changed (GtkSpinButton     *spin,
                  WeftProfileEditor *self)
 {
   WeftStep *step = g_object_get_data (G_OBJECT (spin), "step");
-  double value = gtk_spin_button_get_value (spin);
 
-  if (self->profile == NULL || self->updating || step == NULL)
+  if (weft_edited_profile_get_profile (self->edited) == NULL || self->filling || step == NULL)
     return;
-
-  switch (step->kind)
-    {
-    case WEFT_STEP_CPU:
-    case WEFT_STEP_IO:
-      step->ms = value;
-      break;
-    case WEFT_STEP_TRANSFER:
-    case WEFT_STEP_PUT:
-      step->bytes = (gint64) value;
-      break;
-    case WEFT_STEP_REPEAT:
-      step->count = (gint64) value;
-      break;
-    default:
-      return;
-    }
-  emit_changed (self);
+  weft_edited_profile_set_step_size (self->edited, step, gtk_spin_button_get_value (spin));
 }
 
 static void
@@ -302,15 +201,16 @@ bind_task (GtkSignalListItemFactory *factory,
   GtkWidget *name = gtk_widget_get_first_child (box);
   GtkWidget *count = gtk_widget_get_next_sibling (name);
   guint pos = gtk_list_item_get_position (list_item);
-  gboolean was_updating = self->updating;
+  const WeftProfile *profile = weft_edited_profile_get_profile (self->edited);
+  gboolean was_filling = self->filling;
   GtkWidget *child;
 
   gtk_label_set_label (GTK_LABEL (name), gtk_string_object_get_string (gtk_list_item_get_item (list_item)));
   g_object_set_data (G_OBJECT (count), "task-index", GUINT_TO_POINTER (0));
-  self->updating = TRUE;
-  if (self->profile != NULL && pos < self->profile->tasks->len)
+  self->filling = TRUE;
+  if (profile != NULL && pos < profile->tasks->len)
     {
-      const WeftTaskSpec *task = g_ptr_array_index (self->profile->tasks, pos);
+      const WeftTaskSpec *task = g_ptr_array_index (profile->tasks, pos);
 
       g_autoptr(GPtrArray) steps = g_ptr_array_new ();
 
@@ -322,19 +222,24 @@ bind_task (GtkSignalListItemFactory *factory,
       for (guint i = 0; i < steps->len; i++)
         add_size (self, GTK_FLOW_BOX (sizes), g_ptr_array_index (steps, i));
     }
-  self->updating = was_updating;
+  self->filling = was_filling;
   g_object_set_data (G_OBJECT (count), "task-index", GUINT_TO_POINTER (pos + 1));
 }
 
-static void
-weft_profile_editor_update (WeftProfileEditor *self)
-{
-  const WeftProfile *p = self->profile;
-  g_autoptr(GString) stages = g_string_new (NULL);
-  g_autofree char *concept = NULL;
-  guint executor_pos = 0;
+/* ---- The copy ------------------------------------------------------------- */
 
-  self->updating = TRUE;
+/* What is not a bound property: the texts, the task rows, the stages.
+ * Replacing the copy notifies every property, "loaded" included. */
+static void
+on_profile_replaced (WeftProfileEditor *self)
+{
+  const WeftProfile *p = weft_edited_profile_get_profile (self->edited);
+  g_autofree char *concept = NULL;
+  g_autofree char *stages = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  if (p == NULL)
+    return;
 
   gtk_label_set_label (GTK_LABEL (self->title), p->name);
   if (p->concept > 0)
@@ -345,48 +250,103 @@ weft_profile_editor_update (WeftProfileEditor *self)
   gtk_label_set_label (GTK_LABEL (self->description), p->description);
   gtk_widget_set_visible (self->description, p->description != NULL && *p->description != '\0');
 
-  for (guint i = 0; i < G_N_ELEMENTS (executors); i++)
-    if (executors[i] == p->executor)
-      executor_pos = i;
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->executor), executor_pos);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->workers), p->workers);
-  gtk_switch_set_active (GTK_SWITCH (self->gil), p->gil);
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (self->switch_interval), p->switch_interval_ms);
-  gtk_drop_down_set_selected (GTK_DROP_DOWN (self->start_method),
-                              p->start_method == WEFT_START_FORK ? 1 : 0);
-  gtk_switch_set_active (GTK_SWITCH (self->cancel_on_error), p->cancel_on_error);
-
-  {
-    g_autoptr(GPtrArray) names = g_ptr_array_new ();
-
-    for (guint i = 0; i < p->tasks->len; i++)
-      g_ptr_array_add (names, ((WeftTaskSpec *) g_ptr_array_index (p->tasks, i))->name);
-    g_ptr_array_add (names, NULL);
-    gtk_string_list_splice (self->task_names, 0,
-                            g_list_model_get_n_items (G_LIST_MODEL (self->task_names)),
-                            (const char * const *) names->pdata);
-  }
+  for (guint i = 0; i < p->tasks->len; i++)
+    g_ptr_array_add (names, ((WeftTaskSpec *) g_ptr_array_index (p->tasks, i))->name);
+  g_ptr_array_add (names, NULL);
+  self->filling = TRUE;
+  gtk_string_list_splice (self->task_names, 0,
+                          g_list_model_get_n_items (G_LIST_MODEL (self->task_names)),
+                          (const char * const *) names->pdata);
+  self->filling = FALSE;
   gtk_widget_set_visible (self->tasks_view, p->tasks->len > 0);
 
-  for (guint i = 0; i < p->stages->len; i++)
-    {
-      const WeftStage *stage = g_ptr_array_index (p->stages, i);
+  stages = weft_edited_profile_describe_stages (self->edited);
+  gtk_label_set_label (GTK_LABEL (self->stages_label), stages != NULL ? stages : "");
+  gtk_widget_set_visible (self->stages_label, stages != NULL);
+}
 
-      if (stages->len > 0)
-        g_string_append (stages, " → ");
-      /* Translators: a pipeline stage: its name, executor and number of workers */
-      g_string_append_printf (stages, _("%s (%s, %u)"), stage->name,
-                              weft_executor_to_nick (stage->executor), stage->workers);
-    }
-  if (stages->len > 0)
-    {
-      g_autofree char *text = g_strdup_printf (_("Pipeline: %s"), stages->str);
-      gtk_label_set_label (GTK_LABEL (self->stages_label), text);
-    }
-  gtk_widget_set_visible (self->stages_label, stages->len > 0);
+static void
+on_edited_changed (WeftProfileEditor *self)
+{
+  g_signal_emit (self, signals[CHANGED], 0);
+}
 
-  update_sensitivity (self);
-  self->updating = FALSE;
+/* Dropdown position ↔ WeftExecutorKind */
+static gboolean
+executor_to_position (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      data)
+{
+  int kind = g_value_get_int (from);
+
+  for (guint i = 0; i < G_N_ELEMENTS (executors); i++)
+    if ((int) executors[i] == kind)
+      {
+        g_value_set_uint (to, i);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static gboolean
+position_to_executor (GBinding     *binding,
+                      const GValue *from,
+                      GValue       *to,
+                      gpointer      data)
+{
+  guint pos = g_value_get_uint (from);
+
+  if (pos >= G_N_ELEMENTS (executors))
+    return FALSE;
+  g_value_set_int (to, executors[pos]);
+  return TRUE;
+}
+
+/* Dropdown position ↔ WeftStartMethod (spawn, fork: the same order) */
+static gboolean
+start_method_to_position (GBinding     *binding,
+                          const GValue *from,
+                          GValue       *to,
+                          gpointer      data)
+{
+  g_value_set_uint (to, g_value_get_int (from) == WEFT_START_FORK ? 1 : 0);
+  return TRUE;
+}
+
+static gboolean
+position_to_start_method (GBinding     *binding,
+                          const GValue *from,
+                          GValue       *to,
+                          gpointer      data)
+{
+  guint pos = g_value_get_uint (from);
+
+  if (pos > 1)
+    return FALSE;
+  g_value_set_int (to, pos == 1 ? WEFT_START_FORK : WEFT_START_SPAWN);
+  return TRUE;
+}
+
+static void
+bind_controls (WeftProfileEditor *self)
+{
+  GBindingFlags both = G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE;
+
+  g_object_bind_property_full (self->edited, "executor", self->executor, "selected", both,
+                               executor_to_position, position_to_executor, NULL, NULL);
+  g_object_bind_property (self->edited, "workers", self->workers, "value", both);
+  g_object_bind_property (self->edited, "gil", self->gil, "active", both);
+  g_object_bind_property (self->edited, "switch-interval-ms", self->switch_interval, "value", both);
+  g_object_bind_property_full (self->edited, "start-method", self->start_method, "selected", both,
+                               start_method_to_position, position_to_start_method, NULL, NULL);
+  g_object_bind_property (self->edited, "cancel-on-error", self->cancel_on_error, "active", both);
+
+  g_object_bind_property (self->edited, "can-set-gil", self->gil, "sensitive", G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->edited, "can-set-switch-interval", self->switch_interval, "sensitive",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->edited, "can-set-start-method", self->start_method, "sensitive",
+                          G_BINDING_SYNC_CREATE);
 }
 
 /**
@@ -400,12 +360,7 @@ weft_profile_editor_set_profile (WeftProfileEditor *self,
 {
   g_return_if_fail (WEFT_IS_PROFILE_EDITOR (self));
 
-  g_clear_pointer (&self->profile, weft_profile_free);
-  if (profile != NULL)
-    {
-      self->profile = weft_profile_copy (profile);
-      weft_profile_editor_update (self);
-    }
+  weft_edited_profile_set_profile (self->edited, profile);
 }
 
 /**
@@ -417,7 +372,19 @@ const WeftProfile *
 weft_profile_editor_get_profile (WeftProfileEditor *self)
 {
   g_return_val_if_fail (WEFT_IS_PROFILE_EDITOR (self), NULL);
-  return self->profile;
+  return weft_edited_profile_get_profile (self->edited);
+}
+
+/**
+ * weft_profile_editor_get_edited:
+ *
+ * Returns: (transfer none): the object holding the edited copy
+ */
+WeftEditedProfile *
+weft_profile_editor_get_edited (WeftProfileEditor *self)
+{
+  g_return_val_if_fail (WEFT_IS_PROFILE_EDITOR (self), NULL);
+  return self->edited;
 }
 
 GtkWidget *
@@ -442,22 +409,26 @@ weft_profile_editor_get_field (WeftProfileEditor *self,
 }
 
 static void
-weft_profile_editor_finalize (GObject *object)
+weft_profile_editor_dispose (GObject *object)
 {
   WeftProfileEditor *self = WEFT_PROFILE_EDITOR (object);
 
-  g_clear_pointer (&self->profile, weft_profile_free);
+  if (self->edited != NULL)
+    g_signal_handlers_disconnect_by_data (self->edited, self);
+  gtk_widget_dispose_template (GTK_WIDGET (self), WEFT_TYPE_PROFILE_EDITOR);
+  g_clear_object (&self->edited);
   g_clear_object (&self->task_names);
 
-  G_OBJECT_CLASS (weft_profile_editor_parent_class)->finalize (object);
+  G_OBJECT_CLASS (weft_profile_editor_parent_class)->dispose (object);
 }
 
 static void
 weft_profile_editor_class_init (WeftProfileEditorClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->finalize = weft_profile_editor_finalize;
+  object_class->dispose = weft_profile_editor_dispose;
 
   /**
    * WeftProfileEditor::changed:
@@ -467,123 +438,45 @@ weft_profile_editor_class_init (WeftProfileEditorClass *klass)
   signals[CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-}
 
-static void
-attach_row (GtkGrid    *grid,
-            int         row,
-            const char *label,
-            GtkWidget  *control,
-            const char *tooltip)
-{
-  GtkWidget *l = gtk_label_new_with_mnemonic (label);
-
-  gtk_label_set_xalign (GTK_LABEL (l), 1);
-  gtk_label_set_mnemonic_widget (GTK_LABEL (l), control);
-  gtk_widget_set_halign (control, GTK_ALIGN_START);
-  gtk_widget_set_valign (control, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (control, tooltip);
-  gtk_grid_attach (grid, l, 0, row, 1, 1);
-  gtk_grid_attach (grid, control, 1, row, 1, 1);
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/weft/Weft/ui/weft-profile-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, title);
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, concept);
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, description);
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, executor);
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, workers);
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, gil);
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, switch_interval);
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, start_method);
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, cancel_on_error);
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, tasks_view);
+  gtk_widget_class_bind_template_child (widget_class, WeftProfileEditor, stages_label);
 }
 
 static void
 weft_profile_editor_init (WeftProfileEditor *self)
 {
-  const char *executor_names[] = { _("Threads"), _("Processes"), _("Main loop"), NULL };
-  const char *start_names[] = { _("Spawn"), _("Fork"), NULL };
-  GtkWidget *grid = gtk_grid_new ();
-  GtkWidget *heading;
-  GtkWidget *scroller;
   GtkListItemFactory *factory;
-  GtkNoSelection *selection;
 
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
-  gtk_box_set_spacing (GTK_BOX (self), 12);
-  gtk_widget_add_css_class (GTK_WIDGET (self), "profile-editor");
+  gtk_widget_init_template (GTK_WIDGET (self));
 
-  self->title = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->title), 0);
-  gtk_label_set_wrap (GTK_LABEL (self->title), TRUE);
-  gtk_widget_add_css_class (self->title, "title-2");
-  gtk_widget_add_css_class (self->title, "profile-title");
-  gtk_box_append (GTK_BOX (self), self->title);
+  self->edited = weft_edited_profile_new ();
+  bind_controls (self);
+  g_signal_connect_object (self->edited, "notify::loaded", G_CALLBACK (on_profile_replaced), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->edited, "changed", G_CALLBACK (on_edited_changed), self,
+                           G_CONNECT_SWAPPED);
 
-  self->concept = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->concept), 0);
-  gtk_widget_add_css_class (self->concept, "dim-label");
-  gtk_box_append (GTK_BOX (self), self->concept);
-
-  self->description = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->description), 0);
-  gtk_label_set_wrap (GTK_LABEL (self->description), TRUE);
-  gtk_label_set_max_width_chars (GTK_LABEL (self->description), 80);
-  gtk_label_set_selectable (GTK_LABEL (self->description), TRUE);
-  gtk_box_append (GTK_BOX (self), self->description);
-
-  heading = gtk_label_new (_("Settings"));
-  gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  gtk_widget_add_css_class (heading, "heading");
-  gtk_box_append (GTK_BOX (self), heading);
-
-  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
-  gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
-
-  self->executor = gtk_drop_down_new_from_strings (executor_names);
-  g_signal_connect (self->executor, "notify::selected", G_CALLBACK (on_executor_changed), self);
-  attach_row (GTK_GRID (grid), 0, _("_Executor"), self->executor,
-              _("Where the tasks run: worker threads, worker processes or one main loop"));
-
-  self->workers = gtk_spin_button_new_with_range (1, 256, 1);
-  g_signal_connect (self->workers, "value-changed", G_CALLBACK (on_workers_changed), self);
-  attach_row (GTK_GRID (grid), 1, _("_Workers"), self->workers,
-              _("Worker threads or processes (1–256)"));
-
-  self->gil = gtk_switch_new ();
-  g_signal_connect (self->gil, "notify::active", G_CALLBACK (on_gil_changed), self);
-  attach_row (GTK_GRID (grid), 2, _("Simulated _GIL"), self->gil,
-              _("Threads must hold one global interpreter lock to run CPU work"));
-
-  self->switch_interval = gtk_spin_button_new_with_range (0.1, 1000, 0.5);
-  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (self->switch_interval), 1);
-  g_signal_connect (self->switch_interval, "value-changed", G_CALLBACK (on_switch_interval_changed), self);
-  attach_row (GTK_GRID (grid), 3, _("GIL _switch interval (ms)"), self->switch_interval,
-              _("How long a thread may hold the GIL while others wait"));
-
-  self->start_method = gtk_drop_down_new_from_strings (start_names);
-  g_signal_connect (self->start_method, "notify::selected", G_CALLBACK (on_start_method_changed), self);
-  attach_row (GTK_GRID (grid), 4, _("_Start method"), self->start_method,
-              _("How worker processes start: a fresh exec (spawn) or a fork"));
-
-  self->cancel_on_error = gtk_switch_new ();
-  g_signal_connect (self->cancel_on_error, "notify::active", G_CALLBACK (on_cancel_on_error_changed), self);
-  attach_row (GTK_GRID (grid), 5, _("_Cancel on error"), self->cancel_on_error,
-              _("A failing task cancels its siblings (a task group)"));
-
-  gtk_box_append (GTK_BOX (self), grid);
-
-  heading = gtk_label_new (_("Tasks"));
-  gtk_label_set_xalign (GTK_LABEL (heading), 0);
-  gtk_widget_add_css_class (heading, "heading");
-  gtk_box_append (GTK_BOX (self), heading);
-
+  /* The task rows: a factory here, the list in the template */
   self->task_names = gtk_string_list_new (NULL);
-  selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->task_names)));
   factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (setup_task), self);
   g_signal_connect (factory, "bind", G_CALLBACK (bind_task), self);
-  self->tasks_view = gtk_list_view_new (GTK_SELECTION_MODEL (selection), factory);
-  gtk_widget_add_css_class (self->tasks_view, "task-list");
-  scroller = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_NEVER);
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), self->tasks_view);
-  gtk_widget_set_size_request (scroller, 360, -1);
-  gtk_widget_set_halign (scroller, GTK_ALIGN_START);
-  gtk_box_append (GTK_BOX (self), scroller);
+  gtk_list_view_set_factory (GTK_LIST_VIEW (self->tasks_view), factory);
+  g_object_unref (factory);
+  {
+    g_autoptr(GtkNoSelection) selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->task_names)));
 
-  self->stages_label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (self->stages_label), 0);
-  gtk_label_set_wrap (GTK_LABEL (self->stages_label), TRUE);
-  gtk_widget_set_visible (self->stages_label, FALSE);
-  gtk_box_append (GTK_BOX (self), self->stages_label);
+    gtk_list_view_set_model (GTK_LIST_VIEW (self->tasks_view), GTK_SELECTION_MODEL (selection));
+  }
 }

@@ -3,6 +3,7 @@
 
 #include <gtk/gtk.h>
 
+#include "weft-edited-profile.h"
 #include "weft-profile.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,7 @@ GtkWidget         *weft_profile_editor_new         (void);
 void               weft_profile_editor_set_profile (WeftProfileEditor *self,
                                                     const WeftProfile *profile);
 const WeftProfile *weft_profile_editor_get_profile (WeftProfileEditor *self);
+WeftEditedProfile *weft_profile_editor_get_edited  (WeftProfileEditor *self);
 
 /* The control of one profile key ("executor", "workers", "gil",
  * "switch_interval_ms", "start_method", "cancel_on_error"), for tests. */
