@@ -34,6 +34,7 @@ struct _WeftWindow
   /* Each profile file's last run (GFile → WeftRun), and the one going on */
   GHashTable           *runs;
   WeftRun              *live_run;
+  GFile                *loading_file;  /* being loaded, or NULL */
   GCancellable         *load_cancellable;
   GCancellable         *wait_cancellable;
   GCancellable         *export_cancellable;

@@ -157,25 +157,6 @@ show_model (WeftWindow          *self,
   _weft_window_update_actions (self);
 }
 
-/**
- * weft_window_set_model:
- * @model: (transfer none) (nullable): the trace to show
- *
- * Shows @model on the timeline page (or the welcome page for %NULL).
- */
-void
-weft_window_set_model (WeftWindow     *self,
-                       WeftTraceModel *model)
-{
-  g_return_if_fail (WEFT_IS_WINDOW (self));
-  g_return_if_fail (model == NULL || WEFT_IS_TRACE_MODEL (model));
-
-  show_model (self, model, NULL, NULL);
-  gtk_stack_set_visible_child_name (self->stack, model != NULL ? "timeline" : "welcome");
-  if (model != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
-}
-
 void
 _weft_window_show_error (WeftWindow *self,
                          const char *message)
@@ -282,6 +263,27 @@ show_run (WeftWindow *self,
     weft_session_zoom_to_fit (self->session);
 }
 
+/**
+ * weft_window_set_model:
+ * @model: (transfer none) (nullable): the trace to show
+ *
+ * Shows @model on the timeline page (or the welcome page for %NULL).
+ */
+void
+weft_window_set_model (WeftWindow     *self,
+                       WeftTraceModel *model)
+{
+  g_return_if_fail (WEFT_IS_WINDOW (self));
+  g_return_if_fail (model == NULL || WEFT_IS_TRACE_MODEL (model));
+
+  /* A model on its own: no run, no trace file's metadata */
+  show_run (self, NULL);
+  show_model (self, model, NULL, NULL);
+  gtk_stack_set_visible_child_name (self->stack, model != NULL ? "timeline" : "welcome");
+  if (model != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
+}
+
 static void
 on_run_finished (GObject      *object,
                  GAsyncResult *res,
@@ -358,6 +360,7 @@ weft_window_run (WeftWindow *self)
 
   show_run (self, run);
   gtk_stack_set_visible_child_name (self->stack, "timeline");
+  gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
   if (g_strcmp0 (gtk_stack_get_visible_child_name (self->views), "compare") == 0)
     weft_window_show_view (self, "timeline");
   return TRUE;
@@ -467,6 +470,7 @@ load_done (GObject      *object,
     return;
 
   self = WEFT_WINDOW (user_data);
+  g_clear_object (&self->loading_file);
   show_loading (self, NULL);
   if (error != NULL)
     {
@@ -505,6 +509,10 @@ weft_window_open_file (WeftWindow *self,
   g_return_if_fail (G_IS_FILE (file));
 
   weft_window_remember_file (self, file);
+  /* Asked again while it loads (a double click): that load goes on */
+  if (self->loading_file != NULL && g_file_equal (self->loading_file, file))
+    return;
+  g_set_object (&self->loading_file, file);
 
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
@@ -524,7 +532,7 @@ gboolean
 weft_window_get_loading (WeftWindow *self)
 {
   g_return_val_if_fail (WEFT_IS_WINDOW (self), FALSE);
-  return gtk_widget_get_visible (GTK_WIDGET (self->load_bar));
+  return self->loading_file != NULL;
 }
 
 static void
@@ -887,6 +895,7 @@ weft_window_dispose (GObject *object)
   g_clear_object (&self->save_chooser);
   g_cancellable_cancel (self->load_cancellable);
   g_clear_object (&self->load_cancellable);
+  g_clear_object (&self->loading_file);
   g_cancellable_cancel (self->wait_cancellable);
   g_clear_object (&self->wait_cancellable);
   g_cancellable_cancel (self->export_cancellable);
