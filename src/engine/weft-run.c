@@ -1016,10 +1016,9 @@ wait_cancelled_idle (gpointer user_data)
   GTask *task = user_data;
   WaitData *data = g_task_get_task_data (task);
 
+  /* Not if ::finished completed the wait first */
   if (data->finished_id != 0 || data->cancelled_id != 0)
     wait_complete (task);
-  else
-    g_object_unref (task);
   return G_SOURCE_REMOVE;
 }
 
@@ -1029,7 +1028,7 @@ on_wait_cancelled (GCancellable *cancellable,
 {
   /* The cancel may come from any thread: complete on the task's context */
   g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT,
-                              wait_cancelled_idle, g_object_ref (task), NULL);
+                              wait_cancelled_idle, g_object_ref (task), g_object_unref);
 }
 
 /**
