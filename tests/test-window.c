@@ -759,7 +759,7 @@ test_load_progress (void)
   WeftWindow *window = show_window ();
   g_autofree char *p04 = source_path ("workloads", "04-race-condition.json", NULL);
   g_autofree char *dir = g_dir_make_tmp ("weft-window-XXXXXX", NULL);
-  g_autofree char *big = write_big_trace (dir, 200000);
+  g_autofree char *big = write_big_trace (dir, 50000);  /* 4 MB */
   g_autofree char *bad = g_build_filename (dir, "broken-trace.json", NULL);
   WeftTraceModel *model;
   guint ticks = 0;
@@ -771,7 +771,7 @@ test_load_progress (void)
 
   _weft_loader_set_held (TRUE);
   open_path (window, big);
-  g_assert_true (wait_for (loader_waiting, NULL, 30000));
+  g_assert_true (wait_for (loader_waiting, NULL, 120000));
   g_assert_true (weft_window_get_loading (window));
   g_assert_true (wait_for (is_mapped, window->load_progress, 5000));
   g_assert_cmpstr (gtk_label_get_label (window->load_label), ==, "Loading big-trace.json…");
@@ -785,7 +785,7 @@ test_load_progress (void)
   g_assert_true (g_str_has_suffix (g_file_peek_path (weft_window_get_file (window)), "04-race-condition.json"));
   _weft_loader_set_held (FALSE);
 
-  g_assert_true (wait_for (not_loading, window, 30000));
+  g_assert_true (wait_for (not_loading, window, 120000));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->load_bar)));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "big-trace.json — Weft");
   g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
@@ -799,7 +799,7 @@ test_load_progress (void)
   g_assert_true (g_file_set_contents (bad, "[\n {\"ph\": \"X\",, }\n]\n", -1, NULL));
   _weft_loader_set_held (TRUE);
   open_path (window, bad);
-  g_assert_true (wait_for (loader_waiting, NULL, 30000));
+  g_assert_true (wait_for (loader_waiting, NULL, 120000));
   g_assert_true (weft_window_get_loading (window));
   _weft_loader_set_held (FALSE);
   g_assert_true (wait_for (has_banner, window, 30000));
