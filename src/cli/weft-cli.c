@@ -19,6 +19,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
+#include "weft-cli-record.h"
 #include "weft-profile.h"
 #include "weft-run.h"
 #include "weft-summary.h"
@@ -454,7 +455,9 @@ print_help (void)
            "  run PROFILE       run a workload profile headless\n"
            "  compare PROFILE   run it on every executor and compare\n"
            "  summary TRACE     summarise a trace file (Weft's or another program's)\n"
-           "  export TRACE -o OUT  write a trace in Weft's form (Chrome Trace Event JSON)\n\n"
+           "  export TRACE -o OUT  write a trace in Weft's form (Chrome Trace Event JSON)\n"
+           "  record [-o TRACE] [--summary|--json] [--] PROGRAM [ARGS…]\n"
+           "                    record a program's threads, locks and processes\n\n"
            "'weft-cli COMMAND --help' describes each command's options.\n");
 }
 
@@ -487,6 +490,8 @@ main (int   argc,
     return cmd_summary (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "export"))
     return cmd_export (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "record"))
+    return weft_cli_record (argc - 1, argv + 1);
 
   {
     g_autofree char *msg = g_strdup_printf ("unknown command \"%s\"", argv[1]);

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * The explicit marks of include/weft-record.h (and of the Python module, by
+ * ctypes): exported by the preload library, so that a program finds them
+ * only while Weft records it.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "weft-preload-private.h"
+#include "weft-record.h"
+
+/* A name's object id: one per distinct string content in a process. */
+static guint32
+mark_object (const char     *name,
+             WeftObjectKind  kind)
+{
+  guint32 h = 2166136261u;
+
+  for (const char *p = name; *p != '\0'; p++)
+    h = (h ^ (guint8) *p) * 16777619u;
+  /* _weft_preload_object() names the object after the address's symbol;
+   * a mark is named by its text instead, so declare it here */
+  return _weft_preload_mark_object (h, kind, name);
+}
+
+WEFT_EXPORT uint32_t
+weft_record_begin (const char *name)
+{
+  WeftPreloadThread *t = _weft_preload_thread ();
+  guint32 id;
+
+  if (t == NULL || name == NULL)
+    return 0;
+  id = mark_object (name, WEFT_OBJECT_TASK);
+  _weft_preload_record (t, WEFT_EVENT_TASK_BEGIN, id, 0, 0);
+  return id;
+}
+
+WEFT_EXPORT void
+weft_record_end (uint32_t id)
+{
+  WeftPreloadThread *t = _weft_preload_thread ();
+
+  if (t != NULL && id != 0)
+    _weft_preload_record (t, WEFT_EVENT_TASK_END, id, WEFT_TASK_OK, 0);
+}
+
+WEFT_EXPORT void
+weft_record_instant (const char *name)
+{
+  WeftPreloadThread *t = _weft_preload_thread ();
+
+  if (t != NULL && name != NULL)
+    _weft_preload_record (t, WEFT_EVENT_INSTANT, mark_object (name, WEFT_OBJECT_OTHER), 0, 0);
+}
+
+WEFT_EXPORT void
+weft_record_counter (const char *name,
+                     int64_t     value)
+{
+  WeftPreloadThread *t = _weft_preload_thread ();
+
+  if (t != NULL && name != NULL)
+    _weft_preload_record (t, WEFT_EVENT_COUNTER, mark_object (name, WEFT_OBJECT_COUNTER), value, 0);
+}
+
+WEFT_EXPORT void
+weft_record_thread_name (const char *name)
+{
+  WeftPreloadThread *t = _weft_preload_thread ();
+
+  if (t == NULL || name == NULL)
+    return;
+  _weft_preload_record (t, WEFT_EVENT_NAME, WEFT_OBJECT_SELF, 0, 0);
+  t->busy = 1;
+  weft_wire_writer_name (t->writer, WEFT_OBJECT_SELF, name);
+  t->busy = 0;
+}
