@@ -15,11 +15,13 @@
  *   lock(mutex) … unlock(mutex)                     took it at once
  *   lock(mutex) … signal(cond) … unlock(mutex)      dropped it
  *
- * The GIL is found at the first timed wait on a condition inside _PyRuntime
- * (only the GIL's waits are timed), or at the first signal of a condition
- * inside _PyRuntime whose mutex, right after it, the signalling thread holds.
+ * The GIL is found at the first timed wait on a condition inside _PyRuntime:
+ * only the GIL's waits are timed. (Not at a signal: take_gil() signals
+ * `switch_cond` under `switch_mutex` just as drop_gil() signals `cond` under
+ * `mutex`, and the two look alike.) Before that, the GIL was never contended;
+ * the thread that holds it then is drawn holding it from that moment.
  * A wait on `switch_cond` (a dropper waiting until another thread took the
- * GIL) counts as waiting for the GIL: that is what the thread is doing.
+ * GIL) is not drawn: the thread is neither holding nor asking for the GIL.
  */
 
 #include "config.h"
@@ -111,6 +113,8 @@ _weft_gil_cond_wait_begin (WeftPreloadThread *t,
     }
   if (!in_gil (cond))
     return FALSE;
+  if (cond != _weft_preload.gil_cond)
+    return TRUE;  /* switch_cond */
   if (!t->gil_waiting && !t->gil_held)
     {
       guint64 start = t->gil_section ? t->gil_lock_ns : weft_wire_writer_now (t->writer);
@@ -146,15 +150,7 @@ gboolean
 _weft_gil_cond_signal (WeftPreloadThread *t,
                        void              *cond)
 {
-  if (_weft_preload.gil_cond == NULL)
-    {
-      pthread_mutex_t *next = (pthread_mutex_t *) ((pthread_cond_t *) cond + 1);
-
-      if (!in_runtime (cond) || !in_runtime (next) || next->__data.__owner != t->tid)
-        return FALSE;
-      gil_found (t, cond, next);
-    }
-  if (!in_gil (cond))
+  if (_weft_preload.gil_cond == NULL || !in_gil (cond))
     return FALSE;
   if (cond != _weft_preload.gil_cond || !t->gil_section)
     return TRUE;

@@ -78,6 +78,12 @@ wait_since (const void *m,
   return MIN (__atomic_load_n (&e->value, __ATOMIC_RELAXED), otherwise);
 }
 
+static gboolean
+wait_pending (const void *m)
+{
+  return __atomic_load_n (&entry (waits, m)->address, __ATOMIC_RELAXED) == m;
+}
+
 static gint64
 signal_note (const void *c)
 {
@@ -261,7 +267,7 @@ pthread_mutex_unlock (pthread_mutex_t *m)
   if (G_UNLIKELY (_weft_real.pthread_mutex_unlock == NULL))
     _weft_preload_resolve ();
   t = _weft_preload_self;
-  if (G_LIKELY (t == NULL || (t->n_held == 0 && m->__data.__lock < 2)))
+  if (G_LIKELY (t == NULL || (t->n_held == 0 && m->__data.__lock < 2 && m != _weft_preload.gil_mutex)))
     return _weft_real.pthread_mutex_unlock (m);
 
   if (m == _weft_preload.gil_mutex)
@@ -270,7 +276,7 @@ pthread_mutex_unlock (pthread_mutex_t *m)
     {
       /* 2 alone is not enough: a condition wait re-locks its mutex as 2 */
       contended_hold = held_take (t, m);
-      if (contended_hold || (m->__data.__lock >= 2 && mutex_is_plain (m) && wait_since (m, 0) != 0))
+      if (contended_hold || (m->__data.__lock >= 2 && mutex_is_plain (m) && wait_pending (m)))
         mutex_release (t, m, contended_hold, __builtin_return_address (0));
     }
   return _weft_real.pthread_mutex_unlock (m);
@@ -391,7 +397,8 @@ cond_put (pthread_cond_t *c,
   guint32 id;
   gint64 item;
 
-  if ((c->__data.__wrefs >> 3) == 0 || (t = _weft_preload_thread ()) == NULL || _weft_gil_cond_signal (t, c))
+  /* the GIL's drop is a signal whether or not anyone waits */
+  if ((t = _weft_preload_thread ()) == NULL || _weft_gil_cond_signal (t, c) || (c->__data.__wrefs >> 3) == 0)
     return;
   id = cond_object (c, caller);
   item = signal_note (c);

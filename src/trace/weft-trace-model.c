@@ -724,7 +724,12 @@ append_name (WeftTraceModel  *self,
   while (len < sizeof bytes && bytes[len] != '\0')
     len++;
   if (len == 0)
-    return;
+    {
+      /* an empty NAME starts the name over: a thread renamed, a lane reused */
+      if (ev->object == WEFT_OBJECT_SELF)
+        _weft_lane_set_name (lane, "");
+      return;
+    }
 
   if (ev->object == WEFT_OBJECT_SELF)
     _weft_lane_append_name (lane, bytes, len);

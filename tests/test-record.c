@@ -1,0 +1,639 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * weft-cli record on real programs nobody here wrote (xz, zstd, sort,
+ * Debian's python3) and on small programs of our own whose own clocks the
+ * recording is checked against. Each test runs weft-cli as a user does and
+ * reads the trace it wrote.
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "weft-trace-import.h"
+#include "weft-trace-model.h"
+
+#define PYTHON "/usr/bin/python3"
+
+typedef struct
+{
+  char           *dir;
+  char           *trace;
+  char           *out;
+  char           *err;
+  int             status;
+  WeftTraceModel *model;
+} Rec;
+
+static void
+rec_free (Rec *r)
+{
+  g_autoptr(GDir) d = g_dir_open (r->dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (r->dir, name, NULL);
+      g_unlink (p);
+    }
+  g_rmdir (r->dir);
+  g_free (r->dir);
+  g_free (r->trace);
+  g_free (r->out);
+  g_free (r->err);
+  g_clear_object (&r->model);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Rec, rec_free)
+
+static char *
+helper (const char *name)
+{
+  return g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "record", name, NULL);
+}
+
+static char *
+script (const char *name)
+{
+  return g_build_filename (g_getenv ("G_TEST_SRCDIR"), "record", name, NULL);
+}
+
+/* weft-cli record -o DIR/trace.json [extra] -- argv…, in DIR; reads the trace. */
+static Rec *
+record_full (const char * const *options,
+             const char * const *argv)
+{
+  Rec *r = g_new0 (Rec, 1);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int wait_status = 0;
+
+  r->dir = g_dir_make_tmp ("weft-test-record-XXXXXX", &error);
+  g_assert_no_error (error);
+  r->trace = g_build_filename (r->dir, "trace.json", NULL);
+
+  g_ptr_array_add (args, (char *) g_getenv ("WEFT_CLI"));
+  g_ptr_array_add (args, "record");
+  g_ptr_array_add (args, "-o");
+  g_ptr_array_add (args, r->trace);
+  for (guint i = 0; options != NULL && options[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) options[i]);
+  g_ptr_array_add (args, "--");
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (char *) argv[i]);
+  g_ptr_array_add (args, NULL);
+
+  g_spawn_sync (r->dir, (char **) args->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &r->out, &r->err, &wait_status, &error);
+  g_assert_no_error (error);
+  r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
+  if (g_file_test (r->trace, G_FILE_TEST_EXISTS))
+    {
+      r->model = weft_trace_import_file (r->trace, NULL, NULL, NULL, &error);
+      g_assert_no_error (error);
+    }
+  return r;
+}
+
+static Rec *
+record (const char * const *argv)
+{
+  return record_full (NULL, argv);
+}
+
+static guint
+count_pids (WeftTraceModel *model)
+{
+  g_autoptr(GHashTable) pids = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    g_hash_table_add (pids, GINT_TO_POINTER ((int) weft_lane_get_pid (weft_trace_model_get_lane (model, i))));
+  return g_hash_table_size (pids);
+}
+
+static guint64
+lane_state_ns (WeftTraceModel *model,
+               WeftLane       *lane,
+               WeftState       state)
+{
+  WeftLaneStats stats;
+
+  g_assert_true (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &stats));
+  return stats.state_ns[state];
+}
+
+/* Every span of @state in @lane, all depths. */
+static GArray *
+lane_spans (WeftLane  *lane,
+            WeftState  state)
+{
+  GArray *spans = g_array_new (FALSE, FALSE, sizeof (WeftSpan));
+
+  for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+    for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
+      {
+        WeftSpan s;
+
+        if (weft_lane_get_span (lane, d, i, &s) && s.state == state)
+          g_array_append_val (spans, s);
+      }
+  return spans;
+}
+
+static char *
+write_lines (const char *dir,
+             const char *name,
+             guint       n)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  char *path = g_build_filename (dir, name, NULL);
+  guint32 x = 12345;
+
+  for (guint i = 0; i < n; i++)
+    {
+      x = x * 1103515245u + 12345u;
+      g_string_append_printf (text, "line %08x %u\n", x, i);
+    }
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, NULL));
+  return path;
+}
+
+/* ---- bad input --------------------------------------------------------- */
+
+static void
+test_no_such_program (void)
+{
+  const char *argv[] = { "/nonexistent/program", NULL };
+  g_autoptr(Rec) r = record (argv);
+
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_nonnull (strstr (r->err, "/nonexistent/program: no such program"));
+  g_assert_cmpint (g_strv_length (g_strsplit (r->err, "\n", -1)), ==, 2);  /* one line */
+  g_assert_null (r->model);
+}
+
+static void
+test_not_executable (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-record-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "plain.txt", NULL);
+  const char *argv[] = { path, NULL };
+  g_autoptr(Rec) r = NULL;
+
+  g_assert_true (g_file_set_contents (path, "not a program\n", -1, NULL));
+  r = record (argv);
+  g_assert_cmpint (r->status, ==, 2);
+  g_assert_nonnull (strstr (r->err, "not an executable program"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_exit_status (void)
+{
+  const char *no[] = { "false", NULL };
+  const char *seven[] = { "sh", "-c", "exit 7", NULL };
+  g_autoptr(Rec) a = record (no);
+  g_autoptr(Rec) b = record (seven);
+
+  g_assert_cmpint (a->status, ==, 1);
+  g_assert_cmpint (b->status, ==, 7);
+  g_assert_nonnull (b->model);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (b->model), >=, 1);
+}
+
+static void
+test_static_program (void)
+{
+  g_autofree char *path = helper ("record-static");
+  const char *argv[] = { path, NULL };
+  g_autoptr(Rec) r = record (argv);
+
+  g_assert_cmpint (r->status, ==, 3);
+  g_assert_cmpstr (r->out, ==, "static\n");
+  g_assert_nonnull (strstr (r->err, "is statically linked"));
+  /* its process is still a lane */
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), ==, 1);
+}
+
+static void
+test_nothing_recorded (void)
+{
+  const char *argv[] = { "true", NULL };
+  g_autoptr(Rec) r = NULL;
+
+  g_setenv ("WEFT_PRELOAD_PATH", "/nonexistent/libweft-preload.so", TRUE);
+  r = record (argv);
+  g_unsetenv ("WEFT_PRELOAD_PATH");
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->err, "nothing was recorded from true; the trace is empty"));
+  g_assert_nonnull (r->model);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), ==, 0);
+}
+
+/* ---- our own program, checked against its own clock -------------------- */
+
+typedef struct
+{
+  int     thread;
+  guint64 begin;
+  guint64 end;
+  guint64 release;
+} Call;
+
+/* The program's own "thread begin end release" lines: when each lock call
+ * began and returned, and when it unlocked. */
+static GArray *
+read_calls (const char *path)
+{
+  GArray *calls = g_array_new (FALSE, FALSE, sizeof (Call));
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  lines = g_strsplit (text, "\n", -1);
+  for (guint l = 0; lines[l] != NULL && lines[l][0] != '\0'; l++)
+    {
+      Call c;
+
+      g_assert_cmpint (sscanf (lines[l], "%d %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT,
+                               &c.thread, &c.begin, &c.end, &c.release), ==, 4);
+      g_array_append_val (calls, c);
+    }
+  return calls;
+}
+
+static void
+test_mutex_contention (void)
+{
+  g_autofree char *path = helper ("record-contend");
+  const char *argv[] = { path, "times.txt", NULL };
+  g_autoptr(Rec) r = record (argv);
+  g_autofree char *times_path = g_build_filename (r->dir, "times.txt", NULL);
+  g_autoptr(GArray) calls = NULL;
+  g_autoptr(GArray) waits = g_array_new (FALSE, FALSE, sizeof (WeftSpan));
+  guint n_flows = 0, n_lock_flows = 0, n_long_calls = 0, n_found = 0;
+  const WeftFlow *flows;
+
+  g_assert_cmpint (r->status, ==, 0);
+  calls = read_calls (times_path);
+  g_assert_cmpuint (calls->len, ==, 400);
+
+  /* main + two threads */
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), ==, 3);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (r->model); i++)
+    {
+      g_autoptr(GArray) w = lane_spans (weft_trace_model_get_lane (r->model, i), WEFT_STATE_LOCK_WAIT);
+
+      g_array_append_vals (waits, w->data, w->len);
+    }
+
+  /* each recorded wait lies within one lock call the program timed itself */
+  for (guint k = 0; k < waits->len; k++)
+    {
+      const WeftSpan *w = &g_array_index (waits, WeftSpan, k);
+      gboolean inside = FALSE;
+
+      for (guint c = 0; c < calls->len && !inside; c++)
+        {
+          const Call *call = &g_array_index (calls, Call, c);
+
+          inside = w->start_ns + 20000 >= call->begin && w->end_ns <= call->end + 20000;
+        }
+      g_assert_true (inside);
+    }
+
+  /* a call that began while the other thread held the lock (well before
+   * it let go) waited: the trace has a wait from then to the hand-off */
+  for (guint c = 0; c < calls->len; c++)
+    {
+      const Call *call = &g_array_index (calls, Call, c);
+      const Call *holder = NULL;
+      gboolean found = FALSE;
+
+      for (guint o = 0; o < calls->len && holder == NULL; o++)
+        {
+          const Call *other = &g_array_index (calls, Call, o);
+
+          if (other->thread != call->thread && other->end < call->begin && call->begin + 50000 < other->release)
+            holder = other;
+        }
+      if (holder == NULL)
+        continue;
+      n_long_calls++;
+      for (guint k = 0; k < waits->len && !found; k++)
+        {
+          const WeftSpan *w = &g_array_index (waits, WeftSpan, k);
+
+          found = w->start_ns <= call->begin + 50000 && w->end_ns + 20000 >= holder->release;
+        }
+      n_found += found;
+    }
+  g_test_message ("%u lock calls began while the other thread held the lock; %u of them are "
+                  "recorded waits; %u waits recorded", n_long_calls, n_found, waits->len);
+  g_assert_cmpuint (n_long_calls, >=, 5);
+  /* a thread preempted between its clock read and the lock may miss the holder */
+  g_assert_cmpuint (n_found, >=, n_long_calls * 8 / 10);
+
+  flows = weft_trace_model_get_flows (r->model, &n_flows);
+  for (guint i = 0; i < n_flows; i++)
+    if (flows[i].kind == WEFT_FLOW_LOCK)
+      {
+        g_assert_cmpuint (flows[i].from_worker, !=, flows[i].to_worker);
+        g_assert_cmpuint (flows[i].from_ns, <=, flows[i].to_ns);
+        n_lock_flows++;
+      }
+  /* the hand-offs: each wait ended by the other thread's release */
+  g_assert_cmpuint (n_lock_flows, >=, waits->len * 9 / 10);
+}
+
+static void
+test_c_marks (void)
+{
+  g_autofree char *path = helper ("record-marks");
+  const char *argv[] = { path, NULL };
+  g_autoptr(Rec) r = record (argv);
+  WeftLane *lane;
+  guint n_instants = 0;
+  guint n_counters = 0;
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "1\n");
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), ==, 1);
+  lane = weft_trace_model_get_lane (r->model, 0);
+  g_assert_cmpstr (weft_lane_get_name (lane), ==, "marked main");
+  weft_lane_get_instants (lane, &n_instants);
+  g_assert_cmpuint (n_instants, ==, 1);
+  g_free (weft_trace_model_list_objects (r->model, WEFT_OBJECT_COUNTER, &n_counters));
+  g_assert_cmpuint (n_counters, ==, 1);
+  /* the thread's life and the marked region inside it */
+  g_assert_cmpuint (lane_spans (lane, WEFT_STATE_RUNNING)->len, ==, 2);
+}
+
+static void
+test_c_marks_without_weft (void)
+{
+  g_autofree char *path = helper ("record-marks");
+  const char *argv[] = { path, NULL };
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpstr (out, ==, "0\n");
+}
+
+/* ---- real programs ----------------------------------------------------- */
+
+static void
+test_xz (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-xz-XXXXXX", NULL);
+  g_autofree char *input = write_lines (dir, "input.txt", 400000);
+  g_autofree char *packed = g_strconcat (input, ".xz", NULL);
+  g_autofree char *original = NULL, *unpacked = NULL;
+  const char *argv[] = { "xz", "-T2", "-3", "--block-size=1MiB", "-k", input, NULL };
+  const char *unxz[] = { "xz", "-dc", packed, NULL };
+  g_autoptr(Rec) r = record (argv);
+  gsize n = 0;
+
+  g_assert_cmpint (r->status, ==, 0);
+  /* main and two compressing threads, at least */
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), >=, 3);
+  g_assert_true (g_file_get_contents (input, &original, &n, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) unxz, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &unpacked, NULL, NULL, NULL));
+  g_assert_cmpstr (unpacked, ==, original);
+  g_unlink (input);
+  g_unlink (packed);
+  g_rmdir (dir);
+}
+
+static void
+test_zstd (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-zstd-XXXXXX", NULL);
+  g_autofree char *input = write_lines (dir, "input.txt", 400000);
+  g_autofree char *packed = g_strconcat (input, ".zst", NULL);
+  g_autofree char *original = NULL, *unpacked = NULL;
+  const char *argv[] = { "zstd", "-q", "-T2", "-f", input, "-o", packed, NULL };
+  const char *unzstd[] = { "zstd", "-q", "-dc", packed, NULL };
+  g_autoptr(Rec) r = record (argv);
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), >=, 3);
+  g_assert_true (g_file_get_contents (input, &original, NULL, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) unzstd, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &unpacked, NULL, NULL, NULL));
+  g_assert_cmpstr (unpacked, ==, original);
+  g_unlink (input);
+  g_unlink (packed);
+  g_rmdir (dir);
+}
+
+static void
+test_sort (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-sort-XXXXXX", NULL);
+  g_autofree char *input = write_lines (dir, "input.txt", 300000);
+  const char *argv[] = { "sort", "--parallel=2", "-S", "64M", input, NULL };
+  const char *plain[] = { "sort", "-S", "64M", input, NULL };
+  const char *failing[] = { "sort", "/nonexistent/file", NULL };
+  g_autoptr(Rec) r = record (argv);
+  g_autoptr(Rec) bad = record (failing);
+  g_autofree char *expected = NULL;
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), >=, 2);
+  g_assert_true (g_spawn_sync (NULL, (char **) plain, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &expected, NULL, NULL, NULL));
+  g_assert_cmpstr (r->out, ==, expected);   /* the output is the program's own, unchanged */
+  g_assert_cmpint (bad->status, ==, 2);     /* sort's own status for a missing file */
+  g_unlink (input);
+  g_rmdir (dir);
+}
+
+/* The GIL wait share of each Python worker thread, and one holder at a time. */
+static void
+check_gil (WeftTraceModel *model,
+           guint           threads,
+           double         *out_min_share,
+           double         *out_max_share)
+{
+  g_autoptr(GPtrArray) holds = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  g_autofree guint32 *gils = NULL;
+  guint n_gils = 0;
+  WeftLockStats stats;
+  guint n_workers = 0;
+
+  gils = weft_trace_model_list_objects (model, WEFT_OBJECT_GIL, &n_gils);
+  g_assert_cmpuint (n_gils, ==, 1);
+  g_assert_true (weft_trace_model_get_lock_stats (model, gils[0], &stats));
+  g_assert_cmpuint (stats.acquisitions, >, 0);
+
+  *out_min_share = 1;
+  *out_max_share = 0;
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+      double wait = lane_state_ns (model, lane, WEFT_STATE_GIL_WAIT);
+      double held = lane_state_ns (model, lane, WEFT_STATE_GIL_HELD);
+
+      g_ptr_array_add (holds, lane_spans (lane, WEFT_STATE_GIL_HELD));
+      if (i == 0 || wait + held == 0)
+        continue;  /* the main thread only waits for the pool */
+      n_workers++;
+      *out_min_share = MIN (*out_min_share, wait / (wait + held));
+      *out_max_share = MAX (*out_max_share, wait / (wait + held));
+    }
+  g_assert_cmpuint (n_workers, ==, threads);
+
+  /* no two lanes hold the GIL at once (beyond the clocks' few µs) */
+  for (guint a = 0; a < holds->len; a++)
+    for (guint b = a + 1; b < holds->len; b++)
+      {
+        GArray *x = holds->pdata[a], *y = holds->pdata[b];
+
+        for (guint i = 0; i < x->len; i++)
+          for (guint k = 0; k < y->len; k++)
+            {
+              const WeftSpan *s = &g_array_index (x, WeftSpan, i), *t = &g_array_index (y, WeftSpan, k);
+              guint64 lo = MAX (s->start_ns, t->start_ns), hi = MIN (s->end_ns, t->end_ns);
+
+              if (hi > lo + 50000)
+                g_test_message ("lanes %u and %u both hold the GIL from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT,
+                                a, b, lo, hi);
+              g_assert_true (hi <= lo + 50000);
+            }
+      }
+}
+
+static void
+test_python_gil (void)
+{
+  g_autofree char *path = script ("gil-threads.py");
+  const char *four[] = { PYTHON, path, "4", "400000", NULL };
+  const char *one[] = { PYTHON, path, "1", "1600000", NULL };
+  g_autoptr(Rec) r4 = record (four);
+  g_autoptr(Rec) r1 = record (one);
+  double min_share, max_share;
+
+  g_assert_cmpint (r4->status, ==, 0);
+  check_gil (r4->model, 4, &min_share, &max_share);
+  g_test_message ("4 threads: GIL wait share %.2f–%.2f", min_share, max_share);
+  /* with 4 busy threads each waits about 3/4 of its time */
+  g_assert_cmpfloat (min_share, >=, 0.5);
+  g_assert_cmpfloat (max_share, <=, 0.9);
+
+  g_assert_cmpint (r1->status, ==, 0);
+  check_gil (r1->model, 1, &min_share, &max_share);
+  g_test_message ("1 thread: GIL wait share %.2f", max_share);
+  g_assert_cmpfloat (max_share, <=, 0.1);
+}
+
+static void
+test_python_multiprocessing (void)
+{
+  g_autofree char *path = script ("mp-pool.py");
+  const char *argv[] = { PYTHON, path, NULL };
+  g_autoptr(Rec) r = record (argv);
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "332833500\n");
+  /* the parent and the pool's two workers */
+  g_assert_cmpuint (count_pids (r->model), >=, 3);
+}
+
+static void
+test_python_asyncio (void)
+{
+  g_autofree char *path = script ("asyncio-gather.py");
+  const char *argv[] = { PYTHON, path, NULL };
+  g_autoptr(Rec) r = record (argv);
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "4950\n");
+  g_assert_cmpuint (count_pids (r->model), ==, 1);
+}
+
+static void
+test_python_crash (void)
+{
+  g_autofree char *path = script ("crash.py");
+  const char *argv[] = { PYTHON, path, NULL };
+  g_autoptr(Rec) r = record (argv);
+
+  g_assert_cmpint (r->status, ==, 128 + SIGSEGV);
+  g_assert_nonnull (strstr (r->err, "was killed by signal 11"));
+  /* what it recorded before is kept: the main thread and the one it joined */
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), ==, 2);
+}
+
+static void
+test_python_fork_exec (void)
+{
+  g_autofree char *path = script ("fork-exec.py");
+  const char *argv[] = { PYTHON, path, NULL };
+  g_autoptr(Rec) r = record (argv);
+  gboolean renamed = FALSE;
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "child\n");
+  /* python, its forked child (which became sh), subprocess's echo */
+  g_assert_cmpuint (count_pids (r->model), ==, 3);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (r->model); i++)
+    renamed |= g_str_has_prefix (weft_lane_get_name (weft_trace_model_get_lane (r->model, i)), "sh ");
+  g_assert_true (renamed);  /* the exec'd image goes on on the forked child's lane */
+}
+
+static void
+test_python_marks (void)
+{
+  g_autofree char *path = script ("marks.py");
+  const char *argv[] = { PYTHON, path, NULL };
+  g_autoptr(Rec) r = record (argv);
+  gboolean named = FALSE;
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "active True\n");
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (r->model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (r->model, i);
+
+      if (g_strcmp0 (weft_lane_get_name (lane), "worker-A") == 0)
+        {
+          named = TRUE;
+          /* its life, the region and the traced call */
+          g_assert_cmpuint (lane_spans (lane, WEFT_STATE_RUNNING)->len, ==, 3);
+        }
+    }
+  g_assert_true (named);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/weft/record/no-such-program", test_no_such_program);
+  g_test_add_func ("/weft/record/not-executable", test_not_executable);
+  g_test_add_func ("/weft/record/exit-status", test_exit_status);
+  g_test_add_func ("/weft/record/static-program", test_static_program);
+  g_test_add_func ("/weft/record/nothing-recorded", test_nothing_recorded);
+  g_test_add_func ("/weft/record/mutex-contention", test_mutex_contention);
+  g_test_add_func ("/weft/record/c-marks", test_c_marks);
+  g_test_add_func ("/weft/record/c-marks-without-weft", test_c_marks_without_weft);
+  g_test_add_func ("/weft/record/xz", test_xz);
+  g_test_add_func ("/weft/record/zstd", test_zstd);
+  g_test_add_func ("/weft/record/sort", test_sort);
+  g_test_add_func ("/weft/record/python-gil", test_python_gil);
+  g_test_add_func ("/weft/record/python-multiprocessing", test_python_multiprocessing);
+  g_test_add_func ("/weft/record/python-asyncio", test_python_asyncio);
+  g_test_add_func ("/weft/record/python-crash", test_python_crash);
+  g_test_add_func ("/weft/record/python-fork-exec", test_python_fork_exec);
+  g_test_add_func ("/weft/record/python-marks", test_python_marks);
+  return g_test_run ();
+}
