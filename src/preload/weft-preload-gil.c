@@ -120,6 +120,7 @@ _weft_gil_cond_wait_begin (WeftPreloadThread *t,
       guint64 start = t->gil_section ? t->gil_lock_ns : weft_wire_writer_now (t->writer);
 
       _weft_preload_record_at (t, start, WEFT_EVENT_GIL_WAIT, gil_object (), 0, 0);
+      _weft_preload_before_block (t);
       t->gil_waiting = 1;
     }
   return TRUE;

@@ -159,6 +159,7 @@ lock_wait_begin (WeftPreloadThread *t,
   now = weft_wire_writer_now (t->writer);
   wait_note (lock, now);
   _weft_preload_record_at (t, now, WEFT_EVENT_LOCK_WAIT, *out_id, 0, 0);
+  _weft_preload_before_block (t);
 }
 
 static void
@@ -305,6 +306,7 @@ cond_wait_begin (WeftPreloadThread *t,
   *out_id = cond_object (c, caller);
   *out_before = signal_current (c);
   _weft_preload_record (t, WEFT_EVENT_QUEUE_GET_BEGIN, *out_id, 0, 0);
+  _weft_preload_before_block (t);
 }
 
 static void
@@ -459,6 +461,7 @@ sem_wait_recorded (void                  *s,
       id = _weft_preload_object (s, WEFT_OBJECT_QUEUE, "semaphore", caller);
       before = signal_current (s);
       _weft_preload_record (t, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
+      _weft_preload_before_block (t);
     }
   r = way == SEM_WAIT ? _weft_real.sem_wait (s) :
       way == SEM_TIMED ? _weft_real.sem_timedwait (s, abstime) :
@@ -595,6 +598,7 @@ pthread_barrier_wait (pthread_barrier_t *b)
     return _weft_real.pthread_barrier_wait (b);
   id = _weft_preload_object (b, WEFT_OBJECT_QUEUE, "barrier", __builtin_return_address (0));
   _weft_preload_record (t, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
+  _weft_preload_before_block (t);
   r = _weft_real.pthread_barrier_wait (b);
   _weft_preload_record (t, WEFT_EVENT_QUEUE_GET_END, id, 0, -(((gint64) t->worker << 40) | ++t->n_unpaired));
   return r;

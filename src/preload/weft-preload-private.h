@@ -162,6 +162,23 @@ _weft_preload_record_at (WeftPreloadThread *t,
   t->busy = 0;
 }
 
+/* Before a wait that may be long: what waits in the buffer goes out, at
+ * most once per couple of milliseconds, so a blocked thread's lane is current. */
+#define WEFT_PRELOAD_BLOCK_FLUSH_NS (2 * G_GUINT64_CONSTANT (1000000))
+
+static inline void
+_weft_preload_before_block (WeftPreloadThread *t)
+{
+  WeftWireWriter *w = t->writer;
+
+  if (w->pos != w->buffer && t->last_ns + w->interval_ns >= w->flush_deadline_ns + WEFT_PRELOAD_BLOCK_FLUSH_NS)
+    {
+      t->busy = 1;
+      weft_wire_writer_flush (w);
+      t->busy = 0;
+    }
+}
+
 static inline void
 _weft_preload_record (WeftPreloadThread *t,
                       WeftEventKind      kind,

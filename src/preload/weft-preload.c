@@ -192,6 +192,7 @@ thread_begin (int      worker,
       _weft_preload_record (t, WEFT_EVENT_SPAWN_END, 0, 0, 0);
     }
   _weft_preload_record (t, WEFT_EVENT_TASK_BEGIN, t->worker, 0, 0);
+  weft_wire_writer_flush (t->writer);  /* the lane shows at once, even if the thread blocks */
   __atomic_fetch_add (&_weft_preload.control->n_threads, 1, __ATOMIC_RELAXED);
 
   _weft_real.pthread_mutex_lock (&list_lock);
@@ -474,14 +475,24 @@ crash_handler (int sig)
   raise (sig);
 }
 
+/* Killed (a pool terminating its workers, say): what was recorded goes out first. */
+static void
+term_handler (int sig)
+{
+  _weft_preload_flush_all ();
+  signal (sig, SIG_DFL);
+  raise (sig);
+}
+
 static void
 install_crash_handlers (void)
 {
-  static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+  static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTERM, SIGHUP };
 
   for (guint i = 0; i < G_N_ELEMENTS (sigs); i++)
     {
-      struct sigaction old, sa = { .sa_handler = crash_handler, .sa_flags = SA_RESETHAND | SA_NODEFER };
+      struct sigaction old, sa = { .sa_handler = sigs[i] == SIGTERM || sigs[i] == SIGHUP ? term_handler : crash_handler,
+                                   .sa_flags = SA_RESETHAND | SA_NODEFER };
 
       /* a program's own handler wins: install only over the default */
       if (sigaction (sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_DFL)
@@ -499,6 +510,8 @@ process_begin (guint64 spawn_ns,
   __atomic_fetch_add (&_weft_preload.control->n_processes, 1, __ATOMIC_RELAXED);
   if (worker < 0)
     worker = worker_take (&recycled);
+  else
+    recycled = TRUE;  /* an exec'd image: its lane goes on, under the new name */
   if (worker < 0)
     return;
   _weft_preload.active = 1;
