@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -613,6 +615,95 @@ test_python_marks (void)
   g_assert_true (named);
 }
 
+static void
+test_many_threads (void)
+{
+  g_autofree char *path = helper ("record-many-threads");
+  const char *argv[] = { path, "5000", NULL };
+  g_autoptr(Rec) r = record (argv);
+
+  /* more threads than worker ids: later ones go on ended threads' lanes */
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "5000\n");
+  g_assert_nonnull (strstr (r->err, "threads went on lanes of threads that had ended"));
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), ==, 4096);
+}
+
+static void
+test_setuid_program (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-record-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "true-setuid", NULL);
+  g_autofree char *data = NULL;
+  const char *argv[] = { path, NULL };
+  g_autoptr(Rec) r = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents ("/bin/true", &data, &len, NULL));
+  g_assert_true (g_file_set_contents (path, data, (gssize) len, NULL));
+  g_assert_cmpint (g_chmod (path, 04755), ==, 0);
+  r = record (argv);
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_nonnull (strstr (r->err, "is set-user-ID or set-group-ID: the dynamic loader ignores LD_PRELOAD"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+static void
+test_closes_inherited_fds (void)
+{
+  const char *argv[] = { PYTHON, "-c",
+                         "import os, subprocess\n"
+                         "os.closerange(3, 1024)\n"
+                         "subprocess.run(['/bin/echo', 'after'], check=True)\n", NULL };
+  g_autoptr(Rec) r = record (argv);
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "after\n");
+  /* closerange() in python and close_range() in subprocess's child: one
+   * line says so; the pipe was kept, so the child is still recorded */
+  g_assert_nonnull (strstr (r->err, "tried to close Weft's event pipe (an inherited fd) 2 times; it was kept open"));
+  g_assert_cmpuint (count_pids (r->model), ==, 2);
+}
+
+static void
+reset_sigint (gpointer data)
+{
+  signal (SIGINT, SIG_DFL);
+}
+
+static void
+test_sigint (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-record-XXXXXX", NULL);
+  g_autofree char *trace = g_build_filename (dir, "trace.json", NULL);
+  const char *argv[] = { g_getenv ("WEFT_CLI"), "record", "-o", trace, "--", PYTHON, "-c",
+                         "import time\nprint('ready', flush=True)\ntime.sleep(60)\n", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = NULL;
+  char line[16] = "";
+  GPid pid;
+  int out_fd, status;
+  FILE *out;
+
+  g_assert_true (g_spawn_async_with_pipes (dir, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, reset_sigint,
+                                           NULL, &pid, NULL, &out_fd, NULL, &error));
+  out = fdopen (out_fd, "r");
+  g_assert_nonnull (fgets (line, sizeof line, out));  /* the program runs */
+  g_assert_cmpstr (line, ==, "ready\n");
+  kill (pid, SIGINT);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  fclose (out);
+  /* Python ends on KeyboardInterrupt by SIGINT: 128 + 2, passed on */
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 130);
+  model = weft_trace_import_file (trace, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), >=, 1);
+  g_unlink (trace);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -623,7 +714,10 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record/exit-status", test_exit_status);
   g_test_add_func ("/weft/record/static-program", test_static_program);
   g_test_add_func ("/weft/record/nothing-recorded", test_nothing_recorded);
+  g_test_add_func ("/weft/record/setuid-program", test_setuid_program);
+  g_test_add_func ("/weft/record/sigint", test_sigint);
   g_test_add_func ("/weft/record/mutex-contention", test_mutex_contention);
+  g_test_add_func ("/weft/record/many-threads", test_many_threads);
   g_test_add_func ("/weft/record/c-marks", test_c_marks);
   g_test_add_func ("/weft/record/c-marks-without-weft", test_c_marks_without_weft);
   g_test_add_func ("/weft/record/xz", test_xz);
@@ -635,5 +729,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record/python-crash", test_python_crash);
   g_test_add_func ("/weft/record/python-fork-exec", test_python_fork_exec);
   g_test_add_func ("/weft/record/python-marks", test_python_marks);
+  g_test_add_func ("/weft/record/closes-inherited-fds", test_closes_inherited_fds);
   return g_test_run ();
 }

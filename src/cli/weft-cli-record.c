@@ -400,7 +400,7 @@ report_problems (const Recording *rec)
     g_printerr ("weft-cli record: %u processes of %s crashed (the last, pid %u, by signal %u); what they "
                 "recorded is kept\n", c->n_crashed, rec->program, c->last_crash_pid, c->last_crash_signal);
   if (c->n_close_refused > 0)
-    g_printerr ("weft-cli record: %s tried %u times to close Weft's event pipe (an inherited fd); "
+    g_printerr ("weft-cli record: %s tried to close Weft's event pipe (an inherited fd) %u times; "
                 "it was kept open\n", rec->program, c->n_close_refused);
   if (c->n_pipe_lost > 0)
     g_printerr ("weft-cli record: %u processes of %s started without Weft's event pipe (their parent "
