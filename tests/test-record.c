@@ -463,8 +463,10 @@ static void
 check_gil (WeftTraceModel *model,
            guint           threads,
            double         *out_min_share,
-           double         *out_max_share)
+           double         *out_max_share,
+           double         *out_share)
 {
+  double all_wait = 0, all_held = 0;
   g_autoptr(GPtrArray) holds = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   g_autofree guint32 *gils = NULL;
   guint n_gils = 0;
@@ -488,10 +490,13 @@ check_gil (WeftTraceModel *model,
       if (i == 0 || wait + held == 0)
         continue;  /* the main thread only waits for the pool */
       n_workers++;
+      all_wait += wait;
+      all_held += held;
       *out_min_share = MIN (*out_min_share, wait / (wait + held));
       *out_max_share = MAX (*out_max_share, wait / (wait + held));
     }
   g_assert_cmpuint (n_workers, ==, threads);
+  *out_share = all_wait / (all_wait + all_held);
 
   /* no two lanes hold the GIL at once (beyond the clocks' few µs) */
   for (guint a = 0; a < holds->len; a++)
@@ -517,23 +522,26 @@ static void
 test_python_gil (void)
 {
   g_autofree char *path = script ("gil-threads.py");
-  const char *four[] = { PYTHON, path, "4", "400000", NULL };
-  const char *one[] = { PYTHON, path, "1", "1600000", NULL };
+  const char *four[] = { PYTHON, path, "4", "200000", NULL };
+  const char *one[] = { PYTHON, path, "1", "800000", NULL };
   g_autoptr(Rec) r4 = record (four);
   g_autoptr(Rec) r1 = record (one);
-  double min_share, max_share;
+  double min_share, max_share, share;
 
   g_assert_cmpint (r4->status, ==, 0);
-  check_gil (r4->model, 4, &min_share, &max_share);
-  g_test_message ("4 threads: GIL wait share %.2f–%.2f", min_share, max_share);
-  /* with 4 busy threads each waits about 3/4 of its time */
-  g_assert_cmpfloat (min_share, >=, 0.5);
-  g_assert_cmpfloat (max_share, <=, 0.9);
+  check_gil (r4->model, 4, &min_share, &max_share, &share);
+  g_test_message ("4 threads: GIL wait %.2f of the time waiting or holding (threads %.2f to %.2f)",
+                  share, min_share, max_share);
+  /* with 4 busy threads each waits about 3/4 of its time; a thread that
+   * runs its last task alone waits less */
+  g_assert_cmpfloat (share, >=, 0.5);
+  g_assert_cmpfloat (share, <=, 0.85);
+  g_assert_cmpfloat (min_share, >=, 0.35);
 
   g_assert_cmpint (r1->status, ==, 0);
-  check_gil (r1->model, 1, &min_share, &max_share);
-  g_test_message ("1 thread: GIL wait share %.2f", max_share);
-  g_assert_cmpfloat (max_share, <=, 0.1);
+  check_gil (r1->model, 1, &min_share, &max_share, &share);
+  g_test_message ("1 thread: GIL wait %.2f", share);
+  g_assert_cmpfloat (share, <=, 0.1);
 }
 
 static void

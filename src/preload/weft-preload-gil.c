@@ -20,8 +20,10 @@
  * `switch_cond` under `switch_mutex` just as drop_gil() signals `cond` under
  * `mutex`, and the two look alike.) Before that, the GIL was never contended;
  * the thread that holds it then is drawn holding it from that moment.
- * A wait on `switch_cond` (a dropper waiting until another thread took the
- * GIL) is not drawn: the thread is neither holding nor asking for the GIL.
+ * A wait on `switch_cond` (after a forced drop, the dropper waits until
+ * another thread took the GIL) is drawn as waiting for the GIL when the
+ * thread's next step is to take it again, as a CPU-bound thread's is; a
+ * thread that goes on to something else was not waiting for the GIL.
  */
 
 #include "config.h"
@@ -114,7 +116,11 @@ _weft_gil_cond_wait_begin (WeftPreloadThread *t,
   if (!in_gil (cond))
     return FALSE;
   if (cond != _weft_preload.gil_cond)
-    return TRUE;  /* switch_cond */
+    {
+      /* switch_cond: see above */
+      t->gil_switch_ns = weft_wire_writer_now (t->writer);
+      return TRUE;
+    }
   if (!t->gil_waiting && !t->gil_held)
     {
       guint64 start = t->gil_section ? t->gil_lock_ns : weft_wire_writer_now (t->writer);
@@ -131,7 +137,10 @@ _weft_gil_mutex_locked (WeftPreloadThread *t)
 {
   t->gil_section = 1;
   t->gil_dropped = 0;
-  t->gil_lock_ns = weft_wire_writer_now (t->writer);
+  /* straight from a forced drop's wait, with nothing recorded in between */
+  t->gil_from_switch = t->gil_switch_ns != 0 && t->last_ns <= t->gil_switch_ns && !t->gil_held;
+  t->gil_lock_ns = t->gil_from_switch ? t->gil_switch_ns : weft_wire_writer_now (t->writer);
+  t->gil_switch_ns = 0;
 }
 
 /* The end of a section that did not drop the GIL: it was taken. */
@@ -140,6 +149,8 @@ _weft_gil_mutex_unlocking (WeftPreloadThread *t)
 {
   if (t->gil_section && !t->gil_dropped && !t->gil_held)
     {
+      if (t->gil_from_switch && !t->gil_waiting)
+        _weft_preload_record_at (t, t->gil_lock_ns, WEFT_EVENT_GIL_WAIT, gil_object (), 0, 0);
       _weft_preload_record (t, WEFT_EVENT_GIL_ACQUIRED, gil_object (), 0, 0);
       t->gil_held = 1;
       t->gil_waiting = 0;

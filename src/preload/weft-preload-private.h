@@ -28,6 +28,8 @@ struct _WeftPreloadThread
   guint8             gil_held;
   guint8             gil_dropped;
   guint64            gil_lock_ns;
+  guint64            gil_switch_ns; /* a forced drop's wait for the taker began */
+  guint8             gil_from_switch;
   guint8             n_held;      /* contended acquisitions this thread still holds */
   void              *held[8];
   gint64             n_unpaired;

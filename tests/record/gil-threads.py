@@ -8,5 +8,5 @@ def work(n):
 
 threads, n = int(sys.argv[1]), int(sys.argv[2])
 with ThreadPoolExecutor(threads) as pool:
-    total = sum(pool.map(work, [n] * (threads * 2)))
+    total = sum(pool.map(work, [n] * (threads * 4)))
 print(total)
