@@ -14,7 +14,7 @@
  * A condition variable or a semaphore is drawn as a queue: a wait is a
  * blocked get, a signal or post that someone waits for is a put, and the
  * waiter that wakes names the put it woke on (the item id), so the trace
- * draws who woke whom. A barrier wait is a get that no put pairs.
+ * draws who woke whom. A barrier wait is a lock wait with no hold.
  */
 
 #include "config.h"
@@ -586,6 +586,8 @@ pthread_spin_unlock (pthread_spinlock_t *l)
   return _weft_real.pthread_spin_unlock (l);
 }
 
+/* A barrier wait: waiting for the others, drawn as a wait for the barrier's
+ * lock that the last thread to arrive ends (no hold). */
 WEFT_EXPORT int
 pthread_barrier_wait (pthread_barrier_t *b)
 {
@@ -596,10 +598,11 @@ pthread_barrier_wait (pthread_barrier_t *b)
   _weft_preload_resolve ();
   if ((t = _weft_preload_thread ()) == NULL)
     return _weft_real.pthread_barrier_wait (b);
-  id = _weft_preload_object (b, WEFT_OBJECT_QUEUE, "barrier", __builtin_return_address (0));
-  _weft_preload_record (t, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
+  id = _weft_preload_object (b, WEFT_OBJECT_LOCK, "barrier", __builtin_return_address (0));
+  _weft_preload_record (t, WEFT_EVENT_LOCK_WAIT, id, 0, 0);
   _weft_preload_before_block (t);
   r = _weft_real.pthread_barrier_wait (b);
-  _weft_preload_record (t, WEFT_EVENT_QUEUE_GET_END, id, 0, -(((gint64) t->worker << 40) | ++t->n_unpaired));
+  _weft_preload_record (t, WEFT_EVENT_LOCK_ACQUIRED, id, 0, 0);
+  _weft_preload_record (t, WEFT_EVENT_LOCK_RELEASED, id, 0, 0);
   return r;
 }
