@@ -173,10 +173,11 @@ test_no_such_program (void)
 {
   const char *argv[] = { "/nonexistent/program", NULL };
   g_autoptr(Rec) r = record (argv);
+  g_auto(GStrv) lines = NULL;
 
   g_assert_cmpint (r->status, ==, 2);
   g_assert_nonnull (strstr (r->err, "/nonexistent/program: no such program"));
-  g_assert_cmpint (g_strv_length (g_strsplit (r->err, "\n", -1)), ==, 2);  /* one line */
+  g_assert_cmpint (g_strv_length (lines = g_strsplit (r->err, "\n", -1)), ==, 2);  /* one line */
   g_assert_null (r->model);
 }
 
@@ -362,6 +363,7 @@ test_c_marks (void)
   const char *argv[] = { path, NULL };
   g_autoptr(Rec) r = record (argv);
   WeftLane *lane;
+  g_autoptr(GArray) running = NULL;
   guint n_instants = 0;
   guint n_counters = 0;
 
@@ -375,7 +377,8 @@ test_c_marks (void)
   g_free (weft_trace_model_list_objects (r->model, WEFT_OBJECT_COUNTER, &n_counters));
   g_assert_cmpuint (n_counters, ==, 1);
   /* the thread's life and the marked region inside it */
-  g_assert_cmpuint (lane_spans (lane, WEFT_STATE_RUNNING)->len, ==, 2);
+  running = lane_spans (lane, WEFT_STATE_RUNNING);
+  g_assert_cmpuint (running->len, ==, 2);
 }
 
 static void
@@ -615,9 +618,11 @@ test_python_marks (void)
 
       if (g_strcmp0 (weft_lane_get_name (lane), "worker-A") == 0)
         {
+          g_autoptr(GArray) running = lane_spans (lane, WEFT_STATE_RUNNING);
+
           named = TRUE;
           /* its life, the region and the traced call */
-          g_assert_cmpuint (lane_spans (lane, WEFT_STATE_RUNNING)->len, ==, 3);
+          g_assert_cmpuint (running->len, ==, 3);
         }
     }
   g_assert_true (named);
