@@ -455,12 +455,8 @@ print_summary (const Recording *rec,
   json_object_set_member (obj, "record", record_json (rec));
   if (json)
     {
-      g_autoptr(JsonGenerator) gen = json_generator_new ();
-      g_autofree char *text = NULL;
+      g_autofree char *text = json_to_string (node, TRUE);
 
-      json_generator_set_pretty (gen, TRUE);
-      json_generator_set_root (gen, node);
-      text = json_generator_to_data (gen, NULL);
       g_print ("%s\n", text);
     }
   else

@@ -318,37 +318,42 @@ cond_wait_end (WeftPreloadThread *t,
   _weft_preload_record (t, WEFT_EVENT_QUEUE_GET_END, id, 0, signal_item (t, c, before));
 }
 
-static inline WeftPreloadThread *
-cond_thread (pthread_cond_t  *c,
-             pthread_mutex_t *m,
-             gboolean         timed,
-             gboolean        *out_gil)
+typedef enum { COND_WAIT, COND_TIMED, COND_CLOCK } CondWay;
+
+static int
+cond_wait_recorded (pthread_cond_t        *c,
+                    pthread_mutex_t       *m,
+                    CondWay                way,
+                    clockid_t              clock,
+                    const struct timespec *abstime,
+                    const void            *caller)
 {
   WeftPreloadThread *t;
+  gboolean recorded;
+  guint32 id = 0;
+  gint64 before = 0;
+  int r;
 
   if (G_UNLIKELY (_weft_real.pthread_mutex_unlock == NULL))
     _weft_preload_resolve ();
   t = _weft_preload_thread ();
-  *out_gil = t != NULL && _weft_gil_cond_wait_begin (t, c, m, timed);
-  return t;
+  /* the GIL's own waits are the GIL's (weft-preload-gil.c) */
+  recorded = t != NULL && !_weft_gil_cond_wait_begin (t, c, m, way != COND_WAIT);
+  if (recorded)
+    cond_wait_begin (t, c, m, &id, &before, caller);
+  r = way == COND_WAIT ? _weft_real.pthread_cond_wait (c, m) :
+      way == COND_TIMED ? _weft_real.pthread_cond_timedwait (c, m, abstime) :
+      _weft_real.pthread_cond_clockwait (c, m, clock, abstime);
+  if (recorded)
+    cond_wait_end (t, c, id, before);
+  return r;
 }
 
 WEFT_EXPORT int
 pthread_cond_wait (pthread_cond_t  *c,
                    pthread_mutex_t *m)
 {
-  gboolean gil;
-  WeftPreloadThread *t = cond_thread (c, m, FALSE, &gil);
-  guint32 id;
-  gint64 before;
-  int r;
-
-  if (t == NULL || gil)
-    return _weft_real.pthread_cond_wait (c, m);
-  cond_wait_begin (t, c, m, &id, &before, __builtin_return_address (0));
-  r = _weft_real.pthread_cond_wait (c, m);
-  cond_wait_end (t, c, id, before);
-  return r;
+  return cond_wait_recorded (c, m, COND_WAIT, 0, NULL, __builtin_return_address (0));
 }
 
 WEFT_EXPORT int
@@ -356,18 +361,7 @@ pthread_cond_timedwait (pthread_cond_t        *c,
                         pthread_mutex_t       *m,
                         const struct timespec *abstime)
 {
-  gboolean gil;
-  WeftPreloadThread *t = cond_thread (c, m, TRUE, &gil);
-  guint32 id;
-  gint64 before;
-  int r;
-
-  if (t == NULL || gil)
-    return _weft_real.pthread_cond_timedwait (c, m, abstime);
-  cond_wait_begin (t, c, m, &id, &before, __builtin_return_address (0));
-  r = _weft_real.pthread_cond_timedwait (c, m, abstime);
-  cond_wait_end (t, c, id, before);
-  return r;
+  return cond_wait_recorded (c, m, COND_TIMED, 0, abstime, __builtin_return_address (0));
 }
 
 WEFT_EXPORT int
@@ -376,18 +370,7 @@ pthread_cond_clockwait (pthread_cond_t        *c,
                         clockid_t              clock,
                         const struct timespec *abstime)
 {
-  gboolean gil;
-  WeftPreloadThread *t = cond_thread (c, m, TRUE, &gil);
-  guint32 id;
-  gint64 before;
-  int r;
-
-  if (t == NULL || gil)
-    return _weft_real.pthread_cond_clockwait (c, m, clock, abstime);
-  cond_wait_begin (t, c, m, &id, &before, __builtin_return_address (0));
-  r = _weft_real.pthread_cond_clockwait (c, m, clock, abstime);
-  cond_wait_end (t, c, id, before);
-  return r;
+  return cond_wait_recorded (c, m, COND_CLOCK, clock, abstime, __builtin_return_address (0));
 }
 
 /* A put, only when someone waits (glibc counts waiters in __wrefs >> 3). */

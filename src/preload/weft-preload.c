@@ -648,27 +648,32 @@ _weft_preload_fix_env (char *const envp[],
   return (char **) g_ptr_array_free (env, FALSE);
 }
 
-/* Before an exec: this lane goes on in the new image, starting up. */
-static int
-exec_prepare (void)
+/* Before an exec: this lane goes on in the new image, starting up; the
+ * environment it gets says so. */
+static char **
+exec_begin (char *const envp[])
 {
   WeftPreloadThread *t = _weft_preload_thread ();
 
   if (t == NULL)
-    return -1;
+    return _weft_preload_fix_env (envp, 0, -1);
   _weft_preload_record (t, WEFT_EVENT_TASK_END, t->worker, WEFT_TASK_OK, 0);
   _weft_preload_flush_all ();
   weft_wire_writer_flush (t->writer);
-  return t->worker;
+  return _weft_preload_fix_env (envp, weft_clock_now_ns (), t->worker);
 }
 
-static void
-exec_failed (void)
+/* The exec failed: this image goes on. */
+static int
+exec_failed (int r)
 {
   WeftPreloadThread *t = _weft_preload_thread ();
+  int saved = errno;
 
   if (t != NULL)
     _weft_preload_record (t, WEFT_EVENT_TASK_BEGIN, t->worker, 0, 0);
+  errno = saved;
+  return r;
 }
 
 WEFT_EXPORT int
@@ -676,17 +681,10 @@ execve (const char   *path,
         char *const   argv[],
         char *const   envp[])
 {
-  int worker, r, saved;
-
   _weft_preload_resolve ();
   if (!_weft_preload.active)
     return _weft_real.execve (path, argv, envp);
-  worker = exec_prepare ();
-  r = _weft_real.execve (path, argv, _weft_preload_fix_env (envp, weft_clock_now_ns (), worker));
-  saved = errno;
-  exec_failed ();
-  errno = saved;
-  return r;
+  return exec_failed (_weft_real.execve (path, argv, exec_begin (envp)));
 }
 
 WEFT_EXPORT int
@@ -694,17 +692,10 @@ execvpe (const char *file,
          char *const argv[],
          char *const envp[])
 {
-  int worker, r, saved;
-
   _weft_preload_resolve ();
   if (!_weft_preload.active)
     return _weft_real.execvpe (file, argv, envp);
-  worker = exec_prepare ();
-  r = _weft_real.execvpe (file, argv, _weft_preload_fix_env (envp, weft_clock_now_ns (), worker));
-  saved = errno;
-  exec_failed ();
-  errno = saved;
-  return r;
+  return exec_failed (_weft_real.execvpe (file, argv, exec_begin (envp)));
 }
 
 WEFT_EXPORT int
@@ -712,17 +703,10 @@ fexecve (int         fd,
          char *const argv[],
          char *const envp[])
 {
-  int worker, r, saved;
-
   _weft_preload_resolve ();
   if (!_weft_preload.active)
     return _weft_real.fexecve (fd, argv, envp);
-  worker = exec_prepare ();
-  r = _weft_real.fexecve (fd, argv, _weft_preload_fix_env (envp, weft_clock_now_ns (), worker));
-  saved = errno;
-  exec_failed ();
-  errno = saved;
-  return r;
+  return exec_failed (_weft_real.fexecve (fd, argv, exec_begin (envp)));
 }
 
 WEFT_EXPORT int
@@ -739,13 +723,16 @@ execvp (const char *file,
   return execvpe (file, argv, environ);
 }
 
-/* execl, execlp, execle: collect the arguments, then as execve/execvpe. */
-static char **
-collect_args (const char *arg0,
-              va_list     ap,
-              char     ***out_envp)
+/* execl, execlp, execle: the arguments collected, then as execve/execvpe. */
+static int
+exec_list (const char *target,
+           gboolean    search,
+           gboolean    with_env,
+           const char *arg0,
+           va_list     ap)
 {
-  GPtrArray *args = g_ptr_array_new ();
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  char **envp = environ;
   const char *a;
 
   g_ptr_array_add (args, (char *) arg0);
@@ -755,9 +742,10 @@ collect_args (const char *arg0,
       g_ptr_array_add (args, (char *) a);
     }
   while (a != NULL);
-  if (out_envp != NULL)
-    *out_envp = va_arg (ap, char **);
-  return (char **) g_ptr_array_free (args, FALSE);
+  if (with_env)
+    envp = va_arg (ap, char **);
+  return search ? execvpe (target, (char **) args->pdata, envp)
+                : execve (target, (char **) args->pdata, envp);
 }
 
 WEFT_EXPORT int
@@ -766,14 +754,11 @@ execl (const char *path,
        ...)
 {
   va_list ap;
-  char **argv;
   int r;
 
   va_start (ap, arg);
-  argv = collect_args (arg, ap, NULL);
+  r = exec_list (path, FALSE, FALSE, arg, ap);
   va_end (ap);
-  r = execve (path, argv, environ);
-  g_free (argv);
   return r;
 }
 
@@ -783,14 +768,11 @@ execlp (const char *file,
         ...)
 {
   va_list ap;
-  char **argv;
   int r;
 
   va_start (ap, arg);
-  argv = collect_args (arg, ap, NULL);
+  r = exec_list (file, TRUE, FALSE, arg, ap);
   va_end (ap);
-  r = execvpe (file, argv, environ);
-  g_free (argv);
   return r;
 }
 
@@ -800,14 +782,11 @@ execle (const char *path,
         ...)
 {
   va_list ap;
-  char **argv, **envp = NULL;
   int r;
 
   va_start (ap, arg);
-  argv = collect_args (arg, ap, &envp);
+  r = exec_list (path, FALSE, TRUE, arg, ap);
   va_end (ap);
-  r = execve (path, argv, envp);
-  g_free (argv);
   return r;
 }
 
