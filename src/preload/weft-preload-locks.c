@@ -11,10 +11,11 @@
  * moment the first waiter began waiting (it held the mutex at least that
  * long) and its release, which is the hand-off the trace draws as an arrow.
  *
- * A condition variable or a semaphore is drawn as a queue: a wait is a
+ * A condition variable or a semaphore is drawn like a queue: a wait is a
  * blocked get, a signal or post that someone waits for is a put, and the
  * waiter that wakes names the put it woke on (the item id), so the trace
- * draws who woke whom. A barrier wait is a lock wait with no hold.
+ * draws who woke whom. The objects are declared as "other", not queues: a
+ * program has many, and a depth track each would bury its lanes. A barrier wait is a lock wait with no hold.
  */
 
 #include "config.h"
@@ -289,7 +290,7 @@ static guint32
 cond_object (void *c,
              const void *caller)
 {
-  return _weft_preload_object (c, WEFT_OBJECT_QUEUE, "cond", caller);
+  return _weft_preload_object (c, WEFT_OBJECT_OTHER, "cond", caller);
 }
 
 /* A condition wait gives up the mutex: a recorded hold of it ends here. */
@@ -441,7 +442,7 @@ sem_wait_recorded (void                  *s,
   t = _weft_preload_thread ();
   if (t != NULL)
     {
-      id = _weft_preload_object (s, WEFT_OBJECT_QUEUE, "semaphore", caller);
+      id = _weft_preload_object (s, WEFT_OBJECT_OTHER, "semaphore", caller);
       before = signal_current (s);
       _weft_preload_record (t, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
       _weft_preload_before_block (t);
@@ -487,7 +488,7 @@ sem_post (sem_t *s)
     _weft_preload_resolve ();
   if (_weft_preload.active && (sem_word (s) >> 32) != 0 && (t = _weft_preload_thread ()) != NULL)
     {
-      guint32 id = _weft_preload_object (s, WEFT_OBJECT_QUEUE, "semaphore", NULL);
+      guint32 id = _weft_preload_object (s, WEFT_OBJECT_OTHER, "semaphore", NULL);
       gint64 item = signal_note (s);
 
       _weft_preload_record (t, WEFT_EVENT_QUEUE_PUT_BEGIN, id, 0, 0);
