@@ -568,6 +568,23 @@ append_name (GArray     *events,
     }
 }
 
+/* An empty NAME for the worker starts its name over (a thread renamed, an
+ * exec'd image, a lane reused by a later thread). */
+static void
+test_rename (void)
+{
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  WeftEvent clear = ev (6, 3, WEFT_EVENT_NAME, WEFT_OBJECT_SELF, 0, 0);
+
+  append_name (events, 3, WEFT_OBJECT_SELF, "python3 (tid 77)");
+  append_name (events, 3, WEFT_OBJECT_SELF, " more");
+  g_array_append_val (events, clear);
+  append_name (events, 3, WEFT_OBJECT_SELF, "ThreadPoolExecutor-0_1");
+  weft_trace_model_append (model, (WeftEvent *) (gpointer) events->data, events->len);
+  g_assert_cmpstr (weft_lane_get_name (weft_trace_model_lookup_lane (model, 3)), ==, "ThreadPoolExecutor-0_1");
+}
+
 static void
 test_names (void)
 {
@@ -1099,6 +1116,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/unmatched", test_unmatched);
   g_test_add_func ("/weft/trace-model/interleaved-release", test_interleaved);
   g_test_add_func ("/weft/trace-model/names", test_names);
+  g_test_add_func ("/weft/trace-model/rename", test_rename);
   g_test_add_func ("/weft/trace-model/finish-truncates", test_finish_truncates);
   g_test_add_func ("/weft/trace-model/finish-at-last-event", test_finish_at_last_event);
   g_test_add_func ("/weft/trace-model/parallelism", test_parallelism);
