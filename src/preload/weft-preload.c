@@ -261,14 +261,29 @@ thread_key_destroy (void *data)
   _weft_preload_thread_end (data);
 }
 
-/* Best effort, for a process that is about to end: the buffers of threads
- * that are not recording at this moment go out. */
-void
-_weft_preload_flush_all (void)
+static void
+flush_list (void)
 {
   for (WeftPreloadThread *t = _weft_preload.threads; t != NULL; t = t->next)
     if (!t->busy && t->writer != NULL)
       weft_wire_writer_flush (t->writer);
+}
+
+/* Best effort, for a process that is about to end or exec: the buffers of
+ * threads that are not recording at this moment go out. */
+void
+_weft_preload_flush_all (void)
+{
+  _weft_real.pthread_mutex_lock (&list_lock);
+  flush_list ();
+  _weft_real.pthread_mutex_unlock (&list_lock);
+}
+
+/* The same from a signal handler, which must not take the list's lock. */
+static void
+flush_all_from_signal (void)
+{
+  flush_list ();
 }
 
 typedef struct
@@ -470,7 +485,7 @@ crash_handler (int sig)
   c->last_crash_pid = (guint32) _weft_preload.pid;
   if (_weft_preload_self != NULL && !_weft_preload_self->busy)
     _weft_preload_record (_weft_preload_self, WEFT_EVENT_INSTANT, 0, sig, 0);
-  _weft_preload_flush_all ();
+  flush_all_from_signal ();
   signal (sig, SIG_DFL);
   raise (sig);
 }
@@ -479,7 +494,7 @@ crash_handler (int sig)
 static void
 term_handler (int sig)
 {
-  _weft_preload_flush_all ();
+  flush_all_from_signal ();
   signal (sig, SIG_DFL);
   raise (sig);
 }
