@@ -717,6 +717,21 @@ test_sigint (void)
   g_rmdir (dir);
 }
 
+static void
+test_clean_environment (void)
+{
+  const char *argv[] = { PYTHON, "-c",
+                         "import subprocess\n"
+                         "subprocess.run(['/bin/echo', 'clean'], env={}, check=True)\n"
+                         "subprocess.run(['env', '-u', 'LD_PRELOAD', '/bin/echo', 'unset'], check=True)\n", NULL };
+  g_autoptr(Rec) r = record (argv);
+
+  /* a child started with an empty environment, or without LD_PRELOAD, is still recorded */
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "clean\nunset\n");
+  g_assert_cmpuint (count_pids (r->model), ==, 3);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -743,5 +758,6 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record/python-fork-exec", test_python_fork_exec);
   g_test_add_func ("/weft/record/python-marks", test_python_marks);
   g_test_add_func ("/weft/record/closes-inherited-fds", test_closes_inherited_fds);
+  g_test_add_func ("/weft/record/clean-environment", test_clean_environment);
   return g_test_run ();
 }

@@ -633,10 +633,30 @@ env_is_ours (const char *entry)
   return g_str_has_prefix (entry, "WEFT_RECORD_") || g_str_has_prefix (entry, "LD_PRELOAD=");
 }
 
+/* The LD_PRELOAD an exec'd image gets: @envp's, with this library in it. */
+static char *
+preload_for (char *const envp[])
+{
+  static char self_path[4096];
+  const char *given = NULL;
+  Dl_info info;
+
+  if (self_path[0] == '\0' && dladdr ((void *) preload_for, &info) && info.dli_fname != NULL)
+    g_strlcpy (self_path, info.dli_fname, sizeof self_path);
+  for (guint i = 0; envp != NULL && envp[i] != NULL; i++)
+    if (g_str_has_prefix (envp[i], "LD_PRELOAD="))
+      given = envp[i] + strlen ("LD_PRELOAD=");
+  if (given != NULL && strstr (given, self_path) != NULL)
+    return g_strconcat ("LD_PRELOAD=", given, NULL);
+  if (given != NULL && *given != '\0')
+    return g_strconcat ("LD_PRELOAD=", self_path, ":", given, NULL);
+  return g_strconcat ("LD_PRELOAD=", self_path, NULL);
+}
+
 /*
  * The environment for an exec'd or spawned image: @envp with Weft's own
- * variables put back as this process has them (a program may pass a clean
- * one), and, for an exec, the lane to go on with.
+ * variables put back (a program may pass a clean one, or unset them), and,
+ * for an exec, the lane to go on with.
  */
 char **
 _weft_preload_fix_env (char *const envp[],
@@ -644,14 +664,12 @@ _weft_preload_fix_env (char *const envp[],
                        int         worker)
 {
   GPtrArray *env = g_ptr_array_new ();
-  const char *preload = getenv ("LD_PRELOAD");
   const char *control = getenv (WEFT_RECORD_ENV_CONTROL);
 
   for (guint i = 0; envp != NULL && envp[i] != NULL; i++)
     if (!env_is_ours (envp[i]))
       g_ptr_array_add (env, envp[i]);
-  if (preload != NULL)
-    g_ptr_array_add (env, g_strconcat ("LD_PRELOAD=", preload, NULL));
+  g_ptr_array_add (env, preload_for (envp));
   g_ptr_array_add (env, g_strdup_printf (WEFT_RECORD_ENV_FD "=%d", _weft_preload.fd));
   if (control != NULL)
     g_ptr_array_add (env, g_strconcat (WEFT_RECORD_ENV_CONTROL "=", control, NULL));
