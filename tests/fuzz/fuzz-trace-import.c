@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * Fuzz target: the Chrome-trace importer. Each input is written to a scratch
+ * file named input.json and imported as a user's file would be. An input
+ * either imports into a model that satisfies weft_fuzz_check_model(), or
+ * fails with one message that names the file.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "weft-fuzz.h"
+#include "weft-trace-import.h"
+
+static WeftTraceModel *
+import_input (const uint8_t        *data,
+              size_t                size,
+              WeftTraceImportStats *stats)
+{
+  const char *path = weft_fuzz_scratch_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceMeta) meta = NULL;
+  WeftTraceModel *model;
+
+  if (!g_file_set_contents (path, (const char *) data, (gssize) size, &error))
+    g_error ("%s: %s", path, error->message);
+
+  model = weft_trace_import_file (path, &meta, stats, NULL, &error);
+  if (model == NULL)
+    {
+      g_assert_nonnull (error);
+      g_assert_true (g_str_has_prefix (error->message, "input.json"));
+      g_assert_null (strchr (error->message, '\n'));
+      return NULL;
+    }
+
+  g_assert_no_error (error);
+  g_assert_nonnull (meta);
+  g_assert_cmpuint (stats->n_lanes, ==, weft_trace_model_get_n_lanes (model));
+  g_assert_cmpuint (stats->n_used, <=, stats->n_trace_events);
+  return model;
+}
+
+int
+LLVMFuzzerTestOneInput (const uint8_t *data,
+                        size_t         size)
+{
+  WeftTraceImportStats stats;
+  g_autoptr(WeftTraceModel) model = NULL;
+
+  weft_fuzz_init ();
+
+  model = import_input (data, size, &stats);
+  if (model != NULL)
+    weft_fuzz_check_model (model);
+  return 0;
+}
+
+/* An input named no-events-* hides event-like objects where no event may be
+ * (nested under an unknown member, inside args): none may become one. */
+void
+weft_fuzz_check_named (const char    *name,
+                       const uint8_t *data,
+                       size_t         size)
+{
+  WeftTraceImportStats stats;
+  g_autoptr(WeftTraceModel) model = NULL;
+
+  if (!g_str_has_prefix (name, "no-events-"))
+    return;
+
+  model = import_input (data, size, &stats);
+  if (model != NULL)
+    {
+      WeftRunStats run;
+
+      weft_trace_model_get_run_stats (model, &run);
+      g_assert_cmpuint (stats.n_used, ==, 0);
+      g_assert_cmpuint (run.n_spans, ==, 0);
+    }
+}

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <stdlib.h>
+
+#include <glib/gstdio.h>
+
+#include "weft-fuzz.h"
+
+/*
+ * One-time setup of a fuzz target's process. Nothing here changes what an
+ * input does: it only makes every GLib warning or critical abort (so
+ * libFuzzer counts it as a crash) and names the one scratch file that the
+ * targets reading files from disk write each input to.
+ */
+
+static char *scratch_dir;
+static char *scratch_path;
+
+static void
+remove_scratch (void)
+{
+  if (scratch_path != NULL)
+    g_unlink (scratch_path);
+  if (scratch_dir != NULL)
+    g_rmdir (scratch_dir);
+  g_clear_pointer (&scratch_path, g_free);
+  g_clear_pointer (&scratch_dir, g_free);
+}
+
+void
+weft_fuzz_init (void)
+{
+  static gboolean done;
+
+  if (done)
+    return;
+  done = TRUE;
+
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
+}
+
+/**
+ * weft_fuzz_scratch_path:
+ *
+ * Returns: (transfer none): a file name in a private temporary folder,
+ *   removed when the process exits; the file is named "input.json" so that
+ *   messages read as they do for a user's file
+ */
+const char *
+weft_fuzz_scratch_path (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (scratch_path != NULL)
+    return scratch_path;
+
+  scratch_dir = g_dir_make_tmp ("weft-fuzz-XXXXXX", &error);
+  if (scratch_dir == NULL)
+    g_error ("cannot make a scratch folder: %s", error->message);
+  scratch_path = g_build_filename (scratch_dir, "input.json", NULL);
+  atexit (remove_scratch);
+  return scratch_path;
+}
+
+/* ---- what every finished model must satisfy ------------------------------ */
+
+/* Each row of a lane is time-sorted and its spans never overlap. */
+static void
+check_lane_rows (WeftLane *lane)
+{
+  guint64 total = 0;
+
+  for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+    {
+      guint n = weft_lane_get_n_spans (lane, d);
+      guint64 prev_end = 0;
+
+      for (guint i = 0; i < n; i++)
+        {
+          WeftSpan span;
+
+          g_assert_true (weft_lane_get_span (lane, d, i, &span));
+          g_assert_cmpuint (span.end_ns, >=, span.start_ns);
+          g_assert_cmpuint (span.start_ns, >=, prev_end);
+          g_assert_cmpuint (span.depth, ==, d);
+          g_assert_cmpuint (span.state, <, WEFT_N_STATES);
+          prev_end = span.end_ns;
+        }
+      total += n;
+    }
+  g_assert_cmpuint (total, ==, weft_lane_get_total_spans (lane));
+  /* finished: nothing is left open */
+  g_assert_cmpuint (weft_lane_get_n_open_spans (lane), ==, 0);
+}
+
+/* A lane's states add up exactly to the run's wall time. */
+static void
+check_lane_stats (WeftTraceModel     *model,
+                  WeftLane           *lane,
+                  const WeftRunStats *run)
+{
+  WeftLaneStats ls;
+  guint64 sum = 0;
+
+  g_assert_true (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &ls));
+  for (guint s = 0; s < WEFT_N_STATES; s++)
+    sum += ls.state_ns[s];
+  g_assert_cmpuint (sum, ==, run->wall_ns);
+  g_assert_cmpuint (ls.n_spans, ==, weft_lane_get_total_spans (lane));
+}
+
+static void
+check_points (const WeftCounterPoint *points,
+              guint                   n)
+{
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpuint (points[i - 1].time_ns, <=, points[i].time_ns);
+}
+
+static void
+check_objects (WeftTraceModel *model)
+{
+  static const WeftObjectKind kinds[] = {
+    WEFT_OBJECT_LOCK, WEFT_OBJECT_GIL, WEFT_OBJECT_QUEUE, WEFT_OBJECT_COUNTER,
+  };
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      guint n = 0;
+      g_autofree guint32 *ids = weft_trace_model_list_objects (model, kinds[k], &n);
+
+      for (guint i = 0; i < n; i++)
+        {
+          WeftLockStats lock;
+          WeftQueueStats queue;
+          const WeftCounterPoint *points;
+          guint n_points = 0;
+
+          g_assert_cmpint (weft_trace_model_get_object_kind (model, ids[i]), ==, kinds[k]);
+          (void) weft_trace_model_get_object_name (model, ids[i]);
+          if (kinds[k] == WEFT_OBJECT_LOCK || kinds[k] == WEFT_OBJECT_GIL)
+            {
+              if (weft_trace_model_get_lock_stats (model, ids[i], &lock))
+                {
+                  g_assert_cmpuint (lock.contended, <=, lock.acquisitions);
+                  g_assert_cmpuint (lock.max_wait_ns, <=, lock.total_wait_ns);
+                }
+            }
+          else if (kinds[k] == WEFT_OBJECT_QUEUE)
+            (void) weft_trace_model_get_queue_stats (model, ids[i], &queue);
+          points = weft_trace_model_get_counter (model, ids[i], &n_points);
+          check_points (points, n_points);
+        }
+    }
+}
+
+/**
+ * weft_fuzz_check_model:
+ *
+ * Walks a finished model through its public API and asserts what its
+ * documentation promises: sorted, non-overlapping rows, states that sum to
+ * the wall time, sorted tracks and flows.
+ */
+void
+weft_fuzz_check_model (WeftTraceModel *model)
+{
+  WeftRunStats run;
+  const WeftCounterPoint *points;
+  const WeftFlow *flows;
+  guint n = 0;
+
+  g_assert_true (weft_trace_model_get_finished (model));
+  weft_trace_model_get_run_stats (model, &run);
+  g_assert_cmpuint (run.n_lanes, ==, weft_trace_model_get_n_lanes (model));
+  if (run.wall_ns > 0)
+    g_assert_cmpuint (run.wall_ns, ==, run.last_ns - run.first_ns);
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      g_assert_true (weft_trace_model_lookup_lane (model, weft_lane_get_worker (lane)) == lane);
+      check_lane_rows (lane);
+      check_lane_stats (model, lane, &run);
+      (void) weft_lane_get_instants (lane, &n);
+    }
+
+  check_objects (model);
+
+  points = weft_trace_model_get_parallelism (model, &n);
+  check_points (points, n);
+
+  flows = weft_trace_model_get_flows (model, &n);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpuint (flows[i - 1].to_ns, <=, flows[i].to_ns);
+}
