@@ -21,13 +21,10 @@ import_input (const uint8_t        *data,
               size_t                size,
               WeftTraceImportStats *stats)
 {
-  const char *path = weft_fuzz_scratch_path ();
+  const char *path = weft_fuzz_write_scratch (data, size);
   g_autoptr(GError) error = NULL;
   g_autoptr(WeftTraceMeta) meta = NULL;
   WeftTraceModel *model;
-
-  if (!g_file_set_contents (path, (const char *) data, (gssize) size, &error))
-    g_error ("%s: %s", path, error->message);
 
   model = weft_trace_import_file (path, &meta, stats, NULL, &error);
   if (model == NULL)

@@ -2,7 +2,10 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -56,7 +59,17 @@ weft_fuzz_scratch_path (void)
   if (scratch_path != NULL)
     return scratch_path;
 
-  scratch_dir = g_dir_make_tmp ("weft-fuzz-XXXXXX", &error);
+  /* In memory where there is a tmpfs: a disk costs more than the import.
+   * Named by the process id, so that what a crashed process left is found
+   * (and removed by build-aux/dev fuzz). */
+  if (g_access ("/dev/shm", W_OK) == 0)
+    {
+      scratch_dir = g_strdup_printf ("/dev/shm/weft-fuzz-%d", (int) getpid ());
+      if (g_mkdir (scratch_dir, 0700) != 0 && errno != EEXIST)
+        g_clear_pointer (&scratch_dir, g_free);
+    }
+  if (scratch_dir == NULL)
+    scratch_dir = g_dir_make_tmp ("weft-fuzz-XXXXXX", &error);
   if (scratch_dir == NULL)
     g_error ("cannot make a scratch folder: %s", error->message);
   scratch_path = g_build_filename (scratch_dir, "input.json", NULL);
@@ -195,4 +208,36 @@ weft_fuzz_check_model (WeftTraceModel *model)
   flows = weft_trace_model_get_flows (model, &n);
   for (guint i = 1; i < n; i++)
     g_assert_cmpuint (flows[i - 1].to_ns, <=, flows[i].to_ns);
+}
+
+/**
+ * weft_fuzz_write_scratch:
+ *
+ * Replaces the scratch file's contents with @data (no temporary file and no
+ * fsync: g_file_set_contents() would cost more than most imports).
+ *
+ * Returns: (transfer none): the scratch file's path
+ */
+const char *
+weft_fuzz_write_scratch (const uint8_t *data,
+                         size_t         size)
+{
+  const char *path = weft_fuzz_scratch_path ();
+  int fd = open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+  if (fd < 0)
+    g_error ("%s: %s", path, g_strerror (errno));
+  while (size > 0)
+    {
+      ssize_t n = write (fd, data, size);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        g_error ("%s: %s", path, g_strerror (errno));
+      data += n;
+      size -= (size_t) n;
+    }
+  close (fd);
+  return path;
 }

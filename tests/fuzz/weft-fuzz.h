@@ -27,6 +27,8 @@ void        weft_fuzz_check_named  (const char    *name,
 /* Shared by the targets (weft-fuzz.c) */
 void        weft_fuzz_init         (void);
 const char *weft_fuzz_scratch_path (void);
+const char *weft_fuzz_write_scratch (const uint8_t *data,
+                                     size_t         size);
 void        weft_fuzz_check_model  (WeftTraceModel *model);
 
 G_END_DECLS
