@@ -7,7 +7,7 @@
  * weft_fuzz_check_named(). An input that runs longer than --timeout seconds
  * fails with its name instead of blocking the suite.
  *
- *   weft-fuzz-replay-TARGET [--timeout SECONDS] FOLDER...
+ *   weft-fuzz-replay-TARGET [--timeout SECONDS] FOLDER|FILE...
  *
  * Files whose name starts with a dot are not inputs (.keep holds an empty
  * folder in git).
@@ -98,6 +98,20 @@ add_folder (const char *folder,
   return names->len;
 }
 
+/* One input given by its path: /fuzz/input/FILE */
+static guint
+add_file (const char *path,
+          GPtrArray  *keep)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *test_path = g_strdup_printf ("/fuzz/input/%s", name);
+  char *copy = g_strdup (path);
+
+  g_ptr_array_add (keep, copy);
+  g_test_add_data_func (test_path, copy, replay_one);
+  return 1;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -116,13 +130,18 @@ main (int   argc,
     }
   if (first >= argc || timeout_s == 0)
     {
-      g_printerr ("usage: %s [--timeout SECONDS] FOLDER...\n", argv[0]);
+      g_printerr ("usage: %s [--timeout SECONDS] FOLDER|FILE...\n", argv[0]);
       return 2;
     }
 
   signal (SIGALRM, on_alarm);
   for (int i = first; i < argc; i++)
-    n_inputs += add_folder (argv[i], keep);
+    {
+      if (g_file_test (argv[i], G_FILE_TEST_IS_DIR))
+        n_inputs += add_folder (argv[i], keep);
+      else
+        n_inputs += add_file (argv[i], keep);
+    }
   if (n_inputs == 0)
     {
       g_printerr ("%s: no inputs in the folders given\n", argv[0]);
