@@ -13,7 +13,8 @@
  *
  * The events the collector hands out must not depend on how the stream was
  * cut: they must equal what one weft_wire_reader_feed() of the whole stream
- * gives, with the same counts of rejected records and garbage bytes.
+ * gives, with the same counts of rejected records and garbage bytes, and
+ * the model built from them must not depend on how they were batched.
  */
 
 #include "config.h"
@@ -135,6 +136,48 @@ check_against_one_read (WeftCollector *collector,
   g_assert_cmpint (!fed, ==, refused (weft_collector_get_error (collector)));
 }
 
+/* The model must not depend on how the events were batched either: the
+ * same events appended at once give the same statistics. */
+static void
+check_against_one_batch (WeftTraceModel *model,
+                         GArray         *events)
+{
+  g_autoptr(WeftTraceModel) whole = weft_trace_model_new ();
+  WeftRunStats a, b;
+  guint n_a = 0, n_b = 0;
+
+  weft_trace_model_append (whole, (const WeftEvent *) (gpointer) events->data, events->len);
+  weft_trace_model_finish (whole, 0);
+
+  weft_trace_model_get_run_stats (model, &a);
+  weft_trace_model_get_run_stats (whole, &b);
+  g_assert_cmpuint (a.first_ns, ==, b.first_ns);
+  g_assert_cmpuint (a.last_ns, ==, b.last_ns);
+  g_assert_cmpuint (a.n_events, ==, b.n_events);
+  g_assert_cmpuint (a.n_spans, ==, b.n_spans);
+  g_assert_cmpuint (a.n_unmatched, ==, b.n_unmatched);
+  g_assert_cmpuint (a.n_dropped, ==, b.n_dropped);
+  g_assert_cmpuint (a.n_lanes, ==, b.n_lanes);
+
+  for (guint i = 0; i < a.n_lanes; i++)
+    {
+      guint worker = weft_lane_get_worker (weft_trace_model_get_lane (model, i));
+      WeftLaneStats la, lb;
+
+      g_assert_cmpuint (worker, ==, weft_lane_get_worker (weft_trace_model_get_lane (whole, i)));
+      g_assert_true (weft_trace_model_get_lane_stats (model, worker, &la));
+      g_assert_true (weft_trace_model_get_lane_stats (whole, worker, &lb));
+      g_assert_true (memcmp (&la, &lb, sizeof la) == 0);
+    }
+
+  (void) weft_trace_model_get_flows (model, &n_a);
+  (void) weft_trace_model_get_flows (whole, &n_b);
+  g_assert_cmpuint (n_a, ==, n_b);
+  (void) weft_trace_model_get_parallelism (model, &n_a);
+  (void) weft_trace_model_get_parallelism (whole, &n_b);
+  g_assert_cmpuint (n_a, ==, n_b);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -165,6 +208,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   unclosed = weft_wire_reader_get_unclosed_workers (weft_collector_get_reader (collector));
   weft_trace_model_finish (model, 0);
   weft_fuzz_check_model (model);
+  check_against_one_batch (model, events);
   return 0;
 }
 
