@@ -207,6 +207,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
 
   unclosed = weft_wire_reader_get_unclosed_workers (weft_collector_get_reader (collector));
   weft_trace_model_finish (model, 0);
+  g_assert_true (weft_trace_model_get_finished (model));
   weft_fuzz_check_model (model);
   check_against_one_batch (model, events);
   return 0;

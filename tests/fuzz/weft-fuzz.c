@@ -81,7 +81,8 @@ weft_fuzz_scratch_path (void)
 
 /* Each row of a lane is time-sorted and its spans never overlap. */
 static void
-check_lane_rows (WeftLane *lane)
+check_lane_rows (WeftLane *lane,
+                 gboolean  finished)
 {
   guint64 total = 0;
 
@@ -104,8 +105,8 @@ check_lane_rows (WeftLane *lane)
       total += n;
     }
   g_assert_cmpuint (total, ==, weft_lane_get_total_spans (lane));
-  /* finished: nothing is left open */
-  g_assert_cmpuint (weft_lane_get_n_open_spans (lane), ==, 0);
+  if (finished)
+    g_assert_cmpuint (weft_lane_get_n_open_spans (lane), ==, 0);
 }
 
 /* A lane's states add up exactly to the run's wall time. */
@@ -172,9 +173,10 @@ check_objects (WeftTraceModel *model)
 /**
  * weft_fuzz_check_model:
  *
- * Walks a finished model through its public API and asserts what its
- * documentation promises: sorted, non-overlapping rows, states that sum to
- * the wall time, sorted tracks and flows.
+ * Walks a model through its public API and asserts what its documentation
+ * promises: sorted, non-overlapping rows, nothing left open once finished
+ * (an imported trace of a run that was still going is not), states that sum
+ * to the wall time, sorted tracks and flows.
  */
 void
 weft_fuzz_check_model (WeftTraceModel *model)
@@ -184,7 +186,6 @@ weft_fuzz_check_model (WeftTraceModel *model)
   const WeftFlow *flows;
   guint n = 0;
 
-  g_assert_true (weft_trace_model_get_finished (model));
   weft_trace_model_get_run_stats (model, &run);
   g_assert_cmpuint (run.n_lanes, ==, weft_trace_model_get_n_lanes (model));
   if (run.wall_ns > 0)
@@ -195,7 +196,7 @@ weft_fuzz_check_model (WeftTraceModel *model)
       WeftLane *lane = weft_trace_model_get_lane (model, i);
 
       g_assert_true (weft_trace_model_lookup_lane (model, weft_lane_get_worker (lane)) == lane);
-      check_lane_rows (lane);
+      check_lane_rows (lane, weft_trace_model_get_finished (model));
       check_lane_stats (model, lane, &run);
       (void) weft_lane_get_instants (lane, &n);
     }
