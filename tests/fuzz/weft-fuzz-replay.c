@@ -73,9 +73,10 @@ add_folder (const char *folder,
   g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = g_dir_open (folder, 0, &error);
   g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  g_autofree char *parent = g_path_get_dirname (folder);
+  g_autofree char *clean = g_canonicalize_filename (folder, NULL);
+  g_autofree char *parent = g_path_get_dirname (clean);
   g_autofree char *target = g_path_get_basename (parent);
-  g_autofree char *group = g_path_get_basename (folder);
+  g_autofree char *group = g_path_get_basename (clean);
   const char *entry;
 
   if (dir == NULL)
