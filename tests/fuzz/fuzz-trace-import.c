@@ -71,15 +71,7 @@ check_round_trip (WeftTraceModel      *model,
   g_assert_cmpuint (a.n_lanes, ==, b.n_lanes);
   g_assert_cmpuint (a.n_spans, ==, b.n_spans);
   g_assert_cmpuint (a.wall_ns, ==, b.wall_ns);
-  for (guint i = 0; i < a.n_lanes; i++)
-    {
-      guint worker = weft_lane_get_worker (weft_trace_model_get_lane (model, i));
-      WeftLaneStats la, lb;
-
-      g_assert_true (weft_trace_model_get_lane_stats (model, worker, &la));
-      g_assert_true (weft_trace_model_get_lane_stats (again, worker, &lb));
-      g_assert_true (memcmp (&la, &lb, sizeof la) == 0);
-    }
+  weft_fuzz_check_same_lanes (model, again);
 }
 
 int

@@ -159,16 +159,7 @@ check_against_one_batch (WeftTraceModel *model,
   g_assert_cmpuint (a.n_dropped, ==, b.n_dropped);
   g_assert_cmpuint (a.n_lanes, ==, b.n_lanes);
 
-  for (guint i = 0; i < a.n_lanes; i++)
-    {
-      guint worker = weft_lane_get_worker (weft_trace_model_get_lane (model, i));
-      WeftLaneStats la, lb;
-
-      g_assert_cmpuint (worker, ==, weft_lane_get_worker (weft_trace_model_get_lane (whole, i)));
-      g_assert_true (weft_trace_model_get_lane_stats (model, worker, &la));
-      g_assert_true (weft_trace_model_get_lane_stats (whole, worker, &lb));
-      g_assert_true (memcmp (&la, &lb, sizeof la) == 0);
-    }
+  weft_fuzz_check_same_lanes (model, whole);
 
   (void) weft_trace_model_get_flows (model, &n_a);
   (void) weft_trace_model_get_flows (whole, &n_b);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -241,4 +242,28 @@ weft_fuzz_write_scratch (const uint8_t *data,
     }
   close (fd);
   return path;
+}
+
+/**
+ * weft_fuzz_check_same_lanes:
+ *
+ * Asserts that two models have the same lanes, in the same order, with the
+ * same statistics.
+ */
+void
+weft_fuzz_check_same_lanes (WeftTraceModel *a,
+                            WeftTraceModel *b)
+{
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (a), ==, weft_trace_model_get_n_lanes (b));
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (a); i++)
+    {
+      guint worker = weft_lane_get_worker (weft_trace_model_get_lane (a, i));
+      WeftLaneStats la, lb;
+
+      g_assert_cmpuint (worker, ==, weft_lane_get_worker (weft_trace_model_get_lane (b, i)));
+      g_assert_true (weft_trace_model_get_lane_stats (a, worker, &la));
+      g_assert_true (weft_trace_model_get_lane_stats (b, worker, &lb));
+      g_assert_true (memcmp (&la, &lb, sizeof la) == 0);
+    }
 }

@@ -30,5 +30,7 @@ const char *weft_fuzz_scratch_path (void);
 const char *weft_fuzz_write_scratch (const uint8_t *data,
                                      size_t         size);
 void        weft_fuzz_check_model  (WeftTraceModel *model);
+void        weft_fuzz_check_same_lanes (WeftTraceModel *a,
+                                        WeftTraceModel *b);
 
 G_END_DECLS
