@@ -510,16 +510,16 @@ static const ErrorCase error_cases[] = {
     "busy.json:3:3: syntax error: expected \",\" or \"}\" after a member, got \"\\\"\"" },
   { "{\"weft_profile\": 1, \"name\": \"a\\qb\"}",
     WEFT_PROFILE_ERROR_SYNTAX,
-    "busy.json:1:32: syntax error: unknown escape \"\\q\" (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)" },
+    "busy.json:1:31: syntax error: unknown escape \"\\q\" (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)" },
   { "{\"weft_profile\": 0x1}",
     WEFT_PROFILE_ERROR_SYNTAX,
     "busy.json:1:19: syntax error: expected \",\" or \"}\" after a member, got \"x1\"" },
   { "{\"weft_profile\": 1, \"name\": \"\\u0000\"}",
     WEFT_PROFILE_ERROR_SYNTAX,
-    "busy.json:1:36: syntax error: \"\\u0000\" is not allowed in a profile" },
+    "busy.json:1:30: syntax error: \"\\u0000\" is not allowed in a profile" },
   { "{\"weft_profile\": 1, \"name\": \"\\ud800\"}",
     WEFT_PROFILE_ERROR_SYNTAX,
-    "busy.json:1:36: syntax error: unpaired UTF-16 surrogate in \"\\u\" escape" },
+    "busy.json:1:30: syntax error: unpaired UTF-16 surrogate in \"\\u\" escape" },
   { "{\"a\": 1} {",
     WEFT_PROFILE_ERROR_SYNTAX,
     "busy.json:1:10: syntax error: expected the end of the file after the top-level value, got \"{\"" },
@@ -549,7 +549,7 @@ test_errors (void)
 static void
 test_steps_nesting (void)
 {
-  /* 32 levels load, 33 do not. */
+  /* 32 levels load, 33 do not (repeating once: 2 ** 31 runs would be too much work). */
   for (guint levels = 32; levels <= 33; levels++)
     {
       g_autoptr(GString) s = g_string_new ("{\"weft_profile\": 1, \"tasks\": [{\"steps\": [");
@@ -557,7 +557,7 @@ test_steps_nesting (void)
       g_autoptr(WeftProfile) p = NULL;
 
       for (guint i = 1; i < levels; i++)
-        g_string_append (s, "{\"repeat\": {\"times\": 2, \"steps\": [");
+        g_string_append (s, "{\"repeat\": {\"times\": 1, \"steps\": [");
       g_string_append (s, "{\"cpu\": {\"ms\": 1}}");
       for (guint i = 1; i < levels; i++)
         g_string_append (s, "]}}");
