@@ -15,8 +15,8 @@
  *
  * The work a profile asks for is capped as it is read: how often its steps
  * run in all (task counts, stage workers and nested repeats multiply), and
- * the CPU time its steps ask for, which must fit in what its workers can do
- * within its timeout.
+ * the CPU time its steps ask for by "ms", which must fit in what the workers
+ * of the tasks' pool, or of a stage, can run within the profile's timeout.
  */
 
 #define MAX_STEP_DEPTH     32
@@ -47,7 +47,6 @@ typedef struct
   GHashTable           *object_index;  /* name → index + 1 */
   GArray               *spec_work;     /* (element-type SpecWork) */
   double                runs;          /* step executions so far */
-  guint                 cpu_workers;   /* workers that can run CPU work at once */
   GError              **error;
 } Ctx;
 
@@ -490,18 +489,32 @@ add_spec_work (Ctx    *c,
   g_array_append_val (c->spec_work, w);
 }
 
-/* The CPU time asked for, in all, must fit in what the workers can run
- * within the timeout; the message names the task or stage that crosses. */
-static gboolean
-check_cpu_time (Ctx *c)
+/* Workers that run CPU work at the same time: a main loop is one thread. */
+static guint
+cpu_workers (WeftExecutorKind executor,
+             guint            workers)
 {
-  double limit_ms = c->profile->timeout_s * 1000.0 * c->cpu_workers;
+  return executor == WEFT_EXECUTOR_MAINLOOP ? 1 : workers;
+}
+
+/* The CPU time that the tasks (or a stage) in c->spec_work[@first..] ask for
+ * must fit in what their workers can run within the timeout; the message
+ * names the task or stage that crosses. */
+static gboolean
+check_cpu_time (Ctx              *c,
+                guint             first,
+                WeftExecutorKind  executor,
+                guint             workers,
+                const char       *who)
+{
+  guint n_workers = cpu_workers (executor, workers);
+  double limit_ms = c->profile->timeout_s * 1000.0 * n_workers;
   double total = 0, sum = 0;
 
-  for (guint i = 0; i < c->spec_work->len; i++)
+  for (guint i = first; i < c->spec_work->len; i++)
     total += g_array_index (c->spec_work, SpecWork, i).cpu_ms;
 
-  for (guint i = 0; i < c->spec_work->len; i++)
+  for (guint i = first; i < c->spec_work->len; i++)
     {
       const SpecWork *w = &g_array_index (c->spec_work, SpecWork, i);
       g_autofree char *asked = NULL;
@@ -514,19 +527,12 @@ check_cpu_time (Ctx *c)
       asked = format_number (total / 1000.0);
       timeout = format_number (c->profile->timeout_s);
       most = format_number (limit_ms / 1000.0);
-      return fail (c, w->node, "too much work: the profile asks for %s s of CPU time, more than its %u %s "
-                               "can run within its timeout of %s s (%s s)",
-                   asked, c->cpu_workers, c->cpu_workers == 1 ? "worker" : "workers", timeout, most);
+      return fail (c, w->node, "too much work: %s ask for %s s of CPU time, more than %u %s%s can run "
+                               "within the timeout of %s s (%s s)",
+                   who, asked, n_workers, n_workers == 1 ? "worker" : "workers",
+                   executor == WEFT_EXECUTOR_MAINLOOP ? " (one main loop)" : "", timeout, most);
     }
   return TRUE;
-}
-
-/* Workers that run CPU work at the same time: a main loop is one thread. */
-static guint
-cpu_workers (WeftExecutorKind executor,
-             guint            workers)
-{
-  return executor == WEFT_EXECUTOR_MAINLOOP ? 1 : workers;
 }
 
 /* ---- Steps --------------------------------------------------------------- */
@@ -984,9 +990,7 @@ parse_tasks (Ctx   *c,
   for (guint e = N (c, tasks)->first; e != WEFT_PROFILE_NONE; e = N (c, e)->next)
     if (!parse_task (c, e))
       return FALSE;
-  if (c->profile->tasks->len > 0)
-    c->cpu_workers += cpu_workers (c->profile->executor, c->profile->workers);
-  return TRUE;
+  return check_cpu_time (c, 0, c->profile->executor, c->profile->workers, "the tasks");
 }
 
 static gboolean
@@ -1039,8 +1043,7 @@ parse_stage (Ctx   *c,
     return FALSE;
   c->runs += (double) workers * work.runs;
   add_spec_work (c, node, (double) workers, work);
-  c->cpu_workers += cpu_workers (s->executor, s->workers);
-  return TRUE;
+  return check_cpu_time (c, c->spec_work->len - 1, s->executor, s->workers, "the stage's workers");
 }
 
 static gboolean
@@ -1145,7 +1148,7 @@ parse_profile (Ctx *c)
         return fail (c, stages, "expected at least one stage (or some \"tasks\")");
       return fail (c, 0, "a profile needs \"tasks\" or \"stages\"");
     }
-  return check_cpu_time (c);
+  return TRUE;
 }
 
 /**
@@ -1167,7 +1170,7 @@ _weft_profile_parse_doc (WeftProfile           *profile,
 {
   g_autoptr(GHashTable) object_index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GArray) spec_work = g_array_new (FALSE, FALSE, sizeof (SpecWork));
-  Ctx c = { doc, display_name, default_name, profile, object_index, spec_work, 0, 0, error };
+  Ctx c = { doc, display_name, default_name, profile, object_index, spec_work, 0, error };
 
   return parse_profile (&c);
 }
