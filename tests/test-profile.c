@@ -839,6 +839,26 @@ test_timeout_zero (void)
   g_assert_cmpstr (error->message, ==, "work.json:1:34: $.timeout_s: expected a number from 0 to 3600, got 3600.5");
 }
 
+/* Saving: numbers as short as load back the same, strings through the one
+ * JSON escaper. */
+static void
+test_save_format (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftProfile) p = load_text ("{\"weft_profile\": 1, \"switch_interval_ms\": 0.1, \"name\": \"a\\u0001\\\"\\u00e9\","
+                                        " \"tasks\": [{\"steps\": [{\"cpu\": {\"ms\": 0.3}}]}]}", &error);
+  g_autofree char *json = NULL;
+
+  g_assert_no_error (error);
+  json = weft_profile_to_json (p);
+  g_assert_nonnull (strstr (json, "\n  \"switch_interval_ms\" : 0.1,\n"));
+  g_assert_nonnull (strstr (json, "\"ms\" : 0.3\n"));
+  g_assert_nonnull (strstr (json, "\n  \"name\" : \"a\\u0001\\\"\u00e9\",\n"));
+  g_assert_nonnull (strstr (json, "\n  \"objects\" : {},\n"));
+  g_assert_true (g_str_has_suffix (json, "\n}\n"));
+  assert_round_trips (p);
+}
+
 /* Columns count characters, not bytes, and a byte-order mark is no column. */
 static void
 test_columns_are_characters (void)
@@ -967,6 +987,7 @@ main (int   argc,
   g_test_add_func ("/weft/profile/cpu-time-cap", test_cpu_time_cap);
   g_test_add_func ("/weft/profile/timeout-zero", test_timeout_zero);
   g_test_add_func ("/weft/profile/columns-are-characters", test_columns_are_characters);
+  g_test_add_func ("/weft/profile/save-format", test_save_format);
   g_test_add_func ("/weft/profile/fuzz", test_fuzz);
 
   return g_test_run ();

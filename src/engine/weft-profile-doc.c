@@ -289,7 +289,7 @@ read_key (Builder *b)
   first = find_duplicate (b, f);
   if (first != WEFT_PROFILE_NONE)
     {
-      /* json-glib would have kept the last one silently. */
+      /* never "the last one wins": a repeated name is a mistake */
       const WeftProfileNode *parent = _weft_profile_doc_node (b->doc, f->node);
       gboolean is_objects = parent->parent == 0 && strcmp (_weft_profile_doc_key (b->doc, f->node), "objects") == 0;
       g_autofree char *parent_path = _weft_profile_doc_path (b->doc, f->node);

@@ -9,8 +9,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <json-glib/json-glib.h>
-
 #include "weft-profile-private.h"
 #include "weft-trace-export.h"
 
@@ -341,123 +339,213 @@ weft_profile_lookup_object (const WeftProfile *self,
   return G_MAXUINT;
 }
 
-/* ---- Serialisation ----------------------------------------------------------- */
+/* ---- Saving -------------------------------------------------------------------- */
+
+/*
+ * A small pretty-printer in the layout profiles have always been saved in
+ * (two spaces of indent, `"key" : value`), with strings escaped by the one
+ * JSON escaper (weft_json_escape()) and numbers as short as reads back the
+ * same.
+ */
+
+typedef struct
+{
+  GString *out;
+  guint    depth;
+  gboolean empty;      /* nothing written yet in the open object or array */
+} Writer;
 
 static void
-add_number (JsonBuilder *b,
-            const char  *key,
-            double       v)
+w_next (Writer *w)
 {
-  json_builder_set_member_name (b, key);
-  /* Whole numbers read better without ".0" and load back the same. */
+  if (!w->empty)
+    g_string_append_c (w->out, ',');
+  w->empty = FALSE;
+  g_string_append_c (w->out, '\n');
+  for (guint i = 0; i < w->depth; i++)
+    g_string_append (w->out, "  ");
+}
+
+static void
+w_string_value (Writer     *w,
+                const char *text)
+{
+  g_autofree char *escaped = weft_json_escape (text ? text : "");
+
+  g_string_append (w->out, escaped);
+}
+
+static void
+w_key (Writer     *w,
+       const char *key)
+{
+  w_next (w);
+  w_string_value (w, key);
+  g_string_append (w->out, " : ");
+}
+
+static void
+w_open (Writer *w,
+        char    bracket)
+{
+  g_string_append_c (w->out, bracket);
+  w->depth++;
+  w->empty = TRUE;
+}
+
+static void
+w_close (Writer *w,
+         char    bracket)
+{
+  w->depth--;
+  if (!w->empty)
+    {
+      g_string_append_c (w->out, '\n');
+      for (guint i = 0; i < w->depth; i++)
+        g_string_append (w->out, "  ");
+    }
+  g_string_append_c (w->out, bracket);
+  w->empty = FALSE;
+}
+
+static void
+add_int (Writer     *w,
+         const char *key,
+         gint64      v)
+{
+  w_key (w, key);
+  g_string_append_printf (w->out, "%" G_GINT64_FORMAT, v);
+}
+
+/* Whole numbers read better without ".0"; others with the fewest digits
+ * that load back the same double. */
+static void
+add_number (Writer     *w,
+            const char *key,
+            double      v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  static const char * const formats[] = { "%.15g", "%.16g", "%.17g" };
+
   if (v == floor (v) && fabs (v) < 1e15)
-    json_builder_add_int_value (b, (gint64) v);
-  else
-    json_builder_add_double_value (b, v);
+    {
+      add_int (w, key, (gint64) v);
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
+    if (g_ascii_strtod (g_ascii_formatd (buf, sizeof buf, formats[i], v), NULL) == v)
+      break;
+  w_key (w, key);
+  g_string_append (w->out, buf);
 }
 
 static void
-add_int (JsonBuilder *b,
-         const char  *key,
-         gint64       v)
+add_bool (Writer     *w,
+          const char *key,
+          gboolean    v)
 {
-  json_builder_set_member_name (b, key);
-  json_builder_add_int_value (b, v);
+  w_key (w, key);
+  g_string_append (w->out, v ? "true" : "false");
 }
 
 static void
-add_string (JsonBuilder *b,
-            const char  *key,
-            const char  *v)
+add_string (Writer     *w,
+            const char *key,
+            const char *v)
 {
-  json_builder_set_member_name (b, key);
-  json_builder_add_string_value (b, v ? v : "");
+  w_key (w, key);
+  w_string_value (w, v);
 }
 
 static void
-add_ref (JsonBuilder       *b,
+add_ref (Writer            *w,
          const WeftProfile *p,
          const char        *key,
          guint              index)
 {
   if (p->objects != NULL && index < p->objects->len)
-    add_string (b, key, ((WeftProfileObject *) p->objects->pdata[index])->name);
+    add_string (w, key, ((WeftProfileObject *) p->objects->pdata[index])->name);
 }
 
-static void add_steps (JsonBuilder *b, const WeftProfile *p, const GPtrArray *steps);
+static void add_steps (Writer *w, const WeftProfile *p, const GPtrArray *steps);
 
 static void
-add_step (JsonBuilder       *b,
-          const WeftProfile *p,
-          const WeftStep    *step)
+add_step_members (Writer            *w,
+                  const WeftProfile *p,
+                  const WeftStep    *step)
 {
-  json_builder_begin_object (b);
-  if (step->kind >= WEFT_STEP_CPU && step->kind <= WEFT_STEP_FOR_EACH)
+  switch (step->kind)
     {
-      json_builder_set_member_name (b, _weft_profile_step_kind_nick (step->kind));
-      json_builder_begin_object (b);
-      switch (step->kind)
-        {
-        case WEFT_STEP_CPU:
-          if (step->ms >= 0)
-            add_number (b, "ms", step->ms);
-          else
-            add_int (b, "iterations", step->count);
-          break;
-        case WEFT_STEP_IO:
-          add_number (b, "ms", step->ms);
-          json_builder_set_member_name (b, "blocking");
-          json_builder_add_boolean_value (b, step->blocking);
-          break;
-        case WEFT_STEP_INCREMENT:
-          add_ref (b, p, "counter", step->object);
-          add_int (b, "times", step->count);
-          break;
-        case WEFT_STEP_LOCK:
-          add_ref (b, p, "name", step->object);
-          add_steps (b, p, step->steps);
-          break;
-        case WEFT_STEP_PUT:
-          add_ref (b, p, "queue", step->object);
-          add_int (b, "items", step->count);
-          add_int (b, "bytes", step->bytes);
-          break;
-        case WEFT_STEP_GET:
-          add_ref (b, p, "queue", step->object);
-          add_int (b, "items", step->count);
-          break;
-        case WEFT_STEP_TRANSFER:
-          add_int (b, "bytes", step->bytes);
-          break;
-        case WEFT_STEP_FAIL:
-          add_string (b, "message", step->message);
-          break;
-        case WEFT_STEP_REPEAT:
-          add_int (b, "times", step->count);
-          add_steps (b, p, step->steps);
-          break;
-        case WEFT_STEP_FOR_EACH:
-          add_ref (b, p, "queue", step->object);
-          add_steps (b, p, step->steps);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-      json_builder_end_object (b);
+    case WEFT_STEP_CPU:
+      if (step->ms >= 0)
+        add_number (w, "ms", step->ms);
+      else
+        add_int (w, "iterations", step->count);
+      break;
+    case WEFT_STEP_IO:
+      add_number (w, "ms", step->ms);
+      add_bool (w, "blocking", step->blocking);
+      break;
+    case WEFT_STEP_INCREMENT:
+      add_ref (w, p, "counter", step->object);
+      add_int (w, "times", step->count);
+      break;
+    case WEFT_STEP_LOCK:
+      add_ref (w, p, "name", step->object);
+      add_steps (w, p, step->steps);
+      break;
+    case WEFT_STEP_PUT:
+      add_ref (w, p, "queue", step->object);
+      add_int (w, "items", step->count);
+      add_int (w, "bytes", step->bytes);
+      break;
+    case WEFT_STEP_GET:
+      add_ref (w, p, "queue", step->object);
+      add_int (w, "items", step->count);
+      break;
+    case WEFT_STEP_TRANSFER:
+      add_int (w, "bytes", step->bytes);
+      break;
+    case WEFT_STEP_FAIL:
+      add_string (w, "message", step->message);
+      break;
+    case WEFT_STEP_REPEAT:
+      add_int (w, "times", step->count);
+      add_steps (w, p, step->steps);
+      break;
+    case WEFT_STEP_FOR_EACH:
+      add_ref (w, p, "queue", step->object);
+      add_steps (w, p, step->steps);
+      break;
+    default:
+      g_assert_not_reached ();
     }
-  json_builder_end_object (b);
 }
 
 static void
-add_steps (JsonBuilder       *b,
+add_steps (Writer            *w,
            const WeftProfile *p,
            const GPtrArray   *steps)
 {
-  json_builder_set_member_name (b, "steps");
-  json_builder_begin_array (b);
+  w_key (w, "steps");
+  w_open (w, '[');
   for (guint i = 0; steps != NULL && i < steps->len; i++)
-    add_step (b, p, steps->pdata[i]);
-  json_builder_end_array (b);
+    {
+      const WeftStep *step = steps->pdata[i];
+      const char *kind = _weft_profile_step_kind_nick (step->kind);
+
+      w_next (w);
+      w_open (w, '{');
+      if (kind != NULL)
+        {
+          w_key (w, kind);
+          w_open (w, '{');
+          add_step_members (w, p, step);
+          w_close (w, '}');
+        }
+      w_close (w, '}');
+    }
+  w_close (w, ']');
 }
 
 static const char *
@@ -466,6 +554,74 @@ executor_nick_or (WeftExecutorKind kind,
 {
   const char *nick = weft_executor_to_nick (kind);
   return nick ? nick : fallback;
+}
+
+static void
+add_objects (Writer            *w,
+             const WeftProfile *self)
+{
+  w_key (w, "objects");
+  w_open (w, '{');
+  for (guint i = 0; self->objects && i < self->objects->len; i++)
+    {
+      const WeftProfileObject *o = self->objects->pdata[i];
+
+      w_key (w, o->name ? o->name : "");
+      w_open (w, '{');
+      add_string (w, "kind", _weft_profile_object_kind_nick (o->kind));
+      if (o->kind == WEFT_OBJECT_COUNTER)
+        add_int (w, "initial", o->initial);
+      if (o->kind == WEFT_OBJECT_COUNTER && o->length > 1)
+        add_int (w, "length", o->length);
+      if (o->kind == WEFT_OBJECT_QUEUE)
+        add_int (w, "capacity", o->capacity);
+      add_string (w, "backend", o->backend == WEFT_BACKEND_MANAGER ? "manager" : "memory");
+      w_close (w, '}');
+    }
+  w_close (w, '}');
+}
+
+static void
+add_tasks_and_stages (Writer            *w,
+                      const WeftProfile *self)
+{
+  if (self->tasks && self->tasks->len > 0)
+    {
+      w_key (w, "tasks");
+      w_open (w, '[');
+      for (guint i = 0; i < self->tasks->len; i++)
+        {
+          const WeftTaskSpec *t = self->tasks->pdata[i];
+
+          w_next (w);
+          w_open (w, '{');
+          add_string (w, "name", t->name);
+          add_int (w, "count", t->count);
+          add_steps (w, self, t->steps);
+          w_close (w, '}');
+        }
+      w_close (w, ']');
+    }
+
+  if (self->stages && self->stages->len > 0)
+    {
+      w_key (w, "stages");
+      w_open (w, '[');
+      for (guint i = 0; i < self->stages->len; i++)
+        {
+          const WeftStage *s = self->stages->pdata[i];
+
+          w_next (w);
+          w_open (w, '{');
+          add_string (w, "name", s->name);
+          add_string (w, "executor", executor_nick_or (s->executor, "threads"));
+          add_int (w, "workers", s->workers);
+          add_ref (w, self, "output", s->output);
+          add_steps (w, self, s->steps);
+          w_close (w, '}');
+        }
+      w_close (w, ']');
+    }
 }
 
 /**
@@ -480,91 +636,27 @@ executor_nick_or (WeftExecutorKind kind,
 char *
 weft_profile_to_json (const WeftProfile *self)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
+  Writer w = { g_string_sized_new (4096), 0, TRUE };
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  json_builder_begin_object (b);
-  add_int (b, "weft_profile", 1);
-  add_string (b, "name", self->name);
-  add_int (b, "concept", self->concept);
-  add_string (b, "description", self->description);
-  add_string (b, "executor", executor_nick_or (self->executor, "threads"));
-  add_int (b, "workers", self->workers);
-  json_builder_set_member_name (b, "gil");
-  json_builder_add_boolean_value (b, self->gil);
-  add_number (b, "switch_interval_ms", self->switch_interval_ms);
-  add_string (b, "start_method", self->start_method == WEFT_START_FORK ? "fork" : "spawn");
-  json_builder_set_member_name (b, "cancel_on_error");
-  json_builder_add_boolean_value (b, self->cancel_on_error);
-  add_number (b, "timeout_s", self->timeout_s);
-
-  json_builder_set_member_name (b, "objects");
-  json_builder_begin_object (b);
-  for (guint i = 0; self->objects && i < self->objects->len; i++)
-    {
-      const WeftProfileObject *o = self->objects->pdata[i];
-
-      json_builder_set_member_name (b, o->name ? o->name : "");
-      json_builder_begin_object (b);
-      add_string (b, "kind", _weft_profile_object_kind_nick (o->kind));
-      if (o->kind == WEFT_OBJECT_COUNTER)
-        add_int (b, "initial", o->initial);
-      if (o->kind == WEFT_OBJECT_COUNTER && o->length > 1)
-        add_int (b, "length", o->length);
-      if (o->kind == WEFT_OBJECT_QUEUE)
-        add_int (b, "capacity", o->capacity);
-      add_string (b, "backend", o->backend == WEFT_BACKEND_MANAGER ? "manager" : "memory");
-      json_builder_end_object (b);
-    }
-  json_builder_end_object (b);
-
-  if (self->tasks && self->tasks->len > 0)
-    {
-      json_builder_set_member_name (b, "tasks");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < self->tasks->len; i++)
-        {
-          const WeftTaskSpec *t = self->tasks->pdata[i];
-
-          json_builder_begin_object (b);
-          add_string (b, "name", t->name);
-          add_int (b, "count", t->count);
-          add_steps (b, self, t->steps);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-    }
-
-  if (self->stages && self->stages->len > 0)
-    {
-      json_builder_set_member_name (b, "stages");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < self->stages->len; i++)
-        {
-          const WeftStage *s = self->stages->pdata[i];
-
-          json_builder_begin_object (b);
-          add_string (b, "name", s->name);
-          add_string (b, "executor", executor_nick_or (s->executor, "threads"));
-          add_int (b, "workers", s->workers);
-          add_ref (b, self, "output", s->output);
-          add_steps (b, self, s->steps);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-    }
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  text = json_generator_to_data (gen, NULL);
-  return g_strconcat (text, "\n", NULL);
+  w_open (&w, '{');
+  add_int (&w, "weft_profile", 1);
+  add_string (&w, "name", self->name);
+  add_int (&w, "concept", self->concept);
+  add_string (&w, "description", self->description);
+  add_string (&w, "executor", executor_nick_or (self->executor, "threads"));
+  add_int (&w, "workers", self->workers);
+  add_bool (&w, "gil", self->gil);
+  add_number (&w, "switch_interval_ms", self->switch_interval_ms);
+  add_string (&w, "start_method", self->start_method == WEFT_START_FORK ? "fork" : "spawn");
+  add_bool (&w, "cancel_on_error", self->cancel_on_error);
+  add_number (&w, "timeout_s", self->timeout_s);
+  add_objects (&w, self);
+  add_tasks_and_stages (&w, self);
+  w_close (&w, '}');
+  g_string_append_c (w.out, '\n');
+  return g_string_free (w.out, FALSE);
 }
 
 /* ---- Executor nicks ---------------------------------------------------------- */
