@@ -540,6 +540,12 @@ check_cpu_time (Ctx              *c,
 static const char * const step_kinds[] = {
   "cpu", "io", "increment", "lock", "put", "get", "transfer", "fail", "repeat", "for_each", NULL
 };
+#define STEP_KINDS "cpu, io, increment, lock, put, get, transfer, fail, repeat, for_each"
+/* for "unknown key" messages */
+static const char * const step_whats[] = {
+  "a cpu step", "a io step", "a increment step", "a lock step", "a put step", "a get step",
+  "a transfer step", "a fail step", "a repeat step", "a for_each step",
+};
 
 static const char * const object_kinds[] = { "lock", "queue", "counter", NULL };
 static const WeftObjectKind object_kind_values[] = { WEFT_OBJECT_LOCK, WEFT_OBJECT_QUEUE, WEFT_OBJECT_COUNTER };
@@ -678,11 +684,10 @@ parse_step_body (Ctx      *c,
     NULL, cpu_keys, io_keys, increment_keys, lock_keys, put_keys, get_keys,
     transfer_keys, fail_keys, repeat_keys, for_each_keys,
   };
-  g_autofree char *what = g_strdup_printf ("a %s step", step_kinds[step->kind - 1]);
   Work inner = { 0, 0 };
 
   *work = (Work) { 1, 0 };
-  if (!check_keys (c, body, keys_by_kind[step->kind], what))
+  if (!check_keys (c, body, keys_by_kind[step->kind], step_whats[step->kind - 1]))
     return FALSE;
 
   switch (step->kind)
@@ -743,7 +748,6 @@ parse_step (Ctx   *c,
             guint  depth,
             Work  *work)
 {
-  g_autofree char *kinds = g_strjoinv (", ", (char **) step_kinds);
   const WeftProfileNode *n = N (c, node);
   const char *kind;
   WeftStep *step;
@@ -752,7 +756,7 @@ parse_step (Ctx   *c,
   if (n->type != WEFT_JSON_BEGIN_OBJECT)
     {
       g_autofree char *got = describe_node (c, node);
-      fail (c, node, "expected a step: an object with one key naming its kind (%s), got %s", kinds, got);
+      fail (c, node, "expected a step: an object with one key naming its kind (" STEP_KINDS "), got %s", got);
       return NULL;
     }
   if (n->n_children != 1)
@@ -761,7 +765,7 @@ parse_step (Ctx   *c,
 
       if (n->n_children == 0)
         {
-          fail (c, node, "a step needs exactly one key naming its kind (%s), got none", kinds);
+          fail (c, node, "a step needs exactly one key naming its kind (" STEP_KINDS "), got none");
           return NULL;
         }
       for (guint m = n->first; m != WEFT_PROFILE_NONE; m = N (c, m)->next)
@@ -779,7 +783,7 @@ parse_step (Ctx   *c,
     {
       const char *near = closest (kind, step_kinds);
       g_autofree char *hint = near ? g_strdup_printf ("did you mean \"%s\"?", near)
-                                   : g_strdup_printf ("expected one of: %s", kinds);
+                                   : g_strdup ("expected one of: " STEP_KINDS);
       fail_at (c, body, TRUE, node, "unknown step kind \"%s\" (%s)", kind, hint);
       return NULL;
     }
@@ -876,9 +880,9 @@ parse_object (Ctx        *c,
   static const char * const lock_keys[] = { "kind", "backend", NULL };
   static const char * const queue_keys[] = { "kind", "capacity", "backend", NULL };
   static const char * const counter_keys[] = { "kind", "initial", "length", "backend", NULL };
+  static const char * const whats[] = { "a lock", "a queue", "a counter" };
   WeftProfileObject *o;
   guint kind, backend;
-  g_autofree char *what = NULL;
   gint64 value;
 
   if (!check_text (name, TEXT_NAME, 64))
@@ -892,8 +896,7 @@ parse_object (Ctx        *c,
     return missing (c, m, "kind");
   if (!get_enum (c, m, "kind", object_kinds, 0, &kind))
     return FALSE;
-  what = g_strdup_printf ("a %s", object_kinds[kind]);
-  if (!check_keys (c, m, kind == 0 ? lock_keys : kind == 1 ? queue_keys : counter_keys, what))
+  if (!check_keys (c, m, kind == 0 ? lock_keys : kind == 1 ? queue_keys : counter_keys, whats[kind]))
     return FALSE;
 
   o = g_new0 (WeftProfileObject, 1);
