@@ -480,6 +480,10 @@ static const ErrorCase error_cases[] = {
   { V "  \"tasks\": [{\"steps\": [{\"cpu\": {\"ms\": 1, \"ms\": 2}}]}]\n}",
     WEFT_PROFILE_ERROR_INVALID,
     "busy.json:3:42: $.tasks[0].steps[0].cpu.ms: duplicate key \"ms\" (first at line 3)" },
+  /* a duplicate outside $.objects is a key, even where the first key is "objects" */
+  { "[{\"objects\": 1}, {\"a\": 1, \"a\": 2}]",
+    WEFT_PROFILE_ERROR_INVALID,
+    "busy.json:1:27: $[1].a: duplicate key \"a\" (first at line 1)" },
   { V "  \"objects\": {\"a-b.c_9\": {\"kind\": \"queue\", \"capacity\": 0}, \"\": {\"kind\": \"lock\"}},\n" TASKS,
     WEFT_PROFILE_ERROR_INVALID,
     "busy.json:3:60: $.objects[\"\"]: an object name must be 1 to 64 characters from A-Z a-z 0-9 _ . -" },

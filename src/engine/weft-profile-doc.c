@@ -291,7 +291,8 @@ read_key (Builder *b)
     {
       /* never "the last one wins": a repeated name is a mistake */
       const WeftProfileNode *parent = _weft_profile_doc_node (b->doc, f->node);
-      gboolean is_objects = parent->parent == 0 && strcmp (_weft_profile_doc_key (b->doc, f->node), "objects") == 0;
+      gboolean is_objects = parent->parent == 0 && parent->key_line > 0 &&
+                            strcmp (_weft_profile_doc_key (b->doc, f->node), "objects") == 0;
       g_autofree char *parent_path = _weft_profile_doc_path (b->doc, f->node);
       g_autoptr(GString) path = g_string_new (parent_path);
 

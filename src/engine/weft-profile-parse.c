@@ -478,7 +478,9 @@ check_runs (Ctx    *c,
                         "(task counts, stage workers and nested repeats multiply)", total, MAX_STEP_RUNS);
 }
 
-static void
+/* A task (of @instances) or a stage (of @instances workers) whose steps
+ * do @work once each. */
+static gboolean
 add_spec_work (Ctx    *c,
                guint   node,
                double  instances,
@@ -486,7 +488,11 @@ add_spec_work (Ctx    *c,
 {
   SpecWork w = { node, instances * work.cpu_ms };
 
+  if (!check_runs (c, node, c->runs + instances * work.runs))
+    return FALSE;
+  c->runs += instances * work.runs;
   g_array_append_val (c->spec_work, w);
+  return TRUE;
 }
 
 /* Workers that run CPU work at the same time: a main loop is one thread. */
@@ -969,31 +975,7 @@ parse_task (Ctx   *c,
       !parse_steps (c, node, "steps", 1, FALSE, &t->steps, &work))
     return FALSE;
   t->count = (guint) count;
-
-  if (!check_runs (c, node, c->runs + (double) count * work.runs))
-    return FALSE;
-  c->runs += (double) count * work.runs;
-  add_spec_work (c, node, (double) count, work);
-  return TRUE;
-}
-
-static gboolean
-parse_tasks (Ctx   *c,
-             guint  top)
-{
-  guint tasks = member (c, top, "tasks");
-
-  if (tasks == WEFT_PROFILE_NONE)
-    return TRUE;
-  if (N (c, tasks)->type != WEFT_JSON_BEGIN_ARRAY)
-    {
-      g_autofree char *got = describe_node (c, tasks);
-      return fail (c, tasks, "expected an array of tasks, got %s", got);
-    }
-  for (guint e = N (c, tasks)->first; e != WEFT_PROFILE_NONE; e = N (c, e)->next)
-    if (!parse_task (c, e))
-      return FALSE;
-  return check_cpu_time (c, 0, c->profile->executor, c->profile->workers, "the tasks");
+  return add_spec_work (c, node, (double) count, work);
 }
 
 static gboolean
@@ -1042,28 +1024,28 @@ parse_stage (Ctx   *c,
     return FALSE;
 
   /* each worker of a stage runs its steps once */
-  if (!check_runs (c, node, c->runs + (double) workers * work.runs))
-    return FALSE;
-  c->runs += (double) workers * work.runs;
-  add_spec_work (c, node, (double) workers, work);
-  return check_cpu_time (c, c->spec_work->len - 1, s->executor, s->workers, "the stage's workers");
+  return add_spec_work (c, node, (double) workers, work) &&
+         check_cpu_time (c, c->spec_work->len - 1, s->executor, s->workers, "the stage's workers");
 }
 
+/* Parses each element of the array @key of @top (if present) with @parse. */
 static gboolean
-parse_stages (Ctx   *c,
-              guint  top)
+parse_list (Ctx         *c,
+            guint        top,
+            const char  *key,
+            gboolean   (*parse) (Ctx *c, guint node))
 {
-  guint stages = member (c, top, "stages");
+  guint list = member (c, top, key);
 
-  if (stages == WEFT_PROFILE_NONE)
+  if (list == WEFT_PROFILE_NONE)
     return TRUE;
-  if (N (c, stages)->type != WEFT_JSON_BEGIN_ARRAY)
+  if (N (c, list)->type != WEFT_JSON_BEGIN_ARRAY)
     {
-      g_autofree char *got = describe_node (c, stages);
-      return fail (c, stages, "expected an array of stages, got %s", got);
+      g_autofree char *got = describe_node (c, list);
+      return fail (c, list, "expected an array of %s, got %s", key, got);
     }
-  for (guint e = N (c, stages)->first; e != WEFT_PROFILE_NONE; e = N (c, e)->next)
-    if (!parse_stage (c, e))
+  for (guint e = N (c, list)->first; e != WEFT_PROFILE_NONE; e = N (c, e)->next)
+    if (!parse (c, e))
       return FALSE;
   return TRUE;
 }
@@ -1140,7 +1122,10 @@ parse_profile (Ctx *c)
   if (!check_version (c, 0) ||
       !check_keys (c, 0, top_keys, "a profile") ||
       !parse_settings (c, 0) ||
-      !parse_objects (c, 0) || !parse_tasks (c, 0) || !parse_stages (c, 0))
+      !parse_objects (c, 0) ||
+      !parse_list (c, 0, "tasks", parse_task) ||
+      !check_cpu_time (c, 0, p->executor, p->workers, "the tasks") ||
+      !parse_list (c, 0, "stages", parse_stage))
     return FALSE;
 
   if (p->tasks->len == 0 && p->stages->len == 0)
