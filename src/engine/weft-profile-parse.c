@@ -950,6 +950,22 @@ parse_objects (Ctx   *c,
   return TRUE;
 }
 
+/* @node must be an object (@expected) of only the keys @known. */
+static gboolean
+expect_object (Ctx                *c,
+               guint               node,
+               const char         *expected,
+               const char * const *known,
+               const char         *what)
+{
+  if (N (c, node)->type != WEFT_JSON_BEGIN_OBJECT)
+    {
+      g_autofree char *got = describe_node (c, node);
+      return fail (c, node, "expected %s, got %s", expected, got);
+    }
+  return check_keys (c, node, known, what);
+}
+
 static gboolean
 parse_task (Ctx   *c,
             guint  node)
@@ -960,12 +976,7 @@ parse_task (Ctx   *c,
   gint64 count;
   Work work;
 
-  if (N (c, node)->type != WEFT_JSON_BEGIN_OBJECT)
-    {
-      g_autofree char *got = describe_node (c, node);
-      return fail (c, node, "expected a task object with \"steps\", got %s", got);
-    }
-  if (!check_keys (c, node, task_keys, "a task"))
+  if (!expect_object (c, node, "a task object with \"steps\"", task_keys, "a task"))
     return FALSE;
 
   t = g_new0 (WeftTaskSpec, 1);
@@ -989,12 +1000,7 @@ parse_stage (Ctx   *c,
   gint64 workers;
   Work work;
 
-  if (N (c, node)->type != WEFT_JSON_BEGIN_OBJECT)
-    {
-      g_autofree char *got = describe_node (c, node);
-      return fail (c, node, "expected a stage object with \"name\" and \"steps\", got %s", got);
-    }
-  if (!check_keys (c, node, stage_keys, "a stage"))
+  if (!expect_object (c, node, "a stage object with \"name\" and \"steps\"", stage_keys, "a stage"))
     return FALSE;
 
   s = g_new0 (WeftStage, 1);
