@@ -462,8 +462,8 @@ format_count (double v)
   return v < 1e15 ? g_strdup_printf ("%.0f", v) : g_strdup_printf ("%.3g", v);
 }
 
-/* @runs step executions more, because of @node (a repeat, a task or a
- * stage): fails when that makes too many. */
+/* @runs is the profile's step executions in all once @node (a repeat, a
+ * task or a stage) is counted: fails, naming @node, when that is too many. */
 static gboolean
 check_runs (Ctx    *c,
             guint   node,
