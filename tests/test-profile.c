@@ -480,6 +480,10 @@ static const ErrorCase error_cases[] = {
   { V "  \"tasks\": [{\"steps\": [{\"cpu\": {\"ms\": 1, \"ms\": 2}}]}]\n}",
     WEFT_PROFILE_ERROR_INVALID,
     "busy.json:3:42: $.tasks[0].steps[0].cpu.ms: duplicate key \"ms\" (first at line 3)" },
+  /* a duplicate outside $.objects is a key, even where the first key is "objects" */
+  { "[{\"objects\": 1}, {\"a\": 1, \"a\": 2}]",
+    WEFT_PROFILE_ERROR_INVALID,
+    "busy.json:1:27: $[1].a: duplicate key \"a\" (first at line 1)" },
   { V "  \"objects\": {\"a-b.c_9\": {\"kind\": \"queue\", \"capacity\": 0}, \"\": {\"kind\": \"lock\"}},\n" TASKS,
     WEFT_PROFILE_ERROR_INVALID,
     "busy.json:3:60: $.objects[\"\"]: an object name must be 1 to 64 characters from A-Z a-z 0-9 _ . -" },
@@ -510,16 +514,16 @@ static const ErrorCase error_cases[] = {
     "busy.json:3:3: syntax error: expected \",\" or \"}\" after a member, got \"\\\"\"" },
   { "{\"weft_profile\": 1, \"name\": \"a\\qb\"}",
     WEFT_PROFILE_ERROR_SYNTAX,
-    "busy.json:1:32: syntax error: unknown escape \"\\q\" (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)" },
+    "busy.json:1:31: syntax error: unknown escape \"\\q\" (JSON has \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX)" },
   { "{\"weft_profile\": 0x1}",
     WEFT_PROFILE_ERROR_SYNTAX,
     "busy.json:1:19: syntax error: expected \",\" or \"}\" after a member, got \"x1\"" },
   { "{\"weft_profile\": 1, \"name\": \"\\u0000\"}",
     WEFT_PROFILE_ERROR_SYNTAX,
-    "busy.json:1:36: syntax error: \"\\u0000\" is not allowed in a profile" },
+    "busy.json:1:30: syntax error: \"\\u0000\" is not allowed in a profile" },
   { "{\"weft_profile\": 1, \"name\": \"\\ud800\"}",
     WEFT_PROFILE_ERROR_SYNTAX,
-    "busy.json:1:36: syntax error: unpaired UTF-16 surrogate in \"\\u\" escape" },
+    "busy.json:1:30: syntax error: unpaired UTF-16 surrogate in \"\\u\" escape" },
   { "{\"a\": 1} {",
     WEFT_PROFILE_ERROR_SYNTAX,
     "busy.json:1:10: syntax error: expected the end of the file after the top-level value, got \"{\"" },
@@ -549,7 +553,7 @@ test_errors (void)
 static void
 test_steps_nesting (void)
 {
-  /* 32 levels load, 33 do not. */
+  /* 32 levels load, 33 do not (repeating once: 2 ** 31 runs would be too much work). */
   for (guint levels = 32; levels <= 33; levels++)
     {
       g_autoptr(GString) s = g_string_new ("{\"weft_profile\": 1, \"tasks\": [{\"steps\": [");
@@ -557,7 +561,7 @@ test_steps_nesting (void)
       g_autoptr(WeftProfile) p = NULL;
 
       for (guint i = 1; i < levels; i++)
-        g_string_append (s, "{\"repeat\": {\"times\": 2, \"steps\": [");
+        g_string_append (s, "{\"repeat\": {\"times\": 1, \"steps\": [");
       g_string_append (s, "{\"cpu\": {\"ms\": 1}}");
       for (guint i = 1; i < levels; i++)
         g_string_append (s, "]}}");
@@ -656,6 +660,221 @@ test_malformed_corpus (void)
       g_assert_nonnull (error2);
       g_assert_cmpstr (error2->message, ==, with_path);
     }
+}
+
+/* ---- What a run can do -------------------------------------------------------- */
+
+static WeftProfile *
+load_text (const char  *json,
+           GError     **error)
+{
+  return weft_profile_new_from_data (json, -1, "work.json", error);
+}
+
+/* A manager serves single counters: anything else is refused where the
+ * profile says "manager", not later by the run. */
+static void
+test_manager_backends (void)
+{
+  static const struct { const char *object; const char *message; } refused[] = {
+    { "{\"kind\": \"lock\", \"backend\": \"manager\"}",
+      "work.json:1:91: $.objects.x.backend: a manager serves counters only, not locks or queues "
+      "(\"x\" is a lock): use \"memory\"" },
+    { "{\"kind\": \"queue\", \"backend\": \"manager\"}",
+      "work.json:1:92: $.objects.x.backend: a manager serves counters only, not locks or queues "
+      "(\"x\" is a queue): use \"memory\"" },
+    { "{\"kind\": \"counter\", \"length\": 2, \"backend\": \"manager\"}",
+      "work.json:1:107: $.objects.x.backend: a manager serves single counters, not arrays "
+      "(\"x\" has length 2): use \"memory\"" },
+  };
+#define MANAGER_FORMAT "{\"weft_profile\": 1, \"executor\": \"processes\", \"objects\": {\"x\": %s}," \
+                       " \"tasks\": [{\"steps\": [{\"io\": {\"ms\": 1}}]}]}"
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autofree char *json = g_strdup_printf (MANAGER_FORMAT, refused[i].object);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WeftProfile) p = load_text (json, &error);
+
+      g_assert_null (p);
+      g_assert_error (error, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, refused[i].message);
+    }
+
+  /* a single counter, and the same kinds in shared memory, load */
+  {
+    const char *ok[] = {
+      "{\"kind\": \"counter\", \"backend\": \"manager\"}",
+      "{\"kind\": \"counter\", \"length\": 2}",
+      "{\"kind\": \"queue\", \"backend\": \"memory\"}",
+      "{\"kind\": \"lock\"}",
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (ok); i++)
+      {
+        g_autofree char *json = g_strdup_printf (MANAGER_FORMAT, ok[i]);
+        g_autoptr(GError) error = NULL;
+        g_autoptr(WeftProfile) p = load_text (json, &error);
+
+        g_assert_no_error (error);
+        assert_round_trips (p);
+      }
+  }
+}
+
+/* A task of @count instances whose one step repeats an io step @times. */
+static char *
+repeat_profile (guint   count,
+                guint64 times)
+{
+  return g_strdup_printf ("{\"weft_profile\": 1, \"tasks\": [{\"count\": %u, \"steps\": "
+                          "[{\"repeat\": {\"times\": %" G_GUINT64_FORMAT ", \"steps\": "
+                          "[{\"io\": {\"ms\": 0}}]}}]}]}", count, times);
+}
+
+/* Steps run at most 10,000,000 times in all: the repeat (1 + times runs)
+ * or the task (count × that) that crosses is named. */
+static void
+test_work_cap (void)
+{
+  g_autofree char *at_cap = repeat_profile (1, 9999999);
+  g_autofree char *repeat_over = repeat_profile (1, 10000000);
+  g_autofree char *task_at_cap = repeat_profile (10, 999999);
+  g_autofree char *task_over = repeat_profile (11, 999999);
+  g_autoptr(WeftProfile) p = NULL;
+  g_autoptr(WeftProfile) q = NULL;
+  g_autoptr(GError) error = NULL;
+
+  p = load_text (at_cap, &error);
+  g_assert_no_error (error);
+  q = load_text (task_at_cap, &error);
+  g_assert_no_error (error);
+
+  g_assert_null (load_text (repeat_over, &error));
+  g_assert_error (error, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "work.json:1:65: $.tasks[0].steps[0].repeat: too much work: the profile's steps would run "
+                   "10000001 times, more than the cap of 10000000 (task counts, stage workers and nested "
+                   "repeats multiply)");
+  g_clear_error (&error);
+
+  g_assert_null (load_text (task_over, &error));
+  g_assert_error (error, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "work.json:1:31: $.tasks[0]: too much work: the profile's steps would run "
+                   "11000000 times, more than the cap of 10000000 (task counts, stage workers and nested "
+                   "repeats multiply)");
+}
+
+/* Nested repeats multiply: 31 levels of 2 would be 2^32 - 1 runs. The
+ * repeat where the product first crosses the cap is named (the ninth from
+ * the outside: 2^24 - 1 runs), and nothing is ever looped over. */
+static void
+test_work_cap_nested (void)
+{
+  g_autoptr(GString) s = g_string_new ("{\"weft_profile\": 1, \"tasks\": [{\"steps\": [");
+  g_autoptr(GString) expected = g_string_new ("deep.json:1:325: $.tasks[0].steps[0].repeat");
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 31; i++)
+    g_string_append (s, "{\"repeat\": {\"times\": 2, \"steps\": [");
+  g_string_append (s, "{\"cpu\": {\"ms\": 1}}");
+  for (guint i = 0; i < 31; i++)
+    g_string_append (s, "]}}");
+  g_string_append (s, "]}]}");
+  for (guint i = 1; i < 9; i++)
+    g_string_append (expected, ".steps[0].repeat");
+  g_string_append (expected, ": too much work: the profile's steps would run 16777215 times, more than the cap "
+                             "of 10000000 (task counts, stage workers and nested repeats multiply)");
+
+  g_assert_null (weft_profile_new_from_data (s->str, (gssize) s->len, "deep.json", &error));
+  g_assert_error (error, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, expected->str);
+}
+
+/* The CPU time asked for must fit in workers × timeout. */
+static void
+test_cpu_time_cap (void)
+{
+#define CPU_FORMAT "{\"weft_profile\": 1, \"workers\": 2, \"timeout_s\": 10, \"executor\": \"%s\"," \
+                   " \"tasks\": [{\"count\": 4, \"steps\": [{\"cpu\": {\"ms\": %s}}]}]}"
+  g_autofree char *fits = g_strdup_printf (CPU_FORMAT, "threads", "5000");
+  g_autofree char *over = g_strdup_printf (CPU_FORMAT, "threads", "5000.25");
+  g_autofree char *loop = g_strdup_printf (CPU_FORMAT, "mainloop", "2600");
+  g_autoptr(WeftProfile) p = NULL;
+  g_autoptr(GError) error = NULL;
+
+  p = load_text (fits, &error);
+  g_assert_no_error (error);
+
+  g_assert_null (load_text (over, &error));
+  g_assert_error (error, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "work.json:1:85: $.tasks[0]: too much work: the tasks ask for 20.001 s of CPU time, "
+                   "more than 2 workers can run within the timeout of 10 s (20 s)");
+  g_clear_error (&error);
+
+  /* a main loop is one thread, whatever its workers */
+  g_assert_null (load_text (loop, &error));
+  g_assert_error (error, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==,
+                   "work.json:1:86: $.tasks[0]: too much work: the tasks ask for 10.4 s of CPU time, "
+                   "more than 1 worker (one main loop) can run within the timeout of 10 s (10 s)");
+}
+
+/* "timeout_s": 0 is the longest timeout, 3600 s: no run goes on for ever. */
+static void
+test_timeout_zero (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftProfile) p = load_text ("{\"weft_profile\": 1, \"timeout_s\": 0,"
+                                        " \"tasks\": [{\"steps\": [{\"io\": {\"ms\": 1}}]}]}", &error);
+  g_autofree char *json = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpfloat (p->timeout_s, ==, 3600);
+  json = weft_profile_to_json (p);
+  g_assert_nonnull (strstr (json, "\"timeout_s\" : 3600,"));
+  assert_round_trips (p);
+
+  g_assert_null (load_text ("{\"weft_profile\": 1, \"timeout_s\": 3600.5,"
+                            " \"tasks\": [{\"steps\": [{\"io\": {\"ms\": 1}}]}]}", &error));
+  g_assert_error (error, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "work.json:1:34: $.timeout_s: expected a number from 0 to 3600, got 3600.5");
+}
+
+/* Saving: numbers as short as load back the same, strings through the one
+ * JSON escaper. */
+static void
+test_save_format (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftProfile) p = load_text ("{\"weft_profile\": 1, \"switch_interval_ms\": 0.1, \"name\": \"a\\u0001\\\"\\u00e9\","
+                                        " \"tasks\": [{\"steps\": [{\"cpu\": {\"ms\": 0.3}}]}]}", &error);
+  g_autofree char *json = NULL;
+
+  g_assert_no_error (error);
+  json = weft_profile_to_json (p);
+  g_assert_nonnull (strstr (json, "\n  \"switch_interval_ms\" : 0.1,\n"));
+  g_assert_nonnull (strstr (json, "\"ms\" : 0.3\n"));
+  g_assert_nonnull (strstr (json, "\n  \"name\" : \"a\\u0001\\\"\u00e9\",\n"));
+  g_assert_nonnull (strstr (json, "\n  \"objects\" : {},\n"));
+  g_assert_true (g_str_has_suffix (json, "\n}\n"));
+  assert_round_trips (p);
+}
+
+/* Columns count characters, not bytes, and a byte-order mark is no column. */
+static void
+test_columns_are_characters (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) error2 = NULL;
+
+  g_assert_null (load_text ("{\"weft_profile\": 1, \"name\": \"żółw\", \"gil\": \"да\"}", &error));
+  g_assert_cmpstr (error->message, ==, "work.json:1:44: $.gil: expected true or false, got \"да\"");
+
+  g_assert_null (load_text ("\xEF\xBB\xBF{\"weft_profile\": 1, \"gil\": 0}", &error2));
+  g_assert_cmpstr (error2->message, ==, "work.json:1:28: $.gil: expected true or false, got 0");
 }
 
 /* ---- Robustness ------------------------------------------------------------ */
@@ -766,6 +985,13 @@ main (int   argc,
   g_test_add_func ("/weft/profile/steps-nesting", test_steps_nesting);
   g_test_add_func ("/weft/profile/io-errors", test_io_errors);
   g_test_add_func ("/weft/profile/malformed-corpus", test_malformed_corpus);
+  g_test_add_func ("/weft/profile/manager-backends", test_manager_backends);
+  g_test_add_func ("/weft/profile/work-cap", test_work_cap);
+  g_test_add_func ("/weft/profile/work-cap-nested", test_work_cap_nested);
+  g_test_add_func ("/weft/profile/cpu-time-cap", test_cpu_time_cap);
+  g_test_add_func ("/weft/profile/timeout-zero", test_timeout_zero);
+  g_test_add_func ("/weft/profile/columns-are-characters", test_columns_are_characters);
+  g_test_add_func ("/weft/profile/save-format", test_save_format);
   g_test_add_func ("/weft/profile/fuzz", test_fuzz);
 
   return g_test_run ();

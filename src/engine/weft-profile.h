@@ -104,7 +104,7 @@ typedef struct
   double            switch_interval_ms;
   WeftStartMethod   start_method;
   gboolean          cancel_on_error; /* a failure cancels the siblings (task group) */
-  double            timeout_s;   /* the run is stopped after this; 0 = none */
+  double            timeout_s;   /* the run is stopped after this; a loaded profile has 0 < timeout_s <= 3600 */
   GPtrArray        *objects;     /* (element-type WeftProfileObject) */
   GPtrArray        *tasks;       /* (element-type WeftTaskSpec) */
   GPtrArray        *stages;      /* (element-type WeftStage), may be empty */

@@ -843,19 +843,9 @@ weft_run_start (WeftRun       *self,
     {
       const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, i);
 
-      if (po->backend == WEFT_BACKEND_MANAGER && po->kind != WEFT_OBJECT_COUNTER)
-        {
-          g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
-                       "object \"%s\": a manager serves counters only, not locks or queues yet",
-                       po->name);
-          return FALSE;
-        }
-      if (po->backend == WEFT_BACKEND_MANAGER && po->length > 1)
-        {
-          g_set_error (error, WEFT_RUN_ERROR, WEFT_RUN_ERROR_UNSUPPORTED,
-                       "object \"%s\": a manager serves single counters, not arrays yet", po->name);
-          return FALSE;
-        }
+      /* the profile's validator allows a manager for single counters only */
+      g_assert (po->backend != WEFT_BACKEND_MANAGER ||
+                (po->kind == WEFT_OBJECT_COUNTER && po->length == 1));
       if (po->backend == WEFT_BACKEND_MANAGER)
         needs_manager = TRUE;
     }

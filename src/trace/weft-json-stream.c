@@ -16,8 +16,13 @@
 /*
  * The reader keeps one buffer of the file. buf[pos..end) is unread; a token
  * that runs past the end is kept whole by moving it to the front before the
- * next read. Newlines in the bytes dropped that way are counted, so that an
- * error can still say its line and column.
+ * next read. Newlines in the bytes dropped that way are counted, and the
+ * characters since the last of them, so that an error can still say its line
+ * and column.
+ *
+ * Positions: lines and columns from 1, a column counting characters (UTF-8
+ * sequences: every byte but a continuation byte starts one; a tab is one).
+ * A byte-order mark at the start is skipped and is no column.
  */
 
 #define READ_CHUNK     (1u << 20)          /* 1 MiB per read() */
@@ -46,6 +51,12 @@ struct _WeftJsonReader
   guint64  base;               /* absolute offset of buf[0] */
   guint64  lines_before;       /* newlines before buf[0] */
   guint64  line_start_before;  /* absolute offset after the last of them */
+  guint64  chars_before;       /* characters from there to buf[0] (when it is before buf[0]) */
+
+  guint64  at_abs;             /* the last position asked for, to count on from there */
+  guint64  at_lines;
+  guint64  at_chars;
+  gboolean at_valid;
 
   char    *name;
 
@@ -61,6 +72,9 @@ struct _WeftJsonReader
   State    state;
   gboolean allow_unclosed;
   gboolean was_unclosed;
+  gboolean strict;
+  gboolean bom_checked;
+  WeftJsonSyntax syntax;       /* what the last error was */
 };
 
 static WeftJsonReader *
@@ -136,6 +150,14 @@ weft_json_reader_new_for_data (const char *data,
   r->cap = len;
   r->end = len;
   r->eof = TRUE;
+  /* Skipped at once, so that positions asked for before the first token
+   * (an encoding error found by the caller) already leave it out. */
+  r->bom_checked = TRUE;
+  if (len >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      r->pos = 3;
+      r->line_start_before = 3;
+    }
   return r;
 }
 
@@ -197,6 +219,51 @@ weft_json_reader_get_offset (WeftJsonReader *reader)
   return reader->base + reader->pos;
 }
 
+/**
+ * weft_json_reader_get_token_offset:
+ * @reader: a reader
+ *
+ * Returns: the byte offset of the current token (of the error, after one)
+ */
+guint64
+weft_json_reader_get_token_offset (WeftJsonReader *reader)
+{
+  return reader->tok_abs;
+}
+
+/**
+ * weft_json_reader_set_strict:
+ * @reader: a reader
+ * @strict: whether to refuse what JSON allows but a document of Weft's own
+ *   should not hold
+ *
+ * A strict reader refuses the escape "\u0000" and UTF-16 surrogates that
+ * are not paired (%WEFT_JSON_SYNTAX_NUL_ESCAPE, %WEFT_JSON_SYNTAX_LONE_SURROGATE);
+ * otherwise those decode to U+0000 and U+FFFD.
+ */
+void
+weft_json_reader_set_strict (WeftJsonReader *reader,
+                             gboolean        strict)
+{
+  reader->strict = strict;
+}
+
+/**
+ * weft_json_reader_get_syntax_error:
+ * @reader: a reader
+ *
+ * What the last error of the reader was, so that a reader of a particular
+ * format can word its own message; the error's place is the token's
+ * (weft_json_reader_get_position(), weft_json_reader_get_token_offset()).
+ *
+ * Returns: the kind of the last syntax error, or %WEFT_JSON_SYNTAX_NONE
+ */
+WeftJsonSyntax
+weft_json_reader_get_syntax_error (WeftJsonReader *reader)
+{
+  return reader->syntax;
+}
+
 static void
 count_lines (const char *p,
              const char *e,
@@ -214,24 +281,84 @@ count_lines (const char *p,
     }
 }
 
+/* Characters in [p, e): bytes that are not UTF-8 continuation bytes
+ * (10xxxxxx), eight at a time. */
+static guint64
+count_chars (const char *p,
+             const char *e)
+{
+  guint64 n = (guint64) (e - p);
+
+  for (; e - p >= 8; p += 8)
+    {
+      guint64 x;
+
+      memcpy (&x, p, sizeof x);
+      /* bit 7 set and bit 6 clear, per byte */
+      n -= (guint64) __builtin_popcountll (x & ~(x << 1) & G_GUINT64_CONSTANT (0x8080808080808080));
+    }
+  for (; p < e; p++)
+    n -= ((guchar) *p & 0xC0) == 0x80;
+  return n;
+}
+
+/**
+ * weft_json_reader_get_position_at:
+ * @reader: a reader
+ * @offset: a byte offset in the text still buffered (any offset of an
+ *   in-memory reader)
+ * @out_line: (out): its line, from 1
+ * @out_column: (out): its column in characters, from 1
+ *
+ * Counting goes on from the last position asked for when @offset is not
+ * before it, so asking for every token's position in order costs one pass.
+ */
+void
+weft_json_reader_get_position_at (WeftJsonReader *reader,
+                                  guint64         offset,
+                                  guint64        *out_line,
+                                  guint64        *out_column)
+{
+  guint64 from, lines, chars;
+  const char *p, *e, *nl = NULL;
+
+  offset = CLAMP (offset, reader->base, reader->base + reader->end);
+  if (reader->at_valid && reader->at_abs >= reader->base && reader->at_abs <= offset)
+    from = reader->at_abs, lines = reader->at_lines, chars = reader->at_chars;
+  else if (reader->line_start_before >= reader->base)
+    from = MIN (reader->line_start_before, offset), lines = reader->lines_before, chars = 0;
+  else
+    from = reader->base, lines = reader->lines_before, chars = reader->chars_before;
+
+  p = reader->buf + (from - reader->base);
+  e = reader->buf + (offset - reader->base);
+  for (const char *q = p; q < e && (q = memchr (q, '\n', (gsize) (e - q))) != NULL; q++)
+    {
+      lines++;
+      nl = q;
+    }
+  chars = nl != NULL ? count_chars (nl + 1, e) : chars + count_chars (p, e);
+
+  reader->at_abs = offset;
+  reader->at_lines = lines;
+  reader->at_chars = chars;
+  reader->at_valid = TRUE;
+  *out_line = lines + 1;
+  *out_column = chars + 1;
+}
+
 /**
  * weft_json_reader_get_position:
  * @reader: a reader
  * @out_line: (out): line of the current token, from 1
- * @out_column: (out): its column in bytes, from 1
+ * @out_column: (out): its column in characters, from 1
  */
 void
 weft_json_reader_get_position (WeftJsonReader *reader,
                                guint64        *out_line,
                                guint64        *out_column)
 {
-  guint64 lines = reader->lines_before;
-  guint64 line_start = reader->line_start_before;
-  guint64 at = MAX (reader->tok_abs, reader->base);
-
-  count_lines (reader->buf, reader->buf + (at - reader->base), reader->base, &lines, &line_start);
-  *out_line = lines + 1;
-  *out_column = at - line_start + 1;
+  weft_json_reader_get_position_at (reader, reader->tok_abs, out_line, out_column);
 }
 
 /**
@@ -279,6 +406,10 @@ fill (WeftJsonReader *r,
       if (from > 0)
         {
           count_lines (r->buf, r->buf + from, r->base, &r->lines_before, &r->line_start_before);
+          if (r->line_start_before >= r->base)
+            r->chars_before = count_chars (r->buf + (r->line_start_before - r->base), r->buf + from);
+          else
+            r->chars_before += count_chars (r->buf, r->buf + from);
           memmove (r->buf, r->buf + from, r->end - from);
           r->base += from;
           r->end -= from;
@@ -291,6 +422,7 @@ fill (WeftJsonReader *r,
           if (r->cap >= MAX_TOKEN)
             {
               r->tok_abs = r->base;
+              r->syntax = WEFT_JSON_SYNTAX_TOO_LONG;
               weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_LIMIT,
                                           "a single token longer than %u MiB", MAX_TOKEN >> 20);
               return FALSE;
@@ -360,11 +492,13 @@ describe_byte (int c,
 static void
 unexpected (WeftJsonReader *r,
             int             c,
+            WeftJsonSyntax  syntax,
             const char     *expected,
             GError        **error)
 {
   char tmp[8];
 
+  r->syntax = syntax;
   r->tok_abs = r->base + r->pos;
   weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
                               "expected %s, found %s", expected, describe_byte (c, tmp));
@@ -409,6 +543,7 @@ read_string (WeftJsonReader *r,
           if (G_UNLIKELY (c < 0x20))
             {
               r->tok_abs = r->base + i;
+              r->syntax = WEFT_JSON_SYNTAX_CONTROL_CHARACTER;
               weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
                                           "control character 0x%02x inside a string (escape it)", c);
               return FALSE;
@@ -418,6 +553,7 @@ read_string (WeftJsonReader *r,
       if (r->eof)
         {
           r->tok_abs = r->base + start;
+          r->syntax = WEFT_JSON_SYNTAX_UNTERMINATED_STRING;
           weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
                                       "unterminated string (end of file before its closing '\"')");
           return FALSE;
@@ -450,6 +586,7 @@ closed:
     {
       char c = r->buf[j];
       gunichar u;
+      gsize esc;
 
       if (c != '\\')
         {
@@ -468,6 +605,7 @@ closed:
         case 'r': g_string_append_c (r->scratch, '\r'); break;
         case 't': g_string_append_c (r->scratch, '\t'); break;
         case 'u':
+          esc = j - 1;
           u = 0;
           for (int k = 1; k <= 4; k++)
             {
@@ -476,6 +614,7 @@ closed:
               if (h < 0)
                 {
                   r->tok_abs = r->base + j - 1;
+                  r->syntax = WEFT_JSON_SYNTAX_BAD_UNICODE_ESCAPE;
                   weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
                                               "expected four hex digits after \\u");
                   return FALSE;
@@ -504,12 +643,21 @@ closed:
                   j += 6;
                 }
             }
+          if (r->strict && (u == 0 || (u >= 0xd800 && u < 0xe000)))
+            {
+              r->tok_abs = r->base + esc;
+              r->syntax = u == 0 ? WEFT_JSON_SYNTAX_NUL_ESCAPE : WEFT_JSON_SYNTAX_LONE_SURROGATE;
+              weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
+                                          u == 0 ? "\\u0000 in a string" : "an unpaired UTF-16 surrogate in a string");
+              return FALSE;
+            }
           if (u >= 0xd800 && u < 0xe000)
             u = 0xfffd;   /* a lone surrogate */
           g_string_append_unichar (r->scratch, u);
           break;
         default:
           r->tok_abs = r->base + j - 1;
+          r->syntax = WEFT_JSON_SYNTAX_BAD_ESCAPE;
           weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
                                       "invalid escape '\\%c' in a string", c);
           return FALSE;
@@ -633,6 +781,7 @@ read_number (WeftJsonReader *r,
 
   if (i - start >= sizeof r->num)
     {
+      r->syntax = WEFT_JSON_SYNTAX_TOO_LONG;
       weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_LIMIT,
                                   "a number of more than %u characters", (guint) sizeof r->num - 1);
       return FALSE;
@@ -650,6 +799,7 @@ bad:
     char tmp[8];
 
     r->tok_abs = r->base + i;
+    r->syntax = WEFT_JSON_SYNTAX_BAD_NUMBER;
     weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
                                 "malformed number: expected a digit, found %s", describe_byte (c, tmp));
   }
@@ -669,6 +819,7 @@ read_literal (WeftJsonReader *r,
   r->tok_abs = r->base + r->pos;
   if (r->end - r->pos < len || memcmp (r->buf + r->pos, word, len) != 0)
     {
+      r->syntax = WEFT_JSON_SYNTAX_EXPECTED_VALUE;
       weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
                                   "expected a value (a string, a number, an object, an array, true, false or null)");
       return FALSE;
@@ -696,6 +847,7 @@ push (WeftJsonReader *r,
 {
   if (r->depth >= WEFT_JSON_MAX_DEPTH)
     {
+      r->syntax = WEFT_JSON_SYNTAX_TOO_DEEP;
       weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_LIMIT,
                                   "nesting deeper than %d levels", WEFT_JSON_MAX_DEPTH);
       return WEFT_JSON_ERROR_TOKEN;
@@ -745,7 +897,7 @@ read_value (WeftJsonReader *r,
           r->state = r->depth == 0 ? S_DONE : S_AFTER_VALUE;
           return WEFT_JSON_NUMBER;
         }
-      unexpected (r, c, "a value (a string, a number, an object, an array, true, false or null)", error);
+      unexpected (r, c, WEFT_JSON_SYNTAX_EXPECTED_VALUE, "a value (a string, a number, an object, an array, true, false or null)", error);
       return WEFT_JSON_ERROR_TOKEN;
     }
 }
@@ -755,6 +907,24 @@ static gboolean
 unclosed_ok (WeftJsonReader *r)
 {
   return r->allow_unclosed && r->depth == 1 && r->stack[0] == 2;
+}
+
+/* A UTF-8 byte-order mark at the very start says nothing: skip it, and
+ * count line 1's columns from after it. */
+static gboolean
+skip_bom (WeftJsonReader *r,
+          GError        **error)
+{
+  if (r->base + r->pos != 0)
+    return TRUE;
+  if (!fill (r, 3, NULL, error))
+    return FALSE;
+  if (r->end - r->pos >= 3 && memcmp (r->buf + r->pos, "\xEF\xBB\xBF", 3) == 0)
+    {
+      r->pos += 3;
+      r->line_start_before = r->base + r->pos;
+    }
+  return TRUE;
 }
 
 /**
@@ -771,6 +941,13 @@ weft_json_reader_next (WeftJsonReader *r,
 {
   int c;
 
+  if (G_UNLIKELY (!r->bom_checked))
+    {
+      r->bom_checked = TRUE;
+      if (!skip_bom (r, error))
+        return WEFT_JSON_ERROR_TOKEN;
+    }
+
   for (;;)
     {
       c = peek_nonspace (r, error);
@@ -783,7 +960,7 @@ weft_json_reader_next (WeftJsonReader *r,
         case S_DONE:
           if (c == -1)
             return WEFT_JSON_EOF;
-          unexpected (r, c, "end of file after the top-level value", error);
+          unexpected (r, c, WEFT_JSON_SYNTAX_EXPECTED_END, "end of file after the top-level value", error);
           return WEFT_JSON_ERROR_TOKEN;
 
         case S_VALUE:
@@ -805,7 +982,7 @@ weft_json_reader_next (WeftJsonReader *r,
             return pop (r, WEFT_JSON_END_OBJECT);
           if (c != '"')
             {
-              unexpected (r, c, r->state == S_KEY ? "a member name (a string) after ','"
+              unexpected (r, c, WEFT_JSON_SYNTAX_EXPECTED_KEY, r->state == S_KEY ? "a member name (a string) after ','"
                                                   : "a member name (a string) or '}'", error);
               return WEFT_JSON_ERROR_TOKEN;
             }
@@ -843,7 +1020,7 @@ weft_json_reader_next (WeftJsonReader *r,
                 if (r->pos >= r->end || r->buf[r->pos] != ':')
                   {
                     unexpected (r, r->pos < r->end ? (guchar) r->buf[r->pos] : -1,
-                                "':' after a member name", error);
+                                WEFT_JSON_SYNTAX_EXPECTED_COLON, "':' after a member name", error);
                     return WEFT_JSON_ERROR_TOKEN;
                   }
                 s = off == G_MAXSIZE ? r->scratch->str : r->buf + off;
@@ -867,7 +1044,7 @@ weft_json_reader_next (WeftJsonReader *r,
                 }
               if (c == '}')
                 return pop (r, WEFT_JSON_END_OBJECT);
-              unexpected (r, c, "',' or '}' after an object member", error);
+              unexpected (r, c, WEFT_JSON_SYNTAX_EXPECTED_MEMBER_END, "',' or '}' after an object member", error);
               return WEFT_JSON_ERROR_TOKEN;
             }
           if (c == ',')
@@ -885,7 +1062,7 @@ weft_json_reader_next (WeftJsonReader *r,
               r->state = S_DONE;
               return WEFT_JSON_END_ARRAY;
             }
-          unexpected (r, c, "',' or ']' after an array element", error);
+          unexpected (r, c, WEFT_JSON_SYNTAX_EXPECTED_ELEMENT_END, "',' or ']' after an array element", error);
           return WEFT_JSON_ERROR_TOKEN;
         }
     }

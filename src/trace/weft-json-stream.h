@@ -10,7 +10,9 @@ G_BEGIN_DECLS
  * traces too big for a document tree. The reader holds one buffer (1 MiB,
  * growing only for a single token longer than that, up to a cap), checks the
  * grammar as it goes and reports errors as "FILE:LINE:COLUMN: what was
- * expected" (columns count bytes, from 1).
+ * expected". Lines and columns count from 1; a column counts characters
+ * (Unicode code points, a tab is one), the one rule for every position Weft
+ * reports in a JSON file, traces and profiles alike.
  */
 
 typedef enum
@@ -28,6 +30,28 @@ typedef enum
   WEFT_JSON_FALSE,
   WEFT_JSON_NULL,
 } WeftJsonToken;
+
+/* What a syntax error was, for readers of a format that word their own
+ * messages (weft_json_reader_get_syntax_error()). */
+typedef enum
+{
+  WEFT_JSON_SYNTAX_NONE = 0,
+  WEFT_JSON_SYNTAX_EXPECTED_VALUE,        /* also a misspelt true, false or null */
+  WEFT_JSON_SYNTAX_EXPECTED_KEY,          /* after '{' or ',' in an object */
+  WEFT_JSON_SYNTAX_EXPECTED_COLON,
+  WEFT_JSON_SYNTAX_EXPECTED_MEMBER_END,   /* ',' or '}' */
+  WEFT_JSON_SYNTAX_EXPECTED_ELEMENT_END,  /* ',' or ']' */
+  WEFT_JSON_SYNTAX_EXPECTED_END,          /* the end after the top-level value */
+  WEFT_JSON_SYNTAX_BAD_NUMBER,            /* at the byte where a digit should be */
+  WEFT_JSON_SYNTAX_CONTROL_CHARACTER,     /* unescaped, inside a string */
+  WEFT_JSON_SYNTAX_UNTERMINATED_STRING,   /* at its opening quote */
+  WEFT_JSON_SYNTAX_BAD_ESCAPE,            /* at the backslash */
+  WEFT_JSON_SYNTAX_BAD_UNICODE_ESCAPE,    /* "\u" without four hex digits, at the backslash */
+  WEFT_JSON_SYNTAX_NUL_ESCAPE,            /* "\u0000" in a strict reader */
+  WEFT_JSON_SYNTAX_LONE_SURROGATE,        /* in a strict reader */
+  WEFT_JSON_SYNTAX_TOO_DEEP,
+  WEFT_JSON_SYNTAX_TOO_LONG,              /* a token (or a number) beyond the reader's limit */
+} WeftJsonSyntax;
 
 /* Deepest nesting the reader accepts. */
 #define WEFT_JSON_MAX_DEPTH 256
@@ -72,6 +96,14 @@ gboolean        weft_json_reader_get_milli      (WeftJsonReader  *reader,
 void            weft_json_reader_get_position   (WeftJsonReader  *reader,
                                                  guint64         *out_line,
                                                  guint64         *out_column);
+void            weft_json_reader_get_position_at (WeftJsonReader *reader,
+                                                  guint64         offset,
+                                                  guint64        *out_line,
+                                                  guint64        *out_column);
+guint64         weft_json_reader_get_token_offset (WeftJsonReader *reader);
+void            weft_json_reader_set_strict     (WeftJsonReader  *reader,
+                                                 gboolean         strict);
+WeftJsonSyntax  weft_json_reader_get_syntax_error (WeftJsonReader *reader);
 const char     *weft_json_reader_get_name       (WeftJsonReader  *reader);
 guint64         weft_json_reader_get_offset     (WeftJsonReader  *reader);
 void            weft_json_reader_set_error      (WeftJsonReader  *reader,
