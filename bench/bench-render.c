@@ -10,7 +10,7 @@
 #include <gtk/gtk.h>
 
 #include "weft-session.h"
-#include "weft-timeline-view.h"
+#include "weft-timeline-view-private.h"
 
 #define N_LANES     16
 #define N_SPANS     10000000u

@@ -9,8 +9,9 @@
 
 #include "weft-session.h"
 #include "weft-state-style.h"
+#include "weft-time-format.h"
 #include "weft-time-ruler.h"
-#include "weft-timeline-view.h"
+#include "weft-timeline-view-private.h"
 #include "weft-window.h"
 
 #define MS    G_GUINT64_CONSTANT (1000000)
@@ -288,11 +289,11 @@ test_ruler_steps (void)
         g_assert_cmpfloat ((double) step * 1234 / range, <, 70 * 2.5 + 1e-9);
     }
 
-  a = weft_time_ruler_format_tick (400000, 200000);
-  b = weft_time_ruler_format_tick (250000, 50000);
-  c = weft_time_ruler_format_tick (3 * 1000 * MS, 1000 * MS);
-  d = weft_time_ruler_format_tick (1500 * MS, 500 * MS);
-  e = weft_time_ruler_format_tick (40, 20);
+  a = weft_time_format_tick (400000, 200000);
+  b = weft_time_format_tick (250000, 50000);
+  c = weft_time_format_tick (3 * 1000 * MS, 1000 * MS);
+  d = weft_time_format_tick (1500 * MS, 500 * MS);
+  e = weft_time_format_tick (40, 20);
   g_assert_cmpstr (a, ==, "0.4 ms");
   g_assert_cmpstr (b, ==, "250 µs");
   g_assert_cmpstr (c, ==, "3 s");

@@ -8,7 +8,7 @@
 #include "weft-arena.h"
 #include "weft-contention-view.h"
 #include "weft-deadlock-graph.h"
-#include "weft-time-ruler.h"
+#include "weft-time-format.h"
 #include "weft-wait-histogram.h"
 
 /**
@@ -75,12 +75,6 @@ weft_contention_view_new (void)
 }
 
 static char *
-format_ns (guint64 ns)
-{
-  return weft_time_ruler_format_time (ns);
-}
-
-static char *
 cell_text (WeftContentionRow *row,
            int                column)
 {
@@ -122,13 +116,13 @@ cell_text (WeftContentionRow *row,
         }
       return g_strdup_printf ("%.1f %%", 100.0 * weft_contention_row_get_contended_fraction (row));
     case COL_TOTAL_WAIT:
-      return format_ns (queue ? s->blocked_ns : s->total_wait_ns);
+      return weft_time_format_precise (queue ? s->blocked_ns : s->total_wait_ns);
     case COL_MAX_WAIT:
-      return queue ? g_strdup ("—") : format_ns (s->max_wait_ns);
+      return queue ? g_strdup ("—") : weft_time_format_precise (s->max_wait_ns);
     case COL_MEAN_WAIT:
-      return queue ? g_strdup ("—") : format_ns (s->mean_wait_ns);
+      return queue ? g_strdup ("—") : weft_time_format_precise (s->mean_wait_ns);
     case COL_HOLD:
-      return queue ? g_strdup ("—") : format_ns (s->hold_ns);
+      return queue ? g_strdup ("—") : weft_time_format_precise (s->hold_ns);
     case COL_EXPECTED:
       return g_strdup_printf ("%" G_GINT64_FORMAT, s->expected);
     case COL_ACTUAL:
@@ -404,7 +398,7 @@ weft_contention_view_refresh (WeftContentionView *self)
       }
     if (lag_ns > 0)
       {
-        g_autofree char *t = format_ns (lag_ns);
+        g_autofree char *t = weft_time_format_precise (lag_ns);
         g_autofree char *text = g_strdup_printf (_("Main loop: the latest wake-up came %s late"), t);
 
         gtk_label_set_label (GTK_LABEL (self->lag_label), text);

@@ -12,9 +12,9 @@
  *
  * What the user looks at, apart from any view: the run's bounds, the visible
  * time window, the selected time range, the selected span and the time under
- * the pointer. The timeline, the ruler and the overview all follow one
- * session, so zooming in one moves the others. No GTK in here: it is tested
- * without a display.
+ * the pointer. The timeline and its ruler (and the compare view's
+ * timelines, each with its own) follow one session, so zooming in one
+ * moves the other. No GTK in here: it is tested without a display.
  */
 struct _WeftSession
 {
@@ -476,6 +476,50 @@ weft_session_get_selected_span (WeftSession *self,
   if (out_index != NULL)
     *out_index = self->span_index;
   return self->has_span;
+}
+
+/**
+ * weft_session_lookup_span:
+ * @worker: the lane's worker id
+ * @depth: the depth row
+ * @index: the span's index in the row; one past the row's closed spans
+ *   for the span still open at @depth
+ * @out_span: (out caller-allocates): the span
+ *
+ * The one lookup of a span by the address that weft_session_select_span()
+ * takes, open spans included.
+ *
+ * Returns: %FALSE if the session's model has no such span
+ */
+gboolean
+weft_session_lookup_span (WeftSession *self,
+                          guint        worker,
+                          guint        depth,
+                          guint        index,
+                          WeftSpan    *out_span)
+{
+  WeftLane *lane;
+  WeftSpan open[WEFT_LANE_MAX_DEPTH + 1];
+  guint n_open;
+
+  g_return_val_if_fail (WEFT_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (out_span != NULL, FALSE);
+
+  if (self->model == NULL ||
+      (lane = weft_trace_model_lookup_lane (self->model, worker)) == NULL)
+    return FALSE;
+  if (weft_lane_get_span (lane, depth, index, out_span))
+    return TRUE;
+  if (index != weft_lane_get_n_spans (lane, depth))
+    return FALSE;
+  n_open = weft_lane_get_open_spans (lane, open, G_N_ELEMENTS (open));
+  for (guint k = 0; k < n_open; k++)
+    if (open[k].depth == depth)
+      {
+        *out_span = open[k];
+        return TRUE;
+      }
+  return FALSE;
 }
 
 /**

@@ -64,6 +64,11 @@ void            weft_session_select_span          (WeftSession    *self,
                                                    guint           depth,
                                                    guint           index);
 void            weft_session_unselect_span        (WeftSession    *self);
+gboolean        weft_session_lookup_span          (WeftSession    *self,
+                                                   guint           worker,
+                                                   guint           depth,
+                                                   guint           index,
+                                                   WeftSpan       *out_span);
 
 /* The time under the pointer, shared by every view (a cursor line) */
 gboolean        weft_session_get_hover            (WeftSession    *self,

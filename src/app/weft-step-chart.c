@@ -7,7 +7,7 @@
 
 #include "weft-state-style.h"
 #include "weft-step-chart.h"
-#include "weft-time-ruler.h"
+#include "weft-time-format.h"
 
 /**
  * WeftStepChart:
@@ -187,7 +187,7 @@ weft_step_chart_snapshot (GtkWidget   *widget,
   gtk_snapshot_restore (snapshot);
 
   {
-    g_autofree char *dur = weft_time_ruler_format_time (self->end_ns - self->begin_ns);
+    g_autofree char *dur = weft_time_format_precise (self->end_ns - self->begin_ns);
     int lw, lh;
 
     pango_layout_set_text (layout, dur, -1);

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "weft-state-style.h"
+#include "weft-time-format.h"
 #include "weft-time-ruler.h"
 
 /**
@@ -20,7 +21,7 @@ struct _WeftTimeRuler
   GtkWidget    parent_instance;
 
   WeftSession *session;
-  gulong       ids[3];
+  GSignalGroup *session_signals;
   int          inset;
 };
 
@@ -62,48 +63,10 @@ weft_time_ruler_pick_step (guint64 range_ns,
     }
 }
 
-static void
-unit_for_step (guint64      step,
-               guint64     *unit,
-               const char **name)
-{
-  /* The unit in which the step reads 0.1 .. 100: 200 µs reads "0.2 ms" */
-  if (step * 10 >= G_GUINT64_CONSTANT (1000000000))
-    *unit = 1000000000, *name = "s";
-  else if (step * 10 >= 1000000)
-    *unit = 1000000, *name = "ms";
-  else if (step * 10 >= 1000)
-    *unit = 1000, *name = "µs";
-  else
-    *unit = 1, *name = "ns";
-}
-
-char *
-weft_time_ruler_format_tick (guint64 time_ns,
-                             guint64 step_ns)
-{
-  guint64 unit;
-  const char *name;
-  int decimals = 0;
-
-  unit_for_step (MAX (step_ns, 1), &unit, &name);
-  for (guint64 s = MAX (step_ns, 1); s < unit && decimals < 9; s *= 10)
-    decimals++;
-  if (decimals == 0)
-    return g_strdup_printf ("%" G_GUINT64_FORMAT " %s", time_ns / unit, name);
-  return g_strdup_printf ("%.*f %s", decimals, (double) time_ns / unit, name);
-}
-
 char *
 weft_time_ruler_format_time (guint64 time_ns)
 {
-  if (time_ns >= G_GUINT64_CONSTANT (1000000000))
-    return g_strdup_printf ("%.6f s", time_ns / 1e9);
-  if (time_ns >= 1000000)
-    return g_strdup_printf ("%.3f ms", time_ns / 1e6);
-  if (time_ns >= 1000)
-    return g_strdup_printf ("%.3f µs", time_ns / 1e3);
-  return g_strdup_printf ("%" G_GUINT64_FORMAT " ns", time_ns);
+  return weft_time_format_precise (time_ns);
 }
 
 static void
@@ -154,7 +117,7 @@ weft_time_ruler_snapshot (GtkWidget   *widget,
       g_autofree char *widest = NULL;
 
       step = weft_time_ruler_pick_step (ve - vb, tw, spacing);
-      widest = weft_time_ruler_format_tick ((ve - run_begin) / step * step, step);
+      widest = weft_time_format_tick ((ve - run_begin) / step * step, step);
       pango_layout_set_text (layout, widest, -1);
       pango_layout_get_pixel_size (layout, &lw, &lh);
       if (lw + 14 <= step * tw / (double) (ve - vb) || iter >= 4)
@@ -178,7 +141,7 @@ weft_time_ruler_snapshot (GtkWidget   *widget,
   for (guint64 t = first; t < ve; t += step)
     {
       double x = self->inset + (double) (gint64) (t - vb) * tw / (double) (ve - vb);
-      g_autofree char *label = weft_time_ruler_format_tick (t - run_begin, step);
+      g_autofree char *label = weft_time_format_tick (t - run_begin, step);
 
       gtk_snapshot_append_color (snapshot, &dim, &GRAPHENE_RECT_INIT (floor (x), height - 10, 1, 9));
       pango_layout_set_text (layout, label, -1);
@@ -198,7 +161,7 @@ weft_time_ruler_snapshot (GtkWidget   *widget,
     if (weft_session_get_hover (self->session, &t) && t >= vb && t <= ve)
       {
         double x = self->inset + (double) (t - vb) * tw / (double) (ve - vb);
-        g_autofree char *label = weft_time_ruler_format_time (t - MIN (t, run_begin));
+        g_autofree char *label = weft_time_format_precise (t - MIN (t, run_begin));
         GdkRGBA box = dark ? (GdkRGBA) { 0.92, 0.92, 0.92, 1 } : (GdkRGBA) { 0.18, 0.18, 0.2, 1 };
         GdkRGBA text = bg;
         double bx;
@@ -257,16 +220,8 @@ weft_time_ruler_set_session (WeftTimeRuler *self,
 
   if (self->session == session)
     return;
-  if (self->session != NULL)
-    for (guint i = 0; i < G_N_ELEMENTS (self->ids); i++)
-      g_clear_signal_handler (&self->ids[i], self->session);
   g_set_object (&self->session, session);
-  if (session != NULL)
-    {
-      self->ids[0] = g_signal_connect (session, "visible-changed", G_CALLBACK (on_session_redraw), self);
-      self->ids[1] = g_signal_connect (session, "hover-changed", G_CALLBACK (on_session_redraw), self);
-      self->ids[2] = g_signal_connect (session, "bounds-changed", G_CALLBACK (on_session_redraw), self);
-    }
+  g_signal_group_set_target (self->session_signals, session);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }
@@ -306,7 +261,10 @@ weft_time_ruler_new (WeftSession *session)
 static void
 weft_time_ruler_dispose (GObject *object)
 {
-  weft_time_ruler_set_session (WEFT_TIME_RULER (object), NULL);
+  WeftTimeRuler *self = WEFT_TIME_RULER (object);
+
+  weft_time_ruler_set_session (self, NULL);
+  g_clear_object (&self->session_signals);
   G_OBJECT_CLASS (weft_time_ruler_parent_class)->dispose (object);
 }
 
@@ -378,4 +336,10 @@ weft_time_ruler_class_init (WeftTimeRulerClass *klass)
 static void
 weft_time_ruler_init (WeftTimeRuler *self)
 {
+  static const char * const redraw_on[] = { "visible-changed", "hover-changed", "bounds-changed" };
+
+  self->session_signals = g_signal_group_new (WEFT_TYPE_SESSION);
+  for (guint i = 0; i < G_N_ELEMENTS (redraw_on); i++)
+    g_signal_group_connect_object (self->session_signals, redraw_on[i], G_CALLBACK (on_session_redraw),
+                                   self, G_CONNECT_DEFAULT);
 }

@@ -24,11 +24,8 @@ void         weft_time_ruler_set_inset    (WeftTimeRuler *self,
 guint64      weft_time_ruler_pick_step    (guint64        range_ns,
                                            double         width_px,
                                            double         min_spacing_px);
-/* A tick label for @time_ns (from the run's start) in the unit that fits
- * @step_ns, with just the decimals the step needs: "0.4 ms", "250 µs". */
-char        *weft_time_ruler_format_tick  (guint64        time_ns,
-                                           guint64        step_ns);
-/* A precise time for the cursor: "12.345 ms" */
+/* The same as weft_time_format_precise() (weft-time-format.h), which new
+ * code calls */
 char        *weft_time_ruler_format_time  (guint64        time_ns);
 
 G_END_DECLS

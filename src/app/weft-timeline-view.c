@@ -6,135 +6,90 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
+#include "weft-lane-painter.h"
 #include "weft-state-style.h"
-#include "weft-timeline-view.h"
-#include "weft-time-ruler.h"
+#include "weft-step-painter.h"
+#include "weft-time-format.h"
+#include "weft-timeline-rows.h"
+#include "weft-timeline-view-private.h"
 
 /**
  * WeftTimelineView:
  *
- * The Gantt chart: counter tracks (parallelism, queue depths) on top, then
- * one lane per worker, grouped by executor and process under collapsible
- * headers, each lane showing its nesting rows. The lane labels stay pinned
- * at the left while the time axis (from the #WeftSession) pans and zooms.
- *
- * Drawing cost follows pixels, not events: each row binary-searches the
- * visible window, spans narrower than a pixel are merged per pixel column
- * (skipping dense stretches by galloping search), rectangles are batched
- * into one Cairo path per colour, and every lane's rendering is cached as a
- * render node until the window, the size, the style or the model changes.
+ * The Gantt chart, as a thin canvas over its parts: a #WeftTimelineRows
+ * (counter tracks on top, then one lane per worker grouped by executor and
+ * process under collapsible headers) says what goes where; a
+ * #WeftLanePainter and a #WeftStepPainter turn each row's time area into a
+ * render node, which the canvas caches per row until the window, the size,
+ * the style or the model changes. The canvas itself draws what spans rows:
+ * the pinned label column, the cross-lane arrows, the selected range, the
+ * hover and selection outlines and the cursor line; and it turns pointer,
+ * keys and scrolling into changes of its #WeftSession's time window.
  */
 
 #define LABEL_WIDTH     184
-#define ROW_HEIGHT      16
-#define LANE_PAD        3
-#define HEADER_HEIGHT   24
-#define COUNTER_HEIGHT  40
-#define MERGE_WALK      2     /* spans walked per pixel column before skipping */
-#define N_LEVELS        4
-#define MIN_LABEL_PX    28.0
+#define ROW_HEIGHT      WEFT_TIMELINE_ROW_HEIGHT
+#define LANE_PAD        WEFT_TIMELINE_LANE_PAD
+#define HEADER_HEIGHT   WEFT_TIMELINE_HEADER_HEIGHT
 #define KINETIC_DECAY   0.28  /* s: time constant of kinetic panning */
 
-typedef enum
-{
-  ROW_COUNTER,
-  ROW_HEADER,
-  ROW_LANE,
-} RowKind;
-
-#define PARALLELISM_OBJECT G_MAXUINT32
-
+/* A row's rendered time area, valid while its key matches */
 typedef struct
 {
-  RowKind        kind;
-  int            y;
-  int            height;
-  int            indent;
-  WeftLane      *lane;
-  guint          worker;
-  guint32        object;
-  guint64        group_key;
-  char          *label;
-  char          *sublabel;
-
-  /* cached rendering of the time area */
   GskRenderNode *node;
-  guint64        c_begin;
-  guint64        c_end;
-  int            c_width;
-  int            c_height;
-  guint          c_gen;
-  gboolean       c_dark;
-  gint64         c_max;     /* counters: largest value in view */
-} Row;
-
-typedef struct
-{
-  float x, y, w, h;
-} Rect;
-
-typedef struct
-{
-  double   x, y, w, h;
-  guint8   state;
-  guint32  object;
-} LabelItem;
+  guint64        begin;
+  guint64        end;
+  int            width;
+  int            height;
+  guint          gen;
+  gboolean       dark;
+  gint64         max;     /* counters: largest value in view */
+} RowCache;
 
 struct _WeftTimelineView
 {
-  GtkWidget       parent_instance;
+  GtkWidget         parent_instance;
 
-  WeftSession    *session;
-  WeftTraceModel *model;
-  gulong          model_changed_id;
-  gulong          lane_added_id;
-  gulong          session_ids[5];
+  WeftSession      *session;
+  GSignalGroup     *session_signals;
+  WeftTraceModel   *model;
 
-  GArray         *rows;           /* Row */
-  int             content_height;
-  guint           n_lanes_seen;
-  guint           n_tracks_seen;
-  guint           gen;
-  GArray         *collapsed;      /* guint64 group keys */
+  WeftTimelineRows *rows;
+  GArray           *caches;         /* RowCache, one per row */
+  int               height_seen;    /* the rows' height when last laid out */
+  guint             gen;
+  WeftLanePainter  *lane_painter;
+  WeftStepPainter  *step_painter;
 
-  GArray         *batch[WEFT_N_STATES][N_LEVELS];   /* Rect */
-  GArray         *labels;         /* LabelItem */
-  WeftColumnSummary *columns;     /* scratch for a row's pixel columns */
-  guint           n_columns;
-  GArray         *wide;           /* WeftSpan: scratch, a row's spans >= 1 px */
-  guint64         spans_visited;
-
-  GtkAdjustment  *hadjustment;
-  GtkAdjustment  *vadjustment;
-  guint           hscroll_policy : 1;
-  guint           vscroll_policy : 1;
-  gboolean        updating_hadj;
+  GtkAdjustment    *hadjustment;
+  GtkAdjustment    *vadjustment;
+  guint             hscroll_policy : 1;
+  guint             vscroll_policy : 1;
+  gboolean          updating_hadj;
 
   /* pointer and gestures */
-  double          pointer_x;
-  double          pointer_y;
-  gboolean        pointer_inside;
-  gboolean        has_hover_span;
-  guint           hover_worker;
-  guint           hover_depth;
-  guint           hover_index;
-  gboolean        hover_open;
-  WeftSpan        hover_span;
+  double            pointer_x;
+  double            pointer_y;
+  gboolean          pointer_inside;
+  gboolean          has_hover_span;
+  guint             hover_worker;
+  guint             hover_depth;
+  guint             hover_index;
 
-  double          drag_x;
-  double          drag_y;
-  gboolean        drag_select;
-  gboolean        dragging;
-  double          drag_vvalue;
-  guint64         drag_begin_ns;
-  guint64         drag_end_ns;
+  double            drag_x;
+  double            drag_y;
+  gboolean          drag_select;
+  gboolean          dragging;
+  double            drag_vvalue;
+  guint64           drag_begin_ns;
+  guint64           drag_end_ns;
 
-  guint64         zoom_begin_ns;
-  guint64         zoom_end_ns;
+  guint64           zoom_begin_ns;
+  guint64           zoom_end_ns;
 
-  guint           kinetic_id;
-  double          kinetic_velocity;  /* px/s */
-  gint64          kinetic_last;
+  guint             kinetic_id;
+  double            kinetic_velocity;  /* px/s */
+  gint64            kinetic_last;
 };
 
 static void weft_timeline_view_scrollable_init (GtkScrollableInterface *iface);
@@ -155,321 +110,38 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-static const double level_alpha[N_LEVELS] = { 1.0, 0.72, 0.48, 0.28 };
-
-/* ---- rows ---------------------------------------------------------------- */
+/* ---- rows and their caches ------------------------------------------------ */
 
 static void
-row_clear (gpointer data)
+cache_clear (gpointer data)
 {
-  Row *row = data;
-
-  g_clear_pointer (&row->node, gsk_render_node_unref);
-  g_clear_pointer (&row->label, g_free);
-  g_clear_pointer (&row->sublabel, g_free);
-}
-
-static gboolean
-is_collapsed (WeftTimelineView *self,
-              guint64           key)
-{
-  for (guint i = 0; i < self->collapsed->len; i++)
-    if (g_array_index (self->collapsed, guint64, i) == key)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-toggle_collapsed (WeftTimelineView *self,
-                  guint64           key)
-{
-  for (guint i = 0; i < self->collapsed->len; i++)
-    if (g_array_index (self->collapsed, guint64, i) == key)
-      {
-        g_array_remove_index (self->collapsed, i);
-        return;
-      }
-  g_array_append_val (self->collapsed, key);
-}
-
-static const char *
-executor_label (WeftExecutorKind kind)
-{
-  switch (kind)
-    {
-    case WEFT_EXECUTOR_THREADS:   return _("Threads");
-    case WEFT_EXECUTOR_PROCESSES: return _("Processes");
-    case WEFT_EXECUTOR_MAINLOOP:  return _("Main loop");
-    case WEFT_EXECUTOR_EXTERNAL:  return _("External program");
-    case WEFT_EXECUTOR_NONE:
-    default:                      return _("Workers");
-    }
-}
-
-static int
-lane_n_depths (WeftLane *lane)
-{
-  guint n = weft_lane_get_n_depths (lane);
-  guint top = weft_lane_get_n_open_spans (lane);
-
-  if (top > 0)
-    {
-      WeftSpan open[WEFT_LANE_MAX_DEPTH + 1];
-      guint k = weft_lane_get_open_spans (lane, open, G_N_ELEMENTS (open));
-
-      for (guint i = 0; i < k; i++)
-        n = MAX (n, (guint) open[i].depth + 1);
-    }
-  return MAX (n, 1);
-}
-
-static int
-lane_height (WeftLane *lane)
-{
-  return 2 * LANE_PAD + lane_n_depths (lane) * ROW_HEIGHT;
-}
-
-static void
-append_row (WeftTimelineView *self,
-            Row              *row,
-            int              *y)
-{
-  row->y = *y;
-  *y += row->height;
-  g_array_append_vals (self->rows, row, 1);
+  g_clear_pointer (&((RowCache *) data)->node, gsk_render_node_unref);
 }
 
 static guint
-count_tracks (WeftTraceModel *model)
+n_rows (WeftTimelineView *self)
 {
-  guint n_queues = 0, n_counters = 0;
-  g_autofree guint32 *queues = weft_trace_model_list_objects (model, WEFT_OBJECT_QUEUE, &n_queues);
-  g_autofree guint32 *counters = weft_trace_model_list_objects (model, WEFT_OBJECT_COUNTER, &n_counters);
-  guint n = 0;
-
-  for (guint i = 0; i < n_queues; i++)
-    {
-      guint np = 0;
-      if (weft_trace_model_get_counter (model, queues[i], &np) != NULL && np > 0)
-        n++;
-    }
-  for (guint i = 0; i < n_counters; i++)
-    {
-      guint np = 0;
-      if (weft_trace_model_get_counter (model, counters[i], &np) != NULL && np > 0)
-        n++;
-    }
-  return n;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->rows));
 }
 
-static void
-add_counter_rows (WeftTimelineView *self,
-                  WeftObjectKind    kind,
-                  int              *y)
+static WeftTimelineRow *
+row_at (WeftTimelineView *self,
+        guint             i)
 {
-  guint n = 0;
-  g_autofree guint32 *objects = weft_trace_model_list_objects (self->model, kind, &n);
-
-  for (guint i = 0; i < n; i++)
-    {
-      const char *name = weft_trace_model_get_object_name (self->model, objects[i]);
-      guint np = 0;
-      Row row = { 0 };
-
-      if (weft_trace_model_get_counter (self->model, objects[i], &np) == NULL || np == 0)
-        continue;
-      row.kind = ROW_COUNTER;
-      row.object = objects[i];
-      row.height = COUNTER_HEIGHT;
-      if (kind == WEFT_OBJECT_QUEUE)
-        {
-          /* Translators: a counter track, %s is a queue's name */
-          row.label = g_strdup_printf (_("Queue depth: %s"), name != NULL ? name : "?");
-        }
-      else
-        row.label = g_strdup (name != NULL ? name : _("Counter"));
-      append_row (self, &row, y);
-    }
+  return weft_timeline_rows_get_row (self->rows, i);
 }
 
-/* Rebuilds the row list: counters, then lanes grouped executor → process. */
-static void
-rebuild_rows (WeftTimelineView *self)
-{
-  guint n_lanes;
-  int y = 0;
-  g_autoptr(GArray) executors = g_array_new (FALSE, FALSE, sizeof (int));
-
-  g_array_set_size (self->rows, 0);
-  self->gen++;
-
-  if (self->model == NULL)
-    {
-      self->content_height = 0;
-      self->n_lanes_seen = 0;
-      self->n_tracks_seen = 0;
-      return;
-    }
-
-  n_lanes = weft_trace_model_get_n_lanes (self->model);
-  self->n_lanes_seen = n_lanes;
-  self->n_tracks_seen = count_tracks (self->model);
-
-  {
-    Row row = { 0 };
-    guint np = 0;
-
-    weft_trace_model_get_parallelism (self->model, &np);
-    if (np > 0)
-      {
-        row.kind = ROW_COUNTER;
-        row.object = PARALLELISM_OBJECT;
-        row.height = COUNTER_HEIGHT;
-        row.label = g_strdup (_("Parallelism"));
-        append_row (self, &row, &y);
-      }
-  }
-  add_counter_rows (self, WEFT_OBJECT_QUEUE, &y);
-  add_counter_rows (self, WEFT_OBJECT_COUNTER, &y);
-
-  /* Executors in order of first appearance */
-  for (guint i = 0; i < n_lanes; i++)
-    {
-      int ex = weft_lane_get_executor (weft_trace_model_get_lane (self->model, i));
-      gboolean seen = FALSE;
-
-      for (guint k = 0; k < executors->len; k++)
-        seen |= g_array_index (executors, int, k) == ex;
-      if (!seen)
-        g_array_append_val (executors, ex);
-    }
-
-  for (guint e = 0; e < executors->len; e++)
-    {
-      int ex = g_array_index (executors, int, e);
-      g_autoptr(GArray) pids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      guint64 ex_key = (guint64) ex << 56;
-      gboolean ex_collapsed = is_collapsed (self, ex_key);
-      guint n_in_executor = 0;
-      Row header = { 0 };
-
-      for (guint i = 0; i < n_lanes; i++)
-        {
-          WeftLane *lane = weft_trace_model_get_lane (self->model, i);
-          gint64 pid = weft_lane_get_pid (lane);
-          gboolean seen = FALSE;
-
-          if ((int) weft_lane_get_executor (lane) != ex)
-            continue;
-          n_in_executor++;
-          for (guint k = 0; k < pids->len; k++)
-            seen |= g_array_index (pids, gint64, k) == pid;
-          if (!seen)
-            g_array_append_val (pids, pid);
-        }
-
-      header.kind = ROW_HEADER;
-      header.height = HEADER_HEIGHT;
-      header.group_key = ex_key;
-      header.label = g_strdup (executor_label (ex));
-      if (pids->len == 1 && g_array_index (pids, gint64, 0) > 0)
-        {
-          g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, g_array_index (pids, gint64, 0));
-
-          /* Translators: group header detail, %s is a process id */
-          header.sublabel = g_strdup_printf (_("process %s"), pid);
-        }
-      else
-        header.sublabel = g_strdup_printf (ngettext ("%u worker", "%u workers", n_in_executor),
-                                           n_in_executor);
-      append_row (self, &header, &y);
-      if (ex_collapsed)
-        continue;
-
-      for (guint p = 0; p < pids->len; p++)
-        {
-          gint64 pid = g_array_index (pids, gint64, p);
-          guint64 p_key = ex_key | (1ull << 55) | ((guint64) pid & ((1ull << 48) - 1));
-          guint n_in_pid = 0;
-          int indent = 1;
-
-          for (guint i = 0; i < n_lanes; i++)
-            {
-              WeftLane *lane = weft_trace_model_get_lane (self->model, i);
-              if ((int) weft_lane_get_executor (lane) == ex && weft_lane_get_pid (lane) == pid)
-                n_in_pid++;
-            }
-
-          /* A process header only where it groups something */
-          if (pids->len > 1 && n_in_pid > 1)
-            {
-              Row ph = { 0 };
-              g_autofree char *pid_text = g_strdup_printf ("%" G_GINT64_FORMAT, pid);
-
-              ph.kind = ROW_HEADER;
-              ph.height = HEADER_HEIGHT;
-              ph.indent = 1;
-              ph.group_key = p_key;
-              /* Translators: group header, %s is a process id */
-              ph.label = g_strdup_printf (_("Process %s"), pid_text);
-              ph.sublabel = g_strdup_printf (ngettext ("%u worker", "%u workers", n_in_pid), n_in_pid);
-              append_row (self, &ph, &y);
-              indent = 2;
-              if (is_collapsed (self, p_key))
-                continue;
-            }
-
-          for (guint i = 0; i < n_lanes; i++)
-            {
-              WeftLane *lane = weft_trace_model_get_lane (self->model, i);
-              Row row = { 0 };
-
-              if ((int) weft_lane_get_executor (lane) != ex || weft_lane_get_pid (lane) != pid)
-                continue;
-              row.kind = ROW_LANE;
-              row.lane = lane;
-              row.worker = weft_lane_get_worker (lane);
-              row.indent = indent;
-              row.height = lane_height (lane);
-              row.label = g_strdup (weft_lane_get_name (lane));
-              if (ex == WEFT_EXECUTOR_PROCESSES && indent == 1 && pid > 0)
-                row.sublabel = g_strdup_printf ("pid %" G_GINT64_FORMAT, pid);
-              append_row (self, &row, &y);
-            }
-        }
-    }
-  self->content_height = y;
-}
-
-/* Lanes may grow new depth rows while live: recompute heights only. */
-static void
-relayout_rows (WeftTimelineView *self)
-{
-  int y = 0;
-
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      Row *row = &g_array_index (self->rows, Row, i);
-
-      if (row->kind == ROW_LANE)
-        row->height = lane_height (row->lane);
-      row->y = y;
-      y += row->height;
-    }
-  self->content_height = y;
-}
-
-static Row *
+static WeftTimelineRow *
 find_lane_row (WeftTimelineView *self,
                guint             worker)
 {
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      Row *row = &g_array_index (self->rows, Row, i);
-      if (row->kind == ROW_LANE && row->worker == worker)
-        return row;
-    }
-  return NULL;
+  return weft_timeline_rows_find_lane (self->rows, worker);
+}
+
+static int
+content_height (WeftTimelineView *self)
+{
+  return weft_timeline_rows_get_content_height (self->rows);
 }
 
 static double
@@ -478,19 +150,45 @@ vscroll (WeftTimelineView *self)
   return self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
 }
 
-static Row *
+static WeftTimelineRow *
 row_at_y (WeftTimelineView *self,
           double            y)
 {
-  double cy = y + vscroll (self);
+  return weft_timeline_rows_get_row_at_y (self->rows, y + vscroll (self));
+}
 
-  for (guint i = 0; i < self->rows->len; i++)
+static void update_vadjustment (WeftTimelineView *self);
+
+/* The caches follow the rows position by position */
+static void
+on_rows_items_changed (GListModel       *rows,
+                       guint             position,
+                       guint             removed,
+                       guint             added,
+                       WeftTimelineView *self)
+{
+  if (removed > 0)
+    g_array_remove_range (self->caches, position, removed);
+  if (added > 0)
     {
-      Row *row = &g_array_index (self->rows, Row, i);
-      if (cy >= row->y && cy < row->y + row->height)
-        return row;
+      g_autofree RowCache *fresh = g_new0 (RowCache, added);
+
+      g_array_insert_vals (self->caches, position, fresh, added);
     }
-  return NULL;
+}
+
+static void
+on_rows_layout_changed (WeftTimelineRows *rows,
+                        WeftTimelineView *self)
+{
+  int height = content_height (self);
+
+  self->gen++;
+  update_vadjustment (self);
+  if (height != self->height_seen)
+    gtk_widget_queue_resize (GTK_WIDGET (self));
+  self->height_seen = height;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* ---- geometry ------------------------------------------------------------ */
@@ -556,7 +254,7 @@ weft_timeline_view_get_lane_area (WeftTimelineView *self,
                                   guint             worker,
                                   graphene_rect_t  *out_area)
 {
-  Row *row;
+  WeftTimelineRow *row;
 
   g_return_val_if_fail (WEFT_IS_TIMELINE_VIEW (self), FALSE);
   g_return_val_if_fail (out_area != NULL, FALSE);
@@ -564,8 +262,8 @@ weft_timeline_view_get_lane_area (WeftTimelineView *self,
   row = find_lane_row (self, worker);
   if (row == NULL)
     return FALSE;
-  graphene_rect_init (out_area, 0, row->y - vscroll (self),
-                      gtk_widget_get_width (GTK_WIDGET (self)), row->height);
+  graphene_rect_init (out_area, 0, weft_timeline_row_get_y (row) - vscroll (self),
+                      gtk_widget_get_width (GTK_WIDGET (self)), weft_timeline_row_get_height (row));
   return TRUE;
 }
 
@@ -579,36 +277,14 @@ weft_timeline_view_get_row_y (WeftTimelineView *self,
                               guint             worker,
                               guint             depth)
 {
-  Row *row;
+  WeftTimelineRow *row;
 
   g_return_val_if_fail (WEFT_IS_TIMELINE_VIEW (self), -1);
 
   row = find_lane_row (self, worker);
   if (row == NULL)
     return -1;
-  return row->y - vscroll (self) + LANE_PAD + depth * ROW_HEIGHT + ROW_HEIGHT / 2.0;
-}
-
-/* ---- drawing: lanes ------------------------------------------------------ */
-
-static void
-batch_rect (WeftTimelineView *self,
-            guint             state,
-            guint             level,
-            double            x0,
-            double            x1,
-            double            y,
-            double            h)
-{
-  Rect r;
-
-  if (state >= WEFT_N_STATES || state == WEFT_STATE_IDLE)
-    return;
-  r.x = (float) x0;
-  r.y = (float) y;
-  r.w = (float) (x1 - x0);
-  r.h = (float) h;
-  g_array_append_val (self->batch[state][level], r);
+  return weft_timeline_row_get_y (row) - vscroll (self) + LANE_PAD + depth * ROW_HEIGHT + ROW_HEIGHT / 2.0;
 }
 
 static double
@@ -619,470 +295,72 @@ span_x (guint64 t,
   return ((double) (gint64) (t - b)) * scale;
 }
 
-/* One row of a lane: spans at least a pixel long one by one, with labels;
- * the rest merged per pixel column, read from the lane's summaries (a
- * whole-trace view touches no spans): the state taking most of the column,
- * shaded by how busy the column is. */
-static void
-draw_lane_row (WeftTimelineView *self,
-               WeftLane         *lane,
-               guint             depth,
-               double            y,
-               double            h,
-               guint64           vb,
-               guint64           ve,
-               int               tw)
+/* ---- the frame ----------------------------------------------------------- */
+
+static const WeftCounterPoint *
+row_points (WeftTimelineView *self,
+            WeftTimelineRow  *row,
+            guint            *n)
 {
-  double scale = tw / (double) (ve - vb);
-  double ns_per_px = (ve - vb) / (double) tw;
-  int p_col0 = -1, p_col1 = -1;
-  guint p_state = 0, p_level = 0;
+  guint32 object = weft_timeline_row_get_object (row);
 
-  if (tw <= 0)
-    return;
-  if ((guint) tw > self->n_columns)
-    {
-      self->columns = g_renew (WeftColumnSummary, self->columns, tw);
-      self->n_columns = tw;
-    }
-  g_array_set_size (self->wide, 0);
-  self->spans_visited += weft_lane_summarize_columns (lane, depth, vb, ns_per_px, tw,
-                                                      self->columns, self->wide);
-
-  for (guint k = 0; k < self->wide->len; k++)
-    {
-      const WeftSpan *s = &g_array_index (self->wide, WeftSpan, k);
-      double cx0 = MAX (span_x (s->start_ns, vb, scale), -2.0);
-      double cx1 = MIN (span_x (s->end_ns, vb, scale), tw + 2.0);
-
-      batch_rect (self, s->state, 0, cx0, cx1, y, h);
-      if (cx1 - cx0 >= MIN_LABEL_PX)
-        {
-          LabelItem item = { cx0, y, cx1 - cx0, h, s->state, s->object };
-          g_array_append_val (self->labels, item);
-        }
-    }
-
-#define FLUSH_PENDING() G_STMT_START {                                      \
-    if (p_col0 >= 0)                                                        \
-      batch_rect (self, p_state, p_level, p_col0, p_col1, y, h);            \
-    p_col0 = -1;                                                            \
-  } G_STMT_END
-
-  for (int col = 0; col < tw; col++)
-    {
-      const WeftColumnSummary *c = &self->columns[col];
-      double busy = 0;
-      guint state = WEFT_STATE_IDLE, level;
-
-      for (guint k = WEFT_STATE_IDLE + 1; k < WEFT_N_STATES; k++)
-        {
-          busy += c->state_ns[k];
-          if (c->state_ns[k] > c->state_ns[state])
-            state = k;
-        }
-      if (state == WEFT_STATE_IDLE)
-        {
-          FLUSH_PENDING ();
-          continue;
-        }
-      busy /= ns_per_px;
-      level = busy >= 0.75 ? 0 : busy >= 0.45 ? 1 : busy >= 0.2 ? 2 : 3;
-
-      if (p_col0 >= 0 && p_col1 == col && p_state == state && p_level == level)
-        p_col1 = col + 1;
-      else
-        {
-          FLUSH_PENDING ();
-          p_col0 = col;
-          p_col1 = col + 1;
-          p_state = state;
-          p_level = level;
-        }
-    }
-  FLUSH_PENDING ();
-#undef FLUSH_PENDING
+  if (object == WEFT_TIMELINE_ROW_PARALLELISM)
+    return weft_trace_model_get_parallelism (self->model, n);
+  return weft_trace_model_get_counter (self->model, object, n);
 }
 
-static const char *
-span_text (WeftTimelineView *self,
-           guint             state,
-           guint32           object,
-           char             *buf,
-           gsize             len)
-{
-  const char *name = weft_trace_model_get_object_name (self->model, object);
-
-  if (name != NULL && *name != '\0')
-    return name;
-  if (state == WEFT_STATE_RUNNING)
-    {
-      /* Translators: a task without a name, %u is its id */
-      g_snprintf (buf, len, _("Task %u"), object);
-      return buf;
-    }
-  if (state == WEFT_STATE_GIL_WAIT || state == WEFT_STATE_GIL_HELD)
-    return "GIL";
-  return NULL;
-}
-
-static void
-fill_batches (WeftTimelineView *self,
-              cairo_t          *cr,
-              gboolean          dark)
-{
-  /* Pixel-snapped boxes take pixman's fast path */
-  cairo_set_antialias (cr, CAIRO_ANTIALIAS_NONE);
-  for (guint s = 1; s < WEFT_N_STATES; s++)
-    for (guint l = 0; l < N_LEVELS; l++)
-      {
-        GArray *rects = self->batch[s][l];
-        GdkRGBA c;
-
-        if (rects->len == 0)
-          continue;
-        weft_state_style_get_color (s, dark, &c);
-        cairo_set_source_rgba (cr, c.red, c.green, c.blue, level_alpha[l]);
-        for (guint k = 0; k < rects->len; k++)
-          {
-            const Rect *r = &g_array_index (rects, Rect, k);
-            cairo_rectangle (cr, r->x, r->y, r->w, r->h);
-          }
-        if (weft_state_style_is_hatched (s))
-          {
-            /* Hatched: the base, then diagonal strokes clipped to it */
-            double y0, y1, x0, x1;
-
-            cairo_fill_extents (cr, &x0, &y0, &x1, &y1);
-            cairo_fill_preserve (cr);
-            cairo_save (cr);
-            cairo_clip (cr);
-            cairo_set_source_rgba (cr, dark ? 1 : 0, dark ? 1 : 0, dark ? 1 : 0, 0.28);
-            cairo_set_line_width (cr, 1.5);
-            for (double x = x0 - (y1 - y0); x < x1; x += 6)
-              {
-                cairo_move_to (cr, x, y1);
-                cairo_line_to (cr, x + (y1 - y0), y0);
-              }
-            cairo_stroke (cr);
-            cairo_restore (cr);
-          }
-        else
-          cairo_fill (cr);
-        g_array_set_size (rects, 0);
-      }
-  cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
-}
-
-static void
-draw_labels (WeftTimelineView *self,
-             cairo_t          *cr,
-             gboolean          dark)
-{
-  PangoLayout *layout;
-
-  if (self->labels->len == 0)
-    return;
-  layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
-  {
-    PangoFontDescription *desc = pango_font_description_copy (
-        pango_context_get_font_description (pango_layout_get_context (layout)));
-
-    pango_font_description_set_absolute_size (desc, 10 * PANGO_SCALE);
-    pango_layout_set_font_description (layout, desc);
-    pango_font_description_free (desc);
-  }
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-
-  for (guint k = 0; k < self->labels->len; k++)
-    {
-      const LabelItem *item = &g_array_index (self->labels, LabelItem, k);
-      char buf[32];
-      const char *text = span_text (self, item->state, item->object, buf, sizeof buf);
-      GdkRGBA c;
-      int lw, lh;
-      double lum;
-
-      if (text == NULL)
-        continue;
-      pango_layout_set_text (layout, text, -1);
-      pango_layout_set_width (layout, (int) ((item->w - 6) * PANGO_SCALE));
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      /* Only when at least a few characters fit */
-      if (lw < 12 && (int) strlen (text) > 1)
-        continue;
-      weft_state_style_get_color (item->state, dark, &c);
-      lum = 0.299 * c.red + 0.587 * c.green + 0.114 * c.blue;
-      if (lum > 0.55)
-        cairo_set_source_rgba (cr, 0.1, 0.1, 0.12, 0.9);
-      else
-        cairo_set_source_rgba (cr, 1, 1, 1, 0.95);
-      cairo_move_to (cr, item->x + 3, item->y + (item->h - lh) / 2);
-      pango_cairo_show_layout (cr, layout);
-    }
-  g_object_unref (layout);
-  g_array_set_size (self->labels, 0);
-}
-
-static void
-draw_instants (WeftTimelineView *self,
-               cairo_t          *cr,
-               WeftLane         *lane,
+static GskRenderNode *
+paint_counter (WeftTimelineView *self,
+               WeftTimelineRow  *row,
+               RowCache         *cache,
                guint64           vb,
                guint64           ve,
                int               tw,
                gboolean          dark)
 {
-  guint first, n, n_all;
-  const WeftInstant *inst = weft_lane_get_instants (lane, &n_all);
-  double scale = tw / (double) (ve - vb);
-  double ns_per_px = (ve - vb) / (double) tw;
-  guint i;
-
-  weft_lane_lookup_instants (lane, vb, ve, &first, &n);
-  if (n == 0)
-    return;
-  i = first;
-  while (i < first + n)
-    {
-      double x = span_x (inst[i].time_ns, vb, scale);
-      guint64 next = vb + (guint64) ceil ((floor (x) + 2) * ns_per_px);
-      guint lo = i + 1, hi = first + n;
-
-      cairo_move_to (cr, x - 3.5, 0);
-      cairo_line_to (cr, x + 3.5, 0);
-      cairo_line_to (cr, x, 5);
-      cairo_close_path (cr);
-      /* The next mark at least two pixels on */
-      while (lo < hi)
-        {
-          guint mid = lo + (hi - lo) / 2;
-          if (inst[mid].time_ns >= next)
-            hi = mid;
-          else
-            lo = mid + 1;
-        }
-      i = lo;
-    }
-  if (dark)
-    cairo_set_source_rgba (cr, 0.95, 0.95, 0.95, 0.9);
-  else
-    cairo_set_source_rgba (cr, 0.15, 0.15, 0.18, 0.9);
-  cairo_fill (cr);
-}
-
-static GskRenderNode *
-render_lane (WeftTimelineView *self,
-             Row              *row,
-             guint64           vb,
-             guint64           ve,
-             int               tw,
-             gboolean          dark)
-{
-  GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, tw, row->height));
-  cairo_t *cr = gsk_cairo_node_get_draw_context (node);
-  guint n_depths = weft_lane_get_n_depths (row->lane);
-  WeftSpan open[WEFT_LANE_MAX_DEPTH + 1];
-  guint n_open;
-
-  for (guint d = 0; d < n_depths; d++)
-    draw_lane_row (self, row->lane, d, LANE_PAD + d * ROW_HEIGHT + (d > 0 ? 1 : 0),
-                   ROW_HEIGHT - (d > 0 ? 1 : 0), vb, ve, tw);
-
-  /* Open spans (live): drawn up to the lane's last time */
-  n_open = weft_lane_get_open_spans (row->lane, open, G_N_ELEMENTS (open));
-  for (guint k = 0; k < n_open; k++)
-    {
-      double scale = tw / (double) (ve - vb);
-      double x0 = span_x (open[k].start_ns, vb, scale);
-      double x1 = span_x (open[k].end_ns, vb, scale);
-      double y = LANE_PAD + open[k].depth * ROW_HEIGHT + (open[k].depth > 0 ? 1 : 0);
-
-      if (x1 < 0 || x0 > tw)
-        continue;
-      x0 = MAX (x0, -2);
-      x1 = MAX (MIN (x1, tw + 2.0), x0 + 1);
-      batch_rect (self, open[k].state, 0, x0, x1, y, ROW_HEIGHT - (open[k].depth > 0 ? 1 : 0));
-    }
-
-  fill_batches (self, cr, dark);
-  draw_labels (self, cr, dark);
-  draw_instants (self, cr, row->lane, vb, ve, tw, dark);
-  cairo_destroy (cr);
-  return node;
-}
-
-/* ---- drawing: counters --------------------------------------------------- */
-
-static const WeftCounterPoint *
-row_points (WeftTimelineView *self,
-            Row              *row,
-            guint            *n)
-{
-  if (row->object == PARALLELISM_OBJECT)
-    return weft_trace_model_get_parallelism (self->model, n);
-  return weft_trace_model_get_counter (self->model, row->object, n);
-}
-
-static GskRenderNode *
-render_counter (WeftTimelineView *self,
-                Row              *row,
-                guint64           vb,
-                guint64           ve,
-                int               tw,
-                gboolean          dark)
-{
-  GskRenderNode *node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, tw, row->height));
-  cairo_t *cr = gsk_cairo_node_get_draw_context (node);
   guint n = 0;
   const WeftCounterPoint *pts = row_points (self, row, &n);
-  double scale = tw / (double) (ve - vb);
-  double ns_per_px = (ve - vb) / (double) tw;
-  g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (double) * 2);
-  gint64 vmax = 1, v;
-  guint i;
-  double density;
-  double base = row->height - 3, top = 6;
   GdkRGBA c;
 
-  if (pts == NULL || n == 0)
-    goto out;
-
-  /* (x, value) steps, at most a few per pixel column */
-  v = weft_counter_points_value_at (pts, n, vb);
-  {
-    double st[2] = { 0, (double) v };
-    g_array_append_val (steps, st);
-  }
-  vmax = MAX (vmax, v);
-  i = weft_counter_points_lower_bound (pts, n, vb);
-  density = (weft_counter_points_lower_bound (pts, n, ve) - i) / (double) (ve - vb);
-  while (i < n && pts[i].time_ns < ve)
-    {
-      double x = span_x (pts[i].time_ns, vb, scale);
-      /* (rounding may put the boundary on the point itself: keep it after) */
-      guint64 col_end = MAX (vb + (guint64) ceil ((floor (x) + 1) * ns_per_px), pts[i].time_ns + 1);
-      guint j = i, walked = 0;
-      gint64 cmax = pts[i].value;
-
-      while (j < n && pts[j].time_ns < col_end && walked < MERGE_WALK)
-        {
-          cmax = MAX (cmax, pts[j].value);
-          j++;
-          walked++;
-        }
-      if (j < n && pts[j].time_ns < col_end)
-        {
-          /* Dense: gallop from where the density in view predicts */
-          guint lo = j, hi, step = 1;
-          guint guess = j + (guint) MIN ((double) (col_end - pts[j].time_ns) * density, (double) (n - j));
-
-          guess = MIN (guess, n - 1);
-          if (pts[guess].time_ns < col_end)
-            {
-              lo = guess + 1;
-              hi = lo;
-              while (hi < n && pts[hi].time_ns < col_end)
-                {
-                  lo = hi + 1;
-                  hi = MIN ((guint64) hi + step, (guint64) n);
-                  step *= 2;
-                }
-            }
-          else
-            {
-              hi = guess;
-              while (hi > lo)
-                {
-                  guint probe = hi > lo + step ? hi - step : lo;
-
-                  if (pts[probe].time_ns < col_end)
-                    {
-                      lo = probe + 1;
-                      break;
-                    }
-                  hi = probe;
-                  step *= 2;
-                }
-            }
-          j = lo + weft_counter_points_lower_bound (pts + lo, hi - lo, col_end);
-        }
-      self->spans_visited += walked;
-      {
-        /* The column shows its peak, then the value it ends with */
-        double st[2] = { x, (double) cmax };
-        double st2[2] = { x + 1, (double) pts[j - 1].value };
-
-        g_array_append_val (steps, st);
-        if (j - i > 1)
-          g_array_append_val (steps, st2);
-        vmax = MAX (vmax, cmax);
-      }
-      i = j;
-    }
-
-  row->c_max = vmax;
-  if (row->object == PARALLELISM_OBJECT)
-    weft_state_style_get_color (WEFT_STATE_RUNNING, dark, &c);
-  else
-    weft_state_style_get_color (WEFT_STATE_QUEUE_GET, dark, &c);
-
-  cairo_move_to (cr, 0, base);
-  for (guint k = 0; k < steps->len; k++)
-    {
-      const double *st = &g_array_index (steps, double, 2 * k);
-      double y = base - (base - top) * st[1] / vmax;
-      double xn = k + 1 < steps->len ? g_array_index (steps, double, 2 * (k + 1)) : tw;
-
-      cairo_line_to (cr, MAX (st[0], 0), y);
-      cairo_line_to (cr, MIN (xn, tw), y);
-    }
-  cairo_line_to (cr, tw, base);
-  cairo_close_path (cr);
-  cairo_set_source_rgba (cr, c.red, c.green, c.blue, 0.45);
-  cairo_fill_preserve (cr);
-  cairo_set_source_rgba (cr, c.red, c.green, c.blue, 1);
-  cairo_set_line_width (cr, 1);
-  cairo_stroke (cr);
-
-out:
-  cairo_destroy (cr);
-  return node;
+  weft_state_style_get_color (weft_timeline_row_get_object (row) == WEFT_TIMELINE_ROW_PARALLELISM
+                                ? WEFT_STATE_RUNNING : WEFT_STATE_QUEUE_GET, dark, &c);
+  weft_step_painter_set_style (self->step_painter, &c, 0.45, TRUE);
+  weft_step_painter_set_margins (self->step_painter, 6, 3);
+  return weft_step_painter_paint (self->step_painter, pts, n, vb, ve, tw,
+                                  weft_timeline_row_get_height (row), 0, &cache->max);
 }
 
-/* ---- drawing: the frame -------------------------------------------------- */
-
-static void
-get_fg (WeftTimelineView *self,
-        GdkRGBA          *fg)
-{
-  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), fg);
-}
-
+/* Row @i's time area, from its cache while nothing it shows has changed */
 static GskRenderNode *
 row_node (WeftTimelineView *self,
-          Row              *row,
+          guint             i,
           guint64           vb,
           guint64           ve,
           int               tw,
           gboolean          dark)
 {
-  if (row->node != NULL && row->c_begin == vb && row->c_end == ve && row->c_width == tw &&
-      row->c_height == row->height && row->c_gen == self->gen && row->c_dark == dark)
-    return row->node;
+  WeftTimelineRow *row = row_at (self, i);
+  RowCache *cache = &g_array_index (self->caches, RowCache, i);
+  int height = weft_timeline_row_get_height (row);
 
-  g_clear_pointer (&row->node, gsk_render_node_unref);
-  if (row->kind == ROW_LANE)
-    row->node = render_lane (self, row, vb, ve, tw, dark);
+  if (cache->node != NULL && cache->begin == vb && cache->end == ve && cache->width == tw &&
+      cache->height == height && cache->gen == self->gen && cache->dark == dark)
+    return cache->node;
+
+  g_clear_pointer (&cache->node, gsk_render_node_unref);
+  if (weft_timeline_row_get_kind (row) == WEFT_TIMELINE_ROW_LANE)
+    cache->node = weft_lane_painter_paint (self->lane_painter, self->model, weft_timeline_row_get_lane (row),
+                                           vb, ve, tw, height,
+                                           gtk_widget_get_pango_context (GTK_WIDGET (self)), dark);
   else
-    row->node = render_counter (self, row, vb, ve, tw, dark);
-  row->c_begin = vb;
-  row->c_end = ve;
-  row->c_width = tw;
-  row->c_height = row->height;
-  row->c_gen = self->gen;
-  row->c_dark = dark;
-  return row->node;
+    cache->node = paint_counter (self, row, cache, vb, ve, tw, dark);
+  cache->begin = vb;
+  cache->end = ve;
+  cache->width = tw;
+  cache->height = height;
+  cache->gen = self->gen;
+  cache->dark = dark;
+  return cache->node;
 }
 
 static void
@@ -1103,31 +381,6 @@ append_outline (GtkSnapshot   *snapshot,
   gtk_snapshot_append_border (snapshot, &rr, w, cs);
 }
 
-/* A span by its session address. An open span at @depth is addressed by the
- * index one past the row's closed spans. */
-static gboolean
-lane_get_span_any (WeftLane *lane,
-                   guint     depth,
-                   guint     index,
-                   WeftSpan *out)
-{
-  if (weft_lane_get_span (lane, depth, index, out))
-    return TRUE;
-  if (index == weft_lane_get_n_spans (lane, depth))
-    {
-      WeftSpan open[WEFT_LANE_MAX_DEPTH + 1];
-      guint n = weft_lane_get_open_spans (lane, open, G_N_ELEMENTS (open));
-
-      for (guint k = 0; k < n; k++)
-        if (open[k].depth == depth)
-          {
-            *out = open[k];
-            return TRUE;
-          }
-    }
-  return FALSE;
-}
-
 static void
 outline_span (WeftTimelineView *self,
               GtkSnapshot      *snapshot,
@@ -1137,11 +390,11 @@ outline_span (WeftTimelineView *self,
               double            width,
               const GdkRGBA    *color)
 {
-  Row *row = find_lane_row (self, worker);
+  WeftTimelineRow *row = find_lane_row (self, worker);
   WeftSpan s;
   double x0, x1, y, w = gtk_widget_get_width (GTK_WIDGET (self));
 
-  if (row == NULL || !lane_get_span_any (row->lane, depth, index, &s))
+  if (row == NULL || !weft_session_lookup_span (self->session, worker, depth, index, &s))
     return;
   x0 = weft_timeline_view_time_to_x (self, s.start_ns);
   x1 = weft_timeline_view_time_to_x (self, s.end_ns);
@@ -1155,11 +408,19 @@ outline_span (WeftTimelineView *self,
       x0 = mid - 1.5;
       x1 = mid + 1.5;
     }
-  y = row->y + LANE_PAD + depth * ROW_HEIGHT;
+  y = weft_timeline_row_get_y (row) + LANE_PAD + depth * ROW_HEIGHT;
   append_outline (snapshot, x0 - width / 2, y - width / 2, x1 + width / 2,
                   y + ROW_HEIGHT + width / 2, width, color);
 }
 
+static double
+flow_row_y (WeftTimelineRow *row,
+            double           scroll)
+{
+  return weft_timeline_row_get_y (row) - scroll + LANE_PAD + ROW_HEIGHT / 2.0;
+}
+
+/* Arrows from a release to the wake-up it caused, across lanes */
 static void
 draw_flows (WeftTimelineView *self,
             GtkSnapshot      *snapshot,
@@ -1190,8 +451,8 @@ draw_flows (WeftTimelineView *self,
   for (guint k = first; k < first + n; k++)
     {
       const WeftFlow *f = &flows[k];
-      Row *from = find_lane_row (self, f->from_worker);
-      Row *to = find_lane_row (self, f->to_worker);
+      WeftTimelineRow *from = find_lane_row (self, f->from_worker);
+      WeftTimelineRow *to = find_lane_row (self, f->to_worker);
       double x0, x1, y0, y1, dir;
       const GdkRGBA *c = f->kind == WEFT_FLOW_LOCK ? &lock_c : &queue_c;
 
@@ -1199,8 +460,8 @@ draw_flows (WeftTimelineView *self,
         continue;
       x0 = LABEL_WIDTH + span_x (f->from_ns, vb, scale);
       x1 = LABEL_WIDTH + span_x (f->to_ns, vb, scale);
-      y0 = from->y - scroll + LANE_PAD + ROW_HEIGHT / 2.0;
-      y1 = to->y - scroll + LANE_PAD + ROW_HEIGHT / 2.0;
+      y0 = flow_row_y (from, scroll);
+      y1 = flow_row_y (to, scroll);
       dir = y1 > y0 ? 1 : -1;
       cairo_set_source_rgba (cr, c->red, c->green, c->blue, 0.8);
       cairo_move_to (cr, x0, y0);
@@ -1215,6 +476,285 @@ draw_flows (WeftTimelineView *self,
   cairo_destroy (cr);
 }
 
+/* Colours of the frame, from the style */
+typedef struct
+{
+  GdkRGBA fg;
+  GdkRGBA dim;
+  GdkRGBA line;
+  GdkRGBA sidebar;
+  GdkRGBA header_bg;
+  gboolean dark;
+} Palette;
+
+static void
+get_palette (WeftTimelineView *self,
+             Palette          *p)
+{
+  p->dark = weft_state_style_widget_is_dark (GTK_WIDGET (self));
+  gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (self)), &p->fg);
+  p->sidebar = p->dark ? (GdkRGBA) { 0.16, 0.16, 0.18, 1 } : (GdkRGBA) { 0.965, 0.96, 0.955, 1 };
+  p->header_bg = p->dark ? (GdkRGBA) { 0.2, 0.2, 0.22, 1 } : (GdkRGBA) { 0.925, 0.92, 0.915, 1 };
+  p->line = p->fg;
+  p->line.alpha = 0.12;
+  p->dim = p->fg;
+  p->dim.alpha = 0.6;
+}
+
+static void
+snapshot_time_areas (WeftTimelineView *self,
+                     GtkSnapshot      *snapshot,
+                     const Palette    *p,
+                     guint64           vb,
+                     guint64           ve,
+                     double            scroll)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  int tw = time_width (self);
+  guint n = n_rows (self);
+
+  for (guint i = 0; i < n; i++)
+    {
+      WeftTimelineRow *row = row_at (self, i);
+      int rh = weft_timeline_row_get_height (row);
+      double y = weft_timeline_row_get_y (row) - scroll;
+
+      if (y + rh < 0 || y > height)
+        continue;
+      if (weft_timeline_row_get_kind (row) == WEFT_TIMELINE_ROW_HEADER)
+        {
+          gtk_snapshot_append_color (snapshot, &p->header_bg, &GRAPHENE_RECT_INIT (0, y, width, rh));
+          continue;
+        }
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (LABEL_WIDTH, y));
+      gtk_snapshot_append_node (snapshot, row_node (self, i, vb, ve, tw, p->dark));
+      gtk_snapshot_restore (snapshot);
+      gtk_snapshot_append_color (snapshot, &p->line, &GRAPHENE_RECT_INIT (0, y + rh - 1, width, 1));
+    }
+}
+
+/* The selected time range */
+static void
+snapshot_selection (WeftTimelineView *self,
+                    GtkSnapshot      *snapshot)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  GdkRGBA shade = { 0.21, 0.52, 0.89, 0.16 };
+  GdkRGBA edge = { 0.21, 0.52, 0.89, 0.9 };
+  guint64 sb, se;
+  double x0, x1;
+
+  if (!weft_session_get_selection (self->session, &sb, &se))
+    return;
+  x0 = MAX (weft_timeline_view_time_to_x (self, sb), LABEL_WIDTH);
+  x1 = MIN (weft_timeline_view_time_to_x (self, se), width);
+  if (x1 <= x0)
+    return;
+  gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (x0, 0, x1 - x0, height));
+  gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (x0, 0, 1, height));
+  gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (x1 - 1, 0, 1, height));
+}
+
+/* Hover and selection outlines, in content coordinates */
+static void
+snapshot_outlines (WeftTimelineView *self,
+                   GtkSnapshot      *snapshot,
+                   const Palette    *p,
+                   double            scroll)
+{
+  guint w, d, idx;
+
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, -scroll));
+  if (self->has_hover_span)
+    {
+      GdkRGBA hc = p->fg;
+
+      hc.alpha = 0.55;
+      outline_span (self, snapshot, self->hover_worker, self->hover_depth, self->hover_index, 1, &hc);
+    }
+  if (weft_session_get_selected_span (self->session, &w, &d, &idx))
+    {
+      GdkRGBA sc = p->dark ? (GdkRGBA) { 1, 1, 1, 1 } : (GdkRGBA) { 0, 0, 0, 1 };
+
+      outline_span (self, snapshot, w, d, idx, 2, &sc);
+    }
+  gtk_snapshot_restore (snapshot);
+}
+
+/* The cursor line */
+static void
+snapshot_cursor (WeftTimelineView *self,
+                 GtkSnapshot      *snapshot,
+                 const Palette    *p)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  GdkRGBA cc = p->fg;
+  guint64 t;
+  double x;
+
+  if (!weft_session_get_hover (self->session, &t))
+    return;
+  x = weft_timeline_view_time_to_x (self, t);
+  cc.alpha = 0.5;
+  if (x >= LABEL_WIDTH && x <= width)
+    gtk_snapshot_append_color (snapshot, &cc, &GRAPHENE_RECT_INIT (floor (x), 0, 1, height));
+}
+
+static void
+append_layout_at (GtkSnapshot   *snapshot,
+                  PangoLayout   *layout,
+                  double         x,
+                  double         y,
+                  const GdkRGBA *color)
+{
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+  gtk_snapshot_append_layout (snapshot, layout, color);
+  gtk_snapshot_restore (snapshot);
+}
+
+static void
+append_disclosure (GtkSnapshot   *snapshot,
+                   double         x,
+                   double         cy,
+                   gboolean       collapsed,
+                   const GdkRGBA *color)
+{
+  cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 2, cy - 6, 12, 12));
+
+  gdk_cairo_set_source_rgba (cr, color);
+  if (collapsed)
+    {
+      cairo_move_to (cr, x, cy - 4.5);
+      cairo_line_to (cr, x + 6, cy);
+      cairo_line_to (cr, x, cy + 4.5);
+    }
+  else
+    {
+      cairo_move_to (cr, x - 1, cy - 3);
+      cairo_line_to (cr, x + 8, cy - 3);
+      cairo_line_to (cr, x + 3.5, cy + 3);
+    }
+  cairo_close_path (cr);
+  cairo_fill (cr);
+  cairo_destroy (cr);
+}
+
+/* A header's label: triangle, bold name, and its detail in the time area
+ * (it may be long) */
+static void
+snapshot_header_label (WeftTimelineView *self,
+                       GtkSnapshot      *snapshot,
+                       PangoLayout      *layout,
+                       PangoFontDescription *bold,
+                       WeftTimelineRow  *row,
+                       double            y,
+                       const Palette    *p)
+{
+  int rh = weft_timeline_row_get_height (row);
+  double x = 8 + weft_timeline_row_get_indent (row) * 12;
+  const char *sublabel = weft_timeline_row_get_sublabel (row);
+  int lw, lh;
+
+  gtk_snapshot_append_color (snapshot, &p->header_bg, &GRAPHENE_RECT_INIT (0, y, LABEL_WIDTH, rh));
+  append_disclosure (snapshot, x, y + rh / 2.0,
+                     weft_timeline_rows_is_collapsed (self->rows, weft_timeline_row_get_group_key (row)),
+                     &p->dim);
+  x += 14;
+  pango_layout_set_font_description (layout, bold);
+  pango_layout_set_width (layout, (int) ((LABEL_WIDTH - x - 6) * PANGO_SCALE));
+  pango_layout_set_text (layout, weft_timeline_row_get_label (row), -1);
+  pango_layout_get_pixel_size (layout, &lw, &lh);
+  append_layout_at (snapshot, layout, x, y + (rh - lh) / 2.0, &p->fg);
+  if (sublabel == NULL)
+    return;
+  pango_layout_set_font_description (layout, NULL);
+  pango_layout_set_width (layout, -1);
+  pango_layout_set_text (layout, sublabel, -1);
+  append_layout_at (snapshot, layout, LABEL_WIDTH + 8, y + (rh - lh) / 2.0, &p->dim);
+}
+
+/* A lane's or counter's label, with its detail (a counter's peak in view)
+ * below it where it fits */
+static void
+snapshot_row_label (WeftTimelineView *self,
+                    GtkSnapshot      *snapshot,
+                    PangoLayout      *layout,
+                    guint             i,
+                    double            y,
+                    const Palette    *p)
+{
+  WeftTimelineRow *row = row_at (self, i);
+  const RowCache *cache = &g_array_index (self->caches, RowCache, i);
+  gboolean counter = weft_timeline_row_get_kind (row) == WEFT_TIMELINE_ROW_COUNTER;
+  const char *sublabel = weft_timeline_row_get_sublabel (row);
+  double x = 8 + weft_timeline_row_get_indent (row) * 12;
+  double ty;
+  int lw, lh;
+
+  pango_layout_set_font_description (layout, NULL);
+  pango_layout_set_width (layout, (int) ((LABEL_WIDTH - x - 6) * PANGO_SCALE));
+  pango_layout_set_text (layout, weft_timeline_row_get_label (row), -1);
+  pango_layout_get_pixel_size (layout, &lw, &lh);
+  ty = counter ? y + 4 : y + LANE_PAD + (ROW_HEIGHT - lh) / 2.0;
+  append_layout_at (snapshot, layout, x, ty, &p->fg);
+
+  if (counter && cache->node != NULL)
+    {
+      char num[32], buf[64];
+
+      g_snprintf (num, sizeof num, "%" G_GINT64_FORMAT, cache->max);
+      /* Translators: the peak of a counter track in view, %s is a number */
+      g_snprintf (buf, sizeof buf, _("max %s"), num);
+      pango_layout_set_text (layout, buf, -1);
+      append_layout_at (snapshot, layout, x, ty + lh, &p->dim);
+    }
+  else if (sublabel != NULL && weft_timeline_row_get_height (row) >= lh * 2 + LANE_PAD)
+    {
+      pango_layout_set_text (layout, sublabel, -1);
+      append_layout_at (snapshot, layout, x, ty + lh, &p->dim);
+    }
+}
+
+/* The pinned label column */
+static void
+snapshot_labels (WeftTimelineView *self,
+                 GtkSnapshot      *snapshot,
+                 const Palette    *p,
+                 double            scroll)
+{
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  PangoFontDescription *bold;
+  guint n = n_rows (self);
+
+  gtk_snapshot_append_color (snapshot, &p->sidebar, &GRAPHENE_RECT_INIT (0, 0, LABEL_WIDTH, height));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  bold = pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
+  pango_font_description_set_weight (bold, PANGO_WEIGHT_BOLD);
+  for (guint i = 0; i < n; i++)
+    {
+      WeftTimelineRow *row = row_at (self, i);
+      int rh = weft_timeline_row_get_height (row);
+      double y = weft_timeline_row_get_y (row) - scroll;
+
+      if (y + rh < 0 || y > height)
+        continue;
+      if (weft_timeline_row_get_kind (row) == WEFT_TIMELINE_ROW_HEADER)
+        snapshot_header_label (self, snapshot, layout, bold, row, y, p);
+      else
+        snapshot_row_label (self, snapshot, layout, i, y, p);
+      gtk_snapshot_append_color (snapshot, &p->line, &GRAPHENE_RECT_INIT (0, y + rh - 1, LABEL_WIDTH, 1));
+    }
+  gtk_snapshot_append_color (snapshot, &p->line, &GRAPHENE_RECT_INIT (LABEL_WIDTH - 1, 0, 1, height));
+  pango_font_description_free (bold);
+}
+
 static void
 weft_timeline_view_snapshot (GtkWidget   *widget,
                              GtkSnapshot *snapshot)
@@ -1222,222 +762,59 @@ weft_timeline_view_snapshot (GtkWidget   *widget,
   WeftTimelineView *self = WEFT_TIMELINE_VIEW (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  int tw = time_width (self);
-  gboolean dark = weft_state_style_widget_is_dark (widget);
   double scroll = vscroll (self);
-  GdkRGBA bg, fg, sidebar, line, header_bg, dim;
+  Palette p;
+  GdkRGBA bg;
   guint64 vb, ve;
-  PangoLayout *layout;
-  PangoFontDescription *bold;
 
-  weft_state_style_get_background (dark, &bg);
-  get_fg (self, &fg);
-  sidebar = dark ? (GdkRGBA) { 0.16, 0.16, 0.18, 1 } : (GdkRGBA) { 0.965, 0.96, 0.955, 1 };
-  header_bg = dark ? (GdkRGBA) { 0.2, 0.2, 0.22, 1 } : (GdkRGBA) { 0.925, 0.92, 0.915, 1 };
-  line = fg;
-  line.alpha = 0.12;
-  dim = fg;
-  dim.alpha = 0.6;
-
+  get_palette (self, &p);
+  weft_state_style_get_background (p.dark, &bg);
   gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, width, height));
   if (self->model == NULL || self->session == NULL || width <= LABEL_WIDTH)
     return;
 
   visible_range (self, &vb, &ve);
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-
-  /* Time areas */
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      Row *row = &g_array_index (self->rows, Row, i);
-      double y = row->y - scroll;
-
-      if (y + row->height < 0 || y > height)
-        continue;
-      if (row->kind == ROW_HEADER)
-        {
-          gtk_snapshot_append_color (snapshot, &header_bg,
-                                     &GRAPHENE_RECT_INIT (0, y, width, row->height));
-          continue;
-        }
-      gtk_snapshot_save (snapshot);
-      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (LABEL_WIDTH, y));
-      gtk_snapshot_append_node (snapshot, row_node (self, row, vb, ve, tw, dark));
-      gtk_snapshot_restore (snapshot);
-      gtk_snapshot_append_color (snapshot, &line,
-                                 &GRAPHENE_RECT_INIT (0, y + row->height - 1, width, 1));
-    }
-
-  /* The selected time range */
-  {
-    guint64 sb, se;
-
-    if (weft_session_get_selection (self->session, &sb, &se))
-      {
-        double x0 = MAX (weft_timeline_view_time_to_x (self, sb), LABEL_WIDTH);
-        double x1 = MIN (weft_timeline_view_time_to_x (self, se), width);
-        GdkRGBA shade = { 0.21, 0.52, 0.89, 0.16 };
-        GdkRGBA edge = { 0.21, 0.52, 0.89, 0.9 };
-
-        if (x1 > x0)
-          {
-            gtk_snapshot_append_color (snapshot, &shade, &GRAPHENE_RECT_INIT (x0, 0, x1 - x0, height));
-            gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (x0, 0, 1, height));
-            gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (x1 - 1, 0, 1, height));
-          }
-      }
-  }
-
-  draw_flows (self, snapshot, vb, ve, tw, scroll, height, dark);
-
-  /* Hover and selection outlines, in content coordinates */
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (0, -scroll));
-  if (self->has_hover_span)
-    {
-      GdkRGBA hc = fg;
-      hc.alpha = 0.55;
-      outline_span (self, snapshot, self->hover_worker, self->hover_depth, self->hover_index, 1, &hc);
-    }
-  {
-    guint w, d, idx;
-
-    if (weft_session_get_selected_span (self->session, &w, &d, &idx))
-      {
-        GdkRGBA sc = dark ? (GdkRGBA) { 1, 1, 1, 1 } : (GdkRGBA) { 0, 0, 0, 1 };
-        outline_span (self, snapshot, w, d, idx, 2, &sc);
-      }
-  }
-  gtk_snapshot_restore (snapshot);
-
-  /* The cursor line */
-  {
-    guint64 t;
-
-    if (weft_session_get_hover (self->session, &t))
-      {
-        double x = weft_timeline_view_time_to_x (self, t);
-        GdkRGBA cc = fg;
-
-        cc.alpha = 0.5;
-        if (x >= LABEL_WIDTH && x <= width)
-          gtk_snapshot_append_color (snapshot, &cc, &GRAPHENE_RECT_INIT (floor (x), 0, 1, height));
-      }
-  }
-
-  /* The pinned label column */
-  gtk_snapshot_append_color (snapshot, &sidebar, &GRAPHENE_RECT_INIT (0, 0, LABEL_WIDTH, height));
-  layout = gtk_widget_create_pango_layout (widget, NULL);
-  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
-  bold = pango_font_description_copy (pango_context_get_font_description (pango_layout_get_context (layout)));
-  pango_font_description_set_weight (bold, PANGO_WEIGHT_BOLD);
-  for (guint i = 0; i < self->rows->len; i++)
-    {
-      Row *row = &g_array_index (self->rows, Row, i);
-      double y = row->y - scroll;
-      double x = 8 + row->indent * 12;
-      int lw, lh;
-
-      if (y + row->height < 0 || y > height)
-        continue;
-
-      if (row->kind == ROW_HEADER)
-        {
-          double cy = y + row->height / 2.0;
-          gboolean collapsed = is_collapsed (self, row->group_key);
-
-          gtk_snapshot_append_color (snapshot, &header_bg,
-                                     &GRAPHENE_RECT_INIT (0, y, LABEL_WIDTH, row->height));
-          /* Disclosure triangle */
-          {
-            cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (x - 2, cy - 6, 12, 12));
-
-            gdk_cairo_set_source_rgba (cr, &dim);
-            if (collapsed)
-              {
-                cairo_move_to (cr, x, cy - 4.5);
-                cairo_line_to (cr, x + 6, cy);
-                cairo_line_to (cr, x, cy + 4.5);
-              }
-            else
-              {
-                cairo_move_to (cr, x - 1, cy - 3);
-                cairo_line_to (cr, x + 8, cy - 3);
-                cairo_line_to (cr, x + 3.5, cy + 3);
-              }
-            cairo_close_path (cr);
-            cairo_fill (cr);
-            cairo_destroy (cr);
-          }
-          x += 14;
-          pango_layout_set_font_description (layout, bold);
-        }
-      else
-        pango_layout_set_font_description (layout, NULL);
-
-      pango_layout_set_width (layout, (int) ((LABEL_WIDTH - x - 6) * PANGO_SCALE));
-      pango_layout_set_text (layout, row->label, -1);
-      pango_layout_get_pixel_size (layout, &lw, &lh);
-      if (row->kind == ROW_HEADER)
-        {
-          /* Group detail after the name, in the time area (it may be long) */
-          gtk_snapshot_save (snapshot);
-          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y + (row->height - lh) / 2.0));
-          gtk_snapshot_append_layout (snapshot, layout, &fg);
-          gtk_snapshot_restore (snapshot);
-          if (row->sublabel != NULL)
-            {
-              pango_layout_set_font_description (layout, NULL);
-              pango_layout_set_width (layout, -1);
-              pango_layout_set_text (layout, row->sublabel, -1);
-              gtk_snapshot_save (snapshot);
-              gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (LABEL_WIDTH + 8, y + (row->height - lh) / 2.0));
-              gtk_snapshot_append_layout (snapshot, layout, &dim);
-              gtk_snapshot_restore (snapshot);
-            }
-        }
-      else
-        {
-          double ty = row->kind == ROW_COUNTER ? y + 4 : y + LANE_PAD + (ROW_HEIGHT - lh) / 2.0;
-
-          gtk_snapshot_save (snapshot);
-          gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, ty));
-          gtk_snapshot_append_layout (snapshot, layout, &fg);
-          gtk_snapshot_restore (snapshot);
-
-          if (row->kind == ROW_COUNTER && row->node != NULL)
-            {
-              char num[32], buf[64];
-
-              g_snprintf (num, sizeof num, "%" G_GINT64_FORMAT, row->c_max);
-              /* Translators: the peak of a counter track in view, %s is a number */
-              g_snprintf (buf, sizeof buf, _("max %s"), num);
-              pango_layout_set_text (layout, buf, -1);
-              gtk_snapshot_save (snapshot);
-              gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, ty + lh));
-              gtk_snapshot_append_layout (snapshot, layout, &dim);
-              gtk_snapshot_restore (snapshot);
-            }
-          else if (row->sublabel != NULL && row->height >= lh * 2 + LANE_PAD)
-            {
-              pango_layout_set_text (layout, row->sublabel, -1);
-              gtk_snapshot_save (snapshot);
-              gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, ty + lh));
-              gtk_snapshot_append_layout (snapshot, layout, &dim);
-              gtk_snapshot_restore (snapshot);
-            }
-        }
-      gtk_snapshot_append_color (snapshot, &line,
-                                 &GRAPHENE_RECT_INIT (0, y + row->height - 1, LABEL_WIDTH, 1));
-    }
-  gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (LABEL_WIDTH - 1, 0, 1, height));
-  pango_font_description_free (bold);
-  g_object_unref (layout);
-
+  snapshot_time_areas (self, snapshot, &p, vb, ve, scroll);
+  snapshot_selection (self, snapshot);
+  draw_flows (self, snapshot, vb, ve, time_width (self), scroll, height, p.dark);
+  snapshot_outlines (self, snapshot, &p, scroll);
+  snapshot_cursor (self, snapshot, &p);
+  snapshot_labels (self, snapshot, &p, scroll);
   gtk_snapshot_pop (snapshot);
 }
 
 /* ---- picking ------------------------------------------------------------- */
+
+/* The closed span of @depth nearest to @t, within @slop; G_MAXUINT if none */
+static guint
+closest_closed_span (WeftLane *lane,
+                     guint     depth,
+                     guint64   t,
+                     guint64   slop,
+                     guint64  *out_dist,
+                     WeftSpan *out_span)
+{
+  guint first, n, best = G_MAXUINT;
+  WeftSpan s;
+
+  *out_dist = G_MAXUINT64;
+  weft_lane_lookup_range (lane, depth, t > slop ? t - slop : 0, t + slop + 1, &first, &n);
+  for (guint k = first; k < first + MIN (n, 64u); k++)
+    {
+      guint64 dist;
+
+      weft_lane_get_span (lane, depth, k, &s);
+      dist = t < s.start_ns ? s.start_ns - t : t > s.end_ns ? t - s.end_ns : 0;
+      if (dist < *out_dist)
+        {
+          *out_dist = dist;
+          best = k;
+          *out_span = s;
+        }
+    }
+  return best;
+}
 
 static gboolean
 pick_span (WeftTimelineView *self,
@@ -1448,54 +825,45 @@ pick_span (WeftTimelineView *self,
            guint            *out_index,
            WeftSpan         *out_span)
 {
-  Row *row;
+  WeftTimelineRow *row;
+  WeftLane *lane;
   double ly;
-  guint depth, first, n, best = G_MAXUINT;
-  guint64 t, slop, best_dist = G_MAXUINT64;
+  guint depth, worker, n_closed, best;
+  guint64 t, slop, best_dist;
   WeftSpan s, best_span = { 0 };
   guint64 vb, ve;
 
   if (self->model == NULL || x < LABEL_WIDTH)
     return FALSE;
   row = row_at_y (self, y);
-  if (row == NULL || row->kind != ROW_LANE)
+  if (row == NULL || weft_timeline_row_get_kind (row) != WEFT_TIMELINE_ROW_LANE)
     return FALSE;
-  ly = y + vscroll (self) - row->y - LANE_PAD;
+  ly = y + vscroll (self) - weft_timeline_row_get_y (row) - LANE_PAD;
   if (ly < 0)
     return FALSE;
   depth = (guint) (ly / ROW_HEIGHT);
+  lane = weft_timeline_row_get_lane (row);
+  worker = weft_timeline_row_get_worker (row);
 
   visible_range (self, &vb, &ve);
   t = weft_timeline_view_x_to_time (self, x);
   slop = (guint64) ceil (3.0 * (ve - vb) / time_width (self));
 
-  /* Closed spans within a few pixels; the one containing t wins */
-  weft_lane_lookup_range (row->lane, depth, t > slop ? t - slop : 0, t + slop + 1, &first, &n);
-  for (guint k = first; k < first + MIN (n, 64u); k++)
-    {
-      guint64 dist;
-
-      weft_lane_get_span (row->lane, depth, k, &s);
-      dist = t < s.start_ns ? s.start_ns - t : t > s.end_ns ? t - s.end_ns : 0;
-      if (dist < best_dist)
-        {
-          best_dist = dist;
-          best = k;
-          best_span = s;
-        }
-    }
-  if (best_dist > 0 && lane_get_span_any (row->lane, depth, weft_lane_get_n_spans (row->lane, depth), &s) &&
+  /* Closed spans within a few pixels; the one containing t wins, then the
+   * row's open span */
+  best = closest_closed_span (lane, depth, t, slop, &best_dist, &best_span);
+  n_closed = weft_lane_get_n_spans (lane, depth);
+  if (best_dist > 0 && weft_session_lookup_span (self->session, worker, depth, n_closed, &s) &&
       t + slop >= s.start_ns && t <= s.end_ns + slop)
     {
-      best = weft_lane_get_n_spans (row->lane, depth);
+      best = n_closed;
       best_span = s;
-      best_dist = 0;
     }
   if (best == G_MAXUINT)
     return FALSE;
 
   if (out_worker != NULL)
-    *out_worker = row->worker;
+    *out_worker = worker;
   if (out_depth != NULL)
     *out_depth = depth;
   if (out_index != NULL)
@@ -1538,7 +906,7 @@ weft_timeline_view_click (WeftTimelineView *self,
                           double            x,
                           double            y)
 {
-  Row *row;
+  WeftTimelineRow *row;
   guint w, d, i;
 
   g_return_if_fail (WEFT_IS_TIMELINE_VIEW (self));
@@ -1546,11 +914,9 @@ weft_timeline_view_click (WeftTimelineView *self,
   if (self->session == NULL)
     return;
   row = row_at_y (self, y);
-  if (row != NULL && row->kind == ROW_HEADER)
+  if (row != NULL && weft_timeline_row_get_kind (row) == WEFT_TIMELINE_ROW_HEADER)
     {
-      toggle_collapsed (self, row->group_key);
-      rebuild_rows (self);
-      gtk_widget_queue_resize (GTK_WIDGET (self));
+      weft_timeline_rows_toggle_collapsed (self->rows, weft_timeline_row_get_group_key (row));
       return;
     }
   if (pick_span (self, x, y, &w, &d, &i, NULL))
@@ -1603,18 +969,6 @@ anchor_x (WeftTimelineView *self)
 
 /* ---- tooltip ------------------------------------------------------------- */
 
-static char *
-format_duration (guint64 ns)
-{
-  if (ns >= 1000000000)
-    return g_strdup_printf ("%.3f s", ns / 1e9);
-  if (ns >= 1000000)
-    return g_strdup_printf ("%.3f ms", ns / 1e6);
-  if (ns >= 1000)
-    return g_strdup_printf ("%.3f µs", ns / 1e3);
-  return g_strdup_printf ("%" G_GUINT64_FORMAT " ns", ns);
-}
-
 /**
  * weft_timeline_view_describe_span:
  * @span: a span of the lane of @worker, as the model gives it
@@ -1637,9 +991,9 @@ weft_timeline_view_describe_span (WeftTimelineView *self,
   g_return_val_if_fail (WEFT_IS_TIMELINE_VIEW (self), NULL);
   g_return_val_if_fail (span != NULL, NULL);
 
-  name = span_text (self, span->state, span->object, buf, sizeof buf);
-  start = format_duration (span->start_ns - weft_session_get_begin (self->session));
-  dur = format_duration (span->end_ns - span->start_ns);
+  name = weft_lane_painter_get_span_text (self->model, span->state, span->object, buf, sizeof buf);
+  start = weft_time_format_duration (span->start_ns - weft_session_get_begin (self->session));
+  dur = weft_time_format_duration (span->end_ns - span->start_ns);
   g_string_append_printf (text, "<b>%s</b>", weft_state_style_get_label (span->state));
   if (name != NULL)
     {
@@ -1957,8 +1311,8 @@ update_vadjustment (WeftTimelineView *self)
 
   if (self->vadjustment == NULL)
     return;
-  value = CLAMP (gtk_adjustment_get_value (self->vadjustment), 0, MAX (0, self->content_height - h));
-  gtk_adjustment_configure (self->vadjustment, value, 0, MAX (self->content_height, h),
+  value = CLAMP (gtk_adjustment_get_value (self->vadjustment), 0, MAX (0, content_height (self) - h));
+  gtk_adjustment_configure (self->vadjustment, value, 0, MAX (content_height (self), h),
                             ROW_HEIGHT * 2, h * 0.9, h);
 }
 
@@ -2017,43 +1371,14 @@ weft_timeline_view_scrollable_init (GtkScrollableInterface *iface)
 /* ---- session and model --------------------------------------------------- */
 
 static void
-on_model_changed (WeftTraceModel   *model,
-                  WeftTimelineView *self)
-{
-  if (weft_trace_model_get_n_lanes (model) != self->n_lanes_seen ||
-      count_tracks (model) != self->n_tracks_seen)
-    rebuild_rows (self);
-  else
-    {
-      int old = self->content_height;
-
-      self->gen++;
-      relayout_rows (self);
-      if (old != self->content_height)
-        gtk_widget_queue_resize (GTK_WIDGET (self));
-    }
-  update_vadjustment (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-}
-
-static void
 set_model (WeftTimelineView *self,
            WeftTraceModel   *model)
 {
   if (self->model == model)
     return;
-  if (self->model != NULL)
-    {
-      g_clear_signal_handler (&self->model_changed_id, self->model);
-      g_clear_signal_handler (&self->lane_added_id, self->model);
-    }
   g_set_object (&self->model, model);
-  if (model != NULL)
-    self->model_changed_id = g_signal_connect (model, "changed", G_CALLBACK (on_model_changed), self);
   self->has_hover_span = FALSE;
-  rebuild_rows (self);
-  update_vadjustment (self);
-  gtk_widget_queue_resize (GTK_WIDGET (self));
+  weft_timeline_rows_set_model (self->rows, model);
 }
 
 static void
@@ -2110,21 +1435,10 @@ weft_timeline_view_set_session (WeftTimelineView *self,
 
   if (self->session == session)
     return;
-  if (self->session != NULL)
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (self->session_ids); i++)
-        g_clear_signal_handler (&self->session_ids[i], self->session);
-    }
   g_set_object (&self->session, session);
+  g_signal_group_set_target (self->session_signals, session);
   if (session != NULL)
-    {
-      self->session_ids[0] = g_signal_connect (session, "notify::model", G_CALLBACK (on_session_model), self);
-      self->session_ids[1] = g_signal_connect (session, "visible-changed", G_CALLBACK (on_session_visible), self);
-      self->session_ids[2] = g_signal_connect (session, "selection-changed", G_CALLBACK (on_session_selection), self);
-      self->session_ids[3] = g_signal_connect (session, "span-selected", G_CALLBACK (on_session_redraw), self);
-      self->session_ids[4] = g_signal_connect (session, "hover-changed", G_CALLBACK (on_session_redraw), self);
-      on_session_selection (session, self);
-    }
+    on_session_selection (session, self);
   set_model (self, session != NULL ? weft_session_get_model (session) : NULL);
   update_hadjustment (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
@@ -2148,13 +1462,15 @@ _weft_timeline_view_invalidate (WeftTimelineView *self)
 guint64
 _weft_timeline_view_get_spans_visited (WeftTimelineView *self)
 {
-  return self->spans_visited;
+  return weft_lane_painter_get_spans_visited (self->lane_painter) +
+         weft_step_painter_get_points_visited (self->step_painter);
 }
 
 void
 _weft_timeline_view_reset_spans_visited (WeftTimelineView *self)
 {
-  self->spans_visited = 0;
+  weft_lane_painter_reset_spans_visited (self->lane_painter);
+  weft_step_painter_reset_points_visited (self->step_painter);
 }
 
 /* ---- GtkWidget ----------------------------------------------------------- */
@@ -2178,7 +1494,7 @@ weft_timeline_view_measure (GtkWidget      *widget,
   else
     {
       *minimum = HEADER_HEIGHT * 2;
-      *natural = MAX (self->content_height, HEADER_HEIGHT * 2);
+      *natural = MAX (content_height (self), HEADER_HEIGHT * 2);
     }
 }
 
@@ -2212,6 +1528,12 @@ weft_timeline_view_dispose (GObject *object)
   stop_kinetic (self);
   weft_timeline_view_set_session (self, NULL);
   set_model (self, NULL);
+  if (self->rows != NULL)
+    g_signal_handlers_disconnect_by_data (self->rows, self);
+  g_clear_object (&self->rows);
+  g_clear_object (&self->session_signals);
+  g_clear_object (&self->lane_painter);
+  g_clear_object (&self->step_painter);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, on_hadj_value_changed, self);
   if (self->vadjustment != NULL)
@@ -2227,14 +1549,7 @@ weft_timeline_view_finalize (GObject *object)
 {
   WeftTimelineView *self = WEFT_TIMELINE_VIEW (object);
 
-  g_array_unref (self->rows);
-  g_array_unref (self->collapsed);
-  g_array_unref (self->labels);
-  g_clear_pointer (&self->columns, g_free);
-  g_clear_pointer (&self->wide, g_array_unref);
-  for (guint s = 0; s < WEFT_N_STATES; s++)
-    for (guint l = 0; l < N_LEVELS; l++)
-      g_array_unref (self->batch[s][l]);
+  g_array_unref (self->caches);
 
   G_OBJECT_CLASS (weft_timeline_view_parent_class)->finalize (object);
 }
@@ -2361,14 +1676,25 @@ weft_timeline_view_init (WeftTimelineView *self)
   GtkEventController *controller;
   GtkGesture *gesture;
 
-  self->rows = g_array_new (FALSE, TRUE, sizeof (Row));
-  g_array_set_clear_func (self->rows, row_clear);
-  self->collapsed = g_array_new (FALSE, FALSE, sizeof (guint64));
-  self->labels = g_array_new (FALSE, FALSE, sizeof (LabelItem));
-  self->wide = g_array_new (FALSE, FALSE, sizeof (WeftSpan));
-  for (guint s = 0; s < WEFT_N_STATES; s++)
-    for (guint l = 0; l < N_LEVELS; l++)
-      self->batch[s][l] = g_array_new (FALSE, FALSE, sizeof (Rect));
+  self->caches = g_array_new (FALSE, TRUE, sizeof (RowCache));
+  g_array_set_clear_func (self->caches, cache_clear);
+  self->lane_painter = weft_lane_painter_new ();
+  self->step_painter = weft_step_painter_new ();
+  self->rows = weft_timeline_rows_new ();
+  g_signal_connect (self->rows, "items-changed", G_CALLBACK (on_rows_items_changed), self);
+  g_signal_connect (self->rows, "layout-changed", G_CALLBACK (on_rows_layout_changed), self);
+
+  self->session_signals = g_signal_group_new (WEFT_TYPE_SESSION);
+  g_signal_group_connect_object (self->session_signals, "notify::model", G_CALLBACK (on_session_model),
+                                 self, G_CONNECT_DEFAULT);
+  g_signal_group_connect_object (self->session_signals, "visible-changed", G_CALLBACK (on_session_visible),
+                                 self, G_CONNECT_DEFAULT);
+  g_signal_group_connect_object (self->session_signals, "selection-changed",
+                                 G_CALLBACK (on_session_selection), self, G_CONNECT_DEFAULT);
+  g_signal_group_connect_object (self->session_signals, "span-selected", G_CALLBACK (on_session_redraw),
+                                 self, G_CONNECT_DEFAULT);
+  g_signal_group_connect_object (self->session_signals, "hover-changed", G_CALLBACK (on_session_redraw),
+                                 self, G_CONNECT_DEFAULT);
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);

@@ -48,12 +48,6 @@ void         weft_timeline_view_zoom_at         (WeftTimelineView *self,
                                                  double            factor,
                                                  double            x);
 
-/* For tests and benchmarks: drops every cached lane rendering, and counts
- * the spans the drawing code looked at since the last reset. */
-void         _weft_timeline_view_invalidate     (WeftTimelineView *self);
-guint64      _weft_timeline_view_get_spans_visited (WeftTimelineView *self);
-void         _weft_timeline_view_reset_spans_visited (WeftTimelineView *self);
-
 char *weft_timeline_view_describe_span (WeftTimelineView *self,
                                         const WeftSpan   *span);
 

@@ -6,7 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "weft-state-style.h"
-#include "weft-time-ruler.h"
+#include "weft-time-format.h"
 #include "weft-wait-histogram.h"
 
 /**
@@ -137,7 +137,7 @@ weft_wait_histogram_snapshot (GtkWidget   *widget,
                              &GRAPHENE_RECT_INIT (PAD, top + plot_h, plot_w, 1));
 
   {
-    g_autofree char *max_text = weft_time_ruler_format_time (self->max_ns);
+    g_autofree char *max_text = weft_time_format_precise (self->max_ns);
     /* Translators: the histogram's scale: the tallest bar's count and the total */
     g_autofree char *count = g_strdup_printf (_("tallest bar: %u of %u waits"), self->max_bin, self->n_waits);
 
