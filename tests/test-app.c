@@ -10,26 +10,9 @@
 
 #include "weft-application.h"
 #include "weft-window.h"
+#include "weft-test-util.h"
 
 static WeftApplication *app;
-
-/* Iterates the main context until @done returns TRUE or @timeout_ms pass. */
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      if (!done (data))
-        g_usleep (1000);
-    }
-
-  return TRUE;
-}
 
 static gboolean
 window_is_ready (gpointer data)

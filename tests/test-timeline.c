@@ -13,6 +13,7 @@
 #include "weft-time-ruler.h"
 #include "weft-timeline-view-private.h"
 #include "weft-window.h"
+#include "weft-test-util.h"
 
 #define MS    G_GUINT64_CONSTANT (1000000)
 #define BASE  (1000 * MS)
@@ -22,22 +23,6 @@
 #define GIL   30
 
 /* ---- helpers -------------------------------------------------------------- */
-
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      if (!done (data))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
 
 static gboolean
 widget_is_ready (gpointer data)

@@ -19,23 +19,9 @@
 #include "weft-trace-import.h"
 #include "weft-window.h"
 #include "weft-window-private.h"
+#include "weft-test-util.h"
 
 static WeftApplication *app;
-
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
 
 static gboolean
 is_mapped (gpointer data)

@@ -3,18 +3,21 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <glib/gi18n.h>
 
 #include "weft-state-style.h"
 #include "weft-step-chart.h"
+#include "weft-step-painter.h"
 #include "weft-time-format.h"
 
 /**
  * WeftStepChart:
  *
- * A counter track (parallelism, queue depth) as a filled step chart. Each
- * pixel column shows the highest value in its time slice, so short peaks
- * stay visible; the columns are computed once per size or data change.
+ * A counter track (parallelism, queue depth) as a filled step chart with
+ * its axes, drawn by the #WeftStepPainter that the timeline's counter
+ * tracks use: each pixel column keeps its peak, so short peaks stay
+ * visible. The plot is painted once per size, style or data change.
  */
 struct _WeftStepChart
 {
@@ -27,8 +30,11 @@ struct _WeftStepChart
   double     reference;
   char      *reference_label;
 
-  double    *columns;       /* cached per-pixel maxima */
-  int        n_columns;
+  WeftStepPainter *painter;
+  GskRenderNode   *plot;    /* cached */
+  int              plot_w;
+  int              plot_h;
+  gboolean         plot_dark;
 };
 
 G_DEFINE_FINAL_TYPE (WeftStepChart, weft_step_chart, GTK_TYPE_WIDGET)
@@ -60,7 +66,7 @@ weft_step_chart_set_points (WeftStepChart          *self,
   self->max_value = 1;
   for (guint i = 0; i < n_points; i++)
     self->max_value = MAX (self->max_value, points[i].value);
-  g_clear_pointer (&self->columns, g_free);
+  g_clear_pointer (&self->plot, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -73,42 +79,32 @@ weft_step_chart_set_reference (WeftStepChart *self,
   self->reference = value;
   g_free (self->reference_label);
   self->reference_label = g_strdup (label);
+  g_clear_pointer (&self->plot, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
-static void
-compute_columns (WeftStepChart *self,
-                 int            n)
+static GskRenderNode *
+plot_node (WeftStepChart *self,
+           int            plot_w,
+           int            plot_h,
+           double         top,
+           gboolean       dark)
 {
-  const WeftCounterPoint *p = (const WeftCounterPoint *) self->points->data;
-  guint np = self->points->len;
-  double span = (double) (self->end_ns - self->begin_ns);
-  guint i = 0;
+  GdkRGBA fill;
 
-  g_free (self->columns);
-  self->columns = g_new0 (double, n);
-  self->n_columns = n;
-
-  for (int x = 0; x < n; x++)
-    {
-      guint64 t0 = self->begin_ns + (guint64) (span * x / n);
-      guint64 t1 = self->begin_ns + (guint64) (span * (x + 1) / n);
-      gint64 v;
-
-      /* The value in force at t0, then every step inside [t0, t1) */
-      while (i < np && p[i].time_ns <= t0)
-        i++;
-      v = i > 0 ? p[i - 1].value : 0;
-      while (i < np && p[i].time_ns < t1)
-        {
-          v = MAX (v, p[i].value);
-          i++;
-        }
-      self->columns[x] = v;
-      /* step back one so the next column starts from the last value */
-      if (i > 0 && p[i - 1].time_ns >= t0)
-        i--;
-    }
+  if (self->plot != NULL && self->plot_w == plot_w && self->plot_h == plot_h && self->plot_dark == dark)
+    return self->plot;
+  g_clear_pointer (&self->plot, gsk_render_node_unref);
+  weft_state_style_get_color (WEFT_STATE_RUNNING, dark, &fill);
+  weft_step_painter_set_style (self->painter, &fill, 1.0, FALSE);
+  weft_step_painter_set_margins (self->painter, 0, 0);
+  self->plot = weft_step_painter_paint (self->painter, (const WeftCounterPoint *) self->points->data,
+                                        self->points->len, self->begin_ns, self->end_ns,
+                                        plot_w, plot_h, (gint64) ceil (top), NULL);
+  self->plot_w = plot_w;
+  self->plot_h = plot_h;
+  self->plot_dark = dark;
+  return self->plot;
 }
 
 static void
@@ -123,7 +119,7 @@ weft_step_chart_snapshot (GtkWidget   *widget,
   double top = MAX ((double) self->max_value, self->reference);
   gboolean dark = weft_state_style_widget_is_dark (widget);
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (widget, NULL);
-  GdkRGBA fg, fill, axis;
+  GdkRGBA fg, axis;
   char text[32];
 
   if (plot_w <= 0 || plot_h <= 0)
@@ -132,19 +128,10 @@ weft_step_chart_snapshot (GtkWidget   *widget,
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
   axis = fg;
   axis.alpha = 0.3;
-  weft_state_style_get_color (WEFT_STATE_RUNNING, dark, &fill);
-
-  if (self->columns == NULL || self->n_columns != plot_w)
-    compute_columns (self, plot_w);
-
-  for (int x = 0; x < plot_w; x++)
-    {
-      double h = plot_h * self->columns[x] / top;
-
-      if (h > 0)
-        gtk_snapshot_append_color (snapshot, &fill,
-                                   &GRAPHENE_RECT_INIT (AXIS_W + PAD + x, PAD + plot_h - h, 1, h));
-    }
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (AXIS_W + PAD, PAD));
+  gtk_snapshot_append_node (snapshot, plot_node (self, plot_w, (int) plot_h, top, dark));
+  gtk_snapshot_restore (snapshot);
   gtk_snapshot_append_color (snapshot, &axis, &GRAPHENE_RECT_INIT (AXIS_W + PAD, PAD + plot_h, plot_w, 1));
   gtk_snapshot_append_color (snapshot, &axis, &GRAPHENE_RECT_INIT (AXIS_W + PAD - 1, PAD, 1, plot_h));
 
@@ -205,7 +192,7 @@ weft_step_chart_size_allocate (GtkWidget *widget,
                                int        height,
                                int        baseline)
 {
-  g_clear_pointer (&WEFT_STEP_CHART (widget)->columns, g_free);
+  g_clear_pointer (&WEFT_STEP_CHART (widget)->plot, gsk_render_node_unref);
 }
 
 static void
@@ -229,7 +216,8 @@ weft_step_chart_finalize (GObject *object)
   WeftStepChart *self = WEFT_STEP_CHART (object);
 
   g_array_unref (self->points);
-  g_free (self->columns);
+  g_clear_pointer (&self->plot, gsk_render_node_unref);
+  g_clear_object (&self->painter);
   g_free (self->reference_label);
 
   G_OBJECT_CLASS (weft_step_chart_parent_class)->finalize (object);
@@ -251,4 +239,5 @@ static void
 weft_step_chart_init (WeftStepChart *self)
 {
   self->points = g_array_new (FALSE, FALSE, sizeof (WeftCounterPoint));
+  self->painter = weft_step_painter_new ();
 }
