@@ -9,6 +9,7 @@
 
 #include "weft-session.h"
 #include "weft-state-style.h"
+#include "weft-step-chart.h"
 #include "weft-time-format.h"
 #include "weft-time-ruler.h"
 #include "weft-timeline-view-private.h"
@@ -510,6 +511,53 @@ test_big_lane (void)
   fixture_teardown (&f);
 }
 
+/* The summary's parallelism chart, drawn by the shared step painter:
+ * 2 of a reference line at 4 fills the lower half of the plot */
+static void
+test_step_chart (void)
+{
+  static const WeftCounterPoint points[] = {
+    { BASE, 0 }, { BASE + 20 * MS, 2 }, { BASE + 80 * MS, 0 },
+  };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = weft_step_chart_new ();
+  g_autofree guchar *pixels = NULL;
+  gpointer weak = window;
+  GdkRGBA running, got;
+  int w, h, x, top = 6, bottom, plot_w;
+  gsize stride;
+
+  set_dark (FALSE);
+  weft_step_chart_set_points (WEFT_STEP_CHART (chart), points, G_N_ELEMENTS (points), BASE, BASE + 100 * MS);
+  weft_step_chart_set_reference (WEFT_STEP_CHART (chart), 4, "4 cores");
+  gtk_widget_set_size_request (chart, 434, 164);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_resizable (GTK_WINDOW (window), FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (widget_is_ready, chart, 5000));
+  pixels = render_widget (chart, &w, &h, &stride, NULL);
+  weft_state_style_get_color (WEFT_STATE_RUNNING, FALSE, &running);
+
+  /* The plot: 28 px of axis and 6 of padding at the left, 6 at the right,
+   * for 100 ms; 6 px from the top to the axis 18 px above the bottom */
+  bottom = h - 18 - 6;
+  plot_w = w - 28 - 2 * 6;
+  x = 28 + 6 + 50 * plot_w / 100;
+  assert_colour (pixels, stride, x, bottom - 10, &running, "2 of 4, low");
+  assert_colour (pixels, stride, x, top + (bottom - top) / 2 + 6, &running, "2 of 4, just under half");
+  pixel_at (pixels, stride, x, top + (bottom - top) / 2 - 6, &got);
+  g_assert_cmpfloat (colour_distance (&got, &running), >, 40);
+  /* Before 20 ms and after 80 ms: nothing */
+  pixel_at (pixels, stride, 28 + 6 + 10 * plot_w / 100, bottom - 4, &got);
+  g_assert_cmpfloat (colour_distance (&got, &running), >, 40);
+  pixel_at (pixels, stride, 28 + 6 + 90 * plot_w / 100, bottom - 4, &got);
+  g_assert_cmpfloat (colour_distance (&got, &running), >, 40);
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
 static gboolean
 page_is_timeline (gpointer data)
 {
@@ -733,6 +781,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline/select", test_select);
   g_test_add_func ("/weft/timeline/zoom-keeps-pointer", test_zoom_keeps_pointer);
   g_test_add_func ("/weft/timeline/big-lane", test_big_lane);
+  g_test_add_func ("/weft/timeline/step-chart", test_step_chart);
   g_test_add_func ("/weft/timeline/window-page", test_window_page);
   g_test_add_func ("/weft/timeline/screenshot", test_screenshot);
 

@@ -16,8 +16,9 @@
  *
  * A counter track (parallelism, queue depth) as a filled step chart with
  * its axes, drawn by the #WeftStepPainter that the timeline's counter
- * tracks use: each pixel column keeps its peak, so short peaks stay
- * visible. The plot is painted once per size, style or data change.
+ * tracks use, with exact peaks: each pixel column shows the highest value
+ * in its time slice, so short peaks stay visible. The plot is painted once
+ * per size, style or data change.
  */
 struct _WeftStepChart
 {
@@ -98,6 +99,7 @@ plot_node (WeftStepChart *self,
   weft_state_style_get_color (WEFT_STATE_RUNNING, dark, &fill);
   weft_step_painter_set_style (self->painter, &fill, 1.0, FALSE);
   weft_step_painter_set_margins (self->painter, 0, 0);
+  weft_step_painter_set_exact_peaks (self->painter, TRUE);
   self->plot = weft_step_painter_paint (self->painter, (const WeftCounterPoint *) self->points->data,
                                         self->points->len, self->begin_ns, self->end_ns,
                                         plot_w, plot_h, (gint64) ceil (top), NULL);

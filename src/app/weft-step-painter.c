@@ -12,10 +12,12 @@
  *
  * Turns a step function (a counter's points: parallelism, a queue's depth)
  * in a time window into a filled step chart, as one Cairo render node. Each
- * pixel column keeps its peak, then the value it ends with, so short peaks
- * stay visible; dense stretches are skipped by galloping search from where
- * the density in view predicts, so the cost follows the pixels. The
- * timeline's counter tracks and the summary's parallelism chart both use it.
+ * pixel column shows the highest of the points it reads, then the value it
+ * ends with. By default a column reads its first two points and skips the
+ * rest by galloping search from where the density in view predicts, so the
+ * cost follows the pixels (the timeline's counter tracks, redrawn on every
+ * zoom); with exact peaks it reads every point, so no peak is lost (the
+ * summary's parallelism chart, painted once per size).
  */
 
 #define MERGE_WALK 2     /* points walked per pixel column before skipping */
@@ -33,6 +35,7 @@ struct _WeftStepPainter
   GdkRGBA  color;
   double   fill_alpha;
   gboolean outline;
+  gboolean exact_peaks;
   double   top;
   double   base;
 
@@ -118,7 +121,7 @@ compute_steps (WeftStepPainter        *self,
       guint j = i, walked = 0;
       gint64 cmax = pts[i].value;
 
-      while (j < n && pts[j].time_ns < col_end && walked < MERGE_WALK)
+      while (j < n && pts[j].time_ns < col_end && (walked < MERGE_WALK || self->exact_peaks))
         {
           cmax = MAX (cmax, pts[j].value);
           j++;
@@ -190,6 +193,19 @@ weft_step_painter_set_style (WeftStepPainter *self,
   self->color = *color;
   self->fill_alpha = fill_alpha;
   self->outline = outline;
+}
+
+/**
+ * weft_step_painter_set_exact_peaks:
+ * @exact_peaks: whether every point in view is read (see #WeftStepPainter)
+ */
+void
+weft_step_painter_set_exact_peaks (WeftStepPainter *self,
+                                   gboolean         exact_peaks)
+{
+  g_return_if_fail (WEFT_IS_STEP_PAINTER (self));
+
+  self->exact_peaks = exact_peaks;
 }
 
 void
