@@ -6,11 +6,10 @@
 #include <math.h>
 #include <glib/gi18n.h>
 
-#include "weft-lane-painter.h"
 #include "weft-state-style.h"
+#include "weft-lane-painter.h"
 #include "weft-step-painter.h"
 #include "weft-time-format.h"
-#include "weft-timeline-rows.h"
 #include "weft-timeline-view-private.h"
 
 /**
@@ -27,11 +26,10 @@
  * keys and scrolling into changes of its #WeftSession's time window.
  */
 
-#define LABEL_WIDTH     184
+#define LABEL_WIDTH     WEFT_TIMELINE_LABEL_WIDTH
 #define ROW_HEIGHT      WEFT_TIMELINE_ROW_HEIGHT
 #define LANE_PAD        WEFT_TIMELINE_LANE_PAD
 #define HEADER_HEIGHT   WEFT_TIMELINE_HEADER_HEIGHT
-#define KINETIC_DECAY   0.28  /* s: time constant of kinetic panning */
 
 /* A row's rendered time area, valid while its key matches */
 typedef struct
@@ -45,52 +43,6 @@ typedef struct
   gboolean       dark;
   gint64         max;     /* counters: largest value in view */
 } RowCache;
-
-struct _WeftTimelineView
-{
-  GtkWidget         parent_instance;
-
-  WeftSession      *session;
-  GSignalGroup     *session_signals;
-  WeftTraceModel   *model;
-
-  WeftTimelineRows *rows;
-  GArray           *caches;         /* RowCache, one per row */
-  int               height_seen;    /* the rows' height when last laid out */
-  guint             gen;
-  WeftLanePainter  *lane_painter;
-  WeftStepPainter  *step_painter;
-
-  GtkAdjustment    *hadjustment;
-  GtkAdjustment    *vadjustment;
-  guint             hscroll_policy : 1;
-  guint             vscroll_policy : 1;
-  gboolean          updating_hadj;
-
-  /* pointer and gestures */
-  double            pointer_x;
-  double            pointer_y;
-  gboolean          pointer_inside;
-  gboolean          has_hover_span;
-  guint             hover_worker;
-  guint             hover_depth;
-  guint             hover_index;
-
-  double            drag_x;
-  double            drag_y;
-  gboolean          drag_select;
-  gboolean          dragging;
-  double            drag_vvalue;
-  guint64           drag_begin_ns;
-  guint64           drag_end_ns;
-
-  guint64           zoom_begin_ns;
-  guint64           zoom_end_ns;
-
-  guint             kinetic_id;
-  double            kinetic_velocity;  /* px/s */
-  gint64            kinetic_last;
-};
 
 static void weft_timeline_view_scrollable_init (GtkScrollableInterface *iface);
 
@@ -144,8 +96,8 @@ content_height (WeftTimelineView *self)
   return weft_timeline_rows_get_content_height (self->rows);
 }
 
-static double
-vscroll (WeftTimelineView *self)
+double
+_weft_timeline_view_get_vscroll (WeftTimelineView *self)
 {
   return self->vadjustment != NULL ? gtk_adjustment_get_value (self->vadjustment) : 0;
 }
@@ -154,7 +106,7 @@ static WeftTimelineRow *
 row_at_y (WeftTimelineView *self,
           double            y)
 {
-  return weft_timeline_rows_get_row_at_y (self->rows, y + vscroll (self));
+  return weft_timeline_rows_get_row_at_y (self->rows, y + _weft_timeline_view_get_vscroll (self));
 }
 
 static void update_vadjustment (WeftTimelineView *self);
@@ -193,16 +145,16 @@ on_rows_layout_changed (WeftTimelineRows *rows,
 
 /* ---- geometry ------------------------------------------------------------ */
 
-static int
-time_width (WeftTimelineView *self)
+int
+_weft_timeline_view_get_time_width (WeftTimelineView *self)
 {
   return MAX (1, gtk_widget_get_width (GTK_WIDGET (self)) - LABEL_WIDTH);
 }
 
-static void
-visible_range (WeftTimelineView *self,
-               guint64          *b,
-               guint64          *e)
+void
+_weft_timeline_view_get_visible (WeftTimelineView *self,
+                                 guint64          *b,
+                                 guint64          *e)
 {
   *b = self->session != NULL ? weft_session_get_visible_begin (self->session) : 0;
   *e = self->session != NULL ? weft_session_get_visible_end (self->session) : 1;
@@ -218,8 +170,8 @@ weft_timeline_view_time_to_x (WeftTimelineView *self,
 
   g_return_val_if_fail (WEFT_IS_TIMELINE_VIEW (self), 0);
 
-  visible_range (self, &b, &e);
-  return LABEL_WIDTH + ((double) (gint64) (time_ns - b)) * time_width (self) / (double) (e - b);
+  _weft_timeline_view_get_visible (self, &b, &e);
+  return LABEL_WIDTH + ((double) (gint64) (time_ns - b)) * _weft_timeline_view_get_time_width (self) / (double) (e - b);
 }
 
 guint64
@@ -231,8 +183,8 @@ weft_timeline_view_x_to_time (WeftTimelineView *self,
 
   g_return_val_if_fail (WEFT_IS_TIMELINE_VIEW (self), 0);
 
-  visible_range (self, &b, &e);
-  t = (double) b + (x - LABEL_WIDTH) * (double) (e - b) / time_width (self);
+  _weft_timeline_view_get_visible (self, &b, &e);
+  t = (double) b + (x - LABEL_WIDTH) * (double) (e - b) / _weft_timeline_view_get_time_width (self);
   return t <= 0 ? 0 : (guint64) llround (t);
 }
 
@@ -262,7 +214,7 @@ weft_timeline_view_get_lane_area (WeftTimelineView *self,
   row = find_lane_row (self, worker);
   if (row == NULL)
     return FALSE;
-  graphene_rect_init (out_area, 0, weft_timeline_row_get_y (row) - vscroll (self),
+  graphene_rect_init (out_area, 0, weft_timeline_row_get_y (row) - _weft_timeline_view_get_vscroll (self),
                       gtk_widget_get_width (GTK_WIDGET (self)), weft_timeline_row_get_height (row));
   return TRUE;
 }
@@ -284,7 +236,7 @@ weft_timeline_view_get_row_y (WeftTimelineView *self,
   row = find_lane_row (self, worker);
   if (row == NULL)
     return -1;
-  return weft_timeline_row_get_y (row) - vscroll (self) + LANE_PAD + depth * ROW_HEIGHT + ROW_HEIGHT / 2.0;
+  return weft_timeline_row_get_y (row) - _weft_timeline_view_get_vscroll (self) + LANE_PAD + depth * ROW_HEIGHT + ROW_HEIGHT / 2.0;
 }
 
 static double
@@ -511,7 +463,7 @@ snapshot_time_areas (WeftTimelineView *self,
 {
   int width = gtk_widget_get_width (GTK_WIDGET (self));
   int height = gtk_widget_get_height (GTK_WIDGET (self));
-  int tw = time_width (self);
+  int tw = _weft_timeline_view_get_time_width (self);
   guint n = n_rows (self);
 
   for (guint i = 0; i < n; i++)
@@ -762,7 +714,7 @@ weft_timeline_view_snapshot (GtkWidget   *widget,
   WeftTimelineView *self = WEFT_TIMELINE_VIEW (widget);
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
-  double scroll = vscroll (self);
+  double scroll = _weft_timeline_view_get_vscroll (self);
   Palette p;
   GdkRGBA bg;
   guint64 vb, ve;
@@ -773,11 +725,11 @@ weft_timeline_view_snapshot (GtkWidget   *widget,
   if (self->model == NULL || self->session == NULL || width <= LABEL_WIDTH)
     return;
 
-  visible_range (self, &vb, &ve);
+  _weft_timeline_view_get_visible (self, &vb, &ve);
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   snapshot_time_areas (self, snapshot, &p, vb, ve, scroll);
   snapshot_selection (self, snapshot);
-  draw_flows (self, snapshot, vb, ve, time_width (self), scroll, height, p.dark);
+  draw_flows (self, snapshot, vb, ve, _weft_timeline_view_get_time_width (self), scroll, height, p.dark);
   snapshot_outlines (self, snapshot, &p, scroll);
   snapshot_cursor (self, snapshot, &p);
   snapshot_labels (self, snapshot, &p, scroll);
@@ -816,14 +768,14 @@ closest_closed_span (WeftLane *lane,
   return best;
 }
 
-static gboolean
-pick_span (WeftTimelineView *self,
-           double            x,
-           double            y,
-           guint            *out_worker,
-           guint            *out_depth,
-           guint            *out_index,
-           WeftSpan         *out_span)
+gboolean
+_weft_timeline_view_pick_span (WeftTimelineView *self,
+                               double            x,
+                               double            y,
+                               guint            *out_worker,
+                               guint            *out_depth,
+                               guint            *out_index,
+                               WeftSpan         *out_span)
 {
   WeftTimelineRow *row;
   WeftLane *lane;
@@ -838,16 +790,16 @@ pick_span (WeftTimelineView *self,
   row = row_at_y (self, y);
   if (row == NULL || weft_timeline_row_get_kind (row) != WEFT_TIMELINE_ROW_LANE)
     return FALSE;
-  ly = y + vscroll (self) - weft_timeline_row_get_y (row) - LANE_PAD;
+  ly = y + _weft_timeline_view_get_vscroll (self) - weft_timeline_row_get_y (row) - LANE_PAD;
   if (ly < 0)
     return FALSE;
   depth = (guint) (ly / ROW_HEIGHT);
   lane = weft_timeline_row_get_lane (row);
   worker = weft_timeline_row_get_worker (row);
 
-  visible_range (self, &vb, &ve);
+  _weft_timeline_view_get_visible (self, &vb, &ve);
   t = weft_timeline_view_x_to_time (self, x);
-  slop = (guint64) ceil (3.0 * (ve - vb) / time_width (self));
+  slop = (guint64) ceil (3.0 * (ve - vb) / _weft_timeline_view_get_time_width (self));
 
   /* Closed spans within a few pixels; the one containing t wins, then the
    * row's open span */
@@ -892,7 +844,7 @@ weft_timeline_view_pick (WeftTimelineView *self,
 {
   g_return_val_if_fail (WEFT_IS_TIMELINE_VIEW (self), FALSE);
 
-  return pick_span (self, x, y, out_worker, out_depth, out_index, NULL);
+  return _weft_timeline_view_pick_span (self, x, y, out_worker, out_depth, out_index, NULL);
 }
 
 /**
@@ -919,52 +871,13 @@ weft_timeline_view_click (WeftTimelineView *self,
       weft_timeline_rows_toggle_collapsed (self->rows, weft_timeline_row_get_group_key (row));
       return;
     }
-  if (pick_span (self, x, y, &w, &d, &i, NULL))
+  if (_weft_timeline_view_pick_span (self, x, y, &w, &d, &i, NULL))
     weft_session_select_span (self->session, w, d, i);
   else
     {
       weft_session_unselect_span (self->session);
       weft_session_clear_selection (self->session);
     }
-}
-
-/**
- * weft_timeline_view_zoom_at:
- * @factor: > 1 zooms in
- * @x: the widget x whose time stays in place
- */
-void
-weft_timeline_view_zoom_at (WeftTimelineView *self,
-                            double            factor,
-                            double            x)
-{
-  g_return_if_fail (WEFT_IS_TIMELINE_VIEW (self));
-
-  if (self->session == NULL)
-    return;
-  x = CLAMP (x, LABEL_WIDTH, gtk_widget_get_width (GTK_WIDGET (self)));
-  weft_session_set_follow (self->session, FALSE);
-  weft_session_zoom (self->session, factor, weft_timeline_view_x_to_time (self, x));
-}
-
-static void
-pan_px (WeftTimelineView *self,
-        double            dx)
-{
-  guint64 vb, ve;
-
-  if (self->session == NULL)
-    return;
-  visible_range (self, &vb, &ve);
-  weft_session_pan (self->session, (gint64) llround (dx * (double) (ve - vb) / time_width (self)));
-}
-
-static double
-anchor_x (WeftTimelineView *self)
-{
-  if (self->pointer_inside && self->pointer_x >= LABEL_WIDTH)
-    return self->pointer_x;
-  return LABEL_WIDTH + time_width (self) / 2.0;
 }
 
 /* ---- tooltip ------------------------------------------------------------- */
@@ -1026,262 +939,12 @@ weft_timeline_view_query_tooltip (GtkWidget  *widget,
   WeftSpan s;
   guint w;
 
-  if (!pick_span (self, x, y, &w, NULL, NULL, &s))
+  if (!_weft_timeline_view_pick_span (self, x, y, &w, NULL, NULL, &s))
     return FALSE;
 
   markup = weft_timeline_view_describe_span (self, &s);
   gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
-}
-
-/* ---- input --------------------------------------------------------------- */
-
-static void
-update_hover (WeftTimelineView *self)
-{
-  guint w = 0, d = 0, i = 0;
-  gboolean has = self->pointer_inside && pick_span (self, self->pointer_x, self->pointer_y, &w, &d, &i, NULL);
-
-  if (has != self->has_hover_span ||
-      (has && (w != self->hover_worker || d != self->hover_depth || i != self->hover_index)))
-    {
-      self->has_hover_span = has;
-      self->hover_worker = w;
-      self->hover_depth = d;
-      self->hover_index = i;
-      gtk_widget_queue_draw (GTK_WIDGET (self));
-    }
-  if (self->session != NULL)
-    {
-      if (self->pointer_inside && self->pointer_x >= LABEL_WIDTH)
-        weft_session_set_hover (self->session, weft_timeline_view_x_to_time (self, self->pointer_x));
-      else
-        weft_session_clear_hover (self->session);
-    }
-}
-
-static void
-on_motion (GtkEventControllerMotion *motion,
-           double                    x,
-           double                    y,
-           WeftTimelineView         *self)
-{
-  self->pointer_x = x;
-  self->pointer_y = y;
-  self->pointer_inside = TRUE;
-  update_hover (self);
-}
-
-static void
-on_leave (GtkEventControllerMotion *motion,
-          WeftTimelineView         *self)
-{
-  self->pointer_inside = FALSE;
-  update_hover (self);
-}
-
-static void
-stop_kinetic (WeftTimelineView *self)
-{
-  if (self->kinetic_id != 0)
-    {
-      gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->kinetic_id);
-      self->kinetic_id = 0;
-    }
-}
-
-static gboolean
-on_scroll (GtkEventControllerScroll *scroll,
-           double                    dx,
-           double                    dy,
-           WeftTimelineView         *self)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (scroll));
-  double unit = gtk_event_controller_scroll_get_unit (scroll) == GDK_SCROLL_UNIT_WHEEL ? 48 : 1;
-
-  stop_kinetic (self);
-  if (state & GDK_CONTROL_MASK)
-    {
-      weft_timeline_view_zoom_at (self, pow (1.25, -dy * (unit > 1 ? 1 : 0.05)), anchor_x (self));
-      return TRUE;
-    }
-  if (state & GDK_SHIFT_MASK)
-    {
-      dx = dx != 0 ? dx : dy;
-      dy = 0;
-    }
-  if (dx != 0)
-    {
-      if (self->session != NULL)
-        weft_session_set_follow (self->session, FALSE);
-      pan_px (self, dx * unit);
-      return TRUE;
-    }
-  /* Plain vertical scrolling moves the lanes: leave it to the scrolled window */
-  return FALSE;
-}
-
-static gboolean
-kinetic_tick (GtkWidget     *widget,
-              GdkFrameClock *clock,
-              gpointer       data)
-{
-  WeftTimelineView *self = WEFT_TIMELINE_VIEW (widget);
-  gint64 now = gdk_frame_clock_get_frame_time (clock);
-  double dt = (now - self->kinetic_last) / 1e6;
-
-  self->kinetic_last = now;
-  pan_px (self, self->kinetic_velocity * dt);
-  self->kinetic_velocity *= exp (-dt / KINETIC_DECAY);
-  if (fabs (self->kinetic_velocity) < 20)
-    {
-      self->kinetic_id = 0;
-      return G_SOURCE_REMOVE;
-    }
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-on_decelerate (GtkEventControllerScroll *scroll,
-               double                    vel_x,
-               double                    vel_y,
-               WeftTimelineView         *self)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (scroll));
-
-  if (state & GDK_SHIFT_MASK)
-    vel_x = vel_x != 0 ? vel_x : vel_y;
-  stop_kinetic (self);
-  if (fabs (vel_x) < 50)
-    return;
-  self->kinetic_velocity = vel_x;
-  self->kinetic_last = g_get_monotonic_time ();
-  self->kinetic_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), kinetic_tick, NULL, NULL);
-}
-
-static void
-on_drag_begin (GtkGestureDrag   *drag,
-               double            x,
-               double            y,
-               WeftTimelineView *self)
-{
-  GdkModifierType state = gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (drag));
-
-  stop_kinetic (self);
-  gtk_widget_grab_focus (GTK_WIDGET (self));
-  self->drag_x = x;
-  self->drag_y = y;
-  self->dragging = FALSE;
-  self->drag_select = (state & GDK_SHIFT_MASK) != 0;
-  self->drag_vvalue = vscroll (self);
-  visible_range (self, &self->drag_begin_ns, &self->drag_end_ns);
-}
-
-static void
-on_drag_update (GtkGestureDrag   *drag,
-                double            ox,
-                double            oy,
-                WeftTimelineView *self)
-{
-  if (self->session == NULL)
-    return;
-  if (!self->dragging && fabs (ox) < 3 && fabs (oy) < 3)
-    return;
-  self->dragging = TRUE;
-  if (self->drag_select)
-    {
-      guint64 t0 = weft_timeline_view_x_to_time (self, MAX (self->drag_x, LABEL_WIDTH));
-      guint64 t1 = weft_timeline_view_x_to_time (self, MAX (self->drag_x + ox, LABEL_WIDTH));
-
-      weft_session_set_selection (self->session, t0, t1);
-    }
-  else
-    {
-      double ns_per_px = (double) (self->drag_end_ns - self->drag_begin_ns) / time_width (self);
-      gint64 delta = (gint64) llround (-ox * ns_per_px);
-      guint64 b = delta < 0 && (guint64) -delta > self->drag_begin_ns ? 0 : self->drag_begin_ns + delta;
-
-      weft_session_set_follow (self->session, FALSE);
-      weft_session_set_visible (self->session, b, b + (self->drag_end_ns - self->drag_begin_ns));
-      if (self->vadjustment != NULL)
-        gtk_adjustment_set_value (self->vadjustment, self->drag_vvalue - oy);
-    }
-}
-
-static void
-on_drag_end (GtkGestureDrag   *drag,
-             double            ox,
-             double            oy,
-             WeftTimelineView *self)
-{
-  if (!self->dragging)
-    weft_timeline_view_click (self, self->drag_x, self->drag_y);
-  self->dragging = FALSE;
-}
-
-static void
-on_zoom_begin (GtkGesture       *gesture,
-               GdkEventSequence *sequence,
-               WeftTimelineView *self)
-{
-  visible_range (self, &self->zoom_begin_ns, &self->zoom_end_ns);
-}
-
-static void
-on_zoom_scale_changed (GtkGestureZoom   *gesture,
-                       double            scale,
-                       WeftTimelineView *self)
-{
-  double cx, cy;
-  guint64 anchor;
-  double frac, dur;
-
-  if (self->session == NULL || scale <= 0 ||
-      !gtk_gesture_get_bounding_box_center (GTK_GESTURE (gesture), &cx, &cy))
-    return;
-  frac = CLAMP ((cx - LABEL_WIDTH) / time_width (self), 0, 1);
-  anchor = self->zoom_begin_ns + (guint64) (frac * (self->zoom_end_ns - self->zoom_begin_ns));
-  dur = (self->zoom_end_ns - self->zoom_begin_ns) / scale;
-  weft_session_set_follow (self->session, FALSE);
-  weft_session_set_visible (self->session,
-                            (double) anchor > frac * dur ? (guint64) (anchor - frac * dur) : 0,
-                            (guint64) (anchor + (1 - frac) * dur));
-}
-
-/* ---- actions ------------------------------------------------------------- */
-
-static void
-zoom_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  WeftTimelineView *self = WEFT_TIMELINE_VIEW (widget);
-
-  if (self->session == NULL)
-    return;
-  if (g_str_equal (action_name, "timeline.zoom-in"))
-    weft_timeline_view_zoom_at (self, 1.5, anchor_x (self));
-  else if (g_str_equal (action_name, "timeline.zoom-out"))
-    weft_timeline_view_zoom_at (self, 1 / 1.5, anchor_x (self));
-  else if (g_str_equal (action_name, "timeline.zoom-fit"))
-    weft_session_zoom_to_fit (self->session);
-  else if (g_str_equal (action_name, "timeline.zoom-selection"))
-    weft_session_zoom_to_selection (self->session);
-  else if (g_str_equal (action_name, "timeline.pan-left"))
-    pan_px (self, -time_width (self) / 8.0);
-  else if (g_str_equal (action_name, "timeline.pan-right"))
-    pan_px (self, time_width (self) / 8.0);
-}
-
-static void
-follow_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  WeftTimelineView *self = WEFT_TIMELINE_VIEW (widget);
-
-  if (self->session != NULL)
-    weft_session_set_follow (self->session, !weft_session_get_follow (self->session));
 }
 
 /* ---- scrollable ---------------------------------------------------------- */
@@ -1295,7 +958,7 @@ update_hadjustment (WeftTimelineView *self)
     return;
   b = weft_session_get_begin (self->session);
   e = weft_session_get_end (self->session);
-  visible_range (self, &vb, &ve);
+  _weft_timeline_view_get_visible (self, &vb, &ve);
   self->updating_hadj = TRUE;
   gtk_adjustment_configure (self->hadjustment, (double) (vb - MIN (vb, b)), 0,
                             MAX ((double) (e - b), (double) (ve - vb)),
@@ -1324,7 +987,7 @@ on_hadj_value_changed (GtkAdjustment    *adj,
 
   if (self->updating_hadj || self->session == NULL)
     return;
-  visible_range (self, &vb, &ve);
+  _weft_timeline_view_get_visible (self, &vb, &ve);
   b = weft_session_get_begin (self->session) + (guint64) llround (gtk_adjustment_get_value (adj));
   weft_session_set_visible (self->session, b, b + (ve - vb));
 }
@@ -1402,7 +1065,7 @@ on_session_visible (WeftSession      *session,
 {
   update_hadjustment (self);
   if (self->pointer_inside)
-    update_hover (self);
+    _weft_timeline_view_update_hover (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -1525,7 +1188,7 @@ weft_timeline_view_dispose (GObject *object)
 {
   WeftTimelineView *self = WEFT_TIMELINE_VIEW (object);
 
-  stop_kinetic (self);
+  _weft_timeline_view_stop_kinetic (self);
   weft_timeline_view_set_session (self, NULL);
   set_model (self, NULL);
   if (self->rows != NULL)
@@ -1623,10 +1286,6 @@ weft_timeline_view_class_init (WeftTimelineViewClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  static const char * const zoom_actions[] = {
-    "timeline.zoom-in", "timeline.zoom-out", "timeline.zoom-fit",
-    "timeline.zoom-selection", "timeline.pan-left", "timeline.pan-right",
-  };
 
   object_class->dispose = weft_timeline_view_dispose;
   object_class->finalize = weft_timeline_view_finalize;
@@ -1648,34 +1307,13 @@ weft_timeline_view_class_init (WeftTimelineViewClass *klass)
   g_object_class_override_property (object_class, PROP_HSCROLL_POLICY, "hscroll-policy");
   g_object_class_override_property (object_class, PROP_VSCROLL_POLICY, "vscroll-policy");
 
-  for (guint i = 0; i < G_N_ELEMENTS (zoom_actions); i++)
-    gtk_widget_class_install_action (widget_class, zoom_actions[i], NULL, zoom_action);
-  gtk_widget_class_install_action (widget_class, "timeline.toggle-follow", NULL, follow_action);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "timeline.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "timeline.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, 0, "timeline.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "timeline.zoom-in", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, 0, "timeline.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, 0, "timeline.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "timeline.zoom-out", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, 0, "timeline.zoom-fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, 0, "timeline.zoom-fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "timeline.zoom-fit", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_z, 0, "timeline.zoom-selection", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "timeline.pan-left", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "timeline.pan-right", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "timeline.toggle-follow", NULL);
-
+  _weft_timeline_view_class_init_input (widget_class);
   gtk_widget_class_set_css_name (widget_class, "weft-timeline");
 }
 
 static void
 weft_timeline_view_init (WeftTimelineView *self)
 {
-  GtkEventController *controller;
-  GtkGesture *gesture;
-
   self->caches = g_array_new (FALSE, TRUE, sizeof (RowCache));
   g_array_set_clear_func (self->caches, cache_clear);
   self->lane_painter = weft_lane_painter_new ();
@@ -1699,30 +1337,6 @@ weft_timeline_view_init (WeftTimelineView *self)
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   gtk_widget_set_overflow (GTK_WIDGET (self), GTK_OVERFLOW_HIDDEN);
-
-  controller = gtk_event_controller_motion_new ();
-  g_signal_connect (controller, "enter", G_CALLBACK (on_motion), self);
-  g_signal_connect (controller, "motion", G_CALLBACK (on_motion), self);
-  g_signal_connect (controller, "leave", G_CALLBACK (on_leave), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_BOTH_AXES |
-                                                GTK_EVENT_CONTROLLER_SCROLL_KINETIC);
-  g_signal_connect (controller, "scroll", G_CALLBACK (on_scroll), self);
-  g_signal_connect (controller, "decelerate", G_CALLBACK (on_decelerate), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
-
-  gesture = gtk_gesture_drag_new ();
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (gesture), GDK_BUTTON_PRIMARY);
-  g_signal_connect (gesture, "drag-begin", G_CALLBACK (on_drag_begin), self);
-  g_signal_connect (gesture, "drag-update", G_CALLBACK (on_drag_update), self);
-  g_signal_connect (gesture, "drag-end", G_CALLBACK (on_drag_end), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-
-  gesture = gtk_gesture_zoom_new ();
-  g_signal_connect (gesture, "begin", G_CALLBACK (on_zoom_begin), self);
-  g_signal_connect (gesture, "scale-changed", G_CALLBACK (on_zoom_scale_changed), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
-
+  _weft_timeline_view_init_input (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "timeline.zoom-selection", FALSE);
 }
