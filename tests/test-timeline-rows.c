@@ -6,30 +6,11 @@
 #include "config.h"
 
 #include "weft-timeline-rows.h"
+#include "weft-test-util.h"
 
 #define MS    G_GUINT64_CONSTANT (1000000)
 #define BASE  (1000 * MS)
 #define QUEUE 20
-
-static void
-ev (GArray *events, guint64 t, guint16 worker, WeftEventKind kind, guint32 object, gint64 arg0, gint64 arg1)
-{
-  WeftEvent e = { .time_ns = t, .arg0 = arg0, .arg1 = arg1, .object = object, .worker = worker, .kind = kind };
-
-  g_array_append_val (events, e);
-}
-
-static void
-name_object (GArray *events, guint16 worker, guint32 object, const char *name)
-{
-  WeftEvent e = { .worker = worker, .kind = WEFT_EVENT_NAME, .object = object };
-
-  g_assert_cmpuint (strlen (name), <=, 16);
-  memcpy (&e.arg0, name, MIN (strlen (name), 8));
-  if (strlen (name) > 8)
-    memcpy (&e.arg1, name + 8, strlen (name) - 8);
-  g_array_append_val (events, e);
-}
 
 static int
 compare_events (gconstpointer a, gconstpointer b)

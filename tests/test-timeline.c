@@ -75,31 +75,6 @@ is_null (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
-static void
-ev (GArray *events, guint64 t, guint16 worker, WeftEventKind kind, guint32 object, gint64 arg0, gint64 arg1)
-{
-  WeftEvent e = { .time_ns = t, .arg0 = arg0, .arg1 = arg1, .object = object, .worker = worker, .kind = kind };
-
-  g_array_append_val (events, e);
-}
-
-static void
-name_object (GArray *events, guint16 worker, guint32 object, const char *name)
-{
-  WeftEvent e = { .worker = worker, .kind = WEFT_EVENT_NAME, .object = object };
-
-  /* Names go in 16-byte pieces */
-  for (gsize off = 0; off < strlen (name); off += 16)
-    {
-      char buf[16] = { 0 };
-
-      memcpy (buf, name + off, MIN (16, strlen (name) - off));
-      memcpy (&e.arg0, buf, 8);
-      memcpy (&e.arg1, buf + 8, 8);
-      g_array_append_val (events, e);
-    }
-}
-
 /* Three lanes over 0–100 ms:
  *   worker 0: running 0–100
  *   worker 1: idle 0–20, waits for a lock 20–60, holds it 60–90

@@ -65,7 +65,8 @@ void
 _weft_timeline_view_update_hover (WeftTimelineView *self)
 {
   guint w = 0, d = 0, i = 0;
-  gboolean has = self->pointer_inside && _weft_timeline_view_pick_span (self, self->pointer_x, self->pointer_y, &w, &d, &i, NULL);
+  gboolean has = self->pointer_inside &&
+                 _weft_timeline_view_pick_span (self, self->pointer_x, self->pointer_y, &w, &d, &i, NULL);
 
   if (has != self->has_hover_span ||
       (has && (w != self->hover_worker || d != self->hover_depth || i != self->hover_index)))
@@ -222,7 +223,8 @@ on_drag_update (GtkGestureDrag   *drag,
     }
   else
     {
-      double ns_per_px = (double) (self->drag_end_ns - self->drag_begin_ns) / _weft_timeline_view_get_time_width (self);
+      double ns_per_px = (double) (self->drag_end_ns - self->drag_begin_ns) /
+                         _weft_timeline_view_get_time_width (self);
       gint64 delta = (gint64) llround (-ox * ns_per_px);
       guint64 b = delta < 0 && (guint64) -delta > self->drag_begin_ns ? 0 : self->drag_begin_ns + delta;
 

@@ -171,7 +171,8 @@ weft_timeline_view_time_to_x (WeftTimelineView *self,
   g_return_val_if_fail (WEFT_IS_TIMELINE_VIEW (self), 0);
 
   _weft_timeline_view_get_visible (self, &b, &e);
-  return LABEL_WIDTH + ((double) (gint64) (time_ns - b)) * _weft_timeline_view_get_time_width (self) / (double) (e - b);
+  return LABEL_WIDTH +
+         ((double) (gint64) (time_ns - b)) * _weft_timeline_view_get_time_width (self) / (double) (e - b);
 }
 
 guint64
@@ -236,7 +237,8 @@ weft_timeline_view_get_row_y (WeftTimelineView *self,
   row = find_lane_row (self, worker);
   if (row == NULL)
     return -1;
-  return weft_timeline_row_get_y (row) - _weft_timeline_view_get_vscroll (self) + LANE_PAD + depth * ROW_HEIGHT + ROW_HEIGHT / 2.0;
+  return weft_timeline_row_get_y (row) - _weft_timeline_view_get_vscroll (self) + LANE_PAD +
+         depth * ROW_HEIGHT + ROW_HEIGHT / 2.0;
 }
 
 static double
