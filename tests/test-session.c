@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "weft-session.h"
+#include "weft-test-util.h"
 
 #define MS G_GUINT64_CONSTANT (1000000)
 
@@ -282,6 +283,50 @@ test_model_follow (void)
   g_assert_null (weft_session_get_model (session));
 }
 
+/* Spans by address: closed ones by their index, the open one of a row one
+ * past the row's closed spans */
+static void
+test_lookup_span (void)
+{
+  g_autoptr(WeftSession) session = weft_session_new ();
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  WeftSpan s;
+
+  g_assert_false (weft_session_lookup_span (session, 0, 0, 0, &s));
+  ev (e, 1000 * MS, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0);
+  ev (e, 1010 * MS, 0, WEFT_EVENT_TASK_END, 1, WEFT_TASK_OK, 0);
+  ev (e, 1020 * MS, 0, WEFT_EVENT_TASK_BEGIN, 2, 0, 0);
+  ev (e, 1030 * MS, 0, WEFT_EVENT_LOCK_WAIT, 5, 0, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_session_set_model (session, model);
+
+  g_assert_true (weft_session_lookup_span (session, 0, 0, 0, &s));
+  g_assert_cmpuint (s.start_ns, ==, 1000 * MS);
+  g_assert_cmpuint (s.end_ns, ==, 1010 * MS);
+  g_assert_false (s.flags & WEFT_SPAN_OPEN);
+  /* The task still open at depth 0, the wait inside it at depth 1 */
+  g_assert_true (weft_session_lookup_span (session, 0, 0, 1, &s));
+  g_assert_cmpuint (s.start_ns, ==, 1020 * MS);
+  g_assert_cmpuint (s.state, ==, WEFT_STATE_RUNNING);
+  g_assert_true (s.flags & WEFT_SPAN_OPEN);
+  g_assert_true (weft_session_lookup_span (session, 0, 1, 0, &s));
+  g_assert_cmpuint (s.start_ns, ==, 1030 * MS);
+  g_assert_cmpuint (s.state, ==, WEFT_STATE_LOCK_WAIT);
+  /* Nothing past them, on other depths or lanes */
+  g_assert_false (weft_session_lookup_span (session, 0, 0, 2, &s));
+  g_assert_false (weft_session_lookup_span (session, 0, 1, 1, &s));
+  g_assert_false (weft_session_lookup_span (session, 0, 2, 0, &s));
+  g_assert_false (weft_session_lookup_span (session, 3, 0, 0, &s));
+  g_assert_false (weft_session_lookup_span (session, G_MAXUINT, 0, 0, &s));
+
+  /* Closed, the open ones become closed spans of their rows */
+  weft_trace_model_finish (model, 1040 * MS);
+  g_assert_true (weft_session_lookup_span (session, 0, 0, 1, &s));
+  g_assert_false (s.flags & WEFT_SPAN_OPEN);
+  g_assert_false (weft_session_lookup_span (session, 0, 0, 2, &s));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -294,6 +339,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/session/selection", test_selection);
   g_test_add_func ("/weft/session/hover", test_hover);
   g_test_add_func ("/weft/session/model-follow", test_model_follow);
+  g_test_add_func ("/weft/session/lookup-span", test_lookup_span);
 
   return g_test_run ();
 }

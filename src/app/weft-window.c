@@ -1004,32 +1004,10 @@ on_span_selected (WeftWindow *self)
   g_autofree char *markup = NULL;
   g_auto(GStrv) lines = NULL;
   guint worker, depth, index;
-  WeftLane *lane;
   WeftSpan span;
-  gboolean found = FALSE;
 
-  if (self->model != NULL &&
-      weft_session_get_selected_span (self->session, &worker, &depth, &index) &&
-      (lane = weft_trace_model_lookup_lane (self->model, worker)) != NULL)
-    {
-      found = weft_lane_get_span (lane, depth, index, &span);
-      if (!found)
-        {
-          /* an open span is addressed after its row's closed ones */
-          guint n_open = weft_lane_get_n_open_spans (lane);
-          g_autofree WeftSpan *open = g_new0 (WeftSpan, MAX (n_open, 1));
-
-          n_open = weft_lane_get_open_spans (lane, open, n_open);
-          for (guint i = 0; i < n_open && !found; i++)
-            if (open[i].depth == depth && index == weft_lane_get_n_spans (lane, depth))
-              {
-                span = open[i];
-                found = TRUE;
-              }
-        }
-    }
-
-  if (!found)
+  if (!weft_session_get_selected_span (self->session, &worker, &depth, &index) ||
+      !weft_session_lookup_span (self->session, worker, depth, index, &span))
     {
       gtk_widget_set_visible (GTK_WIDGET (self->span_details), FALSE);
       return;
