@@ -383,18 +383,20 @@ test_step_peaks (void)
   assert_pixel (surface, peak_at - 20, 43, &c, 1, "bounded: 1");
   cairo_surface_destroy (surface);
 
-  /* Exact peaks: every point read, the peak's column reaches the top and
-   * its neighbours 1 of 9 */
+  /* Exact peaks: every point read, each column a bar of its highest value:
+   * the peak's column reaches the top, its neighbours 1 of 9 (no dip to 0
+   * shows) */
   weft_step_painter_reset_points_visited (painter);
   weft_step_painter_set_exact_peaks (painter, TRUE);
   g_clear_pointer (&node, gsk_render_node_unref);
   node = weft_step_painter_paint (painter, pts, n, BASE, BASE + 1000 * MS, width, 45, 0, &max);
   g_assert_cmpint (max, ==, 9);
-  g_assert_cmpuint (weft_step_painter_get_points_visited (painter), ==, n);
+  g_assert_cmpuint (weft_step_painter_get_points_visited (painter), >=, n);
   surface = draw_node (node, width, 45);
   g_assert_cmpint (alpha_at (surface, peak_at, 2), >=, 128);
   g_assert_cmpint (alpha_at (surface, peak_at - 20, 20), ==, 0);
-  assert_pixel (surface, peak_at - 20, 43, &c, 1, "exact: 1 of 9");
+  for (int x = 0; x < width; x++)
+    assert_pixel (surface, x, 43, &c, 1, "exact: 1 of 9");
   cairo_surface_destroy (surface);
 }
 

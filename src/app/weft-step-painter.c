@@ -13,11 +13,13 @@
  * Turns a step function (a counter's points: parallelism, a queue's depth)
  * in a time window into a filled step chart, as one Cairo render node. Each
  * pixel column shows the highest of the points it reads, then the value it
- * ends with. By default a column reads its first two points and skips the
- * rest by galloping search from where the density in view predicts, so the
- * cost follows the pixels (the timeline's counter tracks, redrawn on every
- * zoom); with exact peaks it reads every point, so no peak is lost (the
- * summary's parallelism chart, painted once per size).
+ * ends with, as a path. By default a column reads its first two points and
+ * skips the rest by galloping search from where the density in view
+ * predicts, so the cost follows the pixels (the timeline's counter tracks,
+ * redrawn on every zoom). With exact peaks every column is a bar of the
+ * highest value in its time slice, the value in force at its start
+ * included, from every point (the summary's parallelism chart, painted once
+ * per size): no peak is lost, and no dip narrower than a column shows.
  */
 
 #define MERGE_WALK 2     /* points walked per pixel column before skipping */
@@ -140,6 +142,62 @@ compute_steps (WeftStepPainter        *self,
   return vmax;
 }
 
+/* Every column's highest value over its slice, as bars; returns the peak */
+static gint64
+draw_exact_columns (WeftStepPainter        *self,
+                    cairo_t                *cr,
+                    const WeftCounterPoint *pts,
+                    guint                   n,
+                    guint64                 vb,
+                    guint64                 ve,
+                    int                     tw,
+                    int                     height,
+                    gint64                  top_value)
+{
+  g_autofree gint64 *columns = g_new (gint64, tw);
+  double span = (double) (ve - vb);
+  double base = height - self->base, plot_h = base - self->top;
+  gint64 vmax = 1;
+  guint i = weft_counter_points_lower_bound (pts, n, vb);
+
+  for (int x = 0; x < tw; x++)
+    {
+      guint64 t0 = vb + (guint64) (span * x / tw);
+      guint64 t1 = vb + (guint64) (span * (x + 1) / tw);
+      gint64 v;
+
+      /* The value in force at t0, then every step inside [t0, t1) */
+      while (i < n && pts[i].time_ns <= t0)
+        {
+          i++;
+          self->points_visited++;
+        }
+      v = i > 0 ? pts[i - 1].value : 0;
+      while (i < n && pts[i].time_ns < t1)
+        {
+          v = MAX (v, pts[i].value);
+          i++;
+          self->points_visited++;
+        }
+      columns[x] = v;
+      vmax = MAX (vmax, v);
+      /* step back one so the next column starts from the last value */
+      if (i > 0 && pts[i - 1].time_ns >= t0)
+        i--;
+    }
+  for (int x = 0; x < tw; x++)
+    {
+      double h = plot_h * columns[x] / (double) MAX (vmax, top_value);
+
+      if (h > 0)
+        cairo_rectangle (cr, x, base - h, 1, h);
+    }
+  gdk_cairo_set_source_rgba (cr, &(GdkRGBA) { self->color.red, self->color.green, self->color.blue,
+                                             self->fill_alpha });
+  cairo_fill (cr);
+  return vmax;
+}
+
 static void
 draw_steps (WeftStepPainter *self,
             cairo_t         *cr,
@@ -250,7 +308,9 @@ weft_step_painter_paint (WeftStepPainter        *self,
   end_ns = MAX (end_ns, begin_ns + 1);
   node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, width, height));
   cr = gsk_cairo_node_get_draw_context (node);
-  if (points != NULL && n_points > 0)
+  if (points != NULL && n_points > 0 && self->exact_peaks)
+    vmax = draw_exact_columns (self, cr, points, n_points, begin_ns, end_ns, width, height, top_value);
+  else if (points != NULL && n_points > 0)
     {
       vmax = compute_steps (self, points, n_points, begin_ns, end_ns, width);
       draw_steps (self, cr, width, height, (double) MAX (vmax, top_value));

@@ -18,9 +18,10 @@ void             weft_step_painter_set_style           (WeftStepPainter        *
                                                         const GdkRGBA          *color,
                                                         double                  fill_alpha,
                                                         gboolean                outline);
-/* Whether a pixel column reads every point in it (its true peak, at a cost
- * that follows the points) or only its first two (at a cost that follows
- * the pixels); %FALSE by default */
+/* Whether each pixel column is a bar of the highest value in its slice,
+ * from every point in it (at a cost that follows the points), or a step
+ * path from its first two points (at a cost that follows the pixels);
+ * %FALSE by default */
 void             weft_step_painter_set_exact_peaks     (WeftStepPainter        *self,
                                                         gboolean                exact_peaks);
 /* Where the value 0 (@base, from the bottom) and the top value (@top, from
