@@ -128,11 +128,10 @@ batch_wide_spans (WeftLanePainter *self,
     }
 }
 
-/* A column's state (the one taking most of it) and shade (how busy it is) */
+/* A column's state: the one taking most of it; its busy time in @out_busy */
 static guint
 column_state (const WeftColumnSummary *c,
-              double                   ns_per_px,
-              guint                   *out_level)
+              double                  *out_busy)
 {
   double busy = 0;
   guint state = WEFT_STATE_IDLE;
@@ -143,12 +142,12 @@ column_state (const WeftColumnSummary *c,
       if (c->state_ns[k] > c->state_ns[state])
         state = k;
     }
-  busy /= ns_per_px;
-  *out_level = busy >= 0.75 ? 0 : busy >= 0.45 ? 1 : busy >= 0.2 ? 2 : 3;
+  *out_busy = busy;
   return state;
 }
 
-/* Neighbouring columns of one state and shade become one rectangle */
+/* Neighbouring columns of one state and shade (how busy they are) become
+ * one rectangle */
 static void
 batch_columns (WeftLanePainter *self,
                double           ns_per_px,
@@ -159,27 +158,34 @@ batch_columns (WeftLanePainter *self,
   int run0 = -1, run1 = -1;
   guint run_state = 0, run_level = 0;
 
-  for (int col = 0; col <= tw; col++)
+  for (int col = 0; col < tw; col++)
     {
-      guint level = 0;
-      guint state = col < tw ? column_state (&self->columns[col], ns_per_px, &level) : WEFT_STATE_IDLE;
+      double busy;
+      guint state = column_state (&self->columns[col], &busy), level;
 
-      if (state != WEFT_STATE_IDLE && run0 >= 0 && run1 == col &&
-          run_state == state && run_level == level)
+      if (state == WEFT_STATE_IDLE)
+        {
+          if (run0 >= 0)
+            batch_rect (self, run_state, run_level, run0, run1, y, h);
+          run0 = -1;
+          continue;
+        }
+      busy /= ns_per_px;
+      level = busy >= 0.75 ? 0 : busy >= 0.45 ? 1 : busy >= 0.2 ? 2 : 3;
+      if (run0 >= 0 && run1 == col && run_state == state && run_level == level)
         {
           run1 = col + 1;
           continue;
         }
       if (run0 >= 0)
         batch_rect (self, run_state, run_level, run0, run1, y, h);
-      run0 = -1;
-      if (state == WEFT_STATE_IDLE)
-        continue;
       run0 = col;
       run1 = col + 1;
       run_state = state;
       run_level = level;
     }
+  if (run0 >= 0)
+    batch_rect (self, run_state, run_level, run0, run1, y, h);
 }
 
 /* One depth row: wide spans one by one, with labels; the rest merged per

@@ -112,9 +112,10 @@ compute_steps (WeftStepPainter        *self,
   gint64 v = weft_counter_points_value_at (pts, n, vb), vmax = MAX (1, v);
   guint i = weft_counter_points_lower_bound (pts, n, vb);
   double density = (weft_counter_points_lower_bound (pts, n, ve) - i) / (double) (ve - vb);
+  Step first = { 0, (double) v };
 
   g_array_set_size (self->steps, 0);
-  g_array_append_val (self->steps, ((Step) { 0, (double) v }));
+  g_array_append_val (self->steps, first);
   while (i < n && pts[i].time_ns < ve)
     {
       double x = step_x (pts[i].time_ns, vb, scale);
@@ -122,8 +123,9 @@ compute_steps (WeftStepPainter        *self,
       guint64 col_end = MAX (vb + (guint64) ceil ((floor (x) + 1) * ns_per_px), pts[i].time_ns + 1);
       guint j = i, walked = 0;
       gint64 cmax = pts[i].value;
+      Step peak, last;
 
-      while (j < n && pts[j].time_ns < col_end && (walked < MERGE_WALK || self->exact_peaks))
+      while (j < n && pts[j].time_ns < col_end && walked < MERGE_WALK)
         {
           cmax = MAX (cmax, pts[j].value);
           j++;
@@ -133,9 +135,15 @@ compute_steps (WeftStepPainter        *self,
         j = skip_column (pts, n, j, col_end, density);
       self->points_visited += walked;
       /* The column shows its peak, then the value it ends with */
-      g_array_append_val (self->steps, ((Step) { x, (double) cmax }));
+      peak.x = x;
+      peak.value = (double) cmax;
+      g_array_append_val (self->steps, peak);
       if (j - i > 1)
-        g_array_append_val (self->steps, ((Step) { x + 1, (double) pts[j - 1].value }));
+        {
+          last.x = x + 1;
+          last.value = (double) pts[j - 1].value;
+          g_array_append_val (self->steps, last);
+        }
       vmax = MAX (vmax, cmax);
       i = j;
     }
