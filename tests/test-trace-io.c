@@ -1043,6 +1043,141 @@ test_unsorted_array (void)
   rm_rf (dir);
 }
 
+/* ---- hostile input ------------------------------------------------------- */
+
+typedef struct
+{
+  const char           *path;
+  WeftTraceModel       *model;
+  GError               *error;
+  WeftTraceImportStats  stats;
+  gboolean              done;
+  GMutex                mutex;
+  GCond                 cond;
+} ImportJob;
+
+static gpointer
+import_job_run (gpointer data)
+{
+  ImportJob *job = data;
+  WeftTraceModel *model;
+  GError *error = NULL;
+
+  model = weft_trace_import_file (job->path, NULL, &job->stats, NULL, &error);
+  g_mutex_lock (&job->mutex);
+  job->model = model;
+  job->error = error;
+  job->done = TRUE;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->mutex);
+  return NULL;
+}
+
+/* Imports @text from a file on another thread; an import that has not
+ * returned after 20 s fails the test (a hang must not block the suite). */
+static WeftTraceModel *
+import_text_capped (const char            *text,
+                    WeftTraceImportStats  *out_stats,
+                    GError               **error)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "hostile.json", NULL);
+  ImportJob job = { .path = path };
+  gint64 deadline;
+  GThread *thread;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_mutex_init (&job.mutex);
+  g_cond_init (&job.cond);
+  thread = g_thread_new ("import", import_job_run, &job);
+  deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&job.mutex);
+  while (!job.done)
+    if (!g_cond_wait_until (&job.cond, &job.mutex, deadline))
+      g_error ("importing %s did not return within 20 s", text);
+  g_mutex_unlock (&job.mutex);
+  g_thread_join (thread);
+  g_mutex_clear (&job.mutex);
+  g_cond_clear (&job.cond);
+  rm_rf (dir);
+  *out_stats = job.stats;
+  if (job.error != NULL)
+    g_propagate_error (error, job.error);
+  return job.model;
+}
+
+/* A numeric member whose value is an array or an object is one skipped
+ * event: the reader consumes the whole value and stays in step. */
+static void
+test_wrong_type_members (void)
+{
+  const struct { const char *text; const char *first_skip; } cases[] = {
+    { "[{\"ts\":[]}]", "hostile.json:1:10: \"ts\" is not a number in range" },
+    { "[{\"pid\":[]}]", "hostile.json:1:11: \"pid\" is not an integer in range" },
+    { "[{\"dur\":[]}]", "hostile.json:1:11: \"dur\" is not a number in range" },
+    { "[{\"tid\":{}}]", "hostile.json:1:11: \"tid\" is not an integer in range" },
+    { "[{\"ts\":[1,[2,{\"a\":3}]],\"ph\":\"X\",\"pid\":1,\"tid\":1,\"dur\":1}]",
+      "hostile.json:1:56: \"ts\" is not a number in range" },
+    { "[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"dur\":2,\"ts\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5}}]",
+      "hostile.json:1:82: \"ts\" is not a number in range" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WeftTraceModel) model = NULL;
+      WeftTraceImportStats stats;
+
+      model = import_text_capped (cases[i].text, &stats, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (model);
+      g_assert_cmpuint (stats.n_trace_events, ==, 1);
+      g_assert_cmpuint (stats.n_invalid, ==, 1);
+      g_assert_cmpuint (stats.n_used, ==, 0);
+      g_assert_cmpstr (stats.first_skip, ==, cases[i].first_skip);
+      g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 0);
+    }
+}
+
+/* An event object nested under an unknown member (or under "args") is data,
+ * never an event of its own. */
+static void
+test_nested_event_not_imported (void)
+{
+  const char *texts[] = {
+    "[{\"x\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}}]",
+    "[{\"x\":[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}]}]",
+    "{\"traceEvents\":[{\"ph\":\"i\",\"s\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5}}]}",
+    "[{\"ts\":[],\"x\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}}]",
+    "[{\"pid\":{},\"x\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}}]",
+    "[{\"dur\":[0],\"x\":[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}]}]",
+    "[{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":1,\"dur\":5,\"name\":\"real\","
+    "\"args\":{\"e\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}}}]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WeftTraceModel) model = NULL;
+      WeftTraceImportStats stats;
+
+      model = import_text_capped (texts[i], &stats, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (stats.n_trace_events, ==, 1);
+      for (guint l = 0; l < weft_trace_model_get_n_lanes (model); l++)
+        {
+          WeftLane *lane = weft_trace_model_get_lane (model, l);
+          WeftSpan span;
+
+          g_assert_cmpint (weft_lane_get_pid (lane), ==, 1);
+          g_assert_true (weft_lane_get_total_spans (lane) <= 1);
+          if (weft_lane_get_span (lane, 0, 0, &span))
+            g_assert_cmpstr (weft_trace_model_get_object_name (model, span.object), ==, "real");
+        }
+      g_assert_cmpuint (stats.n_lanes, ==, i == G_N_ELEMENTS (texts) - 1 ? 1 : 0);
+    }
+}
+
 /* ---- writing safely ------------------------------------------------------- */
 
 static void
@@ -1302,6 +1437,8 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/import/big-tokens", test_big_tokens);
   g_test_add_func ("/weft/trace-io/import/foreign-phases", test_foreign_phases);
   g_test_add_func ("/weft/trace-io/import/unsorted-array", test_unsorted_array);
+  g_test_add_func ("/weft/trace-io/import/wrong-type-members", test_wrong_type_members);
+  g_test_add_func ("/weft/trace-io/import/nested-event", test_nested_event_not_imported);
   g_test_add_func ("/weft/trace-io/export/missing-dir", test_export_missing_dir);
   g_test_add_func ("/weft/trace-io/export/readonly-dir", test_export_readonly_dir);
   g_test_add_func ("/weft/trace-io/export/rename-fails", test_export_rename_fails);

@@ -847,12 +847,15 @@ read_number_field (Import       *imp,
                    gint64       *out,
                    gboolean     *has,
                    gboolean      milli,
-                   const char   *field)
+                   const char   *field,
+                   GError      **error)
 {
   if (tok != WEFT_JSON_NUMBER)
     {
+      /* The whole value goes, whatever it is: what an array or an object
+       * holds must never be read as members of the event. */
       ev->bad = field;
-      return TRUE;
+      return weft_json_reader_skip_value (imp->r, tok, error);
     }
   if (milli ? !weft_json_reader_get_milli (imp->r, out) : !weft_json_reader_get_int64 (imp->r, out))
     {
@@ -889,6 +892,14 @@ read_event (Import  *imp,
         return TRUE;
       if (tok == WEFT_JSON_ERROR_TOKEN)
         return FALSE;
+      if (tok != WEFT_JSON_KEY)
+        {
+          /* The reader checks the grammar, so only a member can come here;
+           * anything else means this loop lost step with it. */
+          weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_INVALID,
+                                      "expected a member name (a string) in an event");
+          return FALSE;
+        }
       /* A copy: the key's bytes live in the reader's buffer, which reading
        * the value may refill and move (a value across a 1 MiB read). Every
        * key compared below is shorter than the copy. */
@@ -931,13 +942,25 @@ read_event (Import  *imp,
         return FALSE;
 
       if (klen == 2 && k0 == 't' && key[1] == 's')
-        read_number_field (imp, tok, ev, &ev->ts, &ev->has_ts, TRUE, "\"ts\" is not a number in range");
+        {
+          if (!read_number_field (imp, tok, ev, &ev->ts, &ev->has_ts, TRUE, "\"ts\" is not a number in range", error))
+            return FALSE;
+        }
       else if (klen == 3 && k0 == 'd' && memcmp (key, "dur", 3) == 0)
-        read_number_field (imp, tok, ev, &ev->dur, &ev->has_dur, TRUE, "\"dur\" is not a number in range");
+        {
+          if (!read_number_field (imp, tok, ev, &ev->dur, &ev->has_dur, TRUE, "\"dur\" is not a number in range", error))
+            return FALSE;
+        }
       else if (klen == 3 && k0 == 'p' && memcmp (key, "pid", 3) == 0)
-        read_number_field (imp, tok, ev, &ev->pid, &ev->has_pid, FALSE, "\"pid\" is not an integer in range");
+        {
+          if (!read_number_field (imp, tok, ev, &ev->pid, &ev->has_pid, FALSE, "\"pid\" is not an integer in range", error))
+            return FALSE;
+        }
       else if (klen == 3 && k0 == 't' && memcmp (key, "tid", 3) == 0)
-        read_number_field (imp, tok, ev, &ev->tid, &ev->has_tid, FALSE, "\"tid\" is not an integer in range");
+        {
+          if (!read_number_field (imp, tok, ev, &ev->tid, &ev->has_tid, FALSE, "\"tid\" is not an integer in range", error))
+            return FALSE;
+        }
       else if (klen == 4 && memcmp (key, "name", 4) == 0)
         {
           if (tok == WEFT_JSON_STRING)
