@@ -809,7 +809,7 @@ static const struct
   { "nan.json", "nan.json:1:32: expected a value (a string, a number, an object, an array, true, false or null), found 'N'" },
   { "empty.json", "empty.json:1:1: expected a value (a string, a number, an object, an array, true, false or null), found end of file" },
   { "truncated-object.json", "truncated-object.json:3:10: expected ',' or '}' after an object member, found end of file" },
-  { "weft-bad-version.json", "weft-bad-version.json:1:20: Weft trace data version 99 is not supported (expected 1)" },
+  { "weft-bad-version.json", "weft-bad-version.json:1:20: Weft trace data version 99 is not supported (expected 2)" },
   { "deep-nesting.json", "deep-nesting.json:1:294: nesting deeper than 256 levels" },
   { "trailing-comma.json", "trailing-comma.json:1:36: expected a member name (a string) after ',', found '}'" },
   { "colon.json", "colon.json:2:12: expected ',' or '}' after an object member, found ':'" },
@@ -1040,6 +1040,119 @@ test_unsorted_array (void)
   g_assert_true (weft_lane_get_span (lane, 2, 0, &span));      /* zero inside b */
   g_assert_cmpuint (span.start_ns, ==, 10000);
   g_assert_cmpuint (span.end_ns, ==, 10000);
+  rm_rf (dir);
+}
+
+/* Ends that closed nothing, in the middle of a lane, one of them a release
+ * that later woke a waiter: the model keeps no time for them, so only the
+ * events themselves bring them back. */
+static void
+test_round_trip_unmatched_wakeup (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTraceModel) back = NULL;
+  const WeftEvent events[] = {
+    ev (1000, 0, WEFT_EVENT_TASK_BEGIN, 10, 0, 0),
+    ev (1500, 1, WEFT_EVENT_LOCK_WAIT, 1, 0, 0),
+    ev (2000, 0, WEFT_EVENT_LOCK_RELEASED, 1, 0, 0),      /* held nothing */
+    ev (2500, 1, WEFT_EVENT_LOCK_ACQUIRED, 1, 0, 0),      /* woken by it */
+    ev (2600, 0, WEFT_EVENT_IO_END, 5, 0, 0),             /* closes nothing */
+    ev (2600, 0, WEFT_EVENT_IO_BEGIN, 5, 0, 0),
+    ev (2600, 0, WEFT_EVENT_IO_END, 5, 0, 0),
+    ev (3000, 1, WEFT_EVENT_LOCK_RELEASED, 1, 0, 0),
+    ev (3500, 0, WEFT_EVENT_TASK_END, 10, WEFT_TASK_OK, 0),
+  };
+  const WeftFlow *flows;
+  WeftLaneStats ls;
+  guint n;
+
+  weft_trace_model_declare_object (model, 1, WEFT_OBJECT_LOCK, 0);
+  weft_trace_model_append (model, events, 3);
+  weft_trace_model_append (model, events + 3, G_N_ELEMENTS (events) - 3);
+  weft_trace_model_finish (model, 0);
+  back = round_trip (model, NULL, NULL);
+  assert_same_models (model, back);
+  flows = weft_trace_model_get_flows (back, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (flows[0].from_ns, ==, 2000);
+  g_assert_cmpuint (flows[0].to_ns, ==, 2500);
+  g_assert_true (weft_trace_model_get_lane_stats (back, 0, &ls));
+  g_assert_cmpuint (ls.n_unmatched, ==, 2);
+}
+
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
+/* import(export(t)) is t by construction: exporting the imported model
+ * writes the same file, byte for byte. */
+static void
+test_round_trip_same_file (void)
+{
+  g_autoptr(WeftTraceModel) model = random_model (4, 3000, TRUE, TRUE);
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *first = g_build_filename (dir, "first.json", NULL);
+  g_autofree char *second = g_build_filename (dir, "second.json", NULL);
+  g_autofree char *text1 = NULL;
+  g_autofree char *text2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) back = NULL;
+
+  g_assert_true (weft_trace_export_to_file (model, NULL, first, NULL, &error));
+  back = weft_trace_import_file (first, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (weft_trace_export_to_file (back, NULL, second, NULL, &error));
+  g_assert_no_error (error);
+  text1 = read_file (first);
+  text2 = read_file (second);
+  g_assert_cmpuint (strlen (text1), >, 100000);
+  g_assert_true (g_str_equal (text1, text2));
+  rm_rf (dir);
+}
+
+/* A damaged journal, or one that does not match its length, is one error
+ * naming the file and the place; a file of an older Weft says so. */
+static void
+test_damaged_journal (void)
+{
+  const struct { const char *weft; const char *message; } cases[] = {
+    { "{\"version\":2,\"journal\":[\"xgEAAA==\"]}",
+      "t.json: the model's journal is damaged at byte 4: it ends inside a batch of events" },
+    { "{\"version\":2,\"journal\":[\"Hw==\"]}",
+      "t.json: the model's journal is damaged at byte 0: an entry of an unknown kind" },
+    { "{\"version\":2,\"journal\":[\"BgEA\"]}",
+      "t.json: the model's journal is damaged at byte 0: it ends inside an entry" },
+    { "{\"version\":2,\"journal\":[\"GognAWE=\"]}",
+      "t.json: the model's journal is damaged at byte 0: a worker or object id is out of range" },
+    { "{\"version\":2,\"journal_bytes\":9,\"journal\":[\"BgEA\"]}",
+      "t.json:1:57: the journal holds 3 bytes, \"journal_bytes\" says 9" },
+    { "{\"version\":2,\"journal\":[\"B*EA\"]}",
+      "t.json:1:33: \"journal\" holds a character that is not base64" },
+    { "{\"version\":2}",
+      "t.json:1:21: \"weft\" without \"journal\"" },
+    { "{\"version\":1,\"lanes\":[]}",
+      "t.json:1:20: Weft trace data version 1 is not supported (expected 2): an older Weft wrote it, without the model's journal" },
+  };
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "t.json", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"weft\":%s,\"traceEvents\":[]}", cases[i].weft);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WeftTraceModel) model = NULL;
+
+      g_assert_true (g_file_set_contents (path, text, -1, NULL));
+      model = weft_trace_import_file (path, NULL, NULL, NULL, &error);
+      g_assert_null (model);
+      g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
   rm_rf (dir);
 }
 
@@ -1432,6 +1545,9 @@ main (int   argc,
       g_test_add_data_func (path, GUINT_TO_POINTER (seed), test_round_trip_random);
     }
   g_test_add_func ("/weft/trace-io/round-trip/read-boundary", test_round_trip_read_boundary);
+  g_test_add_func ("/weft/trace-io/round-trip/unmatched-wakeup", test_round_trip_unmatched_wakeup);
+  g_test_add_func ("/weft/trace-io/round-trip/same-file", test_round_trip_same_file);
+  g_test_add_func ("/weft/trace-io/import/damaged-journal", test_damaged_journal);
   g_test_add_func ("/weft/trace-io/import/malformed", test_malformed);
   g_test_add_func ("/weft/trace-io/import/missing-file", test_missing_file);
   g_test_add_func ("/weft/trace-io/import/big-tokens", test_big_tokens);

@@ -5,7 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "weft-trace-model.h"
+#include "weft-trace-journal-private.h"
+#include "weft-trace-model-private.h"
 
 /*
  * WeftTraceModel turns validated WeftEvents into lanes of spans, counter
@@ -120,6 +121,8 @@ struct _WeftTraceModel
   guint64      n_dropped;
 
   gboolean     finished;
+
+  WeftTraceJournal *journal;      /* every change, for export and replay */
 };
 
 G_DEFINE_FINAL_TYPE (WeftTraceModel, weft_trace_model, G_TYPE_OBJECT)
@@ -1165,6 +1168,7 @@ weft_trace_model_finalize (GObject *object)
   g_clear_pointer (&self->flows, g_array_unref);
   g_clear_pointer (&self->pending_flows, g_array_unref);
   g_clear_pointer (&self->items, g_free);
+  g_clear_pointer (&self->journal, _weft_trace_journal_free);
 
   G_OBJECT_CLASS (weft_trace_model_parent_class)->finalize (object);
 }
@@ -1252,6 +1256,7 @@ weft_trace_model_init (WeftTraceModel *self)
   self->flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
   self->pending_flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
   self->first_ns = G_MAXUINT64;
+  self->journal = _weft_trace_journal_new ();
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -1289,6 +1294,7 @@ weft_trace_model_append (WeftTraceModel  *self,
   if (n_events == 0)
     return;
 
+  _weft_trace_journal_append (self->journal, events, n_events);
   for (gsize i = 0; i < n_events; i++)
     process_event (self, &events[i]);
   self->n_events += n_events;
@@ -1355,6 +1361,7 @@ weft_trace_model_finish (WeftTraceModel *self,
   if (self->finished)
     return;
 
+  _weft_trace_journal_finish (self->journal, end_ns);
   for (guint i = 0; i < self->lanes->len; i++)
     {
       WeftLane *lane = g_ptr_array_index (self->lanes, i);
@@ -1455,6 +1462,7 @@ weft_trace_model_set_lane_name (WeftTraceModel *self,
   g_return_if_fail (worker < WEFT_MAX_WORKERS);
   g_return_if_fail (name != NULL);
 
+  _weft_trace_journal_lane_name (self->journal, worker, name);
   _weft_lane_set_name (lane_ensure (self, (guint16) worker), name);
   emit_updates (self, TRUE);
 }
@@ -1475,6 +1483,7 @@ weft_trace_model_set_lane_executor (WeftTraceModel  *self,
   g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
   g_return_if_fail (worker < WEFT_MAX_WORKERS);
 
+  _weft_trace_journal_lane_executor (self->journal, worker, executor, pid);
   _weft_lane_set_executor (lane_ensure (self, (guint16) worker), executor, pid);
   emit_updates (self, TRUE);
 }
@@ -1498,6 +1507,7 @@ weft_trace_model_declare_object (WeftTraceModel *self,
 
   g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
 
+  _weft_trace_journal_declare_object (self->journal, object, kind, initial);
   obj = object_ensure (self, object, kind);
   obj->kind = kind;
   obj->initial = initial;
@@ -1519,6 +1529,7 @@ weft_trace_model_set_object_name (WeftTraceModel *self,
   g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
   g_return_if_fail (name != NULL);
 
+  _weft_trace_journal_object_name (self->journal, object, name);
   obj = object_ensure (self, object, 0);
   if (obj->name == NULL)
     obj->name = g_string_new (name);
@@ -1931,4 +1942,21 @@ weft_counter_points_value_at (const WeftCounterPoint *points,
   /* First point strictly after t, minus one. */
   i = t == G_MAXUINT64 ? n_points : weft_counter_points_lower_bound (points, n_points, t + 1);
   return i > 0 ? points[i - 1].value : 0;
+}
+
+/**
+ * _weft_trace_model_get_journal:
+ * @self: a #WeftTraceModel
+ * @out_len: (out): the journal's length in bytes
+ *
+ * Returns: (transfer none): every change made to @self so far, encoded (see
+ *   weft-trace-journal-private.h); valid until the next change
+ */
+const guint8 *
+_weft_trace_model_get_journal (WeftTraceModel *self,
+                               gsize          *out_len)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+
+  return _weft_trace_journal_get_data (self->journal, out_len);
 }
