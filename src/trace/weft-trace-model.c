@@ -7,6 +7,7 @@
 
 #include "weft-trace-journal-private.h"
 #include "weft-trace-model-private.h"
+#include "weft-search-private.h"
 
 /*
  * WeftTraceModel turns validated WeftEvents into lanes of spans, counter
@@ -88,6 +89,43 @@ typedef struct
   guint16 worker;
   guint8  side;              /* 0 = empty, 1 = put, 2 = get */
 } PendingItem;
+
+/* Orders for _weft_lower_bound(): @key points to a time (or a worker id). */
+static inline gboolean
+point_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const WeftCounterPoint *) data)[i].time_ns < *(const guint64 *) key;
+}
+
+static inline gboolean
+point_at_or_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const WeftCounterPoint *) data)[i].time_ns <= *(const guint64 *) key;
+}
+
+static inline gboolean
+flow_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const WeftFlow *) data)[i].to_ns < *(const guint64 *) key;
+}
+
+static inline gboolean
+flow_at_or_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const WeftFlow *) data)[i].to_ns <= *(const guint64 *) key;
+}
+
+static inline gboolean
+release_at_or_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const LockRelease *) data)[i].time_ns <= *(const guint64 *) key;
+}
+
+static inline gboolean
+lane_below (gconstpointer data, guint i, gconstpointer key)
+{
+  return weft_lane_get_worker (((WeftLane * const *) data)[i]) < *(const guint *) key;
+}
 
 struct _WeftTraceModel
 {
@@ -301,7 +339,7 @@ track_flush (WeftTraceModel *self,
   const WeftCounterPoint *pp;
   guint n_pending = track->pending.len;
   guint64 t_min;
-  guint lo, hi, i, j;
+  guint lo, i, j;
   gint64 prev;
 
   track->dirty = FALSE;
@@ -313,17 +351,7 @@ track_flush (WeftTraceModel *self,
   t_min = pp[0].time_ns;
 
   /* First point strictly after t_min: points at t_min arrived first. */
-  lo = 0;
-  hi = points->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (points->v[mid].time_ns > t_min)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
+  lo = _weft_lower_bound (points->v, points->len, point_at_or_before, &t_min);
 
   tail->len = 0;
   pv_reserve (tail, points->len - lo);
@@ -369,7 +397,7 @@ flows_flush (WeftTraceModel *self)
   GArray *flows = self->flows;
   GArray *pending = self->pending_flows;
   guint64 t_min;
-  guint lo, hi, n_tail;
+  guint lo, n_tail;
   WeftFlow *tail;
   guint i = 0, j = 0;
 
@@ -379,17 +407,7 @@ flows_flush (WeftTraceModel *self)
   qsort (pending->data, pending->len, sizeof (WeftFlow), compare_flows);
   t_min = g_array_index (pending, WeftFlow, 0).to_ns;
 
-  lo = 0;
-  hi = flows->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (g_array_index (flows, WeftFlow, mid).to_ns > t_min)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
+  lo = _weft_lower_bound (flows->data, flows->len, flow_at_or_before, &t_min);
 
   n_tail = flows->len - lo;
   tail = g_memdup2 (flows->data + (gsize) lo * sizeof (WeftFlow), (gsize) n_tail * sizeof (WeftFlow));
@@ -645,7 +663,7 @@ lane_ensure (WeftTraceModel *self,
              guint16         worker)
 {
   WeftLane *lane = self->lane_by_worker[worker];
-  guint lo, hi;
+  guint lo, key;
 
   if (G_LIKELY (lane != NULL))
     return lane;
@@ -653,17 +671,8 @@ lane_ensure (WeftTraceModel *self,
   lane = _weft_lane_new (worker);
   self->lane_by_worker[worker] = lane;
 
-  lo = 0;
-  hi = self->lanes->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (weft_lane_get_worker (g_ptr_array_index (self->lanes, mid)) < worker)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+  key = worker;
+  lo = _weft_lower_bound (self->lanes->pdata, self->lanes->len, lane_below, &key);
   g_ptr_array_insert (self->lanes, (int) lo, lane);
   g_ptr_array_add (self->new_lanes, lane);
   return lane;
@@ -752,20 +761,11 @@ static const LockRelease *
 lock_release_before (WeftObject *obj,
                      guint64     t)
 {
-  guint lo = 0, hi;
+  guint lo;
 
   if (obj->releases == NULL)
     return NULL;
-  hi = obj->releases->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (g_array_index (obj->releases, LockRelease, mid).time_ns <= t)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+  lo = _weft_lower_bound (obj->releases->data, obj->releases->len, release_at_or_before, &t);
   return lo > 0 ? &g_array_index (obj->releases, LockRelease, lo - 1) : NULL;
 }
 
@@ -787,16 +787,7 @@ lock_flow_find (WeftTraceModel   *self,
       if (a == 1)
         {
           /* sorted by to_ns: the first at wk->time_ns */
-          while (lo < hi)
-            {
-              guint mid = lo + (hi - lo) / 2;
-
-              if (g_array_index (flows, WeftFlow, mid).to_ns < wk->time_ns)
-                lo = mid + 1;
-              else
-                hi = mid;
-            }
-          hi = flows->len;
+          lo = _weft_lower_bound (flows->data, flows->len, flow_before, &wk->time_ns);
         }
       for (guint i = lo; i < hi; i++)
         {
@@ -1845,18 +1836,7 @@ static guint
 flows_lower_bound (GArray  *flows,
                    guint64  t)
 {
-  guint lo = 0, hi = flows->len;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (g_array_index (flows, WeftFlow, mid).to_ns >= t)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-  return lo;
+  return _weft_lower_bound (flows->data, flows->len, flow_before, &t);
 }
 
 /**
@@ -1905,20 +1885,9 @@ weft_counter_points_lower_bound (const WeftCounterPoint *points,
                                  guint                   n_points,
                                  guint64                 t)
 {
-  guint lo = 0, hi = n_points;
-
   g_return_val_if_fail (points != NULL || n_points == 0, 0);
 
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (points[mid].time_ns >= t)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-  return lo;
+  return _weft_lower_bound (points, n_points, point_before, &t);
 }
 
 /**
