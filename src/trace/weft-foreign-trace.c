@@ -687,6 +687,12 @@ build_foreign_lane (WeftForeignTrace *self,
   while (oi < others->len)
     g_array_append_val (events, g_array_index (others, WeftEvent, oi++));
 
+  /* What the sweep leaves open never ended; the lane's events are in time
+   * order, as the model requires of one worker. */
+  for (guint k = 0; k < heap->len; k++)
+    g_assert (g_array_index (heap, FSpan, k).end == G_MAXUINT64);
+  for (guint k = 1; k < events->len; k++)
+    g_assert (g_array_index (events, WeftEvent, k - 1).time_ns <= g_array_index (events, WeftEvent, k).time_ns);
   append_events (model, events);
 }
 
@@ -760,6 +766,7 @@ _weft_foreign_trace_build (WeftForeignTrace *self,
       const char *pname = g_hash_table_lookup (self->process_names, &lane->pid);
       g_autofree char *name = NULL;
 
+      g_assert (i < WEFT_MAX_WORKERS);
       lane->worker = i;
       if (lane->async_cat != 0)
         name = g_strdup_printf ("%s%s(async) %s", pname ? pname : "", pname ? " " : "",

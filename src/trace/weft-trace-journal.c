@@ -161,7 +161,12 @@ _weft_trace_journal_append (WeftTraceJournal *journal,
   g_assert (n_events < (G_MAXUINT - start) / MAX_EVENT_BYTES);
   p = reserve (journal, (guint) (n_events * MAX_EVENT_BYTES + 1));
   for (gsize i = 0; i < n_events; i++)
-    n += put_event (journal, p + n, &events[i]);
+    {
+      guint k = put_event (journal, p + n, &events[i]);
+
+      g_assert (k <= MAX_EVENT_BYTES);
+      n += k;
+    }
   p[n++] = CODE_BATCH;
   g_byte_array_set_size (journal->bytes, (guint) (start + n));
 }

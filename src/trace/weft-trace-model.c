@@ -378,6 +378,7 @@ track_flush (WeftTraceModel *self,
     }
 
   track->pending.len = 0;
+  g_assert (points->len <= 1 || points->v[points->len - 2].time_ns <= points->v[points->len - 1].time_ns);
 }
 
 static int
@@ -422,6 +423,7 @@ flows_flush (WeftTraceModel *self)
     }
   g_free (tail);
   g_array_set_size (pending, 0);
+  g_assert (flows->len <= 1 || g_array_index (flows, WeftFlow, flows->len - 2).to_ns <= g_array_index (flows, WeftFlow, flows->len - 1).to_ns);
 }
 
 static void
@@ -673,6 +675,7 @@ lane_ensure (WeftTraceModel *self,
 
   key = worker;
   lo = _weft_lower_bound (self->lanes->pdata, self->lanes->len, lane_below, &key);
+  g_assert (lo == self->lanes->len || weft_lane_get_worker (g_ptr_array_index (self->lanes, lo)) > worker);
   g_ptr_array_insert (self->lanes, (int) lo, lane);
   g_ptr_array_add (self->new_lanes, lane);
   return lane;
@@ -1366,6 +1369,7 @@ weft_trace_model_finish (WeftTraceModel *self,
           account_truncated (self, &span);
           any = TRUE;
         }
+      g_assert (weft_lane_get_n_open_spans (lane) == 0);
       if (any)
         note_time (self, t);
       if (delta != 0)
