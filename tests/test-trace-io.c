@@ -1080,6 +1080,59 @@ test_round_trip_unmatched_wakeup (void)
   g_assert_cmpuint (ls.n_unmatched, ==, 2);
 }
 
+/* Whatever reached the model, valid or not, comes back: extreme numbers,
+ * times that go back, kinds and workers the model drops, names. */
+static void
+test_round_trip_odd_events (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTraceModel) back = NULL;
+  const WeftEvent events[] = {
+    ev (G_MAXUINT64 - 5, 0, WEFT_EVENT_INSTANT, G_MAXUINT32 - 1, G_MININT64, G_MAXINT64),
+    ev (7, 0, WEFT_EVENT_INSTANT, 0, -1, 1),                    /* back in time */
+    ev (0, 4095, WEFT_EVENT_COUNTER, 3, G_MININT64, 0),
+    ev (100, 5000, WEFT_EVENT_TASK_BEGIN, 1, 0, 0),             /* worker out of range */
+    ev (100, 1, (WeftEventKind) 999, 1, 2, 3),                  /* unknown kind */
+    name_ev (100, 1, WEFT_OBJECT_SELF, "lane \xc3\xa9 one"),
+    name_ev (100, 1, 3, "ctr"),
+    ev (200, 1, WEFT_EVENT_TASK_END, 1, WEFT_TASK_FAILED, 12345),  /* closes nothing */
+  };
+
+  weft_trace_model_set_lane_executor (model, 2, WEFT_EXECUTOR_PROCESSES, G_MININT64);
+  weft_trace_model_set_lane_name (model, 2, "");
+  weft_trace_model_declare_object (model, G_MAXUINT32, WEFT_OBJECT_QUEUE, G_MAXINT64);
+  weft_trace_model_set_object_name (model, G_MAXUINT32, "q \"x\"");
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_append (model, events, 1);
+  back = round_trip (model, NULL, NULL);
+  assert_same_models (model, back);
+  g_assert_cmpstr (weft_trace_model_get_object_name (back, G_MAXUINT32), ==, "q \"x\"");
+  g_assert_cmpint (weft_lane_get_pid (weft_trace_model_lookup_lane (back, 2)), ==, G_MININT64);
+}
+
+/* One batch of more than 2^20 events is replayed in parts: the same model. */
+static void
+test_round_trip_huge_batch (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTraceModel) back = NULL;
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  guint n = (1u << 20) + 4096;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint16 w = (guint16) (i % 3);
+      guint64 t = 1000 + (guint64) (i / 3) * 10;
+      WeftEvent e = ev (t, w, (i / 3) % 2 ? WEFT_EVENT_LOCK_RELEASED : WEFT_EVENT_LOCK_ACQUIRED, 1, 0, 0);
+
+      g_array_append_val (events, e);
+    }
+  weft_trace_model_append (model, (const WeftEvent *) (gpointer) events->data, events->len);
+  weft_trace_model_finish (model, 0);
+  back = round_trip (model, NULL, NULL);
+  assert_same_models (model, back);
+}
+
 static char *
 read_file (const char *path)
 {
@@ -1547,6 +1600,8 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/round-trip/read-boundary", test_round_trip_read_boundary);
   g_test_add_func ("/weft/trace-io/round-trip/unmatched-wakeup", test_round_trip_unmatched_wakeup);
   g_test_add_func ("/weft/trace-io/round-trip/same-file", test_round_trip_same_file);
+  g_test_add_func ("/weft/trace-io/round-trip/huge-batch", test_round_trip_huge_batch);
+  g_test_add_func ("/weft/trace-io/round-trip/odd-events", test_round_trip_odd_events);
   g_test_add_func ("/weft/trace-io/import/damaged-journal", test_damaged_journal);
   g_test_add_func ("/weft/trace-io/import/malformed", test_malformed);
   g_test_add_func ("/weft/trace-io/import/missing-file", test_missing_file);

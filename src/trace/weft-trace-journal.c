@@ -44,6 +44,11 @@ G_STATIC_ASSERT (N_CODES <= 32);
 #define ARG0_ZERO    0x40
 #define ARG1_ZERO    0x80
 
+/* A replayed batch longer than this (32 MiB of events) is applied in parts,
+ * so that a hostile journal cannot make one huge batch; the model's result
+ * does not depend on where batches are cut. */
+#define MAX_REPLAY_BATCH (1u << 20)
+
 /* Previous times are kept per worker slot; any u16 worker maps to one. */
 #define TIME_SLOTS   WEFT_MAX_WORKERS
 
@@ -457,6 +462,8 @@ _weft_trace_journal_replay (const guint8   *data,
           ok = get_event (&r, head, &ev);
           if (ok)
             g_array_append_val (batch, ev);
+          if (ok && batch->len == MAX_REPLAY_BATCH)
+            ok = replay_entry (&r, CODE_BATCH, model);
         }
       else
         ok = (head & ~CODE_MASK) == 0 && replay_entry (&r, code, model);
