@@ -19,7 +19,9 @@
  * Writes a WeftTraceModel as Chrome Trace Event JSON (object form), as a
  * stream: nothing but per-object name strings is held besides the model.
  * See docs/trace-format.md for the mapping. Timestamps are µs with exactly
- * three decimals, relative to "weft.origin_ns", so ns survive the trip.
+ * three decimals, relative to "weft.origin_ns", so ns survive the trip. The
+ * events are for other tools: Weft itself reads back the model's journal
+ * ("weft.journal"), which rebuilds the model exactly.
  *
  * The file is written to a temporary file in the same directory, synced and
  * renamed over @path: a failed or cancelled export leaves no partial file and
