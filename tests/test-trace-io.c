@@ -13,6 +13,7 @@
 #include "weft-json-stream.h"
 #include "weft-trace-export.h"
 #include "weft-trace-import.h"
+#include "weft-trace-model-private.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -1110,6 +1111,32 @@ test_round_trip_odd_events (void)
   g_assert_cmpint (weft_lane_get_pid (weft_trace_model_lookup_lane (back, 2)), ==, G_MININT64);
 }
 
+/* A model whose journal outgrew its limit is not exported at all (a file
+ * that loads as less than the run would be a wrong answer). */
+static void
+test_export_journal_full (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  _weft_trace_model_set_journal_limit (model, 64);
+  for (guint i = 0; i < 20; i++)
+    {
+      WeftEvent e = ev (1000 + i, 0, WEFT_EVENT_INSTANT, 1, i, 0);
+
+      weft_trace_model_append (model, &e, 1);
+    }
+  g_assert_false (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+  message = g_strdup_printf ("%s: the run is too long to export exactly: its journal outgrew its limit (about 4 GiB)", path);
+  g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_cmpuint (count_files (dir), ==, 0);
+  rm_rf (dir);
+}
+
 /* One batch of more than 2^20 events is replayed in parts: the same model. */
 static void
 test_round_trip_huge_batch (void)
@@ -1614,6 +1641,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/export/readonly-dir", test_export_readonly_dir);
   g_test_add_func ("/weft/trace-io/export/rename-fails", test_export_rename_fails);
   g_test_add_func ("/weft/trace-io/export/cancelled", test_export_cancelled);
+  g_test_add_func ("/weft/trace-io/export/journal-full", test_export_journal_full);
   g_test_add_func ("/weft/trace-io/export/cancelled-midway", test_export_cancelled_midway);
   g_test_add_func ("/weft/trace-io/json/numbers", test_json_numbers);
   g_test_add_func ("/weft/trace-io/json/tokens", test_json_tokens);

@@ -638,6 +638,7 @@ export_to_fd (WeftTraceModel      *model,
 {
   g_autoptr(WeftJsonWriter) w = weft_json_writer_new (fd);
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  gsize journal_len;
   gboolean ok;
   Export ex = {
     .model = model,
@@ -647,6 +648,12 @@ export_to_fd (WeftTraceModel      *model,
     .first_event = TRUE,
   };
 
+  if (_weft_trace_model_get_journal (model, &journal_len) == NULL)
+    {
+      g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_LIMIT,
+                   "the run is too long to export exactly: its journal outgrew its limit (about 4 GiB)");
+      return FALSE;
+    }
   for (guint i = 0; i < WEFT_N_STATES; i++)
     {
       const char *nick = weft_state_to_nick ((WeftState) i);

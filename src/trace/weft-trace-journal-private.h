@@ -41,6 +41,8 @@ void              _weft_trace_journal_object_name    (WeftTraceJournal *journal,
 void              _weft_trace_journal_finish         (WeftTraceJournal *journal,
                                                       guint64           end_ns);
 
+void              _weft_trace_journal_set_limit      (WeftTraceJournal *journal,
+                                                      guint             limit);
 const guint8     *_weft_trace_journal_get_data       (WeftTraceJournal *journal,
                                                       gsize            *out_len);
 

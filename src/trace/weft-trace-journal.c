@@ -52,9 +52,19 @@ G_STATIC_ASSERT (N_CODES <= 32);
 /* Previous times are kept per worker slot; any u16 worker maps to one. */
 #define TIME_SLOTS   WEFT_MAX_WORKERS
 
+/* Events encoded per reservation: the array grows with what is written,
+ * not with the worst case of a whole batch. */
+#define EVENTS_PER_STEP 4096
+
+/* A GByteArray holds less than 4 GiB; a journal stops short of that (about
+ * 700 M events) and is then incomplete: the model cannot be exported. */
+#define MAX_JOURNAL_BYTES (G_MAXUINT32 - (64u << 20))
+
 struct _WeftTraceJournal
 {
   GByteArray *bytes;
+  guint       limit;         /* MAX_JOURNAL_BYTES, lower in tests */
+  gboolean    full;          /* something could not be recorded */
   guint64    *last_time;     /* TIME_SLOTS entries */
   guint32     last_worker;   /* G_MAXUINT32: none yet */
 };
@@ -65,6 +75,7 @@ _weft_trace_journal_new (void)
   WeftTraceJournal *journal = g_new0 (WeftTraceJournal, 1);
 
   journal->bytes = g_byte_array_new ();
+  journal->limit = MAX_JOURNAL_BYTES;
   journal->last_time = g_new0 (guint64, TIME_SLOTS);
   journal->last_worker = G_MAXUINT32;
   return journal;
@@ -153,27 +164,43 @@ put_event (WeftTraceJournal *journal,
   return n;
 }
 
+/* Whether @n_bytes more fit; if not, the journal is marked incomplete. */
+static gboolean
+has_room (WeftTraceJournal *journal,
+          guint64           n_bytes)
+{
+  if (!journal->full && journal->bytes->len + n_bytes > journal->limit)
+    journal->full = TRUE;
+  return !journal->full;
+}
+
 void
 _weft_trace_journal_append (WeftTraceJournal *journal,
                             const WeftEvent  *events,
                             gsize             n_events)
 {
-  gsize start = journal->bytes->len;
-  guint8 *p;
-  gsize n = 0;
+  guint8 code = CODE_BATCH;
 
-  /* One reservation for the worst case, trimmed after. */
-  g_assert (n_events < (G_MAXUINT - start) / MAX_EVENT_BYTES);
-  p = reserve (journal, (guint) (n_events * MAX_EVENT_BYTES + 1));
-  for (gsize i = 0; i < n_events; i++)
+  if (!has_room (journal, (guint64) n_events * MAX_EVENT_BYTES + 1))
+    return;
+  for (gsize i = 0; i < n_events; i += EVENTS_PER_STEP)
     {
-      guint k = put_event (journal, p + n, &events[i]);
+      gsize m = MIN (EVENTS_PER_STEP, n_events - i);
+      guint start = journal->bytes->len;
+      guint8 *p = reserve (journal, (guint) (m * MAX_EVENT_BYTES));
+      guint n = 0;
 
-      g_assert (k <= MAX_EVENT_BYTES);
-      n += k;
+      /* One reservation for the worst case, trimmed after. */
+      for (gsize k = 0; k < m; k++)
+        {
+          guint len = put_event (journal, p + n, &events[i + k]);
+
+          g_assert (len <= MAX_EVENT_BYTES);
+          n += len;
+        }
+      g_byte_array_set_size (journal->bytes, start + n);
     }
-  p[n++] = CODE_BATCH;
-  g_byte_array_set_size (journal->bytes, (guint) (start + n));
+  g_byte_array_append (journal->bytes, &code, 1);
 }
 
 static void
@@ -193,6 +220,8 @@ put_text (WeftTraceJournal *journal,
 {
   gsize len = strlen (text);
 
+  if (!has_room (journal, 1 + 2 * 10 + (guint64) len))
+    return;
   g_byte_array_append (journal->bytes, &code, 1);
   put_u (journal, id);
   put_u (journal, len);
@@ -222,6 +251,8 @@ put_triple (WeftTraceJournal *journal,
             guint64           b,
             gint64            c)
 {
+  if (!has_room (journal, 1 + 3 * 10))
+    return;
   g_byte_array_append (journal->bytes, &code, 1);
   put_u (journal, a);
   put_u (journal, b);
@@ -252,8 +283,18 @@ _weft_trace_journal_finish (WeftTraceJournal *journal,
 {
   guint8 code = CODE_FINISH;
 
+  if (!has_room (journal, 1 + 10))
+    return;
   g_byte_array_append (journal->bytes, &code, 1);
   put_u (journal, end_ns);
+}
+
+/* For tests: a lower limit than about 4 GiB. */
+void
+_weft_trace_journal_set_limit (WeftTraceJournal *journal,
+                               guint             limit)
+{
+  journal->limit = MIN (limit, MAX_JOURNAL_BYTES);
 }
 
 /**
@@ -261,14 +302,18 @@ _weft_trace_journal_finish (WeftTraceJournal *journal,
  * @journal: a journal
  * @out_len: (out): its length in bytes
  *
- * Returns: (transfer none): the encoded journal, valid until the next change
+ * Returns: (transfer none) (nullable): the encoded journal, valid until the
+ *   next change, or %NULL if it outgrew its limit (about 4 GiB) and is
+ *   incomplete
  */
 const guint8 *
 _weft_trace_journal_get_data (WeftTraceJournal *journal,
                               gsize            *out_len)
 {
-  *out_len = journal->bytes->len;
-  return journal->bytes->data;
+  *out_len = journal->full ? 0 : journal->bytes->len;
+  if (journal->full)
+    return NULL;
+  return journal->bytes->data != NULL ? journal->bytes->data : (const guint8 *) "";
 }
 
 /* ---- replaying ------------------------------------------------------------ */

@@ -1922,8 +1922,9 @@ weft_counter_points_value_at (const WeftCounterPoint *points,
  * @self: a #WeftTraceModel
  * @out_len: (out): the journal's length in bytes
  *
- * Returns: (transfer none): every change made to @self so far, encoded (see
- *   weft-trace-journal-private.h); valid until the next change
+ * Returns: (transfer none) (nullable): every change made to @self so far,
+ *   encoded (see weft-trace-journal-private.h), valid until the next change;
+ *   %NULL if the journal outgrew its limit
  */
 const guint8 *
 _weft_trace_model_get_journal (WeftTraceModel *self,
@@ -1932,4 +1933,14 @@ _weft_trace_model_get_journal (WeftTraceModel *self,
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
 
   return _weft_trace_journal_get_data (self->journal, out_len);
+}
+
+/* For tests: a journal limit lower than about 4 GiB. */
+void
+_weft_trace_model_set_journal_limit (WeftTraceModel *self,
+                                     guint           limit)
+{
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+
+  _weft_trace_journal_set_limit (self->journal, limit);
 }
