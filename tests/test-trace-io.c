@@ -13,6 +13,7 @@
 #include "weft-json-stream.h"
 #include "weft-trace-export.h"
 #include "weft-trace-import.h"
+#include "weft-trace-journal-private.h"
 #include "weft-trace-model-private.h"
 
 /* ---- helpers -------------------------------------------------------------- */
@@ -1111,6 +1112,47 @@ test_round_trip_odd_events (void)
   g_assert_cmpint (weft_lane_get_pid (weft_trace_model_lookup_lane (back, 2)), ==, G_MININT64);
 }
 
+/* A damaged journal (a real one with bytes changed, cut or appended) is
+ * replayed or refused with an error, never a crash or a critical. */
+static void
+test_journal_mutations (void)
+{
+  g_autoptr(WeftTraceModel) model = sample_model (TRUE);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  gsize len;
+  const guint8 *data = _weft_trace_model_get_journal (model, &len);
+  guint n_refused = 0;
+
+  g_assert_cmpuint (len, >, 100);
+  for (guint round = 0; round < 3000; round++)
+    {
+      g_autofree guint8 *copy = g_malloc (len + 16);
+      g_autoptr(WeftTraceModel) replayed = weft_trace_model_new ();
+      g_autoptr(GError) error = NULL;
+      gsize n = len;
+      guint flips = 1 + g_rand_int_range (rand, 0, 4);
+
+      memcpy (copy, data, len);
+      for (guint k = 0; k < flips; k++)
+        copy[g_rand_int_range (rand, 0, (gint32) len)] = (guint8) g_rand_int_range (rand, 0, 256);
+      if (round % 3 == 1)
+        n = (gsize) g_rand_int_range (rand, 0, (gint32) len);
+      else if (round % 3 == 2)
+        for (guint k = 0; k < 16; k++)
+          copy[n++] = (guint8) g_rand_int_range (rand, 0, 256);
+      if (!_weft_trace_journal_replay (copy, n, replayed, &error))
+        {
+          g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_INVALID);
+          g_assert_true (g_str_has_prefix (error->message, "the model's journal is damaged at byte "));
+          n_refused++;
+        }
+      else
+        g_assert_no_error (error);
+    }
+  /* most damage is found; some only changes a number */
+  g_assert_cmpuint (n_refused, >, 1000);
+}
+
 /* A model whose journal outgrew its limit is not exported at all (a file
  * that loads as less than the run would be a wrong answer). */
 static void
@@ -1630,6 +1672,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/round-trip/huge-batch", test_round_trip_huge_batch);
   g_test_add_func ("/weft/trace-io/round-trip/odd-events", test_round_trip_odd_events);
   g_test_add_func ("/weft/trace-io/import/damaged-journal", test_damaged_journal);
+  g_test_add_func ("/weft/trace-io/journal/mutations", test_journal_mutations);
   g_test_add_func ("/weft/trace-io/import/malformed", test_malformed);
   g_test_add_func ("/weft/trace-io/import/missing-file", test_missing_file);
   g_test_add_func ("/weft/trace-io/import/big-tokens", test_big_tokens);
