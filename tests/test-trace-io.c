@@ -90,6 +90,15 @@ count_files (const char *dir)
   return n;
 }
 
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
+}
+
 static void
 assert_same_spans (const WeftSpan *a,
                    const WeftSpan *b)
@@ -1112,6 +1121,41 @@ test_round_trip_odd_events (void)
   g_assert_cmpint (weft_lane_get_pid (weft_trace_model_lookup_lane (back, 2)), ==, G_MININT64);
 }
 
+/* A tool that rewrote the file may put "weft" after "traceEvents": the
+ * journal still rebuilds the model. */
+static void
+test_journal_after_events (void)
+{
+  g_autoptr(WeftTraceModel) model = sample_model (TRUE);
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "moved.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) moved = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) back = NULL;
+  WeftTraceImportStats stats;
+  const char *weft, *events, *end;
+
+  g_assert_true (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+  text = read_file (path);
+  weft = strstr (text, "\"weft\":");
+  events = strstr (text, "\"traceEvents\":");
+  end = strrchr (text, '}');
+  g_assert_true (weft != NULL && events > weft && end > events);
+  g_string_append_len (moved, text, weft - text);
+  g_string_append_len (moved, events, end - events);
+  g_string_append (moved, ",\n");
+  g_string_append_len (moved, weft, events - weft - 2);   /* without ",\n" */
+  g_string_append (moved, "}\n");
+  g_assert_true (g_file_set_contents (path, moved->str, (gssize) moved->len, NULL));
+
+  back = weft_trace_import_file (path, NULL, &stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (stats.weft_format);
+  assert_same_models (model, back);
+  rm_rf (dir);
+}
+
 /* A damaged journal (a real one with bytes changed, cut or appended) is
  * replayed or refused with an error, never a crash or a critical. */
 static void
@@ -1200,15 +1244,6 @@ test_round_trip_huge_batch (void)
   weft_trace_model_finish (model, 0);
   back = round_trip (model, NULL, NULL);
   assert_same_models (model, back);
-}
-
-static char *
-read_file (const char *path)
-{
-  char *text = NULL;
-
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return text;
 }
 
 /* import(export(t)) is t by construction: exporting the imported model
@@ -1673,6 +1708,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/round-trip/odd-events", test_round_trip_odd_events);
   g_test_add_func ("/weft/trace-io/import/damaged-journal", test_damaged_journal);
   g_test_add_func ("/weft/trace-io/journal/mutations", test_journal_mutations);
+  g_test_add_func ("/weft/trace-io/import/journal-after-events", test_journal_after_events);
   g_test_add_func ("/weft/trace-io/import/malformed", test_malformed);
   g_test_add_func ("/weft/trace-io/import/missing-file", test_missing_file);
   g_test_add_func ("/weft/trace-io/import/big-tokens", test_big_tokens);
