@@ -1020,6 +1020,23 @@ test_foreign_phases (void)
   g_assert_cmpuint (find_object (model, "inner"), !=, 0);
 }
 
+/* A model built from another program's trace is exported and read back
+ * exactly too: its journal holds what the builder appended. */
+static void
+test_foreign_round_trip (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "traces", "foreign-phases.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = weft_trace_import_file (path, NULL, NULL, NULL, &error);
+  g_autoptr(WeftTraceModel) back = NULL;
+  WeftTraceImportStats stats;
+
+  g_assert_no_error (error);
+  back = round_trip (model, NULL, &stats);
+  g_assert_true (stats.weft_format);
+  assert_same_models (model, back);
+}
+
 static void
 test_unsorted_array (void)
 {
@@ -1714,6 +1731,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/import/big-tokens", test_big_tokens);
   g_test_add_func ("/weft/trace-io/import/foreign-phases", test_foreign_phases);
   g_test_add_func ("/weft/trace-io/import/unsorted-array", test_unsorted_array);
+  g_test_add_func ("/weft/trace-io/round-trip/foreign", test_foreign_round_trip);
   g_test_add_func ("/weft/trace-io/import/wrong-type-members", test_wrong_type_members);
   g_test_add_func ("/weft/trace-io/import/nested-event", test_nested_event_not_imported);
   g_test_add_func ("/weft/trace-io/export/missing-dir", test_export_missing_dir);
