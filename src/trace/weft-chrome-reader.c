@@ -40,8 +40,8 @@ struct _WeftChromeReader
 };
 
 static gboolean
-cancelled (WeftChromeReader *self,
-           GError **error)
+cancelled (WeftChromeReader  *self,
+           GError           **error)
 {
   return g_cancellable_set_error_if_cancelled (self->cancellable, error);
 }
@@ -66,11 +66,11 @@ _weft_chrome_reader_note_skip (WeftChromeReader *self,
 /* ---- values --------------------------------------------------------------- */
 
 static gboolean
-expect (WeftChromeReader *self,
-        WeftJsonToken  want,
-        WeftJsonToken  got,
-        const char    *what,
-        GError       **error)
+expect (WeftChromeReader  *self,
+        WeftJsonToken      want,
+        WeftJsonToken      got,
+        const char        *what,
+        GError           **error)
 {
   if (got == WEFT_JSON_ERROR_TOKEN)
     return FALSE;
@@ -83,10 +83,10 @@ expect (WeftChromeReader *self,
 }
 
 static gboolean
-read_uint_value (WeftChromeReader *self,
-                 const char *key,
-                 guint64    *out,
-                 GError    **error)
+read_uint_value (WeftChromeReader  *self,
+                 const char        *key,
+                 guint64           *out,
+                 GError           **error)
 {
   WeftJsonToken tok = weft_json_reader_next (self->r, error);
   gint64 v;
@@ -104,8 +104,8 @@ read_uint_value (WeftChromeReader *self,
 }
 
 static gboolean
-read_other_data (WeftChromeReader *self,
-                 GError **error)
+read_other_data (WeftChromeReader  *self,
+                 GError           **error)
 {
   WeftJsonToken tok = weft_json_reader_next (self->r, error);
 
@@ -163,8 +163,8 @@ read_other_data (WeftChromeReader *self,
 
 /* "journal": an array of base64 strings, decoded into one byte array. */
 static gboolean
-read_journal (WeftChromeReader *self,
-              GError          **error)
+read_journal (WeftChromeReader  *self,
+              GError           **error)
 {
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
   WeftJsonToken tok = weft_json_reader_next (self->r, error);
@@ -209,8 +209,8 @@ read_journal (WeftChromeReader *self,
 }
 
 static gboolean
-read_version (WeftChromeReader *self,
-              GError          **error)
+read_version (WeftChromeReader  *self,
+              GError           **error)
 {
   WeftJsonToken tok = weft_json_reader_next (self->r, error);
 
@@ -232,8 +232,8 @@ read_version (WeftChromeReader *self,
 }
 
 static gboolean
-read_weft_member (WeftChromeReader *self,
-                  GError          **error)
+read_weft_member (WeftChromeReader  *self,
+                  GError           **error)
 {
   WeftJsonToken tok = weft_json_reader_next (self->r, error);
 
@@ -317,10 +317,10 @@ hash_id (const char *s,
 
 /* Reads an id value (number, string or {"local"|"global": …}). */
 static gboolean
-read_id (WeftChromeReader *self,
-         WeftJsonToken tok,
-         WeftChromeEvent *ev,
-         GError      **error)
+read_id (WeftChromeReader  *self,
+         WeftJsonToken      tok,
+         WeftChromeEvent   *ev,
+         GError           **error)
 {
   if (tok == WEFT_JSON_NUMBER)
     {
@@ -367,9 +367,9 @@ read_id (WeftChromeReader *self,
 }
 
 static gboolean
-read_args (WeftChromeReader *self,
-           WeftChromeEvent *ev,
-           GError **error)
+read_args (WeftChromeReader  *self,
+           WeftChromeEvent   *ev,
+           GError           **error)
 {
   WeftJsonToken tok = weft_json_reader_next (self->r, error);
 
@@ -445,14 +445,14 @@ _weft_chrome_event_find_arg (const WeftChromeEvent *ev,
 }
 
 static gboolean
-read_number_field (WeftChromeReader *self,
-                   WeftJsonToken tok,
-                   WeftChromeEvent *ev,
-                   gint64       *out,
-                   gboolean     *has,
-                   gboolean      milli,
-                   const char   *field,
-                   GError      **error)
+read_number_field (WeftChromeReader  *self,
+                   WeftJsonToken      tok,
+                   WeftChromeEvent   *ev,
+                   gint64            *out,
+                   gboolean          *has,
+                   gboolean           milli,
+                   const char        *field,
+                   GError           **error)
 {
   if (tok != WEFT_JSON_NUMBER)
     {
@@ -472,9 +472,9 @@ read_number_field (WeftChromeReader *self,
 
 /* Reads the members of one event object (after its '{'). */
 static gboolean
-read_event (WeftChromeReader *self,
-            WeftChromeEvent *ev,
-            GError **error)
+read_event (WeftChromeReader  *self,
+            WeftChromeEvent   *ev,
+            GError           **error)
 {
   WeftJsonReader *r = self->r;
 
@@ -618,8 +618,8 @@ read_event (WeftChromeReader *self,
 /* ---- the document ---------------------------------------------------------- */
 
 static gboolean
-read_events (WeftChromeReader *self,
-             GError **error)
+read_events (WeftChromeReader  *self,
+             GError           **error)
 {
   for (;;)
     {
@@ -659,8 +659,8 @@ read_events (WeftChromeReader *self,
 }
 
 static gboolean
-read_document (WeftChromeReader *self,
-               GError **error)
+read_document (WeftChromeReader  *self,
+               GError           **error)
 {
   WeftJsonToken tok = weft_json_reader_next (self->r, error);
   gboolean have_events = FALSE;
@@ -737,10 +737,10 @@ read_document (WeftChromeReader *self,
  * Returns: (transfer full) (nullable): a reader, or %NULL with @error set
  */
 WeftChromeReader *
-_weft_chrome_reader_new (const char           *path,
-                         WeftTraceImportStats *stats,
-                         GCancellable         *cancellable,
-                         GError              **error)
+_weft_chrome_reader_new (const char            *path,
+                         WeftTraceImportStats  *stats,
+                         GCancellable          *cancellable,
+                         GError               **error)
 {
   WeftJsonReader *r = weft_json_reader_new_for_path (path, error);
   WeftChromeReader *self;
@@ -794,10 +794,10 @@ _weft_chrome_reader_free (WeftChromeReader *self)
  *   ("FILE:LINE:COLUMN: message", or %G_IO_ERROR_CANCELLED)
  */
 gboolean
-_weft_chrome_reader_read (WeftChromeReader    *self,
-                          WeftChromeEventFunc  func,
-                          gpointer             user_data,
-                          GError             **error)
+_weft_chrome_reader_read (WeftChromeReader     *self,
+                          WeftChromeEventFunc   func,
+                          gpointer              user_data,
+                          GError              **error)
 {
   self->func = func;
   self->user_data = user_data;

@@ -114,10 +114,10 @@ imp_lane_free (gpointer data)
 
 static ImpLane *
 lane_get (WeftForeignTrace *self,
-          gint64   pid,
-          gint64   tid,
-          guint32  async_cat,
-          gboolean create)
+          gint64            pid,
+          gint64            tid,
+          guint32           async_cat,
+          gboolean          create)
 {
   LaneKey key = { pid, tid, async_cat };
   ImpLane *lane = self->last_lane;
@@ -164,9 +164,9 @@ intern (GHashTable *table,
 
 static Rec *
 push_rec (WeftForeignTrace *self,
-          ImpLane *lane,
-          int      ph,
-          gint64   ts)
+          ImpLane          *lane,
+          int               ph,
+          gint64            ts)
 {
   Rec *rec;
 
@@ -188,15 +188,15 @@ push_rec (WeftForeignTrace *self,
 
 static void
 set_process_meta (WeftForeignTrace *self,
-                  GHashTable *table,
-                  gint64      pid,
-                  gpointer    value)
+                  GHashTable       *table,
+                  gint64            pid,
+                  gpointer          value)
 {
   g_hash_table_insert (table, g_memdup2 (&pid, sizeof pid), value);
 }
 
 static void
-commit_metadata (WeftForeignTrace *self,
+commit_metadata (WeftForeignTrace      *self,
                  const WeftChromeEvent *ev)
 {
   const WeftChromeArg *a;
@@ -514,9 +514,9 @@ typedef struct
 
 static void
 build_foreign_lane (WeftForeignTrace *self,
-                    WeftTraceModel *model,
-                    ImpLane        *lane,
-                    guint64         base)
+                    WeftTraceModel   *model,
+                    ImpLane          *lane,
+                    guint64           base)
 {
   GArray *recs = lane->recs;
   g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (FSpan));
@@ -728,9 +728,9 @@ compare_lanes (const void *a,
  * Returns: (transfer full) (nullable): the model, or %NULL if cancelled
  */
 WeftTraceModel *
-_weft_foreign_trace_build (WeftForeignTrace *self,
-                           GCancellable     *cancellable,
-                           GError          **error)
+_weft_foreign_trace_build (WeftForeignTrace  *self,
+                           GCancellable      *cancellable,
+                           GError           **error)
 {
   g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
