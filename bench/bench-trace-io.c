@@ -9,12 +9,15 @@
 
 #include "weft-trace-export.h"
 #include "weft-trace-import.h"
+#include "weft-trace-model-private.h"
 
 /*
  * Export and import of a ~100 MB trace: 8 workers running tasks that take a
  * lock (sometimes contended), do I/O and put on a queue, with counters.
  * Prints export_mb_per_s, import_mb_per_s and import_peak_mem_ratio (peak
- * RSS growth during import / file size; the peak is reset before import).
+ * RSS growth during import / file size; the peak is reset before import)
+ * and journal_bytes_per_event (the model's journal, which the file carries
+ * and import replays, per event appended).
  */
 
 static guint64
@@ -92,6 +95,14 @@ main (int   argc,
   path = g_build_filename (dir, "trace.json", NULL);
 
   model = make_model (tasks);
+  {
+    WeftRunStats run;
+    gsize journal_len;
+
+    weft_trace_model_get_run_stats (model, &run);
+    _weft_trace_model_get_journal (model, &journal_len);
+    printf ("BENCH journal_bytes_per_event %.2f bytes\n", (double) journal_len / (double) run.n_events);
+  }
   t0 = g_get_monotonic_time ();
   if (!weft_trace_export_to_file (model, NULL, path, NULL, &error))
     g_error ("%s", error->message);

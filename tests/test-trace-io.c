@@ -13,6 +13,8 @@
 #include "weft-json-stream.h"
 #include "weft-trace-export.h"
 #include "weft-trace-import.h"
+#include "weft-trace-journal-private.h"
+#include "weft-trace-model-private.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -86,6 +88,15 @@ count_files (const char *dir)
     n++;
   g_dir_close (d);
   return n;
+}
+
+static char *
+read_file (const char *path)
+{
+  char *text = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  return text;
 }
 
 static void
@@ -809,7 +820,7 @@ static const struct
   { "nan.json", "nan.json:1:32: expected a value (a string, a number, an object, an array, true, false or null), found 'N'" },
   { "empty.json", "empty.json:1:1: expected a value (a string, a number, an object, an array, true, false or null), found end of file" },
   { "truncated-object.json", "truncated-object.json:3:10: expected ',' or '}' after an object member, found end of file" },
-  { "weft-bad-version.json", "weft-bad-version.json:1:20: Weft trace data version 99 is not supported (expected 1)" },
+  { "weft-bad-version.json", "weft-bad-version.json:1:20: Weft trace data version 99 is not supported (expected 2)" },
   { "deep-nesting.json", "deep-nesting.json:1:294: nesting deeper than 256 levels" },
   { "trailing-comma.json", "trailing-comma.json:1:36: expected a member name (a string) after ',', found '}'" },
   { "colon.json", "colon.json:2:12: expected ',' or '}' after an object member, found ':'" },
@@ -1009,6 +1020,23 @@ test_foreign_phases (void)
   g_assert_cmpuint (find_object (model, "inner"), !=, 0);
 }
 
+/* A model built from another program's trace is exported and read back
+ * exactly too: its journal holds what the builder appended. */
+static void
+test_foreign_round_trip (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "traces", "foreign-phases.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = weft_trace_import_file (path, NULL, NULL, NULL, &error);
+  g_autoptr(WeftTraceModel) back = NULL;
+  WeftTraceImportStats stats;
+
+  g_assert_no_error (error);
+  back = round_trip (model, NULL, &stats);
+  g_assert_true (stats.weft_format);
+  assert_same_models (model, back);
+}
+
 static void
 test_unsorted_array (void)
 {
@@ -1041,6 +1069,400 @@ test_unsorted_array (void)
   g_assert_cmpuint (span.start_ns, ==, 10000);
   g_assert_cmpuint (span.end_ns, ==, 10000);
   rm_rf (dir);
+}
+
+/* Ends that closed nothing, in the middle of a lane, one of them a release
+ * that later woke a waiter: the model keeps no time for them, so only the
+ * events themselves bring them back. */
+static void
+test_round_trip_unmatched_wakeup (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTraceModel) back = NULL;
+  const WeftEvent events[] = {
+    ev (1000, 0, WEFT_EVENT_TASK_BEGIN, 10, 0, 0),
+    ev (1500, 1, WEFT_EVENT_LOCK_WAIT, 1, 0, 0),
+    ev (2000, 0, WEFT_EVENT_LOCK_RELEASED, 1, 0, 0),      /* held nothing */
+    ev (2500, 1, WEFT_EVENT_LOCK_ACQUIRED, 1, 0, 0),      /* woken by it */
+    ev (2600, 0, WEFT_EVENT_IO_END, 5, 0, 0),             /* closes nothing */
+    ev (2600, 0, WEFT_EVENT_IO_BEGIN, 5, 0, 0),
+    ev (2600, 0, WEFT_EVENT_IO_END, 5, 0, 0),
+    ev (3000, 1, WEFT_EVENT_LOCK_RELEASED, 1, 0, 0),
+    ev (3500, 0, WEFT_EVENT_TASK_END, 10, WEFT_TASK_OK, 0),
+  };
+  const WeftFlow *flows;
+  WeftLaneStats ls;
+  guint n;
+
+  weft_trace_model_declare_object (model, 1, WEFT_OBJECT_LOCK, 0);
+  weft_trace_model_append (model, events, 3);
+  weft_trace_model_append (model, events + 3, G_N_ELEMENTS (events) - 3);
+  weft_trace_model_finish (model, 0);
+  back = round_trip (model, NULL, NULL);
+  assert_same_models (model, back);
+  flows = weft_trace_model_get_flows (back, &n);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpuint (flows[0].from_ns, ==, 2000);
+  g_assert_cmpuint (flows[0].to_ns, ==, 2500);
+  g_assert_true (weft_trace_model_get_lane_stats (back, 0, &ls));
+  g_assert_cmpuint (ls.n_unmatched, ==, 2);
+}
+
+/* Whatever reached the model, valid or not, comes back: extreme numbers,
+ * times that go back, kinds and workers the model drops, names. */
+static void
+test_round_trip_odd_events (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTraceModel) back = NULL;
+  const WeftEvent events[] = {
+    ev (G_MAXUINT64 - 5, 0, WEFT_EVENT_INSTANT, G_MAXUINT32 - 1, G_MININT64, G_MAXINT64),
+    ev (7, 0, WEFT_EVENT_INSTANT, 0, -1, 1),                    /* back in time */
+    ev (0, 4095, WEFT_EVENT_COUNTER, 3, G_MININT64, 0),
+    ev (100, 5000, WEFT_EVENT_TASK_BEGIN, 1, 0, 0),             /* worker out of range */
+    ev (100, 1, (WeftEventKind) 999, 1, 2, 3),                  /* unknown kind */
+    name_ev (100, 1, WEFT_OBJECT_SELF, "lane \xc3\xa9 one"),
+    name_ev (100, 1, 3, "ctr"),
+    ev (200, 1, WEFT_EVENT_TASK_END, 1, WEFT_TASK_FAILED, 12345),  /* closes nothing */
+  };
+
+  weft_trace_model_set_lane_executor (model, 2, WEFT_EXECUTOR_PROCESSES, G_MININT64);
+  weft_trace_model_set_lane_name (model, 2, "");
+  weft_trace_model_declare_object (model, G_MAXUINT32, WEFT_OBJECT_QUEUE, G_MAXINT64);
+  weft_trace_model_set_object_name (model, G_MAXUINT32, "q \"x\"");
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_append (model, events, 1);
+  back = round_trip (model, NULL, NULL);
+  assert_same_models (model, back);
+  g_assert_cmpstr (weft_trace_model_get_object_name (back, G_MAXUINT32), ==, "q \"x\"");
+  g_assert_cmpint (weft_lane_get_pid (weft_trace_model_lookup_lane (back, 2)), ==, G_MININT64);
+}
+
+/* A tool that rewrote the file may put "weft" after "traceEvents": the
+ * journal still rebuilds the model. */
+static void
+test_journal_after_events (void)
+{
+  g_autoptr(WeftTraceModel) model = sample_model (TRUE);
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "moved.json", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GString) moved = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) back = NULL;
+  WeftTraceImportStats stats;
+  const char *weft, *events, *end;
+
+  g_assert_true (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+  text = read_file (path);
+  weft = strstr (text, "\"weft\":");
+  events = strstr (text, "\"traceEvents\":");
+  end = strrchr (text, '}');
+  g_assert_true (weft != NULL && events > weft && end > events);
+  g_string_append_len (moved, text, weft - text);
+  g_string_append_len (moved, events, end - events);
+  g_string_append (moved, ",\n");
+  g_string_append_len (moved, weft, events - weft - 2);   /* without ",\n" */
+  g_string_append (moved, "}\n");
+  g_assert_true (g_file_set_contents (path, moved->str, (gssize) moved->len, NULL));
+
+  back = weft_trace_import_file (path, NULL, &stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (stats.weft_format);
+  assert_same_models (model, back);
+  rm_rf (dir);
+}
+
+/* A damaged journal (a real one with bytes changed, cut or appended) is
+ * replayed or refused with an error, never a crash or a critical. */
+static void
+test_journal_mutations (void)
+{
+  g_autoptr(WeftTraceModel) model = sample_model (TRUE);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  gsize len;
+  const guint8 *data = _weft_trace_model_get_journal (model, &len);
+  guint n_refused = 0;
+
+  g_assert_cmpuint (len, >, 100);
+  for (guint round = 0; round < 3000; round++)
+    {
+      g_autofree guint8 *copy = g_malloc (len + 16);
+      g_autoptr(WeftTraceModel) replayed = weft_trace_model_new ();
+      g_autoptr(GError) error = NULL;
+      gsize n = len;
+      guint flips = 1 + g_rand_int_range (rand, 0, 4);
+
+      memcpy (copy, data, len);
+      for (guint k = 0; k < flips; k++)
+        copy[g_rand_int_range (rand, 0, (gint32) len)] = (guint8) g_rand_int_range (rand, 0, 256);
+      if (round % 3 == 1)
+        n = (gsize) g_rand_int_range (rand, 0, (gint32) len);
+      else if (round % 3 == 2)
+        for (guint k = 0; k < 16; k++)
+          copy[n++] = (guint8) g_rand_int_range (rand, 0, 256);
+      if (!_weft_trace_journal_replay (copy, n, replayed, &error))
+        {
+          g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_INVALID);
+          g_assert_true (g_str_has_prefix (error->message, "the model's journal is damaged at byte "));
+          n_refused++;
+        }
+      else
+        g_assert_no_error (error);
+    }
+  /* most damage is found; some only changes a number */
+  g_assert_cmpuint (n_refused, >, 1000);
+}
+
+/* A model whose journal outgrew its limit is not exported at all (a file
+ * that loads as less than the run would be a wrong answer). */
+static void
+test_export_journal_full (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  _weft_trace_model_set_journal_limit (model, 64);
+  for (guint i = 0; i < 20; i++)
+    {
+      WeftEvent e = ev (1000 + i, 0, WEFT_EVENT_INSTANT, 1, i, 0);
+
+      weft_trace_model_append (model, &e, 1);
+    }
+  g_assert_false (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+  message = g_strdup_printf ("%s: the run is too long to export exactly: its journal outgrew its limit (about 4 GiB)", path);
+  g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, message);
+  g_assert_cmpuint (count_files (dir), ==, 0);
+  rm_rf (dir);
+}
+
+/* One batch of more than 2^20 events is replayed in parts: the same model. */
+static void
+test_round_trip_huge_batch (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTraceModel) back = NULL;
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  guint n = (1u << 20) + 4096;
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint16 w = (guint16) (i % 3);
+      guint64 t = 1000 + (guint64) (i / 3) * 10;
+      WeftEvent e = ev (t, w, (i / 3) % 2 ? WEFT_EVENT_LOCK_RELEASED : WEFT_EVENT_LOCK_ACQUIRED, 1, 0, 0);
+
+      g_array_append_val (events, e);
+    }
+  weft_trace_model_append (model, (const WeftEvent *) (gpointer) events->data, events->len);
+  weft_trace_model_finish (model, 0);
+  back = round_trip (model, NULL, NULL);
+  assert_same_models (model, back);
+}
+
+/* import(export(t)) is t by construction: exporting the imported model
+ * writes the same file, byte for byte. */
+static void
+test_round_trip_same_file (void)
+{
+  g_autoptr(WeftTraceModel) model = random_model (4, 3000, TRUE, TRUE);
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *first = g_build_filename (dir, "first.json", NULL);
+  g_autofree char *second = g_build_filename (dir, "second.json", NULL);
+  g_autofree char *text1 = NULL;
+  g_autofree char *text2 = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) back = NULL;
+
+  g_assert_true (weft_trace_export_to_file (model, NULL, first, NULL, &error));
+  back = weft_trace_import_file (first, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (weft_trace_export_to_file (back, NULL, second, NULL, &error));
+  g_assert_no_error (error);
+  text1 = read_file (first);
+  text2 = read_file (second);
+  g_assert_cmpuint (strlen (text1), >, 100000);
+  g_assert_true (g_str_equal (text1, text2));
+  rm_rf (dir);
+}
+
+/* A damaged journal, or one that does not match its length, is one error
+ * naming the file and the place; a file of an older Weft says so. */
+static void
+test_damaged_journal (void)
+{
+  const struct { const char *weft; const char *message; } cases[] = {
+    { "{\"version\":2,\"journal\":[\"xgEAAA==\"]}",
+      "t.json: the model's journal is damaged at byte 4: it ends inside a batch of events" },
+    { "{\"version\":2,\"journal\":[\"Hw==\"]}",
+      "t.json: the model's journal is damaged at byte 0: an entry of an unknown kind" },
+    { "{\"version\":2,\"journal\":[\"BgEA\"]}",
+      "t.json: the model's journal is damaged at byte 0: it ends inside an entry" },
+    { "{\"version\":2,\"journal\":[\"GognAWE=\"]}",
+      "t.json: the model's journal is damaged at byte 0: a worker or object id is out of range" },
+    { "{\"version\":2,\"journal_bytes\":9,\"journal\":[\"BgEA\"]}",
+      "t.json:1:57: the journal holds 3 bytes, \"journal_bytes\" says 9" },
+    { "{\"version\":2,\"journal\":[\"B*EA\"]}",
+      "t.json:1:33: \"journal\" holds a character that is not base64" },
+    { "{\"version\":2}",
+      "t.json:1:21: \"weft\" without \"journal\"" },
+    { "{\"version\":1,\"lanes\":[]}",
+      "t.json:1:20: Weft trace data version 1 is not supported (expected 2): an older Weft wrote it, without the model's journal" },
+  };
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "t.json", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("{\"weft\":%s,\"traceEvents\":[]}", cases[i].weft);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WeftTraceModel) model = NULL;
+
+      g_assert_true (g_file_set_contents (path, text, -1, NULL));
+      model = weft_trace_import_file (path, NULL, NULL, NULL, &error);
+      g_assert_null (model);
+      g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_INVALID);
+      g_assert_cmpstr (error->message, ==, cases[i].message);
+    }
+  rm_rf (dir);
+}
+
+/* ---- hostile input ------------------------------------------------------- */
+
+typedef struct
+{
+  const char           *path;
+  WeftTraceModel       *model;
+  GError               *error;
+  WeftTraceImportStats  stats;
+  gboolean              done;
+  GMutex                mutex;
+  GCond                 cond;
+} ImportJob;
+
+static gpointer
+import_job_run (gpointer data)
+{
+  ImportJob *job = data;
+  WeftTraceModel *model;
+  GError *error = NULL;
+
+  model = weft_trace_import_file (job->path, NULL, &job->stats, NULL, &error);
+  g_mutex_lock (&job->mutex);
+  job->model = model;
+  job->error = error;
+  job->done = TRUE;
+  g_cond_signal (&job->cond);
+  g_mutex_unlock (&job->mutex);
+  return NULL;
+}
+
+/* Imports @text from a file on another thread; an import that has not
+ * returned after 20 s fails the test (a hang must not block the suite). */
+static WeftTraceModel *
+import_text_capped (const char            *text,
+                    WeftTraceImportStats  *out_stats,
+                    GError               **error)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "hostile.json", NULL);
+  ImportJob job = { .path = path };
+  gint64 deadline;
+  GThread *thread;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_mutex_init (&job.mutex);
+  g_cond_init (&job.cond);
+  thread = g_thread_new ("import", import_job_run, &job);
+  deadline = g_get_monotonic_time () + 20 * G_TIME_SPAN_SECOND;
+  g_mutex_lock (&job.mutex);
+  while (!job.done)
+    if (!g_cond_wait_until (&job.cond, &job.mutex, deadline))
+      g_error ("importing %s did not return within 20 s", text);
+  g_mutex_unlock (&job.mutex);
+  g_thread_join (thread);
+  g_mutex_clear (&job.mutex);
+  g_cond_clear (&job.cond);
+  rm_rf (dir);
+  *out_stats = job.stats;
+  if (job.error != NULL)
+    g_propagate_error (error, job.error);
+  return job.model;
+}
+
+/* A numeric member whose value is an array or an object is one skipped
+ * event: the reader consumes the whole value and stays in step. */
+static void
+test_wrong_type_members (void)
+{
+  const struct { const char *text; const char *first_skip; } cases[] = {
+    { "[{\"ts\":[]}]", "hostile.json:1:10: \"ts\" is not a number in range" },
+    { "[{\"pid\":[]}]", "hostile.json:1:11: \"pid\" is not an integer in range" },
+    { "[{\"dur\":[]}]", "hostile.json:1:11: \"dur\" is not a number in range" },
+    { "[{\"tid\":{}}]", "hostile.json:1:11: \"tid\" is not an integer in range" },
+    { "[{\"ts\":[1,[2,{\"a\":3}]],\"ph\":\"X\",\"pid\":1,\"tid\":1,\"dur\":1}]",
+      "hostile.json:1:56: \"ts\" is not a number in range" },
+    { "[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"dur\":2,\"ts\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5}}]",
+      "hostile.json:1:82: \"ts\" is not a number in range" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WeftTraceModel) model = NULL;
+      WeftTraceImportStats stats;
+
+      model = import_text_capped (cases[i].text, &stats, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (model);
+      g_assert_cmpuint (stats.n_trace_events, ==, 1);
+      g_assert_cmpuint (stats.n_invalid, ==, 1);
+      g_assert_cmpuint (stats.n_used, ==, 0);
+      g_assert_cmpstr (stats.first_skip, ==, cases[i].first_skip);
+      g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 0);
+    }
+}
+
+/* An event object nested under an unknown member (or under "args") is data,
+ * never an event of its own. */
+static void
+test_nested_event_not_imported (void)
+{
+  const char *texts[] = {
+    "[{\"x\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}}]",
+    "[{\"x\":[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}]}]",
+    "{\"traceEvents\":[{\"ph\":\"i\",\"s\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5}}]}",
+    "[{\"ts\":[],\"x\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}}]",
+    "[{\"pid\":{},\"x\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}}]",
+    "[{\"dur\":[0],\"x\":[{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}]}]",
+    "[{\"ph\":\"X\",\"pid\":1,\"tid\":2,\"ts\":1,\"dur\":5,\"name\":\"real\","
+    "\"args\":{\"e\":{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":5,\"name\":\"smuggled\"}}}]",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WeftTraceModel) model = NULL;
+      WeftTraceImportStats stats;
+
+      model = import_text_capped (texts[i], &stats, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (stats.n_trace_events, ==, 1);
+      for (guint l = 0; l < weft_trace_model_get_n_lanes (model); l++)
+        {
+          WeftLane *lane = weft_trace_model_get_lane (model, l);
+          WeftSpan span;
+
+          g_assert_cmpint (weft_lane_get_pid (lane), ==, 1);
+          g_assert_true (weft_lane_get_total_spans (lane) <= 1);
+          if (weft_lane_get_span (lane, 0, 0, &span))
+            g_assert_cmpstr (weft_trace_model_get_object_name (model, span.object), ==, "real");
+        }
+      g_assert_cmpuint (stats.n_lanes, ==, i == G_N_ELEMENTS (texts) - 1 ? 1 : 0);
+    }
 }
 
 /* ---- writing safely ------------------------------------------------------- */
@@ -1297,15 +1719,26 @@ main (int   argc,
       g_test_add_data_func (path, GUINT_TO_POINTER (seed), test_round_trip_random);
     }
   g_test_add_func ("/weft/trace-io/round-trip/read-boundary", test_round_trip_read_boundary);
+  g_test_add_func ("/weft/trace-io/round-trip/unmatched-wakeup", test_round_trip_unmatched_wakeup);
+  g_test_add_func ("/weft/trace-io/round-trip/same-file", test_round_trip_same_file);
+  g_test_add_func ("/weft/trace-io/round-trip/huge-batch", test_round_trip_huge_batch);
+  g_test_add_func ("/weft/trace-io/round-trip/odd-events", test_round_trip_odd_events);
+  g_test_add_func ("/weft/trace-io/import/damaged-journal", test_damaged_journal);
+  g_test_add_func ("/weft/trace-io/journal/mutations", test_journal_mutations);
+  g_test_add_func ("/weft/trace-io/import/journal-after-events", test_journal_after_events);
   g_test_add_func ("/weft/trace-io/import/malformed", test_malformed);
   g_test_add_func ("/weft/trace-io/import/missing-file", test_missing_file);
   g_test_add_func ("/weft/trace-io/import/big-tokens", test_big_tokens);
   g_test_add_func ("/weft/trace-io/import/foreign-phases", test_foreign_phases);
   g_test_add_func ("/weft/trace-io/import/unsorted-array", test_unsorted_array);
+  g_test_add_func ("/weft/trace-io/round-trip/foreign", test_foreign_round_trip);
+  g_test_add_func ("/weft/trace-io/import/wrong-type-members", test_wrong_type_members);
+  g_test_add_func ("/weft/trace-io/import/nested-event", test_nested_event_not_imported);
   g_test_add_func ("/weft/trace-io/export/missing-dir", test_export_missing_dir);
   g_test_add_func ("/weft/trace-io/export/readonly-dir", test_export_readonly_dir);
   g_test_add_func ("/weft/trace-io/export/rename-fails", test_export_rename_fails);
   g_test_add_func ("/weft/trace-io/export/cancelled", test_export_cancelled);
+  g_test_add_func ("/weft/trace-io/export/journal-full", test_export_journal_full);
   g_test_add_func ("/weft/trace-io/export/cancelled-midway", test_export_cancelled_midway);
   g_test_add_func ("/weft/trace-io/json/numbers", test_json_numbers);
   g_test_add_func ("/weft/trace-io/json/tokens", test_json_tokens);

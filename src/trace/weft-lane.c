@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "weft-lane.h"
+#include "weft-search-private.h"
 
 /*
  * Storage: one row per nesting depth. A span is written to its row when it
@@ -946,44 +947,43 @@ weft_lane_get_span (WeftLane *lane,
   return TRUE;
 }
 
+/* Orders for _weft_lower_bound() over a row's records (by start, and by
+ * end: both are sorted within a row) and over instants. */
+static inline gboolean
+ends_before (gconstpointer data, guint i, gconstpointer key)
+{
+  const SpanRecord *rec = row_get (data, i);
+  guint64 end = record_end (rec), t0 = *(const guint64 *) key;
+
+  return !(end > t0 || (end == t0 && record_start (rec) == t0));
+}
+
+static inline gboolean
+starts_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return record_start (row_get (data, i)) < *(const guint64 *) key;
+}
+
+static inline gboolean
+instant_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const WeftInstant *) data)[i].time_ns < *(const guint64 *) key;
+}
+
 /* First index in @row whose span overlaps [t0, ∞): it ends after t0, or it
  * is an empty span exactly at t0. Monotone because ends are sorted. */
 static guint
 row_first_ending_after (const SpanRow *row,
                         guint64        t0)
 {
-  guint lo = 0, hi = row->n;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-      const SpanRecord *rec = row_get (row, mid);
-      guint64 end = record_end (rec);
-
-      if (end > t0 || (end == t0 && record_start (rec) == t0))
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-  return lo;
+  return _weft_lower_bound (row, row->n, ends_before, &t0);
 }
 
 static guint
 row_first_starting_at (const SpanRow *row,
                        guint64        t1)
 {
-  guint lo = 0, hi = row->n;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (record_start (row_get (row, mid)) >= t1)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-  return lo;
+  return _weft_lower_bound (row, row->n, starts_before, &t1);
 }
 
 /**
@@ -1397,18 +1397,7 @@ static guint
 instants_lower_bound (GArray  *instants,
                       guint64  t)
 {
-  guint lo = 0, hi = instants->len;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (g_array_index (instants, WeftInstant, mid).time_ns >= t)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-  return lo;
+  return _weft_lower_bound (instants->data, instants->len, instant_before, &t);
 }
 
 /**

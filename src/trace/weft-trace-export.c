@@ -13,12 +13,15 @@
 
 #include "weft-json-stream.h"
 #include "weft-trace-export.h"
+#include "weft-trace-model-private.h"
 
 /*
  * Writes a WeftTraceModel as Chrome Trace Event JSON (object form), as a
  * stream: nothing but per-object name strings is held besides the model.
  * See docs/trace-format.md for the mapping. Timestamps are µs with exactly
- * three decimals, relative to "weft.origin_ns", so ns survive the trip.
+ * three decimals, relative to "weft.origin_ns", so ns survive the trip. The
+ * events are for other tools: Weft itself reads back the model's journal
+ * ("weft.journal"), which rebuilds the model exactly.
  *
  * The file is written to a temporary file in the same directory, synced and
  * renamed over @path: a failed or cancelled export leaves no partial file and
@@ -26,6 +29,8 @@
  */
 
 #define CANCEL_CHECK_EVERY 8192
+/* Journal bytes per string in "weft.journal" (64 KiB of base64). */
+#define JOURNAL_CHUNK      49152
 
 static const char *executor_nicks[] = {
   [WEFT_EXECUTOR_NONE] = "none",
@@ -219,17 +224,42 @@ write_meta_string (WeftJsonWriter *w,
   weft_json_writer_string (w, value);
 }
 
+/* The model's journal (every change, in order), base64 in strings of at
+ * most JOURNAL_CHUNK bytes of journal each: import replays it. */
+static void
+write_journal (Export *ex)
+{
+  WeftJsonWriter *w = ex->w;
+  gsize len;
+  const guint8 *data = _weft_trace_model_get_journal (ex->model, &len);
+  g_autofree char *text = g_malloc (JOURNAL_CHUNK / 3 * 4 + 4);
+
+  LIT (w, ",\"journal_bytes\":");
+  weft_json_writer_uint (w, len);
+  LIT (w, ",\n\"journal\":[");
+  for (gsize off = 0; off < len; off += JOURNAL_CHUNK)
+    {
+      gsize n = MIN (JOURNAL_CHUNK, len - off);
+      int state = 0, save = 0;
+      gsize out;
+
+      out = g_base64_encode_step (data + off, n, FALSE, text, &state, &save);
+      out += g_base64_encode_close (FALSE, text + out, &state, &save);
+      if (off > 0)
+        LIT (w, ",\n");
+      LIT (w, "\"");
+      weft_json_writer_raw (w, text, out);
+      LIT (w, "\"");
+    }
+  LIT (w, "]");
+}
+
 static void
 write_header (Export              *ex,
               const WeftTraceMeta *meta)
 {
   WeftJsonWriter *w = ex->w;
-  WeftRunStats run;
   gboolean first = TRUE;
-  g_autofree guint32 *ids = NULL;
-  guint n_ids;
-
-  weft_trace_model_get_run_stats (ex->model, &run);
 
   LIT (w, "{\"displayTimeUnit\":\"ns\",\n\"otherData\":{");
   write_meta_string (w, "source", "weft " PACKAGE_VERSION, &first);
@@ -257,64 +287,8 @@ write_header (Export              *ex,
     LIT (w, "true");
   else
     LIT (w, "false");
-  LIT (w, ",\"n_events\":");
-  weft_json_writer_uint (w, run.n_events);
-  LIT (w, ",\"n_dropped\":");
-  weft_json_writer_uint (w, run.n_dropped);
-  LIT (w, ",\"first_ns\":");
-  weft_json_writer_uint (w, run.first_ns);
-  LIT (w, ",\"last_ns\":");
-  weft_json_writer_uint (w, run.last_ns);
-  LIT (w, ",\n\"lanes\":[");
-  for (guint i = 0; i < weft_trace_model_get_n_lanes (ex->model); i++)
-    {
-      WeftLane *lane = weft_trace_model_get_lane (ex->model, i);
-      WeftLaneStats stats;
-
-      weft_trace_model_get_lane_stats (ex->model, weft_lane_get_worker (lane), &stats);
-      if (i > 0)
-        LIT (w, ",\n");
-      LIT (w, "{\"worker\":");
-      weft_json_writer_uint (w, weft_lane_get_worker (lane));
-      LIT (w, ",\"name\":");
-      weft_json_writer_string (w, weft_lane_get_name (lane));
-      LIT (w, ",\"executor\":\"");
-      weft_json_writer_literal (w, weft_executor_kind_to_nick (weft_lane_get_executor (lane)));
-      LIT (w, "\",\"pid\":");
-      weft_json_writer_int (w, weft_lane_get_pid (lane));
-      LIT (w, ",\"last_ns\":");
-      weft_json_writer_uint (w, weft_lane_get_last_time (lane));
-      LIT (w, ",\"unmatched\":");
-      weft_json_writer_uint (w, stats.n_unmatched);
-      if (stats.task_work_ns > 0)
-        {
-          LIT (w, ",\"task_work_ns\":");
-          weft_json_writer_uint (w, stats.task_work_ns);
-        }
-      LIT (w, "}");
-    }
-  LIT (w, "],\n\"objects\":[");
-  ids = weft_trace_model_list_objects (ex->model, 0, &n_ids);
-  for (guint i = 0; i < n_ids; i++)
-    {
-      const char *name = weft_trace_model_get_object_name (ex->model, ids[i]);
-
-      if (i > 0)
-        LIT (w, ",\n");
-      LIT (w, "{\"id\":");
-      weft_json_writer_uint (w, ids[i]);
-      LIT (w, ",\"kind\":\"");
-      weft_json_writer_literal (w, weft_object_kind_to_nick (weft_trace_model_get_object_kind (ex->model, ids[i])));
-      LIT (w, "\",\"initial\":");
-      weft_json_writer_int (w, weft_trace_model_get_object_initial (ex->model, ids[i]));
-      if (name != NULL)
-        {
-          LIT (w, ",\"name\":");
-          weft_json_writer_string (w, name);
-        }
-      LIT (w, "}");
-    }
-  LIT (w, "]},\n\"traceEvents\":[\n");
+  write_journal (ex);
+  LIT (w, "},\n\"traceEvents\":[\n");
 }
 
 static void
@@ -664,6 +638,7 @@ export_to_fd (WeftTraceModel      *model,
 {
   g_autoptr(WeftJsonWriter) w = weft_json_writer_new (fd);
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  gsize journal_len;
   gboolean ok;
   Export ex = {
     .model = model,
@@ -673,6 +648,12 @@ export_to_fd (WeftTraceModel      *model,
     .first_event = TRUE,
   };
 
+  if (_weft_trace_model_get_journal (model, &journal_len) == NULL)
+    {
+      g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_LIMIT,
+                   "the run is too long to export exactly: its journal outgrew its limit (about 4 GiB)");
+      return FALSE;
+    }
   for (guint i = 0; i < WEFT_N_STATES; i++)
     {
       const char *nick = weft_state_to_nick ((WeftState) i);

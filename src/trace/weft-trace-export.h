@@ -9,7 +9,7 @@
 G_BEGIN_DECLS
 
 /* Version of Weft's own data inside an exported trace (the "weft" member). */
-#define WEFT_TRACE_FORMAT_VERSION 1
+#define WEFT_TRACE_FORMAT_VERSION 2
 
 gboolean weft_trace_export_to_file (WeftTraceModel       *model,
                                     const WeftTraceMeta  *meta,

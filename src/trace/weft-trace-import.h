@@ -10,7 +10,8 @@ G_BEGIN_DECLS
 
 /**
  * WeftTraceImportStats:
- * @n_trace_events: objects read from the trace's event array
+ * @n_trace_events: objects in the trace's event array (for a file Weft
+ *   wrote, counted but not read: its model comes from its journal)
  * @n_used: events that became part of the model (spans, instants,
  *   counter points, flows, names)
  * @n_unknown_phase: events with a phase Weft does not read (skipped)
@@ -21,7 +22,8 @@ G_BEGIN_DECLS
  * @n_lanes_over: events skipped because they would need more than
  *   %WEFT_MAX_WORKERS lanes
  * @n_lanes: lanes in the model
- * @weft_format: the file was written by Weft (its model is restored exactly)
+ * @weft_format: the file was written by Weft: its model's journal was
+ *   replayed, so the model is the exported one
  * @unclosed_array: the array of events had no closing ']'
  * @first_skip: "FILE:LINE:COLUMN: reason" of the first event skipped, or ""
  */

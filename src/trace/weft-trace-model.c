@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "weft-trace-model.h"
+#include "weft-trace-journal-private.h"
+#include "weft-trace-model-private.h"
+#include "weft-search-private.h"
 
 /*
  * WeftTraceModel turns validated WeftEvents into lanes of spans, counter
@@ -88,6 +90,43 @@ typedef struct
   guint8  side;              /* 0 = empty, 1 = put, 2 = get */
 } PendingItem;
 
+/* Orders for _weft_lower_bound(): @key points to a time (or a worker id). */
+static inline gboolean
+point_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const WeftCounterPoint *) data)[i].time_ns < *(const guint64 *) key;
+}
+
+static inline gboolean
+point_at_or_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const WeftCounterPoint *) data)[i].time_ns <= *(const guint64 *) key;
+}
+
+static inline gboolean
+flow_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const WeftFlow *) data)[i].to_ns < *(const guint64 *) key;
+}
+
+static inline gboolean
+flow_at_or_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const WeftFlow *) data)[i].to_ns <= *(const guint64 *) key;
+}
+
+static inline gboolean
+release_at_or_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const LockRelease *) data)[i].time_ns <= *(const guint64 *) key;
+}
+
+static inline gboolean
+lane_below (gconstpointer data, guint i, gconstpointer key)
+{
+  return weft_lane_get_worker (((WeftLane * const *) data)[i]) < *(const guint *) key;
+}
+
 struct _WeftTraceModel
 {
   GObject      parent_instance;
@@ -120,6 +159,8 @@ struct _WeftTraceModel
   guint64      n_dropped;
 
   gboolean     finished;
+
+  WeftTraceJournal *journal;      /* every change, for export and replay */
 };
 
 G_DEFINE_FINAL_TYPE (WeftTraceModel, weft_trace_model, G_TYPE_OBJECT)
@@ -298,7 +339,7 @@ track_flush (WeftTraceModel *self,
   const WeftCounterPoint *pp;
   guint n_pending = track->pending.len;
   guint64 t_min;
-  guint lo, hi, i, j;
+  guint lo, i, j;
   gint64 prev;
 
   track->dirty = FALSE;
@@ -310,17 +351,7 @@ track_flush (WeftTraceModel *self,
   t_min = pp[0].time_ns;
 
   /* First point strictly after t_min: points at t_min arrived first. */
-  lo = 0;
-  hi = points->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (points->v[mid].time_ns > t_min)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
+  lo = _weft_lower_bound (points->v, points->len, point_at_or_before, &t_min);
 
   tail->len = 0;
   pv_reserve (tail, points->len - lo);
@@ -347,6 +378,7 @@ track_flush (WeftTraceModel *self,
     }
 
   track->pending.len = 0;
+  g_assert (points->len <= 1 || points->v[points->len - 2].time_ns <= points->v[points->len - 1].time_ns);
 }
 
 static int
@@ -366,7 +398,7 @@ flows_flush (WeftTraceModel *self)
   GArray *flows = self->flows;
   GArray *pending = self->pending_flows;
   guint64 t_min;
-  guint lo, hi, n_tail;
+  guint lo, n_tail;
   WeftFlow *tail;
   guint i = 0, j = 0;
 
@@ -376,17 +408,7 @@ flows_flush (WeftTraceModel *self)
   qsort (pending->data, pending->len, sizeof (WeftFlow), compare_flows);
   t_min = g_array_index (pending, WeftFlow, 0).to_ns;
 
-  lo = 0;
-  hi = flows->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (g_array_index (flows, WeftFlow, mid).to_ns > t_min)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
+  lo = _weft_lower_bound (flows->data, flows->len, flow_at_or_before, &t_min);
 
   n_tail = flows->len - lo;
   tail = g_memdup2 (flows->data + (gsize) lo * sizeof (WeftFlow), (gsize) n_tail * sizeof (WeftFlow));
@@ -401,6 +423,7 @@ flows_flush (WeftTraceModel *self)
     }
   g_free (tail);
   g_array_set_size (pending, 0);
+  g_assert (flows->len <= 1 || g_array_index (flows, WeftFlow, flows->len - 2).to_ns <= g_array_index (flows, WeftFlow, flows->len - 1).to_ns);
 }
 
 static void
@@ -642,7 +665,7 @@ lane_ensure (WeftTraceModel *self,
              guint16         worker)
 {
   WeftLane *lane = self->lane_by_worker[worker];
-  guint lo, hi;
+  guint lo, key;
 
   if (G_LIKELY (lane != NULL))
     return lane;
@@ -650,17 +673,9 @@ lane_ensure (WeftTraceModel *self,
   lane = _weft_lane_new (worker);
   self->lane_by_worker[worker] = lane;
 
-  lo = 0;
-  hi = self->lanes->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (weft_lane_get_worker (g_ptr_array_index (self->lanes, mid)) < worker)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+  key = worker;
+  lo = _weft_lower_bound (self->lanes->pdata, self->lanes->len, lane_below, &key);
+  g_assert (lo == self->lanes->len || weft_lane_get_worker (g_ptr_array_index (self->lanes, lo)) > worker);
   g_ptr_array_insert (self->lanes, (int) lo, lane);
   g_ptr_array_add (self->new_lanes, lane);
   return lane;
@@ -749,20 +764,11 @@ static const LockRelease *
 lock_release_before (WeftObject *obj,
                      guint64     t)
 {
-  guint lo = 0, hi;
+  guint lo;
 
   if (obj->releases == NULL)
     return NULL;
-  hi = obj->releases->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (g_array_index (obj->releases, LockRelease, mid).time_ns <= t)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+  lo = _weft_lower_bound (obj->releases->data, obj->releases->len, release_at_or_before, &t);
   return lo > 0 ? &g_array_index (obj->releases, LockRelease, lo - 1) : NULL;
 }
 
@@ -784,16 +790,7 @@ lock_flow_find (WeftTraceModel   *self,
       if (a == 1)
         {
           /* sorted by to_ns: the first at wk->time_ns */
-          while (lo < hi)
-            {
-              guint mid = lo + (hi - lo) / 2;
-
-              if (g_array_index (flows, WeftFlow, mid).to_ns < wk->time_ns)
-                lo = mid + 1;
-              else
-                hi = mid;
-            }
-          hi = flows->len;
+          lo = _weft_lower_bound (flows->data, flows->len, flow_before, &wk->time_ns);
         }
       for (guint i = lo; i < hi; i++)
         {
@@ -1165,6 +1162,7 @@ weft_trace_model_finalize (GObject *object)
   g_clear_pointer (&self->flows, g_array_unref);
   g_clear_pointer (&self->pending_flows, g_array_unref);
   g_clear_pointer (&self->items, g_free);
+  g_clear_pointer (&self->journal, _weft_trace_journal_free);
 
   G_OBJECT_CLASS (weft_trace_model_parent_class)->finalize (object);
 }
@@ -1252,6 +1250,7 @@ weft_trace_model_init (WeftTraceModel *self)
   self->flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
   self->pending_flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
   self->first_ns = G_MAXUINT64;
+  self->journal = _weft_trace_journal_new ();
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -1289,6 +1288,7 @@ weft_trace_model_append (WeftTraceModel  *self,
   if (n_events == 0)
     return;
 
+  _weft_trace_journal_append (self->journal, events, n_events);
   for (gsize i = 0; i < n_events; i++)
     process_event (self, &events[i]);
   self->n_events += n_events;
@@ -1355,6 +1355,7 @@ weft_trace_model_finish (WeftTraceModel *self,
   if (self->finished)
     return;
 
+  _weft_trace_journal_finish (self->journal, end_ns);
   for (guint i = 0; i < self->lanes->len; i++)
     {
       WeftLane *lane = g_ptr_array_index (self->lanes, i);
@@ -1368,6 +1369,7 @@ weft_trace_model_finish (WeftTraceModel *self,
           account_truncated (self, &span);
           any = TRUE;
         }
+      g_assert (weft_lane_get_n_open_spans (lane) == 0);
       if (any)
         note_time (self, t);
       if (delta != 0)
@@ -1455,6 +1457,7 @@ weft_trace_model_set_lane_name (WeftTraceModel *self,
   g_return_if_fail (worker < WEFT_MAX_WORKERS);
   g_return_if_fail (name != NULL);
 
+  _weft_trace_journal_lane_name (self->journal, worker, name);
   _weft_lane_set_name (lane_ensure (self, (guint16) worker), name);
   emit_updates (self, TRUE);
 }
@@ -1475,6 +1478,7 @@ weft_trace_model_set_lane_executor (WeftTraceModel  *self,
   g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
   g_return_if_fail (worker < WEFT_MAX_WORKERS);
 
+  _weft_trace_journal_lane_executor (self->journal, worker, executor, pid);
   _weft_lane_set_executor (lane_ensure (self, (guint16) worker), executor, pid);
   emit_updates (self, TRUE);
 }
@@ -1498,6 +1502,7 @@ weft_trace_model_declare_object (WeftTraceModel *self,
 
   g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
 
+  _weft_trace_journal_declare_object (self->journal, object, kind, initial);
   obj = object_ensure (self, object, kind);
   obj->kind = kind;
   obj->initial = initial;
@@ -1519,6 +1524,7 @@ weft_trace_model_set_object_name (WeftTraceModel *self,
   g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
   g_return_if_fail (name != NULL);
 
+  _weft_trace_journal_object_name (self->journal, object, name);
   obj = object_ensure (self, object, 0);
   if (obj->name == NULL)
     obj->name = g_string_new (name);
@@ -1834,18 +1840,7 @@ static guint
 flows_lower_bound (GArray  *flows,
                    guint64  t)
 {
-  guint lo = 0, hi = flows->len;
-
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (g_array_index (flows, WeftFlow, mid).to_ns >= t)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-  return lo;
+  return _weft_lower_bound (flows->data, flows->len, flow_before, &t);
 }
 
 /**
@@ -1894,20 +1889,9 @@ weft_counter_points_lower_bound (const WeftCounterPoint *points,
                                  guint                   n_points,
                                  guint64                 t)
 {
-  guint lo = 0, hi = n_points;
-
   g_return_val_if_fail (points != NULL || n_points == 0, 0);
 
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (points[mid].time_ns >= t)
-        hi = mid;
-      else
-        lo = mid + 1;
-    }
-  return lo;
+  return _weft_lower_bound (points, n_points, point_before, &t);
 }
 
 /**
@@ -1931,4 +1915,32 @@ weft_counter_points_value_at (const WeftCounterPoint *points,
   /* First point strictly after t, minus one. */
   i = t == G_MAXUINT64 ? n_points : weft_counter_points_lower_bound (points, n_points, t + 1);
   return i > 0 ? points[i - 1].value : 0;
+}
+
+/**
+ * _weft_trace_model_get_journal:
+ * @self: a #WeftTraceModel
+ * @out_len: (out): the journal's length in bytes
+ *
+ * Returns: (transfer none) (nullable): every change made to @self so far,
+ *   encoded (see weft-trace-journal-private.h), valid until the next change;
+ *   %NULL if the journal outgrew its limit
+ */
+const guint8 *
+_weft_trace_model_get_journal (WeftTraceModel *self,
+                               gsize          *out_len)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+
+  return _weft_trace_journal_get_data (self->journal, out_len);
+}
+
+/* For tests: a journal limit lower than about 4 GiB. */
+void
+_weft_trace_model_set_journal_limit (WeftTraceModel *self,
+                                     guint           limit)
+{
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+
+  _weft_trace_journal_set_limit (self->journal, limit);
 }

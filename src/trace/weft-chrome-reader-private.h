@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "weft-json-stream.h"
+#include "weft-trace-import.h"
+#include "weft-trace-meta.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The Chrome Trace Event reader: events out of the JSON stream, one at a
+ * time, for the foreign-trace builder; the model's journal out of the
+ * "weft" member of a file Weft wrote. See docs/trace-format.md.
+ */
+
+#define WEFT_CHROME_MAX_ARGS 32
+
+/* One member of an event's "args" that is a number or a string. */
+typedef struct
+{
+  GString *key;
+  GString *s;
+  gint64   i;
+  double   d;
+  gboolean is_num;
+  gboolean is_int;
+  gboolean is_str;
+} WeftChromeArg;
+
+/*
+ * One event object, as read. Times are ns (µs in the file, exact to the
+ * ns); @bad, if set, says why the event cannot be used (a member of the
+ * wrong type or out of range).
+ */
+typedef struct
+{
+  int            ph;
+  GString       *name;
+  GString       *cat;
+  gboolean       has_name;
+  gint64         pid, tid, ts, dur, id;
+  gboolean       has_pid, has_tid, has_ts, has_dur, has_id;
+  char           scope;
+  guint          n_args;
+  WeftChromeArg  args[WEFT_CHROME_MAX_ARGS];
+  const char    *bad;
+} WeftChromeEvent;
+
+typedef struct _WeftChromeReader WeftChromeReader;
+
+typedef void (*WeftChromeEventFunc) (WeftChromeReader      *reader,
+                                     const WeftChromeEvent *event,
+                                     gpointer               user_data);
+
+WeftChromeReader *_weft_chrome_reader_new           (const char            *path,
+                                                     WeftTraceImportStats  *stats,
+                                                     GCancellable          *cancellable,
+                                                     GError               **error);
+void              _weft_chrome_reader_free          (WeftChromeReader      *self);
+gboolean          _weft_chrome_reader_read          (WeftChromeReader      *self,
+                                                     WeftChromeEventFunc    func,
+                                                     gpointer               user_data,
+                                                     GError               **error);
+void              _weft_chrome_reader_note_skip     (WeftChromeReader      *self,
+                                                     guint64               *counter,
+                                                     const char            *reason);
+const char       *_weft_chrome_reader_get_name      (WeftChromeReader      *self);
+WeftTraceMeta    *_weft_chrome_reader_steal_meta    (WeftChromeReader      *self);
+GBytes           *_weft_chrome_reader_steal_journal (WeftChromeReader      *self);
+
+const WeftChromeArg *_weft_chrome_event_find_arg    (const WeftChromeEvent *event,
+                                                     const char            *key);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftChromeReader, _weft_chrome_reader_free)
+
+G_END_DECLS

@@ -1,0 +1,839 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "weft-chrome-reader-private.h"
+#include "weft-trace-export.h"
+
+/*
+ * Reads a Chrome Trace Event JSON document with the streaming tokenizer:
+ * each object of the event array is decoded into one WeftChromeEvent and
+ * handed to a callback; "otherData" becomes a WeftTraceMeta; the "weft"
+ * member of a file Weft wrote gives the model's journal, after which the
+ * events are passed over (the journal rebuilds the model exactly).
+ *
+ * Every member's value is consumed whole, whatever its type: a value of
+ * the wrong type makes the event invalid (counted, with its position),
+ * never a member of something else.
+ */
+
+#define CANCEL_EVERY 16384
+
+struct _WeftChromeReader
+{
+  WeftJsonReader       *r;
+  GCancellable         *cancellable;
+  WeftTraceImportStats *stats;
+  WeftTraceMeta        *meta;
+  WeftChromeEventFunc   func;
+  gpointer              user_data;
+  guint                 since_check;
+  WeftChromeEvent       ev;
+
+  /* The "weft" member */
+  gint64                weft_version;
+  guint64               journal_bytes;
+  gboolean              has_journal_bytes;
+  GByteArray           *journal;
+};
+
+static gboolean
+cancelled (WeftChromeReader  *self,
+           GError           **error)
+{
+  return g_cancellable_set_error_if_cancelled (self->cancellable, error);
+}
+
+void
+_weft_chrome_reader_note_skip (WeftChromeReader *self,
+                               guint64          *counter,
+                               const char       *reason)
+{
+  (*counter)++;
+  if (self->stats->first_skip[0] == 0)
+    {
+      guint64 line, column;
+
+      weft_json_reader_get_position (self->r, &line, &column);
+      g_snprintf (self->stats->first_skip, sizeof self->stats->first_skip,
+                  "%s:%" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ": %s",
+                  weft_json_reader_get_name (self->r), line, column, reason);
+    }
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+static gboolean
+expect (WeftChromeReader  *self,
+        WeftJsonToken      want,
+        WeftJsonToken      got,
+        const char        *what,
+        GError           **error)
+{
+  if (got == WEFT_JSON_ERROR_TOKEN)
+    return FALSE;
+  if (got != want)
+    {
+      weft_json_reader_set_error (self->r, error, WEFT_TRACE_ERROR_INVALID, "expected %s", what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_uint_value (WeftChromeReader  *self,
+                 const char        *key,
+                 guint64           *out,
+                 GError           **error)
+{
+  WeftJsonToken tok = weft_json_reader_next (self->r, error);
+  gint64 v;
+
+  if (tok == WEFT_JSON_ERROR_TOKEN)
+    return FALSE;
+  if (tok != WEFT_JSON_NUMBER || !weft_json_reader_get_int64 (self->r, &v) || v < 0)
+    {
+      weft_json_reader_set_error (self->r, error, WEFT_TRACE_ERROR_INVALID,
+                                  "expected a non-negative integer for \"%s\"", key);
+      return FALSE;
+    }
+  *out = (guint64) v;
+  return TRUE;
+}
+
+static gboolean
+read_other_data (WeftChromeReader  *self,
+                 GError           **error)
+{
+  WeftJsonToken tok = weft_json_reader_next (self->r, error);
+
+  if (tok != WEFT_JSON_BEGIN_OBJECT)
+    return weft_json_reader_skip_value (self->r, tok, error);
+  for (;;)
+    {
+      g_autofree char *key = NULL;
+      char **slot = NULL;
+      gsize len;
+      const char *s;
+
+      tok = weft_json_reader_next (self->r, error);
+      if (tok == WEFT_JSON_END_OBJECT)
+        return TRUE;
+      if (tok == WEFT_JSON_ERROR_TOKEN)
+        return FALSE;
+      key = g_strdup (weft_json_reader_get_string (self->r, NULL));
+      tok = weft_json_reader_next (self->r, error);
+      if (tok != WEFT_JSON_STRING)
+        {
+          if (!weft_json_reader_skip_value (self->r, tok, error))
+            return FALSE;
+          continue;
+        }
+      s = weft_json_reader_get_string (self->r, &len);
+      if (g_str_equal (key, "profile"))
+        slot = &self->meta->profile;
+      else if (g_str_equal (key, "executor"))
+        slot = &self->meta->executor;
+      else if (g_str_equal (key, "machine"))
+        slot = &self->meta->machine;
+      else if (g_str_equal (key, "command_line"))
+        slot = &self->meta->command_line;
+      else if (g_str_equal (key, "source"))
+        slot = &self->meta->source;
+      else if (g_str_equal (key, "gil"))
+        self->meta->gil = len == 2 && memcmp (s, "on", 2) == 0 ? 1 : len == 3 && memcmp (s, "off", 3) == 0 ? 0 : -1;
+      else if (g_str_equal (key, "workers"))
+        {
+          g_autofree char *copy = g_strndup (s, len);
+          guint64 w = g_ascii_strtoull (copy, NULL, 10);
+
+          self->meta->workers = w < G_MAXUINT ? (guint) w : 0;
+        }
+      if (slot != NULL)
+        {
+          g_free (*slot);
+          *slot = g_utf8_make_valid (s, (gssize) len);
+        }
+    }
+}
+
+/* ---- the "weft" member ---------------------------------------------------- */
+
+/* "journal": an array of base64 strings, decoded into one byte array. */
+static gboolean
+read_journal (WeftChromeReader  *self,
+              GError           **error)
+{
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
+  WeftJsonToken tok = weft_json_reader_next (self->r, error);
+  int state = 0;
+  guint save = 0;
+
+  if (!expect (self, WEFT_JSON_BEGIN_ARRAY, tok, "an array of strings for \"journal\"", error))
+    return FALSE;
+  for (;;)
+    {
+      gsize len, at;
+      const char *text;
+
+      tok = weft_json_reader_next (self->r, error);
+      if (tok == WEFT_JSON_END_ARRAY)
+        break;
+      if (!expect (self, WEFT_JSON_STRING, tok, "a string in \"journal\"", error))
+        return FALSE;
+      text = weft_json_reader_get_string (self->r, &len);
+      for (gsize i = 0; i < len; i++)
+        if (!g_ascii_isalnum (text[i]) && text[i] != '+' && text[i] != '/' && text[i] != '=')
+          {
+            weft_json_reader_set_error (self->r, error, WEFT_TRACE_ERROR_INVALID,
+                                        "\"journal\" holds a character that is not base64");
+            return FALSE;
+          }
+      at = bytes->len;
+      g_byte_array_set_size (bytes, (guint) (at + len / 4 * 3 + 3));
+      at += g_base64_decode_step (text, len, bytes->data + at, &state, &save);
+      g_byte_array_set_size (bytes, (guint) at);
+    }
+  if (self->has_journal_bytes && bytes->len != self->journal_bytes)
+    {
+      weft_json_reader_set_error (self->r, error, WEFT_TRACE_ERROR_INVALID,
+                                  "the journal holds %u bytes, \"journal_bytes\" says %" G_GUINT64_FORMAT,
+                                  bytes->len, self->journal_bytes);
+      return FALSE;
+    }
+  g_clear_pointer (&self->journal, g_byte_array_unref);
+  self->journal = g_steal_pointer (&bytes);
+  return TRUE;
+}
+
+static gboolean
+read_version (WeftChromeReader  *self,
+              GError           **error)
+{
+  WeftJsonToken tok = weft_json_reader_next (self->r, error);
+
+  if (!expect (self, WEFT_JSON_NUMBER, tok, "an integer for \"version\"", error))
+    return FALSE;
+  if (!weft_json_reader_get_int64 (self->r, &self->weft_version) ||
+      self->weft_version != WEFT_TRACE_FORMAT_VERSION)
+    {
+      gsize len;
+      const char *text = weft_json_reader_get_number_text (self->r, &len);
+
+      weft_json_reader_set_error (self->r, error, WEFT_TRACE_ERROR_INVALID,
+                                  "Weft trace data version %.*s is not supported (expected %d)%s",
+                                  (int) MIN (len, 32), text, WEFT_TRACE_FORMAT_VERSION,
+                                  self->weft_version == 1 ? ": an older Weft wrote it, without the model's journal" : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_weft_member (WeftChromeReader  *self,
+                  GError           **error)
+{
+  WeftJsonToken tok = weft_json_reader_next (self->r, error);
+
+  if (!expect (self, WEFT_JSON_BEGIN_OBJECT, tok, "an object for \"weft\"", error))
+    return FALSE;
+  for (;;)
+    {
+      tok = weft_json_reader_next (self->r, error);
+      if (tok == WEFT_JSON_END_OBJECT)
+        break;
+      if (!expect (self, WEFT_JSON_KEY, tok, "a member of \"weft\"", error))
+        return FALSE;
+      if (weft_json_reader_string_equal (self->r, "version"))
+        {
+          if (!read_version (self, error))
+            return FALSE;
+        }
+      else if (weft_json_reader_string_equal (self->r, "journal_bytes"))
+        {
+          if (!read_uint_value (self, "journal_bytes", &self->journal_bytes, error))
+            return FALSE;
+          self->has_journal_bytes = TRUE;
+        }
+      else if (weft_json_reader_string_equal (self->r, "journal"))
+        {
+          if (self->weft_version == 0)
+            {
+              weft_json_reader_set_error (self->r, error, WEFT_TRACE_ERROR_INVALID,
+                                          "\"journal\" before \"version\" in \"weft\"");
+              return FALSE;
+            }
+          if (!read_journal (self, error))
+            return FALSE;
+        }
+      else if (!weft_json_reader_skip_value (self->r, weft_json_reader_next (self->r, error), error))
+        return FALSE;
+    }
+  if (self->weft_version == 0)
+    {
+      weft_json_reader_set_error (self->r, error, WEFT_TRACE_ERROR_INVALID,
+                                  "\"weft\" without \"version\"");
+      return FALSE;
+    }
+  if (self->journal == NULL)
+    {
+      weft_json_reader_set_error (self->r, error, WEFT_TRACE_ERROR_INVALID,
+                                  "\"weft\" without \"journal\"");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- one trace event ------------------------------------------------------ */
+
+static gint64
+hash_id (const char *s,
+         gsize       len)
+{
+  guint64 h = G_GUINT64_CONSTANT (0xcbf29ce484222325);
+  char *end;
+  guint64 v;
+
+  /* "0x1f" style ids are numbers. */
+  if (len > 2 && len < 19 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    {
+      char tmp[20];
+
+      memcpy (tmp, s, len);
+      tmp[len] = 0;
+      v = g_ascii_strtoull (tmp + 2, &end, 16);
+      if (*end == 0)
+        return (gint64) (v & G_MAXINT64);
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      h ^= (guchar) s[i];
+      h *= G_GUINT64_CONSTANT (0x100000001b3);
+    }
+  return (gint64) (h & G_MAXINT64);
+}
+
+/* Reads an id value (number, string or {"local"|"global": …}). */
+static gboolean
+read_id (WeftChromeReader  *self,
+         WeftJsonToken      tok,
+         WeftChromeEvent   *ev,
+         GError           **error)
+{
+  if (tok == WEFT_JSON_NUMBER)
+    {
+      gsize len;
+      const char *text = weft_json_reader_get_number_text (self->r, &len);
+
+      if (!weft_json_reader_get_int64 (self->r, &ev->id))
+        ev->id = hash_id (text, len);
+      ev->has_id = TRUE;
+      return TRUE;
+    }
+  if (tok == WEFT_JSON_STRING)
+    {
+      gsize len;
+      const char *s = weft_json_reader_get_string (self->r, &len);
+
+      ev->id = hash_id (s, len);
+      ev->has_id = TRUE;
+      return TRUE;
+    }
+  if (tok == WEFT_JSON_BEGIN_OBJECT)
+    {
+      for (;;)
+        {
+          tok = weft_json_reader_next (self->r, error);
+          if (tok == WEFT_JSON_END_OBJECT)
+            return TRUE;
+          if (tok != WEFT_JSON_KEY)
+            return FALSE;
+          tok = weft_json_reader_next (self->r, error);
+          if (tok == WEFT_JSON_NUMBER || tok == WEFT_JSON_STRING)
+            {
+              if (!read_id (self, tok, ev, error))
+                return FALSE;
+            }
+          else if (!weft_json_reader_skip_value (self->r, tok, error))
+            return FALSE;
+        }
+    }
+  if (!weft_json_reader_skip_value (self->r, tok, error))
+    return FALSE;
+  ev->bad = "\"id\" is neither a number nor a string";
+  return TRUE;
+}
+
+static gboolean
+read_args (WeftChromeReader  *self,
+           WeftChromeEvent   *ev,
+           GError           **error)
+{
+  WeftJsonToken tok = weft_json_reader_next (self->r, error);
+
+  if (tok == WEFT_JSON_ERROR_TOKEN)
+    return FALSE;
+  if (tok != WEFT_JSON_BEGIN_OBJECT)
+    {
+      if (!weft_json_reader_skip_value (self->r, tok, error))
+        return FALSE;
+      if (tok != WEFT_JSON_NULL)
+        ev->bad = "\"args\" is not an object";
+      return TRUE;
+    }
+  for (;;)
+    {
+      WeftChromeArg *arg;
+      gsize len;
+      const char *s;
+
+      tok = weft_json_reader_next (self->r, error);
+      if (tok == WEFT_JSON_END_OBJECT)
+        return TRUE;
+      if (tok == WEFT_JSON_ERROR_TOKEN)
+        return FALSE;
+      if (ev->n_args >= WEFT_CHROME_MAX_ARGS)
+        {
+          if (!weft_json_reader_skip_value (self->r, weft_json_reader_next (self->r, error), error))
+            return FALSE;
+          continue;
+        }
+      arg = &ev->args[ev->n_args];
+      s = weft_json_reader_get_string (self->r, &len);
+      g_string_truncate (arg->key, 0);
+      g_string_append_len (arg->key, s, (gssize) len);
+      arg->is_num = arg->is_int = arg->is_str = FALSE;
+      tok = weft_json_reader_next (self->r, error);
+      switch (tok)
+        {
+        case WEFT_JSON_NUMBER:
+          arg->is_num = TRUE;
+          arg->is_int = weft_json_reader_get_int64 (self->r, &arg->i);
+          if (!weft_json_reader_get_double (self->r, &arg->d))
+            arg->is_num = FALSE;
+          else if (!arg->is_int)
+            arg->i = (gint64) CLAMP (arg->d, -9.2e18, 9.2e18);
+          ev->n_args++;
+          break;
+        case WEFT_JSON_STRING:
+          s = weft_json_reader_get_string (self->r, &len);
+          g_string_truncate (arg->s, 0);
+          g_string_append_len (arg->s, s, (gssize) len);
+          arg->is_str = TRUE;
+          ev->n_args++;
+          break;
+        case WEFT_JSON_ERROR_TOKEN:
+          return FALSE;
+        default:
+          if (!weft_json_reader_skip_value (self->r, tok, error))
+            return FALSE;
+          break;
+        }
+    }
+}
+
+const WeftChromeArg *
+_weft_chrome_event_find_arg (const WeftChromeEvent *ev,
+                             const char            *key)
+{
+  for (guint i = 0; i < ev->n_args; i++)
+    if (strcmp (ev->args[i].key->str, key) == 0)
+      return &ev->args[i];
+  return NULL;
+}
+
+static gboolean
+read_number_field (WeftChromeReader  *self,
+                   WeftJsonToken      tok,
+                   WeftChromeEvent   *ev,
+                   gint64            *out,
+                   gboolean          *has,
+                   gboolean           milli,
+                   const char        *field,
+                   GError           **error)
+{
+  if (tok != WEFT_JSON_NUMBER)
+    {
+      /* The whole value goes, whatever it is: what an array or an object
+       * holds must never be read as members of the event. */
+      ev->bad = field;
+      return weft_json_reader_skip_value (self->r, tok, error);
+    }
+  if (milli ? !weft_json_reader_get_milli (self->r, out) : !weft_json_reader_get_int64 (self->r, out))
+    {
+      ev->bad = field;
+      return TRUE;
+    }
+  *has = TRUE;
+  return TRUE;
+}
+
+/* Reads the members of one event object (after its '{'). */
+static gboolean
+read_event (WeftChromeReader  *self,
+            WeftChromeEvent   *ev,
+            GError           **error)
+{
+  WeftJsonReader *r = self->r;
+
+  ev->ph = 0;
+  ev->has_name = ev->has_pid = ev->has_tid = ev->has_ts = ev->has_dur = ev->has_id = FALSE;
+  ev->scope = 0;
+  ev->n_args = 0;
+  ev->bad = NULL;
+  g_string_truncate (ev->cat, 0);
+
+  for (;;)
+    {
+      WeftJsonToken tok = weft_json_reader_next (r, error);
+      gsize klen;
+      char key[8] = { 0 };
+      char k0;
+
+      if (tok == WEFT_JSON_END_OBJECT)
+        return TRUE;
+      if (tok == WEFT_JSON_ERROR_TOKEN)
+        return FALSE;
+      if (tok != WEFT_JSON_KEY)
+        {
+          /* The reader checks the grammar, so only a member can come here;
+           * anything else means this loop lost step with it. */
+          weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_INVALID,
+                                      "expected a member name (a string) in an event");
+          return FALSE;
+        }
+      /* A copy: the key's bytes live in the reader's buffer, which reading
+       * the value may refill and move (a value across a 1 MiB read). Every
+       * key compared below is shorter than the copy. */
+      {
+        const char *text = weft_json_reader_get_string (r, &klen);
+
+        memcpy (key, text, MIN (klen, sizeof key));
+      }
+      k0 = key[0];
+
+      if (klen == 2 && k0 == 'p' && key[1] == 'h')
+        {
+          gsize len;
+          const char *s;
+
+          tok = weft_json_reader_next (r, error);
+          if (tok != WEFT_JSON_STRING)
+            {
+              if (!weft_json_reader_skip_value (r, tok, error))
+                return FALSE;
+              ev->bad = "\"ph\" is not a one-character string";
+              continue;
+            }
+          s = weft_json_reader_get_string (r, &len);
+          if (len != 1)
+            ev->bad = "\"ph\" is not a one-character string";
+          else
+            ev->ph = (guchar) s[0];
+          continue;
+        }
+      if (klen == 4 && memcmp (key, "args", 4) == 0)
+        {
+          if (!read_args (self, ev, error))
+            return FALSE;
+          continue;
+        }
+
+      tok = weft_json_reader_next (r, error);
+      if (tok == WEFT_JSON_ERROR_TOKEN)
+        return FALSE;
+
+      if (klen == 2 && k0 == 't' && key[1] == 's')
+        {
+          if (!read_number_field (self, tok, ev, &ev->ts, &ev->has_ts, TRUE, "\"ts\" is not a number in range", error))
+            return FALSE;
+        }
+      else if (klen == 3 && k0 == 'd' && memcmp (key, "dur", 3) == 0)
+        {
+          if (!read_number_field (self, tok, ev, &ev->dur, &ev->has_dur, TRUE, "\"dur\" is not a number in range", error))
+            return FALSE;
+        }
+      else if (klen == 3 && k0 == 'p' && memcmp (key, "pid", 3) == 0)
+        {
+          if (!read_number_field (self, tok, ev, &ev->pid, &ev->has_pid, FALSE, "\"pid\" is not an integer in range", error))
+            return FALSE;
+        }
+      else if (klen == 3 && k0 == 't' && memcmp (key, "tid", 3) == 0)
+        {
+          if (!read_number_field (self, tok, ev, &ev->tid, &ev->has_tid, FALSE, "\"tid\" is not an integer in range", error))
+            return FALSE;
+        }
+      else if (klen == 4 && memcmp (key, "name", 4) == 0)
+        {
+          if (tok == WEFT_JSON_STRING)
+            {
+              gsize len;
+              const char *s = weft_json_reader_get_string (r, &len);
+
+              g_string_truncate (ev->name, 0);
+              g_string_append_len (ev->name, s, (gssize) len);
+              ev->has_name = TRUE;
+            }
+          else if (!weft_json_reader_skip_value (r, tok, error))
+            return FALSE;
+          else
+            ev->bad = "\"name\" is not a string";
+        }
+      else if (klen == 3 && memcmp (key, "cat", 3) == 0)
+        {
+          if (tok == WEFT_JSON_STRING)
+            {
+              gsize len;
+              const char *s = weft_json_reader_get_string (r, &len);
+
+              g_string_append_len (ev->cat, s, (gssize) len);
+            }
+          else if (!weft_json_reader_skip_value (r, tok, error))
+            return FALSE;
+        }
+      else if ((klen == 2 && memcmp (key, "id", 2) == 0) || (klen == 3 && memcmp (key, "id2", 3) == 0))
+        {
+          if (!read_id (self, tok, ev, error))
+            return FALSE;
+        }
+      else if (klen == 1 && k0 == 's')
+        {
+          if (tok == WEFT_JSON_STRING)
+            {
+              gsize len;
+              const char *s = weft_json_reader_get_string (r, &len);
+
+              ev->scope = len > 0 ? s[0] : 0;
+            }
+          else if (!weft_json_reader_skip_value (r, tok, error))
+            return FALSE;
+        }
+      else if (!weft_json_reader_skip_value (r, tok, error))
+        return FALSE;
+    }
+}
+
+/* ---- the document ---------------------------------------------------------- */
+
+static gboolean
+read_events (WeftChromeReader  *self,
+             GError           **error)
+{
+  for (;;)
+    {
+      WeftJsonToken tok = weft_json_reader_next (self->r, error);
+
+      if (tok == WEFT_JSON_END_ARRAY)
+        return TRUE;
+      if (tok == WEFT_JSON_ERROR_TOKEN)
+        return FALSE;
+      self->stats->n_trace_events++;
+      if (tok != WEFT_JSON_BEGIN_OBJECT)
+        {
+          if (!weft_json_reader_skip_value (self->r, tok, error))
+            return FALSE;
+          _weft_chrome_reader_note_skip (self, &self->stats->n_invalid, "an event that is not an object");
+          continue;
+        }
+      if (self->journal != NULL)
+        {
+          /* A Weft file: its model comes from the journal. */
+          if (!weft_json_reader_skip_value (self->r, tok, error))
+            return FALSE;
+        }
+      else
+        {
+          if (!read_event (self, &self->ev, error))
+            return FALSE;
+          self->func (self, &self->ev, self->user_data);
+        }
+      if (++self->since_check >= CANCEL_EVERY)
+        {
+          self->since_check = 0;
+          if (cancelled (self, error))
+            return FALSE;
+        }
+    }
+}
+
+static gboolean
+read_document (WeftChromeReader  *self,
+               GError           **error)
+{
+  WeftJsonToken tok = weft_json_reader_next (self->r, error);
+  gboolean have_events = FALSE;
+
+  if (tok == WEFT_JSON_ERROR_TOKEN)
+    return FALSE;
+  if (tok == WEFT_JSON_BEGIN_ARRAY)
+    {
+      if (!read_events (self, error))
+        return FALSE;
+      have_events = TRUE;
+    }
+  else if (tok == WEFT_JSON_BEGIN_OBJECT)
+    {
+      for (;;)
+        {
+          tok = weft_json_reader_next (self->r, error);
+          if (tok == WEFT_JSON_END_OBJECT)
+            break;
+          if (tok == WEFT_JSON_ERROR_TOKEN)
+            return FALSE;
+          if (weft_json_reader_string_equal (self->r, "traceEvents"))
+            {
+              tok = weft_json_reader_next (self->r, error);
+              if (!expect (self, WEFT_JSON_BEGIN_ARRAY, tok, "an array for \"traceEvents\"", error))
+                return FALSE;
+              if (!read_events (self, error))
+                return FALSE;
+              have_events = TRUE;
+            }
+          else if (weft_json_reader_string_equal (self->r, "weft"))
+            {
+              if (!read_weft_member (self, error))
+                return FALSE;
+            }
+          else if (weft_json_reader_string_equal (self->r, "otherData"))
+            {
+              if (!read_other_data (self, error))
+                return FALSE;
+            }
+          else if (!weft_json_reader_skip_value (self->r, weft_json_reader_next (self->r, error), error))
+            return FALSE;
+        }
+    }
+  else
+    {
+      weft_json_reader_set_error (self->r, error, WEFT_TRACE_ERROR_INVALID,
+                                  "expected a trace: an object with \"traceEvents\" or an array of events");
+      return FALSE;
+    }
+
+  tok = weft_json_reader_next (self->r, error);
+  if (tok == WEFT_JSON_ERROR_TOKEN)
+    return FALSE;
+  if (!have_events)
+    {
+      weft_json_reader_set_error (self->r, error, WEFT_TRACE_ERROR_INVALID,
+                                  "no \"traceEvents\" array in the trace object");
+      return FALSE;
+    }
+  self->stats->unclosed_array = weft_json_reader_get_was_unclosed (self->r);
+  return TRUE;
+}
+
+/* ---- entry points --------------------------------------------------------- */
+
+/**
+ * _weft_chrome_reader_new:
+ * @path: a JSON file
+ * @stats: where to count what is read and skipped (kept by the caller)
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): a reader, or %NULL with @error set
+ */
+WeftChromeReader *
+_weft_chrome_reader_new (const char            *path,
+                         WeftTraceImportStats  *stats,
+                         GCancellable          *cancellable,
+                         GError               **error)
+{
+  WeftJsonReader *r = weft_json_reader_new_for_path (path, error);
+  WeftChromeReader *self;
+
+  if (r == NULL)
+    return NULL;
+  weft_json_reader_set_allow_unclosed_array (r, TRUE);
+  self = g_new0 (WeftChromeReader, 1);
+  self->r = r;
+  self->stats = stats;
+  self->cancellable = cancellable;
+  self->meta = weft_trace_meta_new ();
+  self->ev.name = g_string_sized_new (64);
+  self->ev.cat = g_string_sized_new (32);
+  for (guint i = 0; i < WEFT_CHROME_MAX_ARGS; i++)
+    {
+      self->ev.args[i].key = g_string_sized_new (16);
+      self->ev.args[i].s = g_string_sized_new (16);
+    }
+  return self;
+}
+
+void
+_weft_chrome_reader_free (WeftChromeReader *self)
+{
+  if (self == NULL)
+    return;
+  weft_json_reader_free (self->r);
+  g_clear_pointer (&self->meta, weft_trace_meta_free);
+  g_clear_pointer (&self->journal, g_byte_array_unref);
+  g_string_free (self->ev.name, TRUE);
+  g_string_free (self->ev.cat, TRUE);
+  for (guint i = 0; i < WEFT_CHROME_MAX_ARGS; i++)
+    {
+      g_string_free (self->ev.args[i].key, TRUE);
+      g_string_free (self->ev.args[i].s, TRUE);
+    }
+  g_free (self);
+}
+
+/**
+ * _weft_chrome_reader_read:
+ * @self: a reader
+ * @func: called for each event object (not for those of a Weft file)
+ * @user_data: for @func
+ * @error: return location for an error
+ *
+ * Reads the whole document.
+ *
+ * Returns: %TRUE if it is a trace, else %FALSE with @error set
+ *   ("FILE:LINE:COLUMN: message", or %G_IO_ERROR_CANCELLED)
+ */
+gboolean
+_weft_chrome_reader_read (WeftChromeReader     *self,
+                          WeftChromeEventFunc   func,
+                          gpointer              user_data,
+                          GError              **error)
+{
+  self->func = func;
+  self->user_data = user_data;
+  return read_document (self, error);
+}
+
+/* The file's name, as errors show it. */
+const char *
+_weft_chrome_reader_get_name (WeftChromeReader *self)
+{
+  return weft_json_reader_get_name (self->r);
+}
+
+/**
+ * _weft_chrome_reader_steal_meta:
+ * @self: a reader that has read its document
+ *
+ * Returns: (transfer full): what "otherData" said about the run
+ */
+WeftTraceMeta *
+_weft_chrome_reader_steal_meta (WeftChromeReader *self)
+{
+  return g_steal_pointer (&self->meta);
+}
+
+/**
+ * _weft_chrome_reader_steal_journal:
+ * @self: a reader that has read its document
+ *
+ * Returns: (transfer full) (nullable): the model's journal of a file Weft
+ *   wrote, or %NULL for other files
+ */
+GBytes *
+_weft_chrome_reader_steal_journal (WeftChromeReader *self)
+{
+  if (self->journal == NULL)
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&self->journal));
+}

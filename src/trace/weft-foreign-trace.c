@@ -1,0 +1,860 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "weft-foreign-trace-private.h"
+
+/*
+ * Builds a model from the events of a trace another program wrote
+ * (Chromium, Node.js, Perfetto, VizTracer…): each event becomes a compact
+ * record on its lane, one lane per (pid, tid) and one per (pid, async
+ * category). When every event was seen, each lane's records are sorted and
+ * turned into WeftEvents (slices become RUNNING spans of task objects named
+ * like them, nested by a sweep; counters, instants, flows), which build the
+ * model the ordinary way (weft_trace_model_append). See
+ * docs/trace-format.md.
+ */
+
+#define APPEND_BATCH         65536
+#define FOREIGN_COUNTER_BASE 0x40000000u
+#define FOREIGN_FLOW_BASE    0x60000000u
+/* |ts| beyond this many ns (about 100 days) is absurd for one trace. */
+#define MAX_ABS_TS_NS        G_GINT64_CONSTANT (8640000000000000)
+
+typedef struct
+{
+  gint64  ts;
+  gint64  dur;
+  gint64  a0;
+  guint32 obj;
+  guint32 seq;
+  guint8  ph;
+} Rec;
+
+typedef struct
+{
+  gint64   pid;
+  gint64   tid;
+  guint32  async_cat;     /* 0 = a thread lane, else the interned category + 1 */
+  GArray  *recs;
+  char    *name;
+  gint64   sort_index;
+  gboolean has_sort;
+  guint64  n_timeline;    /* records that are not counters */
+  guint    worker;
+  gboolean merged;        /* counter-only lane folded into another */
+} ImpLane;
+
+typedef struct
+{
+  gint64  pid;
+  gint64  tid;
+  guint32 async_cat;
+} LaneKey;
+
+struct _WeftForeignTrace
+{
+  WeftTraceImportStats *stats;
+  WeftChromeReader     *reader;        /* of the event being added */
+
+  GHashTable     *lane_index;  /* LaneKey → index + 1 in lanes */
+  GPtrArray      *lanes;
+  ImpLane        *last_lane;
+
+  GHashTable     *names;       /* slice/instant names → id (1-based) */
+  GPtrArray      *name_list;
+  GHashTable     *counters;    /* counter key → object id */
+  GPtrArray      *counter_names;
+  GHashTable     *flow_queues; /* flow category → object id */
+  GPtrArray      *flow_names;
+  GHashTable     *cats;        /* async categories → id + 1 */
+  GHashTable     *process_names; /* pid → name */
+  GHashTable     *process_sort;  /* pid → sort index */
+
+  gboolean        have_min_ts;
+  gint64          min_ts;
+  guint32         seq;
+};
+
+static guint
+lane_key_hash (gconstpointer p)
+{
+  const LaneKey *k = p;
+  guint64 x = (guint64) k->pid * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15) ^ (guint64) k->tid ^ ((guint64) k->async_cat << 40);
+
+  x ^= x >> 31;
+  x *= G_GUINT64_CONSTANT (0xbf58476d1ce4e5b9);
+  x ^= x >> 29;
+  return (guint) x;
+}
+
+static gboolean
+lane_key_equal (gconstpointer a,
+                gconstpointer b)
+{
+  const LaneKey *x = a, *y = b;
+
+  return x->pid == y->pid && x->tid == y->tid && x->async_cat == y->async_cat;
+}
+
+static void
+imp_lane_free (gpointer data)
+{
+  ImpLane *lane = data;
+
+  if (lane->recs)
+    g_array_unref (lane->recs);
+  g_free (lane->name);
+  g_free (lane);
+}
+
+static ImpLane *
+lane_get (WeftForeignTrace *self,
+          gint64            pid,
+          gint64            tid,
+          guint32           async_cat,
+          gboolean          create)
+{
+  LaneKey key = { pid, tid, async_cat };
+  ImpLane *lane = self->last_lane;
+  gpointer idx;
+
+  if (lane != NULL && lane->pid == pid && lane->tid == tid && lane->async_cat == async_cat)
+    return lane;
+  idx = g_hash_table_lookup (self->lane_index, &key);
+  if (idx != NULL)
+    lane = g_ptr_array_index (self->lanes, GPOINTER_TO_UINT (idx) - 1);
+  else
+    {
+      if (!create || self->lanes->len >= WEFT_MAX_WORKERS)
+        return NULL;
+      lane = g_new0 (ImpLane, 1);
+      lane->pid = pid;
+      lane->tid = tid;
+      lane->async_cat = async_cat;
+      lane->recs = g_array_new (FALSE, FALSE, sizeof (Rec));
+      g_ptr_array_add (self->lanes, lane);
+      g_hash_table_insert (self->lane_index, g_memdup2 (&key, sizeof key),
+                           GUINT_TO_POINTER (self->lanes->len));
+    }
+  self->last_lane = lane;
+  return lane;
+}
+
+static guint32
+intern (GHashTable *table,
+        GPtrArray  *list,
+        const char *text,
+        guint32     base)
+{
+  gpointer v = g_hash_table_lookup (table, text);
+  char *copy;
+
+  if (v != NULL)
+    return GPOINTER_TO_UINT (v);
+  copy = g_utf8_make_valid (text, -1);
+  g_ptr_array_add (list, copy);
+  g_hash_table_insert (table, g_strdup (text), GUINT_TO_POINTER (base + list->len));
+  return base + list->len;
+}
+
+static Rec *
+push_rec (WeftForeignTrace *self,
+          ImpLane          *lane,
+          int               ph,
+          gint64            ts)
+{
+  Rec *rec;
+
+  g_array_set_size (lane->recs, lane->recs->len + 1);
+  rec = &g_array_index (lane->recs, Rec, lane->recs->len - 1);
+  memset (rec, 0, sizeof *rec);
+  rec->ph = (guint8) ph;
+  rec->ts = ts;
+  rec->seq = self->seq++;
+  if (ph != 'C')
+    lane->n_timeline++;
+  if (!self->have_min_ts || ts < self->min_ts)
+    {
+      self->min_ts = ts;
+      self->have_min_ts = TRUE;
+    }
+  return rec;
+}
+
+static void
+set_process_meta (WeftForeignTrace *self,
+                  GHashTable       *table,
+                  gint64            pid,
+                  gpointer          value)
+{
+  g_hash_table_insert (table, g_memdup2 (&pid, sizeof pid), value);
+}
+
+static void
+commit_metadata (WeftForeignTrace      *self,
+                 const WeftChromeEvent *ev)
+{
+  const WeftChromeArg *a;
+  const char *what = ev->name->str;
+
+  if (!ev->has_pid)
+    {
+      _weft_chrome_reader_note_skip (self->reader, &self->stats->n_invalid, "metadata event without \"pid\"");
+      return;
+    }
+  if (g_str_equal (what, "process_name") && (a = _weft_chrome_event_find_arg (ev, "name")) && a->is_str)
+    set_process_meta (self, self->process_names, ev->pid, g_utf8_make_valid (a->s->str, (gssize) a->s->len));
+  else if (g_str_equal (what, "process_sort_index") && (a = _weft_chrome_event_find_arg (ev, "sort_index")) && a->is_num)
+    set_process_meta (self, self->process_sort, ev->pid, g_memdup2 (&a->i, sizeof a->i));
+  else if (g_str_equal (what, "thread_name") || g_str_equal (what, "thread_sort_index"))
+    {
+      ImpLane *lane = lane_get (self, ev->pid, ev->has_tid ? ev->tid : 0, 0, TRUE);
+
+      if (lane == NULL)
+        {
+          _weft_chrome_reader_note_skip (self->reader, &self->stats->n_lanes_over, "more lanes than Weft can show");
+          return;
+        }
+      if (what[7] == 'n' && (a = _weft_chrome_event_find_arg (ev, "name")) && a->is_str)
+        {
+          g_free (lane->name);
+          lane->name = g_utf8_make_valid (a->s->str, (gssize) a->s->len);
+        }
+      else if (what[7] == 's' && (a = _weft_chrome_event_find_arg (ev, "sort_index")) && a->is_num)
+        {
+          lane->sort_index = a->i;
+          lane->has_sort = TRUE;
+        }
+    }
+  self->stats->n_used++;
+}
+
+/**
+ * _weft_foreign_trace_add:
+ * @self: a builder
+ * @reader: the reader @ev comes from (for the position of a skip)
+ * @ev: one event as read
+ *
+ * Keeps what @ev says as a record on its lane, or counts it as skipped.
+ * Fits #WeftChromeEventFunc.
+ */
+void
+_weft_foreign_trace_add (WeftChromeReader      *reader,
+                         const WeftChromeEvent *ev,
+                         gpointer               user_data)
+{
+  WeftForeignTrace *self = user_data;
+  WeftTraceImportStats *st = self->stats;
+  ImpLane *lane;
+  Rec *rec;
+  int ph = ev->ph;
+  guint32 async_cat = 0;
+
+  self->reader = reader;
+  if (ev->bad != NULL)
+    {
+      _weft_chrome_reader_note_skip (self->reader, &st->n_invalid, ev->bad);
+      return;
+    }
+  if (ph == 0)
+    {
+      _weft_chrome_reader_note_skip (self->reader, &st->n_invalid, "an event without \"ph\"");
+      return;
+    }
+  if (ph == 'M')
+    {
+      commit_metadata (self, ev);
+      return;
+    }
+  switch (ph)
+    {
+    case 'X': case 'B': case 'E': case 'i': case 'I': case 'C':
+    case 'b': case 'e': case 'n': case 'S': case 'F':
+    case 's': case 't': case 'f':
+      break;
+    default:
+      _weft_chrome_reader_note_skip (self->reader, &st->n_unknown_phase, "a phase Weft does not read");
+      return;
+    }
+  if (!ev->has_ts)
+    {
+      _weft_chrome_reader_note_skip (self->reader, &st->n_invalid, "an event without \"ts\"");
+      return;
+    }
+  if (ev->ts > MAX_ABS_TS_NS || ev->ts < -MAX_ABS_TS_NS)
+    {
+      _weft_chrome_reader_note_skip (self->reader, &st->n_invalid, "\"ts\" out of range");
+      return;
+    }
+  if (ph == 'X' && ev->has_dur && (ev->dur < 0 || ev->dur > MAX_ABS_TS_NS))
+    {
+      _weft_chrome_reader_note_skip (self->reader, &st->n_invalid, "negative or absurd \"dur\"");
+      return;
+    }
+  if (ph == 't')
+    {
+      st->n_used++;     /* flow steps add nothing Weft can show */
+      return;
+    }
+  if (ph == 'S')
+    ph = 'b';
+  else if (ph == 'F')
+    ph = 'e';
+
+  if (ph == 'b' || ph == 'e' || ph == 'n')
+    {
+      if (!ev->has_id)
+        {
+          _weft_chrome_reader_note_skip (self->reader, &st->n_invalid, "an async event without \"id\"");
+          return;
+        }
+      async_cat = intern (self->cats, self->name_list, ev->cat->len ? ev->cat->str : "async", 0);
+    }
+  if ((ph == 's' || ph == 'f') && !ev->has_id)
+    {
+      _weft_chrome_reader_note_skip (self->reader, &st->n_invalid, "a flow event without \"id\"");
+      return;
+    }
+
+  lane = lane_get (self, ev->has_pid ? ev->pid : 0, async_cat ? 0 : (ev->has_tid ? ev->tid : 0), async_cat, TRUE);
+  if (lane == NULL)
+    {
+      _weft_chrome_reader_note_skip (self->reader, &st->n_lanes_over, "more lanes than Weft can show");
+      return;
+    }
+
+  if (ph == 'C')
+    {
+      for (guint i = 0; i < ev->n_args; i++)
+        {
+          const WeftChromeArg *a = &ev->args[i];
+          g_autofree char *key = NULL;
+          g_autofree char *display = NULL;
+          guint32 obj;
+          gboolean plain = g_str_equal (a->key->str, "value") || ev->n_args == 1;
+
+          if (!a->is_num)
+            continue;
+          if (ev->has_id)
+            display = g_strdup_printf ("%s[%" G_GINT64_FORMAT "]%s%s", ev->name->str, ev->id,
+                                       plain ? "" : ".", plain ? "" : a->key->str);
+          else
+            display = g_strdup_printf ("%s%s%s", ev->name->str, plain ? "" : ".", plain ? "" : a->key->str);
+          key = g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", lane->pid, display);
+          obj = intern (self->counters, self->counter_names, key, FOREIGN_COUNTER_BASE);
+          if (self->counter_names->len == obj - FOREIGN_COUNTER_BASE && !g_str_equal (g_ptr_array_index (self->counter_names, obj - FOREIGN_COUNTER_BASE - 1), display))
+            {
+              g_free (g_ptr_array_index (self->counter_names, obj - FOREIGN_COUNTER_BASE - 1));
+              g_ptr_array_index (self->counter_names, obj - FOREIGN_COUNTER_BASE - 1) = g_utf8_make_valid (display, -1);
+            }
+          rec = push_rec (self, lane, 'C', ev->ts);
+          rec->obj = obj;
+          rec->a0 = a->is_int ? a->i : (gint64) llround (CLAMP (a->d, -9.2e18, 9.2e18));
+        }
+      st->n_used++;
+      return;
+    }
+
+  rec = push_rec (self, lane, ph, ev->ts);
+  rec->dur = ph == 'X' && ev->has_dur ? ev->dur : 0;
+  if (ph == 's' || ph == 'f')
+    {
+      rec->obj = intern (self->flow_queues, self->flow_names, ev->cat->len ? ev->cat->str : "flow", FOREIGN_FLOW_BASE);
+      rec->a0 = ev->id;
+    }
+  else
+    rec->obj = ev->has_name ? intern (self->names, self->name_list, ev->name->str, 0) :
+               intern (self->names, self->name_list, ph == 'i' || ph == 'I' || ph == 'n' ? "instant" : "slice", 0);
+  if (ph == 'b' || ph == 'e')
+    rec->a0 = ev->id;
+  st->n_used++;
+}
+
+static int
+compare_recs (const void *a,
+              const void *b)
+{
+  const Rec *x = a, *y = b;
+
+  if (x->ts != y->ts)
+    return x->ts < y->ts ? -1 : 1;
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* qsort() with an empty GArray would pass it NULL. */
+static void
+sort_array (GArray *array,
+            int   (*compare) (const void *, const void *))
+{
+  if (array->len > 1)
+    qsort (array->data, array->len, g_array_get_element_size (array), compare);
+}
+
+static inline WeftEvent
+mkev (guint64       t,
+      guint         worker,
+      WeftEventKind kind,
+      guint32       object,
+      gint64        arg0,
+      gint64        arg1)
+{
+  WeftEvent e = { .time_ns = t, .arg0 = arg0, .arg1 = arg1, .object = object,
+                  .worker = (guint16) worker, .kind = (guint16) kind };
+
+  return e;
+}
+
+static void
+append_events (WeftTraceModel *model,
+               GArray         *events)
+{
+  for (guint i = 0; i < events->len; i += APPEND_BATCH)
+    weft_trace_model_append (model, &g_array_index (events, WeftEvent, i),
+                             MIN (APPEND_BATCH, events->len - i));
+}
+
+
+typedef struct
+{
+  guint64 start;
+  guint64 end;       /* G_MAXUINT64: never ended */
+  guint32 obj;
+  guint32 seq;
+} FSpan;
+
+static int
+compare_fspans (const void *a,
+                const void *b)
+{
+  const FSpan *x = a, *y = b;
+
+  if (x->start != y->start)
+    return x->start < y->start ? -1 : 1;
+  if (x->end != y->end)
+    return x->end > y->end ? -1 : 1;      /* outer first */
+  return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Min-heap of open spans by (end, -start, -seq): innermost ends first. */
+static gboolean
+heap_less (const FSpan *x,
+           const FSpan *y)
+{
+  if (x->end != y->end)
+    return x->end < y->end;
+  if (x->start != y->start)
+    return x->start > y->start;
+  return x->seq > y->seq;
+}
+
+static void
+heap_push (GArray *heap,
+           FSpan   s)
+{
+  guint i;
+
+  g_array_append_val (heap, s);
+  i = heap->len - 1;
+  while (i > 0)
+    {
+      guint parent = (i - 1) / 2;
+      FSpan *h = (FSpan *) (gpointer) heap->data;
+
+      if (!heap_less (&h[i], &h[parent]))
+        break;
+      s = h[i];
+      h[i] = h[parent];
+      h[parent] = s;
+      i = parent;
+    }
+}
+
+static FSpan
+heap_pop (GArray *heap)
+{
+  FSpan *h = (FSpan *) (gpointer) heap->data;
+  FSpan top = h[0];
+  guint i = 0, n;
+
+  h[0] = h[heap->len - 1];
+  g_array_set_size (heap, heap->len - 1);
+  n = heap->len;
+  h = (FSpan *) (gpointer) heap->data;
+  for (;;)
+    {
+      guint l = 2 * i + 1, rr = l + 1, m = i;
+      FSpan tmp;
+
+      if (l < n && heap_less (&h[l], &h[m]))
+        m = l;
+      if (rr < n && heap_less (&h[rr], &h[m]))
+        m = rr;
+      if (m == i)
+        break;
+      tmp = h[i];
+      h[i] = h[m];
+      h[m] = tmp;
+      i = m;
+    }
+  return top;
+}
+
+typedef struct
+{
+  gint64  id;
+  guint32 obj;
+  guint32 pad;
+  GArray *starts;   /* Rec indices (guint) */
+} AsyncOpen;
+
+static void
+build_foreign_lane (WeftForeignTrace *self,
+                    WeftTraceModel   *model,
+                    ImpLane          *lane,
+                    guint64           base)
+{
+  GArray *recs = lane->recs;
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (FSpan));
+  g_autoptr(GArray) others = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autoptr(GArray) events = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autoptr(GArray) heap = g_array_new (FALSE, FALSE, sizeof (FSpan));
+  g_autoptr(GArray) stack = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GHashTable) async = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref);
+  guint worker = lane->worker;
+  guint oi = 0;
+
+  sort_array (recs, compare_recs);
+
+  for (guint i = 0; i < recs->len; i++)
+    {
+      const Rec *rec = &g_array_index (recs, Rec, i);
+      guint64 t = base + (guint64) (rec->ts - self->min_ts);
+      FSpan span = { .start = t, .obj = rec->obj, .seq = rec->seq };
+
+      switch (rec->ph)
+        {
+        case 'X':
+          span.end = t + (guint64) rec->dur;
+          g_array_append_val (spans, span);
+          break;
+        case 'B':
+          g_array_append_val (stack, i);
+          break;
+        case 'E':
+          if (stack->len == 0)
+            self->stats->n_unmatched_end++;
+          else
+            {
+              const Rec *b = &g_array_index (recs, Rec, g_array_index (stack, guint, stack->len - 1));
+
+              span.start = base + (guint64) (b->ts - self->min_ts);
+              span.obj = b->obj;
+              span.seq = b->seq;
+              span.end = t;
+              g_array_append_val (spans, span);
+              g_array_set_size (stack, stack->len - 1);
+            }
+          break;
+        case 'b':
+        case 'e':
+          {
+            gint64 key = rec->a0 ^ ((gint64) rec->obj << 40);
+            GArray *starts = g_hash_table_lookup (async, &key);
+
+            if (rec->ph == 'b')
+              {
+                if (starts == NULL)
+                  {
+                    starts = g_array_new (FALSE, FALSE, sizeof (guint));
+                    g_hash_table_insert (async, g_memdup2 (&key, sizeof key), starts);
+                  }
+                g_array_append_val (starts, i);
+              }
+            else if (starts == NULL || starts->len == 0)
+              self->stats->n_unmatched_end++;
+            else
+              {
+                const Rec *b = &g_array_index (recs, Rec, g_array_index (starts, guint, starts->len - 1));
+
+                span.start = base + (guint64) (b->ts - self->min_ts);
+                span.seq = b->seq;
+                span.end = t;
+                g_array_append_val (spans, span);
+                g_array_set_size (starts, starts->len - 1);
+              }
+          }
+          break;
+        case 'i':
+        case 'I':
+        case 'n':
+          {
+            WeftEvent e = mkev (t, worker, WEFT_EVENT_INSTANT, rec->obj, 0, 0);
+
+            g_array_append_val (others, e);
+          }
+          break;
+        case 'C':
+          {
+            WeftEvent e = mkev (t, worker, WEFT_EVENT_COUNTER, rec->obj, rec->a0, 0);
+
+            g_array_append_val (others, e);
+          }
+          break;
+        case 's':
+        case 'f':
+          {
+            gboolean put = rec->ph == 's';
+            WeftEvent b = mkev (t, worker, put ? WEFT_EVENT_QUEUE_PUT_BEGIN : WEFT_EVENT_QUEUE_GET_BEGIN, rec->obj, 0, 0);
+            WeftEvent e = mkev (t, worker, put ? WEFT_EVENT_QUEUE_PUT_END : WEFT_EVENT_QUEUE_GET_END, rec->obj, 0, rec->a0);
+
+            g_array_append_val (others, b);
+            g_array_append_val (others, e);
+          }
+          break;
+        default:
+          break;
+        }
+    }
+
+  /* Never ended: open until the model's finish() closes them. */
+  for (guint k = 0; k < stack->len; k++)
+    {
+      const Rec *b = &g_array_index (recs, Rec, g_array_index (stack, guint, k));
+      FSpan span = { base + (guint64) (b->ts - self->min_ts), G_MAXUINT64, b->obj, b->seq };
+
+      g_array_append_val (spans, span);
+      self->stats->n_unclosed++;
+    }
+  {
+    GHashTableIter iter;
+    gpointer value;
+
+    g_hash_table_iter_init (&iter, async);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      {
+        GArray *starts = value;
+
+        for (guint k = 0; k < starts->len; k++)
+          {
+            const Rec *b = &g_array_index (recs, Rec, g_array_index (starts, guint, k));
+            FSpan span = { base + (guint64) (b->ts - self->min_ts), G_MAXUINT64, b->obj, b->seq };
+
+            g_array_append_val (spans, span);
+            self->stats->n_unclosed++;
+          }
+      }
+  }
+  g_array_set_size (lane->recs, 0);
+
+  /* Sweep: begins in (start, outer first) order, ends innermost first. */
+  sort_array (spans, compare_fspans);
+  for (guint i = 0; i <= spans->len; i++)
+    {
+      const FSpan *s = i < spans->len ? &g_array_index (spans, FSpan, i) : NULL;
+
+      while (heap->len > 0)
+        {
+          const FSpan *top = &g_array_index (heap, FSpan, 0);
+          FSpan done;
+          WeftEvent e;
+
+          if (s != NULL && !(top->end < s->start || (top->end == s->start && top->start < s->start)))
+            break;
+          if (top->end == G_MAXUINT64)
+            break;
+          done = heap_pop (heap);
+          while (oi < others->len && g_array_index (others, WeftEvent, oi).time_ns <= done.end)
+            g_array_append_val (events, g_array_index (others, WeftEvent, oi++));
+          e = mkev (done.end, worker, WEFT_EVENT_TASK_END, done.obj, WEFT_TASK_OK, 0);
+          g_array_append_val (events, e);
+        }
+      if (s == NULL)
+        break;
+      while (oi < others->len && g_array_index (others, WeftEvent, oi).time_ns < s->start)
+        g_array_append_val (events, g_array_index (others, WeftEvent, oi++));
+      {
+        WeftEvent e = mkev (s->start, worker, WEFT_EVENT_TASK_BEGIN, s->obj, 0, 0);
+
+        g_array_append_val (events, e);
+      }
+      heap_push (heap, *s);
+    }
+  while (oi < others->len)
+    g_array_append_val (events, g_array_index (others, WeftEvent, oi++));
+
+  /* What the sweep leaves open never ended; the lane's events are in time
+   * order, as the model requires of one worker. */
+  for (guint k = 0; k < heap->len; k++)
+    g_assert (g_array_index (heap, FSpan, k).end == G_MAXUINT64);
+  for (guint k = 1; k < events->len; k++)
+    g_assert (g_array_index (events, WeftEvent, k - 1).time_ns <= g_array_index (events, WeftEvent, k).time_ns);
+  append_events (model, events);
+}
+
+static int
+compare_lanes (const void *a,
+               const void *b)
+{
+  const ImpLane *x = *(ImpLane * const *) a, *y = *(ImpLane * const *) b;
+
+  if (x->pid != y->pid)
+    return x->pid < y->pid ? -1 : 1;
+  if (x->async_cat != y->async_cat)
+    return x->async_cat < y->async_cat ? -1 : 1;
+  if (x->has_sort != y->has_sort)
+    return x->has_sort ? -1 : 1;
+  if (x->has_sort && x->sort_index != y->sort_index)
+    return x->sort_index < y->sort_index ? -1 : 1;
+  if (x->tid != y->tid)
+    return x->tid < y->tid ? -1 : 1;
+  return 0;
+}
+
+/**
+ * _weft_foreign_trace_build:
+ * @self: a builder that has seen every event
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Builds the model: lanes in (pid, sort index, tid) order, each lane's
+ * records sorted and turned into the events a live run would have sent,
+ * appended the ordinary way, then finished.
+ *
+ * Returns: (transfer full) (nullable): the model, or %NULL if cancelled
+ */
+WeftTraceModel *
+_weft_foreign_trace_build (WeftForeignTrace  *self,
+                           GCancellable      *cancellable,
+                           GError           **error)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  guint64 base = 0;
+
+  /* Counter-only lanes join a thread lane of their process. */
+  for (guint i = 0; i < self->lanes->len; i++)
+    {
+      ImpLane *lane = g_ptr_array_index (self->lanes, i);
+
+      if (lane->n_timeline == 0 && lane->recs->len > 0 && lane->async_cat == 0)
+        for (guint j = 0; j < self->lanes->len; j++)
+          {
+            ImpLane *other = g_ptr_array_index (self->lanes, j);
+
+            if (other != lane && other->pid == lane->pid && other->n_timeline > 0 && other->async_cat == 0)
+              {
+                g_array_append_vals (other->recs, lane->recs->data, lane->recs->len);
+                g_array_set_size (lane->recs, 0);
+                lane->merged = TRUE;
+                break;
+              }
+          }
+      /* Lanes that only had metadata (names of threads without events) are not shown. */
+      if (!lane->merged && lane->recs->len > 0)
+        g_ptr_array_add (order, lane);
+    }
+  g_ptr_array_sort (order, compare_lanes);
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      ImpLane *lane = g_ptr_array_index (order, i);
+      const char *pname = g_hash_table_lookup (self->process_names, &lane->pid);
+      g_autofree char *name = NULL;
+
+      g_assert (i < WEFT_MAX_WORKERS);
+      lane->worker = i;
+      if (lane->async_cat != 0)
+        name = g_strdup_printf ("%s%s(async) %s", pname ? pname : "", pname ? " " : "",
+                                (const char *) g_ptr_array_index (self->name_list, lane->async_cat - 1));
+      else if (lane->name != NULL && pname != NULL)
+        name = g_strdup_printf ("%s: %s", pname, lane->name);
+      else if (lane->name != NULL)
+        name = g_strdup (lane->name);
+      else if (pname != NULL)
+        name = g_strdup_printf ("%s: %" G_GINT64_FORMAT, pname, lane->tid);
+      else
+        name = g_strdup_printf ("pid %" G_GINT64_FORMAT " tid %" G_GINT64_FORMAT, lane->pid, lane->tid);
+      weft_trace_model_set_lane_name (model, i, name);
+      weft_trace_model_set_lane_executor (model, i, WEFT_EXECUTOR_EXTERNAL, lane->pid);
+    }
+
+  for (guint i = 0; i < self->name_list->len; i++)
+    {
+      /* name_list also holds async categories; declaring them is harmless */
+      weft_trace_model_declare_object (model, i + 1, WEFT_OBJECT_TASK, 0);
+      weft_trace_model_set_object_name (model, i + 1, g_ptr_array_index (self->name_list, i));
+    }
+  for (guint i = 0; i < self->counter_names->len; i++)
+    {
+      weft_trace_model_declare_object (model, FOREIGN_COUNTER_BASE + i + 1, WEFT_OBJECT_COUNTER, 0);
+      weft_trace_model_set_object_name (model, FOREIGN_COUNTER_BASE + i + 1, g_ptr_array_index (self->counter_names, i));
+    }
+  for (guint i = 0; i < self->flow_names->len; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("flow %s", (const char *) g_ptr_array_index (self->flow_names, i));
+
+      weft_trace_model_declare_object (model, FOREIGN_FLOW_BASE + i + 1, WEFT_OBJECT_QUEUE, 0);
+      weft_trace_model_set_object_name (model, FOREIGN_FLOW_BASE + i + 1, name);
+    }
+
+  for (guint i = 0; i < order->len; i++)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      build_foreign_lane (self, model, g_ptr_array_index (order, i), base);
+    }
+  weft_trace_model_finish (model, 0);
+  self->stats->n_lanes = weft_trace_model_get_n_lanes (model);
+  return g_steal_pointer (&model);
+}
+
+
+/**
+ * _weft_foreign_trace_new:
+ * @stats: where to count what is used and skipped (kept by the caller)
+ *
+ * Returns: (transfer full): an empty builder
+ */
+WeftForeignTrace *
+_weft_foreign_trace_new (WeftTraceImportStats *stats)
+{
+  WeftForeignTrace *self = g_new0 (WeftForeignTrace, 1);
+
+  self->stats = stats;
+  self->lane_index = g_hash_table_new_full (lane_key_hash, lane_key_equal, g_free, NULL);
+  self->lanes = g_ptr_array_new_with_free_func (imp_lane_free);
+  self->names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->name_list = g_ptr_array_new_with_free_func (g_free);
+  self->counters = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->counter_names = g_ptr_array_new_with_free_func (g_free);
+  self->flow_queues = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->flow_names = g_ptr_array_new_with_free_func (g_free);
+  self->cats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->process_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->process_sort = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  return self;
+}
+
+void
+_weft_foreign_trace_free (WeftForeignTrace *self)
+{
+  if (self == NULL)
+    return;
+  g_hash_table_unref (self->lane_index);
+  g_ptr_array_unref (self->lanes);
+  g_hash_table_unref (self->names);
+  g_ptr_array_unref (self->name_list);
+  g_hash_table_unref (self->counters);
+  g_ptr_array_unref (self->counter_names);
+  g_hash_table_unref (self->flow_queues);
+  g_ptr_array_unref (self->flow_names);
+  g_hash_table_unref (self->cats);
+  g_hash_table_unref (self->process_names);
+  g_hash_table_unref (self->process_sort);
+  g_free (self);
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "weft-event.h"
+#include "weft-trace-model.h"
+
+G_BEGIN_DECLS
+
+/*
+ * A model's journal: every call that changed a WeftTraceModel (each batch of
+ * events, lane and object descriptions, the finish), in order, in a compact
+ * byte encoding (see docs/trace-format.md). Replaying a journal into a new
+ * model makes the same calls, so it builds the same model: an exported
+ * trace carries its model's journal, and import replays it.
+ */
+
+typedef struct _WeftTraceJournal WeftTraceJournal;
+
+WeftTraceJournal *_weft_trace_journal_new            (void);
+void              _weft_trace_journal_free           (WeftTraceJournal *journal);
+
+void              _weft_trace_journal_append         (WeftTraceJournal *journal,
+                                                      const WeftEvent  *events,
+                                                      gsize             n_events);
+void              _weft_trace_journal_lane_name      (WeftTraceJournal *journal,
+                                                      guint             worker,
+                                                      const char       *name);
+void              _weft_trace_journal_lane_executor  (WeftTraceJournal *journal,
+                                                      guint             worker,
+                                                      WeftExecutorKind  executor,
+                                                      gint64            pid);
+void              _weft_trace_journal_declare_object (WeftTraceJournal *journal,
+                                                      guint32           object,
+                                                      WeftObjectKind    kind,
+                                                      gint64            initial);
+void              _weft_trace_journal_object_name    (WeftTraceJournal *journal,
+                                                      guint32           object,
+                                                      const char       *name);
+void              _weft_trace_journal_finish         (WeftTraceJournal *journal,
+                                                      guint64           end_ns);
+
+void              _weft_trace_journal_set_limit      (WeftTraceJournal *journal,
+                                                      guint             limit);
+const guint8     *_weft_trace_journal_get_data       (WeftTraceJournal *journal,
+                                                      gsize            *out_len);
+
+gboolean          _weft_trace_journal_replay         (const guint8     *data,
+                                                      gsize             len,
+                                                      WeftTraceModel   *model,
+                                                      GError          **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftTraceJournal, _weft_trace_journal_free)
+
+G_END_DECLS

@@ -1,0 +1,531 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "weft-trace-journal-private.h"
+#include "weft-trace-meta.h"
+
+/*
+ * The encoding. Each entry starts with one byte: its low five bits say what
+ * it is (an event kind below WEFT_EVENT_N_KINDS, or one of the codes below);
+ * for an event, the high bits say which fields are left out. Numbers are
+ * LEB128 varints, signed ones zigzag-encoded. An event's time is the
+ * difference from the previous time of its worker (modulo 2^64, so any
+ * value survives): per worker, times mostly grow by little.
+ *
+ *   event         [same worker: no worker] [worker] dtime object [arg0] [arg1]
+ *   CODE_EVENT    the same, then the kind (for kinds Weft does not know)
+ *   CODE_BATCH    end of one weft_trace_model_append()
+ *   CODE_LANE_NAME      worker length bytes
+ *   CODE_LANE_EXECUTOR  worker executor pid
+ *   CODE_DECLARE        object kind initial
+ *   CODE_OBJECT_NAME    object length bytes
+ *   CODE_FINISH         end_ns
+ */
+
+enum
+{
+  CODE_EVENT = WEFT_EVENT_N_KINDS,
+  CODE_BATCH,
+  CODE_LANE_NAME,
+  CODE_LANE_EXECUTOR,
+  CODE_DECLARE,
+  CODE_OBJECT_NAME,
+  CODE_FINISH,
+  N_CODES,
+};
+
+G_STATIC_ASSERT (N_CODES <= 32);
+
+#define CODE_MASK    0x1f
+#define SAME_WORKER  0x20
+#define ARG0_ZERO    0x40
+#define ARG1_ZERO    0x80
+
+/* A replayed batch longer than this (32 MiB of events) is applied in parts,
+ * so that a hostile journal cannot make one huge batch; the model's result
+ * does not depend on where batches are cut. */
+#define MAX_REPLAY_BATCH (1u << 20)
+
+/* Previous times are kept per worker slot; any u16 worker maps to one. */
+#define TIME_SLOTS   WEFT_MAX_WORKERS
+
+/* Events encoded per reservation: the array grows with what is written,
+ * not with the worst case of a whole batch. */
+#define EVENTS_PER_STEP 4096
+
+/* A GByteArray holds less than 4 GiB; a journal stops short of that (about
+ * 700 M events) and is then incomplete: the model cannot be exported. */
+#define MAX_JOURNAL_BYTES (G_MAXUINT32 - (64u << 20))
+
+struct _WeftTraceJournal
+{
+  GByteArray *bytes;
+  guint       limit;         /* MAX_JOURNAL_BYTES, lower in tests */
+  gboolean    full;          /* something could not be recorded */
+  guint64    *last_time;     /* TIME_SLOTS entries */
+  guint32     last_worker;   /* G_MAXUINT32: none yet */
+};
+
+WeftTraceJournal *
+_weft_trace_journal_new (void)
+{
+  WeftTraceJournal *journal = g_new0 (WeftTraceJournal, 1);
+
+  journal->bytes = g_byte_array_new ();
+  journal->limit = MAX_JOURNAL_BYTES;
+  journal->last_time = g_new0 (guint64, TIME_SLOTS);
+  journal->last_worker = G_MAXUINT32;
+  return journal;
+}
+
+void
+_weft_trace_journal_free (WeftTraceJournal *journal)
+{
+  if (journal == NULL)
+    return;
+  g_byte_array_unref (journal->bytes);
+  g_free (journal->last_time);
+  g_free (journal);
+}
+
+/* ---- writing -------------------------------------------------------------- */
+
+static inline guint8 *
+reserve (WeftTraceJournal *journal,
+         guint             n)
+{
+  guint len = journal->bytes->len;
+
+  g_byte_array_set_size (journal->bytes, len + n);
+  return journal->bytes->data + len;
+}
+
+static inline guint
+put_varint (guint8  *p,
+            guint64  v)
+{
+  guint n = 0;
+
+  while (v >= 0x80)
+    {
+      p[n++] = (guint8) (v | 0x80);
+      v >>= 7;
+    }
+  p[n++] = (guint8) v;
+  return n;
+}
+
+static inline guint64
+zigzag (gint64 v)
+{
+  return ((guint64) v << 1) ^ (guint64) (v >> 63);
+}
+
+static inline gint64
+unzigzag (guint64 v)
+{
+  return (gint64) (v >> 1) ^ -(gint64) (v & 1);
+}
+
+/* The longest event entry: a byte and six varints of at most 10 bytes. */
+#define MAX_EVENT_BYTES (1 + 6 * 10)
+
+static inline guint
+put_event (WeftTraceJournal *journal,
+           guint8           *p,
+           const WeftEvent  *ev)
+{
+  guint slot = ev->worker % TIME_SLOTS;
+  guint8 head = ev->kind < WEFT_EVENT_N_KINDS ? (guint8) ev->kind : CODE_EVENT;
+  guint n = 1;
+
+  if (ev->worker == journal->last_worker)
+    head |= SAME_WORKER;
+  else
+    n += put_varint (p + n, ev->worker);
+  if (ev->arg0 == 0)
+    head |= ARG0_ZERO;
+  if (ev->arg1 == 0)
+    head |= ARG1_ZERO;
+  p[0] = head;
+  n += put_varint (p + n, zigzag ((gint64) (ev->time_ns - journal->last_time[slot])));
+  n += put_varint (p + n, ev->object);
+  if (ev->arg0 != 0)
+    n += put_varint (p + n, zigzag (ev->arg0));
+  if (ev->arg1 != 0)
+    n += put_varint (p + n, zigzag (ev->arg1));
+  if ((head & CODE_MASK) == CODE_EVENT)
+    n += put_varint (p + n, ev->kind);
+  journal->last_worker = ev->worker;
+  journal->last_time[slot] = ev->time_ns;
+  return n;
+}
+
+/* Whether @n_bytes more fit; if not, the journal is marked incomplete. */
+static gboolean
+has_room (WeftTraceJournal *journal,
+          guint64           n_bytes)
+{
+  if (!journal->full && journal->bytes->len + n_bytes > journal->limit)
+    journal->full = TRUE;
+  return !journal->full;
+}
+
+void
+_weft_trace_journal_append (WeftTraceJournal *journal,
+                            const WeftEvent  *events,
+                            gsize             n_events)
+{
+  guint8 code = CODE_BATCH;
+
+  if (!has_room (journal, (guint64) n_events * MAX_EVENT_BYTES + 1))
+    return;
+  for (gsize i = 0; i < n_events; i += EVENTS_PER_STEP)
+    {
+      gsize m = MIN (EVENTS_PER_STEP, n_events - i);
+      guint start = journal->bytes->len;
+      guint8 *p = reserve (journal, (guint) (m * MAX_EVENT_BYTES));
+      guint n = 0;
+
+      /* One reservation for the worst case, trimmed after. */
+      for (gsize k = 0; k < m; k++)
+        {
+          guint len = put_event (journal, p + n, &events[i + k]);
+
+          g_assert (len <= MAX_EVENT_BYTES);
+          n += len;
+        }
+      g_byte_array_set_size (journal->bytes, start + n);
+    }
+  g_byte_array_append (journal->bytes, &code, 1);
+}
+
+static void
+put_u (WeftTraceJournal *journal,
+       guint64           v)
+{
+  guint8 buf[10];
+
+  g_byte_array_append (journal->bytes, buf, put_varint (buf, v));
+}
+
+static void
+put_text (WeftTraceJournal *journal,
+          guint8            code,
+          guint64           id,
+          const char       *text)
+{
+  gsize len = strlen (text);
+
+  if (!has_room (journal, 1 + 2 * 10 + (guint64) len))
+    return;
+  g_byte_array_append (journal->bytes, &code, 1);
+  put_u (journal, id);
+  put_u (journal, len);
+  g_byte_array_append (journal->bytes, (const guint8 *) text, (guint) len);
+}
+
+void
+_weft_trace_journal_lane_name (WeftTraceJournal *journal,
+                               guint             worker,
+                               const char       *name)
+{
+  put_text (journal, CODE_LANE_NAME, worker, name);
+}
+
+void
+_weft_trace_journal_object_name (WeftTraceJournal *journal,
+                                 guint32           object,
+                                 const char       *name)
+{
+  put_text (journal, CODE_OBJECT_NAME, object, name);
+}
+
+static void
+put_triple (WeftTraceJournal *journal,
+            guint8            code,
+            guint64           a,
+            guint64           b,
+            gint64            c)
+{
+  if (!has_room (journal, 1 + 3 * 10))
+    return;
+  g_byte_array_append (journal->bytes, &code, 1);
+  put_u (journal, a);
+  put_u (journal, b);
+  put_u (journal, zigzag (c));
+}
+
+void
+_weft_trace_journal_lane_executor (WeftTraceJournal *journal,
+                                   guint             worker,
+                                   WeftExecutorKind  executor,
+                                   gint64            pid)
+{
+  put_triple (journal, CODE_LANE_EXECUTOR, worker, (guint64) executor, pid);
+}
+
+void
+_weft_trace_journal_declare_object (WeftTraceJournal *journal,
+                                    guint32           object,
+                                    WeftObjectKind    kind,
+                                    gint64            initial)
+{
+  put_triple (journal, CODE_DECLARE, object, (guint64) kind, initial);
+}
+
+void
+_weft_trace_journal_finish (WeftTraceJournal *journal,
+                            guint64           end_ns)
+{
+  guint8 code = CODE_FINISH;
+
+  if (!has_room (journal, 1 + 10))
+    return;
+  g_byte_array_append (journal->bytes, &code, 1);
+  put_u (journal, end_ns);
+}
+
+/* For tests: a lower limit than about 4 GiB. */
+void
+_weft_trace_journal_set_limit (WeftTraceJournal *journal,
+                               guint             limit)
+{
+  journal->limit = MIN (limit, MAX_JOURNAL_BYTES);
+}
+
+/**
+ * _weft_trace_journal_get_data:
+ * @journal: a journal
+ * @out_len: (out): its length in bytes
+ *
+ * Returns: (transfer none) (nullable): the encoded journal, valid until the
+ *   next change, or %NULL if it outgrew its limit (about 4 GiB) and is
+ *   incomplete
+ */
+const guint8 *
+_weft_trace_journal_get_data (WeftTraceJournal *journal,
+                              gsize            *out_len)
+{
+  *out_len = journal->full ? 0 : journal->bytes->len;
+  if (journal->full)
+    return NULL;
+  return journal->bytes->data != NULL ? journal->bytes->data : (const guint8 *) "";
+}
+
+/* ---- replaying ------------------------------------------------------------ */
+
+typedef struct
+{
+  const guint8 *p;
+  const guint8 *end;
+  const guint8 *start;
+  guint64      *last_time;
+  guint32       last_worker;
+  GArray       *batch;
+  const char   *bad;      /* what was wrong, or NULL */
+} Replay;
+
+static gboolean
+get_varint (Replay  *r,
+            guint64 *out)
+{
+  guint64 v = 0;
+
+  for (guint shift = 0; shift < 64; shift += 7)
+    {
+      guint8 b;
+
+      if (r->p == r->end)
+        {
+          r->bad = "it ends inside an entry";
+          return FALSE;
+        }
+      b = *r->p++;
+      v |= (guint64) (b & 0x7f) << shift;
+      if ((b & 0x80) == 0)
+        {
+          *out = v;
+          return TRUE;
+        }
+    }
+  r->bad = "a number is longer than 64 bits";
+  return FALSE;
+}
+
+static gboolean
+get_event (Replay  *r,
+           guint8   head,
+           WeftEvent *ev)
+{
+  guint64 worker = r->last_worker, dt, object, a0 = 0, a1 = 0, kind = head & CODE_MASK;
+
+  if ((head & SAME_WORKER) == 0 && !get_varint (r, &worker))
+    return FALSE;
+  if ((head & SAME_WORKER) != 0 && r->last_worker == G_MAXUINT32)
+    {
+      r->bad = "its first event has no worker";
+      return FALSE;
+    }
+  if (!get_varint (r, &dt) || !get_varint (r, &object) ||
+      ((head & ARG0_ZERO) == 0 && !get_varint (r, &a0)) ||
+      ((head & ARG1_ZERO) == 0 && !get_varint (r, &a1)) ||
+      (kind == CODE_EVENT && !get_varint (r, &kind)))
+    return FALSE;
+  if (worker > G_MAXUINT16 || object > G_MAXUINT32 || kind > G_MAXUINT16)
+    {
+      r->bad = "an event field is out of range";
+      return FALSE;
+    }
+  ev->worker = (guint16) worker;
+  ev->time_ns = r->last_time[worker % TIME_SLOTS] + (guint64) unzigzag (dt);
+  ev->object = (guint32) object;
+  ev->arg0 = unzigzag (a0);
+  ev->arg1 = unzigzag (a1);
+  ev->kind = (guint16) kind;
+  r->last_worker = ev->worker;
+  r->last_time[worker % TIME_SLOTS] = ev->time_ns;
+  return TRUE;
+}
+
+static gboolean
+get_text (Replay   *r,
+          guint64  *out_id,
+          char    **out_text)
+{
+  guint64 len;
+
+  if (!get_varint (r, out_id) || !get_varint (r, &len))
+    return FALSE;
+  if (len > (guint64) (r->end - r->p))
+    {
+      r->bad = "a name runs past its end";
+      return FALSE;
+    }
+  *out_text = g_strndup ((const char *) r->p, (gsize) len);
+  r->p += len;
+  return TRUE;
+}
+
+/* Applies one entry that is not an event. */
+static gboolean
+replay_entry (Replay         *r,
+              guint8          code,
+              WeftTraceModel *model)
+{
+  g_autofree char *text = NULL;
+  guint64 a, b, c;
+
+  switch (code)
+    {
+    case CODE_BATCH:
+      if (weft_trace_model_get_finished (model))
+        {
+          r->bad = "events follow the end of the run";
+          return FALSE;
+        }
+      weft_trace_model_append (model, (const WeftEvent *) (gpointer) r->batch->data, r->batch->len);
+      g_array_set_size (r->batch, 0);
+      return TRUE;
+
+    case CODE_LANE_NAME:
+    case CODE_OBJECT_NAME:
+      if (!get_text (r, &a, &text))
+        return FALSE;
+      if (code == CODE_LANE_NAME ? a >= WEFT_MAX_WORKERS : a > G_MAXUINT32)
+        break;
+      if (code == CODE_LANE_NAME)
+        weft_trace_model_set_lane_name (model, (guint) a, text);
+      else
+        weft_trace_model_set_object_name (model, (guint32) a, text);
+      return TRUE;
+
+    case CODE_LANE_EXECUTOR:
+    case CODE_DECLARE:
+      if (!get_varint (r, &a) || !get_varint (r, &b) || !get_varint (r, &c))
+        return FALSE;
+      if (code == CODE_LANE_EXECUTOR ? a >= WEFT_MAX_WORKERS : a > G_MAXUINT32)
+        break;
+      if (b > G_MAXINT)
+        break;
+      if (code == CODE_LANE_EXECUTOR)
+        weft_trace_model_set_lane_executor (model, (guint) a, (WeftExecutorKind) b, unzigzag (c));
+      else
+        weft_trace_model_declare_object (model, (guint32) a, (WeftObjectKind) b, unzigzag (c));
+      return TRUE;
+
+    case CODE_FINISH:
+      if (!get_varint (r, &a))
+        return FALSE;
+      weft_trace_model_finish (model, a);
+      return TRUE;
+
+    default:
+      r->bad = "an entry of an unknown kind";
+      return FALSE;
+    }
+  r->bad = "a worker or object id is out of range";
+  return FALSE;
+}
+
+/**
+ * _weft_trace_journal_replay:
+ * @data: (array length=len): an encoded journal
+ * @len: its length
+ * @model: a new, empty model
+ * @error: return location for an error
+ *
+ * Makes on @model the calls that @data records. The data may come from a
+ * file: anything malformed is an error naming the byte, never a crash.
+ *
+ * Returns: whether the whole journal was applied
+ */
+gboolean
+_weft_trace_journal_replay (const guint8   *data,
+                            gsize           len,
+                            WeftTraceModel *model,
+                            GError        **error)
+{
+  g_autoptr(GArray) batch = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autofree guint64 *last_time = g_new0 (guint64, TIME_SLOTS);
+  Replay r = { data, data + len, data, last_time, G_MAXUINT32, batch, NULL };
+
+  while (r.p < r.end)
+    {
+      const guint8 *at = r.p;
+      guint8 head = *r.p++;
+      guint8 code = head & CODE_MASK;
+      gboolean ok;
+
+      if (code <= CODE_EVENT)
+        {
+          WeftEvent ev;
+
+          ok = get_event (&r, head, &ev);
+          if (ok)
+            g_array_append_val (batch, ev);
+          if (ok && batch->len == MAX_REPLAY_BATCH)
+            ok = replay_entry (&r, CODE_BATCH, model);
+        }
+      else
+        ok = (head & ~CODE_MASK) == 0 && replay_entry (&r, code, model);
+      if (!ok)
+        {
+          g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_INVALID,
+                       "the model's journal is damaged at byte %" G_GSIZE_FORMAT ": %s",
+                       (gsize) (at - r.start), r.bad ? r.bad : "an entry with unknown flags");
+          return FALSE;
+        }
+    }
+  if (batch->len > 0)
+    {
+      g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_INVALID,
+                   "the model's journal is damaged at byte %" G_GSIZE_FORMAT ": %s",
+                   len, "it ends inside a batch of events");
+      return FALSE;
+    }
+  return TRUE;
+}

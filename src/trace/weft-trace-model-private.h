@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "weft-trace-model.h"
+
+G_BEGIN_DECLS
+
+const guint8 *_weft_trace_model_get_journal (WeftTraceModel *self,
+                                             gsize          *out_len);
+void          _weft_trace_model_set_journal_limit (WeftTraceModel *self,
+                                                   guint           limit);
+
+G_END_DECLS
