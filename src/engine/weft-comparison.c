@@ -620,8 +620,12 @@ weft_comparison_get_other_load (WeftComparison *self)
 const char * const *
 weft_comparison_get_warnings (WeftComparison *self)
 {
+  static const char * const none[] = { NULL };
+
   g_return_val_if_fail (WEFT_IS_COMPARISON (self), NULL);
-  return (const char * const *) self->warnings->pdata;
+
+  /* an empty NULL-terminated GPtrArray may have no storage yet */
+  return self->warnings->pdata != NULL ? (const char * const *) self->warnings->pdata : none;
 }
 
 static void

@@ -533,8 +533,12 @@ weft_summary_get_cancelled (WeftSummary *self)
 const char * const *
 weft_summary_get_errors (WeftSummary *self)
 {
+  static const char * const none[] = { NULL };
+
   g_return_val_if_fail (WEFT_IS_SUMMARY (self), NULL);
-  return (const char * const *) self->errors->pdata;
+
+  /* an empty NULL-terminated GPtrArray may have no storage yet */
+  return self->errors->pdata != NULL ? (const char * const *) self->errors->pdata : none;
 }
 
 /**
