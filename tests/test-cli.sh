@@ -129,6 +129,24 @@ else
   not_ok "summary of a foreign trace" "$check" "$text"
 fi
 
+# Overlapped waits are not a speedup: 17's summary has no speedup or
+# efficiency (62436 % once), and 20's cancelled downloads count only as far
+# as they ran (8.2 s of work once, in a 0.2 s run).
+check=$("$cli" run --json "$root/workloads/17-many-waits-main-loop.json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["speedup"] is None and d["efficiency"] is None, (d["speedup"], d["efficiency"])
+assert d["work_has_waits"] is True and d["concurrency"] > 100, d["concurrency"]
+print("ok")' 2>&1)
+if [ "$check" = "ok" ]; then ok "run --json of 17: no speedup or efficiency for overlapped waits, their concurrency"; else not_ok "run --json of 17" "$check"; fi
+check=$("$cli" run --json "$root/workloads/20-task-group-cancel.json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["tasks"]["cancelled"] == 4, d["tasks"]
+assert d["serial_s"] <= 5 * d["wall_s"], (d["serial_s"], d["wall_s"])
+print("ok")' 2>&1)
+if [ "$check" = "ok" ]; then ok "run --json of 20: cancelled work counted only as far as it ran"; else not_ok "run --json of 20" "$check"; fi
+
 # Every shipped profile runs to its end: status 0, or 1 for those whose
 # point is a failure or a deadlock.
 for f in "$root"/workloads/*.json; do

@@ -16,8 +16,11 @@
 
 static const char small_profile[] =
   "{ \"weft_profile\": 1, \"name\": \"small\", \"executor\": \"threads\", \"workers\": 2,"
-  "  \"tasks\": [ { \"name\": \"cpu\", \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 10 } } ] },"
-  "               { \"name\": \"wait\", \"steps\": [ { \"io\": { \"ms\": 5 } } ] } ] }";
+  "  \"tasks\": [ { \"name\": \"cpu\", \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 10 } } ] } ] }";
+
+static const char waits_profile[] =
+  "{ \"weft_profile\": 1, \"name\": \"waits\", \"executor\": \"threads\", \"workers\": 2,"
+  "  \"tasks\": [ { \"name\": \"wait\", \"count\": 4, \"steps\": [ { \"io\": { \"ms\": 20 } } ] } ] }";
 
 /* Iterates the default main context until @done returns TRUE or @timeout_ms pass. */
 static gboolean
@@ -100,6 +103,7 @@ test_summary_view (void)
   g_assert_nonnull (summary);
   g_assert_cmpuint (weft_summary_get_n_workers (summary), ==, 2);
   headline = weft_summary_view_get_headline (WEFT_SUMMARY_VIEW (view));
+  g_assert_nonnull (strstr (headline, "efficiency"));
   g_assert_nonnull (strstr (headline, "on 2 workers"));
   {
     g_autofree char *wall = g_strdup_printf ("Wall %.3f s", weft_summary_get_wall_ns (summary) / 1e9);
@@ -114,9 +118,23 @@ test_summary_view (void)
   headline = weft_summary_view_get_headline (WEFT_SUMMARY_VIEW (view));
   g_assert_null (strstr (headline, "efficiency"));
   g_assert_null (strstr (headline, "workers"));
-  g_assert_nonnull (strstr (headline, "speedup"));
+  g_assert_nonnull (strstr (headline, "lanes busy at once"));
   g_assert_cmpint (weft_summary_get_origin (weft_summary_view_get_summary (WEFT_SUMMARY_VIEW (view))), ==,
                    WEFT_SUMMARY_ORIGIN_TRACE);
+
+  /* Waits that overlap: their concurrency, no speedup */
+  {
+    g_autoptr(WeftProfile) waits = profile_from (waits_profile);
+    g_autoptr(WeftRun) wrun = weft_run_new (waits, NULL);
+
+    g_assert_true (weft_run_start (wrun, NULL, &error));
+    g_assert_true (wait_for (run_finished, wrun, 60000));
+    weft_summary_view_set_data (WEFT_SUMMARY_VIEW (view), weft_run_get_model (wrun), waits,
+                                weft_run_get_result (wrun));
+    headline = weft_summary_view_get_headline (WEFT_SUMMARY_VIEW (view));
+    g_assert_nonnull (strstr (headline, "4 tasks' waits overlapped on 2 workers: "));
+    g_assert_null (strstr (headline, "speedup"));
+  }
 
   gtk_window_destroy (GTK_WINDOW (window));
 }

@@ -136,8 +136,13 @@ test_run_summary (void)
   g_assert_cmpuint (busy_ns, >=, 10000000);
   g_assert_cmpuint (work_ns, >, busy_ns);
 
-  g_assert_true (weft_summary_get_efficiency (summary, &efficiency));
-  g_assert_cmpfloat_with_epsilon (efficiency, weft_summary_get_speedup (summary) / 2, 1e-12);
+  /* Work with a wait: no speedup, the overlap instead */
+  g_assert_true (weft_summary_get_work_has_waits (summary));
+  g_assert_false (weft_summary_get_speedup (summary, &efficiency));
+  g_assert_false (weft_summary_get_efficiency (summary, &efficiency));
+  g_assert_cmpfloat_with_epsilon (weft_summary_get_concurrency (summary),
+                                  (double) weft_summary_get_serial_ns (summary) / weft_summary_get_wall_ns (summary),
+                                  1e-12);
 
   /* The JSON says the same, field for field */
   g_assert_cmpstr (json_object_get_string_member (o, "profile"), ==, "small");
@@ -145,7 +150,10 @@ test_run_summary (void)
   g_assert_false (json_object_get_boolean_member (o, "gil"));
   g_assert_cmpint (json_object_get_int_member (o, "n_workers"), ==, 2);
   g_assert_cmpfloat (json_object_get_double_member (o, "wall_s"), ==, weft_summary_get_wall_ns (summary) / 1e9);
-  g_assert_cmpfloat (json_object_get_double_member (o, "efficiency"), ==, efficiency);
+  g_assert_true (member_is_null (o, "speedup"));
+  g_assert_true (member_is_null (o, "efficiency"));
+  g_assert_cmpfloat (json_object_get_double_member (o, "concurrency"), ==, weft_summary_get_concurrency (summary));
+  g_assert_true (json_object_get_boolean_member (o, "work_has_waits"));
   g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (o, "tasks"), "ok"), ==, 3);
   g_assert_false (json_object_get_boolean_member (o, "cancelled"));
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "workers")), ==, 2);
@@ -155,7 +163,8 @@ test_run_summary (void)
     g_autofree char *text = weft_summary_to_text (summary);
 
     g_assert_nonnull (strstr (text, "executor  threads, 2 workers, GIL off\n"));
-    g_assert_nonnull (strstr (text, ", efficiency "));
+    g_assert_null (strstr (text, "efficiency"));
+    g_assert_nonnull (strstr (text, "\noverlap   3 tasks' waits overlapped on 2 workers: "));
   }
 }
 
@@ -168,9 +177,17 @@ test_dominant_wait (void)
                                                      weft_run_get_result (run));
   const WeftSummaryWorker *workers;
   guint64 ns, gil_wait = 0;
+  double speedup, efficiency;
   guint n;
 
+
   g_assert_cmpint (weft_summary_get_dominant_wait (summary, &ns), ==, WEFT_STATE_GIL_WAIT);
+  /* CPU work: a speedup against the tasks' CPU time, efficiency at most 1 */
+  g_assert_false (weft_summary_get_work_has_waits (summary));
+  g_assert_true (weft_summary_get_speedup (summary, &speedup));
+  g_assert_true (weft_summary_get_efficiency (summary, &efficiency));
+  g_assert_cmpfloat_with_epsilon (efficiency, speedup / 2, 1e-12);
+  g_assert_cmpfloat (efficiency, <=, 1.0);
   workers = weft_summary_get_workers (summary, &n);
   for (guint i = 0; i < n; i++)
     gil_wait += workers[i].state_ns[WEFT_STATE_GIL_WAIT];
@@ -371,7 +388,8 @@ test_comparison_repeats (void)
       /* the figure is the median run's own */
       g_assert_nonnull (median);
       g_assert_cmpuint (weft_run_get_result (median)->wall_ns, ==, row->wall_ns);
-      g_assert_cmpfloat_with_epsilon (row->efficiency, row->speedup / row->workers, 1e-12);
+      /* the profile's work has a wait: no parallel efficiency */
+      g_assert_false (row->has_efficiency);
     }
   /* the serial run against itself */
   g_assert_cmpfloat (weft_comparison_get_row (comparison, 0)->speedup, ==, 1.0);
@@ -396,6 +414,38 @@ test_comparison_repeats (void)
   }
   g_assert_true (JSON_NODE_HOLDS_ARRAY (json_object_get_member (json_of (node), "warnings")));
   g_unsetenv ("WEFT_TEST_OTHER_LOAD");
+}
+
+/* CPU work: efficiency on more than one worker, never above 1 */
+static void
+test_comparison_efficiency (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (gil_profile);
+  g_autoptr(WeftComparison) comparison = weft_comparison_new (profile, 1);
+  g_autoptr(JsonNode) node = NULL;
+  Compared c = { 0 };
+  JsonArray *runs;
+
+  compare_to_end (comparison, &c);
+  g_assert_true (c.ok);
+  node = weft_comparison_to_json (comparison);
+  runs = json_object_get_array_member (json_of (node), "runs");
+  for (guint i = 0; i < weft_comparison_get_n_rows (comparison); i++)
+    {
+      const WeftComparisonRow *row = weft_comparison_get_row (comparison, i);
+      JsonObject *o = json_array_get_object_element (runs, i);
+
+      if (row->error != NULL)
+        continue;
+      g_assert_cmpint (row->has_efficiency, ==, row->workers > 1);
+      if (row->has_efficiency)
+        {
+          g_assert_cmpfloat (row->efficiency, <=, 1.0);
+          g_assert_cmpfloat (json_object_get_double_member (o, "efficiency"), ==, row->efficiency);
+        }
+      else
+        g_assert_true (member_is_null (o, "efficiency"));
+    }
 }
 
 /* The load figure is injected: the warning is the comparison's, not the machine's */
@@ -424,6 +474,82 @@ test_comparison_load_warning (void)
   text = weft_comparison_to_text (comparison);
   g_assert_nonnull (strstr (text, "\nwarning: other processes kept"));
   g_unsetenv ("WEFT_TEST_OTHER_LOAD");
+}
+
+static WeftSummary *
+summary_of_shipped (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "workloads", name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftProfile) profile = weft_profile_new_from_file (path, &error);
+  g_autoptr(WeftRun) run = NULL;
+
+  g_assert_no_error (error);
+  run = run_to_end (profile);
+  return weft_summary_new (weft_run_get_model (run), profile, weft_run_get_result (run));
+}
+
+/* Overlapped waits are concurrency, not speedup: no speedup, no efficiency
+ * (which was 62436 % for 17), the overlap in words */
+static void
+test_shipped_waits (gconstpointer data)
+{
+  g_autoptr(WeftSummary) summary = summary_of_shipped (data);
+  g_autoptr(JsonNode) node = weft_summary_to_json (summary);
+  g_autofree char *text = weft_summary_to_text (summary);
+  g_autofree char *overlap = weft_summary_dup_overlap_text (summary);
+  double v;
+
+  g_assert_true (weft_summary_get_work_has_waits (summary));
+  g_assert_false (weft_summary_get_speedup (summary, &v));
+  g_assert_false (weft_summary_get_efficiency (summary, &v));
+  g_assert_true (member_is_null (json_of (node), "speedup"));
+  g_assert_true (member_is_null (json_of (node), "efficiency"));
+  g_assert_cmpfloat (weft_summary_get_concurrency (summary), >, 1.0);
+  g_assert_nonnull (overlap);
+  g_assert_nonnull (strstr (overlap, "less wall time than one after another"));
+  g_assert_null (strstr (text, "efficiency"));
+  g_assert_null (strstr (text, "speedup"));
+}
+
+static void
+test_shipped_many_waits (void)
+{
+  g_autoptr(WeftSummary) summary = summary_of_shipped ("17-many-waits-main-loop.json");
+  g_autofree char *overlap = weft_summary_dup_overlap_text (summary);
+  g_autofree char *want = g_strdup_printf ("1000 tasks' waits overlapped on 1 worker: %.0f× less wall time "
+                                           "than one after another", weft_summary_get_concurrency (summary));
+
+  g_assert_cmpstr (overlap, ==, want);
+  /* 1000 waits of about 320 ms in all overlap: far more than 100× */
+  g_assert_cmpfloat (weft_summary_get_concurrency (summary), >, 100);
+}
+
+/* Work of cancelled tasks counts only as far as it ran: four 2 s downloads
+ * cancelled after 0.2 s are not 8 s of work (the run is ~0.2 s) */
+static void
+test_shipped_cancelled_work (void)
+{
+  g_autoptr(WeftSummary) summary = summary_of_shipped ("20-task-group-cancel.json");
+  const WeftSummaryTasks *tasks = weft_summary_get_tasks (summary);
+
+  g_assert_cmpuint (tasks->cancelled, ==, 4);
+  /* five tasks, none can have worked longer than the run */
+  g_assert_cmpuint (weft_summary_get_serial_ns (summary), <=, 5 * weft_summary_get_wall_ns (summary));
+}
+
+/* CPU work on threads: speedup and efficiency, efficiency at most 100 % */
+static void
+test_shipped_cpu (gconstpointer data)
+{
+  g_autoptr(WeftSummary) summary = summary_of_shipped (data);
+  double speedup, efficiency;
+
+  g_assert_false (weft_summary_get_work_has_waits (summary));
+  g_assert_true (weft_summary_get_speedup (summary, &speedup));
+  g_assert_true (weft_summary_get_efficiency (summary, &efficiency));
+  g_assert_cmpfloat (efficiency, <=, 1.0);
+  g_assert_null (weft_summary_dup_overlap_text (summary));
 }
 
 static void
@@ -457,7 +583,15 @@ main (int   argc,
   g_test_add_func ("/weft/summary/dominant-wait", test_dominant_wait);
   g_test_add_func ("/weft/summary/weft-trace", test_weft_trace_summary);
   g_test_add_func ("/weft/summary/foreign-trace", test_foreign_trace_summary);
+  g_test_add_data_func ("/weft/summary/shipped-17-waits", "17-many-waits-main-loop.json", test_shipped_waits);
+  g_test_add_func ("/weft/summary/shipped-17-words", test_shipped_many_waits);
+  g_test_add_data_func ("/weft/summary/shipped-18-waits", "18-blocking-call-stalls-loop.json", test_shipped_waits);
+  g_test_add_data_func ("/weft/summary/shipped-21-waits", "21-etl-mixed-executors.json", test_shipped_waits);
+  g_test_add_func ("/weft/summary/shipped-20-cancelled-work", test_shipped_cancelled_work);
+  g_test_add_data_func ("/weft/summary/shipped-02-cpu", "02-gil-cpu-threads.json", test_shipped_cpu);
+  g_test_add_data_func ("/weft/summary/shipped-03-cpu", "03-free-threading.json", test_shipped_cpu);
   g_test_add_func ("/weft/comparison/repeats", test_comparison_repeats);
+  g_test_add_func ("/weft/comparison/efficiency", test_comparison_efficiency);
   g_test_add_func ("/weft/comparison/load-warning", test_comparison_load_warning);
   g_test_add_func ("/weft/comparison/cancel", test_comparison_cancel);
 

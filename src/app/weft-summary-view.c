@@ -39,6 +39,25 @@ weft_summary_view_new (void)
   return g_object_new (WEFT_TYPE_SUMMARY_VIEW, NULL);
 }
 
+/* What the overlap of waits bought, when there is no speedup to give */
+static char *
+overlap_text (WeftSummary *summary)
+{
+  guint workers = weft_summary_get_n_workers_or_lanes (summary);
+
+  if (!weft_summary_get_serial_from_tasks (summary))
+    /* Translators: the figures of another program's trace; %.2f is a mean count */
+    return g_strdup_printf (_("on average %.2f lanes busy at once"), weft_summary_get_concurrency (summary));
+  /* Translators: waits for I/O overlapped: tasks, workers, how many times
+   * less wall time than doing everything one after another */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u tasks' waits overlapped on %u worker: %.0f× less wall time than one after another",
+                                       "%u tasks' waits overlapped on %u workers: %.0f× less wall time than one after another",
+                                       workers),
+                          (guint) weft_summary_get_n_tasks_ended (summary), workers,
+                          weft_summary_get_concurrency (summary));
+}
+
 static void
 update_headline (WeftSummaryView *self)
 {
@@ -46,10 +65,17 @@ update_headline (WeftSummaryView *self)
   g_autofree char *headline = NULL;
   double wall_s = weft_summary_get_wall_ns (summary) / 1e9;
   double serial_s = weft_summary_get_serial_ns (summary) / 1e9;
-  double speedup = weft_summary_get_speedup (summary);
-  double efficiency;
+  double speedup, efficiency;
 
-  if (weft_summary_get_efficiency (summary, &efficiency))
+  if (!weft_summary_get_speedup (summary, &speedup))
+    {
+      g_autofree char *overlap = overlap_text (summary);
+
+      /* Translators: the summary's figures of work with waits: wall time,
+       * serial work, and what the overlap of the waits bought */
+      headline = g_strdup_printf (_("Wall %.3f s · serial work %.3f s · %s"), wall_s, serial_s, overlap);
+    }
+  else if (weft_summary_get_efficiency (summary, &efficiency))
     /* Translators: the summary's figures: wall time, serial work, speedup,
      * efficiency and the number of workers */
     headline = g_strdup_printf (_("Wall %.3f s · serial work %.3f s · speedup %.2f× · efficiency %.0f %% on %d workers"),

@@ -66,6 +66,8 @@ struct _WeftComparison
   guint         idle_id;
   LoadSample    load_start;
 
+  gboolean      work_has_waits;  /* the serial run's work includes waits for I/O */
+
   /* what other processes took during the runs */
   double        other_cpu_s;
   double        runs_wall_s;
@@ -196,7 +198,11 @@ update_row (WeftComparison *self,
   v->row.dominant_wait_ns = median->dominant_wait_ns;
   v->row.speedup = serial_median != NULL && v->row.wall_ns > 0
                    ? (double) serial_median->wall_ns / (double) v->row.wall_ns : 0;
-  v->row.efficiency = v->row.workers > 0 ? v->row.speedup / v->row.workers : 0;
+  /* Parallel efficiency: of CPU work only (overlapped waits are not
+   * parallelism), on more than one worker, and never above 1 (a faster
+   * result is the serial run's noise, and warned about) */
+  v->row.has_efficiency = !self->work_has_waits && v->row.workers > 1 && v->row.speedup > 0;
+  v->row.efficiency = v->row.has_efficiency ? MIN (1.0, v->row.speedup / v->row.workers) : 0;
 }
 
 static void
@@ -238,6 +244,11 @@ update_warnings (WeftComparison *self)
       const WeftComparisonRow *row = &g_array_index (self->variants, Variant, i).row;
       double spread;
 
+      if (row->has_efficiency && row->speedup > row->workers)
+        g_ptr_array_add (self->warnings,
+                         g_strdup_printf ("%s: %u workers came out %.2f× faster than the serial run, "
+                                          "more than they can be: the serial time is not reliable",
+                                          row->label, row->workers, row->speedup));
       if (row->repeats < 2 || row->wall_ns == 0)
         continue;
       spread = (double) (row->wall_max_ns - row->wall_min_ns) / (double) row->wall_ns;
@@ -430,6 +441,8 @@ on_run_finished (WeftRun        *run,
   self->other_cpu_s += other_cpu_between (&self->load_start, &end);
   self->runs_wall_s += result->wall_ns / 1e9;
 
+  if (self->current_variant == 0)
+    self->work_has_waits = weft_summary_get_work_has_waits (summary);
   record.wall_ns = result->wall_ns;
   record.dominant_wait = weft_summary_get_dominant_wait (summary, &record.dominant_wait_ns);
   record.run = g_steal_pointer (&self->current);
@@ -663,7 +676,11 @@ json_row (JsonBuilder             *b,
   add_double (b, "wall_s_min", row->wall_min_ns / 1e9);
   add_double (b, "wall_s_max", row->wall_max_ns / 1e9);
   add_double (b, "speedup", row->speedup);
-  add_double (b, "efficiency", row->efficiency);
+  json_builder_set_member_name (b, "efficiency");
+  if (row->has_efficiency)
+    json_builder_add_double_value (b, row->efficiency);
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "dominant_wait");
   json_builder_add_string_value (b, row->dominant_wait != WEFT_STATE_IDLE
                                     ? weft_state_to_nick (row->dominant_wait) : "—");
@@ -713,6 +730,18 @@ weft_comparison_to_json (WeftComparison *self)
   return json_builder_get_root (b);
 }
 
+/* The efficiency cell, 11 columns wide */
+static const char *
+efficiency_text (const WeftComparisonRow *row,
+                 char                     buf[16])
+{
+  if (row->has_efficiency)
+    g_snprintf (buf, 16, "%10.0f%%", 100 * row->efficiency);
+  else
+    g_snprintf (buf, 16, "%10s—", "");
+  return buf;
+}
+
 /**
  * weft_comparison_to_text:
  *
@@ -732,13 +761,14 @@ weft_comparison_to_text (WeftComparison *self)
   for (guint i = 0; i < self->variants->len; i++)
     {
       const WeftComparisonRow *row = weft_comparison_get_row (self, i);
+      char buf[16];
 
       if (row->error != NULL)
         g_string_append_printf (s, "%-18s %s\n", row->label, row->error);
       else if (row->repeats > 0)
-        g_string_append_printf (s, "%-18s %8u %8.3f %8.3f–%-8.3f %8.2f× %10.0f%%  %s\n", row->label,
+        g_string_append_printf (s, "%-18s %8u %8.3f %8.3f–%-8.3f %8.2f× %s  %s\n", row->label,
                                 row->workers, row->wall_ns / 1e9, row->wall_min_ns / 1e9,
-                                row->wall_max_ns / 1e9, row->speedup, 100 * row->efficiency,
+                                row->wall_max_ns / 1e9, row->speedup, efficiency_text (row, buf),
                                 row->cancelled ? "stopped"
                                 : row->dominant_wait != WEFT_STATE_IDLE ? weft_state_to_nick (row->dominant_wait)
                                 : "—");

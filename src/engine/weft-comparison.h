@@ -31,7 +31,9 @@ G_DECLARE_FINAL_TYPE (WeftComparison, weft_comparison, WEFT, COMPARISON, GObject
  * @wall_max_ns: the slowest run's
  * @speedup: the serial variant's median wall time over this one's, 0 when
  *   either is unknown
- * @efficiency: @speedup per worker
+ * @has_efficiency: whether @efficiency means something: CPU work (no
+ *   waits for I/O) on more than one worker
+ * @efficiency: @speedup per worker, at most 1
  * @dominant_wait: the median run's weft_summary_get_dominant_wait(),
  *   %WEFT_STATE_IDLE for none
  * @error: (nullable): why the variant could not run
@@ -48,6 +50,7 @@ typedef struct
   guint64           wall_min_ns;
   guint64           wall_max_ns;
   double            speedup;
+  gboolean          has_efficiency;
   double            efficiency;
   WeftState         dominant_wait;
   guint64           dominant_wait_ns;

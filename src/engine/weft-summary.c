@@ -27,6 +27,8 @@ struct _WeftSummary
   guint              n_workers;    /* 0 unknown */
   guint64            wall_ns;
   guint64            serial_ns;
+  gboolean           serial_from_tasks; /* the tasks reported their work (Weft ran them) */
+  gboolean           work_has_waits;    /* … and it includes waits for I/O */
 
   GArray            *stages;       /* WeftSummaryStage */
   GArray            *workers;      /* WeftSummaryWorker */
@@ -107,6 +109,53 @@ weft_summary_init (WeftSummary *self)
 
 /* ---- Building ------------------------------------------------------------ */
 
+/* Whether the tasks' work includes waits for I/O, from the timeline: I/O
+ * spans, or more work reported than the lanes spent on a CPU (a task's CPU
+ * time is measured inside its spans, so CPU work alone never exceeds it;
+ * a coroutine's waits have no spans). */
+static gboolean
+lanes_show_waits (WeftSummary *self)
+{
+  guint64 on_cpu_ns = 0, io_ns = 0;
+
+  for (guint i = 0; i < self->workers->len; i++)
+    {
+      const WeftSummaryWorker *w = &g_array_index (self->workers, WeftSummaryWorker, i);
+
+      for (guint s = 0; s < WEFT_N_STATES; s++)
+        if (weft_state_is_on_cpu (s))
+          on_cpu_ns += w->state_ns[s];
+      io_ns += w->state_ns[WEFT_STATE_IO];
+    }
+  return io_ns > 0 || self->serial_ns > on_cpu_ns;
+}
+
+static gboolean
+steps_wait (const GPtrArray *steps)
+{
+  for (guint i = 0; steps != NULL && i < steps->len; i++)
+    {
+      const WeftStep *step = g_ptr_array_index (steps, i);
+
+      if (step->kind == WEFT_STEP_IO || steps_wait (step->steps))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Whether a profile's work includes waits for I/O: any io step */
+static gboolean
+profile_waits (const WeftProfile *profile)
+{
+  for (guint i = 0; i < profile->tasks->len; i++)
+    if (steps_wait (((const WeftTaskSpec *) g_ptr_array_index (profile->tasks, i))->steps))
+      return TRUE;
+  for (guint i = 0; i < profile->stages->len; i++)
+    if (steps_wait (((const WeftStage *) g_ptr_array_index (profile->stages, i))->steps))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 collect_workers (WeftSummary    *self,
                  WeftTraceModel *model)
@@ -139,9 +188,11 @@ collect_workers (WeftSummary    *self,
     }
 
   /* … or, for traces of other programs, the lanes' busy time */
+  self->serial_from_tasks = self->serial_ns > 0;
   if (self->serial_ns == 0)
     for (guint i = 0; i < self->workers->len; i++)
       self->serial_ns += g_array_index (self->workers, WeftSummaryWorker, i).work_ns;
+  self->work_has_waits = lanes_show_waits (self);
 }
 
 static void
@@ -282,7 +333,10 @@ weft_summary_new (WeftTraceModel      *model,
   self = summary_from_model (model);
   self->origin = result != NULL ? WEFT_SUMMARY_ORIGIN_RUN : WEFT_SUMMARY_ORIGIN_TRACE;
   if (profile != NULL)
-    self->profile = g_strdup (profile->name);
+    {
+      self->profile = g_strdup (profile->name);
+      self->work_has_waits = profile_waits (profile);
+    }
   if (result != NULL)
     take_result (self, profile, result);
   return self;
@@ -383,30 +437,133 @@ weft_summary_get_serial_ns (WeftSummary *self)
   return self->serial_ns;
 }
 
-/* Returns: serial time over wall time, 0 for an empty run */
+/**
+ * weft_summary_get_work_has_waits:
+ *
+ * Returns: %TRUE when the tasks' work includes waits for I/O (from the
+ *   profile's io steps, or for a trace from its timeline)
+ */
+gboolean
+weft_summary_get_work_has_waits (WeftSummary *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), FALSE);
+  return self->work_has_waits;
+}
+
+/**
+ * weft_summary_get_serial_from_tasks:
+ *
+ * Returns: %TRUE when the serial time is the work the tasks reported (Weft
+ *   ran them), %FALSE when it is the lanes' busy time (another program)
+ */
+gboolean
+weft_summary_get_serial_from_tasks (WeftSummary *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), FALSE);
+  return self->serial_from_tasks;
+}
+
+/**
+ * weft_summary_get_concurrency:
+ *
+ * How many times less wall time the run took than its work one after
+ * another: serial time over wall time. With waits for I/O this is the
+ * overlap of the waits, not a parallel speedup; for another program's
+ * trace, how many lanes were busy at once on average.
+ *
+ * Returns: serial time over wall time, 0 for an empty run
+ */
 double
-weft_summary_get_speedup (WeftSummary *self)
+weft_summary_get_concurrency (WeftSummary *self)
 {
   g_return_val_if_fail (WEFT_IS_SUMMARY (self), 0);
   return self->wall_ns > 0 ? (double) self->serial_ns / (double) self->wall_ns : 0;
 }
 
 /**
- * weft_summary_get_efficiency:
- * @out_efficiency: (out): the speedup per worker
+ * weft_summary_get_speedup:
+ * @out_speedup: (out): the tasks' CPU time, one after another, over the
+ *   wall time
  *
- * Returns: %FALSE when the number of workers is unknown (a foreign trace)
+ * A speedup only against a well-defined serial baseline: the CPU time of
+ * the same tasks. Work with waits for I/O has none (its overlap is
+ * weft_summary_get_concurrency()), nor has another program's trace.
+ *
+ * Returns: %FALSE when there is no speedup to give
+ */
+gboolean
+weft_summary_get_speedup (WeftSummary *self,
+                          double      *out_speedup)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), FALSE);
+
+  if (!self->serial_from_tasks || self->work_has_waits || self->wall_ns == 0)
+    return FALSE;
+  *out_speedup = weft_summary_get_concurrency (self);
+  return TRUE;
+}
+
+/**
+ * weft_summary_get_efficiency:
+ * @out_efficiency: (out): the speedup per worker, at most 1: each
+ *   worker's CPU time is measured inside the run
+ *
+ * Returns: %FALSE without a speedup or when the number of workers is unknown
  */
 gboolean
 weft_summary_get_efficiency (WeftSummary *self,
                              double      *out_efficiency)
 {
+  double speedup;
+
   g_return_val_if_fail (WEFT_IS_SUMMARY (self), FALSE);
 
-  if (self->n_workers == 0)
+  if (self->n_workers == 0 || !weft_summary_get_speedup (self, &speedup))
     return FALSE;
-  *out_efficiency = weft_summary_get_speedup (self) / self->n_workers;
+  *out_efficiency = speedup / self->n_workers;
   return TRUE;
+}
+
+/* Returns: tasks that ended, whatever their status */
+guint64
+weft_summary_get_n_tasks_ended (WeftSummary *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), 0);
+  return self->tasks.ok + self->tasks.failed + self->tasks.cancelled;
+}
+
+/* Returns: the workers that ran, or for a trace that does not say, its lanes */
+guint
+weft_summary_get_n_workers_or_lanes (WeftSummary *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), 0);
+  return self->n_workers > 0 ? self->n_workers : self->workers->len;
+}
+
+/**
+ * weft_summary_dup_overlap_text:
+ *
+ * Returns: (transfer full) (nullable): for work with waits, what the
+ *   overlap bought: "1000 tasks' waits overlapped on 1 worker: 616× less
+ *   wall time than one after another"; for another program's trace, "on
+ *   average 1.63 lanes busy at once"; NULL when there is a speedup instead
+ */
+char *
+weft_summary_dup_overlap_text (WeftSummary *self)
+{
+  double speedup;
+
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), NULL);
+
+  if (weft_summary_get_speedup (self, &speedup) || self->wall_ns == 0)
+    return NULL;
+  if (!self->serial_from_tasks)
+    return g_strdup_printf ("on average %.2f lanes busy at once", weft_summary_get_concurrency (self));
+  return g_strdup_printf ("%" G_GUINT64_FORMAT " tasks' waits overlapped on %u worker%s: "
+                          "%.0f× less wall time than one after another",
+                          weft_summary_get_n_tasks_ended (self), weft_summary_get_n_workers_or_lanes (self),
+                          weft_summary_get_n_workers_or_lanes (self) == 1 ? "" : "s",
+                          weft_summary_get_concurrency (self));
 }
 
 /* Returns: (transfer none): a pipeline's stages (none for a pool) */
@@ -647,19 +804,33 @@ json_what_ran (WeftSummary *self,
 }
 
 static void
+add_optional_double (JsonBuilder *b,
+                     const char  *name,
+                     gboolean     known,
+                     double       value)
+{
+  json_builder_set_member_name (b, name);
+  if (known)
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
 json_figures (WeftSummary *self,
               JsonBuilder *b)
 {
-  double efficiency;
+  double speedup = 0, efficiency = 0;
+  gboolean has_speedup = weft_summary_get_speedup (self, &speedup);
+  gboolean has_efficiency = weft_summary_get_efficiency (self, &efficiency);
 
   add_double (b, "wall_s", NS_TO_S (self->wall_ns));
   add_double (b, "serial_s", NS_TO_S (self->serial_ns));
-  add_double (b, "speedup", weft_summary_get_speedup (self));
-  json_builder_set_member_name (b, "efficiency");
-  if (weft_summary_get_efficiency (self, &efficiency))
-    json_builder_add_double_value (b, efficiency);
-  else
-    json_builder_add_null_value (b);
+  add_optional_double (b, "speedup", has_speedup, speedup);
+  add_optional_double (b, "efficiency", has_efficiency, efficiency);
+  add_double (b, "concurrency", weft_summary_get_concurrency (self));
+  json_builder_set_member_name (b, "work_has_waits");
+  json_builder_add_boolean_value (b, self->work_has_waits);
 }
 
 static void
@@ -842,7 +1013,8 @@ static void
 text_what_ran (WeftSummary *self,
                GString     *s)
 {
-  double efficiency;
+  g_autofree char *overlap = weft_summary_dup_overlap_text (self);
+  double speedup, efficiency;
 
   if (self->profile != NULL)
     g_string_append_printf (s, "profile   %s\n", self->profile);
@@ -855,12 +1027,20 @@ text_what_ran (WeftSummary *self,
         g_string_append_printf (s, ", GIL %s", self->gil ? "on" : "off");
       g_string_append_c (s, '\n');
     }
-  g_string_append_printf (s, "wall      %.3f s\nserial    %.3f s (the work of every task, one after another)\n"
-                          "speedup   %.2f×", NS_TO_S (self->wall_ns), NS_TO_S (self->serial_ns),
-                          weft_summary_get_speedup (self));
-  if (weft_summary_get_efficiency (self, &efficiency))
-    g_string_append_printf (s, ", efficiency %.0f %%", 100 * efficiency);
-  g_string_append_c (s, '\n');
+  g_string_append_printf (s, "wall      %.3f s\nserial    %.3f s (%s, one after another)\n",
+                          NS_TO_S (self->wall_ns), NS_TO_S (self->serial_ns),
+                          !self->serial_from_tasks ? "the lanes' busy time"
+                          : self->work_has_waits ? "the work of every task with its waits"
+                          : "the CPU time of every task");
+  if (weft_summary_get_speedup (self, &speedup))
+    {
+      g_string_append_printf (s, "speedup   %.2f×", speedup);
+      if (weft_summary_get_efficiency (self, &efficiency))
+        g_string_append_printf (s, ", efficiency %.0f %%", 100 * efficiency);
+      g_string_append_c (s, '\n');
+    }
+  else if (overlap != NULL)
+    g_string_append_printf (s, "overlap   %s\n", overlap);
 }
 
 static void

@@ -89,7 +89,13 @@ int                weft_summary_get_gil           (WeftSummary *self);
 guint              weft_summary_get_n_workers     (WeftSummary *self);
 guint64            weft_summary_get_wall_ns       (WeftSummary *self);
 guint64            weft_summary_get_serial_ns     (WeftSummary *self);
-double             weft_summary_get_speedup       (WeftSummary *self);
+gboolean           weft_summary_get_work_has_waits (WeftSummary *self);
+gboolean           weft_summary_get_serial_from_tasks (WeftSummary *self);
+guint64            weft_summary_get_n_tasks_ended (WeftSummary *self);
+guint              weft_summary_get_n_workers_or_lanes (WeftSummary *self);
+double             weft_summary_get_concurrency   (WeftSummary *self);
+gboolean           weft_summary_get_speedup       (WeftSummary *self,
+                                                   double      *out_speedup);
 gboolean           weft_summary_get_efficiency    (WeftSummary *self,
                                                    double      *out_efficiency);
 const WeftSummaryStage  *weft_summary_get_stages  (WeftSummary *self,
@@ -105,6 +111,7 @@ const WeftCounterResult *weft_summary_get_counters (WeftSummary *self,
 const WeftSummaryTasks  *weft_summary_get_tasks   (WeftSummary *self);
 WeftState          weft_summary_get_dominant_wait (WeftSummary *self,
                                                    guint64     *out_ns);
+char              *weft_summary_dup_overlap_text  (WeftSummary *self);
 const char        *weft_summary_get_deadlock_text (WeftSummary *self);
 gboolean           weft_summary_get_loop_lag      (WeftSummary *self,
                                                    guint64     *out_max_lag_ns);
