@@ -37,7 +37,7 @@ struct _WeftSummary
   GArray            *counters;     /* WeftCounterResult */
   gboolean           has_tasks;
   WeftSummaryTasks   tasks;
-  GArray            *deadlock;     /* DeadlockLink */
+  GArray            *deadlock;     /* WeftSummaryWaitLink */
   char              *deadlock_text;
   gboolean           has_loop;
   guint64            loop_max_lag_ns;
@@ -45,11 +45,6 @@ struct _WeftSummary
   GPtrArray         *errors;       /* (element-type utf8), NULL-terminated */
 };
 
-typedef struct
-{
-  char  *waits_for;
-  guint  worker;
-} DeadlockLink;
 
 G_DEFINE_FINAL_TYPE (WeftSummary, weft_summary, G_TYPE_OBJECT)
 
@@ -101,7 +96,7 @@ weft_summary_init (WeftSummary *self)
   g_array_set_clear_func (self->queues, clear_named);
   self->counters = g_array_new (FALSE, TRUE, sizeof (WeftCounterResult));
   g_array_set_clear_func (self->counters, clear_named);
-  self->deadlock = g_array_new (FALSE, TRUE, sizeof (DeadlockLink));
+  self->deadlock = g_array_new (FALSE, TRUE, sizeof (WeftSummaryWaitLink));
   g_array_set_clear_func (self->deadlock, clear_named);
   self->errors = g_ptr_array_new_null_terminated (0, g_free, TRUE);
   self->tasks.not_started = -1;
@@ -263,8 +258,23 @@ take_stages (WeftSummary       *self,
     }
 }
 
+static const char *
+object_name (const WeftProfile *profile,
+             WeftTraceModel    *model,
+             guint              object)
+{
+  const char *name = NULL;
+
+  if (profile != NULL && object < profile->objects->len)
+    name = ((const WeftProfileObject *) g_ptr_array_index (profile->objects, object))->name;
+  else
+    name = weft_trace_model_get_object_name (model, object + WEFT_ARENA_OBJECT_BASE);
+  return name != NULL ? name : "?";
+}
+
 static void
 take_result (WeftSummary         *self,
+             WeftTraceModel      *model,
              const WeftProfile   *profile,
              const WeftRunResult *result)
 {
@@ -295,8 +305,7 @@ take_result (WeftSummary         *self,
   for (guint i = 0; i < result->deadlock->len; i++)
     {
       const WeftWaitLink *link = &g_array_index (result->deadlock, WeftWaitLink, i);
-      const WeftProfileObject *po = profile != NULL ? g_ptr_array_index (profile->objects, link->object) : NULL;
-      DeadlockLink dl = { g_strdup (po != NULL ? po->name : "?"), link->worker };
+      WeftSummaryWaitLink dl = { g_strdup (object_name (profile, model, link->object)), link->worker };
 
       g_array_append_val (self->deadlock, dl);
     }
@@ -338,7 +347,7 @@ weft_summary_new (WeftTraceModel      *model,
       self->work_has_waits = profile_waits (profile);
     }
   if (result != NULL)
-    take_result (self, profile, result);
+    take_result (self, model, profile, result);
   return self;
 }
 
@@ -661,6 +670,16 @@ weft_summary_get_dominant_wait (WeftSummary *self,
   return dominant;
 }
 
+/* Returns: (transfer none): a deadlock's cycle, each worker and the lock it waits for */
+const WeftSummaryWaitLink *
+weft_summary_get_deadlock (WeftSummary *self,
+                           guint       *n_links)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), NULL);
+  *n_links = self->deadlock->len;
+  return (const WeftSummaryWaitLink *) (gpointer) self->deadlock->data;
+}
+
 /* Returns: (nullable): "worker 0 waits for b, held by worker 1; …" */
 const char *
 weft_summary_get_deadlock_text (WeftSummary *self)
@@ -948,7 +967,7 @@ json_outcome (WeftSummary *self,
       json_builder_begin_array (b);
       for (guint i = 0; i < self->deadlock->len; i++)
         {
-          const DeadlockLink *link = &g_array_index (self->deadlock, DeadlockLink, i);
+          const WeftSummaryWaitLink *link = &g_array_index (self->deadlock, WeftSummaryWaitLink, i);
 
           json_builder_begin_object (b);
           add_int (b, "worker", link->worker);

@@ -63,6 +63,13 @@ typedef struct
   WeftExecutorKind executor;
 } WeftSummaryStage;
 
+/* One link of a deadlock's cycle: @worker waits for the lock @waits_for */
+typedef struct
+{
+  char  *waits_for;
+  guint  worker;
+} WeftSummaryWaitLink;
+
 /**
  * WeftSummaryTasks:
  * @not_started: -1 when unknown (a trace does not record tasks that never
@@ -112,6 +119,8 @@ const WeftSummaryTasks  *weft_summary_get_tasks   (WeftSummary *self);
 WeftState          weft_summary_get_dominant_wait (WeftSummary *self,
                                                    guint64     *out_ns);
 char              *weft_summary_dup_overlap_text  (WeftSummary *self);
+const WeftSummaryWaitLink *weft_summary_get_deadlock (WeftSummary *self,
+                                                     guint       *n_links);
 const char        *weft_summary_get_deadlock_text (WeftSummary *self);
 gboolean           weft_summary_get_loop_lag      (WeftSummary *self,
                                                    guint64     *out_max_lag_ns);
