@@ -86,7 +86,8 @@ row_text (const WeftComparisonRow *row)
   g_autofree char *wall = g_strdup_printf ("%.3f s", row->wall_ns / 1e9);
   g_autofree char *range = g_strdup_printf ("%.3f–%.3f s", row->wall_min_ns / 1e9, row->wall_max_ns / 1e9);
   g_autofree char *speedup = g_strdup_printf ("%.2f×", row->speedup);
-  g_autofree char *efficiency = g_strdup_printf ("%.0f %%", 100 * row->efficiency);
+  g_autofree char *efficiency = row->has_efficiency ? g_strdup_printf ("%.0f %%", 100 * row->efficiency)
+                                                    : g_strdup ("—");
   const char *fields[N_FIELDS + 1] = { NULL };
 
   if (row->error != NULL)
