@@ -51,6 +51,30 @@ print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
+typedef JsonNode *(*ToJsonFunc) (gpointer object);
+typedef char     *(*ToTextFunc) (gpointer object);
+
+/* Prints a result object as JSON or as text, with its own renderer */
+static void
+print_result (gpointer   object,
+              gboolean   json,
+              ToJsonFunc to_json,
+              ToTextFunc to_text)
+{
+  if (json)
+    {
+      g_autoptr(JsonNode) node = to_json (object);
+
+      print_json (node);
+    }
+  else
+    {
+      g_autofree char *text = to_text (object);
+
+      g_print ("%s", text);
+    }
+}
+
 /* Prints @summary (consumed) as JSON or text. */
 static void
 print_summary (WeftSummary *summary,
@@ -58,18 +82,7 @@ print_summary (WeftSummary *summary,
 {
   g_autoptr(WeftSummary) owned = summary;
 
-  if (json)
-    {
-      g_autoptr(JsonNode) node = weft_summary_to_json (owned);
-
-      print_json (node);
-    }
-  else
-    {
-      g_autofree char *text = weft_summary_to_text (owned);
-
-      g_print ("%s", text);
-    }
+  print_result (owned, json, (ToJsonFunc) weft_summary_to_json, (ToTextFunc) weft_summary_to_text);
 }
 
 /* Fails early for an output file that could not be written: its folder must
@@ -276,18 +289,7 @@ cmd_compare (int    argc,
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);
 
-  if (json)
-    {
-      g_autoptr(JsonNode) root = weft_comparison_to_json (comparison);
-
-      print_json (root);
-    }
-  else
-    {
-      g_autofree char *text = weft_comparison_to_text (comparison);
-
-      g_print ("%s", text);
-    }
+  print_result (comparison, json, (ToJsonFunc) weft_comparison_to_json, (ToTextFunc) weft_comparison_to_text);
   return EXIT_SUCCESS;
 }
 

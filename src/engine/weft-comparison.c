@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "weft-comparison.h"
+#include "weft-json-builder-private.h"
 #include "weft-summary.h"
 
 /**
@@ -642,15 +643,6 @@ weft_comparison_get_warnings (WeftComparison *self)
 }
 
 static void
-add_double (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, value);
-}
-
-static void
 json_row (JsonBuilder             *b,
           const WeftComparisonRow *row)
 {
@@ -672,19 +664,15 @@ json_row (JsonBuilder             *b,
   json_builder_add_int_value (b, row->workers);
   json_builder_set_member_name (b, "repeats");
   json_builder_add_int_value (b, row->repeats);
-  add_double (b, "wall_s", row->wall_ns / 1e9);
-  add_double (b, "wall_s_min", row->wall_min_ns / 1e9);
-  add_double (b, "wall_s_max", row->wall_max_ns / 1e9);
-  add_double (b, "speedup", row->speedup);
-  json_builder_set_member_name (b, "efficiency");
-  if (row->has_efficiency)
-    json_builder_add_double_value (b, row->efficiency);
-  else
-    json_builder_add_null_value (b);
+  _weft_json_add_double (b, "wall_s", row->wall_ns / 1e9);
+  _weft_json_add_double (b, "wall_s_min", row->wall_min_ns / 1e9);
+  _weft_json_add_double (b, "wall_s_max", row->wall_max_ns / 1e9);
+  _weft_json_add_double (b, "speedup", row->speedup);
+  _weft_json_add_optional_double (b, "efficiency", row->has_efficiency, row->efficiency);
   json_builder_set_member_name (b, "dominant_wait");
   json_builder_add_string_value (b, row->dominant_wait != WEFT_STATE_IDLE
                                     ? weft_state_to_nick (row->dominant_wait) : "—");
-  add_double (b, "dominant_wait_s", row->dominant_wait_ns / 1e9);
+  _weft_json_add_double (b, "dominant_wait_s", row->dominant_wait_ns / 1e9);
   if (row->cancelled)
     {
       json_builder_set_member_name (b, "cancelled");
@@ -717,7 +705,7 @@ weft_comparison_to_json (WeftComparison *self)
   json_builder_end_array (b);
   json_builder_set_member_name (b, "load");
   json_builder_begin_object (b);
-  add_double (b, "other_cores", other_load (self));
+  _weft_json_add_double (b, "other_cores", other_load (self));
   json_builder_set_member_name (b, "cores");
   json_builder_add_int_value (b, g_get_num_processors ());
   json_builder_end_object (b);

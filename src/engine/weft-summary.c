@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "weft-arena.h"
+#include "weft-json-builder-private.h"
 #include "weft-summary.h"
 
 /**
@@ -323,8 +324,9 @@ take_result (WeftSummary         *self,
  * weft_summary_new:
  * @model: the run's timeline
  * @profile: (nullable): the profile that ran, if known
- * @result: (nullable): the run's result; without it the summary has only
- *   what the timeline says (origin %WEFT_SUMMARY_ORIGIN_TRACE)
+ * @result: (nullable): the run's result (a live run has none yet);
+ *   without it and without @profile, the summary has only what the
+ *   timeline says (origin %WEFT_SUMMARY_ORIGIN_TRACE)
  *
  * Reads @model, @profile and @result during the call only.
  *
@@ -340,7 +342,7 @@ weft_summary_new (WeftTraceModel      *model,
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), NULL);
 
   self = summary_from_model (model);
-  self->origin = result != NULL ? WEFT_SUMMARY_ORIGIN_RUN : WEFT_SUMMARY_ORIGIN_TRACE;
+  self->origin = result != NULL || profile != NULL ? WEFT_SUMMARY_ORIGIN_RUN : WEFT_SUMMARY_ORIGIN_TRACE;
   if (profile != NULL)
     {
       self->profile = g_strdup (profile->name);
@@ -759,41 +761,11 @@ weft_summary_build (WeftTraceModel      *model,
 /* ---- JSON ---------------------------------------------------------------- */
 
 static void
-add_double (JsonBuilder *b,
-            const char  *name,
-            double       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_double_value (b, value);
-}
-
-static void
-add_int (JsonBuilder *b,
-         const char  *name,
-         gint64       value)
-{
-  json_builder_set_member_name (b, name);
-  json_builder_add_int_value (b, value);
-}
-
-static void
-add_string (JsonBuilder *b,
-            const char  *name,
-            const char  *value)
-{
-  json_builder_set_member_name (b, name);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 json_what_ran (WeftSummary *self,
                JsonBuilder *b)
 {
-  add_string (b, "profile", self->profile);
-  add_string (b, "executor", self->executor);
+  _weft_json_add_string (b, "profile", self->profile);
+  _weft_json_add_string (b, "executor", self->executor);
   if (self->stages->len > 0)
     {
       json_builder_set_member_name (b, "stages");
@@ -803,9 +775,9 @@ json_what_ran (WeftSummary *self,
           const WeftSummaryStage *st = &g_array_index (self->stages, WeftSummaryStage, i);
 
           json_builder_begin_object (b);
-          add_string (b, "name", st->name);
-          add_string (b, "executor", weft_executor_to_nick (st->executor));
-          add_int (b, "workers", st->workers);
+          _weft_json_add_string (b, "name", st->name);
+          _weft_json_add_string (b, "executor", weft_executor_to_nick (st->executor));
+          _weft_json_add_int (b, "workers", st->workers);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -823,19 +795,6 @@ json_what_ran (WeftSummary *self,
 }
 
 static void
-add_optional_double (JsonBuilder *b,
-                     const char  *name,
-                     gboolean     known,
-                     double       value)
-{
-  json_builder_set_member_name (b, name);
-  if (known)
-    json_builder_add_double_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-static void
 json_figures (WeftSummary *self,
               JsonBuilder *b)
 {
@@ -843,11 +802,11 @@ json_figures (WeftSummary *self,
   gboolean has_speedup = weft_summary_get_speedup (self, &speedup);
   gboolean has_efficiency = weft_summary_get_efficiency (self, &efficiency);
 
-  add_double (b, "wall_s", NS_TO_S (self->wall_ns));
-  add_double (b, "serial_s", NS_TO_S (self->serial_ns));
-  add_optional_double (b, "speedup", has_speedup, speedup);
-  add_optional_double (b, "efficiency", has_efficiency, efficiency);
-  add_double (b, "concurrency", weft_summary_get_concurrency (self));
+  _weft_json_add_double (b, "wall_s", NS_TO_S (self->wall_ns));
+  _weft_json_add_double (b, "serial_s", NS_TO_S (self->serial_ns));
+  _weft_json_add_optional_double (b, "speedup", has_speedup, speedup);
+  _weft_json_add_optional_double (b, "efficiency", has_efficiency, efficiency);
+  _weft_json_add_double (b, "concurrency", weft_summary_get_concurrency (self));
   json_builder_set_member_name (b, "work_has_waits");
   json_builder_add_boolean_value (b, self->work_has_waits);
 }
@@ -863,16 +822,16 @@ json_workers (WeftSummary *self,
       const WeftSummaryWorker *w = &g_array_index (self->workers, WeftSummaryWorker, i);
 
       json_builder_begin_object (b);
-      add_string (b, "name", w->name);
-      add_string (b, "executor", weft_executor_to_nick (w->executor));
-      add_double (b, "busy_s", NS_TO_S (w->work_ns));
+      _weft_json_add_string (b, "name", w->name);
+      _weft_json_add_string (b, "executor", weft_executor_to_nick (w->executor));
+      _weft_json_add_double (b, "busy_s", NS_TO_S (w->work_ns));
       json_builder_set_member_name (b, "wait_s");
       json_builder_begin_object (b);
       for (guint s = 0; s < WEFT_N_STATES; s++)
         if (!weft_state_is_on_cpu (s))
-          add_double (b, weft_state_to_nick (s), NS_TO_S (w->state_ns[s]));
+          _weft_json_add_double (b, weft_state_to_nick (s), NS_TO_S (w->state_ns[s]));
       json_builder_end_object (b);
-      add_int (b, "tasks", (gint64) w->tasks);
+      _weft_json_add_int (b, "tasks", (gint64) w->tasks);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -889,12 +848,12 @@ json_objects (WeftSummary *self,
       const WeftSummaryLock *l = &g_array_index (self->locks, WeftSummaryLock, i);
 
       json_builder_begin_object (b);
-      add_string (b, "name", l->name);
-      add_int (b, "acquisitions", (gint64) l->stats.acquisitions);
-      add_int (b, "contended", (gint64) l->stats.contended);
-      add_double (b, "wait_s", NS_TO_S (l->stats.total_wait_ns));
-      add_double (b, "max_wait_s", NS_TO_S (l->stats.max_wait_ns));
-      add_double (b, "hold_s", NS_TO_S (l->stats.total_hold_ns));
+      _weft_json_add_string (b, "name", l->name);
+      _weft_json_add_int (b, "acquisitions", (gint64) l->stats.acquisitions);
+      _weft_json_add_int (b, "contended", (gint64) l->stats.contended);
+      _weft_json_add_double (b, "wait_s", NS_TO_S (l->stats.total_wait_ns));
+      _weft_json_add_double (b, "max_wait_s", NS_TO_S (l->stats.max_wait_ns));
+      _weft_json_add_double (b, "hold_s", NS_TO_S (l->stats.total_hold_ns));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -906,11 +865,11 @@ json_objects (WeftSummary *self,
       const WeftSummaryQueue *q = &g_array_index (self->queues, WeftSummaryQueue, i);
 
       json_builder_begin_object (b);
-      add_string (b, "name", q->name);
-      add_int (b, "puts", (gint64) q->stats.puts);
-      add_int (b, "gets", (gint64) q->stats.gets);
-      add_int (b, "max_depth", q->stats.max_depth);
-      add_double (b, "blocked_s", NS_TO_S (q->stats.blocked_ns));
+      _weft_json_add_string (b, "name", q->name);
+      _weft_json_add_int (b, "puts", (gint64) q->stats.puts);
+      _weft_json_add_int (b, "gets", (gint64) q->stats.gets);
+      _weft_json_add_int (b, "max_depth", q->stats.max_depth);
+      _weft_json_add_double (b, "blocked_s", NS_TO_S (q->stats.blocked_ns));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -922,12 +881,12 @@ json_objects (WeftSummary *self,
       const WeftCounterResult *c = &g_array_index (self->counters, WeftCounterResult, i);
 
       json_builder_begin_object (b);
-      add_string (b, "name", c->name);
-      add_int (b, "expected", c->expected);
-      add_int (b, "actual", c->actual);
-      add_int (b, "lost", c->lost);
-      add_string (b, "backend", c->backend == WEFT_BACKEND_MANAGER ? "manager" : "memory");
-      add_double (b, "ns_per_op", c->ns_per_op);
+      _weft_json_add_string (b, "name", c->name);
+      _weft_json_add_int (b, "expected", c->expected);
+      _weft_json_add_int (b, "actual", c->actual);
+      _weft_json_add_int (b, "lost", c->lost);
+      _weft_json_add_string (b, "backend", c->backend == WEFT_BACKEND_MANAGER ? "manager" : "memory");
+      _weft_json_add_double (b, "ns_per_op", c->ns_per_op);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -944,9 +903,9 @@ json_tasks (WeftSummary *self,
       return;
     }
   json_builder_begin_object (b);
-  add_int (b, "ok", (gint64) self->tasks.ok);
-  add_int (b, "failed", (gint64) self->tasks.failed);
-  add_int (b, "cancelled", (gint64) self->tasks.cancelled);
+  _weft_json_add_int (b, "ok", (gint64) self->tasks.ok);
+  _weft_json_add_int (b, "failed", (gint64) self->tasks.failed);
+  _weft_json_add_int (b, "cancelled", (gint64) self->tasks.cancelled);
   json_builder_set_member_name (b, "not_started");
   if (self->tasks.not_started >= 0)
     json_builder_add_int_value (b, self->tasks.not_started);
@@ -970,12 +929,12 @@ json_outcome (WeftSummary *self,
           const WeftSummaryWaitLink *link = &g_array_index (self->deadlock, WeftSummaryWaitLink, i);
 
           json_builder_begin_object (b);
-          add_int (b, "worker", link->worker);
-          add_string (b, "waits_for", link->waits_for);
+          _weft_json_add_int (b, "worker", link->worker);
+          _weft_json_add_string (b, "waits_for", link->waits_for);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
-      add_string (b, "text", self->deadlock_text);
+      _weft_json_add_string (b, "text", self->deadlock_text);
       json_builder_end_object (b);
     }
 
@@ -983,7 +942,7 @@ json_outcome (WeftSummary *self,
     {
       json_builder_set_member_name (b, "loop");
       json_builder_begin_object (b);
-      add_double (b, "max_lag_ms", self->loop_max_lag_ns / 1e6);
+      _weft_json_add_double (b, "max_lag_ms", self->loop_max_lag_ns / 1e6);
       json_builder_end_object (b);
     }
 
