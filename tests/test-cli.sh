@@ -101,14 +101,14 @@ expect 2 "weft-cli compare: --repeat: expected a number from 1 to 100 (see 'weft
 
 # summary of a trace: what ran, from the metadata Weft wrote; null for another
 # program's trace, and never an efficiency "on 0 workers".
-"$cli" run "$root/workloads/02-gil-cpu-threads.json" -o "$tmp/02.json" >/dev/null 2>&1
-check=$("$cli" summary --json "$tmp/02.json" | python3 -c '
+"$cli" run --gil "$small" -o "$tmp/small-trace.json" >/dev/null 2>&1
+check=$("$cli" summary --json "$tmp/small-trace.json" | python3 -c '
 import json, sys
 d = json.load(sys.stdin)
-assert d["profile"] == "GIL: CPU-bound threads", d["profile"]
-assert d["executor"] == "threads" and d["gil"] is True and d["n_workers"] == 4, d
-assert d["tasks"]["ok"] == 8 and d["tasks"]["not_started"] is None, d["tasks"]
-assert abs(d["efficiency"] - d["speedup"] / 4) < 1e-9
+assert d["profile"] == "small", d["profile"]
+assert d["executor"] == "threads" and d["gil"] is True and d["n_workers"] == 2, d
+assert d["tasks"]["ok"] == 2 and d["tasks"]["not_started"] is None, d["tasks"]
+assert abs(d["efficiency"] - d["speedup"] / 2) < 1e-9
 print("ok")' 2>&1)
 if [ "$check" = "ok" ]; then
   ok "summary --json of a Weft trace: profile, executor, gil, n_workers and tasks from its metadata"
