@@ -176,7 +176,7 @@ test_compare_view (void)
     }
 
   /* The warning is shown, in the comparison's words */
-  g_assert_nonnull (strstr (weft_compare_view_get_warning_text (cv), "other processes kept 1.50"));
+  g_assert_nonnull (strstr (weft_compare_view_get_warning_text (cv), "Other processes kept 1.50"));
 
   /* One time axis: every timeline spans the longest median run, from its own start */
   g_assert_cmpuint (weft_compare_view_get_n_timelines (cv), ==, 5);

@@ -467,6 +467,14 @@ test_comparison_load_warning (void)
   g_assert_true (has_warning (comparison, "other processes kept"));
   g_assert_true (has_warning (comparison, "(50 % of the machine)"));
   g_assert_true (has_warning (comparison, "ran once"));
+  {
+    guint n;
+    const WeftComparisonWarning *kinds = weft_comparison_get_warning_kinds (comparison, &n);
+
+    g_assert_cmpuint (n, ==, g_strv_length ((char **) weft_comparison_get_warnings (comparison)));
+    g_assert_cmpint (kinds[0].kind, ==, WEFT_COMPARISON_WARNING_LOAD);
+    g_assert_cmpint (kinds[n - 1].kind, ==, WEFT_COMPARISON_WARNING_RAN_ONCE);
+  }
 
   node = weft_comparison_to_json (comparison);
   warnings = json_object_get_array_member (json_of (node), "warnings");

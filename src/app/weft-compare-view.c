@@ -214,14 +214,53 @@ show_timelines (WeftCompareView *self)
     }
 }
 
+/* A comparison's warning in the app's words */
+static char *
+warning_text (WeftComparison              *comparison,
+              const WeftComparisonWarning *w)
+{
+  const WeftComparisonRow *row = weft_comparison_get_row (comparison, w->row);
+  guint cores = g_get_num_processors ();
+  double load = weft_comparison_get_other_load (comparison);
+
+  switch (w->kind)
+    {
+    case WEFT_COMPARISON_WARNING_LOAD:
+      /* Translators: %.2f cores of the machine's %u were busy with other
+       * processes, %.0f is that share in percent */
+      return g_strdup_printf (_("Other processes kept %.2f of the %u cores busy during the runs (%.0f %% of the machine): the times are not reliable."),
+                              load, cores, 100 * load / cores);
+    case WEFT_COMPARISON_WARNING_SPREAD:
+      /* Translators: a variant's runs, their fastest and slowest wall time,
+       * and how far apart in percent of the median */
+      return g_strdup_printf (_("%s: its %u runs took %.3f to %.3f s, a spread of %.0f %% of the median: the times are not reliable."),
+                              row_label (row), row->repeats, row->wall_min_ns / 1e9, row->wall_max_ns / 1e9,
+                              100 * weft_comparison_row_get_spread (row));
+    case WEFT_COMPARISON_WARNING_TOO_FAST:
+      /* Translators: a variant, its workers and its speedup over the serial run */
+      return g_strdup_printf (_("%s: %u workers came out %.2f× faster than the serial run, more than they can be: the serial time is not reliable."),
+                              row_label (row), row->workers, row->speedup);
+    case WEFT_COMPARISON_WARNING_RAN_ONCE:
+    default:
+      return g_strdup (_("Each variant ran once: how much its time varies is unknown."));
+    }
+}
+
 static void
 show_warnings (WeftCompareView *self)
 {
-  const char * const *warnings = weft_comparison_get_warnings (self->comparison);
-  g_autofree char *text = g_strjoinv ("\n", (char **) warnings);
+  guint n;
+  const WeftComparisonWarning *warnings = weft_comparison_get_warning_kinds (self->comparison, &n);
+  g_autoptr(GString) text = g_string_new (NULL);
 
-  gtk_label_set_label (GTK_LABEL (self->warning), text);
-  gtk_widget_set_visible (self->warning, warnings[0] != NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *line = warning_text (self->comparison, &warnings[i]);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", line);
+    }
+  gtk_label_set_label (GTK_LABEL (self->warning), text->str);
+  gtk_widget_set_visible (self->warning, n > 0);
 }
 
 static void

@@ -73,6 +73,7 @@ struct _WeftComparison
   double        other_cpu_s;
   double        runs_wall_s;
   GPtrArray    *warnings;        /* (element-type utf8), NULL-terminated */
+  GArray       *warning_kinds;   /* WeftComparisonWarning, one per warning */
 };
 
 G_DEFINE_FINAL_TYPE (WeftComparison, weft_comparison, G_TYPE_OBJECT)
@@ -229,41 +230,66 @@ other_load (WeftComparison *self)
 }
 
 static void
+add_warning (WeftComparison            *self,
+             WeftComparisonWarningKind  kind,
+             guint                      row,
+             char                      *text)
+{
+  WeftComparisonWarning w = { kind, row };
+
+  g_array_append_val (self->warning_kinds, w);
+  g_ptr_array_add (self->warnings, text);
+}
+
+static void
 update_warnings (WeftComparison *self)
 {
   guint cores = g_get_num_processors ();
   double load = other_load (self);
 
   g_ptr_array_set_size (self->warnings, 0);
+  g_array_set_size (self->warning_kinds, 0);
   if (load > WEFT_COMPARISON_MAX_OTHER_LOAD * cores)
-    g_ptr_array_add (self->warnings,
-                     g_strdup_printf ("other processes kept %.2f of the %u cores busy during the runs "
-                                      "(%.0f %% of the machine): the times are not reliable",
-                                      load, cores, 100 * load / cores));
+    add_warning (self, WEFT_COMPARISON_WARNING_LOAD, 0,
+                 g_strdup_printf ("other processes kept %.2f of the %u cores busy during the runs "
+                                  "(%.0f %% of the machine): the times are not reliable",
+                                  load, cores, 100 * load / cores));
   for (guint i = 0; i < self->variants->len; i++)
     {
       const WeftComparisonRow *row = &g_array_index (self->variants, Variant, i).row;
-      double spread;
 
       if (row->has_efficiency && row->speedup > row->workers)
-        g_ptr_array_add (self->warnings,
-                         g_strdup_printf ("%s: %u workers came out %.2f× faster than the serial run, "
-                                          "more than they can be: the serial time is not reliable",
-                                          row->label, row->workers, row->speedup));
-      if (row->repeats < 2 || row->wall_ns == 0)
-        continue;
-      spread = (double) (row->wall_max_ns - row->wall_min_ns) / (double) row->wall_ns;
-      if (spread > WEFT_COMPARISON_MAX_SPREAD)
-        g_ptr_array_add (self->warnings,
-                         g_strdup_printf ("%s: its %u runs took %.3f to %.3f s, a spread of %.0f %% "
-                                          "of the median: the times are not reliable",
-                                          row->label, row->repeats, row->wall_min_ns / 1e9,
-                                          row->wall_max_ns / 1e9, 100 * spread));
+        add_warning (self, WEFT_COMPARISON_WARNING_TOO_FAST, i,
+                     g_strdup_printf ("%s: %u workers came out %.2f× faster than the serial run, "
+                                      "more than they can be: the serial time is not reliable",
+                                      row->label, row->workers, row->speedup));
+      if (weft_comparison_row_get_spread (row) > WEFT_COMPARISON_MAX_SPREAD)
+        add_warning (self, WEFT_COMPARISON_WARNING_SPREAD, i,
+                     g_strdup_printf ("%s: its %u runs took %.3f to %.3f s, a spread of %.0f %% "
+                                      "of the median: the times are not reliable",
+                                      row->label, row->repeats, row->wall_min_ns / 1e9,
+                                      row->wall_max_ns / 1e9, 100 * weft_comparison_row_get_spread (row)));
     }
   if (self->repeats == 1)
-    g_ptr_array_add (self->warnings,
-                     g_strdup ("each variant ran once: how much its time varies is unknown "
-                               "(run each 3 times or more)"));
+    add_warning (self, WEFT_COMPARISON_WARNING_RAN_ONCE, 0,
+                 g_strdup ("each variant ran once: how much its time varies is unknown "
+                           "(run each 3 times or more)"));
+}
+
+/**
+ * weft_comparison_row_get_spread:
+ *
+ * Returns: how far apart the row's fastest and slowest runs are, as a
+ *   share of the median; 0 with fewer than two runs
+ */
+double
+weft_comparison_row_get_spread (const WeftComparisonRow *row)
+{
+  g_return_val_if_fail (row != NULL, 0);
+
+  if (row->repeats < 2 || row->wall_ns == 0)
+    return 0;
+  return (double) (row->wall_max_ns - row->wall_min_ns) / (double) row->wall_ns;
 }
 
 /* ---- Object -------------------------------------------------------------- */
@@ -307,6 +333,7 @@ weft_comparison_finalize (GObject *object)
 
   g_clear_pointer (&self->profile, weft_profile_free);
   g_ptr_array_unref (self->warnings);
+  g_array_unref (self->warning_kinds);
 
   G_OBJECT_CLASS (weft_comparison_parent_class)->finalize (object);
 }
@@ -334,6 +361,7 @@ weft_comparison_init (WeftComparison *self)
   self->variants = g_array_new (FALSE, TRUE, sizeof (Variant));
   g_array_set_clear_func (self->variants, clear_variant);
   self->warnings = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  self->warning_kinds = g_array_new (FALSE, FALSE, sizeof (WeftComparisonWarning));
 
   for (guint i = 0; i < G_N_ELEMENTS (variant_specs); i++)
     {
@@ -628,6 +656,24 @@ weft_comparison_get_other_load (WeftComparison *self)
 {
   g_return_val_if_fail (WEFT_IS_COMPARISON (self), 0);
   return other_load (self);
+}
+
+/**
+ * weft_comparison_get_warning_kinds:
+ * @n_warnings: (out): how many
+ *
+ * What each of weft_comparison_get_warnings() is about, in the same order,
+ * for a program that says them in its own words.
+ *
+ * Returns: (transfer none): the warnings' kinds and rows
+ */
+const WeftComparisonWarning *
+weft_comparison_get_warning_kinds (WeftComparison *self,
+                                   guint          *n_warnings)
+{
+  g_return_val_if_fail (WEFT_IS_COMPARISON (self), NULL);
+  *n_warnings = self->warning_kinds->len;
+  return (const WeftComparisonWarning *) (gpointer) self->warning_kinds->data;
 }
 
 /* Returns: (transfer none): NULL-terminated; set when the comparison ends */

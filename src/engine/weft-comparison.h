@@ -58,6 +58,33 @@ typedef struct
   gboolean          cancelled;
 } WeftComparisonRow;
 
+/**
+ * WeftComparisonWarningKind:
+ * @WEFT_COMPARISON_WARNING_LOAD: other processes kept more than
+ *   %WEFT_COMPARISON_MAX_OTHER_LOAD of the cores busy
+ * @WEFT_COMPARISON_WARNING_SPREAD: a row's runs spread over more than
+ *   %WEFT_COMPARISON_MAX_SPREAD of its median
+ * @WEFT_COMPARISON_WARNING_TOO_FAST: a row came out faster than its
+ *   workers can make it (its efficiency is shown as 100 %)
+ * @WEFT_COMPARISON_WARNING_RAN_ONCE: each variant ran once
+ */
+typedef enum
+{
+  WEFT_COMPARISON_WARNING_LOAD,
+  WEFT_COMPARISON_WARNING_SPREAD,
+  WEFT_COMPARISON_WARNING_TOO_FAST,
+  WEFT_COMPARISON_WARNING_RAN_ONCE,
+} WeftComparisonWarningKind;
+
+/* What a warning is about: its kind and, for a row's, the row */
+typedef struct
+{
+  WeftComparisonWarningKind kind;
+  guint                     row;
+} WeftComparisonWarning;
+
+double                   weft_comparison_row_get_spread (const WeftComparisonRow *row);
+
 WeftComparison          *weft_comparison_new            (const WeftProfile   *profile,
                                                          guint                repeats);
 const WeftProfile       *weft_comparison_get_profile    (WeftComparison      *self);
@@ -81,6 +108,8 @@ WeftRun                 *weft_comparison_get_median_run (WeftComparison      *se
                                                          guint                row);
 double                   weft_comparison_get_other_load (WeftComparison      *self);
 const char * const      *weft_comparison_get_warnings   (WeftComparison      *self);
+const WeftComparisonWarning *weft_comparison_get_warning_kinds (WeftComparison *self,
+                                                             guint          *n_warnings);
 
 JsonNode                *weft_comparison_to_json        (WeftComparison      *self);
 char                    *weft_comparison_to_text        (WeftComparison      *self);
