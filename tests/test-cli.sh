@@ -63,6 +63,90 @@ else
   not_ok "the deadlock profile" "status $status, cycle '$cycle'"
 fi
 
+# compare --repeat: every variant run N times, median with min and max, and
+# the warnings; the load figure is injected so that the warning is certain.
+small="$tmp/small.json"
+printf '%s\n' '{ "weft_profile": 1, "name": "small", "executor": "threads", "workers": 2,' \
+  '  "tasks": [ { "name": "cpu", "count": 2, "steps": [ { "cpu": { "ms": 10 } } ] } ] }' > "$small"
+out=$(WEFT_TEST_OTHER_LOAD=1.5 "$cli" compare --repeat 2 --json "$small")
+status=$?
+check=$(printf '%s' "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+runs = [r for r in d["runs"] if "error" not in r]
+assert d["repeats"] == 2, d["repeats"]
+assert len(runs) == 5, len(runs)
+for r in runs:
+    assert r["repeats"] == 2, r
+    assert r["wall_s_min"] <= r["wall_s"] <= r["wall_s_max"], r
+assert runs[0]["label"] == "serial" and runs[0]["speedup"] == 1.0
+assert d["load"]["other_cores"] == 1.5
+assert any("other processes kept 1.50" in w for w in d["warnings"]), d["warnings"]
+print("ok")' 2>&1)
+if [ "$status" -eq 0 ] && [ "$check" = "ok" ]; then
+  ok "compare --repeat 2 --json: 2 runs of each variant, min <= median <= max, the load warning"
+else
+  not_ok "compare --repeat 2 --json" "status $status" "$check"
+fi
+
+out=$(WEFT_TEST_OTHER_LOAD=0 "$cli" compare --repeat 1 "$small")
+if printf '%s' "$out" | grep -q '^warning: each variant ran once' &&
+   ! printf '%s' "$out" | grep -q '^warning: other processes' &&
+   printf '%s' "$out" | grep -q '^serial .*1\.00×'; then
+  ok "compare --repeat 1: the table and a warning that each variant ran once"
+else
+  not_ok "compare --repeat 1" "$out"
+fi
+expect 2 "weft-cli compare: --repeat: expected a number from 1 to 100 (see 'weft-cli compare --help')" -- compare --repeat 0 "$small"
+
+# summary of a trace: what ran, from the metadata Weft wrote; null for another
+# program's trace, and never an efficiency "on 0 workers".
+"$cli" run --gil "$small" -o "$tmp/small-trace.json" >/dev/null 2>&1
+check=$("$cli" summary --json "$tmp/small-trace.json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["profile"] == "small", d["profile"]
+assert d["executor"] == "threads" and d["gil"] is True and d["n_workers"] == 2, d
+assert d["tasks"]["ok"] == 2 and d["tasks"]["not_started"] is None, d["tasks"]
+assert abs(d["efficiency"] - d["speedup"] / 2) < 1e-9
+print("ok")' 2>&1)
+if [ "$check" = "ok" ]; then
+  ok "summary --json of a Weft trace: profile, executor, gil, n_workers and tasks from its metadata"
+else
+  not_ok "summary --json of a Weft trace" "$check"
+fi
+foreign="$root/tests/traces/foreign-phases.json"
+check=$("$cli" summary --json "$foreign" 2>/dev/null | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for k in ("profile", "executor", "gil", "n_workers", "tasks", "efficiency"):
+    assert k in d and d[k] is None, (k, d.get(k, "absent"))
+print("ok")' 2>&1)
+text=$("$cli" summary "$foreign" 2>/dev/null)
+if [ "$check" = "ok" ] && ! printf '%s' "$text" | grep -q 'efficiency\|0 workers'; then
+  ok "summary of a foreign trace: what Weft cannot know is null, no efficiency"
+else
+  not_ok "summary of a foreign trace" "$check" "$text"
+fi
+
+# Overlapped waits are not a speedup: 17's summary has no speedup or
+# efficiency (62436 % once), and 20's cancelled downloads count only as far
+# as they ran (8.2 s of work once, in a 0.2 s run).
+check=$("$cli" run --json "$root/workloads/17-many-waits-main-loop.json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["speedup"] is None and d["efficiency"] is None, (d["speedup"], d["efficiency"])
+assert d["work_has_waits"] is True and d["concurrency"] > 100, d["concurrency"]
+print("ok")' 2>&1)
+if [ "$check" = "ok" ]; then ok "run --json of 17: no speedup or efficiency for overlapped waits, their concurrency"; else not_ok "run --json of 17" "$check"; fi
+check=$("$cli" run --json "$root/workloads/20-task-group-cancel.json" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["tasks"]["cancelled"] == 4, d["tasks"]
+assert d["serial_s"] <= 5 * d["wall_s"], (d["serial_s"], d["wall_s"])
+print("ok")' 2>&1)
+if [ "$check" = "ok" ]; then ok "run --json of 20: cancelled work counted only as far as it ran"; else not_ok "run --json of 20" "$check"; fi
+
 # Every shipped profile runs to its end: status 0, or 1 for those whose
 # point is a failure or a deadlock.
 for f in "$root"/workloads/*.json; do

@@ -5,64 +5,54 @@
 
 #include <glib/gi18n.h>
 
+#include "weft-comparison.h"
 #include "weft-compare-view.h"
-#include "weft-run.h"
 #include "weft-session.h"
-#include "weft-summary.h"
 #include "weft-time-ruler.h"
 #include "weft-timeline-view.h"
 
 /**
  * WeftCompareView:
  *
- * The chapter's comparison, measured: the profile runs serially, on threads
- * with and without the GIL, on processes and on the main loop, one run
- * after another (each a #WeftRun on the UI's main context, so nothing
- * blocks), as `weft-cli compare` does. A table of wall time, speedup,
- * efficiency and dominant wait, and the runs' timelines one above the other.
+ * The chapter's comparison, measured: a #WeftComparison runs the profile
+ * serially, on threads with and without the GIL, on processes and on the
+ * main loop, each several times, on the UI's main context (nothing
+ * blocks), as `weft-cli compare` does. A table of the median wall time with
+ * the fastest and slowest run, speedup, efficiency and dominant wait; the
+ * comparison's warnings when the spread or the machine's load makes it
+ * unreliable; and the median runs' timelines one above the other, all on
+ * one time axis from each run's start, so that a run twice as long looks
+ * twice as long.
  */
 struct _WeftCompareView
 {
-  GtkBox        parent_instance;
+  GtkBox          parent_instance;
 
-  WeftProfile  *profile;
-  GPtrArray    *runs;           /* (element-type WeftRun) finished runs, kept for their models */
-  WeftRun      *current;
-  guint         next_variant;
-  guint         current_variant;
-  double        serial_s;
-  guint         idle_id;
-  guint         n_timelines;
+  WeftProfile    *profile;
+  WeftComparison *comparison;
+  GCancellable   *cancellable;
+  GPtrArray      *sessions;     /* (element-type WeftSession) one per timeline */
 
-  GtkWidget    *button;
-  GtkWidget    *status;
-  GtkStringList *rows;
-  GtkWidget    *table;
-  GtkWidget    *timelines;
+  GtkWidget      *button;
+  GtkWidget      *status;
+  GtkWidget      *warning;
+  GtkStringList  *rows;
+  GtkWidget      *table;
+  GtkWidget      *timelines;
 };
 
 G_DEFINE_FINAL_TYPE (WeftCompareView, weft_compare_view, GTK_TYPE_BOX)
 
-typedef struct
-{
-  const char       *label;
-  WeftExecutorKind  executor;
-  int               gil;
-  guint             workers;
-} Variant;
-
-/* The same variants as weft-cli compare */
-static const Variant variants[] = {
-  { N_("serial"), WEFT_EXECUTOR_THREADS, 0, 1 },
-  { N_("threads + GIL"), WEFT_EXECUTOR_THREADS, 1, 0 },
-  { N_("threads, no GIL"), WEFT_EXECUTOR_THREADS, 0, 0 },
-  { N_("processes"), WEFT_EXECUTOR_PROCESSES, 0, 0 },
-  { N_("main loop"), WEFT_EXECUTOR_MAINLOOP, 0, 0 },
+/* The variants' labels, for translation; the engine names them in English */
+static const char * const variant_labels[][2] = {
+  { "serial", N_("serial") },
+  { "threads + GIL", N_("threads + GIL") },
+  { "threads, no GIL", N_("threads, no GIL") },
+  { "processes", N_("processes") },
+  { "mainloop", N_("main loop") },
 };
 
-enum { F_LABEL, F_WORKERS, F_WALL, F_SPEEDUP, F_EFFICIENCY, F_DOMINANT, N_FIELDS };
-
-static void start_next (WeftCompareView *self);
+enum { F_LABEL, F_WORKERS, F_RUNS, F_WALL, F_RANGE, F_SPEEDUP, F_EFFICIENCY, F_DOMINANT, N_FIELDS };
 
 GtkWidget *
 weft_compare_view_new (void)
@@ -70,205 +60,281 @@ weft_compare_view_new (void)
   return g_object_new (WEFT_TYPE_COMPARE_VIEW, NULL);
 }
 
+static const char *
+row_label (const WeftComparisonRow *row)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (variant_labels); i++)
+    if (g_str_equal (row->label, variant_labels[i][0]))
+      return _(variant_labels[i][1]);
+  return row->label;
+}
+
 static void
 update_state (WeftCompareView *self)
 {
   gtk_widget_set_sensitive (self->button, self->profile != NULL);
   gtk_button_set_label (GTK_BUTTON (self->button),
-                        self->current != NULL || self->idle_id != 0 ? _("_Stop Comparing")
-                                                                   : _("_Compare Executors"));
+                        weft_compare_view_get_running (self) ? _("_Stop Comparing")
+                                                             : _("_Compare Executors"));
+}
+
+static char *
+row_text (const WeftComparisonRow *row)
+{
+  g_autofree char *workers = g_strdup_printf ("%u", row->workers);
+  g_autofree char *runs = g_strdup_printf ("%u", row->repeats);
+  g_autofree char *wall = g_strdup_printf ("%.3f s", row->wall_ns / 1e9);
+  g_autofree char *range = g_strdup_printf ("%.3f–%.3f s", row->wall_min_ns / 1e9, row->wall_max_ns / 1e9);
+  g_autofree char *speedup = g_strdup_printf ("%.2f×", row->speedup);
+  g_autofree char *efficiency = row->has_efficiency ? g_strdup_printf ("%.0f %%", 100 * row->efficiency)
+                                                    : g_strdup ("—");
+  const char *fields[N_FIELDS + 1] = { NULL };
+
+  if (row->error != NULL)
+    return g_strjoin ("\t", row_label (row), "—", "—", "—", "—", "—", "—", row->error, NULL);
+
+  fields[F_LABEL] = row_label (row);
+  fields[F_WORKERS] = workers;
+  fields[F_RUNS] = runs;
+  fields[F_WALL] = wall;
+  fields[F_RANGE] = range;
+  fields[F_SPEEDUP] = speedup;
+  fields[F_EFFICIENCY] = efficiency;
+  fields[F_DOMINANT] = row->cancelled ? _("stopped")
+                       : row->dominant_wait != WEFT_STATE_IDLE ? weft_state_to_nick (row->dominant_wait)
+                       : "—";
+  return g_strjoinv ("\t", (char **) fields);
+}
+
+/* The table, from the comparison's rows that have a run (or an error) */
+static void
+update_rows (WeftCompareView *self)
+{
+  g_autoptr(GPtrArray) texts = g_ptr_array_new_null_terminated (0, g_free, TRUE);
+  guint n = weft_comparison_get_n_rows (self->comparison);
+
+  for (guint i = 0; i < n; i++)
+    {
+      const WeftComparisonRow *row = weft_comparison_get_row (self->comparison, i);
+
+      if (row->repeats > 0 || row->error != NULL)
+        g_ptr_array_add (texts, row_text (row));
+    }
+  gtk_string_list_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)),
+                          (const char * const *) texts->pdata);
 }
 
 static void
-add_row (WeftCompareView *self,
-         const char      *fields[N_FIELDS])
+on_progress (WeftComparison  *comparison,
+             WeftCompareView *self)
 {
-  g_autofree char *joined = g_strjoinv ("\t", (char **) fields);
+  guint row, repeat;
 
-  gtk_string_list_append (self->rows, joined);
+  update_rows (self);
+  if (weft_comparison_get_current (comparison, &row, &repeat))
+    {
+      /* Translators: status of a comparison: the variant being run, e.g.
+       * "threads + GIL", which of its runs and how many */
+      g_autofree char *status = g_strdup_printf (_("Running %s (run %u of %u)…"),
+                                                 row_label (weft_comparison_get_row (comparison, row)),
+                                                 repeat + 1, weft_comparison_get_repeats (comparison));
+      gtk_label_set_label (GTK_LABEL (self->status), status);
+    }
 }
 
-/* The wait state that cost the most, summed over workers (≥ 1 % of wall). */
-static const char *
-dominant_wait (JsonNode *summary,
-               double    wall_s)
+static void
+clear_timelines (WeftCompareView *self)
 {
-  JsonNode *node = json_object_get_member (json_node_get_object (summary), "workers");
-  JsonArray *workers = node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
-  const char *dominant = NULL;
-  double dominant_s = 0;
+  GtkWidget *child;
 
-  for (guint s = 0; workers != NULL && s < WEFT_N_STATES; s++)
-    {
-      const char *nick = weft_state_to_nick (s);
-      double total = 0;
-
-      if (s == WEFT_STATE_IDLE || s == WEFT_STATE_RUNNING || s == WEFT_STATE_LOCK_HELD ||
-          s == WEFT_STATE_GIL_HELD || s == WEFT_STATE_IO)
-        continue;
-      for (guint w = 0; w < json_array_get_length (workers); w++)
-        {
-          JsonObject *wo = json_array_get_object_element (workers, w);
-          JsonNode *wait = json_object_get_member (wo, "wait_s");
-
-          if (wait != NULL && JSON_NODE_HOLDS_OBJECT (wait) &&
-              json_object_has_member (json_node_get_object (wait), nick))
-            total += json_object_get_double_member (json_node_get_object (wait), nick);
-        }
-      if (total > dominant_s && total > 0.01 * wall_s)
-        {
-          dominant_s = total;
-          dominant = nick;
-        }
-    }
-  return dominant;
+  while ((child = gtk_widget_get_first_child (self->timelines)) != NULL)
+    gtk_box_remove (GTK_BOX (self->timelines), child);
+  g_ptr_array_set_size (self->sessions, 0);
 }
 
 static void
 add_timeline (WeftCompareView *self,
               const char      *title,
-              WeftRun         *run)
+              WeftTraceModel  *model,
+              guint64          axis_ns)
 {
   g_autoptr(WeftSession) session = weft_session_new ();
   GtkWidget *label = gtk_label_new (title);
   GtkWidget *ruler, *view;
+  WeftRunStats rs;
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_add_css_class (label, "heading");
   gtk_widget_set_margin_top (label, 6);
-  weft_session_set_model (session, weft_run_get_model (run));
+  weft_session_set_model (session, model);
+  /* Every timeline spans the longest run from its own start */
+  weft_trace_model_get_run_stats (model, &rs);
+  weft_session_set_bounds (session, rs.first_ns, rs.first_ns + axis_ns);
   view = weft_timeline_view_new (session);
   ruler = weft_time_ruler_new (session);
   /* Outside a scroller the view would get only its minimum height */
-  gtk_widget_set_size_request (view, -1, 140 + 40 * (int) weft_trace_model_get_n_lanes (weft_run_get_model (run)));
+  gtk_widget_set_size_request (view, -1, 140 + 40 * (int) weft_trace_model_get_n_lanes (model));
   weft_time_ruler_set_inset (WEFT_TIME_RULER (ruler),
                              weft_timeline_view_get_label_width (WEFT_TIMELINE_VIEW (view)));
   gtk_box_append (GTK_BOX (self->timelines), label);
   gtk_box_append (GTK_BOX (self->timelines), ruler);
   gtk_box_append (GTK_BOX (self->timelines), view);
-  self->n_timelines++;
+  g_ptr_array_add (self->sessions, g_steal_pointer (&session));
 }
 
+/* The median run of each variant, one above the other, on one time axis */
 static void
-on_run_finished (WeftRun         *run,
-                 WeftCompareView *self)
+show_timelines (WeftCompareView *self)
 {
-  const Variant *v = &variants[self->current_variant];
-  const WeftRunResult *result = weft_run_get_result (run);
-  g_autoptr(JsonNode) summary = weft_summary_build (weft_run_get_model (run), self->profile, result);
-  g_autofree char *workers = g_strdup_printf ("%u", result->workers);
-  g_autofree char *wall = NULL, *speedup = NULL, *efficiency = NULL, *title = NULL;
-  double wall_s = result->wall_ns / 1e9;
-  double sp;
-  const char *dominant;
-  const char *fields[N_FIELDS + 1] = { NULL };
+  guint n = weft_comparison_get_n_rows (self->comparison);
+  guint64 axis_ns = 0;
 
-  g_signal_handlers_disconnect_by_data (run, self);
-  if (self->current_variant == 0)
-    self->serial_s = wall_s;
-  sp = wall_s > 0 ? self->serial_s / wall_s : 0;
-  dominant = dominant_wait (summary, wall_s);
-
-  wall = g_strdup_printf ("%.3f s", wall_s);
-  speedup = g_strdup_printf ("%.2f×", sp);
-  efficiency = g_strdup_printf ("%.0f %%", result->workers > 0 ? 100 * sp / result->workers : 0);
-  fields[F_LABEL] = _(v->label);
-  fields[F_WORKERS] = workers;
-  fields[F_WALL] = wall;
-  fields[F_SPEEDUP] = speedup;
-  fields[F_EFFICIENCY] = efficiency;
-  fields[F_DOMINANT] = dominant != NULL ? dominant : "—";
-  if (result->cancelled)
-    fields[F_DOMINANT] = _("stopped");
-  add_row (self, fields);
-
-  /* Translators: title of one timeline of the comparison: variant, wall time */
-  title = g_strdup_printf (_("%s — %.3f s"), _(v->label), wall_s);
-  add_timeline (self, title, run);
-
-  g_ptr_array_add (self->runs, g_steal_pointer (&self->current));
-  if (result->cancelled)
+  clear_timelines (self);
+  for (guint i = 0; i < n; i++)
     {
-      self->next_variant = G_N_ELEMENTS (variants);
+      WeftRun *run = weft_comparison_get_median_run (self->comparison, i);
+      WeftRunStats rs;
+
+      if (run == NULL)
+        continue;
+      weft_trace_model_get_run_stats (weft_run_get_model (run), &rs);
+      axis_ns = MAX (axis_ns, rs.wall_ns);
     }
-  start_next (self);
+  for (guint i = 0; i < n; i++)
+    {
+      WeftRun *run = weft_comparison_get_median_run (self->comparison, i);
+      const WeftComparisonRow *row = weft_comparison_get_row (self->comparison, i);
+      g_autofree char *title = NULL;
+
+      if (run == NULL)
+        continue;
+      /* Translators: title of one timeline of the comparison: variant, its median wall time */
+      title = g_strdup_printf (_("%s — %.3f s (median)"), row_label (row), row->wall_ns / 1e9);
+      add_timeline (self, title, weft_run_get_model (run), axis_ns);
+    }
 }
 
-static gboolean
-start_next_idle (gpointer data)
+/* A comparison's warning in the app's words */
+static char *
+warning_text (WeftComparison              *comparison,
+              const WeftComparisonWarning *w)
 {
-  WeftCompareView *self = data;
+  const WeftComparisonRow *row = weft_comparison_get_row (comparison, w->row);
+  guint cores = g_get_num_processors ();
+  double load = weft_comparison_get_other_load (comparison);
 
-  self->idle_id = 0;
-  start_next (self);
-  return G_SOURCE_REMOVE;
+  switch (w->kind)
+    {
+    case WEFT_COMPARISON_WARNING_LOAD:
+      /* Translators: %.2f cores of the machine's %u were busy with other
+       * processes, %.0f is that share in percent */
+      return g_strdup_printf (_("Other processes kept %.2f of the %u cores busy during the runs (%.0f %% of the machine): the times are not reliable."),
+                              load, cores, 100 * load / cores);
+    case WEFT_COMPARISON_WARNING_SPREAD:
+      /* Translators: a variant's runs, their fastest and slowest wall time,
+       * and how far apart in percent of the median */
+      return g_strdup_printf (_("%s: its %u runs took %.3f to %.3f s, a spread of %.0f %% of the median: the times are not reliable."),
+                              row_label (row), row->repeats, row->wall_min_ns / 1e9, row->wall_max_ns / 1e9,
+                              100 * weft_comparison_row_get_spread (row));
+    case WEFT_COMPARISON_WARNING_TOO_FAST:
+      /* Translators: a variant, its workers and its speedup over the serial run */
+      return g_strdup_printf (_("%s: %u workers came out %.2f× faster than the serial run, more than they can be: the serial time is not reliable."),
+                              row_label (row), row->workers, row->speedup);
+    case WEFT_COMPARISON_WARNING_RAN_ONCE:
+    default:
+      return g_strdup (_("Each variant ran once: how much its time varies is unknown."));
+    }
 }
 
 static void
-start_next (WeftCompareView *self)
+show_warnings (WeftCompareView *self)
 {
+  guint n;
+  const WeftComparisonWarning *warnings = weft_comparison_get_warning_kinds (self->comparison, &n);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *line = warning_text (self->comparison, &warnings[i]);
+
+      g_string_append_printf (text, "%s%s", i > 0 ? "\n" : "", line);
+    }
+  gtk_label_set_label (GTK_LABEL (self->warning), text->str);
+  gtk_widget_set_visible (self->warning, n > 0);
+}
+
+static void
+on_compared (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(WeftCompareView) self = user_data;
+  WeftComparison *comparison = WEFT_COMPARISON (object);
   g_autoptr(GError) error = NULL;
-  const Variant *v;
-  WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
+  g_autofree char *status = NULL;
+  gboolean ok = weft_comparison_run_finish (comparison, result, &error);
 
-  if (self->next_variant >= G_N_ELEMENTS (variants))
-    {
-      gtk_label_set_label (GTK_LABEL (self->status), _("Comparison finished."));
-      update_state (self);
-      return;
-    }
+  if (comparison != self->comparison)
+    return;   /* dropped for another profile */
 
-  self->current_variant = self->next_variant;
-  v = &variants[self->next_variant++];
-  options.executor = v->executor;
-  options.gil = v->gil;
-  options.workers = v->workers;
-
-  {
-    /* Translators: %s is the variant being run, e.g. "threads + GIL" */
-    g_autofree char *status = g_strdup_printf (_("Running %s…"), _(v->label));
-    gtk_label_set_label (GTK_LABEL (self->status), status);
-  }
-
-  self->current = weft_run_new (self->profile, &options);
-  g_signal_connect (self->current, "finished", G_CALLBACK (on_run_finished), self);
-  if (!weft_run_start (self->current, NULL, &error))
-    {
-      const char *fields[N_FIELDS + 1] = { _(v->label), "—", "—", "—", "—", error->message, NULL };
-
-      g_signal_handlers_disconnect_by_data (self->current, self);
-      g_clear_object (&self->current);
-      add_row (self, fields);
-      /* Not from inside the caller's frame: let the UI breathe between runs */
-      self->idle_id = g_idle_add (start_next_idle, self);
-    }
+  g_clear_object (&self->cancellable);
+  update_rows (self);
+  show_timelines (self);
+  show_warnings (self);
+  /* Translators: the comparison ended (or was stopped); %.2f is how many
+   * cores other processes kept busy, %u the machine's cores */
+  status = g_strdup_printf (ok ? _("Comparison finished: %u runs of each variant, median shown; other processes kept %.2f of %u cores busy.")
+                               : _("Comparison stopped after %u runs of each variant at most; other processes kept %.2f of %u cores busy."),
+                            weft_comparison_get_repeats (comparison),
+                            weft_comparison_get_other_load (comparison), g_get_num_processors ());
+  gtk_label_set_label (GTK_LABEL (self->status), status);
   update_state (self);
+}
+
+static void
+drop_comparison (WeftCompareView *self)
+{
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->comparison != NULL)
+    g_signal_handlers_disconnect_by_data (self->comparison, self);
+  g_clear_object (&self->comparison);
 }
 
 static void
 clear_results (WeftCompareView *self)
 {
-  GtkWidget *child;
-
-  weft_compare_view_cancel (self);
-  g_ptr_array_set_size (self->runs, 0);
+  drop_comparison (self);
   gtk_string_list_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)), NULL);
-  while ((child = gtk_widget_get_first_child (self->timelines)) != NULL)
-    gtk_box_remove (GTK_BOX (self->timelines), child);
-  self->n_timelines = 0;
+  clear_timelines (self);
+  gtk_widget_set_visible (self->warning, FALSE);
 }
 
+/**
+ * weft_compare_view_start_repeats:
+ * @repeats: runs of each variant (%WEFT_COMPARISON_DEFAULT_REPEATS in the app)
+ */
 void
-weft_compare_view_start (WeftCompareView *self)
+weft_compare_view_start_repeats (WeftCompareView *self,
+                                 guint            repeats)
 {
   g_return_if_fail (WEFT_IS_COMPARE_VIEW (self));
 
   if (self->profile == NULL || weft_compare_view_get_running (self))
     return;
   clear_results (self);
-  self->next_variant = 0;
-  self->serial_s = 0;
-  start_next (self);
+  self->comparison = weft_comparison_new (self->profile, repeats);
+  self->cancellable = g_cancellable_new ();
+  g_signal_connect (self->comparison, "progress", G_CALLBACK (on_progress), self);
+  weft_comparison_run_async (self->comparison, self->cancellable, on_compared, g_object_ref (self));
+  update_state (self);
+}
+
+void
+weft_compare_view_start (WeftCompareView *self)
+{
+  weft_compare_view_start_repeats (self, WEFT_COMPARISON_DEFAULT_REPEATS);
 }
 
 void
@@ -276,17 +342,16 @@ weft_compare_view_cancel (WeftCompareView *self)
 {
   g_return_if_fail (WEFT_IS_COMPARE_VIEW (self));
 
-  g_clear_handle_id (&self->idle_id, g_source_remove);
-  self->next_variant = G_N_ELEMENTS (variants);
-  if (self->current != NULL)
-    weft_run_cancel (self->current);   /* "finished" follows on the main context */
+  /* the comparison stops its run; on_compared follows on the main context */
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
 }
 
 gboolean
 weft_compare_view_get_running (WeftCompareView *self)
 {
   g_return_val_if_fail (WEFT_IS_COMPARE_VIEW (self), FALSE);
-  return self->current != NULL || self->idle_id != 0;
+  return self->cancellable != NULL;
 }
 
 void
@@ -295,19 +360,13 @@ weft_compare_view_set_profile (WeftCompareView   *self,
 {
   g_return_if_fail (WEFT_IS_COMPARE_VIEW (self));
 
-  if (weft_compare_view_get_running (self))
-    {
-      /* Let the running one end on its own; its results are dropped */
-      g_signal_handlers_disconnect_by_data (self->current, self);
-      weft_run_cancel (self->current);
-      g_ptr_array_add (self->runs, g_steal_pointer (&self->current));
-    }
+  /* A comparison going on ends on its own; its results are dropped */
   clear_results (self);
   g_clear_pointer (&self->profile, weft_profile_free);
   if (profile != NULL)
     self->profile = weft_profile_copy (profile);
   gtk_label_set_label (GTK_LABEL (self->status),
-                       profile != NULL ? _("Runs the profile on every executor, one after another.")
+                       profile != NULL ? _("Runs the profile on every executor, each several times, one run after another.")
                                        : _("Open a workload profile to compare executors."));
   update_state (self);
 }
@@ -323,7 +382,33 @@ guint
 weft_compare_view_get_n_timelines (WeftCompareView *self)
 {
   g_return_val_if_fail (WEFT_IS_COMPARE_VIEW (self), 0);
-  return self->n_timelines;
+  return self->sessions->len;
+}
+
+/* Returns: (transfer none): the session of the @i-th timeline */
+WeftSession *
+weft_compare_view_get_session (WeftCompareView *self,
+                               guint            i)
+{
+  g_return_val_if_fail (WEFT_IS_COMPARE_VIEW (self), NULL);
+  g_return_val_if_fail (i < self->sessions->len, NULL);
+  return g_ptr_array_index (self->sessions, i);
+}
+
+/* Returns: (transfer none) (nullable): the comparison shown */
+WeftComparison *
+weft_compare_view_get_comparison (WeftCompareView *self)
+{
+  g_return_val_if_fail (WEFT_IS_COMPARE_VIEW (self), NULL);
+  return self->comparison;
+}
+
+/* Returns: the warnings shown, one a line; "" when none */
+const char *
+weft_compare_view_get_warning_text (WeftCompareView *self)
+{
+  g_return_val_if_fail (WEFT_IS_COMPARE_VIEW (self), NULL);
+  return gtk_widget_get_visible (self->warning) ? gtk_label_get_label (GTK_LABEL (self->warning)) : "";
 }
 
 static void
@@ -366,14 +451,8 @@ weft_compare_view_dispose (GObject *object)
 {
   WeftCompareView *self = WEFT_COMPARE_VIEW (object);
 
-  g_clear_handle_id (&self->idle_id, g_source_remove);
-  if (self->current != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->current, self);
-      weft_run_cancel (self->current);
-      g_clear_object (&self->current);
-    }
-  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  drop_comparison (self);
+  g_clear_pointer (&self->sessions, g_ptr_array_unref);
   g_clear_pointer (&self->profile, weft_profile_free);
   g_clear_object (&self->rows);
 
@@ -390,7 +469,8 @@ static void
 weft_compare_view_init (WeftCompareView *self)
 {
   const char *titles[N_FIELDS] = {
-    _("Executor"), _("Workers"), _("Wall"), _("Speedup"), _("Efficiency"), _("Dominant wait"),
+    _("Executor"), _("Workers"), _("Runs"), _("Wall (median)"), _("Fastest–slowest"),
+    _("Speedup"), _("Efficiency"), _("Dominant wait"),
   };
   GtkWidget *top = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
 
@@ -398,7 +478,7 @@ weft_compare_view_init (WeftCompareView *self)
   gtk_box_set_spacing (GTK_BOX (self), 8);
   gtk_widget_add_css_class (GTK_WIDGET (self), "view-page");
 
-  self->runs = g_ptr_array_new_with_free_func (g_object_unref);
+  self->sessions = g_ptr_array_new_with_free_func (g_object_unref);
   self->rows = gtk_string_list_new (NULL);
 
   self->button = gtk_button_new_with_mnemonic (_("_Compare Executors"));
@@ -412,6 +492,14 @@ weft_compare_view_init (WeftCompareView *self)
   gtk_widget_set_hexpand (self->status, TRUE);
   gtk_box_append (GTK_BOX (top), self->status);
   gtk_box_append (GTK_BOX (self), top);
+
+  /* The comparison's own words when it cannot be trusted */
+  self->warning = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->warning), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->warning), TRUE);
+  gtk_widget_add_css_class (self->warning, "warning");
+  gtk_widget_set_visible (self->warning, FALSE);
+  gtk_box_append (GTK_BOX (self), self->warning);
 
   self->table = gtk_column_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)))));
   gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->table), TRUE);

@@ -5,9 +5,9 @@
 
 #include <glib/gi18n.h>
 
-#include "weft-arena.h"
 #include "weft-contention-view.h"
 #include "weft-deadlock-graph.h"
+#include "weft-summary.h"
 #include "weft-time-format.h"
 #include "weft-wait-histogram.h"
 
@@ -24,8 +24,7 @@ struct _WeftContentionView
   GtkBox              parent_instance;
 
   WeftTraceModel     *model;
-  WeftRunResult       result;       /* a copy of what the view shows of it */
-  gboolean            has_result;
+  WeftSummary        *summary;      /* the run's counters, lag and deadlock */
   GPtrArray          *deadlock_workers;
   GPtrArray          *deadlock_locks;
 
@@ -364,11 +363,14 @@ weft_contention_view_refresh (WeftContentionView *self)
     gtk_single_selection_set_selected (self->selection, selected);
   update_details (self);
 
-  if (self->has_result)
+  if (self->summary != NULL)
     {
-      for (guint i = 0; i < self->result.counters->len; i++)
+      guint n_counters;
+      const WeftCounterResult *crs = weft_summary_get_counters (self->summary, &n_counters);
+
+      for (guint i = 0; i < n_counters; i++)
         {
-          const WeftCounterResult *cr = &g_array_index (self->result.counters, WeftCounterResult, i);
+          const WeftCounterResult *cr = &crs[i];
           WeftContentionStats s = { 0 };
 
           s.kind = WEFT_OBJECT_COUNTER;
@@ -385,7 +387,10 @@ weft_contention_view_refresh (WeftContentionView *self)
 
   /* Main-loop lag: the run's figure, else the lag counter's peak */
   {
-    guint64 lag_ns = self->has_result ? self->result.loop_max_lag_ns : 0;
+    guint64 lag_ns = 0;
+
+    if (self->summary != NULL)
+      weft_summary_get_loop_lag (self->summary, &lag_ns);
 
     if (lag_ns == 0 && self->model != NULL &&
         weft_trace_model_get_object_kind (self->model, LOOP_LAG_COUNTER_ID) == WEFT_OBJECT_COUNTER)
@@ -417,11 +422,7 @@ weft_contention_view_refresh (WeftContentionView *self)
 static void
 clear_result (WeftContentionView *self)
 {
-  for (guint i = 0; self->result.counters != NULL && i < self->result.counters->len; i++)
-    g_free (g_array_index (self->result.counters, WeftCounterResult, i).name);
-  g_clear_pointer (&self->result.counters, g_array_unref);
-  self->has_result = FALSE;
-  self->result.loop_max_lag_ns = 0;
+  g_clear_object (&self->summary);
   g_ptr_array_set_size (self->deadlock_workers, 0);
   g_ptr_array_set_size (self->deadlock_locks, 0);
 }
@@ -437,39 +438,27 @@ weft_contention_view_set_data (WeftContentionView  *self,
   g_set_object (&self->model, model);
   clear_result (self);
 
-  if (result != NULL)
+  if (result != NULL && model != NULL)
     {
-      self->has_result = TRUE;
-      self->result.loop_max_lag_ns = result->loop_max_lag_ns;
-      self->result.counters = g_array_new (FALSE, FALSE, sizeof (WeftCounterResult));
-      for (guint i = 0; i < result->counters->len; i++)
-        {
-          WeftCounterResult cr = g_array_index (result->counters, WeftCounterResult, i);
+      guint n_links;
+      const WeftSummaryWaitLink *links;
 
-          cr.name = g_strdup (cr.name);
-          g_array_append_val (self->result.counters, cr);
-        }
-
-      for (guint i = 0; result->deadlock != NULL && i < result->deadlock->len; i++)
+      self->summary = weft_summary_new (model, profile, result);
+      links = weft_summary_get_deadlock (self->summary, &n_links);
+      for (guint i = 0; i < n_links; i++)
         {
-          const WeftWaitLink *link = &g_array_index (result->deadlock, WeftWaitLink, i);
           char buf[32];
-          const char *lock = NULL;
 
-          if (profile != NULL && link->object < profile->objects->len)
-            lock = ((WeftProfileObject *) g_ptr_array_index (profile->objects, link->object))->name;
-          else if (model != NULL)
-            lock = weft_trace_model_get_object_name (model, link->object + WEFT_ARENA_OBJECT_BASE);
-          g_ptr_array_add (self->deadlock_workers,
-                           g_strdup (model != NULL ? lane_name (model, link->worker, buf, sizeof buf) : "?"));
-          g_ptr_array_add (self->deadlock_locks, g_strdup (lock != NULL ? lock : "?"));
+          g_ptr_array_add (self->deadlock_workers, g_strdup (lane_name (model, links[i].worker, buf, sizeof buf)));
+          g_ptr_array_add (self->deadlock_locks, g_strdup (links[i].waits_for));
         }
       weft_deadlock_graph_set_cycle (WEFT_DEADLOCK_GRAPH (self->deadlock_graph),
                                      (const char * const *) self->deadlock_workers->pdata,
                                      (const char * const *) self->deadlock_locks->pdata,
                                      self->deadlock_workers->len);
       gtk_label_set_label (GTK_LABEL (self->deadlock_label),
-                           result->deadlock_text != NULL ? result->deadlock_text : "");
+                           weft_summary_get_deadlock_text (self->summary) != NULL
+                           ? weft_summary_get_deadlock_text (self->summary) : "");
     }
 
   weft_contention_view_refresh (self);

@@ -14,8 +14,8 @@
 /**
  * WeftSummaryView:
  *
- * The run at a glance: wall time, speedup and efficiency (the numbers of
- * weft_summary_build(), as the CLI prints them), the tasks' outcome, each
+ * The run at a glance: wall time, speedup and efficiency (the figures of
+ * a #WeftSummary, as the CLI prints them), the tasks' outcome, each
  * worker's time per state as a stacked bar, and the parallelism over time.
  */
 struct _WeftSummaryView
@@ -23,7 +23,7 @@ struct _WeftSummaryView
   GtkBox          parent_instance;
 
   WeftTraceModel *model;
-  JsonNode       *summary;
+  WeftSummary    *summary;
 
   GtkWidget      *headline;
   GtkWidget      *tasks_label;
@@ -39,23 +39,60 @@ weft_summary_view_new (void)
   return g_object_new (WEFT_TYPE_SUMMARY_VIEW, NULL);
 }
 
-static gint64
-get_int (JsonObject *o,
-         const char *member)
+/* What the overlap of waits bought, when there is no speedup to give */
+static char *
+overlap_text (WeftSummary *summary)
 {
-  JsonNode *n = o != NULL ? json_object_get_member (o, member) : NULL;
+  guint workers = weft_summary_get_n_workers_or_lanes (summary);
 
-  return n != NULL && JSON_NODE_HOLDS_VALUE (n) ? json_node_get_int (n) : 0;
+  if (!weft_summary_get_serial_from_tasks (summary))
+    /* Translators: the figures of another program's trace; %.2f is a mean count */
+    return g_strdup_printf (_("on average %.2f lanes busy at once"), weft_summary_get_concurrency (summary));
+  /* Translators: waits for I/O overlapped: tasks, workers, how many times
+   * less wall time than doing everything one after another */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u tasks' waits overlapped on %u worker: %.0f× less wall time than one after another",
+                                       "%u tasks' waits overlapped on %u workers: %.0f× less wall time than one after another",
+                                       workers),
+                          (guint) weft_summary_get_n_tasks_ended (summary), workers,
+                          weft_summary_get_concurrency (summary));
+}
+
+static void
+update_headline (WeftSummaryView *self)
+{
+  WeftSummary *summary = self->summary;
+  g_autofree char *headline = NULL;
+  double wall_s = weft_summary_get_wall_ns (summary) / 1e9;
+  double serial_s = weft_summary_get_serial_ns (summary) / 1e9;
+  double speedup, efficiency;
+
+  if (!weft_summary_get_speedup (summary, &speedup))
+    {
+      g_autofree char *overlap = overlap_text (summary);
+
+      /* Translators: the summary's figures of work with waits: wall time,
+       * serial work, and what the overlap of the waits bought */
+      headline = g_strdup_printf (_("Wall %.3f s · serial work %.3f s · %s"), wall_s, serial_s, overlap);
+    }
+  else if (weft_summary_get_efficiency (summary, &efficiency))
+    /* Translators: the summary's figures: wall time, serial work, speedup,
+     * efficiency and the number of workers */
+    headline = g_strdup_printf (_("Wall %.3f s · serial work %.3f s · speedup %.2f× · efficiency %.0f %% on %d workers"),
+                                wall_s, serial_s, speedup, 100 * efficiency,
+                                (int) weft_summary_get_n_workers (summary));
+  else
+    /* Translators: the summary's figures of a trace whose worker count is
+     * unknown: wall time, serial work, speedup */
+    headline = g_strdup_printf (_("Wall %.3f s · serial work %.3f s · speedup %.2f×"),
+                                wall_s, serial_s, speedup);
+  gtk_label_set_label (GTK_LABEL (self->headline), headline);
 }
 
 static void
 update_figures (WeftSummaryView *self)
 {
-  JsonObject *o;
-  JsonNode *tasks;
-  g_autofree char *headline = NULL;
-  double wall_s, serial_s, speedup, efficiency;
-  gint64 n_workers;
+  const WeftSummaryTasks *tasks;
 
   if (self->summary == NULL)
     {
@@ -64,27 +101,22 @@ update_figures (WeftSummaryView *self)
       return;
     }
 
-  o = json_node_get_object (self->summary);
-  wall_s = weft_summary_get_double (self->summary, "wall_s");
-  serial_s = weft_summary_get_double (self->summary, "serial_s");
-  speedup = weft_summary_get_double (self->summary, "speedup");
-  efficiency = weft_summary_get_double (self->summary, "efficiency");
-  n_workers = get_int (o, "n_workers");
-
-  /* Translators: the summary's figures: wall time, serial work, speedup,
-   * efficiency and the number of workers */
-  headline = g_strdup_printf (_("Wall %.3f s · serial work %.3f s · speedup %.2f× · efficiency %.0f %% on %d workers"),
-                              wall_s, serial_s, speedup, 100 * efficiency, (int) n_workers);
-  gtk_label_set_label (GTK_LABEL (self->headline), headline);
-
-  tasks = json_object_get_member (o, "tasks");
-  if (tasks != NULL && JSON_NODE_HOLDS_OBJECT (tasks))
+  update_headline (self);
+  tasks = weft_summary_get_tasks (self->summary);
+  if (tasks != NULL && tasks->not_started >= 0)
     {
-      JsonObject *t = json_node_get_object (tasks);
       /* Translators: counts of tasks by outcome */
       g_autofree char *text = g_strdup_printf (_("Tasks: %d ok, %d failed, %d cancelled, %d not started"),
-                                               (int) get_int (t, "ok"), (int) get_int (t, "failed"),
-                                               (int) get_int (t, "cancelled"), (int) get_int (t, "not_started"));
+                                               (int) tasks->ok, (int) tasks->failed,
+                                               (int) tasks->cancelled, (int) tasks->not_started);
+      gtk_label_set_label (GTK_LABEL (self->tasks_label), text);
+    }
+  else if (tasks != NULL)
+    {
+      /* Translators: counts of tasks by outcome, read from a trace */
+      g_autofree char *text = g_strdup_printf (_("Tasks: %d ok, %d failed, %d cancelled"),
+                                               (int) tasks->ok, (int) tasks->failed,
+                                               (int) tasks->cancelled);
       gtk_label_set_label (GTK_LABEL (self->tasks_label), text);
     }
   else
@@ -115,20 +147,65 @@ weft_summary_view_refresh (WeftSummaryView *self)
   update_charts (self);
 }
 
+/**
+ * weft_summary_view_set_summary:
+ * @model: (nullable): the timeline the charts read
+ * @summary: (nullable) (transfer none): the figures to show
+ */
+void
+weft_summary_view_set_summary (WeftSummaryView *self,
+                               WeftTraceModel  *model,
+                               WeftSummary     *summary)
+{
+  g_return_if_fail (WEFT_IS_SUMMARY_VIEW (self));
+
+  g_set_object (&self->model, model);
+  g_set_object (&self->summary, summary);
+  update_figures (self);
+  update_charts (self);
+}
+
 void
 weft_summary_view_set_data (WeftSummaryView     *self,
                             WeftTraceModel      *model,
                             const WeftProfile   *profile,
                             const WeftRunResult *result)
 {
+  g_autoptr(WeftSummary) summary = NULL;
+
   g_return_if_fail (WEFT_IS_SUMMARY_VIEW (self));
 
-  g_set_object (&self->model, model);
-  g_clear_pointer (&self->summary, json_node_unref);
   if (model != NULL)
-    self->summary = weft_summary_build (model, profile, result);
-  update_figures (self);
-  update_charts (self);
+    summary = weft_summary_new (model, profile, result);
+  weft_summary_view_set_summary (self, model, summary);
+}
+
+/**
+ * weft_summary_view_set_trace:
+ * @meta: (nullable): what the trace file says about its run
+ *
+ * Shows a trace read back: what ran from @meta when Weft wrote it.
+ */
+void
+weft_summary_view_set_trace (WeftSummaryView     *self,
+                             WeftTraceModel      *model,
+                             const WeftTraceMeta *meta)
+{
+  g_autoptr(WeftSummary) summary = NULL;
+
+  g_return_if_fail (WEFT_IS_SUMMARY_VIEW (self));
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (model));
+
+  summary = weft_summary_new_for_trace (model, meta);
+  weft_summary_view_set_summary (self, model, summary);
+}
+
+/* Returns: (transfer none) (nullable): the figures shown */
+WeftSummary *
+weft_summary_view_get_summary (WeftSummaryView *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY_VIEW (self), NULL);
+  return self->summary;
 }
 
 GtkWidget *
@@ -151,7 +228,7 @@ weft_summary_view_dispose (GObject *object)
   WeftSummaryView *self = WEFT_SUMMARY_VIEW (object);
 
   g_clear_object (&self->model);
-  g_clear_pointer (&self->summary, json_node_unref);
+  g_clear_object (&self->summary);
 
   G_OBJECT_CLASS (weft_summary_view_parent_class)->dispose (object);
 }

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "weft-run.h"
+#include "weft-summary.h"
 #include "weft-trace-model.h"
 
 G_BEGIN_DECLS
@@ -19,6 +20,13 @@ void       weft_summary_view_set_data   (WeftSummaryView     *self,
                                          WeftTraceModel      *model,
                                          const WeftProfile   *profile,
                                          const WeftRunResult *result);
+void       weft_summary_view_set_summary (WeftSummaryView   *self,
+                                         WeftTraceModel    *model,
+                                         WeftSummary       *summary);
+void       weft_summary_view_set_trace  (WeftSummaryView     *self,
+                                         WeftTraceModel      *model,
+                                         const WeftTraceMeta *meta);
+WeftSummary *weft_summary_view_get_summary (WeftSummaryView  *self);
 /* Re-reads the model (while a run goes on). */
 void       weft_summary_view_refresh    (WeftSummaryView     *self);
 GtkWidget *weft_summary_view_get_bars   (WeftSummaryView     *self);

@@ -441,6 +441,7 @@ show_loaded_trace (WeftWindow *self,
   self->meta = weft_loader_get_meta (loader) != NULL ? weft_trace_meta_copy (weft_loader_get_meta (loader))
                                                     : weft_trace_meta_new ();
   show_model (self, weft_loader_get_model (loader), NULL, NULL);
+  weft_summary_view_set_trace (self->summary_view, weft_loader_get_model (loader), self->meta);
   gtk_stack_set_visible_child_name (self->stack, "timeline");
   gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
 
@@ -632,22 +633,14 @@ export_done (GObject      *object,
 static WeftTraceMeta *
 export_meta (WeftWindow *self)
 {
-  WeftTraceMeta *meta;
+  g_autoptr(WeftSummary) summary = NULL;
 
   if (self->meta != NULL)
     return weft_trace_meta_copy (self->meta);
-  meta = weft_trace_meta_new ();
-  if (self->run != NULL)
-    {
-      const WeftProfile *p = weft_run_get_profile (self->run);
-      const WeftRunResult *r = weft_run_get_result (self->run);
-
-      meta->profile = g_strdup (p->name);
-      meta->executor = g_strdup (weft_executor_to_nick (r->executor));
-      meta->gil = r->gil;
-      meta->workers = r->workers;
-    }
-  return meta;
+  /* the run's what-ran, as weft-cli writes it */
+  summary = weft_summary_new (self->model, self->run ? weft_run_get_profile (self->run) : NULL,
+                              self->run ? weft_run_get_result (self->run) : NULL);
+  return weft_summary_to_trace_meta (summary);
 }
 
 /**

@@ -449,7 +449,8 @@ static void
 print_summary (const Recording *rec,
                gboolean         json)
 {
-  g_autoptr(JsonNode) node = weft_summary_build (rec->model, NULL, NULL);
+  g_autoptr(WeftSummary) summary = weft_summary_new (rec->model, NULL, NULL);
+  g_autoptr(JsonNode) node = weft_summary_to_json (summary);
   JsonObject *obj = json_node_get_object (node);
 
   json_object_set_member (obj, "record", record_json (rec));
@@ -461,7 +462,7 @@ print_summary (const Recording *rec,
     }
   else
     {
-      g_autofree char *text = weft_summary_to_text (node);
+      g_autofree char *text = weft_summary_to_text (summary);
 
       g_print ("%s", text);
       if (WIFSIGNALED (rec->status))

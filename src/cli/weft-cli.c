@@ -4,7 +4,7 @@
  * weft-cli: runs workload profiles headless, compares executors, summarises.
  *
  *   weft-cli run PROFILE [--executor E] [--workers N] [--gil|--no-gil] [-o TRACE] [--summary] [--json]
- *   weft-cli compare PROFILE [--json]
+ *   weft-cli compare PROFILE [--repeat N] [--json]
  *   weft-cli summary TRACE [--json]
  *   weft-cli export TRACE -o OUT
  *
@@ -20,6 +20,7 @@
 #include <stdlib.h>
 
 #include "weft-cli-record.h"
+#include "weft-comparison.h"
 #include "weft-profile.h"
 #include "weft-run.h"
 #include "weft-summary.h"
@@ -50,6 +51,40 @@ print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
+typedef JsonNode *(*ToJsonFunc) (gpointer object);
+typedef char     *(*ToTextFunc) (gpointer object);
+
+/* Prints a result object as JSON or as text, with its own renderer */
+static void
+print_result (gpointer   object,
+              gboolean   json,
+              ToJsonFunc to_json,
+              ToTextFunc to_text)
+{
+  if (json)
+    {
+      g_autoptr(JsonNode) node = to_json (object);
+
+      print_json (node);
+    }
+  else
+    {
+      g_autofree char *text = to_text (object);
+
+      g_print ("%s", text);
+    }
+}
+
+/* Prints @summary (consumed) as JSON or text. */
+static void
+print_summary (WeftSummary *summary,
+               gboolean     json)
+{
+  g_autoptr(WeftSummary) owned = summary;
+
+  print_result (owned, json, (ToJsonFunc) weft_summary_to_json, (ToTextFunc) weft_summary_to_text);
+}
+
 /* Fails early for an output file that could not be written: its folder must
  * exist and be a folder. (The export itself writes a temporary file there and
  * renames it, so an older file survives a failure.) */
@@ -74,20 +109,17 @@ check_output_path (const char  *path,
   return TRUE;
 }
 
+/* What the trace file says about the run: the summary's what-ran and the
+ * command line. */
 static WeftTraceMeta *
 meta_for_run (WeftRun  *run,
               int       argc,
               char    **argv)
 {
-  const WeftRunResult *result = weft_run_get_result (run);
-  WeftTraceMeta *meta = weft_trace_meta_new ();
-  g_autofree char *cpu = NULL;
+  g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), weft_run_get_profile (run),
+                                                     weft_run_get_result (run));
+  WeftTraceMeta *meta = weft_summary_to_trace_meta (summary);
 
-  meta->profile = g_strdup (weft_run_get_profile (run)->name);
-  meta->executor = g_strdup (result->n_stages > 0 ? "pipeline" : weft_executor_to_nick (result->executor));
-  meta->gil = result->gil ? 1 : 0;
-  meta->workers = result->workers;
-  meta->machine = g_strdup_printf ("%s, %u cores", g_get_host_name (), g_get_num_processors ());
   meta->command_line = g_strjoinv (" ", argv);
   return meta;
 }
@@ -192,17 +224,7 @@ cmd_run (int    argc,
     }
 
   if (summary || json)
-    {
-      g_autoptr(JsonNode) node = weft_summary_build (weft_run_get_model (run), profile, result);
-
-      if (json)
-        print_json (node);
-      else
-        {
-          g_autofree char *text = weft_summary_to_text (node);
-          g_print ("%s", text);
-        }
-    }
+    print_summary (weft_summary_new (weft_run_get_model (run), profile, result), json);
   else
     {
       for (guint i = 0; i < result->errors->len; i++)
@@ -212,42 +234,45 @@ cmd_run (int    argc,
   return result->errors->len == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
-typedef struct
+static void
+on_compared (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  const char       *label;
-  WeftExecutorKind  executor;
-  int               gil;
-  guint             workers;
-} Variant;
+  gboolean *done = user_data;
+
+  weft_comparison_run_finish (WEFT_COMPARISON (object), result, NULL);
+  *done = TRUE;
+}
 
 static int
 cmd_compare (int    argc,
              char **argv)
 {
-  gboolean json = FALSE;
+  gboolean json = FALSE, done = FALSE;
+  int repeat = WEFT_COMPARISON_DEFAULT_REPEATS;
   GOptionEntry entries[] = {
+    { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeat, "Run each variant N times (default 3)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the comparison as JSON", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("PROFILE — run a profile on every executor and compare");
   g_autoptr(GError) error = NULL;
   g_autoptr(WeftProfile) profile = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GString) text = g_string_new (NULL);
-  double serial_s = 0;
-  const Variant variants[] = {
-    { "serial", WEFT_EXECUTOR_THREADS, 0, 1 },
-    { "threads + GIL", WEFT_EXECUTOR_THREADS, 1, 0 },
-    { "threads, no GIL", WEFT_EXECUTOR_THREADS, 0, 0 },
-    { "processes", WEFT_EXECUTOR_PROCESSES, 0, 0 },
-    { "mainloop", WEFT_EXECUTOR_MAINLOOP, 0, 0 },
-  };
+  g_autoptr(WeftComparison) comparison = NULL;
+  g_autoptr(GMainContext) context = NULL;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     return usage_error ("compare", error->message);
   if (argc != 2)
     return usage_error ("compare", argc < 2 ? "no profile given" : "more than one profile given");
+  if (repeat < 1 || repeat > WEFT_COMPARISON_MAX_REPEATS)
+    {
+      g_autofree char *msg = g_strdup_printf ("--repeat: expected a number from 1 to %d",
+                                              WEFT_COMPARISON_MAX_REPEATS);
+      return usage_error ("compare", msg);
+    }
 
   profile = weft_profile_new_from_file (argv[1], &error);
   if (profile == NULL)
@@ -256,99 +281,15 @@ cmd_compare (int    argc,
       return EXIT_BAD_INPUT;
     }
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "profile");
-  json_builder_add_string_value (b, profile->name);
-  json_builder_set_member_name (b, "runs");
-  json_builder_begin_array (b);
+  context = g_main_context_new ();
+  g_main_context_push_thread_default (context);
+  comparison = weft_comparison_new (profile, (guint) repeat);
+  weft_comparison_run_async (comparison, NULL, on_compared, &done);
+  while (!done)
+    g_main_context_iteration (context, TRUE);
+  g_main_context_pop_thread_default (context);
 
-  g_string_append_printf (text, "%-18s %8s %8s %9s %11s  %s\n", "executor", "workers", "wall s",
-                          "speedup", "efficiency", "dominant wait");
-
-  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
-    {
-      const Variant *v = &variants[i];
-      WeftRunOptions options = { v->executor, v->workers, v->gil, FALSE };
-      g_autoptr(GError) run_error = NULL;
-      g_autoptr(WeftRun) run = run_profile (profile, &options, &run_error);
-      g_autoptr(JsonNode) summary = NULL;
-      const WeftRunResult *result;
-      const char *dominant = "—";
-      double wall_s, speedup, dominant_s = 0;
-      JsonArray *workers;
-
-      if (run == NULL)
-        {
-          g_string_append_printf (text, "%-18s %s\n", v->label, run_error->message);
-          continue;
-        }
-
-      result = weft_run_get_result (run);
-      summary = weft_summary_build (weft_run_get_model (run), profile, result);
-      wall_s = result->wall_ns / 1e9;
-      if (i == 0)
-        serial_s = wall_s;
-      speedup = wall_s > 0 ? serial_s / wall_s : 0;
-
-      /* The wait state that cost the most, summed over workers. */
-      workers = json_object_get_array_member (json_node_get_object (summary), "workers");
-      for (guint s = 0; s < WEFT_N_STATES; s++)
-        {
-          const char *nick = weft_state_to_nick (s);
-          double total = 0;
-
-          if (s == WEFT_STATE_IDLE || s == WEFT_STATE_RUNNING || s == WEFT_STATE_LOCK_HELD ||
-              s == WEFT_STATE_GIL_HELD || s == WEFT_STATE_IO)
-            continue;
-          for (guint w = 0; w < json_array_get_length (workers); w++)
-            {
-              JsonObject *wait = json_object_get_object_member (json_array_get_object_element (workers, w), "wait_s");
-              total += json_object_get_double_member (wait, nick);
-            }
-          if (total > dominant_s && total > 0.01 * wall_s)
-            {
-              dominant_s = total;
-              dominant = nick;
-            }
-        }
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "label");
-      json_builder_add_string_value (b, v->label);
-      json_builder_set_member_name (b, "executor");
-      json_builder_add_string_value (b, weft_executor_to_nick (result->executor));
-      json_builder_set_member_name (b, "gil");
-      json_builder_add_boolean_value (b, result->gil);
-      json_builder_set_member_name (b, "workers");
-      json_builder_add_int_value (b, result->workers);
-      json_builder_set_member_name (b, "wall_s");
-      json_builder_add_double_value (b, wall_s);
-      json_builder_set_member_name (b, "speedup");
-      json_builder_add_double_value (b, speedup);
-      json_builder_set_member_name (b, "efficiency");
-      json_builder_add_double_value (b, speedup / result->workers);
-      json_builder_set_member_name (b, "dominant_wait");
-      json_builder_add_string_value (b, dominant);
-      json_builder_set_member_name (b, "dominant_wait_s");
-      json_builder_add_double_value (b, dominant_s);
-      json_builder_end_object (b);
-
-      g_string_append_printf (text, "%-18s %8u %8.3f %8.2f× %10.0f%%  %s\n", v->label,
-                              result->workers, wall_s, speedup,
-                              100 * speedup / result->workers, dominant);
-    }
-
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-
-  if (json)
-    {
-      g_autoptr(JsonNode) root = json_builder_get_root (b);
-      print_json (root);
-    }
-  else
-    g_print ("%s", text->str);
-
+  print_result (comparison, json, (ToJsonFunc) weft_comparison_to_json, (ToTextFunc) weft_comparison_to_text);
   return EXIT_SUCCESS;
 }
 
@@ -365,7 +306,6 @@ cmd_summary (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(WeftTraceModel) model = NULL;
   g_autoptr(WeftTraceMeta) meta = NULL;
-  g_autoptr(JsonNode) node = NULL;
   WeftTraceImportStats stats;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -381,20 +321,7 @@ cmd_summary (int    argc,
       return EXIT_BAD_INPUT;
     }
 
-  node = weft_summary_build (model, NULL, NULL);
-  if (meta != NULL && meta->profile != NULL)
-    json_object_set_string_member (json_node_get_object (node), "profile", meta->profile);
-  if (meta != NULL && meta->executor != NULL)
-    json_object_set_string_member (json_node_get_object (node), "executor", meta->executor);
-
-  if (json)
-    print_json (node);
-  else
-    {
-      g_autofree char *text = weft_summary_to_text (node);
-
-      g_print ("%s", text);
-    }
+  print_summary (weft_summary_new_for_trace (model, meta), json);
 
   /* What could not be read is said, not hidden. */
   if (stats.n_unknown_phase + stats.n_invalid + stats.n_unmatched_end + stats.n_lanes_over > 0)

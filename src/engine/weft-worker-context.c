@@ -54,6 +54,7 @@ struct _WeftTaskRun
   gint64             items_done;      /* a coroutine's multi-item put or get, so far */
   guint64            poll_ns;         /* a coroutine's wait for a queue: its next poll */
   guint64            io_ns;           /* this task's waits for io so far */
+  guint64            io_pending_ns;   /* a coroutine's io wait under way, counted when it resumes */
   guint64            resume_at;
   WeftTaskStatus     status;
   char              *error;
@@ -684,6 +685,18 @@ suspend_for_queue (WeftTaskRun *self,
   return suspend (self, self->poll_ns, cpu_start);
 }
 
+/* A coroutine's io wait ends: woken early by cancellation, it counts only
+ * as far as it went. */
+static void
+account_io_wait (WeftTaskRun *self)
+{
+  guint64 now = weft_clock_now_ns ();
+  guint64 begin = self->resume_at - self->io_pending_ns;
+
+  self->io_ns += MIN (self->io_pending_ns, now > begin ? now - begin : 0);
+  self->io_pending_ns = 0;
+}
+
 /**
  * weft_task_run_resume:
  *
@@ -717,6 +730,7 @@ weft_task_run_resume (WeftTaskRun *self)
       self->in_io = FALSE;
       if (!self->suspendable)
         record (ctx, WEFT_EVENT_IO_END, self->task_id, 0, 0);
+      account_io_wait (self);
     }
 
   while (self->depth >= 0)
@@ -765,11 +779,17 @@ weft_task_run_resume (WeftTaskRun *self)
         case WEFT_STEP_IO:
           if (ctx->yield_io && !step->blocking)
             {
-              self->io_ns += (guint64) (step->ms * 1e6);
-              return suspend (self, (guint64) (step->ms * 1e6), cpu_start);
+              self->io_pending_ns = (guint64) (step->ms * 1e6);
+              return suspend (self, self->io_pending_ns, cpu_start);
             }
-          ok = do_io_blocking (ctx, self, step);
-          self->io_ns += (guint64) (step->ms * 1e6);
+          {
+            guint64 t0 = weft_clock_now_ns ();
+
+            ok = do_io_blocking (ctx, self, step);
+            /* a wait cut short by cancellation counts only as far as it went */
+            self->io_ns += ok ? (guint64) (step->ms * 1e6)
+                              : MIN ((guint64) (step->ms * 1e6), weft_clock_now_ns () - t0);
+          }
           break;
 
         case WEFT_STEP_INCREMENT:

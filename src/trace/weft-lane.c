@@ -219,14 +219,49 @@ weft_state_from_nick (const char *nick,
   return FALSE;
 }
 
-/* Executing code: what the parallelism track counts. Waiting for a lock, the
- * GIL or a queue, being in I/O, starting up and idling don't count. */
+/**
+ * weft_state_is_on_cpu:
+ *
+ * Returns: %TRUE for the states that execute code (running, holding a lock
+ *   or the GIL): what the parallelism track counts
+ */
 gboolean
-_weft_state_is_active (WeftState state)
+weft_state_is_on_cpu (WeftState state)
 {
   return state == WEFT_STATE_RUNNING ||
          state == WEFT_STATE_LOCK_HELD ||
          state == WEFT_STATE_GIL_HELD;
+}
+
+/**
+ * weft_state_is_work:
+ *
+ * Returns: %TRUE for the states a serial run would also spend time in: on a
+ *   CPU, or in I/O
+ */
+gboolean
+weft_state_is_work (WeftState state)
+{
+  return weft_state_is_on_cpu (state) || state == WEFT_STATE_IO;
+}
+
+/**
+ * weft_state_is_wait:
+ *
+ * Returns: %TRUE for the waits a comparison names as dominant: for a lock,
+ *   the GIL, a queue's put or get, or a worker starting up
+ */
+gboolean
+weft_state_is_wait (WeftState state)
+{
+  return (guint) state < WEFT_N_STATES && state != WEFT_STATE_IDLE && !weft_state_is_work (state);
+}
+
+/* Executing code: what the parallelism track counts. */
+gboolean
+_weft_state_is_active (WeftState state)
+{
+  return weft_state_is_on_cpu (state);
 }
 
 /* ---- rows ----------------------------------------------------------------- */

@@ -76,4 +76,18 @@ const char *weft_state_to_nick    (WeftState   state);
 gboolean    weft_state_from_nick  (const char *nick,
                                    WeftState  *out_state);
 
+/*
+ * What a state means for the figures (docs/cli.md), decided here once:
+ *  - on a CPU: running, holding a lock, holding the GIL (what the
+ *    parallelism track counts);
+ *  - work: on a CPU or in I/O, what one worker doing everything in turn
+ *    would also spend (a lane's busy time);
+ *  - a wait: for a lock, the GIL, a queue, or starting up — time a
+ *    different design could save (the candidates for the dominant wait).
+ * Idle is none of these.
+ */
+gboolean    weft_state_is_on_cpu  (WeftState   state);
+gboolean    weft_state_is_work    (WeftState   state);
+gboolean    weft_state_is_wait    (WeftState   state);
+
 G_END_DECLS

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The app's result views on real runs: the summary view reads a typed
+ * WeftSummary (a run, a foreign trace), the Compare view runs each variant
+ * several times, shows median and spread, the warnings, and every timeline
+ * on one time axis. Needs a display (run under xvfb-run); without one it
+ * fails. */
+#define G_LOG_DOMAIN "test-results-views"
+
+#include "config.h"
+
+#include <gtk/gtk.h>
+
+#include "weft-compare-view.h"
+#include "weft-summary-view.h"
+#include "weft-trace-import.h"
+
+static const char small_profile[] =
+  "{ \"weft_profile\": 1, \"name\": \"small\", \"executor\": \"threads\", \"workers\": 2,"
+  "  \"tasks\": [ { \"name\": \"cpu\", \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 10 } } ] } ] }";
+
+static const char waits_profile[] =
+  "{ \"weft_profile\": 1, \"name\": \"waits\", \"executor\": \"threads\", \"workers\": 2,"
+  "  \"tasks\": [ { \"name\": \"wait\", \"count\": 4, \"steps\": [ { \"io\": { \"ms\": 20 } } ] } ] }";
+
+/* Iterates the default main context until @done returns TRUE or @timeout_ms pass. */
+static gboolean
+wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+run_finished (gpointer data)
+{
+  return weft_run_get_finished (data);
+}
+
+static gboolean
+not_comparing (gpointer data)
+{
+  return !weft_compare_view_get_running (data);
+}
+
+static WeftProfile *
+profile_from (const char *json)
+{
+  g_autoptr(GError) error = NULL;
+  WeftProfile *profile = weft_profile_new_from_data (json, -1, "test.json", &error);
+
+  g_assert_no_error (error);
+  return profile;
+}
+
+static GtkWidget *
+show_in_window (GtkWidget *child)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_mapped, child, 5000));
+  return window;
+}
+
+static void
+test_summary_view (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (small_profile);
+  g_autoptr(WeftRun) run = weft_run_new (profile, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) foreign = NULL;
+  g_autoptr(WeftTraceMeta) meta = NULL;
+  g_autofree char *trace = g_test_build_filename (G_TEST_DIST, "traces", "foreign-phases.json", NULL);
+  GtkWidget *view = weft_summary_view_new ();
+  GtkWidget *window = show_in_window (view);
+  WeftSummary *summary;
+  const char *headline;
+
+  g_assert_true (weft_run_start (run, NULL, &error));
+  g_assert_true (wait_for (run_finished, run, 60000));
+
+  /* A run: the typed figures, on its 2 workers */
+  weft_summary_view_set_data (WEFT_SUMMARY_VIEW (view), weft_run_get_model (run), profile,
+                              weft_run_get_result (run));
+  summary = weft_summary_view_get_summary (WEFT_SUMMARY_VIEW (view));
+  g_assert_nonnull (summary);
+  g_assert_cmpuint (weft_summary_get_n_workers (summary), ==, 2);
+  headline = weft_summary_view_get_headline (WEFT_SUMMARY_VIEW (view));
+  g_assert_nonnull (strstr (headline, "efficiency"));
+  g_assert_nonnull (strstr (headline, "on 2 workers"));
+  {
+    g_autofree char *wall = g_strdup_printf ("Wall %.3f s", weft_summary_get_wall_ns (summary) / 1e9);
+
+    g_assert_true (g_str_has_prefix (headline, wall));
+  }
+
+  /* Another program's trace: no efficiency "on 0 workers" */
+  foreign = weft_trace_import_file (trace, &meta, NULL, NULL, &error);
+  g_assert_no_error (error);
+  weft_summary_view_set_trace (WEFT_SUMMARY_VIEW (view), foreign, meta);
+  headline = weft_summary_view_get_headline (WEFT_SUMMARY_VIEW (view));
+  g_assert_null (strstr (headline, "efficiency"));
+  g_assert_null (strstr (headline, "workers"));
+  g_assert_nonnull (strstr (headline, "lanes busy at once"));
+  g_assert_cmpint (weft_summary_get_origin (weft_summary_view_get_summary (WEFT_SUMMARY_VIEW (view))), ==,
+                   WEFT_SUMMARY_ORIGIN_TRACE);
+
+  /* Waits that overlap: their concurrency, no speedup */
+  {
+    g_autoptr(WeftProfile) waits = profile_from (waits_profile);
+    g_autoptr(WeftRun) wrun = weft_run_new (waits, NULL);
+
+    g_assert_true (weft_run_start (wrun, NULL, &error));
+    g_assert_true (wait_for (run_finished, wrun, 60000));
+    weft_summary_view_set_data (WEFT_SUMMARY_VIEW (view), weft_run_get_model (wrun), waits,
+                                weft_run_get_result (wrun));
+    headline = weft_summary_view_get_headline (WEFT_SUMMARY_VIEW (view));
+    g_assert_nonnull (strstr (headline, "4 tasks' waits overlapped on 2 workers: "));
+    g_assert_null (strstr (headline, "speedup"));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static void
+test_compare_view (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (small_profile);
+  GtkWidget *view = weft_compare_view_new ();
+  GtkWidget *window = show_in_window (view);
+  WeftCompareView *cv = WEFT_COMPARE_VIEW (view);
+  GListModel *rows = weft_compare_view_get_rows (cv);
+  WeftComparison *comparison;
+  guint64 axis_ns = 0, longest_ns = 0;
+
+  g_setenv ("WEFT_TEST_OTHER_LOAD", "1.5", TRUE);
+  weft_compare_view_set_profile (cv, profile);
+  weft_compare_view_start_repeats (cv, 2);
+  g_assert_true (weft_compare_view_get_running (cv));
+  g_assert_true (wait_for (not_comparing, cv, 120000));
+  g_unsetenv ("WEFT_TEST_OTHER_LOAD");
+
+  comparison = weft_compare_view_get_comparison (cv);
+  g_assert_nonnull (comparison);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (rows, i);
+      g_auto(GStrv) fields = g_strsplit (gtk_string_object_get_string (item), "\t", -1);
+      const WeftComparisonRow *row = weft_comparison_get_row (comparison, i);
+      g_autofree char *wall = g_strdup_printf ("%.3f s", row->wall_ns / 1e9);
+
+      if (row->error != NULL)
+        continue;
+      g_assert_cmpuint (g_strv_length (fields), ==, 8);
+      g_assert_cmpstr (fields[2], ==, "2");        /* runs */
+      g_assert_cmpstr (fields[3], ==, wall);       /* the median */
+      g_assert_nonnull (strstr (fields[4], "–"));  /* fastest–slowest */
+    }
+
+  /* The warning is shown, in the comparison's words */
+  g_assert_nonnull (strstr (weft_compare_view_get_warning_text (cv), "Other processes kept 1.50"));
+
+  /* One time axis: every timeline spans the longest median run, from its own start */
+  g_assert_cmpuint (weft_compare_view_get_n_timelines (cv), ==, 5);
+  for (guint i = 0; i < 5; i++)
+    {
+      WeftRunStats rs;
+
+      weft_trace_model_get_run_stats (weft_run_get_model (weft_comparison_get_median_run (comparison, i)), &rs);
+      longest_ns = MAX (longest_ns, rs.wall_ns);
+    }
+  for (guint i = 0; i < 5; i++)
+    {
+      WeftSession *session = weft_compare_view_get_session (cv, i);
+      WeftRunStats rs;
+
+      weft_trace_model_get_run_stats (weft_session_get_model (session), &rs);
+      g_assert_cmpuint (weft_session_get_visible_begin (session), ==, rs.first_ns);
+      if (i == 0)
+        axis_ns = weft_session_get_visible_end (session) - weft_session_get_visible_begin (session);
+      g_assert_cmpuint (weft_session_get_visible_end (session) - weft_session_get_visible_begin (session), ==, axis_ns);
+    }
+  g_assert_cmpuint (axis_ns, ==, longest_ns);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* Stopping keeps what ran and runs nothing more */
+static void
+test_compare_view_stop (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (small_profile);
+  GtkWidget *view = weft_compare_view_new ();
+  GtkWidget *window = show_in_window (view);
+  WeftCompareView *cv = WEFT_COMPARE_VIEW (view);
+
+  weft_compare_view_set_profile (cv, profile);
+  weft_compare_view_start (cv);
+  weft_compare_view_cancel (cv);
+  g_assert_true (wait_for (not_comparing, cv, 60000));
+  g_assert_cmpuint (g_list_model_get_n_items (weft_compare_view_get_rows (cv)), <=, 1);
+  g_assert_cmpuint (weft_compare_view_get_n_timelines (cv), <=, 1);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  /* A display test that finds no display fails: CI runs it under xvfb-run. */
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-results-views: cannot open a display (run under xvfb-run)\n");
+      return 1;
+    }
+
+  g_test_add_func ("/weft/results-views/summary", test_summary_view);
+  g_test_add_func ("/weft/results-views/compare", test_compare_view);
+  g_test_add_func ("/weft/results-views/compare-stop", test_compare_view_stop);
+
+  return g_test_run ();
+}
