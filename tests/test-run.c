@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include "weft-loop-executor-private.h"
 #include "weft-run.h"
 #include "weft-summary.h"
@@ -588,11 +590,36 @@ test_no_record (void)
   g_assert_cmpuint (weft_run_get_result (run)->errors->len, ==, 0);
 }
 
+/* The engine leaves the process's signal dispositions to its program: a run
+ * does not change what SIGPIPE does (each main() ignores it itself). */
+static void
+test_leaves_sigpipe (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"tiny\", \"workers\": 2,"
+    "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  WeftRunOptions processes = { WEFT_EXECUTOR_PROCESSES, 2, 0, FALSE };
+  struct sigaction dfl = { 0 }, before, after;
+  g_autoptr(WeftRun) threads_run = NULL;
+  g_autoptr(WeftRun) processes_run = NULL;
+
+  dfl.sa_handler = SIG_DFL;
+  sigaction (SIGPIPE, &dfl, &before);
+  threads_run = run_to_end (profile, NULL);
+  processes_run = run_to_end (profile, &processes);
+  sigaction (SIGPIPE, &before, &after);
+
+  g_assert_true (after.sa_handler == SIG_DFL);
+  g_assert_cmpuint (weft_run_get_result (processes_run)->tasks_ok, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Writing to a pipe whose reader is gone (a dead worker) gives EPIPE, not death. */
+  signal (SIGPIPE, SIG_IGN);
 
   g_test_add_func ("/weft/run/gil-speedup", test_gil_speedup);
   g_test_add_func ("/weft/run/race-and-lock", test_race_and_lock);
@@ -610,6 +637,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/pipeline", test_pipeline);
   g_test_add_func ("/weft/run/manager", test_manager);
   g_test_add_func ("/weft/run/shared-array", test_shared_array);
+  g_test_add_func ("/weft/run/leaves-sigpipe", test_leaves_sigpipe);
 
   return g_test_run ();
 }

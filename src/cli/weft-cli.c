@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
 
 #include "weft-cli-record.h"
@@ -465,6 +466,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Writing to a pipe whose reader is gone (a dead worker) gives EPIPE, not death. */
+  signal (SIGPIPE, SIG_IGN);
   setlocale (LC_ALL, "");
 
   if (argc < 2)

@@ -823,9 +823,6 @@ weft_process_pool_start (const WeftProfile  *profile,
       return NULL;
     }
 
-  /* A worker that dies while we write to it must give EPIPE, not kill us. */
-  signal (SIGPIPE, SIG_IGN);
-
   self->wake_fd = eventfd (0, EFD_CLOEXEC);
   profile_fd = profile_memfd (profile, error);
   if (self->wake_fd < 0 || profile_fd < 0)

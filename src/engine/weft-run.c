@@ -677,12 +677,22 @@ describe_deadlock (WeftRun *self,
   self->result.deadlock_text = g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* Field by field: a WeftWaitLink has padding, which memcmp would read. */
 static gboolean
 same_cycle (GArray *a,
             GArray *b)
 {
-  return a != NULL && b != NULL && a->len == b->len &&
-         memcmp (a->data, b->data, a->len * sizeof (WeftWaitLink)) == 0;
+  if (a == NULL || b == NULL || a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const WeftWaitLink *x = &g_array_index (a, WeftWaitLink, i);
+      const WeftWaitLink *y = &g_array_index (b, WeftWaitLink, i);
+
+      if (x->worker != y->worker || x->object != y->object)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -865,9 +875,6 @@ weft_run_start (WeftRun       *self,
   self->collector = weft_collector_new_pipe (n_workers, &self->wfd, error);
   if (self->collector == NULL)
     return FALSE;
-
-  /* A worker writing after the collector went away gets EPIPE, not a signal. */
-  signal (SIGPIPE, SIG_IGN);
 
   if (self->result.gil)
     self->gil = weft_gil_new ((guint64) (self->profile->switch_interval_ms * 1e6));
