@@ -225,7 +225,12 @@ spawn_with_fds (const char  *path,
   sigaddset (&defaults, SIGCHLD);
   posix_spawnattr_setsigmask (&attr, &mask);
   posix_spawnattr_setsigdefault (&attr, &defaults);
-  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  /* A process group of its own: a terminal's Ctrl+C (SIGINT to the whole
+   * foreground group) reaches the program, which stops its workers in
+   * order, instead of killing them under it. */
+  posix_spawnattr_setpgroup (&attr, 0);
+  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                   POSIX_SPAWN_SETPGROUP);
 
   rc = posix_spawn (&pid, path, &actions, &attr, argv, environ);
 

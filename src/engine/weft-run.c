@@ -836,6 +836,13 @@ declare_objects (WeftRun *self)
  *
  * Starts the workers. Returns at once; WeftRun::finished follows on @context.
  *
+ * The engine changes no signal disposition: the program must ignore SIGPIPE
+ * (`signal (SIGPIPE, SIG_IGN)` in its main()), so that writing to a pipe
+ * whose reader has gone (a worker that died) fails with EPIPE instead of
+ * killing it. Worker processes run in process groups of their own: a
+ * terminal's Ctrl+C reaches the program, which stops the run
+ * (weft_run_interrupt()), not the workers behind its back.
+ *
  * Returns: %FALSE with @error set if the run cannot start
  */
 gboolean
@@ -941,6 +948,29 @@ weft_run_cancel (WeftRun *self)
     return;
   self->result.cancelled = TRUE;
   cancel_workers (self);
+}
+
+/**
+ * weft_run_interrupt:
+ * @reason: what stopped the run, for a person ("SIGINT")
+ *
+ * Stops the run as weft_run_cancel() does, and marks it interrupted: it
+ * ended early because of something outside the profile (a signal, a user),
+ * and the result says so (WeftRunResult.interrupted, and an error naming
+ * @reason). What the workers recorded until then stays in the model.
+ */
+void
+weft_run_interrupt (WeftRun    *self,
+                    const char *reason)
+{
+  g_return_if_fail (WEFT_IS_RUN (self));
+  g_return_if_fail (reason != NULL);
+
+  if (self->arena == NULL || self->finished || self->result.interrupted)
+    return;
+  self->result.interrupted = TRUE;
+  add_error (self, "interrupted by %s: the run was stopped before its end", reason);
+  weft_run_cancel (self);
 }
 
 /**

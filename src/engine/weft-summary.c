@@ -274,6 +274,8 @@ weft_summary_build (WeftTraceModel      *model,
 
       json_builder_set_member_name (b, "cancelled");
       json_builder_add_boolean_value (b, result->cancelled);
+      json_builder_set_member_name (b, "interrupted");
+      json_builder_add_boolean_value (b, result->interrupted);
     }
 
   json_builder_set_member_name (b, "errors");

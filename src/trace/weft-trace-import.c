@@ -655,6 +655,8 @@ read_other_data (Import  *imp,
         slot = &imp->meta->command_line;
       else if (g_str_equal (key, "source"))
         slot = &imp->meta->source;
+      else if (g_str_equal (key, "interrupted"))
+        slot = &imp->meta->interrupted;
       else if (g_str_equal (key, "gil"))
         imp->meta->gil = len == 2 && memcmp (s, "on", 2) == 0 ? 1 : len == 3 && memcmp (s, "off", 3) == 0 ? 0 : -1;
       else if (g_str_equal (key, "workers"))

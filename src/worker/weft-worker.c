@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -331,6 +332,7 @@ fork_server (void)
 
               close (control_fd);
               close (sfd);
+              prctl (PR_SET_PDEATHSIG, SIGKILL);
               signal (SIGCHLD, SIG_DFL);
               sigprocmask (SIG_SETMASK, &old, NULL);
               rc = worker_main ((guint16) msg.worker, arena, profile, passed[0], passed[1]);
@@ -392,6 +394,9 @@ main (int   argc,
 {
   /* A writer whose reader has gone gets EPIPE and counts the drops. */
   signal (SIGPIPE, SIG_IGN);
+  /* In a process group of its own (out of reach of a terminal's Ctrl+C), a
+   * worker must not outlive the program that started it. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 
   if (argc == 2 && strcmp (argv[1], "--fork-server") == 0)
     return fork_server ();
