@@ -486,6 +486,122 @@ test_cancel (gconstpointer data)
   harness_clear (&h);
 }
 
+/* The running task's RUNNING span on @worker's lane (there must be exactly one). */
+static WeftSpan
+task_span (Harness *h,
+           guint    worker,
+           guint32  task_id)
+{
+  WeftLane *lane = weft_trace_model_lookup_lane (h->model, worker);
+  WeftSpan found = { 0 };
+  guint n = 0;
+
+  for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+    for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
+      {
+        WeftSpan span;
+
+        g_assert_true (weft_lane_get_span (lane, d, i, &span));
+        if (span.state == WEFT_STATE_RUNNING && span.object == task_id)
+          {
+            found = span;
+            n++;
+          }
+      }
+  g_assert_cmpuint (n, ==, 1);
+  return found;
+}
+
+static const char cpu_long_profile[] =
+  "{ \"weft_profile\": 1, \"name\": \"long cpu\", \"executor\": \"processes\", \"workers\": 2,"
+  "  \"tasks\": ["
+  "    { \"name\": \"long\", \"count\": 1, \"steps\": [ { \"cpu\": { \"ms\": 20000 } } ] },"
+  "    { \"name\": \"short\", \"count\": 6, \"steps\": [ { \"cpu\": { \"ms\": 2 } } ] } ] }";
+
+/* A worker killed in the middle of CPU work (nothing flushed since its task
+ * began): the task shows on its lane, running until the kill, failed. */
+static void
+test_killed_mid_task (gconstpointer data)
+{
+  g_autoptr(GArray) crashed = NULL;
+  guint64 killed_ns, reaped_ns;
+  guint32 long_id;
+  WeftSpan span;
+  guint worker;
+  gint pid;
+  Harness h;
+
+  harness_start (&h, cpu_long_profile, 2, GPOINTER_TO_INT (data));
+  long_id = harness_submit (&h, 0, 1, 0);
+  /* on the lane at once, while the task computes */
+  worker = wait_running (&h, long_id);
+  harness_submit (&h, 1, 6, 0);
+  weft_process_pool_close (h.pool);
+
+  pid = (gint) weft_lane_get_pid (weft_trace_model_lookup_lane (h.model, worker));
+  g_assert_cmpint (pid, >, 0);
+  killed_ns = weft_clock_now_ns ();
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  harness_wait (&h);
+  reaped_ns = weft_clock_now_ns ();
+  crashed = weft_process_pool_get_crashed (h.pool);
+  harness_finish (&h);
+
+  g_assert_cmpuint (crashed->len, ==, 1);
+  span = task_span (&h, worker, long_id);
+  g_assert_cmpuint (span.end_ns, >=, killed_ns);
+  g_assert_cmpuint (span.end_ns, <=, reaped_ns);
+  g_assert_true (span.flags & WEFT_SPAN_TASK_FAILED);
+  g_assert_false (span.flags & WEFT_SPAN_TRUNCATED);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (h.status, GUINT_TO_POINTER (long_id))),
+                    ==, WEFT_TASK_FAILED);
+  harness_clear (&h);
+}
+
+/* A worker stopped with SIGSTOP and never continued: found stalled within a
+ * few seconds, killed, reported like a crash; the other worker does the rest. */
+static void
+test_stalled (gconstpointer data)
+{
+  g_autoptr(GArray) crashed = NULL;
+  g_autofree char *expected = NULL;
+  guint64 stopped_ns, reaped_ns;
+  guint32 long_id;
+  WeftSpan span;
+  guint worker;
+  gint pid;
+  Harness h;
+
+  harness_start (&h, cpu_long_profile, 2, GPOINTER_TO_INT (data));
+  long_id = harness_submit (&h, 0, 1, 0);
+  worker = wait_running (&h, long_id);
+  harness_submit (&h, 1, 6, 0);
+  weft_process_pool_close (h.pool);
+
+  pid = (gint) weft_lane_get_pid (weft_trace_model_lookup_lane (h.model, worker));
+  g_assert_cmpint (pid, >, 0);
+  stopped_ns = weft_clock_now_ns ();
+  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+  harness_wait (&h);
+  reaped_ns = weft_clock_now_ns ();
+  crashed = weft_process_pool_get_crashed (h.pool);
+  harness_finish (&h);
+
+  g_test_message ("stalled worker reaped %.2f s after SIGSTOP", (reaped_ns - stopped_ns) / 1e9);
+  expected = g_strdup_printf ("process %u (pid %d) stalled: it was stopped (SIGSTOP or SIGTSTP) "
+                              "for 2 s, and was killed", worker, pid);
+  g_assert_cmpuint (crashed->len, ==, 1);
+  g_assert_cmpstr (g_array_index (crashed, WeftCrashedWorker, 0).message, ==, expected);
+  g_assert_cmpstr (g_hash_table_lookup (h.errors, GUINT_TO_POINTER (long_id)), ==, expected);
+  g_assert_cmpuint (g_hash_table_size (h.done), ==, 7);
+  /* not before it had been stopped for 2 s, and not much later (the cap is 20 s) */
+  g_assert_cmpuint (reaped_ns - stopped_ns, >=, 2 * G_GUINT64_CONSTANT (1000000000));
+  span = task_span (&h, worker, long_id);
+  g_assert_cmpuint (span.end_ns, >=, stopped_ns + 2 * G_GUINT64_CONSTANT (1000000000));
+  g_assert_cmpuint (span.end_ns, <=, reaped_ns);
+  harness_clear (&h);
+}
+
 static void
 test_startup (void)
 {
@@ -541,6 +657,10 @@ main (int   argc,
   g_test_add_data_func ("/weft/process-pool/crash/fork", GINT_TO_POINTER (WEFT_START_FORK), test_crash);
   g_test_add_data_func ("/weft/process-pool/cancel/spawn", GINT_TO_POINTER (WEFT_START_SPAWN), test_cancel);
   g_test_add_data_func ("/weft/process-pool/cancel/fork", GINT_TO_POINTER (WEFT_START_FORK), test_cancel);
+  g_test_add_data_func ("/weft/process-pool/killed-mid-task/spawn", GINT_TO_POINTER (WEFT_START_SPAWN), test_killed_mid_task);
+  g_test_add_data_func ("/weft/process-pool/killed-mid-task/fork", GINT_TO_POINTER (WEFT_START_FORK), test_killed_mid_task);
+  g_test_add_data_func ("/weft/process-pool/stalled/spawn", GINT_TO_POINTER (WEFT_START_SPAWN), test_stalled);
+  g_test_add_data_func ("/weft/process-pool/stalled/fork", GINT_TO_POINTER (WEFT_START_FORK), test_stalled);
   g_test_add_func ("/weft/process-pool/fork-faster-than-spawn", test_startup);
   g_test_add_func ("/weft/process-pool/no-worker", test_no_worker);
 

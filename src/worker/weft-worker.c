@@ -148,6 +148,8 @@ worker_main (guint16       worker,
       profile = own_profile;
     }
   ctx = weft_worker_context_new (worker, profile, arena, writer, NULL, FALSE);
+  /* A process can be killed mid-task: its running task must be on its lane. */
+  weft_worker_context_set_flush_task_begin (ctx, TRUE);
   weft_wire_writer_record (writer, WEFT_EVENT_SPAWN_END, 0, 0, 0);
 
   for (;;)
