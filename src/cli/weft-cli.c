@@ -269,7 +269,7 @@ run_interruptible (const WeftProfile    *profile,
       signal_watch_set (watch, NULL, 0);
       return NULL;
     }
-  g_source_set_callback (source, (GSourceFunc) (void (*) (void)) on_interrupt, &interrupt, NULL);
+  g_source_set_callback (source, G_SOURCE_FUNC (on_interrupt), &interrupt, NULL);
   g_source_attach (source, context);
   weft_run_wait (run, context, NULL);
   g_source_destroy (source);
@@ -415,11 +415,12 @@ cmd_run (int    argc,
   run = run_interruptible (profile, &options, &watch, &error);
   if (run == NULL)
     {
+      /* NULL without an error: a signal came before the run started */
+      status = error == NULL ? 128 + signal_watch_get (&watch, NULL) : EXIT_BAD_INPUT;
       signal_watch_stop (&watch);
-      if (error == NULL)
-        return 128 + signal_watch_get (&watch, NULL);
-      g_printerr ("weft-cli run: %s: %s\n", argv[1], error->message);
-      return EXIT_BAD_INPUT;
+      if (error != NULL)
+        g_printerr ("weft-cli run: %s: %s\n", argv[1], error->message);
+      return status;
     }
   status = finish_run (run, &watch, argv[1], output, summary || json, json, argc, argv);
   signal_watch_stop (&watch);
@@ -632,6 +633,7 @@ export_interruptible (const char  *input,
   g_autoptr(WeftTraceModel) model = NULL;
   g_autoptr(WeftTraceMeta) meta = NULL;
   gboolean ok;
+  int signum;
 
   signal_watch_set (watch, cancellable, 0);
   model = weft_trace_import_file (input, &meta, NULL, cancellable, &error);
@@ -640,11 +642,11 @@ export_interruptible (const char  *input,
 
   if (ok)
     return EXIT_SUCCESS;
-  if (signal_watch_get (watch, NULL) != 0)
+  signum = signal_watch_get (watch, NULL);
+  if (signum != 0)
     {
-      g_printerr ("weft-cli export: %s: not written, interrupted by %s\n", output,
-                  signal_name (signal_watch_get (watch, NULL)));
-      return 128 + signal_watch_get (watch, NULL);
+      g_printerr ("weft-cli export: %s: not written, interrupted by %s\n", output, signal_name (signum));
+      return 128 + signum;
     }
   g_printerr (model == NULL ? "%s\n" : "weft-cli export: %s\n", error->message);
   return EXIT_BAD_INPUT;

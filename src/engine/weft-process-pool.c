@@ -38,7 +38,7 @@ extern char **environ;
 #define PAYLOAD_CHUNK     (64 * 1024)
 #define CANCEL_TERM_MS    300
 #define CANCEL_KILL_MS    500
-/* A worker stopped (SIGSTOP, SIGTSTP, a debugger) this long has stalled: it
+/* A worker stopped (SIGSTOP, SIGTSTP) this long has stalled: it
  * is killed and reported, like a crash. Checked this often while a feeder
  * waits for its answer. */
 #define STALL_US          (2 * G_USEC_PER_SEC)
@@ -439,7 +439,8 @@ escalate (Worker *w,
   return MAX (next, next < 0 ? -1 : 1);
 }
 
-/* Whether the process is stopped (state T or t in /proc/PID/stat). */
+/* Whether the process is stopped by a signal (state T in /proc/PID/stat; not
+ * t, a debugger's stop: a worker being debugged is left alone). */
 static gboolean
 process_stopped (GPid pid)
 {
@@ -450,8 +451,7 @@ process_stopped (GPid pid)
   if (!g_file_get_contents (path, &stat, NULL, NULL))
     return FALSE;
   close_paren = strrchr (stat, ')');
-  return close_paren != NULL && close_paren[1] == ' ' &&
-         (close_paren[2] == 'T' || close_paren[2] == 't');
+  return close_paren != NULL && close_paren[1] == ' ' && close_paren[2] == 'T';
 }
 
 /* A worker that stays stopped for STALL_US is killed: the run goes on
