@@ -518,43 +518,61 @@ static const char cpu_long_profile[] =
   "    { \"name\": \"long\", \"count\": 1, \"steps\": [ { \"cpu\": { \"ms\": 20000 } } ] },"
   "    { \"name\": \"short\", \"count\": 6, \"steps\": [ { \"cpu\": { \"ms\": 2 } } ] } ] }";
 
+typedef struct
+{
+  guint32  task_id;       /* the long task */
+  guint    worker;        /* the worker that ran it */
+  gint     pid;
+  guint64  signalled_ns;
+  guint64  reaped_ns;
+  GArray  *crashed;
+} MidTask;
+
+/* Starts the long CPU task and six short ones on two workers, sends @signum
+ * to the worker running the long one, and waits for the pool to end. */
+static void
+signal_mid_task (Harness         *h,
+                 WeftStartMethod  method,
+                 int              signum,
+                 MidTask         *out)
+{
+  harness_start (h, cpu_long_profile, 2, method);
+  out->task_id = harness_submit (h, 0, 1, 0);
+  /* on the lane at once, while the task computes */
+  out->worker = wait_running (h, out->task_id);
+  harness_submit (h, 1, 6, 0);
+  weft_process_pool_close (h->pool);
+
+  out->pid = (gint) weft_lane_get_pid (weft_trace_model_lookup_lane (h->model, out->worker));
+  g_assert_cmpint (out->pid, >, 0);
+  out->signalled_ns = weft_clock_now_ns ();
+  g_assert_cmpint (kill (out->pid, signum), ==, 0);
+  harness_wait (h);
+  out->reaped_ns = weft_clock_now_ns ();
+  out->crashed = weft_process_pool_get_crashed (h->pool);
+  harness_finish (h);
+}
+
 /* A worker killed in the middle of CPU work (nothing flushed since its task
  * began): the task shows on its lane, running until the kill, failed. */
 static void
 test_killed_mid_task (gconstpointer data)
 {
-  g_autoptr(GArray) crashed = NULL;
-  guint64 killed_ns, reaped_ns;
-  guint32 long_id;
   WeftSpan span;
-  guint worker;
-  gint pid;
+  MidTask m;
   Harness h;
 
-  harness_start (&h, cpu_long_profile, 2, GPOINTER_TO_INT (data));
-  long_id = harness_submit (&h, 0, 1, 0);
-  /* on the lane at once, while the task computes */
-  worker = wait_running (&h, long_id);
-  harness_submit (&h, 1, 6, 0);
-  weft_process_pool_close (h.pool);
+  signal_mid_task (&h, GPOINTER_TO_INT (data), SIGKILL, &m);
 
-  pid = (gint) weft_lane_get_pid (weft_trace_model_lookup_lane (h.model, worker));
-  g_assert_cmpint (pid, >, 0);
-  killed_ns = weft_clock_now_ns ();
-  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-  harness_wait (&h);
-  reaped_ns = weft_clock_now_ns ();
-  crashed = weft_process_pool_get_crashed (h.pool);
-  harness_finish (&h);
-
-  g_assert_cmpuint (crashed->len, ==, 1);
-  span = task_span (&h, worker, long_id);
-  g_assert_cmpuint (span.end_ns, >=, killed_ns);
-  g_assert_cmpuint (span.end_ns, <=, reaped_ns);
+  g_assert_cmpuint (m.crashed->len, ==, 1);
+  span = task_span (&h, m.worker, m.task_id);
+  g_assert_cmpuint (span.end_ns, >=, m.signalled_ns);
+  g_assert_cmpuint (span.end_ns, <=, m.reaped_ns);
   g_assert_true (span.flags & WEFT_SPAN_TASK_FAILED);
   g_assert_false (span.flags & WEFT_SPAN_TRUNCATED);
-  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (h.status, GUINT_TO_POINTER (long_id))),
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (h.status, GUINT_TO_POINTER (m.task_id))),
                     ==, WEFT_TASK_FAILED);
+  g_array_unref (m.crashed);
   harness_clear (&h);
 }
 
@@ -563,42 +581,26 @@ test_killed_mid_task (gconstpointer data)
 static void
 test_stalled (gconstpointer data)
 {
-  g_autoptr(GArray) crashed = NULL;
   g_autofree char *expected = NULL;
-  guint64 stopped_ns, reaped_ns;
-  guint32 long_id;
   WeftSpan span;
-  guint worker;
-  gint pid;
+  MidTask m;
   Harness h;
 
-  harness_start (&h, cpu_long_profile, 2, GPOINTER_TO_INT (data));
-  long_id = harness_submit (&h, 0, 1, 0);
-  worker = wait_running (&h, long_id);
-  harness_submit (&h, 1, 6, 0);
-  weft_process_pool_close (h.pool);
+  signal_mid_task (&h, GPOINTER_TO_INT (data), SIGSTOP, &m);
 
-  pid = (gint) weft_lane_get_pid (weft_trace_model_lookup_lane (h.model, worker));
-  g_assert_cmpint (pid, >, 0);
-  stopped_ns = weft_clock_now_ns ();
-  g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
-  harness_wait (&h);
-  reaped_ns = weft_clock_now_ns ();
-  crashed = weft_process_pool_get_crashed (h.pool);
-  harness_finish (&h);
-
-  g_test_message ("stalled worker reaped %.2f s after SIGSTOP", (reaped_ns - stopped_ns) / 1e9);
+  g_test_message ("stalled worker reaped %.2f s after SIGSTOP", (m.reaped_ns - m.signalled_ns) / 1e9);
   expected = g_strdup_printf ("process %u (pid %d) stalled: it was stopped (SIGSTOP or SIGTSTP) "
-                              "for 2 s, and was killed", worker, pid);
-  g_assert_cmpuint (crashed->len, ==, 1);
-  g_assert_cmpstr (g_array_index (crashed, WeftCrashedWorker, 0).message, ==, expected);
-  g_assert_cmpstr (g_hash_table_lookup (h.errors, GUINT_TO_POINTER (long_id)), ==, expected);
+                              "for 2 s, and was killed", m.worker, m.pid);
+  g_assert_cmpuint (m.crashed->len, ==, 1);
+  g_assert_cmpstr (g_array_index (m.crashed, WeftCrashedWorker, 0).message, ==, expected);
+  g_assert_cmpstr (g_hash_table_lookup (h.errors, GUINT_TO_POINTER (m.task_id)), ==, expected);
   g_assert_cmpuint (g_hash_table_size (h.done), ==, 7);
-  /* not before it had been stopped for 2 s, and not much later (the cap is 20 s) */
-  g_assert_cmpuint (reaped_ns - stopped_ns, >=, 2 * G_GUINT64_CONSTANT (1000000000));
-  span = task_span (&h, worker, long_id);
-  g_assert_cmpuint (span.end_ns, >=, stopped_ns + 2 * G_GUINT64_CONSTANT (1000000000));
-  g_assert_cmpuint (span.end_ns, <=, reaped_ns);
+  /* not before it had been stopped for 2 s, and before the harness's cap of 20 s */
+  g_assert_cmpuint (m.reaped_ns - m.signalled_ns, >=, 2 * G_GUINT64_CONSTANT (1000000000));
+  span = task_span (&h, m.worker, m.task_id);
+  g_assert_cmpuint (span.end_ns, >=, m.signalled_ns + 2 * G_GUINT64_CONSTANT (1000000000));
+  g_assert_cmpuint (span.end_ns, <=, m.reaped_ns);
+  g_array_unref (m.crashed);
   harness_clear (&h);
 }
 
