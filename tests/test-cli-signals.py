@@ -21,6 +21,9 @@ CLI = sys.argv[1]
 STOP_CAP_S = 0.5
 # How long a worker may take to start (a spawned one under a sanitizer is slow).
 START_CAP_S = 30.0
+# CPU time that only a task gives a worker (its start-up, the CPU loop's
+# calibration, takes about 50 ms).
+BUSY_CPU_S = 0.3
 
 n = 0
 failed = 0
@@ -85,6 +88,28 @@ def wait_until(cond, cap_s):
     return cond()
 
 
+def busy_workers(pid):
+    """Worker threads (named weft-worker, in the program or in its worker
+    processes) that have used more CPU time than any start-up takes."""
+    busy = 0
+    for proc in [pid] + list(descendants(pid)):
+        try:
+            tids = os.listdir(f"/proc/{proc}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"/proc/{proc}/task/{tid}/stat") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            name = stat[stat.index("(") + 1:stat.rindex(")")]
+            fields = stat[stat.rindex(")") + 2:].split()
+            cpu_s = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            busy += name == "weft-worker" and cpu_s >= BUSY_CPU_S
+    return busy
+
+
 def default_signals():
     # A background job of a non-interactive shell starts with SIGINT ignored,
     # and an ignored signal stays ignored across exec: give the child SIGINT
@@ -123,10 +148,8 @@ def interrupt_run(tmp, signum, to_group, executor, start_method="spawn", manager
                             "-o", out, "--json"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                            preexec_fn=default_signals, start_new_session=True)
-    started = wait_until(lambda: len([p for p in descendants(cli.pid) if alive(p)]) >= n_procs,
-                         START_CAP_S)
-    # the workers in their tasks: the cli's trace shows it later
-    time.sleep(0.3)
+    # both workers in their tasks: each has used CPU time beyond its start-up
+    started = wait_until(lambda: busy_workers(cli.pid) >= 2, START_CAP_S)
     workers = [p for p in descendants(cli.pid) if alive(p)]
     t0 = time.monotonic()
     if to_group:

@@ -164,11 +164,11 @@ refused() {
   if [ "$status" -eq 2 ] && [ "$err" = "$want" ]; then ok "refused at once: weft-cli $*"
   else not_ok "refused at once: weft-cli $*" "status $status" "got:  $err" "want: $want"; fi
 }
-refused "weft-cli run: $ro/trace.json: cannot create a file in $ro: $ro_err" run "$long" -o "$ro/trace.json"
+refused "weft-cli run: $ro/trace.json: cannot create the file in $ro: $ro_err" run "$long" -o "$ro/trace.json"
 refused "weft-cli run: $tmp: cannot write: it is a folder" run "$long" -o "$tmp"
-refused "weft-cli run: $tmp/long.json/x.json: cannot write: Not a directory" run "$long" -o "$tmp/long.json/x.json"
-refused "weft-cli run: $tmp/missing/x.json: cannot write: $tmp/missing is not a folder" run "$long" -o "$tmp/missing/x.json"
-refused "weft-cli export: $ro/trace.json: cannot create a file in $ro: $ro_err" export "$tmp/real/trace.json" -o "$ro/trace.json"
+refused "weft-cli run: $tmp/long.json/x.json: cannot create the file in $tmp/long.json: Not a directory" run "$long" -o "$tmp/long.json/x.json"
+refused "weft-cli run: $tmp/missing/x.json: cannot create the file in $tmp/missing: No such file or directory" run "$long" -o "$tmp/missing/x.json"
+refused "weft-cli export: $ro/trace.json: cannot create the file in $ro: $ro_err" export "$tmp/real/trace.json" -o "$ro/trace.json"
 
 # --help works for every command.
 for c in "" run compare; do

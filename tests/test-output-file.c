@@ -186,7 +186,8 @@ test_refused (Fixture       *f,
 {
   g_autofree char *missing = g_build_filename (f->dir, "no", "trace.json", NULL);
   g_autofree char *want_dir = g_strdup_printf ("%s: cannot write: it is a folder", f->dir);
-  g_autofree char *want_missing = g_strdup_printf ("%s: cannot write: %s/no is not a folder", missing, f->dir);
+  g_autofree char *want_missing = g_strdup_printf ("%s: cannot create the file in %s/no: No such file or directory",
+                                                   missing, f->dir);
   g_autoptr(GError) error = NULL;
 
   g_assert_false (weft_output_file_check (f->dir, &error));

@@ -404,14 +404,17 @@ cmd_run (int    argc,
       return EXIT_BAD_INPUT;
     }
 
+  /* From here on a signal stops what is going on, cleanly. */
+  signal_watch_start (&watch);
+
   /* Check the output path before running, not after: a run may be long. */
   if (output != NULL && !weft_output_file_check (output, &error))
     {
+      signal_watch_stop (&watch);
       g_printerr ("weft-cli run: %s\n", error->message);
       return EXIT_BAD_INPUT;
     }
 
-  signal_watch_start (&watch);
   run = run_interruptible (profile, &options, &watch, &error);
   if (run == NULL)
     {
@@ -673,13 +676,13 @@ cmd_export (int    argc,
     return usage_error ("export", argc < 2 ? "no trace given" : "more than one trace given");
   if (output == NULL)
     return usage_error ("export", "no output given (-o OUT)");
+  signal_watch_start (&watch);
   if (!weft_output_file_check (output, &error))
     {
+      signal_watch_stop (&watch);
       g_printerr ("weft-cli export: %s\n", error->message);
       return EXIT_BAD_INPUT;
     }
-
-  signal_watch_start (&watch);
   status = export_interruptible (argv[1], output, &watch);
   signal_watch_stop (&watch);
   return status;

@@ -121,11 +121,12 @@ classify (const char  *path,
 {
   struct stat st;
   g_autofree char *dir = NULL;
+  int rc;
 
   memset (target, 0, sizeof *target);
   if (stat (path, &st) == 0)
     return classify_existing (path, &st, target, error);
-  if (errno != ENOENT)
+  if (errno != ENOENT && errno != ENOTDIR)
     return set_errno_error (error, errno, path, "cannot write");
 
   target->kind = TARGET_NEW;
@@ -133,10 +134,13 @@ classify (const char  *path,
   if (target->path == NULL)
     return FALSE;
   dir = g_path_get_dirname (target->path);
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+  rc = stat (dir, &st);
+  if (rc != 0 || !S_ISDIR (st.st_mode))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "%s: cannot write: %s is not a folder", path, dir);
+      int saved = rc != 0 ? errno : ENOTDIR;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   "%s: cannot create the file in %s: %s", path, dir, g_strerror (saved));
       g_clear_pointer (&target->path, g_free);
       return FALSE;
     }
@@ -160,7 +164,7 @@ create_temp (const char  *path,
       int saved = errno;
 
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   "%s: cannot create a file in %s: %s", path, dir, g_strerror (saved));
+                   "%s: cannot create the file in %s: %s", path, dir, g_strerror (saved));
       return -1;
     }
   /* mkstemp makes it 0600; a new file gets the usual mode, a replaced one its old mode */
