@@ -69,8 +69,8 @@ print_json (JsonNode *node)
 typedef struct
 {
   GMainContext *context;
-  GMainLoop    *loop;
   GThread      *thread;
+  gint          quit;        /* atomic */
   GMutex        mutex;
   GCancellable *current;     /* what the next signal cancels */
   int           signum;      /* the first signal seen, 0 if none */
@@ -114,8 +114,10 @@ signal_thread (gpointer data)
 {
   SignalWatch *watch = data;
 
+  /* not a GMainLoop: a quit that comes before its run would be lost */
   g_main_context_push_thread_default (watch->context);
-  g_main_loop_run (watch->loop);
+  while (!g_atomic_int_get (&watch->quit))
+    g_main_context_iteration (watch->context, TRUE);
   g_main_context_pop_thread_default (watch->context);
   return NULL;
 }
@@ -129,7 +131,6 @@ signal_watch_start (SignalWatch *watch)
   memset (watch, 0, sizeof *watch);
   g_mutex_init (&watch->mutex);
   watch->context = g_main_context_new ();
-  watch->loop = g_main_loop_new (watch->context, FALSE);
   for (guint i = 0; i < G_N_ELEMENTS (signums); i++)
     {
       g_autoptr(GSource) source = g_unix_signal_source_new (signums[i]);
@@ -174,9 +175,9 @@ signal_watch_get (SignalWatch *watch,
 static void
 signal_watch_stop (SignalWatch *watch)
 {
-  g_main_loop_quit (watch->loop);
+  g_atomic_int_set (&watch->quit, TRUE);
+  g_main_context_wakeup (watch->context);
   g_thread_join (watch->thread);
-  g_main_loop_unref (watch->loop);
   /* its sources go with it, and SIGINT and SIGTERM get their default action back */
   g_main_context_unref (watch->context);
   g_clear_object (&watch->current);
