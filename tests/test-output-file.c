@@ -93,6 +93,23 @@ test_replace_keeps_mode (Fixture       *f,
   g_assert_cmpuint (count_entries (f->dir), ==, 1);
 }
 
+/* A new file gets the usual mode: 0666 less the umask. */
+static void
+test_new_file_mode (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "trace.json", NULL);
+  g_autoptr(GError) error = NULL;
+  mode_t saved = umask (022);
+  struct stat st;
+
+  g_assert_true (weft_output_file_set_contents (path, "new", 3, &error));
+  umask (saved);
+  g_assert_no_error (error);
+  g_assert_cmpint (stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 07777, ==, 0644);
+}
+
 /* Aborted (or freed without a commit): the old file as it was, no temporary file. */
 static void
 test_abort_leaves_old (Fixture       *f,
@@ -210,6 +227,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/weft/output-file/replace-keeps-mode", test_replace_keeps_mode);
+  ADD ("/weft/output-file/new-file-mode", test_new_file_mode);
   ADD ("/weft/output-file/abort-leaves-old", test_abort_leaves_old);
   ADD ("/weft/output-file/symlink-followed", test_symlink_followed);
   ADD ("/weft/output-file/devices", test_devices);

@@ -167,16 +167,9 @@ create_temp (const char  *path,
                    "%s: cannot create the file in %s: %s", path, dir, g_strerror (saved));
       return -1;
     }
-  /* mkstemp makes it 0600; a new file gets the usual mode, a replaced one its old mode */
+  /* A new file gets 0666 less the umask (from the open); a replaced one its old mode. */
   if (target->kind == TARGET_REGULAR)
     (void) fchmod (fd, target->mode);
-  else
-    {
-      mode_t mask = umask (0);
-
-      umask (mask);
-      (void) fchmod (fd, 0666 & ~mask);
-    }
   *out_tmp = g_steal_pointer (&tmp);
   return fd;
 }
