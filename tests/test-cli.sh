@@ -162,6 +162,98 @@ for f in "$root"/workloads/*.json; do
   fi
 done
 
+# ---- Output paths: only regular files are replaced -----------------------
+# Private copies of /dev/null and /dev/full (mknod needs root; without it the
+# real ones, which an unprivileged run cannot replace anyway).
+py=/usr/bin/python3
+small="$root/workloads/04-race-condition.json"
+if mknod "$tmp/null" c 1 3 2>/dev/null && mknod "$tmp/full" c 1 7 2>/dev/null; then
+  null=$tmp/null full=$tmp/full
+else
+  null=/dev/null full=/dev/full
+fi
+is_json() { $py -c 'import json,sys; json.load(open(sys.argv[1]))' "$1" 2>/dev/null; }
+no_temp() { [ -z "$(find "$@" -maxdepth 1 -name '.*.json.*' 2>/dev/null)" ]; }
+
+"$cli" run "$small" -o "$null" >/dev/null 2>"$tmp/err"
+status=$?
+if [ "$status" -eq 0 ] && [ -c "$null" ] && [ ! -s "$tmp/err" ] && no_temp "$(dirname "$null")"; then
+  ok "run -o a null device: written through, still a device"
+else
+  not_ok "run -o a null device" "status $status, $(ls -l "$null")" "$(cat "$tmp/err")"
+fi
+
+# A write error is one line and exit 2; the run's summary is still printed.
+out=$("$cli" run "$small" --summary -o "$full" 2>"$tmp/err")
+status=$?
+if [ "$status" -eq 2 ] && [ -c "$full" ] &&
+   [ "$(cat "$tmp/err")" = "weft-cli run: $full: write error: No space left on device" ] &&
+   printf '%s' "$out" | grep -q '^wall '; then
+  ok "run -o a full device: ENOSPC, exit 2, the summary printed, still a device"
+else
+  not_ok "run -o a full device" "status $status, $(ls -l "$full")" "$(cat "$tmp/err")" "stdout: $out"
+fi
+
+# A FIFO is written through to its reader; one nobody reads is refused.
+mkfifo "$tmp/fifo"
+$py -c 'import sys; open(sys.argv[2], "wb").write(open(sys.argv[1], "rb").read())' "$tmp/fifo" "$tmp/from-fifo" &
+reader=$!
+# the reader opens the FIFO first, or the writer finds nobody
+$py -c '
+import os, sys, time
+deadline = time.monotonic() + 10
+while time.monotonic() < deadline:
+    if any(os.path.realpath(f"/proc/{sys.argv[1]}/fd/{fd}") == sys.argv[2]
+           for fd in os.listdir(f"/proc/{sys.argv[1]}/fd")):
+        break
+    time.sleep(0.005)' "$reader" "$tmp/fifo"
+"$cli" run "$small" -o "$tmp/fifo" >/dev/null 2>"$tmp/err"
+status=$?
+wait "$reader"
+if [ "$status" -eq 0 ] && [ -p "$tmp/fifo" ] && is_json "$tmp/from-fifo" && no_temp "$tmp"; then
+  ok "run -o a FIFO: its reader gets the trace, still a FIFO"
+else
+  not_ok "run -o a FIFO" "status $status, $(ls -l "$tmp/fifo")" "$(cat "$tmp/err")"
+fi
+expect 2 "weft-cli run: $tmp/fifo: cannot write: a FIFO that nobody reads (start its reader first)" -- run "$small" -o "$tmp/fifo"
+if [ -p "$tmp/fifo" ]; then ok "a FIFO nobody reads stays a FIFO"; else not_ok "a FIFO nobody reads stays a FIFO"; fi
+
+# A symlink is followed: its target is replaced, the link stays.
+mkdir "$tmp/real" "$tmp/links"
+echo old >"$tmp/real/trace.json"
+ln -s ../real/trace.json "$tmp/links/trace.json"
+ln -s ../real/new.json "$tmp/links/dangling.json"
+"$cli" run "$small" -o "$tmp/links/trace.json" >/dev/null 2>"$tmp/err" &&
+  "$cli" run "$small" -o "$tmp/links/dangling.json" >/dev/null 2>>"$tmp/err"
+status=$?
+if [ "$status" -eq 0 ] && [ -L "$tmp/links/trace.json" ] && [ -L "$tmp/links/dangling.json" ] &&
+   is_json "$tmp/real/trace.json" && is_json "$tmp/real/new.json" && no_temp "$tmp/real" "$tmp/links"; then
+  ok "run -o a symlink: its target replaced (or made), the link kept"
+else
+  not_ok "run -o a symlink" "status $status, $(ls -l "$tmp/links" "$tmp/real")" "$(cat "$tmp/err")"
+fi
+
+# Refused before anything runs: a folder no file can be made in (for root,
+# whom permissions do not stop, /proc), a folder, a path under a file. The
+# profile would run for 20 s: a refusal after the run would hit the cap.
+long="$tmp/long.json"
+echo '{ "weft_profile": 1, "name": "long", "tasks": [ { "steps": [ { "cpu": { "ms": 20000 } } ] } ] }' >"$long"
+mkdir "$tmp/ro"
+chmod 0555 "$tmp/ro"
+if [ "$(id -u)" -eq 0 ]; then ro=/proc; ro_err="No such file or directory"; else ro=$tmp/ro; ro_err="Permission denied"; fi
+refused() {
+  want=$1; shift
+  err=$(timeout 10 "$cli" "$@" 2>&1 >/dev/null)
+  status=$?
+  if [ "$status" -eq 2 ] && [ "$err" = "$want" ]; then ok "refused at once: weft-cli $*"
+  else not_ok "refused at once: weft-cli $*" "status $status" "got:  $err" "want: $want"; fi
+}
+refused "weft-cli run: $ro/trace.json: cannot create the file in $ro: $ro_err" run "$long" -o "$ro/trace.json"
+refused "weft-cli run: $tmp: cannot write: it is a folder" run "$long" -o "$tmp"
+refused "weft-cli run: $tmp/long.json/x.json: cannot create the file in $tmp/long.json: Not a directory" run "$long" -o "$tmp/long.json/x.json"
+refused "weft-cli run: $tmp/missing/x.json: cannot create the file in $tmp/missing: No such file or directory" run "$long" -o "$tmp/missing/x.json"
+refused "weft-cli export: $ro/trace.json: cannot create the file in $ro: $ro_err" export "$tmp/real/trace.json" -o "$ro/trace.json"
+
 # --help works for every command.
 for c in "" run compare; do
   if "$cli" $c --help >/dev/null 2>&1; then ok "weft-cli $c --help"; else not_ok "weft-cli $c --help"; fi

@@ -486,6 +486,124 @@ test_cancel (gconstpointer data)
   harness_clear (&h);
 }
 
+/* The running task's RUNNING span on @worker's lane (there must be exactly one). */
+static WeftSpan
+task_span (Harness *h,
+           guint    worker,
+           guint32  task_id)
+{
+  WeftLane *lane = weft_trace_model_lookup_lane (h->model, worker);
+  WeftSpan found = { 0 };
+  guint n = 0;
+
+  for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+    for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
+      {
+        WeftSpan span;
+
+        g_assert_true (weft_lane_get_span (lane, d, i, &span));
+        if (span.state == WEFT_STATE_RUNNING && span.object == task_id)
+          {
+            found = span;
+            n++;
+          }
+      }
+  g_assert_cmpuint (n, ==, 1);
+  return found;
+}
+
+static const char cpu_long_profile[] =
+  "{ \"weft_profile\": 1, \"name\": \"long cpu\", \"executor\": \"processes\", \"workers\": 2,"
+  "  \"tasks\": ["
+  "    { \"name\": \"long\", \"count\": 1, \"steps\": [ { \"cpu\": { \"ms\": 20000 } } ] },"
+  "    { \"name\": \"short\", \"count\": 6, \"steps\": [ { \"cpu\": { \"ms\": 2 } } ] } ] }";
+
+typedef struct
+{
+  guint32  task_id;       /* the long task */
+  guint    worker;        /* the worker that ran it */
+  gint     pid;
+  guint64  signalled_ns;
+  guint64  reaped_ns;
+  GArray  *crashed;
+} MidTask;
+
+/* Starts the long CPU task and six short ones on two workers, sends @signum
+ * to the worker running the long one, and waits for the pool to end. */
+static void
+signal_mid_task (Harness         *h,
+                 WeftStartMethod  method,
+                 int              signum,
+                 MidTask         *out)
+{
+  harness_start (h, cpu_long_profile, 2, method);
+  out->task_id = harness_submit (h, 0, 1, 0);
+  /* on the lane at once, while the task computes */
+  out->worker = wait_running (h, out->task_id);
+  harness_submit (h, 1, 6, 0);
+  weft_process_pool_close (h->pool);
+
+  out->pid = (gint) weft_lane_get_pid (weft_trace_model_lookup_lane (h->model, out->worker));
+  g_assert_cmpint (out->pid, >, 0);
+  out->signalled_ns = weft_clock_now_ns ();
+  g_assert_cmpint (kill (out->pid, signum), ==, 0);
+  harness_wait (h);
+  out->reaped_ns = weft_clock_now_ns ();
+  out->crashed = weft_process_pool_get_crashed (h->pool);
+  harness_finish (h);
+}
+
+/* A worker killed in the middle of CPU work (nothing flushed since its task
+ * began): the task shows on its lane, running until the kill, failed. */
+static void
+test_killed_mid_task (gconstpointer data)
+{
+  WeftSpan span;
+  MidTask m;
+  Harness h;
+
+  signal_mid_task (&h, GPOINTER_TO_INT (data), SIGKILL, &m);
+
+  g_assert_cmpuint (m.crashed->len, ==, 1);
+  span = task_span (&h, m.worker, m.task_id);
+  g_assert_cmpuint (span.end_ns, >=, m.signalled_ns);
+  g_assert_cmpuint (span.end_ns, <=, m.reaped_ns);
+  g_assert_true (span.flags & WEFT_SPAN_TASK_FAILED);
+  g_assert_false (span.flags & WEFT_SPAN_TRUNCATED);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (h.status, GUINT_TO_POINTER (m.task_id))),
+                    ==, WEFT_TASK_FAILED);
+  g_array_unref (m.crashed);
+  harness_clear (&h);
+}
+
+/* A worker stopped with SIGSTOP and never continued: found stalled within a
+ * few seconds, killed, reported like a crash; the other worker does the rest. */
+static void
+test_stalled (gconstpointer data)
+{
+  g_autofree char *expected = NULL;
+  WeftSpan span;
+  MidTask m;
+  Harness h;
+
+  signal_mid_task (&h, GPOINTER_TO_INT (data), SIGSTOP, &m);
+
+  g_test_message ("stalled worker reaped %.2f s after SIGSTOP", (m.reaped_ns - m.signalled_ns) / 1e9);
+  expected = g_strdup_printf ("process %u (pid %d) stalled: it was stopped (SIGSTOP or SIGTSTP) "
+                              "for 2 s, and was killed", m.worker, m.pid);
+  g_assert_cmpuint (m.crashed->len, ==, 1);
+  g_assert_cmpstr (g_array_index (m.crashed, WeftCrashedWorker, 0).message, ==, expected);
+  g_assert_cmpstr (g_hash_table_lookup (h.errors, GUINT_TO_POINTER (m.task_id)), ==, expected);
+  g_assert_cmpuint (g_hash_table_size (h.done), ==, 7);
+  /* not before it had been stopped for 2 s, and before the harness's cap of 20 s */
+  g_assert_cmpuint (m.reaped_ns - m.signalled_ns, >=, 2 * G_GUINT64_CONSTANT (1000000000));
+  span = task_span (&h, m.worker, m.task_id);
+  g_assert_cmpuint (span.end_ns, >=, m.signalled_ns + 2 * G_GUINT64_CONSTANT (1000000000));
+  g_assert_cmpuint (span.end_ns, <=, m.reaped_ns);
+  g_array_unref (m.crashed);
+  harness_clear (&h);
+}
+
 static void
 test_startup (void)
 {
@@ -531,6 +649,8 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Writing to a pipe whose reader is gone (a dead worker) gives EPIPE, not death. */
+  signal (SIGPIPE, SIG_IGN);
 
   g_test_add_data_func ("/weft/process-pool/spawn", GINT_TO_POINTER (WEFT_START_SPAWN), test_run_tasks);
   g_test_add_data_func ("/weft/process-pool/fork", GINT_TO_POINTER (WEFT_START_FORK), test_run_tasks);
@@ -539,6 +659,10 @@ main (int   argc,
   g_test_add_data_func ("/weft/process-pool/crash/fork", GINT_TO_POINTER (WEFT_START_FORK), test_crash);
   g_test_add_data_func ("/weft/process-pool/cancel/spawn", GINT_TO_POINTER (WEFT_START_SPAWN), test_cancel);
   g_test_add_data_func ("/weft/process-pool/cancel/fork", GINT_TO_POINTER (WEFT_START_FORK), test_cancel);
+  g_test_add_data_func ("/weft/process-pool/killed-mid-task/spawn", GINT_TO_POINTER (WEFT_START_SPAWN), test_killed_mid_task);
+  g_test_add_data_func ("/weft/process-pool/killed-mid-task/fork", GINT_TO_POINTER (WEFT_START_FORK), test_killed_mid_task);
+  g_test_add_data_func ("/weft/process-pool/stalled/spawn", GINT_TO_POINTER (WEFT_START_SPAWN), test_stalled);
+  g_test_add_data_func ("/weft/process-pool/stalled/fork", GINT_TO_POINTER (WEFT_START_FORK), test_stalled);
   g_test_add_func ("/weft/process-pool/fork-faster-than-spawn", test_startup);
   g_test_add_func ("/weft/process-pool/no-worker", test_no_worker);
 

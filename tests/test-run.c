@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <signal.h>
+#include <string.h>
+
 #include "weft-loop-executor-private.h"
 #include "weft-run.h"
 #include "weft-summary.h"
@@ -588,11 +591,103 @@ test_no_record (void)
   g_assert_cmpuint (weft_run_get_result (run)->errors->len, ==, 0);
 }
 
+/* The pid of the process whose lane shows @task_id running, 0 if none yet. */
+static gint
+pid_running (WeftTraceModel *model,
+             guint32         task_id)
+{
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+      WeftSpan open[8];
+      guint n = weft_lane_get_open_spans (lane, open, G_N_ELEMENTS (open));
+
+      for (guint k = 0; k < n; k++)
+        if (open[k].state == WEFT_STATE_RUNNING && open[k].object == task_id)
+          return (gint) weft_lane_get_pid (lane);
+    }
+  return 0;
+}
+
+/* A worker process stopped with SIGSTOP in the middle of a run: the run
+ * notices within seconds (not at its 60 s timeout), names the stalled worker
+ * in its errors, and its wall time is the time it really took. */
+static void
+test_stalled_worker (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"stall\", \"executor\": \"processes\", \"workers\": 2,"
+    "  \"timeout_s\": 60,"
+    "  \"tasks\": [ { \"name\": \"long\", \"count\": 1, \"steps\": [ { \"cpu\": { \"ms\": 30000 } } ] },"
+    "               { \"name\": \"short\", \"count\": 4, \"steps\": [ { \"cpu\": { \"ms\": 2 } } ] } ] }");
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftRun) run = weft_run_new (profile, NULL);
+  g_autoptr(WeftSummary) summary = NULL;
+  const WeftRunResult *result;
+  gint64 t0 = g_get_monotonic_time (), took_us;
+  double wall;
+  gboolean named = FALSE;
+  gint pid = 0;
+
+  g_assert_true (weft_run_start (run, context, &error));
+  g_assert_no_error (error);
+  while (!weft_run_get_finished (run))
+    {
+      g_assert_cmpint (g_get_monotonic_time () - t0, <, 30 * G_USEC_PER_SEC);
+      g_main_context_iteration (context, TRUE);
+      /* the first task instance is the long one */
+      if (pid == 0 && (pid = pid_running (weft_run_get_model (run), 0x100000)) > 0)
+        g_assert_cmpint (kill (pid, SIGSTOP), ==, 0);
+    }
+  took_us = g_get_monotonic_time () - t0;
+
+  result = weft_run_get_result (run);
+  for (guint i = 0; i < result->errors->len; i++)
+    named |= strstr (g_ptr_array_index (result->errors, i), "stalled") != NULL;
+  summary = weft_summary_new (weft_run_get_model (run), profile, result);
+  wall = weft_summary_get_wall_ns (summary) / 1e9;
+  g_test_message ("run took %.2f s, wall_s %.2f s", took_us / 1e6, wall);
+  g_assert_cmpint (pid, >, 0);
+  g_assert_true (named);
+  g_assert_false (result->timed_out);
+  g_assert_cmpuint (result->tasks_failed, ==, 1);
+  g_assert_cmpuint (result->tasks_ok, ==, 4);
+  /* the run's real length: at least the 2 s the worker was stopped, at most what the test saw */
+  g_assert_cmpfloat (wall, >=, 2.0);
+  g_assert_cmpfloat (wall, <=, took_us / 1e6);
+}
+
+/* The engine leaves the process's signal dispositions to its program: a run
+ * does not change what SIGPIPE does (each main() ignores it itself). */
+static void
+test_leaves_sigpipe (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"tiny\", \"workers\": 2,"
+    "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  WeftRunOptions processes = { WEFT_EXECUTOR_PROCESSES, 2, 0, FALSE };
+  struct sigaction dfl = { 0 }, before, after;
+  g_autoptr(WeftRun) threads_run = NULL;
+  g_autoptr(WeftRun) processes_run = NULL;
+
+  dfl.sa_handler = SIG_DFL;
+  sigaction (SIGPIPE, &dfl, &before);
+  threads_run = run_to_end (profile, NULL);
+  processes_run = run_to_end (profile, &processes);
+  sigaction (SIGPIPE, &before, &after);
+
+  g_assert_true (after.sa_handler == SIG_DFL);
+  g_assert_cmpuint (weft_run_get_result (processes_run)->tasks_ok, ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Writing to a pipe whose reader is gone (a dead worker) gives EPIPE, not death. */
+  signal (SIGPIPE, SIG_IGN);
 
   g_test_add_func ("/weft/run/gil-speedup", test_gil_speedup);
   g_test_add_func ("/weft/run/race-and-lock", test_race_and_lock);
@@ -610,6 +705,8 @@ main (int   argc,
   g_test_add_func ("/weft/run/pipeline", test_pipeline);
   g_test_add_func ("/weft/run/manager", test_manager);
   g_test_add_func ("/weft/run/shared-array", test_shared_array);
+  g_test_add_func ("/weft/run/leaves-sigpipe", test_leaves_sigpipe);
+  g_test_add_func ("/weft/run/stalled-worker", test_stalled_worker);
 
   return g_test_run ();
 }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
@@ -863,6 +865,8 @@ main (int argc, char *argv[])
 
       g_setenv ("WEFT_SOURCE_ROOT", root, TRUE);
     }
+  /* Writing to a pipe whose reader is gone (a dead worker) gives EPIPE, not death. */
+  signal (SIGPIPE, SIG_IGN);
   /* Before GTK starts threads: setenv is not thread-safe */
   workloads = g_build_filename (g_getenv ("WEFT_SOURCE_ROOT"), "workloads", NULL);
   g_setenv ("WEFT_WORKLOADS_DIR", workloads, TRUE);

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 
 #include <glib/gi18n.h>
 
@@ -15,6 +16,8 @@ main (int   argc,
 {
   g_autoptr(WeftApplication) app = NULL;
 
+  /* Writing to a pipe whose reader is gone (a dead worker) gives EPIPE, not death. */
+  signal (SIGPIPE, SIG_IGN);
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -9,6 +9,7 @@
 
 #include "weft-legend.h"
 #include "weft-loader.h"
+#include "weft-output-file.h"
 #include "weft-profile.h"
 #include "weft-trace-export.h"
 #include "weft-window-private.h"
@@ -703,6 +704,10 @@ weft_window_save_profile (WeftWindow  *self,
       return FALSE;
     }
   json = weft_profile_to_json (profile);
+  /* A local path is written as the CLI writes traces: never replacing a
+   * device or FIFO, following a symlink to the file it names. */
+  if (g_file_peek_path (file) != NULL)
+    return weft_output_file_set_contents (g_file_peek_path (file), json, strlen (json), error);
   return g_file_replace_contents (file, json, strlen (json), NULL, FALSE,
                                   G_FILE_CREATE_REPLACE_DESTINATION, NULL, NULL, error);
 }

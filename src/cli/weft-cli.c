@@ -17,10 +17,15 @@
 #include "config.h"
 
 #include <locale.h>
+#include <signal.h>
 #include <stdlib.h>
+
+#include <glib-unix.h>
+#include <string.h>
 
 #include "weft-cli-record.h"
 #include "weft-comparison.h"
+#include "weft-output-file.h"
 #include "weft-profile.h"
 #include "weft-run.h"
 #include "weft-summary.h"
@@ -85,28 +90,139 @@ print_summary (WeftSummary *summary,
   print_result (owned, json, (ToJsonFunc) weft_summary_to_json, (ToTextFunc) weft_summary_to_text);
 }
 
-/* Fails early for an output file that could not be written: its folder must
- * exist and be a folder. (The export itself writes a temporary file there and
- * renames it, so an older file survives a failure.) */
-static gboolean
-check_output_path (const char  *path,
-                   GError     **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
+/* ---- SIGINT and SIGTERM ------------------------------------------------- */
 
-  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+/*
+ * GLib takes the signals (g_unix_signal_source_new: its handler only wakes a
+ * context; nothing runs in the handler) and dispatches them on a context of
+ * their own, served by one thread, so that a signal is seen whether the main
+ * thread is running a profile, reading or writing a file. A signal cancels
+ * the current GCancellable: the run's (a source on the run's context then
+ * interrupts the run) or the export's. The exit status is 128 + the first
+ * signal's number.
+ */
+typedef struct
+{
+  GMainContext *context;
+  GThread      *thread;
+  gint          quit;        /* atomic */
+  GMutex        mutex;
+  GCancellable *current;     /* what the next signal cancels */
+  int           signum;      /* the first signal seen, 0 if none */
+  guint         n_signals;
+} SignalWatch;
+
+static void
+take_signal (SignalWatch *watch,
+             int          signum)
+{
+  g_autoptr(GCancellable) cancellable = NULL;
+
+  g_mutex_lock (&watch->mutex);
+  if (watch->signum == 0)
+    watch->signum = signum;
+  watch->n_signals++;
+  if (watch->current != NULL)
+    cancellable = g_object_ref (watch->current);
+  g_mutex_unlock (&watch->mutex);
+
+  if (cancellable != NULL)
+    g_cancellable_cancel (cancellable);
+}
+
+static gboolean
+on_sigint (gpointer data)
+{
+  take_signal (data, SIGINT);
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_sigterm (gpointer data)
+{
+  take_signal (data, SIGTERM);
+  return G_SOURCE_CONTINUE;
+}
+
+static gpointer
+signal_thread (gpointer data)
+{
+  SignalWatch *watch = data;
+
+  /* not a GMainLoop: a quit that comes before its run would be lost */
+  g_main_context_push_thread_default (watch->context);
+  while (!g_atomic_int_get (&watch->quit))
+    g_main_context_iteration (watch->context, TRUE);
+  g_main_context_pop_thread_default (watch->context);
+  return NULL;
+}
+
+static void
+signal_watch_start (SignalWatch *watch)
+{
+  GSourceFunc callbacks[] = { on_sigint, on_sigterm };
+  int signums[] = { SIGINT, SIGTERM };
+
+  memset (watch, 0, sizeof *watch);
+  g_mutex_init (&watch->mutex);
+  watch->context = g_main_context_new ();
+  for (guint i = 0; i < G_N_ELEMENTS (signums); i++)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "%s: cannot write the trace: %s is not a folder", path, dir);
-      return FALSE;
+      g_autoptr(GSource) source = g_unix_signal_source_new (signums[i]);
+
+      g_source_set_callback (source, callbacks[i], watch, NULL);
+      g_source_attach (source, watch->context);
     }
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY,
-                   "%s: cannot write the trace: it is a folder", path);
-      return FALSE;
-    }
-  return TRUE;
+  watch->thread = g_thread_new ("weft-signals", signal_thread, watch);
+}
+
+/* From now on a signal cancels @cancellable; at once if more than @after
+ * signals have come already. */
+static void
+signal_watch_set (SignalWatch  *watch,
+                  GCancellable *cancellable,
+                  guint         after)
+{
+  gboolean now;
+
+  g_mutex_lock (&watch->mutex);
+  g_set_object (&watch->current, cancellable);
+  now = cancellable != NULL && watch->n_signals > after;
+  g_mutex_unlock (&watch->mutex);
+  if (now)
+    g_cancellable_cancel (cancellable);
+}
+
+static int
+signal_watch_get (SignalWatch *watch,
+                  guint       *out_n_signals)
+{
+  int signum;
+
+  g_mutex_lock (&watch->mutex);
+  signum = watch->signum;
+  if (out_n_signals != NULL)
+    *out_n_signals = watch->n_signals;
+  g_mutex_unlock (&watch->mutex);
+  return signum;
+}
+
+static void
+signal_watch_stop (SignalWatch *watch)
+{
+  g_atomic_int_set (&watch->quit, TRUE);
+  g_main_context_wakeup (watch->context);
+  g_thread_join (watch->thread);
+  /* its sources go with it, and SIGINT and SIGTERM get their default action back */
+  g_main_context_unref (watch->context);
+  g_clear_object (&watch->current);
+  g_mutex_clear (&watch->mutex);
+}
+
+static const char *
+signal_name (int signum)
+{
+  return signum == SIGINT ? "SIGINT" : signum == SIGTERM ? "SIGTERM" : "a signal";
 }
 
 /* What the trace file says about the run: the summary's what-ran and the
@@ -124,24 +240,121 @@ meta_for_run (WeftRun  *run,
   return meta;
 }
 
-/* Runs a profile to the end on a private context. */
+typedef struct
+{
+  WeftRun     *run;
+  SignalWatch *watch;
+} Interrupt;
+
+static gboolean
+on_interrupt (GCancellable *cancellable,
+              gpointer      data)
+{
+  Interrupt *interrupt = data;
+
+  weft_run_interrupt (interrupt->run, signal_name (signal_watch_get (interrupt->watch, NULL)));
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs a profile to the end on a private context; SIGINT or SIGTERM
+ * interrupt it (workers stopped, what they recorded kept). NULL with @error
+ * unset if a signal came before the run started. */
 static WeftRun *
-run_profile (const WeftProfile    *profile,
-             const WeftRunOptions *options,
-             GError              **error)
+run_interruptible (const WeftProfile    *profile,
+                   const WeftRunOptions *options,
+                   SignalWatch          *watch,
+                   GError              **error)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GSource) source = g_cancellable_source_new (cancellable);
   g_autoptr(WeftRun) run = weft_run_new (profile, options);
+  Interrupt interrupt = { run, watch };
+
+  signal_watch_set (watch, cancellable, 0);
+  if (g_cancellable_is_cancelled (cancellable))
+    return NULL;
 
   g_main_context_push_thread_default (context);
   if (!weft_run_start (run, context, error))
     {
       g_main_context_pop_thread_default (context);
+      signal_watch_set (watch, NULL, 0);
       return NULL;
     }
+  g_source_set_callback (source, G_SOURCE_FUNC (on_interrupt), &interrupt, NULL);
+  g_source_attach (source, context);
   weft_run_wait (run, context, NULL);
+  g_source_destroy (source);
   g_main_context_pop_thread_default (context);
+  signal_watch_set (watch, NULL, 0);
   return g_steal_pointer (&run);
+}
+
+/* Writes the trace; a signal during the writing cancels it (nothing half
+ * written is left). */
+static gboolean
+export_run (WeftRun      *run,
+            SignalWatch  *watch,
+            const char   *output,
+            int           argc,
+            char        **argv,
+            GError      **error)
+{
+  g_autoptr(WeftTraceMeta) meta = meta_for_run (run, argc, argv);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  guint n_signals;
+  int signum = signal_watch_get (watch, &n_signals);
+  gboolean ok;
+
+  if (weft_run_get_result (run)->interrupted)
+    meta->interrupted = g_strdup (signal_name (signum));
+  signal_watch_set (watch, cancellable, n_signals);
+  ok = weft_trace_export_to_file (weft_run_get_model (run), meta, output, cancellable, error);
+  signal_watch_set (watch, NULL, 0);
+  return ok;
+}
+
+/* After a run: the trace written, the summary printed (also when the trace
+ * could not be written, and always for an interrupted run), the exit status. */
+static int
+finish_run (WeftRun     *run,
+            SignalWatch *watch,
+            const char  *profile_path,
+            const char  *output,
+            gboolean     summary,
+            gboolean     json,
+            int          argc,
+            char       **argv)
+{
+  const WeftRunResult *result = weft_run_get_result (run);
+  g_autoptr(GError) error = NULL;
+  gboolean written = output == NULL || export_run (run, watch, output, argc, argv, &error);
+  int signum;
+
+  if (summary || result->interrupted)
+    {
+      print_summary (weft_summary_new (weft_run_get_model (run), weft_run_get_profile (run), result),
+                     json);
+    }
+  else
+    {
+      for (guint i = 0; i < result->errors->len; i++)
+        g_printerr ("%s: %s\n", profile_path, (const char *) g_ptr_array_index (result->errors, i));
+    }
+
+  /* the run happened; only its file is lost, and nothing half-written is left */
+  if (!written && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_printerr ("weft-cli run: %s: not written, interrupted\n", output);
+  else if (!written)
+    g_printerr ("weft-cli run: %s\n", error->message);
+
+  signum = signal_watch_get (watch, NULL);
+  if (signum != 0)
+    return 128 + signum;
+  if (!written)
+    return EXIT_BAD_INPUT;
+  return result->errors->len == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }
 
 static int
@@ -167,7 +380,8 @@ cmd_run (int    argc,
   g_autoptr(WeftProfile) profile = NULL;
   g_autoptr(WeftRun) run = NULL;
   WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
-  const WeftRunResult *result;
+  SignalWatch watch;
+  int status;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
@@ -195,43 +409,30 @@ cmd_run (int    argc,
       return EXIT_BAD_INPUT;
     }
 
+  /* From here on a signal stops what is going on, cleanly. */
+  signal_watch_start (&watch);
+
   /* Check the output path before running, not after: a run may be long. */
-  if (output != NULL && !check_output_path (output, &error))
+  if (output != NULL && !weft_output_file_check (output, &error))
     {
+      signal_watch_stop (&watch);
       g_printerr ("weft-cli run: %s\n", error->message);
       return EXIT_BAD_INPUT;
     }
 
-  run = run_profile (profile, &options, &error);
+  run = run_interruptible (profile, &options, &watch, &error);
   if (run == NULL)
     {
-      g_printerr ("weft-cli run: %s: %s\n", argv[1], error->message);
-      return EXIT_BAD_INPUT;
+      /* NULL without an error: a signal came before the run started */
+      status = error == NULL ? 128 + signal_watch_get (&watch, NULL) : EXIT_BAD_INPUT;
+      signal_watch_stop (&watch);
+      if (error != NULL)
+        g_printerr ("weft-cli run: %s: %s\n", argv[1], error->message);
+      return status;
     }
-
-  result = weft_run_get_result (run);
-
-  if (output != NULL)
-    {
-      g_autoptr(WeftTraceMeta) meta = meta_for_run (run, argc, argv);
-
-      if (!weft_trace_export_to_file (weft_run_get_model (run), meta, output, NULL, &error))
-        {
-          /* the run happened; only its file is lost, and nothing half-written is left */
-          g_printerr ("weft-cli run: %s\n", error->message);
-          return EXIT_BAD_INPUT;
-        }
-    }
-
-  if (summary || json)
-    print_summary (weft_summary_new (weft_run_get_model (run), profile, result), json);
-  else
-    {
-      for (guint i = 0; i < result->errors->len; i++)
-        g_printerr ("%s: %s\n", argv[1], (const char *) g_ptr_array_index (result->errors, i));
-    }
-
-  return result->errors->len == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+  status = finish_run (run, &watch, argv[1], output, summary || json, json, argc, argv);
+  signal_watch_stop (&watch);
+  return status;
 }
 
 static void
@@ -333,6 +534,37 @@ cmd_summary (int    argc,
   return EXIT_SUCCESS;
 }
 
+/* Reads a trace and writes it; SIGINT or SIGTERM cancel either step, and no
+ * partial or temporary file is left. */
+static int
+export_interruptible (const char  *input,
+                      const char  *output,
+                      SignalWatch *watch)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = NULL;
+  g_autoptr(WeftTraceMeta) meta = NULL;
+  gboolean ok;
+  int signum;
+
+  signal_watch_set (watch, cancellable, 0);
+  model = weft_trace_import_file (input, &meta, NULL, cancellable, &error);
+  ok = model != NULL && weft_trace_export_to_file (model, meta, output, cancellable, &error);
+  signal_watch_set (watch, NULL, 0);
+
+  if (ok)
+    return EXIT_SUCCESS;
+  signum = signal_watch_get (watch, NULL);
+  if (signum != 0)
+    {
+      g_printerr ("weft-cli export: %s: not written, interrupted by %s\n", output, signal_name (signum));
+      return 128 + signum;
+    }
+  g_printerr (model == NULL ? "%s\n" : "weft-cli export: %s\n", error->message);
+  return EXIT_BAD_INPUT;
+}
+
 static int
 cmd_export (int    argc,
             char **argv)
@@ -344,8 +576,8 @@ cmd_export (int    argc,
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("TRACE -o OUT — read a trace (Weft's or another program's) and write it in Weft's form");
   g_autoptr(GError) error = NULL;
-  g_autoptr(WeftTraceModel) model = NULL;
-  g_autoptr(WeftTraceMeta) meta = NULL;
+  SignalWatch watch;
+  int status;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
@@ -354,24 +586,16 @@ cmd_export (int    argc,
     return usage_error ("export", argc < 2 ? "no trace given" : "more than one trace given");
   if (output == NULL)
     return usage_error ("export", "no output given (-o OUT)");
-  if (!check_output_path (output, &error))
+  signal_watch_start (&watch);
+  if (!weft_output_file_check (output, &error))
     {
+      signal_watch_stop (&watch);
       g_printerr ("weft-cli export: %s\n", error->message);
       return EXIT_BAD_INPUT;
     }
-
-  model = weft_trace_import_file (argv[1], &meta, NULL, NULL, &error);
-  if (model == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      return EXIT_BAD_INPUT;
-    }
-  if (!weft_trace_export_to_file (model, meta, output, NULL, &error))
-    {
-      g_printerr ("weft-cli export: %s\n", error->message);
-      return EXIT_BAD_INPUT;
-    }
-  return EXIT_SUCCESS;
+  status = export_interruptible (argv[1], output, &watch);
+  signal_watch_stop (&watch);
+  return status;
 }
 
 static void
@@ -392,6 +616,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Writing to a pipe whose reader is gone (a dead worker) gives EPIPE, not death. */
+  signal (SIGPIPE, SIG_IGN);
   setlocale (LC_ALL, "");
 
   if (argc < 2)

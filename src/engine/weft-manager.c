@@ -39,6 +39,14 @@ abstract_address (const char         *name,
   return (socklen_t) (offsetof (struct sockaddr_un, sun_path) + 1 + strlen (name));
 }
 
+/* In the child before exec: a process group of its own, as the workers have,
+ * so that a terminal's Ctrl+C goes to the program that stops the run. */
+static void
+own_process_group (gpointer data)
+{
+  setpgid (0, 0);
+}
+
 /**
  * weft_manager_start:
  * @event_fd: the event pipe's write end, for the manager's own lane
@@ -102,7 +110,7 @@ weft_manager_start (WeftArena  *arena,
   source_fds[3] = control[0];
 
   if (!g_spawn_async_with_pipes_and_fds (NULL, (const char * const *) argv, NULL,
-                                         G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL,
+                                         G_SPAWN_DO_NOT_REAP_CHILD, own_process_group, NULL,
                                          -1, -1, -1, source_fds, target_fds, 4,
                                          &self->pid, NULL, NULL, NULL, error))
     {

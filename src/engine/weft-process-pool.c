@@ -38,6 +38,11 @@ extern char **environ;
 #define PAYLOAD_CHUNK     (64 * 1024)
 #define CANCEL_TERM_MS    300
 #define CANCEL_KILL_MS    500
+/* A worker stopped (SIGSTOP, SIGTSTP) this long has stalled: it
+ * is killed and reported, like a crash. Checked this often while a feeder
+ * waits for its answer. */
+#define STALL_US          (2 * G_USEC_PER_SEC)
+#define STALL_CHECK_MS    100
 /* How long a feeder waits for the fork server to report an exit it saw as EOF. */
 #define EXIT_REPORT_CAP_US (5 * G_USEC_PER_SEC)
 
@@ -60,6 +65,8 @@ typedef struct
   int              wait_status;
   gboolean         term_sent;
   gboolean         kill_sent;
+  gint64           stopped_since;  /* monotonic µs when first seen stopped, 0 if running */
+  gboolean         stalled;        /* killed by us for being stopped too long */
 } Worker;
 
 struct _WeftProcessPool
@@ -225,7 +232,12 @@ spawn_with_fds (const char  *path,
   sigaddset (&defaults, SIGCHLD);
   posix_spawnattr_setsigmask (&attr, &mask);
   posix_spawnattr_setsigdefault (&attr, &defaults);
-  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  /* A process group of its own: a terminal's Ctrl+C (SIGINT to the whole
+   * foreground group) reaches the program, which stops its workers in
+   * order, instead of killing them under it. */
+  posix_spawnattr_setpgroup (&attr, 0);
+  posix_spawnattr_setflags (&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+                                   POSIX_SPAWN_SETPGROUP);
 
   rc = posix_spawn (&pid, path, &actions, &attr, argv, environ);
 
@@ -276,6 +288,24 @@ record_spawn_begin (int     event_fd,
     return;
   writer = weft_wire_writer_new (event_fd, worker);
   weft_wire_writer_record (writer, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0);
+  weft_wire_writer_close (writer);
+}
+
+/* The worker died running a task: the task ends now, on its lane. The worker
+ * flushed the task's TASK_BEGIN when it began (its later events may be lost
+ * in its buffer); every event it did write is earlier than this. */
+static void
+record_task_lost (int            event_fd,
+                  guint16        worker,
+                  guint32        task_id,
+                  WeftTaskStatus status)
+{
+  g_autoptr(WeftWireWriter) writer = NULL;
+
+  if (event_fd < 0)
+    return;
+  writer = weft_wire_writer_new (event_fd, worker);
+  weft_wire_writer_record (writer, WEFT_EVENT_TASK_END, task_id, status, 0);
   weft_wire_writer_close (writer);
 }
 
@@ -409,7 +439,51 @@ escalate (Worker *w,
   return MAX (next, next < 0 ? -1 : 1);
 }
 
-/* Waits until the result pipe is readable (or at EOF), watching for a cancel. */
+/* Whether the process is stopped by a signal (state T in /proc/PID/stat; not
+ * t, a debugger's stop: a worker being debugged is left alone). */
+static gboolean
+process_stopped (GPid pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/stat", (int) pid);
+  g_autofree char *stat = NULL;
+  const char *close_paren;
+
+  if (!g_file_get_contents (path, &stat, NULL, NULL))
+    return FALSE;
+  close_paren = strrchr (stat, ')');
+  return close_paren != NULL && close_paren[1] == ' ' && close_paren[2] == 'T';
+}
+
+/* A worker that stays stopped for STALL_US is killed: the run goes on
+ * without it, and the fault is reported. */
+static void
+check_stalled (Worker *w)
+{
+  WeftProcessPool *self = w->pool;
+  gint64 now = g_get_monotonic_time ();
+  GPid pid;
+
+  g_mutex_lock (&self->mutex);
+  pid = w->exited || w->stalled ? 0 : w->pid;
+  g_mutex_unlock (&self->mutex);
+  if (pid <= 0)
+    return;
+
+  if (!process_stopped (pid))
+    w->stopped_since = 0;
+  else if (w->stopped_since == 0)
+    w->stopped_since = now;
+  else if (now - w->stopped_since >= STALL_US)
+    {
+      g_mutex_lock (&self->mutex);
+      w->stalled = TRUE;
+      g_mutex_unlock (&self->mutex);
+      kill (pid, SIGKILL);
+    }
+}
+
+/* Waits until the result pipe is readable (or at EOF), watching for a
+ * cancel and for a worker that has stalled. */
 static void
 wait_readable (Worker *w)
 {
@@ -419,7 +493,7 @@ wait_readable (Worker *w)
     {
       struct pollfd fds[2] = { { w->result_fd, POLLIN, 0 }, { self->wake_fd, POLLIN, 0 } };
       gint64 cancel_at;
-      int timeout = -1, n;
+      int timeout = STALL_CHECK_MS, n;
       nfds_t nfds = 2;
 
       if (is_cancelled (self, &cancel_at))
@@ -433,6 +507,8 @@ wait_readable (Worker *w)
         continue;
       if (n > 0 && fds[0].revents != 0)
         return;
+      if (n == 0 && nfds == 2)
+        check_stalled (w);
     }
 }
 
@@ -548,6 +624,10 @@ describe_exit (Worker *w)
 {
   int st = w->wait_status;
 
+  if (w->stalled)
+    return g_strdup_printf ("process %u (pid %d) stalled: it was stopped (SIGSTOP or SIGTSTP) "
+                            "for %.0f s, and was killed", w->worker, (int) w->pid,
+                            STALL_US / (double) G_USEC_PER_SEC);
   if (!w->exited)
     return g_strdup_printf ("process %u (pid %d) ended; its exit status is unknown",
                             w->worker, (int) w->pid);
@@ -664,8 +744,10 @@ feeder_thread (gpointer data)
 
   if (lost != NULL)
     {
-      self->done (lost->task_id, stopped_by_us ? WEFT_TASK_CANCELLED : WEFT_TASK_FAILED,
-                  message, 0, self->user_data);
+      WeftTaskStatus status = stopped_by_us ? WEFT_TASK_CANCELLED : WEFT_TASK_FAILED;
+
+      record_task_lost (self->event_fd, w->worker, lost->task_id, status);
+      self->done (lost->task_id, status, message, 0, self->user_data);
       g_free (lost);
     }
 
@@ -822,9 +904,6 @@ weft_process_pool_start (const WeftProfile  *profile,
       weft_process_pool_free (self);
       return NULL;
     }
-
-  /* A worker that dies while we write to it must give EPIPE, not kill us. */
-  signal (SIGPIPE, SIG_IGN);
 
   self->wake_fd = eventfd (0, EFD_CLOEXEC);
   profile_fd = profile_memfd (profile, error);

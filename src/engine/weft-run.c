@@ -677,12 +677,22 @@ describe_deadlock (WeftRun *self,
   self->result.deadlock_text = g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* Field by field: a WeftWaitLink has padding, which memcmp would read. */
 static gboolean
 same_cycle (GArray *a,
             GArray *b)
 {
-  return a != NULL && b != NULL && a->len == b->len &&
-         memcmp (a->data, b->data, a->len * sizeof (WeftWaitLink)) == 0;
+  if (a == NULL || b == NULL || a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const WeftWaitLink *x = &g_array_index (a, WeftWaitLink, i);
+      const WeftWaitLink *y = &g_array_index (b, WeftWaitLink, i);
+
+      if (x->worker != y->worker || x->object != y->object)
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -826,6 +836,13 @@ declare_objects (WeftRun *self)
  *
  * Starts the workers. Returns at once; WeftRun::finished follows on @context.
  *
+ * The engine changes no signal disposition: the program must ignore SIGPIPE
+ * (`signal (SIGPIPE, SIG_IGN)` in its main()), so that writing to a pipe
+ * whose reader has gone (a worker that died) fails with EPIPE instead of
+ * killing it. Worker processes run in process groups of their own: a
+ * terminal's Ctrl+C reaches the program, which stops the run
+ * (weft_run_interrupt()), not the workers behind its back.
+ *
  * Returns: %FALSE with @error set if the run cannot start
  */
 gboolean
@@ -865,9 +882,6 @@ weft_run_start (WeftRun       *self,
   self->collector = weft_collector_new_pipe (n_workers, &self->wfd, error);
   if (self->collector == NULL)
     return FALSE;
-
-  /* A worker writing after the collector went away gets EPIPE, not a signal. */
-  signal (SIGPIPE, SIG_IGN);
 
   if (self->result.gil)
     self->gil = weft_gil_new ((guint64) (self->profile->switch_interval_ms * 1e6));
@@ -934,6 +948,29 @@ weft_run_cancel (WeftRun *self)
     return;
   self->result.cancelled = TRUE;
   cancel_workers (self);
+}
+
+/**
+ * weft_run_interrupt:
+ * @reason: what stopped the run, for a person ("SIGINT")
+ *
+ * Stops the run as weft_run_cancel() does, and marks it interrupted: it
+ * ended early because of something outside the profile (a signal, a user),
+ * and the result says so (WeftRunResult.interrupted, and an error naming
+ * @reason). What the workers recorded until then stays in the model.
+ */
+void
+weft_run_interrupt (WeftRun    *self,
+                    const char *reason)
+{
+  g_return_if_fail (WEFT_IS_RUN (self));
+  g_return_if_fail (reason != NULL);
+
+  if (self->arena == NULL || self->finished || self->result.interrupted)
+    return;
+  self->result.interrupted = TRUE;
+  add_error (self, "interrupted by %s: the run was stopped before its end", reason);
+  weft_run_cancel (self);
 }
 
 /**

@@ -60,6 +60,7 @@ typedef struct
   GArray          *deadlock;       /* (element-type WeftWaitLink), empty when none */
   char            *deadlock_text;  /* "worker 0 waits for lock_b held by worker 1, ..." */
   gboolean         cancelled;      /* stopped by weft_run_cancel(), a deadlock or the timeout */
+  gboolean         interrupted;    /* stopped from outside by weft_run_interrupt() (a signal) */
   gboolean         timed_out;
   guint64          loop_max_lag_ns; /* main loop: the latest a wake-up came */
   guint64          rejected_records;
@@ -73,6 +74,8 @@ gboolean             weft_run_start       (WeftRun              *self,
                                            GMainContext         *context,
                                            GError              **error);
 void                 weft_run_cancel      (WeftRun              *self);
+void                 weft_run_interrupt   (WeftRun              *self,
+                                           const char           *reason);
 gboolean             weft_run_get_finished (WeftRun             *self);
 WeftTraceModel      *weft_run_get_model   (WeftRun              *self);
 const WeftProfile   *weft_run_get_profile (WeftRun              *self);

@@ -43,6 +43,7 @@ struct _WeftSummary
   gboolean           has_loop;
   guint64            loop_max_lag_ns;
   gboolean           cancelled;
+  gboolean           interrupted;  /* stopped by a signal (weft_run_interrupt) */
   GPtrArray         *errors;       /* (element-type utf8), NULL-terminated */
 };
 
@@ -316,6 +317,7 @@ take_result (WeftSummary         *self,
   self->has_loop = result->loop_max_lag_ns > 0 || result->executor == WEFT_EXECUTOR_MAINLOOP;
   self->loop_max_lag_ns = result->loop_max_lag_ns;
   self->cancelled = result->cancelled;
+  self->interrupted = result->interrupted;
   for (guint i = 0; i < result->errors->len; i++)
     g_ptr_array_add (self->errors, g_strdup (g_ptr_array_index (result->errors, i)));
 }
@@ -389,6 +391,7 @@ weft_summary_new_for_trace (WeftTraceModel      *model,
   self->executor = g_strdup (meta->executor);
   self->gil = meta->gil;
   self->n_workers = meta->workers;
+  self->interrupted = meta->interrupted != NULL;
   self->has_tasks = TRUE;
   return self;
 }
@@ -707,6 +710,14 @@ weft_summary_get_cancelled (WeftSummary *self)
   return self->cancelled;
 }
 
+/* Returns: whether a signal stopped the run before its end */
+gboolean
+weft_summary_get_interrupted (WeftSummary *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), FALSE);
+  return self->interrupted;
+}
+
 /* Returns: (transfer none): NULL-terminated task failures, crashes, … */
 const char * const *
 weft_summary_get_errors (WeftSummary *self)
@@ -950,6 +961,8 @@ json_outcome (WeftSummary *self,
     {
       json_builder_set_member_name (b, "cancelled");
       json_builder_add_boolean_value (b, self->cancelled);
+      json_builder_set_member_name (b, "interrupted");
+      json_builder_add_boolean_value (b, self->interrupted);
     }
 
   json_builder_set_member_name (b, "errors");

@@ -125,6 +125,7 @@ const char        *weft_summary_get_deadlock_text (WeftSummary *self);
 gboolean           weft_summary_get_loop_lag      (WeftSummary *self,
                                                    guint64     *out_max_lag_ns);
 gboolean           weft_summary_get_cancelled     (WeftSummary *self);
+gboolean           weft_summary_get_interrupted   (WeftSummary *self);
 const char * const *weft_summary_get_errors       (WeftSummary *self);
 
 JsonNode          *weft_summary_to_json           (WeftSummary *self);

@@ -30,6 +30,7 @@ struct _WeftWorkerContext
   guint8             *scratch;
   gsize               scratch_size;
   int                 manager_fd;      /* connection to the run's manager, -1 until needed */
+  gboolean            flush_task_begin;
 };
 
 typedef struct
@@ -185,6 +186,20 @@ weft_worker_context_new (guint16            worker,
   self->yield_io = yield_io;
   self->manager_fd = -1;
   return self;
+}
+
+/**
+ * weft_worker_context_set_flush_task_begin:
+ *
+ * Whether a task's TASK_BEGIN goes out at once (one more write per task):
+ * for a worker process, which can be killed, so that the task it dies
+ * running is on its lane and not lost in its buffer.
+ */
+void
+weft_worker_context_set_flush_task_begin (WeftWorkerContext *self,
+                                          gboolean           flush)
+{
+  self->flush_task_begin = flush;
 }
 
 void
@@ -721,6 +736,8 @@ weft_task_run_resume (WeftTaskRun *self)
     {
       self->started = TRUE;
       record (ctx, WEFT_EVENT_TASK_BEGIN, self->task_id, self->spec_index, 0);
+      if (ctx->flush_task_begin && ctx->writer != NULL)
+        weft_wire_writer_flush (ctx->writer);
     }
 
   take_gil (ctx);

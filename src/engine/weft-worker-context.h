@@ -32,6 +32,8 @@ WeftWorkerContext *weft_worker_context_new      (guint16             worker,
                                                  WeftGil            *gil,
                                                  gboolean            yield_io);
 void               weft_worker_context_free     (WeftWorkerContext  *self);
+void               weft_worker_context_set_flush_task_begin (WeftWorkerContext *self,
+                                                             gboolean           flush);
 
 WeftTaskRun       *weft_task_run_new            (WeftWorkerContext  *context,
                                                  guint32             task_id,

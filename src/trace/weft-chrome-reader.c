@@ -142,6 +142,8 @@ read_other_data (WeftChromeReader  *self,
         slot = &self->meta->command_line;
       else if (g_str_equal (key, "source"))
         slot = &self->meta->source;
+      else if (g_str_equal (key, "interrupted"))
+        slot = &self->meta->interrupted;
       else if (g_str_equal (key, "gil"))
         self->meta->gil = len == 2 && memcmp (s, "on", 2) == 0 ? 1 : len == 3 && memcmp (s, "off", 3) == 0 ? 0 : -1;
       else if (g_str_equal (key, "workers"))

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "weft-json-stream.h"
+#include "weft-output-file.h"
 #include "weft-trace-export.h"
 #include "weft-trace-model-private.h"
 
@@ -23,9 +24,10 @@
  * events are for other tools: Weft itself reads back the model's journal
  * ("weft.journal"), which rebuilds the model exactly.
  *
- * The file is written to a temporary file in the same directory, synced and
- * renamed over @path: a failed or cancelled export leaves no partial file and
- * an earlier file untouched.
+ * The file is opened, committed and aborted by WeftOutputFile: a regular
+ * file is written to a temporary file in the same directory, synced and
+ * renamed over @path, so a failed or cancelled export leaves no partial file
+ * and an earlier file untouched; a device or FIFO is written through.
  */
 
 #define CANCEL_CHECK_EVERY 8192
@@ -277,6 +279,7 @@ write_header (Export              *ex,
         }
       write_meta_string (w, "machine", meta->machine, &first);
       write_meta_string (w, "command_line", meta->command_line, &first);
+      write_meta_string (w, "interrupted", meta->interrupted, &first);
     }
   LIT (w, "},\n\"weft\":{\"version\":");
   weft_json_writer_int (w, WEFT_TRACE_FORMAT_VERSION);
@@ -677,7 +680,9 @@ export_to_fd (WeftTraceModel      *model,
  * weft_trace_export_to_file:
  * @model: a model (finished or live: open spans are written as "B" events)
  * @meta: (nullable): what to say about the run
- * @path: the file to write (replaced atomically)
+ * @path: the file to write (a regular file is replaced atomically, a
+ *   symlink's target too; a device or FIFO is written through: see
+ *   weft-output-file.h)
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for an error
  *
@@ -686,7 +691,8 @@ export_to_fd (WeftTraceModel      *model,
  * back into the same model. Must run on the thread that owns @model.
  *
  * Returns: %TRUE on success; on failure @error is set (%WEFT_TRACE_ERROR_IO,
- *   or %G_IO_ERROR_CANCELLED) and no file was created or changed
+ *   or %G_IO_ERROR_CANCELLED) and no file was created or changed (a device
+ *   or FIFO keeps what was written to it)
  */
 gboolean
 weft_trace_export_to_file (WeftTraceModel       *model,
@@ -695,12 +701,8 @@ weft_trace_export_to_file (WeftTraceModel       *model,
                            GCancellable         *cancellable,
                            GError              **error)
 {
-  g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
-  g_autofree char *tmp = NULL;
+  g_autoptr(WeftOutputFile) file = NULL;
   g_autoptr(GError) local = NULL;
-  gboolean ok;
-  int fd, saved;
 
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
@@ -709,45 +711,21 @@ weft_trace_export_to_file (WeftTraceModel       *model,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
-  if (fd < 0)
-    {
-      saved = errno;
+  file = weft_output_file_open (path, &local);
+  if (file != NULL &&
+      export_to_fd (model, meta, weft_output_file_get_fd (file), cancellable, &local) &&
+      weft_output_file_commit (file, &local))
+    return TRUE;
 
-      g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO,
-                   "%s: cannot create the file in %s: %s", path, dir, g_strerror (saved));
-      return FALSE;
-    }
-
-  ok = export_to_fd (model, meta, fd, cancellable, &local) && fsync (fd) == 0;
-  saved = errno;
-  if (close (fd) != 0 && ok)
-    {
-      ok = FALSE;
-      saved = errno;
-    }
-  if (ok && rename (tmp, path) != 0)
-    {
-      ok = FALSE;
-      saved = errno;
-    }
-  if (!ok)
-    {
-      g_unlink (tmp);
-      if (local != NULL && g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_propagate_error (error, g_steal_pointer (&local));
-      else if (local != NULL)
-        g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO,
-                     "%s: %s", path, local->message);
-      else
-        g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO,
-                     "%s: cannot write: %s", path, g_strerror (saved));
-      return FALSE;
-    }
-  return TRUE;
+  if (file != NULL)
+    weft_output_file_abort (file);
+  if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_steal_pointer (&local));
+  else if (local->domain == G_IO_ERROR)
+    g_set_error_literal (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO, local->message);
+  else
+    g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO, "%s: %s", path, local->message);
+  return FALSE;
 }
 
 /* ---- Export on a worker thread -------------------------------------------- */

@@ -40,6 +40,7 @@ weft_trace_meta_copy (const WeftTraceMeta *meta)
   copy->workers = meta->workers;
   copy->machine = g_strdup (meta->machine);
   copy->command_line = g_strdup (meta->command_line);
+  copy->interrupted = g_strdup (meta->interrupted);
   copy->source = g_strdup (meta->source);
   return copy;
 }
@@ -57,6 +58,7 @@ weft_trace_meta_free (WeftTraceMeta *meta)
   g_free (meta->executor);
   g_free (meta->machine);
   g_free (meta->command_line);
+  g_free (meta->interrupted);
   g_free (meta->source);
   g_free (meta);
 }

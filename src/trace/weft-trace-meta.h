@@ -31,6 +31,8 @@ GQuark weft_trace_error_quark (void);
  * @workers: number of workers, 0 if unknown
  * @machine: (nullable): a description of the machine (host, CPU, cores)
  * @command_line: (nullable): the command that made the run
+ * @interrupted: (nullable): what stopped the run before its end ("SIGINT"),
+ *   %NULL for a run that was not interrupted
  * @source: (nullable): on import, the program that wrote the trace if
  *   the file says so (e.g. "weft 0.1.0"); ignored on export
  *
@@ -46,6 +48,7 @@ typedef struct
   char *machine;
   char *command_line;
   char *source;
+  char *interrupted;
 } WeftTraceMeta;
 
 WeftTraceMeta *weft_trace_meta_new  (void);

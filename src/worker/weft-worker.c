@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -147,6 +148,8 @@ worker_main (guint16       worker,
       profile = own_profile;
     }
   ctx = weft_worker_context_new (worker, profile, arena, writer, NULL, FALSE);
+  /* A process can be killed mid-task: its running task must be on its lane. */
+  weft_worker_context_set_flush_task_begin (ctx, TRUE);
   weft_wire_writer_record (writer, WEFT_EVENT_SPAWN_END, 0, 0, 0);
 
   for (;;)
@@ -331,6 +334,7 @@ fork_server (void)
 
               close (control_fd);
               close (sfd);
+              prctl (PR_SET_PDEATHSIG, SIGKILL);
               signal (SIGCHLD, SIG_DFL);
               sigprocmask (SIG_SETMASK, &old, NULL);
               rc = worker_main ((guint16) msg.worker, arena, profile, passed[0], passed[1]);
@@ -392,6 +396,9 @@ main (int   argc,
 {
   /* A writer whose reader has gone gets EPIPE and counts the drops. */
   signal (SIGPIPE, SIG_IGN);
+  /* In a process group of its own (out of reach of a terminal's Ctrl+C), a
+   * worker must not outlive the program that started it. */
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 
   if (argc == 2 && strcmp (argv[1], "--fork-server") == 0)
     return fork_server ();
