@@ -295,12 +295,13 @@ read_key (Builder *b)
                             strcmp (_weft_profile_doc_key (b->doc, f->node), "objects") == 0;
       g_autofree char *parent_path = _weft_profile_doc_path (b->doc, f->node);
       g_autoptr(GString) path = g_string_new (parent_path);
+      g_autofree char *quoted = weft_json_escape (b->doc->pool->str + b->key);
 
       _weft_path_append_key (path, b->doc->pool->str + b->key);
       g_set_error (b->error, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_INVALID,
-                   "%s:%u:%u: %s: duplicate %s \"%s\" (first at line %u)",
+                   "%s:%u:%u: %s: duplicate %s %s (first at line %u)",
                    b->display_name, b->key_line, b->key_column, path->str,
-                   is_objects ? "object name" : "key", b->doc->pool->str + b->key,
+                   is_objects ? "object name" : "key", quoted,
                    _weft_profile_doc_node (b->doc, first)->key_line);
       return FALSE;
     }

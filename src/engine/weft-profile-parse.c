@@ -217,7 +217,11 @@ check_keys (Ctx                *c,
           g_autofree char *list = g_strjoinv (", ", (char **) known);
           hint = g_strdup_printf ("%s has: %s", what, list);
         }
-      return fail_at (c, m, TRUE, object, "unknown key \"%s\" (%s)", key, hint);
+      {
+        g_autofree char *quoted = weft_json_escape (key);
+
+        return fail_at (c, m, TRUE, object, "unknown key %s (%s)", quoted, hint);
+      }
     }
   return TRUE;
 }
@@ -586,6 +590,7 @@ get_ref (Ctx            *c,
          guint          *out)
 {
   g_autofree char *name = NULL;
+  g_autofree char *quoted = NULL;
   const char *nick = _weft_profile_object_kind_nick (kind);
   g_autoptr(GString) known = g_string_new (NULL);
   GPtrArray *objects = c->profile->objects;
@@ -605,22 +610,29 @@ get_ref (Ctx            *c,
     {
       WeftProfileObject *o = objects->pdata[i];
       if (o->kind == kind)
-        g_string_append_printf (known, "%s%s", known->len ? ", " : "", o->name);
+        {
+          g_autofree char *quoted_known = weft_json_escape (o->name);
+
+          /* the plain name where it needs no quoting, as the messages always said it */
+          g_string_append_printf (known, "%s%s", known->len ? ", " : "",
+                                  strpbrk (o->name, "\"\\\n\r\t") ? quoted_known : o->name);
+        }
     }
 
+  quoted = weft_json_escape (name);
   m = member (c, object, key);
   if (index == G_MAXUINT)
     {
       if (known->len == 0)
-        return fail (c, m, "\"%s\" is not a %s (no %s is defined in $.objects)", name, nick, nick);
-      return fail (c, m, "\"%s\" is not a %s (known %ss: %s)", name, nick, nick, known->str);
+        return fail (c, m, "%s is not a %s (no %s is defined in $.objects)", quoted, nick, nick);
+      return fail (c, m, "%s is not a %s (known %ss: %s)", quoted, nick, nick, known->str);
     }
   else
     {
       const char *is = _weft_profile_object_kind_nick (((WeftProfileObject *) objects->pdata[index])->kind);
       if (known->len == 0)
-        return fail (c, m, "\"%s\" is a %s, not a %s (no %s is defined in $.objects)", name, is, nick, nick);
-      return fail (c, m, "\"%s\" is a %s, not a %s (known %ss: %s)", name, is, nick, nick, known->str);
+        return fail (c, m, "%s is a %s, not a %s (no %s is defined in $.objects)", quoted, is, nick, nick);
+      return fail (c, m, "%s is a %s, not a %s (known %ss: %s)", quoted, is, nick, nick, known->str);
     }
 }
 
