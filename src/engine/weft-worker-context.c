@@ -14,6 +14,13 @@
 /* CPU work checks the GIL's drop request and the cancel flag this often. */
 #define CPU_CHECK_EVERY 1024
 
+/* CPU work samples its thread's CPU time after about this much work: one
+ * clock_gettime (CLOCK_THREAD_CPUTIME_ID) costs 1-3 us here. */
+#define CORE_SAMPLE_US 400
+
+/* Shorter gaps between wall and CPU time are the clocks' own jitter. */
+#define CORE_WAIT_MIN_NS 20000
+
 /* A few iterations between reading a counter and writing it back: the window
  * in which another thread's increment gets lost, as in `counter += 1`. */
 #define RACE_WINDOW_ITERATIONS 40
@@ -31,6 +38,13 @@ struct _WeftWorkerContext
   gsize               scratch_size;
   int                 manager_fd;      /* connection to the run's manager, -1 until needed */
   gboolean            flush_task_begin;
+
+  /* Waiting for a core, measured during CPU work (see core_sample()) */
+  guint32             task_id;         /* the task whose CPU work is measured */
+  gboolean            core_on;         /* inside CPU work, with a writer */
+  guint64             core_wall_ns;    /* the last sample: writer's clock */
+  guint64             core_cpu_ns;     /*   and this thread's CPU time */
+  gint64              core_budget;     /* iterations left until the next sample */
 };
 
 typedef struct
@@ -260,14 +274,92 @@ drop_gil (WeftWorkerContext *self,
   self->holds_gil = FALSE;
 }
 
+/*
+ * Waiting for a core. A thread doing CPU work is ready to run the whole time;
+ * wall time that passed without CPU time was spent waiting for a core. The
+ * loops sample both clocks every CORE_SAMPLE_US of work, at the points where
+ * they check the GIL and cancel, and put the difference on the timeline as a
+ * CORE_WAIT span nested in the task (or its GIL hold), ending at the sample.
+ * Nothing else is recorded between two samples: anything that may block (a
+ * forced GIL drop) closes the interval first and starts a new one after.
+ */
+static gint64
+core_sample_iterations (void)
+{
+  return (gint64) MAX (1, weft_cpu_iterations_per_ms () * CORE_SAMPLE_US / 1000);
+}
+
+static void
+core_restart (WeftWorkerContext *self)
+{
+  if (!self->core_on)
+    return;
+  self->core_wall_ns = weft_wire_writer_now (self->writer);
+  self->core_cpu_ns = thread_cpu_ns ();
+  self->core_budget = core_sample_iterations ();
+}
+
+static void
+core_start (WeftWorkerContext *self)
+{
+  self->core_on = self->writer != NULL;
+  core_restart (self);
+}
+
+static void
+core_sample (WeftWorkerContext *self)
+{
+  guint64 wall, cpu, wall_d, cpu_d;
+
+  if (!self->core_on)
+    return;
+  wall = weft_wire_writer_now (self->writer);
+  cpu = thread_cpu_ns ();
+  wall_d = wall - self->core_wall_ns;
+  cpu_d = cpu - self->core_cpu_ns;
+  if (wall_d > cpu_d + CORE_WAIT_MIN_NS)
+    {
+      guint64 lost = wall_d - cpu_d;
+
+      weft_wire_writer_record_full (self->writer, wall - lost, self->worker,
+                                    WEFT_EVENT_CORE_WAIT_BEGIN, self->task_id, 0, 0);
+      weft_wire_writer_record_full (self->writer, wall, self->worker,
+                                    WEFT_EVENT_CORE_WAIT_END, self->task_id, 0, 0);
+    }
+  /* The next interval starts where this one ended, so that none of the
+   * thread's time falls between two: a preemption is most likely right at
+   * the return from the clock's own system call. */
+  self->core_wall_ns = wall;
+  self->core_cpu_ns = cpu;
+  self->core_budget = core_sample_iterations ();
+}
+
+static void
+core_stop (WeftWorkerContext *self)
+{
+  core_sample (self);
+  self->core_on = FALSE;
+}
+
+/* Counts @iterations of CPU work; samples when the budget is spent. */
+static inline void
+core_tick (WeftWorkerContext *self,
+           gint64             iterations)
+{
+  if (self->core_on && (self->core_budget -= iterations) <= 0)
+    core_sample (self);
+}
+
 /* Honours a pending drop request: what CPython's eval loop does between bytecodes. */
 static inline void
 gil_checkpoint (WeftWorkerContext *self)
 {
   if (self->gil != NULL && self->holds_gil && weft_gil_drop_requested (self->gil))
     {
+      core_sample (self);
       drop_gil (self, TRUE);
       take_gil_waiting (self, TRUE);
+      core_restart (self);
     }
 }
 
@@ -293,13 +385,19 @@ do_cpu (WeftWorkerContext *self,
                             : (guint64) step->count;
   guint64 acc = 0;
 
+  core_start (self);
   for (guint64 i = 0; i < n; i += CPU_CHECK_EVERY)
     {
       acc = sum_of_squares (i, MIN (n, i + CPU_CHECK_EVERY), acc);
+      core_tick (self, CPU_CHECK_EVERY);
       gil_checkpoint (self);
       if (G_UNLIKELY (cancelled (self)))
-        return FALSE;
+        {
+          core_stop (self);
+          return FALSE;
+        }
     }
+  core_stop (self);
   __asm__ volatile ("" : : "r" (acc));
   return TRUE;
 }
@@ -395,6 +493,7 @@ do_increment (WeftWorkerContext  *self,
     {
       guint length = weft_arena_counter_length (self->arena, step->object);
 
+      core_start (self);
       for (gint64 i = 0; i < step->count; i++)
         {
           /* An array's increments go round its elements, each worker
@@ -407,9 +506,13 @@ do_increment (WeftWorkerContext  *self,
           v = __atomic_load_n (slot, __ATOMIC_RELAXED);
           weft_cpu_spin (RACE_WINDOW_ITERATIONS);
           if ((i & 63) == 0)
-            gil_checkpoint (self);
+            {
+              core_tick (self, 64 * RACE_WINDOW_ITERATIONS);
+              gil_checkpoint (self);
+            }
           __atomic_store_n (slot, v + 1, __ATOMIC_RELAXED);
         }
+      core_stop (self);
       record (self, WEFT_EVENT_COUNTER, step->object + WEFT_ARENA_OBJECT_BASE, v + 1, 0);
     }
 
@@ -729,6 +832,7 @@ weft_task_run_resume (WeftTaskRun *self)
     return WEFT_TASK_RUN_DONE;
 
   cpu_start = thread_cpu_ns ();
+  ctx->task_id = self->task_id;
 
   /* The task's span first, then the GIL inside it: the GIL's waits and holds
    * nest in the task they belong to. */
