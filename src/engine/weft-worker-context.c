@@ -21,6 +21,13 @@
 /* Shorter gaps between wall and CPU time are the clocks' own jitter. */
 #define CORE_WAIT_MIN_NS 20000
 
+/* Between samples the loops read the cheap wall clock every CORE_TICK_EVERY
+ * checks (about 10 us of work); a step longer than CORE_GAP_NS means the
+ * thread was taken off its core just then, and samples at once, so that the
+ * wait lands where it happened, not at the end of a 400 us interval. */
+#define CORE_TICK_EVERY 8
+#define CORE_GAP_NS 50000
+
 /* A few iterations between reading a counter and writing it back: the window
  * in which another thread's increment gets lost, as in `counter += 1`. */
 #define RACE_WINDOW_ITERATIONS 40
@@ -44,6 +51,8 @@ struct _WeftWorkerContext
   gboolean            core_on;         /* inside CPU work, with a writer */
   guint64             core_wall_ns;    /* the last sample: writer's clock */
   guint64             core_cpu_ns;     /*   and this thread's CPU time */
+  guint64             core_tick_ns;    /* the last cheap wall-clock reading */
+  gboolean            core_armed;      /* core_wall_ns/core_cpu_ns hold the task's start */
   gint64              core_budget;     /* iterations left until the next sample */
 };
 
@@ -296,13 +305,33 @@ core_restart (WeftWorkerContext *self)
     return;
   self->core_wall_ns = weft_wire_writer_now (self->writer);
   self->core_cpu_ns = thread_cpu_ns ();
+  self->core_tick_ns = self->core_wall_ns;
   self->core_budget = core_sample_iterations ();
+}
+
+/* A task's first CPU step measures from the task's start: the record of
+ * its begin may write to the pipe, and a preemption right there is a wait too. */
+static void
+core_arm (WeftWorkerContext *self,
+          guint64            wall_ns,
+          guint64            cpu_ns)
+{
+  self->core_armed = self->writer != NULL;
+  self->core_wall_ns = wall_ns;
+  self->core_cpu_ns = cpu_ns;
 }
 
 static void
 core_start (WeftWorkerContext *self)
 {
   self->core_on = self->writer != NULL;
+  if (self->core_armed && self->core_on)
+    {
+      self->core_armed = FALSE;
+      self->core_tick_ns = self->core_wall_ns;
+      self->core_budget = core_sample_iterations ();
+      return;
+    }
   core_restart (self);
 }
 
@@ -331,23 +360,53 @@ core_sample (WeftWorkerContext *self)
    * the return from the clock's own system call. */
   self->core_wall_ns = wall;
   self->core_cpu_ns = cpu;
+  self->core_tick_ns = wall;
   self->core_budget = core_sample_iterations ();
 }
 
+/* Ends CPU work; the last sample stays armed for what follows without a
+ * block: the next CPU step, or the task's end (see core_finish()). */
 static void
 core_stop (WeftWorkerContext *self)
 {
   core_sample (self);
+  self->core_armed = self->core_on;
   self->core_on = FALSE;
 }
 
-/* Counts @iterations of CPU work; samples when the budget is spent. */
+/* Before the task's end: measures the stretch since its last CPU work. */
+static void
+core_finish (WeftWorkerContext *self)
+{
+  if (self->core_armed)
+    {
+      self->core_on = TRUE;
+      core_sample (self);
+      self->core_on = FALSE;
+    }
+  self->core_armed = FALSE;
+}
+
+/* Counts @iterations of CPU work; samples when the budget is spent or
+ * when the wall clock jumped since the last tick. */
 static inline void
 core_tick (WeftWorkerContext *self,
            gint64             iterations)
 {
-  if (self->core_on && (self->core_budget -= iterations) <= 0)
+  guint64 now;
+
+  if (!self->core_on)
+    return;
+  if ((self->core_budget -= iterations) <= 0)
+    {
+      core_sample (self);
+      return;
+    }
+  now = weft_wire_writer_now (self->writer);
+  if (now - self->core_tick_ns > CORE_GAP_NS)
     core_sample (self);
+  else
+    self->core_tick_ns = now;
 }
 
 /* Honours a pending drop request: what CPython's eval loop does between bytecodes. */
@@ -389,7 +448,8 @@ do_cpu (WeftWorkerContext *self,
   for (guint64 i = 0; i < n; i += CPU_CHECK_EVERY)
     {
       acc = sum_of_squares (i, MIN (n, i + CPU_CHECK_EVERY), acc);
-      core_tick (self, CPU_CHECK_EVERY);
+      if ((i / CPU_CHECK_EVERY) % CORE_TICK_EVERY == CORE_TICK_EVERY - 1)
+        core_tick (self, CORE_TICK_EVERY * CPU_CHECK_EVERY);
       gil_checkpoint (self);
       if (G_UNLIKELY (cancelled (self)))
         {
@@ -707,6 +767,7 @@ finish (WeftTaskRun *self)
 {
   WeftWorkerContext *ctx = self->context;
 
+  core_finish (ctx);
   drop_gil (ctx, FALSE);
   /* arg1: the task's work, its CPU time and its waits for I/O: what a
    * serial run would spend on it */
@@ -826,13 +887,15 @@ weft_task_run_resume (WeftTaskRun *self)
 {
   WeftWorkerContext *ctx = self->context;
 
-  guint64 cpu_start;
+  guint64 cpu_start, ready_ns;
 
   if (self->depth < 0)
     return WEFT_TASK_RUN_DONE;
 
   cpu_start = thread_cpu_ns ();
   ctx->task_id = self->task_id;
+  ctx->core_armed = FALSE;
+  ready_ns = ctx->writer != NULL ? weft_wire_writer_now (ctx->writer) : 0;
 
   /* The task's span first, then the GIL inside it: the GIL's waits and holds
    * nest in the task they belong to. */
@@ -845,6 +908,9 @@ weft_task_run_resume (WeftTaskRun *self)
     }
 
   take_gil (ctx);
+  /* Without a GIL nothing blocked since the start (with one, it may have). */
+  if (ctx->gil == NULL)
+    core_arm (ctx, ready_ns, cpu_start);
 
   if (self->in_io)
     {
@@ -890,6 +956,8 @@ weft_task_run_resume (WeftTaskRun *self)
         }
 
       step = g_ptr_array_index (f->steps, f->index++);
+      if (step->kind != WEFT_STEP_CPU)
+        ctx->core_armed = FALSE;
 
       switch (step->kind)
         {
