@@ -709,6 +709,7 @@ unwind (WeftTaskRun    *self,
 {
   WeftWorkerContext *ctx = self->context;
 
+  ctx->core_armed = FALSE;
   self->status = status;
   for (; self->depth > 0; self->depth--)
     {
@@ -936,6 +937,8 @@ weft_task_run_resume (WeftTaskRun *self)
         {
           if (self->depth == 0)
             break;
+          /* a frame's end may record (a lock's release): measure afresh */
+          ctx->core_armed = FALSE;
           /* A coroutine's for_each takes its next item without blocking the loop. */
           if (self->suspendable && f->owner->kind == WEFT_STEP_FOR_EACH)
             {
