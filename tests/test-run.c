@@ -680,6 +680,8 @@ test_leaves_sigpipe (void)
 
   g_assert_true (after.sa_handler == SIG_DFL);
   g_assert_cmpuint (weft_run_get_result (processes_run)->tasks_ok, ==, 2);
+}
+
 /* Time the parallelism track spends above @limit, in ns. */
 static guint64
 parallelism_above (WeftTraceModel *model,
