@@ -53,6 +53,21 @@ else
   not_ok "run --json of the race profile" "status $status, lost '$lost'"
 fi
 
+# Threads beyond the cores wait for one: core-wait in every worker's wait_s.
+out=$("$cli" run --json --workers 8 --no-gil "$root/workloads/03-free-threading.json")
+status=$?
+cw=$(printf '%s' "$out" | python3 -c '
+import json, os, sys
+w = json.load(sys.stdin)["workers"]
+cw = [x["wait_s"]["core-wait"] for x in w]
+ok = len(w) == 8 and all(v >= 0 for v in cw) and (sum(cw) > 0 or os.cpu_count() >= 8)
+print("%.3f" % sum(cw) if ok else "")' 2>/dev/null)
+if [ "$status" -eq 0 ] && [ -n "$cw" ]; then
+  ok "run --json: 8 threads waited $cw s for a core (workers[].wait_s.core-wait)"
+else
+  not_ok "run --json: workers[].wait_s.core-wait" "status $status, core-wait '$cw'"
+fi
+
 # A deadlock ends the run with status 1 and the cycle in the summary.
 out=$("$cli" run --json "$root/workloads/22-deadlock.json")
 status=$?

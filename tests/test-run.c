@@ -9,6 +9,7 @@
 
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "weft-loop-executor-private.h"
 #include "weft-run.h"
@@ -681,6 +682,94 @@ test_leaves_sigpipe (void)
   g_assert_cmpuint (weft_run_get_result (processes_run)->tasks_ok, ==, 2);
 }
 
+/* Time the parallelism track spends above @limit, in ns. */
+static guint64
+parallelism_above (WeftTraceModel *model,
+                   gint64          limit,
+                   gint64         *out_max)
+{
+  const WeftCounterPoint *points;
+  guint n;
+  guint64 above = 0;
+
+  points = weft_trace_model_get_parallelism (model, &n);
+  *out_max = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      *out_max = MAX (*out_max, points[i].value);
+      if (i + 1 < n && points[i].value > limit)
+        above += points[i + 1].time_ns - points[i].time_ns;
+    }
+  return above;
+}
+
+/* Every core wait lies inside a task's span on its lane. */
+static void
+assert_core_waits_nested (WeftLane *lane)
+{
+  for (guint d = 1; d < weft_lane_get_n_depths (lane); d++)
+    for (guint k = 0; k < weft_lane_get_n_spans (lane, d); k++)
+      {
+        WeftSpan span, task;
+        gboolean inside = FALSE;
+
+        g_assert_true (weft_lane_get_span (lane, d, k, &span));
+        if (span.state != WEFT_STATE_CORE_WAIT)
+          continue;
+        for (guint j = 0; j < weft_lane_get_n_spans (lane, 0) && !inside; j++)
+          inside = weft_lane_get_span (lane, 0, j, &task) &&
+                   task.state == WEFT_STATE_RUNNING &&
+                   task.start_ns <= span.start_ns && span.end_ns <= task.end_ns &&
+                   span.end_ns - span.start_ns <= task.end_ns - task.start_ns;
+        g_assert_true (inside);
+      }
+}
+
+/* 32 CPU-bound threads on this machine's cores: most of their time they wait
+ * for a core, that wait is measured, and the parallelism track counts only
+ * threads on a core. */
+static void
+test_core_wait (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"many\", \"workers\": 32,"
+    "  \"tasks\": [ { \"name\": \"squares\", \"count\": 32, \"steps\": [ { \"cpu\": { \"ms\": 20 } } ] } ] }");
+  WeftRunOptions options = { WEFT_EXECUTOR_THREADS, 32, 0, FALSE };
+  g_autoptr(WeftRun) run = run_to_end (profile, &options);
+  WeftTraceModel *model = weft_run_get_model (run);
+  guint64 running = 0, core_wait = 0, above;
+  gint64 cores = MAX (1, sysconf (_SC_NPROCESSORS_ONLN)), max;
+  double share;
+
+  g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 32);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+      WeftLaneStats ls;
+
+      g_assert_true (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &ls));
+      running += ls.state_ns[WEFT_STATE_RUNNING];
+      core_wait += ls.state_ns[WEFT_STATE_CORE_WAIT];
+      assert_core_waits_nested (lane);
+    }
+
+  /* On n cores, 32 threads each get at most n/32 of the time: with n = 2
+   * core-wait is 94 % of their thread time; other load only raises it. */
+  share = (double) core_wait / (double) (running + core_wait);
+  g_test_message ("%" G_GINT64_FORMAT " cores: core-wait %.1f %% of thread time", cores, 100 * share);
+  if (cores <= 4)
+    g_assert_cmpfloat (share, >=, 0.80);
+  g_assert_cmpfloat (share, >, 0);
+
+  /* Running stays within what the cores give: sampling edges may overlap
+   * by a few microseconds, never for long. */
+  above = parallelism_above (model, cores, &max);
+  g_test_message ("parallelism max %" G_GINT64_FORMAT ", %.3f ms above %" G_GINT64_FORMAT,
+                  max, above / 1e6, cores);
+  g_assert_cmpint (max, <=, cores + 2);
+  g_assert_cmpfloat ((double) above, <, 0.01 * (double) weft_run_get_result (run)->wall_ns);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -690,6 +779,7 @@ main (int   argc,
   signal (SIGPIPE, SIG_IGN);
 
   g_test_add_func ("/weft/run/gil-speedup", test_gil_speedup);
+  g_test_add_func ("/weft/run/core-wait", test_core_wait);
   g_test_add_func ("/weft/run/race-and-lock", test_race_and_lock);
   g_test_add_func ("/weft/run/lock-with-gil", test_lock_with_gil);
   g_test_add_func ("/weft/run/deadlock", test_deadlock);

@@ -738,6 +738,46 @@ test_screenshot (void)
   g_assert_true (wait_for (is_null, &weak, 5000));
 }
 
+/* A lane whose task waited for a core from 20 to 60 ms draws that wait in
+ * its own colour, in light and dark styles. */
+static void
+test_core_wait_colour (void)
+{
+  for (int dark = 0; dark <= 1; dark++)
+    {
+      WeftTraceModel *model = weft_trace_model_new ();
+      g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+      g_autofree guchar *pixels = NULL;
+      GdkRGBA core_wait, running;
+      Fixture f;
+      int w, h;
+      gsize stride;
+
+      ev (e, 0, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 4242);
+      ev (e, BASE, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0);
+      ev (e, BASE + 20 * MS, 0, WEFT_EVENT_CORE_WAIT_BEGIN, 1, 0, 0);
+      ev (e, BASE + 60 * MS, 0, WEFT_EVENT_CORE_WAIT_END, 1, 0, 0);
+      ev (e, BASE + 100 * MS, 0, WEFT_EVENT_TASK_END, 1, WEFT_TASK_OK, 0);
+      weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+      weft_trace_model_finish (model, BASE + 100 * MS);
+
+      set_dark (dark);
+      fixture_setup (&f, model, 900, 240);
+      pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+      weft_state_style_get_color (WEFT_STATE_CORE_WAIT, dark, &core_wait);
+      weft_state_style_get_color (WEFT_STATE_RUNNING, dark, &running);
+      g_assert_false (gdk_rgba_equal (&core_wait, &running));
+      g_assert_cmpstr (weft_state_style_get_label (WEFT_STATE_CORE_WAIT), ==, "Waiting for a core");
+
+      assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 40 * MS),
+                     weft_timeline_view_get_row_y (f.view, 0, 1), &core_wait, "core wait");
+      assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 80 * MS),
+                     weft_timeline_view_get_row_y (f.view, 0, 0), &running, "running");
+      fixture_teardown (&f);
+    }
+  set_dark (FALSE);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -753,6 +793,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/weft/timeline/ruler-steps", test_ruler_steps);
   g_test_add_func ("/weft/timeline/colours", test_colours);
+  g_test_add_func ("/weft/timeline/core-wait-colour", test_core_wait_colour);
   g_test_add_func ("/weft/timeline/select", test_select);
   g_test_add_func ("/weft/timeline/zoom-keeps-pointer", test_zoom_keeps_pointer);
   g_test_add_func ("/weft/timeline/big-lane", test_big_lane);

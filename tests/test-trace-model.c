@@ -1101,6 +1101,52 @@ test_states (void)
   }
 }
 
+/* Waiting for a core nests in the task's span, takes its time from running,
+ * and the parallelism track does not count it. */
+static void
+test_core_wait (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  WeftEvent events[] = {
+    ev (100, 0, WEFT_EVENT_TASK_BEGIN, 7, 0, 0),
+    ev (100, 1, WEFT_EVENT_TASK_BEGIN, 8, 0, 0),
+    ev (300, 0, WEFT_EVENT_CORE_WAIT_BEGIN, 7, 0, 0),
+    ev (700, 0, WEFT_EVENT_CORE_WAIT_END, 7, 0, 0),
+    ev (1000, 0, WEFT_EVENT_TASK_END, 7, WEFT_TASK_OK, 0),
+    ev (1000, 1, WEFT_EVENT_TASK_END, 8, WEFT_TASK_OK, 0),
+  };
+  const WeftCounterPoint *points;
+  WeftLaneStats stats;
+  WeftSpan span;
+  WeftState state;
+  guint n;
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_finish (model, 0);
+
+  g_assert_true (weft_trace_model_get_lane_stats (model, 0, &stats));
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_CORE_WAIT], ==, 400);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_RUNNING], ==, 500);
+
+  /* nested one row below the task, inside it */
+  g_assert_cmpuint (weft_lane_get_n_spans (weft_trace_model_get_lane (model, 0), 1), ==, 1);
+  g_assert_true (weft_lane_get_span (weft_trace_model_get_lane (model, 0), 1, 0, &span));
+  g_assert_cmpint (span.state, ==, WEFT_STATE_CORE_WAIT);
+  g_assert_cmpuint (span.start_ns, ==, 300);
+  g_assert_cmpuint (span.end_ns, ==, 700);
+
+  /* two tasks, but only one on a core from 300 to 700 */
+  points = weft_trace_model_get_parallelism (model, &n);
+  g_assert_cmpint (weft_counter_points_value_at (points, n, 200), ==, 2);
+  g_assert_cmpint (weft_counter_points_value_at (points, n, 500), ==, 1);
+  g_assert_cmpint (weft_counter_points_value_at (points, n, 800), ==, 2);
+
+  g_assert_cmpstr (weft_state_to_nick (WEFT_STATE_CORE_WAIT), ==, "core-wait");
+  g_assert_cmpstr (weft_state_to_string (WEFT_STATE_CORE_WAIT), ==, "Waiting for a core");
+  g_assert_true (weft_state_from_nick ("core-wait", &state));
+  g_assert_cmpint (state, ==, WEFT_STATE_CORE_WAIT);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1109,6 +1155,7 @@ main (int   argc,
 
   g_test_add_func ("/weft/trace-model/states", test_states);
   g_test_add_func ("/weft/trace-model/nested", test_nested);
+  g_test_add_func ("/weft/trace-model/core-wait", test_core_wait);
   g_test_add_func ("/weft/trace-model/batches", test_batches);
   g_test_add_func ("/weft/trace-model/lookup", test_lookup);
   g_test_add_func ("/weft/trace-model/lock-stats", test_lock_stats);

@@ -25,6 +25,8 @@ static const StateStyle styles[WEFT_N_STATES] = {
   [WEFT_STATE_QUEUE_GET] = { 0x7b3fb3, 0xa070e0, N_("Blocked on a queue get") },
   [WEFT_STATE_IO]        = { 0x8d9db4, 0x6f8199, N_("I/O") },
   [WEFT_STATE_STARTING]  = { 0xb5b3ae, 0x77767b, N_("Starting") },
+  /* a pale running: ready to run, but no core to run on */
+  [WEFT_STATE_CORE_WAIT] = { 0xcde8d8, 0x2c4d3c, N_("Waiting for a core") },
 };
 
 /**

@@ -14,6 +14,20 @@
 /* CPU work checks the GIL's drop request and the cancel flag this often. */
 #define CPU_CHECK_EVERY 1024
 
+/* CPU work samples its thread's CPU time after about this much work: one
+ * clock_gettime (CLOCK_THREAD_CPUTIME_ID) costs 1-3 us here. */
+#define CORE_SAMPLE_US 400
+
+/* Shorter gaps between wall and CPU time are the clocks' own jitter. */
+#define CORE_WAIT_MIN_NS 20000
+
+/* Between samples the loops read the cheap wall clock every CORE_TICK_EVERY
+ * checks (about 10 us of work); a step longer than CORE_GAP_NS means the
+ * thread was taken off its core just then, and samples at once, so that the
+ * wait lands where it happened, not at the end of a 400 us interval. */
+#define CORE_TICK_EVERY 8
+#define CORE_GAP_NS 50000
+
 /* A few iterations between reading a counter and writing it back: the window
  * in which another thread's increment gets lost, as in `counter += 1`. */
 #define RACE_WINDOW_ITERATIONS 40
@@ -31,6 +45,15 @@ struct _WeftWorkerContext
   gsize               scratch_size;
   int                 manager_fd;      /* connection to the run's manager, -1 until needed */
   gboolean            flush_task_begin;
+
+  /* Waiting for a core, measured during CPU work (see core_sample()) */
+  guint32             task_id;         /* the task whose CPU work is measured */
+  gboolean            core_on;         /* inside CPU work, with a writer */
+  guint64             core_wall_ns;    /* the last sample: writer's clock */
+  guint64             core_cpu_ns;     /*   and this thread's CPU time */
+  guint64             core_tick_ns;    /* the last cheap wall-clock reading */
+  gboolean            core_armed;      /* core_wall_ns/core_cpu_ns hold the task's start */
+  gint64              core_budget;     /* iterations left until the next sample */
 };
 
 typedef struct
@@ -260,14 +283,142 @@ drop_gil (WeftWorkerContext *self,
   self->holds_gil = FALSE;
 }
 
+/*
+ * Waiting for a core. A thread doing CPU work is ready to run the whole time;
+ * wall time that passed without CPU time was spent waiting for a core. The
+ * loops sample both clocks every CORE_SAMPLE_US of work, at the points where
+ * they check the GIL and cancel, and put the difference on the timeline as a
+ * CORE_WAIT span nested in the task (or its GIL hold), ending at the sample.
+ * Nothing else is recorded between two samples: anything that may block (a
+ * forced GIL drop) closes the interval first and starts a new one after.
+ */
+static gint64
+core_sample_iterations (void)
+{
+  return (gint64) MAX (1, weft_cpu_iterations_per_ms () * CORE_SAMPLE_US / 1000);
+}
+
+static void
+core_restart (WeftWorkerContext *self)
+{
+  if (!self->core_on)
+    return;
+  self->core_wall_ns = weft_wire_writer_now (self->writer);
+  self->core_cpu_ns = thread_cpu_ns ();
+  self->core_tick_ns = self->core_wall_ns;
+  self->core_budget = core_sample_iterations ();
+}
+
+/* A task's first CPU step measures from the task's start: the record of
+ * its begin may write to the pipe, and a preemption right there is a wait too. */
+static void
+core_arm (WeftWorkerContext *self,
+          guint64            wall_ns,
+          guint64            cpu_ns)
+{
+  self->core_armed = self->writer != NULL;
+  self->core_wall_ns = wall_ns;
+  self->core_cpu_ns = cpu_ns;
+}
+
+static void
+core_start (WeftWorkerContext *self)
+{
+  self->core_on = self->writer != NULL;
+  if (self->core_armed && self->core_on)
+    {
+      self->core_armed = FALSE;
+      self->core_tick_ns = self->core_wall_ns;
+      self->core_budget = core_sample_iterations ();
+      return;
+    }
+  core_restart (self);
+}
+
+static void
+core_sample (WeftWorkerContext *self)
+{
+  guint64 wall, cpu, wall_d, cpu_d;
+
+  if (!self->core_on)
+    return;
+  wall = weft_wire_writer_now (self->writer);
+  cpu = thread_cpu_ns ();
+  wall_d = wall - self->core_wall_ns;
+  cpu_d = cpu - self->core_cpu_ns;
+  if (wall_d > cpu_d + CORE_WAIT_MIN_NS)
+    {
+      guint64 lost = wall_d - cpu_d;
+
+      weft_wire_writer_record_full (self->writer, wall - lost, self->worker,
+                                    WEFT_EVENT_CORE_WAIT_BEGIN, self->task_id, 0, 0);
+      weft_wire_writer_record_full (self->writer, wall, self->worker,
+                                    WEFT_EVENT_CORE_WAIT_END, self->task_id, 0, 0);
+    }
+  /* The next interval starts where this one ended, so that none of the
+   * thread's time falls between two: a preemption is most likely right at
+   * the return from the clock's own system call. */
+  self->core_wall_ns = wall;
+  self->core_cpu_ns = cpu;
+  self->core_tick_ns = wall;
+  self->core_budget = core_sample_iterations ();
+}
+
+/* Ends CPU work; the last sample stays armed for what follows without a
+ * block: the next CPU step, or the task's end (see core_finish()). */
+static void
+core_stop (WeftWorkerContext *self)
+{
+  core_sample (self);
+  self->core_armed = self->core_on;
+  self->core_on = FALSE;
+}
+
+/* Before the task's end: measures the stretch since its last CPU work. */
+static void
+core_finish (WeftWorkerContext *self)
+{
+  if (self->core_armed)
+    {
+      self->core_on = TRUE;
+      core_sample (self);
+      self->core_on = FALSE;
+    }
+  self->core_armed = FALSE;
+}
+
+/* Counts @iterations of CPU work; samples when the budget is spent or
+ * when the wall clock jumped since the last tick. */
+static inline void
+core_tick (WeftWorkerContext *self,
+           gint64             iterations)
+{
+  guint64 now;
+
+  if (!self->core_on)
+    return;
+  if ((self->core_budget -= iterations) <= 0)
+    {
+      core_sample (self);
+      return;
+    }
+  now = weft_wire_writer_now (self->writer);
+  if (now - self->core_tick_ns > CORE_GAP_NS)
+    core_sample (self);
+  else
+    self->core_tick_ns = now;
+}
+
 /* Honours a pending drop request: what CPython's eval loop does between bytecodes. */
 static inline void
 gil_checkpoint (WeftWorkerContext *self)
 {
   if (self->gil != NULL && self->holds_gil && weft_gil_drop_requested (self->gil))
     {
+      core_sample (self);
       drop_gil (self, TRUE);
       take_gil_waiting (self, TRUE);
+      core_restart (self);
     }
 }
 
@@ -293,13 +444,20 @@ do_cpu (WeftWorkerContext *self,
                             : (guint64) step->count;
   guint64 acc = 0;
 
+  core_start (self);
   for (guint64 i = 0; i < n; i += CPU_CHECK_EVERY)
     {
       acc = sum_of_squares (i, MIN (n, i + CPU_CHECK_EVERY), acc);
+      if ((i / CPU_CHECK_EVERY) % CORE_TICK_EVERY == CORE_TICK_EVERY - 1)
+        core_tick (self, CORE_TICK_EVERY * CPU_CHECK_EVERY);
       gil_checkpoint (self);
       if (G_UNLIKELY (cancelled (self)))
-        return FALSE;
+        {
+          core_stop (self);
+          return FALSE;
+        }
     }
+  core_stop (self);
   __asm__ volatile ("" : : "r" (acc));
   return TRUE;
 }
@@ -395,6 +553,12 @@ do_increment (WeftWorkerContext  *self,
     {
       guint length = weft_arena_counter_length (self->arena, step->object);
 
+      /* A few increments are over before a sample would be due: measuring
+       * them would cost more than they do (two system calls). */
+      gboolean measure = step->count * RACE_WINDOW_ITERATIONS >= core_sample_iterations ();
+
+      if (measure)
+        core_start (self);
       for (gint64 i = 0; i < step->count; i++)
         {
           /* An array's increments go round its elements, each worker
@@ -407,9 +571,14 @@ do_increment (WeftWorkerContext  *self,
           v = __atomic_load_n (slot, __ATOMIC_RELAXED);
           weft_cpu_spin (RACE_WINDOW_ITERATIONS);
           if ((i & 63) == 0)
-            gil_checkpoint (self);
+            {
+              core_tick (self, 64 * RACE_WINDOW_ITERATIONS);
+              gil_checkpoint (self);
+            }
           __atomic_store_n (slot, v + 1, __ATOMIC_RELAXED);
         }
+      if (measure)
+        core_stop (self);
       record (self, WEFT_EVENT_COUNTER, step->object + WEFT_ARENA_OBJECT_BASE, v + 1, 0);
     }
 
@@ -546,6 +715,7 @@ unwind (WeftTaskRun    *self,
 {
   WeftWorkerContext *ctx = self->context;
 
+  ctx->core_armed = FALSE;
   self->status = status;
   for (; self->depth > 0; self->depth--)
     {
@@ -604,6 +774,7 @@ finish (WeftTaskRun *self)
 {
   WeftWorkerContext *ctx = self->context;
 
+  core_finish (ctx);
   drop_gil (ctx, FALSE);
   /* arg1: the task's work, its CPU time and its waits for I/O: what a
    * serial run would spend on it */
@@ -723,12 +894,15 @@ weft_task_run_resume (WeftTaskRun *self)
 {
   WeftWorkerContext *ctx = self->context;
 
-  guint64 cpu_start;
+  guint64 cpu_start, ready_ns;
 
   if (self->depth < 0)
     return WEFT_TASK_RUN_DONE;
 
   cpu_start = thread_cpu_ns ();
+  ctx->task_id = self->task_id;
+  ctx->core_armed = FALSE;
+  ready_ns = ctx->writer != NULL ? weft_wire_writer_now (ctx->writer) : 0;
 
   /* The task's span first, then the GIL inside it: the GIL's waits and holds
    * nest in the task they belong to. */
@@ -741,6 +915,9 @@ weft_task_run_resume (WeftTaskRun *self)
     }
 
   take_gil (ctx);
+  /* Without a GIL nothing blocked since the start (with one, it may have). */
+  if (ctx->gil == NULL)
+    core_arm (ctx, ready_ns, cpu_start);
 
   if (self->in_io)
     {
@@ -766,6 +943,8 @@ weft_task_run_resume (WeftTaskRun *self)
         {
           if (self->depth == 0)
             break;
+          /* a frame's end may record (a lock's release): measure afresh */
+          ctx->core_armed = FALSE;
           /* A coroutine's for_each takes its next item without blocking the loop. */
           if (self->suspendable && f->owner->kind == WEFT_STEP_FOR_EACH)
             {
@@ -786,6 +965,8 @@ weft_task_run_resume (WeftTaskRun *self)
         }
 
       step = g_ptr_array_index (f->steps, f->index++);
+      if (step->kind != WEFT_STEP_CPU)
+        ctx->core_armed = FALSE;
 
       switch (step->kind)
         {

@@ -55,6 +55,10 @@ typedef enum
   WEFT_EVENT_INSTANT,        /* object = id, arg0 and arg1 free */
   WEFT_EVENT_COUNTER,        /* object = counter id, arg0 = new value */
 
+  /* Ready but without a core: measured by the worker from its own CPU time */
+  WEFT_EVENT_CORE_WAIT_BEGIN,/* object = task id: starts waiting for a core */
+  WEFT_EVENT_CORE_WAIT_END,  /* object = as begin: runs again */
+
   WEFT_EVENT_N_KINDS
 } WeftEventKind;
 

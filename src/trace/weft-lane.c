@@ -48,8 +48,8 @@ G_STATIC_ASSERT (sizeof (SpanRecord) == 20);
  * (so that a query knows whether every span in it is narrower than a
  * column). A span weighs its duration, or 1 ns when it has none.
  *
- * Nodes are 28 bytes per 32 spans at level 0, 4/3 of that over all levels:
- * about 1.2 bytes per 20-byte span.
+ * Nodes are 32 bytes per 32 spans at level 0, 4/3 of that over all levels:
+ * about 1.3 bytes per 20-byte span.
  */
 #define LEAF_SHIFT 5
 #define LEAF_SIZE  (1u << LEAF_SHIFT)
@@ -73,7 +73,7 @@ typedef struct
   guint16 mask;               /* bit i: share[i] > 0 */
 } SumNode;
 
-G_STATIC_ASSERT (sizeof (SumNode) == 28);
+G_STATIC_ASSERT (sizeof (SumNode) == 32);
 
 typedef struct
 {
@@ -162,6 +162,7 @@ static const struct
   [WEFT_STATE_QUEUE_GET] = { "queue-get", "Blocked on a queue get" },
   [WEFT_STATE_IO]        = { "io", "I/O" },
   [WEFT_STATE_STARTING]  = { "starting", "Starting" },
+  [WEFT_STATE_CORE_WAIT] = { "core-wait", "Waiting for a core" },
 };
 
 /**
@@ -223,7 +224,8 @@ weft_state_from_nick (const char *nick,
  * weft_state_is_on_cpu:
  *
  * Returns: %TRUE for the states that execute code (running, holding a lock
- *   or the GIL): what the parallelism track counts
+ *   or the GIL): what the parallelism track counts. Waiting for a lock,
+ *   the GIL, a queue or a core does not count
  */
 gboolean
 weft_state_is_on_cpu (WeftState state)

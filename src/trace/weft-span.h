@@ -23,6 +23,7 @@ typedef enum
   WEFT_STATE_QUEUE_GET,   /* QUEUE_GET_BEGIN .. QUEUE_GET_END */
   WEFT_STATE_IO,          /* IO_BEGIN .. IO_END */
   WEFT_STATE_STARTING,    /* SPAWN_BEGIN .. SPAWN_END */
+  WEFT_STATE_CORE_WAIT,   /* CORE_WAIT_BEGIN .. CORE_WAIT_END: ready, no core */
 
   WEFT_N_STATES
 } WeftState;

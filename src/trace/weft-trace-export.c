@@ -64,6 +64,7 @@ static const char *state_titles[WEFT_N_STATES] = {
   [WEFT_STATE_QUEUE_GET] = "queue get",
   [WEFT_STATE_IO] = "I/O",
   [WEFT_STATE_STARTING] = "starting",
+  [WEFT_STATE_CORE_WAIT] = "core wait",
 };
 
 const char *

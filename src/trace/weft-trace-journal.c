@@ -9,14 +9,15 @@
 
 /*
  * The encoding. Each entry starts with one byte: its low five bits say what
- * it is (an event kind below WEFT_EVENT_N_KINDS, or one of the codes below);
+ * it is (an event kind below CODE_EVENT, or one of the codes below);
  * for an event, the high bits say which fields are left out. Numbers are
  * LEB128 varints, signed ones zigzag-encoded. An event's time is the
  * difference from the previous time of its worker (modulo 2^64, so any
  * value survives): per worker, times mostly grow by little.
  *
  *   event         [same worker: no worker] [worker] dtime object [arg0] [arg1]
- *   CODE_EVENT    the same, then the kind (for kinds Weft does not know)
+ *   CODE_EVENT    the same, then the kind (kinds from CODE_EVENT on: the core
+ *                 waits, and kinds Weft does not know)
  *   CODE_BATCH    end of one weft_trace_model_append()
  *   CODE_LANE_NAME      worker length bytes
  *   CODE_LANE_EXECUTOR  worker executor pid
@@ -27,7 +28,7 @@
 
 enum
 {
-  CODE_EVENT = WEFT_EVENT_N_KINDS,
+  CODE_EVENT = WEFT_EVENT_CORE_WAIT_BEGIN,   /* fixed: kinds added later take this way */
   CODE_BATCH,
   CODE_LANE_NAME,
   CODE_LANE_EXECUTOR,
@@ -139,7 +140,7 @@ put_event (WeftTraceJournal *journal,
            const WeftEvent  *ev)
 {
   guint slot = ev->worker % TIME_SLOTS;
-  guint8 head = ev->kind < WEFT_EVENT_N_KINDS ? (guint8) ev->kind : CODE_EVENT;
+  guint8 head = ev->kind < CODE_EVENT ? (guint8) ev->kind : CODE_EVENT;
   guint n = 1;
 
   if (ev->worker == journal->last_worker)

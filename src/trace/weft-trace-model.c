@@ -1102,6 +1102,14 @@ process_event (WeftTraceModel  *self,
       close_span (self, lane, t, WEFT_STATE_STARTING, ev->object, 0, &span, &delta);
       break;
 
+    case WEFT_EVENT_CORE_WAIT_BEGIN:
+      open_span (self, lane, t, WEFT_STATE_CORE_WAIT, ev->object, 0, &delta);
+      break;
+
+    case WEFT_EVENT_CORE_WAIT_END:
+      close_span (self, lane, t, WEFT_STATE_CORE_WAIT, ev->object, 0, &span, &delta);
+      break;
+
     case WEFT_EVENT_INSTANT:
       _weft_lane_add_instant (lane, ev);
       break;
