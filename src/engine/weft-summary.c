@@ -108,8 +108,9 @@ weft_summary_init (WeftSummary *self)
 
 /* Whether the tasks' work includes waits for I/O, from the timeline: I/O
  * spans, or more work reported than the lanes spent on a CPU (a task's CPU
- * time is measured inside its spans, so CPU work alone never exceeds it;
- * a coroutine's waits have no spans). */
+ * time is measured inside its spans, together with any wait for a core
+ * there, so CPU work alone never exceeds them; a coroutine's waits have no
+ * spans). */
 static gboolean
 lanes_show_waits (WeftSummary *self)
 {
@@ -122,6 +123,9 @@ lanes_show_waits (WeftSummary *self)
       for (guint s = 0; s < WEFT_N_STATES; s++)
         if (weft_state_is_on_cpu (s))
           on_cpu_ns += w->state_ns[s];
+      /* a task's work time includes the CPU work it was ready for but had
+       * no core for: that is not a wait for I/O that could overlap */
+      on_cpu_ns += w->state_ns[WEFT_STATE_CORE_WAIT];
       io_ns += w->state_ns[WEFT_STATE_IO];
     }
   return io_ns > 0 || self->serial_ns > on_cpu_ns;
