@@ -135,13 +135,14 @@ static char *
 live_status (WeftRecordDialog *self)
 {
   WeftTraceModel *model = weft_recording_get_model (self->recording);
+  g_autofree char *events = NULL;
   WeftRunStats rs;
 
   weft_trace_model_get_run_stats (model, &rs);
+  events = g_strdup_printf ("%" G_GUINT64_FORMAT, rs.n_events);
   /* Translators: while a program is recorded: its pid, lanes so far, events so far */
-  return g_strdup_printf (_("Recording pid %d… %u lanes, %" G_GUINT64_FORMAT " events"),
-                          (int) weft_recording_get_pid (self->recording),
-                          rs.n_lanes, (guint64) rs.n_events);
+  return g_strdup_printf (_("Recording pid %d… %u lanes, %s events"),
+                          (int) weft_recording_get_pid (self->recording), rs.n_lanes, events);
 }
 
 static char *
@@ -290,8 +291,6 @@ weft_record_dialog_class_init (WeftRecordDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftRecordDialog, stop_button);
   gtk_widget_class_bind_template_child (widget_class, WeftRecordDialog, status_label);
   gtk_widget_class_bind_template_child (widget_class, WeftRecordDialog, warnings_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_run_clicked);
-  gtk_widget_class_bind_template_callback (widget_class, on_stop_clicked);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 
@@ -311,6 +310,10 @@ weft_record_dialog_init (WeftRecordDialog *self)
   if (lines[0] != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->command_entry), lines[0]);
   g_signal_connect_swapped (self->recent_dropdown, "notify::selected", G_CALLBACK (on_recent_selected), self);
+  g_signal_connect_swapped (self->command_entry, "activate", G_CALLBACK (on_run_clicked), self);
+  g_signal_connect_swapped (self->folder_entry, "activate", G_CALLBACK (on_run_clicked), self);
+  g_signal_connect_swapped (self->run_button, "clicked", G_CALLBACK (on_run_clicked), self);
+  g_signal_connect_swapped (self->stop_button, "clicked", G_CALLBACK (on_stop_clicked), self);
 
   folder = g_settings_get_string (self->settings, "record-folder");
   gtk_editable_set_text (GTK_EDITABLE (self->folder_entry), *folder != '\0' ? folder : g_get_home_dir ());
