@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "weft-record-dialog.h"
 #include "weft-window-private.h"
 
 /*
@@ -31,6 +32,7 @@ _weft_window_update_actions (WeftWindow *self)
   gtk_widget_action_set_enabled (widget, "win.compare", has_profile && !running);
   gtk_widget_action_set_enabled (widget, "win.save-as", has_profile);
   gtk_widget_action_set_enabled (widget, "win.export", self->model != NULL && !self->exporting &&
+                                 !self->recording_live &&
                                  (self->run == NULL || weft_run_get_finished (self->run)));
 
   /* The way between the shown profile's page and its run */
@@ -182,6 +184,14 @@ export_action (GtkWidget  *widget,
 }
 
 static void
+record_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  gtk_window_present (GTK_WINDOW (weft_record_dialog_get_for_window (WEFT_WINDOW (widget))));
+}
+
+static void
 save_as_action (GtkWidget  *widget,
                 const char *action_name,
                 GVariant   *parameter)
@@ -209,6 +219,7 @@ _weft_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.compare", NULL, compare_action);
   gtk_widget_class_install_action (widget_class, "win.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
+  gtk_widget_class_install_action (widget_class, "win.record", NULL, record_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
 
   /* Listed in ui/help-overlay.ui */
@@ -219,6 +230,8 @@ _weft_window_class_init_actions (GtkWidgetClass *widget_class)
                                        "win.compare", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.save-as", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
+                                       "win.record", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_ALT_MASK, "win.show-view", "s", "profile");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1, GDK_ALT_MASK, "win.show-view", "s", "timeline");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-view", "s", "contention");

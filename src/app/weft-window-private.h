@@ -42,6 +42,7 @@ struct _WeftWindow
   guint                 refresh_id;
   guint                 load_pulse_id;
   gboolean              exporting;
+  gboolean              recording_live;  /* a recorded program's model grows */
 
   /* Template children */
   GtkHeaderBar         *header_bar;

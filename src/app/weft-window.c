@@ -243,6 +243,7 @@ show_run (WeftWindow *self,
   g_autofree char *status = NULL;
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  self->recording_live = FALSE;
   g_set_object (&self->run, run);
   g_clear_pointer (&self->meta, weft_trace_meta_free);
 
@@ -283,6 +284,46 @@ weft_window_set_model (WeftWindow     *self,
   gtk_stack_set_visible_child_name (self->stack, model != NULL ? "timeline" : "welcome");
   if (model != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
+}
+
+/**
+ * weft_window_show_recording:
+ * @model: (transfer none): a recording's model
+ * @meta: (transfer none) (nullable): what an export says about it once the
+ *   recording has ended; %NULL while the model still grows
+ * @status: (nullable): the line under the timeline
+ *
+ * Shows a recorded program on the timeline page like a run: the timeline
+ * follows the live model, and the ended recording can be exported.
+ */
+void
+weft_window_show_recording (WeftWindow     *self,
+                            WeftTraceModel *model,
+                            WeftTraceMeta  *meta,
+                            const char     *status)
+{
+  g_return_if_fail (WEFT_IS_WINDOW (self));
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (model));
+
+  if (self->model != model)
+    {
+      show_run (self, NULL);
+      show_model (self, model, NULL, NULL);
+      gtk_stack_set_visible_child_name (self->stack, "timeline");
+    }
+  else
+    {
+      weft_contention_view_refresh (self->contention_view);
+      weft_summary_view_refresh (self->summary_view);
+    }
+  self->recording_live = meta == NULL;
+  g_clear_pointer (&self->meta, weft_trace_meta_free);
+  self->meta = meta != NULL ? weft_trace_meta_copy (meta) : NULL;
+  weft_session_set_follow (self->session, self->recording_live);
+  if (!self->recording_live)
+    weft_session_zoom_to_fit (self->session);
+  gtk_label_set_label (self->run_status, status != NULL ? status : "");
+  _weft_window_update_actions (self);
 }
 
 static void
@@ -662,7 +703,7 @@ weft_window_export (WeftWindow *self,
   g_return_if_fail (G_IS_FILE (file));
 
   /* The model is read on the worker thread: never while a run appends to it */
-  if (self->model == NULL || self->exporting || run_is_live (self->run))
+  if (self->model == NULL || self->exporting || run_is_live (self->run) || self->recording_live)
     return;
 
   path = g_file_get_path (file);

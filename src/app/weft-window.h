@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "weft-application.h"
+#include "weft-trace-meta.h"
 #include "weft-trace-model.h"
 
 G_BEGIN_DECLS
@@ -23,6 +24,11 @@ void        weft_window_set_model (WeftWindow      *self,
 gboolean    weft_window_run       (WeftWindow      *self);
 void        weft_window_stop      (WeftWindow      *self);
 /* Writes the shown trace to @file on a worker thread */
+/* Shows a recording's model: live (growing, @meta %NULL) or ended */
+void        weft_window_show_recording (WeftWindow     *self,
+                                        WeftTraceModel *model,
+                                        WeftTraceMeta  *meta,
+                                        const char     *status);
 void        weft_window_export    (WeftWindow      *self,
                                    GFile           *file);
 gboolean    weft_window_save_profile (WeftWindow   *self,
