@@ -658,8 +658,14 @@ closed:
         default:
           r->tok_abs = r->base + j - 1;
           r->syntax = WEFT_JSON_SYNTAX_BAD_ESCAPE;
-          weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
-                                      "invalid escape '\\%c' in a string", c);
+          /* the message stays one line whatever byte follows the backslash */
+          if (c > 0x20 && c < 0x7f)
+            weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
+                                        "invalid escape '\\%c' in a string", c);
+          else
+            weft_json_reader_set_error (r, error, WEFT_TRACE_ERROR_SYNTAX,
+                                        "invalid escape: a backslash before byte 0x%02x in a string",
+                                        (guint) (guchar) c);
           return FALSE;
         }
     }
