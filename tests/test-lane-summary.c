@@ -8,7 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "weft-lane.h"
+#include "weft-lane-private.h"
 
 #define BASE G_GUINT64_CONSTANT (1000000000)
 

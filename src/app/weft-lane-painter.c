@@ -371,21 +371,15 @@ draw_instants (cairo_t  *cr,
     {
       double x = span_x (inst[i].time_ns, vb, scale);
       guint64 next = vb + (guint64) ceil ((floor (x) + 2) * ns_per_px);
-      guint lo = i + 1, hi = first + n;
+      guint skip_first, skip_n;
 
       cairo_move_to (cr, x - 3.5, 0);
       cairo_line_to (cr, x + 3.5, 0);
       cairo_line_to (cr, x, 5);
       cairo_close_path (cr);
-      while (lo < hi)
-        {
-          guint mid = lo + (hi - lo) / 2;
-          if (inst[mid].time_ns >= next)
-            hi = mid;
-          else
-            lo = mid + 1;
-        }
-      i = lo;
+      /* the next instant at least two pixels on */
+      weft_lane_lookup_instants (lane, next, ve, &skip_first, &skip_n);
+      i = MAX (skip_first, i + 1);
     }
   if (dark)
     cairo_set_source_rgba (cr, 0.95, 0.95, 0.95, 0.9);

@@ -31,7 +31,7 @@ struct _Loop
   WeftWorkerContext    *worker;
   WeftWireWriter       *writer;
   WeftArena            *arena;
-  WeftLoopTaskDoneFunc  done;
+  WeftTaskDoneFunc      done;
   gpointer              user_data;
   GPtrArray            *suspended;  /* Coroutine */
   guint                 n_running;
@@ -174,7 +174,7 @@ weft_loop_executor_run (const WeftProfile    *profile,
                         guint16               worker,
                         const WeftLoopTask   *tasks,
                         guint                 n_tasks,
-                        WeftLoopTaskDoneFunc  done,
+                        WeftTaskDoneFunc      done,
                         gpointer              user_data,
                         guint64              *out_max_lag_ns)
 {

@@ -3,6 +3,7 @@
 
 #include "weft-arena.h"
 #include "weft-profile.h"
+#include "weft-task-done.h"
 #include "weft-wire-writer.h"
 
 G_BEGIN_DECLS
@@ -32,19 +33,13 @@ typedef struct
   const GPtrArray *steps;
 } WeftLoopTask;
 
-typedef void (*WeftLoopTaskDoneFunc) (guint32         task_id,
-                                      WeftTaskStatus  status,
-                                      const char     *error,
-                                      guint64         work_ns,
-                                      gpointer        user_data);
-
 void weft_loop_executor_run (const WeftProfile    *profile,
                              WeftArena            *arena,
                              WeftWireWriter       *writer,
                              guint16               worker,
                              const WeftLoopTask   *tasks,
                              guint                 n_tasks,
-                             WeftLoopTaskDoneFunc  done,
+                             WeftTaskDoneFunc      done,
                              gpointer              user_data,
                              guint64              *out_max_lag_ns);
 

@@ -5,6 +5,7 @@
 
 #include "weft-arena.h"
 #include "weft-profile.h"
+#include "weft-task-done.h"
 
 G_BEGIN_DECLS
 
@@ -37,14 +38,6 @@ typedef struct
   gint     pid;
   char    *message;   /* "process 3 (pid 1234) was killed by SIGKILL" */
 } WeftCrashedWorker;
-
-/* Called from a pool thread once per submitted task that a worker took;
- * work_ns as weft_worker_context_run_task() gives it (0 if the worker died). */
-typedef void (*WeftTaskDoneFunc) (guint32         task_id,
-                                  WeftTaskStatus  status,
-                                  const char     *error,
-                                  guint64         work_ns,
-                                  gpointer        user_data);
 
 GQuark           weft_process_pool_error_quark (void);
 

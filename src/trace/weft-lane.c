@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "weft-lane.h"
+#include "weft-lane-private.h"
 #include "weft-search-private.h"
 
 /*

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "weft-trace-journal-private.h"
+#include "weft-lane-private.h"
 #include "weft-trace-model-private.h"
 #include "weft-search-private.h"
 

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "weft-lane.h"
+
+G_BEGIN_DECLS
+
+/*
+ * Internal: for WeftTraceModel only (the model owns and feeds its lanes).
+ * @t arguments are non-decreasing per lane; _weft_lane_touch() enforces it.
+ * Open and close add the change in "executing" lanes (-1, 0, +1) to
+ * *active_delta, which the caller initialises.
+ */
+WeftLane *_weft_lane_new            (guint16      worker);
+void      _weft_lane_free           (WeftLane    *lane);
+guint64   _weft_lane_touch          (WeftLane    *lane,
+                                     guint64      t);
+void      _weft_lane_set_name       (WeftLane    *lane,
+                                     const char  *name);
+void      _weft_lane_append_name    (WeftLane    *lane,
+                                     const char  *bytes,
+                                     gsize        len);
+void      _weft_lane_set_executor   (WeftLane    *lane,
+                                     WeftExecutorKind executor,
+                                     gint64       pid);
+int       _weft_lane_open           (WeftLane    *lane,
+                                     guint64      t,
+                                     WeftState    state,
+                                     guint32      object,
+                                     guint        flags,
+                                     int         *active_delta);
+gboolean  _weft_lane_close          (WeftLane    *lane,
+                                     guint64      t,
+                                     WeftState    state,
+                                     guint32      object,
+                                     guint        flags,
+                                     WeftSpan    *closed,
+                                     int         *active_delta);
+gboolean  _weft_lane_close_deepest  (WeftLane    *lane,
+                                     guint64      t,
+                                     WeftSpan    *closed,
+                                     int         *active_delta);
+void      _weft_lane_add_instant    (WeftLane    *lane,
+                                     const WeftEvent *event);
+void      _weft_lane_count_task     (WeftLane    *lane,
+                                     WeftTaskStatus status,
+                                     gint64       work_ns);
+void      _weft_lane_count_unmatched (WeftLane   *lane);
+void      _weft_lane_get_stats      (WeftLane    *lane,
+                                     guint64      run_wall,
+                                     guint64      run_last,
+                                     WeftLaneStats *stats);
+gboolean  _weft_state_is_active     (WeftState    state);
+
+G_END_DECLS
