@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The timeline's cost per frame on a big trace: 10,000,000 spans over 16
- * lanes in a 1920×640 view, with the lane caches dropped before every frame.
- * Needs a display: run under xvfb-run. Prints `BENCH name value unit`. */
+/* The timeline's cost per frame at every trace size: 10 k to 100 M spans over
+ * 16 lanes in a 1920×640 view, the whole trace and a 1 % window, with the
+ * lane caches dropped before every frame. Needs a display: run under
+ * xvfb-run. Prints `BENCH name value unit`; `bench-render SPANS…` measures
+ * only the sizes given. */
 #define G_LOG_DOMAIN "bench-render"
 
 #include "config.h"
@@ -13,7 +15,6 @@
 #include "weft-timeline-view-private.h"
 
 #define N_LANES     16
-#define N_SPANS     10000000u
 #define WIDTH       1920
 #define HEIGHT      640
 #define N_FRAMES    15
@@ -46,12 +47,12 @@ median (double *v, guint n)
 /* Spans start every µs on each lane, 200–900 ns long; one in eight waits
  * for a lock, one in 32 for the GIL, so merged columns mix states. */
 static WeftTraceModel *
-build_model (void)
+build_model (guint64 n_spans)
 {
   WeftTraceModel *model = weft_trace_model_new ();
   g_autofree WeftEvent *events = g_new (WeftEvent, BATCH);
   guint32 rng = 12345;
-  guint per_lane = N_SPANS / N_LANES;
+  guint per_lane = (guint) (n_spans / N_LANES);
   gsize n = 0;
 
   for (guint i = 0; i < per_lane; i++)
@@ -121,17 +122,89 @@ measure_render (WeftTimelineView *view, GskRenderNode **out_node)
   return median (samples, N_FRAMES);
 }
 
-int
-main (int argc, char *argv[])
+/* "10k", "1m", "100m" */
+static char *
+size_name (guint64 n)
+{
+  if (n >= 1000000 && n % 1000000 == 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "m", n / 1000000);
+  if (n >= 1000 && n % 1000 == 0)
+    return g_strdup_printf ("%" G_GUINT64_FORMAT "k", n / 1000);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+}
+
+/* Whole-trace frame CPU, then GTK's own cost to turn it into pixels (for
+ * reference), then a 1 % window in the middle */
+static void
+measure_size (GtkWidget *window,
+              guint64    n_spans)
 {
   g_autoptr(WeftTraceModel) model = NULL;
-  g_autoptr(WeftSession) session = NULL;
-  GtkWidget *window;
+  g_autoptr(WeftSession) session = weft_session_new ();
+  g_autofree char *name = size_name (n_spans);
   WeftTimelineView *view;
   GskRenderNode *node = NULL;
-  gint64 deadline, t_build;
-  double render_all, render_1pct;
+  gint64 deadline, t_build = g_get_monotonic_time ();
   WeftRunStats stats;
+  guint64 b, e, w;
+
+  model = build_model (n_spans);
+  weft_trace_model_get_run_stats (model, &stats);
+  g_printerr ("bench-render: %" G_GUINT64_FORMAT " spans over %u lanes, built in %.1f s\n",
+              stats.n_spans, stats.n_lanes, (g_get_monotonic_time () - t_build) / 1e6);
+
+  weft_session_set_model (session, model);
+  view = WEFT_TIMELINE_VIEW (weft_timeline_view_new (session));
+  gtk_widget_set_size_request (GTK_WIDGET (view), WIDTH, HEIGHT);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!is_ready (GTK_WIDGET (view)) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  if (!is_ready (GTK_WIDGET (view)))
+    g_error ("bench-render: the view was not mapped at %dx%d", WIDTH, HEIGHT);
+
+  weft_session_zoom_to_fit (session);
+  _weft_timeline_view_reset_spans_visited (view);
+  g_print ("BENCH render_ms_per_frame_%s %.2f ms\n", name, measure_render (view, &node));
+  g_print ("BENCH render_entries_per_frame_%s %" G_GUINT64_FORMAT " entries\n", name,
+           _weft_timeline_view_get_spans_visited (view) / N_FRAMES);
+
+  if (n_spans == G_GUINT64_CONSTANT (10000000))
+    {
+      GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+      double samples[N_FRAMES];
+
+      for (guint f = 0; f < N_FRAMES; f++)
+        {
+          gint64 t0 = g_get_monotonic_time ();
+          GdkTexture *texture = gsk_renderer_render_texture (renderer, node,
+                                                             &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
+
+          samples[f] = (g_get_monotonic_time () - t0) / 1e3;
+          g_object_unref (texture);
+        }
+      g_print ("BENCH present_ms_per_frame_%s %.2f ms\n", name, median (samples, N_FRAMES));
+    }
+  g_clear_pointer (&node, gsk_render_node_unref);
+
+  b = weft_session_get_begin (session);
+  e = weft_session_get_end (session);
+  w = (e - b) / 100;
+  weft_session_set_visible (session, b + (e - b) / 2, b + (e - b) / 2 + w);
+  _weft_timeline_view_reset_spans_visited (view);
+  g_print ("BENCH render_ms_per_frame_%s_1pct %.2f ms\n", name, measure_render (view, NULL));
+  g_print ("BENCH render_entries_per_frame_%s_1pct %" G_GUINT64_FORMAT " entries\n", name,
+           _weft_timeline_view_get_spans_visited (view) / N_FRAMES);
+
+  gtk_window_set_child (GTK_WINDOW (window), NULL);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  static const guint64 sizes[] = { 10000, 100000, 1000000, 10000000, 100000000 };
+  GtkWidget *window;
 
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
   g_setenv ("GTK_A11Y", "none", FALSE);
@@ -143,69 +216,15 @@ main (int argc, char *argv[])
       return 1;
     }
 
-  t_build = g_get_monotonic_time ();
-  model = build_model ();
-  weft_trace_model_get_run_stats (model, &stats);
-  g_printerr ("bench-render: %" G_GUINT64_FORMAT " spans over %u lanes, built in %.1f s\n",
-              stats.n_spans, stats.n_lanes, (g_get_monotonic_time () - t_build) / 1e6);
-
-  session = weft_session_new ();
-  weft_session_set_model (session, model);
   window = gtk_window_new ();
-  view = WEFT_TIMELINE_VIEW (weft_timeline_view_new (session));
-  gtk_widget_set_size_request (GTK_WIDGET (view), WIDTH, HEIGHT);
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (view));
   gtk_window_set_resizable (GTK_WINDOW (window), FALSE);
   gtk_window_present (GTK_WINDOW (window));
-
-  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (!is_ready (GTK_WIDGET (view)) && g_get_monotonic_time () < deadline)
-    g_main_context_iteration (NULL, FALSE);
-  if (!is_ready (GTK_WIDGET (view)))
-    {
-      g_printerr ("bench-render: the view was not mapped at %dx%d\n", WIDTH, HEIGHT);
-      return 1;
-    }
-
-  /* The whole trace */
-  weft_session_zoom_to_fit (session);
-  _weft_timeline_view_reset_spans_visited (view);
-  render_all = measure_render (view, &node);
-  g_print ("BENCH render_ms_per_frame %.2f ms\n", render_all);
-  g_printerr ("bench-render: %" G_GUINT64_FORMAT " spans and summary entries read per whole-trace frame\n",
-              _weft_timeline_view_get_spans_visited (view) / N_FRAMES);
-
-  /* Turned into pixels by GTK's Cairo renderer, for reference */
-  {
-    GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
-    double samples[N_FRAMES];
-
-    for (guint f = 0; f < N_FRAMES; f++)
-      {
-        gint64 t0 = g_get_monotonic_time ();
-        GdkTexture *texture = gsk_renderer_render_texture (renderer, node,
-                                                           &GRAPHENE_RECT_INIT (0, 0, WIDTH, HEIGHT));
-
-        samples[f] = (g_get_monotonic_time () - t0) / 1e3;
-        g_object_unref (texture);
-      }
-    g_print ("BENCH present_ms_per_frame %.2f ms\n", median (samples, N_FRAMES));
-  }
-  gsk_render_node_unref (node);
-
-  /* A 1 % window in the middle */
-  {
-    guint64 b = weft_session_get_begin (session), e = weft_session_get_end (session);
-    guint64 w = (e - b) / 100;
-
-    weft_session_set_visible (session, b + (e - b) / 2, b + (e - b) / 2 + w);
-  }
-  _weft_timeline_view_reset_spans_visited (view);
-  render_1pct = measure_render (view, NULL);
-  g_print ("BENCH render_ms_per_frame_1pct %.2f ms\n", render_1pct);
-  g_printerr ("bench-render: %" G_GUINT64_FORMAT " spans and summary entries read per 1%% frame\n",
-              _weft_timeline_view_get_spans_visited (view) / N_FRAMES);
-
+  if (argc > 1)
+    for (int i = 1; i < argc; i++)
+      measure_size (window, g_ascii_strtoull (argv[i], NULL, 10));
+  else
+    for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+      measure_size (window, sizes[i]);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }

@@ -400,7 +400,7 @@ test_fine_exact (void)
   Gen gen = { lane, rand, BASE, 10, 50, 30, 40, FALSE };
 
   gen_spans (&gen, 20000);
-  /* a block of 32 spans lasts at least 320 ns */
+  /* a block of 16 spans lasts at least 160 ns */
   g_assert_cmpuint (check_query (lane, 0, BASE + 123456, 60.0, 900, TRUE, NULL), ==, 0);
   g_assert_cmpuint (check_query (lane, 0, BASE + 7, 300.0, 1000, TRUE, NULL), ==, 0);
   _weft_lane_free (lane);
@@ -463,7 +463,7 @@ test_live_appends (void)
       ns_per_px = (gen.t - BASE + 1) / 400.0;
       g_assert_cmpuint (check_query (lane, 0, BASE, ns_per_px, 400, FALSE, NULL), <=, 400 / 20);
       g_assert_cmpuint (check_query (lane, 1, BASE, ns_per_px, 400, FALSE, NULL), <=, 400 / 20);
-      /* blocks of 32 spans last over 3200 ns: exact, the unfinished one included */
+      /* blocks of 16 spans last over 1600 ns: exact, the unfinished one included */
       g_assert_cmpuint (check_query (lane, 0, gen.t - MIN (gen.t - BASE, 150000), 500.0, 400, TRUE, NULL), ==, 0);
       g_assert_cmpuint (check_query (lane, 1, gen.t - MIN (gen.t - BASE, 150000), 500.0, 400, TRUE, NULL), ==, 0);
     }
@@ -490,12 +490,49 @@ test_cost (void)
 
   bytes = weft_lane_get_span_bytes (lane);
   g_test_message ("%.2f bytes per span with summaries", bytes / (double) n);
-  g_assert_cmpfloat (bytes / (double) n, <=, 20 * 1.08 + 0.5);
+  /* 20-byte records, chunks at most 8 % empty, 32-byte nodes per 16 spans × 4/3 */
+  g_assert_cmpfloat (bytes / (double) n, <=, 20 * 1.08 + 32.0 / 16 * 4 / 3);
 
   /* Wrong arguments change nothing */
   g_assert_cmpuint (weft_lane_summarize_columns (lane, 5, BASE, 1000.0, width, cols, NULL), ==, 0);
   g_assert_cmpfloat (cols[0].state_ns[WEFT_STATE_RUNNING], ==, 0);
   _weft_lane_free (lane);
+}
+
+/* What a frame reads is bounded by its pixels at every zoom and size: the
+ * worst case is a column holding about a summary leaf's worth of spans, all
+ * read one by one, so no column costs more than a few dozen entries, from a
+ * window of a few spans up to a whole lane of millions. */
+static void
+test_cost_every_scale (void)
+{
+  const guint width = 1000, sizes[] = { 10000, 100000, 1000000, 3000000 };
+  g_autofree WeftColumnSummary *cols = g_new (WeftColumnSummary, width);
+  double worst = 0;
+
+  for (guint k = 0; k < G_N_ELEMENTS (sizes); k++)
+    {
+      WeftLane *lane = _weft_lane_new (0);
+      g_autoptr(GRand) rand = g_rand_new_with_seed (11 + k);
+      Gen gen = { lane, rand, BASE, 200, 900, 300, 2000, FALSE };
+      guint64 length;
+
+      gen_spans (&gen, sizes[k]);
+      length = gen.t - BASE;
+      for (double ns_per_px = 20; ns_per_px * width < 2.0 * length; ns_per_px *= 1.7)
+        {
+          double span_ns = MIN (ns_per_px * width, (double) length);
+          guint64 t0 = BASE + (guint64) ((length - span_ns) / 2);
+          guint64 visited = weft_lane_summarize_columns (lane, 0, t0, ns_per_px, width, cols, NULL);
+
+          worst = MAX (worst, visited / (double) width);
+          if (visited > 20 * width)
+            g_error ("%u spans, %.0f ns per column: %" G_GUINT64_FORMAT " entries for %u columns",
+                     sizes[k], ns_per_px, visited, width);
+        }
+      _weft_lane_free (lane);
+    }
+  g_test_message ("at most %.1f entries read per column", worst);
 }
 
 int
@@ -509,6 +546,7 @@ main (int   argc,
   g_test_add_func ("/weft/lane-summary/random", test_random);
   g_test_add_func ("/weft/lane-summary/live-appends", test_live_appends);
   g_test_add_func ("/weft/lane-summary/cost", test_cost);
+  g_test_add_func ("/weft/lane-summary/cost-every-scale", test_cost_every_scale);
 
   return g_test_run ();
 }
