@@ -6,15 +6,22 @@
  * of different workers interleave (so time is ordered per worker only), and
  * the model gets batches of 4096 events. Only append()/finish() are timed.
  *
+ * Then builds a second model from 100M events (50M spans) generated batch
+ * by batch, and measures how much the process's resident memory grew: all
+ * the model holds (spans, summaries, journal, counter tracks, lock and queue
+ * records), not only span storage.
+ *
  * Prints:
  *   BENCH model_bytes_per_span <allocated span storage / spans> bytes
  *   BENCH model_append_events_per_s <events / s> events/s
+ *   BENCH model_rss_bytes_per_span <resident memory growth / spans> bytes
  */
 
 #include "config.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "weft-clock.h"
 #include "weft-trace-model.h"
@@ -25,6 +32,7 @@
 #define APPEND_EVENTS 4096
 #define QUEUE_ID      1000
 #define COUNTER_ID    2000
+#define N_RSS_EVENTS  100000000
 
 typedef struct
 {
@@ -81,6 +89,58 @@ next_event (Gen    *gen,
   return e;
 }
 
+/* The process's resident memory, in bytes (/proc/self/statm) */
+static guint64
+resident_bytes (void)
+{
+  g_autofree char *text = NULL;
+  guint64 size = 0, resident = 0;
+
+  if (!g_file_get_contents ("/proc/self/statm", &text, NULL, NULL) ||
+      sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &size, &resident) != 2)
+    g_error ("bench-model: cannot read /proc/self/statm");
+  return resident * (guint64) sysconf (_SC_PAGESIZE);
+}
+
+/* The same stream as main()'s, one reused batch at a time, so that only the
+ * model grows */
+static void
+measure_resident (void)
+{
+  g_autofree WeftEvent *batch = g_new (WeftEvent, APPEND_EVENTS);
+  Gen gens[N_WORKERS] = { 0 };
+  WeftTraceModel *model;
+  WeftRunStats run;
+  guint64 before, after;
+  gsize n = 0;
+  guint w = 0, in_flush = 0;
+
+  for (guint i = 0; i < N_WORKERS; i++)
+    gens[i].t = G_GUINT64_CONSTANT (1000000000) + i * 1000;
+  before = resident_bytes ();
+  model = weft_trace_model_new ();
+  while (n < N_RSS_EVENTS)
+    {
+      guint m = 0;
+
+      for (; m < APPEND_EVENTS && n < N_RSS_EVENTS; m++, n++)
+        {
+          batch[m] = next_event (&gens[w], (guint16) w);
+          if (++in_flush == FLUSH_EVENTS)
+            {
+              in_flush = 0;
+              w = (w + 1) % N_WORKERS;
+            }
+        }
+      weft_trace_model_append (model, batch, m);
+    }
+  weft_trace_model_finish (model, 0);
+  after = resident_bytes ();
+  weft_trace_model_get_run_stats (model, &run);
+  printf ("BENCH model_rss_bytes_per_span %.1f bytes\n", (double) (after - before) / (double) run.n_spans);
+  g_object_unref (model);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -119,6 +179,8 @@ main (int   argc,
           (double) weft_trace_model_get_span_bytes (model) / (double) run.n_spans);
   printf ("BENCH model_append_events_per_s %.0f events/s\n", (double) N_EVENTS / seconds);
 
+  g_clear_object (&model);
   g_free (events);
+  measure_resident ();
   return 0;
 }
