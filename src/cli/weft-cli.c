@@ -7,6 +7,7 @@
  *   weft-cli compare PROFILE [--repeat N] [--json]
  *   weft-cli summary TRACE [--json]
  *   weft-cli export TRACE -o OUT
+ *   weft-cli diff A B [--json]
  *
  * Exit status: 0 on success, 1 when the run itself went wrong (a task failed,
  * a deadlock was found), 2 for bad input: an unknown option, a malformed
@@ -23,6 +24,7 @@
 #include <glib-unix.h>
 #include <string.h>
 
+#include "weft-cli-diff.h"
 #include "weft-cli-record.h"
 #include "weft-comparison.h"
 #include "weft-output-file.h"
@@ -608,7 +610,8 @@ print_help (void)
            "  summary TRACE     summarise a trace file (Weft's or another program's)\n"
            "  export TRACE -o OUT  write a trace in Weft's form (Chrome Trace Event JSON)\n"
            "  record [-o TRACE] [--summary|--json] [--] PROGRAM [ARGS…]\n"
-           "                    record a program's threads, locks and processes\n\n"
+           "                    record a program's threads, locks and processes\n"
+           "  diff A B          what changed from recording A to B (traces or profiles)\n\n"
            "'weft-cli COMMAND --help' describes each command's options.\n");
 }
 
@@ -645,6 +648,8 @@ main (int   argc,
     return cmd_export (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "record"))
     return weft_cli_record (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "diff"))
+    return weft_cli_diff (argc - 1, argv + 1);
 
   {
     g_autofree char *msg = g_strdup_printf ("unknown command \"%s\"", argv[1]);
