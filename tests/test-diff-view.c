@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The app's Diff view on two real runs written as trace files and dropped
+ * on it: the table is the WeftDiff's, the diff's figures are the two
+ * summaries', and the two timelines share one time axis, their drawn
+ * lengths in pixels proportional to their wall times. Needs a display (run
+ * under xvfb-run); without one it fails. */
+#define G_LOG_DOMAIN "test-diff-view"
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "weft-diff-view.h"
+#include "weft-timeline-view.h"
+#include "weft-trace-export.h"
+
+/* One worker in one long I/O wait: busy from start to end, whatever the load */
+static const char wait_profile[] =
+  "{ \"weft_profile\": 1, \"name\": \"wait %d\", \"executor\": \"threads\", \"workers\": 1,"
+  "  \"tasks\": [ { \"name\": \"wait\", \"steps\": [ { \"io\": { \"ms\": %d } } ] } ] }";
+
+static gboolean
+wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+static gboolean
+run_finished (gpointer data)
+{
+  return weft_run_get_finished (data);
+}
+
+static gboolean
+not_busy (gpointer data)
+{
+  return !weft_diff_view_get_busy (data);
+}
+
+/* Runs a one-wait profile of @ms and writes its trace to @path */
+static void
+write_trace (int         ms,
+             const char *path)
+{
+  g_autofree char *json = g_strdup_printf (wait_profile, ms, ms);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftProfile) profile = weft_profile_new_from_data (json, -1, "wait.json", &error);
+  g_autoptr(WeftRun) run = NULL;
+  g_autoptr(WeftSummary) summary = NULL;
+  g_autoptr(WeftTraceMeta) meta = NULL;
+
+  g_assert_no_error (error);
+  run = weft_run_new (profile, NULL);
+  g_assert_true (weft_run_start (run, NULL, &error));
+  g_assert_true (wait_for (run_finished, run, 60000));
+  summary = weft_summary_new (weft_run_get_model (run), profile, weft_run_get_result (run));
+  meta = weft_summary_to_trace_meta (summary);
+  g_assert_true (weft_trace_export_to_file (weft_run_get_model (run), meta, path, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Renders @widget as GTK would draw it; ARGB32 pixels, native endian */
+static guchar *
+render_widget (GtkWidget *widget, int *width, int *height, gsize *stride)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  guchar *pixels;
+
+  *width = gtk_widget_get_width (widget);
+  *height = gtk_widget_get_height (widget);
+  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
+  if (g_getenv ("WEFT_TEST_DUMP") != NULL)
+    {
+      g_autofree char *png = g_strdup_printf ("%s-%p.png", g_getenv ("WEFT_TEST_DUMP"), (void *) widget);
+
+      gdk_texture_save_to_png (texture, png);
+    }
+  *stride = (gsize) *width * 4;
+  pixels = g_malloc (*stride * *height);
+  gdk_texture_download (texture, pixels, *stride);
+  return pixels;
+}
+
+static guint32
+pixel (const guchar *pixels, gsize stride, int x, int y)
+{
+  const guchar *p = pixels + (gsize) y * stride + (gsize) x * 4;
+
+  return (guint32) p[2] << 16 | (guint32) p[1] << 8 | p[0];
+}
+
+static int
+channel_distance (guint32 a, guint32 b)
+{
+  int d = 0;
+
+  for (int shift = 0; shift <= 16; shift += 8)
+    d = MAX (d, ABS ((int) ((a >> shift) & 0xff) - (int) ((b >> shift) & 0xff)));
+  return d;
+}
+
+/*
+ * How far right the lane's first span is drawn: the last column of the
+ * lane's row, right of the label column, in the colour drawn at the
+ * middle of its run. Returns the column; *out_origin is where time 0 is.
+ */
+static int
+drawn_end (WeftTimelineView *view,
+           WeftTraceModel   *model,
+           int              *out_origin)
+{
+  WeftLane *lane = weft_trace_model_get_lane (model, 0);
+  guint worker = weft_lane_get_worker (lane);
+  WeftRunStats rs;
+  int width, height, y, x, mid;
+  gsize stride;
+  g_autofree guchar *pixels = render_widget (GTK_WIDGET (view), &width, &height, &stride);
+  guint32 colour;
+
+  weft_trace_model_get_run_stats (model, &rs);
+  y = (int) weft_timeline_view_get_row_y (view, worker, 0) + 4;
+  mid = (int) weft_timeline_view_time_to_x (view, rs.first_ns + rs.wall_ns / 2);
+  *out_origin = (int) weft_timeline_view_time_to_x (view, rs.first_ns);
+  g_assert_cmpint (y, <, height);
+  g_assert_cmpint (mid, <, width);
+  colour = pixel (pixels, stride, mid, y);
+  for (x = width - 1; x > mid; x--)
+    if (channel_distance (pixel (pixels, stride, x, y), colour) <= 8)
+      break;
+  g_test_message ("row y %d: colour %06x from %d, drawn to %d of %d", y, colour, *out_origin, x, width);
+  return x;
+}
+
+static void
+test_diff_view (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("weft-diff-view-XXXXXX", &error);
+  g_autofree char *path_a = g_build_filename (dir, "long.json", NULL);
+  g_autofree char *path_b = g_build_filename (dir, "short.json", NULL);
+  g_autoptr(GFile) file_a = g_file_new_for_path (path_a);
+  g_autoptr(GFile) file_b = g_file_new_for_path (path_b);
+  GtkWidget *view = weft_diff_view_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+  WeftDiffView *dv = WEFT_DIFF_VIEW (view);
+  WeftTimelineStack *stack;
+  WeftDiff *diff;
+  const WeftDiffRow *wall;
+  guint n_rows;
+  guint64 wall_ns[2];
+  int end[2], origin[2];
+
+  g_assert_no_error (error);
+  write_trace (240, path_a);
+  write_trace (120, path_b);
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
+  gtk_window_set_child (GTK_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 800);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_mapped, view, 5000));
+
+  /* two files, as when dropped: read on the main context, then shown */
+  weft_diff_view_compare_files (dv, file_a, file_b);
+  g_assert_true (weft_diff_view_get_busy (dv));
+  g_assert_true (wait_for (not_busy, dv, 60000));
+  diff = weft_diff_view_get_diff (dv);
+  g_assert_nonnull (diff);
+  g_assert_cmpuint (weft_diff_view_get_n_sources (dv), ==, 2);
+  g_assert_cmpstr (weft_diff_get_name (diff, FALSE), ==, "long.json");
+
+  /* the table is the diff's, row for row, biggest change first */
+  weft_diff_get_rows (diff, &n_rows);
+  g_assert_cmpuint (g_list_model_get_n_items (weft_diff_view_get_rows (dv)), ==, n_rows);
+  for (guint i = 0; i < 2; i++)
+    wall_ns[i] = weft_summary_get_wall_ns (weft_diff_get_summary (diff, i));
+  wall = weft_diff_find_row (diff, WEFT_DIFF_WALL, NULL, 0);
+  g_assert_cmpint (wall->a, ==, (gint64) wall_ns[0]);
+  g_assert_cmpint (wall->b, ==, (gint64) wall_ns[1]);
+  g_assert_cmpuint (wall_ns[0], >, wall_ns[1]);
+  {
+    g_autoptr(GtkStringObject) first = g_list_model_get_item (weft_diff_view_get_rows (dv), 0);
+    const WeftDiffRow *rows = weft_diff_get_rows (diff, &n_rows);
+    g_autofree char *label = weft_diff_row_dup_label (&rows[0]);
+
+    g_assert_true (g_str_has_prefix (gtk_string_object_get_string (first), label));
+  }
+
+  /* one axis, the longer wall, each from its own start */
+  stack = weft_diff_view_get_timelines (dv);
+  g_assert_cmpuint (weft_timeline_stack_get_n_timelines (stack), ==, 2);
+  g_assert_cmpuint (weft_timeline_stack_get_axis_ns (stack), ==, wall_ns[0]);
+  for (guint i = 0; i < 2; i++)
+    {
+      WeftSession *session = weft_timeline_stack_get_session (stack, i);
+
+      g_assert_cmpuint (weft_session_get_visible_end (session) - weft_session_get_visible_begin (session), ==,
+                        wall_ns[0]);
+    }
+
+  /* the pixels: each lane drawn as far as its wall, the lengths in proportion */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  for (guint i = 0; i < 2; i++)
+    {
+      WeftSession *session = weft_timeline_stack_get_session (stack, i);
+
+      end[i] = drawn_end (WEFT_TIMELINE_VIEW (weft_timeline_stack_get_view (stack, i)),
+                          weft_session_get_model (session), &origin[i]);
+    }
+  g_assert_cmpint (origin[0], ==, origin[1]);
+  g_assert_cmpint (end[0] - origin[0], >, 300);
+  {
+    double drawn = (double) (end[1] - origin[1]) / (double) (end[0] - origin[0]);
+    double walls = (double) wall_ns[1] / (double) wall_ns[0];
+
+    g_test_message ("drawn %.3f, walls %.3f", drawn, walls);
+    /* within 3 px of the longer lane */
+    g_assert_cmpfloat (ABS (drawn - walls) * (end[0] - origin[0]), <=, 3.0);
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (path_a);
+  g_unlink (path_b);
+  g_rmdir (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/weft/diff-view/two-files", test_diff_view);
+  return g_test_run ();
+}
