@@ -153,6 +153,33 @@ drawn_end (WeftTimelineView *view,
   return x;
 }
 
+/* What a drop of two files on @view does: its drop target's "drop" */
+static void
+drop_files (GtkWidget *view,
+            GFile     *a,
+            GFile     *b)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (view);
+  g_autoslist(GFile) files = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkDropTarget *target = NULL;
+  gboolean accepted = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+  files = g_slist_append (g_slist_append (NULL, g_object_ref (a)), g_object_ref (b));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (files));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_assert_true (accepted);
+}
+
 static void
 test_diff_view (void)
 {
@@ -183,14 +210,17 @@ test_diff_view (void)
   gtk_window_present (GTK_WINDOW (window));
   g_assert_true (wait_for (is_mapped, view, 5000));
 
-  /* two files, as when dropped: read on the main context, then shown */
-  weft_diff_view_compare_files (dv, file_a, file_b);
+  /* two files dropped: read on the main context, then shown */
+  drop_files (view, file_a, file_b);
   g_assert_true (weft_diff_view_get_busy (dv));
   g_assert_true (wait_for (not_busy, dv, 60000));
   diff = weft_diff_view_get_diff (dv);
   g_assert_nonnull (diff);
   g_assert_cmpuint (weft_diff_view_get_n_sources (dv), ==, 2);
   g_assert_cmpstr (weft_diff_get_name (diff, FALSE), ==, "long.json");
+  /* files dropped on the view stay offered when the window refreshes its list */
+  weft_diff_view_clear_sources (dv);
+  g_assert_cmpuint (weft_diff_view_get_n_sources (dv), ==, 2);
 
   /* the table is the diff's, row for row, biggest change first */
   weft_diff_get_rows (diff, &n_rows);
@@ -248,12 +278,107 @@ test_diff_view (void)
   g_rmdir (dir);
 }
 
+static WeftRun *
+run_profile (int ms)
+{
+  g_autofree char *json = g_strdup_printf (wait_profile, ms, ms);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftProfile) profile = weft_profile_new_from_data (json, -1, "wait.json", &error);
+  WeftRun *run;
+
+  g_assert_no_error (error);
+  run = weft_run_new (profile, NULL);
+  g_assert_true (weft_run_start (run, NULL, &error));
+  g_assert_true (wait_for (run_finished, run, 60000));
+  return run;
+}
+
+/* The window's runs as sources (compared at once), a profile file run
+ * first, and a malformed file: one message, nothing shown changed */
+static void
+test_runs_profiles_errors (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("weft-diff-view-XXXXXX", &error);
+  g_autofree char *profile_path = g_build_filename (dir, "wait.json", NULL);
+  g_autofree char *bad_path = g_build_filename (dir, "cut.json", NULL);
+  g_autofree char *profile_json = g_strdup_printf (wait_profile, 30, 30);
+  g_autoptr(GFile) profile_file = g_file_new_for_path (profile_path);
+  g_autoptr(GFile) bad_file = g_file_new_for_path (bad_path);
+  g_autoptr(WeftRun) a = run_profile (60);
+  g_autoptr(WeftRun) b = run_profile (30);
+  GtkWidget *view = weft_diff_view_new ();
+  GtkWidget *window = gtk_window_new ();
+  WeftDiffView *dv = WEFT_DIFF_VIEW (view);
+  WeftDiff *diff;
+  const WeftDiffRow *io;
+
+  g_assert_no_error (error);
+  gtk_window_set_child (GTK_WINDOW (window), view);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_mapped, view, 5000));
+
+  /* finished runs: nothing to read, the diff is there at once */
+  weft_diff_view_add_run (dv, "sixty", a);
+  weft_diff_view_add_run (dv, "thirty", b);
+  weft_diff_view_compare (dv, 0, 1);
+  g_assert_false (weft_diff_view_get_busy (dv));
+  diff = weft_diff_view_get_diff (dv);
+  g_assert_nonnull (diff);
+  g_assert_cmpstr (weft_diff_get_name (diff, TRUE), ==, "thirty");
+  g_assert_cmpint (weft_summary_get_origin (weft_diff_get_summary (diff, FALSE)), ==, WEFT_SUMMARY_ORIGIN_RUN);
+  io = weft_diff_find_row (diff, WEFT_DIFF_STATE, NULL, WEFT_STATE_IO);
+  g_assert_nonnull (io);
+  {
+    guint n;
+    const WeftSummaryWorker *w = weft_summary_get_workers (weft_diff_get_summary (diff, FALSE), &n);
+
+    g_assert_cmpuint (n, ==, 1);
+    g_assert_cmpint (io->a, ==, (gint64) w[0].state_ns[WEFT_STATE_IO]);
+  }
+
+  /* a profile file is run first, as weft-cli diff does */
+  g_assert_true (g_file_set_contents (profile_path, profile_json, -1, &error));
+  weft_diff_view_add_file (dv, profile_file);
+  weft_diff_view_compare (dv, 0, 2);
+  g_assert_true (weft_diff_view_get_busy (dv));
+  g_assert_true (wait_for (not_busy, dv, 60000));
+  diff = weft_diff_view_get_diff (dv);
+  g_assert_cmpstr (weft_diff_get_name (diff, TRUE), ==, "wait.json");
+  g_assert_cmpint (weft_summary_get_origin (weft_diff_get_summary (diff, TRUE)), ==, WEFT_SUMMARY_ORIGIN_RUN);
+  g_assert_cmpuint (weft_timeline_stack_get_n_timelines (weft_diff_view_get_timelines (dv)), ==, 2);
+
+  /* a malformed trace: the loader's one message, the diff shown stays */
+  g_assert_true (g_file_set_contents (bad_path, "{\"traceEvents\": [", -1, &error));
+  weft_diff_view_add_file (dv, bad_file);
+  weft_diff_view_compare (dv, 3, 1);
+  g_assert_true (wait_for (not_busy, dv, 60000));
+  g_assert_true (g_str_has_prefix (weft_diff_view_get_status (dv), "Cannot compare: cut.json:1:18: "));
+
+  /* clearing forgets what was added; only files dropped on the view would stay */
+  weft_diff_view_clear_sources (dv);
+  g_assert_cmpuint (weft_diff_view_get_n_sources (dv), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (profile_path);
+  g_unlink (bad_path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
-  gtk_test_init (&argc, &argv, NULL);
+  g_test_init (&argc, &argv, NULL);
+
+  /* A display test that finds no display fails: CI runs it under xvfb-run. */
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-diff-view: cannot open a display (run under xvfb-run)\n");
+      return 1;
+    }
 
   g_test_add_func ("/weft/diff-view/two-files", test_diff_view);
+  g_test_add_func ("/weft/diff-view/runs-profiles-errors", test_runs_profiles_errors);
   return g_test_run ();
 }
