@@ -12,6 +12,7 @@
 #include <gtk/gtk.h>
 
 #include "weft-diff-view.h"
+#include "weft-test-util.h"
 #include "weft-timeline-view.h"
 #include "weft-trace-export.h"
 
@@ -19,20 +20,6 @@
 static const char wait_profile[] =
   "{ \"weft_profile\": 1, \"name\": \"wait %d\", \"executor\": \"threads\", \"workers\": 1,"
   "  \"tasks\": [ { \"name\": \"wait\", \"steps\": [ { \"io\": { \"ms\": %d } } ] } ] }";
-
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return TRUE;
-}
 
 static gboolean
 is_mapped (gpointer data)

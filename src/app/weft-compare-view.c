@@ -8,6 +8,7 @@
 #include "weft-comparison.h"
 #include "weft-compare-view.h"
 #include "weft-session.h"
+#include "weft-text-table.h"
 #include "weft-timeline-stack.h"
 
 /**
@@ -368,31 +369,6 @@ on_button_clicked (GtkButton       *button,
 }
 
 static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (data) == F_LABEL ||
-                                           GPOINTER_TO_INT (data) == F_DOMINANT ? 0 : 1);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  data)
-{
-  const char *row = gtk_string_object_get_string (gtk_list_item_get_item (item));
-  g_auto(GStrv) fields = g_strsplit (row, "\t", N_FIELDS);
-  int f = GPOINTER_TO_INT (data);
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
-                       f < (int) g_strv_length (fields) ? fields[f] : "");
-}
-
-static void
 weft_compare_view_dispose (GObject *object)
 {
   WeftCompareView *self = WEFT_COMPARE_VIEW (object);
@@ -445,21 +421,8 @@ weft_compare_view_init (WeftCompareView *self)
   gtk_widget_set_visible (self->warning, FALSE);
   gtk_box_append (GTK_BOX (self), self->warning);
 
-  self->table = gtk_column_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)))));
-  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->table), TRUE);
-  gtk_widget_add_css_class (self->table, "data-table");
-  for (int f = 0; f < N_FIELDS; f++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      GtkColumnViewColumn *col;
-
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (f));
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (f));
-      col = gtk_column_view_column_new (titles[f], factory);
-      gtk_column_view_column_set_expand (col, f == F_LABEL || f == F_DOMINANT);
-      gtk_column_view_append_column (GTK_COLUMN_VIEW (self->table), col);
-      g_object_unref (col);
-    }
+  self->table = weft_text_table_new (G_LIST_MODEL (self->rows), titles, N_FIELDS,
+                                     1u << F_LABEL | 1u << F_DOMINANT, 1u << F_LABEL | 1u << F_DOMINANT);
   gtk_box_append (GTK_BOX (self), self->table);
 
   self->timelines = WEFT_TIMELINE_STACK (weft_timeline_stack_new ());

@@ -8,6 +8,7 @@
 #include "weft-diff-view.h"
 #include "weft-loader.h"
 #include "weft-summary.h"
+#include "weft-text-table.h"
 
 /**
  * WeftDiffView:
@@ -521,53 +522,6 @@ on_drop (GtkDropTarget *target,
   return ok;
 }
 
-static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (data) == F_WHAT ? 0 : 1);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  data)
-{
-  const char *row = gtk_string_object_get_string (gtk_list_item_get_item (item));
-  g_auto(GStrv) fields = g_strsplit (row, "\t", N_FIELDS);
-  int f = GPOINTER_TO_INT (data);
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
-                       f < (int) g_strv_length (fields) ? fields[f] : "");
-}
-
-static GtkWidget *
-build_table (WeftDiffView *self)
-{
-  const char *titles[N_FIELDS] = { _("What changed"), "A", "B", _("B − A"), _("Share") };
-  GtkWidget *table = gtk_column_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)))));
-
-  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (table), TRUE);
-  gtk_widget_add_css_class (table, "data-table");
-  for (int f = 0; f < N_FIELDS; f++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      GtkColumnViewColumn *col;
-
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (f));
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (f));
-      col = gtk_column_view_column_new (titles[f], factory);
-      gtk_column_view_column_set_expand (col, f == F_WHAT);
-      gtk_column_view_append_column (GTK_COLUMN_VIEW (table), col);
-      g_object_unref (col);
-    }
-  return table;
-}
-
 static GtkWidget *
 build_pickers (WeftDiffView *self)
 {
@@ -636,7 +590,11 @@ weft_diff_view_init (WeftDiffView *self)
   /* the timelines first: how the two runs compare is seen before it is read */
   self->timelines = WEFT_TIMELINE_STACK (weft_timeline_stack_new ());
   gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->timelines));
-  self->table = build_table (self);
+  {
+    const char *titles[N_FIELDS] = { _("What changed"), "A", "B", _("B − A"), _("Share") };
+
+    self->table = weft_text_table_new (G_LIST_MODEL (self->rows), titles, N_FIELDS, 1u << F_WHAT, 1u << F_WHAT);
+  }
   gtk_box_append (GTK_BOX (self), self->table);
 
   g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);

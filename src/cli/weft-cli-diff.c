@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "weft-cli-diff.h"
+#include "weft-cli-private.h"
 #include "weft-diff.h"
 #include "weft-loader.h"
 #include "weft-run.h"
@@ -60,18 +61,6 @@ summary_of (const char  *path,
   return weft_summary_new_for_trace (weft_loader_get_model (loader), weft_loader_get_meta (loader));
 }
 
-static void
-print_json (JsonNode *node)
-{
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
-
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
-  g_print ("%s\n", text);
-}
-
 int
 weft_cli_diff (int    argc,
                char **argv)
@@ -108,17 +97,6 @@ weft_cli_diff (int    argc,
 
   diff = weft_diff_new (a, b);
   weft_diff_set_names (diff, argv[1], argv[2]);
-  if (json)
-    {
-      g_autoptr(JsonNode) node = weft_diff_to_json (diff);
-
-      print_json (node);
-    }
-  else
-    {
-      g_autofree char *text = weft_diff_to_text (diff);
-
-      g_print ("%s", text);
-    }
+  _weft_cli_print_result (diff, json, (WeftCliToJson) weft_diff_to_json, (WeftCliToText) weft_diff_to_text);
   return EXIT_SUCCESS;
 }

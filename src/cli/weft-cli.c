@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "weft-cli-diff.h"
+#include "weft-cli-private.h"
 #include "weft-cli-record.h"
 #include "weft-comparison.h"
 #include "weft-output-file.h"
@@ -58,15 +59,15 @@ print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-typedef JsonNode *(*ToJsonFunc) (gpointer object);
-typedef char     *(*ToTextFunc) (gpointer object);
+typedef WeftCliToJson ToJsonFunc;
+typedef WeftCliToText ToTextFunc;
 
 /* Prints a result object as JSON or as text, with its own renderer */
-static void
-print_result (gpointer   object,
-              gboolean   json,
-              ToJsonFunc to_json,
-              ToTextFunc to_text)
+void
+_weft_cli_print_result (gpointer   object,
+                        gboolean   json,
+                        ToJsonFunc to_json,
+                        ToTextFunc to_text)
 {
   if (json)
     {
@@ -89,7 +90,7 @@ print_summary (WeftSummary *summary,
 {
   g_autoptr(WeftSummary) owned = summary;
 
-  print_result (owned, json, (ToJsonFunc) weft_summary_to_json, (ToTextFunc) weft_summary_to_text);
+  _weft_cli_print_result (owned, json, (ToJsonFunc) weft_summary_to_json, (ToTextFunc) weft_summary_to_text);
 }
 
 /* ---- SIGINT and SIGTERM ------------------------------------------------- */
@@ -492,7 +493,7 @@ cmd_compare (int    argc,
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);
 
-  print_result (comparison, json, (ToJsonFunc) weft_comparison_to_json, (ToTextFunc) weft_comparison_to_text);
+  _weft_cli_print_result (comparison, json, (ToJsonFunc) weft_comparison_to_json, (ToTextFunc) weft_comparison_to_text);
   return EXIT_SUCCESS;
 }
 
