@@ -39,24 +39,33 @@ not_busy (gpointer data)
   return !weft_diff_view_get_busy (data);
 }
 
-/* Runs a one-wait profile of @ms and writes its trace to @path */
-static void
-write_trace (int         ms,
-             const char *path)
+/* A finished run of a one-wait profile of @ms */
+static WeftRun *
+run_profile (int ms)
 {
   g_autofree char *json = g_strdup_printf (wait_profile, ms, ms);
   g_autoptr(GError) error = NULL;
   g_autoptr(WeftProfile) profile = weft_profile_new_from_data (json, -1, "wait.json", &error);
-  g_autoptr(WeftRun) run = NULL;
-  g_autoptr(WeftSummary) summary = NULL;
-  g_autoptr(WeftTraceMeta) meta = NULL;
+  WeftRun *run;
 
   g_assert_no_error (error);
   run = weft_run_new (profile, NULL);
   g_assert_true (weft_run_start (run, NULL, &error));
   g_assert_true (wait_for (run_finished, run, 60000));
-  summary = weft_summary_new (weft_run_get_model (run), profile, weft_run_get_result (run));
-  meta = weft_summary_to_trace_meta (summary);
+  return run;
+}
+
+/* Runs a one-wait profile of @ms and writes its trace to @path */
+static void
+write_trace (int         ms,
+             const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftRun) run = run_profile (ms);
+  g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), weft_run_get_profile (run),
+                                                     weft_run_get_result (run));
+  g_autoptr(WeftTraceMeta) meta = weft_summary_to_trace_meta (summary);
+
   g_assert_true (weft_trace_export_to_file (weft_run_get_model (run), meta, path, NULL, &error));
   g_assert_no_error (error);
 }
@@ -263,21 +272,6 @@ test_diff_view (void)
   g_unlink (path_a);
   g_unlink (path_b);
   g_rmdir (dir);
-}
-
-static WeftRun *
-run_profile (int ms)
-{
-  g_autofree char *json = g_strdup_printf (wait_profile, ms, ms);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(WeftProfile) profile = weft_profile_new_from_data (json, -1, "wait.json", &error);
-  WeftRun *run;
-
-  g_assert_no_error (error);
-  run = weft_run_new (profile, NULL);
-  g_assert_true (weft_run_start (run, NULL, &error));
-  g_assert_true (wait_for (run_finished, run, 60000));
-  return run;
 }
 
 /* The window's runs as sources (compared at once), a profile file run
