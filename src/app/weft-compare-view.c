@@ -8,8 +8,8 @@
 #include "weft-comparison.h"
 #include "weft-compare-view.h"
 #include "weft-session.h"
-#include "weft-time-ruler.h"
-#include "weft-timeline-view.h"
+#include "weft-text-table.h"
+#include "weft-timeline-stack.h"
 
 /**
  * WeftCompareView:
@@ -31,14 +31,13 @@ struct _WeftCompareView
   WeftProfile    *profile;
   WeftComparison *comparison;
   GCancellable   *cancellable;
-  GPtrArray      *sessions;     /* (element-type WeftSession) one per timeline */
 
   GtkWidget      *button;
   GtkWidget      *status;
   GtkWidget      *warning;
   GtkStringList  *rows;
   GtkWidget      *table;
-  GtkWidget      *timelines;
+  WeftTimelineStack *timelines; /* the median runs on one time axis */
 };
 
 G_DEFINE_FINAL_TYPE (WeftCompareView, weft_compare_view, GTK_TYPE_BOX)
@@ -142,64 +141,13 @@ on_progress (WeftComparison  *comparison,
     }
 }
 
-static void
-clear_timelines (WeftCompareView *self)
-{
-  GtkWidget *child;
-
-  while ((child = gtk_widget_get_first_child (self->timelines)) != NULL)
-    gtk_box_remove (GTK_BOX (self->timelines), child);
-  g_ptr_array_set_size (self->sessions, 0);
-}
-
-static void
-add_timeline (WeftCompareView *self,
-              const char      *title,
-              WeftTraceModel  *model,
-              guint64          axis_ns)
-{
-  g_autoptr(WeftSession) session = weft_session_new ();
-  GtkWidget *label = gtk_label_new (title);
-  GtkWidget *ruler, *view;
-  WeftRunStats rs;
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_widget_add_css_class (label, "heading");
-  gtk_widget_set_margin_top (label, 6);
-  weft_session_set_model (session, model);
-  /* Every timeline spans the longest run from its own start */
-  weft_trace_model_get_run_stats (model, &rs);
-  weft_session_set_bounds (session, rs.first_ns, rs.first_ns + axis_ns);
-  view = weft_timeline_view_new (session);
-  ruler = weft_time_ruler_new (session);
-  /* Outside a scroller the view would get only its minimum height */
-  gtk_widget_set_size_request (view, -1, 140 + 40 * (int) weft_trace_model_get_n_lanes (model));
-  weft_time_ruler_set_inset (WEFT_TIME_RULER (ruler),
-                             weft_timeline_view_get_label_width (WEFT_TIMELINE_VIEW (view)));
-  gtk_box_append (GTK_BOX (self->timelines), label);
-  gtk_box_append (GTK_BOX (self->timelines), ruler);
-  gtk_box_append (GTK_BOX (self->timelines), view);
-  g_ptr_array_add (self->sessions, g_steal_pointer (&session));
-}
-
 /* The median run of each variant, one above the other, on one time axis */
 static void
 show_timelines (WeftCompareView *self)
 {
   guint n = weft_comparison_get_n_rows (self->comparison);
-  guint64 axis_ns = 0;
 
-  clear_timelines (self);
-  for (guint i = 0; i < n; i++)
-    {
-      WeftRun *run = weft_comparison_get_median_run (self->comparison, i);
-      WeftRunStats rs;
-
-      if (run == NULL)
-        continue;
-      weft_trace_model_get_run_stats (weft_run_get_model (run), &rs);
-      axis_ns = MAX (axis_ns, rs.wall_ns);
-    }
+  weft_timeline_stack_clear (self->timelines);
   for (guint i = 0; i < n; i++)
     {
       WeftRun *run = weft_comparison_get_median_run (self->comparison, i);
@@ -210,7 +158,7 @@ show_timelines (WeftCompareView *self)
         continue;
       /* Translators: title of one timeline of the comparison: variant, its median wall time */
       title = g_strdup_printf (_("%s — %.3f s (median)"), row_label (row), row->wall_ns / 1e9);
-      add_timeline (self, title, weft_run_get_model (run), axis_ns);
+      weft_timeline_stack_add (self->timelines, title, weft_run_get_model (run));
     }
 }
 
@@ -307,7 +255,7 @@ clear_results (WeftCompareView *self)
 {
   drop_comparison (self);
   gtk_string_list_splice (self->rows, 0, g_list_model_get_n_items (G_LIST_MODEL (self->rows)), NULL);
-  clear_timelines (self);
+  weft_timeline_stack_clear (self->timelines);
   gtk_widget_set_visible (self->warning, FALSE);
 }
 
@@ -382,7 +330,7 @@ guint
 weft_compare_view_get_n_timelines (WeftCompareView *self)
 {
   g_return_val_if_fail (WEFT_IS_COMPARE_VIEW (self), 0);
-  return self->sessions->len;
+  return weft_timeline_stack_get_n_timelines (self->timelines);
 }
 
 /* Returns: (transfer none): the session of the @i-th timeline */
@@ -391,8 +339,7 @@ weft_compare_view_get_session (WeftCompareView *self,
                                guint            i)
 {
   g_return_val_if_fail (WEFT_IS_COMPARE_VIEW (self), NULL);
-  g_return_val_if_fail (i < self->sessions->len, NULL);
-  return g_ptr_array_index (self->sessions, i);
+  return weft_timeline_stack_get_session (self->timelines, i);
 }
 
 /* Returns: (transfer none) (nullable): the comparison shown */
@@ -422,37 +369,11 @@ on_button_clicked (GtkButton       *button,
 }
 
 static void
-setup_cell (GtkSignalListItemFactory *factory,
-            GtkListItem              *item,
-            gpointer                  data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (data) == F_LABEL ||
-                                           GPOINTER_TO_INT (data) == F_DOMINANT ? 0 : 1);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory,
-           GtkListItem              *item,
-           gpointer                  data)
-{
-  const char *row = gtk_string_object_get_string (gtk_list_item_get_item (item));
-  g_auto(GStrv) fields = g_strsplit (row, "\t", N_FIELDS);
-  int f = GPOINTER_TO_INT (data);
-
-  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)),
-                       f < (int) g_strv_length (fields) ? fields[f] : "");
-}
-
-static void
 weft_compare_view_dispose (GObject *object)
 {
   WeftCompareView *self = WEFT_COMPARE_VIEW (object);
 
   drop_comparison (self);
-  g_clear_pointer (&self->sessions, g_ptr_array_unref);
   g_clear_pointer (&self->profile, weft_profile_free);
   g_clear_object (&self->rows);
 
@@ -478,7 +399,6 @@ weft_compare_view_init (WeftCompareView *self)
   gtk_box_set_spacing (GTK_BOX (self), 8);
   gtk_widget_add_css_class (GTK_WIDGET (self), "view-page");
 
-  self->sessions = g_ptr_array_new_with_free_func (g_object_unref);
   self->rows = gtk_string_list_new (NULL);
 
   self->button = gtk_button_new_with_mnemonic (_("_Compare Executors"));
@@ -501,25 +421,12 @@ weft_compare_view_init (WeftCompareView *self)
   gtk_widget_set_visible (self->warning, FALSE);
   gtk_box_append (GTK_BOX (self), self->warning);
 
-  self->table = gtk_column_view_new (GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)))));
-  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->table), TRUE);
-  gtk_widget_add_css_class (self->table, "data-table");
-  for (int f = 0; f < N_FIELDS; f++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      GtkColumnViewColumn *col;
-
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (f));
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (f));
-      col = gtk_column_view_column_new (titles[f], factory);
-      gtk_column_view_column_set_expand (col, f == F_LABEL || f == F_DOMINANT);
-      gtk_column_view_append_column (GTK_COLUMN_VIEW (self->table), col);
-      g_object_unref (col);
-    }
+  self->table = weft_text_table_new (G_LIST_MODEL (self->rows), titles, N_FIELDS,
+                                     1u << F_LABEL | 1u << F_DOMINANT, 1u << F_LABEL | 1u << F_DOMINANT);
   gtk_box_append (GTK_BOX (self), self->table);
 
-  self->timelines = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  gtk_box_append (GTK_BOX (self), self->timelines);
+  self->timelines = WEFT_TIMELINE_STACK (weft_timeline_stack_new ());
+  gtk_box_append (GTK_BOX (self), GTK_WIDGET (self->timelines));
 
   weft_compare_view_set_profile (self, NULL);
 }

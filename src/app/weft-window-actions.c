@@ -207,8 +207,17 @@ show_view_action (GtkWidget  *widget,
   WeftWindow *self = WEFT_WINDOW (widget);
   const char *name = g_variant_get_string (parameter, NULL);
 
-  if (self->model != NULL || g_str_equal (name, "profile"))
+  if (self->model != NULL || g_str_equal (name, "profile") || g_str_equal (name, "diff"))
     weft_window_show_view (self, name);
+}
+
+/* The Diff view, its pickers filled with what there is to compare */
+static void
+diff_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  weft_window_show_view (WEFT_WINDOW (widget), "diff");
 }
 
 void
@@ -221,6 +230,7 @@ _weft_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.record", NULL, record_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
+  gtk_widget_class_install_action (widget_class, "win.diff", NULL, diff_action);
 
   /* Listed in ui/help-overlay.ui */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
@@ -237,4 +247,5 @@ _weft_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_2, GDK_ALT_MASK, "win.show-view", "s", "contention");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_3, GDK_ALT_MASK, "win.show-view", "s", "summary");
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_4, GDK_ALT_MASK, "win.show-view", "s", "compare");
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_5, GDK_ALT_MASK, "win.show-view", "s", "diff");
 }

@@ -3,6 +3,7 @@
 
 #include "weft-compare-view.h"
 #include "weft-contention-view.h"
+#include "weft-diff-view.h"
 #include "weft-library.h"
 #include "weft-profile-editor.h"
 #include "weft-run.h"
@@ -62,6 +63,7 @@ struct _WeftWindow
   GtkScrolledWindow    *contention_scroller;
   GtkScrolledWindow    *summary_scroller;
   GtkScrolledWindow    *compare_scroller;
+  GtkScrolledWindow    *diff_scroller;
   GtkBox               *load_bar;
   GtkLabel             *load_label;
   GtkProgressBar       *load_progress;
@@ -83,10 +85,12 @@ struct _WeftWindow
   WeftContentionView   *contention_view;
   WeftSummaryView      *summary_view;
   WeftCompareView      *compare_view;
+  WeftDiffView         *diff_view;
 };
 
 void _weft_window_class_init_actions (GtkWidgetClass *widget_class);
 void _weft_window_update_actions     (WeftWindow     *self);
+void _weft_window_refresh_diff_sources (WeftWindow *self);
 void _weft_window_show_error         (WeftWindow     *self,
                                       const char     *message);
 

@@ -769,6 +769,45 @@ weft_window_show_view (WeftWindow *self,
   gtk_stack_set_visible_child_name (self->views, name);
 }
 
+/* The Diff view picks from this window's finished runs and the library's
+ * opened and recent files (a profile among them is run first) */
+void
+_weft_window_refresh_diff_sources (WeftWindow *self)
+{
+  GListModel *items = weft_library_get_model (self->library);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  weft_diff_view_clear_sources (self->diff_view);
+  g_hash_table_iter_init (&iter, self->runs);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      WeftLibraryItem *item = weft_library_lookup (self->library, key);
+      g_autofree char *base = g_file_get_basename (key);
+      /* Translators: a run to compare in the Diff view; %s is its profile */
+      g_autofree char *title = g_strdup_printf (_("%s (last run)"), item != NULL ? weft_library_item_get_title (item) : base);
+
+      if (weft_run_get_finished (value))
+        weft_diff_view_add_run (self->diff_view, title, value);
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(WeftLibraryItem) item = g_list_model_get_item (items, i);
+      WeftLibraryItemKind kind = weft_library_item_get_kind (item);
+
+      if ((kind == WEFT_LIBRARY_ITEM_OPENED || kind == WEFT_LIBRARY_ITEM_RECENT) &&
+          weft_library_item_get_file (item) != NULL)
+        weft_diff_view_add_file (self->diff_view, weft_library_item_get_file (item));
+    }
+}
+
+static void
+on_views_changed (WeftWindow *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->views), "diff") == 0)
+    _weft_window_refresh_diff_sources (self);
+}
+
 /* ---- Accessors ------------------------------------------------------------ */
 
 WeftTraceModel *
@@ -835,6 +874,13 @@ GtkWidget *
 weft_window_get_summary_view (WeftWindow *self)
 {
   return GTK_WIDGET (self->summary_view);
+}
+
+GtkWidget *
+weft_window_get_diff_view (WeftWindow *self)
+{
+  g_return_val_if_fail (WEFT_IS_WINDOW (self), NULL);
+  return GTK_WIDGET (self->diff_view);
 }
 
 GtkWidget *
@@ -1024,6 +1070,7 @@ weft_window_class_init (WeftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, contention_scroller);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, summary_scroller);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, compare_scroller);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, diff_scroller);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, load_bar);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, load_label);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, load_progress);
@@ -1116,6 +1163,10 @@ weft_window_init (WeftWindow *self)
   gtk_scrolled_window_set_child (self->summary_scroller, GTK_WIDGET (self->summary_view));
   self->compare_view = WEFT_COMPARE_VIEW (weft_compare_view_new ());
   gtk_scrolled_window_set_child (self->compare_scroller, GTK_WIDGET (self->compare_view));
+  self->diff_view = WEFT_DIFF_VIEW (weft_diff_view_new ());
+  gtk_scrolled_window_set_child (self->diff_scroller, GTK_WIDGET (self->diff_view));
+  g_signal_connect_object (self->views, "notify::visible-child-name", G_CALLBACK (on_views_changed), self,
+                           G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->banner, "response", G_CALLBACK (on_banner_response), self, 0);
 

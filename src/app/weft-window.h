@@ -49,6 +49,7 @@ GtkWidget  *weft_window_get_profile_editor (WeftWindow *self);
 GtkWidget  *weft_window_get_contention_view (WeftWindow *self);
 GtkWidget  *weft_window_get_summary_view  (WeftWindow *self);
 GtkWidget  *weft_window_get_compare_view  (WeftWindow *self);
+GtkWidget  *weft_window_get_diff_view     (WeftWindow *self);
 GtkWidget  *weft_window_get_timeline_view (WeftWindow *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
  *   weft-cli compare PROFILE [--repeat N] [--json]
  *   weft-cli summary TRACE [--json]
  *   weft-cli export TRACE -o OUT
+ *   weft-cli diff A B [--json]
  *
  * Exit status: 0 on success, 1 when the run itself went wrong (a task failed,
  * a deadlock was found), 2 for bad input: an unknown option, a malformed
@@ -23,6 +24,8 @@
 #include <glib-unix.h>
 #include <string.h>
 
+#include "weft-cli-diff.h"
+#include "weft-cli-private.h"
 #include "weft-cli-record.h"
 #include "weft-comparison.h"
 #include "weft-output-file.h"
@@ -56,15 +59,15 @@ print_json (JsonNode *node)
   g_print ("%s\n", text);
 }
 
-typedef JsonNode *(*ToJsonFunc) (gpointer object);
-typedef char     *(*ToTextFunc) (gpointer object);
+typedef WeftCliToJson ToJsonFunc;
+typedef WeftCliToText ToTextFunc;
 
 /* Prints a result object as JSON or as text, with its own renderer */
-static void
-print_result (gpointer   object,
-              gboolean   json,
-              ToJsonFunc to_json,
-              ToTextFunc to_text)
+void
+_weft_cli_print_result (gpointer   object,
+                        gboolean   json,
+                        ToJsonFunc to_json,
+                        ToTextFunc to_text)
 {
   if (json)
     {
@@ -87,7 +90,7 @@ print_summary (WeftSummary *summary,
 {
   g_autoptr(WeftSummary) owned = summary;
 
-  print_result (owned, json, (ToJsonFunc) weft_summary_to_json, (ToTextFunc) weft_summary_to_text);
+  _weft_cli_print_result (owned, json, (ToJsonFunc) weft_summary_to_json, (ToTextFunc) weft_summary_to_text);
 }
 
 /* ---- SIGINT and SIGTERM ------------------------------------------------- */
@@ -490,7 +493,7 @@ cmd_compare (int    argc,
     g_main_context_iteration (context, TRUE);
   g_main_context_pop_thread_default (context);
 
-  print_result (comparison, json, (ToJsonFunc) weft_comparison_to_json, (ToTextFunc) weft_comparison_to_text);
+  _weft_cli_print_result (comparison, json, (ToJsonFunc) weft_comparison_to_json, (ToTextFunc) weft_comparison_to_text);
   return EXIT_SUCCESS;
 }
 
@@ -608,7 +611,8 @@ print_help (void)
            "  summary TRACE     summarise a trace file (Weft's or another program's)\n"
            "  export TRACE -o OUT  write a trace in Weft's form (Chrome Trace Event JSON)\n"
            "  record [-o TRACE] [--summary|--json] [--] PROGRAM [ARGS…]\n"
-           "                    record a program's threads, locks and processes\n\n"
+           "                    record a program's threads, locks and processes\n"
+           "  diff A B          what changed from recording A to B (traces or profiles)\n\n"
            "'weft-cli COMMAND --help' describes each command's options.\n");
 }
 
@@ -645,6 +649,8 @@ main (int   argc,
     return cmd_export (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "record"))
     return weft_cli_record (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "diff"))
+    return weft_cli_diff (argc - 1, argv + 1);
 
   {
     g_autofree char *msg = g_strdup_printf ("unknown command \"%s\"", argv[1]);
