@@ -9,6 +9,7 @@
 #include "weft-session.h"
 #include "weft-summary-view.h"
 #include "weft-time-ruler.h"
+#include "weft-timeline-overview.h"
 #include "weft-timeline-view.h"
 #include "weft-trace-meta.h"
 #include "weft-window.h"
@@ -74,6 +75,7 @@ struct _WeftWindow
   GtkBox               *timeline_page;
   GtkScrolledWindow    *timeline_scroller;
   WeftTimeRuler        *time_ruler;
+  WeftTimelineOverview *overview;      /* the whole run, above the ruler */
   WeftTimelineView     *timeline_view;
   GtkLabel             *span_details;  /* the selected span, under the lanes */
 

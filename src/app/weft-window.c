@@ -1075,6 +1075,9 @@ weft_window_init (WeftWindow *self)
   self->time_ruler = WEFT_TIME_RULER (weft_time_ruler_new (self->session));
   weft_time_ruler_set_inset (self->time_ruler, weft_timeline_view_get_label_width (self->timeline_view));
   gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->time_ruler));
+  self->overview = WEFT_TIMELINE_OVERVIEW (weft_timeline_overview_new (self->session));
+  weft_timeline_overview_set_inset (self->overview, weft_timeline_view_get_label_width (self->timeline_view));
+  gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->overview));
   gtk_scrolled_window_set_child (self->timeline_scroller, GTK_WIDGET (self->timeline_view));
   gtk_box_append (self->timeline_page, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 

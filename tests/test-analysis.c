@@ -1,0 +1,329 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The timeline's analysis parts drawn to pixels and driven as a user would:
+ * the overview strip. Needs a display (run under xvfb-run). */
+#define G_LOG_DOMAIN "test-analysis"
+
+#include "config.h"
+
+#include <math.h>
+
+#include <gtk/gtk.h>
+
+#include "weft-session.h"
+#include "weft-state-style.h"
+#include "weft-timeline-overview.h"
+#include "weft-test-render.h"
+
+#define MS    G_GUINT64_CONSTANT (1000000)
+#define BASE  (1000 * MS)
+#define LOCK  10
+#define QUEUE 20
+
+/* Three lanes over 0–100 ms:
+ *   worker 0: running 0–100 (a zero-length put at 48)
+ *   worker 1: idle 0–20, waits for a lock 20–60, holds it 60–90
+ *   worker 2: blocked on a queue get 10–50, running 50–80, idle after */
+static WeftTraceModel *
+small_model (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+
+  for (guint16 w = 0; w < 3; w++)
+    ev (e, 0, w, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 4242);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, LOCK, WEFT_OBJECT_LOCK, 0);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, QUEUE, WEFT_OBJECT_QUEUE, 8);
+  name_object (e, 0, LOCK, "state_lock");
+  name_object (e, 0, QUEUE, "jobs");
+  ev (e, BASE + 0, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0);
+  ev (e, BASE + 10 * MS, 2, WEFT_EVENT_QUEUE_GET_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 20 * MS, 1, WEFT_EVENT_LOCK_WAIT, LOCK, 0, 0);
+  ev (e, BASE + 48 * MS, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 48 * MS, 0, WEFT_EVENT_QUEUE_PUT_END, QUEUE, 1, 7);
+  ev (e, BASE + 50 * MS, 2, WEFT_EVENT_QUEUE_GET_END, QUEUE, 0, 7);
+  ev (e, BASE + 50 * MS, 2, WEFT_EVENT_TASK_BEGIN, 2, 0, 0);
+  ev (e, BASE + 60 * MS, 1, WEFT_EVENT_LOCK_ACQUIRED, LOCK, 0, 0);
+  ev (e, BASE + 80 * MS, 2, WEFT_EVENT_TASK_END, 2, WEFT_TASK_OK, 0);
+  ev (e, BASE + 90 * MS, 1, WEFT_EVENT_LOCK_RELEASED, LOCK, 0, 0);
+  ev (e, BASE + 100 * MS, 0, WEFT_EVENT_TASK_END, 1, WEFT_TASK_OK, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_finish (model, BASE + 100 * MS);
+  return model;
+}
+
+static int
+compare_events (gconstpointer a, gconstpointer b)
+{
+  const WeftEvent *ea = a, *eb = b;
+
+  return ea->time_ns < eb->time_ns ? -1 : ea->time_ns > eb->time_ns;
+}
+
+/* Many short tasks on @n_lanes lanes, each with a lock wait and hold inside,
+ * so that the lanes' summaries, not their spans, answer a whole-run column. */
+static WeftTraceModel *
+busy_model (guint n_lanes, guint n_tasks, guint32 seed)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  GRand *rand = g_rand_new_with_seed (seed);
+
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, LOCK, WEFT_OBJECT_LOCK, 0);
+  for (guint16 w = 0; w < n_lanes; w++)
+    {
+      guint64 t = BASE + g_rand_int_range (rand, 0, 1000);
+
+      ev (e, 0, w, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 4242);
+      for (guint i = 0; i < n_tasks; i++)
+        {
+          ev (e, t, w, WEFT_EVENT_TASK_BEGIN, i + 1, 0, 0);
+          t += g_rand_int_range (rand, 100, 5000);
+          ev (e, t, w, WEFT_EVENT_LOCK_WAIT, LOCK, 0, 0);
+          t += g_rand_int_range (rand, 0, 8000);
+          ev (e, t, w, WEFT_EVENT_LOCK_ACQUIRED, LOCK, 0, 0);
+          t += g_rand_int_range (rand, 100, 3000);
+          ev (e, t, w, WEFT_EVENT_LOCK_RELEASED, LOCK, 0, 0);
+          t += g_rand_int_range (rand, 0, 2000);
+          ev (e, t, w, WEFT_EVENT_TASK_END, i + 1, WEFT_TASK_OK, 0);
+          t += g_rand_int_range (rand, 0, 4000);
+        }
+    }
+  /* The model takes each worker's events in time order; sort them all */
+  g_array_sort (e, compare_events);   /* stable: a worker's order stays */
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_finish (model, 0);
+  g_rand_free (rand);
+  return model;
+}
+
+/* ---- the overview strip --------------------------------------------------- */
+
+/* A lane's time in waits inside [a, b), from its spans one by one */
+static double
+wait_ns_in (WeftTraceModel *model, double a, double b)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint j = 0; j < weft_lane_get_n_spans (lane, d); j++)
+          {
+            WeftSpan s;
+
+            g_assert_true (weft_lane_get_span (lane, d, j, &s));
+            if (weft_state_is_wait (s.state))
+              sum += MAX (0, MIN ((double) s.end_ns, b) - MAX ((double) s.start_ns, a));
+          }
+    }
+  return sum;
+}
+
+/* Lane time on a CPU over the run, from the model's own statistics */
+static double
+on_cpu_ns (WeftTraceModel *model)
+{
+  double sum = 0;
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLaneStats st;
+
+      g_assert_true (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (weft_trace_model_get_lane (model, i)), &st));
+      for (guint s = 0; s < WEFT_N_STATES; s++)
+        if (weft_state_is_on_cpu (s))
+          sum += (double) st.state_ns[s];
+    }
+  return sum;
+}
+
+static void
+check_columns (WeftTraceModel *model, guint n_columns, double column_tolerance)
+{
+  WeftRunStats rs;
+  g_autofree WeftOverviewColumn *cols = g_new (WeftOverviewColumn, n_columns);
+  double w, par = 0, waits = 0;
+
+  weft_trace_model_get_run_stats (model, &rs);
+  weft_timeline_overview_compute_columns (model, rs.first_ns, rs.last_ns, n_columns, cols);
+  w = (double) rs.wall_ns / n_columns;
+  for (guint k = 0; k < n_columns; k++)
+    {
+      double want = wait_ns_in (model, rs.first_ns + k * w, rs.first_ns + (k + 1) * w);
+
+      g_assert_cmpfloat (cols[k].parallelism, >=, 0);
+      g_assert_cmpfloat (cols[k].parallelism, <=, weft_trace_model_get_n_lanes (model) + 1e-9);
+      g_assert_cmpfloat (fabs (cols[k].wait_ns - want), <=, (column_tolerance + 1e-6) * w + 1);   /* float columns */
+      par += cols[k].parallelism * w;
+      waits += cols[k].wait_ns;
+    }
+  /* Over the whole run: the lanes' time on a CPU, and every wait, exactly */
+  g_assert_cmpfloat (fabs (par - on_cpu_ns (model)), <=, 1e-6 * rs.wall_ns + 1);
+  g_assert_cmpfloat (fabs (waits - wait_ns_in (model, rs.first_ns, rs.last_ns)), <=, 1e-4 * waits + 1);
+}
+
+static void
+test_overview_columns (void)
+{
+  g_autoptr(WeftTraceModel) small = small_model ();
+  g_autoptr(WeftTraceModel) busy = busy_model (4, 20000, 7);
+  WeftOverviewColumn cols[10];
+
+  /* The small run by hand: column k is [10k, 10k + 10) ms */
+  weft_timeline_overview_compute_columns (small, BASE, BASE + 100 * MS, 10, cols);
+  g_assert_cmpfloat (fabs (cols[0].parallelism - 1), <, 1e-9);
+  g_assert_cmpfloat (fabs (cols[5].parallelism - 2), <, 1e-9);
+  g_assert_cmpfloat (fabs (cols[6].parallelism - 3), <, 1e-9);
+  g_assert_cmpfloat (fabs (cols[8].parallelism - 2), <, 1e-9);
+  g_assert_cmpfloat (fabs (cols[3].wait_ns - 20 * MS), <, 1);
+  g_assert_cmpfloat (fabs (cols[5].wait_ns - 10 * MS), <, 1);
+  g_assert_cmpfloat (cols[7].wait_ns, ==, 0);
+  check_columns (small, 10, 0);
+  check_columns (small, 333, 0);
+
+  /* 80,000 tasks: read through the summaries, each column within a tenth
+   * of a column's lane time of the spans' own sum, the whole run exact */
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (busy), ==, 4);
+  check_columns (busy, 200, 4 * 0.1);
+  check_columns (busy, 1000, 4 * 0.1);
+}
+
+typedef struct
+{
+  GtkWidget            *window;
+  WeftTimelineOverview *overview;
+  WeftSession          *session;
+} OverviewFixture;
+
+#define INSET 100
+#define STRIP 500
+
+static void
+overview_setup (OverviewFixture *f, WeftTraceModel *model)
+{
+  f->session = weft_session_new ();
+  weft_session_set_model (f->session, model);
+  f->window = gtk_window_new ();
+  gtk_window_set_resizable (GTK_WINDOW (f->window), FALSE);
+  f->overview = WEFT_TIMELINE_OVERVIEW (weft_timeline_overview_new (f->session));
+  weft_timeline_overview_set_inset (f->overview, INSET);
+  gtk_widget_set_size_request (GTK_WIDGET (f->overview), INSET + STRIP, 36);
+  gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->overview));
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (weft_test_widget_is_ready, f->overview, 5000));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->overview)), ==, INSET + STRIP);
+}
+
+static gboolean
+is_null (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+static void
+overview_teardown (OverviewFixture *f)
+{
+  gpointer weak = f->window;
+
+  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+  g_clear_object (&f->session);
+}
+
+/* x of a time on the strip, the middle of its pixel column */
+static double
+strip_x (guint64 t)
+{
+  return INSET + (double) (t - BASE) * STRIP / (100 * MS);
+}
+
+static void
+test_overview_pixels (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  OverviewFixture f;
+  g_autofree guchar *pixels = NULL;
+  GdkRGBA run, wait, bg;
+  int w, h;
+  gsize stride;
+
+  overview_setup (&f, model);
+  weft_state_style_get_color (WEFT_STATE_RUNNING, FALSE, &run);
+  weft_state_style_get_color (WEFT_STATE_LOCK_WAIT, FALSE, &wait);
+  weft_state_style_get_background (FALSE, &bg);
+  pixels = weft_test_render (GTK_WIDGET (f.overview), "overview", &w, &h, &stride);
+
+  /* 35 ms: one lane of three on a CPU, two waiting; bars from the bottom */
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 35 * MS), h - 4, &run), <=, 3);
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 35 * MS), h / 2, &wait), <=, 3);
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 35 * MS), 3, &wait), <=, 3);
+  /* 5 ms: one on a CPU, nothing waits: the top two thirds are empty */
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 5 * MS), h - 4, &run), <=, 3);
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 5 * MS), h / 3, &bg), <=, 3);
+  /* 65 ms: all three on a CPU, to the top */
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 65 * MS), 3, &run), <=, 3);
+  /* the label column stays empty */
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, INSET / 2, h - 4, &bg), <=, 3);
+  g_clear_pointer (&pixels, g_free);
+
+  /* Zoomed in on 60–80 ms: outside the window is dimmed, inside is not */
+  weft_session_set_visible (f.session, BASE + 60 * MS, BASE + 80 * MS);
+  pixels = weft_test_render (GTK_WIDGET (f.overview), "overview-window", &w, &h, &stride);
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 70 * MS), 3, &run), <=, 3);
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 90 * MS) , h - 4, &run), >, 20);
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 20 * MS) , h - 4, &run), >, 20);
+
+  overview_teardown (&f);
+}
+
+static void
+test_overview_drag (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  OverviewFixture f;
+
+  overview_setup (&f, model);
+
+  /* Dragging the window 50 px of a 500 px strip over a 100 ms run: 10 ms */
+  weft_session_set_visible (f.session, BASE + 10 * MS, BASE + 20 * MS);
+  weft_timeline_overview_drag (f.overview, strip_x (BASE + 15 * MS), 50);
+  g_assert_cmpuint (weft_session_get_visible_begin (f.session), ==, BASE + 20 * MS);
+  g_assert_cmpuint (weft_session_get_visible_end (f.session), ==, BASE + 30 * MS);
+  /* Back by 25 px: 5 ms; and past the run's start it stops there */
+  weft_timeline_overview_drag (f.overview, strip_x (BASE + 25 * MS), -25);
+  g_assert_cmpuint (weft_session_get_visible_begin (f.session), ==, BASE + 15 * MS);
+  weft_timeline_overview_drag (f.overview, strip_x (BASE + 20 * MS), -400);
+  g_assert_cmpuint (weft_session_get_visible_begin (f.session), ==, BASE);
+  g_assert_cmpuint (weft_session_get_visible_end (f.session), ==, BASE + 10 * MS);
+
+  /* Drawing 40–70 ms outside the window zooms to it */
+  weft_timeline_overview_drag (f.overview, strip_x (BASE + 70 * MS), strip_x (BASE + 40 * MS) - strip_x (BASE + 70 * MS));
+  g_assert_cmpuint (weft_session_get_visible_begin (f.session), ==, BASE + 40 * MS);
+  g_assert_cmpuint (weft_session_get_visible_end (f.session), ==, BASE + 70 * MS);
+
+  /* A click outside the window centres it there, keeping its width */
+  weft_timeline_overview_drag (f.overview, strip_x (BASE + 20 * MS), 1);
+  g_assert_cmpuint (weft_session_get_visible_begin (f.session), ==, BASE + 5 * MS);
+  g_assert_cmpuint (weft_session_get_visible_end (f.session), ==, BASE + 35 * MS);
+
+  overview_teardown (&f);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-analysis needs a display: run it under xvfb-run\n");
+      return 1;
+    }
+
+  g_test_add_func ("/weft/analysis/overview-columns", test_overview_columns);
+  g_test_add_func ("/weft/analysis/overview-pixels", test_overview_pixels);
+  g_test_add_func ("/weft/analysis/overview-drag", test_overview_drag);
+  return g_test_run ();
+}
