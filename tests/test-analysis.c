@@ -11,7 +11,12 @@
 
 #include "weft-session.h"
 #include "weft-state-style.h"
+#include "weft-range-details.h"
+#include "weft-range-stats.h"
+#include "weft-time-format.h"
+#include "weft-time-ruler.h"
 #include "weft-timeline-overview.h"
+#include "weft-timeline-view.h"
 #include "weft-test-render.h"
 
 #define MS    G_GUINT64_CONSTANT (1000000)
@@ -312,6 +317,204 @@ test_overview_drag (void)
   overview_teardown (&f);
 }
 
+/* ---- range statistics and the selected span ------------------------------ */
+
+typedef struct
+{
+  GtkWidget        *window;
+  WeftSession      *session;
+  WeftTimelineView *view;
+  WeftTimeRuler    *ruler;
+  WeftRangeDetails *details;
+} DetailsFixture;
+
+static void
+details_setup (DetailsFixture *f, WeftTraceModel *model)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  f->session = weft_session_new ();
+  weft_session_set_model (f->session, model);
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 600);
+  f->view = WEFT_TIMELINE_VIEW (weft_timeline_view_new (f->session));
+  f->ruler = WEFT_TIME_RULER (weft_time_ruler_new (f->session));
+  weft_time_ruler_set_inset (f->ruler, weft_timeline_view_get_label_width (f->view));
+  gtk_widget_set_size_request (GTK_WIDGET (f->view), 900, 200);
+  f->details = WEFT_RANGE_DETAILS (weft_range_details_new (f->view));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (f->ruler));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (f->view));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (f->details));
+  gtk_window_set_child (GTK_WINDOW (f->window), box);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (weft_test_widget_is_ready, f->view, 5000));
+}
+
+static void
+details_teardown (DetailsFixture *f)
+{
+  gpointer weak = f->window;
+
+  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+  g_clear_object (&f->session);
+}
+
+/* The column of the states table headed by @state's label, or -1 */
+static int
+state_column (WeftRangeDetails *details, WeftState state)
+{
+  for (int c = 1; c <= WEFT_N_STATES; c++)
+    if (g_strcmp0 (weft_range_details_get_cell (details, "states", 0, c), weft_state_style_get_label (state)) == 0)
+      return c;
+  return -1;
+}
+
+static char *
+share_text (guint64 ns, guint64 of)
+{
+  g_autofree char *d = weft_time_format_duration (ns);
+
+  return ns == 0 ? g_strdup ("–") : g_strdup_printf ("%s · %.0f %%", d, 100.0 * ns / of);
+}
+
+static void
+test_range_table (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  DetailsFixture f;
+  WeftRunStats rs;
+
+  details_setup (&f, model);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f.details)));
+
+  /* 30–50 ms: producer runs 20 ms, locker waits 20, consumer blocks 20 */
+  weft_session_set_selection (f.session, BASE + 30 * MS, BASE + 50 * MS);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.details)));
+  g_assert_cmpint (state_column (f.details, WEFT_STATE_IDLE), ==, -1);
+  g_assert_cmpint (state_column (f.details, WEFT_STATE_LOCK_HELD), ==, -1);
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "states", 1, state_column (f.details, WEFT_STATE_RUNNING)), ==, "20.000 ms · 100 %");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "states", 2, state_column (f.details, WEFT_STATE_LOCK_WAIT)), ==, "20.000 ms · 100 %");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "states", 3, state_column (f.details, WEFT_STATE_QUEUE_GET)), ==, "20.000 ms · 100 %");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "states", 4, 0), ==, "All lanes");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "states", 4, state_column (f.details, WEFT_STATE_RUNNING)), ==, "20.000 ms · 33 %");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "locks", 1, 0), ==, "state_lock");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "locks", 1, 1), ==, "1");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "locks", 1, 2), ==, "20.000 ms");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "locks", 1, 4), ==, "0");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "locks", 1, 5), ==, "–");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "queues", 1, 0), ==, "jobs");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "queues", 1, 1), ==, "1");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "queues", 1, 4), ==, "20.000 ms");
+
+  /* The whole run: every lane's cells are the model's own lane figures */
+  weft_trace_model_get_run_stats (model, &rs);
+  weft_session_set_selection (f.session, rs.first_ns, rs.last_ns);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLaneStats ls;
+
+      g_assert_true (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (weft_trace_model_get_lane (model, i)), &ls));
+      for (guint s = 0; s < WEFT_N_STATES; s++)
+        {
+          int c = state_column (f.details, s);
+          g_autofree char *want = share_text (ls.state_ns[s], rs.wall_ns);
+
+          if (c < 0)
+            continue;
+          g_assert_cmpstr (weft_range_details_get_cell (f.details, "states", i + 1, c), ==, want);
+        }
+    }
+  /* the lock's one acquisition ended a wait */
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "locks", 1, 4), ==, "1");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "locks", 1, 5), ==, "100 %");
+
+  weft_session_clear_selection (f.session);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f.details)));
+  details_teardown (&f);
+}
+
+static void
+test_ruler_selection (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  DetailsFixture f;
+  g_autofree guchar *before = NULL;
+  g_autofree guchar *after = NULL;
+  int w, h;
+  gsize stride;
+  double x;
+  guint changed = 0;
+
+  details_setup (&f, model);
+  before = weft_test_render (GTK_WIDGET (f.ruler), "ruler", &w, &h, &stride);
+  weft_session_set_selection (f.session, BASE + 20 * MS, BASE + 60 * MS);
+  after = weft_test_render (GTK_WIDGET (f.ruler), "ruler-selection", &w, &h, &stride);
+  /* The band covers 20–60 ms; outside it the ruler is unchanged */
+  x = weft_timeline_view_time_to_x (f.view, BASE + 30 * MS);
+  for (int y = 0; y < h; y++)
+    changed += memcmp (before + y * stride + (int) x * 4, after + y * stride + (int) x * 4, 4) != 0;
+  g_assert_cmpuint (changed, >=, (guint) h / 2);
+  x = weft_timeline_view_time_to_x (f.view, BASE + 80 * MS);
+  for (int y = 0; y < h; y++)
+    g_assert_cmpmem (before + y * stride + (int) x * 4, 4, after + y * stride + (int) x * 4, 4);
+  details_teardown (&f);
+}
+
+/* w0 holds the lock 0–10 ms; w1 waits for it 5–10 and holds it 10–20 */
+static WeftTraceModel *
+handoff_model (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, LOCK, WEFT_OBJECT_LOCK, 0);
+  name_object (e, 0, LOCK, "state_lock");
+  name_object (e, 0, WEFT_OBJECT_SELF, "holder");
+  name_object (e, 1, WEFT_OBJECT_SELF, "waiter");
+  ev (e, BASE, 0, WEFT_EVENT_LOCK_ACQUIRED, LOCK, 0, 0);
+  ev (e, BASE + 5 * MS, 1, WEFT_EVENT_LOCK_WAIT, LOCK, 0, 0);
+  ev (e, BASE + 10 * MS, 0, WEFT_EVENT_LOCK_RELEASED, LOCK, 0, 0);
+  ev (e, BASE + 10 * MS, 1, WEFT_EVENT_LOCK_ACQUIRED, LOCK, 0, 0);
+  ev (e, BASE + 20 * MS, 1, WEFT_EVENT_LOCK_RELEASED, LOCK, 0, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_finish (model, 0);
+  return model;
+}
+
+static void
+test_span_links (void)
+{
+  g_autoptr(WeftTraceModel) model = handoff_model ();
+  DetailsFixture f;
+  guint worker, depth, index;
+
+  details_setup (&f, model);
+  /* The waiter's wait: woken by the holder's release at 10 ms */
+  weft_session_select_span (f.session, 1, 0, 0);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.details)));
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 0), ==, "Woken by");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 1), ==, "holder");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 2), ==, "Holding a lock · state_lock");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 3), ==, "10.000 ms");
+  g_assert_null (weft_range_details_get_cell (f.details, "links", 2, 0));
+
+  /* Go to: the holder's hold is selected and in view */
+  weft_session_set_visible (f.session, BASE + 15 * MS, BASE + 20 * MS);
+  weft_range_details_go_to (f.details, 1);
+  g_assert_true (weft_session_get_selected_span (f.session, &worker, &depth, &index));
+  g_assert_cmpuint (worker, ==, 0);
+  g_assert_cmpuint (depth, ==, 0);
+  g_assert_cmpuint (index, ==, 0);
+  g_assert_cmpuint (weft_session_get_visible_begin (f.session), <=, BASE);
+  g_assert_cmpuint (weft_session_get_visible_end (f.session), >=, BASE + 10 * MS);
+  /* whose flow goes out to the waiter's hold */
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 0), ==, "Flow out to");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 1), ==, "waiter");
+  details_teardown (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -325,5 +528,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/analysis/overview-columns", test_overview_columns);
   g_test_add_func ("/weft/analysis/overview-pixels", test_overview_pixels);
   g_test_add_func ("/weft/analysis/overview-drag", test_overview_drag);
+  g_test_add_func ("/weft/analysis/range-table", test_range_table);
+  g_test_add_func ("/weft/analysis/ruler-selection", test_ruler_selection);
+  g_test_add_func ("/weft/analysis/span-links", test_span_links);
   return g_test_run ();
 }

@@ -12,6 +12,7 @@
 #include "weft-output-file.h"
 #include "weft-profile.h"
 #include "weft-trace-export.h"
+#include "weft-range-details.h"
 #include "weft-window-private.h"
 
 /* How many entries the recent-files setting keeps. */
@@ -1093,6 +1094,19 @@ weft_window_init (WeftWindow *self)
   gtk_box_append (self->timeline_page, GTK_WIDGET (self->span_details));
   g_signal_connect_object (self->session, "span-selected",
                            G_CALLBACK (on_span_selected), self, G_CONNECT_SWAPPED);
+
+  /* What the selected range or span holds, in a pane under the details line */
+  {
+    GtkWidget *scroller = gtk_scrolled_window_new ();
+    GtkWidget *details = weft_range_details_new (self->timeline_view);
+
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+    gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 240);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), details);
+    g_object_bind_property (details, "visible", scroller, "visible", G_BINDING_SYNC_CREATE);
+    gtk_box_append (self->timeline_page, scroller);
+  }
 
   gtk_box_append (self->timeline_page, weft_legend_new ());
 
