@@ -13,9 +13,13 @@
 #include "weft-state-style.h"
 #include "weft-range-details.h"
 #include "weft-range-stats.h"
+#include "weft-search-bar.h"
+#include "weft-search-highlight.h"
+#include "weft-window.h"
 #include "weft-time-format.h"
 #include "weft-time-ruler.h"
 #include "weft-timeline-overview.h"
+#include "weft-timeline-rows.h"
 #include "weft-timeline-view.h"
 #include "weft-test-render.h"
 
@@ -515,6 +519,215 @@ test_span_links (void)
   details_teardown (&f);
 }
 
+/* ---- search --------------------------------------------------------------- */
+
+/* Spans of the model that @want says match, counted one by one */
+static guint
+count_spans (WeftTraceModel *model, gboolean (*want) (const WeftSpan *s))
+{
+  guint n = 0;
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint j = 0; j < weft_lane_get_n_spans (lane, d); j++)
+          {
+            WeftSpan s;
+
+            g_assert_true (weft_lane_get_span (lane, d, j, &s));
+            n += want (&s);
+          }
+    }
+  return n;
+}
+
+static gboolean
+is_lock_wait (const WeftSpan *s)
+{
+  return s->state == WEFT_STATE_LOCK_WAIT;
+}
+
+static gboolean
+is_lock_state (const WeftSpan *s)
+{
+  return s->state == WEFT_STATE_LOCK_WAIT || s->state == WEFT_STATE_LOCK_HELD;
+}
+
+static gboolean
+is_task_12x (const WeftSpan *s)
+{
+  g_autofree char *id = g_strdup_printf ("%u", s->object);
+
+  return s->state == WEFT_STATE_RUNNING && g_str_has_prefix (id, "12");
+}
+
+static void
+test_search_counts (void)
+{
+  g_autoptr(WeftTraceModel) model = busy_model (4, 5000, 3);
+  g_autoptr(WeftTimelineSearch) search = weft_timeline_search_new ();
+  guint64 last = 0;
+  guint i;
+
+  weft_timeline_search_run (search, model, "lock-wait");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, count_spans (model, is_lock_wait));
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, 4 * 5000);
+  /* "lock" begins a word of both lock states' labels; "Blocked" is no lock */
+  weft_timeline_search_run (search, model, "LOCK");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, count_spans (model, is_lock_state));
+  weft_timeline_search_run (search, model, "task 12");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, count_spans (model, is_task_12x));
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), >, 0);
+  for (i = 0; i < weft_timeline_search_get_n_matches (search); i++)
+    {
+      g_assert_cmpuint (weft_timeline_search_get_match (search, i)->start_ns, >=, last);
+      last = weft_timeline_search_get_match (search, i)->start_ns;
+    }
+  weft_timeline_search_run (search, model, "no such span");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, 0);
+  g_assert_false (weft_timeline_search_step (search, TRUE, &i));
+  weft_timeline_search_run (search, model, "");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, 0);
+}
+
+typedef struct
+{
+  GtkWidget            *window;
+  WeftSession          *session;
+  WeftTimelineView     *view;
+  WeftTimelineOverview *overview;
+  WeftSearchBar        *bar;
+  WeftSearchHighlight  *highlight;
+} SearchFixture;
+
+static void
+search_setup (SearchFixture *f, WeftTraceModel *model)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *overlay = gtk_overlay_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  f->session = weft_session_new ();
+  weft_session_set_model (f->session, model);
+  f->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 900, 400);
+  f->view = WEFT_TIMELINE_VIEW (weft_timeline_view_new (f->session));
+  f->overview = WEFT_TIMELINE_OVERVIEW (weft_timeline_overview_new (f->session));
+  weft_timeline_overview_set_inset (f->overview, weft_timeline_view_get_label_width (f->view));
+  f->bar = WEFT_SEARCH_BAR (weft_search_bar_new (f->view, f->overview));
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (f->view));
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_overlay_set_child (GTK_OVERLAY (overlay), scroller);
+  f->highlight = WEFT_SEARCH_HIGHLIGHT (weft_search_highlight_new (f->view, weft_search_bar_get_search (f->bar)));
+  gtk_overlay_add_overlay (GTK_OVERLAY (overlay), GTK_WIDGET (f->highlight));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (f->bar));
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (f->overview));
+  gtk_box_append (GTK_BOX (box), overlay);
+  gtk_window_set_child (GTK_WINDOW (f->window), box);
+  gtk_window_present (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (weft_test_widget_is_ready, f->view, 5000));
+  weft_search_bar_set_open (f->bar, TRUE);
+}
+
+static void
+search_teardown (SearchFixture *f)
+{
+  gpointer weak = f->window;
+
+  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+  g_clear_object (&f->session);
+}
+
+static void
+test_search_bar (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  SearchFixture f;
+  guint worker, depth, index;
+  g_autofree guchar *pixels = NULL;
+  GdkRGBA amber = { 1.0, 0.72, 0.0, 1 };
+  graphene_point_t p;
+  double y, x;
+  int w, h;
+  gsize stride;
+
+  search_setup (&f, model);
+  /* "queue" names both queue states: the consumer's get and the producer's put */
+  weft_search_bar_set_query (f.bar, "queue");
+  g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "2 matches");
+  weft_search_bar_step (f.bar, TRUE);
+  g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "1 of 2");
+  g_assert_true (weft_session_get_selected_span (f.session, &worker, &depth, &index));
+  g_assert_cmpuint (worker, ==, 2);     /* the get at 10 ms comes first */
+  weft_search_bar_step (f.bar, TRUE);
+  g_assert_true (weft_session_get_selected_span (f.session, &worker, &depth, &index));
+  g_assert_cmpuint (worker, ==, 0);     /* the put at 48 ms, inside the task */
+  g_assert_cmpuint (depth, ==, 1);
+  weft_search_bar_step (f.bar, TRUE);   /* wraps around */
+  g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "1 of 2");
+  weft_search_bar_step (f.bar, FALSE);
+  g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "2 of 2");
+
+  /* The lanes show both matches outlined, the current one filled */
+  weft_search_bar_step (f.bar, FALSE);
+  pixels = weft_test_render (f.window, "search", &w, &h, &stride);
+  g_assert_cmpuint (weft_search_highlight_get_n_drawn (f.highlight), ==, 2);
+  y = weft_timeline_view_get_row_y (f.view, 2, 0);
+  x = weft_timeline_view_time_to_x (f.view, BASE + 30 * MS);
+  g_assert_true (gtk_widget_compute_point (GTK_WIDGET (f.view), f.window, &GRAPHENE_POINT_INIT (x, y - WEFT_TIMELINE_ROW_HEIGHT / 2.0), &p));
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, (int) p.x, (int) p.y, &amber), <=, 3);
+
+  /* Closing the bar ends the search */
+  weft_search_bar_set_open (f.bar, FALSE);
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (weft_search_bar_get_search (f.bar)), ==, 0);
+  search_teardown (&f);
+}
+
+static WeftSearchBar *
+find_search_bar (GtkWidget *widget)
+{
+  if (WEFT_IS_SEARCH_BAR (widget))
+    return WEFT_SEARCH_BAR (widget);
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      WeftSearchBar *bar = find_search_bar (c);
+
+      if (bar != NULL)
+        return bar;
+    }
+  return NULL;
+}
+
+static void
+test_window_find (void)
+{
+  WeftWindow *window = weft_window_new (NULL);
+  g_autoptr(WeftTraceModel) model = small_model ();
+  WeftSearchBar *bar;
+  gpointer weak = window;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  weft_window_set_model (window, model);
+  bar = find_search_bar (GTK_WIDGET (window));
+  g_assert_nonnull (bar);
+  g_assert_false (weft_search_bar_get_open (bar));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
+  g_assert_true (weft_search_bar_get_open (bar));
+  weft_search_bar_set_query (bar, "state_lock");
+  g_assert_cmpstr (weft_search_bar_get_status (bar), ==, "2 matches");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
+  g_assert_false (weft_search_bar_get_open (bar));
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -531,5 +744,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/analysis/range-table", test_range_table);
   g_test_add_func ("/weft/analysis/ruler-selection", test_ruler_selection);
   g_test_add_func ("/weft/analysis/span-links", test_span_links);
+  g_test_add_func ("/weft/analysis/search-counts", test_search_counts);
+  g_test_add_func ("/weft/analysis/search-bar", test_search_bar);
+  g_test_add_func ("/weft/analysis/window-find", test_window_find);
   return g_test_run ();
 }

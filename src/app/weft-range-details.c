@@ -356,19 +356,13 @@ weft_range_details_go_to (WeftRangeDetails *self,
                           int               row)
 {
   WeftSpanLink link;
-  guint64 vb, ve, width, mid;
 
   g_return_if_fail (WEFT_IS_RANGE_DETAILS (self));
   if (self->session == NULL || row < 1 || (guint) row > self->link_targets->len)
     return;
 
   link = g_array_index (self->link_targets, WeftSpanLink, row - 1);
-  vb = weft_session_get_visible_begin (self->session);
-  ve = weft_session_get_visible_end (self->session);
-  width = MAX (ve - vb, (link.span.end_ns - link.span.start_ns) * 2);
-  mid = link.span.start_ns + (link.span.end_ns - link.span.start_ns) / 2;
-  if (link.span.start_ns < vb || link.span.end_ns > ve)
-    weft_session_set_visible (self->session, mid - MIN (mid, width / 2), mid - MIN (mid, width / 2) + width);
+  weft_session_reveal (self->session, link.span.start_ns, link.span.end_ns);
   weft_session_select_span (self->session, link.worker, link.depth, link.index);
 }
 

@@ -9,6 +9,7 @@
 #include "weft-session.h"
 #include "weft-summary-view.h"
 #include "weft-time-ruler.h"
+#include "weft-search-bar.h"
 #include "weft-timeline-overview.h"
 #include "weft-timeline-view.h"
 #include "weft-trace-meta.h"
@@ -76,6 +77,7 @@ struct _WeftWindow
   GtkScrolledWindow    *timeline_scroller;
   WeftTimeRuler        *time_ruler;
   WeftTimelineOverview *overview;      /* the whole run, above the ruler */
+  WeftSearchBar        *search_bar;    /* Ctrl+F, above the overview */
   WeftTimelineView     *timeline_view;
   GtkLabel             *span_details;  /* the selected span, under the lanes */
 

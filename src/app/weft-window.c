@@ -13,6 +13,7 @@
 #include "weft-profile.h"
 #include "weft-trace-export.h"
 #include "weft-range-details.h"
+#include "weft-search-highlight.h"
 #include "weft-window-private.h"
 
 /* How many entries the recent-files setting keeps. */
@@ -1079,7 +1080,24 @@ weft_window_init (WeftWindow *self)
   self->overview = WEFT_TIMELINE_OVERVIEW (weft_timeline_overview_new (self->session));
   weft_timeline_overview_set_inset (self->overview, weft_timeline_view_get_label_width (self->timeline_view));
   gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->overview));
+  self->search_bar = WEFT_SEARCH_BAR (weft_search_bar_new (self->timeline_view, self->overview));
+  gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->search_bar));
   gtk_scrolled_window_set_child (self->timeline_scroller, GTK_WIDGET (self->timeline_view));
+  /* The search's outlines lie over the lanes */
+  {
+    GtkWidget *overlay = gtk_overlay_new ();
+
+    g_object_ref (self->timeline_scroller);
+    gtk_box_remove (self->timeline_page, GTK_WIDGET (self->timeline_scroller));
+    gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (self->timeline_scroller));
+    g_object_unref (self->timeline_scroller);
+    gtk_overlay_add_overlay (GTK_OVERLAY (overlay),
+                             weft_search_highlight_new (self->timeline_view,
+                                                        weft_search_bar_get_search (self->search_bar)));
+    gtk_widget_set_vexpand (overlay, TRUE);
+    gtk_box_insert_child_after (self->timeline_page, overlay, GTK_WIDGET (self->empty_label));
+    g_object_bind_property (self->timeline_scroller, "visible", overlay, "visible", G_BINDING_SYNC_CREATE);
+  }
   gtk_box_append (self->timeline_page, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 
   /* The selected span's details, on one line under the lanes */
