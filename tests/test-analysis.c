@@ -161,10 +161,14 @@ check_columns (WeftTraceModel *model, guint n_columns, double column_tolerance)
   for (guint k = 0; k < n_columns; k++)
     {
       double want = wait_ns_in (model, rs.first_ns + k * w, rs.first_ns + (k + 1) * w);
+      double by_state = 0;
 
       g_assert_cmpfloat (cols[k].parallelism, >=, 0);
       g_assert_cmpfloat (cols[k].parallelism, <=, weft_trace_model_get_n_lanes (model) + 1e-9);
       g_assert_cmpfloat (fabs (cols[k].wait_ns - want), <=, (column_tolerance + 1e-6) * w + 1);   /* float columns */
+      for (guint s = 0; s < WEFT_N_STATES; s++)
+        by_state += cols[k].state_ns[s];
+      g_assert_cmpfloat (fabs (by_state - cols[k].wait_ns), <=, 1e-6 * w + 1);
       par += cols[k].parallelism * w;
       waits += cols[k].wait_ns;
     }
@@ -255,20 +259,22 @@ test_overview_pixels (void)
   g_autoptr(WeftTraceModel) model = small_model ();
   OverviewFixture f;
   g_autofree guchar *pixels = NULL;
-  GdkRGBA run, wait, bg;
+  GdkRGBA run, wait, get, bg;
   int w, h;
   gsize stride;
 
   overview_setup (&f, model);
+  weft_state_style_get_color (WEFT_STATE_QUEUE_GET, FALSE, &get);
   weft_state_style_get_color (WEFT_STATE_RUNNING, FALSE, &run);
   weft_state_style_get_color (WEFT_STATE_LOCK_WAIT, FALSE, &wait);
   weft_state_style_get_background (FALSE, &bg);
   pixels = weft_test_render (GTK_WIDGET (f.overview), "overview", &w, &h, &stride);
 
-  /* 35 ms: one lane of three on a CPU, two waiting; bars from the bottom */
+  /* 35 ms: one lane of three on a CPU, one waiting for the lock, one for
+   * the queue; from the bottom, each a third */
   g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 35 * MS), h - 4, &run), <=, 3);
   g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 35 * MS), h / 2, &wait), <=, 3);
-  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 35 * MS), 3, &wait), <=, 3);
+  g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 35 * MS), 3, &get), <=, 3);
   /* 5 ms: one on a CPU, nothing waits: the top two thirds are empty */
   g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 5 * MS), h - 4, &run), <=, 3);
   g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, strip_x (BASE + 5 * MS), h / 3, &bg), <=, 3);

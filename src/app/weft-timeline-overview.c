@@ -5,6 +5,8 @@
 
 #include <math.h>
 
+#include <glib/gi18n.h>
+
 #include "weft-state-style.h"
 #include "weft-timeline-overview.h"
 
@@ -14,7 +16,8 @@
  * The strip above the lanes: the whole run at once, one column per pixel.
  * Each column is a bar of the share of the lanes on a CPU (the parallelism
  * track's mean over the column, bottom, in the running colour) with the
- * share of the lanes waiting on top of it (in the lock-wait colour). The
+ * share of the lanes waiting stacked on top of it, each wait (lock, GIL,
+ * queue put or get, start-up, core) in its own colour as on the lanes. The
  * visible window is the bright part, the rest dimmed. Dragging the window
  * pans; drawing elsewhere zooms to what was drawn; a click outside the
  * window centres it there. Marks (search matches) are ticks at the top.
@@ -96,6 +99,7 @@ static void
 add_wide (double              t0,
           double              ns_per_col,
           guint               n_columns,
+          guint               state,
           double              s,
           double              e,
           WeftOverviewColumn *out)
@@ -114,6 +118,7 @@ add_wide (double              t0,
       double a = t0 + k * ns_per_col, b = a + ns_per_col;
 
       out[k].wait_ns += MIN (e, b) - MAX (s, a);
+      out[k].state_ns[state] += MIN (e, b) - MAX (s, a);
     }
 }
 
@@ -140,20 +145,24 @@ compute_waits (WeftLane           *lane,
       for (guint k = 0; k < n_columns; k++)
         for (guint s = 0; s < WEFT_N_STATES; s++)
           if (weft_state_is_wait (s))
-            out[k].wait_ns += scratch[k].state_ns[s];
+            {
+              out[k].wait_ns += scratch[k].state_ns[s];
+              out[k].state_ns[s] += scratch[k].state_ns[s];
+            }
       for (guint j = 0; j < wide->len; j++)
         {
           const WeftSpan *span = &g_array_index (wide, WeftSpan, j);
 
           if (weft_state_is_wait (span->state))
-            add_wide (t0, ns_per_col, n_columns, (double) span->start_ns, (double) span->end_ns, out);
+            add_wide (t0, ns_per_col, n_columns, span->state, (double) span->start_ns, (double) span->end_ns, out);
         }
     }
 
   n_open = weft_lane_get_open_spans (lane, open, n_open);
   for (guint j = 0; j < n_open; j++)
     if (weft_state_is_wait (open[j].state))
-      add_wide (t0, ns_per_col, n_columns, (double) open[j].start_ns, (double) MAX (last, open[j].start_ns), out);
+      add_wide (t0, ns_per_col, n_columns, open[j].state, (double) open[j].start_ns,
+                (double) MAX (last, open[j].start_ns), out);
 }
 
 /**
@@ -219,22 +228,30 @@ build_bars (WeftTimelineOverview *self,
   guint n_lanes = weft_trace_model_get_n_lanes (model);
   double ns_per_col = (double) (end - begin) / n_columns;
   GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GdkRGBA run, wait;
+  GdkRGBA colour[WEFT_N_STATES];
 
-  weft_state_style_get_color (WEFT_STATE_RUNNING, dark, &run);
-  weft_state_style_get_color (WEFT_STATE_LOCK_WAIT, dark, &wait);
+  for (guint s = 0; s < WEFT_N_STATES; s++)
+    weft_state_style_get_color (s, dark, &colour[s]);
   weft_timeline_overview_compute_columns (model, begin, end, n_columns, cols);
   for (int k = 0; k < n_columns && n_lanes > 0; k++)
     {
       double p = CLAMP (cols[k].parallelism / n_lanes, 0, 1);
-      double w = CLAMP (cols[k].wait_ns / (ns_per_col * n_lanes), 0, 1 - p);
-      double hp = p * (height - 2), hw = w * (height - 2);
+      double top = height - p * (height - 2);
 
-      if (hp > 0)
-        gtk_snapshot_append_color (snapshot, &run, &GRAPHENE_RECT_INIT (self->inset + k, height - hp, 1, hp));
-      if (hw > 0)
-        gtk_snapshot_append_color (snapshot, &wait,
-                                   &GRAPHENE_RECT_INIT (self->inset + k, height - hp - hw, 1, hw));
+      if (p > 0)
+        gtk_snapshot_append_color (snapshot, &colour[WEFT_STATE_RUNNING],
+                                   &GRAPHENE_RECT_INIT (self->inset + k, top, 1, height - top));
+      /* Each wait stacked above, in its own colour, as on the lanes */
+      for (guint s = 0; s < WEFT_N_STATES; s++)
+        {
+          double h = cols[k].state_ns[s] / (ns_per_col * n_lanes) * (height - 2);
+
+          h = MIN (h, top - 2);
+          if (h <= 0)
+            continue;
+          gtk_snapshot_append_color (snapshot, &colour[s], &GRAPHENE_RECT_INIT (self->inset + k, top - h, 1, h));
+          top -= h;
+        }
     }
   return gtk_snapshot_free_to_node (snapshot);
 }
@@ -665,5 +682,7 @@ weft_timeline_overview_init (WeftTimelineOverview *self)
   g_signal_connect (drag, "drag-update", G_CALLBACK (on_drag_update), self);
   g_signal_connect (drag, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
-  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), "default");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
+                               _("The whole run: lanes on a CPU at the bottom, lanes waiting above, each wait in "
+                                 "its colour. Drag the bright window to pan, draw elsewhere to zoom."));
 }

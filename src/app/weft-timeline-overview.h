@@ -18,6 +18,7 @@ G_DECLARE_FINAL_TYPE (WeftTimelineOverview, weft_timeline_overview, WEFT, TIMELI
  *   parallelism track's average)
  * @wait_ns: the lanes' time in waits (lock, GIL, queue, start-up, core)
  *   inside the column, summed over lanes
+ * @state_ns: @wait_ns by wait state (the other states stay 0)
  *
  * One column of the overview strip.
  */
@@ -25,6 +26,7 @@ typedef struct
 {
   double parallelism;
   double wait_ns;
+  double state_ns[WEFT_N_STATES];
 } WeftOverviewColumn;
 
 GtkWidget *weft_timeline_overview_new            (WeftSession          *session);
