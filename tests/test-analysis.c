@@ -386,7 +386,13 @@ share_text (guint64 ns, guint64 of)
 {
   g_autofree char *d = weft_time_format_duration (ns);
 
-  return ns == 0 ? g_strdup ("–") : g_strdup_printf ("%s · %.0f %%", d, 100.0 * ns / of);
+  double share = 100.0 * ns / of;
+
+  if (ns == 0)
+    return g_strdup ("–");
+  if (share < 0.05)
+    return g_strdup_printf ("%s · < 0.1 %%", d);
+  return g_strdup_printf (share < 9.95 ? "%s · %.1f %%" : "%s · %.0f %%", d, share);
 }
 
 static void
@@ -734,6 +740,91 @@ test_window_find (void)
   g_assert_true (wait_for (is_null, &weak, 5000));
 }
 
+/* ---- keys ------------------------------------------------------------------ */
+
+static void
+collect_accels (GObject *object, GString *out)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (object))
+    {
+      g_autofree char *accel = NULL;
+
+      g_object_get (object, "accelerator", &accel, NULL);
+      g_string_append_printf (out, " %s ", accel != NULL ? accel : "");
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (object)); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_accels (G_OBJECT (c), out);
+}
+
+/* The action a key runs on @widget through its class's bindings, or NULL */
+static const char *
+key_action (GtkWidget *widget, guint keyval, GdkModifierType mods)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) c = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (c)); j++)
+        {
+          g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), j);
+          GtkShortcutTrigger *trigger = gtk_shortcut_get_trigger (sc);
+          GtkShortcutAction *action = gtk_shortcut_get_action (sc);
+
+          if (GTK_IS_KEYVAL_TRIGGER (trigger) && GTK_IS_NAMED_ACTION (action) &&
+              gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (trigger)) == keyval &&
+              gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (trigger)) == mods)
+            return gtk_named_action_get_action_name (GTK_NAMED_ACTION (action));
+        }
+    }
+  return NULL;
+}
+
+static void
+test_keys (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/weft/Weft/gtk/help-overlay.ui");
+  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_autoptr(GString) accels = g_string_new (NULL);
+  /* Every key the timeline and its search bind (weft-timeline-view-input.c,
+   * weft-window-actions.c, weft-search-bar.c) */
+  const char *keys[] = { "plus", "equal", "w", "minus", "s", "0", "z", "Left", "a", "Right", "d", "f",
+                         "<Primary>f", "Return", "<Shift>Return" };
+  DetailsFixture f;
+  guint64 vb, ve;
+
+  g_assert_nonnull (overlay);
+  collect_accels (overlay, accels);
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *word = g_strdup_printf (" %s ", keys[i]);
+
+      if (strstr (accels->str, word) == NULL)
+        g_error ("the shortcuts window misses %s", keys[i]);
+    }
+  gtk_window_destroy (GTK_WINDOW (overlay));
+
+  /* The keys the view binds do what the window says */
+  details_setup (&f, model);
+  g_assert_cmpstr (key_action (GTK_WIDGET (f.view), GDK_KEY_w, 0), ==, "timeline.zoom-in");
+  g_assert_cmpstr (key_action (GTK_WIDGET (f.view), GDK_KEY_s, 0), ==, "timeline.zoom-out");
+  g_assert_cmpstr (key_action (GTK_WIDGET (f.view), GDK_KEY_a, 0), ==, "timeline.pan-left");
+  g_assert_cmpstr (key_action (GTK_WIDGET (f.view), GDK_KEY_d, 0), ==, "timeline.pan-right");
+  /* and the actions move the window: in by the zoom step, right by a pan */
+  weft_session_set_visible (f.session, BASE + 20 * MS, BASE + 60 * MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.view), "timeline.zoom-in", NULL));
+  vb = weft_session_get_visible_begin (f.session);
+  ve = weft_session_get_visible_end (f.session);
+  g_assert_cmpuint (ve - vb, <, 40 * MS);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.view), "timeline.pan-right", NULL));
+  g_assert_cmpuint (weft_session_get_visible_begin (f.session), >, vb);
+  details_teardown (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -753,5 +844,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/analysis/search-counts", test_search_counts);
   g_test_add_func ("/weft/analysis/search-bar", test_search_bar);
   g_test_add_func ("/weft/analysis/window-find", test_window_find);
+  g_test_add_func ("/weft/analysis/keys", test_keys);
   return g_test_run ();
 }

@@ -19,8 +19,9 @@
  * For a time range (Shift+drag): the time in each state per lane and in
  * total, per lock and GIL the waits, holds and contended share, per queue
  * the puts, gets, blocked time and depth, and each counter's change, all
- * for that range only (#WeftRangeStats). For a span: all it has, the flows
- * in and out, and its wake-up chain, each with a "Go to" button.
+ * for that range only (#WeftRangeStats). For a span (described on the
+ * window's details line): its wake-up chain and its flows in and out, each
+ * with a "Go to" button.
  */
 struct _WeftRangeDetails
 {
@@ -89,9 +90,14 @@ duration_share (guint64 ns,
 {
   g_autofree char *d = weft_time_format_duration (ns);
 
+  double share = of > 0 ? 100.0 * ns / of : 0;
+
   if (ns == 0)
     return g_strdup ("–");
-  return g_strdup_printf ("%s · %.0f %%", d, of > 0 ? 100.0 * ns / of : 0);
+  /* A share that rounds to 0 % is not nothing: say how small it is */
+  if (share < 0.05)
+    return g_strdup_printf ("%s · < 0.1 %%", d);
+  return g_strdup_printf (share < 9.95 ? "%s · %.1f %%" : "%s · %.0f %%", d, share);
 }
 
 static char *
@@ -323,10 +329,6 @@ update_span (WeftRangeDetails *self)
       !weft_session_lookup_span (self->session, worker, depth, index, &span))
     return;
 
-  markup = weft_timeline_view_describe_span (self->view, &span);
-  gtk_label_set_markup (self->span_title, markup);
-  gtk_widget_set_visible (GTK_WIDGET (self->span_title), TRUE);
-
   chain = weft_span_links_get_wakeup_chain (model, worker, &span);
   for (guint i = 0; i < chain->len; i++)
     add_link (self, model, i == 0 ? _("Woken by") : _("…who was woken by"), &g_array_index (chain, WeftSpanLink, i));
@@ -342,6 +344,14 @@ update_span (WeftRangeDetails *self)
     }
   for (guint i = 0; i < out->len; i++)
     add_link (self, model, _("Flow out to"), &g_array_index (out, WeftSpanLink, i));
+
+  /* The span itself is on the details line above: here only its hand-offs */
+  if (self->link_targets->len > 0)
+    {
+      markup = g_strdup_printf ("<b>%s</b>", _("Hand-offs of the selected span"));
+      gtk_label_set_markup (self->span_title, markup);
+      gtk_widget_set_visible (GTK_WIDGET (self->span_title), TRUE);
+    }
 }
 
 /**

@@ -1120,7 +1120,7 @@ weft_window_init (WeftWindow *self)
 
     gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
     gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
-    gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 240);
+    gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 180);
     gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), details);
     g_object_bind_property (details, "visible", scroller, "visible", G_BINDING_SYNC_CREATE);
     gtk_box_append (self->timeline_page, scroller);
