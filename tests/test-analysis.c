@@ -825,6 +825,50 @@ test_keys (void)
   details_teardown (&f);
 }
 
+/* ---- pinned and hidden lanes ------------------------------------------------ */
+
+static void
+test_pin_hide (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  g_autoptr(WeftTimelineRows) rows = weft_timeline_rows_new ();
+  DetailsFixture f;
+  WeftTimelineRow *last;
+  guint n;
+
+  /* The rows model: a pinned lane comes first under its header, a hidden
+   * one has no row, a last header counts the hidden ones */
+  weft_timeline_rows_set_model (rows, model);
+  n = g_list_model_get_n_items (G_LIST_MODEL (rows));
+  weft_timeline_rows_set_pinned (rows, 2, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, n + 1);   /* + "Pinned" */
+  g_assert_cmpint (weft_timeline_row_get_y (weft_timeline_rows_find_lane (rows, 2)), <,
+                   weft_timeline_row_get_y (weft_timeline_rows_find_lane (rows, 0)));
+  weft_timeline_rows_set_hidden (rows, 1, TRUE);
+  g_assert_null (weft_timeline_rows_find_lane (rows, 1));
+  g_assert_cmpuint (weft_timeline_rows_get_n_hidden (rows), ==, 1);
+  last = weft_timeline_rows_get_row (rows, g_list_model_get_n_items (G_LIST_MODEL (rows)) - 1);
+  g_assert_cmpint (weft_timeline_row_get_kind (last), ==, WEFT_TIMELINE_ROW_HEADER);
+  g_assert_cmpstr (weft_timeline_row_get_label (last), ==, "1 hidden lane");
+  /* a click on that header shows them again */
+  weft_timeline_rows_toggle_collapsed (rows, weft_timeline_row_get_group_key (last));
+  g_assert_nonnull (weft_timeline_rows_find_lane (rows, 1));
+  g_assert_cmpuint (weft_timeline_rows_get_n_hidden (rows), ==, 0);
+  weft_timeline_rows_set_pinned (rows, 2, FALSE);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (rows)), ==, n);
+
+  /* The view's actions (the lanes' menu) do the same, and the canvas follows */
+  details_setup (&f, model);
+  g_assert_cmpfloat (weft_timeline_view_get_row_y (f.view, 2, 0), >, weft_timeline_view_get_row_y (f.view, 0, 0));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.view), "timeline.toggle-pin", "u", 2));
+  g_assert_cmpfloat (weft_timeline_view_get_row_y (f.view, 2, 0), <, weft_timeline_view_get_row_y (f.view, 0, 0));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.view), "timeline.hide-lane", "u", 0));
+  g_assert_cmpfloat (weft_timeline_view_get_row_y (f.view, 0, 0), <, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f.view), "timeline.show-hidden", NULL));
+  g_assert_cmpfloat (weft_timeline_view_get_row_y (f.view, 0, 0), >, 0);
+  details_teardown (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -845,5 +889,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/analysis/search-bar", test_search_bar);
   g_test_add_func ("/weft/analysis/window-find", test_window_find);
   g_test_add_func ("/weft/analysis/keys", test_keys);
+  g_test_add_func ("/weft/analysis/pin-hide", test_pin_hide);
   return g_test_run ();
 }
