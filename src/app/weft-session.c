@@ -360,6 +360,33 @@ weft_session_zoom_to_selection (WeftSession *self)
   return TRUE;
 }
 
+/**
+ * weft_session_reveal:
+ * @begin_ns: start of what should be seen (a span)
+ * @end_ns: its end
+ *
+ * Brings [@begin_ns, @end_ns] into view: nothing changes when it is
+ * already inside the window; otherwise the window, as wide as before (or
+ * twice the range if that is wider), is centred on it.
+ */
+void
+weft_session_reveal (WeftSession *self,
+                     guint64      begin_ns,
+                     guint64      end_ns)
+{
+  guint64 width, mid, b;
+
+  g_return_if_fail (WEFT_IS_SESSION (self));
+  g_return_if_fail (end_ns >= begin_ns);
+
+  if (self->has_visible && begin_ns >= self->visible_begin && end_ns <= self->visible_end)
+    return;
+  width = MAX (self->visible_end - self->visible_begin, (end_ns - begin_ns) * 2);
+  mid = begin_ns + (end_ns - begin_ns) / 2;
+  b = mid - MIN (mid, width / 2);
+  set_visible_internal (self, b, b + width);
+}
+
 gboolean
 weft_session_get_follow (WeftSession *self)
 {

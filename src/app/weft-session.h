@@ -40,6 +40,9 @@ void            weft_session_pan                  (WeftSession    *self,
                                                    gint64          delta_ns);
 void            weft_session_zoom_to_fit          (WeftSession    *self);
 gboolean        weft_session_zoom_to_selection    (WeftSession    *self);
+void            weft_session_reveal               (WeftSession    *self,
+                                                   guint64         begin_ns,
+                                                   guint64         end_ns);
 
 gboolean        weft_session_get_follow           (WeftSession    *self);
 void            weft_session_set_follow           (WeftSession    *self,

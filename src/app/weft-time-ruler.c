@@ -69,6 +69,43 @@ weft_time_ruler_format_time (guint64 time_ns)
   return weft_time_format_precise (time_ns);
 }
 
+/* The selected range: a band with its length in the middle (or beside it
+ * when the band is narrower than the label) */
+static void
+snapshot_selection (WeftTimeRuler *self,
+                    GtkSnapshot   *snapshot,
+                    PangoLayout   *layout,
+                    guint64        vb,
+                    guint64        ve,
+                    int            width,
+                    int            height)
+{
+  double tw = width - self->inset;
+  GdkRGBA band = { 0.21, 0.52, 0.89, 0.25 }, edge = { 0.21, 0.52, 0.89, 1 }, text = { 1, 1, 1, 1 };
+  g_autofree char *label = NULL;
+  guint64 b, e;
+  double x0, x1, lx;
+  int lw, lh;
+
+  if (!weft_session_get_selection (self->session, &b, &e) || e <= vb || b >= ve)
+    return;
+  x0 = self->inset + (double) ((gint64) (MAX (b, vb) - vb)) * tw / (double) (ve - vb);
+  x1 = self->inset + (double) ((gint64) (MIN (e, ve) - vb)) * tw / (double) (ve - vb);
+  gtk_snapshot_append_color (snapshot, &band, &GRAPHENE_RECT_INIT (x0, 0, MAX (x1 - x0, 1), height));
+  label = weft_time_format_duration (e - b);
+  pango_layout_set_text (layout, label, -1);
+  pango_layout_get_pixel_size (layout, &lw, &lh);
+  lx = (x0 + x1 - lw - 8) / 2;
+  if (lw + 8 > x1 - x0)
+    lx = x1 + lw + 10 <= width ? x1 + 2 : x0 - lw - 10;
+  lx = CLAMP (lx, self->inset, width - lw - 8);
+  gtk_snapshot_append_color (snapshot, &edge, &GRAPHENE_RECT_INIT (lx, height - lh - 6, lw + 8, lh + 2));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (lx + 4, height - lh - 5));
+  gtk_snapshot_append_layout (snapshot, layout, &text);
+  gtk_snapshot_restore (snapshot);
+}
+
 static void
 weft_time_ruler_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
@@ -153,6 +190,8 @@ weft_time_ruler_snapshot (GtkWidget   *widget,
       gtk_snapshot_append_layout (snapshot, layout, &fg);
       gtk_snapshot_restore (snapshot);
     }
+
+  snapshot_selection (self, snapshot, layout, vb, ve, width, height);
 
   /* The cursor and its time */
   {
@@ -336,7 +375,8 @@ weft_time_ruler_class_init (WeftTimeRulerClass *klass)
 static void
 weft_time_ruler_init (WeftTimeRuler *self)
 {
-  static const char * const redraw_on[] = { "visible-changed", "hover-changed", "bounds-changed" };
+  static const char * const redraw_on[] = { "visible-changed", "hover-changed", "bounds-changed",
+                                             "selection-changed" };
 
   self->session_signals = g_signal_group_new (WEFT_TYPE_SESSION);
   for (guint i = 0; i < G_N_ELEMENTS (redraw_on); i++)

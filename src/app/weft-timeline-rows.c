@@ -32,7 +32,13 @@ struct _WeftTimelineRows
   GPtrArray      *rows;           /* WeftTimelineRow */
   int             content_height;
   GArray         *collapsed;      /* guint64 group keys */
+  GArray         *pinned;         /* guint workers, in the order pinned */
+  GArray         *hidden;         /* guint workers */
 };
+
+/* Group keys of the two groups that are no executor */
+#define PINNED_KEY G_MAXUINT64
+#define HIDDEN_KEY (G_MAXUINT64 - 1)
 
 static void weft_timeline_rows_list_model_init (GListModelInterface *iface);
 
@@ -221,28 +227,50 @@ count_lanes (WeftTraceModel *model,
   return n;
 }
 
-static void
-add_lane_rows (GPtrArray      *rows,
-               WeftTraceModel *model,
-               int             ex,
-               gint64          pid,
-               int             indent)
+static int
+worker_index (GArray *workers,
+              guint   worker)
 {
+  for (guint i = 0; i < workers->len; i++)
+    if (g_array_index (workers, guint, i) == worker)
+      return (int) i;
+  return -1;
+}
+
+static WeftTimelineRow *
+new_lane_row (WeftLane   *lane,
+              int         indent,
+              const char *sublabel)
+{
+  WeftTimelineRow *row = _weft_timeline_row_new (WEFT_TIMELINE_ROW_LANE, indent, weft_lane_get_name (lane), sublabel);
+
+  _weft_timeline_row_set_lane (row, lane);
+  return row;
+}
+
+static void
+add_lane_rows (WeftTimelineRows *self,
+               GPtrArray        *rows,
+               int               ex,
+               gint64            pid,
+               int               indent)
+{
+  WeftTraceModel *model = self->model;
   guint n_lanes = weft_trace_model_get_n_lanes (model);
 
   for (guint i = 0; i < n_lanes; i++)
     {
       WeftLane *lane = weft_trace_model_get_lane (model, i);
       g_autofree char *sublabel = NULL;
-      WeftTimelineRow *row;
 
       if ((int) weft_lane_get_executor (lane) != ex || weft_lane_get_pid (lane) != pid)
         continue;
+      if (worker_index (self->pinned, weft_lane_get_worker (lane)) >= 0 ||
+          worker_index (self->hidden, weft_lane_get_worker (lane)) >= 0)
+        continue;   /* in the pinned group, or hidden */
       if (ex == WEFT_EXECUTOR_PROCESSES && indent == 1 && pid > 0)
         sublabel = g_strdup_printf ("pid %" G_GINT64_FORMAT, pid);
-      row = _weft_timeline_row_new (WEFT_TIMELINE_ROW_LANE, indent, weft_lane_get_name (lane), sublabel);
-      _weft_timeline_row_set_lane (row, lane);
-      g_ptr_array_add (rows, row);
+      g_ptr_array_add (rows, new_lane_row (lane, indent, sublabel));
     }
 }
 
@@ -274,7 +302,7 @@ add_process_group (WeftTimelineRows *self,
 
   if (!several_pids || n_in_pid <= 1)
     {
-      add_lane_rows (rows, self->model, ex, pid, 1);
+      add_lane_rows (self, rows, ex, pid, 1);
       return;
     }
   pid_text = g_strdup_printf ("%" G_GINT64_FORMAT, pid);
@@ -283,7 +311,7 @@ add_process_group (WeftTimelineRows *self,
   sublabel = g_strdup_printf (ngettext ("%u worker", "%u workers", n_in_pid), n_in_pid);
   g_ptr_array_add (rows, new_header (1, key, label, sublabel));
   if (!weft_timeline_rows_is_collapsed (self, key))
-    add_lane_rows (rows, self->model, ex, pid, 2);
+    add_lane_rows (self, rows, ex, pid, 2);
 }
 
 static void
@@ -310,6 +338,44 @@ add_executor_group (WeftTimelineRows *self,
     return;
   for (guint p = 0; p < pids->len; p++)
     add_process_group (self, rows, ex, g_array_index (pids, gint64, p), pids->len > 1);
+}
+
+/* The pinned lanes first, under their own header, in the order pinned */
+static void
+add_pinned_group (WeftTimelineRows *self,
+                  GPtrArray        *rows)
+{
+  gboolean header = FALSE;
+
+  for (guint i = 0; i < self->pinned->len; i++)
+    {
+      WeftLane *lane = weft_trace_model_lookup_lane (self->model, g_array_index (self->pinned, guint, i));
+
+      if (lane == NULL || worker_index (self->hidden, weft_lane_get_worker (lane)) >= 0)
+        continue;
+      if (!header)
+        g_ptr_array_add (rows, new_header (0, PINNED_KEY, _("Pinned"), NULL));
+      header = TRUE;
+      if (!weft_timeline_rows_is_collapsed (self, PINNED_KEY))
+        g_ptr_array_add (rows, new_lane_row (lane, 1, NULL));
+    }
+}
+
+/* Hidden lanes leave the list; a last header counts them (a click on it
+ * shows them again) */
+static void
+add_hidden_header (WeftTimelineRows *self,
+                   GPtrArray        *rows)
+{
+  guint n = weft_timeline_rows_get_n_hidden (self);
+  g_autofree char *label = NULL;
+  WeftTimelineRow *row;
+
+  if (n == 0)
+    return;
+  label = g_strdup_printf (ngettext ("%u hidden lane", "%u hidden lanes", n), n);
+  row = new_header (0, HIDDEN_KEY, label, _("click to show again"));
+  g_ptr_array_add (rows, row);
 }
 
 /* Heights and places only: lanes may grow new depth rows while live */
@@ -347,8 +413,10 @@ rebuild (WeftTimelineRows *self)
       add_parallelism_row (self->rows, self->model);
       add_counter_rows (self->rows, self->model, WEFT_OBJECT_QUEUE);
       add_counter_rows (self->rows, self->model, WEFT_OBJECT_COUNTER);
+      add_pinned_group (self, self->rows);
       for (guint e = 0; e < executors->len; e++)
         add_executor_group (self, self->rows, (int) g_array_index (executors, gint64, e));
+      add_hidden_header (self, self->rows);
     }
   relayout (self);
   if (old->len > 0 || self->rows->len > 0)
@@ -517,6 +585,11 @@ weft_timeline_rows_toggle_collapsed (WeftTimelineRows *self,
 {
   g_return_if_fail (WEFT_IS_TIMELINE_ROWS (self));
 
+  if (group_key == HIDDEN_KEY)
+    {
+      weft_timeline_rows_show_all (self);
+      return;
+    }
   for (guint i = 0; i < self->collapsed->len; i++)
     if (g_array_index (self->collapsed, guint64, i) == group_key)
       {
@@ -525,6 +598,113 @@ weft_timeline_rows_toggle_collapsed (WeftTimelineRows *self,
         return;
       }
   g_array_append_val (self->collapsed, group_key);
+  rebuild (self);
+}
+
+/* ---- pinned and hidden lanes ---------------------------------------------- */
+
+static gboolean
+set_member (GArray   *workers,
+            guint     worker,
+            gboolean  member)
+{
+  int i = worker_index (workers, worker);
+
+  if ((i >= 0) == !!member)
+    return FALSE;
+  if (member)
+    g_array_append_val (workers, worker);
+  else
+    g_array_remove_index (workers, (guint) i);
+  return TRUE;
+}
+
+gboolean
+weft_timeline_rows_is_pinned (WeftTimelineRows *self,
+                              guint             worker)
+{
+  g_return_val_if_fail (WEFT_IS_TIMELINE_ROWS (self), FALSE);
+  return worker_index (self->pinned, worker) >= 0;
+}
+
+/**
+ * weft_timeline_rows_set_pinned:
+ * @worker: a lane's worker id
+ * @pinned: whether its lane goes to the top, under "Pinned"
+ *
+ * Pinned lanes come right after the counter tracks, in the order they were
+ * pinned; they leave their executor's group until unpinned. Kept across
+ * models, like collapsed groups.
+ */
+void
+weft_timeline_rows_set_pinned (WeftTimelineRows *self,
+                               guint             worker,
+                               gboolean          pinned)
+{
+  g_return_if_fail (WEFT_IS_TIMELINE_ROWS (self));
+
+  if (set_member (self->pinned, worker, pinned))
+    rebuild (self);
+}
+
+gboolean
+weft_timeline_rows_is_hidden (WeftTimelineRows *self,
+                              guint             worker)
+{
+  g_return_val_if_fail (WEFT_IS_TIMELINE_ROWS (self), FALSE);
+  return worker_index (self->hidden, worker) >= 0;
+}
+
+/**
+ * weft_timeline_rows_set_hidden:
+ * @worker: a lane's worker id
+ * @hidden: whether its lane leaves the list
+ *
+ * A hidden lane has no row (weft_timeline_rows_find_lane() returns %NULL);
+ * a header at the end counts the hidden lanes of the model.
+ */
+void
+weft_timeline_rows_set_hidden (WeftTimelineRows *self,
+                               guint             worker,
+                               gboolean          hidden)
+{
+  g_return_if_fail (WEFT_IS_TIMELINE_ROWS (self));
+
+  if (set_member (self->hidden, worker, hidden))
+    rebuild (self);
+}
+
+/**
+ * weft_timeline_rows_get_n_hidden:
+ *
+ * Returns: the model's lanes that are hidden
+ */
+guint
+weft_timeline_rows_get_n_hidden (WeftTimelineRows *self)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (WEFT_IS_TIMELINE_ROWS (self), 0);
+
+  for (guint i = 0; i < self->hidden->len && self->model != NULL; i++)
+    n += weft_trace_model_lookup_lane (self->model, g_array_index (self->hidden, guint, i)) != NULL;
+  return n;
+}
+
+/**
+ * weft_timeline_rows_show_all:
+ *
+ * Shows every hidden lane again (what a click on the "hidden lanes"
+ * header does).
+ */
+void
+weft_timeline_rows_show_all (WeftTimelineRows *self)
+{
+  g_return_if_fail (WEFT_IS_TIMELINE_ROWS (self));
+
+  if (self->hidden->len == 0)
+    return;
+  g_array_set_size (self->hidden, 0);
   rebuild (self);
 }
 
@@ -583,6 +763,8 @@ weft_timeline_rows_finalize (GObject *object)
 
   g_clear_pointer (&self->rows, g_ptr_array_unref);
   g_clear_pointer (&self->collapsed, g_array_unref);
+  g_clear_pointer (&self->pinned, g_array_unref);
+  g_clear_pointer (&self->hidden, g_array_unref);
 
   G_OBJECT_CLASS (weft_timeline_rows_parent_class)->finalize (object);
 }
@@ -654,6 +836,8 @@ weft_timeline_rows_init (WeftTimelineRows *self)
 {
   self->rows = g_ptr_array_new_with_free_func (g_object_unref);
   self->collapsed = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->pinned = g_array_new (FALSE, FALSE, sizeof (guint));
+  self->hidden = g_array_new (FALSE, FALSE, sizeof (guint));
   self->model_signals = g_signal_group_new (WEFT_TYPE_TRACE_MODEL);
   g_signal_group_connect_object (self->model_signals, "lane-added", G_CALLBACK (on_lane_added),
                                  self, G_CONNECT_DEFAULT);

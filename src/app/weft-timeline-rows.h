@@ -36,4 +36,17 @@ gboolean          weft_timeline_rows_is_collapsed       (WeftTimelineRows *self,
 void              weft_timeline_rows_toggle_collapsed   (WeftTimelineRows *self,
                                                          guint64           group_key);
 
+gboolean          weft_timeline_rows_is_pinned          (WeftTimelineRows *self,
+                                                         guint             worker);
+void              weft_timeline_rows_set_pinned         (WeftTimelineRows *self,
+                                                         guint             worker,
+                                                         gboolean          pinned);
+gboolean          weft_timeline_rows_is_hidden          (WeftTimelineRows *self,
+                                                         guint             worker);
+void              weft_timeline_rows_set_hidden         (WeftTimelineRows *self,
+                                                         guint             worker,
+                                                         gboolean          hidden);
+guint             weft_timeline_rows_get_n_hidden       (WeftTimelineRows *self);
+void              weft_timeline_rows_show_all           (WeftTimelineRows *self);
+
 G_END_DECLS

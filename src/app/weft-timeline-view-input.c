@@ -324,6 +324,7 @@ _weft_timeline_view_class_init_input (GtkWidgetClass *widget_class)
   for (guint i = 0; i < G_N_ELEMENTS (zoom_actions); i++)
     gtk_widget_class_install_action (widget_class, zoom_actions[i], NULL, zoom_action);
   gtk_widget_class_install_action (widget_class, "timeline.toggle-follow", NULL, follow_action);
+  _weft_timeline_view_class_init_lanes (widget_class);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, 0, "timeline.zoom-in", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, 0, "timeline.zoom-in", NULL);
@@ -339,6 +340,11 @@ _weft_timeline_view_class_init_input (GtkWidgetClass *widget_class)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, 0, "timeline.pan-left", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Right, 0, "timeline.pan-right", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, 0, "timeline.toggle-follow", NULL);
+  /* W/S zoom and A/D pan, as in Perfetto and Chrome's performance panel */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, 0, "timeline.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, 0, "timeline.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_a, 0, "timeline.pan-left", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, 0, "timeline.pan-right", NULL);
 
 }
 
@@ -366,6 +372,8 @@ _weft_timeline_view_init_input (WeftTimelineView *self)
   g_signal_connect (gesture, "drag-update", G_CALLBACK (on_drag_update), self);
   g_signal_connect (gesture, "drag-end", G_CALLBACK (on_drag_end), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (gesture));
+
+  _weft_timeline_view_init_lanes (self);
 
   gesture = gtk_gesture_zoom_new ();
   g_signal_connect (gesture, "begin", G_CALLBACK (on_zoom_begin), self);

@@ -54,6 +54,8 @@ struct _WeftTimelineView
   guint64           zoom_begin_ns;
   guint64           zoom_end_ns;
 
+  GtkWidget        *lane_menu;        /* the lanes' menu, or NULL */
+
   guint             kinetic_id;
   double            kinetic_velocity;  /* px/s */
   gint64            kinetic_last;
@@ -77,6 +79,8 @@ void         _weft_timeline_view_class_init_input   (GtkWidgetClass   *widget_cl
 void         _weft_timeline_view_init_input         (WeftTimelineView *self);
 void         _weft_timeline_view_update_hover       (WeftTimelineView *self);
 void         _weft_timeline_view_stop_kinetic       (WeftTimelineView *self);
+void         _weft_timeline_view_class_init_lanes   (GtkWidgetClass   *widget_class);
+void         _weft_timeline_view_init_lanes         (WeftTimelineView *self);
 
 /* For tests and benchmarks: drops every cached row rendering, and counts
  * the spans, summary entries and counter points the painters read since

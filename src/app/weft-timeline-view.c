@@ -1173,6 +1173,8 @@ weft_timeline_view_size_allocate (GtkWidget *widget,
 
   update_vadjustment (self);
   update_hadjustment (self);
+  if (self->lane_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->lane_menu));
 }
 
 static void
@@ -1191,6 +1193,7 @@ weft_timeline_view_dispose (GObject *object)
   WeftTimelineView *self = WEFT_TIMELINE_VIEW (object);
 
   _weft_timeline_view_stop_kinetic (self);
+  g_clear_pointer (&self->lane_menu, gtk_widget_unparent);
   weft_timeline_view_set_session (self, NULL);
   set_model (self, NULL);
   if (self->rows != NULL)

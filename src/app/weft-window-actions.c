@@ -220,6 +220,22 @@ diff_action (GtkWidget  *widget,
   weft_window_show_view (WEFT_WINDOW (widget), "diff");
 }
 
+/* Ctrl+F: the timeline's search bar, opened or closed */
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  WeftWindow *self = WEFT_WINDOW (widget);
+  gboolean open = !weft_search_bar_get_open (self->search_bar);
+
+  if (self->model == NULL)
+    return;
+  if (open)
+    weft_window_show_view (self, "timeline");
+  weft_search_bar_set_open (self->search_bar, open);
+}
+
 void
 _weft_window_class_init_actions (GtkWidgetClass *widget_class)
 {
@@ -231,11 +247,13 @@ _weft_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.record", NULL, record_action);
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", show_view_action);
   gtk_widget_class_install_action (widget_class, "win.diff", NULL, diff_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
 
   /* Listed in ui/help-overlay.ui */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK, "win.run", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.stop", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK, "win.export", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK, "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK | GDK_SHIFT_MASK,
                                        "win.compare", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK,

@@ -10,6 +10,8 @@
 #include "weft-session.h"
 #include "weft-summary-view.h"
 #include "weft-time-ruler.h"
+#include "weft-search-bar.h"
+#include "weft-timeline-overview.h"
 #include "weft-timeline-view.h"
 #include "weft-trace-meta.h"
 #include "weft-window.h"
@@ -76,6 +78,8 @@ struct _WeftWindow
   GtkBox               *timeline_page;
   GtkScrolledWindow    *timeline_scroller;
   WeftTimeRuler        *time_ruler;
+  WeftTimelineOverview *overview;      /* the whole run, above the ruler */
+  WeftSearchBar        *search_bar;    /* Ctrl+F, above the overview */
   WeftTimelineView     *timeline_view;
   GtkLabel             *span_details;  /* the selected span, under the lanes */
 

@@ -12,6 +12,8 @@
 #include "weft-output-file.h"
 #include "weft-profile.h"
 #include "weft-trace-export.h"
+#include "weft-range-details.h"
+#include "weft-search-highlight.h"
 #include "weft-window-private.h"
 
 /* How many entries the recent-files setting keeps. */
@@ -1122,7 +1124,27 @@ weft_window_init (WeftWindow *self)
   self->time_ruler = WEFT_TIME_RULER (weft_time_ruler_new (self->session));
   weft_time_ruler_set_inset (self->time_ruler, weft_timeline_view_get_label_width (self->timeline_view));
   gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->time_ruler));
+  self->overview = WEFT_TIMELINE_OVERVIEW (weft_timeline_overview_new (self->session));
+  weft_timeline_overview_set_inset (self->overview, weft_timeline_view_get_label_width (self->timeline_view));
+  gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->overview));
+  self->search_bar = WEFT_SEARCH_BAR (weft_search_bar_new (self->timeline_view, self->overview));
+  gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->search_bar));
   gtk_scrolled_window_set_child (self->timeline_scroller, GTK_WIDGET (self->timeline_view));
+  /* The search's outlines lie over the lanes */
+  {
+    GtkWidget *overlay = gtk_overlay_new ();
+
+    g_object_ref (self->timeline_scroller);
+    gtk_box_remove (self->timeline_page, GTK_WIDGET (self->timeline_scroller));
+    gtk_overlay_set_child (GTK_OVERLAY (overlay), GTK_WIDGET (self->timeline_scroller));
+    g_object_unref (self->timeline_scroller);
+    gtk_overlay_add_overlay (GTK_OVERLAY (overlay),
+                             weft_search_highlight_new (self->timeline_view,
+                                                        weft_search_bar_get_search (self->search_bar)));
+    gtk_widget_set_vexpand (overlay, TRUE);
+    gtk_box_insert_child_after (self->timeline_page, overlay, GTK_WIDGET (self->empty_label));
+    g_object_bind_property (self->timeline_scroller, "visible", overlay, "visible", G_BINDING_SYNC_CREATE);
+  }
   gtk_box_append (self->timeline_page, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
 
   /* The selected span's details, on one line under the lanes */
@@ -1137,6 +1159,19 @@ weft_window_init (WeftWindow *self)
   gtk_box_append (self->timeline_page, GTK_WIDGET (self->span_details));
   g_signal_connect_object (self->session, "span-selected",
                            G_CALLBACK (on_span_selected), self, G_CONNECT_SWAPPED);
+
+  /* What the selected range or span holds, in a pane under the details line */
+  {
+    GtkWidget *scroller = gtk_scrolled_window_new ();
+    GtkWidget *details = weft_range_details_new (self->timeline_view);
+
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+    gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 180);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), details);
+    g_object_bind_property (details, "visible", scroller, "visible", G_BINDING_SYNC_CREATE);
+    gtk_box_append (self->timeline_page, scroller);
+  }
 
   gtk_box_append (self->timeline_page, weft_legend_new ());
 
