@@ -22,6 +22,7 @@ struct _WeftPreloadThread
   guint64            last_ns;     /* the latest time this thread recorded */
   volatile int       busy;        /* recording now: not to be flushed by another */
   int                tid;
+  guint32            task;        /* the task of this thread's life: named after the thread */
   guint16            worker;
   guint8             gil_section; /* inside the GIL's mutex: taking or dropping */
   guint8             gil_waiting;
@@ -121,6 +122,9 @@ char             **_weft_preload_fix_env      (char *const        envp[],
                                                guint64            spawn_ns,
                                                int                worker);
 guint64            _weft_preload_now          (void);
+void               _weft_preload_name_thread  (WeftPreloadThread *thread,
+                                               const char        *name,
+                                               gboolean           with_id);
 
 /* GIL (weft-preload-gil.c) */
 gboolean           _weft_gil_cond_wait_begin  (WeftPreloadThread *thread,
