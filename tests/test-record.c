@@ -148,6 +148,34 @@ lane_spans (WeftLane  *lane,
   return spans;
 }
 
+/* The lane named @name, or NULL */
+static WeftLane *
+lane_named (WeftTraceModel *model,
+            const char     *name)
+{
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      if (g_strcmp0 (weft_lane_get_name (lane), name) == 0)
+        return lane;
+    }
+  return NULL;
+}
+
+/* The span of @lane's whole life (its first running span) carries the
+ * lane's name, so the timeline labels it with the thread, not "Task N" */
+static void
+assert_life_named (WeftTraceModel *model,
+                   WeftLane       *lane)
+{
+  g_autoptr(GArray) running = lane_spans (lane, WEFT_STATE_RUNNING);
+
+  g_assert_cmpuint (running->len, >=, 1);
+  g_assert_cmpstr (weft_trace_model_get_object_name (model, g_array_index (running, WeftSpan, 0).object), ==,
+                   weft_lane_get_name (lane));
+}
+
 static char *
 write_lines (const char *dir,
              const char *name,
@@ -409,14 +437,62 @@ test_xz (void)
   gsize n = 0;
 
   g_assert_cmpint (r->status, ==, 0);
-  /* main and two compressing threads, at least */
+  /* main and two compressing threads, at least, named after xz's comm and
+   * grouped in one process */
   g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), >=, 3);
+  g_assert_cmpuint (count_pids (r->model), ==, 1);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (r->model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (r->model, i);
+      g_autofree char *main_name = g_strdup_printf ("xz (pid %d)", (int) weft_lane_get_pid (lane));
+
+      if (g_strcmp0 (weft_lane_get_name (lane), main_name) != 0)
+        g_assert_true (g_str_has_prefix (weft_lane_get_name (lane), "xz (tid "));
+      assert_life_named (r->model, lane);
+    }
   g_assert_true (g_file_get_contents (input, &original, &n, NULL));
   g_assert_true (g_spawn_sync (NULL, (char **) unxz, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &unpacked, NULL, NULL, NULL));
   g_assert_cmpstr (unpacked, ==, original);
   g_unlink (input);
   g_unlink (packed);
   g_rmdir (dir);
+}
+
+/* Threads named with pthread_setname_np, one left with the program's name,
+ * the main thread: lanes "NAME (tid N)" with the ids the program printed */
+static void
+test_thread_names (void)
+{
+  g_autofree char *prog = helper ("record-names");
+  const char *argv[] = { prog, NULL };
+  g_autoptr(Rec) r = record (argv);
+  g_auto(GStrv) lines = NULL;
+  guint n_threads = 0;
+
+  g_assert_cmpint (r->status, ==, 0);
+  lines = g_strsplit (r->out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) w = g_strsplit (lines[i], " ", -1);
+      g_autofree char *name = NULL;
+      WeftLane *lane;
+
+      if (g_str_equal (w[0], "main"))
+        name = g_strdup_printf ("record-names (pid %s)", w[1]);
+      else
+        {
+          name = g_strdup_printf ("%s (tid %s)", w[1], w[2]);
+          n_threads++;
+        }
+      lane = lane_named (r->model, name);
+      g_test_message ("%s: %s", name, lane != NULL ? "found" : "missing");
+      g_assert_nonnull (lane);
+      assert_life_named (r->model, lane);
+    }
+  g_assert_cmpuint (n_threads, ==, 3);
+  g_assert_nonnull (strstr (r->out, "thread decoder-1 "));
+  g_assert_nonnull (strstr (r->out, "thread record-names "));
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), ==, 4);
 }
 
 static void
@@ -748,6 +824,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record/many-threads", test_many_threads);
   g_test_add_func ("/weft/record/c-marks", test_c_marks);
   g_test_add_func ("/weft/record/c-marks-without-weft", test_c_marks_without_weft);
+  g_test_add_func ("/weft/record/thread-names", test_thread_names);
   g_test_add_func ("/weft/record/xz", test_xz);
   g_test_add_func ("/weft/record/zstd", test_zstd);
   g_test_add_func ("/weft/record/sort", test_sort);
