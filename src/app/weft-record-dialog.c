@@ -30,6 +30,7 @@ struct _WeftRecordDialog
   GCancellable   *cancellable;
   guint           refresh_id;
   gboolean        live;
+  GApplication   *held_app;     /* while the window waits to close for the program */
 
   /* Template children */
   GtkEntry       *command_entry;
@@ -49,14 +50,20 @@ weft_record_dialog_dispose (GObject *object)
   WeftRecordDialog *self = WEFT_RECORD_DIALOG (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  self->window = NULL;
   if (self->recording != NULL && self->live)
-    weft_recording_stop (self->recording, SIGTERM);
+    weft_recording_terminate (self->recording, WEFT_RECORDING_KILL_GRACE_MS);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->recording);
   g_clear_object (&self->settings);
   g_clear_object (&self->recent);
+  if (self->held_app != NULL)
+    g_application_release (self->held_app);
+  g_clear_object (&self->held_app);
   gtk_widget_dispose_template (GTK_WIDGET (self), WEFT_TYPE_RECORD_DIALOG);
 
   G_OBJECT_CLASS (weft_record_dialog_parent_class)->dispose (object);
@@ -171,6 +178,17 @@ refresh (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The program has ended and been reaped: the window that asked to close does */
+static void
+finish_closing (WeftRecordDialog *self)
+{
+  g_autoptr(GApplication) app = g_steal_pointer (&self->held_app);
+
+  if (self->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->window));  /* and this dialog with it */
+  g_application_release (app);
+}
+
 static void
 on_recording_ended (GObject      *object,
                     GAsyncResult *result,
@@ -194,6 +212,8 @@ on_recording_ended (GObject      *object,
   meta = weft_recording_dup_meta (self->recording);
   if (self->window != NULL)
     weft_window_show_recording (self->window, weft_recording_get_model (self->recording), meta, status);
+  if (self->held_app != NULL)
+    finish_closing (self);
 }
 
 static void
@@ -259,6 +279,38 @@ weft_record_dialog_stop (WeftRecordDialog *self)
 
   if (self->live)
     weft_recording_stop (self->recording, SIGTERM);
+}
+
+/**
+ * weft_record_dialog_close_window:
+ *
+ * The window is asked to close. While a program is recorded, it is ended
+ * (SIGTERM, SIGKILL after WEFT_RECORDING_KILL_GRACE_MS) and reaped before
+ * the window closes; the window and this dialog hide at once, and the
+ * application is held until then.
+ *
+ * Returns: %TRUE if the window is to wait (it closes itself later)
+ */
+gboolean
+weft_record_dialog_close_window (WeftRecordDialog *self)
+{
+  GtkApplication *app;
+
+  g_return_val_if_fail (WEFT_IS_RECORD_DIALOG (self), FALSE);
+
+  if (!self->live || self->window == NULL)
+    return FALSE;
+  if (self->held_app != NULL)
+    return TRUE;  /* already closing */
+  app = gtk_window_get_application (GTK_WINDOW (self->window));
+  if (app == NULL)
+    return FALSE;
+  self->held_app = G_APPLICATION (g_object_ref (app));
+  g_application_hold (self->held_app);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->window), FALSE);
+  weft_recording_terminate (self->recording, WEFT_RECORDING_KILL_GRACE_MS);
+  return TRUE;
 }
 
 static void
