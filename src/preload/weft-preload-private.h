@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <unistd.h>
 #include <stdint.h>
 
 #include "weft-record-control.h"
@@ -103,6 +108,17 @@ typedef struct
   void (*closefrom)              (int);
   int  (*dup2)                   (int, int);
   int  (*dup3)                   (int, int, int);
+  ssize_t (*read)                (int, void *, size_t);
+  ssize_t (*write)               (int, const void *, size_t);
+  int  (*poll)                   (struct pollfd *, nfds_t, int);
+  int  (*ppoll)                  (struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
+  int  (*select)                 (int, fd_set *, fd_set *, fd_set *, struct timeval *);
+  int  (*epoll_wait)             (int, struct epoll_event *, int, int);
+  int  (*epoll_pwait)            (int, struct epoll_event *, int, int, const sigset_t *);
+  int  (*nanosleep)              (const struct timespec *, struct timespec *);
+  int  (*clock_nanosleep)        (clockid_t, int, const struct timespec *, struct timespec *);
+  unsigned int (*sleep)          (unsigned int);
+  int  (*usleep)                 (useconds_t);
 } WeftPreloadReal;
 
 extern WeftPreloadReal _weft_real;
@@ -136,6 +152,16 @@ void               _weft_gil_mutex_unlocking  (WeftPreloadThread *thread);
 gboolean           _weft_preload_is_gil_lock  (const void        *mutex);
 gboolean           _weft_gil_cond_signal      (WeftPreloadThread *thread,
                                                void              *cond);
+
+/* The object id of a mark (or I/O call) by a hash of what it is */
+static inline guint32
+_weft_preload_mark_id (guint32 hash)
+{
+  return (hash & 0x7fffffff) | 0x40000000;
+}
+
+/* I/O calls shorter than this are not recorded (weft-preload-io.c) */
+#define WEFT_PRELOAD_IO_MIN_NS (100 * G_GUINT64_CONSTANT (1000))
 
 extern __thread WeftPreloadThread *_weft_preload_self __attribute__((tls_model ("initial-exec")));
 

@@ -103,6 +103,17 @@ _weft_preload_resolve (void)
   r->closefrom = real ("closefrom");
   r->dup2 = real ("dup2");
   r->dup3 = real ("dup3");
+  r->read = real ("read");
+  r->write = real ("write");
+  r->poll = real ("poll");
+  r->ppoll = real ("ppoll");
+  r->select = real ("select");
+  r->epoll_wait = real ("epoll_wait");
+  r->epoll_pwait = real ("epoll_pwait");
+  r->nanosleep = real ("nanosleep");
+  r->clock_nanosleep = real ("clock_nanosleep");
+  r->sleep = real ("sleep");
+  r->usleep = real ("usleep");
   __atomic_store_n (&r->pthread_mutex_unlock, real ("pthread_mutex_unlock"), __ATOMIC_RELEASE);
 }
 
@@ -468,7 +479,7 @@ _weft_preload_mark_object (guint32         hash,
                            WeftObjectKind  kind,
                            const char     *name)
 {
-  guint32 id = (hash & 0x7fffffff) | 0x40000000;
+  guint32 id = _weft_preload_mark_id (hash);
   WeftPreloadThread *t;
 
   if (object_seen (id) || (t = _weft_preload_thread ()) == NULL)
