@@ -102,6 +102,28 @@ on_recent_selected (WeftRecordDialog *self)
     gtk_editable_set_text (GTK_EDITABLE (self->command_entry), line);
 }
 
+/* Long command lines are ellipsized, so that the dialog keeps its width */
+static void
+setup_recent_item (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_recent_item (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item)
+{
+  GtkStringObject *line = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (line));
+}
+
 static void
 load_recent (WeftRecordDialog *self)
 {
@@ -357,6 +379,13 @@ weft_record_dialog_init (WeftRecordDialog *self)
   self->settings = g_settings_new ("org.weft.Weft");
   self->recent = gtk_string_list_new (NULL);
   gtk_drop_down_set_model (self->recent_dropdown, G_LIST_MODEL (self->recent));
+  {
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_recent_item), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_recent_item), NULL);
+    gtk_drop_down_set_factory (self->recent_dropdown, factory);
+  }
   load_recent (self);
   lines = g_settings_get_strv (self->settings, "recent-commands");
   if (lines[0] != NULL)
