@@ -8,7 +8,9 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -16,26 +18,12 @@
 
 #include "weft-application.h"
 #include "weft-record-dialog.h"
+#include "weft-test-util.h"
 #include "weft-window.h"
 
 #define PYTHON "/usr/bin/python3"
 
 static WeftApplication *app;
-
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
 
 static gboolean
 is_mapped (gpointer data)
@@ -234,6 +222,97 @@ test_stop (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A Python program that ignores SIGTERM, in @dir; says when it does */
+static const char *
+stubborn_line (void)
+{
+  return PYTHON " -c 'import signal, time\n"
+         "signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+         "open(\"ready\", \"w\").close()\n"
+         "while True: time.sleep(0.05)'";
+}
+
+static gboolean
+file_exists (gpointer data)
+{
+  return g_file_test (data, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+/* kill (pid, 0) succeeds on a zombie too: ESRCH means it was reaped */
+static gboolean
+process_gone (gpointer data)
+{
+  return kill ((pid_t) GPOINTER_TO_INT (data), 0) < 0 && errno == ESRCH;
+}
+
+/* The recorded program in @dir, started from @window's dialog, and ready */
+static WeftRecording *
+record_stubborn (WeftWindow *window,
+                 const char *dir)
+{
+  WeftRecordDialog *dialog = open_dialog (window);
+  g_autofree char *ready = g_build_filename (dir, "ready", NULL);
+  LaneWait w = { window, 1 };
+
+  weft_record_dialog_set_command_line (dialog, stubborn_line ());
+  weft_record_dialog_set_working_dir (dialog, dir);
+  g_assert_true (weft_record_dialog_run (dialog));
+  g_assert_true (wait_for (file_exists, ready, 60000));
+  g_assert_true (wait_for (has_lanes, &w, 30000));
+  g_unlink (ready);
+  return g_object_ref (weft_record_dialog_get_recording (dialog));
+}
+
+/* Closing the window while a program is recorded: the program is ended
+ * (here it ignores SIGTERM, so by SIGKILL after the grace), reaped, what it
+ * recorded kept, and then the window goes */
+static void
+test_close_window (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-record-app-XXXXXX", NULL);
+  g_autoptr(WeftRecording) recording = record_stubborn (window, dir);
+  GPid pid = weft_recording_get_pid (recording);
+  gpointer alive = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &alive);
+  gtk_window_close (GTK_WINDOW (window));
+  /* it waits for the program, hidden */
+  g_assert_nonnull (alive);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_assert_false (process_gone (GINT_TO_POINTER (pid)));
+
+  g_assert_true (wait_for (pointer_cleared, &alive, 30000));
+  g_assert_true (weft_recording_get_finished (recording));
+  g_assert_true (process_gone (GINT_TO_POINTER (pid)));
+  g_assert_cmpint (weft_recording_get_signal (recording), ==, SIGKILL);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (weft_recording_get_model (recording)), >=, 1);
+  g_assert_nonnull (strstr (weft_recording_get_warnings (recording)[0], "killed by signal 9"));
+  g_rmdir (dir);
+}
+
+/* A window destroyed outright while recording (no close request): the
+ * program is still ended and reaped, never left a zombie */
+static void
+test_destroy_window (void)
+{
+  WeftWindow *window = show_window ();
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-record-app-XXXXXX", NULL);
+  g_autoptr(WeftRecording) recording = record_stubborn (window, dir);
+  GPid pid = weft_recording_get_pid (recording);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (process_gone, GINT_TO_POINTER (pid), 30000));
+  g_assert_cmpint (weft_recording_get_signal (recording), ==, SIGKILL);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -254,6 +333,8 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record-app/python-threads", test_python_threads);
   g_test_add_func ("/weft/record-app/status-and-warnings", test_status_and_warnings);
   g_test_add_func ("/weft/record-app/stop", test_stop);
+  g_test_add_func ("/weft/record-app/close-window", test_close_window);
+  g_test_add_func ("/weft/record-app/destroy-window", test_destroy_window);
 
   status = g_test_run ();
 

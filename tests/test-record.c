@@ -148,6 +148,34 @@ lane_spans (WeftLane  *lane,
   return spans;
 }
 
+/* The lane named @name, or NULL */
+static WeftLane *
+lane_named (WeftTraceModel *model,
+            const char     *name)
+{
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      if (g_strcmp0 (weft_lane_get_name (lane), name) == 0)
+        return lane;
+    }
+  return NULL;
+}
+
+/* The span of @lane's whole life (its first running span) carries the
+ * lane's name, so the timeline labels it with the thread, not "Task N" */
+static void
+assert_life_named (WeftTraceModel *model,
+                   WeftLane       *lane)
+{
+  g_autoptr(GArray) running = lane_spans (lane, WEFT_STATE_RUNNING);
+
+  g_assert_cmpuint (running->len, >=, 1);
+  g_assert_cmpstr (weft_trace_model_get_object_name (model, g_array_index (running, WeftSpan, 0).object), ==,
+                   weft_lane_get_name (lane));
+}
+
 static char *
 write_lines (const char *dir,
              const char *name,
@@ -409,14 +437,133 @@ test_xz (void)
   gsize n = 0;
 
   g_assert_cmpint (r->status, ==, 0);
-  /* main and two compressing threads, at least */
+  /* main and two compressing threads, at least, named after xz's comm and
+   * grouped in one process */
   g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), >=, 3);
+  g_assert_cmpuint (count_pids (r->model), ==, 1);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (r->model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (r->model, i);
+      g_autofree char *main_name = g_strdup_printf ("xz (pid %d)", (int) weft_lane_get_pid (lane));
+
+      if (g_strcmp0 (weft_lane_get_name (lane), main_name) != 0)
+        g_assert_true (g_str_has_prefix (weft_lane_get_name (lane), "xz (tid "));
+      assert_life_named (r->model, lane);
+    }
   g_assert_true (g_file_get_contents (input, &original, &n, NULL));
   g_assert_true (g_spawn_sync (NULL, (char **) unxz, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &unpacked, NULL, NULL, NULL));
   g_assert_cmpstr (unpacked, ==, original);
   g_unlink (input);
   g_unlink (packed);
   g_rmdir (dir);
+}
+
+/* Threads named with pthread_setname_np, one left with the program's name,
+ * the main thread: lanes "NAME (tid N)" with the ids the program printed */
+static void
+test_thread_names (void)
+{
+  g_autofree char *prog = helper ("record-names");
+  const char *argv[] = { prog, NULL };
+  g_autoptr(Rec) r = record (argv);
+  g_auto(GStrv) lines = NULL;
+  guint n_threads = 0;
+
+  g_assert_cmpint (r->status, ==, 0);
+  lines = g_strsplit (r->out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) w = g_strsplit (lines[i], " ", -1);
+      g_autofree char *name = NULL;
+      WeftLane *lane;
+
+      if (g_str_equal (w[0], "main"))
+        name = g_strdup_printf ("record-names (pid %s)", w[1]);
+      else
+        {
+          name = g_strdup_printf ("%s (tid %s)", w[1], w[2]);
+          n_threads++;
+        }
+      lane = lane_named (r->model, name);
+      g_test_message ("%s: %s", name, lane != NULL ? "found" : "missing");
+      g_assert_nonnull (lane);
+      assert_life_named (r->model, lane);
+    }
+  g_assert_cmpuint (n_threads, ==, 3);
+  g_assert_nonnull (strstr (r->out, "thread decoder-1 "));
+  g_assert_nonnull (strstr (r->out, "thread record-names "));
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (r->model), ==, 4);
+}
+
+/* The I/O span named @name that lies within [@begin, @end] (give or take
+ * 20 us) and covers at least 80 % of it, or NULL */
+static const WeftSpan *
+io_span_within (WeftTraceModel *model,
+                GArray         *spans,
+                const char     *name,
+                guint64         begin,
+                guint64         end)
+{
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const WeftSpan *s = &g_array_index (spans, WeftSpan, i);
+
+      if (g_strcmp0 (weft_trace_model_get_object_name (model, s->object), name) == 0 &&
+          s->start_ns + 20000 >= begin && s->end_ns <= end + 20000 &&
+          (s->end_ns - s->start_ns) * 5 >= (end - begin) * 4)
+        return s;
+    }
+  return NULL;
+}
+
+/* Blocking read, poll and nanosleep are I/O spans where the program's own
+ * clock says they blocked; quick writes to /dev/null are not recorded */
+static void
+test_blocking_io (void)
+{
+  g_autofree char *prog = helper ("record-io");
+  const char *argv[] = { prog, NULL };
+  g_autoptr(Rec) r = record (argv);
+  g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (WeftSpan));
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *quick = NULL;
+  guint n_quick = 0;
+
+  g_assert_cmpint (r->status, ==, 0);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (r->model); i++)
+    {
+      g_autoptr(GArray) io = lane_spans (weft_trace_model_get_lane (r->model, i), WEFT_STATE_IO);
+
+      g_array_append_vals (spans, io->data, io->len);
+    }
+  lines = g_strsplit (r->out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto(GStrv) w = g_strsplit (lines[i], " ", -1);
+      guint n = g_strv_length (w);
+      g_autofree char *name = NULL;
+
+      if (g_str_equal (w[0], "quick"))
+        {
+          quick = g_strdup_printf ("write fd %s", w[2]);
+          continue;
+        }
+      name = n == 5 ? g_strdup_printf ("%s %s %s", w[0], w[1], w[2]) : g_strdup (w[0]);
+      g_test_message ("%s: %s", name, lines[i]);
+      g_assert_nonnull (io_span_within (r->model, spans, name, g_ascii_strtoull (w[n - 2], NULL, 10),
+                                        g_ascii_strtoull (w[n - 1], NULL, 10)));
+    }
+  g_assert_nonnull (quick);
+  for (guint i = 0; i < spans->len; i++)
+    {
+      const WeftSpan *s = &g_array_index (spans, WeftSpan, i);
+
+      /* only calls that took long enough are recorded */
+      g_assert_cmpuint (s->end_ns - s->start_ns, >=, 100000);
+      n_quick += g_strcmp0 (weft_trace_model_get_object_name (r->model, s->object), quick) == 0;
+    }
+  /* of 2,000 writes of a microsecond, only one the kernel preempted */
+  g_assert_cmpuint (n_quick, <=, 20);
 }
 
 static void
@@ -748,6 +895,8 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record/many-threads", test_many_threads);
   g_test_add_func ("/weft/record/c-marks", test_c_marks);
   g_test_add_func ("/weft/record/c-marks-without-weft", test_c_marks_without_weft);
+  g_test_add_func ("/weft/record/thread-names", test_thread_names);
+  g_test_add_func ("/weft/record/blocking-io", test_blocking_io);
   g_test_add_func ("/weft/record/xz", test_xz);
   g_test_add_func ("/weft/record/zstd", test_zstd);
   g_test_add_func ("/weft/record/sort", test_sort);

@@ -30,6 +30,7 @@ struct _WeftRecordDialog
   GCancellable   *cancellable;
   guint           refresh_id;
   gboolean        live;
+  GApplication   *held_app;     /* while the window waits to close for the program */
 
   /* Template children */
   GtkEntry       *command_entry;
@@ -49,14 +50,20 @@ weft_record_dialog_dispose (GObject *object)
   WeftRecordDialog *self = WEFT_RECORD_DIALOG (object);
 
   g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->window != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->window), (gpointer *) &self->window);
+  self->window = NULL;
   if (self->recording != NULL && self->live)
-    weft_recording_stop (self->recording, SIGTERM);
+    weft_recording_terminate (self->recording, WEFT_RECORDING_KILL_GRACE_MS);
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->recording);
   g_clear_object (&self->settings);
   g_clear_object (&self->recent);
+  if (self->held_app != NULL)
+    g_application_release (self->held_app);
+  g_clear_object (&self->held_app);
   gtk_widget_dispose_template (GTK_WIDGET (self), WEFT_TYPE_RECORD_DIALOG);
 
   G_OBJECT_CLASS (weft_record_dialog_parent_class)->dispose (object);
@@ -93,6 +100,28 @@ on_recent_selected (WeftRecordDialog *self)
 
   if (line != NULL && !self->live)
     gtk_editable_set_text (GTK_EDITABLE (self->command_entry), line);
+}
+
+/* Long command lines are ellipsized, so that the dialog keeps its width */
+static void
+setup_recent_item (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+bind_recent_item (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item)
+{
+  GtkStringObject *line = gtk_list_item_get_item (item);
+
+  gtk_label_set_label (GTK_LABEL (gtk_list_item_get_child (item)), gtk_string_object_get_string (line));
 }
 
 static void
@@ -171,6 +200,17 @@ refresh (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The program has ended and been reaped: the window that asked to close does */
+static void
+finish_closing (WeftRecordDialog *self)
+{
+  g_autoptr(GApplication) app = g_steal_pointer (&self->held_app);
+
+  if (self->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->window));  /* and this dialog with it */
+  g_application_release (app);
+}
+
 static void
 on_recording_ended (GObject      *object,
                     GAsyncResult *result,
@@ -194,6 +234,8 @@ on_recording_ended (GObject      *object,
   meta = weft_recording_dup_meta (self->recording);
   if (self->window != NULL)
     weft_window_show_recording (self->window, weft_recording_get_model (self->recording), meta, status);
+  if (self->held_app != NULL)
+    finish_closing (self);
 }
 
 static void
@@ -261,6 +303,38 @@ weft_record_dialog_stop (WeftRecordDialog *self)
     weft_recording_stop (self->recording, SIGTERM);
 }
 
+/**
+ * weft_record_dialog_close_window:
+ *
+ * The window is asked to close. While a program is recorded, it is ended
+ * (SIGTERM, SIGKILL after WEFT_RECORDING_KILL_GRACE_MS) and reaped before
+ * the window closes; the window and this dialog hide at once, and the
+ * application is held until then.
+ *
+ * Returns: %TRUE if the window is to wait (it closes itself later)
+ */
+gboolean
+weft_record_dialog_close_window (WeftRecordDialog *self)
+{
+  GtkApplication *app;
+
+  g_return_val_if_fail (WEFT_IS_RECORD_DIALOG (self), FALSE);
+
+  if (!self->live || self->window == NULL)
+    return FALSE;
+  if (self->held_app != NULL)
+    return TRUE;  /* already closing */
+  app = gtk_window_get_application (GTK_WINDOW (self->window));
+  if (app == NULL)
+    return FALSE;
+  self->held_app = G_APPLICATION (g_object_ref (app));
+  g_application_hold (self->held_app);
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->window), FALSE);
+  weft_recording_terminate (self->recording, WEFT_RECORDING_KILL_GRACE_MS);
+  return TRUE;
+}
+
 static void
 on_run_clicked (WeftRecordDialog *self)
 {
@@ -305,6 +379,13 @@ weft_record_dialog_init (WeftRecordDialog *self)
   self->settings = g_settings_new ("org.weft.Weft");
   self->recent = gtk_string_list_new (NULL);
   gtk_drop_down_set_model (self->recent_dropdown, G_LIST_MODEL (self->recent));
+  {
+    g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+    g_signal_connect (factory, "setup", G_CALLBACK (setup_recent_item), NULL);
+    g_signal_connect (factory, "bind", G_CALLBACK (bind_recent_item), NULL);
+    gtk_drop_down_set_factory (self->recent_dropdown, factory);
+  }
   load_recent (self);
   lines = g_settings_get_strv (self->settings, "recent-commands");
   if (lines[0] != NULL)

@@ -22,6 +22,8 @@ void              weft_record_dialog_set_working_dir  (WeftRecordDialog *self,
 /* What Run and Stop do */
 gboolean          weft_record_dialog_run              (WeftRecordDialog *self);
 void              weft_record_dialog_stop             (WeftRecordDialog *self);
+/* The window's close-request: ends a live program first */
+gboolean          weft_record_dialog_close_window     (WeftRecordDialog *self);
 
 /* What the dialog shows (transfer none, nullable), for tests */
 WeftRecording    *weft_record_dialog_get_recording    (WeftRecordDialog *self);

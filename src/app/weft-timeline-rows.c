@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n.h>
 
 #include "weft-timeline-rows.h"
@@ -286,6 +287,36 @@ new_header (int         indent,
   return row;
 }
 
+/* "xz, process 12" when one of the process's lanes is its main thread's, as
+ * a recorded program names it ("xz (pid 12)"); else "process 12" */
+static char *
+process_text (WeftTraceModel *model,
+              int             ex,
+              gint64          pid,
+              gboolean        capital)
+{
+  g_autofree char *suffix = g_strdup_printf (" (pid %" G_GINT64_FORMAT ")", pid);
+  g_autofree char *pid_text = g_strdup_printf ("%" G_GINT64_FORMAT, pid);
+  guint n_lanes = weft_trace_model_get_n_lanes (model);
+
+  for (guint i = 0; i < n_lanes; i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+      const char *name = weft_lane_get_name (lane);
+
+      if ((int) weft_lane_get_executor (lane) == ex && weft_lane_get_pid (lane) == pid &&
+          name != NULL && g_str_has_suffix (name, suffix) && strlen (name) > strlen (suffix))
+        {
+          g_autofree char *program = g_strndup (name, strlen (name) - strlen (suffix));
+
+          /* Translators: a group of lanes: the program's name, its process id */
+          return g_strdup_printf (_("%s, process %s"), program, pid_text);
+        }
+    }
+  /* Translators: group header (detail), %s is a process id */
+  return g_strdup_printf (capital ? _("Process %s") : _("process %s"), pid_text);
+}
+
 /* A process header only where it groups something */
 static void
 add_process_group (WeftTimelineRows *self,
@@ -296,7 +327,6 @@ add_process_group (WeftTimelineRows *self,
 {
   guint64 key = ((guint64) ex << 56) | (1ull << 55) | ((guint64) pid & ((1ull << 48) - 1));
   guint n_in_pid = count_lanes (self->model, ex, FALSE, pid);
-  g_autofree char *pid_text = NULL;
   g_autofree char *label = NULL;
   g_autofree char *sublabel = NULL;
 
@@ -305,9 +335,7 @@ add_process_group (WeftTimelineRows *self,
       add_lane_rows (self, rows, ex, pid, 1);
       return;
     }
-  pid_text = g_strdup_printf ("%" G_GINT64_FORMAT, pid);
-  /* Translators: group header, %s is a process id */
-  label = g_strdup_printf (_("Process %s"), pid_text);
+  label = process_text (self->model, ex, pid, TRUE);
   sublabel = g_strdup_printf (ngettext ("%u worker", "%u workers", n_in_pid), n_in_pid);
   g_ptr_array_add (rows, new_header (1, key, label, sublabel));
   if (!weft_timeline_rows_is_collapsed (self, key))
@@ -325,12 +353,7 @@ add_executor_group (WeftTimelineRows *self,
   g_autofree char *sublabel = NULL;
 
   if (pids->len == 1 && g_array_index (pids, gint64, 0) > 0)
-    {
-      g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, g_array_index (pids, gint64, 0));
-
-      /* Translators: group header detail, %s is a process id */
-      sublabel = g_strdup_printf (_("process %s"), pid);
-    }
+    sublabel = process_text (self->model, ex, g_array_index (pids, gint64, 0), FALSE);
   else
     sublabel = g_strdup_printf (ngettext ("%u worker", "%u workers", n_in_executor), n_in_executor);
   g_ptr_array_add (rows, new_header (0, key, executor_label (ex), sublabel));

@@ -11,6 +11,7 @@
 #include "weft-loader.h"
 #include "weft-output-file.h"
 #include "weft-profile.h"
+#include "weft-record-dialog.h"
 #include "weft-trace-export.h"
 #include "weft-range-details.h"
 #include "weft-search-highlight.h"
@@ -964,7 +965,12 @@ weft_window_save_state (WeftWindow *self)
 static gboolean
 weft_window_close_request (GtkWindow *window)
 {
+  WeftRecordDialog *dialog = g_object_get_data (G_OBJECT (window), "weft-record-dialog");
+
   weft_window_save_state (WEFT_WINDOW (window));
+  /* a recorded program ends (and is reaped) before its window goes */
+  if (dialog != NULL && weft_record_dialog_close_window (dialog))
+    return TRUE;
 
   return GTK_WINDOW_CLASS (weft_window_parent_class)->close_request (window);
 }
@@ -973,7 +979,10 @@ static void
 weft_window_dispose (GObject *object)
 {
   WeftWindow *self = WEFT_WINDOW (object);
+  GtkWindow *record_dialog = g_object_steal_data (object, "weft-record-dialog");
 
+  if (record_dialog != NULL)
+    gtk_window_destroy (record_dialog);  /* it ends a program it still records */
   if (self->file_chooser != NULL)
     gtk_native_dialog_destroy (self->file_chooser);
   g_clear_object (&self->file_chooser);

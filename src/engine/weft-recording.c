@@ -63,10 +63,57 @@ struct _WeftRecording
   gboolean            finished;
   gint64              all_ended_us;
   GSource            *tick;
+  GSource            *kill_timer;   /* SIGKILL once the grace after SIGTERM is over */
   GTask              *wait_task;
 };
 
 G_DEFINE_FINAL_TYPE (WeftRecording, weft_recording, G_TYPE_OBJECT)
+
+/* ---- ending a program that is still running ------------------------------ */
+
+typedef struct
+{
+  GPid   pid;
+  guint  kill_id;
+} Abandoned;
+
+static void
+abandoned_reaped (GPid     pid,
+                  int      status,
+                  gpointer data)
+{
+  Abandoned *a = data;
+
+  g_clear_handle_id (&a->kill_id, g_source_remove);
+  g_free (a);
+}
+
+static gboolean
+abandoned_kill (gpointer data)
+{
+  Abandoned *a = data;
+
+  a->kill_id = 0;
+  kill (a->pid, SIGKILL);
+  return G_SOURCE_REMOVE;
+}
+
+/*
+ * A recording that goes away while its program runs: SIGTERM now, SIGKILL
+ * after the grace, and reaped on the main context (no zombie, even while
+ * the app lives on), though nobody reads what it records any more.
+ */
+static void
+abandon_program (WeftRecording *self)
+{
+  Abandoned *a = g_new0 (Abandoned, 1);
+
+  a->pid = self->pid;
+  kill (self->pid, SIGTERM);
+  a->kill_id = g_timeout_add (WEFT_RECORDING_KILL_GRACE_MS, abandoned_kill, a);
+  g_child_watch_add (self->pid, abandoned_reaped, a);
+  self->reaped = TRUE;
+}
 
 static void
 weft_recording_dispose (GObject *object)
@@ -74,7 +121,10 @@ weft_recording_dispose (GObject *object)
   WeftRecording *self = WEFT_RECORDING (object);
 
   if (self->pid > 0 && !self->reaped)
-    kill (self->pid, SIGTERM);  /* nobody will read what it records */
+    abandon_program (self);  /* nobody will read what it records */
+  if (self->kill_timer != NULL)
+    g_source_destroy (self->kill_timer);
+  g_clear_pointer (&self->kill_timer, g_source_unref);
   if (self->tick != NULL)
     g_source_destroy (self->tick);
   g_clear_pointer (&self->tick, g_source_unref);
@@ -503,6 +553,9 @@ finish (WeftRecording *self)
 
   g_source_destroy (self->tick);
   g_clear_pointer (&self->tick, g_source_unref);
+  if (self->kill_timer != NULL)
+    g_source_destroy (self->kill_timer);
+  g_clear_pointer (&self->kill_timer, g_source_unref);
   /* what the pipe still holds */
   while (!self->stop_reading && weft_collector_read_available (self->collector))
     ;
@@ -584,6 +637,39 @@ weft_recording_stop (WeftRecording *self,
     kill (self->pid, signal_number);
   else
     self->stop_reading = TRUE;
+}
+
+static gboolean
+kill_after_grace (gpointer data)
+{
+  WeftRecording *self = data;
+
+  g_clear_pointer (&self->kill_timer, g_source_unref);
+  if (!self->reaped)
+    kill (self->pid, SIGKILL);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * weft_recording_terminate:
+ * @grace_ms: how long the program has to end after SIGTERM
+ *
+ * Ends the program for good: SIGTERM now, and SIGKILL if it is still
+ * running @grace_ms later (a program may ignore SIGTERM). It is reaped and
+ * what it recorded is kept, as with weft_recording_stop().
+ */
+void
+weft_recording_terminate (WeftRecording *self,
+                          guint          grace_ms)
+{
+  g_return_if_fail (WEFT_IS_RECORDING (self));
+
+  weft_recording_stop (self, SIGTERM);
+  if (self->pid <= 0 || self->reaped || self->kill_timer != NULL || self->context == NULL)
+    return;
+  self->kill_timer = g_timeout_source_new (grace_ms);
+  g_source_set_callback (self->kill_timer, kill_after_grace, self, NULL);
+  g_source_attach (self->kill_timer, self->context);
 }
 
 void

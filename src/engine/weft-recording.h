@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WeftRecording, weft_recording, WEFT, RECORDING, GObject)
 
+/* How long a program that is told to end (SIGTERM) has before SIGKILL */
+#define WEFT_RECORDING_KILL_GRACE_MS 2000
+
 /* What the preload library counted over the whole recording */
 typedef struct
 {
@@ -31,6 +34,8 @@ gboolean            weft_recording_start          (WeftRecording       *self,
                                                    GError             **error);
 void                weft_recording_stop           (WeftRecording       *self,
                                                    int                  signal_number);
+void                weft_recording_terminate      (WeftRecording       *self,
+                                                   guint                grace_ms);
 void                weft_recording_wait_async     (WeftRecording       *self,
                                                    GCancellable        *cancellable,
                                                    GAsyncReadyCallback  callback,

@@ -73,10 +73,6 @@ weft_record_thread_name (const char *name)
 {
   WeftPreloadThread *t = _weft_preload_thread ();
 
-  if (t == NULL || name == NULL)
-    return;
-  _weft_preload_record (t, WEFT_EVENT_NAME, WEFT_OBJECT_SELF, 0, 0);
-  t->busy = 1;
-  weft_wire_writer_name (t->writer, WEFT_OBJECT_SELF, name);
-  t->busy = 0;
+  if (t != NULL && name != NULL)
+    _weft_preload_name_thread (t, name, FALSE);
 }

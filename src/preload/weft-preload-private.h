@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/epoll.h>
+#include <sys/select.h>
+#include <unistd.h>
 #include <stdint.h>
 
 #include "weft-record-control.h"
@@ -22,6 +27,7 @@ struct _WeftPreloadThread
   guint64            last_ns;     /* the latest time this thread recorded */
   volatile int       busy;        /* recording now: not to be flushed by another */
   int                tid;
+  guint32            task;        /* the task of this thread's life: named after the thread */
   guint16            worker;
   guint8             gil_section; /* inside the GIL's mutex: taking or dropping */
   guint8             gil_waiting;
@@ -102,6 +108,17 @@ typedef struct
   void (*closefrom)              (int);
   int  (*dup2)                   (int, int);
   int  (*dup3)                   (int, int, int);
+  ssize_t (*read)                (int, void *, size_t);
+  ssize_t (*write)               (int, const void *, size_t);
+  int  (*poll)                   (struct pollfd *, nfds_t, int);
+  int  (*ppoll)                  (struct pollfd *, nfds_t, const struct timespec *, const sigset_t *);
+  int  (*select)                 (int, fd_set *, fd_set *, fd_set *, struct timeval *);
+  int  (*epoll_wait)             (int, struct epoll_event *, int, int);
+  int  (*epoll_pwait)            (int, struct epoll_event *, int, int, const sigset_t *);
+  int  (*nanosleep)              (const struct timespec *, struct timespec *);
+  int  (*clock_nanosleep)        (clockid_t, int, const struct timespec *, struct timespec *);
+  unsigned int (*sleep)          (unsigned int);
+  int  (*usleep)                 (useconds_t);
 } WeftPreloadReal;
 
 extern WeftPreloadReal _weft_real;
@@ -121,6 +138,9 @@ char             **_weft_preload_fix_env      (char *const        envp[],
                                                guint64            spawn_ns,
                                                int                worker);
 guint64            _weft_preload_now          (void);
+void               _weft_preload_name_thread  (WeftPreloadThread *thread,
+                                               const char        *name,
+                                               gboolean           with_id);
 
 /* GIL (weft-preload-gil.c) */
 gboolean           _weft_gil_cond_wait_begin  (WeftPreloadThread *thread,
@@ -132,6 +152,16 @@ void               _weft_gil_mutex_unlocking  (WeftPreloadThread *thread);
 gboolean           _weft_preload_is_gil_lock  (const void        *mutex);
 gboolean           _weft_gil_cond_signal      (WeftPreloadThread *thread,
                                                void              *cond);
+
+/* The object id of a mark (or I/O call) by a hash of what it is */
+static inline guint32
+_weft_preload_mark_id (guint32 hash)
+{
+  return (hash & 0x7fffffff) | 0x40000000;
+}
+
+/* I/O calls shorter than this are not recorded (weft-preload-io.c) */
+#define WEFT_PRELOAD_IO_MIN_NS (100 * G_GUINT64_CONSTANT (1000))
 
 extern __thread WeftPreloadThread *_weft_preload_self __attribute__((tls_model ("initial-exec")));
 

@@ -103,6 +103,17 @@ _weft_preload_resolve (void)
   r->closefrom = real ("closefrom");
   r->dup2 = real ("dup2");
   r->dup3 = real ("dup3");
+  r->read = real ("read");
+  r->write = real ("write");
+  r->poll = real ("poll");
+  r->ppoll = real ("ppoll");
+  r->select = real ("select");
+  r->epoll_wait = real ("epoll_wait");
+  r->epoll_pwait = real ("epoll_pwait");
+  r->nanosleep = real ("nanosleep");
+  r->clock_nanosleep = real ("clock_nanosleep");
+  r->sleep = real ("sleep");
+  r->usleep = real ("usleep");
   __atomic_store_n (&r->pthread_mutex_unlock, real ("pthread_mutex_unlock"), __ATOMIC_RELEASE);
 }
 
@@ -115,12 +126,11 @@ _weft_preload_now (void)
 /* ---- worker ids ---------------------------------------------------------- */
 
 static int
-worker_take (gboolean *out_recycled)
+worker_take (void)
 {
   WeftRecordControl *c = _weft_preload.control;
   guint32 id = __atomic_fetch_add (&c->next_worker, 1, __ATOMIC_RELAXED);
 
-  *out_recycled = FALSE;
   if (id < WEFT_RECORD_MAX_WORKERS)
     {
       __atomic_store_n (&c->slots[id], WEFT_RECORD_SLOT_LIVE, __ATOMIC_RELAXED);
@@ -135,7 +145,6 @@ worker_take (gboolean *out_recycled)
                                        __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
         {
           __atomic_fetch_add (&c->n_recycled, 1, __ATOMIC_RELAXED);
-          *out_recycled = TRUE;
           return (int) i;
         }
     }
@@ -151,47 +160,73 @@ worker_release (guint16 worker)
 
 /* ---- threads ------------------------------------------------------------- */
 
+/* Life tasks have ids with the top bit set: never a lock's (< 2^31), never
+ * WEFT_OBJECT_SELF, one per thread image over the whole recording. */
+static guint32
+task_take (void)
+{
+  guint32 n = __atomic_fetch_add (&_weft_preload.control->next_task, 1, __ATOMIC_RELAXED);
+
+  return 0x80000000u | (n % 0x7fffffffu);
+}
+
+/*
+ * Names this thread's lane and the task of its life: @name, with the
+ * thread's id when @with_id ("xz (tid 12)", the main thread "xz (pid 11)").
+ * An empty NAME first starts each name over (a rename, a reused lane).
+ */
+void
+_weft_preload_name_thread (WeftPreloadThread *t,
+                           const char        *name,
+                           gboolean           with_id)
+{
+  char full[64];
+
+  if (with_id)
+    snprintf (full, sizeof full, "%s (%s %d)", name, t->tid == _weft_preload.pid ? "pid" : "tid", t->tid);
+  else
+    g_strlcpy (full, name, sizeof full);
+  _weft_preload_record (t, WEFT_EVENT_NAME, WEFT_OBJECT_SELF, 0, 0);
+  _weft_preload_record (t, WEFT_EVENT_NAME, t->task, 0, 0);
+  t->busy = 1;
+  weft_wire_writer_name (t->writer, WEFT_OBJECT_SELF, full);
+  weft_wire_writer_name (t->writer, t->task, full);
+  t->busy = 0;
+}
+
+/* A new thread's names, from its comm (the program's, or what the thread
+ * creator set) */
 static void
-thread_name (WeftPreloadThread *t,
-             gboolean           main_thread)
+thread_name (WeftPreloadThread *t)
 {
   char comm[17] = "";
-  char name[48];
 
   prctl (PR_GET_NAME, comm, 0, 0, 0);
-  if (main_thread)
-    snprintf (name, sizeof name, "%s (pid %d)", comm, _weft_preload.pid);
-  else
-    snprintf (name, sizeof name, "%s (tid %d)", comm, t->tid);
-  weft_wire_writer_name (t->writer, WEFT_OBJECT_SELF, name);
+  _weft_preload_name_thread (t, comm, TRUE);
 }
 
 /* Starts this thread's lane on @worker; times of the start-up, if known. */
 static WeftPreloadThread *
 thread_begin (int      worker,
-              gboolean recycled,
               guint64  spawn_ns)
 {
   WeftPreloadThread *t = g_new0 (WeftPreloadThread, 1);
-  gboolean main_thread;
 
   t->tid = (int) syscall (SYS_gettid);
   t->worker = (guint16) worker;
+  t->task = task_take ();
   t->writer = weft_wire_writer_new (_weft_preload.fd, t->worker);
-  main_thread = t->tid == _weft_preload.pid;
   t->last_ns = weft_wire_writer_now (t->writer);
 
   _weft_preload_record (t, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_EXTERNAL, _weft_preload.pid);
-  if (recycled)
-    _weft_preload_record (t, WEFT_EVENT_NAME, WEFT_OBJECT_SELF, 0, 0);  /* clears the old name */
-  thread_name (t, main_thread);
+  thread_name (t);
   if (spawn_ns != 0 && spawn_ns <= t->last_ns)
     {
       /* the start-up began in the parent, or before exec; it ends here */
       _weft_preload_record_at (t, spawn_ns, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0);
       _weft_preload_record (t, WEFT_EVENT_SPAWN_END, 0, 0, 0);
     }
-  _weft_preload_record (t, WEFT_EVENT_TASK_BEGIN, t->worker, 0, 0);
+  _weft_preload_record (t, WEFT_EVENT_TASK_BEGIN, t->task, 0, 0);
   weft_wire_writer_flush (t->writer);  /* the lane shows at once, even if the thread blocks */
   __atomic_fetch_add (&_weft_preload.control->n_threads, 1, __ATOMIC_RELAXED);
 
@@ -210,16 +245,15 @@ thread_begin (int      worker,
 WeftPreloadThread *
 _weft_preload_thread_slow (void)
 {
-  gboolean recycled;
   int worker;
 
   if (thread_refused)
     return NULL;
   thread_refused = 1;  /* no recursion while joining */
-  worker = worker_take (&recycled);
+  worker = worker_take ();
   if (worker < 0)
     return NULL;
-  thread_begin (worker, recycled, 0);
+  thread_begin (worker, 0);
   thread_refused = 0;
   return _weft_preload_self;
 }
@@ -231,7 +265,7 @@ _weft_preload_thread_end (WeftPreloadThread *t)
 
   if (t == NULL || t->writer == NULL)
     return;
-  _weft_preload_record (t, WEFT_EVENT_TASK_END, t->worker, WEFT_TASK_OK, 0);
+  _weft_preload_record (t, WEFT_EVENT_TASK_END, t->task, WEFT_TASK_OK, 0);
   t->busy = 1;
   weft_wire_writer_close (t->writer);
 
@@ -297,14 +331,13 @@ static void *
 thread_trampoline (void *data)
 {
   StartData start = *(StartData *) data;
-  gboolean recycled;
   int worker;
   void *ret;
 
   free (data);
-  worker = worker_take (&recycled);
+  worker = worker_take ();
   if (worker >= 0)
-    thread_begin (worker, recycled, start.create_ns);
+    thread_begin (worker, start.create_ns);
   else
     thread_refused = 1;
   ret = start.start (start.arg);
@@ -354,12 +387,7 @@ pthread_setname_np (pthread_t   thread,
       WeftPreloadThread *t = _weft_preload_thread ();
 
       if (t != NULL)
-        {
-          _weft_preload_record (t, WEFT_EVENT_NAME, WEFT_OBJECT_SELF, 0, 0);
-          t->busy = 1;
-          weft_wire_writer_name (t->writer, WEFT_OBJECT_SELF, name);
-          t->busy = 0;
-        }
+        _weft_preload_name_thread (t, name, TRUE);
     }
   return r;
 }
@@ -451,7 +479,7 @@ _weft_preload_mark_object (guint32         hash,
                            WeftObjectKind  kind,
                            const char     *name)
 {
-  guint32 id = (hash & 0x7fffffff) | 0x40000000;
+  guint32 id = _weft_preload_mark_id (hash);
   WeftPreloadThread *t;
 
   if (object_seen (id) || (t = _weft_preload_thread ()) == NULL)
@@ -519,18 +547,14 @@ static void
 process_begin (guint64 spawn_ns,
                int     worker)
 {
-  gboolean recycled = FALSE;
-
   _weft_preload.pid = getpid ();
   __atomic_fetch_add (&_weft_preload.control->n_processes, 1, __ATOMIC_RELAXED);
   if (worker < 0)
-    worker = worker_take (&recycled);
-  else
-    recycled = TRUE;  /* an exec'd image: its lane goes on, under the new name */
+    worker = worker_take ();  /* else an exec'd image: its lane goes on, under the new name */
   if (worker < 0)
     return;
   _weft_preload.active = 1;
-  thread_begin (worker, recycled, spawn_ns);
+  thread_begin (worker, spawn_ns);
 }
 
 __attribute__((constructor)) static void
@@ -690,7 +714,7 @@ exec_begin (char *const envp[])
 
   if (t == NULL)
     return _weft_preload_fix_env (envp, 0, -1);
-  _weft_preload_record (t, WEFT_EVENT_TASK_END, t->worker, WEFT_TASK_OK, 0);
+  _weft_preload_record (t, WEFT_EVENT_TASK_END, t->task, WEFT_TASK_OK, 0);
   _weft_preload_flush_all ();
   weft_wire_writer_flush (t->writer);
   return _weft_preload_fix_env (envp, weft_clock_now_ns (), t->worker);
@@ -704,7 +728,7 @@ exec_failed (int r)
   int saved = errno;
 
   if (t != NULL)
-    _weft_preload_record (t, WEFT_EVENT_TASK_BEGIN, t->worker, 0, 0);
+    _weft_preload_record (t, WEFT_EVENT_TASK_BEGIN, t->task, 0, 0);
   errno = saved;
   return r;
 }

@@ -47,6 +47,7 @@ typedef struct
   uint32_t n_crashed;        /* processes ended by a fatal signal */
   uint32_t last_crash_signal;
   uint32_t last_crash_pid;
+  uint32_t next_task;        /* ids of the threads' life tasks handed out so far (atomic) */
   uint64_t pipe_ino;         /* st_ino of the event pipe: a reused fd number is not it */
   uint64_t pipe_dev;
   uint8_t  slots[WEFT_RECORD_MAX_WORKERS];  /* WeftRecordSlot per worker id */

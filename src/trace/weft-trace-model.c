@@ -744,6 +744,14 @@ append_name (WeftTraceModel  *self,
       /* an empty NAME starts the name over: a thread renamed, a lane reused */
       if (ev->object == WEFT_OBJECT_SELF)
         _weft_lane_set_name (lane, "");
+      else
+        {
+          WeftObject *obj = object_ensure (self, ev->object, 0);
+
+          if (obj->name != NULL)
+            g_string_truncate (obj->name, 0);
+          g_clear_pointer (&obj->name_valid, g_free);
+        }
       return;
     }
 
