@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "weft-loop-executor-private.h"
+#include "weft-trace-journal-private.h"
+#include "weft-trace-model-private.h"
 #include "weft-run.h"
 #include "weft-summary.h"
 
@@ -315,6 +317,46 @@ test_failure_kept_apart (void)
       failed += ls.tasks_failed;
     }
   g_assert_cmpuint (failed, ==, 1);
+
+  /* The model knows what the failed task raised, and only for it; its
+   * journal carries it into a replayed model */
+  {
+    WeftTraceModel *model = weft_run_get_model (run);
+    g_autoptr(WeftTraceModel) back = weft_trace_model_new ();
+    g_autoptr(GError) error = NULL;
+    const guint8 *journal;
+    gsize len;
+    guint n_failed = 0;
+
+    for (guint w = 0; w < weft_trace_model_get_n_lanes (model); w++)
+      {
+        WeftLane *lane = weft_trace_model_get_lane (model, w);
+        guint n = weft_lane_get_n_spans (lane, 0);
+
+        for (guint i = 0; i < n; i++)
+          {
+            WeftSpan span;
+            const char *e;
+
+            g_assert_true (weft_lane_get_span (lane, 0, i, &span));
+            e = weft_trace_model_get_task_error (model, span.object);
+            if (span.flags & WEFT_SPAN_TASK_FAILED)
+              {
+                g_assert_cmpstr (e, ==, "division by zero");
+                n_failed++;
+              }
+            else
+              g_assert_null (e);
+          }
+      }
+    g_assert_cmpuint (n_failed, ==, 1);
+    journal = _weft_trace_model_get_journal (model, &len);
+    g_assert_true (_weft_trace_journal_replay (journal, len, back, &error));
+    g_assert_no_error (error);
+    for (guint32 id = 0x100000; id < 0x100000 + 8; id++)
+      g_assert_cmpstr (weft_trace_model_get_task_error (back, id), ==,
+                       weft_trace_model_get_task_error (model, id));
+  }
 }
 
 /* Concept 20: in a task group, one failure cancels the siblings at once. */

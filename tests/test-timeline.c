@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <gtk/gtk.h>
 
 #include "weft-session.h"
@@ -778,6 +780,67 @@ test_core_wait_colour (void)
   set_dark (FALSE);
 }
 
+/* A task that failed is drawn in its own colour, not as running, and its
+ * tooltip (the details line's text) names the error it raised. */
+static void
+test_failed_task (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *ok_text = NULL;
+  g_autofree char *failed_text = NULL;
+  GdkRGBA failed, running, got;
+  Fixture f;
+  WeftSpan span;
+  guint n_failed = 0, n_running = 0;
+  double x0, x1, y;
+  int w, h;
+  gsize stride;
+
+  ev (e, 0, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 4242);
+  name_object (e, 0, 7, "faulty #1");
+  ev (e, BASE, 0, WEFT_EVENT_TASK_BEGIN, 6, 0, 0);
+  ev (e, BASE + 40 * MS, 0, WEFT_EVENT_TASK_END, 6, WEFT_TASK_OK, 0);
+  ev (e, BASE + 50 * MS, 0, WEFT_EVENT_TASK_BEGIN, 7, 0, 0);
+  ev (e, BASE + 100 * MS, 0, WEFT_EVENT_TASK_END, 7, WEFT_TASK_FAILED, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_set_task_error (model, 7, "ValueError: invalid record 17");
+  weft_trace_model_finish (model, BASE + 100 * MS);
+
+  set_dark (FALSE);
+  fixture_setup (&f, model, 900, 240);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  weft_state_style_get_failed_color (FALSE, &failed);
+  weft_state_style_get_color (WEFT_STATE_RUNNING, FALSE, &running);
+  g_assert_cmpfloat (colour_distance (&failed, &running), >, 60);
+
+  /* Most of the failed span is the failed colour (the rest its cross-hatch
+   * and label), none of it running; the task before it is running */
+  y = weft_timeline_view_get_row_y (f.view, 0, 0);
+  x0 = weft_timeline_view_time_to_x (f.view, BASE + 52 * MS);
+  x1 = weft_timeline_view_time_to_x (f.view, BASE + 98 * MS);
+  for (int x = (int) x0; x < (int) x1; x++)
+    {
+      pixel_at (pixels, stride, x, (int) y - 3, &got);
+      n_failed += colour_distance (&got, &failed) <= 3;
+      n_running += colour_distance (&got, &running) <= 3;
+    }
+  g_assert_cmpuint (n_failed, >, (guint) ((x1 - x0) * 0.5));
+  g_assert_cmpuint (n_running, ==, 0);
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 20 * MS), y - 3, &running, "ok task");
+
+  g_assert_true (weft_lane_get_span (weft_trace_model_get_lane (model, 0), 0, 1, &span));
+  g_assert_true (span.flags & WEFT_SPAN_TASK_FAILED);
+  failed_text = weft_timeline_view_describe_span (f.view, &span);
+  g_assert_nonnull (strstr (failed_text, "faulty #1"));
+  g_assert_nonnull (strstr (failed_text, "The task failed: ValueError: invalid record 17"));
+  g_assert_true (weft_lane_get_span (weft_trace_model_get_lane (model, 0), 0, 0, &span));
+  ok_text = weft_timeline_view_describe_span (f.view, &span);
+  g_assert_null (strstr (ok_text, "failed"));
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -800,6 +863,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline/step-chart", test_step_chart);
   g_test_add_func ("/weft/timeline/window-page", test_window_page);
   g_test_add_func ("/weft/timeline/screenshot", test_screenshot);
+  g_test_add_func ("/weft/timeline/failed-task", test_failed_task);
 
   return g_test_run ();
 }

@@ -18,6 +18,7 @@
  * drawn one by one (labelled where the text fits), the rest merged per pixel
  * column from the lane's summaries, shaded by how busy the column is; open
  * spans run to the lane's last time; instants are marks along the top.
+ * A task that failed is drawn in a colour of its own, crossed out.
  * Rectangles are batched into one path per colour and shade, so the cost
  * follows the pixels, not the spans. The painter keeps only scratch memory
  * between calls; the canvas caches what it returns.
@@ -35,6 +36,7 @@ typedef struct
 {
   double   x, y, w, h;
   guint8   state;
+  gboolean failed;
   guint32  object;
 } LabelItem;
 
@@ -43,6 +45,7 @@ struct _WeftLanePainter
   GObject            parent_instance;
 
   GArray            *batch[WEFT_N_STATES][N_LEVELS];   /* Rect */
+  GArray            *failed;         /* Rect: tasks that failed, drawn apart */
   GArray            *labels;         /* LabelItem */
   WeftColumnSummary *columns;        /* a row's pixel columns */
   guint              n_columns;
@@ -119,10 +122,18 @@ batch_wide_spans (WeftLanePainter *self,
       double cx0 = MAX (span_x (s->start_ns, vb, scale), -2.0);
       double cx1 = MIN (span_x (s->end_ns, vb, scale), tw + 2.0);
 
-      batch_rect (self, s->state, 0, cx0, cx1, y, h);
+      gboolean failed = s->state == WEFT_STATE_RUNNING && (s->flags & WEFT_SPAN_TASK_FAILED);
+
+      if (failed)
+        {
+          Rect r = { (float) cx0, (float) y, (float) (cx1 - cx0), (float) h };
+          g_array_append_val (self->failed, r);
+        }
+      else
+        batch_rect (self, s->state, 0, cx0, cx1, y, h);
       if (cx1 - cx0 >= MIN_LABEL_PX)
         {
-          LabelItem item = { cx0, y, cx1 - cx0, h, s->state, s->object };
+          LabelItem item = { cx0, y, cx1 - cx0, h, s->state, failed, s->object };
           g_array_append_val (self->labels, item);
         }
     }
@@ -265,6 +276,42 @@ fill_hatched (cairo_t  *cr,
   cairo_restore (cr);
 }
 
+/* Failed tasks: their own colour, crossed out */
+static void
+fill_failed (WeftLanePainter *self,
+             cairo_t         *cr,
+             gboolean         dark)
+{
+  double y0, y1, x0, x1;
+  GdkRGBA c;
+
+  if (self->failed->len == 0)
+    return;
+  weft_state_style_get_failed_color (dark, &c);
+  gdk_cairo_set_source_rgba (cr, &c);
+  for (guint k = 0; k < self->failed->len; k++)
+    {
+      const Rect *r = &g_array_index (self->failed, Rect, k);
+      cairo_rectangle (cr, r->x, r->y, r->w, r->h);
+    }
+  cairo_fill_extents (cr, &x0, &y0, &x1, &y1);
+  cairo_fill_preserve (cr);
+  cairo_save (cr);
+  cairo_clip (cr);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.35);
+  cairo_set_line_width (cr, 1);
+  for (double x = x0 - (y1 - y0); x < x1; x += 8)
+    {
+      cairo_move_to (cr, x, y1);
+      cairo_line_to (cr, x + (y1 - y0), y0);
+      cairo_move_to (cr, x, y0);
+      cairo_line_to (cr, x + (y1 - y0), y1);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  g_array_set_size (self->failed, 0);
+}
+
 static void
 fill_batches (WeftLanePainter *self,
               cairo_t         *cr,
@@ -293,6 +340,7 @@ fill_batches (WeftLanePainter *self,
           cairo_fill (cr);
         g_array_set_size (rects, 0);
       }
+  fill_failed (self, cr, dark);
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
 }
 
@@ -337,7 +385,10 @@ draw_labels (WeftLanePainter *self,
       /* Only when at least a few characters fit */
       if (lw < 12 && (int) strlen (text) > 1)
         continue;
-      weft_state_style_get_color (item->state, dark, &c);
+      if (item->failed)
+        weft_state_style_get_failed_color (dark, &c);
+      else
+        weft_state_style_get_color (item->state, dark, &c);
       if (0.299 * c.red + 0.587 * c.green + 0.114 * c.blue > 0.55)
         cairo_set_source_rgba (cr, 0.1, 0.1, 0.12, 0.9);
       else
@@ -471,6 +522,7 @@ weft_lane_painter_finalize (GObject *object)
 
   g_array_unref (self->labels);
   g_array_unref (self->wide);
+  g_array_unref (self->failed);
   g_free (self->columns);
   for (guint s = 0; s < WEFT_N_STATES; s++)
     for (guint l = 0; l < N_LEVELS; l++)
@@ -490,6 +542,7 @@ weft_lane_painter_init (WeftLanePainter *self)
 {
   self->labels = g_array_new (FALSE, FALSE, sizeof (LabelItem));
   self->wide = g_array_new (FALSE, FALSE, sizeof (WeftSpan));
+  self->failed = g_array_new (FALSE, FALSE, sizeof (Rect));
   for (guint s = 0; s < WEFT_N_STATES; s++)
     for (guint l = 0; l < N_LEVELS; l++)
       self->batch[s][l] = g_array_new (FALSE, FALSE, sizeof (Rect));

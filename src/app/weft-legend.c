@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "weft-legend.h"
 #include "weft-state-style.h"
 
@@ -43,12 +45,14 @@ legend_layout_items (GtkWidget   *widget,
   int x = PAD, y = PAD, line_h = 0;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  for (guint s = WEFT_STATE_IDLE + 1; s < WEFT_N_STATES; s++)
+  /* every state, then a task that failed (WEFT_N_STATES) */
+  for (guint s = WEFT_STATE_IDLE + 1; s <= WEFT_N_STATES; s++)
     {
+      gboolean failed = s == WEFT_N_STATES;
       int lw, lh, item_w;
       GdkRGBA c;
 
-      pango_layout_set_text (layout, weft_state_style_get_label (s), -1);
+      pango_layout_set_text (layout, failed ? _("Task failed") : weft_state_style_get_label (s), -1);
       pango_layout_get_pixel_size (layout, &lw, &lh);
       item_w = SWATCH + GAP + lw;
       line_h = MAX (line_h, lh);
@@ -61,9 +65,12 @@ legend_layout_items (GtkWidget   *widget,
         {
           graphene_rect_t r = GRAPHENE_RECT_INIT (x, y + (lh - SWATCH) / 2.0, SWATCH, SWATCH);
 
-          weft_state_style_get_color (s, dark, &c);
+          if (failed)
+            weft_state_style_get_failed_color (dark, &c);
+          else
+            weft_state_style_get_color (s, dark, &c);
           gtk_snapshot_append_color (snapshot, &c, &r);
-          if (weft_state_style_is_hatched (s))
+          if (!failed && weft_state_style_is_hatched (s))
             {
               cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &r);
 

@@ -923,7 +923,17 @@ weft_timeline_view_describe_span (WeftTimelineView *self,
   g_string_append_printf (text, (span->flags & WEFT_SPAN_OPEN) ? _("Duration: %s (still open)")
                                                                 : _("Duration: %s"), dur);
   if (span->flags & WEFT_SPAN_TASK_FAILED)
-    g_string_append_printf (text, "\n%s", _("The task failed"));
+    {
+      const char *error = weft_trace_model_get_task_error (self->model, span->object);
+      g_autofree char *error_escaped = error ? g_markup_escape_text (error, -1) : NULL;
+
+      g_string_append_c (text, '\n');
+      if (error_escaped != NULL)
+        /* Translators: tooltip line; %s is the error the task raised */
+        g_string_append_printf (text, _("The task failed: %s"), error_escaped);
+      else
+        g_string_append (text, _("The task failed"));
+    }
   if (span->flags & WEFT_SPAN_TASK_CANCELLED)
     g_string_append_printf (text, "\n%s", _("The task was cancelled"));
   return g_string_free (text, FALSE);
