@@ -834,6 +834,14 @@ declare_objects (WeftRun *self)
 
       weft_trace_model_declare_object (self->model, id, po->kind, po->initial);
       weft_trace_model_set_object_name (self->model, id, po->name);
+      if (po->kind == WEFT_OBJECT_COUNTER && po->length <= 1 &&
+          po->backend != WEFT_BACKEND_MANAGER && WEFT_ARENA_LOST_ID (i) != 0)
+        {
+          g_autofree char *lost = g_strdup_printf ("%s: lost updates", po->name);
+
+          weft_trace_model_declare_object (self->model, WEFT_ARENA_LOST_ID (i), WEFT_OBJECT_COUNTER, 0);
+          weft_trace_model_set_object_name (self->model, WEFT_ARENA_LOST_ID (i), lost);
+        }
     }
 
   if (uses_executor (self, WEFT_EXECUTOR_MAINLOOP))
