@@ -14,6 +14,7 @@
 #include "weft-step-chart.h"
 #include "weft-time-format.h"
 #include "weft-time-ruler.h"
+#include "weft-timeline-rows.h"
 #include "weft-timeline-view-private.h"
 #include "weft-window.h"
 #include "weft-test-util.h"
@@ -841,6 +842,108 @@ test_failed_task (void)
   fixture_teardown (&f);
 }
 
+/* A main loop over 0-100 ms: task 100 runs 0-10 and awaits until 72
+ * (pending waits 1 from 10 to 72), task 101 runs 20-70 inside a blocking
+ * call (I/O at depth 1), task 100 runs again 72-80, woken 62 ms late;
+ * nothing awaits after that, task 102 runs 90-100. */
+static WeftTraceModel *
+loop_model (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+
+  ev (e, 0, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_MAINLOOP, 4242);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, 2, WEFT_OBJECT_COUNTER, 0);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, 3, WEFT_OBJECT_COUNTER, 0);
+  name_object (e, 0, 2, "loop lag (\xc2\xb5s)");
+  name_object (e, 0, 3, "pending waits");
+  name_object (e, 0, 100, "ticker #1");
+  name_object (e, 0, 101, "blocker #1");
+  ev (e, BASE, 0, WEFT_EVENT_TASK_BEGIN, 100, 0, 0);
+  ev (e, BASE + 10 * MS, 0, WEFT_EVENT_TASK_END, 100, WEFT_TASK_SUSPENDED, 0);
+  ev (e, BASE + 10 * MS, 0, WEFT_EVENT_COUNTER, 3, 1, 0);
+  ev (e, BASE + 20 * MS, 0, WEFT_EVENT_TASK_BEGIN, 101, 0, 0);
+  ev (e, BASE + 20 * MS, 0, WEFT_EVENT_IO_BEGIN, 101, 0, 0);
+  ev (e, BASE + 70 * MS, 0, WEFT_EVENT_IO_END, 101, 0, 0);
+  ev (e, BASE + 70 * MS, 0, WEFT_EVENT_TASK_END, 101, WEFT_TASK_OK, 0);
+  ev (e, BASE + 72 * MS, 0, WEFT_EVENT_COUNTER, 2, 62000, 0);
+  ev (e, BASE + 72 * MS, 0, WEFT_EVENT_COUNTER, 3, 0, 0);
+  ev (e, BASE + 72 * MS, 0, WEFT_EVENT_TASK_BEGIN, 100, 0, 0);
+  ev (e, BASE + 80 * MS, 0, WEFT_EVENT_TASK_END, 100, WEFT_TASK_OK, 0);
+  ev (e, BASE + 90 * MS, 0, WEFT_EVENT_TASK_BEGIN, 102, 0, 0);
+  ev (e, BASE + 100 * MS, 0, WEFT_EVENT_TASK_END, 102, WEFT_TASK_OK, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_finish (model, BASE + 100 * MS);
+  return model;
+}
+
+/* The main loop's lane shows its awaits as a band where no task runs, and
+ * its tooltip says so; the blocking call says that it stalls the loop, not
+ * "I/O"; the lag track is labelled without its unit, its peak a time. */
+static void
+test_loop_lane (void)
+{
+  Fixture f;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *awaiting = NULL;
+  g_autofree char *idle = NULL;
+  g_autofree char *blocking = NULL;
+  g_autofree char *stretch = NULL;
+  g_autoptr(WeftTimelineRows) rows = weft_timeline_rows_new ();
+  GdkRGBA band, bg, want;
+  WeftSpan span;
+  WeftLane *lane;
+  double y;
+  int w, h;
+  gsize stride;
+  gboolean found_lag = FALSE;
+
+  set_dark (FALSE);
+  fixture_setup (&f, loop_model (), 900, 320);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  weft_state_style_get_awaiting_color (FALSE, &band);
+  weft_state_style_get_background (FALSE, &bg);
+  want.red = bg.red * (1 - band.alpha) + band.red * band.alpha;
+  want.green = bg.green * (1 - band.alpha) + band.green * band.alpha;
+  want.blue = bg.blue * (1 - band.alpha) + band.blue * band.alpha;
+  want.alpha = 1;
+
+  y = weft_timeline_view_get_row_y (f.view, 0, 0);
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 15 * MS), y, &want, "awaiting");
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 85 * MS), y, &bg, "idle, nothing awaits");
+
+  awaiting = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 15 * MS), y);
+  g_assert_nonnull (awaiting);
+  g_assert_nonnull (strstr (awaiting, "Awaiting"));
+  g_assert_nonnull (strstr (awaiting, "1 task waits without blocking"));
+  idle = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 85 * MS), y);
+  g_assert_null (idle);
+
+  lane = weft_trace_model_lookup_lane (f.model, 0);
+  g_assert_true (weft_lane_get_span (lane, 1, 0, &span));
+  g_assert_cmpint (span.state, ==, WEFT_STATE_IO);
+  blocking = weft_timeline_view_describe_lane_span (f.view, 0, &span);
+  g_assert_true (g_str_has_prefix (blocking, "<b>Blocking call: the main loop is stalled</b>"));
+  g_assert_nonnull (strstr (blocking, "no other task on the loop runs until it returns"));
+  g_assert_true (weft_lane_get_span (lane, 0, 0, &span));
+  stretch = weft_timeline_view_describe_lane_span (f.view, 0, &span);
+  g_assert_nonnull (strstr (stretch, "Runs on the loop until its next await"));
+
+  weft_timeline_rows_set_model (rows, f.model);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (rows)); i++)
+    {
+      WeftTimelineRow *row = weft_timeline_rows_get_row (rows, i);
+
+      if (weft_timeline_row_get_object (row) != 2 || weft_timeline_row_get_kind (row) != WEFT_TIMELINE_ROW_COUNTER)
+        continue;
+      g_assert_cmpstr (weft_timeline_row_get_label (row), ==, "loop lag");
+      g_assert_cmpuint (weft_timeline_row_get_ns_per_unit (row), ==, 1000);
+      found_lag = TRUE;
+    }
+  g_assert_true (found_lag);
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -864,6 +967,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline/window-page", test_window_page);
   g_test_add_func ("/weft/timeline/screenshot", test_screenshot);
   g_test_add_func ("/weft/timeline/failed-task", test_failed_task);
+  g_test_add_func ("/weft/timeline/loop-lane", test_loop_lane);
 
   return g_test_run ();
 }

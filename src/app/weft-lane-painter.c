@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "weft-lane-painter.h"
+#include "weft-loop-executor.h"
 #include "weft-state-style.h"
 #include "weft-timeline-rows.h"
 
@@ -18,7 +19,9 @@
  * drawn one by one (labelled where the text fits), the rest merged per pixel
  * column from the lane's summaries, shaded by how busy the column is; open
  * spans run to the lane's last time; instants are marks along the top.
- * A task that failed is drawn in a colour of its own, crossed out.
+ * A task that failed is drawn in a colour of its own, crossed out. On a
+ * main loop's lane, the time its tasks spend awaiting (the loop's "pending
+ * waits" counter above 0) is a pale band behind the spans.
  * Rectangles are batched into one path per colour and shade, so the cost
  * follows the pixels, not the spans. The painter keeps only scratch memory
  * between calls; the canvas caches what it returns.
@@ -445,6 +448,104 @@ draw_instants (cairo_t  *cr,
   cairo_fill (cr);
 }
 
+/* The loop's "pending waits" counter, if @lane is a main loop's and the
+ * only one in @model (the counter counts every loop's waits together). */
+static const WeftCounterPoint *
+loop_pending (WeftTraceModel *model,
+              WeftLane       *lane,
+              guint          *out_n)
+{
+  guint n_loops = 0;
+
+  *out_n = 0;
+  if (weft_lane_get_executor (lane) != WEFT_EXECUTOR_MAINLOOP ||
+      weft_trace_model_get_object_kind (model, WEFT_LOOP_PENDING_ID) != WEFT_OBJECT_COUNTER)
+    return NULL;
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model) && n_loops < 2; i++)
+    n_loops += weft_lane_get_executor (weft_trace_model_get_lane (model, i)) == WEFT_EXECUTOR_MAINLOOP;
+  if (n_loops != 1)
+    return NULL;
+  return weft_trace_model_get_counter (model, WEFT_LOOP_PENDING_ID, out_n);
+}
+
+/**
+ * weft_lane_painter_get_awaiting:
+ * @model: the model that owns @lane
+ * @t: a time
+ *
+ * Returns: how many tasks of the main loop of @lane await (wait without
+ *   blocking) at @t; 0 if none, or if @lane is not a main loop's
+ */
+gint64
+weft_lane_painter_get_awaiting (WeftTraceModel *model,
+                                WeftLane       *lane,
+                                guint64         t)
+{
+  guint n;
+  const WeftCounterPoint *p;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), 0);
+  g_return_val_if_fail (lane != NULL, 0);
+
+  p = loop_pending (model, lane, &n);
+  return p != NULL ? MAX (weft_counter_points_value_at (p, n, t), 0) : 0;
+}
+
+/* The loop's awaits: one rectangle per stretch with tasks awaiting */
+static void
+draw_awaiting (cairo_t        *cr,
+               WeftTraceModel *model,
+               WeftLane       *lane,
+               guint64         vb,
+               guint64         ve,
+               int             tw,
+               int             height,
+               gboolean        dark)
+{
+  guint n, i;
+  const WeftCounterPoint *p = loop_pending (model, lane, &n);
+  double scale = tw / (double) (ve - vb);
+  gboolean any = FALSE;
+  GdkRGBA c;
+
+  if (p == NULL || n == 0)
+    return;
+  i = weft_counter_points_lower_bound (p, n, vb);
+  if (i > 0)
+    i--;
+  while (i < n && p[i].time_ns < ve)
+    {
+      guint j = i;
+
+      if (p[i].value <= 0)
+        {
+          i++;
+          continue;
+        }
+      /* the stretch lasts until the count is back at 0 */
+      while (j + 1 < n && p[j + 1].value > 0 && p[j + 1].time_ns < ve)
+        j++;
+      {
+        double x0 = MAX (span_x (p[i].time_ns, vb, scale), -2.0);
+        double x1 = j + 1 < n ? MIN (span_x (p[j + 1].time_ns, vb, scale), tw + 2.0)
+                              : span_x (weft_lane_get_last_time (lane), vb, scale);
+
+        if (x1 > x0)
+          {
+            cairo_rectangle (cr, floor (x0), WEFT_TIMELINE_LANE_PAD,
+                             MAX (ceil (x1) - floor (x0), 1), height - 2 * WEFT_TIMELINE_LANE_PAD);
+            any = TRUE;
+          }
+      }
+      i = j + 1;
+    }
+  if (!any)
+    return;
+  weft_state_style_get_awaiting_color (dark, &c);
+  gdk_cairo_set_source_rgba (cr, &c);
+  cairo_fill (cr);
+}
+
 WeftLanePainter *
 weft_lane_painter_new (void)
 {
@@ -484,6 +585,7 @@ weft_lane_painter_paint (WeftLanePainter *self,
   end_ns = MAX (end_ns, begin_ns + 1);
   node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, width, height));
   cr = gsk_cairo_node_get_draw_context (node);
+  draw_awaiting (cr, model, lane, begin_ns, end_ns, width, height, dark);
   n_depths = weft_lane_get_n_depths (lane);
   for (guint d = 0; d < n_depths; d++)
     batch_row (self, lane, d, WEFT_TIMELINE_LANE_PAD + d * WEFT_TIMELINE_ROW_HEIGHT + (d > 0 ? 1 : 0),

@@ -76,6 +76,22 @@ weft_state_style_get_failed_color (gboolean  dark,
 }
 
 /**
+ * weft_state_style_get_awaiting_color:
+ * @dark: whether the surface is dark
+ * @out_color: (out caller-allocates): the band behind a main loop's lane
+ *   while its tasks await: the I/O colour, faint (a wait, not work)
+ */
+void
+weft_state_style_get_awaiting_color (gboolean  dark,
+                                     GdkRGBA  *out_color)
+{
+  g_return_if_fail (out_color != NULL);
+
+  weft_state_style_get_color (WEFT_STATE_IO, dark, out_color);
+  out_color->alpha = 0.3f;
+}
+
+/**
  * weft_state_style_get_label:
  *
  * Returns: (transfer none): the translated name of @state for legends and
