@@ -113,11 +113,17 @@ has_points (WeftTraceModel *model,
   return weft_trace_model_get_counter (model, object, &np) != NULL && np > 0;
 }
 
+/* Tracks with points: parallelism (a live run's first points may come
+ * after its lanes, as with processes, which start up first), queues and
+ * counters */
 static guint
 count_tracks (WeftTraceModel *model)
 {
   static const WeftObjectKind kinds[] = { WEFT_OBJECT_QUEUE, WEFT_OBJECT_COUNTER };
-  guint n = 0;
+  guint n = 0, np = 0;
+
+  weft_trace_model_get_parallelism (model, &np);
+  n += np > 0;
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
