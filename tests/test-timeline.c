@@ -536,6 +536,54 @@ test_step_chart (void)
   g_assert_true (wait_for (is_null, &weak, 5000));
 }
 
+/* The reference line at the top of the plot (2 cores, at most 2 running):
+ * its label is drawn whole, below the line, not cut off by the top edge. */
+static void
+test_step_chart_reference_label (void)
+{
+  static const WeftCounterPoint points[] = {
+    { BASE, 0 }, { BASE + 20 * MS, 2 }, { BASE + 30 * MS, 0 },
+  };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = weft_step_chart_new ();
+  g_autofree guchar *pixels = NULL;
+  gpointer weak = window;
+  GdkRGBA got;
+  int w, h, ink_top = -1, ink_bottom = -1;
+  gsize stride;
+
+  set_dark (FALSE);
+  weft_step_chart_set_points (WEFT_STEP_CHART (chart), points, G_N_ELEMENTS (points), BASE, BASE + 100 * MS);
+  weft_step_chart_set_reference (WEFT_STEP_CHART (chart), 2, "2 cores");
+  gtk_widget_set_size_request (chart, 434, 164);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_resizable (GTK_WINDOW (window), FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (widget_is_ready, chart, 5000));
+  pixels = render_widget (chart, &w, &h, &stride, NULL);
+
+  /* Dark text in the label's place: the right end of the plot, where no
+   * step is drawn (nothing runs after 30 ms) */
+  for (int y = 0; y < h - 18 - 6 - 2; y++)
+    for (int x = w - 6 - 70; x < w - 6 - 2; x++)
+      {
+        pixel_at (pixels, stride, x, y, &got);
+        if (got.alpha > 0.5 && got.red + got.green + got.blue < 1.5 && y != 6)   /* y 6: the dashed line */
+          {
+            if (ink_top < 0)
+              ink_top = y;
+            ink_bottom = y;
+          }
+      }
+  g_test_message ("label ink from y %d to %d", ink_top, ink_bottom);
+  g_assert_cmpint (ink_top, >, 0);
+  g_assert_cmpint (ink_bottom - ink_top, >=, 6);
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
 static gboolean
 page_is_timeline (gpointer data)
 {
@@ -968,6 +1016,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline/screenshot", test_screenshot);
   g_test_add_func ("/weft/timeline/failed-task", test_failed_task);
   g_test_add_func ("/weft/timeline/loop-lane", test_loop_lane);
+  g_test_add_func ("/weft/timeline/step-chart-reference-label", test_step_chart_reference_label);
 
   return g_test_run ();
 }
