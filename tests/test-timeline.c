@@ -585,6 +585,76 @@ test_step_chart_reference_label (void)
 }
 
 static gboolean
+is_ink (const guchar *pixels, gsize stride, int x, int y)
+{
+  GdkRGBA got;
+
+  pixel_at (pixels, stride, x, y, &got);
+  return got.alpha > 0.5 && got.red + got.green + got.blue < 1.5;
+}
+
+/* The pointer's time on the ruler leaves out the tick labels it would
+ * half cover: right of its box, no piece of a label is left. */
+static void
+test_ruler_cursor (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  g_autoptr(WeftSession) session = weft_session_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *ruler;
+  g_autofree guchar *plain = NULL;
+  g_autofree guchar *hovered = NULL;
+  gpointer weak = window;
+  int w, h, label_x = -1, cursor_x, box_right;
+  gsize stride;
+
+  set_dark (FALSE);
+  weft_session_set_model (session, model);
+  ruler = weft_time_ruler_new (session);
+  gtk_widget_set_size_request (ruler, 900, -1);
+  gtk_window_set_child (GTK_WINDOW (window), ruler);
+  gtk_window_set_resizable (GTK_WINDOW (window), FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (widget_is_ready, ruler, 5000));
+  plain = render_widget (ruler, &w, &h, &stride, NULL);
+
+  /* A label's first column, well away from the left end */
+  for (int x = 200; x < w - 100 && label_x < 0; x++)
+    for (int y = 3; y < 14; y++)
+      if (is_ink (plain, stride, x, y) && !is_ink (plain, stride, x - 1, y))
+        {
+          gboolean blank_before = TRUE;
+
+          for (int k = 2; k < 12; k++)
+            for (int yy = 3; yy < 14; yy++)
+              blank_before &= !is_ink (plain, stride, x - k, yy);
+          if (blank_before)
+            label_x = x;
+          break;
+        }
+  g_assert_cmpint (label_x, >, 0);
+
+  /* The pointer 20 px before it: its box (about 70 px wide) covers the
+   * label's start */
+  cursor_x = label_x - 20;
+  weft_session_set_hover (session, weft_session_get_visible_begin (session) +
+                          (guint64) ((double) cursor_x / w *
+                                     (weft_session_get_visible_end (session) - weft_session_get_visible_begin (session))));
+  hovered = render_widget (ruler, &w, &h, &stride, NULL);
+  for (box_right = cursor_x; box_right < w && is_ink (hovered, stride, box_right + 1, 2); box_right++)
+    ;
+  g_test_message ("label at %d, pointer at %d, box ends at %d", label_x, cursor_x, box_right);
+  g_assert_cmpint (box_right, >, label_x);
+  for (int x = box_right + 2; x < box_right + 14 && x < w; x++)
+    for (int y = 3; y < 14; y++)
+      g_assert_false (is_ink (hovered, stride, x, y));
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
+static gboolean
 page_is_timeline (gpointer data)
 {
   GtkStack *stack = data;
@@ -1016,6 +1086,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline/screenshot", test_screenshot);
   g_test_add_func ("/weft/timeline/failed-task", test_failed_task);
   g_test_add_func ("/weft/timeline/loop-lane", test_loop_lane);
+  g_test_add_func ("/weft/timeline/ruler-cursor", test_ruler_cursor);
   g_test_add_func ("/weft/timeline/step-chart-reference-label", test_step_chart_reference_label);
 
   return g_test_run ();
