@@ -11,6 +11,7 @@
 #include <gtk/gtk.h>
 
 #include "weft-compare-view.h"
+#include "weft-contention-view.h"
 #include "weft-summary-view.h"
 #include "weft-trace-import.h"
 
@@ -222,6 +223,36 @@ test_compare_view_stop (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* A main loop with a blocking call: the contention view's lag line names
+ * the task that blocked the loop, not one of the tasks it delayed. */
+static void
+test_loop_lag_culprit (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"stall\", \"executor\": \"mainloop\","
+    "  \"tasks\": [ { \"name\": \"ticker\", \"count\": 5, \"steps\": [ { \"repeat\": { \"times\": 20,"
+    "                   \"steps\": [ { \"io\": { \"ms\": 5 } } ] } } ] },"
+    "               { \"name\": \"blocker\", \"steps\": [ { \"io\": { \"ms\": 20 } },"
+    "                   { \"io\": { \"ms\": 120, \"blocking\": true } } ] } ] }");
+  g_autoptr(WeftRun) run = weft_run_new (profile, NULL);
+  g_autoptr(GError) error = NULL;
+  GtkWidget *view = weft_contention_view_new ();
+  GtkWidget *window = show_in_window (view);
+  const char *text;
+
+  g_assert_true (weft_run_start (run, NULL, &error));
+  g_assert_true (wait_for (run_finished, run, 60000));
+  weft_contention_view_set_data (WEFT_CONTENTION_VIEW (view), weft_run_get_model (run), profile,
+                                 weft_run_get_result (run));
+  text = weft_contention_view_get_loop_lag_text (WEFT_CONTENTION_VIEW (view));
+  g_test_message ("%s", text);
+  g_assert_nonnull (text);
+  g_assert_nonnull (strstr (text, "late, while blocker #1 ran without awaiting"));
+  /* the lag is about the blocking call's 120 ms, in ms */
+  g_assert_nonnull (strstr (text, " ms late"));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -235,6 +266,7 @@ main (int argc, char *argv[])
     }
 
   g_test_add_func ("/weft/results-views/summary", test_summary_view);
+  g_test_add_func ("/weft/results-views/loop-lag-culprit", test_loop_lag_culprit);
   g_test_add_func ("/weft/results-views/compare", test_compare_view);
   g_test_add_func ("/weft/results-views/compare-stop", test_compare_view_stop);
 

@@ -12,6 +12,8 @@
 #include <unistd.h>
 
 #include "weft-loop-executor-private.h"
+#include "weft-trace-journal-private.h"
+#include "weft-trace-model-private.h"
 #include "weft-run.h"
 #include "weft-summary.h"
 
@@ -158,6 +160,56 @@ lost_updates (WeftRun *run)
   return g_array_index (result->counters, WeftCounterResult, 0).lost;
 }
 
+/* The timeline shows the race as it happens: the counter's value and its
+ * lost updates are sampled during the increments (not only at their end),
+ * the lost updates never fall below 0 and end at the run's own figure
+ * (expected - actual), and the counter's last point is its final value. */
+static void
+assert_lost_track (WeftRun *run,
+                   gint64   expected)
+{
+  WeftTraceModel *model = weft_run_get_model (run);
+  const WeftCounterResult *c = &g_array_index (weft_run_get_result (run)->counters, WeftCounterResult, 0);
+  const WeftCounterPoint *value, *lost;
+  guint n_value = 0, n_lost = 0, n_early = 0;
+  guint64 first_end = G_MAXUINT64;
+
+  g_assert_cmpint (c->expected, ==, expected);
+  g_assert_cmpstr (weft_trace_model_get_object_name (model, WEFT_ARENA_LOST_ID (0)), ==, "counter: lost updates");
+  value = weft_trace_model_get_counter (model, WEFT_ARENA_OBJECT_BASE, &n_value);
+  lost = weft_trace_model_get_counter (model, WEFT_ARENA_LOST_ID (0), &n_lost);
+  g_assert_nonnull (lost);
+  g_assert_cmpuint (n_lost, >, 0);
+  g_assert_cmpint (value[n_value - 1].value, ==, c->actual);
+  g_assert_cmpint (lost[n_lost - 1].value, ==, c->lost);
+
+  /* Points before the first task ended: during the run */
+  for (guint w = 0; w < weft_trace_model_get_n_lanes (model); w++)
+    {
+      WeftSpan span;
+
+      if (weft_lane_get_span (weft_trace_model_get_lane (model, w), 0, 0, &span))
+        first_end = MIN (first_end, span.end_ns);
+    }
+  for (guint i = 0; i < n_lost; i++)
+    {
+      g_assert_cmpint (lost[i].value, >=, 0);
+      g_assert_cmpint (lost[i].value, <=, expected);
+      n_early += lost[i].time_ns < first_end;
+    }
+  g_test_message ("%s: %u counter points, %u lost-update points, %u before the first task ended, %"
+                  G_GINT64_FORMAT " lost", weft_run_get_profile (run)->name,
+                  n_value, n_lost, n_early, c->lost);
+  if (c->lost > 0)
+    {
+      g_assert_cmpuint (n_value, >, (guint) (expected / 4096) / 2);
+      g_assert_cmpuint (n_early, >=, 10);
+    }
+  else
+    /* Nothing lost: the track says 0 once per worker, not once per increment */
+    g_assert_cmpuint (n_lost, <=, 4);
+}
+
 /* Concept 4 and 5: an unlocked read-modify-write loses updates; a lock loses none. */
 static void
 test_race_and_lock (void)
@@ -185,6 +237,9 @@ test_race_and_lock (void)
   g_assert_true (weft_trace_model_get_lock_stats (weft_run_get_model (r_locked),
                                                   WEFT_ARENA_OBJECT_BASE + 1, &ls));
   g_assert_cmpuint (ls.acquisitions, ==, 20000);
+
+  assert_lost_track (r_racy, 1600000);
+  assert_lost_track (r_locked, 20000);
 }
 
 /* Concept 5 with the GIL: a GIL holder that finds the lock taken releases the
@@ -315,6 +370,46 @@ test_failure_kept_apart (void)
       failed += ls.tasks_failed;
     }
   g_assert_cmpuint (failed, ==, 1);
+
+  /* The model knows what the failed task raised, and only for it; its
+   * journal carries it into a replayed model */
+  {
+    WeftTraceModel *model = weft_run_get_model (run);
+    g_autoptr(WeftTraceModel) back = weft_trace_model_new ();
+    g_autoptr(GError) error = NULL;
+    const guint8 *journal;
+    gsize len;
+    guint n_failed = 0;
+
+    for (guint w = 0; w < weft_trace_model_get_n_lanes (model); w++)
+      {
+        WeftLane *lane = weft_trace_model_get_lane (model, w);
+        guint n = weft_lane_get_n_spans (lane, 0);
+
+        for (guint i = 0; i < n; i++)
+          {
+            WeftSpan span;
+            const char *e;
+
+            g_assert_true (weft_lane_get_span (lane, 0, i, &span));
+            e = weft_trace_model_get_task_error (model, span.object);
+            if (span.flags & WEFT_SPAN_TASK_FAILED)
+              {
+                g_assert_cmpstr (e, ==, "division by zero");
+                n_failed++;
+              }
+            else
+              g_assert_null (e);
+          }
+      }
+    g_assert_cmpuint (n_failed, ==, 1);
+    journal = _weft_trace_model_get_journal (model, &len);
+    g_assert_true (_weft_trace_journal_replay (journal, len, back, &error));
+    g_assert_no_error (error);
+    for (guint32 id = 0x100000; id < 0x100000 + 8; id++)
+      g_assert_cmpstr (weft_trace_model_get_task_error (back, id), ==,
+                       weft_trace_model_get_task_error (model, id));
+  }
 }
 
 /* Concept 20: in a task group, one failure cancels the siblings at once. */

@@ -291,12 +291,46 @@ test_follows_model (void)
   g_clear_object (&model);
 }
 
+/* Worker processes start up before they run anything: their lanes come
+ * before the first parallelism point. The parallelism track appears when
+ * that point comes, as it does on a finished run (Compare's timelines). */
+static void
+test_parallelism_after_lanes (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTimelineRows) rows = weft_timeline_rows_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  guint np = 0;
+
+  weft_timeline_rows_set_model (rows, model);
+  ev (e, 0, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_PROCESSES, 100);
+  ev (e, 0, 1, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_PROCESSES, 101);
+  ev (e, BASE, 0, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0);
+  ev (e, BASE, 1, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0);
+  append (model, e);
+  weft_trace_model_get_parallelism (model, &np);
+  g_assert_cmpuint (np, ==, 0);
+  g_assert_cmpint (weft_timeline_row_get_kind (weft_timeline_rows_get_row (rows, 0)), !=,
+                   WEFT_TIMELINE_ROW_COUNTER);
+
+  ev (e, BASE + 10 * MS, 0, WEFT_EVENT_SPAWN_END, 0, 0, 0);
+  ev (e, BASE + 10 * MS, 0, WEFT_EVENT_TASK_BEGIN, 50, 0, 0);
+  append (model, e);
+  weft_trace_model_get_parallelism (model, &np);
+  g_assert_cmpuint (np, >, 0);
+  g_assert_cmpint (weft_timeline_row_get_kind (weft_timeline_rows_get_row (rows, 0)), ==,
+                   WEFT_TIMELINE_ROW_COUNTER);
+  g_assert_cmpuint (weft_timeline_row_get_object (weft_timeline_rows_get_row (rows, 0)), ==,
+                    WEFT_TIMELINE_ROW_PARALLELISM);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/weft/timeline-rows/grouping", test_grouping);
+  g_test_add_func ("/weft/timeline-rows/parallelism-after-lanes", test_parallelism_after_lanes);
   g_test_add_func ("/weft/timeline-rows/collapse", test_collapse);
   g_test_add_func ("/weft/timeline-rows/follows-model", test_follows_model);
 

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <gtk/gtk.h>
 
 #include "weft-session.h"
@@ -12,6 +14,7 @@
 #include "weft-step-chart.h"
 #include "weft-time-format.h"
 #include "weft-time-ruler.h"
+#include "weft-timeline-rows.h"
 #include "weft-timeline-view-private.h"
 #include "weft-window.h"
 #include "weft-test-util.h"
@@ -533,6 +536,124 @@ test_step_chart (void)
   g_assert_true (wait_for (is_null, &weak, 5000));
 }
 
+/* The reference line at the top of the plot (2 cores, at most 2 running):
+ * its label is drawn whole, below the line, not cut off by the top edge. */
+static void
+test_step_chart_reference_label (void)
+{
+  static const WeftCounterPoint points[] = {
+    { BASE, 0 }, { BASE + 20 * MS, 2 }, { BASE + 30 * MS, 0 },
+  };
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = weft_step_chart_new ();
+  g_autofree guchar *pixels = NULL;
+  gpointer weak = window;
+  GdkRGBA got;
+  int w, h, ink_top = -1, ink_bottom = -1;
+  gsize stride;
+
+  set_dark (FALSE);
+  weft_step_chart_set_points (WEFT_STEP_CHART (chart), points, G_N_ELEMENTS (points), BASE, BASE + 100 * MS);
+  weft_step_chart_set_reference (WEFT_STEP_CHART (chart), 2, "2 cores");
+  gtk_widget_set_size_request (chart, 434, 164);
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_resizable (GTK_WINDOW (window), FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (widget_is_ready, chart, 5000));
+  pixels = render_widget (chart, &w, &h, &stride, NULL);
+
+  /* Dark text in the label's place: the right end of the plot, where no
+   * step is drawn (nothing runs after 30 ms) */
+  for (int y = 0; y < h - 18 - 6 - 2; y++)
+    for (int x = w - 6 - 70; x < w - 6 - 2; x++)
+      {
+        pixel_at (pixels, stride, x, y, &got);
+        if (got.alpha > 0.5 && got.red + got.green + got.blue < 1.5 && y != 6)   /* y 6: the dashed line */
+          {
+            if (ink_top < 0)
+              ink_top = y;
+            ink_bottom = y;
+          }
+      }
+  g_test_message ("label ink from y %d to %d", ink_top, ink_bottom);
+  g_assert_cmpint (ink_top, >, 0);
+  g_assert_cmpint (ink_bottom - ink_top, >=, 6);
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
+static gboolean
+is_ink (const guchar *pixels, gsize stride, int x, int y)
+{
+  GdkRGBA got;
+
+  pixel_at (pixels, stride, x, y, &got);
+  return got.alpha > 0.5 && got.red + got.green + got.blue < 1.5;
+}
+
+/* The pointer's time on the ruler leaves out the tick labels it would
+ * half cover: right of its box, no piece of a label is left. */
+static void
+test_ruler_cursor (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  g_autoptr(WeftSession) session = weft_session_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *ruler;
+  g_autofree guchar *plain = NULL;
+  g_autofree guchar *hovered = NULL;
+  gpointer weak = window;
+  int w, h, label_x = -1, cursor_x, box_right;
+  gsize stride;
+
+  set_dark (FALSE);
+  weft_session_set_model (session, model);
+  ruler = weft_time_ruler_new (session);
+  gtk_widget_set_size_request (ruler, 900, -1);
+  gtk_window_set_child (GTK_WINDOW (window), ruler);
+  gtk_window_set_resizable (GTK_WINDOW (window), FALSE);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (widget_is_ready, ruler, 5000));
+  plain = render_widget (ruler, &w, &h, &stride, NULL);
+
+  /* A label's first column, well away from the left end */
+  for (int x = 200; x < w - 100 && label_x < 0; x++)
+    for (int y = 3; y < 14; y++)
+      if (is_ink (plain, stride, x, y) && !is_ink (plain, stride, x - 1, y))
+        {
+          gboolean blank_before = TRUE;
+
+          for (int k = 2; k < 12; k++)
+            for (int yy = 3; yy < 14; yy++)
+              blank_before &= !is_ink (plain, stride, x - k, yy);
+          if (blank_before)
+            label_x = x;
+          break;
+        }
+  g_assert_cmpint (label_x, >, 0);
+
+  /* The pointer 20 px before it: its box (about 70 px wide) covers the
+   * label's start */
+  cursor_x = label_x - 20;
+  weft_session_set_hover (session, weft_session_get_visible_begin (session) +
+                          (guint64) ((double) cursor_x / w *
+                                     (weft_session_get_visible_end (session) - weft_session_get_visible_begin (session))));
+  hovered = render_widget (ruler, &w, &h, &stride, NULL);
+  for (box_right = cursor_x; box_right < w && is_ink (hovered, stride, box_right + 1, 2); box_right++)
+    ;
+  g_test_message ("label at %d, pointer at %d, box ends at %d", label_x, cursor_x, box_right);
+  g_assert_cmpint (box_right, >, label_x);
+  for (int x = box_right + 2; x < box_right + 14 && x < w; x++)
+    for (int y = 3; y < 14; y++)
+      g_assert_false (is_ink (hovered, stride, x, y));
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
 static gboolean
 page_is_timeline (gpointer data)
 {
@@ -778,6 +899,169 @@ test_core_wait_colour (void)
   set_dark (FALSE);
 }
 
+/* A task that failed is drawn in its own colour, not as running, and its
+ * tooltip (the details line's text) names the error it raised. */
+static void
+test_failed_task (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *ok_text = NULL;
+  g_autofree char *failed_text = NULL;
+  GdkRGBA failed, running, got;
+  Fixture f;
+  WeftSpan span;
+  guint n_failed = 0, n_running = 0;
+  double x0, x1, y;
+  int w, h;
+  gsize stride;
+
+  ev (e, 0, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 4242);
+  name_object (e, 0, 7, "faulty #1");
+  ev (e, BASE, 0, WEFT_EVENT_TASK_BEGIN, 6, 0, 0);
+  ev (e, BASE + 40 * MS, 0, WEFT_EVENT_TASK_END, 6, WEFT_TASK_OK, 0);
+  ev (e, BASE + 50 * MS, 0, WEFT_EVENT_TASK_BEGIN, 7, 0, 0);
+  ev (e, BASE + 100 * MS, 0, WEFT_EVENT_TASK_END, 7, WEFT_TASK_FAILED, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_set_task_error (model, 7, "ValueError: invalid record 17");
+  weft_trace_model_finish (model, BASE + 100 * MS);
+
+  set_dark (FALSE);
+  fixture_setup (&f, model, 900, 240);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  weft_state_style_get_failed_color (FALSE, &failed);
+  weft_state_style_get_color (WEFT_STATE_RUNNING, FALSE, &running);
+  g_assert_cmpfloat (colour_distance (&failed, &running), >, 60);
+
+  /* Most of the failed span is the failed colour (the rest its cross-hatch
+   * and label), none of it running; the task before it is running */
+  y = weft_timeline_view_get_row_y (f.view, 0, 0);
+  x0 = weft_timeline_view_time_to_x (f.view, BASE + 52 * MS);
+  x1 = weft_timeline_view_time_to_x (f.view, BASE + 98 * MS);
+  for (int x = (int) x0; x < (int) x1; x++)
+    {
+      pixel_at (pixels, stride, x, (int) y - 3, &got);
+      n_failed += colour_distance (&got, &failed) <= 3;
+      n_running += colour_distance (&got, &running) <= 3;
+    }
+  g_assert_cmpuint (n_failed, >, (guint) ((x1 - x0) * 0.5));
+  g_assert_cmpuint (n_running, ==, 0);
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 20 * MS), y - 3, &running, "ok task");
+
+  g_assert_true (weft_lane_get_span (weft_trace_model_get_lane (model, 0), 0, 1, &span));
+  g_assert_true (span.flags & WEFT_SPAN_TASK_FAILED);
+  failed_text = weft_timeline_view_describe_span (f.view, &span);
+  g_assert_nonnull (strstr (failed_text, "faulty #1"));
+  g_assert_nonnull (strstr (failed_text, "The task failed: ValueError: invalid record 17"));
+  g_assert_true (weft_lane_get_span (weft_trace_model_get_lane (model, 0), 0, 0, &span));
+  ok_text = weft_timeline_view_describe_span (f.view, &span);
+  g_assert_null (strstr (ok_text, "failed"));
+  fixture_teardown (&f);
+}
+
+/* A main loop over 0-100 ms: task 100 runs 0-10 and awaits until 72
+ * (pending waits 1 from 10 to 72), task 101 runs 20-70 inside a blocking
+ * call (I/O at depth 1), task 100 runs again 72-80, woken 62 ms late;
+ * nothing awaits after that, task 102 runs 90-100. */
+static WeftTraceModel *
+loop_model (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+
+  ev (e, 0, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_MAINLOOP, 4242);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, 2, WEFT_OBJECT_COUNTER, 0);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, 3, WEFT_OBJECT_COUNTER, 0);
+  name_object (e, 0, 2, "loop lag (\xc2\xb5s)");
+  name_object (e, 0, 3, "pending waits");
+  name_object (e, 0, 100, "ticker #1");
+  name_object (e, 0, 101, "blocker #1");
+  ev (e, BASE, 0, WEFT_EVENT_TASK_BEGIN, 100, 0, 0);
+  ev (e, BASE + 10 * MS, 0, WEFT_EVENT_TASK_END, 100, WEFT_TASK_SUSPENDED, 0);
+  ev (e, BASE + 10 * MS, 0, WEFT_EVENT_COUNTER, 3, 1, 0);
+  ev (e, BASE + 20 * MS, 0, WEFT_EVENT_TASK_BEGIN, 101, 0, 0);
+  ev (e, BASE + 20 * MS, 0, WEFT_EVENT_IO_BEGIN, 101, 0, 0);
+  ev (e, BASE + 70 * MS, 0, WEFT_EVENT_IO_END, 101, 0, 0);
+  ev (e, BASE + 70 * MS, 0, WEFT_EVENT_TASK_END, 101, WEFT_TASK_OK, 0);
+  ev (e, BASE + 72 * MS, 0, WEFT_EVENT_COUNTER, 2, 62000, 0);
+  ev (e, BASE + 72 * MS, 0, WEFT_EVENT_COUNTER, 3, 0, 0);
+  ev (e, BASE + 72 * MS, 0, WEFT_EVENT_TASK_BEGIN, 100, 0, 0);
+  ev (e, BASE + 80 * MS, 0, WEFT_EVENT_TASK_END, 100, WEFT_TASK_OK, 0);
+  ev (e, BASE + 90 * MS, 0, WEFT_EVENT_TASK_BEGIN, 102, 0, 0);
+  ev (e, BASE + 100 * MS, 0, WEFT_EVENT_TASK_END, 102, WEFT_TASK_OK, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_finish (model, BASE + 100 * MS);
+  return model;
+}
+
+/* The main loop's lane shows its awaits as a band where no task runs, and
+ * its tooltip says so; the blocking call says that it stalls the loop, not
+ * "I/O"; the lag track is labelled without its unit, its peak a time. */
+static void
+test_loop_lane (void)
+{
+  Fixture f;
+  g_autofree guchar *pixels = NULL;
+  g_autofree char *awaiting = NULL;
+  g_autofree char *idle = NULL;
+  g_autofree char *blocking = NULL;
+  g_autofree char *stretch = NULL;
+  g_autoptr(WeftTimelineRows) rows = weft_timeline_rows_new ();
+  GdkRGBA band, bg, want;
+  WeftSpan span;
+  WeftLane *lane;
+  double y;
+  int w, h;
+  gsize stride;
+  gboolean found_lag = FALSE;
+
+  set_dark (FALSE);
+  fixture_setup (&f, loop_model (), 900, 320);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  weft_state_style_get_awaiting_color (FALSE, &band);
+  weft_state_style_get_background (FALSE, &bg);
+  want.red = bg.red * (1 - band.alpha) + band.red * band.alpha;
+  want.green = bg.green * (1 - band.alpha) + band.green * band.alpha;
+  want.blue = bg.blue * (1 - band.alpha) + band.blue * band.alpha;
+  want.alpha = 1;
+
+  y = weft_timeline_view_get_row_y (f.view, 0, 0);
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 15 * MS), y, &want, "awaiting");
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 85 * MS), y, &bg, "idle, nothing awaits");
+
+  awaiting = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 15 * MS), y);
+  g_assert_nonnull (awaiting);
+  g_assert_nonnull (strstr (awaiting, "Awaiting"));
+  g_assert_nonnull (strstr (awaiting, "1 task waits without blocking"));
+  idle = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 85 * MS), y);
+  g_assert_null (idle);
+
+  lane = weft_trace_model_lookup_lane (f.model, 0);
+  g_assert_true (weft_lane_get_span (lane, 1, 0, &span));
+  g_assert_cmpint (span.state, ==, WEFT_STATE_IO);
+  blocking = weft_timeline_view_describe_lane_span (f.view, 0, &span);
+  g_assert_true (g_str_has_prefix (blocking, "<b>Blocking call: the main loop is stalled</b>"));
+  g_assert_nonnull (strstr (blocking, "no other task on the loop runs until it returns"));
+  g_assert_true (weft_lane_get_span (lane, 0, 0, &span));
+  stretch = weft_timeline_view_describe_lane_span (f.view, 0, &span);
+  g_assert_nonnull (strstr (stretch, "Runs on the loop until its next await"));
+
+  weft_timeline_rows_set_model (rows, f.model);
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (rows)); i++)
+    {
+      WeftTimelineRow *row = weft_timeline_rows_get_row (rows, i);
+
+      if (weft_timeline_row_get_object (row) != 2 || weft_timeline_row_get_kind (row) != WEFT_TIMELINE_ROW_COUNTER)
+        continue;
+      g_assert_cmpstr (weft_timeline_row_get_label (row), ==, "loop lag");
+      g_assert_cmpuint (weft_timeline_row_get_ns_per_unit (row), ==, 1000);
+      found_lag = TRUE;
+    }
+  g_assert_true (found_lag);
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -800,6 +1084,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline/step-chart", test_step_chart);
   g_test_add_func ("/weft/timeline/window-page", test_window_page);
   g_test_add_func ("/weft/timeline/screenshot", test_screenshot);
+  g_test_add_func ("/weft/timeline/failed-task", test_failed_task);
+  g_test_add_func ("/weft/timeline/loop-lane", test_loop_lane);
+  g_test_add_func ("/weft/timeline/ruler-cursor", test_ruler_cursor);
+  g_test_add_func ("/weft/timeline/step-chart-reference-label", test_step_chart_reference_label);
 
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 
 #include "weft-contention-view.h"
 #include "weft-deadlock-graph.h"
+#include "weft-lane-painter.h"
 #include "weft-summary.h"
 #include "weft-time-format.h"
 #include "weft-wait-histogram.h"
@@ -340,6 +341,59 @@ add_object_rows (WeftContentionView *self,
     }
 }
 
+/* The lag counter's peak in @out_lag_ns, and the task whose stretch on the
+ * loop's lane took most of the time between that wake-up's due time and
+ * when it came: the task that made it late (%NULL if none ran then). */
+static char *
+lag_culprit (WeftTraceModel *model,
+             guint64        *out_lag_ns)
+{
+  const WeftCounterPoint *p;
+  guint n = 0, peak = 0;
+  guint64 due, woke, best = 0;
+  char *culprit = NULL;
+
+  *out_lag_ns = 0;
+  if (model == NULL || weft_trace_model_get_object_kind (model, LOOP_LAG_COUNTER_ID) != WEFT_OBJECT_COUNTER)
+    return NULL;
+  p = weft_trace_model_get_counter (model, LOOP_LAG_COUNTER_ID, &n);
+  for (guint i = 1; i < n; i++)
+    if (p[i].value > p[peak].value)
+      peak = i;
+  if (n == 0 || p[peak].value <= 0)
+    return NULL;
+  *out_lag_ns = (guint64) p[peak].value * 1000;
+  woke = p[peak].time_ns;
+  due = woke - MIN (woke, *out_lag_ns);
+  for (guint l = 0; l < weft_trace_model_get_n_lanes (model); l++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, l);
+      guint first, count;
+
+      if (weft_lane_get_executor (lane) != WEFT_EXECUTOR_MAINLOOP)
+        continue;
+      weft_lane_lookup_range (lane, 0, due, woke, &first, &count);
+      for (guint k = first; k < first + count; k++)
+        {
+          WeftSpan s;
+          guint64 overlap;
+
+          if (!weft_lane_get_span (lane, 0, k, &s) || s.state != WEFT_STATE_RUNNING)
+            continue;
+          overlap = MIN (s.end_ns, woke) - MIN (MAX (s.start_ns, due), MIN (s.end_ns, woke));
+          if (overlap > best)
+            {
+              char buf[32];
+
+              best = overlap;
+              g_free (culprit);
+              culprit = g_strdup (weft_lane_painter_get_span_text (model, s.state, s.object, buf, sizeof buf));
+            }
+        }
+    }
+  return culprit;
+}
+
 void
 weft_contention_view_refresh (WeftContentionView *self)
 {
@@ -385,27 +439,27 @@ weft_contention_view_refresh (WeftContentionView *self)
   gtk_widget_set_visible (self->counters_heading, counters->len > 0);
   gtk_widget_set_visible (self->counters_view, counters->len > 0);
 
-  /* Main-loop lag: the run's figure, else the lag counter's peak */
+  /* Main-loop lag: the run's figure, else the lag counter's peak; and the
+   * task that kept the loop from the late wake-up */
   {
-    guint64 lag_ns = 0;
+    guint64 lag_ns = 0, model_lag_ns = 0;
+    g_autofree char *culprit = lag_culprit (self->model, &model_lag_ns);
 
     if (self->summary != NULL)
       weft_summary_get_loop_lag (self->summary, &lag_ns);
-
-    if (lag_ns == 0 && self->model != NULL &&
-        weft_trace_model_get_object_kind (self->model, LOOP_LAG_COUNTER_ID) == WEFT_OBJECT_COUNTER)
-      {
-        guint n = 0;
-        const WeftCounterPoint *p = weft_trace_model_get_counter (self->model, LOOP_LAG_COUNTER_ID, &n);
-
-        for (guint i = 0; i < n; i++)
-          lag_ns = MAX (lag_ns, (guint64) MAX (p[i].value, 0) * 1000);
-      }
+    if (lag_ns == 0)
+      lag_ns = model_lag_ns;
     if (lag_ns > 0)
       {
         g_autofree char *t = weft_time_format_precise (lag_ns);
-        g_autofree char *text = g_strdup_printf (_("Main loop: the latest wake-up came %s late"), t);
+        g_autofree char *text = NULL;
 
+        if (culprit != NULL)
+          /* Translators: %s are a duration and a task's name */
+          text = g_strdup_printf (_("Main loop: the latest wake-up came %s late, while %s ran without awaiting"),
+                                  t, culprit);
+        else
+          text = g_strdup_printf (_("Main loop: the latest wake-up came %s late"), t);
         gtk_label_set_label (GTK_LABEL (self->lag_label), text);
       }
     gtk_widget_set_visible (self->lag_label, lag_ns > 0);
@@ -417,6 +471,16 @@ weft_contention_view_refresh (WeftContentionView *self)
         gtk_widget_get_visible (self->lag_label);
   gtk_widget_set_visible (self->objects_view, rows->len > 0);
   gtk_widget_set_visible (self->empty_label, !any);
+}
+
+const char *
+weft_contention_view_get_loop_lag_text (WeftContentionView *self)
+{
+  g_return_val_if_fail (WEFT_IS_CONTENTION_VIEW (self), NULL);
+
+  if (!gtk_widget_get_visible (self->lag_label))
+    return NULL;
+  return gtk_label_get_label (GTK_LABEL (self->lag_label));
 }
 
 static void

@@ -29,5 +29,7 @@ GListModel *weft_contention_view_get_objects  (WeftContentionView  *self);
 GListModel *weft_contention_view_get_counters (WeftContentionView  *self);
 GtkWidget  *weft_contention_view_get_histogram (WeftContentionView *self);
 GtkWidget  *weft_contention_view_get_deadlock_graph (WeftContentionView *self);
+/* (nullable): the main loop's lag line, %NULL when it is not shown */
+const char *weft_contention_view_get_loop_lag_text (WeftContentionView *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "weft-lane-painter.h"
+#include "weft-loop-executor.h"
 #include "weft-state-style.h"
 #include "weft-timeline-rows.h"
 
@@ -18,6 +19,9 @@
  * drawn one by one (labelled where the text fits), the rest merged per pixel
  * column from the lane's summaries, shaded by how busy the column is; open
  * spans run to the lane's last time; instants are marks along the top.
+ * A task that failed is drawn in a colour of its own, crossed out. On a
+ * main loop's lane, the time its tasks spend awaiting (the loop's "pending
+ * waits" counter above 0) is a pale band behind the spans.
  * Rectangles are batched into one path per colour and shade, so the cost
  * follows the pixels, not the spans. The painter keeps only scratch memory
  * between calls; the canvas caches what it returns.
@@ -35,6 +39,7 @@ typedef struct
 {
   double   x, y, w, h;
   guint8   state;
+  gboolean failed;
   guint32  object;
 } LabelItem;
 
@@ -43,6 +48,7 @@ struct _WeftLanePainter
   GObject            parent_instance;
 
   GArray            *batch[WEFT_N_STATES][N_LEVELS];   /* Rect */
+  GArray            *failed;         /* Rect: tasks that failed, drawn apart */
   GArray            *labels;         /* LabelItem */
   WeftColumnSummary *columns;        /* a row's pixel columns */
   guint              n_columns;
@@ -119,10 +125,18 @@ batch_wide_spans (WeftLanePainter *self,
       double cx0 = MAX (span_x (s->start_ns, vb, scale), -2.0);
       double cx1 = MIN (span_x (s->end_ns, vb, scale), tw + 2.0);
 
-      batch_rect (self, s->state, 0, cx0, cx1, y, h);
+      gboolean failed = s->state == WEFT_STATE_RUNNING && (s->flags & WEFT_SPAN_TASK_FAILED);
+
+      if (failed)
+        {
+          Rect r = { (float) cx0, (float) y, (float) (cx1 - cx0), (float) h };
+          g_array_append_val (self->failed, r);
+        }
+      else
+        batch_rect (self, s->state, 0, cx0, cx1, y, h);
       if (cx1 - cx0 >= MIN_LABEL_PX)
         {
-          LabelItem item = { cx0, y, cx1 - cx0, h, s->state, s->object };
+          LabelItem item = { cx0, y, cx1 - cx0, h, s->state, failed, s->object };
           g_array_append_val (self->labels, item);
         }
     }
@@ -265,6 +279,42 @@ fill_hatched (cairo_t  *cr,
   cairo_restore (cr);
 }
 
+/* Failed tasks: their own colour, crossed out */
+static void
+fill_failed (WeftLanePainter *self,
+             cairo_t         *cr,
+             gboolean         dark)
+{
+  double y0, y1, x0, x1;
+  GdkRGBA c;
+
+  if (self->failed->len == 0)
+    return;
+  weft_state_style_get_failed_color (dark, &c);
+  gdk_cairo_set_source_rgba (cr, &c);
+  for (guint k = 0; k < self->failed->len; k++)
+    {
+      const Rect *r = &g_array_index (self->failed, Rect, k);
+      cairo_rectangle (cr, r->x, r->y, r->w, r->h);
+    }
+  cairo_fill_extents (cr, &x0, &y0, &x1, &y1);
+  cairo_fill_preserve (cr);
+  cairo_save (cr);
+  cairo_clip (cr);
+  cairo_set_source_rgba (cr, 1, 1, 1, 0.35);
+  cairo_set_line_width (cr, 1);
+  for (double x = x0 - (y1 - y0); x < x1; x += 8)
+    {
+      cairo_move_to (cr, x, y1);
+      cairo_line_to (cr, x + (y1 - y0), y0);
+      cairo_move_to (cr, x, y0);
+      cairo_line_to (cr, x + (y1 - y0), y1);
+    }
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  g_array_set_size (self->failed, 0);
+}
+
 static void
 fill_batches (WeftLanePainter *self,
               cairo_t         *cr,
@@ -293,6 +343,7 @@ fill_batches (WeftLanePainter *self,
           cairo_fill (cr);
         g_array_set_size (rects, 0);
       }
+  fill_failed (self, cr, dark);
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
 }
 
@@ -337,7 +388,10 @@ draw_labels (WeftLanePainter *self,
       /* Only when at least a few characters fit */
       if (lw < 12 && (int) strlen (text) > 1)
         continue;
-      weft_state_style_get_color (item->state, dark, &c);
+      if (item->failed)
+        weft_state_style_get_failed_color (dark, &c);
+      else
+        weft_state_style_get_color (item->state, dark, &c);
       if (0.299 * c.red + 0.587 * c.green + 0.114 * c.blue > 0.55)
         cairo_set_source_rgba (cr, 0.1, 0.1, 0.12, 0.9);
       else
@@ -388,6 +442,104 @@ draw_instants (cairo_t  *cr,
   cairo_fill (cr);
 }
 
+/* The loop's "pending waits" counter, if @lane is a main loop's and the
+ * only one in @model (the counter counts every loop's waits together). */
+static const WeftCounterPoint *
+loop_pending (WeftTraceModel *model,
+              WeftLane       *lane,
+              guint          *out_n)
+{
+  guint n_loops = 0;
+
+  *out_n = 0;
+  if (weft_lane_get_executor (lane) != WEFT_EXECUTOR_MAINLOOP ||
+      weft_trace_model_get_object_kind (model, WEFT_LOOP_PENDING_ID) != WEFT_OBJECT_COUNTER)
+    return NULL;
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model) && n_loops < 2; i++)
+    n_loops += weft_lane_get_executor (weft_trace_model_get_lane (model, i)) == WEFT_EXECUTOR_MAINLOOP;
+  if (n_loops != 1)
+    return NULL;
+  return weft_trace_model_get_counter (model, WEFT_LOOP_PENDING_ID, out_n);
+}
+
+/**
+ * weft_lane_painter_get_awaiting:
+ * @model: the model that owns @lane
+ * @t: a time
+ *
+ * Returns: how many tasks of the main loop of @lane await (wait without
+ *   blocking) at @t; 0 if none, or if @lane is not a main loop's
+ */
+gint64
+weft_lane_painter_get_awaiting (WeftTraceModel *model,
+                                WeftLane       *lane,
+                                guint64         t)
+{
+  guint n;
+  const WeftCounterPoint *p;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), 0);
+  g_return_val_if_fail (lane != NULL, 0);
+
+  p = loop_pending (model, lane, &n);
+  return p != NULL ? MAX (weft_counter_points_value_at (p, n, t), 0) : 0;
+}
+
+/* The loop's awaits: one rectangle per stretch with tasks awaiting */
+static void
+draw_awaiting (cairo_t        *cr,
+               WeftTraceModel *model,
+               WeftLane       *lane,
+               guint64         vb,
+               guint64         ve,
+               int             tw,
+               int             height,
+               gboolean        dark)
+{
+  guint n, i;
+  const WeftCounterPoint *p = loop_pending (model, lane, &n);
+  double scale = tw / (double) (ve - vb);
+  gboolean any = FALSE;
+  GdkRGBA c;
+
+  if (p == NULL || n == 0)
+    return;
+  i = weft_counter_points_lower_bound (p, n, vb);
+  if (i > 0)
+    i--;
+  while (i < n && p[i].time_ns < ve)
+    {
+      guint j = i;
+
+      if (p[i].value <= 0)
+        {
+          i++;
+          continue;
+        }
+      /* the stretch lasts until the count is back at 0 */
+      while (j + 1 < n && p[j + 1].value > 0 && p[j + 1].time_ns < ve)
+        j++;
+      {
+        double x0 = MAX (span_x (p[i].time_ns, vb, scale), -2.0);
+        double x1 = j + 1 < n ? MIN (span_x (p[j + 1].time_ns, vb, scale), tw + 2.0)
+                              : span_x (weft_lane_get_last_time (lane), vb, scale);
+
+        if (x1 > x0)
+          {
+            cairo_rectangle (cr, floor (x0), WEFT_TIMELINE_LANE_PAD,
+                             MAX (ceil (x1) - floor (x0), 1), height - 2 * WEFT_TIMELINE_LANE_PAD);
+            any = TRUE;
+          }
+      }
+      i = j + 1;
+    }
+  if (!any)
+    return;
+  weft_state_style_get_awaiting_color (dark, &c);
+  gdk_cairo_set_source_rgba (cr, &c);
+  cairo_fill (cr);
+}
+
 WeftLanePainter *
 weft_lane_painter_new (void)
 {
@@ -427,6 +579,7 @@ weft_lane_painter_paint (WeftLanePainter *self,
   end_ns = MAX (end_ns, begin_ns + 1);
   node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, width, height));
   cr = gsk_cairo_node_get_draw_context (node);
+  draw_awaiting (cr, model, lane, begin_ns, end_ns, width, height, dark);
   n_depths = weft_lane_get_n_depths (lane);
   for (guint d = 0; d < n_depths; d++)
     batch_row (self, lane, d, WEFT_TIMELINE_LANE_PAD + d * WEFT_TIMELINE_ROW_HEIGHT + (d > 0 ? 1 : 0),
@@ -465,6 +618,7 @@ weft_lane_painter_finalize (GObject *object)
 
   g_array_unref (self->labels);
   g_array_unref (self->wide);
+  g_array_unref (self->failed);
   g_free (self->columns);
   for (guint s = 0; s < WEFT_N_STATES; s++)
     for (guint l = 0; l < N_LEVELS; l++)
@@ -484,6 +638,7 @@ weft_lane_painter_init (WeftLanePainter *self)
 {
   self->labels = g_array_new (FALSE, FALSE, sizeof (LabelItem));
   self->wide = g_array_new (FALSE, FALSE, sizeof (WeftSpan));
+  self->failed = g_array_new (FALSE, FALSE, sizeof (Rect));
   for (guint s = 0; s < WEFT_N_STATES; s++)
     for (guint l = 0; l < N_LEVELS; l++)
       self->batch[s][l] = g_array_new (FALSE, FALSE, sizeof (Rect));

@@ -24,6 +24,10 @@ GskRenderNode   *weft_lane_painter_paint              (WeftLanePainter *self,
 guint64          weft_lane_painter_get_spans_visited  (WeftLanePainter *self);
 void             weft_lane_painter_reset_spans_visited (WeftLanePainter *self);
 
+gint64           weft_lane_painter_get_awaiting       (WeftTraceModel  *model,
+                                                       WeftLane        *lane,
+                                                       guint64          t);
+
 /* What a span's label says: its task, lock or queue name, "Task N" for a
  * task without one, "GIL"; %NULL if nothing. May use @buf. */
 const char      *weft_lane_painter_get_span_text      (WeftTraceModel  *model,

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "weft-legend.h"
 #include "weft-state-style.h"
 
@@ -30,6 +32,31 @@ legend_layout (GtkWidget *widget)
   return gtk_widget_create_pango_layout (widget, NULL);
 }
 
+/* The items: every state, then a task that failed, then a main loop's awaits */
+#define LEGEND_FAILED   WEFT_N_STATES
+#define LEGEND_AWAITING (WEFT_N_STATES + 1)
+#define LEGEND_END      (WEFT_N_STATES + 2)
+
+/* Returns: (transfer none): item @s's label, its colour in @out_color */
+static const char *
+item_color (guint     s,
+            gboolean  dark,
+            GdkRGBA  *out_color)
+{
+  if (s == LEGEND_FAILED)
+    {
+      weft_state_style_get_failed_color (dark, out_color);
+      return _("Task failed");
+    }
+  if (s == LEGEND_AWAITING)
+    {
+      weft_state_style_get_awaiting_color (dark, out_color);
+      return _("Awaiting (main loop)");
+    }
+  weft_state_style_get_color (s, dark, out_color);
+  return weft_state_style_get_label (s);
+}
+
 /* Lays the items out for @width; returns the height they need. With a
  * snapshot, draws them too. */
 static int
@@ -43,12 +70,13 @@ legend_layout_items (GtkWidget   *widget,
   int x = PAD, y = PAD, line_h = 0;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  for (guint s = WEFT_STATE_IDLE + 1; s < WEFT_N_STATES; s++)
+  for (guint s = WEFT_STATE_IDLE + 1; s < LEGEND_END; s++)
     {
+      gboolean extra = s >= WEFT_N_STATES;
       int lw, lh, item_w;
       GdkRGBA c;
 
-      pango_layout_set_text (layout, weft_state_style_get_label (s), -1);
+      pango_layout_set_text (layout, item_color (s, dark, &c), -1);
       pango_layout_get_pixel_size (layout, &lw, &lh);
       item_w = SWATCH + GAP + lw;
       line_h = MAX (line_h, lh);
@@ -61,9 +89,8 @@ legend_layout_items (GtkWidget   *widget,
         {
           graphene_rect_t r = GRAPHENE_RECT_INIT (x, y + (lh - SWATCH) / 2.0, SWATCH, SWATCH);
 
-          weft_state_style_get_color (s, dark, &c);
           gtk_snapshot_append_color (snapshot, &c, &r);
-          if (weft_state_style_is_hatched (s))
+          if (!extra && weft_state_style_is_hatched (s))
             {
               cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &r);
 

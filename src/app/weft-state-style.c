@@ -57,6 +57,41 @@ weft_state_style_get_color (WeftState  state,
 }
 
 /**
+ * weft_state_style_get_failed_color:
+ * @dark: whether the surface is dark
+ * @out_color: (out caller-allocates): the colour of a task that failed (a
+ *   dark crimson, apart from the waits' red and orange; the lane painter
+ *   crosses it out)
+ */
+void
+weft_state_style_get_failed_color (gboolean  dark,
+                                   GdkRGBA  *out_color)
+{
+  g_return_if_fail (out_color != NULL);
+
+  if (dark)
+    *out_color = (GdkRGBA) { 0xc0 / 255.f, 0x1c / 255.f, 0x5a / 255.f, 1.f };
+  else
+    *out_color = (GdkRGBA) { 0x8f / 255.f, 0x10 / 255.f, 0x3f / 255.f, 1.f };
+}
+
+/**
+ * weft_state_style_get_awaiting_color:
+ * @dark: whether the surface is dark
+ * @out_color: (out caller-allocates): the band behind a main loop's lane
+ *   while its tasks await: the I/O colour, faint (a wait, not work)
+ */
+void
+weft_state_style_get_awaiting_color (gboolean  dark,
+                                     GdkRGBA  *out_color)
+{
+  g_return_if_fail (out_color != NULL);
+
+  weft_state_style_get_color (WEFT_STATE_IO, dark, out_color);
+  out_color->alpha = 0.3f;
+}
+
+/**
  * weft_state_style_get_label:
  *
  * Returns: (transfer none): the translated name of @state for legends and

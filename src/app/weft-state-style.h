@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 void        weft_state_style_get_color      (WeftState  state,
                                              gboolean   dark,
                                              GdkRGBA   *out_color);
+void        weft_state_style_get_failed_color (gboolean dark,
+                                               GdkRGBA *out_color);
+void        weft_state_style_get_awaiting_color (gboolean dark,
+                                                 GdkRGBA *out_color);
 const char *weft_state_style_get_label      (WeftState  state);
 gboolean    weft_state_style_is_hatched     (WeftState  state);
 gboolean    weft_state_style_is_waiting     (WeftState  state);

@@ -155,7 +155,8 @@ weft_step_chart_snapshot (GtkWidget   *widget,
 
           pango_layout_set_text (layout, self->reference_label, -1);
           pango_layout_get_pixel_size (layout, &lw, &lh);
-          cairo_move_to (cr, AXIS_W + PAD + plot_w - lw - 4, y - lh - 1);
+          /* above the line, or below it where the line is near the top */
+          cairo_move_to (cr, AXIS_W + PAD + plot_w - lw - 4, y - lh - 1 >= 0 ? y - lh - 1 : y + 2);
           pango_cairo_show_layout (cr, layout);
         }
       cairo_destroy (cr);

@@ -106,6 +106,63 @@ snapshot_selection (WeftTimeRuler *self,
   gtk_snapshot_restore (snapshot);
 }
 
+/* The pointer's time: its text and the box it is drawn in */
+typedef struct
+{
+  gboolean has;
+  char     text[48];
+  double   x;          /* the cursor line */
+  double   x0, x1;     /* the box */
+  int      lh;
+} Cursor;
+
+static void
+measure_cursor (WeftTimeRuler *self,
+                PangoLayout   *layout,
+                guint64        vb,
+                guint64        ve,
+                guint64        run_begin,
+                double         tw,
+                int            width,
+                Cursor        *out)
+{
+  g_autofree char *label = NULL;
+  guint64 t;
+  int lw;
+
+  out->has = FALSE;
+  if (!weft_session_get_hover (self->session, &t) || t < vb || t > ve)
+    return;
+  label = weft_time_format_precise (t - MIN (t, run_begin));
+  g_strlcpy (out->text, label, sizeof out->text);
+  pango_layout_set_text (layout, out->text, -1);
+  pango_layout_get_pixel_size (layout, &lw, &out->lh);
+  out->x = self->inset + (double) (t - vb) * tw / (double) (ve - vb);
+  out->x0 = CLAMP (out->x - (lw + 8) / 2.0, self->inset, width - lw - 8);
+  out->x1 = out->x0 + lw + 8;
+  out->has = TRUE;
+}
+
+static void
+draw_cursor (GtkSnapshot   *snapshot,
+             PangoLayout   *layout,
+             const Cursor  *cursor,
+             const GdkRGBA *box,
+             const GdkRGBA *text,
+             int            height)
+{
+  if (!cursor->has)
+    return;
+  pango_layout_set_text (layout, cursor->text, -1);
+  gtk_snapshot_append_color (snapshot, box, &GRAPHENE_RECT_INIT (floor (cursor->x), 0, 1, height));
+  gtk_snapshot_append_color (snapshot, box, &GRAPHENE_RECT_INIT (cursor->x0, 2, cursor->x1 - cursor->x0,
+                                                                 cursor->lh + 2));
+  gtk_snapshot_save (snapshot);
+  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (cursor->x0 + 4, 3));
+  gtk_snapshot_append_layout (snapshot, layout, text);
+  gtk_snapshot_restore (snapshot);
+}
+
 static void
 weft_time_ruler_snapshot (GtkWidget   *widget,
                           GtkSnapshot *snapshot)
@@ -120,6 +177,8 @@ weft_time_ruler_snapshot (GtkWidget   *widget,
   double spacing = 56;
   PangoLayout *layout;
   int lw = 0, lh = 0;
+  Cursor cursor;
+  GdkRGBA box;
 
   weft_state_style_get_background (dark, &bg);
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
@@ -127,6 +186,7 @@ weft_time_ruler_snapshot (GtkWidget   *widget,
   dim.alpha = 0.55;
   line = fg;
   line.alpha = 0.18;
+  box = dark ? (GdkRGBA) { 0.92, 0.92, 0.92, 1 } : (GdkRGBA) { 0.18, 0.18, 0.2, 1 };
   gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, width, height));
   gtk_snapshot_append_color (snapshot, &line, &GRAPHENE_RECT_INIT (0, height - 1, width, 1));
   if (self->session == NULL || tw <= 0)
@@ -162,6 +222,7 @@ weft_time_ruler_snapshot (GtkWidget   *widget,
       spacing = lw + 14;
     }
 
+  measure_cursor (self, layout, vb, ve, run_begin, tw, width, &cursor);
   minor = step % 5 == 0 || step == 1 ? MAX (step / 5, 1) : step / 2;
   gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (self->inset, 0, tw, height));
 
@@ -185,6 +246,8 @@ weft_time_ruler_snapshot (GtkWidget   *widget,
       pango_layout_get_pixel_size (layout, &lw, &lh);
       if (floor (x) + 4 + lw > width)
         continue;   /* a label cut by the edge reads wrong: leave it out */
+      if (cursor.has && floor (x) + 4 < cursor.x1 + 2 && floor (x) + 4 + lw > cursor.x0 - 2)
+        continue;   /* so is a label half under the pointer's time */
       gtk_snapshot_save (snapshot);
       gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (floor (x) + 4, 3));
       gtk_snapshot_append_layout (snapshot, layout, &fg);
@@ -193,29 +256,8 @@ weft_time_ruler_snapshot (GtkWidget   *widget,
 
   snapshot_selection (self, snapshot, layout, vb, ve, width, height);
 
-  /* The cursor and its time */
-  {
-    guint64 t;
-
-    if (weft_session_get_hover (self->session, &t) && t >= vb && t <= ve)
-      {
-        double x = self->inset + (double) (t - vb) * tw / (double) (ve - vb);
-        g_autofree char *label = weft_time_format_precise (t - MIN (t, run_begin));
-        GdkRGBA box = dark ? (GdkRGBA) { 0.92, 0.92, 0.92, 1 } : (GdkRGBA) { 0.18, 0.18, 0.2, 1 };
-        GdkRGBA text = bg;
-        double bx;
-
-        pango_layout_set_text (layout, label, -1);
-        pango_layout_get_pixel_size (layout, &lw, &lh);
-        bx = CLAMP (x - (lw + 8) / 2.0, self->inset, width - lw - 8);
-        gtk_snapshot_append_color (snapshot, &box, &GRAPHENE_RECT_INIT (floor (x), 0, 1, height));
-        gtk_snapshot_append_color (snapshot, &box, &GRAPHENE_RECT_INIT (bx, 2, lw + 8, lh + 2));
-        gtk_snapshot_save (snapshot);
-        gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (bx + 4, 3));
-        gtk_snapshot_append_layout (snapshot, layout, &text);
-        gtk_snapshot_restore (snapshot);
-      }
-  }
+  /* The cursor and its time, over the ticks (labels under it were left out) */
+  draw_cursor (snapshot, layout, &cursor, &box, &bg, height);
 
   gtk_snapshot_pop (snapshot);
   g_object_unref (layout);

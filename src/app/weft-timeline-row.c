@@ -26,6 +26,7 @@ struct _WeftTimelineRow
   guint64              group_key;
   char                *label;
   char                *sublabel;
+  guint64              ns_per_unit;   /* a counter of durations: ns per value */
 };
 
 G_DEFINE_FINAL_TYPE (WeftTimelineRow, weft_timeline_row, G_TYPE_OBJECT)
@@ -58,6 +59,26 @@ _weft_timeline_row_set_object (WeftTimelineRow *self,
                                guint32          object)
 {
   self->object = object;
+}
+
+void
+_weft_timeline_row_set_ns_per_unit (WeftTimelineRow *self,
+                                    guint64          ns_per_unit)
+{
+  self->ns_per_unit = ns_per_unit;
+}
+
+/**
+ * weft_timeline_row_get_ns_per_unit:
+ *
+ * Returns: for a counter whose values are durations, the nanoseconds one
+ *   unit of its values stands for; 0 for a plain number
+ */
+guint64
+weft_timeline_row_get_ns_per_unit (WeftTimelineRow *self)
+{
+  g_return_val_if_fail (WEFT_IS_TIMELINE_ROW (self), 0);
+  return self->ns_per_unit;
 }
 
 void

@@ -32,6 +32,7 @@ WeftLane           *weft_timeline_row_get_lane      (WeftTimelineRow *self);
 guint               weft_timeline_row_get_worker    (WeftTimelineRow *self);
 /* Counters: the queue or counter object, or %WEFT_TIMELINE_ROW_PARALLELISM */
 guint32             weft_timeline_row_get_object    (WeftTimelineRow *self);
+guint64             weft_timeline_row_get_ns_per_unit (WeftTimelineRow *self);
 /* Headers: the key that weft_timeline_rows_toggle_collapsed() takes */
 guint64             weft_timeline_row_get_group_key (WeftTimelineRow *self);
 const char         *weft_timeline_row_get_label     (WeftTimelineRow *self);

@@ -15,6 +15,8 @@ void             _weft_timeline_row_set_lane   (WeftTimelineRow     *self,
                                                 WeftLane            *lane);
 void             _weft_timeline_row_set_object (WeftTimelineRow     *self,
                                                 guint32              object);
+void             _weft_timeline_row_set_ns_per_unit (WeftTimelineRow *self,
+                                                     guint64          ns_per_unit);
 void             _weft_timeline_row_set_group  (WeftTimelineRow     *self,
                                                 guint64              group_key);
 void             _weft_timeline_row_place      (WeftTimelineRow     *self,

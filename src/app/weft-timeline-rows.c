@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "weft-timeline-rows.h"
@@ -118,11 +119,17 @@ has_points (WeftTraceModel *model,
   return weft_trace_model_get_counter (model, object, &np) != NULL && np > 0;
 }
 
+/* Tracks with points: parallelism (a live run's first points may come
+ * after its lanes, as with processes, which start up first), queues and
+ * counters */
 static guint
 count_tracks (WeftTraceModel *model)
 {
   static const WeftObjectKind kinds[] = { WEFT_OBJECT_QUEUE, WEFT_OBJECT_COUNTER };
-  guint n = 0;
+  guint n = 0, np = 0;
+
+  weft_trace_model_get_parallelism (model, &np);
+  n += np > 0;
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
@@ -133,6 +140,30 @@ count_tracks (WeftTraceModel *model)
         n += has_points (model, objects[i]);
     }
   return n;
+}
+
+/* A counter's label. A name ending in a time unit in brackets ("loop lag
+ * (µs)") says its values are durations: the label drops the unit, and
+ * @out_ns_per_unit says what one unit is, so that the peak is shown as a
+ * time ("max 300.650 ms"). */
+static char *
+counter_label (const char *name,
+               guint64    *out_ns_per_unit)
+{
+  static const struct { const char *suffix; guint64 ns; } units[] = {
+    { " (ns)", 1 }, { " (µs)", 1000 }, { " (us)", 1000 }, { " (ms)", 1000000 }, { " (s)", 1000000000 },
+  };
+
+  *out_ns_per_unit = 0;
+  if (name == NULL)
+    return g_strdup (_("Counter"));
+  for (guint u = 0; u < G_N_ELEMENTS (units); u++)
+    if (g_str_has_suffix (name, units[u].suffix) && strlen (name) > strlen (units[u].suffix))
+      {
+        *out_ns_per_unit = units[u].ns;
+        return g_strndup (name, strlen (name) - strlen (units[u].suffix));
+      }
+  return g_strdup (name);
 }
 
 static void
@@ -147,6 +178,7 @@ add_counter_rows (GPtrArray      *rows,
     {
       const char *name = weft_trace_model_get_object_name (model, objects[i]);
       g_autofree char *label = NULL;
+      guint64 ns_per_unit = 0;
       WeftTimelineRow *row;
 
       if (!has_points (model, objects[i]))
@@ -157,9 +189,10 @@ add_counter_rows (GPtrArray      *rows,
           label = g_strdup_printf (_("Queue depth: %s"), name != NULL ? name : "?");
         }
       else
-        label = g_strdup (name != NULL ? name : _("Counter"));
+        label = counter_label (name, &ns_per_unit);
       row = _weft_timeline_row_new (WEFT_TIMELINE_ROW_COUNTER, 0, label, NULL);
       _weft_timeline_row_set_object (row, objects[i]);
+      _weft_timeline_row_set_ns_per_unit (row, ns_per_unit);
       g_ptr_array_add (rows, row);
     }
 }

@@ -62,6 +62,9 @@ struct _WeftTimelineView
 };
 
 
+char        *_weft_timeline_view_describe_at        (WeftTimelineView *self,
+                                                     double            x,
+                                                     double            y);
 gboolean     _weft_timeline_view_pick_span          (WeftTimelineView *self,
                                                      double            x,
                                                      double            y,

@@ -662,8 +662,16 @@ snapshot_row_label (WeftTimelineView *self,
     {
       char num[32], buf[64];
 
-      g_snprintf (num, sizeof num, "%" G_GINT64_FORMAT, cache->max);
-      /* Translators: the peak of a counter track in view, %s is a number */
+      guint64 ns_per_unit = weft_timeline_row_get_ns_per_unit (row);
+
+      if (ns_per_unit > 0)
+        {
+          g_autofree char *t = weft_time_format_duration ((guint64) MAX (cache->max, 0) * ns_per_unit);
+          g_strlcpy (num, t, sizeof num);
+        }
+      else
+        g_snprintf (num, sizeof num, "%" G_GINT64_FORMAT, cache->max);
+      /* Translators: the peak of a counter track in view, %s is a number or a duration */
       g_snprintf (buf, sizeof buf, _("max %s"), num);
       pango_layout_set_text (layout, buf, -1);
       append_layout_at (snapshot, layout, x, ty + lh, &p->dim);
@@ -884,17 +892,31 @@ weft_timeline_view_click (WeftTimelineView *self,
 
 /* ---- tooltip ------------------------------------------------------------- */
 
+/* A span's heading: its state, or on a main loop's lane what the state
+ * means there */
+static const char *
+span_heading (const WeftSpan *span,
+              gboolean        on_loop)
+{
+  if (on_loop && span->state == WEFT_STATE_IO && span->depth > 0)
+    return _("Blocking call: the main loop is stalled");
+  return weft_state_style_get_label (span->state);
+}
+
 /**
- * weft_timeline_view_describe_span:
+ * weft_timeline_view_describe_lane_span:
+ * @worker: the lane's worker, or %G_MAXUINT if unknown
  * @span: a span of the lane of @worker, as the model gives it
  *
  * Returns: (transfer full): Pango markup of the span's details, one per
- *   line: its state, its task, lock or queue, start and duration, outcome.
- *   The tooltip and the window's details line show the same.
+ *   line: its state, its task, lock or queue, start and duration, outcome
+ *   (a failed task's error); on a main loop's lane, what the span does to
+ *   the loop. The tooltip and the window's details line show the same.
  */
 char *
-weft_timeline_view_describe_span (WeftTimelineView *self,
-                                  const WeftSpan   *span)
+weft_timeline_view_describe_lane_span (WeftTimelineView *self,
+                                       guint             worker,
+                                       const WeftSpan   *span)
 {
   char buf[32];
   const char *name;
@@ -902,14 +924,18 @@ weft_timeline_view_describe_span (WeftTimelineView *self,
   g_autofree char *dur = NULL;
   g_autofree char *name_escaped = NULL;
   GString *text = g_string_new (NULL);
+  WeftLane *lane;
+  gboolean on_loop;
 
   g_return_val_if_fail (WEFT_IS_TIMELINE_VIEW (self), NULL);
   g_return_val_if_fail (span != NULL, NULL);
 
+  lane = weft_trace_model_lookup_lane (self->model, worker);
+  on_loop = lane != NULL && weft_lane_get_executor (lane) == WEFT_EXECUTOR_MAINLOOP;
   name = weft_lane_painter_get_span_text (self->model, span->state, span->object, buf, sizeof buf);
   start = weft_time_format_duration (span->start_ns - weft_session_get_begin (self->session));
   dur = weft_time_format_duration (span->end_ns - span->start_ns);
-  g_string_append_printf (text, "<b>%s</b>", weft_state_style_get_label (span->state));
+  g_string_append_printf (text, "<b>%s</b>", span_heading (span, on_loop));
   if (name != NULL)
     {
       name_escaped = g_markup_escape_text (name, -1);
@@ -922,11 +948,80 @@ weft_timeline_view_describe_span (WeftTimelineView *self,
   /* Translators: tooltip line; %s is a duration */
   g_string_append_printf (text, (span->flags & WEFT_SPAN_OPEN) ? _("Duration: %s (still open)")
                                                                 : _("Duration: %s"), dur);
+  if (on_loop && span->state == WEFT_STATE_IO && span->depth > 0)
+    g_string_append_printf (text, "\n%s", _("A call that blocks inside a task: no other task on the loop runs until it returns"));
+  else if (on_loop && span->state == WEFT_STATE_RUNNING)
+    g_string_append_printf (text, "\n%s", (span->flags & WEFT_SPAN_TASK_SUSPENDED)
+                                           ? _("Runs on the loop until its next await")
+                                           : _("Runs on the loop to its end"));
   if (span->flags & WEFT_SPAN_TASK_FAILED)
-    g_string_append_printf (text, "\n%s", _("The task failed"));
+    {
+      const char *error = weft_trace_model_get_task_error (self->model, span->object);
+      g_autofree char *error_escaped = error ? g_markup_escape_text (error, -1) : NULL;
+
+      g_string_append_c (text, '\n');
+      if (error_escaped != NULL)
+        /* Translators: tooltip line; %s is the error the task raised */
+        g_string_append_printf (text, _("The task failed: %s"), error_escaped);
+      else
+        g_string_append (text, _("The task failed"));
+    }
   if (span->flags & WEFT_SPAN_TASK_CANCELLED)
     g_string_append_printf (text, "\n%s", _("The task was cancelled"));
   return g_string_free (text, FALSE);
+}
+
+/**
+ * weft_timeline_view_describe_span:
+ * @span: a span, as the model gives it
+ *
+ * Returns: (transfer full): weft_timeline_view_describe_lane_span() for a
+ *   span whose lane is not known
+ */
+char *
+weft_timeline_view_describe_span (WeftTimelineView *self,
+                                  const WeftSpan   *span)
+{
+  return weft_timeline_view_describe_lane_span (self, G_MAXUINT, span);
+}
+
+/* Over a main loop's lane where no task runs: how many await */
+static char *
+describe_awaiting (WeftTimelineView *self,
+                   double            x,
+                   double            y)
+{
+  WeftTimelineRow *row = row_at_y (self, y);
+  g_autofree char *line = NULL;
+  gint64 n;
+
+  if (self->model == NULL || x < LABEL_WIDTH || row == NULL ||
+      weft_timeline_row_get_kind (row) != WEFT_TIMELINE_ROW_LANE)
+    return NULL;
+  n = weft_lane_painter_get_awaiting (self->model, weft_timeline_row_get_lane (row),
+                                      weft_timeline_view_x_to_time (self, x));
+  if (n <= 0)
+    return NULL;
+  /* Translators: tooltip line; %d is a number of tasks */
+  line = g_strdup_printf (g_dngettext (NULL, "%d task waits without blocking; the loop is free to run others",
+                                       "%d tasks wait without blocking; the loop is free to run others",
+                                       (gulong) n), (int) n);
+  return g_strdup_printf ("<b>%s</b>\n%s", _("Awaiting"), line);
+}
+
+/* The tooltip's markup at (@x, @y): a span's details, or a main loop's
+ * awaits where no task runs; %NULL for nothing */
+char *
+_weft_timeline_view_describe_at (WeftTimelineView *self,
+                                 double            x,
+                                 double            y)
+{
+  WeftSpan s;
+  guint w;
+
+  if (_weft_timeline_view_pick_span (self, x, y, &w, NULL, NULL, &s))
+    return weft_timeline_view_describe_lane_span (self, w, &s);
+  return describe_awaiting (self, x, y);
 }
 
 static gboolean
@@ -936,15 +1031,10 @@ weft_timeline_view_query_tooltip (GtkWidget  *widget,
                                   gboolean    keyboard,
                                   GtkTooltip *tooltip)
 {
-  WeftTimelineView *self = WEFT_TIMELINE_VIEW (widget);
-  g_autofree char *markup = NULL;
-  WeftSpan s;
-  guint w;
+  g_autofree char *markup = _weft_timeline_view_describe_at (WEFT_TIMELINE_VIEW (widget), x, y);
 
-  if (!_weft_timeline_view_pick_span (self, x, y, &w, NULL, NULL, &s))
+  if (markup == NULL)
     return FALSE;
-
-  markup = weft_timeline_view_describe_span (self, &s);
   gtk_tooltip_set_markup (tooltip, markup);
   return TRUE;
 }

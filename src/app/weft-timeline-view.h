@@ -48,7 +48,10 @@ void         weft_timeline_view_zoom_at         (WeftTimelineView *self,
                                                  double            factor,
                                                  double            x);
 
-char *weft_timeline_view_describe_span (WeftTimelineView *self,
-                                        const WeftSpan   *span);
+char *weft_timeline_view_describe_span      (WeftTimelineView *self,
+                                             const WeftSpan   *span);
+char *weft_timeline_view_describe_lane_span (WeftTimelineView *self,
+                                             guint             worker,
+                                             const WeftSpan   *span);
 
 G_END_DECLS

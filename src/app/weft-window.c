@@ -1110,7 +1110,7 @@ on_span_selected (WeftWindow *self)
       return;
     }
 
-  markup = weft_timeline_view_describe_span (self->timeline_view, &span);
+  markup = weft_timeline_view_describe_lane_span (self->timeline_view, worker, &span);
   lines = g_strsplit (markup, "\n", -1);
   g_free (markup);
   markup = g_strjoinv (" · ", lines);

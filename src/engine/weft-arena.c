@@ -665,13 +665,14 @@ weft_arena_counter_length (WeftArena *self,
   return object_at (self, object)->u.counter.length;
 }
 
-/* Counts increments done, to compare with the value the counter ends at. */
-void
+/* Counts increments done, to compare with the value the counter holds;
+ * returns the count with @n added. */
+gint64
 weft_arena_counter_add_expected (WeftArena *self,
                                  guint      object,
                                  gint64     n)
 {
-  g_atomic_pointer_add ((gssize *) &object_at (self, object)->u.counter.expected, n);
+  return (gint64) g_atomic_pointer_add ((gssize *) &object_at (self, object)->u.counter.expected, n) + n;
 }
 
 /* The counter's value; for an array, the sum of its elements. */

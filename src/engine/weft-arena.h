@@ -21,6 +21,13 @@ G_BEGIN_DECLS
 
 #define WEFT_ARENA_GIL_ID       1
 #define WEFT_ARENA_OBJECT_BASE  16
+
+/* A single counter's lost updates, sampled during its increments, are a
+ * counter track of their own: WEFT_ARENA_LOST_BASE + the counter's index in
+ * the profile (for the first indexes only; task ids start far above). */
+#define WEFT_ARENA_LOST_BASE    0x80000
+#define WEFT_ARENA_LOST_ID(index) \
+  ((index) < WEFT_ARENA_LOST_BASE - WEFT_ARENA_OBJECT_BASE ? WEFT_ARENA_LOST_BASE + (index) : 0)
 #define WEFT_ARENA_MAX_WORKERS  1024
 #define WEFT_ARENA_UNBOUNDED_QUEUE 65536
 
@@ -94,7 +101,7 @@ gint64           *weft_arena_counter_element  (WeftArena         *self,
                                                guint64            index);
 guint             weft_arena_counter_length   (WeftArena         *self,
                                                guint              object);
-void              weft_arena_counter_add_expected (WeftArena     *self,
+gint64            weft_arena_counter_add_expected (WeftArena     *self,
                                                guint              object,
                                                gint64             n);
 gint64            weft_arena_counter_value    (WeftArena         *self,

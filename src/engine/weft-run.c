@@ -36,6 +36,7 @@ typedef struct
   guint            spec_index;     /* a task spec, or tasks->len + a stage */
   guint            ordinal;        /* 1-based among the instances of its spec */
   const GPtrArray *steps;
+  char            *error;          /* what it raised, if it failed (under the mutex) */
 } TaskInstance;
 
 /* Workers of one executor that share a list of tasks: the whole run, or one
@@ -138,6 +139,8 @@ weft_run_finalize (GObject *object)
       g_free (self->groups[i].threads);
     }
   g_free (self->groups);
+  for (guint i = 0; self->tasks != NULL && i < self->tasks->len; i++)
+    g_free (g_array_index (self->tasks, TaskInstance, i).error);
   g_clear_pointer (&self->tasks, g_array_unref);
   g_clear_pointer (&self->suspect_cycle, g_array_unref);
   g_clear_pointer (&self->result.errors, g_ptr_array_unref);
@@ -299,7 +302,7 @@ cancel_workers (WeftRun *self)
 /* Counts a task that ended, from any worker thread. */
 static void
 account_task (WeftRun            *self,
-              const TaskInstance *task,
+              TaskInstance       *task,
               WeftTaskStatus      status,
               const char         *error,
               guint64             work_ns)
@@ -309,7 +312,11 @@ account_task (WeftRun            *self,
   if (status == WEFT_TASK_OK)
     self->result.tasks_ok++;
   else if (status == WEFT_TASK_FAILED)
-    self->result.tasks_failed++;
+    {
+      self->result.tasks_failed++;
+      g_free (task->error);
+      task->error = g_strdup (error ? error : "(no message)");
+    }
   else
     self->result.tasks_cancelled++;
   g_mutex_unlock (&self->mutex);
@@ -357,7 +364,7 @@ worker_thread (gpointer data)
   for (;;)
     {
       gint i = g_atomic_int_add (&group->next_task, 1);
-      const TaskInstance *task;
+      TaskInstance *task;
       g_autofree char *error = NULL;
       WeftTaskStatus status;
       guint64 work_ns = 0;
@@ -565,7 +572,7 @@ add_tasks (WeftRun         *self,
 {
   for (guint k = 0; k < count; k++)
     {
-      TaskInstance t = { TASK_ID_BASE + self->tasks->len, spec_index, k + 1, steps };
+      TaskInstance t = { TASK_ID_BASE + self->tasks->len, spec_index, k + 1, steps, NULL };
       g_autofree char *label = g_strdup_printf ("%s #%u", name, k + 1);
 
       weft_trace_model_declare_object (self->model, t.id, WEFT_OBJECT_TASK, 0);
@@ -754,6 +761,15 @@ on_collector_finished (WeftCollector *collector,
   self->result.tasks_not_started = self->tasks->len - self->result.tasks_ok -
                                    self->result.tasks_failed - self->result.tasks_cancelled;
 
+  /* What each failed task raised, for its span's tooltip and details */
+  for (guint i = 0; i < self->tasks->len; i++)
+    {
+      const TaskInstance *t = &g_array_index (self->tasks, TaskInstance, i);
+
+      if (t->error != NULL)
+        weft_trace_model_set_task_error (self->model, t->id, t->error);
+    }
+
   for (guint i = 0; i < self->profile->objects->len; i++)
     {
       const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, i);
@@ -818,6 +834,14 @@ declare_objects (WeftRun *self)
 
       weft_trace_model_declare_object (self->model, id, po->kind, po->initial);
       weft_trace_model_set_object_name (self->model, id, po->name);
+      if (po->kind == WEFT_OBJECT_COUNTER && po->length <= 1 &&
+          po->backend != WEFT_BACKEND_MANAGER && WEFT_ARENA_LOST_ID (i) != 0)
+        {
+          g_autofree char *lost = g_strdup_printf ("%s: lost updates", po->name);
+
+          weft_trace_model_declare_object (self->model, WEFT_ARENA_LOST_ID (i), WEFT_OBJECT_COUNTER, 0);
+          weft_trace_model_set_object_name (self->model, WEFT_ARENA_LOST_ID (i), lost);
+        }
     }
 
   if (uses_executor (self, WEFT_EXECUTOR_MAINLOOP))

@@ -32,6 +32,11 @@
  * in which another thread's increment gets lost, as in `counter += 1`. */
 #define RACE_WINDOW_ITERATIONS 40
 
+/* A counter's increments count themselves as done every 64, and put the
+ * counter's value and its lost updates on the timeline every
+ * RACE_SAMPLE_EVERY (about 250 points per million increments). */
+#define RACE_SAMPLE_EVERY 4096
+
 struct _WeftWorkerContext
 {
   guint16             worker;
@@ -54,6 +59,10 @@ struct _WeftWorkerContext
   guint64             core_tick_ns;    /* the last cheap wall-clock reading */
   gboolean            core_armed;      /* core_wall_ns/core_cpu_ns hold the task's start */
   gint64              core_budget;     /* iterations left until the next sample */
+
+  /* The lost updates this worker recorded last (recorded again on change) */
+  guint32             lost_id;
+  gint64              lost;
 };
 
 typedef struct
@@ -535,54 +544,99 @@ increment_via_manager (WeftWorkerContext  *self,
   return TRUE;
 }
 
+/* After the increments up to @done (of which @counted are counted as done
+ * so far): counts the rest, and with @sample records the value this worker
+ * wrote (@value) and the updates lost by then: increments done by all
+ * workers minus the value. Other workers count theirs every 64, so a point
+ * can miss up to 63 of each other worker's latest increments. */
+static void
+count_increments (WeftWorkerContext *self,
+                  guint              object,
+                  gint64             done,
+                  gint64            *counted,
+                  gint64             value,
+                  gboolean           sample)
+{
+  const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, object);
+  gint64 expected = weft_arena_counter_add_expected (self->arena, object, done - *counted);
+  guint32 lost_id = WEFT_ARENA_LOST_ID (object);
+  gint64 lost = MAX (expected + po->initial - value, 0);
+
+  *counted = done;
+  if (!sample)
+    return;
+  record (self, WEFT_EVENT_COUNTER, object + WEFT_ARENA_OBJECT_BASE, value, 0);
+  if (lost_id != 0 && (lost_id != self->lost_id || lost != self->lost))
+    {
+      record (self, WEFT_EVENT_COUNTER, lost_id, lost, 0);
+      self->lost_id = lost_id;
+      self->lost = lost;
+    }
+}
+
+static gboolean
+increment_shared (WeftWorkerContext *self,
+                  const WeftStep    *step)
+{
+  gint64 *slot = weft_arena_counter_slot (self->arena, step->object);
+  guint length = weft_arena_counter_length (self->arena, step->object);
+  gint64 v = 0, counted = 0;
+
+  /* A few increments are over before a sample would be due: measuring
+   * them would cost more than they do (two system calls). */
+  gboolean measure = step->count * RACE_WINDOW_ITERATIONS >= core_sample_iterations ();
+
+  if (measure)
+    core_start (self);
+  for (gint64 i = 0; i < step->count; i++)
+    {
+      /* An array's increments go round its elements, each worker
+       * starting from its own place. */
+      if (length > 1)
+        slot = weft_arena_counter_element (self->arena, step->object,
+                                           (guint64) i + (guint64) self->worker * 7919);
+
+      /* Not atomic on purpose: read, a little work, write back. */
+      v = __atomic_load_n (slot, __ATOMIC_RELAXED);
+      weft_cpu_spin (RACE_WINDOW_ITERATIONS);
+      if ((i & 63) == 0)
+        {
+          core_tick (self, 64 * RACE_WINDOW_ITERATIONS);
+          gil_checkpoint (self);
+        }
+      __atomic_store_n (slot, v + 1, __ATOMIC_RELAXED);
+      if (((i + 1) & 63) == 0 && length == 1)
+        count_increments (self, step->object, i + 1, &counted, v + 1,
+                          ((i + 1) % RACE_SAMPLE_EVERY) == 0 && i + 1 < step->count);
+    }
+  if (measure)
+    core_stop (self);
+  if (length == 1)
+    count_increments (self, step->object, step->count, &counted, v + 1, TRUE);
+  else
+    {
+      weft_arena_counter_add_expected (self->arena, step->object, step->count);
+      record (self, WEFT_EVENT_COUNTER, step->object + WEFT_ARENA_OBJECT_BASE, v + 1, 0);
+    }
+  return TRUE;
+}
+
 static gboolean
 do_increment (WeftWorkerContext  *self,
               const WeftStep     *step,
               char              **out_error)
 {
-  gint64 *slot = weft_arena_counter_slot (self->arena, step->object);
   guint64 t0 = weft_clock_now_ns ();
-  gint64 v = 0;
 
   if (weft_arena_counter_backend (self->arena, step->object) == WEFT_BACKEND_MANAGER)
     {
       if (!increment_via_manager (self, step, out_error))
         return FALSE;
+      weft_arena_counter_add_expected (self->arena, step->object, step->count);
     }
   else
-    {
-      guint length = weft_arena_counter_length (self->arena, step->object);
+    increment_shared (self, step);
 
-      /* A few increments are over before a sample would be due: measuring
-       * them would cost more than they do (two system calls). */
-      gboolean measure = step->count * RACE_WINDOW_ITERATIONS >= core_sample_iterations ();
-
-      if (measure)
-        core_start (self);
-      for (gint64 i = 0; i < step->count; i++)
-        {
-          /* An array's increments go round its elements, each worker
-           * starting from its own place. */
-          if (length > 1)
-            slot = weft_arena_counter_element (self->arena, step->object,
-                                               (guint64) i + (guint64) self->worker * 7919);
-
-          /* Not atomic on purpose: read, a little work, write back. */
-          v = __atomic_load_n (slot, __ATOMIC_RELAXED);
-          weft_cpu_spin (RACE_WINDOW_ITERATIONS);
-          if ((i & 63) == 0)
-            {
-              core_tick (self, 64 * RACE_WINDOW_ITERATIONS);
-              gil_checkpoint (self);
-            }
-          __atomic_store_n (slot, v + 1, __ATOMIC_RELAXED);
-        }
-      if (measure)
-        core_stop (self);
-      record (self, WEFT_EVENT_COUNTER, step->object + WEFT_ARENA_OBJECT_BASE, v + 1, 0);
-    }
-
-  weft_arena_counter_add_expected (self->arena, step->object, step->count);
   weft_arena_counter_add_op_ns (self->arena, step->object, (gint64) (weft_clock_now_ns () - t0));
   return TRUE;
 }

@@ -38,6 +38,9 @@ void              _weft_trace_journal_declare_object (WeftTraceJournal *journal,
 void              _weft_trace_journal_object_name    (WeftTraceJournal *journal,
                                                       guint32           object,
                                                       const char       *name);
+void              _weft_trace_journal_task_error     (WeftTraceJournal *journal,
+                                                      guint32           task,
+                                                      const char       *error);
 void              _weft_trace_journal_finish         (WeftTraceJournal *journal,
                                                       guint64           end_ns);
 

@@ -24,6 +24,7 @@
  *   CODE_DECLARE        object kind initial
  *   CODE_OBJECT_NAME    object length bytes
  *   CODE_FINISH         end_ns
+ *   CODE_TASK_ERROR     task length bytes (what a failed task raised)
  */
 
 enum
@@ -35,6 +36,7 @@ enum
   CODE_DECLARE,
   CODE_OBJECT_NAME,
   CODE_FINISH,
+  CODE_TASK_ERROR,
   N_CODES,
 };
 
@@ -245,6 +247,14 @@ _weft_trace_journal_object_name (WeftTraceJournal *journal,
   put_text (journal, CODE_OBJECT_NAME, object, name);
 }
 
+void
+_weft_trace_journal_task_error (WeftTraceJournal *journal,
+                                guint32           task,
+                                const char       *error)
+{
+  put_text (journal, CODE_TASK_ERROR, task, error);
+}
+
 static void
 put_triple (WeftTraceJournal *journal,
             guint8            code,
@@ -434,14 +444,17 @@ replay_entry (Replay         *r,
 
     case CODE_LANE_NAME:
     case CODE_OBJECT_NAME:
+    case CODE_TASK_ERROR:
       if (!get_text (r, &a, &text))
         return FALSE;
       if (code == CODE_LANE_NAME ? a >= WEFT_MAX_WORKERS : a > G_MAXUINT32)
         break;
       if (code == CODE_LANE_NAME)
         weft_trace_model_set_lane_name (model, (guint) a, text);
-      else
+      else if (code == CODE_OBJECT_NAME)
         weft_trace_model_set_object_name (model, (guint32) a, text);
+      else
+        weft_trace_model_set_task_error (model, (guint32) a, text);
       return TRUE;
 
     case CODE_LANE_EXECUTOR:

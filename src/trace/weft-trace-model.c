@@ -47,6 +47,7 @@ typedef struct
   gint64         initial;
   GString       *name;
   char          *name_valid;
+  char          *error;      /* a failed task's error (valid UTF-8) */
   WeftLockStats  lock;
   WeftQueueStats queue;
   Track         *track;      /* counter values or queue depths */
@@ -597,6 +598,7 @@ weft_object_free (gpointer data)
   if (obj->name != NULL)
     g_string_free (obj->name, TRUE);
   g_free (obj->name_valid);
+  g_free (obj->error);
   if (obj->track != NULL)
     {
       track_clear (obj->track);
@@ -1568,6 +1570,48 @@ weft_trace_model_get_object_name (WeftTraceModel *self,
 
   obj = object_lookup (self, object);
   return obj ? object_name (obj) : NULL;
+}
+
+/**
+ * weft_trace_model_set_task_error:
+ * @self: a #WeftTraceModel
+ * @task: a task's id
+ * @error: what the task raised when it failed (copied)
+ */
+void
+weft_trace_model_set_task_error (WeftTraceModel *self,
+                                 guint32         task,
+                                 const char     *error)
+{
+  WeftObject *obj;
+
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+  g_return_if_fail (error != NULL);
+
+  _weft_trace_journal_task_error (self->journal, task, error);
+  obj = object_ensure (self, task, WEFT_OBJECT_TASK);
+  g_free (obj->error);
+  obj->error = g_utf8_make_valid (error, -1);
+}
+
+/**
+ * weft_trace_model_get_task_error:
+ * @self: a #WeftTraceModel
+ * @task: a task's id
+ *
+ * Returns: (transfer none) (nullable): the error a failed task raised, or
+ *   %NULL if none is known
+ */
+const char *
+weft_trace_model_get_task_error (WeftTraceModel *self,
+                                 guint32         task)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+
+  obj = object_lookup (self, task);
+  return obj ? obj->error : NULL;
 }
 
 /**

@@ -93,6 +93,11 @@ WeftObjectKind  weft_trace_model_get_object_kind     (WeftTraceModel   *self,
                                                       guint32           object);
 gint64          weft_trace_model_get_object_initial  (WeftTraceModel   *self,
                                                       guint32           object);
+void            weft_trace_model_set_task_error      (WeftTraceModel   *self,
+                                                      guint32           task,
+                                                      const char       *error);
+const char     *weft_trace_model_get_task_error      (WeftTraceModel   *self,
+                                                      guint32           task);
 guint32        *weft_trace_model_list_objects        (WeftTraceModel   *self,
                                                       WeftObjectKind    kind,
                                                       guint            *out_n);
