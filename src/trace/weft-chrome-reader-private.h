@@ -54,6 +54,10 @@ typedef void (*WeftChromeEventFunc) (WeftChromeReader      *reader,
                                      const WeftChromeEvent *event,
                                      gpointer               user_data);
 
+/* The journal of a file Weft wrote (borrowed: ref it to keep it). */
+typedef void (*WeftChromeJournalFunc) (GBytes                *journal,
+                                       gpointer               user_data);
+
 WeftChromeReader *_weft_chrome_reader_new           (const char            *path,
                                                      WeftTraceImportStats  *stats,
                                                      GCancellable          *cancellable,
@@ -69,6 +73,9 @@ void              _weft_chrome_reader_note_skip     (WeftChromeReader      *self
 const char       *_weft_chrome_reader_get_name      (WeftChromeReader      *self);
 WeftTraceMeta    *_weft_chrome_reader_steal_meta    (WeftChromeReader      *self);
 GBytes           *_weft_chrome_reader_steal_journal (WeftChromeReader      *self);
+void              _weft_chrome_reader_set_journal_func (WeftChromeReader   *self,
+                                                        WeftChromeJournalFunc func,
+                                                        gpointer           user_data);
 
 const WeftChromeArg *_weft_chrome_event_find_arg    (const WeftChromeEvent *event,
                                                      const char            *key);

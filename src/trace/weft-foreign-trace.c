@@ -409,13 +409,79 @@ mkev (guint64       t,
   return e;
 }
 
-static void
-append_events (WeftTraceModel *model,
-               GArray         *events)
+/* A lane's next event in the merge: its time, then the lane's order. */
+static gboolean
+merge_less (GArray * const *lanes,
+            const guint    *at,
+            guint           x,
+            guint           y)
 {
-  for (guint i = 0; i < events->len; i += APPEND_BATCH)
-    weft_trace_model_append (model, &g_array_index (events, WeftEvent, i),
-                             MIN (APPEND_BATCH, events->len - i));
+  guint64 tx = g_array_index (lanes[x], WeftEvent, at[x]).time_ns;
+  guint64 ty = g_array_index (lanes[y], WeftEvent, at[y]).time_ns;
+
+  return tx != ty ? tx < ty : x < y;
+}
+
+static void
+merge_sift_down (GArray * const *lanes,
+                 const guint    *at,
+                 guint          *heap,
+                 guint           n,
+                 guint           i)
+{
+  for (;;)
+    {
+      guint l = 2 * i + 1, m = i, tmp;
+
+      if (l < n && merge_less (lanes, at, heap[l], heap[m]))
+        m = l;
+      if (l + 1 < n && merge_less (lanes, at, heap[l + 1], heap[m]))
+        m = l + 1;
+      if (m == i)
+        return;
+      tmp = heap[i];
+      heap[i] = heap[m];
+      heap[m] = tmp;
+      i = m;
+    }
+}
+
+/* Appends every lane's events (each in time order) merged into one time
+ * order, as a live run sends them: appended lane after lane instead, each
+ * lane's points of the model's parallelism would land before the points of
+ * the lanes already appended, and the model would replay those again for
+ * every lane. Ties go in lane order. */
+static void
+append_merged (WeftTraceModel *model,
+               GPtrArray      *lane_events)
+{
+  GArray **lanes = (GArray **) lane_events->pdata;
+  g_autofree guint *at = g_new0 (guint, lane_events->len);
+  g_autofree guint *heap = g_new (guint, lane_events->len);
+  g_autoptr(GArray) batch = g_array_sized_new (FALSE, FALSE, sizeof (WeftEvent), APPEND_BATCH);
+  guint n = 0;
+
+  for (guint i = 0; i < lane_events->len; i++)
+    if (lanes[i]->len > 0)
+      heap[n++] = i;
+  for (guint i = n / 2; i-- > 0;)
+    merge_sift_down (lanes, at, heap, n, i);
+  while (n > 0)
+    {
+      guint l = heap[0];
+
+      g_array_append_val (batch, g_array_index (lanes[l], WeftEvent, at[l]));
+      if (batch->len == APPEND_BATCH)
+        {
+          weft_trace_model_append (model, (const WeftEvent *) (gpointer) batch->data, batch->len);
+          g_array_set_size (batch, 0);
+        }
+      if (++at[l] == lanes[l]->len)
+        heap[0] = heap[--n];
+      merge_sift_down (lanes, at, heap, n, 0);
+    }
+  if (batch->len > 0)
+    weft_trace_model_append (model, (const WeftEvent *) (gpointer) batch->data, batch->len);
 }
 
 
@@ -512,9 +578,9 @@ typedef struct
   GArray *starts;   /* Rec indices (guint) */
 } AsyncOpen;
 
-static void
+/* The events of one lane, in time order. */
+static GArray *
 build_foreign_lane (WeftForeignTrace *self,
-                    WeftTraceModel   *model,
                     ImpLane          *lane,
                     guint64           base)
 {
@@ -649,7 +715,8 @@ build_foreign_lane (WeftForeignTrace *self,
           }
       }
   }
-  g_array_set_size (lane->recs, 0);
+  g_clear_pointer (&lane->recs, g_array_unref);
+  lane->recs = g_array_new (FALSE, FALSE, sizeof (Rec));
 
   /* Sweep: begins in (start, outer first) order, ends innermost first. */
   sort_array (spans, compare_fspans);
@@ -693,7 +760,7 @@ build_foreign_lane (WeftForeignTrace *self,
     g_assert (g_array_index (heap, FSpan, k).end == G_MAXUINT64);
   for (guint k = 1; k < events->len; k++)
     g_assert (g_array_index (events, WeftEvent, k - 1).time_ns <= g_array_index (events, WeftEvent, k).time_ns);
-  append_events (model, events);
+  return g_steal_pointer (&events);
 }
 
 static int
@@ -734,6 +801,7 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
 {
   g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) lane_events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   guint64 base = 0;
 
   /* Counter-only lanes join a thread lane of their process. */
@@ -806,8 +874,9 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      build_foreign_lane (self, model, g_ptr_array_index (order, i), base);
+      g_ptr_array_add (lane_events, build_foreign_lane (self, g_ptr_array_index (order, i), base));
     }
+  append_merged (model, lane_events);
   weft_trace_model_finish (model, 0);
   self->stats->n_lanes = weft_trace_model_get_n_lanes (model);
   return g_steal_pointer (&model);

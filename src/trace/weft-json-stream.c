@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "weft-json-scan-private.h"
 #include "weft-json-stream.h"
 #include "weft-trace-meta.h"
 
@@ -530,8 +531,13 @@ read_string (WeftJsonReader *r,
     {
       while (i < r->end)
         {
-          guchar c = (guchar) r->buf[i];
+          guchar c;
 
+          /* eight bytes at a time to the next quote, backslash or control byte */
+          i = (gsize) (_weft_json_scan_string_end (r->buf + i, r->buf + r->end) - r->buf);
+          if (i >= r->end)
+            break;
+          c = (guchar) r->buf[i];
           if (c == '"')
             goto closed;
           if (c == '\\')
@@ -548,7 +554,6 @@ read_string (WeftJsonReader *r,
                                           "control character 0x%02x inside a string (escape it)", c);
               return FALSE;
             }
-          i++;
         }
       if (r->eof)
         {
@@ -682,8 +687,21 @@ read_number (WeftJsonReader *r,
   gsize i = start;
   int phase = 0;   /* 0 sign, 1 int first, 2 int rest, 3 frac first, 4 frac, 5 exp sign, 6 exp first, 7 exp */
   gboolean done = FALSE;
+  const char *fast;
 
   r->tok_abs = r->base + start;
+  /* A well-formed number that ends inside the buffer: no byte-by-byte
+   * state machine (which stays for the rest, and for every error). */
+  fast = _weft_json_scan_number (r->buf + start, r->buf + r->end, sizeof r->num);
+  if (fast != NULL)
+    {
+      i = (gsize) (fast - r->buf);
+      memcpy (r->num, r->buf + start, i - start);
+      r->num[i - start] = 0;
+      r->num_len = i - start;
+      r->pos = i;
+      return TRUE;
+    }
   while (!done)
     {
       char c;
@@ -1075,6 +1093,76 @@ weft_json_reader_next (WeftJsonReader *r,
 }
 
 /**
+ * _weft_json_reader_peek_container:
+ * @reader: a reader that has just returned @first
+ * @first: %WEFT_JSON_BEGIN_OBJECT or %WEFT_JSON_BEGIN_ARRAY
+ * @out_p: (out): the byte after the opening bracket
+ * @out_end: (out): the end of what is buffered
+ *
+ * Returns: %FALSE if the reader is not just after the opening bracket of
+ *   @first (then nothing may be taken from the buffer)
+ */
+gboolean
+_weft_json_reader_peek_container (WeftJsonReader *r,
+                                  WeftJsonToken   first,
+                                  const char    **out_p,
+                                  const char    **out_end)
+{
+  gboolean is_object = first == WEFT_JSON_BEGIN_OBJECT;
+
+  if ((!is_object && first != WEFT_JSON_BEGIN_ARRAY) ||
+      r->state != (is_object ? S_KEY_OR_END : S_VALUE_OR_END) || r->pos == 0 ||
+      r->buf[r->pos - 1] != (is_object ? '{' : '['))
+    return FALSE;
+  *out_p = r->buf + r->pos;
+  *out_end = r->buf + r->end;
+  return TRUE;
+}
+
+/* Nesting still allowed below the current container. */
+guint
+_weft_json_reader_depth_room (WeftJsonReader *r)
+{
+  return WEFT_JSON_MAX_DEPTH - r->depth;
+}
+
+/**
+ * _weft_json_reader_consume_container:
+ * @reader: a reader after _weft_json_reader_peek_container()
+ * @after: the byte after the container's closing bracket, found well-formed
+ *
+ * Leaves the reader as reading every token of the container would have.
+ */
+void
+_weft_json_reader_consume_container (WeftJsonReader *r,
+                                     const char     *after)
+{
+  r->pos = (gsize) (after - r->buf);
+  r->tok_abs = r->base + r->pos - 1;   /* the closing bracket, as a pop leaves it */
+  r->depth--;
+  r->state = r->depth == 0 ? S_DONE : S_AFTER_VALUE;
+}
+
+/* Skips the rest of a container just opened in one bulk scan, when it is
+ * well-formed and ends inside the buffer; leaves the reader as it was
+ * otherwise (then every token is read, and errors say what they say). */
+static gboolean
+skip_in_buffer (WeftJsonReader *r,
+                WeftJsonToken   first)
+{
+  const char *p, *end, *after;
+
+  if (!_weft_json_reader_peek_container (r, first, &p, &end))
+    return FALSE;
+  after = _weft_json_scan_container (p, end, first == WEFT_JSON_BEGIN_OBJECT,
+                                     _weft_json_reader_depth_room (r));
+  if (after == NULL)
+    return FALSE;
+  _weft_json_reader_consume_container (r, after);
+  return TRUE;
+}
+
+/**
  * weft_json_reader_skip_value:
  * @reader: a reader
  * @first: the token just read (the start of the value)
@@ -1092,6 +1180,8 @@ weft_json_reader_skip_value (WeftJsonReader *reader,
 
   if (first != WEFT_JSON_BEGIN_OBJECT && first != WEFT_JSON_BEGIN_ARRAY)
     return first != WEFT_JSON_ERROR_TOKEN;
+  if (skip_in_buffer (reader, first))
+    return TRUE;
   target = reader->depth - 1;
   while (reader->depth > target)
     {
@@ -1144,7 +1234,14 @@ gboolean
 weft_json_reader_get_int64 (WeftJsonReader *reader,
                             gint64         *out_value)
 {
-  const char *p = reader->num;
+  return _weft_json_parse_int64 (reader->num, out_value);
+}
+
+gboolean
+_weft_json_parse_int64 (const char *text,
+                        gint64     *out_value)
+{
+  const char *p = text;
   gboolean neg = FALSE;
   guint64 v = 0;
 
@@ -1166,7 +1263,7 @@ weft_json_reader_get_int64 (WeftJsonReader *reader,
       double d;
 
       /* 1.0, 1e3 ...: exact integers written another way */
-      if (!weft_json_reader_get_double (reader, &d) || d != floor (d) ||
+      if (!_weft_json_parse_double (text, &d) || d != floor (d) ||
           d < -9.2233720368547758e18 || d >= 9.2233720368547758e18)
         return FALSE;
       *out_value = (gint64) d;
@@ -1191,7 +1288,14 @@ gboolean
 weft_json_reader_get_double (WeftJsonReader *reader,
                              double         *out_value)
 {
-  double d = g_ascii_strtod (reader->num, NULL);
+  return _weft_json_parse_double (reader->num, out_value);
+}
+
+gboolean
+_weft_json_parse_double (const char *text,
+                         double     *out_value)
+{
+  double d = g_ascii_strtod (text, NULL);
 
   if (!isfinite (d))
     return FALSE;
