@@ -1510,6 +1510,112 @@ test_in_buffer_events (void)
   g_assert_cmpuint (weft_trace_model_get_n_lanes (a), ==, 4);
 }
 
+/* One event of a big foreign trace, of a kind chosen by @i out of @n:
+ * threads of three processes, slices (B/E pairs that cross the middle of
+ * the file too), async spans, counters, flows, thread names given again
+ * later (the later wins), names first seen in the second half, and one
+ * invalid event at three quarters. */
+static char *
+big_event (guint i,
+           guint n)
+{
+  guint pid = 100 + i % 3, tid = pid * 10 + (i / 3) % 5;
+  guint64 ts = 1000 + (guint64) i * 10;
+
+  if (i == n * 3 / 4)
+    return g_strdup_printf ("{\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":\"late\",\"dur\":1}", pid, tid);
+  if (i == 7 || i == n * 2 / 3)
+    return g_strdup_printf ("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":\"t%u\"}}",
+                            pid, tid, i);
+  if (i == 11)
+    return g_strdup_printf ("{\"ph\":\"B\",\"pid\":%u,\"tid\":%u,\"ts\":%" G_GUINT64_FORMAT ",\"name\":\"whole run\"}", pid, tid, ts);
+  if (i == n - 11)
+    return g_strdup_printf ("{\"ph\":\"E\",\"pid\":102,\"tid\":1020,\"ts\":%" G_GUINT64_FORMAT "}", ts);
+  switch (i % 8)
+    {
+    case 0: case 1: case 2:
+      return g_strdup_printf ("{\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":%" G_GUINT64_FORMAT ".5,\"dur\":4,"
+                              "\"name\":\"task %u%s\",\"cat\":\"work\",\"args\":{\"n\":%u}}",
+                              pid, tid, ts, i % 37, i > n / 2 && i % 5 == 0 ? " (late)" : "", i);
+    case 3:
+      return g_strdup_printf ("{\"ph\":\"C\",\"pid\":%u,\"tid\":%u,\"ts\":%" G_GUINT64_FORMAT ",\"name\":\"%s\",\"args\":{\"v\":%u}}",
+                              pid, tid, ts, i > n / 2 ? "late counter" : "heap", i % 1000);
+    case 4:
+      return g_strdup_printf ("{\"ph\":\"%c\",\"pid\":%u,\"tid\":%u,\"ts\":%" G_GUINT64_FORMAT ",\"id\":\"f%u\",\"cat\":\"%s\"}",
+                              i % 16 == 4 ? 's' : 'f', pid, tid, ts, i / 16, i > n / 2 ? "late flow" : "flow");
+    case 5:
+      return g_strdup_printf ("{\"ph\":\"%c\",\"pid\":%u,\"ts\":%" G_GUINT64_FORMAT ",\"id\":%u,\"cat\":\"%s\",\"name\":\"req\"}",
+                              i % 16 == 5 ? 'b' : 'e', pid, ts, i / 16, i > n / 2 ? "late net" : "net");
+    default:
+      return g_strdup_printf ("{\"ph\":\"i\",\"s\":\"t\",\"pid\":%u,\"tid\":%u,\"ts\":%" G_GUINT64_FORMAT ",\"name\":\"mark\"}",
+                              pid, tid, ts);
+    }
+}
+
+/* A foreign trace big enough to be read in two halves gives the model, the
+ * counts and the place of the first skip that one reader gives: the same
+ * events with a long string across the middle of the file, where no half
+ * can start, are read by one reader. */
+static void
+test_two_halves (void)
+{
+  const guint n = 240000, pad = 900 << 10;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) halves = g_string_new ("{\"traceEvents\":[\n");
+  g_autoptr(GString) whole = g_string_new ("{\"traceEvents\":[\n");
+  g_autofree char *padding = g_malloc (pad + 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) a = NULL;
+  g_autoptr(WeftTraceModel) b = NULL;
+  WeftTraceImportStats sa, sb;
+  gsize total = 0, at = 0;
+  guint padded = 0;
+
+  memset (padding, 'p', pad);
+  padding[pad] = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      char *e = big_event (i, n);
+
+      total += strlen (e) + 2;
+      g_ptr_array_add (events, e);
+    }
+  /* the event whose padding covers the middle of the padded file */
+  for (padded = 0; at + 300000 < (total + pad) / 2; padded++)
+    at += strlen (g_ptr_array_index (events, padded)) + 2;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *e = g_ptr_array_index (events, i);
+
+      g_string_append_printf (halves, "%s%s\n", i ? "," : "", e);
+      if (i == padded)
+        g_string_append_printf (whole, ",{\"pad\":\"%s\",%s\n", padding, e + 1);
+      else
+        g_string_append_printf (whole, "%s%s\n", i ? "," : "", e);
+    }
+  g_string_append (halves, "],\"otherData\":{}}\n");
+  g_string_append (whole, "],\"otherData\":{}}\n");
+
+  a = import_text_capped (halves->str, &sa, &error);
+  g_assert_no_error (error);
+  b = import_text_capped (whole->str, &sb, &error);
+  g_assert_no_error (error);
+  g_assert_true (sa.split);
+  g_assert_false (sb.split);
+  assert_same_models (a, b);
+  g_assert_cmpuint (sa.n_trace_events, ==, n);
+  g_assert_cmpuint (sb.n_trace_events, ==, n);
+  g_assert_cmpuint (sa.n_used, ==, sb.n_used);
+  g_assert_cmpuint (sa.n_invalid, ==, 1);
+  g_assert_cmpuint (sb.n_invalid, ==, 1);
+  g_assert_cmpuint (sa.n_unmatched_end, ==, sb.n_unmatched_end);
+  g_assert_cmpuint (sa.n_unclosed, ==, sb.n_unclosed);
+  g_assert_cmpuint (sa.n_lanes, ==, sb.n_lanes);
+  g_assert_cmpstr (sa.first_skip, ==, sb.first_skip);
+  g_assert_true (g_str_has_suffix (sa.first_skip, ": \"ts\" is not a number in range"));
+  g_assert_true (g_str_has_prefix (sa.first_skip, "hostile.json:180002:"));
+}
+
 /* An event object nested under an unknown member (or under "args") is data,
  * never an event of its own. */
 static void
@@ -1819,6 +1925,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/import/wrong-type-members", test_wrong_type_members);
   g_test_add_func ("/weft/trace-io/import/nested-event", test_nested_event_not_imported);
   g_test_add_func ("/weft/trace-io/import/in-buffer-events", test_in_buffer_events);
+  g_test_add_func ("/weft/trace-io/import/two-halves", test_two_halves);
   g_test_add_func ("/weft/trace-io/export/missing-dir", test_export_missing_dir);
   g_test_add_func ("/weft/trace-io/export/readonly-dir", test_export_readonly_dir);
   g_test_add_func ("/weft/trace-io/export/rename-fails", test_export_rename_fails);

@@ -2,7 +2,11 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "weft-chrome-reader-private.h"
 #include "weft-json-scan-private.h"
@@ -40,7 +44,23 @@ struct _WeftChromeReader
   GBytes               *journal;
   WeftChromeJournalFunc journal_func;
   gpointer              journal_data;
+
+  /* Reading a big trace's events in two halves */
+  char                 *path;
+  const WeftChromeSplitFuncs *split_funcs;
+  gpointer              split_data;
+  gint                 *abandon;      /* of the second half's reader: stop */
 };
+
+static WeftChromeReader *reader_wrap (WeftJsonReader       *r,
+                                      WeftTraceImportStats *stats,
+                                      GCancellable         *cancellable);
+static gboolean          read_events (WeftChromeReader     *self,
+                                      GError              **error);
+typedef struct _WeftChromeSplit Split;
+static gboolean          read_events_until (WeftChromeReader *self,
+                                            Split            *split,
+                                            GError          **error);
 
 static gboolean
 cancelled (WeftChromeReader  *self,
@@ -969,11 +989,188 @@ read_event_in_buffer (WeftChromeReader *self,
   return FALSE;
 }
 
+/* ---- two halves ------------------------------------------------------------ */
+
+/*
+ * The events of a big foreign trace are read on two threads. A place near
+ * the middle of the file that looks like the start of an event ('{' after
+ * '}' and ',') is guessed, and a second reader starts there, on a thread
+ * of its own, as if it had read the file up to it (inside the event array,
+ * after a ','), into a builder of its own. The first reader reads on from
+ * the start. Only when it reaches the guessed place as the start of an
+ * event is the guess known to be right: then the second half's events,
+ * counts and reader are taken over, and the first reader goes on from
+ * where the second ended (the rest of the document). If the first reader
+ * passes the place otherwise (the guess was inside a string or a nested
+ * value), or the second half had an error or more lanes than can be
+ * merged, the second half is dropped and the first reader reads on: what
+ * is read, counted and reported is what one reader would have.
+ */
+
+#define SPLIT_MIN_BYTES (16u << 20)
+#define SPLIT_WINDOW    (256u << 10)
+
+struct _WeftChromeSplit
+{
+  guint64               offset;      /* the guessed start of an event */
+  guint                 depth;       /* of the event array */
+  WeftChromeReader     *part;        /* the second half's reader */
+  gpointer              consumer;    /* its builder */
+  WeftTraceImportStats  stats;
+  GThread              *thread;
+  gboolean              ok;          /* it read to the end of the array */
+  gint                  abandon;
+  GError               *error;
+};
+
+/* A '{' after '}' and ',' (and whitespace) near the middle of the file. */
+static gboolean
+guess_event_start (const char *path,
+                   guint64    *out_offset)
+{
+  g_autofree char *window = NULL;
+  GStatBuf st;
+  guint64 from;
+  gssize n;
+  int fd;
+
+  if (g_stat (path, &st) != 0 || (guint64) st.st_size < SPLIT_MIN_BYTES || (fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+    return FALSE;
+  from = (guint64) st.st_size / 2;
+  window = g_malloc (SPLIT_WINDOW);
+  n = pread (fd, window, SPLIT_WINDOW, (off_t) from);
+  close (fd);
+  for (gssize i = 1; i < n; i++)
+    {
+      gssize j = i - 1;
+
+      if (window[i] != '{')
+        continue;
+      while (j >= 0 && g_ascii_isspace (window[j]))
+        j--;
+      if (j < 1 || window[j] != ',')
+        continue;
+      j--;
+      while (j >= 0 && g_ascii_isspace (window[j]))
+        j--;
+      if (j >= 0 && window[j] == '}')
+        {
+          *out_offset = from + (guint64) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gpointer
+split_thread (gpointer data)
+{
+  Split *split = data;
+
+  split->ok = read_events (split->part, &split->error);
+  return NULL;
+}
+
+/* Starts the second half, if the file is big enough and a place is found. */
+static Split *
+split_start (WeftChromeReader *self)
+{
+  g_autoptr(GError) error = NULL;
+  WeftJsonReader *r;
+  Split *split;
+  guint64 offset;
+
+  if (self->split_funcs == NULL || self->journal != NULL || self->abandon != NULL ||
+      !guess_event_start (self->path, &offset) ||
+      offset <= weft_json_reader_get_offset (self->r))
+    return NULL;
+  r = _weft_json_reader_new_for_path_at (self->path, offset, _weft_json_reader_get_stack (self->r),
+                                         weft_json_reader_get_depth (self->r), &error);
+  if (r == NULL)
+    return NULL;      /* the first reader will say what is wrong, if anything */
+  weft_json_reader_set_allow_unclosed_array (r, TRUE);
+  split = g_new0 (Split, 1);
+  split->offset = offset;
+  split->depth = weft_json_reader_get_depth (self->r);
+  split->part = reader_wrap (r, &split->stats, self->cancellable);
+  split->part->abandon = &split->abandon;
+  split->consumer = self->split_funcs->part_new (&split->stats, self->split_data);
+  split->part->func = self->func;
+  split->part->user_data = split->consumer;
+  split->thread = g_thread_try_new ("weft-import-half", split_thread, split, NULL);
+  if (split->thread == NULL)
+    split->ok = FALSE;
+  return split;
+}
+
+static void
+split_free (WeftChromeReader *self,
+            Split            *split)
+{
+  if (split == NULL)
+    return;
+  g_atomic_int_set (&split->abandon, TRUE);
+  if (split->thread != NULL)
+    g_thread_join (split->thread);
+  if (split->consumer != NULL)
+    self->split_funcs->part_free (split->consumer);
+  _weft_chrome_reader_free (split->part);
+  g_clear_error (&split->error);
+  g_free (split);
+}
+
+static void
+add_stats (WeftTraceImportStats       *to,
+           const WeftTraceImportStats *from)
+{
+  to->n_trace_events += from->n_trace_events;
+  to->n_used += from->n_used;
+  to->n_unknown_phase += from->n_unknown_phase;
+  to->n_invalid += from->n_invalid;
+  to->n_unmatched_end += from->n_unmatched_end;
+  to->n_unclosed += from->n_unclosed;
+  to->n_lanes_over += from->n_lanes_over;
+  if (to->first_skip[0] == 0)
+    memcpy (to->first_skip, from->first_skip, sizeof to->first_skip);
+}
+
+/* The first reader stands on the guessed place, as an event's start: takes
+ * the second half over, if it read to the end of the array. */
+static gboolean
+split_adopt (WeftChromeReader *self,
+             Split            *split)
+{
+  WeftJsonReader *r;
+
+  if (split->thread != NULL)
+    g_thread_join (g_steal_pointer (&split->thread));
+  if (!split->ok || !self->split_funcs->part_merge (split->consumer, self->split_data))
+    return FALSE;
+  add_stats (self->stats, &split->stats);
+  self->stats->split = TRUE;
+  r = self->r;
+  self->r = split->part->r;
+  split->part->r = r;
+  return TRUE;
+}
+
 /* ---- the document ---------------------------------------------------------- */
 
 static gboolean
 read_events (WeftChromeReader  *self,
              GError           **error)
+{
+  Split *split = split_start (self);
+  gboolean ok = read_events_until (self, split, error);
+
+  split_free (self, split);
+  return ok;
+}
+
+static gboolean
+read_events_until (WeftChromeReader  *self,
+                   Split             *split,
+                   GError           **error)
 {
   for (;;)
     {
@@ -982,6 +1179,21 @@ read_events (WeftChromeReader  *self,
       if (tok == WEFT_JSON_END_ARRAY)
         return TRUE;
       if (tok == WEFT_JSON_ERROR_TOKEN)
+        return FALSE;
+      if (split != NULL && weft_json_reader_get_token_offset (self->r) >= split->offset)
+        {
+          if (weft_json_reader_get_token_offset (self->r) == split->offset &&
+              tok == WEFT_JSON_BEGIN_OBJECT && weft_json_reader_get_depth (self->r) == split->depth + 1)
+            {
+              /* The first reader is one token into the second half's first
+               * event, which the second half has read. */
+              if (split_adopt (self, split))
+                return TRUE;
+            }
+          g_atomic_int_set (&split->abandon, TRUE);
+          split = NULL;
+        }
+      if (self->abandon != NULL && g_atomic_int_get (self->abandon))
         return FALSE;
       self->stats->n_trace_events++;
       if (tok != WEFT_JSON_BEGIN_OBJECT)
@@ -1102,6 +1314,18 @@ _weft_chrome_reader_new (const char            *path,
   if (r == NULL)
     return NULL;
   weft_json_reader_set_allow_unclosed_array (r, TRUE);
+  self = reader_wrap (r, stats, cancellable);
+  self->path = g_strdup (path);
+  return self;
+}
+
+static WeftChromeReader *
+reader_wrap (WeftJsonReader       *r,
+             WeftTraceImportStats *stats,
+             GCancellable         *cancellable)
+{
+  WeftChromeReader *self;
+
   self = g_new0 (WeftChromeReader, 1);
   self->r = r;
   self->stats = stats;
@@ -1123,6 +1347,7 @@ _weft_chrome_reader_free (WeftChromeReader *self)
   if (self == NULL)
     return;
   weft_json_reader_free (self->r);
+  g_free (self->path);
   g_clear_pointer (&self->meta, weft_trace_meta_free);
   g_clear_pointer (&self->journal, g_bytes_unref);
   g_string_free (self->ev.name, TRUE);
@@ -1188,6 +1413,22 @@ GBytes *
 _weft_chrome_reader_steal_journal (WeftChromeReader *self)
 {
   return g_steal_pointer (&self->journal);
+}
+
+/**
+ * _weft_chrome_reader_set_split_funcs:
+ * @self: a reader
+ * @funcs: (nullable): how to make, merge and free the builder of the second
+ *   half of a big trace's events, read on another thread
+ * @user_data: for @funcs
+ */
+void
+_weft_chrome_reader_set_split_funcs (WeftChromeReader           *self,
+                                     const WeftChromeSplitFuncs *funcs,
+                                     gpointer                    user_data)
+{
+  self->split_funcs = funcs;
+  self->split_data = user_data;
 }
 
 /**

@@ -883,6 +883,173 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
 }
 
 
+/* ---- the second half of the events, read on another thread ---------------- */
+
+/* @part's ids → @self's for the entries of one list, which the tables
+ * @tables[k] of @self and @part_tables[k] of @part share. They are
+ * interned again in @part's order of ids, which is the order they were
+ * first seen in: the ids come out as if one builder had seen every event.
+ * New entries are named as @part named them. */
+static guint32 *
+remap_list (GHashTable **tables,
+            GHashTable **part_tables,
+            guint        n_tables,
+            GPtrArray   *list,
+            GPtrArray   *part_list,
+            guint32      base)
+{
+  guint32 *map = g_new0 (guint32, part_list->len + 1);
+  g_autofree gpointer *keys = g_new0 (gpointer, part_list->len + 1);
+  g_autofree guint *which = g_new0 (guint, part_list->len + 1);
+
+  for (guint k = 0; k < n_tables; k++)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, part_tables[k]);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          keys[GPOINTER_TO_UINT (value) - base] = key;
+          which[GPOINTER_TO_UINT (value) - base] = k;
+        }
+    }
+  for (guint id = 1; id <= part_list->len; id++)
+    {
+      GHashTable *table = tables[which[id]];
+      gpointer have;
+
+      if (keys[id] == NULL)
+        continue;
+      have = g_hash_table_lookup (table, keys[id]);
+      if (have == NULL)
+        {
+          g_ptr_array_add (list, g_strdup (g_ptr_array_index (part_list, id - 1)));
+          have = GUINT_TO_POINTER (base + list->len);
+          g_hash_table_insert (table, g_strdup (keys[id]), have);
+        }
+      map[id] = GPOINTER_TO_UINT (have);
+    }
+  return map;
+}
+
+static void
+take_process_meta (GHashTable *to,
+                   GHashTable *from)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, from);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_insert (to, key, value);
+    }
+}
+
+/* Moves @from's records into @to, after those @to has (their sequence
+ * numbers after @seq0), with @part's ids turned into @self's. */
+static void
+take_lane (WeftForeignTrace *self,
+           ImpLane          *to,
+           ImpLane          *from,
+           guint32           seq0,
+           const guint32    *names,
+           const guint32    *counters,
+           const guint32    *flows)
+{
+  guint first = to->recs->len;
+
+  g_array_append_vals (to->recs, from->recs->data, from->recs->len);
+  for (guint i = first; i < to->recs->len; i++)
+    {
+      Rec *rec = &g_array_index (to->recs, Rec, i);
+
+      rec->seq += seq0;
+      if (rec->ph == 'C')
+        rec->obj = counters[rec->obj - FOREIGN_COUNTER_BASE];
+      else if (rec->ph == 's' || rec->ph == 'f')
+        rec->obj = flows[rec->obj - FOREIGN_FLOW_BASE];
+      else
+        rec->obj = names[rec->obj];
+    }
+  to->n_timeline += from->n_timeline;
+  if (from->name != NULL)
+    {
+      g_free (to->name);
+      to->name = g_steal_pointer (&from->name);
+    }
+  if (from->has_sort)
+    {
+      to->sort_index = from->sort_index;
+      to->has_sort = TRUE;
+    }
+}
+
+/**
+ * _weft_foreign_trace_merge:
+ * @self: the builder of the first part of the events
+ * @part: the builder of the rest (with its own names and ids), emptied
+ *
+ * Takes @part's events as if @self had been given them after its own:
+ * names, counters and flow queues are interned again, a lane's name and
+ * sort index from @part win, as a later metadata event does.
+ *
+ * Returns: %FALSE, with neither changed, if the lanes would be more than
+ *   Weft shows (then the events must be given to @self again)
+ */
+gboolean
+_weft_foreign_trace_merge (WeftForeignTrace *self,
+                           WeftForeignTrace *part)
+{
+  g_autofree guint32 *names = NULL;
+  g_autofree guint32 *counters = NULL;
+  g_autofree guint32 *flows = NULL;
+  guint n_new = 0;
+
+  /* Async lanes are counted as new: their categories' ids differ. */
+  for (guint i = 0; i < part->lanes->len; i++)
+    {
+      ImpLane *lane = g_ptr_array_index (part->lanes, i);
+      LaneKey key = { lane->pid, lane->tid, 0 };
+
+      n_new += lane->async_cat != 0 || g_hash_table_lookup (self->lane_index, &key) == NULL;
+    }
+  if (self->lanes->len + n_new > WEFT_MAX_WORKERS || part->stats->n_lanes_over > 0)
+    return FALSE;
+
+  /* Names and async categories share one list. */
+  {
+    GHashTable *mine[] = { self->names, self->cats };
+    GHashTable *theirs[] = { part->names, part->cats };
+
+    names = remap_list (mine, theirs, 2, self->name_list, part->name_list, 0);
+  }
+  counters = remap_list (&self->counters, &part->counters, 1, self->counter_names, part->counter_names,
+                         FOREIGN_COUNTER_BASE);
+  flows = remap_list (&self->flow_queues, &part->flow_queues, 1, self->flow_names, part->flow_names,
+                      FOREIGN_FLOW_BASE);
+
+  for (guint i = 0; i < part->lanes->len; i++)
+    {
+      ImpLane *lane = g_ptr_array_index (part->lanes, i);
+      guint32 cat = lane->async_cat != 0 ? names[lane->async_cat] : 0;
+      ImpLane *mine = lane_get (self, lane->pid, lane->tid, cat, TRUE);
+
+      take_lane (self, mine, lane, self->seq, names, counters, flows);
+    }
+  self->seq += part->seq;
+  take_process_meta (self->process_names, part->process_names);
+  take_process_meta (self->process_sort, part->process_sort);
+  if (part->have_min_ts && (!self->have_min_ts || part->min_ts < self->min_ts))
+    {
+      self->min_ts = part->min_ts;
+      self->have_min_ts = TRUE;
+    }
+  return TRUE;
+}
+
 /**
  * _weft_foreign_trace_new:
  * @stats: where to count what is used and skipped (kept by the caller)

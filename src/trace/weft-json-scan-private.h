@@ -101,6 +101,13 @@ void        _weft_json_reader_consume_container (WeftJsonReader *reader,
                                                  const char     *after);
 guint       _weft_json_reader_depth_room        (WeftJsonReader *reader);
 
+WeftJsonReader *_weft_json_reader_new_for_path_at (const char   *path,
+                                                   guint64       offset,
+                                                   const guint8 *stack,
+                                                   guint         depth,
+                                                   GError      **error);
+const guint8   *_weft_json_reader_get_stack       (WeftJsonReader *reader);
+
 /* The conversions of weft_json_reader_get_int64() and _get_double(), on a
  * NUL-terminated number. */
 gboolean    _weft_json_parse_int64              (const char     *text,

@@ -129,6 +129,104 @@ weft_json_reader_new_for_path (const char  *path,
   return r;
 }
 
+static guint64 count_chars (const char *p,
+                            const char *e);
+
+/* Newlines and characters before @offset of @fd, as fill() would have
+ * counted them had the reader read from the start (a byte-order mark at
+ * the start is no column). */
+static gboolean
+count_before (WeftJsonReader *r,
+              guint64         offset,
+              GError        **error)
+{
+  g_autofree char *chunk = g_malloc (READ_CHUNK);
+  guint64 at = 0;
+
+  while (at < offset)
+    {
+      gssize n = pread (r->fd, chunk, MIN (READ_CHUNK, offset - at), (off_t) at);
+      const char *p = chunk, *nl = NULL;
+
+      if (n <= 0)
+        {
+          g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO, "%s: read error: %s",
+                       r->name, n < 0 ? g_strerror (errno) : "the file is shorter than it was");
+          return FALSE;
+        }
+      if (at == 0 && n >= 3 && memcmp (chunk, "\xEF\xBB\xBF", 3) == 0)
+        {
+          p += 3;
+          r->line_start_before = 3;
+        }
+      for (const char *q = p; q < chunk + n && (q = memchr (q, '\n', (gsize) (chunk + n - q))) != NULL; q++)
+        {
+          r->lines_before++;
+          nl = q;
+        }
+      if (nl != NULL)
+        {
+          r->line_start_before = at + (guint64) (nl + 1 - chunk);
+          r->chars_before = count_chars (nl + 1, chunk + n);
+        }
+      else
+        r->chars_before += count_chars (p, chunk + n);
+      at += (guint64) n;
+    }
+  return TRUE;
+}
+
+/**
+ * _weft_json_reader_new_for_path_at:
+ * @path: a file
+ * @offset: where to start reading
+ * @stack: the containers around @offset, outermost first (1 an object, 2 an
+ *   array)
+ * @depth: how many
+ * @error: return location for an error
+ *
+ * A reader of @path from @offset on, in the state of one that has read the
+ * file up to @offset and stands after a ',' in an array (@stack ends with
+ * one): it reads the next element. Its positions count from the file's
+ * start. Readers of a big trace's second half use it, on another thread.
+ *
+ * Returns: (transfer full) (nullable): the reader, or %NULL with @error set
+ */
+WeftJsonReader *
+_weft_json_reader_new_for_path_at (const char   *path,
+                                   guint64       offset,
+                                   const guint8 *stack,
+                                   guint         depth,
+                                   GError      **error)
+{
+  g_autoptr(WeftJsonReader) r = weft_json_reader_new_for_path (path, error);
+
+  if (r == NULL)
+    return NULL;
+  g_return_val_if_fail (depth > 0 && depth <= WEFT_JSON_MAX_DEPTH && stack[depth - 1] == 2, NULL);
+  if (!count_before (r, offset, error))
+    return NULL;
+  if (lseek (r->fd, (off_t) offset, SEEK_SET) < 0)
+    {
+      g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO, "%s: cannot seek: %s",
+                   r->name, g_strerror (errno));
+      return NULL;
+    }
+  r->base = offset;
+  r->bom_checked = TRUE;
+  memcpy (r->stack, stack, depth);
+  r->depth = depth;
+  r->state = S_VALUE;
+  return g_steal_pointer (&r);
+}
+
+/* The containers the reader is in, outermost first (1 object, 2 array). */
+const guint8 *
+_weft_json_reader_get_stack (WeftJsonReader *reader)
+{
+  return reader->stack;
+}
+
 /**
  * weft_json_reader_new_for_data:
  * @data: JSON text (copied)

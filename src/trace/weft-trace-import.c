@@ -92,6 +92,30 @@ replay_finish (Replay                *rp,
   return g_steal_pointer (&rp->model);
 }
 
+/* The second half of a big foreign trace's events goes to a builder of
+ * its own (weft-chrome-reader.c reads it on another thread). */
+static gpointer
+part_new (WeftTraceImportStats *stats,
+          gpointer              user_data)
+{
+  return _weft_foreign_trace_new (stats);
+}
+
+static gboolean
+part_merge (gpointer part,
+            gpointer user_data)
+{
+  return _weft_foreign_trace_merge (user_data, part);
+}
+
+static void
+part_free (gpointer part)
+{
+  _weft_foreign_trace_free (part);
+}
+
+static const WeftChromeSplitFuncs split_funcs = { part_new, part_merge, part_free };
+
 /**
  * weft_trace_import_file:
  * @path: a Chrome Trace Event JSON file (object or array form)
@@ -133,6 +157,7 @@ weft_trace_import_file (const char            *path,
     return NULL;
   foreign = _weft_foreign_trace_new (&stats);
   _weft_chrome_reader_set_journal_func (reader, replay_start, &rp);
+  _weft_chrome_reader_set_split_funcs (reader, &split_funcs, foreign);
   if (!_weft_chrome_reader_read (reader, _weft_foreign_trace_add, foreign, error) ||
       g_cancellable_set_error_if_cancelled (cancellable, error))
     {
