@@ -175,6 +175,82 @@ test_byte_order_mark (void)
                                 "true, false or null), found 'x'");
 }
 
+/* Skips the value after '[' in @json either in one call (the bulk scan,
+ * when it can) or token by token; returns what happened and the token after. */
+static char *
+skip_outcome (const char *json,
+              gsize       len,
+              gboolean    by_tokens)
+{
+  g_autoptr(WeftJsonReader) reader = weft_json_reader_new_for_data (json, len, "s.json");
+  g_autoptr(GError) error = NULL;
+  WeftJsonToken tok = weft_json_reader_next (reader, &error);
+  guint64 line, column;
+  gboolean ok;
+
+  g_assert_cmpint (tok, ==, WEFT_JSON_BEGIN_ARRAY);
+  tok = weft_json_reader_next (reader, &error);
+  if (tok == WEFT_JSON_ERROR_TOKEN)
+    return g_strdup (error->message);
+  if (by_tokens && (tok == WEFT_JSON_BEGIN_OBJECT || tok == WEFT_JSON_BEGIN_ARRAY))
+    {
+      guint target = weft_json_reader_get_depth (reader) - 1;
+
+      ok = TRUE;
+      while (ok && weft_json_reader_get_depth (reader) > target)
+        ok = weft_json_reader_next (reader, &error) != WEFT_JSON_ERROR_TOKEN;
+    }
+  else
+    ok = weft_json_reader_skip_value (reader, tok, &error);
+  if (!ok)
+    return g_strdup (error->message);
+  weft_json_reader_get_position (reader, &line, &column);
+  tok = weft_json_reader_next (reader, &error);
+  return g_strdup_printf ("skipped to %" G_GUINT64_FORMAT ":%" G_GUINT64_FORMAT ", then %d %s",
+                          line, column, tok, error ? error->message : "");
+}
+
+/* Passing over a value in one bulk scan ends where reading its tokens ends,
+ * and a value it cannot take gives the token path's message: checked on
+ * values of every kind and on every one-byte change to them. */
+static void
+test_skip_agrees (void)
+{
+  static const char *values[] = {
+    "{\"ph\":\"X\",\"ts\":12.5,\"args\":{\"a\":[1,-2,3e4,{\"b\":null}],\"t\":true,\"f\":false}}",
+    "[ 1 , \"x\\\"y\\\\\" ,\n{ } , [ ] , -0.5E+3 ]",
+    "{\"s\":\"\\n\\t\\u00e9\\ud83e\\uddf5\",\"k\":\"\\/\"}",
+    "{\"a\":{\"b\":{\"c\":[[[[0]]]]}}}",
+  };
+  static const char changes[] = "{}[]\",:\\ \n0-.eEtn\x01\x7f";
+  guint n = 0;
+
+  for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+    {
+      gsize len = strlen (values[v]);
+
+      for (gsize at = 0; at <= len; at++)
+        for (gsize c = 0; c <= sizeof changes - 1; c++)
+          {
+            g_autoptr(GString) json = g_string_new ("[");
+            g_autofree char *bulk = NULL;
+            g_autofree char *tokens = NULL;
+
+            g_string_append_len (json, values[v], (gssize) at);
+            if (c < sizeof changes - 1)
+              g_string_append_c (json, changes[c]);      /* a byte inserted */
+            if (at < len)
+              g_string_append (json, values[v] + at + (c == sizeof changes - 1)); /* or removed */
+            g_string_append (json, ",7]");
+            bulk = skip_outcome (json->str, json->len, FALSE);
+            tokens = skip_outcome (json->str, json->len, TRUE);
+            g_assert_cmpstr (bulk, ==, tokens);
+            n++;
+          }
+    }
+  g_assert_cmpuint (n, >, 3000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -187,6 +263,7 @@ main (int   argc,
   g_test_add_func ("/weft/json-stream/syntax-kinds", test_syntax_kinds);
   g_test_add_func ("/weft/json-stream/strict", test_strict);
   g_test_add_func ("/weft/json-stream/byte-order-mark", test_byte_order_mark);
+  g_test_add_func ("/weft/json-stream/skip-agrees", test_skip_agrees);
 
   return g_test_run ();
 }

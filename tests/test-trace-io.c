@@ -2,6 +2,9 @@
 
 #include "config.h"
 
+/* more than the 32 "args" members an event keeps */
+#define WEFT_CHROME_TEST_ARGS 40
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1426,6 +1429,193 @@ test_wrong_type_members (void)
     }
 }
 
+/* Events of every shape, each read twice: as it is (most are read from the
+ * reader's buffer in one pass) and after a first member whose name holds an
+ * escape (which that pass does not take, so the event is read token by
+ * token). Both must give the same model and the same counts. */
+static void
+test_in_buffer_events (void)
+{
+  static const char *events[] = {
+    "\"ph\":\"M\",\"name\":\"process_name\",\"pid\":7,\"tid\":0,\"args\":{\"name\":\"browser\"}",
+    "\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":7,\"tid\":3,\"args\":{\"name\":\"main \\u00e9\"}",
+    "\"ph\":\"M\",\"name\":\"thread_sort_index\",\"pid\":7,\"tid\":3,\"args\":{\"sort_index\":-2}",
+    "\"ph\":\"X\",\"pid\":7,\"tid\":3,\"ts\":10.5,\"dur\":100,\"name\":\"outer\",\"cat\":\"a\",\"cat\":\"b\","
+      "\"args\":{\"i\":-12,\"f\":1.25e2,\"s\":\"x\",\"o\":{\"deep\":[1,{\"z\":null}]},\"a\":[],\"t\":true,\"n\":null}",
+    "\"ph\":\"B\",\"pid\":7,\"tid\":3,\"ts\":2e1,\"name\":\"inner\",\"args\":null",
+    "\"ph\":\"E\",\"pid\":7,\"tid\":3,\"ts\":30.0004,\"args\":{}",
+    "\"ph\":\"i\",\"s\":\"t\",\"pid\":7,\"tid\":3,\"ts\":25,\"name\":\"mark\"",
+    "\"ph\":\"C\",\"pid\":7,\"tid\":3,\"ts\":26,\"name\":\"heap\",\"id\":4,\"args\":{\"used\":10,\"total\":20.6}",
+    "\"ph\":\"s\",\"pid\":7,\"tid\":3,\"ts\":27,\"id\":\"0x1f\",\"cat\":\"flow\",\"name\":\"post\"",
+    "\"ph\":\"f\",\"bp\":\"e\",\"pid\":7,\"tid\":4,\"ts\":40,\"id2\":31,\"cat\":\"flow\"",
+    "\"ph\":\"b\",\"pid\":7,\"tid\":4,\"ts\":41,\"id\":\"req\",\"cat\":\"net\",\"name\":\"fetch\"",
+    "\"ph\":\"e\",\"pid\":7,\"tid\":4,\"ts\":90,\"id\":\"req\",\"cat\":\"net\",\"name\":\"fetch\"",
+    "\"ph\":\"b\",\"pid\":7,\"tid\":4,\"ts\":42,\"id\":{\"local\":\"0x2\"},\"cat\":\"net\",\"name\":\"local\"",
+    "\"ph\":\"X\",\"pid\":1e1,\"tid\":4.0,\"ts\":50,\"dur\":5,\"name\":\"exact integers\"",
+    "\"ph\":\"X\",\"pid\":7,\"tid\":4,\"ts\":\"51\",\"dur\":5",
+    "\"ph\":\"X\",\"pid\":1.5,\"tid\":4,\"ts\":52,\"dur\":5",
+    "\"ph\":\"X\",\"pid\":7,\"tid\":4,\"ts\":53,\"dur\":-5",
+    "\"ph\":\"X\",\"pid\":7,\"tid\":4,\"ts\":54,\"dur\":5,\"name\":5",
+    "\"ph\":\"XX\",\"pid\":7,\"tid\":4,\"ts\":55",
+    "\"ph\":\"X\",\"pid\":7,\"tid\":4,\"ts\":56,\"dur\":1,\"args\":[1]",
+    "\"ph\":\"n\",\"pid\":7,\"tid\":4,\"ts\":57,\"id\":true,\"cat\":\"net\"",
+    "\"ph\":\"Q\",\"pid\":7,\"tid\":4,\"ts\":58",
+    "\"ph\" : \"X\" , \"pid\" :\t7,\n\"tid\":4 ,\"ts\":59,\"dur\":1 ,\"name\":\"spaced\"",
+    "\"ph\":\"X\",\"pid\":7,\"tid\":4,\"ts\":60,\"dur\":1,\"name\":\"quote \\\" inside\",\"s\":\"\"",
+    "\"ph\":\"X\",\"pid\":7,\"tid\":4,\"ts\":99999999999999999999,\"dur\":1",
+  };
+  g_autoptr(GString) plain = g_string_new ("{\"traceEvents\":[\n");
+  g_autoptr(GString) tokens = g_string_new ("{\"traceEvents\":[\n");
+  g_autoptr(GString) many = g_string_new ("");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) a = NULL;
+  g_autoptr(WeftTraceModel) b = NULL;
+  WeftTraceImportStats sa, sb;
+
+  /* more "args" than an event keeps */
+  for (guint i = 0; i < WEFT_CHROME_TEST_ARGS; i++)
+    g_string_append_printf (many, "%s\"k%u\":%u", i ? "," : "", i, i);
+  for (guint i = 0; i <= G_N_ELEMENTS (events); i++)
+    {
+      g_autofree char *text = i < G_N_ELEMENTS (events) ? g_strdup (events[i]) :
+        g_strdup_printf ("\"ph\":\"C\",\"pid\":7,\"tid\":3,\"ts\":70,\"name\":\"many\",\"args\":{%s}", many->str);
+
+      g_string_append_printf (plain, "%s{%s}\n", i ? "," : "", text);
+      g_string_append_printf (tokens, "%s{\"\\u0078\":0,%s}\n", i ? "," : "", text);
+    }
+  g_string_append (plain, "]}\n");
+  g_string_append (tokens, "]}\n");
+
+  a = import_text_capped (plain->str, &sa, &error);
+  g_assert_no_error (error);
+  b = import_text_capped (tokens->str, &sb, &error);
+  g_assert_no_error (error);
+  assert_same_models (a, b);
+  g_assert_cmpuint (sa.n_trace_events, ==, G_N_ELEMENTS (events) + 1);
+  g_assert_cmpuint (sa.n_trace_events, ==, sb.n_trace_events);
+  g_assert_cmpuint (sa.n_used, ==, sb.n_used);
+  g_assert_cmpuint (sa.n_unknown_phase, ==, sb.n_unknown_phase);
+  g_assert_cmpuint (sa.n_invalid, ==, sb.n_invalid);
+  g_assert_cmpuint (sa.n_unmatched_end, ==, sb.n_unmatched_end);
+  g_assert_cmpuint (sa.n_unclosed, ==, sb.n_unclosed);
+  g_assert_cmpuint (sa.n_lanes, ==, sb.n_lanes);
+  /* the same event, at its closing brace: 11 columns later in the second */
+  g_assert_cmpstr (sa.first_skip, ==, "hostile.json:16:45: \"ts\" is not a number in range");
+  g_assert_cmpstr (sb.first_skip, ==, "hostile.json:16:56: \"ts\" is not a number in range");
+  /* what the counts say: 8 skipped as invalid, one phase unknown, one
+   * never ended, and every counter series of the event with many args */
+  g_assert_cmpuint (sa.n_invalid, ==, 8);
+  g_assert_cmpuint (sa.n_unknown_phase, ==, 1);
+  g_assert_cmpuint (sa.n_unclosed, ==, 1);
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (a), ==, 4);
+}
+
+/* One event of a big foreign trace, of a kind chosen by @i out of @n:
+ * threads of three processes, slices (B/E pairs that cross the middle of
+ * the file too), async spans, counters, flows, thread names given again
+ * later (the later wins), names first seen in the second half, and one
+ * invalid event at three quarters. */
+static char *
+big_event (guint i,
+           guint n)
+{
+  guint pid = 100 + i % 3, tid = pid * 10 + (i / 3) % 5;
+  guint64 ts = 1000 + (guint64) i * 10;
+
+  if (i == n * 3 / 4)
+    return g_strdup_printf ("{\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":\"late\",\"dur\":1}", pid, tid);
+  if (i == 7 || i == n * 2 / 3)
+    return g_strdup_printf ("{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":\"t%u\"}}",
+                            pid, tid, i);
+  if (i == 11)
+    return g_strdup_printf ("{\"ph\":\"B\",\"pid\":%u,\"tid\":%u,\"ts\":%" G_GUINT64_FORMAT ",\"name\":\"whole run\"}", pid, tid, ts);
+  if (i == n - 11)
+    return g_strdup_printf ("{\"ph\":\"E\",\"pid\":102,\"tid\":1020,\"ts\":%" G_GUINT64_FORMAT "}", ts);
+  switch (i % 8)
+    {
+    case 0: case 1: case 2:
+      return g_strdup_printf ("{\"ph\":\"X\",\"pid\":%u,\"tid\":%u,\"ts\":%" G_GUINT64_FORMAT ".5,\"dur\":4,"
+                              "\"name\":\"task %u%s\",\"cat\":\"work\",\"args\":{\"n\":%u}}",
+                              pid, tid, ts, i % 37, i > n / 2 && i % 5 == 0 ? " (late)" : "", i);
+    case 3:
+      return g_strdup_printf ("{\"ph\":\"C\",\"pid\":%u,\"tid\":%u,\"ts\":%" G_GUINT64_FORMAT ",\"name\":\"%s\",\"args\":{\"v\":%u}}",
+                              pid, tid, ts, i > n / 2 ? "late counter" : "heap", i % 1000);
+    case 4:
+      return g_strdup_printf ("{\"ph\":\"%c\",\"pid\":%u,\"tid\":%u,\"ts\":%" G_GUINT64_FORMAT ",\"id\":\"f%u\",\"cat\":\"%s\"}",
+                              i % 16 == 4 ? 's' : 'f', pid, tid, ts, i / 16, i > n / 2 ? "late flow" : "flow");
+    case 5:
+      return g_strdup_printf ("{\"ph\":\"%c\",\"pid\":%u,\"ts\":%" G_GUINT64_FORMAT ",\"id\":%u,\"cat\":\"%s\",\"name\":\"req\"}",
+                              i % 16 == 5 ? 'b' : 'e', pid, ts, i / 16, i > n / 2 ? "late net" : "net");
+    default:
+      return g_strdup_printf ("{\"ph\":\"i\",\"s\":\"t\",\"pid\":%u,\"tid\":%u,\"ts\":%" G_GUINT64_FORMAT ",\"name\":\"mark\"}",
+                              pid, tid, ts);
+    }
+}
+
+/* A foreign trace big enough to be read in two halves gives the model, the
+ * counts and the place of the first skip that one reader gives: the same
+ * events with a long string across the middle of the file, where no half
+ * can start, are read by one reader. */
+static void
+test_two_halves (void)
+{
+  const guint n = 240000, pad = 900 << 10;
+  g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) halves = g_string_new ("{\"traceEvents\":[\n");
+  g_autoptr(GString) whole = g_string_new ("{\"traceEvents\":[\n");
+  g_autofree char *padding = g_malloc (pad + 1);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) a = NULL;
+  g_autoptr(WeftTraceModel) b = NULL;
+  WeftTraceImportStats sa, sb;
+  gsize total = 0, at = 0;
+  guint padded = 0;
+
+  memset (padding, 'p', pad);
+  padding[pad] = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      char *e = big_event (i, n);
+
+      total += strlen (e) + 2;
+      g_ptr_array_add (events, e);
+    }
+  /* the event whose padding covers the middle of the padded file */
+  for (padded = 0; at + 300000 < (total + pad) / 2; padded++)
+    at += strlen (g_ptr_array_index (events, padded)) + 2;
+  for (guint i = 0; i < n; i++)
+    {
+      const char *e = g_ptr_array_index (events, i);
+
+      g_string_append_printf (halves, "%s%s\n", i ? "," : "", e);
+      if (i == padded)
+        g_string_append_printf (whole, ",{\"pad\":\"%s\",%s\n", padding, e + 1);
+      else
+        g_string_append_printf (whole, "%s%s\n", i ? "," : "", e);
+    }
+  g_string_append (halves, "],\"otherData\":{}}\n");
+  g_string_append (whole, "],\"otherData\":{}}\n");
+
+  a = import_text_capped (halves->str, &sa, &error);
+  g_assert_no_error (error);
+  b = import_text_capped (whole->str, &sb, &error);
+  g_assert_no_error (error);
+  g_assert_true (sa.split);
+  g_assert_false (sb.split);
+  assert_same_models (a, b);
+  g_assert_cmpuint (sa.n_trace_events, ==, n);
+  g_assert_cmpuint (sb.n_trace_events, ==, n);
+  g_assert_cmpuint (sa.n_used, ==, sb.n_used);
+  g_assert_cmpuint (sa.n_invalid, ==, 1);
+  g_assert_cmpuint (sb.n_invalid, ==, 1);
+  g_assert_cmpuint (sa.n_unmatched_end, ==, sb.n_unmatched_end);
+  g_assert_cmpuint (sa.n_unclosed, ==, sb.n_unclosed);
+  g_assert_cmpuint (sa.n_lanes, ==, sb.n_lanes);
+  g_assert_cmpstr (sa.first_skip, ==, sb.first_skip);
+  g_assert_true (g_str_has_suffix (sa.first_skip, ": \"ts\" is not a number in range"));
+  g_assert_true (g_str_has_prefix (sa.first_skip, "hostile.json:180002:"));
+}
+
 /* An event object nested under an unknown member (or under "args") is data,
  * never an event of its own. */
 static void
@@ -1734,6 +1924,8 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/round-trip/foreign", test_foreign_round_trip);
   g_test_add_func ("/weft/trace-io/import/wrong-type-members", test_wrong_type_members);
   g_test_add_func ("/weft/trace-io/import/nested-event", test_nested_event_not_imported);
+  g_test_add_func ("/weft/trace-io/import/in-buffer-events", test_in_buffer_events);
+  g_test_add_func ("/weft/trace-io/import/two-halves", test_two_halves);
   g_test_add_func ("/weft/trace-io/export/missing-dir", test_export_missing_dir);
   g_test_add_func ("/weft/trace-io/export/readonly-dir", test_export_readonly_dir);
   g_test_add_func ("/weft/trace-io/export/rename-fails", test_export_rename_fails);

@@ -54,6 +54,25 @@ typedef void (*WeftChromeEventFunc) (WeftChromeReader      *reader,
                                      const WeftChromeEvent *event,
                                      gpointer               user_data);
 
+/* The journal of a file Weft wrote (borrowed: ref it to keep it). */
+typedef void (*WeftChromeJournalFunc) (GBytes                *journal,
+                                       gpointer               user_data);
+
+/* The builder of the second half of a big trace's events (read on another
+ * thread, into a builder of its own): part_new makes it, counting into
+ * @stats; part_merge takes it into the first half's (the one @user_data
+ * stands for), events after the first half's, or returns FALSE having
+ * changed nothing (then the first half's reader reads those events itself);
+ * part_free frees it. */
+typedef struct
+{
+  gpointer (*part_new)   (WeftTraceImportStats *stats,
+                          gpointer              user_data);
+  gboolean (*part_merge) (gpointer              part,
+                          gpointer              user_data);
+  void     (*part_free)  (gpointer              part);
+} WeftChromeSplitFuncs;
+
 WeftChromeReader *_weft_chrome_reader_new           (const char            *path,
                                                      WeftTraceImportStats  *stats,
                                                      GCancellable          *cancellable,
@@ -69,6 +88,12 @@ void              _weft_chrome_reader_note_skip     (WeftChromeReader      *self
 const char       *_weft_chrome_reader_get_name      (WeftChromeReader      *self);
 WeftTraceMeta    *_weft_chrome_reader_steal_meta    (WeftChromeReader      *self);
 GBytes           *_weft_chrome_reader_steal_journal (WeftChromeReader      *self);
+void              _weft_chrome_reader_set_split_funcs (WeftChromeReader           *self,
+                                                       const WeftChromeSplitFuncs *funcs,
+                                                       gpointer                    user_data);
+void              _weft_chrome_reader_set_journal_func (WeftChromeReader   *self,
+                                                        WeftChromeJournalFunc func,
+                                                        gpointer           user_data);
 
 const WeftChromeArg *_weft_chrome_event_find_arg    (const WeftChromeEvent *event,
                                                      const char            *key);

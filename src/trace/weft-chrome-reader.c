@@ -2,9 +2,14 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "weft-chrome-reader-private.h"
+#include "weft-json-scan-private.h"
 #include "weft-trace-export.h"
 
 /*
@@ -36,8 +41,26 @@ struct _WeftChromeReader
   gint64                weft_version;
   guint64               journal_bytes;
   gboolean              has_journal_bytes;
-  GByteArray           *journal;
+  GBytes               *journal;
+  WeftChromeJournalFunc journal_func;
+  gpointer              journal_data;
+
+  /* Reading a big trace's events in two halves */
+  char                 *path;
+  const WeftChromeSplitFuncs *split_funcs;
+  gpointer              split_data;
+  gint                 *abandon;      /* of the second half's reader: stop */
 };
+
+static WeftChromeReader *reader_wrap (WeftJsonReader       *r,
+                                      WeftTraceImportStats *stats,
+                                      GCancellable         *cancellable);
+static gboolean          read_events (WeftChromeReader     *self,
+                                      GError              **error);
+typedef struct _WeftChromeSplit Split;
+static gboolean          read_events_until (WeftChromeReader *self,
+                                            Split            *split,
+                                            GError          **error);
 
 static gboolean
 cancelled (WeftChromeReader  *self,
@@ -205,8 +228,8 @@ read_journal (WeftChromeReader  *self,
                                   bytes->len, self->journal_bytes);
       return FALSE;
     }
-  g_clear_pointer (&self->journal, g_byte_array_unref);
-  self->journal = g_steal_pointer (&bytes);
+  g_clear_pointer (&self->journal, g_bytes_unref);
+  self->journal = g_byte_array_free_to_bytes (g_steal_pointer (&bytes));
   return TRUE;
 }
 
@@ -285,6 +308,8 @@ read_weft_member (WeftChromeReader  *self,
                                   "\"weft\" without \"journal\"");
       return FALSE;
     }
+  if (self->journal_func != NULL)
+    self->journal_func (self->journal, self->journal_data);
   return TRUE;
 }
 
@@ -472,6 +497,17 @@ read_number_field (WeftChromeReader  *self,
   return TRUE;
 }
 
+static void
+event_reset (WeftChromeEvent *ev)
+{
+  ev->ph = 0;
+  ev->has_name = ev->has_pid = ev->has_tid = ev->has_ts = ev->has_dur = ev->has_id = FALSE;
+  ev->scope = 0;
+  ev->n_args = 0;
+  ev->bad = NULL;
+  g_string_truncate (ev->cat, 0);
+}
+
 /* Reads the members of one event object (after its '{'). */
 static gboolean
 read_event (WeftChromeReader  *self,
@@ -480,12 +516,7 @@ read_event (WeftChromeReader  *self,
 {
   WeftJsonReader *r = self->r;
 
-  ev->ph = 0;
-  ev->has_name = ev->has_pid = ev->has_tid = ev->has_ts = ev->has_dur = ev->has_id = FALSE;
-  ev->scope = 0;
-  ev->n_args = 0;
-  ev->bad = NULL;
-  g_string_truncate (ev->cat, 0);
+  event_reset (ev);
 
   for (;;)
     {
@@ -617,11 +648,529 @@ read_event (WeftChromeReader  *self,
     }
 }
 
+/* ---- one trace event, from the buffer at once ----------------------------- */
+
+/*
+ * Most events are small objects with plain members: they are read from the
+ * reader's buffer in one pass, into the same WeftChromeEvent as
+ * read_event() makes, member by member with the same rules. Anything else
+ * (an escape in a string, an "id" object, an event across the end of the
+ * buffer, anything malformed) makes it give up before consuming a byte;
+ * read_event() then reads the event token by token, and says what is wrong
+ * where.
+ */
+
+typedef struct
+{
+  const char *end;
+  guint       room;        /* nesting still allowed inside the event */
+} Fast;
+
+/* A string without escapes at @p (its opening quote): its text and length,
+ * and the byte after it; NULL otherwise. */
+static inline const char *
+fast_string (const Fast  *f,
+             const char  *p,
+             const char **out_s,
+             gsize       *out_len)
+{
+  const char *q;
+
+  if (*p != '"')
+    return NULL;
+  q = _weft_json_scan_string_end (p + 1, f->end);
+  if (q >= f->end || *q != '"')
+    return NULL;
+  *out_s = p + 1;
+  *out_len = (gsize) (q - p - 1);
+  return q + 1;
+}
+
+/* A number at @p, copied NUL-terminated into @num (64 bytes). */
+static inline const char *
+fast_number (const Fast *f,
+             const char *p,
+             char        num[64],
+             gsize      *out_len)
+{
+  const char *q = _weft_json_scan_number (p, f->end, 64);
+
+  if (q == NULL)
+    return NULL;
+  *out_len = (gsize) (q - p);
+  memcpy (num, p, *out_len);
+  num[*out_len] = 0;
+  return q;
+}
+
+static inline gboolean
+starts_number (char c)
+{
+  return c == '-' || (c >= '0' && c <= '9');
+}
+
+/* The value of an "args" member, as read_args() keeps it. */
+static const char *
+fast_arg (const Fast      *f,
+          const char      *p,
+          WeftChromeEvent *ev)
+{
+  WeftChromeArg *arg = &ev->args[ev->n_args];
+  const char *s;
+  gsize len;
+
+  if (*p == '"')
+    {
+      if ((p = fast_string (f, p, &s, &len)) == NULL)
+        return NULL;
+      g_string_truncate (arg->s, 0);
+      g_string_append_len (arg->s, s, (gssize) len);
+      arg->is_num = arg->is_int = FALSE;
+      arg->is_str = TRUE;
+      ev->n_args++;
+      return p;
+    }
+  if (starts_number (*p))
+    {
+      char num[64];
+
+      if ((p = fast_number (f, p, num, &len)) == NULL)
+        return NULL;
+      arg->is_str = FALSE;
+      arg->is_num = TRUE;
+      arg->is_int = _weft_json_parse_int64 (num, &arg->i);
+      if (!_weft_json_parse_double (num, &arg->d))
+        arg->is_num = FALSE;
+      else if (!arg->is_int)
+        arg->i = (gint64) CLAMP (arg->d, -9.2e18, 9.2e18);
+      ev->n_args++;
+      return p;
+    }
+  /* objects, arrays, true, false, null: not kept */
+  return _weft_json_scan_value (p, f->end, f->room - 1);
+}
+
+static const char *
+fast_args (const Fast      *f,
+           const char      *p,
+           WeftChromeEvent *ev)
+{
+  if (*p != '{')
+    {
+      gboolean null = f->end - p >= 4 && memcmp (p, "null", 4) == 0;
+
+      if ((p = _weft_json_scan_value (p, f->end, f->room)) != NULL && !null)
+        ev->bad = "\"args\" is not an object";
+      return p;
+    }
+  p = _weft_json_scan_space (p + 1, f->end);
+  if (p < f->end && *p == '}')
+    return p + 1;
+  while (p < f->end)
+    {
+      const char *k;
+      gsize klen;
+
+      if ((p = fast_string (f, p, &k, &klen)) == NULL)
+        return NULL;
+      p = _weft_json_scan_space (p, f->end);
+      if (p >= f->end || *p != ':' || (p = _weft_json_scan_space (p + 1, f->end)) >= f->end)
+        return NULL;
+      if (ev->n_args >= WEFT_CHROME_MAX_ARGS)
+        p = _weft_json_scan_value (p, f->end, f->room - 1);
+      else
+        {
+          g_string_truncate (ev->args[ev->n_args].key, 0);
+          g_string_append_len (ev->args[ev->n_args].key, k, (gssize) klen);
+          p = fast_arg (f, p, ev);
+        }
+      if (p == NULL || (p = _weft_json_scan_space (p, f->end)) >= f->end)
+        return NULL;
+      if (*p == '}')
+        return p + 1;
+      if (*p != ',')
+        return NULL;
+      p = _weft_json_scan_space (p + 1, f->end);
+    }
+  return NULL;
+}
+
+/* A number member (ts, dur, pid, tid), as read_number_field() reads it. */
+static const char *
+fast_number_field (const Fast      *f,
+                   const char      *p,
+                   WeftChromeEvent *ev,
+                   gint64          *out,
+                   gboolean        *has,
+                   gboolean         milli,
+                   const char      *field)
+{
+  char num[64];
+  gsize len;
+
+  if (!starts_number (*p))
+    {
+      ev->bad = field;
+      return _weft_json_scan_value (p, f->end, f->room);
+    }
+  if ((p = fast_number (f, p, num, &len)) == NULL)
+    return NULL;
+  if (milli ? !weft_json_parse_milli (num, len, out) : !_weft_json_parse_int64 (num, out))
+    ev->bad = field;
+  else
+    *has = TRUE;
+  return p;
+}
+
+/* A string member: its text, or NULL in @out_s for another kind of value
+ * (passed over whole). */
+static const char *
+fast_string_field (const Fast  *f,
+                   const char  *p,
+                   const char **out_s,
+                   gsize       *out_len)
+{
+  *out_s = NULL;
+  if (*p == '"')
+    return fast_string (f, p, out_s, out_len);
+  return _weft_json_scan_value (p, f->end, f->room);
+}
+
+static const char *
+fast_id (const Fast      *f,
+         const char      *p,
+         WeftChromeEvent *ev)
+{
+  const char *s;
+  gsize len;
+
+  if (*p == '"')
+    {
+      if ((p = fast_string (f, p, &s, &len)) != NULL)
+        {
+          ev->id = hash_id (s, len);
+          ev->has_id = TRUE;
+        }
+      return p;
+    }
+  if (starts_number (*p))
+    {
+      char num[64];
+
+      if ((p = fast_number (f, p, num, &len)) == NULL)
+        return NULL;
+      if (!_weft_json_parse_int64 (num, &ev->id))
+        ev->id = hash_id (num, len);
+      ev->has_id = TRUE;
+      return p;
+    }
+  if (*p == '{')
+    return NULL;      /* {"local": …}: read_id() takes it */
+  ev->bad = "\"id\" is neither a number nor a string";
+  return _weft_json_scan_value (p, f->end, f->room);
+}
+
+/* One member's value at @p (after the ':'), as read_event() reads it. */
+static const char *
+fast_member (const Fast      *f,
+             const char      *k,
+             gsize            klen,
+             const char      *p,
+             WeftChromeEvent *ev)
+{
+  const char *s;
+  gsize len;
+
+  switch (klen)
+    {
+    case 1:
+      if (k[0] != 's')
+        break;
+      if ((p = fast_string_field (f, p, &s, &len)) != NULL && s != NULL)
+        ev->scope = len > 0 ? s[0] : 0;
+      return p;
+    case 2:
+      if (k[0] == 'p' && k[1] == 'h')
+        {
+          if ((p = fast_string_field (f, p, &s, &len)) == NULL)
+            return NULL;
+          if (s == NULL || len != 1)
+            ev->bad = "\"ph\" is not a one-character string";
+          else
+            ev->ph = (guchar) s[0];
+          return p;
+        }
+      if (k[0] == 't' && k[1] == 's')
+        return fast_number_field (f, p, ev, &ev->ts, &ev->has_ts, TRUE, "\"ts\" is not a number in range");
+      if (k[0] == 'i' && k[1] == 'd')
+        return fast_id (f, p, ev);
+      break;
+    case 3:
+      if (memcmp (k, "pid", 3) == 0)
+        return fast_number_field (f, p, ev, &ev->pid, &ev->has_pid, FALSE, "\"pid\" is not an integer in range");
+      if (memcmp (k, "tid", 3) == 0)
+        return fast_number_field (f, p, ev, &ev->tid, &ev->has_tid, FALSE, "\"tid\" is not an integer in range");
+      if (memcmp (k, "dur", 3) == 0)
+        return fast_number_field (f, p, ev, &ev->dur, &ev->has_dur, TRUE, "\"dur\" is not a number in range");
+      if (memcmp (k, "cat", 3) == 0)
+        {
+          if ((p = fast_string_field (f, p, &s, &len)) != NULL && s != NULL)
+            g_string_append_len (ev->cat, s, (gssize) len);
+          return p;
+        }
+      if (memcmp (k, "id2", 3) == 0)
+        return fast_id (f, p, ev);
+      break;
+    case 4:
+      if (memcmp (k, "name", 4) == 0)
+        {
+          if ((p = fast_string_field (f, p, &s, &len)) == NULL)
+            return NULL;
+          if (s == NULL)
+            ev->bad = "\"name\" is not a string";
+          else
+            {
+              g_string_truncate (ev->name, 0);
+              g_string_append_len (ev->name, s, (gssize) len);
+              ev->has_name = TRUE;
+            }
+          return p;
+        }
+      if (memcmp (k, "args", 4) == 0)
+        return fast_args (f, p, ev);
+      break;
+    default:
+      break;
+    }
+  return _weft_json_scan_value (p, f->end, f->room);
+}
+
+/* Reads an event object just opened, if it is all in the buffer and
+ * plain; returns FALSE having consumed nothing otherwise. */
+static gboolean
+read_event_in_buffer (WeftChromeReader *self,
+                      WeftChromeEvent  *ev)
+{
+  const char *p;
+  Fast f;
+
+  if (!_weft_json_reader_peek_container (self->r, WEFT_JSON_BEGIN_OBJECT, &p, &f.end))
+    return FALSE;
+  f.room = _weft_json_reader_depth_room (self->r);
+  event_reset (ev);
+  p = _weft_json_scan_space (p, f.end);
+  if (p < f.end && *p == '}')
+    {
+      _weft_json_reader_consume_container (self->r, p + 1);
+      return TRUE;
+    }
+  while (p < f.end)
+    {
+      const char *k;
+      gsize klen;
+
+      if ((p = fast_string (&f, p, &k, &klen)) == NULL)
+        return FALSE;
+      p = _weft_json_scan_space (p, f.end);
+      if (p >= f.end || *p != ':' || (p = _weft_json_scan_space (p + 1, f.end)) >= f.end)
+        return FALSE;
+      if ((p = fast_member (&f, k, klen, p, ev)) == NULL ||
+          (p = _weft_json_scan_space (p, f.end)) >= f.end)
+        return FALSE;
+      if (*p == '}')
+        {
+          _weft_json_reader_consume_container (self->r, p + 1);
+          return TRUE;
+        }
+      if (*p != ',')
+        return FALSE;
+      p = _weft_json_scan_space (p + 1, f.end);
+    }
+  return FALSE;
+}
+
+/* ---- two halves ------------------------------------------------------------ */
+
+/*
+ * The events of a big foreign trace are read on two threads. A place near
+ * the middle of the file that looks like the start of an event ('{' after
+ * '}' and ',') is guessed, and a second reader starts there, on a thread
+ * of its own, as if it had read the file up to it (inside the event array,
+ * after a ','), into a builder of its own. The first reader reads on from
+ * the start. Only when it reaches the guessed place as the start of an
+ * event is the guess known to be right: then the second half's events,
+ * counts and reader are taken over, and the first reader goes on from
+ * where the second ended (the rest of the document). If the first reader
+ * passes the place otherwise (the guess was inside a string or a nested
+ * value), or the second half had an error or more lanes than can be
+ * merged, the second half is dropped and the first reader reads on: what
+ * is read, counted and reported is what one reader would have.
+ */
+
+#define SPLIT_MIN_BYTES (16u << 20)
+#define SPLIT_WINDOW    (256u << 10)
+
+struct _WeftChromeSplit
+{
+  guint64               offset;      /* the guessed start of an event */
+  guint                 depth;       /* of the event array */
+  WeftChromeReader     *part;        /* the second half's reader */
+  gpointer              consumer;    /* its builder */
+  WeftTraceImportStats  stats;
+  GThread              *thread;
+  gboolean              ok;          /* it read to the end of the array */
+  gint                  abandon;
+  GError               *error;
+};
+
+/* A '{' after '}' and ',' (and whitespace) near the middle of the file. */
+static gboolean
+guess_event_start (const char *path,
+                   guint64    *out_offset)
+{
+  g_autofree char *window = NULL;
+  GStatBuf st;
+  guint64 from;
+  gssize n;
+  int fd;
+
+  if (g_stat (path, &st) != 0 || (guint64) st.st_size < SPLIT_MIN_BYTES || (fd = open (path, O_RDONLY | O_CLOEXEC)) < 0)
+    return FALSE;
+  from = (guint64) st.st_size / 2;
+  window = g_malloc (SPLIT_WINDOW);
+  n = pread (fd, window, SPLIT_WINDOW, (off_t) from);
+  close (fd);
+  for (gssize i = 1; i < n; i++)
+    {
+      gssize j = i - 1;
+
+      if (window[i] != '{')
+        continue;
+      while (j >= 0 && g_ascii_isspace (window[j]))
+        j--;
+      if (j < 1 || window[j] != ',')
+        continue;
+      j--;
+      while (j >= 0 && g_ascii_isspace (window[j]))
+        j--;
+      if (j >= 0 && window[j] == '}')
+        {
+          *out_offset = from + (guint64) i;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gpointer
+split_thread (gpointer data)
+{
+  Split *split = data;
+
+  split->ok = read_events (split->part, &split->error);
+  return NULL;
+}
+
+/* Starts the second half, if the file is big enough and a place is found. */
+static Split *
+split_start (WeftChromeReader *self)
+{
+  g_autoptr(GError) error = NULL;
+  WeftJsonReader *r;
+  Split *split;
+  guint64 offset;
+
+  if (self->split_funcs == NULL || self->journal != NULL || self->abandon != NULL ||
+      !guess_event_start (self->path, &offset) ||
+      offset <= weft_json_reader_get_offset (self->r))
+    return NULL;
+  r = _weft_json_reader_new_for_path_at (self->path, offset, _weft_json_reader_get_stack (self->r),
+                                         weft_json_reader_get_depth (self->r), &error);
+  if (r == NULL)
+    return NULL;      /* the first reader will say what is wrong, if anything */
+  weft_json_reader_set_allow_unclosed_array (r, TRUE);
+  split = g_new0 (Split, 1);
+  split->offset = offset;
+  split->depth = weft_json_reader_get_depth (self->r);
+  split->part = reader_wrap (r, &split->stats, self->cancellable);
+  split->part->abandon = &split->abandon;
+  split->consumer = self->split_funcs->part_new (&split->stats, self->split_data);
+  split->part->func = self->func;
+  split->part->user_data = split->consumer;
+  split->thread = g_thread_try_new ("weft-import-half", split_thread, split, NULL);
+  if (split->thread == NULL)
+    split->ok = FALSE;
+  return split;
+}
+
+static void
+split_free (WeftChromeReader *self,
+            Split            *split)
+{
+  if (split == NULL)
+    return;
+  g_atomic_int_set (&split->abandon, TRUE);
+  if (split->thread != NULL)
+    g_thread_join (split->thread);
+  if (split->consumer != NULL)
+    self->split_funcs->part_free (split->consumer);
+  _weft_chrome_reader_free (split->part);
+  g_clear_error (&split->error);
+  g_free (split);
+}
+
+static void
+add_stats (WeftTraceImportStats       *to,
+           const WeftTraceImportStats *from)
+{
+  to->n_trace_events += from->n_trace_events;
+  to->n_used += from->n_used;
+  to->n_unknown_phase += from->n_unknown_phase;
+  to->n_invalid += from->n_invalid;
+  to->n_unmatched_end += from->n_unmatched_end;
+  to->n_unclosed += from->n_unclosed;
+  to->n_lanes_over += from->n_lanes_over;
+  if (to->first_skip[0] == 0)
+    memcpy (to->first_skip, from->first_skip, sizeof to->first_skip);
+}
+
+/* The first reader stands on the guessed place, as an event's start: takes
+ * the second half over, if it read to the end of the array. */
+static gboolean
+split_adopt (WeftChromeReader *self,
+             Split            *split)
+{
+  WeftJsonReader *r;
+
+  if (split->thread != NULL)
+    g_thread_join (g_steal_pointer (&split->thread));
+  if (!split->ok || !self->split_funcs->part_merge (split->consumer, self->split_data))
+    return FALSE;
+  add_stats (self->stats, &split->stats);
+  self->stats->split = TRUE;
+  r = self->r;
+  self->r = split->part->r;
+  split->part->r = r;
+  return TRUE;
+}
+
 /* ---- the document ---------------------------------------------------------- */
 
 static gboolean
 read_events (WeftChromeReader  *self,
              GError           **error)
+{
+  Split *split = split_start (self);
+  gboolean ok = read_events_until (self, split, error);
+
+  split_free (self, split);
+  return ok;
+}
+
+static gboolean
+read_events_until (WeftChromeReader  *self,
+                   Split             *split,
+                   GError           **error)
 {
   for (;;)
     {
@@ -630,6 +1179,21 @@ read_events (WeftChromeReader  *self,
       if (tok == WEFT_JSON_END_ARRAY)
         return TRUE;
       if (tok == WEFT_JSON_ERROR_TOKEN)
+        return FALSE;
+      if (split != NULL && weft_json_reader_get_token_offset (self->r) >= split->offset)
+        {
+          if (weft_json_reader_get_token_offset (self->r) == split->offset &&
+              tok == WEFT_JSON_BEGIN_OBJECT && weft_json_reader_get_depth (self->r) == split->depth + 1)
+            {
+              /* The first reader is one token into the second half's first
+               * event, which the second half has read. */
+              if (split_adopt (self, split))
+                return TRUE;
+            }
+          g_atomic_int_set (&split->abandon, TRUE);
+          split = NULL;
+        }
+      if (self->abandon != NULL && g_atomic_int_get (self->abandon))
         return FALSE;
       self->stats->n_trace_events++;
       if (tok != WEFT_JSON_BEGIN_OBJECT)
@@ -647,7 +1211,7 @@ read_events (WeftChromeReader  *self,
         }
       else
         {
-          if (!read_event (self, &self->ev, error))
+          if (!read_event_in_buffer (self, &self->ev) && !read_event (self, &self->ev, error))
             return FALSE;
           self->func (self, &self->ev, self->user_data);
         }
@@ -750,6 +1314,18 @@ _weft_chrome_reader_new (const char            *path,
   if (r == NULL)
     return NULL;
   weft_json_reader_set_allow_unclosed_array (r, TRUE);
+  self = reader_wrap (r, stats, cancellable);
+  self->path = g_strdup (path);
+  return self;
+}
+
+static WeftChromeReader *
+reader_wrap (WeftJsonReader       *r,
+             WeftTraceImportStats *stats,
+             GCancellable         *cancellable)
+{
+  WeftChromeReader *self;
+
   self = g_new0 (WeftChromeReader, 1);
   self->r = r;
   self->stats = stats;
@@ -771,8 +1347,9 @@ _weft_chrome_reader_free (WeftChromeReader *self)
   if (self == NULL)
     return;
   weft_json_reader_free (self->r);
+  g_free (self->path);
   g_clear_pointer (&self->meta, weft_trace_meta_free);
-  g_clear_pointer (&self->journal, g_byte_array_unref);
+  g_clear_pointer (&self->journal, g_bytes_unref);
   g_string_free (self->ev.name, TRUE);
   g_string_free (self->ev.cat, TRUE);
   for (guint i = 0; i < WEFT_CHROME_MAX_ARGS; i++)
@@ -835,7 +1412,38 @@ _weft_chrome_reader_steal_meta (WeftChromeReader *self)
 GBytes *
 _weft_chrome_reader_steal_journal (WeftChromeReader *self)
 {
-  if (self->journal == NULL)
-    return NULL;
-  return g_byte_array_free_to_bytes (g_steal_pointer (&self->journal));
+  return g_steal_pointer (&self->journal);
+}
+
+/**
+ * _weft_chrome_reader_set_split_funcs:
+ * @self: a reader
+ * @funcs: (nullable): how to make, merge and free the builder of the second
+ *   half of a big trace's events, read on another thread
+ * @user_data: for @funcs
+ */
+void
+_weft_chrome_reader_set_split_funcs (WeftChromeReader           *self,
+                                     const WeftChromeSplitFuncs *funcs,
+                                     gpointer                    user_data)
+{
+  self->split_funcs = funcs;
+  self->split_data = user_data;
+}
+
+/**
+ * _weft_chrome_reader_set_journal_func:
+ * @self: a reader
+ * @func: (nullable): called with the journal as soon as the "weft" member
+ *   was read whole and checked (before the events, in a file Weft wrote),
+ *   again if a later "weft" member replaces it
+ * @user_data: for @func
+ */
+void
+_weft_chrome_reader_set_journal_func (WeftChromeReader      *self,
+                                      WeftChromeJournalFunc  func,
+                                      gpointer               user_data)
+{
+  self->journal_func = func;
+  self->journal_data = user_data;
 }

@@ -14,6 +14,8 @@ void              _weft_foreign_trace_free  (WeftForeignTrace       *self);
 void              _weft_foreign_trace_add   (WeftChromeReader       *reader,
                                              const WeftChromeEvent  *ev,
                                              gpointer                user_data);
+gboolean          _weft_foreign_trace_merge (WeftForeignTrace       *self,
+                                             WeftForeignTrace       *part);
 WeftTraceModel   *_weft_foreign_trace_build (WeftForeignTrace       *self,
                                              GCancellable           *cancellable,
                                              GError                **error);

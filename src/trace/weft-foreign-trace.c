@@ -409,13 +409,79 @@ mkev (guint64       t,
   return e;
 }
 
-static void
-append_events (WeftTraceModel *model,
-               GArray         *events)
+/* A lane's next event in the merge: its time, then the lane's order. */
+static gboolean
+merge_less (GArray * const *lanes,
+            const guint    *at,
+            guint           x,
+            guint           y)
 {
-  for (guint i = 0; i < events->len; i += APPEND_BATCH)
-    weft_trace_model_append (model, &g_array_index (events, WeftEvent, i),
-                             MIN (APPEND_BATCH, events->len - i));
+  guint64 tx = g_array_index (lanes[x], WeftEvent, at[x]).time_ns;
+  guint64 ty = g_array_index (lanes[y], WeftEvent, at[y]).time_ns;
+
+  return tx != ty ? tx < ty : x < y;
+}
+
+static void
+merge_sift_down (GArray * const *lanes,
+                 const guint    *at,
+                 guint          *heap,
+                 guint           n,
+                 guint           i)
+{
+  for (;;)
+    {
+      guint l = 2 * i + 1, m = i, tmp;
+
+      if (l < n && merge_less (lanes, at, heap[l], heap[m]))
+        m = l;
+      if (l + 1 < n && merge_less (lanes, at, heap[l + 1], heap[m]))
+        m = l + 1;
+      if (m == i)
+        return;
+      tmp = heap[i];
+      heap[i] = heap[m];
+      heap[m] = tmp;
+      i = m;
+    }
+}
+
+/* Appends every lane's events (each in time order) merged into one time
+ * order, as a live run sends them: appended lane after lane instead, each
+ * lane's points of the model's parallelism would land before the points of
+ * the lanes already appended, and the model would replay those again for
+ * every lane. Ties go in lane order. */
+static void
+append_merged (WeftTraceModel *model,
+               GPtrArray      *lane_events)
+{
+  GArray **lanes = (GArray **) lane_events->pdata;
+  g_autofree guint *at = g_new0 (guint, lane_events->len);
+  g_autofree guint *heap = g_new (guint, lane_events->len);
+  g_autoptr(GArray) batch = g_array_sized_new (FALSE, FALSE, sizeof (WeftEvent), APPEND_BATCH);
+  guint n = 0;
+
+  for (guint i = 0; i < lane_events->len; i++)
+    if (lanes[i]->len > 0)
+      heap[n++] = i;
+  for (guint i = n / 2; i-- > 0;)
+    merge_sift_down (lanes, at, heap, n, i);
+  while (n > 0)
+    {
+      guint l = heap[0];
+
+      g_array_append_val (batch, g_array_index (lanes[l], WeftEvent, at[l]));
+      if (batch->len == APPEND_BATCH)
+        {
+          weft_trace_model_append (model, (const WeftEvent *) (gpointer) batch->data, batch->len);
+          g_array_set_size (batch, 0);
+        }
+      if (++at[l] == lanes[l]->len)
+        heap[0] = heap[--n];
+      merge_sift_down (lanes, at, heap, n, 0);
+    }
+  if (batch->len > 0)
+    weft_trace_model_append (model, (const WeftEvent *) (gpointer) batch->data, batch->len);
 }
 
 
@@ -512,9 +578,9 @@ typedef struct
   GArray *starts;   /* Rec indices (guint) */
 } AsyncOpen;
 
-static void
+/* The events of one lane, in time order. */
+static GArray *
 build_foreign_lane (WeftForeignTrace *self,
-                    WeftTraceModel   *model,
                     ImpLane          *lane,
                     guint64           base)
 {
@@ -649,7 +715,8 @@ build_foreign_lane (WeftForeignTrace *self,
           }
       }
   }
-  g_array_set_size (lane->recs, 0);
+  g_clear_pointer (&lane->recs, g_array_unref);
+  lane->recs = g_array_new (FALSE, FALSE, sizeof (Rec));
 
   /* Sweep: begins in (start, outer first) order, ends innermost first. */
   sort_array (spans, compare_fspans);
@@ -693,7 +760,7 @@ build_foreign_lane (WeftForeignTrace *self,
     g_assert (g_array_index (heap, FSpan, k).end == G_MAXUINT64);
   for (guint k = 1; k < events->len; k++)
     g_assert (g_array_index (events, WeftEvent, k - 1).time_ns <= g_array_index (events, WeftEvent, k).time_ns);
-  append_events (model, events);
+  return g_steal_pointer (&events);
 }
 
 static int
@@ -734,6 +801,7 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
 {
   g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) lane_events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   guint64 base = 0;
 
   /* Counter-only lanes join a thread lane of their process. */
@@ -806,13 +874,181 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
-      build_foreign_lane (self, model, g_ptr_array_index (order, i), base);
+      g_ptr_array_add (lane_events, build_foreign_lane (self, g_ptr_array_index (order, i), base));
     }
+  append_merged (model, lane_events);
   weft_trace_model_finish (model, 0);
   self->stats->n_lanes = weft_trace_model_get_n_lanes (model);
   return g_steal_pointer (&model);
 }
 
+
+/* ---- the second half of the events, read on another thread ---------------- */
+
+/* @part's ids → @self's for the entries of one list, which the tables
+ * @tables[k] of @self and @part_tables[k] of @part share. They are
+ * interned again in @part's order of ids, which is the order they were
+ * first seen in: the ids come out as if one builder had seen every event.
+ * New entries are named as @part named them. */
+static guint32 *
+remap_list (GHashTable **tables,
+            GHashTable **part_tables,
+            guint        n_tables,
+            GPtrArray   *list,
+            GPtrArray   *part_list,
+            guint32      base)
+{
+  guint32 *map = g_new0 (guint32, part_list->len + 1);
+  g_autofree gpointer *keys = g_new0 (gpointer, part_list->len + 1);
+  g_autofree guint *which = g_new0 (guint, part_list->len + 1);
+
+  for (guint k = 0; k < n_tables; k++)
+    {
+      GHashTableIter iter;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&iter, part_tables[k]);
+      while (g_hash_table_iter_next (&iter, &key, &value))
+        {
+          keys[GPOINTER_TO_UINT (value) - base] = key;
+          which[GPOINTER_TO_UINT (value) - base] = k;
+        }
+    }
+  for (guint id = 1; id <= part_list->len; id++)
+    {
+      GHashTable *table = tables[which[id]];
+      gpointer have;
+
+      if (keys[id] == NULL)
+        continue;
+      have = g_hash_table_lookup (table, keys[id]);
+      if (have == NULL)
+        {
+          g_ptr_array_add (list, g_strdup (g_ptr_array_index (part_list, id - 1)));
+          have = GUINT_TO_POINTER (base + list->len);
+          g_hash_table_insert (table, g_strdup (keys[id]), have);
+        }
+      map[id] = GPOINTER_TO_UINT (have);
+    }
+  return map;
+}
+
+static void
+take_process_meta (GHashTable *to,
+                   GHashTable *from)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, from);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_insert (to, key, value);
+    }
+}
+
+/* Moves @from's records into @to, after those @to has (their sequence
+ * numbers after @seq0), with @part's ids turned into @self's. */
+static void
+take_lane (WeftForeignTrace *self,
+           ImpLane          *to,
+           ImpLane          *from,
+           guint32           seq0,
+           const guint32    *names,
+           const guint32    *counters,
+           const guint32    *flows)
+{
+  guint first = to->recs->len;
+
+  g_array_append_vals (to->recs, from->recs->data, from->recs->len);
+  for (guint i = first; i < to->recs->len; i++)
+    {
+      Rec *rec = &g_array_index (to->recs, Rec, i);
+
+      rec->seq += seq0;
+      if (rec->ph == 'C')
+        rec->obj = counters[rec->obj - FOREIGN_COUNTER_BASE];
+      else if (rec->ph == 's' || rec->ph == 'f')
+        rec->obj = flows[rec->obj - FOREIGN_FLOW_BASE];
+      else
+        rec->obj = names[rec->obj];
+    }
+  to->n_timeline += from->n_timeline;
+  if (from->name != NULL)
+    {
+      g_free (to->name);
+      to->name = g_steal_pointer (&from->name);
+    }
+  if (from->has_sort)
+    {
+      to->sort_index = from->sort_index;
+      to->has_sort = TRUE;
+    }
+}
+
+/**
+ * _weft_foreign_trace_merge:
+ * @self: the builder of the first part of the events
+ * @part: the builder of the rest (with its own names and ids), emptied
+ *
+ * Takes @part's events as if @self had been given them after its own:
+ * names, counters and flow queues are interned again, a lane's name and
+ * sort index from @part win, as a later metadata event does.
+ *
+ * Returns: %FALSE, with neither changed, if the lanes would be more than
+ *   Weft shows (then the events must be given to @self again)
+ */
+gboolean
+_weft_foreign_trace_merge (WeftForeignTrace *self,
+                           WeftForeignTrace *part)
+{
+  g_autofree guint32 *names = NULL;
+  g_autofree guint32 *counters = NULL;
+  g_autofree guint32 *flows = NULL;
+  guint n_new = 0;
+
+  /* Async lanes are counted as new: their categories' ids differ. */
+  for (guint i = 0; i < part->lanes->len; i++)
+    {
+      ImpLane *lane = g_ptr_array_index (part->lanes, i);
+      LaneKey key = { lane->pid, lane->tid, 0 };
+
+      n_new += lane->async_cat != 0 || g_hash_table_lookup (self->lane_index, &key) == NULL;
+    }
+  if (self->lanes->len + n_new > WEFT_MAX_WORKERS || part->stats->n_lanes_over > 0)
+    return FALSE;
+
+  /* Names and async categories share one list. */
+  {
+    GHashTable *mine[] = { self->names, self->cats };
+    GHashTable *theirs[] = { part->names, part->cats };
+
+    names = remap_list (mine, theirs, 2, self->name_list, part->name_list, 0);
+  }
+  counters = remap_list (&self->counters, &part->counters, 1, self->counter_names, part->counter_names,
+                         FOREIGN_COUNTER_BASE);
+  flows = remap_list (&self->flow_queues, &part->flow_queues, 1, self->flow_names, part->flow_names,
+                      FOREIGN_FLOW_BASE);
+
+  for (guint i = 0; i < part->lanes->len; i++)
+    {
+      ImpLane *lane = g_ptr_array_index (part->lanes, i);
+      guint32 cat = lane->async_cat != 0 ? names[lane->async_cat] : 0;
+      ImpLane *mine = lane_get (self, lane->pid, lane->tid, cat, TRUE);
+
+      take_lane (self, mine, lane, self->seq, names, counters, flows);
+    }
+  self->seq += part->seq;
+  take_process_meta (self->process_names, part->process_names);
+  take_process_meta (self->process_sort, part->process_sort);
+  if (part->have_min_ts && (!self->have_min_ts || part->min_ts < self->min_ts))
+    {
+      self->min_ts = part->min_ts;
+      self->have_min_ts = TRUE;
+    }
+  return TRUE;
+}
 
 /**
  * _weft_foreign_trace_new:

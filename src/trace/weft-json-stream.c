@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "weft-json-scan-private.h"
 #include "weft-json-stream.h"
 #include "weft-trace-meta.h"
 
@@ -126,6 +127,104 @@ weft_json_reader_new_for_path (const char  *path,
   r->buf = g_malloc (r->cap + 1);
   r->owns_buf = TRUE;
   return r;
+}
+
+static guint64 count_chars (const char *p,
+                            const char *e);
+
+/* Newlines and characters before @offset of @fd, as fill() would have
+ * counted them had the reader read from the start (a byte-order mark at
+ * the start is no column). */
+static gboolean
+count_before (WeftJsonReader *r,
+              guint64         offset,
+              GError        **error)
+{
+  g_autofree char *chunk = g_malloc (READ_CHUNK);
+  guint64 at = 0;
+
+  while (at < offset)
+    {
+      gssize n = pread (r->fd, chunk, MIN (READ_CHUNK, offset - at), (off_t) at);
+      const char *p = chunk, *nl = NULL;
+
+      if (n <= 0)
+        {
+          g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO, "%s: read error: %s",
+                       r->name, n < 0 ? g_strerror (errno) : "the file is shorter than it was");
+          return FALSE;
+        }
+      if (at == 0 && n >= 3 && memcmp (chunk, "\xEF\xBB\xBF", 3) == 0)
+        {
+          p += 3;
+          r->line_start_before = 3;
+        }
+      for (const char *q = p; q < chunk + n && (q = memchr (q, '\n', (gsize) (chunk + n - q))) != NULL; q++)
+        {
+          r->lines_before++;
+          nl = q;
+        }
+      if (nl != NULL)
+        {
+          r->line_start_before = at + (guint64) (nl + 1 - chunk);
+          r->chars_before = count_chars (nl + 1, chunk + n);
+        }
+      else
+        r->chars_before += count_chars (p, chunk + n);
+      at += (guint64) n;
+    }
+  return TRUE;
+}
+
+/**
+ * _weft_json_reader_new_for_path_at:
+ * @path: a file
+ * @offset: where to start reading
+ * @stack: the containers around @offset, outermost first (1 an object, 2 an
+ *   array)
+ * @depth: how many
+ * @error: return location for an error
+ *
+ * A reader of @path from @offset on, in the state of one that has read the
+ * file up to @offset and stands after a ',' in an array (@stack ends with
+ * one): it reads the next element. Its positions count from the file's
+ * start. Readers of a big trace's second half use it, on another thread.
+ *
+ * Returns: (transfer full) (nullable): the reader, or %NULL with @error set
+ */
+WeftJsonReader *
+_weft_json_reader_new_for_path_at (const char   *path,
+                                   guint64       offset,
+                                   const guint8 *stack,
+                                   guint         depth,
+                                   GError      **error)
+{
+  g_autoptr(WeftJsonReader) r = weft_json_reader_new_for_path (path, error);
+
+  if (r == NULL)
+    return NULL;
+  g_return_val_if_fail (depth > 0 && depth <= WEFT_JSON_MAX_DEPTH && stack[depth - 1] == 2, NULL);
+  if (!count_before (r, offset, error))
+    return NULL;
+  if (lseek (r->fd, (off_t) offset, SEEK_SET) < 0)
+    {
+      g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO, "%s: cannot seek: %s",
+                   r->name, g_strerror (errno));
+      return NULL;
+    }
+  r->base = offset;
+  r->bom_checked = TRUE;
+  memcpy (r->stack, stack, depth);
+  r->depth = depth;
+  r->state = S_VALUE;
+  return g_steal_pointer (&r);
+}
+
+/* The containers the reader is in, outermost first (1 object, 2 array). */
+const guint8 *
+_weft_json_reader_get_stack (WeftJsonReader *reader)
+{
+  return reader->stack;
 }
 
 /**
@@ -530,8 +629,13 @@ read_string (WeftJsonReader *r,
     {
       while (i < r->end)
         {
-          guchar c = (guchar) r->buf[i];
+          guchar c;
 
+          /* eight bytes at a time to the next quote, backslash or control byte */
+          i = (gsize) (_weft_json_scan_string_end (r->buf + i, r->buf + r->end) - r->buf);
+          if (i >= r->end)
+            break;
+          c = (guchar) r->buf[i];
           if (c == '"')
             goto closed;
           if (c == '\\')
@@ -548,7 +652,6 @@ read_string (WeftJsonReader *r,
                                           "control character 0x%02x inside a string (escape it)", c);
               return FALSE;
             }
-          i++;
         }
       if (r->eof)
         {
@@ -682,8 +785,21 @@ read_number (WeftJsonReader *r,
   gsize i = start;
   int phase = 0;   /* 0 sign, 1 int first, 2 int rest, 3 frac first, 4 frac, 5 exp sign, 6 exp first, 7 exp */
   gboolean done = FALSE;
+  const char *fast;
 
   r->tok_abs = r->base + start;
+  /* A well-formed number that ends inside the buffer: no byte-by-byte
+   * state machine (which stays for the rest, and for every error). */
+  fast = _weft_json_scan_number (r->buf + start, r->buf + r->end, sizeof r->num);
+  if (fast != NULL)
+    {
+      i = (gsize) (fast - r->buf);
+      memcpy (r->num, r->buf + start, i - start);
+      r->num[i - start] = 0;
+      r->num_len = i - start;
+      r->pos = i;
+      return TRUE;
+    }
   while (!done)
     {
       char c;
@@ -1075,6 +1191,76 @@ weft_json_reader_next (WeftJsonReader *r,
 }
 
 /**
+ * _weft_json_reader_peek_container:
+ * @reader: a reader that has just returned @first
+ * @first: %WEFT_JSON_BEGIN_OBJECT or %WEFT_JSON_BEGIN_ARRAY
+ * @out_p: (out): the byte after the opening bracket
+ * @out_end: (out): the end of what is buffered
+ *
+ * Returns: %FALSE if the reader is not just after the opening bracket of
+ *   @first (then nothing may be taken from the buffer)
+ */
+gboolean
+_weft_json_reader_peek_container (WeftJsonReader *r,
+                                  WeftJsonToken   first,
+                                  const char    **out_p,
+                                  const char    **out_end)
+{
+  gboolean is_object = first == WEFT_JSON_BEGIN_OBJECT;
+
+  if ((!is_object && first != WEFT_JSON_BEGIN_ARRAY) ||
+      r->state != (is_object ? S_KEY_OR_END : S_VALUE_OR_END) || r->pos == 0 ||
+      r->buf[r->pos - 1] != (is_object ? '{' : '['))
+    return FALSE;
+  *out_p = r->buf + r->pos;
+  *out_end = r->buf + r->end;
+  return TRUE;
+}
+
+/* Nesting still allowed below the current container. */
+guint
+_weft_json_reader_depth_room (WeftJsonReader *r)
+{
+  return WEFT_JSON_MAX_DEPTH - r->depth;
+}
+
+/**
+ * _weft_json_reader_consume_container:
+ * @reader: a reader after _weft_json_reader_peek_container()
+ * @after: the byte after the container's closing bracket, found well-formed
+ *
+ * Leaves the reader as reading every token of the container would have.
+ */
+void
+_weft_json_reader_consume_container (WeftJsonReader *r,
+                                     const char     *after)
+{
+  r->pos = (gsize) (after - r->buf);
+  r->tok_abs = r->base + r->pos - 1;   /* the closing bracket, as a pop leaves it */
+  r->depth--;
+  r->state = r->depth == 0 ? S_DONE : S_AFTER_VALUE;
+}
+
+/* Skips the rest of a container just opened in one bulk scan, when it is
+ * well-formed and ends inside the buffer; leaves the reader as it was
+ * otherwise (then every token is read, and errors say what they say). */
+static gboolean
+skip_in_buffer (WeftJsonReader *r,
+                WeftJsonToken   first)
+{
+  const char *p, *end, *after;
+
+  if (!_weft_json_reader_peek_container (r, first, &p, &end))
+    return FALSE;
+  after = _weft_json_scan_container (p, end, first == WEFT_JSON_BEGIN_OBJECT,
+                                     _weft_json_reader_depth_room (r));
+  if (after == NULL)
+    return FALSE;
+  _weft_json_reader_consume_container (r, after);
+  return TRUE;
+}
+
+/**
  * weft_json_reader_skip_value:
  * @reader: a reader
  * @first: the token just read (the start of the value)
@@ -1092,6 +1278,8 @@ weft_json_reader_skip_value (WeftJsonReader *reader,
 
   if (first != WEFT_JSON_BEGIN_OBJECT && first != WEFT_JSON_BEGIN_ARRAY)
     return first != WEFT_JSON_ERROR_TOKEN;
+  if (skip_in_buffer (reader, first))
+    return TRUE;
   target = reader->depth - 1;
   while (reader->depth > target)
     {
@@ -1144,7 +1332,14 @@ gboolean
 weft_json_reader_get_int64 (WeftJsonReader *reader,
                             gint64         *out_value)
 {
-  const char *p = reader->num;
+  return _weft_json_parse_int64 (reader->num, out_value);
+}
+
+gboolean
+_weft_json_parse_int64 (const char *text,
+                        gint64     *out_value)
+{
+  const char *p = text;
   gboolean neg = FALSE;
   guint64 v = 0;
 
@@ -1166,7 +1361,7 @@ weft_json_reader_get_int64 (WeftJsonReader *reader,
       double d;
 
       /* 1.0, 1e3 ...: exact integers written another way */
-      if (!weft_json_reader_get_double (reader, &d) || d != floor (d) ||
+      if (!_weft_json_parse_double (text, &d) || d != floor (d) ||
           d < -9.2233720368547758e18 || d >= 9.2233720368547758e18)
         return FALSE;
       *out_value = (gint64) d;
@@ -1191,7 +1386,14 @@ gboolean
 weft_json_reader_get_double (WeftJsonReader *reader,
                              double         *out_value)
 {
-  double d = g_ascii_strtod (reader->num, NULL);
+  return _weft_json_parse_double (reader->num, out_value);
+}
+
+gboolean
+_weft_json_parse_double (const char *text,
+                         double     *out_value)
+{
+  double d = g_ascii_strtod (text, NULL);
 
   if (!isfinite (d))
     return FALSE;
@@ -1279,248 +1481,4 @@ weft_json_reader_get_milli (WeftJsonReader *reader,
                             gint64         *out_value)
 {
   return weft_json_parse_milli (reader->num, reader->num_len, out_value);
-}
-
-/* ---- writer --------------------------------------------------------------- */
-
-#define WRITE_BUF (1u << 20)
-
-struct _WeftJsonWriter
-{
-  int      fd;
-  char    *buf;
-  gsize    len;
-  guint64  written;
-  int      saved_errno;
-};
-
-WeftJsonWriter *
-weft_json_writer_new (int fd)
-{
-  WeftJsonWriter *w = g_new0 (WeftJsonWriter, 1);
-
-  w->fd = fd;
-  w->buf = g_malloc (WRITE_BUF + 64);
-  return w;
-}
-
-void
-weft_json_writer_free (WeftJsonWriter *writer)
-{
-  if (writer == NULL)
-    return;
-  g_free (writer->buf);
-  g_free (writer);
-}
-
-static void
-drain (WeftJsonWriter *w)
-{
-  gsize off = 0;
-
-  while (off < w->len && w->saved_errno == 0)
-    {
-      gssize n = write (w->fd, w->buf + off, w->len - off);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          w->saved_errno = errno;
-          break;
-        }
-      off += (gsize) n;
-    }
-  w->written += w->len;
-  w->len = 0;
-}
-
-/* Room for @n more bytes (n <= 64 without a drain check by callers). */
-static inline char *
-reserve (WeftJsonWriter *w,
-         gsize           n)
-{
-  if (G_UNLIKELY (w->len + n > WRITE_BUF))
-    drain (w);
-  return w->buf + w->len;
-}
-
-gboolean
-weft_json_writer_flush (WeftJsonWriter *writer,
-                        GError        **error)
-{
-  drain (writer);
-  if (writer->saved_errno != 0)
-    {
-      g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_IO,
-                   "write error: %s", g_strerror (writer->saved_errno));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-gboolean
-weft_json_writer_failed (WeftJsonWriter *writer)
-{
-  return writer->saved_errno != 0;
-}
-
-guint64
-weft_json_writer_get_bytes (WeftJsonWriter *writer)
-{
-  return writer->written + writer->len;
-}
-
-void
-weft_json_writer_raw (WeftJsonWriter *w,
-                      const char     *text,
-                      gsize           len)
-{
-  while (len > 0)
-    {
-      gsize room, n;
-
-      if (w->len >= WRITE_BUF)
-        drain (w);
-      room = WRITE_BUF - w->len;
-      n = MIN (room, len);
-      memcpy (w->buf + w->len, text, n);
-      w->len += n;
-      text += n;
-      len -= n;
-    }
-}
-
-void
-weft_json_writer_literal (WeftJsonWriter *w,
-                          const char     *text)
-{
-  weft_json_writer_raw (w, text, strlen (text));
-}
-
-/**
- * weft_json_escape:
- * @text: UTF-8 text (invalid sequences are replaced)
- *
- * Returns: (transfer full): @text as a JSON string literal, quotes included
- */
-char *
-weft_json_escape (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *s = g_string_sized_new (strlen (valid) + 2);
-
-  g_string_append_c (s, '"');
-  for (const char *p = valid; *p; p++)
-    {
-      guchar c = (guchar) *p;
-
-      if (c == '"' || c == '\\')
-        {
-          g_string_append_c (s, '\\');
-          g_string_append_c (s, (char) c);
-        }
-      else if (c == '\n')
-        g_string_append (s, "\\n");
-      else if (c == '\t')
-        g_string_append (s, "\\t");
-      else if (c == '\r')
-        g_string_append (s, "\\r");
-      else if (c < 0x20 || c == 0x7f)
-        g_string_append_printf (s, "\\u%04x", c);
-      else
-        g_string_append_c (s, (char) c);
-    }
-  g_string_append_c (s, '"');
-  return g_string_free (s, FALSE);
-}
-
-void
-weft_json_writer_string (WeftJsonWriter *w,
-                         const char     *text)
-{
-  g_autofree char *escaped = weft_json_escape (text);
-
-  weft_json_writer_literal (w, escaped);
-}
-
-static inline gsize
-format_u64 (char    *out,
-            guint64  v)
-{
-  char tmp[24];
-  gsize n = 0, i;
-
-  do
-    {
-      tmp[n++] = (char) ('0' + v % 10);
-      v /= 10;
-    }
-  while (v != 0);
-  for (i = 0; i < n; i++)
-    out[i] = tmp[n - 1 - i];
-  return n;
-}
-
-void
-weft_json_writer_uint (WeftJsonWriter *w,
-                       guint64         value)
-{
-  char *p = reserve (w, 24);
-
-  w->len += format_u64 (p, value);
-}
-
-void
-weft_json_writer_int (WeftJsonWriter *w,
-                      gint64          value)
-{
-  char *p = reserve (w, 24);
-
-  if (value < 0)
-    {
-      *p++ = '-';
-      w->len++;
-      w->len += format_u64 (p, 0 - (guint64) value);
-    }
-  else
-    w->len += format_u64 (p, (guint64) value);
-}
-
-/* value / 1000 with exactly three decimals: ns as µs. */
-void
-weft_json_writer_milli (WeftJsonWriter *w,
-                        gint64          value)
-{
-  char *p = reserve (w, 28);
-  guint64 v;
-  guint frac;
-  gsize n = 0;
-
-  if (value < 0)
-    {
-      p[n++] = '-';
-      v = 0 - (guint64) value;
-    }
-  else
-    v = (guint64) value;
-  frac = (guint) (v % 1000);
-  n += format_u64 (p + n, v / 1000);
-  p[n++] = '.';
-  p[n++] = (char) ('0' + frac / 100);
-  p[n++] = (char) ('0' + frac / 10 % 10);
-  p[n++] = (char) ('0' + frac % 10);
-  w->len += n;
-}
-
-void
-weft_json_writer_double (WeftJsonWriter *w,
-                         double          value)
-{
-  char *p = reserve (w, G_ASCII_DTOSTR_BUF_SIZE);
-
-  if (!isfinite (value))
-    value = 0;
-  g_ascii_dtostr (p, G_ASCII_DTOSTR_BUF_SIZE, value);
-  w->len += strlen (p);
 }

@@ -16,27 +16,105 @@
  * builder (weft-foreign-trace.c). See docs/trace-format.md.
  */
 
-static WeftTraceModel *
-replay (GBytes                *journal,
-        WeftChromeReader      *reader,
-        WeftTraceImportStats  *stats,
-        GError               **error)
+/* The journal of a file Weft wrote comes before its events: it is
+ * replayed on a thread of its own while the reader passes over the events
+ * (which it still checks), so the two take the machine's two cores. */
+typedef struct
 {
-  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
-  g_autoptr(GError) local = NULL;
-  gsize len;
-  const guint8 *data = g_bytes_get_data (journal, &len);
+  GBytes         *journal;
+  GThread        *thread;
+  WeftTraceModel *model;
+  GError         *error;
+} Replay;
 
-  if (!_weft_trace_journal_replay (data, len, model, &local))
+static gpointer
+replay_thread (gpointer data)
+{
+  Replay *rp = data;
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  gsize len;
+  const guint8 *bytes = g_bytes_get_data (rp->journal, &len);
+
+  if (_weft_trace_journal_replay (bytes, len, model, &rp->error))
+    rp->model = g_steal_pointer (&model);
+  return NULL;
+}
+
+static void
+replay_join (Replay *rp)
+{
+  if (rp->thread != NULL)
+    g_thread_join (g_steal_pointer (&rp->thread));
+}
+
+static void
+replay_clear (Replay *rp)
+{
+  replay_join (rp);
+  g_clear_pointer (&rp->journal, g_bytes_unref);
+  g_clear_object (&rp->model);
+  g_clear_error (&rp->error);
+}
+
+static void
+replay_start (GBytes   *journal,
+              gpointer  user_data)
+{
+  Replay *rp = user_data;
+
+  if (rp->journal == journal)
+    return;
+  replay_clear (rp);
+  rp->journal = g_bytes_ref (journal);
+  rp->thread = g_thread_try_new ("weft-replay", replay_thread, rp, NULL);
+  if (rp->thread == NULL)
+    replay_thread (rp);     /* no thread to be had: replay here */
+}
+
+/* The model of the journal the reader ended with (the last "weft" member). */
+static WeftTraceModel *
+replay_finish (Replay                *rp,
+               GBytes                *journal,
+               WeftChromeReader      *reader,
+               WeftTraceImportStats  *stats,
+               GError               **error)
+{
+  replay_start (journal, rp);
+  replay_join (rp);
+  if (rp->model == NULL)
     {
       g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_INVALID, "%s: %s",
-                   _weft_chrome_reader_get_name (reader), local->message);
+                   _weft_chrome_reader_get_name (reader), rp->error->message);
       return NULL;
     }
   stats->weft_format = TRUE;
-  stats->n_lanes = weft_trace_model_get_n_lanes (model);
-  return g_steal_pointer (&model);
+  stats->n_lanes = weft_trace_model_get_n_lanes (rp->model);
+  return g_steal_pointer (&rp->model);
 }
+
+/* The second half of a big foreign trace's events goes to a builder of
+ * its own (weft-chrome-reader.c reads it on another thread). */
+static gpointer
+part_new (WeftTraceImportStats *stats,
+          gpointer              user_data)
+{
+  return _weft_foreign_trace_new (stats);
+}
+
+static gboolean
+part_merge (gpointer part,
+            gpointer user_data)
+{
+  return _weft_foreign_trace_merge (user_data, part);
+}
+
+static void
+part_free (gpointer part)
+{
+  _weft_foreign_trace_free (part);
+}
+
+static const WeftChromeSplitFuncs split_funcs = { part_new, part_merge, part_free };
 
 /**
  * weft_trace_import_file:
@@ -69,6 +147,7 @@ weft_trace_import_file (const char            *path,
   g_autoptr(WeftForeignTrace) foreign = NULL;
   g_autoptr(GBytes) journal = NULL;
   WeftTraceModel *model;
+  Replay rp = { 0 };
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
@@ -77,16 +156,21 @@ weft_trace_import_file (const char            *path,
   if (reader == NULL)
     return NULL;
   foreign = _weft_foreign_trace_new (&stats);
-  if (!_weft_chrome_reader_read (reader, _weft_foreign_trace_add, foreign, error))
-    return NULL;
+  _weft_chrome_reader_set_journal_func (reader, replay_start, &rp);
+  _weft_chrome_reader_set_split_funcs (reader, &split_funcs, foreign);
+  if (!_weft_chrome_reader_read (reader, _weft_foreign_trace_add, foreign, error) ||
+      g_cancellable_set_error_if_cancelled (cancellable, error))
+    {
+      replay_clear (&rp);
+      return NULL;
+    }
 
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
-    return NULL;
   journal = _weft_chrome_reader_steal_journal (reader);
   if (journal != NULL)
-    model = replay (journal, reader, &stats, error);
+    model = replay_finish (&rp, journal, reader, &stats, error);
   else
     model = _weft_foreign_trace_build (foreign, cancellable, error);
+  replay_clear (&rp);
   if (model == NULL)
     return NULL;
 

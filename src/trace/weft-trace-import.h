@@ -25,6 +25,8 @@ G_BEGIN_DECLS
  * @weft_format: the file was written by Weft: its model's journal was
  *   replayed, so the model is the exported one
  * @unclosed_array: the array of events had no closing ']'
+ * @split: the events were read in two halves, on two threads (a big
+ *   trace of another program; what is read is the same either way)
  * @first_skip: "FILE:LINE:COLUMN: reason" of the first event skipped, or ""
  */
 typedef struct
@@ -39,6 +41,7 @@ typedef struct
   guint    n_lanes;
   gboolean weft_format;
   gboolean unclosed_array;
+  gboolean split;
   char     first_skip[256];
 } WeftTraceImportStats;
 
