@@ -77,6 +77,7 @@ weft_timeline_stack_add (WeftTimelineStack *self,
   GtkWidget *label = gtk_label_new (title);
   GtkWidget *ruler, *view;
   WeftRunStats rs;
+  int natural = 0;
 
   g_return_if_fail (WEFT_IS_TIMELINE_STACK (self));
   g_return_if_fail (WEFT_IS_TRACE_MODEL (model));
@@ -90,8 +91,10 @@ weft_timeline_stack_add (WeftTimelineStack *self,
   self->axis_ns = MAX (self->axis_ns, rs.wall_ns);
   view = weft_timeline_view_new (session);
   ruler = weft_time_ruler_new (session);
-  /* Outside a scroller the view would get only its minimum height */
-  gtk_widget_set_size_request (view, -1, 140 + 40 * (int) weft_trace_model_get_n_lanes (model));
+  /* Outside a scroller the view would get only its minimum height: ask for
+   * all its lanes (deeply nested ones too) */
+  gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, -1, NULL, &natural, NULL, NULL);
+  gtk_widget_set_size_request (view, -1, natural);
   weft_time_ruler_set_inset (WEFT_TIME_RULER (ruler),
                              weft_timeline_view_get_label_width (WEFT_TIMELINE_VIEW (view)));
   gtk_box_append (GTK_BOX (self), label);
