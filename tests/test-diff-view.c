@@ -253,6 +253,20 @@ test_diff_view (void)
                         wall_ns[0]);
     }
 
+  /* zooming one timeline shows the other the same window from its own start */
+  {
+    WeftSession *a = weft_timeline_stack_get_session (stack, 0);
+    WeftSession *b = weft_timeline_stack_get_session (stack, 1);
+    guint64 from = wall_ns[0] / 10, to = wall_ns[0] / 2;
+
+    weft_session_set_visible (a, weft_session_get_begin (a) + from, weft_session_get_begin (a) + to);
+    g_assert_cmpuint (weft_session_get_visible_begin (b) - weft_session_get_begin (b), ==, from);
+    g_assert_cmpuint (weft_session_get_visible_end (b) - weft_session_get_begin (b), ==, to);
+    weft_session_zoom_to_fit (b);
+    g_assert_cmpuint (weft_session_get_visible_begin (a), ==, weft_session_get_begin (a));
+    g_assert_cmpuint (weft_session_get_visible_end (a) - weft_session_get_visible_begin (a), ==, wall_ns[0]);
+  }
+
   /* the pixels: each lane drawn as far as its wall, the lengths in proportion */
   while (g_main_context_iteration (NULL, FALSE))
     ;
