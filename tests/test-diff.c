@@ -210,6 +210,11 @@ test_gil_on_off (void)
 
     g_assert_cmpint (gil->a, ==, a_wait);
     g_assert_cmpint (gil->b, ==, b_wait);
+    /* the GIL's contended acquisitions: A's count, none without a GIL */
+    g_assert_nonnull (gil_a);
+    g_assert_cmpint (weft_diff_find_row (diff, WEFT_DIFF_LOCK_CONTENDED, "GIL", 0)->a, ==,
+                     (gint64) gil_a->stats.contended);
+    g_assert_cmpint (weft_diff_find_row (diff, WEFT_DIFF_LOCK_CONTENDED, "GIL", 0)->b, ==, 0);
   }
   /* B ran without a GIL: its GIL waits are known to be none, not unknown */
   g_assert_true (gil->has_a && gil->has_b);
@@ -267,7 +272,7 @@ test_run_vs_trace (void)
           g_assert_false (rows[i].has_b);
           continue;
         }
-      if (rows[i].kind >= WEFT_DIFF_TASKS_OK)
+      if (rows[i].kind >= WEFT_DIFF_TASKS_OK && rows[i].kind <= WEFT_DIFF_TASKS_CANCELLED)
         continue;
       g_assert_true (rows[i].has_a && rows[i].has_b);
       g_assert_cmpint (rows[i].a, ==, rows[i].b);

@@ -152,6 +152,10 @@ row_label (const WeftDiffRow *row)
     case WEFT_DIFF_TASKS_OK:        return g_strdup (_("Tasks done"));
     case WEFT_DIFF_TASKS_FAILED:    return g_strdup (_("Tasks failed"));
     case WEFT_DIFF_TASKS_CANCELLED: return g_strdup (_("Tasks cancelled"));
+    case WEFT_DIFF_LOCK_CONTENDED:  return g_strcmp0 (row->subject, "GIL") == 0
+                                           ? g_strdup (_("GIL: contended acquisitions"))
+                                           : g_strdup_printf (_("Lock %s: contended acquisitions"), row->subject);
+    case WEFT_DIFF_QUEUE_MAX_DEPTH: return g_strdup_printf (_("Queue %s: most items"), row->subject);
     default:                        return weft_diff_row_dup_label (row);
     }
 }

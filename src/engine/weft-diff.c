@@ -50,6 +50,8 @@ static const char * const kind_nicks[] = {
   [WEFT_DIFF_TASKS_OK] = "tasks-ok",
   [WEFT_DIFF_TASKS_FAILED] = "tasks-failed",
   [WEFT_DIFF_TASKS_CANCELLED] = "tasks-cancelled",
+  [WEFT_DIFF_LOCK_CONTENDED] = "lock-contended",
+  [WEFT_DIFF_QUEUE_MAX_DEPTH] = "queue-max-depth",
 };
 
 static void
@@ -286,15 +288,18 @@ find_lock (WeftSummary           *summary,
 
 /* A side has a lock's figures when it has the lock; a run known to have had
  * no GIL has its GIL's: none waited for it, none held it */
+typedef enum { LOCK_WAIT, LOCK_HOLD, LOCK_CONTENDED } LockFigure;
+
 static Side
 lock_side (WeftSummary           *summary,
            const WeftSummaryLock *l,
            gboolean               is_gil,
-           gboolean               hold)
+           LockFigure             figure)
 {
   if (l == NULL)
     return side (is_gil && weft_summary_get_gil (summary) == 0, 0);
-  return side (TRUE, (gint64) (hold ? l->stats.total_hold_ns : l->stats.total_wait_ns));
+  return side (TRUE, (gint64) (figure == LOCK_HOLD ? l->stats.total_hold_ns
+                               : figure == LOCK_WAIT ? l->stats.total_wait_ns : l->stats.contended));
 }
 
 static void
@@ -306,11 +311,15 @@ add_lock_rows (WeftDiff              *self,
   const char *subject = any->is_gil ? NULL : any->name;
 
   add_row (self, any->is_gil ? WEFT_DIFF_GIL_WAIT : WEFT_DIFF_LOCK_WAIT, subject, NULL, 0,
-           lock_side (self->summary[0], la, any->is_gil, FALSE),
-           lock_side (self->summary[1], lb, any->is_gil, FALSE));
+           lock_side (self->summary[0], la, any->is_gil, LOCK_WAIT),
+           lock_side (self->summary[1], lb, any->is_gil, LOCK_WAIT));
   add_row (self, any->is_gil ? WEFT_DIFF_GIL_HOLD : WEFT_DIFF_LOCK_HOLD, subject, NULL, 0,
-           lock_side (self->summary[0], la, any->is_gil, TRUE),
-           lock_side (self->summary[1], lb, any->is_gil, TRUE));
+           lock_side (self->summary[0], la, any->is_gil, LOCK_HOLD),
+           lock_side (self->summary[1], lb, any->is_gil, LOCK_HOLD));
+  /* the GIL's subject is NULL in its time rows, "GIL" here: one kind for both */
+  add_row (self, WEFT_DIFF_LOCK_CONTENDED, any->is_gil ? "GIL" : any->name, NULL, 0,
+           lock_side (self->summary[0], la, any->is_gil, LOCK_CONTENDED),
+           lock_side (self->summary[1], lb, any->is_gil, LOCK_CONTENDED));
 }
 
 static void
@@ -341,6 +350,21 @@ find_queue (WeftSummary *summary,
 }
 
 static void
+add_queue_rows (WeftDiff               *self,
+                const WeftSummaryQueue *qa,
+                const WeftSummaryQueue *qb)
+{
+  const char *name = qa != NULL ? qa->name : qb->name;
+
+  add_row (self, WEFT_DIFF_QUEUE_BLOCKED, name, NULL, 0,
+           side (qa != NULL, qa != NULL ? (gint64) qa->stats.blocked_ns : 0),
+           side (qb != NULL, qb != NULL ? (gint64) qb->stats.blocked_ns : 0));
+  add_row (self, WEFT_DIFF_QUEUE_MAX_DEPTH, name, NULL, 0,
+           side (qa != NULL, qa != NULL ? qa->stats.max_depth : 0),
+           side (qb != NULL, qb != NULL ? qb->stats.max_depth : 0));
+}
+
+static void
 diff_queues (WeftDiff *self)
 {
   guint na, nb;
@@ -348,17 +372,10 @@ diff_queues (WeftDiff *self)
   const WeftSummaryQueue *qb = weft_summary_get_queues (self->summary[1], &nb);
 
   for (guint i = 0; i < na; i++)
-    {
-      const WeftSummaryQueue *other = find_queue (self->summary[1], qa[i].name);
-
-      add_row (self, WEFT_DIFF_QUEUE_BLOCKED, qa[i].name, NULL, 0,
-               side (TRUE, (gint64) qa[i].stats.blocked_ns),
-               side (other != NULL, other != NULL ? (gint64) other->stats.blocked_ns : 0));
-    }
+    add_queue_rows (self, &qa[i], find_queue (self->summary[1], qa[i].name));
   for (guint j = 0; j < nb; j++)
     if (find_queue (self->summary[0], qb[j].name) == NULL)
-      add_row (self, WEFT_DIFF_QUEUE_BLOCKED, qb[j].name, NULL, 0, side (FALSE, 0),
-               side (TRUE, (gint64) qb[j].stats.blocked_ns));
+      add_queue_rows (self, NULL, &qb[j]);
 }
 
 static const WeftCounterResult *
@@ -620,6 +637,10 @@ weft_diff_row_dup_label (const WeftDiffRow *row)
     case WEFT_DIFF_TASKS_OK:        return g_strdup ("tasks ok");
     case WEFT_DIFF_TASKS_FAILED:    return g_strdup ("tasks failed");
     case WEFT_DIFF_TASKS_CANCELLED: return g_strdup ("tasks cancelled");
+    case WEFT_DIFF_LOCK_CONTENDED:  return g_strdup_printf ("%s%s: contended acquisitions",
+                                                            g_strcmp0 (row->subject, "GIL") == 0 ? "" : "lock ",
+                                                            row->subject);
+    case WEFT_DIFF_QUEUE_MAX_DEPTH: return g_strdup_printf ("queue %s: most items", row->subject);
     default:                        return g_strdup ("?");
     }
 }

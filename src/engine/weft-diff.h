@@ -26,6 +26,9 @@ G_DECLARE_FINAL_TYPE (WeftDiff, weft_diff, WEFT, DIFF, GObject)
  * @WEFT_DIFF_TASKS_OK: tasks that ended well
  * @WEFT_DIFF_TASKS_FAILED: tasks that failed
  * @WEFT_DIFF_TASKS_CANCELLED: tasks that were cancelled
+ * @WEFT_DIFF_LOCK_CONTENDED: acquisitions of one lock (or the GIL) that had
+ *   to wait
+ * @WEFT_DIFF_QUEUE_MAX_DEPTH: the most items one queue held
  *
  * What a #WeftDiffRow compares. The kinds up to %WEFT_DIFF_LOOP_LAG are
  * times (ns), the others counts.
@@ -45,6 +48,8 @@ typedef enum
   WEFT_DIFF_TASKS_OK,
   WEFT_DIFF_TASKS_FAILED,
   WEFT_DIFF_TASKS_CANCELLED,
+  WEFT_DIFF_LOCK_CONTENDED,
+  WEFT_DIFF_QUEUE_MAX_DEPTH,
 } WeftDiffKind;
 
 /**
