@@ -846,15 +846,23 @@ char *
 weft_diff_to_text (WeftDiff *self)
 {
   GString *s;
+  int width = 24;
 
   g_return_val_if_fail (WEFT_IS_DIFF (self), NULL);
 
+  /* the widest label sets the first column, within reason */
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      g_autofree char *label = weft_diff_row_dup_label (&g_array_index (self->rows, WeftDiffRow, i));
+
+      width = MAX (width, (int) MIN (g_utf8_strlen (label, -1) + 1, 72));
+    }
   s = g_string_new (NULL);
   text_side (self, s, 0);
   text_side (self, s, 1);
   text_pairs (self, s);
   g_string_append_c (s, '\n');
-  pad (s, "what changed", -44);
+  pad (s, "what changed", -width);
   pad (s, "A", 13);
   pad (s, "B", 13);
   pad (s, "B − A", 13);
@@ -867,7 +875,7 @@ weft_diff_to_text (WeftDiff *self)
       g_autofree char *b = weft_diff_row_dup_value (row, 1);
       g_autofree char *d = weft_diff_row_dup_value (row, 2);
 
-      pad (s, label, -44);
+      pad (s, label, -width);
       pad (s, a, 13);
       pad (s, b, 13);
       pad (s, d, 13);

@@ -63,8 +63,9 @@ typedef enum
  * @a: A's figure, 0 when !@has_a
  * @b: B's figure, 0 when !@has_b
  * @share: for times, |@b − @a| over the longer of the two wall times; for
- *   counts, |@b − @a| over the larger of |@a| and |@b| (the rows are sorted
- *   times first, by @share, then counts by @share)
+ *   counts, |@b − @a| over the larger of |@a| and |@b|, a missing side
+ *   counting as 0 (the rows are sorted times first, by @share, then counts
+ *   by @share)
  */
 typedef struct
 {
