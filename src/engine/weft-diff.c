@@ -165,8 +165,56 @@ side (gboolean has,
 
 /* ---- Lanes --------------------------------------------------------------- */
 
+/* A recorded lane's name without the process or thread id that ends it
+ * ("xz (tid 12)" → "xz"): ids differ from one recording to the next */
+static char *
+name_without_id (const char *name)
+{
+  const char *open = name != NULL ? strrchr (name, '(') : NULL;
+  const char *p;
+
+  if (open == NULL || open == name || open[-1] != ' ' ||
+      (!g_str_has_prefix (open, "(pid ") && !g_str_has_prefix (open, "(tid ")))
+    return g_strdup (name);
+  for (p = open + 5; g_ascii_isdigit (*p); p++)
+    ;
+  if (p == open + 5 || strcmp (p, ")") != 0)
+    return g_strdup (name);
+  return g_strndup (name, (gsize) (open - 1 - name));
+}
+
+/* Pairs A's unpaired lanes with B's unused ones whose (id-less) names are
+ * equal, in order */
+static void
+pair_by_names (const WeftSummaryWorker *wa,
+               guint                    na,
+               const WeftSummaryWorker *wb,
+               guint                    nb,
+               gboolean                 without_ids,
+               int                     *pair,
+               gboolean                *by_name,
+               gboolean                *used)
+{
+  for (guint i = 0; i < na; i++)
+    {
+      g_autofree char *a = without_ids ? name_without_id (wa[i].name) : g_strdup (wa[i].name);
+
+      for (guint j = 0; j < nb && pair[i] < 0; j++)
+        {
+          g_autofree char *b = without_ids ? name_without_id (wb[j].name) : g_strdup (wb[j].name);
+
+          if (!used[j] && g_strcmp0 (a, b) == 0)
+            {
+              pair[i] = (int) j;
+              used[j] = by_name[i] = TRUE;
+            }
+        }
+    }
+}
+
 /* Index in B of each of A's lanes, -1 when unpaired; by name first (equal
- * names in order), then what is left in order within the same executor */
+ * names in order), then by name without a recorded process or thread id,
+ * then what is left in order within the same executor */
 static int *
 pair_lanes (const WeftSummaryWorker *wa,
             guint                    na,
@@ -179,15 +227,9 @@ pair_lanes (const WeftSummaryWorker *wa,
   g_autofree gboolean *used = g_new0 (gboolean, MAX (nb, 1));
 
   for (guint i = 0; i < na; i++)
-    {
-      pair[i] = -1;
-      for (guint j = 0; j < nb && pair[i] < 0; j++)
-        if (!used[j] && g_strcmp0 (wa[i].name, wb[j].name) == 0)
-          {
-            pair[i] = (int) j;
-            used[j] = by_name[i] = TRUE;
-          }
-    }
+    pair[i] = -1;
+  pair_by_names (wa, na, wb, nb, FALSE, pair, by_name, used);
+  pair_by_names (wa, na, wb, nb, TRUE, pair, by_name, used);
   for (guint i = 0; i < na; i++)
     for (guint j = 0; j < nb && pair[i] < 0; j++)
       if (!used[j] && wa[i].executor == wb[j].executor)

@@ -84,7 +84,8 @@ typedef struct
  * WeftDiffLanePair:
  * @a: (nullable): the lane's name in A, NULL when only B has it
  * @b: (nullable): the lane's name in B, NULL when only A has it
- * @by_name: paired because the names are equal (else by order in the
+ * @by_name: paired because the names are equal, or equal without the
+ *   "(pid N)" or "(tid N)" a recording ends them with (else by order in the
  *   executor's group)
  */
 typedef struct
