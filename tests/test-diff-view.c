@@ -11,10 +11,12 @@
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
+#include "weft-application.h"
 #include "weft-diff-view.h"
 #include "weft-test-util.h"
 #include "weft-timeline-view.h"
 #include "weft-trace-export.h"
+#include "weft-window.h"
 
 /* One worker in one long I/O wait: busy from start to end, whatever the load */
 static const char wait_profile[] =
@@ -230,9 +232,13 @@ test_diff_view (void)
   {
     g_autoptr(GtkStringObject) first = g_list_model_get_item (weft_diff_view_get_rows (dv), 0);
     const WeftDiffRow *rows = weft_diff_get_rows (diff, &n_rows);
-    g_autofree char *label = weft_diff_row_dup_label (&rows[0]);
+    g_autofree char *a = weft_diff_row_dup_value (&rows[0], 0);
+    g_autofree char *b = weft_diff_row_dup_value (&rows[0], 1);
+    g_autofree char *d = weft_diff_row_dup_value (&rows[0], 2);
+    g_autofree char *values = g_strdup_printf ("\t%s\t%s\t%s\t", a, b, d);
 
-    g_assert_true (g_str_has_prefix (gtk_string_object_get_string (first), label));
+    /* the first row shows the diff's own figures */
+    g_assert_nonnull (strstr (gtk_string_object_get_string (first), values));
   }
 
   /* one axis, the longer wall, each from its own start */
@@ -246,6 +252,20 @@ test_diff_view (void)
       g_assert_cmpuint (weft_session_get_visible_end (session) - weft_session_get_visible_begin (session), ==,
                         wall_ns[0]);
     }
+
+  /* zooming one timeline shows the other the same window from its own start */
+  {
+    WeftSession *a = weft_timeline_stack_get_session (stack, 0);
+    WeftSession *b = weft_timeline_stack_get_session (stack, 1);
+    guint64 from = wall_ns[0] / 10, to = wall_ns[0] / 2;
+
+    weft_session_set_visible (a, weft_session_get_begin (a) + from, weft_session_get_begin (a) + to);
+    g_assert_cmpuint (weft_session_get_visible_begin (b) - weft_session_get_begin (b), ==, from);
+    g_assert_cmpuint (weft_session_get_visible_end (b) - weft_session_get_begin (b), ==, to);
+    weft_session_zoom_to_fit (b);
+    g_assert_cmpuint (weft_session_get_visible_begin (a), ==, weft_session_get_begin (a));
+    g_assert_cmpuint (weft_session_get_visible_end (a) - weft_session_get_visible_begin (a), ==, wall_ns[0]);
+  }
 
   /* the pixels: each lane drawn as far as its wall, the lengths in proportion */
   while (g_main_context_iteration (NULL, FALSE))
@@ -346,6 +366,64 @@ test_runs_profiles_errors (void)
   g_rmdir (dir);
 }
 
+static gboolean
+window_idle (gpointer data)
+{
+  return !weft_window_get_loading (data) && !weft_window_get_busy (data) && weft_window_get_file (data) != NULL;
+}
+
+/* In the window: win.diff offers the window's finished run and the files
+ * it opened, and compares a run with a trace */
+static void
+test_in_window (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("weft-diff-view-XXXXXX", &error);
+  g_autofree char *profile_path = g_build_filename (dir, "wait.json", NULL);
+  g_autofree char *trace_path = g_build_filename (dir, "trace.json", NULL);
+  g_autofree char *profile_json = g_strdup_printf (wait_profile, 20, 20);
+  g_autoptr(GFile) profile_file = g_file_new_for_path (profile_path);
+  g_autoptr(GFile) trace_file = g_file_new_for_path (trace_path);
+  g_autoptr(WeftApplication) app = weft_application_new ("org.weft.Weft.TestDiffView", G_APPLICATION_NON_UNIQUE);
+  WeftWindow *window;
+  WeftDiffView *dv;
+
+  g_assert_no_error (error);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, NULL));
+  g_assert_true (g_file_set_contents (profile_path, profile_json, -1, &error));
+  write_trace (40, trace_path);
+
+  window = weft_window_new (app);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_mapped, window, 5000));
+  weft_window_open_file (window, profile_file);
+  g_assert_true (wait_for (window_idle, window, 30000));
+  g_assert_true (weft_window_run (window));
+  g_assert_true (wait_for (window_idle, window, 60000));
+  weft_window_open_file (window, trace_file);
+  g_assert_true (wait_for (window_idle, window, 30000));
+  g_assert_true (g_file_equal (weft_window_get_file (window), trace_file));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.diff", NULL));
+  g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
+  dv = WEFT_DIFF_VIEW (weft_window_get_diff_view (window));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (dv)));
+  /* the profile's last run, the profile and the trace opened */
+  g_assert_cmpuint (weft_diff_view_get_n_sources (dv), ==, 3);
+  weft_diff_view_compare (dv, 0, 2);
+  g_assert_true (wait_for (not_busy, dv, 30000));
+  g_assert_nonnull (weft_diff_view_get_diff (dv));
+  g_assert_cmpint (weft_summary_get_origin (weft_diff_get_summary (weft_diff_view_get_diff (dv), FALSE)), ==,
+                   WEFT_SUMMARY_ORIGIN_RUN);
+  g_assert_cmpint (weft_summary_get_origin (weft_diff_get_summary (weft_diff_view_get_diff (dv), TRUE)), ==,
+                   WEFT_SUMMARY_ORIGIN_WEFT_TRACE);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_unlink (profile_path);
+  g_unlink (trace_path);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -361,5 +439,6 @@ main (int   argc,
 
   g_test_add_func ("/weft/diff-view/two-files", test_diff_view);
   g_test_add_func ("/weft/diff-view/runs-profiles-errors", test_runs_profiles_errors);
+  g_test_add_func ("/weft/diff-view/in-window", test_in_window);
   return g_test_run ();
 }

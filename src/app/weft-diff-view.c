@@ -7,6 +7,7 @@
 
 #include "weft-diff-view.h"
 #include "weft-loader.h"
+#include "weft-state-style.h"
 #include "weft-summary.h"
 #include "weft-text-table.h"
 
@@ -125,10 +126,44 @@ clear_sides (WeftDiffView *self)
 
 /* ---- Showing ------------------------------------------------------------- */
 
+/* The row in the app's words (weft_diff_row_dup_label() is the CLI's) */
+static char *
+row_label (const WeftDiffRow *row)
+{
+  g_autofree char *lane = row->subject_a != NULL ? g_strdup_printf ("%s → %s", row->subject_a, row->subject)
+                                                 : g_strdup (row->subject);
+  const char *state = weft_state_style_get_label (row->state);
+
+  switch (row->kind)
+    {
+    /* Translators: the rows of the Diff view's table */
+    case WEFT_DIFF_WALL:            return g_strdup (_("Wall time"));
+    /* Translators: a state's time summed over all lanes, e.g. "Waiting for the GIL (all lanes)" */
+    case WEFT_DIFF_STATE:           return g_strdup_printf (_("%s (all lanes)"), state);
+    /* Translators: a lane and a state: "thread 0: Waiting for the GIL" */
+    case WEFT_DIFF_LANE_STATE:      return g_strdup_printf (_("%s: %s"), lane, state);
+    case WEFT_DIFF_LOCK_WAIT:       return g_strdup_printf (_("Lock %s: waits"), row->subject);
+    case WEFT_DIFF_LOCK_HOLD:       return g_strdup_printf (_("Lock %s: held"), row->subject);
+    case WEFT_DIFF_GIL_WAIT:        return g_strdup (_("GIL: waits"));
+    case WEFT_DIFF_GIL_HOLD:        return g_strdup (_("GIL: held"));
+    case WEFT_DIFF_QUEUE_BLOCKED:   return g_strdup_printf (_("Queue %s: blocked"), row->subject);
+    case WEFT_DIFF_LOOP_LAG:        return g_strdup (_("Main loop: latest wake-up"));
+    case WEFT_DIFF_LOST_UPDATES:    return g_strdup_printf (_("Counter %s: lost updates"), row->subject);
+    case WEFT_DIFF_TASKS_OK:        return g_strdup (_("Tasks done"));
+    case WEFT_DIFF_TASKS_FAILED:    return g_strdup (_("Tasks failed"));
+    case WEFT_DIFF_TASKS_CANCELLED: return g_strdup (_("Tasks cancelled"));
+    case WEFT_DIFF_LOCK_CONTENDED:  return g_strcmp0 (row->subject, "GIL") == 0
+                                           ? g_strdup (_("GIL: contended acquisitions"))
+                                           : g_strdup_printf (_("Lock %s: contended acquisitions"), row->subject);
+    case WEFT_DIFF_QUEUE_MAX_DEPTH: return g_strdup_printf (_("Queue %s: most items"), row->subject);
+    default:                        return weft_diff_row_dup_label (row);
+    }
+}
+
 static char *
 row_text (const WeftDiffRow *row)
 {
-  g_autofree char *what = weft_diff_row_dup_label (row);
+  g_autofree char *what = row_label (row);
   g_autofree char *a = weft_diff_row_dup_value (row, 0);
   g_autofree char *b = weft_diff_row_dup_value (row, 1);
   g_autofree char *d = weft_diff_row_dup_value (row, 2);

@@ -13,8 +13,9 @@
  * Several timelines one above the other on ONE time axis: each shows its
  * run from its own start over the longest run's wall time, so that a run
  * twice as long looks twice as long. Each has a title, a ruler and its own
- * #WeftSession. The Compare view (one timeline per executor) and the Diff
- * view (A and B) both use it.
+ * #WeftSession; zooming or panning one moves the others to the same
+ * window of time from their own start, so the axis stays one. The Compare
+ * view (one timeline per executor) and the Diff view (A and B) use it.
  */
 struct _WeftTimelineStack
 {
@@ -23,6 +24,7 @@ struct _WeftTimelineStack
   GPtrArray *sessions;   /* (element-type WeftSession) one per timeline */
   GPtrArray *views;      /* (element-type GtkWidget) (transfer none) */
   guint64    axis_ns;
+  gboolean   syncing;    /* moving the others' windows after one moved */
 };
 
 G_DEFINE_FINAL_TYPE (WeftTimelineStack, weft_timeline_stack, GTK_TYPE_BOX)
@@ -61,6 +63,28 @@ update_bounds (WeftTimelineStack *self)
     }
 }
 
+/* One timeline's window moved: the others show the same time from their start */
+static void
+on_visible_changed (WeftSession       *moved,
+                    WeftTimelineStack *self)
+{
+  guint64 begin = weft_session_get_visible_begin (moved) - weft_session_get_begin (moved);
+  guint64 end = weft_session_get_visible_end (moved) - weft_session_get_begin (moved);
+
+  if (self->syncing)
+    return;
+  self->syncing = TRUE;
+  for (guint i = 0; i < self->sessions->len; i++)
+    {
+      WeftSession *session = g_ptr_array_index (self->sessions, i);
+
+      if (session != moved)
+        weft_session_set_visible (session, weft_session_get_begin (session) + begin,
+                                  weft_session_get_begin (session) + end);
+    }
+  self->syncing = FALSE;
+}
+
 /**
  * weft_timeline_stack_add:
  * @title: the heading above the timeline
@@ -77,6 +101,7 @@ weft_timeline_stack_add (WeftTimelineStack *self,
   GtkWidget *label = gtk_label_new (title);
   GtkWidget *ruler, *view;
   WeftRunStats rs;
+  int natural = 0;
 
   g_return_if_fail (WEFT_IS_TIMELINE_STACK (self));
   g_return_if_fail (WEFT_IS_TRACE_MODEL (model));
@@ -90,16 +115,22 @@ weft_timeline_stack_add (WeftTimelineStack *self,
   self->axis_ns = MAX (self->axis_ns, rs.wall_ns);
   view = weft_timeline_view_new (session);
   ruler = weft_time_ruler_new (session);
-  /* Outside a scroller the view would get only its minimum height */
-  gtk_widget_set_size_request (view, -1, 140 + 40 * (int) weft_trace_model_get_n_lanes (model));
+  /* Outside a scroller the view would get only its minimum height: ask for
+   * all its lanes (deeply nested ones too) */
+  gtk_widget_measure (view, GTK_ORIENTATION_VERTICAL, -1, NULL, &natural, NULL, NULL);
+  gtk_widget_set_size_request (view, -1, natural);
   weft_time_ruler_set_inset (WEFT_TIME_RULER (ruler),
                              weft_timeline_view_get_label_width (WEFT_TIMELINE_VIEW (view)));
   gtk_box_append (GTK_BOX (self), label);
   gtk_box_append (GTK_BOX (self), ruler);
   gtk_box_append (GTK_BOX (self), view);
   g_ptr_array_add (self->views, view);
+  g_signal_connect_object (session, "visible-changed", G_CALLBACK (on_visible_changed), self, 0);
   g_ptr_array_add (self->sessions, g_steal_pointer (&session));
+  /* the new axis shows the whole of every run: no window to keep in step */
+  self->syncing = TRUE;
   update_bounds (self);
+  self->syncing = FALSE;
 }
 
 guint

@@ -50,6 +50,8 @@ static const char * const kind_nicks[] = {
   [WEFT_DIFF_TASKS_OK] = "tasks-ok",
   [WEFT_DIFF_TASKS_FAILED] = "tasks-failed",
   [WEFT_DIFF_TASKS_CANCELLED] = "tasks-cancelled",
+  [WEFT_DIFF_LOCK_CONTENDED] = "lock-contended",
+  [WEFT_DIFF_QUEUE_MAX_DEPTH] = "queue-max-depth",
 };
 
 static void
@@ -163,8 +165,56 @@ side (gboolean has,
 
 /* ---- Lanes --------------------------------------------------------------- */
 
+/* A recorded lane's name without the process or thread id that ends it
+ * ("xz (tid 12)" → "xz"): ids differ from one recording to the next */
+static char *
+name_without_id (const char *name)
+{
+  const char *open = name != NULL ? strrchr (name, '(') : NULL;
+  const char *p;
+
+  if (open == NULL || open == name || open[-1] != ' ' ||
+      (!g_str_has_prefix (open, "(pid ") && !g_str_has_prefix (open, "(tid ")))
+    return g_strdup (name);
+  for (p = open + 5; g_ascii_isdigit (*p); p++)
+    ;
+  if (p == open + 5 || strcmp (p, ")") != 0)
+    return g_strdup (name);
+  return g_strndup (name, (gsize) (open - 1 - name));
+}
+
+/* Pairs A's unpaired lanes with B's unused ones whose (id-less) names are
+ * equal, in order */
+static void
+pair_by_names (const WeftSummaryWorker *wa,
+               guint                    na,
+               const WeftSummaryWorker *wb,
+               guint                    nb,
+               gboolean                 without_ids,
+               int                     *pair,
+               gboolean                *by_name,
+               gboolean                *used)
+{
+  for (guint i = 0; i < na; i++)
+    {
+      g_autofree char *a = without_ids ? name_without_id (wa[i].name) : g_strdup (wa[i].name);
+
+      for (guint j = 0; j < nb && pair[i] < 0; j++)
+        {
+          g_autofree char *b = without_ids ? name_without_id (wb[j].name) : g_strdup (wb[j].name);
+
+          if (!used[j] && g_strcmp0 (a, b) == 0)
+            {
+              pair[i] = (int) j;
+              used[j] = by_name[i] = TRUE;
+            }
+        }
+    }
+}
+
 /* Index in B of each of A's lanes, -1 when unpaired; by name first (equal
- * names in order), then what is left in order within the same executor */
+ * names in order), then by name without a recorded process or thread id,
+ * then what is left in order within the same executor */
 static int *
 pair_lanes (const WeftSummaryWorker *wa,
             guint                    na,
@@ -177,15 +227,9 @@ pair_lanes (const WeftSummaryWorker *wa,
   g_autofree gboolean *used = g_new0 (gboolean, MAX (nb, 1));
 
   for (guint i = 0; i < na; i++)
-    {
-      pair[i] = -1;
-      for (guint j = 0; j < nb && pair[i] < 0; j++)
-        if (!used[j] && g_strcmp0 (wa[i].name, wb[j].name) == 0)
-          {
-            pair[i] = (int) j;
-            used[j] = by_name[i] = TRUE;
-          }
-    }
+    pair[i] = -1;
+  pair_by_names (wa, na, wb, nb, FALSE, pair, by_name, used);
+  pair_by_names (wa, na, wb, nb, TRUE, pair, by_name, used);
   for (guint i = 0; i < na; i++)
     for (guint j = 0; j < nb && pair[i] < 0; j++)
       if (!used[j] && wa[i].executor == wb[j].executor)
@@ -286,15 +330,18 @@ find_lock (WeftSummary           *summary,
 
 /* A side has a lock's figures when it has the lock; a run known to have had
  * no GIL has its GIL's: none waited for it, none held it */
+typedef enum { LOCK_WAIT, LOCK_HOLD, LOCK_CONTENDED } LockFigure;
+
 static Side
 lock_side (WeftSummary           *summary,
            const WeftSummaryLock *l,
            gboolean               is_gil,
-           gboolean               hold)
+           LockFigure             figure)
 {
   if (l == NULL)
     return side (is_gil && weft_summary_get_gil (summary) == 0, 0);
-  return side (TRUE, (gint64) (hold ? l->stats.total_hold_ns : l->stats.total_wait_ns));
+  return side (TRUE, (gint64) (figure == LOCK_HOLD ? l->stats.total_hold_ns
+                               : figure == LOCK_WAIT ? l->stats.total_wait_ns : l->stats.contended));
 }
 
 static void
@@ -306,11 +353,15 @@ add_lock_rows (WeftDiff              *self,
   const char *subject = any->is_gil ? NULL : any->name;
 
   add_row (self, any->is_gil ? WEFT_DIFF_GIL_WAIT : WEFT_DIFF_LOCK_WAIT, subject, NULL, 0,
-           lock_side (self->summary[0], la, any->is_gil, FALSE),
-           lock_side (self->summary[1], lb, any->is_gil, FALSE));
+           lock_side (self->summary[0], la, any->is_gil, LOCK_WAIT),
+           lock_side (self->summary[1], lb, any->is_gil, LOCK_WAIT));
   add_row (self, any->is_gil ? WEFT_DIFF_GIL_HOLD : WEFT_DIFF_LOCK_HOLD, subject, NULL, 0,
-           lock_side (self->summary[0], la, any->is_gil, TRUE),
-           lock_side (self->summary[1], lb, any->is_gil, TRUE));
+           lock_side (self->summary[0], la, any->is_gil, LOCK_HOLD),
+           lock_side (self->summary[1], lb, any->is_gil, LOCK_HOLD));
+  /* the GIL's subject is NULL in its time rows, "GIL" here: one kind for both */
+  add_row (self, WEFT_DIFF_LOCK_CONTENDED, any->is_gil ? "GIL" : any->name, NULL, 0,
+           lock_side (self->summary[0], la, any->is_gil, LOCK_CONTENDED),
+           lock_side (self->summary[1], lb, any->is_gil, LOCK_CONTENDED));
 }
 
 static void
@@ -341,6 +392,21 @@ find_queue (WeftSummary *summary,
 }
 
 static void
+add_queue_rows (WeftDiff               *self,
+                const WeftSummaryQueue *qa,
+                const WeftSummaryQueue *qb)
+{
+  const char *name = qa != NULL ? qa->name : qb->name;
+
+  add_row (self, WEFT_DIFF_QUEUE_BLOCKED, name, NULL, 0,
+           side (qa != NULL, qa != NULL ? (gint64) qa->stats.blocked_ns : 0),
+           side (qb != NULL, qb != NULL ? (gint64) qb->stats.blocked_ns : 0));
+  add_row (self, WEFT_DIFF_QUEUE_MAX_DEPTH, name, NULL, 0,
+           side (qa != NULL, qa != NULL ? qa->stats.max_depth : 0),
+           side (qb != NULL, qb != NULL ? qb->stats.max_depth : 0));
+}
+
+static void
 diff_queues (WeftDiff *self)
 {
   guint na, nb;
@@ -348,17 +414,10 @@ diff_queues (WeftDiff *self)
   const WeftSummaryQueue *qb = weft_summary_get_queues (self->summary[1], &nb);
 
   for (guint i = 0; i < na; i++)
-    {
-      const WeftSummaryQueue *other = find_queue (self->summary[1], qa[i].name);
-
-      add_row (self, WEFT_DIFF_QUEUE_BLOCKED, qa[i].name, NULL, 0,
-               side (TRUE, (gint64) qa[i].stats.blocked_ns),
-               side (other != NULL, other != NULL ? (gint64) other->stats.blocked_ns : 0));
-    }
+    add_queue_rows (self, &qa[i], find_queue (self->summary[1], qa[i].name));
   for (guint j = 0; j < nb; j++)
     if (find_queue (self->summary[0], qb[j].name) == NULL)
-      add_row (self, WEFT_DIFF_QUEUE_BLOCKED, qb[j].name, NULL, 0, side (FALSE, 0),
-               side (TRUE, (gint64) qb[j].stats.blocked_ns));
+      add_queue_rows (self, NULL, &qb[j]);
 }
 
 static const WeftCounterResult *
@@ -620,6 +679,10 @@ weft_diff_row_dup_label (const WeftDiffRow *row)
     case WEFT_DIFF_TASKS_OK:        return g_strdup ("tasks ok");
     case WEFT_DIFF_TASKS_FAILED:    return g_strdup ("tasks failed");
     case WEFT_DIFF_TASKS_CANCELLED: return g_strdup ("tasks cancelled");
+    case WEFT_DIFF_LOCK_CONTENDED:  return g_strdup_printf ("%s%s: contended acquisitions",
+                                                            g_strcmp0 (row->subject, "GIL") == 0 ? "" : "lock ",
+                                                            row->subject);
+    case WEFT_DIFF_QUEUE_MAX_DEPTH: return g_strdup_printf ("queue %s: most items", row->subject);
     default:                        return g_strdup ("?");
     }
 }
@@ -825,15 +888,23 @@ char *
 weft_diff_to_text (WeftDiff *self)
 {
   GString *s;
+  int width = 24;
 
   g_return_val_if_fail (WEFT_IS_DIFF (self), NULL);
 
+  /* the widest label sets the first column, within reason */
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      g_autofree char *label = weft_diff_row_dup_label (&g_array_index (self->rows, WeftDiffRow, i));
+
+      width = MAX (width, (int) MIN (g_utf8_strlen (label, -1) + 1, 72));
+    }
   s = g_string_new (NULL);
   text_side (self, s, 0);
   text_side (self, s, 1);
   text_pairs (self, s);
   g_string_append_c (s, '\n');
-  pad (s, "what changed", -44);
+  pad (s, "what changed", -width);
   pad (s, "A", 13);
   pad (s, "B", 13);
   pad (s, "B − A", 13);
@@ -846,7 +917,7 @@ weft_diff_to_text (WeftDiff *self)
       g_autofree char *b = weft_diff_row_dup_value (row, 1);
       g_autofree char *d = weft_diff_row_dup_value (row, 2);
 
-      pad (s, label, -44);
+      pad (s, label, -width);
       pad (s, a, 13);
       pad (s, b, 13);
       pad (s, d, 13);

@@ -26,6 +26,9 @@ G_DECLARE_FINAL_TYPE (WeftDiff, weft_diff, WEFT, DIFF, GObject)
  * @WEFT_DIFF_TASKS_OK: tasks that ended well
  * @WEFT_DIFF_TASKS_FAILED: tasks that failed
  * @WEFT_DIFF_TASKS_CANCELLED: tasks that were cancelled
+ * @WEFT_DIFF_LOCK_CONTENDED: acquisitions of one lock (or the GIL) that had
+ *   to wait
+ * @WEFT_DIFF_QUEUE_MAX_DEPTH: the most items one queue held
  *
  * What a #WeftDiffRow compares. The kinds up to %WEFT_DIFF_LOOP_LAG are
  * times (ns), the others counts.
@@ -45,6 +48,8 @@ typedef enum
   WEFT_DIFF_TASKS_OK,
   WEFT_DIFF_TASKS_FAILED,
   WEFT_DIFF_TASKS_CANCELLED,
+  WEFT_DIFF_LOCK_CONTENDED,
+  WEFT_DIFF_QUEUE_MAX_DEPTH,
 } WeftDiffKind;
 
 /**
@@ -58,8 +63,9 @@ typedef enum
  * @a: A's figure, 0 when !@has_a
  * @b: B's figure, 0 when !@has_b
  * @share: for times, |@b − @a| over the longer of the two wall times; for
- *   counts, |@b − @a| over the larger of |@a| and |@b| (the rows are sorted
- *   times first, by @share, then counts by @share)
+ *   counts, |@b − @a| over the larger of |@a| and |@b|, a missing side
+ *   counting as 0 (the rows are sorted times first, by @share, then counts
+ *   by @share)
  */
 typedef struct
 {
@@ -78,7 +84,8 @@ typedef struct
  * WeftDiffLanePair:
  * @a: (nullable): the lane's name in A, NULL when only B has it
  * @b: (nullable): the lane's name in B, NULL when only A has it
- * @by_name: paired because the names are equal (else by order in the
+ * @by_name: paired because the names are equal, or equal without the
+ *   "(pid N)" or "(tid N)" a recording ends them with (else by order in the
  *   executor's group)
  */
 typedef struct
