@@ -185,12 +185,15 @@ child_event (gboolean flood)
 
 /* ---- the parent ---------------------------------------------------------- */
 
-static double
-run (gboolean     recorded,
-     const char **argv)
+/* Runs @argv (under `weft-cli record` if @recorded) to its end; its
+ * stdout into @out, or to /dev/null for NULL */
+static void
+spawn (gboolean      recorded,
+       const char  **argv,
+       char        **out)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
-  g_autofree char *out = NULL;
+  GSpawnFlags flags = G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL;
   int status = 0;
 
   if (recorded)
@@ -202,12 +205,24 @@ run (gboolean     recorded,
   for (guint i = 0; argv[i] != NULL; i++)
     g_ptr_array_add (args, (char *) argv[i]);
   g_ptr_array_add (args, NULL);
-  if (!g_spawn_sync (NULL, (char **) args->pdata, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, &out, NULL, &status, NULL) || !g_spawn_check_wait_status (status, NULL))
+  if (out == NULL)
+    flags |= G_SPAWN_STDOUT_TO_DEV_NULL;
+  if (!g_spawn_sync (NULL, (char **) args->pdata, NULL, flags, NULL, NULL, out, NULL, &status, NULL) ||
+      !g_spawn_check_wait_status (status, NULL))
     {
       g_printerr ("bench-preload: %s failed\n", argv[0]);
       exit (1);
     }
+}
+
+/* What a --child run printed */
+static double
+run (gboolean     recorded,
+     const char **argv)
+{
+  g_autofree char *out = NULL;
+
+  spawn (recorded, argv, &out);
   return g_ascii_strtod (out, NULL);
 }
 
@@ -243,26 +258,9 @@ time_run (gboolean     recorded,
           double      *wall_s,
           double      *cpu_s)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new ();
   double t0 = now_s (), c0 = children_cpu_s ();
-  int status = 0;
 
-  if (recorded)
-    {
-      g_ptr_array_add (args, WEFT_CLI_PATH);
-      g_ptr_array_add (args, "record");
-      g_ptr_array_add (args, "--");
-    }
-  for (guint i = 0; argv[i] != NULL; i++)
-    g_ptr_array_add (args, (char *) argv[i]);
-  g_ptr_array_add (args, NULL);
-  if (!g_spawn_sync (NULL, (char **) args->pdata, NULL,
-                     G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, NULL, NULL, &status, NULL) || !g_spawn_check_wait_status (status, NULL))
-    {
-      g_printerr ("bench-preload: %s failed\n", argv[0]);
-      exit (1);
-    }
+  spawn (recorded, argv, NULL);
   *wall_s = now_s () - t0;
   *cpu_s = children_cpu_s () - c0;
 }

@@ -313,6 +313,29 @@ test_destroy_window (void)
   g_rmdir (dir);
 }
 
+/* A recording dropped while its program runs (here one that ignores
+ * SIGTERM): the program is still killed and reaped, on the main context */
+static void
+test_dropped_recording (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-record-app-XXXXXX", NULL);
+  g_autofree char *ready = g_build_filename (dir, "ready", NULL);
+  const char *argv[] = { "/bin/sh", "-c", "trap '' TERM; : > ready; while :; do sleep 0.05; done", NULL };
+  WeftRecording *recording = weft_recording_new (argv, dir);
+  g_autoptr(GError) error = NULL;
+  GPid pid;
+
+  g_assert_true (weft_recording_start (recording, NULL, &error));
+  g_assert_no_error (error);
+  pid = weft_recording_get_pid (recording);
+  g_assert_true (wait_for (file_exists, ready, 30000));
+  g_object_unref (recording);
+  g_assert_false (process_gone (GINT_TO_POINTER (pid)));  /* SIGTERM is ignored */
+  g_assert_true (wait_for (process_gone, GINT_TO_POINTER (pid), 30000));
+  g_unlink (ready);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -335,6 +358,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record-app/stop", test_stop);
   g_test_add_func ("/weft/record-app/close-window", test_close_window);
   g_test_add_func ("/weft/record-app/destroy-window", test_destroy_window);
+  g_test_add_func ("/weft/record-app/dropped-recording", test_dropped_recording);
 
   status = g_test_run ();
 

@@ -325,11 +325,14 @@ test_mutex_contention (void)
       g_array_append_vals (waits, w->data, w->len);
     }
 
-  /* each recorded wait lies within one lock call the program timed itself */
+  /* each recorded wait lies within one lock call the program timed itself,
+   * and names the lock after its (static, so only in .symtab) variable */
   for (guint k = 0; k < waits->len; k++)
     {
       const WeftSpan *w = &g_array_index (waits, WeftSpan, k);
       gboolean inside = FALSE;
+
+      g_assert_cmpstr (weft_trace_model_get_object_name (r->model, w->object), ==, "mutex lock");
 
       for (guint c = 0; c < calls->len && !inside; c++)
         {

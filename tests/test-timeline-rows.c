@@ -324,6 +324,67 @@ test_parallelism_after_lanes (void)
                     WEFT_TIMELINE_ROW_PARALLELISM);
 }
 
+/* A recorded program's processes: each headed by the program's name, taken
+ * from its main thread's lane ("python3 (pid 400)"), else by its pid */
+static void
+test_recorded_processes (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTimelineRows) rows = weft_timeline_rows_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  static const struct { gint64 pid; const char *name; } lanes[] = {
+    { 400, "python3 (pid 400)" },
+    { 400, "python3 (tid 401)" },
+    { 410, "sh (tid 411)" },
+    { 410, "sh (pid 410)" },
+    { 420, "decoder" },           /* renamed: no name of the process */
+    { 420, "encoder (pid 4200)" },
+  };
+  static const Expected want[] = {
+    { WEFT_TIMELINE_ROW_COUNTER, "Parallelism", NULL, 0, -1, CNTR },
+    { WEFT_TIMELINE_ROW_HEADER, "External program", "6 workers", 0, -1, HEAD },
+    { WEFT_TIMELINE_ROW_HEADER, "python3, process 400", "2 workers", 1, -1, HEAD },
+    { WEFT_TIMELINE_ROW_LANE, "python3 (pid 400)", NULL, 2, 0, LANE1 },
+    { WEFT_TIMELINE_ROW_LANE, "python3 (tid 401)", NULL, 2, 1, LANE1 },
+    { WEFT_TIMELINE_ROW_HEADER, "sh, process 410", "2 workers", 1, -1, HEAD },
+    { WEFT_TIMELINE_ROW_LANE, "sh (tid 411)", NULL, 2, 2, LANE1 },
+    { WEFT_TIMELINE_ROW_LANE, "sh (pid 410)", NULL, 2, 3, LANE1 },
+    { WEFT_TIMELINE_ROW_HEADER, "Process 420", "2 workers", 1, -1, HEAD },
+    { WEFT_TIMELINE_ROW_LANE, "decoder", NULL, 2, 4, LANE1 },
+    { WEFT_TIMELINE_ROW_LANE, "encoder (pid 4200)", NULL, 2, 5, LANE1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (lanes); i++)
+    {
+      ev (e, 0, (guint16) i, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_EXTERNAL, lanes[i].pid);
+      name_object (e, (guint16) i, WEFT_OBJECT_SELF, lanes[i].name);
+      ev (e, BASE + i * MS, (guint16) i, WEFT_EVENT_TASK_BEGIN, 1 + i, 0, 0);
+      ev (e, BASE + 50 * MS, (guint16) i, WEFT_EVENT_TASK_END, 1 + i, WEFT_TASK_OK, 0);
+    }
+  g_array_sort (e, compare_events);
+  append (model, e);
+  weft_timeline_rows_set_model (rows, model);
+  assert_rows (rows, want, G_N_ELEMENTS (want));
+
+  /* one process: no process headers, the executor's says which */
+  {
+    g_autoptr(WeftTraceModel) one = weft_trace_model_new ();
+
+    for (guint i = 0; i < 2; i++)
+      {
+        ev (e, 0, (guint16) i, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_EXTERNAL, lanes[i].pid);
+        name_object (e, (guint16) i, WEFT_OBJECT_SELF, lanes[i].name);
+        ev (e, BASE, (guint16) i, WEFT_EVENT_TASK_BEGIN, 1 + i, 0, 0);
+      }
+    append (one, e);
+    weft_timeline_rows_set_model (rows, one);
+    g_assert_cmpstr (weft_timeline_row_get_sublabel (weft_timeline_rows_get_row (rows, 1)), ==,
+                     "python3, process 400");
+    g_assert_cmpstr (weft_timeline_row_get_label (weft_timeline_rows_get_row (rows, 2)), ==,
+                     "python3 (pid 400)");
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -333,6 +394,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline-rows/parallelism-after-lanes", test_parallelism_after_lanes);
   g_test_add_func ("/weft/timeline-rows/collapse", test_collapse);
   g_test_add_func ("/weft/timeline-rows/follows-model", test_follows_model);
+  g_test_add_func ("/weft/timeline-rows/recorded-processes", test_recorded_processes);
 
   return g_test_run ();
 }

@@ -41,24 +41,37 @@ typedef enum
 
 static const char * const io_names[N_IO] = { "read", "write", "poll", "select", "epoll_wait", "sleep" };
 
-/* This thread, if a call of it on @fd may be recorded */
-static inline WeftPreloadThread *
-io_thread (int fd)
+/* A call being timed: its thread (NULL: not recorded) and when it began */
+typedef struct
 {
+  WeftPreloadThread *thread;
+  guint64            t0;
+} IoTimer;
+
+/* Starts timing a call on @fd (-1: none) if this thread records it */
+static inline IoTimer
+io_start (int fd)
+{
+  IoTimer timer = { NULL, 0 };
   WeftPreloadThread *t;
 
   if (G_UNLIKELY (_weft_real.pthread_mutex_unlock == NULL))
     _weft_preload_resolve ();
   t = _weft_preload_self;
   if (t == NULL || t->busy || (fd >= 0 && fd == _weft_preload.fd))
-    return NULL;
-  return t;
+    return timer;
+  timer.thread = t;
+  timer.t0 = weft_wire_writer_now (t->writer);
+  return timer;
 }
 
-static inline guint64
-io_now (WeftPreloadThread *t)
+/* A call that cannot block (a zero timeout) is not timed */
+static inline IoTimer
+io_start_if (gboolean may_block)
 {
-  return t != NULL ? weft_wire_writer_now (t->writer) : 0;
+  IoTimer none = { NULL, 0 };
+
+  return may_block ? io_start (-1) : none;
 }
 
 /* The object of @call (on @fd, for reads and writes) */
@@ -83,14 +96,14 @@ io_declare (guint32 id,
   _weft_preload_mark_object (id, WEFT_OBJECT_OTHER, name);
 }
 
-/* After a call that began at @t0: recorded if it took long enough */
+/* After the call: recorded if it took long enough */
 static void
-io_end (WeftPreloadThread *t,
-        guint64            t0,
-        IoCall             call,
-        int                fd,
-        gint64             result)
+io_end (const IoTimer *timer,
+        IoCall         call,
+        int            fd,
+        gint64         result)
 {
+  WeftPreloadThread *t = timer->thread;
   guint64 t1;
   guint32 id;
   int saved;
@@ -98,11 +111,11 @@ io_end (WeftPreloadThread *t,
   if (t == NULL)
     return;
   t1 = weft_wire_writer_now (t->writer);
-  if (t1 - t0 < WEFT_PRELOAD_IO_MIN_NS || t1 < t0)
+  if (t1 < timer->t0 || t1 - timer->t0 < WEFT_PRELOAD_IO_MIN_NS)
     return;
   saved = errno;
   id = io_id (call, fd);
-  _weft_preload_record_at (t, t0, WEFT_EVENT_IO_BEGIN, id, 0, 0);
+  _weft_preload_record_at (t, timer->t0, WEFT_EVENT_IO_BEGIN, id, 0, 0);
   _weft_preload_record_at (t, t1, WEFT_EVENT_IO_END, id, MAX (result, 0), 0);
   /* declared after its first span: its events are stamped now, and a
    * thread's times never go back */
@@ -115,11 +128,10 @@ read (int     fd,
       void   *buf,
       size_t  n)
 {
-  WeftPreloadThread *t = io_thread (fd);
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start (fd);
   ssize_t r = _weft_real.read (fd, buf, n);
 
-  io_end (t, t0, IO_READ, fd, r);
+  io_end (&timer, IO_READ, fd, r);
   return r;
 }
 
@@ -128,11 +140,10 @@ write (int         fd,
        const void *buf,
        size_t      n)
 {
-  WeftPreloadThread *t = io_thread (fd);
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start (fd);
   ssize_t r = _weft_real.write (fd, buf, n);
 
-  io_end (t, t0, IO_WRITE, fd, r);
+  io_end (&timer, IO_WRITE, fd, r);
   return r;
 }
 
@@ -141,11 +152,10 @@ poll (struct pollfd *fds,
       nfds_t         n,
       int            timeout)
 {
-  WeftPreloadThread *t = timeout != 0 ? io_thread (-1) : NULL;
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start_if (timeout != 0);
   int r = _weft_real.poll (fds, n, timeout);
 
-  io_end (t, t0, IO_POLL, -1, 0);
+  io_end (&timer, IO_POLL, -1, 0);
   return r;
 }
 
@@ -155,11 +165,10 @@ ppoll (struct pollfd         *fds,
        const struct timespec *timeout,
        const sigset_t        *mask)
 {
-  WeftPreloadThread *t = io_thread (-1);
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start (-1);
   int r = _weft_real.ppoll (fds, n, timeout, mask);
 
-  io_end (t, t0, IO_POLL, -1, 0);
+  io_end (&timer, IO_POLL, -1, 0);
   return r;
 }
 
@@ -170,11 +179,10 @@ select (int             n,
         fd_set         *exceptfds,
         struct timeval *timeout)
 {
-  WeftPreloadThread *t = io_thread (-1);
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start (-1);
   int r = _weft_real.select (n, readfds, writefds, exceptfds, timeout);
 
-  io_end (t, t0, IO_SELECT, -1, 0);
+  io_end (&timer, IO_SELECT, -1, 0);
   return r;
 }
 
@@ -184,11 +192,10 @@ epoll_wait (int                 epfd,
             int                 max,
             int                 timeout)
 {
-  WeftPreloadThread *t = timeout != 0 ? io_thread (-1) : NULL;
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start_if (timeout != 0);
   int r = _weft_real.epoll_wait (epfd, events, max, timeout);
 
-  io_end (t, t0, IO_EPOLL, -1, 0);
+  io_end (&timer, IO_EPOLL, -1, 0);
   return r;
 }
 
@@ -199,11 +206,10 @@ epoll_pwait (int                 epfd,
              int                 timeout,
              const sigset_t     *mask)
 {
-  WeftPreloadThread *t = timeout != 0 ? io_thread (-1) : NULL;
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start_if (timeout != 0);
   int r = _weft_real.epoll_pwait (epfd, events, max, timeout, mask);
 
-  io_end (t, t0, IO_EPOLL, -1, 0);
+  io_end (&timer, IO_EPOLL, -1, 0);
   return r;
 }
 
@@ -211,11 +217,10 @@ WEFT_EXPORT int
 nanosleep (const struct timespec *req,
            struct timespec       *rem)
 {
-  WeftPreloadThread *t = io_thread (-1);
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start (-1);
   int r = _weft_real.nanosleep (req, rem);
 
-  io_end (t, t0, IO_SLEEP, -1, 0);
+  io_end (&timer, IO_SLEEP, -1, 0);
   return r;
 }
 
@@ -225,32 +230,29 @@ clock_nanosleep (clockid_t              clock,
                  const struct timespec *req,
                  struct timespec       *rem)
 {
-  WeftPreloadThread *t = io_thread (-1);
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start (-1);
   int r = _weft_real.clock_nanosleep (clock, flags, req, rem);
 
-  io_end (t, t0, IO_SLEEP, -1, 0);
+  io_end (&timer, IO_SLEEP, -1, 0);
   return r;
 }
 
 WEFT_EXPORT unsigned int
 sleep (unsigned int seconds)
 {
-  WeftPreloadThread *t = io_thread (-1);
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start (-1);
   unsigned int r = _weft_real.sleep (seconds);
 
-  io_end (t, t0, IO_SLEEP, -1, 0);
+  io_end (&timer, IO_SLEEP, -1, 0);
   return r;
 }
 
 WEFT_EXPORT int
 usleep (useconds_t usec)
 {
-  WeftPreloadThread *t = io_thread (-1);
-  guint64 t0 = io_now (t);
+  IoTimer timer = io_start (-1);
   int r = _weft_real.usleep (usec);
 
-  io_end (t, t0, IO_SLEEP, -1, 0);
+  io_end (&timer, IO_SLEEP, -1, 0);
   return r;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <dlfcn.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -138,6 +139,11 @@ char             **_weft_preload_fix_env      (char *const        envp[],
                                                guint64            spawn_ns,
                                                int                worker);
 guint64            _weft_preload_now          (void);
+gboolean           _weft_preload_symtab_name  (const void        *address,
+                                               const Dl_info     *info,
+                                               gboolean           object,
+                                               char              *buf,
+                                               gsize              len);
 void               _weft_preload_name_thread  (WeftPreloadThread *thread,
                                                const char        *name,
                                                gboolean           with_id);

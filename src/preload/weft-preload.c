@@ -430,6 +430,53 @@ object_seen (guint32 id)
   return TRUE;  /* table full: rather no name than a doubled one */
 }
 
+/* The name of the lock @what at @address that @caller locked: the symbol it
+ * is in, else the function that locked it (dynamic symbols first, then the
+ * file's full symbol table), else where in which file, else its address */
+static void
+object_name (const void *address,
+             const char *what,
+             const void *caller,
+             char       *name,
+             gsize       len)
+{
+  Dl_info info;
+  const ElfW(Sym) *sym = NULL;
+  char sym_name[48];
+
+  if (dladdr1 (address, &info, (void **) &sym, RTLD_DL_SYMENT))
+    {
+      if (info.dli_sname != NULL && sym != NULL &&
+          (const char *) address < (const char *) info.dli_saddr + MAX (sym->st_size, 1))
+        {
+          snprintf (name, len, "%s %s", what, info.dli_sname);
+          return;
+        }
+      if (_weft_preload_symtab_name (address, &info, TRUE, sym_name, sizeof sym_name))
+        {
+          snprintf (name, len, "%s %s", what, sym_name);
+          return;
+        }
+    }
+  if (caller != NULL && dladdr (caller, &info))
+    {
+      const char *base = info.dli_fname != NULL ? strrchr (info.dli_fname, '/') : NULL;
+
+      if (info.dli_sname != NULL)
+        snprintf (name, len, "%s in %s", what, info.dli_sname);
+      else if (_weft_preload_symtab_name (caller, &info, FALSE, sym_name, sizeof sym_name))
+        snprintf (name, len, "%s in %s", what, sym_name);
+      else if (info.dli_fname != NULL)
+        /* a stripped program: where in which file */
+        snprintf (name, len, "%s at %s+%#lx", what, base ? base + 1 : info.dli_fname,
+                  (unsigned long) ((const char *) caller - (const char *) info.dli_fbase));
+      else
+        snprintf (name, len, "%s %p", what, address);
+      return;
+    }
+  snprintf (name, len, "%s %p", what, address);
+}
+
 /*
  * The object id of a lock (or condition, semaphore, barrier, the GIL) at
  * @address; declared with a name the first time this process records it:
@@ -443,29 +490,11 @@ _weft_preload_object (const void     *address,
 {
   guint32 id = object_id (address);
   WeftPreloadThread *t;
-  Dl_info info;
-  const ElfW(Sym) *sym = NULL;
   char name[64];
 
   if (object_seen (id) || (t = _weft_preload_thread ()) == NULL)
     return id;
-
-  if (dladdr1 (address, &info, (void **) &sym, RTLD_DL_SYMENT) && info.dli_sname != NULL && sym != NULL &&
-      (const char *) address < (const char *) info.dli_saddr + MAX (sym->st_size, 1))
-    snprintf (name, sizeof name, "%s %s", what, info.dli_sname);
-  else if (caller != NULL && dladdr (caller, &info) && info.dli_sname != NULL)
-    snprintf (name, sizeof name, "%s in %s", what, info.dli_sname);
-  else if (caller != NULL && dladdr (caller, &info) && info.dli_fname != NULL)
-    {
-      /* a stripped program: where in which file */
-      const char *base = strrchr (info.dli_fname, '/');
-
-      snprintf (name, sizeof name, "%s at %s+%#lx", what, base ? base + 1 : info.dli_fname,
-                (unsigned long) ((const char *) caller - (const char *) info.dli_fbase));
-    }
-  else
-    snprintf (name, sizeof name, "%s %p", what, address);
-
+  object_name (address, what, caller, name, sizeof name);
   _weft_preload_record (t, WEFT_EVENT_OBJECT_NEW, id, kind, 0);
   t->busy = 1;
   weft_wire_writer_name (t->writer, id, name);
