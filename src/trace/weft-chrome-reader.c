@@ -1080,7 +1080,7 @@ split_start (WeftChromeReader *self)
   Split *split;
   guint64 offset;
 
-  if (self->split_funcs == NULL || self->journal != NULL || self->abandon != NULL ||
+  if (self->split_funcs == NULL || self->abandon != NULL ||
       !guess_event_start (self->path, &offset) ||
       offset <= weft_json_reader_get_offset (self->r))
     return NULL;
@@ -1094,6 +1094,9 @@ split_start (WeftChromeReader *self)
   split->depth = weft_json_reader_get_depth (self->r);
   split->part = reader_wrap (r, &split->stats, self->cancellable);
   split->part->abandon = &split->abandon;
+  /* A Weft file: both halves pass over the events (its journal is replayed). */
+  if (self->journal != NULL)
+    split->part->journal = g_bytes_ref (self->journal);
   split->consumer = self->split_funcs->part_new (&split->stats, self->split_data);
   split->part->func = self->func;
   split->part->user_data = split->consumer;
