@@ -454,8 +454,8 @@ append_merged (WeftTraceModel *model,
   g_autofree guint *at = g_new0 (guint, lane_events->len);
   g_autofree guint64 *next = g_new0 (guint64, lane_events->len);
   g_autofree guint *heap = g_new (guint, lane_events->len);
-  g_autoptr(GArray) batch = g_array_sized_new (FALSE, FALSE, sizeof (WeftEvent), APPEND_BATCH);
-  guint n = 0;
+  g_autofree WeftEvent *batch = g_new (WeftEvent, APPEND_BATCH);
+  guint n = 0, n_batch = 0;
 
   for (guint i = 0; i < lane_events->len; i++)
     if (lanes[i]->len > 0)
@@ -474,13 +474,13 @@ append_merged (WeftTraceModel *model,
 
       /* the lane's events before any other lane's next one, at once */
       do
-        g_array_append_val (batch, e[k++]);
-      while (k < lanes[l]->len && batch->len < APPEND_BATCH && (e[k].time_ns < others || n == 1));
+        batch[n_batch++] = e[k++];
+      while (k < lanes[l]->len && n_batch < APPEND_BATCH && (e[k].time_ns < others || n == 1));
       at[l] = k;
-      if (batch->len == APPEND_BATCH)
+      if (n_batch == APPEND_BATCH)
         {
-          weft_trace_model_append (model, (const WeftEvent *) (gpointer) batch->data, batch->len);
-          g_array_set_size (batch, 0);
+          weft_trace_model_append (model, batch, n_batch);
+          n_batch = 0;
         }
       if (k == lanes[l]->len)
         heap[0] = heap[--n];
@@ -488,8 +488,8 @@ append_merged (WeftTraceModel *model,
         next[l] = e[k].time_ns;
       merge_sift_down (next, heap, n, 0);
     }
-  if (batch->len > 0)
-    weft_trace_model_append (model, (const WeftEvent *) (gpointer) batch->data, batch->len);
+  if (n_batch > 0)
+    weft_trace_model_append (model, batch, n_batch);
 }
 
 
