@@ -20,6 +20,7 @@
  */
 
 #define APPEND_BATCH         65536
+#define BUILD_THREAD_MIN_RECS 65536
 #define FOREIGN_COUNTER_BASE 0x40000000u
 #define FOREIGN_FLOW_BASE    0x60000000u
 /* |ts| beyond this many ns (about 100 days) is absurd for one trace. */
@@ -816,7 +817,15 @@ build_lanes (WeftForeignTrace  *self,
 {
   BuildLanes job = { self, order, base, g_new0 (GArray *, order->len + 1), 0, cancellable };
   BuildPart parts[2] = { { &job, 0, 0 }, { &job, 0, 0 } };
-  GThread *helper = order->len > 1 ? g_thread_try_new ("weft-import-lanes", build_lanes_thread, &parts[1], NULL) : NULL;
+  GThread *helper = NULL;
+  guint64 n_recs = 0;
+
+  for (guint i = 0; i < order->len; i++)
+    n_recs += ((ImpLane *) g_ptr_array_index (order, i))->recs->len;
+  /* a helper only where it pays (for a small trace, the wait for it to be
+   * scheduled on a loaded machine costs more) */
+  if (order->len > 1 && n_recs >= BUILD_THREAD_MIN_RECS)
+    helper = g_thread_try_new ("weft-import-lanes", build_lanes_thread, &parts[1], NULL);
 
   build_lanes_thread (&parts[0]);
   if (helper != NULL)
