@@ -1616,6 +1616,57 @@ test_two_halves (void)
   g_assert_true (g_str_has_prefix (sa.first_skip, "hostile.json:180002:"));
 }
 
+/* A Weft file big enough for its events to be passed over in two halves:
+ * the model is the exported one, every event is counted, and a syntax
+ * error in the second half is the error one reader gives, at its place. */
+static void
+test_two_halves_weft (void)
+{
+  g_autoptr(WeftTraceModel) model = random_model (8, 120000, TRUE, FALSE);
+  g_autoptr(WeftTraceModel) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "big.json", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  WeftTraceImportStats stats;
+  gsize len, events = 0, bad, line = 1, column;
+  const char *array, *nl = NULL;
+
+  g_assert_true (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &text, &len, NULL));
+  g_assert_cmpuint (len, >=, 17u << 20);
+  array = strstr (text, "\"traceEvents\":[");
+  g_assert_nonnull (array);
+  for (const char *p = array; (p = strstr (p, "},\n{")) != NULL; p += 4)
+    events++;
+
+  back = weft_trace_import_file (path, NULL, &stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (stats.split);
+  g_assert_true (stats.weft_format);
+  g_assert_cmpuint (stats.n_trace_events, ==, events + 1);
+  assert_same_models (model, back);
+  g_clear_object (&back);
+
+  /* a ';' for the ',' between two events at three quarters of the file */
+  bad = (gsize) (strstr (text + len * 3 / 4, "},\n{") - text) + 1;
+  text[bad] = ';';
+  for (const char *p = text; (p = memchr (p, '\n', (gsize) (text + bad - p))) != NULL; p++)
+    line++, nl = p;
+  g_assert_nonnull (nl);
+  column = (gsize) (text + bad - nl);
+  expected = g_strdup_printf ("big.json:%" G_GSIZE_FORMAT ":%" G_GSIZE_FORMAT
+                              ": expected ',' or ']' after an array element, found ';'", line, column);
+  g_assert_true (g_file_set_contents (path, text, (gssize) len, NULL));
+  back = weft_trace_import_file (path, NULL, &stats, NULL, &error);
+  g_assert_null (back);
+  g_assert_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_SYNTAX);
+  g_assert_cmpstr (error->message, ==, expected);
+  rm_rf (dir);
+}
+
 /* An event object nested under an unknown member (or under "args") is data,
  * never an event of its own. */
 static void
@@ -1926,6 +1977,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/import/nested-event", test_nested_event_not_imported);
   g_test_add_func ("/weft/trace-io/import/in-buffer-events", test_in_buffer_events);
   g_test_add_func ("/weft/trace-io/import/two-halves", test_two_halves);
+  g_test_add_func ("/weft/trace-io/import/two-halves-weft", test_two_halves_weft);
   g_test_add_func ("/weft/trace-io/export/missing-dir", test_export_missing_dir);
   g_test_add_func ("/weft/trace-io/export/readonly-dir", test_export_readonly_dir);
   g_test_add_func ("/weft/trace-io/export/rename-fails", test_export_rename_fails);

@@ -1012,8 +1012,13 @@ read_event_in_buffer (WeftChromeReader *self,
 
 struct _WeftChromeSplit
 {
+  const char           *path;
   guint64               offset;      /* the guessed start of an event */
+  guint8                stack[WEFT_JSON_MAX_DEPTH];
   guint                 depth;       /* of the event array */
+  GBytes               *journal;     /* a Weft file's: the events are passed over */
+  WeftChromeEventFunc   func;
+  GCancellable         *cancellable;
   WeftChromeReader     *part;        /* the second half's reader */
   gpointer              consumer;    /* its builder */
   WeftTraceImportStats  stats;
@@ -1062,11 +1067,23 @@ guess_event_start (const char *path,
   return FALSE;
 }
 
+/* Counting the lines before the second half (a read of the first half)
+ * is done here too, off the first reader's thread. */
 static gpointer
 split_thread (gpointer data)
 {
   Split *split = data;
+  WeftJsonReader *r = _weft_json_reader_new_for_path_at (split->path, split->offset, split->stack,
+                                                         split->depth, &split->error);
 
+  if (r == NULL)
+    return NULL;      /* the first reader will say what is wrong, if anything */
+  weft_json_reader_set_allow_unclosed_array (r, TRUE);
+  split->part = reader_wrap (r, &split->stats, split->cancellable);
+  split->part->abandon = &split->abandon;
+  split->part->journal = split->journal != NULL ? g_bytes_ref (split->journal) : NULL;
+  split->part->func = split->func;
+  split->part->user_data = split->consumer;
   split->ok = read_events (split->part, &split->error);
   return NULL;
 }
@@ -1075,31 +1092,23 @@ split_thread (gpointer data)
 static Split *
 split_start (WeftChromeReader *self)
 {
-  g_autoptr(GError) error = NULL;
-  WeftJsonReader *r;
   Split *split;
   guint64 offset;
 
-  if (self->split_funcs == NULL || self->journal != NULL || self->abandon != NULL ||
+  if (self->split_funcs == NULL || self->abandon != NULL ||
       !guess_event_start (self->path, &offset) ||
       offset <= weft_json_reader_get_offset (self->r))
     return NULL;
-  r = _weft_json_reader_new_for_path_at (self->path, offset, _weft_json_reader_get_stack (self->r),
-                                         weft_json_reader_get_depth (self->r), &error);
-  if (r == NULL)
-    return NULL;      /* the first reader will say what is wrong, if anything */
-  weft_json_reader_set_allow_unclosed_array (r, TRUE);
   split = g_new0 (Split, 1);
+  split->path = self->path;
   split->offset = offset;
   split->depth = weft_json_reader_get_depth (self->r);
-  split->part = reader_wrap (r, &split->stats, self->cancellable);
-  split->part->abandon = &split->abandon;
+  memcpy (split->stack, _weft_json_reader_get_stack (self->r), split->depth);
+  split->journal = self->journal;
+  split->func = self->func;
+  split->cancellable = self->cancellable;
   split->consumer = self->split_funcs->part_new (&split->stats, self->split_data);
-  split->part->func = self->func;
-  split->part->user_data = split->consumer;
   split->thread = g_thread_try_new ("weft-import-half", split_thread, split, NULL);
-  if (split->thread == NULL)
-    split->ok = FALSE;
   return split;
 }
 
@@ -1114,7 +1123,7 @@ split_free (WeftChromeReader *self,
     g_thread_join (split->thread);
   if (split->consumer != NULL)
     self->split_funcs->part_free (split->consumer);
-  _weft_chrome_reader_free (split->part);
+  g_clear_pointer (&split->part, _weft_chrome_reader_free);
   g_clear_error (&split->error);
   g_free (split);
 }

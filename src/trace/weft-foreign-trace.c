@@ -20,6 +20,7 @@
  */
 
 #define APPEND_BATCH         65536
+#define BUILD_THREAD_MIN_RECS 65536
 #define FOREIGN_COUNTER_BASE 0x40000000u
 #define FOREIGN_FLOW_BASE    0x60000000u
 /* |ts| beyond this many ns (about 100 days) is absurd for one trace. */
@@ -410,32 +411,27 @@ mkev (guint64       t,
 }
 
 /* A lane's next event in the merge: its time, then the lane's order. */
-static gboolean
-merge_less (GArray * const *lanes,
-            const guint    *at,
-            guint           x,
-            guint           y)
+static inline gboolean
+merge_less (const guint64 *next,
+            guint          x,
+            guint          y)
 {
-  guint64 tx = g_array_index (lanes[x], WeftEvent, at[x]).time_ns;
-  guint64 ty = g_array_index (lanes[y], WeftEvent, at[y]).time_ns;
-
-  return tx != ty ? tx < ty : x < y;
+  return next[x] != next[y] ? next[x] < next[y] : x < y;
 }
 
 static void
-merge_sift_down (GArray * const *lanes,
-                 const guint    *at,
-                 guint          *heap,
-                 guint           n,
-                 guint           i)
+merge_sift_down (const guint64 *next,
+                 guint         *heap,
+                 guint          n,
+                 guint          i)
 {
   for (;;)
     {
       guint l = 2 * i + 1, m = i, tmp;
 
-      if (l < n && merge_less (lanes, at, heap[l], heap[m]))
+      if (l < n && merge_less (next, heap[l], heap[m]))
         m = l;
-      if (l + 1 < n && merge_less (lanes, at, heap[l + 1], heap[m]))
+      if (l + 1 < n && merge_less (next, heap[l + 1], heap[m]))
         m = l + 1;
       if (m == i)
         return;
@@ -457,31 +453,44 @@ append_merged (WeftTraceModel *model,
 {
   GArray **lanes = (GArray **) lane_events->pdata;
   g_autofree guint *at = g_new0 (guint, lane_events->len);
+  g_autofree guint64 *next = g_new0 (guint64, lane_events->len);
   g_autofree guint *heap = g_new (guint, lane_events->len);
-  g_autoptr(GArray) batch = g_array_sized_new (FALSE, FALSE, sizeof (WeftEvent), APPEND_BATCH);
-  guint n = 0;
+  g_autofree WeftEvent *batch = g_new (WeftEvent, APPEND_BATCH);
+  guint n = 0, n_batch = 0;
 
   for (guint i = 0; i < lane_events->len; i++)
     if (lanes[i]->len > 0)
-      heap[n++] = i;
+      {
+        next[i] = g_array_index (lanes[i], WeftEvent, 0).time_ns;
+        heap[n++] = i;
+      }
   for (guint i = n / 2; i-- > 0;)
-    merge_sift_down (lanes, at, heap, n, i);
+    merge_sift_down (next, heap, n, i);
   while (n > 0)
     {
       guint l = heap[0];
+      const WeftEvent *e = &g_array_index (lanes[l], WeftEvent, 0);
+      guint k = at[l];
+      guint64 others = n == 1 ? G_MAXUINT64 : n == 2 ? next[heap[1]] : MIN (next[heap[1]], next[heap[2]]);
 
-      g_array_append_val (batch, g_array_index (lanes[l], WeftEvent, at[l]));
-      if (batch->len == APPEND_BATCH)
+      /* the lane's events before any other lane's next one, at once */
+      do
+        batch[n_batch++] = e[k++];
+      while (k < lanes[l]->len && n_batch < APPEND_BATCH && (e[k].time_ns < others || n == 1));
+      at[l] = k;
+      if (n_batch == APPEND_BATCH)
         {
-          weft_trace_model_append (model, (const WeftEvent *) (gpointer) batch->data, batch->len);
-          g_array_set_size (batch, 0);
+          weft_trace_model_append (model, batch, n_batch);
+          n_batch = 0;
         }
-      if (++at[l] == lanes[l]->len)
+      if (k == lanes[l]->len)
         heap[0] = heap[--n];
-      merge_sift_down (lanes, at, heap, n, 0);
+      else
+        next[l] = e[k].time_ns;
+      merge_sift_down (next, heap, n, 0);
     }
-  if (batch->len > 0)
-    weft_trace_model_append (model, (const WeftEvent *) (gpointer) batch->data, batch->len);
+  if (n_batch > 0)
+    weft_trace_model_append (model, batch, n_batch);
 }
 
 
@@ -582,7 +591,9 @@ typedef struct
 static GArray *
 build_foreign_lane (WeftForeignTrace *self,
                     ImpLane          *lane,
-                    guint64           base)
+                    guint64           base,
+                    guint64          *n_unmatched_end,
+                    guint64          *n_unclosed)
 {
   GArray *recs = lane->recs;
   g_autoptr(GArray) spans = g_array_new (FALSE, FALSE, sizeof (FSpan));
@@ -613,7 +624,7 @@ build_foreign_lane (WeftForeignTrace *self,
           break;
         case 'E':
           if (stack->len == 0)
-            self->stats->n_unmatched_end++;
+            (*n_unmatched_end)++;
           else
             {
               const Rec *b = &g_array_index (recs, Rec, g_array_index (stack, guint, stack->len - 1));
@@ -642,7 +653,7 @@ build_foreign_lane (WeftForeignTrace *self,
                 g_array_append_val (starts, i);
               }
             else if (starts == NULL || starts->len == 0)
-              self->stats->n_unmatched_end++;
+              (*n_unmatched_end)++;
             else
               {
                 const Rec *b = &g_array_index (recs, Rec, g_array_index (starts, guint, starts->len - 1));
@@ -694,7 +705,7 @@ build_foreign_lane (WeftForeignTrace *self,
       FSpan span = { base + (guint64) (b->ts - self->min_ts), G_MAXUINT64, b->obj, b->seq };
 
       g_array_append_val (spans, span);
-      self->stats->n_unclosed++;
+      (*n_unclosed)++;
     }
   {
     GHashTableIter iter;
@@ -711,7 +722,7 @@ build_foreign_lane (WeftForeignTrace *self,
             FSpan span = { base + (guint64) (b->ts - self->min_ts), G_MAXUINT64, b->obj, b->seq };
 
             g_array_append_val (spans, span);
-            self->stats->n_unclosed++;
+            (*n_unclosed)++;
           }
       }
   }
@@ -761,6 +772,73 @@ build_foreign_lane (WeftForeignTrace *self,
   for (guint k = 1; k < events->len; k++)
     g_assert (g_array_index (events, WeftEvent, k - 1).time_ns <= g_array_index (events, WeftEvent, k).time_ns);
   return g_steal_pointer (&events);
+}
+
+/* The lanes are built (sorted and swept) on two threads, each taking the
+ * next lane not taken yet; they are appended in order afterwards. */
+typedef struct
+{
+  WeftForeignTrace *self;
+  GPtrArray        *order;
+  guint64           base;
+  GArray          **events;       /* per lane */
+  gint              next;
+  GCancellable     *cancellable;
+} BuildLanes;
+
+typedef struct
+{
+  BuildLanes *job;
+  guint64     n_unmatched_end;
+  guint64     n_unclosed;
+} BuildPart;
+
+static gpointer
+build_lanes_thread (gpointer data)
+{
+  BuildPart *part = data;
+  BuildLanes *job = part->job;
+  gint i;
+
+  while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->order->len &&
+         !g_cancellable_is_cancelled (job->cancellable))
+    job->events[i] = build_foreign_lane (job->self, g_ptr_array_index (job->order, i), job->base,
+                                         &part->n_unmatched_end, &part->n_unclosed);
+  return NULL;
+}
+
+static gboolean
+build_lanes (WeftForeignTrace  *self,
+             GPtrArray         *order,
+             guint64            base,
+             GPtrArray         *lane_events,
+             GCancellable      *cancellable,
+             GError           **error)
+{
+  BuildLanes job = { self, order, base, g_new0 (GArray *, order->len + 1), 0, cancellable };
+  BuildPart parts[2] = { { &job, 0, 0 }, { &job, 0, 0 } };
+  GThread *helper = NULL;
+  guint64 n_recs = 0;
+
+  for (guint i = 0; i < order->len; i++)
+    n_recs += ((ImpLane *) g_ptr_array_index (order, i))->recs->len;
+  /* a helper only where it pays (for a small trace, the wait for it to be
+   * scheduled on a loaded machine costs more) */
+  if (order->len > 1 && n_recs >= BUILD_THREAD_MIN_RECS)
+    helper = g_thread_try_new ("weft-import-lanes", build_lanes_thread, &parts[1], NULL);
+
+  build_lanes_thread (&parts[0]);
+  if (helper != NULL)
+    g_thread_join (helper);
+  for (guint k = 0; k < 2; k++)
+    {
+      self->stats->n_unmatched_end += parts[k].n_unmatched_end;
+      self->stats->n_unclosed += parts[k].n_unclosed;
+    }
+  for (guint i = 0; i < order->len; i++)
+    g_ptr_array_add (lane_events, job.events[i] != NULL ? job.events[i] : g_array_new (FALSE, FALSE, sizeof (WeftEvent)));
+  g_free (job.events);
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
 static int
@@ -870,12 +948,8 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
       weft_trace_model_set_object_name (model, FOREIGN_FLOW_BASE + i + 1, name);
     }
 
-  for (guint i = 0; i < order->len; i++)
-    {
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-      g_ptr_array_add (lane_events, build_foreign_lane (self, g_ptr_array_index (order, i), base));
-    }
+  if (!build_lanes (self, order, base, lane_events, cancellable, error))
+    return NULL;
   append_merged (model, lane_events);
   weft_trace_model_finish (model, 0);
   self->stats->n_lanes = weft_trace_model_get_n_lanes (model);

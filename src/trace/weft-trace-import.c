@@ -19,6 +19,8 @@
 /* The journal of a file Weft wrote comes before its events: it is
  * replayed on a thread of its own while the reader passes over the events
  * (which it still checks), so the two take the machine's two cores. */
+#define REPLAY_THREAD_MIN_BYTES (1u << 20)
+
 typedef struct
 {
   GBytes         *journal;
@@ -66,9 +68,11 @@ replay_start (GBytes   *journal,
     return;
   replay_clear (rp);
   rp->journal = g_bytes_ref (journal);
-  rp->thread = g_thread_try_new ("weft-replay", replay_thread, rp, NULL);
-  if (rp->thread == NULL)
-    replay_thread (rp);     /* no thread to be had: replay here */
+  /* A small journal is replayed at the end, on this thread: a thread of its
+   * own would cost more than it saves (on a loaded machine, the wait for it
+   * to be scheduled). */
+  if (g_bytes_get_size (journal) >= REPLAY_THREAD_MIN_BYTES)
+    rp->thread = g_thread_try_new ("weft-replay", replay_thread, rp, NULL);
 }
 
 /* The model of the journal the reader ended with (the last "weft" member). */
@@ -81,6 +85,8 @@ replay_finish (Replay                *rp,
 {
   replay_start (journal, rp);
   replay_join (rp);
+  if (rp->model == NULL && rp->error == NULL)
+    replay_thread (rp);       /* not started, or no thread to be had */
   if (rp->model == NULL)
     {
       g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_INVALID, "%s: %s",
