@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "weft-gil.h"
 #include "weft-loop-executor-private.h"
 #include "weft-trace-journal-private.h"
 #include "weft-trace-model-private.h"
@@ -267,6 +268,113 @@ test_lock_with_gil (void)
       g_assert_cmpuint (result->tasks_cancelled, ==, 0);
       g_assert_cmpint (lost_updates (run), ==, 0);
     }
+}
+
+/* A cycle through the GIL: worker 0 holds lock l and waits for the GIL,
+ * worker 1 holds the GIL and blocks on l without dropping it (what do_lock
+ * did before it tried the lock first). The engine no longer makes this
+ * cycle, so the threads here make it with the GIL and the arena directly. */
+typedef struct
+{
+  WeftArena *arena;
+  WeftGil   *gil;
+  gint       cancelled;
+  gint       lock_held;   /* worker 0 holds l */
+  gint       gil_held;    /* worker 1 holds the GIL */
+  gboolean   took_gil;    /* worker 0's take, after the cancel */
+} GilCycle;
+
+static void
+wait_flag (const gint *flag)
+{
+  gint64 give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!g_atomic_int_get (flag))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_usleep (1000);
+    }
+}
+
+static gpointer
+lock_then_gil (gpointer data)
+{
+  GilCycle *c = data;
+
+  g_assert_true (weft_arena_lock (c->arena, 0, 0, NULL));
+  g_atomic_int_set (&c->lock_held, 1);
+  wait_flag (&c->gil_held);
+  c->took_gil = weft_gil_take (c->gil, 0, NULL, &c->cancelled, FALSE);
+  weft_arena_unlock (c->arena, 0, 0, NULL);
+  if (c->took_gil)
+    weft_gil_drop (c->gil, 0, NULL, FALSE);
+  return NULL;
+}
+
+static gpointer
+gil_then_lock (gpointer data)
+{
+  GilCycle *c = data;
+
+  g_assert_true (weft_gil_take (c->gil, 1, NULL, &c->cancelled, FALSE));
+  g_atomic_int_set (&c->gil_held, 1);
+  wait_flag (&c->lock_held);
+  /* gives up on the cancel, or gets l once worker 0 gave up and let it go */
+  if (weft_arena_lock (c->arena, 0, 1, NULL))
+    weft_arena_unlock (c->arena, 0, 1, NULL);
+  weft_gil_drop (c->gil, 1, NULL, FALSE);
+  return NULL;
+}
+
+static void
+test_gil_in_wait_for_graph (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"gil-cycle\", \"workers\": 2, \"gil\": true,"
+    "  \"objects\": { \"l\": { \"kind\": \"lock\" } },"
+    "  \"tasks\": [ { \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftArena) arena = weft_arena_new (profile, 2, &error);
+  g_autoptr(WeftGil) gil = NULL;
+  g_autoptr(GArray) cycle = NULL;
+  GilCycle c = { 0 };
+  GThread *a, *b;
+  gint64 give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  const WeftWaitLink *links;
+
+  g_assert_no_error (error);
+  gil = weft_gil_new (1000000, arena);  /* a switch interval of 1 ms */
+  c.arena = arena;
+  c.gil = gil;
+  a = g_thread_new ("lock-then-gil", lock_then_gil, &c);
+  b = g_thread_new ("gil-then-lock", gil_then_lock, &c);
+
+  /* Each holds one thing and nobody waits yet: no cycle. */
+  wait_flag (&c.lock_held);
+  wait_flag (&c.gil_held);
+
+  while ((cycle = weft_arena_find_deadlock (arena)) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_usleep (1000);
+    }
+
+  /* From the lowest worker: 0 waits for the GIL, held by 1; 1 waits for l, held by 0. */
+  g_assert_cmpuint (cycle->len, ==, 2);
+  links = (const WeftWaitLink *) (gpointer) cycle->data;
+  g_assert_cmpuint (links[0].worker, ==, 0);
+  g_assert_cmpuint (links[0].object, ==, WEFT_ARENA_WAIT_GIL);
+  g_assert_cmpuint (links[1].worker, ==, 1);
+  g_assert_cmpuint (links[1].object, ==, 0);
+
+  /* As a run's watchdog does: cancel. Worker 0's wait for the GIL gives up
+   * (worker 1 could only drop it after worker 0 let l go). */
+  g_atomic_int_set (&c.cancelled, 1);
+  weft_arena_cancel (arena);
+  g_thread_join (a);
+  g_thread_join (b);
+  g_assert_false (c.took_gil);
+  g_assert_null (weft_arena_find_deadlock (arena));
 }
 
 /* Concept 22: opposite lock order deadlocks; the cycle is reported and the run stops. */
@@ -878,6 +986,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/race-and-lock", test_race_and_lock);
   g_test_add_func ("/weft/run/lock-with-gil", test_lock_with_gil);
   g_test_add_func ("/weft/run/deadlock", test_deadlock);
+  g_test_add_func ("/weft/run/gil-in-wait-for-graph", test_gil_in_wait_for_graph);
   g_test_add_func ("/weft/run/cancel", test_cancel);
   g_test_add_func ("/weft/run/failure-kept-apart", test_failure_kept_apart);
   g_test_add_func ("/weft/run/cancel-on-error", test_cancel_on_error);

@@ -273,6 +273,8 @@ object_name (const WeftProfile *profile,
 {
   const char *name = NULL;
 
+  if (object == WEFT_ARENA_WAIT_GIL)
+    return "GIL";
   if (profile != NULL && object < profile->objects->len)
     name = ((const WeftProfileObject *) g_ptr_array_index (profile->objects, object))->name;
   else

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "weft-manager.h"
+#include "weft-python-version.h"
 #include "weft-worker-context.h"
 
 #define MAX_FRAMES 40
@@ -45,6 +46,7 @@ struct _WeftWorkerContext
   WeftWireWriter     *writer;
   WeftGil            *gil;
   gboolean            holds_gil;
+  gboolean            switch_inside_increment; /* the GIL may switch inside `+=` (CPython <= 3.9) */
   gboolean            yield_io;
   guint8             *scratch;
   gsize               scratch_size;
@@ -217,7 +219,25 @@ weft_worker_context_new (guint16            worker,
   self->gil = gil;
   self->yield_io = yield_io;
   self->manager_fd = -1;
+  weft_worker_context_set_python_version (self, profile->python_version != 0
+                                                ? profile->python_version
+                                                : WEFT_PYTHON_VERSION_FALLBACK);
   return self;
+}
+
+/**
+ * weft_worker_context_set_python_version:
+ * @version: the CPython to model, 311 for 3.11
+ *
+ * Where the GIL may change hands: 3.10 and later switch only at a backward
+ * jump or a call, so an increment's read and write stay together; 3.9 and
+ * earlier may switch between them.
+ */
+void
+weft_worker_context_set_python_version (WeftWorkerContext *self,
+                                        guint              version)
+{
+  self->switch_inside_increment = weft_python_version_switches_inside_statements (version);
 }
 
 /**
@@ -596,15 +616,21 @@ increment_shared (WeftWorkerContext *self,
         slot = weft_arena_counter_element (self->arena, step->object,
                                            (guint64) i + (guint64) self->worker * 7919);
 
-      /* Not atomic on purpose: read, a little work, write back. */
+      /* Not atomic on purpose: read, a little work, write back. The
+       * GIL's switch point is where the modelled CPython has one:
+       * between the read and the write (<= 3.9), or at the loop's
+       * backward jump after the write (3.10+). */
       v = __atomic_load_n (slot, __ATOMIC_RELAXED);
       weft_cpu_spin (RACE_WINDOW_ITERATIONS);
       if ((i & 63) == 0)
         {
           core_tick (self, 64 * RACE_WINDOW_ITERATIONS);
-          gil_checkpoint (self);
+          if (self->switch_inside_increment)
+            gil_checkpoint (self);
         }
       __atomic_store_n (slot, v + 1, __ATOMIC_RELAXED);
+      if ((i & 63) == 0 && !self->switch_inside_increment)
+        gil_checkpoint (self);
       if (((i + 1) & 63) == 0 && length == 1)
         count_increments (self, step->object, i + 1, &counted, v + 1,
                           ((i + 1) % RACE_SAMPLE_EVERY) == 0 && i + 1 < step->count);

@@ -34,6 +34,8 @@ WeftWorkerContext *weft_worker_context_new      (guint16             worker,
 void               weft_worker_context_free     (WeftWorkerContext  *self);
 void               weft_worker_context_set_flush_task_begin (WeftWorkerContext *self,
                                                              gboolean           flush);
+void               weft_worker_context_set_python_version (WeftWorkerContext *self,
+                                                           guint              version);
 
 WeftTaskRun       *weft_task_run_new            (WeftWorkerContext  *context,
                                                  guint32             task_id,
