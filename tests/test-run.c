@@ -13,6 +13,7 @@
 
 #include "weft-gil.h"
 #include "weft-loop-executor-private.h"
+#include "weft-python-version.h"
 #include "weft-trace-journal-private.h"
 #include "weft-trace-model-private.h"
 #include "weft-run.h"
@@ -375,6 +376,79 @@ test_gil_in_wait_for_graph (void)
   g_thread_join (b);
   g_assert_false (c.took_gil);
   g_assert_null (weft_arena_find_deadlock (arena));
+}
+
+/* Concept 4 under the GIL, by the CPython modelled: 3.9 may switch between
+ * the read and the write of `counter += 1` (lost updates), 3.11 only at the
+ * loop's backward jump (none lost, as real 3.10-3.13 lose none). */
+static void
+test_python_version_switch_points (void)
+{
+  static const char *versions[] = { "3.9", "3.11" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (versions); k++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{ \"weft_profile\": 1, \"name\": \"race-gil\", \"workers\": 4, \"gil\": true,"
+        "  \"switch_interval_ms\": 1, \"python\": \"%s\","
+        "  \"objects\": { \"counter\": { \"kind\": \"counter\" } },"
+        "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"counter\", \"times\": 250000 } } ] } ] }",
+        versions[k]);
+      g_autoptr(WeftProfile) profile = profile_from (json);
+      g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+      const WeftRunResult *result = weft_run_get_result (run);
+      g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), profile, result);
+      g_autofree char *text = weft_summary_to_text (summary);
+      g_autofree char *model_line = g_strdup_printf ("model     CPython %s:", versions[k]);
+      gint64 lost = lost_updates (run);
+
+      g_assert_cmpuint (result->python_version, ==, k == 0 ? 309 : 311);
+      g_assert_cmpstr (weft_summary_get_python (summary), ==, versions[k]);
+      g_assert_nonnull (strstr (text, model_line));
+      g_assert_cmpuint (result->tasks_ok, ==, 4);
+      if (k == 0)
+        /* a switch tears an increment: the others' increments meanwhile are lost */
+        g_assert_cmpint (lost, >, 1000);
+      else
+        g_assert_cmpint (lost, ==, 0);
+    }
+}
+
+/* The run's option overrides the profile's version; without either, the
+ * python3 on PATH (or 3.12) is modelled. */
+static void
+test_python_version_option (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"v\", \"workers\": 1, \"python\": \"3.9\","
+    "  \"tasks\": [ { \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  g_autoptr(WeftProfile) plain = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"v\", \"workers\": 1,"
+    "  \"tasks\": [ { \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
+  g_autoptr(WeftRun) with_option = NULL;
+  g_autoptr(WeftRun) from_profile = weft_run_new (profile, NULL);
+  g_autoptr(WeftRun) by_default = weft_run_new (plain, NULL);
+  g_autofree char *out = NULL;
+  const char *argv[] = { "python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])", NULL };
+  guint expected = WEFT_PYTHON_VERSION_FALLBACK;
+
+  g_assert_true (weft_python_version_parse ("3.13", &options.python_version));
+  with_option = weft_run_new (profile, &options);
+  g_assert_cmpuint (weft_run_get_result (with_option)->python_version, ==, 313);
+  g_assert_cmpuint (weft_run_get_result (from_profile)->python_version, ==, 309);
+
+  /* the test asks python3 itself, as the engine does */
+  if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, &out, NULL, NULL, NULL) && out != NULL)
+    {
+      guint v;
+
+      g_strstrip (out);
+      if (weft_python_version_parse (out, &v))
+        expected = v;
+    }
+  g_assert_cmpuint (weft_run_get_result (by_default)->python_version, ==, expected);
 }
 
 /* Concept 22: opposite lock order deadlocks; the cycle is reported and the run stops. */
@@ -987,6 +1061,8 @@ main (int   argc,
   g_test_add_func ("/weft/run/lock-with-gil", test_lock_with_gil);
   g_test_add_func ("/weft/run/deadlock", test_deadlock);
   g_test_add_func ("/weft/run/gil-in-wait-for-graph", test_gil_in_wait_for_graph);
+  g_test_add_func ("/weft/run/python-version-switch-points", test_python_version_switch_points);
+  g_test_add_func ("/weft/run/python-version-option", test_python_version_option);
   g_test_add_func ("/weft/run/cancel", test_cancel);
   g_test_add_func ("/weft/run/failure-kept-apart", test_failure_kept_apart);
   g_test_add_func ("/weft/run/cancel-on-error", test_cancel_on_error);

@@ -6,6 +6,7 @@
 
 #include "weft-arena.h"
 #include "weft-json-builder-private.h"
+#include "weft-python-version.h"
 #include "weft-summary.h"
 
 /**
@@ -25,6 +26,7 @@ struct _WeftSummary
   char              *profile;
   char              *executor;
   int                gil;          /* -1 unknown */
+  char              *python;       /* the CPython version the model followed, "3.11"; NULL unknown */
   guint              n_workers;    /* 0 unknown */
   guint64            wall_ns;
   guint64            serial_ns;
@@ -66,6 +68,7 @@ weft_summary_finalize (GObject *object)
 
   g_free (self->profile);
   g_free (self->executor);
+  g_free (self->python);
   g_array_unref (self->stages);
   g_array_unref (self->workers);
   g_array_unref (self->locks);
@@ -292,6 +295,8 @@ take_result (WeftSummary         *self,
   if (result->n_stages > 0)
     take_stages (self, profile);
   self->gil = result->gil ? 1 : 0;
+  if (result->python_version != 0)
+    self->python = weft_python_version_to_string (result->python_version);
   self->n_workers = result->workers;
   /* The timeline's own span, so that a run and its trace read back agree;
    * a run recorded without events has only its clock. */
@@ -398,6 +403,7 @@ weft_summary_new_for_trace (WeftTraceModel      *model,
   self->profile = g_strdup (meta->profile);
   self->executor = g_strdup (meta->executor);
   self->gil = meta->gil;
+  self->python = g_strdup (meta->python);
   self->n_workers = meta->workers;
   self->interrupted = meta->interrupted != NULL;
   self->has_tasks = TRUE;
@@ -435,6 +441,14 @@ weft_summary_get_gil (WeftSummary *self)
 {
   g_return_val_if_fail (WEFT_IS_SUMMARY (self), -1);
   return self->gil;
+}
+
+/* Returns: (nullable): the CPython version the model followed ("3.11"), if known */
+const char *
+weft_summary_get_python (WeftSummary *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), NULL);
+  return self->python;
 }
 
 /* Returns: the number of workers that ran, 0 if unknown */
@@ -757,6 +771,7 @@ weft_summary_to_trace_meta (WeftSummary *self)
   meta->profile = g_strdup (self->profile);
   meta->executor = g_strdup (self->executor);
   meta->gil = self->gil;
+  meta->python = g_strdup (self->python);
   meta->workers = self->n_workers;
   meta->machine = g_strdup_printf ("%s, %u cores", g_get_host_name (), g_get_num_processors ());
   return meta;
@@ -804,6 +819,11 @@ json_what_ran (WeftSummary *self,
   json_builder_set_member_name (b, "gil");
   if (self->gil >= 0)
     json_builder_add_boolean_value (b, self->gil);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "python");
+  if (self->python != NULL)
+    json_builder_add_string_value (b, self->python);
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "n_workers");
@@ -1008,6 +1028,23 @@ weft_summary_to_json (WeftSummary *self)
 
 /* ---- Text ---------------------------------------------------------------- */
 
+/* The CPython the model followed, and what that decided. */
+static void
+append_python (WeftSummary *self,
+               GString     *s)
+{
+  guint version;
+
+  if (self->python == NULL)
+    return;
+  g_string_append_printf (s, "model     CPython %s", self->python);
+  if (self->gil == 1 && weft_python_version_parse (self->python, &version))
+    g_string_append (s, weft_python_version_switches_inside_statements (version)
+                        ? ": the GIL may switch between bytecodes, so `+=` can be torn"
+                        : ": the GIL switches only at backward jumps and calls");
+  g_string_append_c (s, '\n');
+}
+
 static void
 text_what_ran (WeftSummary *self,
                GString     *s)
@@ -1026,6 +1063,7 @@ text_what_ran (WeftSummary *self,
         g_string_append_printf (s, ", GIL %s", self->gil ? "on" : "off");
       g_string_append_c (s, '\n');
     }
+  append_python (self, s);
   g_string_append_printf (s, "wall      %.3f s\nserial    %.3f s (%s, one after another)\n",
                           NS_TO_S (self->wall_ns), NS_TO_S (self->serial_ns),
                           !self->serial_from_tasks ? "the lanes' busy time"

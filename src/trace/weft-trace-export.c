@@ -272,6 +272,7 @@ write_header (Export              *ex,
       write_meta_string (w, "executor", meta->executor, &first);
       if (meta->gil >= 0)
         write_meta_string (w, "gil", meta->gil ? "on" : "off", &first);
+      write_meta_string (w, "python", meta->python, &first);
       if (meta->workers > 0)
         {
           g_autofree char *n = g_strdup_printf ("%u", meta->workers);
