@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
 #include "weft-gil.h"
 #include "weft-loop-executor-private.h"
 #include "weft-python-version.h"
@@ -449,6 +451,109 @@ test_python_version_option (void)
         expected = v;
     }
   g_assert_cmpuint (weft_run_get_result (by_default)->python_version, ==, expected);
+}
+
+/* Spans of @state on every lane: how many, the shortest and the longest. */
+static guint
+state_spans (WeftTraceModel *model,
+             WeftState       state,
+             guint64        *out_min_ns,
+             guint64        *out_max_ns,
+             guint64        *out_sum_ns)
+{
+  guint n = 0;
+
+  *out_min_ns = G_MAXUINT64;
+  *out_max_ns = *out_sum_ns = 0;
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint k = 0; k < weft_lane_get_n_spans (lane, d); k++)
+          {
+            WeftSpan span;
+
+            if (!weft_lane_get_span (lane, d, k, &span) || span.state != state)
+              continue;
+            n++;
+            *out_min_ns = MIN (*out_min_ns, span.end_ns - span.start_ns);
+            *out_max_ns = MAX (*out_max_ns, span.end_ns - span.start_ns);
+            *out_sum_ns += span.end_ns - span.start_ns;
+          }
+    }
+  return n;
+}
+
+/* Checks one charged cost: @n spans, each at least the charged CPU work
+ * (a span is wall time, never shorter) and within an order of magnitude
+ * of it on a loaded machine; the summary counts what the lanes show. */
+static void
+assert_charged (WeftRun    *run,
+                WeftState   state,
+                guint       n,
+                double      each_ms)
+{
+  g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), weft_run_get_profile (run),
+                                                     weft_run_get_result (run));
+  guint64 min_ns, max_ns, sum_ns;
+  guint got = state_spans (weft_run_get_model (run), state, &min_ns, &max_ns, &sum_ns);
+
+  g_test_message ("%s: %u spans, %.2f-%.2f ms (charged %.2f ms each)", weft_state_to_nick (state),
+                  got, got ? min_ns / 1e6 : 0, max_ns / 1e6, each_ms);
+  g_assert_cmpuint (got, ==, n);
+  g_assert_cmpuint (weft_summary_get_charged_ns (summary, state), ==, sum_ns);
+  if (n == 0)
+    return;
+  g_assert_cmpfloat (min_ns / 1e6, >=, 0.9 * each_ms);
+  g_assert_cmpfloat (max_ns / 1e6, <, 50 * each_ms);
+}
+
+/* The costs of CPython's multiprocessing, from a calibration file, charged
+ * as work and drawn as their own states: the interpreter's start-up in each
+ * spawned worker (not in a forked one), a dispatch per task, pickling per
+ * byte of payload. */
+static void
+test_charged_costs (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-calibration-XXXXXX", NULL);
+  g_autofree char *weft_dir = g_build_filename (dir, "weft", NULL);
+  g_autofree char *file = g_build_filename (weft_dir, "calibration.json", NULL);
+  g_autoptr(WeftProfile) spawn = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 2,"
+    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"transfer\": { \"bytes\": 500000 } }, { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  g_autoptr(WeftProfile) fork = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 2,"
+    "  \"start_method\": \"fork\", \"tasks\": [ { \"count\": 3, \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  g_autoptr(WeftRun) spawned = NULL;
+  g_autoptr(WeftRun) forked = NULL;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_mkdir (weft_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (file,
+    "{ \"python\": \"test\", \"spawn_start_ms\": 60, \"fork_start_ms\": 2, \"dispatch_us\": 3000,"
+    "  \"pickle_ms_per_mb\": 40, \"pickle_object_us\": 2, \"pipe_message_us\": 20 }", -1, NULL));
+
+  /* The workers read the file; this process never does. The variable
+   * stays (unsetenv is not safe with threads): later runs find no file
+   * there and charge the shipped defaults, as without a calibration. */
+  g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
+  spawned = run_to_end (spawn, NULL);
+  forked = run_to_end (fork, NULL);
+
+  g_assert_cmpuint (weft_run_get_result (spawned)->tasks_ok, ==, 4);
+  assert_charged (spawned, WEFT_STATE_INTERPRETER_START, 2, 60);
+  assert_charged (spawned, WEFT_STATE_DISPATCH, 4, 3);
+  assert_charged (spawned, WEFT_STATE_PICKLING, 4, 40 * 0.5);
+
+  g_assert_cmpuint (weft_run_get_result (forked)->tasks_ok, ==, 3);
+  assert_charged (forked, WEFT_STATE_INTERPRETER_START, 0, 0);
+  assert_charged (forked, WEFT_STATE_DISPATCH, 3, 3);
+  assert_charged (forked, WEFT_STATE_PICKLING, 0, 0);
+
+  g_assert_cmpint (g_remove (file), ==, 0);
+  g_assert_cmpint (g_rmdir (weft_dir), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 /* Concept 22: opposite lock order deadlocks; the cycle is reported and the run stops. */
@@ -1063,6 +1168,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/gil-in-wait-for-graph", test_gil_in_wait_for_graph);
   g_test_add_func ("/weft/run/python-version-switch-points", test_python_version_switch_points);
   g_test_add_func ("/weft/run/python-version-option", test_python_version_option);
+  g_test_add_func ("/weft/run/charged-costs", test_charged_costs);
   g_test_add_func ("/weft/run/cancel", test_cancel);
   g_test_add_func ("/weft/run/failure-kept-apart", test_failure_kept_apart);
   g_test_add_func ("/weft/run/cancel-on-error", test_cancel_on_error);

@@ -451,6 +451,26 @@ weft_summary_get_python (WeftSummary *self)
   return self->python;
 }
 
+/**
+ * weft_summary_get_charged_ns:
+ * @cost: a state for which weft_state_is_charged_cost() is true
+ *
+ * Returns: the time all lanes spent in @cost, a cost of the modelled CPython
+ */
+guint64
+weft_summary_get_charged_ns (WeftSummary *self,
+                             WeftState    cost)
+{
+  guint64 ns = 0;
+
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), 0);
+  g_return_val_if_fail (weft_state_is_charged_cost (cost), 0);
+
+  for (guint i = 0; i < self->workers->len; i++)
+    ns += g_array_index (self->workers, WeftSummaryWorker, i).state_ns[cost];
+  return ns;
+}
+
 /* Returns: the number of workers that ran, 0 if unknown */
 guint
 weft_summary_get_n_workers (WeftSummary *self)
@@ -874,6 +894,13 @@ json_workers (WeftSummary *self,
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "charged_s");
+  json_builder_begin_object (b);
+  for (guint s = 0; s < WEFT_N_STATES; s++)
+    if (weft_state_is_charged_cost (s))
+      _weft_json_add_double (b, weft_state_to_nick (s), NS_TO_S (weft_summary_get_charged_ns (self, s)));
+  json_builder_end_object (b);
 }
 
 static void
@@ -1080,6 +1107,28 @@ text_what_ran (WeftSummary *self,
     g_string_append_printf (s, "overlap   %s\n", overlap);
 }
 
+/* The costs of the modelled CPython, when the run charged any. */
+static void
+text_charged (WeftSummary *self,
+              GString     *s)
+{
+  gboolean any = FALSE;
+
+  for (guint st = 0; st < WEFT_N_STATES; st++)
+    {
+      g_autofree char *name = NULL;
+      guint64 ns;
+
+      if (!weft_state_is_charged_cost (st) || (ns = weft_summary_get_charged_ns (self, st)) == 0)
+        continue;
+      name = g_utf8_strdown (weft_state_to_string (st), -1);
+      g_string_append_printf (s, "%s%s %.3f s", any ? ", " : "charged   ", name, NS_TO_S (ns));
+      any = TRUE;
+    }
+  if (any)
+    g_string_append (s, " (CPython's costs, charged as CPU work)\n");
+}
+
 static void
 text_workers (WeftSummary *self,
               GString     *s)
@@ -1101,6 +1150,7 @@ text_workers (WeftSummary *self,
                               NS_TO_S (w->state_ns[WEFT_STATE_IDLE]),
                               w->tasks);
     }
+  text_charged (self, s);
 }
 
 static void

@@ -491,6 +491,43 @@ do_cpu (WeftWorkerContext *self,
   return TRUE;
 }
 
+/**
+ * weft_worker_context_charge:
+ * @cost: a state for which weft_state_is_charged_cost() is true
+ * @object: the task it is charged for, or 0
+ * @ns: how long the cost takes in the modelled CPython
+ * @bytes: what it moves, for the trace, or 0
+ *
+ * Charges a cost of the modelled CPython as real CPU work on this worker,
+ * drawn as its own state.
+ *
+ * Returns: %FALSE if the run was cancelled meanwhile
+ */
+gboolean
+weft_worker_context_charge (WeftWorkerContext *self,
+                            WeftState          cost,
+                            guint32            object,
+                            double             ns,
+                            gint64             bytes)
+{
+  guint64 per_ms = weft_cpu_iterations_per_ms ();
+  guint64 left = (guint64) (MAX (ns, 0) / 1e6 * (double) per_ms);
+
+  g_return_val_if_fail (weft_state_is_charged_cost (cost), TRUE);
+
+  record (self, WEFT_EVENT_COST_BEGIN, object, cost, bytes);
+  /* a millisecond at a time, so that a cancel is seen */
+  while (left > 0 && !cancelled (self))
+    {
+      guint64 n = MIN (left, per_ms);
+
+      weft_cpu_spin (n);
+      left -= n;
+    }
+  record (self, WEFT_EVENT_COST_END, object, cost, bytes);
+  return !cancelled (self);
+}
+
 /* A blocking wait of ms, in slices so that cancel is seen; FALSE if cancelled. */
 static gboolean
 sleep_ms (WeftWorkerContext *self,

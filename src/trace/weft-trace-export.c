@@ -65,6 +65,9 @@ static const char *state_titles[WEFT_N_STATES] = {
   [WEFT_STATE_IO] = "I/O",
   [WEFT_STATE_STARTING] = "starting",
   [WEFT_STATE_CORE_WAIT] = "core wait",
+  [WEFT_STATE_INTERPRETER_START] = "starting the interpreter",
+  [WEFT_STATE_DISPATCH] = "dispatch",
+  [WEFT_STATE_PICKLING] = "pickling",
 };
 
 const char *
