@@ -9,6 +9,7 @@
  *   weft-cli summary TRACE [--json]
  *   weft-cli export TRACE -o OUT
  *   weft-cli diff A B [--json]
+ *   weft-cli calibrate [--python PATH] [--repeat N] [--json]   (weft-cli-calibrate.c)
  *
  * Exit status: 0 on success, 1 when the run itself went wrong (a task failed,
  * a deadlock was found), 2 for bad input: an unknown option, a malformed
@@ -27,6 +28,7 @@
 
 #include "weft-cli-diff.h"
 #include "weft-cli-private.h"
+#include "weft-cli-calibrate.h"
 #include "weft-cli-record.h"
 #include "weft-comparison.h"
 #include "weft-output-file.h"
@@ -623,7 +625,8 @@ print_help (void)
            "  export TRACE -o OUT  write a trace in Weft's form (Chrome Trace Event JSON)\n"
            "  record [-o TRACE] [--summary|--json] [--] PROGRAM [ARGS…]\n"
            "                    record a program's threads, locks and processes\n"
-           "  diff A B          what changed from recording A to B (traces or profiles)\n\n"
+           "  diff A B          what changed from recording A to B (traces or profiles)\n"
+           "  calibrate [--python PATH]  measure the CPython costs the model charges\n\n"
            "'weft-cli COMMAND --help' describes each command's options.\n");
 }
 
@@ -662,6 +665,8 @@ main (int   argc,
     return weft_cli_record (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "diff"))
     return weft_cli_diff (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "calibrate"))
+    return weft_cli_calibrate (argc - 1, argv + 1);
 
   {
     g_autofree char *msg = g_strdup_printf ("unknown command \"%s\"", argv[1]);

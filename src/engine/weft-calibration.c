@@ -109,28 +109,16 @@ read_figures (JsonObject      *obj,
   return TRUE;
 }
 
-/**
- * weft_calibration_load:
- *
- * Returns: (transfer full): the figures in @path; %NULL with @error set if
- *   it cannot be read or holds something else (every figure is required)
- */
-WeftCalibration *
-weft_calibration_load (const char  *path,
-                       GError     **error)
+static WeftCalibration *
+from_parser (JsonParser  *parser,
+             const char  *path,
+             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(WeftCalibration) cal = g_new0 (WeftCalibration, 1);
-  g_autoptr(GError) local = NULL;
   JsonNode *root;
   JsonObject *obj;
   JsonNode *python;
 
-  if (!json_parser_load_from_file (parser, path, &local))
-    {
-      invalid (error, path, "%s", local->message);
-      return NULL;
-    }
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
@@ -145,6 +133,51 @@ weft_calibration_load (const char  *path,
                           json_node_get_value_type (python) == G_TYPE_STRING
                           ? json_node_get_string (python) : "?");
   return g_steal_pointer (&cal);
+}
+
+/**
+ * weft_calibration_load:
+ *
+ * Returns: (transfer full): the figures in @path; %NULL with @error set if
+ *   it cannot be read or holds something else (every figure is required)
+ */
+WeftCalibration *
+weft_calibration_load (const char  *path,
+                       GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local = NULL;
+
+  if (!json_parser_load_from_file (parser, path, &local))
+    {
+      invalid (error, path, "%s", local->message);
+      return NULL;
+    }
+  return from_parser (parser, path, error);
+}
+
+/**
+ * weft_calibration_new_from_data:
+ * @data: JSON as weft_calibration_to_json() writes it
+ * @name: what to call it in messages
+ *
+ * Returns: (transfer full): the figures; %NULL with @error set if @data
+ *   holds something else or a figure out of its range
+ */
+WeftCalibration *
+weft_calibration_new_from_data (const char  *data,
+                                const char  *name,
+                                GError     **error)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) local = NULL;
+
+  if (!json_parser_load_from_data (parser, data, -1, &local))
+    {
+      invalid (error, name, "%s", local->message);
+      return NULL;
+    }
+  return from_parser (parser, name, error);
 }
 
 static gpointer

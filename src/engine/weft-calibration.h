@@ -36,6 +36,9 @@ const WeftCalibration *weft_calibration_get_defaults (void);
 char            *weft_calibration_get_path    (void);
 WeftCalibration *weft_calibration_load        (const char            *path,
                                                GError               **error);
+WeftCalibration *weft_calibration_new_from_data (const char          *data,
+                                               const char            *name,
+                                               GError               **error);
 const WeftCalibration *weft_calibration_get   (void);
 char            *weft_calibration_to_json     (const WeftCalibration *self);
 void             weft_calibration_free        (WeftCalibration       *self);
