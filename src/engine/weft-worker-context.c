@@ -569,7 +569,9 @@ do_io_blocking (WeftWorkerContext *self,
   return ok;
 }
 
-/* Increments through the manager process: a round trip each. */
+/* Increments through the manager process as CPython's `proxy.value += 1`
+ * does them: read the value (a round trip), write it back plus one (another).
+ * Not atomic: another worker's increment between the two is lost. */
 static gboolean
 increment_via_manager (WeftWorkerContext  *self,
                        const WeftStep     *step,
@@ -587,13 +589,14 @@ increment_via_manager (WeftWorkerContext  *self,
 
   for (gint64 i = 0; i < step->count; i++)
     {
-      record (self, WEFT_EVENT_IO_BEGIN, id, sizeof (WeftManagerRequest), 0);
-      if (!weft_manager_add (self->manager_fd, step->object, 1, &v))
+      record (self, WEFT_EVENT_IO_BEGIN, id, 2 * sizeof (WeftManagerRequest), 0);
+      if (!weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_GET, step->object, 0, &v) ||
+          !weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_SET, step->object, v + 1, &v))
         {
           *out_error = g_strdup ("the manager process stopped answering");
           return FALSE;
         }
-      record (self, WEFT_EVENT_IO_END, id, sizeof (WeftManagerReply), 0);
+      record (self, WEFT_EVENT_IO_END, id, 2 * sizeof (WeftManagerReply), 0);
       if ((i & 63) == 0 && cancelled (self))
         break;
     }
