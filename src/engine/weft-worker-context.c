@@ -510,20 +510,26 @@ weft_worker_context_charge (WeftWorkerContext *self,
                             double             ns,
                             gint64             bytes)
 {
-  guint64 per_ms = weft_cpu_iterations_per_ms ();
-  guint64 left = (guint64) (MAX (ns, 0) / 1e6 * (double) per_ms);
+  guint64 n = (guint64) (MAX (ns, 0) / 1e6 * (double) weft_cpu_iterations_per_ms ());
+  guint32 task_id = self->task_id;
 
   g_return_val_if_fail (weft_state_is_charged_cost (cost), TRUE);
 
   record (self, WEFT_EVENT_COST_BEGIN, object, cost, bytes);
-  /* a millisecond at a time, so that a cancel is seen */
-  while (left > 0 && !cancelled (self))
+  /* As a cpu step: a time without a core is waiting for a core, nested in
+   * the cost's span, and a cancel is seen. */
+  self->task_id = object;
+  self->core_armed = FALSE;
+  core_start (self);
+  for (guint64 i = 0; i < n && !cancelled (self); i += CPU_CHECK_EVERY)
     {
-      guint64 n = MIN (left, per_ms);
-
-      weft_cpu_spin (n);
-      left -= n;
+      weft_cpu_spin (MIN (n - i, CPU_CHECK_EVERY));
+      if ((i / CPU_CHECK_EVERY) % CORE_TICK_EVERY == CORE_TICK_EVERY - 1)
+        core_tick (self, CORE_TICK_EVERY * CPU_CHECK_EVERY);
     }
+  core_stop (self);
+  self->core_armed = FALSE;
+  self->task_id = task_id;
   record (self, WEFT_EVENT_COST_END, object, cost, bytes);
   return !cancelled (self);
 }
