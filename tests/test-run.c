@@ -518,7 +518,7 @@ assert_charged (WeftRun    *run,
 /* The costs of CPython's multiprocessing, from a calibration file, charged
  * as work and drawn as their own states: the interpreter's start-up in each
  * spawned worker (not in a forked one), a dispatch per task, pickling per
- * byte of payload. */
+ * byte of payload and per queue message (half a message on each side). */
 static void
 test_charged_costs (void)
 {
@@ -531,6 +531,12 @@ test_charged_costs (void)
   g_autoptr(WeftProfile) fork = profile_from (
     "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 2,"
     "  \"start_method\": \"fork\", \"tasks\": [ { \"count\": 3, \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  /* a message each way: put (pickling, 5 ms of the 10 ms message), then get (unpickling) */
+  g_autoptr(WeftProfile) messages = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 1,"
+    "  \"start_method\": \"fork\", \"objects\": { \"q\": { \"kind\": \"queue\" } },"
+    "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"put\": { \"queue\": \"q\" } }, { \"get\": { \"queue\": \"q\" } } ] } ] }");
+  g_autoptr(WeftRun) messaged = NULL;
   g_autoptr(WeftRun) spawned = NULL;
   g_autoptr(WeftRun) forked = NULL;
 
@@ -538,7 +544,7 @@ test_charged_costs (void)
   g_assert_cmpint (g_mkdir (weft_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (file,
     "{ \"python\": \"test\", \"spawn_start_ms\": 60, \"fork_start_ms\": 2, \"dispatch_us\": 3000,"
-    "  \"pickle_ms_per_mb\": 40, \"pickle_object_us\": 2, \"pipe_message_us\": 20 }", -1, NULL));
+    "  \"pickle_ms_per_mb\": 40, \"pickle_object_us\": 2, \"pipe_message_us\": 10000 }", -1, NULL));
 
   /* The workers read the file; this process never does. The variable
    * stays (unsetenv is not safe with threads): later runs find no file
@@ -546,6 +552,7 @@ test_charged_costs (void)
   g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
   spawned = run_to_end (spawn, NULL);
   forked = run_to_end (fork, NULL);
+  messaged = run_to_end (messages, NULL);
 
   g_assert_cmpuint (weft_run_get_result (spawned)->tasks_ok, ==, 4);
   assert_charged (spawned, WEFT_STATE_INTERPRETER_START, 2, 60);
@@ -556,6 +563,9 @@ test_charged_costs (void)
   assert_charged (forked, WEFT_STATE_INTERPRETER_START, 0, 0);
   assert_charged (forked, WEFT_STATE_DISPATCH, 3, 3);
   assert_charged (forked, WEFT_STATE_PICKLING, 0, 0);
+
+  g_assert_cmpuint (weft_run_get_result (messaged)->tasks_ok, ==, 2);
+  assert_charged (messaged, WEFT_STATE_PICKLING, 4, 5);
 
   g_assert_cmpint (g_remove (file), ==, 0);
   g_assert_cmpint (g_rmdir (weft_dir), ==, 0);

@@ -47,6 +47,8 @@ struct _WeftWorkerContext
   WeftGil            *gil;
   gboolean            holds_gil;
   gboolean            switch_inside_increment; /* the GIL may switch inside `+=` (CPython <= 3.9) */
+  double              message_ns;      /* a queue message's pickling and framing, each side; 0: none */
+  double              pickle_ns_per_byte;
   gboolean            yield_io;
   guint8             *scratch;
   gsize               scratch_size;
@@ -223,6 +225,25 @@ weft_worker_context_new (guint16            worker,
                                                 ? profile->python_version
                                                 : WEFT_PYTHON_VERSION_FALLBACK);
   return self;
+}
+
+/**
+ * weft_worker_context_set_message_cost:
+ * @message_ns: what each side of a queue message between processes costs
+ *   (pickling or unpickling, and the pipe's framing)
+ * @ns_per_byte: what pickling a payload costs per byte, charged by the put
+ *
+ * Makes the queue steps of a worker process charge CPython's per-message
+ * costs (as *pickling*); threads and the main loop move no messages
+ * between processes and charge nothing.
+ */
+void
+weft_worker_context_set_message_cost (WeftWorkerContext *self,
+                                      double             message_ns,
+                                      double             ns_per_byte)
+{
+  self->message_ns = message_ns;
+  self->pickle_ns_per_byte = ns_per_byte;
 }
 
 /**
@@ -772,7 +793,11 @@ do_put (WeftWorkerContext *self,
 
       if (step->bytes > 0)
         memset (scratch (self, (gsize) step->bytes), (int) (item & 0xff), (gsize) step->bytes);
-      ok = weft_arena_put (self->arena, step->object, item, self->worker, self->writer);
+      if (self->message_ns > 0)
+        ok = weft_worker_context_charge (self, WEFT_STATE_PICKLING, 0,
+                                         self->message_ns + self->pickle_ns_per_byte * (double) step->bytes,
+                                         step->bytes);
+      ok = ok && weft_arena_put (self->arena, step->object, item, self->worker, self->writer);
     }
   take_gil (self);
   return ok;
@@ -796,6 +821,8 @@ do_get (WeftWorkerContext *self,
       ok = weft_arena_get (self->arena, object, &item, self->worker, self->writer);
       if (ok && item == WEFT_ARENA_SENTINEL)
         *out_sentinel = TRUE;
+      if (ok && self->message_ns > 0)
+        ok = weft_worker_context_charge (self, WEFT_STATE_PICKLING, 0, self->message_ns, 0);
     }
   take_gil (self);
   return ok;

@@ -37,6 +37,9 @@ void               weft_worker_context_set_flush_task_begin (WeftWorkerContext *
                                                              gboolean           flush);
 void               weft_worker_context_set_python_version (WeftWorkerContext *self,
                                                            guint              version);
+void               weft_worker_context_set_message_cost (WeftWorkerContext *self,
+                                                         double             message_ns,
+                                                         double             ns_per_byte);
 gboolean           weft_worker_context_charge   (WeftWorkerContext  *self,
                                                  WeftState           cost,
                                                  guint32             object,

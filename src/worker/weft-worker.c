@@ -153,6 +153,10 @@ worker_main (guint16       worker,
   ctx = weft_worker_context_new (worker, profile, arena, writer, NULL, FALSE);
   /* A process can be killed mid-task: its running task must be on its lane. */
   weft_worker_context_set_flush_task_begin (ctx, TRUE);
+  /* A message through a multiprocessing queue is pickled, framed, written,
+   * read and unpickled: half of its one-way cost on each side. */
+  weft_worker_context_set_message_cost (ctx, cost->pipe_message_us * 1e3 / 2,
+                                        cost->pickle_ms_per_mb /* ms per MB = ns per byte */);
   /* A spawned CPython worker starts an interpreter and imports the main
    * module before it can take a task; a forked one inherits all that. */
   if (spawned)
@@ -195,7 +199,7 @@ worker_main (guint16       worker,
       weft_worker_context_charge (ctx, WEFT_STATE_DISPATCH, msg.task_id, cost->dispatch_us * 1e3, 0);
       if (msg.payload_bytes > 0)
         weft_worker_context_charge (ctx, WEFT_STATE_PICKLING, msg.task_id,
-                                    cost->pickle_ms_per_mb * 1e6 * (double) msg.payload_bytes / 1e6,
+                                    cost->pickle_ms_per_mb * (double) msg.payload_bytes /* ns */,
                                     (gint64) msg.payload_bytes);
 
       res.task_id = msg.task_id;
