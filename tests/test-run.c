@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "weft-calibration.h"
 #include "weft-gil.h"
 #include "weft-loop-executor-private.h"
 #include "weft-python-version.h"
@@ -569,6 +570,52 @@ test_charged_costs (void)
 
   g_assert_cmpint (g_remove (file), ==, 0);
   g_assert_cmpint (g_rmdir (weft_dir), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* A calibration file: read back as written; a missing figure, one out of
+ * its range, or text that is not JSON is one message naming the file. */
+static void
+test_calibration_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-calibration-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "calibration.json", NULL);
+  const WeftCalibration *defaults = weft_calibration_get_defaults ();
+  g_autofree char *json = weft_calibration_to_json (defaults);
+  g_autoptr(WeftCalibration) back = NULL;
+  const struct { const char *text; const char *message; } bad[] = {
+    { "{ \"python\": \"x\", \"spawn_start_ms\": 1 }", "\"fork_start_ms\": expected a number" },
+    { "{ \"spawn_start_ms\": 0, \"fork_start_ms\": 1, \"dispatch_us\": 1, \"pickle_ms_per_mb\": 1,"
+      "  \"pickle_object_us\": 1, \"pipe_message_us\": 1 }",
+      "\"spawn_start_ms\": expected a number above 0 and at most 60000, got 0" },
+    { "[1, 2]", "expected an object of figures, as `weft-cli calibrate` writes" },
+    { "{ nonsense", NULL },
+  };
+
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  back = weft_calibration_load (path, NULL);
+  g_assert_nonnull (back);
+  g_assert_cmpfloat (back->spawn_start_ms, ==, defaults->spawn_start_ms);
+  g_assert_cmpfloat (back->dispatch_us, ==, defaults->dispatch_us);
+  g_assert_cmpfloat (back->pickle_ms_per_mb, ==, defaults->pickle_ms_per_mb);
+  g_assert_cmpfloat (back->pipe_message_us, ==, defaults->pipe_message_us);
+  g_assert_cmpstr (back->python, ==, defaults->python);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WeftCalibration) cal = NULL;
+      g_autofree char *want = g_strconcat (path, ": ", bad[i].message, NULL);
+
+      g_assert_true (g_file_set_contents (path, bad[i].text, -1, NULL));
+      cal = weft_calibration_load (path, &error);
+      g_assert_null (cal);
+      g_assert_error (error, WEFT_CALIBRATION_ERROR, WEFT_CALIBRATION_ERROR_INVALID);
+      g_assert_true (g_str_has_prefix (error->message, path));
+      if (bad[i].message != NULL)
+        g_assert_cmpstr (error->message, ==, want);
+    }
+  g_assert_cmpint (g_remove (path), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
@@ -1189,6 +1236,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/python-version-switch-points", test_python_version_switch_points);
   g_test_add_func ("/weft/run/python-version-option", test_python_version_option);
   g_test_add_func ("/weft/run/charged-costs", test_charged_costs);
+  g_test_add_func ("/weft/run/calibration-file", test_calibration_file);
   g_test_add_func ("/weft/run/cancel", test_cancel);
   g_test_add_func ("/weft/run/failure-kept-apart", test_failure_kept_apart);
   g_test_add_func ("/weft/run/cancel-on-error", test_cancel_on_error);
