@@ -180,23 +180,47 @@ weft_calibration_new_from_data (const char  *data,
   return from_parser (parser, name, error);
 }
 
+/* The user's calibration, NULL without one; FALSE with @error if it is bad. */
+static gboolean
+load_user (WeftCalibration **out,
+           GError          **error)
+{
+  g_autofree char *path = weft_calibration_get_path ();
+
+  *out = NULL;
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  *out = weft_calibration_load (path, error);
+  return *out != NULL;
+}
+
+/* Quietly: every worker process would say it again; the run checks the file
+ * once (weft_calibration_check()). */
 static gpointer
 load_once (gpointer data)
 {
-  g_autofree char *path = weft_calibration_get_path ();
-  g_autoptr(GError) error = NULL;
-  WeftCalibration *cal;
+  WeftCalibration *cal = NULL;
 
   (void) data;
-  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+  if (!load_user (&cal, NULL) || cal == NULL)
     return (gpointer) &defaults;
-  cal = weft_calibration_load (path, &error);
-  if (cal == NULL)
-    {
-      g_warning ("%s; the shipped defaults are used instead", error->message);
-      return (gpointer) &defaults;
-    }
   return cal;
+}
+
+/**
+ * weft_calibration_check:
+ *
+ * Reads the user's calibration file, if there is one, as the workers will.
+ *
+ * Returns: %FALSE with @error set if the file exists but cannot be used
+ *   (runs then charge the shipped defaults)
+ */
+gboolean
+weft_calibration_check (GError **error)
+{
+  g_autoptr(WeftCalibration) cal = NULL;
+
+  return load_user (&cal, error);
 }
 
 /**

@@ -40,6 +40,7 @@ WeftCalibration *weft_calibration_new_from_data (const char          *data,
                                                const char            *name,
                                                GError               **error);
 const WeftCalibration *weft_calibration_get   (void);
+gboolean         weft_calibration_check       (GError               **error);
 char            *weft_calibration_to_json     (const WeftCalibration *self);
 void             weft_calibration_free        (WeftCalibration       *self);
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "weft-collector.h"
+#include "weft-calibration.h"
 #include "weft-gil.h"
 #include "weft-python-version.h"
 #include "weft-loop-executor.h"
@@ -930,6 +931,15 @@ weft_run_start (WeftRun       *self,
 
   /* Measured once per process; not inside the first task's time. */
   weft_cpu_iterations_per_ms ();
+
+  /* Worker processes charge the calibrated costs; a bad file is said once, here. */
+  if (uses_executor (self, WEFT_EXECUTOR_PROCESSES))
+    {
+      g_autoptr(GError) calibration_error = NULL;
+
+      if (!weft_calibration_check (&calibration_error))
+        g_warning ("%s; the shipped defaults are charged instead", calibration_error->message);
+    }
 
   self->watchdog = g_timeout_source_new (WATCHDOG_INTERVAL_MS);
   g_source_set_callback (self->watchdog, on_watchdog, self, NULL);
