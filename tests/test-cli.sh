@@ -269,8 +269,37 @@ refused "weft-cli run: $tmp/long.json/x.json: cannot create the file in $tmp/lon
 refused "weft-cli run: $tmp/missing/x.json: cannot create the file in $tmp/missing: No such file or directory" run "$long" -o "$tmp/missing/x.json"
 refused "weft-cli export: $ro/trace.json: cannot create the file in $ro: $ro_err" export "$tmp/real/trace.json" -o "$ro/trace.json"
 
+# calibrate measures the real interpreter, writes the figures where runs look,
+# and a run charges them: figures checked by order of magnitude, never exactly.
+expect 2 "weft-cli calibrate: --repeat: expected a number from 1 to 99 (see 'weft-cli calibrate --help')" -- calibrate --repeat 0
+expect 2 "weft-cli calibrate: --python $tmp/no-python: Failed to execute child process “$tmp/no-python” (No such file or directory)" -- calibrate --python "$tmp/no-python"
+cal_home="$tmp/config"
+if XDG_CONFIG_HOME="$cal_home" "$cli" calibrate --python /usr/bin/python3 --repeat 3 >/dev/null 2>"$tmp/cal.err" &&
+   /usr/bin/python3 - "$cal_home/weft/calibration.json" <<'PY'
+import json, sys
+c = json.load(open(sys.argv[1]))
+plausible = {"spawn_start_ms": (5, 5000), "fork_start_ms": (0.05, 500), "dispatch_us": (1, 10000),
+             "pickle_ms_per_mb": (0.5, 1000), "pickle_object_us": (0.05, 100), "pipe_message_us": (0.5, 5000)}
+bad = [k for k, (lo, hi) in plausible.items() if not lo <= c[k] <= hi]
+sys.exit(1 if bad or not c["python"].startswith("/usr/bin/python3 3.") else 0)
+PY
+then ok "calibrate writes plausible figures to \$XDG_CONFIG_HOME/weft/calibration.json"
+else not_ok "calibrate" "$(cat "$tmp/cal.err")"; fi
+# a run picks them up: each spawned worker starts the interpreter for at least the calibrated time
+spawn_profile='{ "weft_profile": 1, "name": "spawn", "executor": "processes", "workers": 2, "tasks": [ { "count": 2, "steps": [ { "cpu": { "ms": 1 } } ] } ] }'
+echo "$spawn_profile" >"$tmp/spawn.json"
+out=$(XDG_CONFIG_HOME="$cal_home" "$cli" run --json "$tmp/spawn.json")
+if printf '%s' "$out" | /usr/bin/python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))
+charged = json.load(sys.stdin)["charged_s"]["interpreter-start"]
+want = 2 * c["spawn_start_ms"] / 1e3
+sys.exit(0 if 0.9 * want <= charged < 50 * want else 1)' "$cal_home/weft/calibration.json"; then
+  ok "a spawn run charges the calibrated interpreter start-up"
+else not_ok "a spawn run charges the calibrated interpreter start-up" "$out"; fi
+
 # --help works for every command.
-for c in "" run compare; do
+for c in "" run compare calibrate; do
   if "$cli" $c --help >/dev/null 2>&1; then ok "weft-cli $c --help"; else not_ok "weft-cli $c --help"; fi
 done
 

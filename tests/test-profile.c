@@ -51,6 +51,7 @@ assert_profiles_equal (const WeftProfile *a,
   g_assert_cmpuint (a->workers, ==, b->workers);
   g_assert_cmpint (a->gil, ==, b->gil);
   g_assert_cmpfloat (a->switch_interval_ms, ==, b->switch_interval_ms);
+  g_assert_cmpuint (a->python_version, ==, b->python_version);
   g_assert_cmpint (a->start_method, ==, b->start_method);
   g_assert_cmpint (a->cancel_on_error, ==, b->cancel_on_error);
   g_assert_cmpfloat (a->timeout_s, ==, b->timeout_s);
@@ -151,6 +152,7 @@ test_every_step_kind (void)
   g_assert_cmpuint (p->workers, ==, 3);
   g_assert_true (p->gil);
   g_assert_cmpfloat (p->switch_interval_ms, ==, 2.5);
+  g_assert_cmpuint (p->python_version, ==, 309);
   g_assert_cmpint (p->start_method, ==, WEFT_START_FORK);
   g_assert_true (p->cancel_on_error);
   g_assert_cmpfloat (p->timeout_s, ==, 12.5);
@@ -298,6 +300,7 @@ test_defaults (void)
   g_assert_cmpuint (p->workers, ==, 4);
   g_assert_false (p->gil);
   g_assert_cmpfloat (p->switch_interval_ms, ==, 5);
+  g_assert_cmpuint (p->python_version, ==, 0);   /* the run picks */
   g_assert_cmpint (p->start_method, ==, WEFT_START_SPAWN);
   g_assert_false (p->cancel_on_error);
   g_assert_cmpfloat (p->timeout_s, ==, 60);
@@ -424,6 +427,12 @@ static const ErrorCase error_cases[] = {
     "}",
     WEFT_PROFILE_ERROR_INVALID,
     "busy.json:8:24: $.tasks[0].steps[1].cpu.ms: expected a number from 0 to 600000, got \"fast\"" },
+  { V "  \"python\": 3.11,\n" TASKS,
+    WEFT_PROFILE_ERROR_INVALID,
+    "busy.json:3:13: $.python: expected a CPython version such as \"3.11\" (3.0 to 3.99), got 3.11" },
+  { V "  \"python\": \"2.7\",\n" TASKS,
+    WEFT_PROFILE_ERROR_INVALID,
+    "busy.json:3:13: $.python: expected a CPython version such as \"3.11\" (3.0 to 3.99), got \"2.7\"" },
   { V "  \"tasks\": [{\"colour\": 1, \"steps\": [{\"cpu\": {\"ms\": 1}}]}]\n}",
     WEFT_PROFILE_ERROR_INVALID,
     "busy.json:3:14: $.tasks[0]: unknown key \"colour\" (a task has: name, count, steps)" },

@@ -11,7 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <glib/gstdio.h>
+
+#include "weft-calibration.h"
+#include "weft-gil.h"
 #include "weft-loop-executor-private.h"
+#include "weft-python-version.h"
 #include "weft-trace-journal-private.h"
 #include "weft-trace-model-private.h"
 #include "weft-run.h"
@@ -267,6 +272,351 @@ test_lock_with_gil (void)
       g_assert_cmpuint (result->tasks_cancelled, ==, 0);
       g_assert_cmpint (lost_updates (run), ==, 0);
     }
+}
+
+/* A cycle through the GIL: worker 0 holds lock l and waits for the GIL,
+ * worker 1 holds the GIL and blocks on l without dropping it (what do_lock
+ * did before it tried the lock first). The engine no longer makes this
+ * cycle, so the threads here make it with the GIL and the arena directly. */
+typedef struct
+{
+  WeftArena *arena;
+  WeftGil   *gil;
+  gint       cancelled;
+  gint       lock_held;   /* worker 0 holds l */
+  gint       gil_held;    /* worker 1 holds the GIL */
+  gboolean   took_gil;    /* worker 0's take, after the cancel */
+} GilCycle;
+
+static void
+wait_flag (const gint *flag)
+{
+  gint64 give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!g_atomic_int_get (flag))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_usleep (1000);
+    }
+}
+
+static gpointer
+lock_then_gil (gpointer data)
+{
+  GilCycle *c = data;
+
+  g_assert_true (weft_arena_lock (c->arena, 0, 0, NULL));
+  g_atomic_int_set (&c->lock_held, 1);
+  wait_flag (&c->gil_held);
+  c->took_gil = weft_gil_take (c->gil, 0, NULL, &c->cancelled, FALSE);
+  weft_arena_unlock (c->arena, 0, 0, NULL);
+  if (c->took_gil)
+    weft_gil_drop (c->gil, 0, NULL, FALSE);
+  return NULL;
+}
+
+static gpointer
+gil_then_lock (gpointer data)
+{
+  GilCycle *c = data;
+
+  g_assert_true (weft_gil_take (c->gil, 1, NULL, &c->cancelled, FALSE));
+  g_atomic_int_set (&c->gil_held, 1);
+  wait_flag (&c->lock_held);
+  /* gives up on the cancel, or gets l once worker 0 gave up and let it go */
+  if (weft_arena_lock (c->arena, 0, 1, NULL))
+    weft_arena_unlock (c->arena, 0, 1, NULL);
+  weft_gil_drop (c->gil, 1, NULL, FALSE);
+  return NULL;
+}
+
+static void
+test_gil_in_wait_for_graph (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"gil-cycle\", \"workers\": 2, \"gil\": true,"
+    "  \"objects\": { \"l\": { \"kind\": \"lock\" } },"
+    "  \"tasks\": [ { \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftArena) arena = weft_arena_new (profile, 2, &error);
+  g_autoptr(WeftGil) gil = NULL;
+  g_autoptr(GArray) cycle = NULL;
+  GilCycle c = { 0 };
+  GThread *a, *b;
+  gint64 give_up = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  const WeftWaitLink *links;
+
+  g_assert_no_error (error);
+  gil = weft_gil_new (1000000, arena);  /* a switch interval of 1 ms */
+  c.arena = arena;
+  c.gil = gil;
+  a = g_thread_new ("lock-then-gil", lock_then_gil, &c);
+  b = g_thread_new ("gil-then-lock", gil_then_lock, &c);
+
+  /* Each holds one thing and nobody waits yet: no cycle. */
+  wait_flag (&c.lock_held);
+  wait_flag (&c.gil_held);
+
+  while ((cycle = weft_arena_find_deadlock (arena)) == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
+      g_usleep (1000);
+    }
+
+  /* From the lowest worker: 0 waits for the GIL, held by 1; 1 waits for l, held by 0. */
+  g_assert_cmpuint (cycle->len, ==, 2);
+  links = (const WeftWaitLink *) (gpointer) cycle->data;
+  g_assert_cmpuint (links[0].worker, ==, 0);
+  g_assert_cmpuint (links[0].object, ==, WEFT_ARENA_WAIT_GIL);
+  g_assert_cmpuint (links[1].worker, ==, 1);
+  g_assert_cmpuint (links[1].object, ==, 0);
+
+  /* As a run's watchdog does: cancel. Worker 0's wait for the GIL gives up
+   * (worker 1 could only drop it after worker 0 let l go). */
+  g_atomic_int_set (&c.cancelled, 1);
+  weft_arena_cancel (arena);
+  g_thread_join (a);
+  g_thread_join (b);
+  g_assert_false (c.took_gil);
+  g_assert_null (weft_arena_find_deadlock (arena));
+}
+
+/* Concept 4 under the GIL, by the CPython modelled: 3.9 may switch between
+ * the read and the write of `counter += 1` (lost updates), 3.11 only at the
+ * loop's backward jump (none lost, as real 3.10-3.13 lose none). */
+static void
+test_python_version_switch_points (void)
+{
+  static const char *versions[] = { "3.9", "3.11" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (versions); k++)
+    {
+      g_autofree char *json = g_strdup_printf (
+        "{ \"weft_profile\": 1, \"name\": \"race-gil\", \"workers\": 4, \"gil\": true,"
+        "  \"switch_interval_ms\": 1, \"python\": \"%s\","
+        "  \"objects\": { \"counter\": { \"kind\": \"counter\" } },"
+        "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"counter\", \"times\": 250000 } } ] } ] }",
+        versions[k]);
+      g_autoptr(WeftProfile) profile = profile_from (json);
+      g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+      const WeftRunResult *result = weft_run_get_result (run);
+      g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), profile, result);
+      g_autofree char *text = weft_summary_to_text (summary);
+      g_autofree char *model_line = g_strdup_printf ("model     CPython %s:", versions[k]);
+      gint64 lost = lost_updates (run);
+
+      g_assert_cmpuint (result->python_version, ==, k == 0 ? 309 : 311);
+      g_assert_cmpstr (weft_summary_get_python (summary), ==, versions[k]);
+      g_assert_nonnull (strstr (text, model_line));
+      g_assert_cmpuint (result->tasks_ok, ==, 4);
+      if (k == 0)
+        /* a switch tears an increment: the others' increments meanwhile are lost */
+        g_assert_cmpint (lost, >, 1000);
+      else
+        g_assert_cmpint (lost, ==, 0);
+    }
+}
+
+/* The run's option overrides the profile's version; without either, the
+ * python3 on PATH (or 3.12) is modelled. */
+static void
+test_python_version_option (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"v\", \"workers\": 1, \"python\": \"3.9\","
+    "  \"tasks\": [ { \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  g_autoptr(WeftProfile) plain = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"v\", \"workers\": 1,"
+    "  \"tasks\": [ { \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
+  g_autoptr(WeftRun) with_option = NULL;
+  g_autoptr(WeftRun) from_profile = weft_run_new (profile, NULL);
+  g_autoptr(WeftRun) by_default = weft_run_new (plain, NULL);
+  g_autofree char *out = NULL;
+  const char *argv[] = { "python3", "-c", "import sys; print('%d.%d' % sys.version_info[:2])", NULL };
+  guint expected = WEFT_PYTHON_VERSION_FALLBACK;
+
+  g_assert_true (weft_python_version_parse ("3.13", &options.python_version));
+  with_option = weft_run_new (profile, &options);
+  g_assert_cmpuint (weft_run_get_result (with_option)->python_version, ==, 313);
+  g_assert_cmpuint (weft_run_get_result (from_profile)->python_version, ==, 309);
+
+  /* the test asks python3 itself, as the engine does */
+  if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                    NULL, NULL, &out, NULL, NULL, NULL) && out != NULL)
+    {
+      guint v;
+
+      g_strstrip (out);
+      if (weft_python_version_parse (out, &v))
+        expected = v;
+    }
+  g_assert_cmpuint (weft_run_get_result (by_default)->python_version, ==, expected);
+}
+
+/* Spans of @state on every lane: how many, the shortest and the longest. */
+static guint
+state_spans (WeftTraceModel *model,
+             WeftState       state,
+             guint64        *out_min_ns,
+             guint64        *out_max_ns,
+             guint64        *out_sum_ns)
+{
+  guint n = 0;
+
+  *out_min_ns = G_MAXUINT64;
+  *out_max_ns = *out_sum_ns = 0;
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint k = 0; k < weft_lane_get_n_spans (lane, d); k++)
+          {
+            WeftSpan span;
+
+            if (!weft_lane_get_span (lane, d, k, &span) || span.state != state)
+              continue;
+            n++;
+            *out_min_ns = MIN (*out_min_ns, span.end_ns - span.start_ns);
+            *out_max_ns = MAX (*out_max_ns, span.end_ns - span.start_ns);
+            *out_sum_ns += span.end_ns - span.start_ns;
+          }
+    }
+  return n;
+}
+
+/* Checks one charged cost: @n spans, each at least the charged CPU work
+ * (a span is wall time, never shorter) and within an order of magnitude
+ * of it on a loaded machine. The summary counts the spans' time less the
+ * waits for a core nested in them: about the CPU time, never less than the
+ * work charged. */
+static void
+assert_charged (WeftRun    *run,
+                WeftState   state,
+                guint       n,
+                double      each_ms)
+{
+  g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), weft_run_get_profile (run),
+                                                     weft_run_get_result (run));
+  guint64 min_ns, max_ns, sum_ns;
+  guint got = state_spans (weft_run_get_model (run), state, &min_ns, &max_ns, &sum_ns);
+
+  g_test_message ("%s: %u spans, %.2f-%.2f ms (charged %.2f ms each)", weft_state_to_nick (state),
+                  got, got ? min_ns / 1e6 : 0, max_ns / 1e6, each_ms);
+  g_assert_cmpuint (got, ==, n);
+  g_assert_cmpuint (weft_summary_get_charged_ns (summary, state), <=, sum_ns);
+  if (n == 0)
+    {
+      g_assert_cmpuint (weft_summary_get_charged_ns (summary, state), ==, 0);
+      return;
+    }
+  g_assert_cmpfloat (weft_summary_get_charged_ns (summary, state) / 1e6, >=, 0.9 * n * each_ms);
+  g_assert_cmpfloat (min_ns / 1e6, >=, 0.9 * each_ms);
+  g_assert_cmpfloat (max_ns / 1e6, <, 50 * each_ms);
+}
+
+/* The costs of CPython's multiprocessing, from a calibration file, charged
+ * as work and drawn as their own states: the interpreter's start-up in each
+ * spawned worker (not in a forked one), a dispatch per task, pickling per
+ * byte of payload and per queue message (half a message on each side). */
+static void
+test_charged_costs (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-calibration-XXXXXX", NULL);
+  g_autofree char *weft_dir = g_build_filename (dir, "weft", NULL);
+  g_autofree char *file = g_build_filename (weft_dir, "calibration.json", NULL);
+  g_autoptr(WeftProfile) spawn = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 2,"
+    "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"transfer\": { \"bytes\": 500000 } }, { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  g_autoptr(WeftProfile) fork = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 2,"
+    "  \"start_method\": \"fork\", \"tasks\": [ { \"count\": 3, \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
+  /* a message each way: put (pickling, 5 ms of the 10 ms message), then get (unpickling) */
+  g_autoptr(WeftProfile) messages = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 1,"
+    "  \"start_method\": \"fork\", \"objects\": { \"q\": { \"kind\": \"queue\" } },"
+    "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"put\": { \"queue\": \"q\" } }, { \"get\": { \"queue\": \"q\" } } ] } ] }");
+  g_autoptr(WeftRun) messaged = NULL;
+  g_autoptr(WeftRun) spawned = NULL;
+  g_autoptr(WeftRun) forked = NULL;
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (g_mkdir (weft_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (file,
+    "{ \"python\": \"test\", \"spawn_start_ms\": 60, \"fork_start_ms\": 2, \"dispatch_us\": 3000,"
+    "  \"pickle_ms_per_mb\": 40, \"pickle_object_us\": 2, \"pipe_message_us\": 10000 }", -1, NULL));
+
+  /* The workers read the file; this process never does. The variable
+   * stays (unsetenv is not safe with threads): later runs find no file
+   * there and charge the shipped defaults, as without a calibration. */
+  g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
+  spawned = run_to_end (spawn, NULL);
+  forked = run_to_end (fork, NULL);
+  messaged = run_to_end (messages, NULL);
+
+  g_assert_cmpuint (weft_run_get_result (spawned)->tasks_ok, ==, 4);
+  assert_charged (spawned, WEFT_STATE_INTERPRETER_START, 2, 60);
+  assert_charged (spawned, WEFT_STATE_DISPATCH, 4, 3);
+  assert_charged (spawned, WEFT_STATE_PICKLING, 4, 40 * 0.5);
+
+  g_assert_cmpuint (weft_run_get_result (forked)->tasks_ok, ==, 3);
+  assert_charged (forked, WEFT_STATE_INTERPRETER_START, 0, 0);
+  assert_charged (forked, WEFT_STATE_DISPATCH, 3, 3);
+  assert_charged (forked, WEFT_STATE_PICKLING, 0, 0);
+
+  g_assert_cmpuint (weft_run_get_result (messaged)->tasks_ok, ==, 2);
+  assert_charged (messaged, WEFT_STATE_PICKLING, 4, 5);
+
+  g_assert_cmpint (g_remove (file), ==, 0);
+  g_assert_cmpint (g_rmdir (weft_dir), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* A calibration file: read back as written; a missing figure, one out of
+ * its range, or text that is not JSON is one message naming the file. */
+static void
+test_calibration_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-calibration-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "calibration.json", NULL);
+  const WeftCalibration *defaults = weft_calibration_get_defaults ();
+  g_autofree char *json = weft_calibration_to_json (defaults);
+  g_autoptr(WeftCalibration) back = NULL;
+  const struct { const char *text; const char *message; } bad[] = {
+    { "{ \"python\": \"x\", \"spawn_start_ms\": 1 }", "\"fork_start_ms\": expected a number" },
+    { "{ \"spawn_start_ms\": 0, \"fork_start_ms\": 1, \"dispatch_us\": 1, \"pickle_ms_per_mb\": 1,"
+      "  \"pickle_object_us\": 1, \"pipe_message_us\": 1 }",
+      "\"spawn_start_ms\": expected a number above 0 and at most 60000, got 0" },
+    { "[1, 2]", "expected an object of figures, as `weft-cli calibrate` writes" },
+    { "{ nonsense", NULL },
+  };
+
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  back = weft_calibration_load (path, NULL);
+  g_assert_nonnull (back);
+  g_assert_cmpfloat (back->spawn_start_ms, ==, defaults->spawn_start_ms);
+  g_assert_cmpfloat (back->dispatch_us, ==, defaults->dispatch_us);
+  g_assert_cmpfloat (back->pickle_ms_per_mb, ==, defaults->pickle_ms_per_mb);
+  g_assert_cmpfloat (back->pipe_message_us, ==, defaults->pipe_message_us);
+  g_assert_cmpstr (back->python, ==, defaults->python);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(WeftCalibration) cal = NULL;
+      g_autofree char *want = g_strconcat (path, ": ", bad[i].message, NULL);
+
+      g_assert_true (g_file_set_contents (path, bad[i].text, -1, NULL));
+      cal = weft_calibration_load (path, &error);
+      g_assert_null (cal);
+      g_assert_error (error, WEFT_CALIBRATION_ERROR, WEFT_CALIBRATION_ERROR_INVALID);
+      g_assert_true (g_str_has_prefix (error->message, path));
+      if (bad[i].message != NULL)
+        g_assert_cmpstr (error->message, ==, want);
+    }
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 /* Concept 22: opposite lock order deadlocks; the cycle is reported and the run stops. */
@@ -638,15 +988,16 @@ test_pipeline (void)
   g_assert_cmpstr (weft_lane_get_name (weft_trace_model_get_lane (model, 3)), ==, "store thread 1");
 }
 
-/* Concept 11: a counter served by a manager process is right, and each
- * operation costs a round trip, far more than one in shared memory. */
+/* Concept 11: `+=` on a counter served by a manager process is two round
+ * trips, a read and a write, as with CPython's proxies: far slower than in
+ * shared memory, and not atomic, so increments from two processes are lost. */
 static void
 test_manager (void)
 {
   g_autoptr(WeftProfile) via_manager = profile_from (
     "{ \"weft_profile\": 1, \"name\": \"manager\", \"workers\": 2, \"executor\": \"processes\","
-    "  \"objects\": { \"c\": { \"kind\": \"counter\", \"backend\": \"manager\" } },"
-    "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"increment\": { \"counter\": \"c\", \"times\": 2000 } } ] } ] }");
+    "  \"start_method\": \"fork\", \"objects\": { \"c\": { \"kind\": \"counter\", \"backend\": \"manager\" } },"
+    "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"increment\": { \"counter\": \"c\", \"times\": 4000 } } ] } ] }");
   g_autoptr(WeftProfile) in_memory = profile_from (
     "{ \"weft_profile\": 1, \"name\": \"memory\", \"workers\": 2, \"executor\": \"processes\","
     "  \"objects\": { \"c\": { \"kind\": \"counter\" }, \"l\": { \"kind\": \"lock\" } },"
@@ -661,8 +1012,11 @@ test_manager (void)
   g_test_message ("manager: %.0f ns per operation; shared memory under a lock: %.0f ns",
                   m->ns_per_op, s->ns_per_op);
   g_assert_cmpuint (weft_run_get_result (r_manager)->errors->len, ==, 0);
-  g_assert_cmpint (m->expected, ==, 4000);
-  g_assert_cmpint (m->actual, ==, 4000);
+  g_test_message ("manager: %" G_GINT64_FORMAT " of %" G_GINT64_FORMAT " increments lost",
+                  m->lost, m->expected);
+  g_assert_cmpint (m->expected, ==, 8000);
+  g_assert_cmpint (m->actual + m->lost, ==, m->expected);
+  g_assert_cmpint (m->lost, >, 0);
   g_assert_cmpint (m->backend, ==, WEFT_BACKEND_MANAGER);
   g_assert_cmpint (s->lost, ==, 0);
   g_assert_cmpfloat (m->ns_per_op, >, 5 * s->ns_per_op);
@@ -878,6 +1232,11 @@ main (int   argc,
   g_test_add_func ("/weft/run/race-and-lock", test_race_and_lock);
   g_test_add_func ("/weft/run/lock-with-gil", test_lock_with_gil);
   g_test_add_func ("/weft/run/deadlock", test_deadlock);
+  g_test_add_func ("/weft/run/gil-in-wait-for-graph", test_gil_in_wait_for_graph);
+  g_test_add_func ("/weft/run/python-version-switch-points", test_python_version_switch_points);
+  g_test_add_func ("/weft/run/python-version-option", test_python_version_option);
+  g_test_add_func ("/weft/run/charged-costs", test_charged_costs);
+  g_test_add_func ("/weft/run/calibration-file", test_calibration_file);
   g_test_add_func ("/weft/run/cancel", test_cancel);
   g_test_add_func ("/weft/run/failure-kept-apart", test_failure_kept_apart);
   g_test_add_func ("/weft/run/cancel-on-error", test_cancel_on_error);

@@ -277,6 +277,7 @@ round_trip (WeftTraceModel       *model,
   meta->profile = g_strdup ("pipeline \"demo\"");
   meta->executor = g_strdup ("threads");
   meta->gil = 1;
+  meta->python = g_strdup ("3.9");
   meta->workers = 4;
   meta->machine = g_strdup ("test machine, 2 cores");
   meta->command_line = g_strdup ("weft-cli run demo.json");
@@ -389,6 +390,7 @@ test_round_trip_sample (void)
   g_assert_cmpstr (meta->profile, ==, "pipeline \"demo\"");
   g_assert_cmpstr (meta->executor, ==, "threads");
   g_assert_cmpint (meta->gil, ==, 1);
+  g_assert_cmpstr (meta->python, ==, "3.9");
   g_assert_cmpuint (meta->workers, ==, 4);
   g_assert_cmpstr (meta->machine, ==, "test machine, 2 cores");
   g_assert_cmpstr (meta->command_line, ==, "weft-cli run demo.json");

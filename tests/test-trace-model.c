@@ -1147,6 +1147,58 @@ test_core_wait (void)
   g_assert_cmpint (state, ==, WEFT_STATE_CORE_WAIT);
 }
 
+/* A charged cost is a span of its own state, on a CPU (the parallelism
+ * counts it); a COST_BEGIN naming a state that is no charged cost is ignored. */
+static void
+test_charged_costs (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  WeftEvent events[] = {
+    ev (100, 0, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0),
+    ev (110, 0, WEFT_EVENT_COST_BEGIN, 0, WEFT_STATE_INTERPRETER_START, 0),
+    ev (400, 0, WEFT_EVENT_COST_END, 0, WEFT_STATE_INTERPRETER_START, 0),
+    ev (410, 0, WEFT_EVENT_SPAWN_END, 0, 0, 0),
+    ev (500, 0, WEFT_EVENT_COST_BEGIN, 7, WEFT_STATE_DISPATCH, 0),
+    ev (530, 0, WEFT_EVENT_COST_END, 7, WEFT_STATE_DISPATCH, 0),
+    ev (530, 0, WEFT_EVENT_COST_BEGIN, 7, WEFT_STATE_PICKLING, 4096),
+    ev (600, 0, WEFT_EVENT_COST_END, 7, WEFT_STATE_PICKLING, 4096),
+    /* not a charged cost, and a state that does not exist: both ignored */
+    ev (610, 0, WEFT_EVENT_COST_BEGIN, 7, WEFT_STATE_LOCK_WAIT, 0),
+    ev (620, 0, WEFT_EVENT_COST_BEGIN, 7, 99, 0),
+    ev (700, 0, WEFT_EVENT_TASK_BEGIN, 7, 0, 0),
+    ev (900, 0, WEFT_EVENT_TASK_END, 7, WEFT_TASK_OK, 0),
+  };
+  const WeftCounterPoint *points;
+  WeftLaneStats stats;
+  WeftState state;
+  guint n;
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_finish (model, 0);
+
+  g_assert_true (weft_trace_model_get_lane_stats (model, 0, &stats));
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_INTERPRETER_START], ==, 290);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_STARTING], ==, 20);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_DISPATCH], ==, 30);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_PICKLING], ==, 70);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_LOCK_WAIT], ==, 0);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_RUNNING], ==, 200);
+
+  points = weft_trace_model_get_parallelism (model, &n);
+  g_assert_cmpint (weft_counter_points_value_at (points, n, 200), ==, 1);
+  g_assert_cmpint (weft_counter_points_value_at (points, n, 405), ==, 0);
+  g_assert_cmpint (weft_counter_points_value_at (points, n, 550), ==, 1);
+
+  for (guint s = 0; s < WEFT_N_STATES; s++)
+    g_assert_cmpint (weft_state_is_charged_cost (s), ==,
+                     s == WEFT_STATE_INTERPRETER_START || s == WEFT_STATE_DISPATCH || s == WEFT_STATE_PICKLING);
+  g_assert_true (weft_state_is_on_cpu (WEFT_STATE_PICKLING));
+  g_assert_false (weft_state_is_wait (WEFT_STATE_DISPATCH));
+  g_assert_true (weft_state_from_nick ("interpreter-start", &state));
+  g_assert_cmpint (state, ==, WEFT_STATE_INTERPRETER_START);
+  g_assert_cmpstr (weft_state_to_string (WEFT_STATE_INTERPRETER_START), ==, "Starting the interpreter");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1156,6 +1208,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/states", test_states);
   g_test_add_func ("/weft/trace-model/nested", test_nested);
   g_test_add_func ("/weft/trace-model/core-wait", test_core_wait);
+  g_test_add_func ("/weft/trace-model/charged-costs", test_charged_costs);
   g_test_add_func ("/weft/trace-model/batches", test_batches);
   g_test_add_func ("/weft/trace-model/lookup", test_lookup);
   g_test_add_func ("/weft/trace-model/lock-stats", test_lock_stats);

@@ -27,6 +27,11 @@ static const StateStyle styles[WEFT_N_STATES] = {
   [WEFT_STATE_STARTING]  = { 0xb5b3ae, 0x77767b, N_("Starting") },
   /* a pale running: ready to run, but no core to run on */
   [WEFT_STATE_CORE_WAIT] = { 0xcde8d8, 0x2c4d3c, N_("Waiting for a core") },
+  /* the charged costs of a modelled CPython: work, in warm browns, olive and rose,
+   * apart from the tasks' own green */
+  [WEFT_STATE_INTERPRETER_START] = { 0xc69c6d, 0x9c7447, N_("Starting the interpreter") },
+  [WEFT_STATE_DISPATCH]  = { 0xd4c26a, 0xa89a3c, N_("Dispatching a task") },
+  [WEFT_STATE_PICKLING]  = { 0xd9a5b3, 0xa86f7f, N_("Pickling") },
 };
 
 /**

@@ -3,11 +3,13 @@
 /*
  * weft-cli: runs workload profiles headless, compares executors, summarises.
  *
- *   weft-cli run PROFILE [--executor E] [--workers N] [--gil|--no-gil] [-o TRACE] [--summary] [--json]
+ *   weft-cli run PROFILE [--executor E] [--workers N] [--gil|--no-gil] [--python-version X.Y]
+ *                [-o TRACE] [--summary] [--json]
  *   weft-cli compare PROFILE [--repeat N] [--json]
  *   weft-cli summary TRACE [--json]
  *   weft-cli export TRACE -o OUT
  *   weft-cli diff A B [--json]
+ *   weft-cli calibrate [--python PATH] [--repeat N] [--json]   (weft-cli-calibrate.c)
  *
  * Exit status: 0 on success, 1 when the run itself went wrong (a task failed,
  * a deadlock was found), 2 for bad input: an unknown option, a malformed
@@ -26,10 +28,12 @@
 
 #include "weft-cli-diff.h"
 #include "weft-cli-private.h"
+#include "weft-cli-calibrate.h"
 #include "weft-cli-record.h"
 #include "weft-comparison.h"
 #include "weft-output-file.h"
 #include "weft-profile.h"
+#include "weft-python-version.h"
 #include "weft-run.h"
 #include "weft-summary.h"
 #include "weft-trace-export.h"
@@ -366,6 +370,7 @@ cmd_run (int    argc,
 {
   g_autofree char *executor = NULL;
   g_autofree char *output = NULL;
+  g_autofree char *python_version = NULL;
   int workers = -1;
   gboolean gil = FALSE, no_gil = FALSE, summary = FALSE, json = FALSE;
   GOptionEntry entries[] = {
@@ -373,6 +378,8 @@ cmd_run (int    argc,
     { "workers", 'w', 0, G_OPTION_ARG_INT, &workers, "Number of workers (1–256)", "N" },
     { "gil", 0, 0, G_OPTION_ARG_NONE, &gil, "Simulate a GIL (threads)", NULL },
     { "no-gil", 0, 0, G_OPTION_ARG_NONE, &no_gil, "No GIL: free-threading", NULL },
+    { "python-version", 0, 0, G_OPTION_ARG_STRING, &python_version,
+      "Model this CPython (3.9, 3.11…; default: the profile's, else the python3 on PATH)", "X.Y" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the trace to TRACE", "TRACE" },
     { "summary", 's', 0, G_OPTION_ARG_NONE, &summary, "Print the summary", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL },
@@ -401,6 +408,12 @@ cmd_run (int    argc,
     }
   if (workers != -1 && (workers < 1 || workers > 256))
     return usage_error ("run", "--workers: expected a number from 1 to 256");
+  if (python_version != NULL && !weft_python_version_parse (python_version, &options.python_version))
+    {
+      g_autofree char *msg = g_strdup_printf ("--python-version: expected a CPython version such as 3.11, got \"%s\"",
+                                              python_version);
+      return usage_error ("run", msg);
+    }
 
   options.workers = workers > 0 ? (guint) workers : 0;
   options.gil = gil ? 1 : no_gil ? 0 : -1;
@@ -612,7 +625,8 @@ print_help (void)
            "  export TRACE -o OUT  write a trace in Weft's form (Chrome Trace Event JSON)\n"
            "  record [-o TRACE] [--summary|--json] [--] PROGRAM [ARGS…]\n"
            "                    record a program's threads, locks and processes\n"
-           "  diff A B          what changed from recording A to B (traces or profiles)\n\n"
+           "  diff A B          what changed from recording A to B (traces or profiles)\n"
+           "  calibrate [--python PATH]  measure the CPython costs the model charges\n\n"
            "'weft-cli COMMAND --help' describes each command's options.\n");
 }
 
@@ -651,6 +665,8 @@ main (int   argc,
     return weft_cli_record (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "diff"))
     return weft_cli_diff (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "calibrate"))
+    return weft_cli_calibrate (argc - 1, argv + 1);
 
   {
     g_autofree char *msg = g_strdup_printf ("unknown command \"%s\"", argv[1]);

@@ -58,9 +58,13 @@ typedef struct
   gsize   size;
   gint    cancelled;
   char    manager_address[64]; /* abstract socket of the manager process, "" if none */
-  gint    waiting_on[WEFT_ARENA_MAX_WORKERS]; /* object + 1, 0 when not waiting */
+  gint    gil_holder;          /* worker + 1, 0 when the GIL is free or there is none */
+  gint    waiting_on[WEFT_ARENA_MAX_WORKERS]; /* object + 1, WAITING_ON_GIL, 0 when not waiting */
   Object  objects[];
 } Shared;
+
+/* waiting_on[] of a worker that waits for the GIL */
+#define WAITING_ON_GIL (-1)
 
 struct _WeftArena
 {
@@ -696,10 +700,60 @@ weft_arena_counter_expected (WeftArena *self,
 }
 
 /**
+ * weft_arena_set_gil_waiting:
+ *
+ * Puts a worker's wait for the GIL into the wait-for graph (the GIL lives in
+ * the run's process, but its waits are part of the same graph as the locks').
+ */
+void
+weft_arena_set_gil_waiting (WeftArena *self,
+                            guint16    worker,
+                            gboolean   waiting)
+{
+  g_atomic_int_set (&self->shared->waiting_on[worker], waiting ? WAITING_ON_GIL : 0);
+}
+
+/**
+ * weft_arena_set_gil_holder:
+ * @worker: the worker that took the GIL, or -1 when it was dropped
+ */
+void
+weft_arena_set_gil_holder (WeftArena *self,
+                           gint       worker)
+{
+  g_atomic_int_set (&self->shared->gil_holder, worker + 1);
+}
+
+/* What a worker waits for, as a link: FALSE when it waits for nothing that
+ * has a holder (not waiting, or waiting on a queue). */
+static gboolean
+wait_link (WeftArena    *self,
+           guint         worker,
+           WeftWaitLink *out_link,
+           gint         *out_holder)
+{
+  gint waiting = g_atomic_int_get (&self->shared->waiting_on[worker]);
+
+  out_link->worker = (guint16) worker;
+  if (waiting == WAITING_ON_GIL)
+    {
+      out_link->object = WEFT_ARENA_WAIT_GIL;
+      *out_holder = g_atomic_int_get (&self->shared->gil_holder) - 1;
+      return TRUE;
+    }
+  if (waiting <= 0 || (guint) waiting > self->shared->n_objects ||
+      self->shared->objects[waiting - 1].kind != WEFT_OBJECT_LOCK)
+    return FALSE;
+  out_link->object = (guint) waiting - 1;
+  *out_holder = weft_arena_get_holder (self, out_link->object);
+  return TRUE;
+}
+
+/**
  * weft_arena_find_deadlock:
  *
- * Follows the wait-for graph: a worker waits for a lock, whose holder waits
- * for another lock, and so on. A cycle is a deadlock.
+ * Follows the wait-for graph: a worker waits for a lock or the GIL, whose
+ * holder waits for another lock (or the GIL), and so on. A cycle is a deadlock.
  *
  * Returns: (transfer full) (nullable) (element-type WeftWaitLink): the cycle,
  *   starting from its lowest worker, or %NULL
@@ -714,19 +768,13 @@ weft_arena_find_deadlock (WeftArena *self)
 
       for (guint step = 0; step <= WEFT_ARENA_MAX_WORKERS; step++)
         {
-          gint waiting = g_atomic_int_get (&self->shared->waiting_on[w]);
           WeftWaitLink link;
           gint holder;
 
-          if (waiting == 0 || (guint) waiting > self->shared->n_objects ||
-              self->shared->objects[waiting - 1].kind != WEFT_OBJECT_LOCK)
+          if (!wait_link (self, w, &link, &holder))
             break;
-
-          link.worker = (guint16) w;
-          link.object = (guint) waiting - 1;
           g_array_append_val (path, link);
 
-          holder = weft_arena_get_holder (self, link.object);
           if (holder < 0)
             break;
           if ((guint) holder == start)

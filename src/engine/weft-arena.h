@@ -36,7 +36,11 @@ G_BEGIN_DECLS
 
 typedef struct _WeftArena WeftArena;
 
-/* One link of a wait-for cycle: `worker` waits for `object`, held by the next link's worker. */
+/* A wait-for link's object when the worker waits for the GIL. */
+#define WEFT_ARENA_WAIT_GIL     G_MAXUINT
+
+/* One link of a wait-for cycle: `worker` waits for `object` (a lock's index
+ * in the profile, or WEFT_ARENA_WAIT_GIL), held by the next link's worker. */
 typedef struct
 {
   guint16 worker;
@@ -120,6 +124,11 @@ void              weft_arena_set_manager_address (WeftArena      *self,
                                                const char        *address);
 const char       *weft_arena_get_manager_address (WeftArena      *self);
 
+void              weft_arena_set_gil_waiting  (WeftArena         *self,
+                                               guint16            worker,
+                                               gboolean           waiting);
+void              weft_arena_set_gil_holder   (WeftArena         *self,
+                                               gint               worker);
 GArray           *weft_arena_find_deadlock    (WeftArena         *self);
 gint              weft_arena_get_holder       (WeftArena         *self,
                                                guint              object);

@@ -18,16 +18,21 @@ struct _WeftGil
   gint            holder;       /* worker + 1 */
   guint64         switch_number;
   gint            drop_request; /* read without the mutex by the holder */
+  WeftArena      *arena;        /* (nullable): where the wait-for graph is */
 };
 
 /**
  * weft_gil_new:
  * @switch_interval_ns: how long a thread waits before asking the holder to drop it
+ * @arena: (nullable): the run's arena, whose wait-for graph gets the GIL's
+ *   holder and waiters, so that a cycle through the GIL is a deadlock; it
+ *   must outlive the GIL
  *
  * Returns: (transfer full): a released GIL
  */
 WeftGil *
-weft_gil_new (guint64 switch_interval_ns)
+weft_gil_new (guint64    switch_interval_ns,
+              WeftArena *arena)
 {
   WeftGil *self = g_new0 (WeftGil, 1);
   pthread_condattr_t attr;
@@ -39,6 +44,7 @@ weft_gil_new (guint64 switch_interval_ns)
   pthread_cond_init (&self->switch_cond, &attr);
   pthread_condattr_destroy (&attr);
   self->interval_ns = MAX (switch_interval_ns, 1000);
+  self->arena = arena;
   return self;
 }
 
@@ -52,6 +58,24 @@ weft_gil_free (WeftGil *self)
   pthread_cond_destroy (&self->cond);
   pthread_cond_destroy (&self->switch_cond);
   g_free (self);
+}
+
+/* With the mutex held, so that the graph changes in the GIL's own order. */
+static void
+note_waiting (WeftGil *self,
+              guint16  worker,
+              gboolean waiting)
+{
+  if (self->arena != NULL)
+    weft_arena_set_gil_waiting (self->arena, worker, waiting);
+}
+
+static void
+note_holder (WeftGil *self,
+             gint     worker)
+{
+  if (self->arena != NULL)
+    weft_arena_set_gil_holder (self->arena, worker);
 }
 
 /**
@@ -79,6 +103,7 @@ weft_gil_take (WeftGil        *self,
       struct timespec deadline;
       int rc;
 
+      note_waiting (self, worker, TRUE);
       if (!waited)
         {
           waited = TRUE;
@@ -94,6 +119,7 @@ weft_gil_take (WeftGil        *self,
 
       if (cancelled != NULL && g_atomic_int_get (cancelled))
         {
+          note_waiting (self, worker, FALSE);
           pthread_mutex_unlock (&self->mutex);
           return FALSE;
         }
@@ -105,6 +131,8 @@ weft_gil_take (WeftGil        *self,
 
   self->locked = TRUE;
   self->holder = worker + 1;
+  note_holder (self, worker);
+  note_waiting (self, worker, FALSE);
   self->switch_number++;
   g_atomic_int_set (&self->drop_request, 0);
   /* a thread that was forced to drop it may go on now */
@@ -140,12 +168,14 @@ weft_gil_drop (WeftGil        *self,
   g_assert (self->locked && self->holder == worker + 1);
   self->locked = FALSE;
   self->holder = 0;
+  note_holder (self, -1);
   pthread_cond_signal (&self->cond);
 
   if (forced)
     {
       guint64 dropped_at = self->switch_number;
 
+      note_waiting (self, worker, TRUE);
       /* Bounded, in case the thread that asked gave up (cancelled). */
       while (!self->locked && self->switch_number == dropped_at)
         {

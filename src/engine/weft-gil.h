@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "weft-arena.h"
 #include "weft-wire-writer.h"
 
 G_BEGIN_DECLS
@@ -16,7 +17,8 @@ G_BEGIN_DECLS
 
 typedef struct _WeftGil WeftGil;
 
-WeftGil  *weft_gil_new               (guint64         switch_interval_ns);
+WeftGil  *weft_gil_new               (guint64         switch_interval_ns,
+                                      WeftArena      *arena);
 void      weft_gil_free              (WeftGil        *self);
 gboolean  weft_gil_take              (WeftGil        *self,
                                       guint16         worker,

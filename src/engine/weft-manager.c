@@ -219,11 +219,14 @@ weft_manager_serve (int             listen_fd,
           if (writer != NULL)
             weft_wire_writer_record (writer, WEFT_EVENT_IO_BEGIN,
                                      req.object + WEFT_ARENA_OBJECT_BASE, sizeof req, 0);
-          if (req.op == WEFT_MANAGER_OP_ADD && req.object < weft_arena_get_n_objects (arena))
+          if (req.object < weft_arena_get_n_objects (arena))
             {
               gint64 *slot = weft_arena_counter_slot (arena, req.object);
 
-              *slot += req.n;
+              if (req.op == WEFT_MANAGER_OP_ADD)
+                *slot += req.n;
+              else if (req.op == WEFT_MANAGER_OP_SET)
+                *slot = req.n;
               reply.value = *slot;
             }
           send (p->fd, &reply, sizeof reply, MSG_NOSIGNAL);
@@ -273,19 +276,22 @@ weft_manager_connect (WeftArena  *arena,
 }
 
 /**
- * weft_manager_add:
+ * weft_manager_call:
+ * @op: WEFT_MANAGER_OP_ADD, _GET or _SET
+ * @out_value: (out): the counter after the operation
  *
- * Adds @n to a counter the manager serves: one round trip.
+ * One operation on a counter the manager serves: one round trip.
  *
  * Returns: %FALSE if the manager could not be reached
  */
 gboolean
-weft_manager_add (int     fd,
-                  guint   object,
-                  gint64  n,
-                  gint64 *out_value)
+weft_manager_call (int      fd,
+                   guint32  op,
+                   guint    object,
+                   gint64   n,
+                   gint64  *out_value)
 {
-  WeftManagerRequest req = { WEFT_MANAGER_OP_ADD, object, n };
+  WeftManagerRequest req = { op, object, n };
   WeftManagerReply reply;
 
   if (send (fd, &req, sizeof req, MSG_NOSIGNAL) != (ssize_t) sizeof req)

@@ -30,7 +30,9 @@ typedef struct
   gint64 value;      /* the counter after the operation */
 } WeftManagerReply;
 
-#define WEFT_MANAGER_OP_ADD 1
+#define WEFT_MANAGER_OP_ADD 1   /* add n, atomically in the manager */
+#define WEFT_MANAGER_OP_GET 2   /* read the value */
+#define WEFT_MANAGER_OP_SET 3   /* set it to n */
 
 GQuark       weft_manager_error_quark (void);
 WeftManager *weft_manager_start       (WeftArena   *arena,
@@ -45,7 +47,8 @@ int          weft_manager_serve       (int          listen_fd,
 
 int          weft_manager_connect     (WeftArena   *arena,
                                        GError     **error);
-gboolean     weft_manager_add         (int          fd,
+gboolean     weft_manager_call        (int          fd,
+                                       guint32      op,
                                        guint        object,
                                        gint64       n,
                                        gint64      *out_value);

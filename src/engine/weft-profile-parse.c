@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "weft-profile-private.h"
+#include "weft-python-version.h"
 
 /*
  * Validation: walks a WeftProfileDoc into a WeftProfile. Every mistake gets
@@ -1090,6 +1091,27 @@ check_version (Ctx   *c,
   return TRUE;
 }
 
+/* "python": "3.11", the CPython version the model follows; 0 when not given. */
+static gboolean
+get_python_version (Ctx   *c,
+                    guint  top,
+                    guint *out)
+{
+  guint m = member (c, top, "python");
+  const char *s;
+
+  *out = 0;
+  if (m == WEFT_PROFILE_NONE)
+    return TRUE;
+  s = N (c, m)->type == WEFT_JSON_STRING ? _weft_profile_doc_string (c->doc, m) : NULL;
+  if (s == NULL || !weft_python_version_parse (s, out))
+    {
+      g_autofree char *got = describe_node (c, m);
+      return fail (c, m, "expected a CPython version such as \"3.11\" (3.0 to 3.99), got %s", got);
+    }
+  return TRUE;
+}
+
 static gboolean
 parse_settings (Ctx   *c,
                 guint  top)
@@ -1106,6 +1128,7 @@ parse_settings (Ctx   *c,
       !get_int (c, top, "workers", FALSE, 1, 256, 4, &workers) ||
       !get_bool (c, top, "gil", FALSE, &p->gil) ||
       !get_double (c, top, "switch_interval_ms", FALSE, 0.1, 1000, 5, &p->switch_interval_ms) ||
+      !get_python_version (c, top, &p->python_version) ||
       !get_enum (c, top, "start_method", start_methods, 0, &start_method) ||
       !get_bool (c, top, "cancel_on_error", FALSE, &p->cancel_on_error) ||
       !get_double (c, top, "timeout_s", FALSE, 0, MAX_TIMEOUT_S, 60, &p->timeout_s))
@@ -1126,7 +1149,7 @@ parse_profile (Ctx *c)
 {
   static const char * const top_keys[] = {
     "weft_profile", "name", "concept", "description", "executor", "workers", "gil",
-    "switch_interval_ms", "start_method", "cancel_on_error", "timeout_s",
+    "switch_interval_ms", "python", "start_method", "cancel_on_error", "timeout_s",
     "objects", "tasks", "stages", NULL
   };
   WeftProfile *p = c->profile;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "weft-profile-private.h"
+#include "weft-python-version.h"
 #include "weft-trace-export.h"
 
 /*
@@ -263,6 +264,7 @@ weft_profile_copy (const WeftProfile *self)
   copy->workers = self->workers;
   copy->gil = self->gil;
   copy->switch_interval_ms = self->switch_interval_ms;
+  copy->python_version = self->python_version;
   copy->start_method = self->start_method;
   copy->cancel_on_error = self->cancel_on_error;
   copy->timeout_s = self->timeout_s;
@@ -649,6 +651,12 @@ weft_profile_to_json (const WeftProfile *self)
   add_int (&w, "workers", self->workers);
   add_bool (&w, "gil", self->gil);
   add_number (&w, "switch_interval_ms", self->switch_interval_ms);
+  if (self->python_version != 0)
+    {
+      g_autofree char *python = weft_python_version_to_string (self->python_version);
+
+      add_string (&w, "python", python);
+    }
   add_string (&w, "start_method", self->start_method == WEFT_START_FORK ? "fork" : "spawn");
   add_bool (&w, "cancel_on_error", self->cancel_on_error);
   add_number (&w, "timeout_s", self->timeout_s);

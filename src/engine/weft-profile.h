@@ -102,6 +102,7 @@ typedef struct
   guint             workers;
   gboolean          gil;
   double            switch_interval_ms;
+  guint             python_version; /* the CPython it models, 311 for 3.11; 0: not given */
   WeftStartMethod   start_method;
   gboolean          cancel_on_error; /* a failure cancels the siblings (task group) */
   double            timeout_s;   /* the run is stopped after this; a loaded profile has 0 < timeout_s <= 3600 */

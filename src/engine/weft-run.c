@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include "weft-collector.h"
+#include "weft-calibration.h"
 #include "weft-gil.h"
+#include "weft-python-version.h"
 #include "weft-loop-executor.h"
 #include "weft-manager.h"
 #include "weft-process-pool.h"
@@ -237,6 +239,9 @@ weft_run_new (const WeftProfile    *profile,
                           ? self->options.executor : profile->executor;
   self->result.workers = self->options.workers ? self->options.workers : profile->workers;
   self->result.gil = self->options.gil >= 0 ? self->options.gil != 0 : profile->gil;
+  self->result.python_version = self->options.python_version != 0 ? self->options.python_version
+                                : profile->python_version != 0 ? profile->python_version
+                                : weft_python_version_default ();
   return self;
 }
 
@@ -266,7 +271,11 @@ static const char *
 object_name (WeftRun *self,
              guint    object)
 {
-  const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, object);
+  const WeftProfileObject *po;
+
+  if (object == WEFT_ARENA_WAIT_GIL)
+    return "GIL";
+  po = g_ptr_array_index (self->profile->objects, object);
 
   return po->name;
 }
@@ -360,6 +369,7 @@ worker_thread (gpointer data)
 
   ctx = weft_worker_context_new (args->worker, self->profile, self->arena, writer,
                                  self->gil, FALSE);
+  weft_worker_context_set_python_version (ctx, self->result.python_version);
 
   for (;;)
     {
@@ -908,7 +918,8 @@ weft_run_start (WeftRun       *self,
     return FALSE;
 
   if (self->result.gil)
-    self->gil = weft_gil_new ((guint64) (self->profile->switch_interval_ms * 1e6));
+    self->gil = weft_gil_new ((guint64) (self->profile->switch_interval_ms * 1e6),
+                             self->arena);
 
   self->context = context ? g_main_context_ref (context) : g_main_context_ref_thread_default ();
   weft_collector_set_sink (self->collector, model_sink, self->model, NULL);
@@ -920,6 +931,15 @@ weft_run_start (WeftRun       *self,
 
   /* Measured once per process; not inside the first task's time. */
   weft_cpu_iterations_per_ms ();
+
+  /* Worker processes charge the calibrated costs; a bad file is said once, here. */
+  if (uses_executor (self, WEFT_EXECUTOR_PROCESSES))
+    {
+      g_autoptr(GError) calibration_error = NULL;
+
+      if (!weft_calibration_check (&calibration_error))
+        g_warning ("%s; the shipped defaults are charged instead", calibration_error->message);
+    }
 
   self->watchdog = g_timeout_source_new (WATCHDOG_INTERVAL_MS);
   g_source_set_callback (self->watchdog, on_watchdog, self, NULL);

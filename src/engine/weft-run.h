@@ -28,9 +28,11 @@ typedef struct
   guint            workers;    /* 0: the profile's */
   int              gil;        /* -1: the profile's, 0 off, 1 on */
   gboolean         no_record;  /* run without recording events (for measuring the cost of recording) */
+  guint            python_version; /* the CPython to model (311 for 3.11); 0: the profile's, else
+                                    * the python3 on PATH (weft_python_version_default()) */
 } WeftRunOptions;
 
-#define WEFT_RUN_OPTIONS_INIT { WEFT_EXECUTOR_NONE, 0, -1, FALSE }
+#define WEFT_RUN_OPTIONS_INIT { WEFT_EXECUTOR_NONE, 0, -1, FALSE, 0 }
 
 typedef struct
 {
@@ -49,6 +51,7 @@ typedef struct
   guint            n_stages;       /* a pipeline's stages, each on its own executor; 0 for a pool */
   guint            workers;
   gboolean         gil;
+  guint            python_version; /* the CPython the model followed, 311 for 3.11 */
   guint64          wall_ns;        /* from the first worker starting to the last one ending */
   guint64          work_ns;        /* CPU time of every task plus its io waits: a serial run's time */
   guint            tasks_ok;

@@ -6,6 +6,7 @@
 
 #include "weft-arena.h"
 #include "weft-json-builder-private.h"
+#include "weft-python-version.h"
 #include "weft-summary.h"
 
 /**
@@ -25,6 +26,7 @@ struct _WeftSummary
   char              *profile;
   char              *executor;
   int                gil;          /* -1 unknown */
+  char              *python;       /* the CPython version the model followed, "3.11"; NULL unknown */
   guint              n_workers;    /* 0 unknown */
   guint64            wall_ns;
   guint64            serial_ns;
@@ -66,6 +68,7 @@ weft_summary_finalize (GObject *object)
 
   g_free (self->profile);
   g_free (self->executor);
+  g_free (self->python);
   g_array_unref (self->stages);
   g_array_unref (self->workers);
   g_array_unref (self->locks);
@@ -273,6 +276,8 @@ object_name (const WeftProfile *profile,
 {
   const char *name = NULL;
 
+  if (object == WEFT_ARENA_WAIT_GIL)
+    return "GIL";
   if (profile != NULL && object < profile->objects->len)
     name = ((const WeftProfileObject *) g_ptr_array_index (profile->objects, object))->name;
   else
@@ -290,6 +295,8 @@ take_result (WeftSummary         *self,
   if (result->n_stages > 0)
     take_stages (self, profile);
   self->gil = result->gil ? 1 : 0;
+  if (result->python_version != 0)
+    self->python = weft_python_version_to_string (result->python_version);
   self->n_workers = result->workers;
   /* The timeline's own span, so that a run and its trace read back agree;
    * a run recorded without events has only its clock. */
@@ -396,6 +403,7 @@ weft_summary_new_for_trace (WeftTraceModel      *model,
   self->profile = g_strdup (meta->profile);
   self->executor = g_strdup (meta->executor);
   self->gil = meta->gil;
+  self->python = g_strdup (meta->python);
   self->n_workers = meta->workers;
   self->interrupted = meta->interrupted != NULL;
   self->has_tasks = TRUE;
@@ -433,6 +441,34 @@ weft_summary_get_gil (WeftSummary *self)
 {
   g_return_val_if_fail (WEFT_IS_SUMMARY (self), -1);
   return self->gil;
+}
+
+/* Returns: (nullable): the CPython version the model followed ("3.11"), if known */
+const char *
+weft_summary_get_python (WeftSummary *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), NULL);
+  return self->python;
+}
+
+/**
+ * weft_summary_get_charged_ns:
+ * @cost: a state for which weft_state_is_charged_cost() is true
+ *
+ * Returns: the time all lanes spent in @cost, a cost of the modelled CPython
+ */
+guint64
+weft_summary_get_charged_ns (WeftSummary *self,
+                             WeftState    cost)
+{
+  guint64 ns = 0;
+
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), 0);
+  g_return_val_if_fail (weft_state_is_charged_cost (cost), 0);
+
+  for (guint i = 0; i < self->workers->len; i++)
+    ns += g_array_index (self->workers, WeftSummaryWorker, i).state_ns[cost];
+  return ns;
 }
 
 /* Returns: the number of workers that ran, 0 if unknown */
@@ -755,6 +791,7 @@ weft_summary_to_trace_meta (WeftSummary *self)
   meta->profile = g_strdup (self->profile);
   meta->executor = g_strdup (self->executor);
   meta->gil = self->gil;
+  meta->python = g_strdup (self->python);
   meta->workers = self->n_workers;
   meta->machine = g_strdup_printf ("%s, %u cores", g_get_host_name (), g_get_num_processors ());
   return meta;
@@ -802,6 +839,11 @@ json_what_ran (WeftSummary *self,
   json_builder_set_member_name (b, "gil");
   if (self->gil >= 0)
     json_builder_add_boolean_value (b, self->gil);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "python");
+  if (self->python != NULL)
+    json_builder_add_string_value (b, self->python);
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "n_workers");
@@ -852,6 +894,13 @@ json_workers (WeftSummary *self,
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "charged_s");
+  json_builder_begin_object (b);
+  for (guint s = 0; s < WEFT_N_STATES; s++)
+    if (weft_state_is_charged_cost (s))
+      _weft_json_add_double (b, weft_state_to_nick (s), NS_TO_S (weft_summary_get_charged_ns (self, s)));
+  json_builder_end_object (b);
 }
 
 static void
@@ -1006,6 +1055,23 @@ weft_summary_to_json (WeftSummary *self)
 
 /* ---- Text ---------------------------------------------------------------- */
 
+/* The CPython the model followed, and what that decided. */
+static void
+append_python (WeftSummary *self,
+               GString     *s)
+{
+  guint version;
+
+  if (self->python == NULL)
+    return;
+  g_string_append_printf (s, "model     CPython %s", self->python);
+  if (self->gil == 1 && weft_python_version_parse (self->python, &version))
+    g_string_append (s, weft_python_version_switches_inside_statements (version)
+                        ? ": the GIL may switch between bytecodes, so `+=` can be torn"
+                        : ": the GIL switches only at backward jumps and calls");
+  g_string_append_c (s, '\n');
+}
+
 static void
 text_what_ran (WeftSummary *self,
                GString     *s)
@@ -1024,6 +1090,7 @@ text_what_ran (WeftSummary *self,
         g_string_append_printf (s, ", GIL %s", self->gil ? "on" : "off");
       g_string_append_c (s, '\n');
     }
+  append_python (self, s);
   g_string_append_printf (s, "wall      %.3f s\nserial    %.3f s (%s, one after another)\n",
                           NS_TO_S (self->wall_ns), NS_TO_S (self->serial_ns),
                           !self->serial_from_tasks ? "the lanes' busy time"
@@ -1038,6 +1105,28 @@ text_what_ran (WeftSummary *self,
     }
   else if (overlap != NULL)
     g_string_append_printf (s, "overlap   %s\n", overlap);
+}
+
+/* The costs of the modelled CPython, when the run charged any. */
+static void
+text_charged (WeftSummary *self,
+              GString     *s)
+{
+  gboolean any = FALSE;
+
+  for (guint st = 0; st < WEFT_N_STATES; st++)
+    {
+      g_autofree char *name = NULL;
+      guint64 ns;
+
+      if (!weft_state_is_charged_cost (st) || (ns = weft_summary_get_charged_ns (self, st)) == 0)
+        continue;
+      name = g_utf8_strdown (weft_state_to_string (st), -1);
+      g_string_append_printf (s, "%s%s %.3f s", any ? ", " : "charged   ", name, NS_TO_S (ns));
+      any = TRUE;
+    }
+  if (any)
+    g_string_append (s, " (CPython's costs, charged as CPU work)\n");
 }
 
 static void
@@ -1061,6 +1150,7 @@ text_workers (WeftSummary *self,
                               NS_TO_S (w->state_ns[WEFT_STATE_IDLE]),
                               w->tasks);
     }
+  text_charged (self, s);
 }
 
 static void

@@ -93,6 +93,9 @@ WeftSummaryOrigin  weft_summary_get_origin        (WeftSummary *self);
 const char        *weft_summary_get_profile       (WeftSummary *self);
 const char        *weft_summary_get_executor      (WeftSummary *self);
 int                weft_summary_get_gil           (WeftSummary *self);
+const char        *weft_summary_get_python        (WeftSummary *self);
+guint64            weft_summary_get_charged_ns    (WeftSummary *self,
+                                                   WeftState    cost);
 guint              weft_summary_get_n_workers     (WeftSummary *self);
 guint64            weft_summary_get_wall_ns       (WeftSummary *self);
 guint64            weft_summary_get_serial_ns     (WeftSummary *self);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "weft-manager.h"
+#include "weft-python-version.h"
 #include "weft-worker-context.h"
 
 #define MAX_FRAMES 40
@@ -45,6 +46,9 @@ struct _WeftWorkerContext
   WeftWireWriter     *writer;
   WeftGil            *gil;
   gboolean            holds_gil;
+  gboolean            switch_inside_increment; /* the GIL may switch inside `+=` (CPython <= 3.9) */
+  double              message_ns;      /* a queue message's pickling and framing, each side; 0: none */
+  double              pickle_ns_per_byte;
   gboolean            yield_io;
   guint8             *scratch;
   gsize               scratch_size;
@@ -217,7 +221,44 @@ weft_worker_context_new (guint16            worker,
   self->gil = gil;
   self->yield_io = yield_io;
   self->manager_fd = -1;
+  weft_worker_context_set_python_version (self, profile->python_version != 0
+                                                ? profile->python_version
+                                                : WEFT_PYTHON_VERSION_FALLBACK);
   return self;
+}
+
+/**
+ * weft_worker_context_set_message_cost:
+ * @message_ns: what each side of a queue message between processes costs
+ *   (pickling or unpickling, and the pipe's framing)
+ * @ns_per_byte: what pickling a payload costs per byte, charged by the put
+ *
+ * Makes the queue steps of a worker process charge CPython's per-message
+ * costs (as *pickling*); threads and the main loop move no messages
+ * between processes and charge nothing.
+ */
+void
+weft_worker_context_set_message_cost (WeftWorkerContext *self,
+                                      double             message_ns,
+                                      double             ns_per_byte)
+{
+  self->message_ns = message_ns;
+  self->pickle_ns_per_byte = ns_per_byte;
+}
+
+/**
+ * weft_worker_context_set_python_version:
+ * @version: the CPython to model, 311 for 3.11
+ *
+ * Where the GIL may change hands: 3.10 and later switch only at a backward
+ * jump or a call, so an increment's read and write stay together; 3.9 and
+ * earlier may switch between them.
+ */
+void
+weft_worker_context_set_python_version (WeftWorkerContext *self,
+                                        guint              version)
+{
+  self->switch_inside_increment = weft_python_version_switches_inside_statements (version);
 }
 
 /**
@@ -471,6 +512,49 @@ do_cpu (WeftWorkerContext *self,
   return TRUE;
 }
 
+/**
+ * weft_worker_context_charge:
+ * @cost: a state for which weft_state_is_charged_cost() is true
+ * @object: the task it is charged for, or 0
+ * @ns: how long the cost takes in the modelled CPython
+ * @bytes: what it moves, for the trace, or 0
+ *
+ * Charges a cost of the modelled CPython as real CPU work on this worker,
+ * drawn as its own state.
+ *
+ * Returns: %FALSE if the run was cancelled meanwhile
+ */
+gboolean
+weft_worker_context_charge (WeftWorkerContext *self,
+                            WeftState          cost,
+                            guint32            object,
+                            double             ns,
+                            gint64             bytes)
+{
+  guint64 n = (guint64) (MAX (ns, 0) / 1e6 * (double) weft_cpu_iterations_per_ms ());
+  guint32 task_id = self->task_id;
+
+  g_return_val_if_fail (weft_state_is_charged_cost (cost), TRUE);
+
+  record (self, WEFT_EVENT_COST_BEGIN, object, cost, bytes);
+  /* As a cpu step: a time without a core is waiting for a core, nested in
+   * the cost's span, and a cancel is seen. */
+  self->task_id = object;
+  self->core_armed = FALSE;
+  core_start (self);
+  for (guint64 i = 0; i < n && !cancelled (self); i += CPU_CHECK_EVERY)
+    {
+      weft_cpu_spin (MIN (n - i, CPU_CHECK_EVERY));
+      if ((i / CPU_CHECK_EVERY) % CORE_TICK_EVERY == CORE_TICK_EVERY - 1)
+        core_tick (self, CORE_TICK_EVERY * CPU_CHECK_EVERY);
+    }
+  core_stop (self);
+  self->core_armed = FALSE;
+  self->task_id = task_id;
+  record (self, WEFT_EVENT_COST_END, object, cost, bytes);
+  return !cancelled (self);
+}
+
 /* A blocking wait of ms, in slices so that cancel is seen; FALSE if cancelled. */
 static gboolean
 sleep_ms (WeftWorkerContext *self,
@@ -512,7 +596,9 @@ do_io_blocking (WeftWorkerContext *self,
   return ok;
 }
 
-/* Increments through the manager process: a round trip each. */
+/* Increments through the manager process as CPython's `proxy.value += 1`
+ * does them: read the value (a round trip), write it back plus one (another).
+ * Not atomic: another worker's increment between the two is lost. */
 static gboolean
 increment_via_manager (WeftWorkerContext  *self,
                        const WeftStep     *step,
@@ -530,18 +616,34 @@ increment_via_manager (WeftWorkerContext  *self,
 
   for (gint64 i = 0; i < step->count; i++)
     {
-      record (self, WEFT_EVENT_IO_BEGIN, id, sizeof (WeftManagerRequest), 0);
-      if (!weft_manager_add (self->manager_fd, step->object, 1, &v))
+      record (self, WEFT_EVENT_IO_BEGIN, id, 2 * sizeof (WeftManagerRequest), 0);
+      if (!weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_GET, step->object, 0, &v) ||
+          !weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_SET, step->object, v + 1, &v))
         {
           *out_error = g_strdup ("the manager process stopped answering");
           return FALSE;
         }
-      record (self, WEFT_EVENT_IO_END, id, sizeof (WeftManagerReply), 0);
+      record (self, WEFT_EVENT_IO_END, id, 2 * sizeof (WeftManagerReply), 0);
       if ((i & 63) == 0 && cancelled (self))
         break;
     }
   record (self, WEFT_EVENT_COUNTER, id, v, 0);
   return TRUE;
+}
+
+/*
+ * Where increment @i's GIL switch point is, as in the modelled CPython's eval
+ * loop for `for _ in range(n): counter += 1`. 3.10+ honour a drop request
+ * only at the loop's backward jump: after the write. 3.9 and earlier check
+ * after LOAD_GLOBAL, INPLACE_ADD, STORE_GLOBAL and JUMP_ABSOLUTE (LOAD_CONST
+ * and STORE_FAST skip the check): two of the four points lie between the
+ * read and the write, so every other switch point tears the increment.
+ */
+static inline gboolean
+switch_inside_increment (WeftWorkerContext *self,
+                         gint64             i)
+{
+  return self->switch_inside_increment && ((i >> 6) & 1) == 0;
 }
 
 /* After the increments up to @done (of which @counted are counted as done
@@ -602,9 +704,12 @@ increment_shared (WeftWorkerContext *self,
       if ((i & 63) == 0)
         {
           core_tick (self, 64 * RACE_WINDOW_ITERATIONS);
-          gil_checkpoint (self);
+          if (switch_inside_increment (self, i))
+            gil_checkpoint (self);
         }
       __atomic_store_n (slot, v + 1, __ATOMIC_RELAXED);
+      if ((i & 63) == 0 && !switch_inside_increment (self, i))
+        gil_checkpoint (self);
       if (((i + 1) & 63) == 0 && length == 1)
         count_increments (self, step->object, i + 1, &counted, v + 1,
                           ((i + 1) % RACE_SAMPLE_EVERY) == 0 && i + 1 < step->count);
@@ -688,7 +793,11 @@ do_put (WeftWorkerContext *self,
 
       if (step->bytes > 0)
         memset (scratch (self, (gsize) step->bytes), (int) (item & 0xff), (gsize) step->bytes);
-      ok = weft_arena_put (self->arena, step->object, item, self->worker, self->writer);
+      if (self->message_ns > 0)
+        ok = weft_worker_context_charge (self, WEFT_STATE_PICKLING, 0,
+                                         self->message_ns + self->pickle_ns_per_byte * (double) step->bytes,
+                                         step->bytes);
+      ok = ok && weft_arena_put (self->arena, step->object, item, self->worker, self->writer);
     }
   take_gil (self);
   return ok;
@@ -712,6 +821,8 @@ do_get (WeftWorkerContext *self,
       ok = weft_arena_get (self->arena, object, &item, self->worker, self->writer);
       if (ok && item == WEFT_ARENA_SENTINEL)
         *out_sentinel = TRUE;
+      if (ok && self->message_ns > 0)
+        ok = weft_worker_context_charge (self, WEFT_STATE_PICKLING, 0, self->message_ns, 0);
     }
   take_gil (self);
   return ok;

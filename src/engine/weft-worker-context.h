@@ -4,6 +4,7 @@
 #include "weft-arena.h"
 #include "weft-gil.h"
 #include "weft-profile.h"
+#include "weft-span.h"
 #include "weft-wire-writer.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,16 @@ WeftWorkerContext *weft_worker_context_new      (guint16             worker,
 void               weft_worker_context_free     (WeftWorkerContext  *self);
 void               weft_worker_context_set_flush_task_begin (WeftWorkerContext *self,
                                                              gboolean           flush);
+void               weft_worker_context_set_python_version (WeftWorkerContext *self,
+                                                           guint              version);
+void               weft_worker_context_set_message_cost (WeftWorkerContext *self,
+                                                         double             message_ns,
+                                                         double             ns_per_byte);
+gboolean           weft_worker_context_charge   (WeftWorkerContext  *self,
+                                                 WeftState           cost,
+                                                 guint32             object,
+                                                 double              ns,
+                                                 gint64              bytes);
 
 WeftTaskRun       *weft_task_run_new            (WeftWorkerContext  *context,
                                                  guint32             task_id,

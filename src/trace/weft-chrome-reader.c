@@ -159,6 +159,8 @@ read_other_data (WeftChromeReader  *self,
         slot = &self->meta->profile;
       else if (g_str_equal (key, "executor"))
         slot = &self->meta->executor;
+      else if (g_str_equal (key, "python"))
+        slot = &self->meta->python;
       else if (g_str_equal (key, "machine"))
         slot = &self->meta->machine;
       else if (g_str_equal (key, "command_line"))

@@ -29,6 +29,8 @@ static const char * const kind_names[WEFT_EVENT_N_KINDS] = {
   [WEFT_EVENT_COUNTER] = "counter",
   [WEFT_EVENT_CORE_WAIT_BEGIN] = "core-wait-begin",
   [WEFT_EVENT_CORE_WAIT_END] = "core-wait-end",
+  [WEFT_EVENT_COST_BEGIN] = "cost-begin",
+  [WEFT_EVENT_COST_END] = "cost-end",
 };
 
 /**

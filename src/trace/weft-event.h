@@ -59,6 +59,10 @@ typedef enum
   WEFT_EVENT_CORE_WAIT_BEGIN,/* object = task id: starts waiting for a core */
   WEFT_EVENT_CORE_WAIT_END,  /* object = as begin: runs again */
 
+  /* A cost of the modelled CPython, charged as real work (docs/profiles.md) */
+  WEFT_EVENT_COST_BEGIN,     /* object = task id or 0, arg0 = the cost's WeftState, arg1 = bytes if any */
+  WEFT_EVENT_COST_END,       /* object, arg0 = as begin */
+
   WEFT_EVENT_N_KINDS
 } WeftEventKind;
 

@@ -167,6 +167,9 @@ static const struct
   [WEFT_STATE_IO]        = { "io", "I/O" },
   [WEFT_STATE_STARTING]  = { "starting", "Starting" },
   [WEFT_STATE_CORE_WAIT] = { "core-wait", "Waiting for a core" },
+  [WEFT_STATE_INTERPRETER_START] = { "interpreter-start", "Starting the interpreter" },
+  [WEFT_STATE_DISPATCH]  = { "dispatch", "Dispatching a task" },
+  [WEFT_STATE_PICKLING]  = { "pickling", "Pickling" },
 };
 
 /**
@@ -236,7 +239,23 @@ weft_state_is_on_cpu (WeftState state)
 {
   return state == WEFT_STATE_RUNNING ||
          state == WEFT_STATE_LOCK_HELD ||
-         state == WEFT_STATE_GIL_HELD;
+         state == WEFT_STATE_GIL_HELD ||
+         weft_state_is_charged_cost (state);
+}
+
+/**
+ * weft_state_is_charged_cost:
+ *
+ * Returns: %TRUE for the costs Weft charges where it models CPython
+ *   (starting the interpreter, dispatch, pickling): real CPU work in the
+ *   worker, drawn and counted under their own names
+ */
+gboolean
+weft_state_is_charged_cost (WeftState state)
+{
+  return state == WEFT_STATE_INTERPRETER_START ||
+         state == WEFT_STATE_DISPATCH ||
+         state == WEFT_STATE_PICKLING;
 }
 
 /**

@@ -24,6 +24,10 @@ typedef enum
   WEFT_STATE_IO,          /* IO_BEGIN .. IO_END */
   WEFT_STATE_STARTING,    /* SPAWN_BEGIN .. SPAWN_END */
   WEFT_STATE_CORE_WAIT,   /* CORE_WAIT_BEGIN .. CORE_WAIT_END: ready, no core */
+  /* Costs Weft charges as real work where it models CPython (COST_BEGIN .. COST_END) */
+  WEFT_STATE_INTERPRETER_START, /* a spawned worker starting the interpreter and its imports */
+  WEFT_STATE_DISPATCH,    /* a pool handing a task to a worker */
+  WEFT_STATE_PICKLING,    /* a payload pickled and unpickled */
 
   WEFT_N_STATES
 } WeftState;
@@ -79,8 +83,8 @@ gboolean    weft_state_from_nick  (const char *nick,
 
 /*
  * What a state means for the figures (docs/cli.md), decided here once:
- *  - on a CPU: running, holding a lock, holding the GIL (what the
- *    parallelism track counts);
+ *  - on a CPU: running, holding a lock, holding the GIL, and the charged
+ *    costs of a modelled CPython (what the parallelism track counts);
  *  - work: on a CPU or in I/O, what one worker doing everything in turn
  *    would also spend (a lane's busy time);
  *  - a wait: for a lock, the GIL, a queue, or starting up — time a
@@ -90,5 +94,6 @@ gboolean    weft_state_from_nick  (const char *nick,
 gboolean    weft_state_is_on_cpu  (WeftState   state);
 gboolean    weft_state_is_work    (WeftState   state);
 gboolean    weft_state_is_wait    (WeftState   state);
+gboolean    weft_state_is_charged_cost (WeftState state);
 
 G_END_DECLS

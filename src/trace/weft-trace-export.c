@@ -65,6 +65,9 @@ static const char *state_titles[WEFT_N_STATES] = {
   [WEFT_STATE_IO] = "I/O",
   [WEFT_STATE_STARTING] = "starting",
   [WEFT_STATE_CORE_WAIT] = "core wait",
+  [WEFT_STATE_INTERPRETER_START] = "starting the interpreter",
+  [WEFT_STATE_DISPATCH] = "dispatch",
+  [WEFT_STATE_PICKLING] = "pickling",
 };
 
 const char *
@@ -272,6 +275,7 @@ write_header (Export              *ex,
       write_meta_string (w, "executor", meta->executor, &first);
       if (meta->gil >= 0)
         write_meta_string (w, "gil", meta->gil ? "on" : "off", &first);
+      write_meta_string (w, "python", meta->python, &first);
       if (meta->workers > 0)
         {
           g_autofree char *n = g_strdup_printf ("%u", meta->workers);

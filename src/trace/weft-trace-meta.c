@@ -37,6 +37,7 @@ weft_trace_meta_copy (const WeftTraceMeta *meta)
   copy->profile = g_strdup (meta->profile);
   copy->executor = g_strdup (meta->executor);
   copy->gil = meta->gil;
+  copy->python = g_strdup (meta->python);
   copy->workers = meta->workers;
   copy->machine = g_strdup (meta->machine);
   copy->command_line = g_strdup (meta->command_line);
@@ -56,6 +57,7 @@ weft_trace_meta_free (WeftTraceMeta *meta)
     return;
   g_free (meta->profile);
   g_free (meta->executor);
+  g_free (meta->python);
   g_free (meta->machine);
   g_free (meta->command_line);
   g_free (meta->interrupted);

@@ -28,6 +28,7 @@ GQuark weft_trace_error_quark (void);
  * @profile: (nullable): the workload profile's name
  * @executor: (nullable): "threads", "processes", "mainloop", … as given
  * @gil: 1 simulated GIL on, 0 off, -1 unknown
+ * @python: (nullable): the CPython version Weft's model followed ("3.11")
  * @workers: number of workers, 0 if unknown
  * @machine: (nullable): a description of the machine (host, CPU, cores)
  * @command_line: (nullable): the command that made the run
@@ -44,6 +45,7 @@ typedef struct
   char *profile;
   char *executor;
   int   gil;
+  char *python;
   guint workers;
   char *machine;
   char *command_line;

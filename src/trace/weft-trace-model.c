@@ -1121,6 +1121,16 @@ process_event (WeftTraceModel  *self,
       close_span (self, lane, t, WEFT_STATE_CORE_WAIT, ev->object, 0, &span, &delta);
       break;
 
+    case WEFT_EVENT_COST_BEGIN:
+    case WEFT_EVENT_COST_END:
+      if (ev->arg0 < 0 || ev->arg0 >= WEFT_N_STATES || !weft_state_is_charged_cost ((WeftState) ev->arg0))
+        return;
+      if (ev->kind == WEFT_EVENT_COST_BEGIN)
+        open_span (self, lane, t, (WeftState) ev->arg0, ev->object, 0, &delta);
+      else
+        close_span (self, lane, t, (WeftState) ev->arg0, ev->object, 0, &span, &delta);
+      break;
+
     case WEFT_EVENT_INSTANT:
       _weft_lane_add_instant (lane, ev);
       break;

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "weft-arena.h"
+#include "weft-calibration.h"
 #include "weft-manager.h"
 #include "weft-process-pool.h"
 #include "weft-profile.h"
@@ -134,6 +135,8 @@ worker_main (guint16       worker,
   g_autofree char *name = g_strdup_printf ("process %u", worker);
   g_autofree guint8 *payload = NULL;
   gsize payload_size = 0;
+  const WeftCalibration *cost = weft_calibration_get ();
+  gboolean spawned = arena == NULL;
   int rc = 0;
 
   weft_wire_writer_record (writer, WEFT_EVENT_WORKER_INFO, 0,
@@ -150,6 +153,14 @@ worker_main (guint16       worker,
   ctx = weft_worker_context_new (worker, profile, arena, writer, NULL, FALSE);
   /* A process can be killed mid-task: its running task must be on its lane. */
   weft_worker_context_set_flush_task_begin (ctx, TRUE);
+  /* A message through a multiprocessing queue is pickled, framed, written,
+   * read and unpickled: half of its one-way cost on each side. */
+  weft_worker_context_set_message_cost (ctx, cost->pipe_message_us * 1e3 / 2,
+                                        cost->pickle_ms_per_mb /* ms per MB = ns per byte */);
+  /* A spawned CPython worker starts an interpreter and imports the main
+   * module before it can take a task; a forked one inherits all that. */
+  if (spawned)
+    weft_worker_context_charge (ctx, WEFT_STATE_INTERPRETER_START, 0, cost->spawn_start_ms * 1e6, 0);
   weft_wire_writer_record (writer, WEFT_EVENT_SPAWN_END, 0, 0, 0);
 
   for (;;)
@@ -183,6 +194,13 @@ worker_main (guint16       worker,
         }
       weft_wire_writer_record (writer, WEFT_EVENT_IO_END, msg.task_id,
                                (gint64) msg.payload_bytes, 0);
+
+      /* What CPython's pool adds: handing the task over, unpickling its payload */
+      weft_worker_context_charge (ctx, WEFT_STATE_DISPATCH, msg.task_id, cost->dispatch_us * 1e3, 0);
+      if (msg.payload_bytes > 0)
+        weft_worker_context_charge (ctx, WEFT_STATE_PICKLING, msg.task_id,
+                                    cost->pickle_ms_per_mb * (double) msg.payload_bytes /* ns */,
+                                    (gint64) msg.payload_bytes);
 
       res.task_id = msg.task_id;
       if (weft_profile_get_steps (profile, msg.spec_index) == NULL)

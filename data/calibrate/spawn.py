@@ -1,0 +1,37 @@
+# Weft calibration: how long a multiprocessing worker takes to start, from
+# Process.start() to the first line of its target, with spawn and with fork.
+# Prints one JSON object; the median of REPEATS starts of one worker each.
+import json
+import multiprocessing as mp
+import statistics
+import sys
+import time
+
+REPEATS = 5
+
+
+def ready(conn):
+    conn.send(time.monotonic())
+    conn.close()
+
+
+def start_ms(method):
+    ctx = mp.get_context(method)
+    parent, child = ctx.Pipe(duplex=False)
+    t0 = time.monotonic()
+    p = ctx.Process(target=ready, args=(child,))
+    p.start()
+    t1 = parent.recv()
+    p.join()
+    return (t1 - t0) * 1e3
+
+
+def main():
+    repeats = int(sys.argv[1]) if len(sys.argv) > 1 else REPEATS
+    out = {m + "_start_ms": statistics.median(start_ms(m) for _ in range(repeats))
+           for m in ("spawn", "fork")}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
