@@ -20,7 +20,7 @@
 #include "weft-time-ruler.h"
 #include "weft-timeline-overview.h"
 #include "weft-timeline-rows.h"
-#include "weft-timeline-view.h"
+#include "weft-timeline-view-private.h"
 #include "weft-test-render.h"
 
 #define MS    G_GUINT64_CONSTANT (1000000)
@@ -44,8 +44,10 @@ small_model (void)
   ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, QUEUE, WEFT_OBJECT_QUEUE, 8);
   name_object (e, 0, LOCK, "state_lock");
   name_object (e, 0, QUEUE, "jobs");
+  name_object (e, 0, 99, "checkpoint");
   ev (e, BASE + 0, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0);
   ev (e, BASE + 10 * MS, 2, WEFT_EVENT_QUEUE_GET_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 30 * MS, 0, WEFT_EVENT_INSTANT, 99, 42, 7);
   ev (e, BASE + 20 * MS, 1, WEFT_EVENT_LOCK_WAIT, LOCK, 0, 0);
   ev (e, BASE + 48 * MS, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, QUEUE, 0, 0);
   ev (e, BASE + 48 * MS, 0, WEFT_EVENT_QUEUE_PUT_END, QUEUE, 1, 7);
@@ -869,6 +871,68 @@ test_pin_hide (void)
   details_teardown (&f);
 }
 
+/* ---- tooltips of labels, counters and instants ------------------------------ */
+
+static WeftTimelineRow *
+counter_row (WeftTimelineView *view, guint32 object)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (view->rows)); i++)
+    {
+      WeftTimelineRow *row = weft_timeline_rows_get_row (view->rows, i);
+
+      if (weft_timeline_row_get_kind (row) == WEFT_TIMELINE_ROW_COUNTER && weft_timeline_row_get_object (row) == object)
+        return row;
+    }
+  g_error ("no counter row for %u", object);
+  return NULL;
+}
+
+static void
+test_row_tooltips (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  DetailsFixture f;
+  WeftTimelineRow *row;
+  double y, x;
+  char *text;
+
+  details_setup (&f, model);
+
+  /* A queue's depth at the pointer: 1 between the put at 48 ms and the get at 50 */
+  row = counter_row (f.view, QUEUE);
+  y = weft_timeline_row_get_y (row) + weft_timeline_row_get_height (row) / 2.0;
+  text = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 49 * MS), y);
+  g_assert_nonnull (strstr (text, "\n1 at 49."));
+  g_free (text);
+  text = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 70 * MS), y);
+  g_assert_nonnull (strstr (text, "\n0 at 70."));
+  g_free (text);
+  /* and the parallelism: three on a CPU at 65 ms */
+  row = counter_row (f.view, WEFT_TIMELINE_ROW_PARALLELISM);
+  y = weft_timeline_row_get_y (row) + weft_timeline_row_get_height (row) / 2.0;
+  text = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 65 * MS), y);
+  g_assert_nonnull (strstr (text, "\n3 at 65."));
+  g_free (text);
+
+  /* The instant at 30 ms, at the top of worker 0's lane */
+  y = weft_timeline_view_get_row_y (f.view, 0, 0) - WEFT_TIMELINE_ROW_HEIGHT / 2.0 - WEFT_TIMELINE_LANE_PAD + 2;
+  x = weft_timeline_view_time_to_x (f.view, BASE + 30 * MS);
+  text = _weft_timeline_view_describe_at (f.view, x + 2, y);
+  g_assert_nonnull (strstr (text, "<b>checkpoint</b>"));
+  g_assert_nonnull (strstr (text, "42, 7"));
+  g_free (text);
+  /* away from it, the span under the pointer as before */
+  text = _weft_timeline_view_describe_at (f.view, x + 40, weft_timeline_view_get_row_y (f.view, 0, 0));
+  g_assert_null (strstr (text, "checkpoint"));
+  g_free (text);
+
+  /* A label's whole text */
+  text = _weft_timeline_view_describe_at (f.view, 20, weft_timeline_view_get_row_y (f.view, 1, 0));
+  g_assert_nonnull (strstr (text, "worker 1"));
+  g_free (text);
+  details_teardown (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -890,5 +954,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/analysis/window-find", test_window_find);
   g_test_add_func ("/weft/analysis/keys", test_keys);
   g_test_add_func ("/weft/analysis/pin-hide", test_pin_hide);
+  g_test_add_func ("/weft/analysis/row-tooltips", test_row_tooltips);
   return g_test_run ();
 }

@@ -82,6 +82,9 @@ void         _weft_timeline_view_class_init_input   (GtkWidgetClass   *widget_cl
 void         _weft_timeline_view_init_input         (WeftTimelineView *self);
 void         _weft_timeline_view_update_hover       (WeftTimelineView *self);
 void         _weft_timeline_view_stop_kinetic       (WeftTimelineView *self);
+char        *_weft_timeline_view_describe_row_at    (WeftTimelineView *self,
+                                                     double            x,
+                                                     double            y);
 void         _weft_timeline_view_class_init_lanes   (GtkWidgetClass   *widget_class);
 void         _weft_timeline_view_init_lanes         (WeftTimelineView *self);
 

@@ -1016,9 +1016,12 @@ _weft_timeline_view_describe_at (WeftTimelineView *self,
                                  double            x,
                                  double            y)
 {
+  char *row_text = _weft_timeline_view_describe_row_at (self, x, y);
   WeftSpan s;
   guint w;
 
+  if (row_text != NULL)
+    return row_text;
   if (_weft_timeline_view_pick_span (self, x, y, &w, NULL, NULL, &s))
     return weft_timeline_view_describe_lane_span (self, w, &s);
   return describe_awaiting (self, x, y);
