@@ -397,6 +397,12 @@ share_text (guint64 ns, guint64 of)
   return g_strdup_printf (share < 9.95 ? "%s · %.1f %%" : "%s · %.0f %%", d, share);
 }
 
+static gboolean
+details_have_table (gpointer data)
+{
+  return weft_range_details_get_cell (data, "states", 0, 0) != NULL;
+}
+
 static void
 test_range_table (void)
 {
@@ -407,8 +413,14 @@ test_range_table (void)
   details_setup (&f, model);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f.details)));
 
+  /* A range being drawn is counted once it rests, not at every motion */
+  weft_session_set_selection (f.session, BASE + 10 * MS, BASE + 20 * MS);
+  g_assert_null (weft_range_details_get_cell (f.details, "states", 0, 0));
+  g_assert_true (wait_for (details_have_table, f.details, 5000));
+
   /* 30–50 ms: producer runs 20 ms, locker waits 20, consumer blocks 20 */
   weft_session_set_selection (f.session, BASE + 30 * MS, BASE + 50 * MS);
+  weft_range_details_update (f.details);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.details)));
   g_assert_cmpint (state_column (f.details, WEFT_STATE_IDLE), ==, -1);
   g_assert_cmpint (state_column (f.details, WEFT_STATE_LOCK_HELD), ==, -1);
@@ -429,6 +441,7 @@ test_range_table (void)
   /* The whole run: every lane's cells are the model's own lane figures */
   weft_trace_model_get_run_stats (model, &rs);
   weft_session_set_selection (f.session, rs.first_ns, rs.last_ns);
+  weft_range_details_update (f.details);
   for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
     {
       WeftLaneStats ls;
@@ -449,6 +462,7 @@ test_range_table (void)
   g_assert_cmpstr (weft_range_details_get_cell (f.details, "locks", 1, 5), ==, "100 %");
 
   weft_session_clear_selection (f.session);
+  weft_range_details_update (f.details);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f.details)));
   details_teardown (&f);
 }
@@ -468,6 +482,7 @@ test_ruler_selection (void)
   details_setup (&f, model);
   before = weft_test_render (GTK_WIDGET (f.ruler), "ruler", &w, &h, &stride);
   weft_session_set_selection (f.session, BASE + 20 * MS, BASE + 60 * MS);
+  weft_range_details_update (f.details);
   after = weft_test_render (GTK_WIDGET (f.ruler), "ruler-selection", &w, &h, &stride);
   /* The band covers 20–60 ms; outside it the ruler is unchanged */
   x = weft_timeline_view_time_to_x (f.view, BASE + 30 * MS);
@@ -577,6 +592,14 @@ is_task_12x (const WeftSpan *s)
   return s->state == WEFT_STATE_RUNNING && g_str_has_prefix (id, "12");
 }
 
+static gboolean
+is_task_with_12 (const WeftSpan *s)
+{
+  g_autofree char *id = g_strdup_printf ("%u", s->object);
+
+  return s->state == WEFT_STATE_RUNNING && strstr (id, "12") != NULL;
+}
+
 static void
 test_search_counts (void)
 {
@@ -599,6 +622,13 @@ test_search_counts (void)
       g_assert_cmpuint (weft_timeline_search_get_match (search, i)->start_ns, >=, last);
       last = weft_timeline_search_get_match (search, i)->start_ns;
     }
+  /* the same from a piece of "Task": the label, not its pieces, is searched */
+  weft_timeline_search_run (search, model, "ASK 12");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, count_spans (model, is_task_12x));
+  weft_timeline_search_run (search, model, "12");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, count_spans (model, is_task_with_12));
+  weft_timeline_search_run (search, model, "task12");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, 0);
   weft_timeline_search_run (search, model, "no such span");
   g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, 0);
   g_assert_false (weft_timeline_search_step (search, TRUE, &i));

@@ -40,7 +40,10 @@ struct _WeftRangeDetails
   GtkLabel         *span_title;
   GtkGrid          *links;
   GArray           *link_targets;   /* WeftSpanLink, one per links row */
+  guint             range_timeout;
 };
+
+#define RANGE_PAUSE_MS 120
 
 G_DEFINE_FINAL_TYPE (WeftRangeDetails, weft_range_details, GTK_TYPE_WIDGET)
 
@@ -415,9 +418,49 @@ weft_range_details_get_cell (WeftRangeDetails *self,
 static void
 on_changed (WeftRangeDetails *self)
 {
+  g_clear_handle_id (&self->range_timeout, g_source_remove);
   update_range (self);
   update_span (self);
   gtk_widget_set_visible (GTK_WIDGET (self), weft_range_details_has_content (self));
+}
+
+static gboolean
+on_range_timeout (gpointer data)
+{
+  WeftRangeDetails *self = data;
+
+  self->range_timeout = 0;
+  on_changed (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A range being drawn changes with every pointer motion, and its table
+ * reads every span in it: count it once the range rests */
+static void
+on_range_changed (WeftRangeDetails *self)
+{
+  if (self->session == NULL || !weft_session_get_selection (self->session, NULL, NULL))
+    {
+      on_changed (self);
+      return;
+    }
+  g_clear_handle_id (&self->range_timeout, g_source_remove);
+  self->range_timeout = g_timeout_add (RANGE_PAUSE_MS, on_range_timeout, self);
+}
+
+/**
+ * weft_range_details_update:
+ *
+ * Counts a range that changed now instead of after the pause that lets a
+ * range being drawn settle (for tests).
+ */
+void
+weft_range_details_update (WeftRangeDetails *self)
+{
+  g_return_if_fail (WEFT_IS_RANGE_DETAILS (self));
+
+  if (self->range_timeout != 0)
+    on_changed (self);
 }
 
 GtkWidget *
@@ -441,6 +484,7 @@ weft_range_details_dispose (GObject *object)
 {
   WeftRangeDetails *self = WEFT_RANGE_DETAILS (object);
 
+  g_clear_handle_id (&self->range_timeout, g_source_remove);
   if (self->view != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->view), (gpointer *) &self->view);
   self->view = NULL;
@@ -497,7 +541,7 @@ add_title (WeftRangeDetails *self)
 static void
 weft_range_details_init (WeftRangeDetails *self)
 {
-  static const char * const update_on[] = { "selection-changed", "span-selected", "bounds-changed" };
+  static const char * const update_on[] = { "span-selected", "bounds-changed" };
 
   self->link_targets = g_array_new (FALSE, FALSE, sizeof (WeftSpanLink));
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
@@ -518,4 +562,6 @@ weft_range_details_init (WeftRangeDetails *self)
   for (guint i = 0; i < G_N_ELEMENTS (update_on); i++)
     g_signal_group_connect_object (self->session_signals, update_on[i], G_CALLBACK (on_changed),
                                    self, G_CONNECT_SWAPPED);
+  g_signal_group_connect_object (self->session_signals, "selection-changed", G_CALLBACK (on_range_changed),
+                                 self, G_CONNECT_SWAPPED);
 }
