@@ -963,6 +963,69 @@ test_row_tooltips (void)
   details_teardown (&f);
 }
 
+/* ---- the label column ------------------------------------------------------- */
+
+static void
+count_signal (gpointer instance, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_label_width (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  DetailsFixture f;
+  guint changed = 0;
+  int w0;
+
+  details_setup (&f, model);
+  w0 = weft_timeline_view_get_label_width (f.view);
+  g_signal_connect (f.view, "label-width-changed", G_CALLBACK (count_signal), &changed);
+  /* A drag away from the edge is no resize */
+  g_assert_false (_weft_timeline_view_resize_labels (f.view, w0 - 40, 60));
+  g_assert_cmpint (weft_timeline_view_get_label_width (f.view), ==, w0);
+  /* From the edge, 60 px wider: the time axis starts there */
+  g_assert_true (_weft_timeline_view_resize_labels (f.view, w0 + 2, 60));
+  f.view->resizing_labels = FALSE;
+  g_assert_cmpint (weft_timeline_view_get_label_width (f.view), ==, w0 + 60);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpfloat (fabs (weft_timeline_view_time_to_x (f.view, weft_session_get_visible_begin (f.session)) - (w0 + 60)), <, 1e-9);
+  /* kept between 100 and 600 px */
+  weft_timeline_view_set_label_width (f.view, 20);
+  g_assert_cmpint (weft_timeline_view_get_label_width (f.view), ==, 100);
+  weft_timeline_view_set_label_width (f.view, 5000);
+  g_assert_cmpint (weft_timeline_view_get_label_width (f.view), ==, 600);
+  details_teardown (&f);
+}
+
+static void
+test_window_label_width (void)
+{
+  WeftWindow *window = weft_window_new (NULL);
+  g_autoptr(WeftTraceModel) model = small_model ();
+  GtkWidget *view;
+  gpointer weak = window;
+  GtkWidget *ruler = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  weft_window_set_model (window, model);
+  view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (
+      gtk_widget_get_template_child (GTK_WIDGET (window), WEFT_TYPE_WINDOW, "timeline_scroller")));
+  for (GtkWidget *c = gtk_widget_get_first_child (gtk_widget_get_parent (gtk_widget_get_parent (gtk_widget_get_parent (view))));
+       c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (WEFT_IS_TIME_RULER (c))
+      ruler = c;
+  g_assert_nonnull (ruler);
+  weft_timeline_view_set_label_width (WEFT_TIMELINE_VIEW (view), 250);
+  g_assert_cmpint (weft_time_ruler_get_inset (WEFT_TIME_RULER (ruler)), ==, 250);
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -985,5 +1048,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/analysis/keys", test_keys);
   g_test_add_func ("/weft/analysis/pin-hide", test_pin_hide);
   g_test_add_func ("/weft/analysis/row-tooltips", test_row_tooltips);
+  g_test_add_func ("/weft/analysis/label-width", test_label_width);
+  g_test_add_func ("/weft/analysis/window-label-width", test_window_label_width);
   return g_test_run ();
 }

@@ -26,7 +26,9 @@
  * keys and scrolling into changes of its #WeftSession's time window.
  */
 
-#define LABEL_WIDTH     WEFT_TIMELINE_LABEL_WIDTH
+/* The label column is resizable (weft-timeline-view-lanes.c): its width is
+ * the instance's, and every use of it has a @self */
+#define LABEL_WIDTH     (self->label_width)
 #define ROW_HEIGHT      WEFT_TIMELINE_ROW_HEIGHT
 #define LANE_PAD        WEFT_TIMELINE_LANE_PAD
 #define HEADER_HEIGHT   WEFT_TIMELINE_HEADER_HEIGHT
