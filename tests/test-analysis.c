@@ -237,14 +237,21 @@ is_null (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
+/* Destroys a window and waits until it is gone */
+static void
+destroy_window (gpointer window)
+{
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
 static void
 overview_teardown (OverviewFixture *f)
 {
-  gpointer weak = f->window;
-
-  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_true (wait_for (is_null, &weak, 5000));
+  destroy_window (f->window);
   g_clear_object (&f->session);
 }
 
@@ -365,11 +372,7 @@ details_setup (DetailsFixture *f, WeftTraceModel *model)
 static void
 details_teardown (DetailsFixture *f)
 {
-  gpointer weak = f->window;
-
-  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_true (wait_for (is_null, &weak, 5000));
+  destroy_window (f->window);
   g_clear_object (&f->session);
 }
 
@@ -678,11 +681,7 @@ search_setup (SearchFixture *f, WeftTraceModel *model)
 static void
 search_teardown (SearchFixture *f)
 {
-  gpointer weak = f->window;
-
-  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_true (wait_for (is_null, &weak, 5000));
+  destroy_window (f->window);
   g_clear_object (&f->session);
 }
 
@@ -752,7 +751,6 @@ test_window_find (void)
   WeftWindow *window = weft_window_new (NULL);
   g_autoptr(WeftTraceModel) model = small_model ();
   WeftSearchBar *bar;
-  gpointer weak = window;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
   gtk_window_present (GTK_WINDOW (window));
@@ -767,9 +765,7 @@ test_window_find (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
   g_assert_false (weft_search_bar_get_open (bar));
 
-  g_object_add_weak_pointer (G_OBJECT (window), &weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (wait_for (is_null, &weak, 5000));
+  destroy_window (window);
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -1005,7 +1001,6 @@ test_window_label_width (void)
   WeftWindow *window = weft_window_new (NULL);
   g_autoptr(WeftTraceModel) model = small_model ();
   GtkWidget *view;
-  gpointer weak = window;
   GtkWidget *ruler = NULL;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
@@ -1021,9 +1016,7 @@ test_window_label_width (void)
   weft_timeline_view_set_label_width (WEFT_TIMELINE_VIEW (view), 250);
   g_assert_cmpint (weft_time_ruler_get_inset (WEFT_TIME_RULER (ruler)), ==, 250);
 
-  g_object_add_weak_pointer (G_OBJECT (window), &weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (wait_for (is_null, &weak, 5000));
+  destroy_window (window);
 }
 
 int

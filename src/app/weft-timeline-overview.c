@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "weft-span-links.h"
 #include "weft-state-style.h"
 #include "weft-timeline-overview.h"
 
@@ -134,8 +135,8 @@ compute_waits (WeftLane           *lane,
                WeftColumnSummary  *scratch,
                GArray             *wide)
 {
-  guint n_open = weft_lane_get_n_open_spans (lane);
-  g_autofree WeftSpan *open = g_new (WeftSpan, MAX (n_open, 1));
+  guint n_open = 0;
+  g_autofree WeftSpan *open = weft_lane_dup_open_spans (lane, &n_open);
   guint64 last = weft_lane_get_last_time (lane);
 
   for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
@@ -158,7 +159,6 @@ compute_waits (WeftLane           *lane,
         }
     }
 
-  n_open = weft_lane_get_open_spans (lane, open, n_open);
   for (guint j = 0; j < n_open; j++)
     if (weft_state_is_wait (open[j].state))
       add_wide (t0, ns_per_col, n_columns, open[j].state, (double) open[j].start_ns,

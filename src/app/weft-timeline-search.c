@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "weft-span-links.h"
 #include "weft-lane-painter.h"
 #include "weft-state-style.h"
 #include "weft-timeline-search.h"
@@ -186,8 +187,8 @@ search_lane (WeftTimelineSearch *self,
              WeftLane           *lane,
              GArray             *runs)
 {
-  guint n_open = weft_lane_get_n_open_spans (lane);
-  g_autofree WeftSpan *open = g_new (WeftSpan, MAX (n_open, 1));
+  guint n_open = 0;
+  g_autofree WeftSpan *open = weft_lane_dup_open_spans (lane, &n_open);
   guint16 worker = weft_lane_get_worker (lane);
 
   for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
@@ -205,7 +206,6 @@ search_lane (WeftTimelineSearch *self,
             }
         }
     }
-  n_open = weft_lane_get_open_spans (lane, open, n_open);
   for (guint j = 0; j < n_open; j++)
     if (pair_matches (q, open[j].state, open[j].object))
       {

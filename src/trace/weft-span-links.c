@@ -51,8 +51,8 @@ weft_lane_find_span (WeftLane  *lane,
                      WeftSpan  *out_span)
 {
   guint64 t = start_ns != G_MAXUINT64 ? start_ns : end_ns;
-  guint n_open = weft_lane_get_n_open_spans (lane);
-  g_autofree WeftSpan *open = g_new (WeftSpan, MAX (n_open, 1));
+  guint n_open = 0;
+  g_autofree WeftSpan *open = weft_lane_dup_open_spans (lane, &n_open);
   WeftSpan s;
 
   g_return_val_if_fail (lane != NULL, FALSE);
@@ -75,7 +75,6 @@ weft_lane_find_span (WeftLane  *lane,
             return TRUE;
           }
     }
-  n_open = weft_lane_get_open_spans (lane, open, n_open);
   for (guint j = 0; j < n_open; j++)
     if (span_matches (&open[j], state, object, start_ns, G_MAXUINT64) && (end_ns == G_MAXUINT64 || start_ns != G_MAXUINT64))
       {
@@ -88,6 +87,25 @@ weft_lane_find_span (WeftLane  *lane,
         return TRUE;
       }
   return FALSE;
+}
+
+/**
+ * weft_lane_dup_open_spans:
+ * @lane: a lane
+ * @out_n: (out): how many
+ *
+ * Returns: (transfer full) (array length=out_n): the lane's open spans, as
+ *   weft_lane_get_open_spans() fills them (never %NULL; free with g_free())
+ */
+WeftSpan *
+weft_lane_dup_open_spans (WeftLane *lane,
+                          guint    *out_n)
+{
+  guint n = weft_lane_get_n_open_spans (lane);
+  WeftSpan *open = g_new (WeftSpan, MAX (n, 1));
+
+  *out_n = weft_lane_get_open_spans (lane, open, n);
+  return open;
 }
 
 /* The span a flow's sending end closes: a hold released, a put done */

@@ -28,6 +28,8 @@ typedef struct
   WeftFlow flow;
 } WeftSpanLink;
 
+WeftSpan *weft_lane_dup_open_spans   (WeftLane       *lane,
+                                      guint          *out_n);
 gboolean  weft_lane_find_span        (WeftLane       *lane,
                                       WeftState       state,
                                       guint32         object,
