@@ -553,6 +553,8 @@ test_span_links (void)
 
 /* ---- search --------------------------------------------------------------- */
 
+static WeftTraceModel *handoff_model (void);
+
 /* Spans of the model that @want says match, counted one by one */
 static guint
 count_spans (WeftTraceModel *model, gboolean (*want) (const WeftSpan *s))
@@ -723,6 +725,18 @@ test_search_bar (void)
   x = weft_timeline_view_time_to_x (f.view, BASE + 30 * MS);
   g_assert_true (gtk_widget_compute_point (GTK_WIDGET (f.view), f.window, &GRAPHENE_POINT_INIT (x, y - WEFT_TIMELINE_ROW_HEIGHT / 2.0), &p));
   g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, (int) p.x, (int) p.y, &amber), <=, 3);
+
+  /* Another trace: the same query, run on it */
+  {
+    g_autoptr(WeftTraceModel) other = handoff_model ();
+
+    weft_session_set_model (f.session, other);
+    g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "No match");
+    weft_search_bar_set_query (f.bar, "state_lock");
+    g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "3 matches");
+    weft_session_set_model (f.session, model);
+    g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "2 matches");
+  }
 
   /* Closing the bar ends the search */
   weft_search_bar_set_open (f.bar, FALSE);

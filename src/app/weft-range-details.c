@@ -541,7 +541,8 @@ add_title (WeftRangeDetails *self)
 static void
 weft_range_details_init (WeftRangeDetails *self)
 {
-  static const char * const update_on[] = { "span-selected", "bounds-changed" };
+  static const char * const update_on[] = { "span-selected" };
+  static const char * const range_on[] = { "selection-changed", "bounds-changed" };
 
   self->link_targets = g_array_new (FALSE, FALSE, sizeof (WeftSpanLink));
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
@@ -562,6 +563,8 @@ weft_range_details_init (WeftRangeDetails *self)
   for (guint i = 0; i < G_N_ELEMENTS (update_on); i++)
     g_signal_group_connect_object (self->session_signals, update_on[i], G_CALLBACK (on_changed),
                                    self, G_CONNECT_SWAPPED);
-  g_signal_group_connect_object (self->session_signals, "selection-changed", G_CALLBACK (on_range_changed),
-                                 self, G_CONNECT_SWAPPED);
+  /* A live run moves the bounds at every batch: count its range once it rests too */
+  for (guint i = 0; i < G_N_ELEMENTS (range_on); i++)
+    g_signal_group_connect_object (self->session_signals, range_on[i], G_CALLBACK (on_range_changed),
+                                   self, G_CONNECT_SWAPPED);
 }

@@ -191,11 +191,23 @@ on_mode_changed (WeftSearchBar *self)
     weft_search_bar_set_query (self, "");
 }
 
+/* Another trace on the timeline: the matches were the old one's */
+static void
+on_model_changed (WeftSearchBar *self)
+{
+  g_autofree char *query = g_strdup (weft_timeline_search_get_query (self->search));
+
+  weft_search_bar_set_query (self, query);
+}
+
 GtkWidget *
 weft_search_bar_new (WeftTimelineView     *view,
                      WeftTimelineOverview *overview)
 {
   WeftSearchBar *self = g_object_new (WEFT_TYPE_SEARCH_BAR, NULL);
+
+  g_signal_connect_object (weft_timeline_view_get_session (view), "notify::model",
+                           G_CALLBACK (on_model_changed), self, G_CONNECT_SWAPPED);
 
   self->view = view;
   self->overview = overview;
