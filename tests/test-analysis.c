@@ -717,6 +717,20 @@ test_search_bar (void)
   weft_search_bar_step (f.bar, FALSE);
   g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "2 of 2");
 
+  /* The overview marks both matches at the top */
+  {
+    g_autofree guchar *strip = NULL;
+    GdkRGBA mark = { 0.85, 0.55, 0, 1 };
+    int sw, sh, inset = weft_timeline_view_get_label_width (f.view);
+    gsize sstride;
+    double span = gtk_widget_get_width (GTK_WIDGET (f.overview)) - inset;
+
+    strip = weft_test_render (GTK_WIDGET (f.overview), "overview-marks", &sw, &sh, &sstride);
+    g_assert_cmpfloat (weft_test_colour_distance (strip, sstride, inset + (int) floor (span * 10 / 100), 2, &mark), <=, 3);
+    g_assert_cmpfloat (weft_test_colour_distance (strip, sstride, inset + (int) floor (span * 48 / 100), 2, &mark), <=, 3);
+    g_assert_cmpfloat (weft_test_colour_distance (strip, sstride, inset + (int) floor (span * 30 / 100), 2, &mark), >, 30);
+  }
+
   /* The lanes show both matches outlined, the current one filled */
   weft_search_bar_step (f.bar, FALSE);
   pixels = weft_test_render (f.window, "search", &w, &h, &stride);
