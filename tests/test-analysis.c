@@ -925,6 +925,29 @@ test_pin_hide (void)
   details_teardown (&f);
 }
 
+static void
+test_span_task (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  DetailsFixture f;
+  guint worker, depth, index;
+
+  details_setup (&f, model);
+  /* The producer's put at 48 ms, inside its Task 1 */
+  weft_session_select_span (f.session, 0, 1, 0);
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 0), ==, "In task");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 2), ==, "Running · Task 1");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 3), ==, "0 ns");
+  weft_range_details_go_to (f.details, 1);
+  g_assert_true (weft_session_get_selected_span (f.session, &worker, &depth, &index));
+  g_assert_cmpuint (worker, ==, 0);
+  g_assert_cmpuint (depth, ==, 0);
+  /* a task at depth 0 is in no task; the put inside it sent an item out */
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 0), ==, "Flow out to");
+  g_assert_null (weft_range_details_get_cell (f.details, "links", 2, 0));
+  details_teardown (&f);
+}
+
 /* ---- tooltips of labels, counters and instants ------------------------------ */
 
 static WeftTimelineRow *
@@ -1071,5 +1094,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/analysis/row-tooltips", test_row_tooltips);
   g_test_add_func ("/weft/analysis/label-width", test_label_width);
   g_test_add_func ("/weft/analysis/window-label-width", test_window_label_width);
+  g_test_add_func ("/weft/analysis/span-task", test_span_task);
   return g_test_run ();
 }

@@ -20,8 +20,8 @@
  * total, per lock and GIL the waits, holds and contended share, per queue
  * the puts, gets, blocked time and depth, and each counter's change, all
  * for that range only (#WeftRangeStats). For a span (described on the
- * window's details line): its wake-up chain and its flows in and out, each
- * with a "Go to" button.
+ * window's details line): the task it is part of, its wake-up chain and
+ * its flows in and out, each with a "Go to" button.
  */
 struct _WeftRangeDetails
 {
@@ -323,6 +323,7 @@ update_span (WeftRangeDetails *self)
   g_autofree char *markup = NULL;
   guint worker, depth, index;
   WeftSpan span;
+  WeftSpanLink task;
 
   grid_clear (self->links);
   g_array_set_size (self->link_targets, 0);
@@ -332,6 +333,8 @@ update_span (WeftRangeDetails *self)
       !weft_session_lookup_span (self->session, worker, depth, index, &span))
     return;
 
+  if (weft_span_links_get_task (model, worker, &span, &task))
+    add_link (self, model, _("In task"), &task);
   chain = weft_span_links_get_wakeup_chain (model, worker, &span);
   for (guint i = 0; i < chain->len; i++)
     add_link (self, model, i == 0 ? _("Woken by") : _("…who was woken by"), &g_array_index (chain, WeftSpanLink, i));

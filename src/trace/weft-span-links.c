@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "weft-span-links.h"
 
 /*
@@ -264,4 +266,57 @@ weft_span_links_get_wakeup_chain (WeftTraceModel *model,
       cur_worker = link.worker;
     }
   return chain;
+}
+
+/**
+ * weft_span_links_get_task:
+ * @model: the trace
+ * @worker: the span's lane
+ * @span: a span of that lane
+ * @out_link: (out): the innermost running span that holds @span (its task)
+ *
+ * Returns: whether @span lies inside a task's running span
+ */
+gboolean
+weft_span_links_get_task (WeftTraceModel *model,
+                          guint           worker,
+                          const WeftSpan *span,
+                          WeftSpanLink   *out_link)
+{
+  WeftLane *lane = weft_trace_model_lookup_lane (model, worker);
+  guint n_open = 0;
+  g_autofree WeftSpan *open = NULL;
+
+  g_return_val_if_fail (span != NULL && out_link != NULL, FALSE);
+
+  if (lane == NULL)
+    return FALSE;
+  open = weft_lane_dup_open_spans (lane, &n_open);
+  memset (out_link, 0, sizeof *out_link);
+  out_link->worker = (guint16) worker;
+  for (guint d = span->depth; d-- > 0;)
+    {
+      guint first, n;
+
+      weft_lane_lookup_range (lane, d, span->start_ns, span->start_ns + 1, &first, &n);
+      for (guint i = first; i < first + n; i++)
+        if (weft_lane_get_span (lane, d, i, &out_link->span) && out_link->span.state == WEFT_STATE_RUNNING &&
+            out_link->span.start_ns <= span->start_ns && out_link->span.end_ns >= span->end_ns)
+          {
+            out_link->depth = d;
+            out_link->index = i;
+            out_link->time_ns = out_link->span.start_ns;
+            return TRUE;
+          }
+      for (guint j = 0; j < n_open; j++)
+        if (open[j].depth == d && open[j].state == WEFT_STATE_RUNNING && open[j].start_ns <= span->start_ns)
+          {
+            out_link->span = open[j];
+            out_link->depth = d;
+            out_link->index = weft_lane_get_n_spans (lane, d);
+            out_link->time_ns = open[j].start_ns;
+            return TRUE;
+          }
+    }
+  return FALSE;
 }

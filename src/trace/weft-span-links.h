@@ -47,4 +47,9 @@ GArray   *weft_span_links_get_wakeup_chain (WeftTraceModel *model,
                                             guint           worker,
                                             const WeftSpan *span);
 
+gboolean  weft_span_links_get_task   (WeftTraceModel *model,
+                                      guint           worker,
+                                      const WeftSpan *span,
+                                      WeftSpanLink   *out_link);
+
 G_END_DECLS
