@@ -338,6 +338,13 @@ update_span (WeftRangeDetails *self)
   chain = weft_span_links_get_wakeup_chain (model, worker, &span);
   for (guint i = 0; i < chain->len; i++)
     add_link (self, model, i == 0 ? _("Woken by") : _("…who was woken by"), &g_array_index (chain, WeftSpanLink, i));
+  if (chain->len >= WEFT_SPAN_LINKS_MAX_CHAIN)
+    {
+      g_autofree char *more = g_strdup_printf (_("…the chain goes on beyond %u links"), chain->len);
+
+      cell (self->links, 0, self->link_targets->len + 1, more);
+      g_array_append_val (self->link_targets, g_array_index (chain, WeftSpanLink, chain->len - 1));
+    }
   weft_span_links_get_flows (model, worker, &span, in, out);
   for (guint i = 0; i < in->len; i++)
     {

@@ -13,7 +13,7 @@
  * waiter's wait (and starts its hold), a put ends a put span, a get a get.
  */
 
-#define MAX_CHAIN    64
+#define MAX_CHAIN    WEFT_SPAN_LINKS_MAX_CHAIN
 #define MAX_CANDIDATES 100000
 
 static gboolean

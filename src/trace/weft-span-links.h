@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* The longest wake-up chain weft_span_links_get_wakeup_chain() follows */
+#define WEFT_SPAN_LINKS_MAX_CHAIN 64
+
 /**
  * WeftSpanLink:
  * @span: the span at the other end (or in the chain)
