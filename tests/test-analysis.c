@@ -758,6 +758,43 @@ test_search_bar (void)
   search_teardown (&f);
 }
 
+static gboolean
+status_is_1_of_3 (gpointer data)
+{
+  return g_strcmp0 (weft_search_bar_get_status (data), "1 of 3") == 0;
+}
+
+/* A live run grows: the search runs again once it rests, the current match kept */
+static void
+test_search_live (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  SearchFixture f;
+  guint worker, depth, index;
+
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, QUEUE, WEFT_OBJECT_QUEUE, 8);
+  ev (e, BASE, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 1 * MS, 0, WEFT_EVENT_QUEUE_PUT_END, QUEUE, 1, 1);
+  ev (e, BASE + 2 * MS, 1, WEFT_EVENT_QUEUE_GET_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 3 * MS, 1, WEFT_EVENT_QUEUE_GET_END, QUEUE, 0, 1);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  search_setup (&f, model);
+  weft_search_bar_set_query (f.bar, "queue");
+  g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "2 matches");
+  weft_search_bar_step (f.bar, TRUE);
+  g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "1 of 2");
+
+  g_array_set_size (e, 0);
+  ev (e, BASE + 5 * MS, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 6 * MS, 0, WEFT_EVENT_QUEUE_PUT_END, QUEUE, 1, 2);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  g_assert_true (wait_for (status_is_1_of_3, f.bar, 5000));
+  g_assert_true (weft_session_get_selected_span (f.session, &worker, &depth, &index));
+  g_assert_cmpuint (worker, ==, 0);
+  search_teardown (&f);
+}
+
 static WeftSearchBar *
 find_search_bar (GtkWidget *widget)
 {
@@ -1095,5 +1132,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/analysis/label-width", test_label_width);
   g_test_add_func ("/weft/analysis/window-label-width", test_window_label_width);
   g_test_add_func ("/weft/analysis/span-task", test_span_task);
+  g_test_add_func ("/weft/analysis/search-live", test_search_live);
   return g_test_run ();
 }

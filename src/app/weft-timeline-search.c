@@ -335,6 +335,20 @@ weft_timeline_search_step (WeftTimelineSearch *self,
   return TRUE;
 }
 
+/**
+ * weft_timeline_search_set_current:
+ * @index: a match, the current one from now on
+ */
+void
+weft_timeline_search_set_current (WeftTimelineSearch *self,
+                                  guint               index)
+{
+  g_return_if_fail (WEFT_IS_TIMELINE_SEARCH (self));
+  g_return_if_fail (index < self->matches->len);
+
+  self->current = index;
+}
+
 gboolean
 weft_timeline_search_get_current (WeftTimelineSearch *self,
                                   guint              *out_index)
