@@ -20,7 +20,7 @@
 #include "weft-time-ruler.h"
 #include "weft-timeline-overview.h"
 #include "weft-timeline-rows.h"
-#include "weft-timeline-view.h"
+#include "weft-timeline-view-private.h"
 #include "weft-test-render.h"
 
 #define MS    G_GUINT64_CONSTANT (1000000)
@@ -44,8 +44,10 @@ small_model (void)
   ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, QUEUE, WEFT_OBJECT_QUEUE, 8);
   name_object (e, 0, LOCK, "state_lock");
   name_object (e, 0, QUEUE, "jobs");
+  name_object (e, 0, 99, "checkpoint");
   ev (e, BASE + 0, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0);
   ev (e, BASE + 10 * MS, 2, WEFT_EVENT_QUEUE_GET_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 30 * MS, 0, WEFT_EVENT_INSTANT, 99, 42, 7);
   ev (e, BASE + 20 * MS, 1, WEFT_EVENT_LOCK_WAIT, LOCK, 0, 0);
   ev (e, BASE + 48 * MS, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, QUEUE, 0, 0);
   ev (e, BASE + 48 * MS, 0, WEFT_EVENT_QUEUE_PUT_END, QUEUE, 1, 7);
@@ -235,14 +237,21 @@ is_null (gpointer data)
   return *(gpointer *) data == NULL;
 }
 
+/* Destroys a window and waits until it is gone */
+static void
+destroy_window (gpointer window)
+{
+  gpointer weak = window;
+
+  g_object_add_weak_pointer (G_OBJECT (window), &weak);
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
 static void
 overview_teardown (OverviewFixture *f)
 {
-  gpointer weak = f->window;
-
-  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_true (wait_for (is_null, &weak, 5000));
+  destroy_window (f->window);
   g_clear_object (&f->session);
 }
 
@@ -363,11 +372,7 @@ details_setup (DetailsFixture *f, WeftTraceModel *model)
 static void
 details_teardown (DetailsFixture *f)
 {
-  gpointer weak = f->window;
-
-  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_true (wait_for (is_null, &weak, 5000));
+  destroy_window (f->window);
   g_clear_object (&f->session);
 }
 
@@ -395,6 +400,12 @@ share_text (guint64 ns, guint64 of)
   return g_strdup_printf (share < 9.95 ? "%s · %.1f %%" : "%s · %.0f %%", d, share);
 }
 
+static gboolean
+details_have_table (gpointer data)
+{
+  return weft_range_details_get_cell (data, "states", 0, 0) != NULL;
+}
+
 static void
 test_range_table (void)
 {
@@ -405,8 +416,14 @@ test_range_table (void)
   details_setup (&f, model);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f.details)));
 
+  /* A range being drawn is counted once it rests, not at every motion */
+  weft_session_set_selection (f.session, BASE + 10 * MS, BASE + 20 * MS);
+  g_assert_null (weft_range_details_get_cell (f.details, "states", 0, 0));
+  g_assert_true (wait_for (details_have_table, f.details, 5000));
+
   /* 30–50 ms: producer runs 20 ms, locker waits 20, consumer blocks 20 */
   weft_session_set_selection (f.session, BASE + 30 * MS, BASE + 50 * MS);
+  weft_range_details_update (f.details);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f.details)));
   g_assert_cmpint (state_column (f.details, WEFT_STATE_IDLE), ==, -1);
   g_assert_cmpint (state_column (f.details, WEFT_STATE_LOCK_HELD), ==, -1);
@@ -427,6 +444,7 @@ test_range_table (void)
   /* The whole run: every lane's cells are the model's own lane figures */
   weft_trace_model_get_run_stats (model, &rs);
   weft_session_set_selection (f.session, rs.first_ns, rs.last_ns);
+  weft_range_details_update (f.details);
   for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
     {
       WeftLaneStats ls;
@@ -447,6 +465,7 @@ test_range_table (void)
   g_assert_cmpstr (weft_range_details_get_cell (f.details, "locks", 1, 5), ==, "100 %");
 
   weft_session_clear_selection (f.session);
+  weft_range_details_update (f.details);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (f.details)));
   details_teardown (&f);
 }
@@ -466,6 +485,7 @@ test_ruler_selection (void)
   details_setup (&f, model);
   before = weft_test_render (GTK_WIDGET (f.ruler), "ruler", &w, &h, &stride);
   weft_session_set_selection (f.session, BASE + 20 * MS, BASE + 60 * MS);
+  weft_range_details_update (f.details);
   after = weft_test_render (GTK_WIDGET (f.ruler), "ruler-selection", &w, &h, &stride);
   /* The band covers 20–60 ms; outside it the ruler is unchanged */
   x = weft_timeline_view_time_to_x (f.view, BASE + 30 * MS);
@@ -533,6 +553,8 @@ test_span_links (void)
 
 /* ---- search --------------------------------------------------------------- */
 
+static WeftTraceModel *handoff_model (void);
+
 /* Spans of the model that @want says match, counted one by one */
 static guint
 count_spans (WeftTraceModel *model, gboolean (*want) (const WeftSpan *s))
@@ -575,6 +597,14 @@ is_task_12x (const WeftSpan *s)
   return s->state == WEFT_STATE_RUNNING && g_str_has_prefix (id, "12");
 }
 
+static gboolean
+is_task_with_12 (const WeftSpan *s)
+{
+  g_autofree char *id = g_strdup_printf ("%u", s->object);
+
+  return s->state == WEFT_STATE_RUNNING && strstr (id, "12") != NULL;
+}
+
 static void
 test_search_counts (void)
 {
@@ -597,6 +627,13 @@ test_search_counts (void)
       g_assert_cmpuint (weft_timeline_search_get_match (search, i)->start_ns, >=, last);
       last = weft_timeline_search_get_match (search, i)->start_ns;
     }
+  /* the same from a piece of "Task": the label, not its pieces, is searched */
+  weft_timeline_search_run (search, model, "ASK 12");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, count_spans (model, is_task_12x));
+  weft_timeline_search_run (search, model, "12");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, count_spans (model, is_task_with_12));
+  weft_timeline_search_run (search, model, "task12");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, 0);
   weft_timeline_search_run (search, model, "no such span");
   g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, 0);
   g_assert_false (weft_timeline_search_step (search, TRUE, &i));
@@ -646,11 +683,7 @@ search_setup (SearchFixture *f, WeftTraceModel *model)
 static void
 search_teardown (SearchFixture *f)
 {
-  gpointer weak = f->window;
-
-  g_object_add_weak_pointer (G_OBJECT (f->window), &weak);
-  gtk_window_destroy (GTK_WINDOW (f->window));
-  g_assert_true (wait_for (is_null, &weak, 5000));
+  destroy_window (f->window);
   g_clear_object (&f->session);
 }
 
@@ -684,6 +717,20 @@ test_search_bar (void)
   weft_search_bar_step (f.bar, FALSE);
   g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "2 of 2");
 
+  /* The overview marks both matches at the top */
+  {
+    g_autofree guchar *strip = NULL;
+    GdkRGBA mark = { 0.85, 0.55, 0, 1 };
+    int sw, sh, inset = weft_timeline_view_get_label_width (f.view);
+    gsize sstride;
+    double span = gtk_widget_get_width (GTK_WIDGET (f.overview)) - inset;
+
+    strip = weft_test_render (GTK_WIDGET (f.overview), "overview-marks", &sw, &sh, &sstride);
+    g_assert_cmpfloat (weft_test_colour_distance (strip, sstride, inset + (int) floor (span * 10 / 100), 2, &mark), <=, 3);
+    g_assert_cmpfloat (weft_test_colour_distance (strip, sstride, inset + (int) floor (span * 48 / 100), 2, &mark), <=, 3);
+    g_assert_cmpfloat (weft_test_colour_distance (strip, sstride, inset + (int) floor (span * 30 / 100), 2, &mark), >, 30);
+  }
+
   /* The lanes show both matches outlined, the current one filled */
   weft_search_bar_step (f.bar, FALSE);
   pixels = weft_test_render (f.window, "search", &w, &h, &stride);
@@ -693,9 +740,58 @@ test_search_bar (void)
   g_assert_true (gtk_widget_compute_point (GTK_WIDGET (f.view), f.window, &GRAPHENE_POINT_INIT (x, y - WEFT_TIMELINE_ROW_HEIGHT / 2.0), &p));
   g_assert_cmpfloat (weft_test_colour_distance (pixels, stride, (int) p.x, (int) p.y, &amber), <=, 3);
 
+  /* Another trace: the same query, run on it */
+  {
+    g_autoptr(WeftTraceModel) other = handoff_model ();
+
+    weft_session_set_model (f.session, other);
+    g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "No match");
+    weft_search_bar_set_query (f.bar, "state_lock");
+    g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "3 matches");
+    weft_session_set_model (f.session, model);
+    g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "2 matches");
+  }
+
   /* Closing the bar ends the search */
   weft_search_bar_set_open (f.bar, FALSE);
   g_assert_cmpuint (weft_timeline_search_get_n_matches (weft_search_bar_get_search (f.bar)), ==, 0);
+  search_teardown (&f);
+}
+
+static gboolean
+status_is_1_of_3 (gpointer data)
+{
+  return g_strcmp0 (weft_search_bar_get_status (data), "1 of 3") == 0;
+}
+
+/* A live run grows: the search runs again once it rests, the current match kept */
+static void
+test_search_live (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  SearchFixture f;
+  guint worker, depth, index;
+
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, QUEUE, WEFT_OBJECT_QUEUE, 8);
+  ev (e, BASE, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 1 * MS, 0, WEFT_EVENT_QUEUE_PUT_END, QUEUE, 1, 1);
+  ev (e, BASE + 2 * MS, 1, WEFT_EVENT_QUEUE_GET_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 3 * MS, 1, WEFT_EVENT_QUEUE_GET_END, QUEUE, 0, 1);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  search_setup (&f, model);
+  weft_search_bar_set_query (f.bar, "queue");
+  g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "2 matches");
+  weft_search_bar_step (f.bar, TRUE);
+  g_assert_cmpstr (weft_search_bar_get_status (f.bar), ==, "1 of 2");
+
+  g_array_set_size (e, 0);
+  ev (e, BASE + 5 * MS, 0, WEFT_EVENT_QUEUE_PUT_BEGIN, QUEUE, 0, 0);
+  ev (e, BASE + 6 * MS, 0, WEFT_EVENT_QUEUE_PUT_END, QUEUE, 1, 2);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  g_assert_true (wait_for (status_is_1_of_3, f.bar, 5000));
+  g_assert_true (weft_session_get_selected_span (f.session, &worker, &depth, &index));
+  g_assert_cmpuint (worker, ==, 0);
   search_teardown (&f);
 }
 
@@ -720,7 +816,6 @@ test_window_find (void)
   WeftWindow *window = weft_window_new (NULL);
   g_autoptr(WeftTraceModel) model = small_model ();
   WeftSearchBar *bar;
-  gpointer weak = window;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
   gtk_window_present (GTK_WINDOW (window));
@@ -735,9 +830,7 @@ test_window_find (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.find", NULL));
   g_assert_false (weft_search_bar_get_open (bar));
 
-  g_object_add_weak_pointer (G_OBJECT (window), &weak);
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_assert_true (wait_for (is_null, &weak, 5000));
+  destroy_window (window);
 }
 
 /* ---- keys ------------------------------------------------------------------ */
@@ -869,6 +962,151 @@ test_pin_hide (void)
   details_teardown (&f);
 }
 
+static void
+test_span_task (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  DetailsFixture f;
+  guint worker, depth, index;
+
+  details_setup (&f, model);
+  /* The producer's put at 48 ms, inside its Task 1 */
+  weft_session_select_span (f.session, 0, 1, 0);
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 0), ==, "In task");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 2), ==, "Running · Task 1");
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 3), ==, "0 ns");
+  weft_range_details_go_to (f.details, 1);
+  g_assert_true (weft_session_get_selected_span (f.session, &worker, &depth, &index));
+  g_assert_cmpuint (worker, ==, 0);
+  g_assert_cmpuint (depth, ==, 0);
+  /* a task at depth 0 is in no task; the put inside it sent an item out */
+  g_assert_cmpstr (weft_range_details_get_cell (f.details, "links", 1, 0), ==, "Flow out to");
+  g_assert_null (weft_range_details_get_cell (f.details, "links", 2, 0));
+  details_teardown (&f);
+}
+
+/* ---- tooltips of labels, counters and instants ------------------------------ */
+
+static WeftTimelineRow *
+counter_row (WeftTimelineView *view, guint32 object)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (view->rows)); i++)
+    {
+      WeftTimelineRow *row = weft_timeline_rows_get_row (view->rows, i);
+
+      if (weft_timeline_row_get_kind (row) == WEFT_TIMELINE_ROW_COUNTER && weft_timeline_row_get_object (row) == object)
+        return row;
+    }
+  g_error ("no counter row for %u", object);
+  return NULL;
+}
+
+static void
+test_row_tooltips (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  DetailsFixture f;
+  WeftTimelineRow *row;
+  double y, x;
+  char *text;
+
+  details_setup (&f, model);
+
+  /* A queue's depth at the pointer: 1 between the put at 48 ms and the get at 50 */
+  row = counter_row (f.view, QUEUE);
+  y = weft_timeline_row_get_y (row) + weft_timeline_row_get_height (row) / 2.0;
+  text = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 49 * MS), y);
+  g_assert_nonnull (strstr (text, "\n1 at 49."));
+  g_free (text);
+  text = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 70 * MS), y);
+  g_assert_nonnull (strstr (text, "\n0 at 70."));
+  g_free (text);
+  /* and the parallelism: three on a CPU at 65 ms */
+  row = counter_row (f.view, WEFT_TIMELINE_ROW_PARALLELISM);
+  y = weft_timeline_row_get_y (row) + weft_timeline_row_get_height (row) / 2.0;
+  text = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 65 * MS), y);
+  g_assert_nonnull (strstr (text, "\n3 at 65."));
+  g_free (text);
+
+  /* The instant at 30 ms, at the top of worker 0's lane */
+  y = weft_timeline_view_get_row_y (f.view, 0, 0) - WEFT_TIMELINE_ROW_HEIGHT / 2.0 - WEFT_TIMELINE_LANE_PAD + 2;
+  x = weft_timeline_view_time_to_x (f.view, BASE + 30 * MS);
+  text = _weft_timeline_view_describe_at (f.view, x + 2, y);
+  g_assert_nonnull (strstr (text, "<b>checkpoint</b>"));
+  g_assert_nonnull (strstr (text, "42, 7"));
+  g_free (text);
+  /* away from it, the span under the pointer as before */
+  text = _weft_timeline_view_describe_at (f.view, x + 40, weft_timeline_view_get_row_y (f.view, 0, 0));
+  g_assert_null (strstr (text, "checkpoint"));
+  g_free (text);
+
+  /* A label's whole text */
+  text = _weft_timeline_view_describe_at (f.view, 20, weft_timeline_view_get_row_y (f.view, 1, 0));
+  g_assert_nonnull (strstr (text, "worker 1"));
+  g_free (text);
+  details_teardown (&f);
+}
+
+/* ---- the label column ------------------------------------------------------- */
+
+static void
+count_signal (gpointer instance, gpointer data)
+{
+  (*(guint *) data)++;
+}
+
+static void
+test_label_width (void)
+{
+  g_autoptr(WeftTraceModel) model = small_model ();
+  DetailsFixture f;
+  guint changed = 0;
+  int w0;
+
+  details_setup (&f, model);
+  w0 = weft_timeline_view_get_label_width (f.view);
+  g_signal_connect (f.view, "label-width-changed", G_CALLBACK (count_signal), &changed);
+  /* A drag away from the edge is no resize */
+  g_assert_false (_weft_timeline_view_resize_labels (f.view, w0 - 40, 60));
+  g_assert_cmpint (weft_timeline_view_get_label_width (f.view), ==, w0);
+  /* From the edge, 60 px wider: the time axis starts there */
+  g_assert_true (_weft_timeline_view_resize_labels (f.view, w0 + 2, 60));
+  f.view->resizing_labels = FALSE;
+  g_assert_cmpint (weft_timeline_view_get_label_width (f.view), ==, w0 + 60);
+  g_assert_cmpuint (changed, ==, 1);
+  g_assert_cmpfloat (fabs (weft_timeline_view_time_to_x (f.view, weft_session_get_visible_begin (f.session)) - (w0 + 60)), <, 1e-9);
+  /* kept between 100 and 600 px */
+  weft_timeline_view_set_label_width (f.view, 20);
+  g_assert_cmpint (weft_timeline_view_get_label_width (f.view), ==, 100);
+  weft_timeline_view_set_label_width (f.view, 5000);
+  g_assert_cmpint (weft_timeline_view_get_label_width (f.view), ==, 600);
+  details_teardown (&f);
+}
+
+static void
+test_window_label_width (void)
+{
+  WeftWindow *window = weft_window_new (NULL);
+  g_autoptr(WeftTraceModel) model = small_model ();
+  GtkWidget *view;
+  GtkWidget *ruler = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 600);
+  gtk_window_present (GTK_WINDOW (window));
+  weft_window_set_model (window, model);
+  view = gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (
+      gtk_widget_get_template_child (GTK_WIDGET (window), WEFT_TYPE_WINDOW, "timeline_scroller")));
+  for (GtkWidget *c = gtk_widget_get_first_child (gtk_widget_get_parent (gtk_widget_get_parent (gtk_widget_get_parent (view))));
+       c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (WEFT_IS_TIME_RULER (c))
+      ruler = c;
+  g_assert_nonnull (ruler);
+  weft_timeline_view_set_label_width (WEFT_TIMELINE_VIEW (view), 250);
+  g_assert_cmpint (weft_time_ruler_get_inset (WEFT_TIME_RULER (ruler)), ==, 250);
+
+  destroy_window (window);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -890,5 +1128,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/analysis/window-find", test_window_find);
   g_test_add_func ("/weft/analysis/keys", test_keys);
   g_test_add_func ("/weft/analysis/pin-hide", test_pin_hide);
+  g_test_add_func ("/weft/analysis/row-tooltips", test_row_tooltips);
+  g_test_add_func ("/weft/analysis/label-width", test_label_width);
+  g_test_add_func ("/weft/analysis/window-label-width", test_window_label_width);
+  g_test_add_func ("/weft/analysis/span-task", test_span_task);
+  g_test_add_func ("/weft/analysis/search-live", test_search_live);
   return g_test_run ();
 }

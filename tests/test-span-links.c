@@ -113,6 +113,40 @@ test_queue_and_flows (void)
   }
 }
 
+/* Two threads handing the GIL to each other 100 times: the chain stops at
+ * its cap, nearest first */
+static void
+test_chain_cap (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autoptr(GArray) chain = NULL;
+  WeftSpan last;
+  guint64 t = 1000;
+
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, 30, WEFT_OBJECT_GIL, 0);
+  ev (e, t, 0, WEFT_EVENT_GIL_ACQUIRED, 30, 0, 0);
+  for (guint i = 0; i < 100; i++)
+    {
+      guint16 from = i % 2, to = 1 - from;
+
+      ev (e, t + 1, to, WEFT_EVENT_GIL_WAIT, 30, 0, 0);
+      ev (e, t + 10, from, WEFT_EVENT_GIL_RELEASED, 30, 0, 0);
+      ev (e, t + 10, to, WEFT_EVENT_GIL_ACQUIRED, 30, 0, 0);
+      t += 10;
+    }
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_finish (model, 0);
+  /* the last hold (worker 0, after 100 hand-offs) began at t */
+  g_assert_true (weft_lane_find_span (weft_trace_model_lookup_lane (model, 0), WEFT_STATE_GIL_HELD, 30, t, G_MAXUINT64,
+                                      NULL, NULL, &last));
+  chain = weft_span_links_get_wakeup_chain (model, 0, &last);
+  g_assert_cmpuint (chain->len, ==, WEFT_SPAN_LINKS_MAX_CHAIN);
+  g_assert_cmpuint (g_array_index (chain, WeftSpanLink, 0).worker, ==, 1);
+  g_assert_cmpuint (g_array_index (chain, WeftSpanLink, 0).time_ns, ==, t);
+  g_assert_cmpuint (g_array_index (chain, WeftSpanLink, 1).time_ns, ==, t - 10);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -120,5 +154,6 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/weft/span-links/chain", test_chain);
   g_test_add_func ("/weft/span-links/queue-and-flows", test_queue_and_flows);
+  g_test_add_func ("/weft/span-links/chain-cap", test_chain_cap);
   return g_test_run ();
 }

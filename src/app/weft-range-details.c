@@ -20,8 +20,8 @@
  * total, per lock and GIL the waits, holds and contended share, per queue
  * the puts, gets, blocked time and depth, and each counter's change, all
  * for that range only (#WeftRangeStats). For a span (described on the
- * window's details line): its wake-up chain and its flows in and out, each
- * with a "Go to" button.
+ * window's details line): the task it is part of, its wake-up chain and
+ * its flows in and out, each with a "Go to" button.
  */
 struct _WeftRangeDetails
 {
@@ -40,7 +40,10 @@ struct _WeftRangeDetails
   GtkLabel         *span_title;
   GtkGrid          *links;
   GArray           *link_targets;   /* WeftSpanLink, one per links row */
+  guint             range_timeout;
 };
+
+#define RANGE_PAUSE_MS 120
 
 G_DEFINE_FINAL_TYPE (WeftRangeDetails, weft_range_details, GTK_TYPE_WIDGET)
 
@@ -320,6 +323,7 @@ update_span (WeftRangeDetails *self)
   g_autofree char *markup = NULL;
   guint worker, depth, index;
   WeftSpan span;
+  WeftSpanLink task;
 
   grid_clear (self->links);
   g_array_set_size (self->link_targets, 0);
@@ -329,9 +333,18 @@ update_span (WeftRangeDetails *self)
       !weft_session_lookup_span (self->session, worker, depth, index, &span))
     return;
 
+  if (weft_span_links_get_task (model, worker, &span, &task))
+    add_link (self, model, _("In task"), &task);
   chain = weft_span_links_get_wakeup_chain (model, worker, &span);
   for (guint i = 0; i < chain->len; i++)
     add_link (self, model, i == 0 ? _("Woken by") : _("…who was woken by"), &g_array_index (chain, WeftSpanLink, i));
+  if (chain->len >= WEFT_SPAN_LINKS_MAX_CHAIN)
+    {
+      g_autofree char *more = g_strdup_printf (_("…the chain goes on beyond %u links"), chain->len);
+
+      cell (self->links, 0, self->link_targets->len + 1, more);
+      g_array_append_val (self->link_targets, g_array_index (chain, WeftSpanLink, chain->len - 1));
+    }
   weft_span_links_get_flows (model, worker, &span, in, out);
   for (guint i = 0; i < in->len; i++)
     {
@@ -415,9 +428,49 @@ weft_range_details_get_cell (WeftRangeDetails *self,
 static void
 on_changed (WeftRangeDetails *self)
 {
+  g_clear_handle_id (&self->range_timeout, g_source_remove);
   update_range (self);
   update_span (self);
   gtk_widget_set_visible (GTK_WIDGET (self), weft_range_details_has_content (self));
+}
+
+static gboolean
+on_range_timeout (gpointer data)
+{
+  WeftRangeDetails *self = data;
+
+  self->range_timeout = 0;
+  on_changed (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* A range being drawn changes with every pointer motion, and its table
+ * reads every span in it: count it once the range rests */
+static void
+on_range_changed (WeftRangeDetails *self)
+{
+  if (self->session == NULL || !weft_session_get_selection (self->session, NULL, NULL))
+    {
+      on_changed (self);
+      return;
+    }
+  g_clear_handle_id (&self->range_timeout, g_source_remove);
+  self->range_timeout = g_timeout_add (RANGE_PAUSE_MS, on_range_timeout, self);
+}
+
+/**
+ * weft_range_details_update:
+ *
+ * Counts a range that changed now instead of after the pause that lets a
+ * range being drawn settle (for tests).
+ */
+void
+weft_range_details_update (WeftRangeDetails *self)
+{
+  g_return_if_fail (WEFT_IS_RANGE_DETAILS (self));
+
+  if (self->range_timeout != 0)
+    on_changed (self);
 }
 
 GtkWidget *
@@ -441,6 +494,7 @@ weft_range_details_dispose (GObject *object)
 {
   WeftRangeDetails *self = WEFT_RANGE_DETAILS (object);
 
+  g_clear_handle_id (&self->range_timeout, g_source_remove);
   if (self->view != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->view), (gpointer *) &self->view);
   self->view = NULL;
@@ -497,7 +551,8 @@ add_title (WeftRangeDetails *self)
 static void
 weft_range_details_init (WeftRangeDetails *self)
 {
-  static const char * const update_on[] = { "selection-changed", "span-selected", "bounds-changed" };
+  static const char * const update_on[] = { "span-selected" };
+  static const char * const range_on[] = { "selection-changed", "bounds-changed" };
 
   self->link_targets = g_array_new (FALSE, FALSE, sizeof (WeftSpanLink));
   self->box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 8);
@@ -517,5 +572,9 @@ weft_range_details_init (WeftRangeDetails *self)
   self->session_signals = g_signal_group_new (WEFT_TYPE_SESSION);
   for (guint i = 0; i < G_N_ELEMENTS (update_on); i++)
     g_signal_group_connect_object (self->session_signals, update_on[i], G_CALLBACK (on_changed),
+                                   self, G_CONNECT_SWAPPED);
+  /* A live run moves the bounds at every batch: count its range once it rests too */
+  for (guint i = 0; i < G_N_ELEMENTS (range_on); i++)
+    g_signal_group_connect_object (self->session_signals, range_on[i], G_CALLBACK (on_range_changed),
                                    self, G_CONNECT_SWAPPED);
 }

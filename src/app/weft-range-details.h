@@ -14,6 +14,7 @@ G_DECLARE_FINAL_TYPE (WeftRangeDetails, weft_range_details, WEFT, RANGE_DETAILS,
 
 GtkWidget *weft_range_details_new      (WeftTimelineView *view);
 gboolean   weft_range_details_has_content (WeftRangeDetails *self);
+void       weft_range_details_update      (WeftRangeDetails *self);
 
 /* For tests: the text of a cell of one of the tables ("states", "locks",
  * "queues", "counters", "links"), row 0 being the header; %NULL if none */

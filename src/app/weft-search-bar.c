@@ -13,7 +13,9 @@
  * Ctrl+F over the timeline: an entry whose text names spans (see
  * #WeftTimelineSearch), the number of matches, and buttons to step through
  * them (Enter, Shift+Enter). Each step selects the match and brings it
- * into view; every match is marked on the overview strip.
+ * into view; every match is marked on the overview strip. While a live run
+ * grows, the search runs again half a second after the run's end moved,
+ * keeping the current match.
  */
 struct _WeftSearchBar
 {
@@ -26,7 +28,10 @@ struct _WeftSearchBar
   GtkWidget            *bar;
   GtkWidget            *entry;
   GtkWidget            *status;
+  guint                 refresh_id;
 };
+
+#define REFRESH_MS 500
 
 G_DEFINE_FINAL_TYPE (WeftSearchBar, weft_search_bar, GTK_TYPE_WIDGET)
 
@@ -191,11 +196,66 @@ on_mode_changed (WeftSearchBar *self)
     weft_search_bar_set_query (self, "");
 }
 
+/* Another trace on the timeline: the matches were the old one's */
+static void
+on_model_changed (WeftSearchBar *self)
+{
+  g_autofree char *query = g_strdup (weft_timeline_search_get_query (self->search));
+
+  weft_search_bar_set_query (self, query);
+}
+
+/* A live run grows: search it again once it rests, keeping the current match */
+static gboolean
+on_refresh_timeout (gpointer data)
+{
+  WeftSearchBar *self = data;
+  const WeftSearchMatch *m;
+  WeftSearchMatch cur = { 0 };
+  gboolean had = FALSE;
+  guint i;
+
+  self->refresh_id = 0;
+  if (weft_timeline_search_get_current (self->search, &i))
+    {
+      cur = *weft_timeline_search_get_match (self->search, i);
+      had = TRUE;
+    }
+  on_model_changed (self);
+  for (i = weft_timeline_search_lookup (self->search, cur.start_ns);
+       had && i < weft_timeline_search_get_n_matches (self->search); i++)
+    {
+      m = weft_timeline_search_get_match (self->search, i);
+      if (m->start_ns != cur.start_ns)
+        break;
+      if (m->worker == cur.worker && m->depth == cur.depth)
+        {
+          weft_timeline_search_set_current (self->search, i);
+          break;
+        }
+    }
+  update_status (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_bounds_changed (WeftSearchBar *self)
+{
+  if (weft_timeline_search_get_query (self->search)[0] == '\0' || self->refresh_id != 0)
+    return;
+  self->refresh_id = g_timeout_add (REFRESH_MS, on_refresh_timeout, self);
+}
+
 GtkWidget *
 weft_search_bar_new (WeftTimelineView     *view,
                      WeftTimelineOverview *overview)
 {
   WeftSearchBar *self = g_object_new (WEFT_TYPE_SEARCH_BAR, NULL);
+
+  g_signal_connect_object (weft_timeline_view_get_session (view), "notify::model",
+                           G_CALLBACK (on_model_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (weft_timeline_view_get_session (view), "bounds-changed",
+                           G_CALLBACK (on_bounds_changed), self, G_CONNECT_SWAPPED);
 
   self->view = view;
   self->overview = overview;
@@ -211,6 +271,7 @@ weft_search_bar_dispose (GObject *object)
 {
   WeftSearchBar *self = WEFT_SEARCH_BAR (object);
 
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->view != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->view), (gpointer *) &self->view);
   if (self->overview != NULL)

@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 
+#include "weft-span-links.h"
 #include "weft-state-style.h"
 #include "weft-timeline-overview.h"
 
@@ -38,6 +39,8 @@ struct _WeftTimelineOverview
 
   GskRenderNode *bars;          /* cached columns, or NULL */
   GArray        *marks;         /* guint64 times */
+  GArray        *mark_columns;  /* double x of each column with a mark */
+  gboolean       mark_columns_valid;
 
   /* The drag going on */
   gboolean       dragging;
@@ -134,8 +137,8 @@ compute_waits (WeftLane           *lane,
                WeftColumnSummary  *scratch,
                GArray             *wide)
 {
-  guint n_open = weft_lane_get_n_open_spans (lane);
-  g_autofree WeftSpan *open = g_new (WeftSpan, MAX (n_open, 1));
+  guint n_open = 0;
+  g_autofree WeftSpan *open = weft_lane_dup_open_spans (lane, &n_open);
   guint64 last = weft_lane_get_last_time (lane);
 
   for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
@@ -158,7 +161,6 @@ compute_waits (WeftLane           *lane,
         }
     }
 
-  n_open = weft_lane_get_open_spans (lane, open, n_open);
   for (guint j = 0; j < n_open; j++)
     if (weft_state_is_wait (open[j].state))
       add_wide (t0, ns_per_col, n_columns, open[j].state, (double) open[j].start_ns,
@@ -312,23 +314,38 @@ snapshot_window (WeftTimelineOverview *self,
     }
 }
 
+/* The pixel columns that hold a mark, found once per set of marks and size
+ * (a million matches would otherwise cost every frame a walk) */
+static void
+update_mark_columns (WeftTimelineOverview *self)
+{
+  double last = -1;
+
+  g_array_set_size (self->mark_columns, 0);
+  for (guint i = 0; i < self->marks->len; i++)
+    {
+      double x = floor (time_to_x (self, g_array_index (self->marks, guint64, i)));
+
+      if (x == last)
+        continue;
+      last = x;
+      g_array_append_val (self->mark_columns, x);
+    }
+  self->mark_columns_valid = TRUE;
+}
+
 static void
 snapshot_marks (WeftTimelineOverview *self,
                 GtkSnapshot          *snapshot,
                 gboolean              dark)
 {
   GdkRGBA mark = dark ? (GdkRGBA) { 1, 0.85, 0.2, 1 } : (GdkRGBA) { 0.85, 0.55, 0, 1 };
-  double last = -1;
 
-  for (guint i = 0; i < self->marks->len; i++)
-    {
-      double x = floor (time_to_x (self, g_array_index (self->marks, guint64, i)));
-
-      if (x == last)
-        continue;   /* one tick per pixel */
-      last = x;
-      gtk_snapshot_append_color (snapshot, &mark, &GRAPHENE_RECT_INIT (x, 0, 1, 6));
-    }
+  if (!self->mark_columns_valid)
+    update_mark_columns (self);
+  for (guint i = 0; i < self->mark_columns->len; i++)
+    gtk_snapshot_append_color (snapshot, &mark,
+                               &GRAPHENE_RECT_INIT (g_array_index (self->mark_columns, double, i), 0, 1, 6));
 }
 
 static void
@@ -378,6 +395,7 @@ static void
 invalidate_bars (WeftTimelineOverview *self)
 {
   g_clear_pointer (&self->bars, gsk_render_node_unref);
+  self->mark_columns_valid = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -543,6 +561,7 @@ weft_timeline_overview_set_marks (WeftTimelineOverview *self,
   g_array_set_size (self->marks, 0);
   if (n_times > 0)
     g_array_append_vals (self->marks, times_ns, n_times);
+  self->mark_columns_valid = FALSE;
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -597,6 +616,7 @@ weft_timeline_overview_finalize (GObject *object)
   WeftTimelineOverview *self = WEFT_TIMELINE_OVERVIEW (object);
 
   g_array_unref (self->marks);
+  g_array_unref (self->mark_columns);
   G_OBJECT_CLASS (weft_timeline_overview_parent_class)->finalize (object);
 }
 
@@ -666,6 +686,7 @@ weft_timeline_overview_init (WeftTimelineOverview *self)
   GtkGesture *drag = gtk_gesture_drag_new ();
 
   self->marks = g_array_new (FALSE, FALSE, sizeof (guint64));
+  self->mark_columns = g_array_new (FALSE, FALSE, sizeof (double));
   self->session_signals = g_signal_group_new (WEFT_TYPE_SESSION);
   for (guint i = 0; i < G_N_ELEMENTS (redraw_on); i++)
     g_signal_group_connect_object (self->session_signals, redraw_on[i], G_CALLBACK (on_session_redraw),

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "weft-span-links.h"
 #include "weft-lane-painter.h"
 #include "weft-state-style.h"
 #include "weft-timeline-search.h"
@@ -64,71 +65,154 @@ words_start_with (const char *text,
   return FALSE;
 }
 
-/* Whether spans of @state on @object match, decided once per pair */
-static gboolean
-pair_matches (WeftTraceModel *model,
-              GHashTable     *cache,
-              const char     *needle,
-              guint           state,
-              guint32         object)
+typedef struct
 {
-  gpointer key = GSIZE_TO_POINTER (((gsize) object << 8) | state);
+  WeftTraceModel *model;
+  const char     *needle;
+  GHashTable     *named;                   /* named object → whether it matches */
+  gboolean        state_hit[WEFT_N_STATES];
+  gboolean        task_number;             /* "Task N" labels may match */
+  gboolean        gil_hit;                 /* the GIL's label "GIL" matches */
+} Query;
+
+/* Whether the needle can be part of "task N" for some number N: digits
+ * after a piece of "task " that ends where they begin, or a piece alone */
+static gboolean
+may_name_task (const char *needle)
+{
+  static const char digits[] = "0123456789";
+  gsize k = strcspn (needle, digits);
+  g_autofree char *prefix = g_strndup (needle, k);
+  const char *rest = needle + k;
+
+  if (strspn (rest, digits) != strlen (rest))
+    return FALSE;
+  return *rest == '\0' ? strstr ("task ", prefix) != NULL : g_str_has_suffix ("task ", prefix);
+}
+
+static void
+query_init (Query          *q,
+            WeftTraceModel *model,
+            const char     *needle)
+{
+  q->model = model;
+  q->needle = needle;
+  q->named = g_hash_table_new (NULL, NULL);
+  q->state_hit[WEFT_STATE_IDLE] = FALSE;
+  for (guint s = 1; s < WEFT_N_STATES; s++)
+    q->state_hit[s] = words_start_with (weft_state_style_get_label (s), needle) ||
+                      g_str_has_prefix (weft_state_to_nick (s), needle);
+  q->task_number = may_name_task (needle);
+  q->gil_hit = text_has ("GIL", needle);
+}
+
+/* Whether a span of @state on @object matches. A state decides at once; a
+ * named object's answer is kept; an unnamed one is a "Task N" or the GIL
+ * (weft_lane_painter_get_span_text()), decided without building its label
+ * when the needle cannot name a task. */
+static gboolean
+pair_matches (Query   *q,
+              guint    state,
+              guint32  object)
+{
   gpointer value;
+  const char *name;
   char buf[32];
   gboolean hit;
 
-  if (g_hash_table_lookup_extended (cache, key, NULL, &value))
+  if (state < WEFT_N_STATES && q->state_hit[state])
+    return TRUE;
+  if (g_hash_table_lookup_extended (q->named, GUINT_TO_POINTER (object), NULL, &value))
     return GPOINTER_TO_INT (value);
-  hit = text_has (weft_lane_painter_get_span_text (model, state, object, buf, sizeof buf), needle) ||
-        words_start_with (weft_state_style_get_label (state), needle) ||
-        g_str_has_prefix (weft_state_to_nick (state), needle);
-  g_hash_table_insert (cache, key, GINT_TO_POINTER (hit));
-  return hit;
+  name = weft_trace_model_get_object_name (q->model, object);
+  if (name != NULL && *name != '\0')
+    {
+      hit = text_has (name, q->needle);
+      g_hash_table_insert (q->named, GUINT_TO_POINTER (object), GINT_TO_POINTER (hit));
+      return hit;
+    }
+  if (state == WEFT_STATE_GIL_WAIT || state == WEFT_STATE_GIL_HELD)
+    return q->gil_hit;
+  if (state != WEFT_STATE_RUNNING || !q->task_number)
+    return FALSE;
+  return text_has (weft_lane_painter_get_span_text (q->model, state, object, buf, sizeof buf), q->needle);
 }
 
-static int
-compare_match (gconstpointer a,
-               gconstpointer b)
+/* Matches come in runs sorted by start (one per depth row, one per open
+ * span); merging the runs pairwise sorts them in O(n log runs) */
+static void
+merge_runs (GArray *matches,
+            GArray *runs)
 {
-  const WeftSearchMatch *x = a, *y = b;
+  g_autofree WeftSearchMatch *tmp = g_new (WeftSearchMatch, MAX (matches->len, 1));
+  WeftSearchMatch *src = (WeftSearchMatch *) matches->data, *dst = tmp;
+  g_autoptr(GArray) next = g_array_new (FALSE, FALSE, sizeof (guint));
 
-  if (x->start_ns != y->start_ns)
-    return x->start_ns < y->start_ns ? -1 : 1;
-  if (x->worker != y->worker)
-    return x->worker < y->worker ? -1 : 1;
-  return x->depth < y->depth ? -1 : x->depth > y->depth;
+  /* @runs holds each run's first index; the end closes the last */
+  g_array_append_val (runs, matches->len);
+  while (runs->len > 2)
+    {
+      g_array_set_size (next, 0);
+      for (guint r = 0; r + 1 < runs->len; r += 2)
+        {
+          guint a = g_array_index (runs, guint, r), m = g_array_index (runs, guint, r + 1);
+          guint e = r + 2 < runs->len ? g_array_index (runs, guint, r + 2) : m;
+          guint i = a, j = m, k = a;
+
+          while (i < m && j < e)
+            dst[k++] = src[j].start_ns < src[i].start_ns ? src[j++] : src[i++];
+          while (i < m)
+            dst[k++] = src[i++];
+          while (j < e)
+            dst[k++] = src[j++];
+          g_array_append_val (next, a);
+        }
+      g_array_append_val (next, matches->len);
+      g_array_set_size (runs, 0);
+      g_array_append_vals (runs, next->data, next->len);
+      {
+        WeftSearchMatch *t = src;
+
+        src = dst;
+        dst = t;
+      }
+    }
+  if (src != (WeftSearchMatch *) matches->data)
+    memcpy (matches->data, src, matches->len * sizeof (WeftSearchMatch));
 }
 
 static void
 search_lane (WeftTimelineSearch *self,
-             WeftTraceModel     *model,
+             Query              *q,
              WeftLane           *lane,
-             GHashTable         *cache,
-             const char         *needle)
+             GArray             *runs)
 {
-  guint n_open = weft_lane_get_n_open_spans (lane);
-  g_autofree WeftSpan *open = g_new (WeftSpan, MAX (n_open, 1));
+  guint n_open = 0;
+  g_autofree WeftSpan *open = weft_lane_dup_open_spans (lane, &n_open);
   guint16 worker = weft_lane_get_worker (lane);
 
   for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
-    for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
-      {
-        WeftSpan s;
+    {
+      g_array_append_val (runs, self->matches->len);
+      for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
+        {
+          WeftSpan s;
 
-        if (weft_lane_get_span (lane, d, i, &s) && pair_matches (model, cache, needle, s.state, s.object))
-          {
-            WeftSearchMatch m = { s.start_ns, s.end_ns, worker, (guint8) d, i };
+          if (weft_lane_get_span (lane, d, i, &s) && pair_matches (q, s.state, s.object))
+            {
+              WeftSearchMatch m = { s.start_ns, s.end_ns, worker, (guint8) d, i };
 
-            g_array_append_val (self->matches, m);
-          }
-      }
-  n_open = weft_lane_get_open_spans (lane, open, n_open);
+              g_array_append_val (self->matches, m);
+            }
+        }
+    }
   for (guint j = 0; j < n_open; j++)
-    if (pair_matches (model, cache, needle, open[j].state, open[j].object))
+    if (pair_matches (q, open[j].state, open[j].object))
       {
         WeftSearchMatch m = { open[j].start_ns, open[j].end_ns, worker, open[j].depth,
                               weft_lane_get_n_spans (lane, open[j].depth) };
 
+        g_array_append_val (runs, self->matches->len);
         g_array_append_val (self->matches, m);
       }
 }
@@ -146,7 +230,6 @@ weft_timeline_search_run (WeftTimelineSearch *self,
                           WeftTraceModel     *model,
                           const char         *query)
 {
-  g_autoptr(GHashTable) cache = NULL;
   g_autofree char *needle = NULL;
 
   g_return_if_fail (WEFT_IS_TIMELINE_SEARCH (self));
@@ -157,11 +240,15 @@ weft_timeline_search_run (WeftTimelineSearch *self,
   self->current = G_MAXUINT;
   if (model != NULL && self->query[0] != '\0')
     {
+      g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint));
+      Query q;
+
       needle = g_utf8_casefold (self->query, -1);
-      cache = g_hash_table_new (NULL, NULL);
+      query_init (&q, model, needle);
       for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
-        search_lane (self, model, weft_trace_model_get_lane (model, i), cache, needle);
-      g_array_sort (self->matches, compare_match);
+        search_lane (self, &q, weft_trace_model_get_lane (model, i), runs);
+      merge_runs (self->matches, runs);
+      g_hash_table_unref (q.named);
     }
   g_signal_emit (self, signals[CHANGED], 0);
 }
@@ -246,6 +333,20 @@ weft_timeline_search_step (WeftTimelineSearch *self,
   if (out_index != NULL)
     *out_index = self->current;
   return TRUE;
+}
+
+/**
+ * weft_timeline_search_set_current:
+ * @index: a match, the current one from now on
+ */
+void
+weft_timeline_search_set_current (WeftTimelineSearch *self,
+                                  guint               index)
+{
+  g_return_if_fail (WEFT_IS_TIMELINE_SEARCH (self));
+  g_return_if_fail (index < self->matches->len);
+
+  self->current = index;
 }
 
 gboolean

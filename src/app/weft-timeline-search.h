@@ -41,6 +41,8 @@ guint                  weft_timeline_search_lookup       (WeftTimelineSearch *se
 gboolean               weft_timeline_search_step         (WeftTimelineSearch *self,
                                                           gboolean            forward,
                                                           guint              *out_index);
+void                   weft_timeline_search_set_current  (WeftTimelineSearch *self,
+                                                          guint               index);
 gboolean               weft_timeline_search_get_current  (WeftTimelineSearch *self,
                                                           guint              *out_index);
 

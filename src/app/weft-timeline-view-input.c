@@ -15,7 +15,7 @@
  * what the session then says.
  */
 
-#define LABEL_WIDTH    WEFT_TIMELINE_LABEL_WIDTH
+#define LABEL_WIDTH    (self->label_width)   /* resizable: the instance's */
 #define KINETIC_DECAY  0.28  /* s: time constant of kinetic panning */
 
 /**

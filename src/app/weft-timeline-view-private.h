@@ -8,8 +8,11 @@
 
 G_BEGIN_DECLS
 
-/* Width of the pinned label column; the time axis starts there */
-#define WEFT_TIMELINE_LABEL_WIDTH 184
+/* Width of the pinned label column at first; the time axis starts there.
+ * The user can drag it between the two limits. */
+#define WEFT_TIMELINE_LABEL_WIDTH     184
+#define WEFT_TIMELINE_LABEL_WIDTH_MIN 100
+#define WEFT_TIMELINE_LABEL_WIDTH_MAX 600
 
 /* Shared by weft-timeline-view.c (the canvas) and
  * weft-timeline-view-input.c (pointer, keys, gestures, actions) only. */
@@ -55,6 +58,9 @@ struct _WeftTimelineView
   guint64           zoom_end_ns;
 
   GtkWidget        *lane_menu;        /* the lanes' menu, or NULL */
+  int               label_width;      /* the label column's width */
+  gboolean          resizing_labels;  /* a drag on the column's edge */
+  int               resize_from;
 
   guint             kinetic_id;
   double            kinetic_velocity;  /* px/s */
@@ -82,8 +88,14 @@ void         _weft_timeline_view_class_init_input   (GtkWidgetClass   *widget_cl
 void         _weft_timeline_view_init_input         (WeftTimelineView *self);
 void         _weft_timeline_view_update_hover       (WeftTimelineView *self);
 void         _weft_timeline_view_stop_kinetic       (WeftTimelineView *self);
+char        *_weft_timeline_view_describe_row_at    (WeftTimelineView *self,
+                                                     double            x,
+                                                     double            y);
 void         _weft_timeline_view_class_init_lanes   (GtkWidgetClass   *widget_class);
 void         _weft_timeline_view_init_lanes         (WeftTimelineView *self);
+gboolean     _weft_timeline_view_resize_labels      (WeftTimelineView *self,
+                                                     double            x0,
+                                                     double            dx);
 
 /* For tests and benchmarks: drops every cached row rendering, and counts
  * the spans, summary entries and counter points the painters read since

@@ -26,7 +26,9 @@
  * keys and scrolling into changes of its #WeftSession's time window.
  */
 
-#define LABEL_WIDTH     WEFT_TIMELINE_LABEL_WIDTH
+/* The label column is resizable (weft-timeline-view-lanes.c): its width is
+ * the instance's, and every use of it has a @self */
+#define LABEL_WIDTH     (self->label_width)
 #define ROW_HEIGHT      WEFT_TIMELINE_ROW_HEIGHT
 #define LANE_PAD        WEFT_TIMELINE_LANE_PAD
 #define HEADER_HEIGHT   WEFT_TIMELINE_HEADER_HEIGHT
@@ -1016,9 +1018,12 @@ _weft_timeline_view_describe_at (WeftTimelineView *self,
                                  double            x,
                                  double            y)
 {
+  char *row_text = _weft_timeline_view_describe_row_at (self, x, y);
   WeftSpan s;
   guint w;
 
+  if (row_text != NULL)
+    return row_text;
   if (_weft_timeline_view_pick_span (self, x, y, &w, NULL, NULL, &s))
     return weft_timeline_view_describe_lane_span (self, w, &s);
   return describe_awaiting (self, x, y);

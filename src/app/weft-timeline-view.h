@@ -20,6 +20,8 @@ void         weft_timeline_view_set_session     (WeftTimelineView *self,
 
 /* Width of the pinned lane-label column; the time axis starts there. */
 int          weft_timeline_view_get_label_width (WeftTimelineView *self);
+void         weft_timeline_view_set_label_width (WeftTimelineView *self,
+                                                 int               width);
 
 /* Geometry, in widget coordinates (vertical scrolling included) */
 double       weft_timeline_view_time_to_x       (WeftTimelineView *self,

@@ -1118,6 +1118,16 @@ on_span_selected (WeftWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->span_details), TRUE);
 }
 
+/* The ruler and the overview start their time axis where the lanes do */
+static void
+on_label_width_changed (WeftWindow *self)
+{
+  int width = weft_timeline_view_get_label_width (self->timeline_view);
+
+  weft_time_ruler_set_inset (self->time_ruler, width);
+  weft_timeline_overview_set_inset (self->overview, width);
+}
+
 static void
 weft_window_init (WeftWindow *self)
 {
@@ -1136,6 +1146,8 @@ weft_window_init (WeftWindow *self)
   self->overview = WEFT_TIMELINE_OVERVIEW (weft_timeline_overview_new (self->session));
   weft_timeline_overview_set_inset (self->overview, weft_timeline_view_get_label_width (self->timeline_view));
   gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->overview));
+  g_signal_connect_object (self->timeline_view, "label-width-changed",
+                           G_CALLBACK (on_label_width_changed), self, G_CONNECT_SWAPPED);
   self->search_bar = WEFT_SEARCH_BAR (weft_search_bar_new (self->timeline_view, self->overview));
   gtk_box_prepend (self->timeline_page, GTK_WIDGET (self->search_bar));
   gtk_scrolled_window_set_child (self->timeline_scroller, GTK_WIDGET (self->timeline_view));

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include "weft-span-links.h"
 #include "weft-range-stats.h"
 
 /*
@@ -183,8 +184,8 @@ cursors_init (Range     *r,
               RowCursor *cursors,
               guint      n_depths)
 {
-  guint n_open = weft_lane_get_n_open_spans (lane);
-  g_autofree WeftSpan *open = g_new (WeftSpan, MAX (n_open, 1));
+  guint n_open = 0;
+  g_autofree WeftSpan *open = weft_lane_dup_open_spans (lane, &n_open);
 
   /* A span ending exactly at the range's start (or starting at its end)
    * may be an event in it: widen the search by one ns either side. */
@@ -195,7 +196,6 @@ cursors_init (Range     *r,
       weft_lane_lookup_range (lane, d, r->begin > 0 ? r->begin - 1 : 0, r->end + 1, &first, &n);
       cursors[d] = (RowCursor) { .lane = lane, .depth = d, .next = first, .last = first + n };
     }
-  n_open = weft_lane_get_open_spans (lane, open, n_open);
   for (guint j = 0; j < n_open; j++)
     {
       RowCursor *c = &cursors[open[j].depth];

@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "weft-span-links.h"
 
 /*
@@ -11,7 +13,7 @@
  * waiter's wait (and starts its hold), a put ends a put span, a get a get.
  */
 
-#define MAX_CHAIN    64
+#define MAX_CHAIN    WEFT_SPAN_LINKS_MAX_CHAIN
 #define MAX_CANDIDATES 100000
 
 static gboolean
@@ -51,8 +53,8 @@ weft_lane_find_span (WeftLane  *lane,
                      WeftSpan  *out_span)
 {
   guint64 t = start_ns != G_MAXUINT64 ? start_ns : end_ns;
-  guint n_open = weft_lane_get_n_open_spans (lane);
-  g_autofree WeftSpan *open = g_new (WeftSpan, MAX (n_open, 1));
+  guint n_open = 0;
+  g_autofree WeftSpan *open = weft_lane_dup_open_spans (lane, &n_open);
   WeftSpan s;
 
   g_return_val_if_fail (lane != NULL, FALSE);
@@ -75,7 +77,6 @@ weft_lane_find_span (WeftLane  *lane,
             return TRUE;
           }
     }
-  n_open = weft_lane_get_open_spans (lane, open, n_open);
   for (guint j = 0; j < n_open; j++)
     if (span_matches (&open[j], state, object, start_ns, G_MAXUINT64) && (end_ns == G_MAXUINT64 || start_ns != G_MAXUINT64))
       {
@@ -88,6 +89,25 @@ weft_lane_find_span (WeftLane  *lane,
         return TRUE;
       }
   return FALSE;
+}
+
+/**
+ * weft_lane_dup_open_spans:
+ * @lane: a lane
+ * @out_n: (out): how many
+ *
+ * Returns: (transfer full) (array length=out_n): the lane's open spans, as
+ *   weft_lane_get_open_spans() fills them (never %NULL; free with g_free())
+ */
+WeftSpan *
+weft_lane_dup_open_spans (WeftLane *lane,
+                          guint    *out_n)
+{
+  guint n = weft_lane_get_n_open_spans (lane);
+  WeftSpan *open = g_new (WeftSpan, MAX (n, 1));
+
+  *out_n = weft_lane_get_open_spans (lane, open, n);
+  return open;
 }
 
 /* The span a flow's sending end closes: a hold released, a put done */
@@ -246,4 +266,57 @@ weft_span_links_get_wakeup_chain (WeftTraceModel *model,
       cur_worker = link.worker;
     }
   return chain;
+}
+
+/**
+ * weft_span_links_get_task:
+ * @model: the trace
+ * @worker: the span's lane
+ * @span: a span of that lane
+ * @out_link: (out): the innermost running span that holds @span (its task)
+ *
+ * Returns: whether @span lies inside a task's running span
+ */
+gboolean
+weft_span_links_get_task (WeftTraceModel *model,
+                          guint           worker,
+                          const WeftSpan *span,
+                          WeftSpanLink   *out_link)
+{
+  WeftLane *lane = weft_trace_model_lookup_lane (model, worker);
+  guint n_open = 0;
+  g_autofree WeftSpan *open = NULL;
+
+  g_return_val_if_fail (span != NULL && out_link != NULL, FALSE);
+
+  if (lane == NULL)
+    return FALSE;
+  open = weft_lane_dup_open_spans (lane, &n_open);
+  memset (out_link, 0, sizeof *out_link);
+  out_link->worker = (guint16) worker;
+  for (guint d = span->depth; d-- > 0;)
+    {
+      guint first, n;
+
+      weft_lane_lookup_range (lane, d, span->start_ns, span->start_ns + 1, &first, &n);
+      for (guint i = first; i < first + n; i++)
+        if (weft_lane_get_span (lane, d, i, &out_link->span) && out_link->span.state == WEFT_STATE_RUNNING &&
+            out_link->span.start_ns <= span->start_ns && out_link->span.end_ns >= span->end_ns)
+          {
+            out_link->depth = d;
+            out_link->index = i;
+            out_link->time_ns = out_link->span.start_ns;
+            return TRUE;
+          }
+      for (guint j = 0; j < n_open; j++)
+        if (open[j].depth == d && open[j].state == WEFT_STATE_RUNNING && open[j].start_ns <= span->start_ns)
+          {
+            out_link->span = open[j];
+            out_link->depth = d;
+            out_link->index = weft_lane_get_n_spans (lane, d);
+            out_link->time_ns = open[j].start_ns;
+            return TRUE;
+          }
+    }
+  return FALSE;
 }

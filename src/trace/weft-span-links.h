@@ -7,6 +7,9 @@
 
 G_BEGIN_DECLS
 
+/* The longest wake-up chain weft_span_links_get_wakeup_chain() follows */
+#define WEFT_SPAN_LINKS_MAX_CHAIN 64
+
 /**
  * WeftSpanLink:
  * @span: the span at the other end (or in the chain)
@@ -28,6 +31,8 @@ typedef struct
   WeftFlow flow;
 } WeftSpanLink;
 
+WeftSpan *weft_lane_dup_open_spans   (WeftLane       *lane,
+                                      guint          *out_n);
 gboolean  weft_lane_find_span        (WeftLane       *lane,
                                       WeftState       state,
                                       guint32         object,
@@ -44,5 +49,10 @@ void      weft_span_links_get_flows  (WeftTraceModel *model,
 GArray   *weft_span_links_get_wakeup_chain (WeftTraceModel *model,
                                             guint           worker,
                                             const WeftSpan *span);
+
+gboolean  weft_span_links_get_task   (WeftTraceModel *model,
+                                      guint           worker,
+                                      const WeftSpan *span,
+                                      WeftSpanLink   *out_link);
 
 G_END_DECLS
