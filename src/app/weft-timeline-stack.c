@@ -85,6 +85,14 @@ on_visible_changed (WeftSession       *moved,
   self->syncing = FALSE;
 }
 
+/* A timeline's label column was resized: its ruler starts where its lanes do */
+static void
+on_label_width_changed (WeftTimelineView *view,
+                        WeftTimeRuler    *ruler)
+{
+  weft_time_ruler_set_inset (ruler, weft_timeline_view_get_label_width (view));
+}
+
 /**
  * weft_timeline_stack_add:
  * @title: the heading above the timeline
@@ -121,6 +129,7 @@ weft_timeline_stack_add (WeftTimelineStack *self,
   gtk_widget_set_size_request (view, -1, natural);
   weft_time_ruler_set_inset (WEFT_TIME_RULER (ruler),
                              weft_timeline_view_get_label_width (WEFT_TIMELINE_VIEW (view)));
+  g_signal_connect_object (view, "label-width-changed", G_CALLBACK (on_label_width_changed), ruler, 0);
   gtk_box_append (GTK_BOX (self), label);
   gtk_box_append (GTK_BOX (self), ruler);
   gtk_box_append (GTK_BOX (self), view);
