@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "weft-application.h"
+#include "weft-python-version.h"
 #include "weft-window.h"
 
 struct _WeftApplication
@@ -172,6 +173,16 @@ static const GActionEntry app_actions[] = {
   { .name = "about", .activate = about_action },
 };
 
+/* Asks python3 for its version once, off the UI thread: the first run
+ * models it (weft_python_version_default()) and must not wait for it. */
+static gpointer
+ask_python_version (gpointer data)
+{
+  (void) data;
+  weft_python_version_default ();
+  return NULL;
+}
+
 static void
 weft_application_startup (GApplication *app)
 {
@@ -213,6 +224,7 @@ weft_application_startup (GApplication *app)
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (on_color_scheme_changed), self, 0);
   weft_application_apply_color_scheme (self);
+  g_thread_unref (g_thread_new ("weft-python-version", ask_python_version, NULL));
 }
 
 static void

@@ -5,13 +5,13 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include "weft-collector.h"
 #include "weft-calibration.h"
+#include "weft-collector.h"
 #include "weft-gil.h"
-#include "weft-python-version.h"
 #include "weft-loop-executor.h"
 #include "weft-manager.h"
 #include "weft-process-pool.h"
+#include "weft-python-version.h"
 #include "weft-run.h"
 #include "weft-worker-context.h"
 
