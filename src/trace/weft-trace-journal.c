@@ -40,6 +40,8 @@ enum
   N_CODES,
 };
 
+/* The five bits of a head byte hold every code: they are all in use, so an
+ * entry of a new kind needs an escape (a code followed by a sub-code). */
 G_STATIC_ASSERT (N_CODES <= 32);
 
 #define CODE_MASK    0x1f
