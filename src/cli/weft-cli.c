@@ -4,7 +4,7 @@
  * weft-cli: runs workload profiles headless, compares executors, summarises.
  *
  *   weft-cli run PROFILE [--executor E] [--workers N] [--gil|--no-gil] [--python-version X.Y]
- *                [-o TRACE] [--summary] [--json]
+ *                [-o TRACE] [--summary] [--json] [--runtime model|cpython] [--python PATH]
  *   weft-cli compare PROFILE [--repeat N] [--json]
  *   weft-cli summary TRACE [--json]
  *   weft-cli export TRACE -o OUT
@@ -29,6 +29,7 @@
 #include "weft-cli-diff.h"
 #include "weft-cli-private.h"
 #include "weft-cli-calibrate.h"
+#include "weft-cli-cpython.h"
 #include "weft-cli-record.h"
 #include "weft-comparison.h"
 #include "weft-output-file.h"
@@ -371,6 +372,8 @@ cmd_run (int    argc,
   g_autofree char *executor = NULL;
   g_autofree char *output = NULL;
   g_autofree char *python_version = NULL;
+  g_autofree char *runtime = NULL;
+  g_autofree char *python = NULL;
   int workers = -1;
   gboolean gil = FALSE, no_gil = FALSE, summary = FALSE, json = FALSE;
   GOptionEntry entries[] = {
@@ -383,6 +386,8 @@ cmd_run (int    argc,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the trace to TRACE", "TRACE" },
     { "summary", 's', 0, G_OPTION_ARG_NONE, &summary, "Print the summary", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL },
+    { "runtime", 0, 0, G_OPTION_ARG_STRING, &runtime, "Run on Weft's model (default) or as real Python code (cpython)", "R" },
+    { "python", 0, 0, G_OPTION_ARG_FILENAME, &python, "The Python for --runtime cpython (default /usr/bin/python3)", "PATH" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("PROFILE — run a workload profile headless");
@@ -414,6 +419,14 @@ cmd_run (int    argc,
                                               python_version);
       return usage_error ("run", msg);
     }
+  if (runtime != NULL && !g_str_equal (runtime, "model") && !g_str_equal (runtime, "cpython"))
+    return usage_error ("run", "--runtime: expected model or cpython");
+  if (python != NULL && g_strcmp0 (runtime, "cpython") != 0)
+    return usage_error ("run", "--python is for --runtime cpython");
+  if ((gil || no_gil) && g_strcmp0 (runtime, "cpython") == 0)
+    return usage_error ("run", "--gil and --no-gil are for the model: a real CPython has its GIL or is free-threaded");
+  if (python_version != NULL && g_strcmp0 (runtime, "cpython") == 0)
+    return usage_error ("run", "--python-version is the model's: a real CPython runs as its own version (see --python)");
 
   options.workers = workers > 0 ? (guint) workers : 0;
   options.gil = gil ? 1 : no_gil ? 0 : -1;
@@ -423,6 +436,16 @@ cmd_run (int    argc,
     {
       g_printerr ("%s\n", error->message);
       return EXIT_BAD_INPUT;
+    }
+
+  if (g_strcmp0 (runtime, "cpython") == 0)
+    {
+      if (output != NULL && !weft_output_file_check (output, &error))
+        {
+          g_printerr ("weft-cli run: %s\n", error->message);
+          return EXIT_BAD_INPUT;
+        }
+      return weft_cli_run_cpython (argv[1], profile, &options, python, output, summary || json, json, argc, argv);
     }
 
   /* From here on a signal stops what is going on, cleanly. */
