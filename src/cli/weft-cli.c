@@ -5,7 +5,7 @@
  *
  *   weft-cli run PROFILE [--executor E] [--workers N] [--gil|--no-gil] [--python-version X.Y]
  *                [-o TRACE] [--summary] [--json] [--runtime model|cpython] [--python PATH]
- *   weft-cli compare PROFILE [--repeat N] [--json]
+ *   weft-cli compare PROFILE [--repeat N] [--json] [--runtime model|cpython|both] [--python PATH…]
  *   weft-cli summary TRACE [--json]
  *   weft-cli export TRACE -o OUT
  *   weft-cli diff A B [--json]
@@ -491,8 +491,12 @@ cmd_compare (int    argc,
 {
   gboolean json = FALSE, done = FALSE;
   int repeat = WEFT_COMPARISON_DEFAULT_REPEATS;
+  g_autofree char *runtime = NULL;
+  g_auto(GStrv) pythons = NULL;
   GOptionEntry entries[] = {
     { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeat, "Run each variant N times (default 3)", "N" },
+    { "runtime", 0, 0, G_OPTION_ARG_STRING, &runtime, "Compare Weft's model and real CPython instead of executors: model, cpython or both", "R" },
+    { "python", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &pythons, "A real CPython to compare (repeatable; default /usr/bin/python3)", "PATH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the comparison as JSON", NULL },
     { NULL }
   };
@@ -514,6 +518,12 @@ cmd_compare (int    argc,
       return usage_error ("compare", msg);
     }
 
+  if (runtime != NULL && !g_str_equal (runtime, "model") && !g_str_equal (runtime, "cpython") &&
+      !g_str_equal (runtime, "both"))
+    return usage_error ("compare", "--runtime: expected model, cpython or both");
+  if (pythons != NULL && (runtime == NULL || g_str_equal (runtime, "model")))
+    return usage_error ("compare", "--python is for --runtime cpython or both");
+
   profile = weft_profile_new_from_file (argv[1], &error);
   if (profile == NULL)
     {
@@ -521,9 +531,23 @@ cmd_compare (int    argc,
       return EXIT_BAD_INPUT;
     }
 
+  if (runtime != NULL)
+    {
+      const char * const default_python[] = { "", NULL };
+      const char * const *real = pythons != NULL ? (const char * const *) pythons : default_python;
+
+      comparison = weft_comparison_new_runtimes (profile, (guint) repeat, !g_str_equal (runtime, "cpython"),
+                                                 g_str_equal (runtime, "model") ? NULL : real, &error);
+      if (comparison == NULL)
+        {
+          g_printerr ("weft-cli compare: %s\n", error->message);
+          return EXIT_BAD_INPUT;
+        }
+    }
+  else
+    comparison = weft_comparison_new (profile, (guint) repeat);
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
-  comparison = weft_comparison_new (profile, (guint) repeat);
   weft_comparison_run_async (comparison, NULL, on_compared, &done);
   while (!done)
     g_main_context_iteration (context, TRUE);
