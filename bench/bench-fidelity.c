@@ -29,6 +29,7 @@ typedef enum
 {
   FIGURE_SPEEDUP,     /* the run's work over its wall time */
   FIGURE_LOST,        /* the first counter's lost share */
+  FIGURE_GIL_WAIT,    /* the lanes' GIL waits over their waits and holds */
 } Figure;
 
 static const struct
@@ -38,6 +39,7 @@ static const struct
   Figure      figure;
 } cases[] = {
   { "gil_cpu_threads_speedup", "02-gil-cpu-threads.json", FIGURE_SPEEDUP },
+  { "gil_wait_share", "02-gil-cpu-threads.json", FIGURE_GIL_WAIT },
   { "race_threads_lost", "04-race-condition.json", FIGURE_LOST },
   { "lock_fixes_race_lost", "05-lock-fixes-race.json", FIGURE_LOST },
   { "io_threads_overlap", "07-pool-with-failure.json", FIGURE_SPEEDUP },
@@ -60,13 +62,43 @@ on_done (GObject      *object,
   *done = TRUE;
 }
 
-static gboolean
-figure_of (const WeftComparisonRow *row,
-           Figure                   figure,
-           double                  *out)
+/* Over every lane of the row's median run */
+static double
+gil_wait_share (WeftComparison *comparison,
+                guint           row)
 {
+  WeftRun *run = weft_comparison_get_median_run (comparison, row);
+  WeftCpythonRuntime *real = weft_comparison_get_median_real (comparison, row);
+  WeftTraceModel *model = run != NULL ? weft_run_get_model (run) : weft_cpython_runtime_get_model (real);
+  double wait = 0, held = 0;
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLaneStats stats;
+
+      if (!weft_trace_model_get_lane_stats (model, weft_lane_get_worker (weft_trace_model_get_lane (model, i)), &stats))
+        continue;
+      wait += stats.state_ns[WEFT_STATE_GIL_WAIT];
+      held += stats.state_ns[WEFT_STATE_GIL_HELD];
+    }
+  return wait + held > 0 ? wait / (wait + held) : 0;
+}
+
+static gboolean
+figure_of (WeftComparison *comparison,
+           guint           index,
+           Figure          figure,
+           double         *out)
+{
+  const WeftComparisonRow *row = weft_comparison_get_row (comparison, index);
+
   if (row->error != NULL || row->repeats == 0)
     return FALSE;
+  if (figure == FIGURE_GIL_WAIT)
+    {
+      *out = gil_wait_share (comparison, index);
+      return *out > 0;
+    }
   if (figure == FIGURE_LOST)
     {
       *out = row->lost_share;
@@ -83,10 +115,10 @@ print_case (const char     *concept,
 {
   const WeftComparisonRow *model = weft_comparison_get_row (comparison, 0);
   const WeftComparisonRow *real = weft_comparison_get_row (comparison, 1);
-  const char *what = figure == FIGURE_LOST ? "lost share" : "speedup";
+  const char *what = figure == FIGURE_LOST ? "lost share" : figure == FIGURE_GIL_WAIT ? "GIL wait share" : "speedup";
   double m, r;
 
-  if (!figure_of (model, figure, &m) || !figure_of (real, figure, &r))
+  if (!figure_of (comparison, 0, figure, &m) || !figure_of (comparison, 1, figure, &r))
     {
       printf ("# %s: not measured: %s\n", concept,
               model->error != NULL ? model->error : real->error != NULL ? real->error : "no figure");
