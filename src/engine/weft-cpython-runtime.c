@@ -325,9 +325,12 @@ take_counters (WeftCpythonRuntime *self,
 {
   for (guint i = 0; counters != NULL && i < json_array_get_length (counters); i++)
     {
-      JsonObject *c = json_array_get_object_element (counters, i);
+      JsonNode *node = json_array_get_element (counters, i);
+      JsonObject *c = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
       WeftCounterResult cr = { 0 };
 
+      if (c == NULL)
+        continue;
       cr.name = g_strdup (json_object_get_string_member_with_default (c, "name", "?"));
       cr.expected = json_object_get_int_member_with_default (c, "expected", 0);
       cr.actual = json_object_get_int_member_with_default (c, "actual", 0);
@@ -338,11 +341,21 @@ take_counters (WeftCpythonRuntime *self,
     }
 }
 
+/* A member that should be an array, NULL when it is missing or not one */
+static JsonArray *
+array_member (JsonObject *o,
+              const char *name)
+{
+  JsonNode *node = json_object_get_member (o, name);
+
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
 static void
 take_result_object (WeftCpythonRuntime *self,
                     JsonObject         *o)
 {
-  JsonArray *errors = json_object_get_array_member (o, "errors");
+  JsonArray *errors = array_member (o, "errors");
   WeftRunResult *r = &self->result;
 
   r->gil = json_object_get_boolean_member_with_default (o, "gil", TRUE);
@@ -354,8 +367,13 @@ take_result_object (WeftCpythonRuntime *self,
   r->tasks_not_started = (guint) json_object_get_int_member_with_default (o, "tasks_not_started", 0);
   self->iterations_per_ms = json_object_get_double_member_with_default (o, "iterations_per_ms", 0);
   for (guint i = 0; errors != NULL && i < json_array_get_length (errors); i++)
-    add_error (self, "%s", json_array_get_string_element (errors, i));
-  take_counters (self, json_object_get_array_member (o, "counters"));
+    {
+      JsonNode *e = json_array_get_element (errors, i);
+
+      if (JSON_NODE_HOLDS_VALUE (e) && json_node_get_value_type (e) == G_TYPE_STRING)
+        add_error (self, "%s", json_node_get_string (e));
+    }
+  take_counters (self, array_member (o, "counters"));
 }
 
 /* What the program wrote about itself; a program that did not get that far
