@@ -224,6 +224,27 @@ test_task_group (void)
   g_assert_cmpuint (cancelled, ==, result->tasks_cancelled);
 }
 
+/* 15: a pipeline of two stages on processes (spawned), talking through two
+ * multiprocessing queues: both stages' workers end, in processes of their own */
+static void
+test_process_stages (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("15-request-response.json");
+  const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
+  WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
+  g_autoptr(GHashTable) pids = g_hash_table_new (NULL, NULL);
+  g_autofree char *warnings = g_strjoinv ("\n", (char **) weft_cpython_runtime_get_warnings (rt));
+
+  g_assert_cmpuint (result->errors->len, ==, 0);
+  g_assert_cmpuint (result->tasks_ok, ==, 2);
+  g_assert_cmpuint (result->n_stages, ==, 2);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    g_hash_table_add (pids, GINT_TO_POINTER (weft_lane_get_pid (weft_trace_model_get_lane (model, i))));
+  g_assert_cmpuint (g_hash_table_size (pids), >=, 3);   /* the parent, the client, the server */
+  /* no GIL warning: no threads share one */
+  g_assert_null (strstr (warnings, "GIL"));
+}
+
 /* A member with no translation: exit 2 and one line naming the profile and
  * the member; nothing runs. */
 static void
@@ -288,6 +309,7 @@ main (int   argc,
   g_test_add_func ("/cpython-runtime/race-threads", test_race_threads);
   g_test_add_func ("/cpython-runtime/race-processes", test_race_processes);
   g_test_add_func ("/cpython-runtime/task-group", test_task_group);
+  g_test_add_func ("/cpython-runtime/process-stages", test_process_stages);
   g_test_add_func ("/cpython-runtime/untranslatable", test_untranslatable);
   g_test_add_func ("/cpython-runtime/no-python", test_no_python);
   return g_test_run ();

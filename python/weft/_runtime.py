@@ -223,6 +223,20 @@ def _process_task(name, steps, cancel_on_error):
     return w.run_task(name, steps, w.cancelled if cancel_on_error else None)
 
 
+def _run_stage(objects, rate, stage, sentinels, index, barrier):
+    """One worker of a pipeline stage; the last of its stage to end puts the
+    sentinels into its output."""
+    r = Worker(objects, rate, index).run_task(stage["name"], stage["steps"])[:4]
+    if barrier.wait() == 0:
+        for _ in range(sentinels):
+            objects[stage["output"]].put(Sentinel())
+    return r
+
+
+def _stage_process(objects, rate, stage, sentinels, index, barrier, results):
+    results.put(_run_stage(objects, rate, stage, sentinels, index, barrier))
+
+
 # ---- asyncio -----------------------------------------------------------------------
 
 class Coroutine:
@@ -460,31 +474,58 @@ class Runtime:
         return r
 
     def run_pipeline(self):
+        """Every stage worker at once: a thread, or a process of the
+        profile's start method for a stage on processes (then the queues,
+        locks and counters are multiprocessing's, for the threads too)."""
         p = self.profile
-        objects = self.make_objects("threads")
         stages = p.get("stages", [])
-
-        def stage_worker(stage, index, barrier):
-            w = Worker(objects, self.rate, index)
-            self.results.append(w.run_task(stage["name"], stage["steps"])[:4])
-            if barrier.wait() == 0 and stage.get("output"):
-                consumer = next((s for s in stages if self.reads(s, stage["output"])), None)
-                for _ in range(int(consumer["workers"]) if consumer else 1):
-                    objects[stage["output"]].put(Sentinel())
-
-        threads = []
+        crossing = any(s.get("executor", p["executor"]) == "processes" for s in stages)
+        ctx = multiprocessing.get_context(p["start_method"]) if crossing else None
+        objects = self.make_objects("processes", ctx) if crossing else self.make_objects("threads")
+        results = ctx.Queue() if crossing else None
+        workers, barriers, n_processes = [], [], 0
         for s in stages:
             n = int(s["workers"])
-            barrier = threading.Barrier(n)
-            threads += [threading.Thread(target=stage_worker, args=(s, i, barrier), name=f"{s['name']}-{i}")
-                        for i in range(n)]
-        for t in threads:
-            t.start()
+            barrier = ctx.Barrier(n) if crossing else threading.Barrier(n)
+            barriers.append(barrier)   # a spawned child finds a dropped one's semaphores gone
+            for i in range(n):
+                args = (objects, self.rate, s, self.sentinels_for(s), i, barrier)
+                if s.get("executor", p["executor"]) == "processes":
+                    workers.append(ctx.Process(target=_stage_process, args=args + (results,), name=f"{s['name']}-{i}"))
+                    n_processes += 1
+                else:
+                    workers.append(threading.Thread(target=lambda *a: self.results.append(_run_stage(*a)),
+                                                    args=args, name=f"{s['name']}-{i}"))
+        for w in workers:
+            w.start()
         if self.instances:
             self.run_threads(objects)
-        for t in threads:
-            t.join()
+        self.collect(results, n_processes, [w for w in workers if not isinstance(w, threading.Thread)])
+        for w in workers:
+            w.join()
         return objects
+
+    def collect(self, results, n, processes):
+        """The stage processes' results; one that died reports its exit code."""
+        got = 0
+        while got < n:
+            try:
+                self.results.append(results.get(timeout=0.5))
+                got += 1
+            except queue.Empty:
+                if all(not pr.is_alive() for pr in processes):
+                    break
+        for pr in processes:
+            pr.join()
+            if pr.exitcode:
+                self.results.append(("failed", f"{pr.name}: the process ended with exit code {pr.exitcode}", {}, 0))
+
+    def sentinels_for(self, stage):
+        """One per worker of the stage that reads the stage's output"""
+        if not stage.get("output"):
+            return 0
+        consumer = next((s for s in self.profile["stages"] if self.reads(s, stage["output"])), None)
+        return int(consumer["workers"]) if consumer else 1
 
     @staticmethod
     def reads(stage, queue_name):

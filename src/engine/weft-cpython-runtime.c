@@ -136,9 +136,9 @@ refuse (const WeftProfile  *profile,
 /**
  * weft_cpython_runtime_check:
  *
- * Whether every member of @profile has a Python translation. A pipeline
- * runs on threads only so far (a stage on processes or a main loop would
- * need queues that cross processes and loops).
+ * Whether every member of @profile has a Python translation. A pipeline's
+ * stages run on threads and processes; a stage on a main loop would need
+ * queues that a loop and threads both wait on, and is not translated.
  *
  * Returns: %FALSE with one line naming the profile and the member
  */
@@ -152,14 +152,12 @@ weft_cpython_runtime_check (const WeftProfile  *profile,
     {
       const WeftStage *stage = g_ptr_array_index (profile->stages, i);
 
-      if (stage->executor != WEFT_EXECUTOR_THREADS)
+      if (stage->executor == WEFT_EXECUTOR_MAINLOOP)
         {
           g_autofree char *member = g_strdup_printf ("$.stages[%u] (\"%s\")", i, stage->name);
-          g_autofree char *why = g_strdup_printf ("a pipeline stage on %s is not translated to Python "
-                                                  "(only stages on threads are)",
-                                                  weft_executor_to_nick (stage->executor));
-
-          return refuse (profile, error, member, why);
+          return refuse (profile, error, member,
+                         "a pipeline stage on a main loop is not translated to Python "
+                         "(stages on threads and processes are)");
         }
     }
   if (profile->stages->len > 0 && profile->tasks->len > 0 && profile->executor != WEFT_EXECUTOR_THREADS)
@@ -412,7 +410,10 @@ static void
 note_gil (WeftCpythonRuntime *self)
 {
   const WeftProfile *p = self->profile;
-  gboolean threads = p->executor == WEFT_EXECUTOR_THREADS || p->stages->len > 0;
+  gboolean threads = p->stages->len == 0 && p->executor == WEFT_EXECUTOR_THREADS;
+
+  for (guint i = 0; i < p->stages->len; i++)
+    threads |= ((const WeftStage *) g_ptr_array_index (p->stages, i))->executor == WEFT_EXECUTOR_THREADS;
 
   if (threads && !p->gil && self->result.gil)
     g_ptr_array_add (self->warnings,
