@@ -96,17 +96,20 @@ print_summary (WeftCpythonRuntime *rt,
       g_autofree char *text = weft_summary_to_text (summary);
 
       g_print ("%s", text);
-      g_print ("runtime   real CPython %s (%s), %s; CPU loop %.0f iterations per ms\n",
-               weft_cpython_runtime_get_version (rt), weft_cpython_runtime_get_python (rt),
-               weft_cpython_runtime_get_result (rt)->gil ? "with its GIL" : "free-threaded",
-               weft_cpython_runtime_get_iterations_per_ms (rt));
+      if (weft_cpython_runtime_get_iterations_per_ms (rt) > 0)
+        g_print ("runtime   real CPython %s (%s), %s; CPU loop %.0f iterations per ms\n",
+                 weft_cpython_runtime_get_version (rt), weft_cpython_runtime_get_python (rt),
+                 weft_cpython_runtime_get_result (rt)->gil ? "with its GIL" : "free-threaded",
+                 weft_cpython_runtime_get_iterations_per_ms (rt));
+      else
+        g_print ("runtime   real CPython %s (%s); it ended before it reported its own figures\n",
+                 weft_cpython_runtime_get_version (rt), weft_cpython_runtime_get_python (rt));
     }
 }
 
 static gboolean
 write_trace (WeftCpythonRuntime  *rt,
              const char          *output,
-             int                  argc,
              char               **argv,
              GError             **error)
 {
@@ -119,25 +122,52 @@ write_trace (WeftCpythonRuntime  *rt,
   meta->executor = g_strdup_printf ("%s, real CPython %s", weft_executor_to_nick (weft_cpython_runtime_get_profile (rt)->executor),
                                     weft_cpython_runtime_get_version (rt));
   meta->command_line = g_strjoinv (" ", argv);
-  (void) argc;
   return weft_trace_export_to_file (weft_cpython_runtime_get_model (rt), meta, output, NULL, error);
 }
 
-/* Runs @rt to its end; SIGINT and SIGTERM stop the program (what it
- * recorded is kept). Returns the first signal, 0 for none. */
+static void
+on_ran (GObject      *object,
+        GAsyncResult *result,
+        gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+watch_signal (GMainContext *context,
+              int           signum,
+              GSourceFunc   callback,
+              SignalSeen   *seen)
+{
+  g_autoptr(GSource) source = g_unix_signal_source_new (signum);
+
+  g_source_set_callback (source, callback, seen, NULL);
+  g_source_attach (source, context);
+}
+
+/* Runs @rt to its end on a private context, which also takes SIGINT and
+ * SIGTERM: they stop the program (what it recorded is kept). Returns the
+ * first signal, 0 for none. */
 static int
 run_interruptible (WeftCpythonRuntime  *rt,
                    GError             **error,
                    gboolean            *ran)
 {
+  g_autoptr(GMainContext) context = g_main_context_new ();
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) done = NULL;
   SignalSeen seen = { cancellable, 0 };
-  guint sigint = g_unix_signal_add (SIGINT, on_sigint, &seen);
-  guint sigterm = g_unix_signal_add (SIGTERM, on_sigterm, &seen);
 
-  *ran = weft_cpython_runtime_run (rt, cancellable, error);
-  g_source_remove (sigint);
-  g_source_remove (sigterm);
+  g_main_context_push_thread_default (context);
+  watch_signal (context, SIGINT, on_sigint, &seen);
+  watch_signal (context, SIGTERM, on_sigterm, &seen);
+  weft_cpython_runtime_run_async (rt, cancellable, on_ran, &done);
+  while (done == NULL)
+    g_main_context_iteration (context, TRUE);
+  *ran = weft_cpython_runtime_run_finish (rt, done, error);
+  g_main_context_pop_thread_default (context);
   return seen.signum;
 }
 
@@ -149,7 +179,6 @@ weft_cli_run_cpython (const char           *profile_path,
                       const char           *output,
                       gboolean              summary,
                       gboolean              json,
-                      int                   argc,
                       char                **argv)
 {
   g_autoptr(WeftCpythonRuntime) rt = NULL;
@@ -176,7 +205,7 @@ weft_cli_run_cpython (const char           *profile_path,
   for (guint i = 0; warnings[i] != NULL; i++)
     g_printerr ("weft-cli run: %s: %s\n", profile_path, warnings[i]);
 
-  if (output != NULL && !write_trace (rt, output, argc, argv, &error))
+  if (output != NULL && !write_trace (rt, output, argv, &error))
     g_printerr ("weft-cli run: %s\n", error->message);
   if (summary || signum != 0)
     print_summary (rt, json);

@@ -11,5 +11,4 @@ int weft_cli_run_cpython (const char           *profile_path,
                           const char           *output,
                           gboolean              summary,
                           gboolean              json,
-                          int                   argc,
                           char                **argv);

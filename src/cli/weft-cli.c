@@ -445,7 +445,7 @@ cmd_run (int    argc,
           g_printerr ("weft-cli run: %s\n", error->message);
           return EXIT_BAD_INPUT;
         }
-      return weft_cli_run_cpython (argv[1], profile, &options, python, output, summary || json, json, argc, argv);
+      return weft_cli_run_cpython (argv[1], profile, &options, python, output, summary || json, json, argv);
     }
 
   /* From here on a signal stops what is going on, cleanly. */

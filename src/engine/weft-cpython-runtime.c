@@ -356,7 +356,7 @@ take_result_object (WeftCpythonRuntime *self,
   JsonArray *errors = array_member (o, "errors");
   WeftRunResult *r = &self->result;
 
-  r->gil = json_object_get_boolean_member_with_default (o, "gil", TRUE);
+  r->gil = json_object_get_boolean_member_with_default (o, "gil", r->gil);
   r->wall_ns = (guint64) MAX (0, json_object_get_int_member_with_default (o, "wall_ns", 0));
   r->work_ns = (guint64) MAX (0, json_object_get_int_member_with_default (o, "work_ns", 0));
   r->tasks_ok = (guint) json_object_get_int_member_with_default (o, "tasks_ok", 0);
@@ -384,7 +384,11 @@ take_result (WeftCpythonRuntime *self)
   g_autoptr(GError) error = NULL;
   int status = weft_recording_get_exit_status (self->recording);
   JsonNode *root;
+  WeftRecordingCounts counts;
 
+  /* until the program says: whether the recording found its GIL */
+  weft_recording_get_counts (self->recording, &counts);
+  self->result.gil = counts.n_gil_found > 0;
   self->result.executor = self->profile->executor;
   self->result.n_stages = self->profile->stages->len;
   self->result.workers = self->profile->workers;
@@ -514,6 +518,8 @@ weft_cpython_runtime_run_async (WeftCpythonRuntime  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, weft_cpython_runtime_run_async);
+  /* a cancelled run still ran: what it recorded is its result */
+  g_task_set_check_cancellable (task, FALSE);
   if (!start (self, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
