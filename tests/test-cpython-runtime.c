@@ -224,6 +224,32 @@ test_task_group (void)
   g_assert_cmpuint (cancelled, ==, result->tasks_cancelled);
 }
 
+/* 21: coroutines of two main-loop stages on one asyncio loop, a process
+ * stage between them; every stage worker ends, the loop is one lane */
+static void
+test_loop_stages (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("21-etl-mixed-executors.json");
+  const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
+  WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
+  guint loop_lanes = 0, suspended = 0;
+
+  g_assert_cmpuint (result->errors->len, ==, 0);
+  g_assert_cmpuint (result->tasks_ok, ==, 20 + 2 + 10);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      if (g_strcmp0 (weft_lane_get_name (lane), "main loop") != 0)
+        continue;
+      loop_lanes++;
+      suspended = count_spans (lane, WEFT_STATE_RUNNING, WEFT_SPAN_TASK_SUSPENDED);
+    }
+  g_assert_cmpuint (loop_lanes, ==, 1);
+  /* each fetch coroutine at least suspends at its 5 sleeps */
+  g_assert_cmpuint (suspended, >=, 20 * 5);
+}
+
 /* 15: a pipeline of two stages on processes (spawned), talking through two
  * multiprocessing queues: both stages' workers end, in processes of their own */
 static void
@@ -251,11 +277,11 @@ static void
 test_untranslatable (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("weft-test-cpython-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "loop-stage.json", NULL);
+  g_autofree char *path = g_build_filename (dir, "tasks-beside.json", NULL);
   const char *text =
-    "{\"weft_profile\": 1, \"objects\": {\"q\": {\"kind\": \"queue\"}},\n"
-    " \"stages\": [{\"name\": \"feed\", \"executor\": \"mainloop\", \"output\": \"q\",\n"
-    "              \"steps\": [{\"io\": {\"ms\": 1}}]},\n"
+    "{\"weft_profile\": 1, \"executor\": \"processes\", \"objects\": {\"q\": {\"kind\": \"queue\"}},\n"
+    " \"tasks\": [{\"name\": \"side\", \"steps\": [{\"cpu\": {\"ms\": 1}}]}],\n"
+    " \"stages\": [{\"name\": \"feed\", \"output\": \"q\", \"steps\": [{\"io\": {\"ms\": 1}}]},\n"
     "             {\"name\": \"eat\", \"steps\": [{\"for_each\": {\"queue\": \"q\", \"steps\": []}}]}]}\n";
   const char *argv[] = { g_getenv ("WEFT_CLI"), "run", path, "--runtime", "cpython", NULL };
   g_autofree char *out = NULL;
@@ -271,7 +297,7 @@ test_untranslatable (void)
   lines = g_strsplit (g_strchomp (err), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 1);
   g_assert_nonnull (strstr (lines[0], path));
-  g_assert_nonnull (strstr (lines[0], "$.stages[0] (\"feed\")"));
+  g_assert_nonnull (strstr (lines[0], "$.executor"));
   g_assert_nonnull (strstr (lines[0], "cannot run on real CPython"));
   g_unlink (path);
   g_rmdir (dir);
@@ -310,6 +336,7 @@ main (int   argc,
   g_test_add_func ("/cpython-runtime/race-processes", test_race_processes);
   g_test_add_func ("/cpython-runtime/task-group", test_task_group);
   g_test_add_func ("/cpython-runtime/process-stages", test_process_stages);
+  g_test_add_func ("/cpython-runtime/loop-stages", test_loop_stages);
   g_test_add_func ("/cpython-runtime/untranslatable", test_untranslatable);
   g_test_add_func ("/cpython-runtime/no-python", test_no_python);
   return g_test_run ();

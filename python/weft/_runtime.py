@@ -350,6 +350,43 @@ class Coroutine:
         return "ok", None, self.increments, self.work_ns
 
 
+class PollingCoroutine(Coroutine):
+    """A worker of a main-loop stage: its queues and locks are shared with
+    threads or processes, so one that is empty, full or held is tried again
+    after 1 ms, backing off to 10 ms, the coroutine suspended meanwhile (as
+    on Weft's model's main loop)."""
+
+    async def poll(self, attempt, marked=True):
+        delay = 0.001
+        while True:
+            try:
+                return attempt()
+            except (queue.Empty, queue.Full):
+                pass
+            await (self.wait(asyncio.sleep(delay)) if marked else asyncio.sleep(delay))
+            delay = min(delay * 2, 0.010)
+
+    async def step_put(self, p):
+        q, payload = self.objects[p["queue"]], bytes(int(p.get("bytes", 0)))
+        for _ in range(int(p.get("items", 1))):
+            await self.poll(lambda: q.put_nowait(payload))
+
+    async def get(self, q):
+        return await self.poll(q.get_nowait)
+
+    async def step_lock(self, p):
+        lock = self.objects[p["name"]]
+
+        def take():
+            if not lock.acquire(False):
+                raise queue.Empty
+        await self.poll(take)
+        try:
+            await self.run_steps(p["steps"])
+        finally:
+            lock.release()
+
+
 # ---- the run ---------------------------------------------------------------------------
 
 class Runtime:
@@ -474,9 +511,10 @@ class Runtime:
         return r
 
     def run_pipeline(self):
-        """Every stage worker at once: a thread, or a process of the
-        profile's start method for a stage on processes (then the queues,
-        locks and counters are multiprocessing's, for the threads too)."""
+        """Every stage worker at once: a thread, a process of the profile's
+        start method for a stage on processes (then the queues, locks and
+        counters are multiprocessing's, for the threads too), a coroutine on
+        one asyncio loop (in a thread of its own) for a main-loop stage."""
         p = self.profile
         stages = p.get("stages", [])
         crossing = any(s.get("executor", p["executor"]) == "processes" for s in stages)
@@ -484,7 +522,14 @@ class Runtime:
         objects = self.make_objects("processes", ctx) if crossing else self.make_objects("threads")
         results = ctx.Queue() if crossing else None
         workers, barriers, n_processes = [], [], 0
+        loop_stages = [s for s in stages if s.get("executor", p["executor"]) == "mainloop"]
+        if loop_stages:
+            workers.append(threading.Thread(
+                target=lambda: self.results.extend(asyncio.run(self.loop_stages(objects, loop_stages))),
+                name="main loop"))
         for s in stages:
+            if s in loop_stages:
+                continue
             n = int(s["workers"])
             barrier = ctx.Barrier(n) if crossing else threading.Barrier(n)
             barriers.append(barrier)   # a spawned child finds a dropped one's semaphores gone
@@ -519,6 +564,25 @@ class Runtime:
             pr.join()
             if pr.exitcode:
                 self.results.append(("failed", f"{pr.name}: the process ended with exit code {pr.exitcode}", {}, 0))
+
+    async def loop_stages(self, objects, stages):
+        """The main-loop stages' workers, coroutines on one loop; the last of
+        a stage's to end puts the sentinels into its output."""
+        async def worker(stage, left):
+            c = PollingCoroutine(objects, self.rate, stage["name"])
+            c.steps = stage["steps"]
+            r = await c.run([])
+            left[0] -= 1
+            if left[0] == 0:
+                for _ in range(self.sentinels_for(stage)):
+                    await c.poll(lambda: objects[stage["output"]].put_nowait(Sentinel()), marked=False)
+            return r
+
+        coros = []
+        for s in stages:
+            left = [int(s["workers"])]
+            coros += [worker(s, left) for _ in range(int(s["workers"]))]
+        return await asyncio.gather(*coros)
 
     def sentinels_for(self, stage):
         """One per worker of the stage that reads the stage's output"""

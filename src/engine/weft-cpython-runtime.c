@@ -136,9 +136,9 @@ refuse (const WeftProfile  *profile,
 /**
  * weft_cpython_runtime_check:
  *
- * Whether every member of @profile has a Python translation. A pipeline's
- * stages run on threads and processes; a stage on a main loop would need
- * queues that a loop and threads both wait on, and is not translated.
+ * Whether every member of @profile has a Python translation. Tasks beside
+ * a pipeline run on threads only (the Python driver runs them on a thread
+ * pool next to the stages).
  *
  * Returns: %FALSE with one line naming the profile and the member
  */
@@ -148,18 +148,6 @@ weft_cpython_runtime_check (const WeftProfile  *profile,
 {
   g_return_val_if_fail (profile != NULL, FALSE);
 
-  for (guint i = 0; i < profile->stages->len; i++)
-    {
-      const WeftStage *stage = g_ptr_array_index (profile->stages, i);
-
-      if (stage->executor == WEFT_EXECUTOR_MAINLOOP)
-        {
-          g_autofree char *member = g_strdup_printf ("$.stages[%u] (\"%s\")", i, stage->name);
-          return refuse (profile, error, member,
-                         "a pipeline stage on a main loop is not translated to Python "
-                         "(stages on threads and processes are)");
-        }
-    }
   if (profile->stages->len > 0 && profile->tasks->len > 0 && profile->executor != WEFT_EXECUTOR_THREADS)
     return refuse (profile, error, "$.executor",
                    "the tasks beside a pipeline run on threads only in the Python translation");
