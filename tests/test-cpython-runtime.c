@@ -79,6 +79,17 @@ count_spans (WeftLane  *lane,
   return n;
 }
 
+/* The processes the trace has lanes of */
+static guint
+count_processes (WeftTraceModel *model)
+{
+  g_autoptr(GHashTable) pids = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    g_hash_table_add (pids, GINT_TO_POINTER (weft_lane_get_pid (weft_trace_model_get_lane (model, i))));
+  return g_hash_table_size (pids);
+}
+
 /* 02: four Python threads, each waiting for the real GIL for most of its
  * time (with four busy threads about 3/4 of it), the tasks and the counts
  * as the program saw them. */
@@ -192,12 +203,9 @@ test_race_processes (void)
 {
   g_autoptr(WeftCpythonRuntime) rt = run_workload ("09-shared-memory-no-lock.json");
   WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
-  g_autoptr(GHashTable) pids = g_hash_table_new (NULL, NULL);
 
   check_counter (rt, "value", 400000);
-  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
-    g_hash_table_add (pids, GINT_TO_POINTER (weft_lane_get_pid (weft_trace_model_get_lane (model, i))));
-  g_assert_cmpuint (g_hash_table_size (pids), >=, 5);   /* the parent and four workers */
+  g_assert_cmpuint (count_processes (model), >=, 5);   /* the parent and four workers */
 }
 
 /* 20: on asyncio, one failing task cancels its siblings (a TaskGroup):
@@ -258,15 +266,12 @@ test_process_stages (void)
   g_autoptr(WeftCpythonRuntime) rt = run_workload ("15-request-response.json");
   const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
   WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
-  g_autoptr(GHashTable) pids = g_hash_table_new (NULL, NULL);
   g_autofree char *warnings = g_strjoinv ("\n", (char **) weft_cpython_runtime_get_warnings (rt));
 
   g_assert_cmpuint (result->errors->len, ==, 0);
   g_assert_cmpuint (result->tasks_ok, ==, 2);
   g_assert_cmpuint (result->n_stages, ==, 2);
-  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
-    g_hash_table_add (pids, GINT_TO_POINTER (weft_lane_get_pid (weft_trace_model_get_lane (model, i))));
-  g_assert_cmpuint (g_hash_table_size (pids), >=, 3);   /* the parent, the client, the server */
+  g_assert_cmpuint (count_processes (model), >=, 3);   /* the parent, the client, the server */
   /* no GIL warning: no threads share one */
   g_assert_null (strstr (warnings, "GIL"));
 }
