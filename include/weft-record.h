@@ -25,6 +25,10 @@ extern "C" {
 
 extern uint32_t weft_record_begin       (const char *name) __attribute__((weak));
 extern void     weft_record_end         (uint32_t    id) __attribute__((weak));
+extern void     weft_record_end_status  (uint32_t    id,
+                                         int         status) __attribute__((weak));
+extern void     weft_record_io_begin    (uint32_t    id) __attribute__((weak));
+extern void     weft_record_io_end      (uint32_t    id) __attribute__((weak));
 extern void     weft_record_instant     (const char *name) __attribute__((weak));
 extern void     weft_record_counter     (const char *name,
                                          int64_t     value) __attribute__((weak));
@@ -50,6 +54,31 @@ weft_mark_end (uint32_t id)
 {
   if (weft_record_end)
     weft_record_end (id);
+}
+
+/* Ends it with a status: 1 failed, 2 cancelled, 3 suspended (a coroutine
+ * waits; its region begins again when it goes on). */
+static inline void
+weft_mark_end_status (uint32_t id,
+                      int      status)
+{
+  if (weft_record_end_status)
+    weft_record_end_status (id, status);
+}
+
+/* A wait for I/O on this thread's lane, inside region @id. */
+static inline void
+weft_mark_io_begin (uint32_t id)
+{
+  if (weft_record_io_begin)
+    weft_record_io_begin (id);
+}
+
+static inline void
+weft_mark_io_end (uint32_t id)
+{
+  if (weft_record_io_end)
+    weft_record_io_end (id);
 }
 
 static inline void

@@ -253,6 +253,96 @@ test_loop_lag_culprit (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static const char race_profile[] =
+  "{ \"weft_profile\": 1, \"name\": \"race\", \"executor\": \"threads\", \"workers\": 2,"
+  "  \"objects\": { \"n\": { \"kind\": \"counter\" } },"
+  "  \"tasks\": [ { \"name\": \"add\", \"count\": 2, \"steps\": [ { \"increment\": { \"counter\": \"n\", \"times\": 200000 } } ] } ] }";
+
+/* With WEFT_TEST_DUMP set, @window is saved there as a PNG (for docs/screenshots) */
+static void
+dump_window (GtkWidget *window)
+{
+  const char *path = g_getenv ("WEFT_TEST_DUMP");
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkSnapshot *snapshot;
+  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+
+  if (path == NULL)
+    return;
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  snapshot = gtk_snapshot_new ();
+  paintable = gtk_widget_paintable_new (window);
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  node = gtk_snapshot_free_to_node (snapshot);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* The toggle: Weft's model and Debian's python3 side by side, each with its
+ * timeline; the real row's figures are its run's own */
+static void
+test_compare_view_runtimes (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (race_profile);
+  GtkWidget *view = weft_compare_view_new ();
+  GtkWidget *window = show_in_window (view);
+  WeftCompareView *cv = WEFT_COMPARE_VIEW (view);
+  GListModel *rows = weft_compare_view_get_rows (cv);
+  WeftComparison *comparison;
+  WeftCpythonRuntime *real;
+  const WeftCounterResult *counter;
+  g_autoptr(GtkStringObject) item = NULL;
+  guint python_lanes = 0;
+
+  if (!g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("no /usr/bin/python3");
+      gtk_window_destroy (GTK_WINDOW (window));
+      return;
+    }
+  weft_compare_view_set_profile (cv, profile);
+  weft_compare_view_set_runtimes (cv, TRUE);
+  weft_compare_view_start_repeats (cv, 1);
+  g_assert_true (wait_for (not_comparing, cv, 120000));
+
+  comparison = weft_compare_view_get_comparison (cv);
+  g_assert_cmpuint (weft_comparison_get_n_rows (comparison), ==, 2);
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, 2);
+  item = g_list_model_get_item (rows, 1);
+  g_assert_true (g_str_has_prefix (gtk_string_object_get_string (item), "real CPython 3."));
+  g_assert_cmpstr (weft_comparison_get_row (comparison, 0)->label, ==, "Weft's model");
+  g_assert_nonnull (weft_comparison_get_median_run (comparison, 0));
+
+  real = weft_comparison_get_median_real (comparison, 1);
+  g_assert_nonnull (real);
+  counter = &g_array_index (weft_cpython_runtime_get_result (real)->counters, WeftCounterResult, 0);
+  g_assert_cmpint (counter->expected, ==, 400000);
+  g_assert_true (weft_comparison_get_row (comparison, 1)->has_lost);
+  g_assert_cmpfloat_with_epsilon (weft_comparison_get_row (comparison, 1)->lost_share,
+                                  (double) counter->lost / 400000.0, 1e-9);
+  g_assert_cmpuint (weft_comparison_get_row (comparison, 1)->wall_ns, ==,
+                    weft_cpython_runtime_get_result (real)->wall_ns);
+
+  /* both timelines; the real one has the program's pool threads (started
+   * as tasks come: at most its 2 workers) */
+  g_assert_cmpuint (weft_compare_view_get_n_timelines (cv), ==, 2);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (weft_session_get_model (weft_compare_view_get_session (cv, 1))); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (weft_session_get_model (weft_compare_view_get_session (cv, 1)), i);
+
+      python_lanes += g_str_has_prefix (weft_lane_get_name (lane), "ThreadPoolExecutor-");
+    }
+  g_assert_cmpuint (python_lanes, >=, 1);
+  g_assert_cmpuint (python_lanes, <=, 2);
+
+  dump_window (window);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -269,6 +359,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/results-views/loop-lag-culprit", test_loop_lag_culprit);
   g_test_add_func ("/weft/results-views/compare", test_compare_view);
   g_test_add_func ("/weft/results-views/compare-stop", test_compare_view_stop);
+  g_test_add_func ("/weft/results-views/compare-runtimes", test_compare_view_runtimes);
 
   return g_test_run ();
 }

@@ -33,6 +33,7 @@ struct _WeftCompareView
   GCancellable   *cancellable;
 
   GtkWidget      *button;
+  GtkWidget      *runtimes;     /* "Model and real CPython": the variants are the runtimes */
   GtkWidget      *status;
   GtkWidget      *warning;
   GtkStringList  *rows;
@@ -141,6 +142,17 @@ on_progress (WeftComparison  *comparison,
     }
 }
 
+/* The timeline of a row's median run: Weft's or a real CPython's */
+static WeftTraceModel *
+median_model (WeftComparison *comparison,
+              guint           row)
+{
+  WeftRun *run = weft_comparison_get_median_run (comparison, row);
+  WeftCpythonRuntime *real = weft_comparison_get_median_real (comparison, row);
+
+  return run != NULL ? weft_run_get_model (run) : real != NULL ? weft_cpython_runtime_get_model (real) : NULL;
+}
+
 /* The median run of each variant, one above the other, on one time axis */
 static void
 show_timelines (WeftCompareView *self)
@@ -150,15 +162,22 @@ show_timelines (WeftCompareView *self)
   weft_timeline_stack_clear (self->timelines);
   for (guint i = 0; i < n; i++)
     {
-      WeftRun *run = weft_comparison_get_median_run (self->comparison, i);
+      WeftTraceModel *model = median_model (self->comparison, i);
       const WeftComparisonRow *row = weft_comparison_get_row (self->comparison, i);
       g_autofree char *title = NULL;
 
-      if (run == NULL)
+      if (model == NULL)
         continue;
-      /* Translators: title of one timeline of the comparison: variant, its median wall time */
-      title = g_strdup_printf (_("%s — %.3f s (median)"), row_label (row), row->wall_ns / 1e9);
-      weft_timeline_stack_add (self->timelines, title, weft_run_get_model (run));
+      if (weft_comparison_get_median_real (self->comparison, i) != NULL)
+        /* Translators: a real CPython's timeline: its median wall time is the
+         * program's own, without the interpreter's start-up (which the
+         * timeline shows first) */
+        title = g_strdup_printf (_("%s — %.3f s (median, without start-up)"),
+                                 row_label (row), row->wall_ns / 1e9);
+      else
+        /* Translators: title of one timeline of the comparison: variant, its median wall time */
+        title = g_strdup_printf (_("%s — %.3f s (median)"), row_label (row), row->wall_ns / 1e9);
+      weft_timeline_stack_add (self->timelines, title, model);
     }
 }
 
@@ -272,7 +291,20 @@ weft_compare_view_start_repeats (WeftCompareView *self,
   if (self->profile == NULL || weft_compare_view_get_running (self))
     return;
   clear_results (self);
-  self->comparison = weft_comparison_new (self->profile, repeats);
+  if (gtk_check_button_get_active (GTK_CHECK_BUTTON (self->runtimes)))
+    {
+      static const char * const default_python[] = { "", NULL };
+      g_autoptr(GError) error = NULL;
+
+      self->comparison = weft_comparison_new_runtimes (self->profile, repeats, TRUE, default_python, &error);
+      if (self->comparison == NULL)
+        {
+          gtk_label_set_label (GTK_LABEL (self->status), error->message);
+          return;
+        }
+    }
+  else
+    self->comparison = weft_comparison_new (self->profile, repeats);
   self->cancellable = g_cancellable_new ();
   g_signal_connect (self->comparison, "progress", G_CALLBACK (on_progress), self);
   weft_comparison_run_async (self->comparison, self->cancellable, on_compared, g_object_ref (self));
@@ -342,6 +374,16 @@ weft_compare_view_get_session (WeftCompareView *self,
   return weft_timeline_stack_get_session (self->timelines, i);
 }
 
+/* Whether the next comparison is of Weft's model and real CPython (the
+ * toggle) instead of the executors */
+void
+weft_compare_view_set_runtimes (WeftCompareView *self,
+                                gboolean         runtimes)
+{
+  g_return_if_fail (WEFT_IS_COMPARE_VIEW (self));
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (self->runtimes), runtimes);
+}
+
 /* Returns: (transfer none) (nullable): the comparison shown */
 WeftComparison *
 weft_compare_view_get_comparison (WeftCompareView *self)
@@ -405,6 +447,9 @@ weft_compare_view_init (WeftCompareView *self)
   gtk_widget_add_css_class (self->button, "suggested-action");
   g_signal_connect (self->button, "clicked", G_CALLBACK (on_button_clicked), self);
   gtk_box_append (GTK_BOX (top), self->button);
+  self->runtimes = gtk_check_button_new_with_mnemonic (_("Model and _real CPython"));
+  gtk_widget_set_tooltip_text (self->runtimes, _("Compare Weft's model of the profile with the profile run as real Python code by the machine's python3"));
+  gtk_box_append (GTK_BOX (top), self->runtimes);
   self->status = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->status), 0);
   gtk_label_set_wrap (GTK_LABEL (self->status), TRUE);

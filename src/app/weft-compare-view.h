@@ -33,5 +33,7 @@ WeftSession *weft_compare_view_get_session (WeftCompareView  *self,
                                            guint              i);
 WeftComparison *weft_compare_view_get_comparison (WeftCompareView *self);
 const char *weft_compare_view_get_warning_text (WeftCompareView *self);
+void        weft_compare_view_set_runtimes (WeftCompareView  *self,
+                                            gboolean          runtimes);
 
 G_END_DECLS

@@ -4,8 +4,8 @@
  * weft-cli: runs workload profiles headless, compares executors, summarises.
  *
  *   weft-cli run PROFILE [--executor E] [--workers N] [--gil|--no-gil] [--python-version X.Y]
- *                [-o TRACE] [--summary] [--json]
- *   weft-cli compare PROFILE [--repeat N] [--json]
+ *                [-o TRACE] [--summary] [--json] [--runtime model|cpython] [--python PATH]
+ *   weft-cli compare PROFILE [--repeat N] [--json] [--runtime model|cpython|both] [--python PATH…]
  *   weft-cli summary TRACE [--json]
  *   weft-cli export TRACE -o OUT
  *   weft-cli diff A B [--json]
@@ -29,6 +29,7 @@
 #include "weft-cli-diff.h"
 #include "weft-cli-private.h"
 #include "weft-cli-calibrate.h"
+#include "weft-cli-cpython.h"
 #include "weft-cli-record.h"
 #include "weft-comparison.h"
 #include "weft-output-file.h"
@@ -371,6 +372,8 @@ cmd_run (int    argc,
   g_autofree char *executor = NULL;
   g_autofree char *output = NULL;
   g_autofree char *python_version = NULL;
+  g_autofree char *runtime = NULL;
+  g_autofree char *python = NULL;
   int workers = -1;
   gboolean gil = FALSE, no_gil = FALSE, summary = FALSE, json = FALSE;
   GOptionEntry entries[] = {
@@ -383,6 +386,8 @@ cmd_run (int    argc,
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the trace to TRACE", "TRACE" },
     { "summary", 's', 0, G_OPTION_ARG_NONE, &summary, "Print the summary", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the summary as JSON", NULL },
+    { "runtime", 0, 0, G_OPTION_ARG_STRING, &runtime, "Run on Weft's model (default) or as real Python code (cpython)", "R" },
+    { "python", 0, 0, G_OPTION_ARG_FILENAME, &python, "The Python for --runtime cpython (default /usr/bin/python3)", "PATH" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("PROFILE — run a workload profile headless");
@@ -414,6 +419,14 @@ cmd_run (int    argc,
                                               python_version);
       return usage_error ("run", msg);
     }
+  if (runtime != NULL && !g_str_equal (runtime, "model") && !g_str_equal (runtime, "cpython"))
+    return usage_error ("run", "--runtime: expected model or cpython");
+  if (python != NULL && g_strcmp0 (runtime, "cpython") != 0)
+    return usage_error ("run", "--python is for --runtime cpython");
+  if ((gil || no_gil) && g_strcmp0 (runtime, "cpython") == 0)
+    return usage_error ("run", "--gil and --no-gil are for the model: a real CPython has its GIL or is free-threaded");
+  if (python_version != NULL && g_strcmp0 (runtime, "cpython") == 0)
+    return usage_error ("run", "--python-version is the model's: a real CPython runs as its own version (see --python)");
 
   options.workers = workers > 0 ? (guint) workers : 0;
   options.gil = gil ? 1 : no_gil ? 0 : -1;
@@ -423,6 +436,16 @@ cmd_run (int    argc,
     {
       g_printerr ("%s\n", error->message);
       return EXIT_BAD_INPUT;
+    }
+
+  if (g_strcmp0 (runtime, "cpython") == 0)
+    {
+      if (output != NULL && !weft_output_file_check (output, &error))
+        {
+          g_printerr ("weft-cli run: %s\n", error->message);
+          return EXIT_BAD_INPUT;
+        }
+      return weft_cli_run_cpython (argv[1], profile, &options, python, output, summary || json, json, argv);
     }
 
   /* From here on a signal stops what is going on, cleanly. */
@@ -468,8 +491,12 @@ cmd_compare (int    argc,
 {
   gboolean json = FALSE, done = FALSE;
   int repeat = WEFT_COMPARISON_DEFAULT_REPEATS;
+  g_autofree char *runtime = NULL;
+  g_auto(GStrv) pythons = NULL;
   GOptionEntry entries[] = {
     { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeat, "Run each variant N times (default 3)", "N" },
+    { "runtime", 0, 0, G_OPTION_ARG_STRING, &runtime, "Compare Weft's model and real CPython instead of executors: model, cpython or both", "R" },
+    { "python", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &pythons, "A real CPython to compare (repeatable; default /usr/bin/python3)", "PATH" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the comparison as JSON", NULL },
     { NULL }
   };
@@ -491,6 +518,12 @@ cmd_compare (int    argc,
       return usage_error ("compare", msg);
     }
 
+  if (runtime != NULL && !g_str_equal (runtime, "model") && !g_str_equal (runtime, "cpython") &&
+      !g_str_equal (runtime, "both"))
+    return usage_error ("compare", "--runtime: expected model, cpython or both");
+  if (pythons != NULL && (runtime == NULL || g_str_equal (runtime, "model")))
+    return usage_error ("compare", "--python is for --runtime cpython or both");
+
   profile = weft_profile_new_from_file (argv[1], &error);
   if (profile == NULL)
     {
@@ -498,9 +531,23 @@ cmd_compare (int    argc,
       return EXIT_BAD_INPUT;
     }
 
+  if (runtime != NULL)
+    {
+      const char * const default_python[] = { "", NULL };
+      const char * const *real = pythons != NULL ? (const char * const *) pythons : default_python;
+
+      comparison = weft_comparison_new_runtimes (profile, (guint) repeat, !g_str_equal (runtime, "cpython"),
+                                                 g_str_equal (runtime, "model") ? NULL : real, &error);
+      if (comparison == NULL)
+        {
+          g_printerr ("weft-cli compare: %s\n", error->message);
+          return EXIT_BAD_INPUT;
+        }
+    }
+  else
+    comparison = weft_comparison_new (profile, (guint) repeat);
   context = g_main_context_new ();
   g_main_context_push_thread_default (context);
-  comparison = weft_comparison_new (profile, (guint) repeat);
   weft_comparison_run_async (comparison, NULL, on_compared, &done);
   while (!done)
     g_main_context_iteration (context, TRUE);

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "weft-comparison.h"
+#include "weft-cpython-runtime.h"
 #include "weft-json-builder-private.h"
 #include "weft-summary.h"
 
@@ -31,14 +32,18 @@ typedef struct
 {
   double machine_s;
   double own_s;
+  double at_s;         /* the monotonic clock */
 } LoadSample;
 
 typedef struct
 {
   guint64    wall_ns;
+  guint64    work_ns;            /* the tasks' CPU time plus their I/O waits */
+  double     lost_share;         /* the first counter's lost updates over its expected; < 0 none */
   WeftState  dominant_wait;
   guint64    dominant_wait_ns;
   WeftRun   *run;
+  WeftCpythonRuntime *real;      /* a real CPython's run instead of @run */
 } RunRecord;
 
 typedef struct
@@ -48,6 +53,8 @@ typedef struct
   GArray            *records;    /* RunRecord, in the order they ran */
   int                gil;
   guint              workers;    /* 0: the profile's */
+  char              *python;     /* a real CPython's path: the variant runs as real Python code */
+  char              *label;      /* the label, when it is not a static one */
 } Variant;
 
 struct _WeftComparison
@@ -61,6 +68,8 @@ struct _WeftComparison
   /* while running */
   GTask        *task;
   WeftRun      *current;
+  WeftCpythonRuntime *current_real;
+  gboolean      runtimes;        /* the variants are Weft's model and real CPythons */
   guint         current_variant;
   guint         current_repeat;
   gulong        cancel_id;
@@ -132,6 +141,7 @@ load_sample (void)
   LoadSample s;
 
   s.machine_s = machine_cpu_s ();
+  s.at_s = g_get_monotonic_time () / 1e6;
   s.own_s = rusage_s (RUSAGE_SELF) + rusage_s (RUSAGE_CHILDREN);
   return s;
 }
@@ -170,7 +180,8 @@ median_record (Variant *v)
   g_array_sort (sorted, compare_records);
   median = &g_array_index (sorted, RunRecord, (sorted->len - 1) / 2);
   for (guint i = 0; i < v->records->len; i++)
-    if (g_array_index (v->records, RunRecord, i).run == median->run)
+    if (g_array_index (v->records, RunRecord, i).run == median->run &&
+        g_array_index (v->records, RunRecord, i).real == median->real)
       return &g_array_index (v->records, RunRecord, i);
   g_assert_not_reached ();
 }
@@ -200,6 +211,16 @@ update_row (WeftComparison *self,
   v->row.dominant_wait_ns = median->dominant_wait_ns;
   v->row.speedup = serial_median != NULL && v->row.wall_ns > 0
                    ? (double) serial_median->wall_ns / (double) v->row.wall_ns : 0;
+  v->row.has_lost = median->lost_share >= 0;
+  v->row.lost_share = MAX (0.0, median->lost_share);
+  if (self->runtimes)
+    {
+      /* no serial variant: each runtime's own work over its wall time */
+      v->row.speedup = v->row.wall_ns > 0 ? (double) median->work_ns / (double) v->row.wall_ns : 0;
+      v->row.has_efficiency = FALSE;
+      v->row.efficiency = 0;
+      return;
+    }
   /* Parallel efficiency: of CPU work only (overlapped waits are not
    * parallelism), on more than one worker, and never above 1 (a faster
    * result is the serial run's noise, and warned about) */
@@ -301,12 +322,15 @@ clear_variant (gpointer data)
 
   g_clear_pointer (&v->error, g_free);
   g_clear_pointer (&v->records, g_array_unref);
+  g_clear_pointer (&v->python, g_free);
+  g_clear_pointer (&v->label, g_free);
 }
 
 static void
 clear_record (gpointer data)
 {
   g_clear_object (&((RunRecord *) data)->run);
+  g_clear_object (&((RunRecord *) data)->real);
 }
 
 static void
@@ -320,6 +344,11 @@ weft_comparison_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->current, self);
       weft_run_cancel (self->current);
       g_clear_object (&self->current);
+    }
+  if (self->current_real != NULL)
+    {
+      weft_cpython_runtime_stop (self->current_real);
+      g_clear_object (&self->current_real);
     }
   g_clear_pointer (&self->variants, g_array_unref);
 
@@ -400,6 +429,85 @@ weft_comparison_new (const WeftProfile *profile,
   return self;
 }
 
+/* A real CPython's variant: its label names the version */
+static gboolean
+add_real_variant (WeftComparison  *self,
+                  const char      *python,
+                  GError         **error)
+{
+  g_autofree char *version = NULL;
+  Variant v = { 0 };
+
+  v.python = weft_cpython_runtime_find_python (python, &version, error);
+  if (v.python == NULL)
+    return FALSE;
+  v.label = g_strdup_printf ("real CPython %s", version);
+  for (guint i = 0; i < self->variants->len; i++)
+    if (g_strcmp0 (g_array_index (self->variants, Variant, i).label, v.label) == 0)
+      {
+        g_free (v.label);
+        v.label = g_strdup_printf ("real CPython %s (%s)", version, v.python);
+        break;
+      }
+  v.row.label = v.label;
+  v.row.executor = self->profile->executor;
+  v.row.gil = TRUE;
+  v.gil = -1;
+  v.records = g_array_new (FALSE, TRUE, sizeof (RunRecord));
+  g_array_set_clear_func (v.records, clear_record);
+  g_array_append_val (self->variants, v);
+  return TRUE;
+}
+
+/**
+ * weft_comparison_new_runtimes:
+ * @profile: the profile to compare (copied)
+ * @repeats: runs of each variant
+ * @model: whether Weft's model is a variant ("Weft's model", the profile as
+ *   it is)
+ * @pythons: (nullable) (array zero-terminated=1): a real CPython variant for
+ *   each (see weft_cpython_runtime_find_python(); "" for the default one)
+ *
+ * Instead of the chapter's executors, the variants are the runtimes, run in
+ * turn: each row's speedup is then its own runs' work over their wall time
+ * (there is no serial variant), and a row with a counter reports its lost
+ * share.
+ *
+ * Returns: (transfer full): a comparison that has not run yet, or %NULL
+ *   with one line: the profile has no Python translation, a Python is not
+ *   found
+ */
+WeftComparison *
+weft_comparison_new_runtimes (const WeftProfile   *profile,
+                              guint                repeats,
+                              gboolean             model,
+                              const char * const  *pythons,
+                              GError             **error)
+{
+  g_autoptr(WeftComparison) self = weft_comparison_new (profile, repeats);
+
+  if (pythons != NULL && pythons[0] != NULL && !weft_cpython_runtime_check (profile, error))
+    return NULL;
+  self->runtimes = TRUE;
+  /* the first of the chapter's variants (with its records) becomes the model's */
+  g_array_set_size (self->variants, model ? 1 : 0);
+  if (model)
+    {
+      Variant *v = &g_array_index (self->variants, Variant, 0);
+
+      v->row.label = "Weft's model";
+      v->row.executor = profile->executor;
+      v->row.gil = profile->gil;
+      v->gil = -1;
+      v->workers = 0;
+    }
+  for (guint i = 0; pythons != NULL && pythons[i] != NULL; i++)
+    if (!add_real_variant (self, *pythons[i] != '\0' ? pythons[i] : NULL, error))
+      return NULL;
+  g_return_val_if_fail (self->variants->len > 0, NULL);
+  return g_steal_pointer (&self);
+}
+
 const WeftProfile *
 weft_comparison_get_profile (WeftComparison *self)
 {
@@ -456,28 +564,43 @@ schedule_next (WeftComparison *self)
   g_source_unref (source);
 }
 
+static double
+lost_share (const WeftRunResult *result)
+{
+  const WeftCounterResult *c;
+
+  if (result->counters->len == 0)
+    return -1;
+  c = &g_array_index (result->counters, WeftCounterResult, 0);
+  return c->expected > 0 ? (double) c->lost / (double) c->expected : -1;
+}
+
+/* A run of the current variant ended: its record kept, the rows updated,
+ * the next run scheduled */
 static void
-on_run_finished (WeftRun        *run,
-                 WeftComparison *self)
+take_record (WeftComparison      *self,
+             RunRecord           *record,
+             WeftTraceModel      *model,
+             const WeftRunResult *result)
 {
   Variant *v = &g_array_index (self->variants, Variant, self->current_variant);
-  const WeftRunResult *result = weft_run_get_result (run);
-  g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), self->profile, result);
+  g_autoptr(WeftSummary) summary = weft_summary_new (model, self->profile, result);
   LoadSample end = load_sample ();
-  RunRecord record = { 0 };
 
-  g_signal_handlers_disconnect_by_data (run, self);
   self->other_cpu_s += other_cpu_between (&self->load_start, &end);
-  self->runs_wall_s += result->wall_ns / 1e9;
+  /* over the time the CPU was sampled across: a real run's own wall time
+   * leaves out its interpreter's start-up, which the samples include */
+  self->runs_wall_s += record->real != NULL ? end.at_s - self->load_start.at_s : result->wall_ns / 1e9;
 
   if (self->current_variant == 0)
     self->work_has_waits = weft_summary_get_work_has_waits (summary);
-  record.wall_ns = result->wall_ns;
-  record.dominant_wait = weft_summary_get_dominant_wait (summary, &record.dominant_wait_ns);
-  record.run = g_steal_pointer (&self->current);
+  record->wall_ns = result->wall_ns;
+  record->work_ns = result->work_ns;
+  record->lost_share = lost_share (result);
+  record->dominant_wait = weft_summary_get_dominant_wait (summary, &record->dominant_wait_ns);
   v->row.workers = result->workers;
   v->row.cancelled |= result->cancelled;
-  g_array_append_val (v->records, record);
+  g_array_append_val (v->records, *record);
   update_rows (self);
   g_signal_emit (self, signals[PROGRESS], 0);
 
@@ -485,6 +608,65 @@ on_run_finished (WeftRun        *run,
     complete (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "The comparison was stopped"));
   else
     schedule_next (self);
+}
+
+static void
+on_run_finished (WeftRun        *run,
+                 WeftComparison *self)
+{
+  RunRecord record = { 0 };
+
+  g_signal_handlers_disconnect_by_data (run, self);
+  record.run = g_steal_pointer (&self->current);
+  take_record (self, &record, weft_run_get_model (run), weft_run_get_result (run));
+}
+
+static void
+on_real_finished (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(WeftComparison) self = user_data;   /* the reference start_real() took */
+  WeftCpythonRuntime *rt = WEFT_CPYTHON_RUNTIME (object);
+  Variant *v = &g_array_index (self->variants, Variant, self->current_variant);
+  g_autoptr(GError) error = NULL;
+  RunRecord record = { 0 };
+
+  if (self->current_real != rt)
+    return;   /* disposed of meanwhile */
+  if (!weft_cpython_runtime_run_finish (rt, result, &error))
+    {
+      g_clear_object (&self->current_real);
+      v->error = g_strdup (error->message);
+      v->row.error = v->error;
+      schedule_next (self);
+      return;
+    }
+  record.real = g_steal_pointer (&self->current_real);
+  take_record (self, &record, weft_cpython_runtime_get_model (rt), weft_cpython_runtime_get_result (rt));
+}
+
+/* Runs the variant's real CPython on the profile */
+static void
+start_real (WeftComparison *self,
+            Variant        *v)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->current_real = weft_cpython_runtime_new (self->profile, NULL, v->python, &error);
+  if (self->current_real == NULL)
+    {
+      v->error = g_strdup (error->message);
+      v->row.error = v->error;
+      schedule_next (self);
+      return;
+    }
+  self->load_start = load_sample ();
+  g_main_context_push_thread_default (g_task_get_context (self->task));
+  weft_cpython_runtime_run_async (self->current_real, g_task_get_cancellable (self->task),
+                                  on_real_finished, g_object_ref (self));
+  g_main_context_pop_thread_default (g_task_get_context (self->task));
+  g_signal_emit (self, signals[PROGRESS], 0);
 }
 
 /* The next (repeat, variant) after the current one, round the variants */
@@ -523,6 +705,11 @@ start_next (WeftComparison *self)
     }
 
   v = &g_array_index (self->variants, Variant, self->current_variant);
+  if (v->python != NULL)
+    {
+      start_real (self, v);
+      return;
+    }
   options.executor = v->row.executor;
   options.gil = v->gil;
   options.workers = v->workers;
@@ -604,7 +791,7 @@ weft_comparison_get_current (WeftComparison *self,
 {
   g_return_val_if_fail (WEFT_IS_COMPARISON (self), FALSE);
 
-  if (self->current == NULL)
+  if (self->current == NULL && self->current_real == NULL)
     return FALSE;
   *out_row = self->current_variant;
   *out_repeat = self->current_repeat;
@@ -642,6 +829,21 @@ weft_comparison_get_median_run (WeftComparison *self,
 
   median = median_record (&g_array_index (self->variants, Variant, row));
   return median != NULL ? median->run : NULL;
+}
+
+/* Returns: (transfer none) (nullable): the real CPython run whose wall time
+ * a runtime row shows (weft_comparison_new_runtimes()) */
+WeftCpythonRuntime *
+weft_comparison_get_median_real (WeftComparison *self,
+                                 guint           row)
+{
+  const RunRecord *median;
+
+  g_return_val_if_fail (WEFT_IS_COMPARISON (self), NULL);
+  g_return_val_if_fail (row < self->variants->len, NULL);
+
+  median = median_record (&g_array_index (self->variants, Variant, row));
+  return median != NULL ? median->real : NULL;
 }
 
 /**
@@ -715,6 +917,7 @@ json_row (JsonBuilder             *b,
   _weft_json_add_double (b, "wall_s_max", row->wall_max_ns / 1e9);
   _weft_json_add_double (b, "speedup", row->speedup);
   _weft_json_add_optional_double (b, "efficiency", row->has_efficiency, row->efficiency);
+  _weft_json_add_optional_double (b, "lost_share", row->has_lost, row->lost_share);
   json_builder_set_member_name (b, "dominant_wait");
   json_builder_add_string_value (b, row->dominant_wait != WEFT_STATE_IDLE
                                     ? weft_state_to_nick (row->dominant_wait) : "—");
@@ -790,7 +993,8 @@ weft_comparison_to_text (WeftComparison *self)
 
   s = g_string_new (NULL);
   /* "–" takes three bytes and one column */
-  g_string_append_printf (s, "%-18s %8s %8s %19s %9s %11s  %s\n", "executor", "workers", "wall s",
+  g_string_append_printf (s, "%-18s %8s %8s %19s %9s %11s  %s\n", self->runtimes ? "runtime" : "executor",
+                          "workers", "wall s",
                           "min–max s", "speedup", "efficiency", "dominant wait");
   for (guint i = 0; i < self->variants->len; i++)
     {
@@ -806,7 +1010,13 @@ weft_comparison_to_text (WeftComparison *self)
                                 row->cancelled ? "stopped"
                                 : row->dominant_wait != WEFT_STATE_IDLE ? weft_state_to_nick (row->dominant_wait)
                                 : "—");
+      if (row->error == NULL && row->repeats > 0 && row->has_lost)
+        g_string_append_printf (s, "%-18s %8s counter lost %.1f %% of its updates\n", "", "",
+                                100 * row->lost_share);
     }
+  if (self->runtimes)
+    g_string_append (s, "\nspeedup: each runtime's work (its tasks' CPU time and I/O waits) over its wall time; "
+                        "a real run's wall time is the program's own, without the interpreter's start-up\n");
   g_string_append_printf (s, "\n%u run%s of each, median shown; other processes kept %.2f of %u cores busy\n",
                           self->repeats, self->repeats == 1 ? "" : "s", other_load (self),
                           g_get_num_processors ());

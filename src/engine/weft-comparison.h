@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "weft-cpython-runtime.h"
 #include "weft-run.h"
 
 G_BEGIN_DECLS
@@ -38,6 +39,9 @@ G_DECLARE_FINAL_TYPE (WeftComparison, weft_comparison, WEFT, COMPARISON, GObject
  *   %WEFT_STATE_IDLE for none
  * @error: (nullable): why the variant could not run
  * @cancelled: a run of it was stopped before its end
+ * @has_lost: whether @lost_share means something: the profile has a counter
+ * @lost_share: the median run's lost updates of the first counter over its
+ *   expected count
  */
 typedef struct
 {
@@ -56,6 +60,8 @@ typedef struct
   guint64           dominant_wait_ns;
   const char       *error;
   gboolean          cancelled;
+  gboolean          has_lost;
+  double            lost_share;
 } WeftComparisonRow;
 
 /**
@@ -87,6 +93,11 @@ double                   weft_comparison_row_get_spread (const WeftComparisonRow
 
 WeftComparison          *weft_comparison_new            (const WeftProfile   *profile,
                                                          guint                repeats);
+WeftComparison          *weft_comparison_new_runtimes   (const WeftProfile   *profile,
+                                                         guint                repeats,
+                                                         gboolean             model,
+                                                         const char * const  *pythons,
+                                                         GError             **error);
 const WeftProfile       *weft_comparison_get_profile    (WeftComparison      *self);
 guint                    weft_comparison_get_repeats    (WeftComparison      *self);
 
@@ -105,6 +116,8 @@ guint                    weft_comparison_get_n_rows     (WeftComparison      *se
 const WeftComparisonRow *weft_comparison_get_row        (WeftComparison      *self,
                                                          guint                row);
 WeftRun                 *weft_comparison_get_median_run (WeftComparison      *self,
+                                                         guint                row);
+WeftCpythonRuntime      *weft_comparison_get_median_real (WeftComparison     *self,
                                                          guint                row);
 double                   weft_comparison_get_other_load (WeftComparison      *self);
 const char * const      *weft_comparison_get_warnings   (WeftComparison      *self);

@@ -324,6 +324,16 @@ find_python_dir (const char *preload)
   return g_strdup (WEFT_PYTHON_INSTALLED);
 }
 
+/* The folder that holds Weft's Python module (put on a recorded program's
+ * PYTHONPATH): the source tree's for a build-tree weft-cli, else the installed one */
+char *
+weft_recording_find_python_dir (void)
+{
+  g_autofree char *preload = find_preload ();
+
+  return find_python_dir (preload);
+}
+
 /* ---- setting up ---------------------------------------------------------- */
 
 static gboolean

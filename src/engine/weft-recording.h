@@ -57,5 +57,6 @@ void                weft_recording_get_counts     (WeftRecording       *self,
 const char * const *weft_recording_get_warnings   (WeftRecording       *self);
 guint               weft_recording_get_n_warnings (WeftRecording       *self);
 WeftTraceMeta      *weft_recording_dup_meta       (WeftRecording       *self);
+char               *weft_recording_find_python_dir (void);
 
 G_END_DECLS

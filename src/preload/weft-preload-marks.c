@@ -49,6 +49,38 @@ weft_record_end (uint32_t id)
     _weft_preload_record (t, WEFT_EVENT_TASK_END, id, WEFT_TASK_OK, 0);
 }
 
+/* Ends a region with a task status (0 done, 1 failed, 2 cancelled, 3 a
+ * coroutine's stretch that ended at a wait and goes on later) */
+WEFT_EXPORT void
+weft_record_end_status (uint32_t id,
+                        int      status)
+{
+  WeftPreloadThread *t = _weft_preload_thread ();
+
+  if (t != NULL && id != 0 && status >= WEFT_TASK_OK && status <= WEFT_TASK_SUSPENDED)
+    _weft_preload_record (t, WEFT_EVENT_TASK_END, id, status, 0);
+}
+
+/* A wait for I/O (a sleep, a blocking call) on this thread's lane, in the
+ * region @id */
+WEFT_EXPORT void
+weft_record_io_begin (uint32_t id)
+{
+  WeftPreloadThread *t = _weft_preload_thread ();
+
+  if (t != NULL)
+    _weft_preload_record (t, WEFT_EVENT_IO_BEGIN, id, 0, 0);
+}
+
+WEFT_EXPORT void
+weft_record_io_end (uint32_t id)
+{
+  WeftPreloadThread *t = _weft_preload_thread ();
+
+  if (t != NULL)
+    _weft_preload_record (t, WEFT_EVENT_IO_END, id, 0, 0);
+}
+
 WEFT_EXPORT void
 weft_record_instant (const char *name)
 {

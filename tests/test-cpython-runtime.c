@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * The real-CPython runtime (WeftCpythonRuntime, weft-cli run --runtime
+ * cpython) on Debian's python3: the shipped profiles run as real Python
+ * code, recorded. Each figure is checked against what the trace's own spans
+ * say or against what the Python program counted itself; nothing is timed.
+ */
+
+#include "config.h"
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
+
+#include "weft-cpython-runtime.h"
+#include "weft-summary.h"
+
+#define PYTHON "/usr/bin/python3"
+
+static WeftProfile *
+load_workload (const char *name)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "workloads", name, NULL);
+  g_autoptr(GError) error = NULL;
+  WeftProfile *p = weft_profile_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  return p;
+}
+
+static WeftCpythonRuntime *
+run_workload (const char *name)
+{
+  g_autoptr(WeftProfile) profile = load_workload (name);
+  g_autoptr(GError) error = NULL;
+  WeftCpythonRuntime *rt = weft_cpython_runtime_new (profile, NULL, PYTHON, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (weft_cpython_runtime_run (rt, NULL, &error));
+  g_assert_no_error (error);
+  return rt;
+}
+
+/* Every span of @state in @lane, all depths, summed */
+static guint64
+spans_ns (WeftLane  *lane,
+          WeftState  state)
+{
+  guint64 sum = 0;
+
+  for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+    for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
+      {
+        WeftSpan s;
+
+        if (weft_lane_get_span (lane, d, i, &s) && s.state == state)
+          sum += s.end_ns - s.start_ns;
+      }
+  return sum;
+}
+
+static guint
+count_spans (WeftLane  *lane,
+             WeftState  state,
+             guint16    flags)
+{
+  guint n = 0;
+
+  for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+    for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
+      {
+        WeftSpan s;
+
+        if (weft_lane_get_span (lane, d, i, &s) && s.state == state && (s.flags & flags) == flags)
+          n++;
+      }
+  return n;
+}
+
+/* The processes the trace has lanes of */
+static guint
+count_processes (WeftTraceModel *model)
+{
+  g_autoptr(GHashTable) pids = g_hash_table_new (NULL, NULL);
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    g_hash_table_add (pids, GINT_TO_POINTER (weft_lane_get_pid (weft_trace_model_get_lane (model, i))));
+  return g_hash_table_size (pids);
+}
+
+/* 02: four Python threads, each waiting for the real GIL for most of its
+ * time (with four busy threads about 3/4 of it), the tasks and the counts
+ * as the program saw them. */
+static void
+test_gil_threads (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("02-gil-cpu-threads.json");
+  WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
+  const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
+  guint64 wait = 0, held = 0;
+  guint n_workers = 0, n_tasks = 0;
+
+  g_assert_cmpuint (result->errors->len, ==, 0);
+  g_assert_cmpuint (result->tasks_ok, ==, 8);
+  g_assert_true (result->gil);
+  g_assert_cmpfloat (weft_cpython_runtime_get_iterations_per_ms (rt), >, 0);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+      WeftLaneStats stats;
+      guint64 w = spans_ns (lane, WEFT_STATE_GIL_WAIT), h = spans_ns (lane, WEFT_STATE_GIL_HELD);
+
+      if (!g_str_has_prefix (weft_lane_get_name (lane), "ThreadPoolExecutor-"))
+        continue;
+      n_workers++;
+      /* the lane's figures are its spans' */
+      g_assert_true (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &stats));
+      g_assert_cmpuint (stats.state_ns[WEFT_STATE_GIL_WAIT], ==, w);
+      wait += w;
+      held += h;
+      /* each task a span of its own, besides the thread's life */
+      n_tasks += count_spans (lane, WEFT_STATE_RUNNING, 0) - 1;
+    }
+  g_assert_cmpuint (n_workers, ==, 4);
+  g_assert_cmpuint (n_tasks, >=, 8);
+  g_test_message ("GIL wait share %.2f (wait %.3f s, held %.3f s)",
+                  (double) wait / (double) (wait + held), wait / 1e9, held / 1e9);
+  /* 3/4 with a wide tolerance: a loaded machine, and a real thread spends
+   * time neither waiting nor holding (docs/record.md) */
+  g_assert_cmpfloat ((double) wait / (double) (wait + held), >=, 0.45);
+  g_assert_cmpfloat ((double) wait / (double) (wait + held), <=, 0.95);
+}
+
+/* The last value of the trace's counter track named @name */
+static gint64
+trace_counter (WeftTraceModel *model,
+               const char     *name)
+{
+  guint n_objects = 0, n = 0;
+  g_autofree guint32 *objects = weft_trace_model_list_objects (model, WEFT_OBJECT_COUNTER, &n_objects);
+
+  for (guint i = 0; i < n_objects; i++)
+    {
+      const WeftCounterPoint *points;
+
+      if (g_strcmp0 (weft_trace_model_get_object_name (model, objects[i]), name) != 0)
+        continue;
+      points = weft_trace_model_get_counter (model, objects[i], &n);
+      g_assert_cmpuint (n, >, 0);
+      return points[n - 1].value;
+    }
+  g_assert_not_reached ();
+}
+
+static void
+check_counter (WeftCpythonRuntime *rt,
+               const char         *name,
+               gint64              expected)
+{
+  const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
+  const WeftCounterResult *c = &g_array_index (result->counters, WeftCounterResult, 0);
+
+  g_assert_cmpuint (result->counters->len, ==, 1);
+  g_assert_cmpstr (c->name, ==, name);
+  g_assert_cmpint (c->expected, ==, expected);
+  g_assert_cmpint (c->actual, >, 0);
+  g_assert_cmpint (c->actual, <=, expected);
+  g_assert_cmpint (c->lost, ==, c->expected - c->actual);
+  /* what the program counted is what its trace says */
+  g_assert_cmpint (trace_counter (weft_cpython_runtime_get_model (rt), name), ==, c->actual);
+  g_test_message ("%s: expected %" G_GINT64_FORMAT ", actual %" G_GINT64_FORMAT ", lost %" G_GINT64_FORMAT,
+                  name, c->expected, c->actual, c->lost);
+}
+
+/* 04: counter += 1 on four threads. CPython 3.10+ switches threads only at
+ * backward jumps and calls, so it loses none; whatever it loses, the
+ * summary reports the program's own count. */
+static void
+test_race_threads (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("04-race-condition.json");
+  const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
+  g_autoptr(WeftSummary) summary = weft_summary_new (weft_cpython_runtime_get_model (rt),
+                                                     weft_cpython_runtime_get_profile (rt), result);
+  guint n = 0;
+  const WeftCounterResult *shown = weft_summary_get_counters (summary, &n);
+
+  check_counter (rt, "counter", 4000000);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpint (shown[0].actual, ==, g_array_index (result->counters, WeftCounterResult, 0).actual);
+  g_assert_cmpuint (result->tasks_ok, ==, 4);
+  /* the profile asks for no GIL; Debian's python3 has one, and says so */
+  g_assert_nonnull (weft_cpython_runtime_get_warnings (rt)[0]);
+  g_assert_nonnull (strstr (weft_cpython_runtime_get_warnings (rt)[0], "has one"));
+}
+
+/* 09: a multiprocessing.Value's += across four processes loses updates
+ * for real; each process has its lane. */
+static void
+test_race_processes (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("09-shared-memory-no-lock.json");
+  WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
+
+  check_counter (rt, "value", 400000);
+  g_assert_cmpuint (count_processes (model), >=, 5);   /* the parent and four workers */
+}
+
+/* 20: on asyncio, one failing task cancels its siblings (a TaskGroup):
+ * the failure is reported, the cancelled spans are drawn as such. */
+static void
+test_task_group (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("20-task-group-cancel.json");
+  const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
+  WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
+  guint failed = 0, cancelled = 0;
+
+  g_assert_cmpuint (result->tasks_failed, ==, 1);
+  g_assert_cmpuint (result->tasks_cancelled + result->tasks_not_started, >, 0);
+  g_assert_cmpuint (result->errors->len, ==, 1);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      failed += count_spans (lane, WEFT_STATE_RUNNING, WEFT_SPAN_TASK_FAILED);
+      cancelled += count_spans (lane, WEFT_STATE_RUNNING, WEFT_SPAN_TASK_CANCELLED);
+    }
+  g_assert_cmpuint (failed, ==, 1);
+  g_assert_cmpuint (cancelled, ==, result->tasks_cancelled);
+}
+
+/* 21: coroutines of two main-loop stages on one asyncio loop, a process
+ * stage between them; every stage worker ends, the loop is one lane */
+static void
+test_loop_stages (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("21-etl-mixed-executors.json");
+  const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
+  WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
+  guint loop_lanes = 0, suspended = 0;
+
+  g_assert_cmpuint (result->errors->len, ==, 0);
+  g_assert_cmpuint (result->tasks_ok, ==, 20 + 2 + 10);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      if (g_strcmp0 (weft_lane_get_name (lane), "main loop") != 0)
+        continue;
+      loop_lanes++;
+      suspended = count_spans (lane, WEFT_STATE_RUNNING, WEFT_SPAN_TASK_SUSPENDED);
+    }
+  g_assert_cmpuint (loop_lanes, ==, 1);
+  /* each fetch coroutine at least suspends at its 5 sleeps */
+  g_assert_cmpuint (suspended, >=, 20 * 5);
+}
+
+/* 15: a pipeline of two stages on processes (spawned), talking through two
+ * multiprocessing queues: both stages' workers end, in processes of their own */
+static void
+test_process_stages (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("15-request-response.json");
+  const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
+  WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
+  g_autofree char *warnings = g_strjoinv ("\n", (char **) weft_cpython_runtime_get_warnings (rt));
+
+  g_assert_cmpuint (result->errors->len, ==, 0);
+  g_assert_cmpuint (result->tasks_ok, ==, 2);
+  g_assert_cmpuint (result->n_stages, ==, 2);
+  g_assert_cmpuint (count_processes (model), >=, 3);   /* the parent, the client, the server */
+  /* no GIL warning: no threads share one */
+  g_assert_null (strstr (warnings, "GIL"));
+}
+
+/* A member with no translation: exit 2 and one line naming the profile and
+ * the member; nothing runs. */
+static void
+test_untranslatable (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-cpython-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "tasks-beside.json", NULL);
+  const char *text =
+    "{\"weft_profile\": 1, \"executor\": \"processes\", \"objects\": {\"q\": {\"kind\": \"queue\"}},\n"
+    " \"tasks\": [{\"name\": \"side\", \"steps\": [{\"cpu\": {\"ms\": 1}}]}],\n"
+    " \"stages\": [{\"name\": \"feed\", \"output\": \"q\", \"steps\": [{\"io\": {\"ms\": 1}}]},\n"
+    "             {\"name\": \"eat\", \"steps\": [{\"for_each\": {\"queue\": \"q\", \"steps\": []}}]}]}\n";
+  const char *argv[] = { g_getenv ("WEFT_CLI"), "run", path, "--runtime", "cpython", NULL };
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_auto(GStrv) lines = NULL;
+  int status = 0;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, NULL));
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+  g_assert_cmpstr (out, ==, "");
+  lines = g_strsplit (g_strchomp (err), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1);
+  g_assert_nonnull (strstr (lines[0], path));
+  g_assert_nonnull (strstr (lines[0], "$.executor"));
+  g_assert_nonnull (strstr (lines[0], "cannot run on real CPython"));
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
+/* --python naming no Python: one line, exit 2 */
+static void
+test_no_python (void)
+{
+  g_autofree char *profile = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "workloads",
+                                               "04-race-condition.json", NULL);
+  const char *argv[] = { g_getenv ("WEFT_CLI"), "run", profile, "--runtime", "cpython",
+                         "--python", "/nonexistent/python9", NULL };
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err,
+                               &status, NULL));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 2);
+  g_assert_cmpstr (err, ==, "weft-cli run: /nonexistent/python9: no such Python\n");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  if (!g_file_test (PYTHON, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("no " PYTHON);
+      return g_test_run ();
+    }
+  g_test_add_func ("/cpython-runtime/gil-threads", test_gil_threads);
+  g_test_add_func ("/cpython-runtime/race-threads", test_race_threads);
+  g_test_add_func ("/cpython-runtime/race-processes", test_race_processes);
+  g_test_add_func ("/cpython-runtime/task-group", test_task_group);
+  g_test_add_func ("/cpython-runtime/process-stages", test_process_stages);
+  g_test_add_func ("/cpython-runtime/loop-stages", test_loop_stages);
+  g_test_add_func ("/cpython-runtime/untranslatable", test_untranslatable);
+  g_test_add_func ("/cpython-runtime/no-python", test_no_python);
+  return g_test_run ();
+}
