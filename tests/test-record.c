@@ -867,6 +867,70 @@ test_sigint (void)
   g_rmdir (dir);
 }
 
+/* A deadlocked program records nothing more, yet its threads wait until it
+ * is stopped: the trace runs to the stop, its waits with it, even when the
+ * stop kills it before it can say anything. */
+static void
+test_deadlock_until_stopped (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-record-XXXXXX", NULL);
+  g_autofree char *trace = g_build_filename (dir, "trace.json", NULL);
+  const char *argv[] = { g_getenv ("WEFT_CLI"), "record", "-o", trace, "--", PYTHON, "-c",
+                         "import signal, threading\n"
+                         "signal.signal(signal.SIGINT, signal.SIG_DFL)\n"  /* killed: no exit hooks */
+                         "l = threading.Lock()\n"
+                         "l.acquire()\n"
+                         "t = threading.Thread(target=l.acquire, daemon=True)\n"
+                         "t.start()\n"
+                         "print('ready', flush=True)\n"
+                         "t.join()\n", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = NULL;
+  char line[16] = "";
+  WeftRunStats stats;
+  guint64 longest_wait = 0;
+  gint64 stuck_us;
+  GPid pid;
+  int out_fd, status;
+  FILE *out;
+
+  g_assert_true (g_spawn_async_with_pipes (dir, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, reset_sigint,
+                                           NULL, &pid, NULL, &out_fd, NULL, &error));
+  out = fdopen (out_fd, "r");
+  g_assert_nonnull (fgets (line, sizeof line, out));
+  g_assert_cmpstr (line, ==, "ready\n");
+  stuck_us = g_get_monotonic_time ();
+  g_usleep (800 * 1000);
+  kill (pid, SIGINT);
+  stuck_us = g_get_monotonic_time () - stuck_us;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  fclose (out);
+
+  model = weft_trace_import_file (trace, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  weft_trace_model_get_run_stats (model, &stats);
+  for (guint w = 0; w < weft_trace_model_get_n_lanes (model); w++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, w);
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
+          {
+            WeftSpan span;
+
+            if (weft_lane_get_span (lane, d, i, &span) && weft_state_is_wait (span.state))
+              longest_wait = MAX (longest_wait, span.end_ns - span.start_ns);
+          }
+    }
+  g_test_message ("stuck for %.3f s; trace %.3f s long, longest wait %.3f s",
+                  stuck_us / 1e6, stats.wall_ns / 1e9, longest_wait / 1e9);
+  /* the program was stuck from "ready" until it was stopped (its threads'
+   * last waits can be missing: see docs/record.md, "Limits") */
+  g_assert_cmpuint (stats.wall_ns, >=, (guint64) stuck_us * 1000);
+  g_unlink (trace);
+  g_rmdir (dir);
+}
+
 static void
 test_clean_environment (void)
 {
@@ -894,6 +958,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record/nothing-recorded", test_nothing_recorded);
   g_test_add_func ("/weft/record/setuid-program", test_setuid_program);
   g_test_add_func ("/weft/record/sigint", test_sigint);
+  g_test_add_func ("/weft/record/deadlock-until-stopped", test_deadlock_until_stopped);
   g_test_add_func ("/weft/record/mutex-contention", test_mutex_contention);
   g_test_add_func ("/weft/record/many-threads", test_many_threads);
   g_test_add_func ("/weft/record/c-marks", test_c_marks);

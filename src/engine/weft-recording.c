@@ -27,6 +27,7 @@
 
 #include <glib/gstdio.h>
 
+#include "weft-clock.h"
 #include "weft-collector.h"
 #include "weft-record-control.h"
 #include "weft-recording.h"
@@ -62,6 +63,7 @@ struct _WeftRecording
   gboolean            stop_reading;
   gboolean            finished;
   gint64              all_ended_us;
+  guint64             last_reaped_ns; /* when the last process was reaped (event clock) */
   GSource            *tick;
   GSource            *kill_timer;   /* SIGKILL once the grace after SIGTERM is over */
   GTask              *wait_task;
@@ -495,6 +497,7 @@ reap (WeftRecording *self)
             }
           return;
         }
+      self->last_reaped_ns = weft_clock_now_ns ();
       if (pid == self->pid)
         program_ended (self, status);
       if (!self->reap_all)
@@ -571,7 +574,10 @@ finish (WeftRecording *self)
     ;
   weft_collector_detach (self->collector);
   weft_trace_model_get_run_stats (self->model, &stats);
-  weft_trace_model_finish (self->model, stats.last_ns);
+  /* The run lasts until its last process ended, not until its last event: a
+   * program stuck in a wait (a deadlock) records nothing more, yet its
+   * threads waited until it was stopped. */
+  weft_trace_model_finish (self->model, MAX (stats.last_ns, self->last_reaped_ns));
   report_problems (self);
   self->finished = TRUE;
   if (task != NULL)
