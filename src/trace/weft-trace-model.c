@@ -961,6 +961,48 @@ lock_released (WeftTraceModel  *self,
 }
 
 static void
+queue_note_blocked (WeftObject *obj,
+                    WeftState   state,
+                    guint64     blocked)
+{
+  if (state == WEFT_STATE_QUEUE_PUT)
+    {
+      obj->queue.put_waits++;
+      obj->queue.put_blocked_ns += blocked;
+    }
+  else
+    {
+      obj->queue.get_waits++;
+      obj->queue.get_blocked_ns += blocked;
+    }
+  obj->queue.blocked_ns += blocked;
+}
+
+/* A blocked put or get may go on: the queue has room or an item from @t.
+ * What follows until its END (waking up, taking the queue's own lock) is
+ * not blocking on the queue. */
+static void
+queue_ready (WeftTraceModel  *self,
+             WeftLane        *lane,
+             const WeftEvent *ev,
+             guint64          t,
+             int             *delta)
+{
+  WeftObject *obj = object_ensure (self, ev->object, WEFT_OBJECT_QUEUE);
+  WeftSpan span;
+
+  if (_weft_lane_close (lane, t, WEFT_STATE_QUEUE_GET, ev->object, 0, &span, delta) ||
+      _weft_lane_close (lane, t, WEFT_STATE_QUEUE_PUT, ev->object, 0, &span, delta))
+    {
+      self->n_spans++;
+      queue_note_blocked (obj, span.state, span.end_ns - span.start_ns);
+      return;
+    }
+  self->n_unmatched++;
+  _weft_lane_count_unmatched (lane);
+}
+
+static void
 queue_end (WeftTraceModel  *self,
            WeftLane        *lane,
            const WeftEvent *ev,
@@ -970,22 +1012,19 @@ queue_end (WeftTraceModel  *self,
 {
   WeftObject *obj = object_ensure (self, ev->object, WEFT_OBJECT_QUEUE);
   WeftSpan span;
-  guint64 blocked = 0;
 
-  /* The put/get and its depth sample count even without a matching begin. */
-  if (close_span (self, lane, t, state, ev->object, 0, &span, delta))
-    blocked = span.end_ns - span.start_ns;
+  /* A put/get that did not block has no open span (or it was closed by
+   * QUEUE_READY when its wait ended); it and its depth sample count all
+   * the same. */
+  if (_weft_lane_close (lane, t, state, ev->object, 0, &span, delta))
+    {
+      self->n_spans++;
+      queue_note_blocked (obj, state, span.end_ns - span.start_ns);
+    }
   if (state == WEFT_STATE_QUEUE_PUT)
-    {
-      obj->queue.puts++;
-      obj->queue.put_blocked_ns += blocked;
-    }
+    obj->queue.puts++;
   else
-    {
-      obj->queue.gets++;
-      obj->queue.get_blocked_ns += blocked;
-    }
-  obj->queue.blocked_ns += blocked;
+    obj->queue.gets++;
   if (ev->arg0 > obj->queue.max_depth)
     obj->queue.max_depth = ev->arg0;
   track_add (self, object_track (obj), t, ev->arg0);
@@ -1095,6 +1134,10 @@ process_event (WeftTraceModel  *self,
 
     case WEFT_EVENT_QUEUE_GET_END:
       queue_end (self, lane, ev, t, WEFT_STATE_QUEUE_GET, &delta);
+      break;
+
+    case WEFT_EVENT_QUEUE_READY:
+      queue_ready (self, lane, ev, t, &delta);
       break;
 
     case WEFT_EVENT_IO_BEGIN:
@@ -1351,14 +1394,7 @@ account_truncated (WeftTraceModel *self,
       break;
     case WEFT_STATE_QUEUE_PUT:
     case WEFT_STATE_QUEUE_GET:
-      if ((obj = object_ensure (self, span->object, WEFT_OBJECT_QUEUE)) != NULL)
-        {
-          if (span->state == WEFT_STATE_QUEUE_PUT)
-            obj->queue.put_blocked_ns += dur;
-          else
-            obj->queue.get_blocked_ns += dur;
-          obj->queue.blocked_ns += dur;
-        }
+      queue_note_blocked (object_ensure (self, span->object, WEFT_OBJECT_QUEUE), span->state, dur);
       break;
     default:
       break;

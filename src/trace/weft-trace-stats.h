@@ -88,6 +88,9 @@ typedef struct
  * @puts: QUEUE_PUT_END events
  * @gets: QUEUE_GET_END events
  * @max_depth: largest depth reported by a put or a get (arg0)
+ * @put_waits: puts that blocked while the queue was full (spans; a wait
+ *   cut off by the end of the run counts)
+ * @get_waits: gets that blocked while the queue was empty
  * @put_blocked_ns: sum of put span durations
  * @get_blocked_ns: sum of get span durations
  * @blocked_ns: @put_blocked_ns + @get_blocked_ns
@@ -96,6 +99,8 @@ typedef struct
 {
   guint64 puts;
   guint64 gets;
+  guint64 put_waits;
+  guint64 get_waits;
   gint64  max_depth;
   guint64 put_blocked_ns;
   guint64 get_blocked_ns;
