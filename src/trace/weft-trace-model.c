@@ -1383,6 +1383,7 @@ account_truncated (WeftTraceModel *self,
     case WEFT_STATE_GIL_WAIT:
       if ((obj = object_lookup (self, span->object)) != NULL)
         {
+          obj->lock.unacquired++;
           obj->lock.total_wait_ns += dur;
           obj->lock.max_wait_ns = MAX (obj->lock.max_wait_ns, dur);
         }

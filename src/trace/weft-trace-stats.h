@@ -67,6 +67,8 @@ typedef struct
  * WeftLockStats:
  * @acquisitions: LOCK_ACQUIRED (or GIL_ACQUIRED) events
  * @contended: acquisitions that ended a wait
+ * @unacquired: waits that never acquired: cut off by the end of the run
+ *   (a deadlocked or cancelled waiter); @contended + @unacquired are the waits
  * @total_wait_ns: sum of wait spans, including waits truncated by finish()
  *   (a deadlocked waiter shows up here)
  * @max_wait_ns: longest wait span
@@ -78,6 +80,7 @@ typedef struct
 {
   guint64 acquisitions;
   guint64 contended;
+  guint64 unacquired;
   guint64 total_wait_ns;
   guint64 max_wait_ns;
   guint64 total_hold_ns;
@@ -110,6 +113,7 @@ typedef struct
 guint64 weft_lane_stats_get_busy_ns        (const WeftLaneStats *stats);
 guint64 weft_lane_stats_get_total_ns       (const WeftLaneStats *stats);
 guint64 weft_lane_stats_get_tasks          (const WeftLaneStats *stats);
+guint64 weft_lock_stats_get_waits          (const WeftLockStats *stats);
 guint64 weft_lock_stats_get_mean_wait_ns   (const WeftLockStats *stats);
 double  weft_lock_stats_get_contention     (const WeftLockStats *stats);
 
