@@ -489,6 +489,21 @@ weft_summary_get_wall_ns (WeftSummary *self)
   return self->wall_ns;
 }
 
+/**
+ * weft_summary_format_wall:
+ *
+ * The run's wall time as every view shows it (the summary's headline, the
+ * window's status): seconds with three decimals.
+ *
+ * Returns: (transfer full): e.g. "2.151 s"
+ */
+char *
+weft_summary_format_wall (WeftSummary *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), NULL);
+  return g_strdup_printf ("%.3f s", NS_TO_S (self->wall_ns));
+}
+
 guint64
 weft_summary_get_serial_ns (WeftSummary *self)
 {
