@@ -1199,6 +1199,48 @@ test_charged_costs (void)
   g_assert_cmpstr (weft_state_to_string (WEFT_STATE_INTERPRETER_START), ==, "Starting the interpreter");
 }
 
+/* The peak of a counter in a range is every point's, as the points grow,
+ * arrive out of order (parked and merged) and change at one instant */
+static void
+test_counter_peak (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  const guint32 counter = 40;
+  WeftEvent batch[300];
+
+  for (guint round = 0; round < 60; round++)
+    {
+      const WeftCounterPoint *p;
+      guint n = 0;
+
+      /* two workers, each in order; the second's points land before the
+       * first's latest ones, and some share an instant */
+      for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+        {
+          guint16 w = i % 2;
+          guint64 t = 200000 + (guint64) round * 100000 + (i / 2) * 300 - (w ? 60000 : 0) - (i % 7 == 0 ? 300 : 0);
+
+          batch[i] = ev (t, w, WEFT_EVENT_COUNTER, counter, g_rand_int_range (rand, -50, 1000), 0);
+        }
+      weft_trace_model_append (model, batch, G_N_ELEMENTS (batch));
+
+      p = weft_trace_model_get_counter (model, counter, &n);
+      g_assert_cmpuint (n, >, 0);
+      for (guint q = 0; q < 20; q++)
+        {
+          guint64 a = p[0].time_ns + (guint64) g_rand_int_range (rand, 0, (gint32) (p[n - 1].time_ns - p[0].time_ns + 1));
+          guint64 b = a + (guint64) g_rand_int_range (rand, 1, 200000);
+          gint64 want = weft_counter_points_value_at (p, n, a);
+
+          for (guint i = 0; i < n; i++)
+            if (p[i].time_ns >= a && p[i].time_ns < b)
+              want = MAX (want, p[i].value);
+          g_assert_cmpint (weft_trace_model_get_counter_peak (model, counter, a, b), ==, want);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1223,6 +1265,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/counters", test_counters);
   g_test_add_func ("/weft/trace-model/lanes", test_lanes);
   g_test_add_func ("/weft/trace-model/arrival-order", test_arrival_order);
+  g_test_add_func ("/weft/trace-model/counter-peak", test_counter_peak);
 
   return g_test_run ();
 }

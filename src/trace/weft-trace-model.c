@@ -8,6 +8,7 @@
 #include "weft-trace-journal-private.h"
 #include "weft-lane-private.h"
 #include "weft-trace-model-private.h"
+#include "weft-peak-index-private.h"
 #include "weft-search-private.h"
 
 /*
@@ -38,6 +39,7 @@ typedef struct
   PointVec pending;   /* arrived out of order, merged once per append() */
   gboolean delta;     /* values are deltas (parallelism) */
   gboolean dirty;     /* in self->dirty_tracks */
+  WeftPeakIndex peaks; /* peaks of ranges, for the counters' labels */
 } Track;
 
 typedef struct
@@ -229,6 +231,7 @@ track_clear (Track *track)
 {
   pv_clear (&track->points);
   pv_clear (&track->pending);
+  _weft_peak_index_clear (&track->peaks);
 }
 
 static inline void
@@ -244,6 +247,7 @@ track_apply (Track  *track,
   if (last != NULL && last->time_ns == t)
     {
       /* Several changes at one instant: the last one wins. */
+      _weft_peak_index_invalidate (&track->peaks, points->len - 1);
       last->value = value;
       /* A derived track is a pure step function: changes that cancel out
        * at one instant leave no step, whatever order they came in. */
@@ -366,6 +370,7 @@ track_flush (WeftTraceModel *self,
       prev = points->v[i].value;
     }
   points->len = lo;
+  _weft_peak_index_invalidate (&track->peaks, lo);
 
   i = j = 0;
   while (i < tail->len || j < n_pending)
@@ -1899,6 +1904,65 @@ weft_trace_model_get_counter (WeftTraceModel *self,
     }
   *out_n = obj->track->points.len;
   return obj->track->points.v;
+}
+
+/* The highest value in force during [begin, end): the one at @begin and
+ * every point inside; 0 for an empty track */
+static gint64
+track_peak (Track   *track,
+            guint64  begin,
+            guint64  end)
+{
+  const WeftCounterPoint *p = track->points.v;
+  guint n = track->points.len;
+  guint lo, hi;
+
+  if (n == 0)
+    return 0;
+  lo = weft_counter_points_lower_bound (p, n, begin);
+  hi = weft_counter_points_lower_bound (p, n, end);
+  return MAX (weft_counter_points_value_at (p, n, begin), _weft_peak_index_max (&track->peaks, p, n, lo, hi));
+}
+
+/**
+ * weft_trace_model_get_counter_peak:
+ * @object: a counter or queue id
+ *
+ * The true peak of a counter's (or a queue depth's) step function in a
+ * time range, every point counted, in time proportional to the points in
+ * range divided by 64.
+ *
+ * Returns: the highest value in force during [@begin_ns, @end_ns), 0 if
+ *   the object has no points
+ */
+gint64
+weft_trace_model_get_counter_peak (WeftTraceModel *self,
+                                   guint32         object,
+                                   guint64         begin_ns,
+                                   guint64         end_ns)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  obj = object_lookup (self, object);
+  return obj != NULL && obj->track != NULL ? track_peak (obj->track, begin_ns, end_ns) : 0;
+}
+
+/**
+ * weft_trace_model_get_parallelism_peak:
+ *
+ * Returns: the most lanes executing at once during [@begin_ns, @end_ns)
+ *   (see weft_trace_model_get_counter_peak())
+ */
+gint64
+weft_trace_model_get_parallelism_peak (WeftTraceModel *self,
+                                       guint64         begin_ns,
+                                       guint64         end_ns)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  return track_peak (&self->parallelism, begin_ns, end_ns);
 }
 
 /**
