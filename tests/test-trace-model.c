@@ -386,6 +386,49 @@ test_lock_stats (void)
 }
 
 /* Queue 3: worker 0 puts items 11 and 12, worker 1 gets them. */
+/* QUEUE_READY ends a wait before its get: the span stops there; a wait
+ * paused (another worker took the item) and begun again is one get that
+ * waited; a get without a begin did not wait; a READY without a wait is
+ * unmatched. */
+static void
+test_queue_ready (void)
+{
+  const WeftEvent events[] = {
+    ev (80, 0, WEFT_EVENT_OBJECT_NEW, 3, WEFT_OBJECT_QUEUE, 4),
+    ev (100, 1, WEFT_EVENT_QUEUE_GET_BEGIN, 3, 0, 0),
+    ev (120, 1, WEFT_EVENT_QUEUE_READY, 3, 0, 0),      /* an item came at 120... */
+    ev (125, 1, WEFT_EVENT_QUEUE_GET_BEGIN, 3, 0, 0),  /* ...another took it at 125 */
+    ev (150, 1, WEFT_EVENT_QUEUE_READY, 3, 0, 0),
+    ev (170, 1, WEFT_EVENT_QUEUE_GET_END, 3, 0, 21),   /* woke up and took it at 170 */
+    ev (180, 1, WEFT_EVENT_QUEUE_GET_END, 3, 0, 22),   /* did not wait */
+    ev (190, 1, WEFT_EVENT_QUEUE_READY, 3, 0, 0),      /* unmatched */
+  };
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  WeftLane *lane;
+  WeftQueueStats q;
+  WeftSpan span;
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_finish (model, 0);
+  g_assert_true (weft_trace_model_get_queue_stats (model, 3, &q));
+  g_assert_cmpuint (q.gets, ==, 2);
+  g_assert_cmpuint (q.get_waits, ==, 1);
+  g_assert_cmpuint (q.put_waits, ==, 0);
+  g_assert_cmpuint (q.get_blocked_ns, ==, 20 + 25);
+  lane = weft_trace_model_lookup_lane (model, 1);
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 0), ==, 2);
+  g_assert_true (weft_lane_get_span (lane, 0, 1, &span));
+  g_assert_cmpuint (span.start_ns, ==, 125);
+  g_assert_cmpuint (span.end_ns, ==, 150);
+  g_assert_cmpint (span.state, ==, WEFT_STATE_QUEUE_GET);
+  {
+    WeftRunStats rs;
+
+    weft_trace_model_get_run_stats (model, &rs);
+    g_assert_cmpuint (rs.n_unmatched, ==, 1);
+  }
+}
+
 static void
 test_queue (void)
 {
@@ -1255,6 +1298,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/lookup", test_lookup);
   g_test_add_func ("/weft/trace-model/lock-stats", test_lock_stats);
   g_test_add_func ("/weft/trace-model/queue", test_queue);
+  g_test_add_func ("/weft/trace-model/queue-ready", test_queue_ready);
   g_test_add_func ("/weft/trace-model/unmatched", test_unmatched);
   g_test_add_func ("/weft/trace-model/interleaved-release", test_interleaved);
   g_test_add_func ("/weft/trace-model/names", test_names);

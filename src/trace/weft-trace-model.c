@@ -144,6 +144,9 @@ struct _WeftTraceModel
 
   Track        parallelism;
   GPtrArray   *dirty_tracks;
+  /* per worker: its put/get in progress has waited (a QUEUE_READY came),
+   * so that a wait paused and begun again counts once */
+  guint8       queue_waited[WEFT_MAX_WORKERS];
   PointVec     scratch_tail;      /* reused by merges */
   PointVec     scratch_sort;
 
@@ -971,16 +974,21 @@ queue_note_blocked (WeftObject *obj,
                     guint64     blocked)
 {
   if (state == WEFT_STATE_QUEUE_PUT)
-    {
-      obj->queue.put_waits++;
-      obj->queue.put_blocked_ns += blocked;
-    }
+    obj->queue.put_blocked_ns += blocked;
   else
-    {
-      obj->queue.get_waits++;
-      obj->queue.get_blocked_ns += blocked;
-    }
+    obj->queue.get_blocked_ns += blocked;
   obj->queue.blocked_ns += blocked;
+}
+
+/* One put or get that blocked, however many stretches its wait had */
+static void
+queue_note_wait (WeftObject *obj,
+                 WeftState   state)
+{
+  if (state == WEFT_STATE_QUEUE_PUT)
+    obj->queue.put_waits++;
+  else
+    obj->queue.get_waits++;
 }
 
 /* A blocked put or get may go on: the queue has room or an item from @t.
@@ -1001,6 +1009,7 @@ queue_ready (WeftTraceModel  *self,
     {
       self->n_spans++;
       queue_note_blocked (obj, span.state, span.end_ns - span.start_ns);
+      self->queue_waited[ev->worker] = 1;
       return;
     }
   self->n_unmatched++;
@@ -1021,11 +1030,17 @@ queue_end (WeftTraceModel  *self,
   /* A put/get that did not block has no open span (or it was closed by
    * QUEUE_READY when its wait ended); it and its depth sample count all
    * the same. */
+  gboolean waited = self->queue_waited[ev->worker];
+
   if (_weft_lane_close (lane, t, state, ev->object, 0, &span, delta))
     {
       self->n_spans++;
       queue_note_blocked (obj, state, span.end_ns - span.start_ns);
+      waited = TRUE;
     }
+  if (waited)
+    queue_note_wait (obj, state);
+  self->queue_waited[ev->worker] = 0;
   if (state == WEFT_STATE_QUEUE_PUT)
     obj->queue.puts++;
   else
@@ -1376,6 +1391,7 @@ weft_trace_model_append (WeftTraceModel  *self,
 
 static void
 account_truncated (WeftTraceModel *self,
+                   guint16         worker,
                    const WeftSpan *span)
 {
   guint64 dur = span->end_ns - span->start_ns;
@@ -1400,7 +1416,11 @@ account_truncated (WeftTraceModel *self,
       break;
     case WEFT_STATE_QUEUE_PUT:
     case WEFT_STATE_QUEUE_GET:
-      queue_note_blocked (object_ensure (self, span->object, WEFT_OBJECT_QUEUE), span->state, dur);
+      obj = object_ensure (self, span->object, WEFT_OBJECT_QUEUE);
+      queue_note_blocked (obj, span->state, dur);
+      /* a wait cut off by the end: its put/get never came to count it */
+      queue_note_wait (obj, span->state);
+      self->queue_waited[worker] = 0;
       break;
     default:
       break;
@@ -1437,7 +1457,7 @@ weft_trace_model_finish (WeftTraceModel *self,
 
       while (_weft_lane_close_deepest (lane, t, &span, &delta))
         {
-          account_truncated (self, &span);
+          account_truncated (self, weft_lane_get_worker (lane), &span);
           any = TRUE;
         }
       g_assert (weft_lane_get_n_open_spans (lane) == 0);

@@ -91,9 +91,10 @@ typedef struct
  * @puts: QUEUE_PUT_END events
  * @gets: QUEUE_GET_END events
  * @max_depth: largest depth reported by a put or a get (arg0)
- * @put_waits: puts that blocked while the queue was full (spans; a wait
- *   cut off by the end of the run counts)
- * @get_waits: gets that blocked while the queue was empty
+ * @put_waits: puts that blocked while the queue was full, each once
+ *   (its wait may be in several spans, when another worker took its turn;
+ *   a wait cut off by the end of the run counts)
+ * @get_waits: gets that blocked while the queue was empty, the same way
  * @put_blocked_ns: sum of put span durations
  * @get_blocked_ns: sum of get span durations
  * @blocked_ns: @put_blocked_ns + @get_blocked_ns
