@@ -641,11 +641,12 @@ test_deadlock (void)
 
   g_assert_cmpuint (result->deadlock->len, ==, 2);
   g_assert_true (result->cancelled);
-  /* which worker took which task is up to the scheduler */
+  /* which worker took which task is up to the scheduler; the workers are
+   * named as their lanes are */
   if (g_strcmp0 (result->deadlock_text,
-                 "worker 0 waits for b, held by worker 1; worker 1 waits for a, held by worker 0") != 0)
+                 "thread 0 waits for b, held by thread 1; thread 1 waits for a, held by thread 0") != 0)
     g_assert_cmpstr (result->deadlock_text, ==,
-                     "worker 0 waits for a, held by worker 1; worker 1 waits for b, held by worker 0");
+                     "thread 0 waits for a, held by thread 1; thread 1 waits for b, held by thread 0");
   g_assert_cmpuint (result->tasks_cancelled, ==, 2);
 
   deadlock = json_object_get_object_member (json_node_get_object (summary), "deadlock");
