@@ -592,6 +592,35 @@ typedef enum
   QUEUE_WOULD_BLOCK,
 } QueueResult;
 
+/* Takes the queue's mutex and, if the queue is full (for a put) or empty
+ * (for a get), waits (with @block) or gives up. QUEUE_DONE: the mutex is
+ * held and the put/get can go on; *@waited says whether it waited. */
+static QueueResult
+queue_enter (WeftArena      *self,
+             Queue          *q,
+             guint           object,
+             guint16         worker,
+             WeftWireWriter *writer,
+             int             side,
+             gboolean        block,
+             QueueWait      *wait,
+             gboolean       *waited)
+{
+  *waited = FALSE;
+  lock_robust (&q->mutex, NULL);
+  if (!queue_blocks (q, side))
+    return QUEUE_DONE;
+  if (!block)
+    {
+      pthread_mutex_unlock (&q->mutex);
+      return QUEUE_WOULD_BLOCK;
+    }
+  if (!queue_wait_while (self, q, object, worker, writer, side, wait))
+    return QUEUE_CANCELLED;
+  *waited = TRUE;
+  return QUEUE_DONE;
+}
+
 /* After the mutex is released: the wait (if @wait), then the put/get
  * itself stamped @now, the moment of the change under the mutex, so that
  * the depth counter follows the order the mutex gave. */
@@ -635,22 +664,13 @@ queue_put (WeftArena      *self,
   Queue *q = &object_at (self, object)->u.queue;
   gint64 *ring = (gint64 *) ((guint8 *) self->shared + q->ring_offset);
   QueueWait wait;
-  gboolean waited = FALSE;
+  gboolean waited;
+  QueueResult entered;
   guint64 now;
   guint depth;
 
-  lock_robust (&q->mutex, NULL);
-  if (queue_blocks (q, QUEUE_PUT_SIDE))
-    {
-      if (!block)
-        {
-          pthread_mutex_unlock (&q->mutex);
-          return QUEUE_WOULD_BLOCK;
-        }
-      if (!queue_wait_while (self, q, object, worker, writer, QUEUE_PUT_SIDE, &wait))
-        return QUEUE_CANCELLED;
-      waited = TRUE;
-    }
+  if ((entered = queue_enter (self, q, object, worker, writer, QUEUE_PUT_SIDE, block, &wait, &waited)) != QUEUE_DONE)
+    return entered;
   ring[(q->head + q->count) % q->capacity] = item;
   depth = ++q->count;
   now = waited ? MAX (queue_now (writer), wait.ready) : queue_now (writer);
@@ -708,23 +728,14 @@ queue_get (WeftArena      *self,
   Queue *q = &object_at (self, object)->u.queue;
   gint64 *ring = (gint64 *) ((guint8 *) self->shared + q->ring_offset);
   QueueWait wait;
-  gboolean waited = FALSE;
+  gboolean waited;
+  QueueResult entered;
   guint64 now;
   guint depth;
   gint64 item;
 
-  lock_robust (&q->mutex, NULL);
-  if (queue_blocks (q, QUEUE_GET_SIDE))
-    {
-      if (!block)
-        {
-          pthread_mutex_unlock (&q->mutex);
-          return QUEUE_WOULD_BLOCK;
-        }
-      if (!queue_wait_while (self, q, object, worker, writer, QUEUE_GET_SIDE, &wait))
-        return QUEUE_CANCELLED;
-      waited = TRUE;
-    }
+  if ((entered = queue_enter (self, q, object, worker, writer, QUEUE_GET_SIDE, block, &wait, &waited)) != QUEUE_DONE)
+    return entered;
   item = ring[q->head];
   q->head = (q->head + 1) % q->capacity;
   depth = --q->count;
