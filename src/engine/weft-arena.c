@@ -20,6 +20,8 @@ typedef struct
 } Lock;
 
 #define QUEUE_HISTORY 16
+/* as the worker's own core-wait measurement: shorter is the clocks' jitter */
+#define QUEUE_CORE_WAIT_MIN_NS 20000
 
 typedef struct
 {
@@ -458,6 +460,15 @@ queue_wait (WeftArena      *self,
   return !weft_arena_is_cancelled (self);
 }
 
+static guint64
+thread_cpu_ns (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (guint64) ts.tv_sec * 1000000000 + (guint64) ts.tv_nsec;
+}
+
 /* The time for a record of @writer (its own clock never goes back), or
  * the plain clock without one. */
 static guint64
@@ -504,6 +515,8 @@ typedef struct
 {
   guint64 since;
   guint64 ready;
+  guint64 cpu_since;   /* the thread's CPU time at @since */
+  guint32 task;        /* for the wake-up's core wait */
   guint   n_paused;
   guint64 paused[QUEUE_HISTORY][2];
 } QueueWait;
@@ -560,6 +573,7 @@ queue_wait_while (WeftArena      *self,
   guint64 seen = q->n_ready[side];
 
   wait->since = queue_now (writer);
+  wait->cpu_since = thread_cpu_ns ();
   g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
   if (writer)
     {
@@ -603,10 +617,12 @@ queue_enter (WeftArena      *self,
              WeftWireWriter *writer,
              int             side,
              gboolean        block,
+             guint32         task,
              QueueWait      *wait,
              gboolean       *waited)
 {
   *waited = FALSE;
+  wait->task = task;
   lock_robust (&q->mutex, NULL);
   if (!queue_blocks (q, side))
     return QUEUE_DONE;
@@ -619,6 +635,27 @@ queue_enter (WeftArena      *self,
     return QUEUE_CANCELLED;
   *waited = TRUE;
   return QUEUE_DONE;
+}
+
+/* From the moment room or an item came to the put/get itself, the thread
+ * was woken up: the part of it without CPU time is waiting for a core (or,
+ * for microseconds, for the queue's mutex). Measured as the wall time
+ * since then less all the CPU time the thread used since its wait began
+ * (asleep, it used next to none): a lower bound, drawn from the wake-up. */
+static void
+queue_record_wake_up (WeftWireWriter  *writer,
+                      const QueueWait *wait,
+                      guint64          now,
+                      guint16          worker)
+{
+  guint64 cpu = thread_cpu_ns () - wait->cpu_since;
+  guint64 woken = now - wait->ready;
+
+  if (wait->task == 0 || woken <= cpu + QUEUE_CORE_WAIT_MIN_NS)
+    return;
+  weft_wire_writer_record_full (writer, wait->ready, worker, WEFT_EVENT_CORE_WAIT_BEGIN, wait->task, 0, 0);
+  weft_wire_writer_record_full (writer, wait->ready + (woken - cpu), worker,
+                                WEFT_EVENT_CORE_WAIT_END, wait->task, 0, 0);
 }
 
 /* After the mutex is released: the wait (if @wait), then the put/get
@@ -647,6 +684,7 @@ queue_record (WeftWireWriter  *writer,
                                         id, 0, 0);
         }
       weft_wire_writer_record_full (writer, wait->ready, worker, WEFT_EVENT_QUEUE_READY, id, 0, 0);
+      queue_record_wake_up (writer, wait, now, worker);
     }
   weft_wire_writer_record_full (writer, now, worker,
                                 put ? WEFT_EVENT_QUEUE_PUT_END : WEFT_EVENT_QUEUE_GET_END,
@@ -658,6 +696,7 @@ queue_put (WeftArena      *self,
            guint           object,
            gint64          item,
            guint16         worker,
+           guint32         task,
            WeftWireWriter *writer,
            gboolean        block)
 {
@@ -669,7 +708,7 @@ queue_put (WeftArena      *self,
   guint64 now;
   guint depth;
 
-  if ((entered = queue_enter (self, q, object, worker, writer, QUEUE_PUT_SIDE, block, &wait, &waited)) != QUEUE_DONE)
+  if ((entered = queue_enter (self, q, object, worker, writer, QUEUE_PUT_SIDE, block, task, &wait, &waited)) != QUEUE_DONE)
     return entered;
   ring[(q->head + q->count) % q->capacity] = item;
   depth = ++q->count;
@@ -686,6 +725,9 @@ queue_put (WeftArena      *self,
  * weft_arena_put:
  * @item: the item's id, or %WEFT_ARENA_SENTINEL
  *
+ * @task: the task that puts (its id on the wire), for the wake-up's core
+ *   wait; 0 for none
+ *
  * Puts an item, blocking while the queue is full.
  *
  * Returns: %FALSE if the run was cancelled while blocked
@@ -695,9 +737,10 @@ weft_arena_put (WeftArena      *self,
                 guint           object,
                 gint64          item,
                 guint16         worker,
+                guint32         task,
                 WeftWireWriter *writer)
 {
-  return queue_put (self, object, item, worker, writer, TRUE) == QUEUE_DONE;
+  return queue_put (self, object, item, worker, task, writer, TRUE) == QUEUE_DONE;
 }
 
 /**
@@ -714,7 +757,7 @@ weft_arena_try_put (WeftArena      *self,
                     guint16         worker,
                     WeftWireWriter *writer)
 {
-  return queue_put (self, object, item, worker, writer, FALSE) == QUEUE_DONE;
+  return queue_put (self, object, item, worker, 0, writer, FALSE) == QUEUE_DONE;
 }
 
 static QueueResult
@@ -722,6 +765,7 @@ queue_get (WeftArena      *self,
            guint           object,
            gint64         *out_item,
            guint16         worker,
+           guint32         task,
            WeftWireWriter *writer,
            gboolean        block)
 {
@@ -734,7 +778,7 @@ queue_get (WeftArena      *self,
   guint depth;
   gint64 item;
 
-  if ((entered = queue_enter (self, q, object, worker, writer, QUEUE_GET_SIDE, block, &wait, &waited)) != QUEUE_DONE)
+  if ((entered = queue_enter (self, q, object, worker, writer, QUEUE_GET_SIDE, block, task, &wait, &waited)) != QUEUE_DONE)
     return entered;
   item = ring[q->head];
   q->head = (q->head + 1) % q->capacity;
@@ -753,6 +797,8 @@ queue_get (WeftArena      *self,
  * weft_arena_get:
  * @out_item: (out): the item's id, or %WEFT_ARENA_SENTINEL
  *
+ * @task: as for weft_arena_put()
+ *
  * Takes the oldest item, blocking while the queue is empty.
  *
  * Returns: %FALSE if the run was cancelled while blocked
@@ -762,9 +808,10 @@ weft_arena_get (WeftArena      *self,
                 guint           object,
                 gint64         *out_item,
                 guint16         worker,
+                guint32         task,
                 WeftWireWriter *writer)
 {
-  return queue_get (self, object, out_item, worker, writer, TRUE) == QUEUE_DONE;
+  return queue_get (self, object, out_item, worker, task, writer, TRUE) == QUEUE_DONE;
 }
 
 /**
@@ -781,7 +828,7 @@ weft_arena_try_get (WeftArena      *self,
                     guint16         worker,
                     WeftWireWriter *writer)
 {
-  return queue_get (self, object, out_item, worker, writer, FALSE) == QUEUE_DONE;
+  return queue_get (self, object, out_item, worker, 0, writer, FALSE) == QUEUE_DONE;
 }
 
 /**

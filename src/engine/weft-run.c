@@ -583,7 +583,7 @@ joiner_thread (gpointer data)
 
       wait_group (self, group);
       for (guint i = 0; group->output != G_MAXUINT && i < group->n_sentinels; i++)
-        if (!weft_arena_put (self->arena, group->output, WEFT_ARENA_SENTINEL, 0, NULL))
+        if (!weft_arena_put (self->arena, group->output, WEFT_ARENA_SENTINEL, 0, 0, NULL))
           break;
     }
 
