@@ -12,6 +12,8 @@
 
 #include "weft-compare-view.h"
 #include "weft-contention-view.h"
+#include "weft-summary.h"
+#include "weft-time-format.h"
 #include "weft-summary-view.h"
 #include "weft-trace-import.h"
 
@@ -250,6 +252,194 @@ test_loop_lag_culprit (void)
   g_assert_nonnull (strstr (text, "late, while blocker #1 ran without awaiting"));
   /* the lag is about the blocking call's 120 ms, in ms */
   g_assert_nonnull (strstr (text, " ms late"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static WeftRun *
+run_to_end (WeftProfile *profile)
+{
+  g_autoptr(GError) error = NULL;
+  WeftRun *run = weft_run_new (profile, NULL);
+
+  g_assert_true (weft_run_start (run, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (wait_for (run_finished, run, 60000));
+  return run;
+}
+
+/* Wait spans of @state on @object in every lane, and the holds */
+static void
+count_spans (WeftTraceModel *model,
+             guint32         object,
+             WeftState       wait_state,
+             WeftState       held_state,
+             guint64        *out_waits,
+             guint64        *out_wait_ns,
+             guint64        *out_holds)
+{
+  *out_waits = *out_wait_ns = *out_holds = 0;
+  for (guint l = 0; l < weft_trace_model_get_n_lanes (model); l++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, l);
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
+          {
+            WeftSpan span;
+
+            if (!weft_lane_get_span (lane, d, i, &span) || span.object != object)
+              continue;
+            if (span.state == wait_state)
+              {
+                (*out_waits)++;
+                *out_wait_ns += span.end_ns - span.start_ns;
+              }
+            else if (span.state == held_state)
+              (*out_holds)++;
+          }
+    }
+}
+
+static void
+assert_cell (WeftContentionView *view,
+             WeftContentionRow  *row,
+             const char         *title,
+             const char         *expected)
+{
+  g_autofree char *text = weft_contention_view_dup_cell (view, row, title);
+
+  g_test_message ("%s / %s: %s", weft_contention_row_get_name (row), title, text);
+  g_assert_cmpstr (text, ==, expected);
+}
+
+/* Item 9 of issue 11: the deadlock's lock table agrees with itself and
+ * with the model's spans (a wait that never acquired is a wait: it has a
+ * mean, and it makes the lock contended); the text and the graph name the
+ * workers as the lanes do; queues have their own columns. */
+static void
+test_contention_deadlock (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "workloads", "22-deadlock.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftProfile) profile = weft_profile_new_from_file (path, &error);
+  g_autoptr(WeftRun) run = NULL;
+  g_autoptr(WeftSummary) summary = NULL;
+  GtkWidget *view = weft_contention_view_new ();
+  GtkWidget *window = show_in_window (view);
+  WeftContentionView *cv = WEFT_CONTENTION_VIEW (view);
+  WeftTraceModel *model;
+  GListModel *locks, *queues;
+  guint64 unacquired = 0;
+  const char *text;
+
+  g_assert_no_error (error);
+  run = run_to_end (profile);
+  model = weft_run_get_model (run);
+  weft_contention_view_set_data (cv, model, profile, weft_run_get_result (run));
+
+  locks = weft_contention_view_get_objects (cv);
+  g_assert_cmpuint (g_list_model_get_n_items (locks), ==, 2);   /* lock_a, lock_b: no GIL */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(WeftContentionRow) row = g_list_model_get_item (locks, i);
+      const WeftContentionStats *s = weft_contention_row_get_stats (row);
+      guint64 waits, wait_ns, holds;
+      g_autofree char *waits_text = NULL, *share = NULL, *total = NULL, *mean = NULL;
+
+      g_assert_cmpint (s->kind, ==, WEFT_OBJECT_LOCK);
+      count_spans (model, s->object, WEFT_STATE_LOCK_WAIT, WEFT_STATE_LOCK_HELD, &waits, &wait_ns, &holds);
+      g_assert_cmpuint (waits, >=, 1);
+      g_assert_cmpuint (s->acquisitions, ==, holds);
+      g_assert_cmpuint (s->waits, ==, waits);
+      g_assert_cmpuint (s->total_wait_ns, ==, wait_ns);
+      g_assert_cmpuint (s->mean_wait_ns, ==, wait_ns / waits);
+      g_assert_cmpuint (s->contended + s->unacquired, ==, waits);
+      unacquired += s->unacquired;
+
+      waits_text = s->unacquired > 0
+        ? g_strdup_printf ("%" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " never acquired)", waits, s->unacquired)
+        : g_strdup_printf ("%" G_GUINT64_FORMAT, waits);
+      share = g_strdup_printf ("%.1f %%", 100.0 * waits / (double) (holds + s->unacquired));
+      total = weft_time_format_precise (wait_ns);
+      mean = weft_time_format_precise (wait_ns / waits);
+      assert_cell (cv, row, "Waits", waits_text);
+      assert_cell (cv, row, "Contended", share);
+      assert_cell (cv, row, "Total wait", total);
+      assert_cell (cv, row, "Mean wait", mean);
+    }
+  /* The deadlock left at least one waiter without its lock */
+  g_assert_cmpuint (unacquired, >=, 1);
+
+  /* One name per worker: the text names the workers of the graph, which are the lanes' */
+  summary = weft_summary_new (model, profile, weft_run_get_result (run));
+  text = weft_summary_get_deadlock_text (summary);
+  g_assert_nonnull (text);
+  g_test_message ("deadlock: %s", text);
+  g_assert_null (strstr (text, "worker"));
+  for (guint l = 0; l < weft_trace_model_get_n_lanes (model); l++)
+    g_assert_nonnull (strstr (text, weft_lane_get_name (weft_trace_model_get_lane (model, l))));
+
+  /* The two hand-off queues: their own table and columns */
+  queues = weft_contention_view_get_queues (cv);
+  g_assert_cmpuint (g_list_model_get_n_items (queues), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(WeftContentionRow) row = g_list_model_get_item (queues, i);
+      WeftQueueStats qs;
+      g_autofree char *gets = NULL;
+
+      g_assert_true (weft_trace_model_get_queue_stats (model, weft_contention_row_get_stats (row)->object, &qs));
+      gets = g_strdup_printf ("%" G_GUINT64_FORMAT, qs.get_waits);
+      assert_cell (cv, row, "Gets blocked (empty)", gets);
+      assert_cell (cv, row, "Max depth", "1 of 1");
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* A GIL row only where a GIL was taken: threads with it, not processes */
+static void
+test_contention_gil_row (void)
+{
+  static const char threads[] =
+    "{ \"weft_profile\": 1, \"name\": \"gil\", \"executor\": \"threads\", \"workers\": 2, \"gil\": true,"
+    "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 20 } } ] } ] }";
+  static const char processes[] =
+    "{ \"weft_profile\": 1, \"name\": \"gil\", \"executor\": \"processes\", \"workers\": 2, \"gil\": true,"
+    "  \"start_method\": \"fork\", \"tasks\": [ { \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 20 } } ] } ] }";
+  GtkWidget *view = weft_contention_view_new ();
+  GtkWidget *window = show_in_window (view);
+  WeftContentionView *cv = WEFT_CONTENTION_VIEW (view);
+
+  for (guint k = 0; k < 2; k++)
+    {
+      g_autoptr(WeftProfile) profile = profile_from (k == 0 ? threads : processes);
+      g_autoptr(WeftRun) run = run_to_end (profile);
+      g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), profile, weft_run_get_result (run));
+      GListModel *rows;
+      guint n_locks = 0, gil_rows = 0;
+      const WeftSummaryLock *locks = weft_summary_get_locks (summary, &n_locks);
+
+      weft_contention_view_set_data (cv, weft_run_get_model (run), profile, weft_run_get_result (run));
+      rows = weft_contention_view_get_objects (cv);
+      for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+        {
+          g_autoptr(WeftContentionRow) row = g_list_model_get_item (rows, i);
+
+          if (weft_contention_row_get_stats (row)->kind == WEFT_OBJECT_GIL)
+            {
+              gil_rows++;
+              g_assert_cmpuint (weft_contention_row_get_stats (row)->acquisitions, >, 0);
+            }
+        }
+      g_assert_cmpuint (gil_rows, ==, k == 0 ? 1 : 0);
+      /* the summary's table (weft-cli) agrees */
+      g_assert_cmpuint (n_locks, ==, k == 0 ? 1 : 0);
+      if (n_locks > 0)
+        g_assert_true (locks[0].is_gil);
+    }
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -360,6 +550,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/results-views/compare", test_compare_view);
   g_test_add_func ("/weft/results-views/compare-stop", test_compare_view_stop);
   g_test_add_func ("/weft/results-views/compare-runtimes", test_compare_view_runtimes);
+  g_test_add_func ("/weft/results-views/contention-deadlock", test_contention_deadlock);
+  g_test_add_func ("/weft/results-views/contention-gil-row", test_contention_gil_row);
 
   return g_test_run ();
 }

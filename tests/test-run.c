@@ -641,11 +641,12 @@ test_deadlock (void)
 
   g_assert_cmpuint (result->deadlock->len, ==, 2);
   g_assert_true (result->cancelled);
-  /* which worker took which task is up to the scheduler */
+  /* which worker took which task is up to the scheduler; the workers are
+   * named as their lanes are */
   if (g_strcmp0 (result->deadlock_text,
-                 "worker 0 waits for b, held by worker 1; worker 1 waits for a, held by worker 0") != 0)
+                 "thread 0 waits for b, held by thread 1; thread 1 waits for a, held by thread 0") != 0)
     g_assert_cmpstr (result->deadlock_text, ==,
-                     "worker 0 waits for a, held by worker 1; worker 1 waits for b, held by worker 0");
+                     "thread 0 waits for a, held by thread 1; thread 1 waits for b, held by thread 0");
   g_assert_cmpuint (result->tasks_cancelled, ==, 2);
 
   deadlock = json_object_get_object_member (json_node_get_object (summary), "deadlock");
@@ -802,6 +803,96 @@ test_queue (void)
   g_assert_cmpint (qs.max_depth, >=, 1);
   weft_trace_model_get_flows (weft_run_get_model (run), &n_flows);
   g_assert_cmpuint (n_flows, >=, 100);
+}
+
+/* Checks every put/get wait on @queue against its depth counter: a get
+ * waits only while the depth is 0, a put only while it is @capacity.
+ * Returns the waits seen, and their total in @out_ns. */
+static guint
+check_queue_waits (WeftTraceModel *model,
+                   guint32         queue,
+                   gint64          capacity,
+                   guint64        *out_ns)
+{
+  guint n = 0, waits = 0;
+  const WeftCounterPoint *depth = weft_trace_model_get_counter (model, queue, &n);
+
+  *out_ns = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpint (depth[i].value, >=, 0);
+      g_assert_cmpint (depth[i].value, <=, capacity);
+    }
+  for (guint l = 0; l < weft_trace_model_get_n_lanes (model); l++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, l);
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
+          {
+            WeftSpan span;
+            gint64 blocked;
+
+            if (!weft_lane_get_span (lane, d, i, &span) || span.object != queue ||
+                (span.state != WEFT_STATE_QUEUE_GET && span.state != WEFT_STATE_QUEUE_PUT))
+              continue;
+            blocked = span.state == WEFT_STATE_QUEUE_GET ? 0 : capacity;
+            /* the depth in force at the start, and every change inside */
+            g_assert_cmpint (weft_counter_points_value_at (depth, n, span.start_ns), ==, blocked);
+            for (guint k = weft_counter_points_lower_bound (depth, n, span.start_ns + 1);
+                 k < n && depth[k].time_ns < span.end_ns; k++)
+              g_assert_cmpint (depth[k].value, ==, blocked);
+            waits++;
+            *out_ns += span.end_ns - span.start_ns;
+          }
+    }
+  return waits;
+}
+
+/* Item 3 of issue 11: a get is drawn blocked only while the queue is
+ * empty, a put only while it is full, though the waiter wakes up late
+ * (eight threads on the machine's cores) and others take its turn. */
+static void
+test_queue_waits_match_depth (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"waits\", \"workers\": 8,"
+    "  \"objects\": { \"starved\": { \"kind\": \"queue\", \"capacity\": 4 },"
+    "                 \"flooded\": { \"kind\": \"queue\", \"capacity\": 4 } },"
+    "  \"tasks\": [ { \"name\": \"slow-producer\", \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 60, \"steps\": ["
+    "                   { \"cpu\": { \"ms\": 0.4 } }, { \"put\": { \"queue\": \"starved\" } } ] } } ] },"
+    "               { \"name\": \"fast-consumer\", \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 60, \"steps\": ["
+    "                   { \"get\": { \"queue\": \"starved\" } }, { \"cpu\": { \"ms\": 0.05 } } ] } } ] },"
+    "               { \"name\": \"fast-producer\", \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 60, \"steps\": ["
+    "                   { \"cpu\": { \"ms\": 0.05 } }, { \"put\": { \"queue\": \"flooded\" } } ] } } ] },"
+    "               { \"name\": \"slow-consumer\", \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 60, \"steps\": ["
+    "                   { \"get\": { \"queue\": \"flooded\" } }, { \"cpu\": { \"ms\": 0.4 } } ] } } ] } ] }");
+  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  WeftTraceModel *model = weft_run_get_model (run);
+  WeftQueueStats starved, flooded;
+  guint64 starved_ns, flooded_ns;
+  guint starved_waits, flooded_waits;
+
+  g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 8);
+  g_assert_true (weft_trace_model_get_queue_stats (model, WEFT_ARENA_OBJECT_BASE, &starved));
+  g_assert_true (weft_trace_model_get_queue_stats (model, WEFT_ARENA_OBJECT_BASE + 1, &flooded));
+  starved_waits = check_queue_waits (model, WEFT_ARENA_OBJECT_BASE, 4, &starved_ns);
+  flooded_waits = check_queue_waits (model, WEFT_ARENA_OBJECT_BASE + 1, 4, &flooded_ns);
+  g_test_message ("starved: %u get waits, %.1f ms; flooded: %u put waits, %.1f ms",
+                  starved_waits, starved_ns / 1e6, flooded_waits, flooded_ns / 1e6);
+
+  /* Both kinds of wait happened, and the queue's figures are its spans' */
+  g_assert_cmpuint (starved.get_waits, >, 0);
+  g_assert_cmpuint (flooded.put_waits, >, 0);
+  /* a put or get counts once, though its wait may be in several stretches */
+  g_assert_cmpuint (starved.get_waits + starved.put_waits, <=, starved_waits);
+  g_assert_cmpuint (flooded.get_waits + flooded.put_waits, <=, flooded_waits);
+  g_assert_cmpuint (starved.get_waits, <=, starved.gets);
+  g_assert_cmpuint (flooded.put_waits, <=, flooded.puts);
+  g_assert_cmpuint (starved.blocked_ns, ==, starved_ns);
+  g_assert_cmpuint (flooded.blocked_ns, ==, flooded_ns);
+  g_assert_cmpuint (starved.gets, ==, 120);
+  g_assert_cmpuint (flooded.puts, ==, 120);
 }
 
 /* Concept 8: processes run CPU work in parallel (no GIL between them), and
@@ -1241,6 +1332,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/failure-kept-apart", test_failure_kept_apart);
   g_test_add_func ("/weft/run/cancel-on-error", test_cancel_on_error);
   g_test_add_func ("/weft/run/queue", test_queue);
+  g_test_add_func ("/weft/run/queue-waits-match-depth", test_queue_waits_match_depth);
   g_test_add_func ("/weft/run/no-record", test_no_record);
   g_test_add_func ("/weft/run/processes", test_processes);
   g_test_add_func ("/weft/run/loop-many-waits", test_loop_many_waits);

@@ -861,6 +861,58 @@ test_screenshot (void)
 
 /* A lane whose task waited for a core from 20 to 60 ms draws that wait in
  * its own colour, in light and dark styles. */
+/* Item 11 of issue 11: a counter's "max" is its maximum, though the
+ * painter reads only a few of the points under each pixel column: a
+ * counter climbing by one to 360000 (its last value shares a column with
+ * thousands of others), and a queue whose depth touches 1000 once between
+ * points of 1 and 2. */
+static void
+test_counter_max (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  const guint32 counter = 40, queue = 41;
+  Fixture f;
+  gint64 max = 0;
+
+  ev (e, 0, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_THREADS, 4242);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, counter, WEFT_OBJECT_COUNTER, 0);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, queue, WEFT_OBJECT_QUEUE, 1000);
+  name_object (e, 0, counter, "total");
+  name_object (e, 0, queue, "jobs");
+  ev (e, BASE, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0);
+  /* in time order: a counter step every 250 ns, a depth sample every µs */
+  for (guint i = 1; i <= 360000; i++)
+    {
+      guint q = i / 4;
+
+      ev (e, BASE + (guint64) i * 250, 0, WEFT_EVENT_COUNTER, counter, i, 0);
+      if (i % 4 == 0 && q < 90000)
+        ev (e, BASE + (guint64) q * 1000 + 1, 0, q == 45001 ? WEFT_EVENT_QUEUE_PUT_END : WEFT_EVENT_QUEUE_GET_END,
+            queue, q == 45001 ? 1000 : 1 + q % 2, q);
+    }
+  ev (e, BASE + 100 * MS, 0, WEFT_EVENT_TASK_END, 1, WEFT_TASK_OK, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_finish (model, BASE + 100 * MS);
+
+  fixture_setup (&f, model, 800, 400);
+  weft_session_set_visible (f.session, BASE, BASE + 100 * MS);
+  wait_painted (GTK_WIDGET (f.view));
+  g_assert_true (_weft_timeline_view_get_counter_max (f.view, counter, &max));
+  g_assert_cmpint (max, ==, 360000);
+  g_assert_true (_weft_timeline_view_get_counter_max (f.view, queue, &max));
+  g_assert_cmpint (max, ==, 1000);
+
+  /* In a window that leaves out the peak, the peak of the window */
+  weft_session_set_visible (f.session, BASE + 50 * MS, BASE + 60 * MS);
+  wait_painted (GTK_WIDGET (f.view));
+  g_assert_true (_weft_timeline_view_get_counter_max (f.view, queue, &max));
+  g_assert_cmpint (max, ==, 2);
+  g_assert_true (_weft_timeline_view_get_counter_max (f.view, counter, &max));
+  g_assert_cmpint (max, ==, 239999);
+  fixture_teardown (&f);
+}
+
 static void
 test_core_wait_colour (void)
 {
@@ -1082,6 +1134,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline/zoom-keeps-pointer", test_zoom_keeps_pointer);
   g_test_add_func ("/weft/timeline/big-lane", test_big_lane);
   g_test_add_func ("/weft/timeline/step-chart", test_step_chart);
+  g_test_add_func ("/weft/timeline/counter-max", test_counter_max);
   g_test_add_func ("/weft/timeline/window-page", test_window_page);
   g_test_add_func ("/weft/timeline/screenshot", test_screenshot);
   g_test_add_func ("/weft/timeline/failed-task", test_failed_task);

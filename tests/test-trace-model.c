@@ -386,6 +386,49 @@ test_lock_stats (void)
 }
 
 /* Queue 3: worker 0 puts items 11 and 12, worker 1 gets them. */
+/* QUEUE_READY ends a wait before its get: the span stops there; a wait
+ * paused (another worker took the item) and begun again is one get that
+ * waited; a get without a begin did not wait; a READY without a wait is
+ * unmatched. */
+static void
+test_queue_ready (void)
+{
+  const WeftEvent events[] = {
+    ev (80, 0, WEFT_EVENT_OBJECT_NEW, 3, WEFT_OBJECT_QUEUE, 4),
+    ev (100, 1, WEFT_EVENT_QUEUE_GET_BEGIN, 3, 0, 0),
+    ev (120, 1, WEFT_EVENT_QUEUE_READY, 3, 0, 0),      /* an item came at 120... */
+    ev (125, 1, WEFT_EVENT_QUEUE_GET_BEGIN, 3, 0, 0),  /* ...another took it at 125 */
+    ev (150, 1, WEFT_EVENT_QUEUE_READY, 3, 0, 0),
+    ev (170, 1, WEFT_EVENT_QUEUE_GET_END, 3, 0, 21),   /* woke up and took it at 170 */
+    ev (180, 1, WEFT_EVENT_QUEUE_GET_END, 3, 0, 22),   /* did not wait */
+    ev (190, 1, WEFT_EVENT_QUEUE_READY, 3, 0, 0),      /* unmatched */
+  };
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  WeftLane *lane;
+  WeftQueueStats q;
+  WeftSpan span;
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_finish (model, 0);
+  g_assert_true (weft_trace_model_get_queue_stats (model, 3, &q));
+  g_assert_cmpuint (q.gets, ==, 2);
+  g_assert_cmpuint (q.get_waits, ==, 1);
+  g_assert_cmpuint (q.put_waits, ==, 0);
+  g_assert_cmpuint (q.get_blocked_ns, ==, 20 + 25);
+  lane = weft_trace_model_lookup_lane (model, 1);
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 0), ==, 2);
+  g_assert_true (weft_lane_get_span (lane, 0, 1, &span));
+  g_assert_cmpuint (span.start_ns, ==, 125);
+  g_assert_cmpuint (span.end_ns, ==, 150);
+  g_assert_cmpint (span.state, ==, WEFT_STATE_QUEUE_GET);
+  {
+    WeftRunStats rs;
+
+    weft_trace_model_get_run_stats (model, &rs);
+    g_assert_cmpuint (rs.n_unmatched, ==, 1);
+  }
+}
+
 static void
 test_queue (void)
 {
@@ -1199,6 +1242,48 @@ test_charged_costs (void)
   g_assert_cmpstr (weft_state_to_string (WEFT_STATE_INTERPRETER_START), ==, "Starting the interpreter");
 }
 
+/* The peak of a counter in a range is every point's, as the points grow,
+ * arrive out of order (parked and merged) and change at one instant */
+static void
+test_counter_peak (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(GRand) rand = g_rand_new_with_seed (11);
+  const guint32 counter = 40;
+  WeftEvent batch[300];
+
+  for (guint round = 0; round < 60; round++)
+    {
+      const WeftCounterPoint *p;
+      guint n = 0;
+
+      /* two workers, each in order; the second's points land before the
+       * first's latest ones, and some share an instant */
+      for (guint i = 0; i < G_N_ELEMENTS (batch); i++)
+        {
+          guint16 w = i % 2;
+          guint64 t = 200000 + (guint64) round * 100000 + (i / 2) * 300 - (w ? 60000 : 0) - (i % 7 == 0 ? 300 : 0);
+
+          batch[i] = ev (t, w, WEFT_EVENT_COUNTER, counter, g_rand_int_range (rand, -50, 1000), 0);
+        }
+      weft_trace_model_append (model, batch, G_N_ELEMENTS (batch));
+
+      p = weft_trace_model_get_counter (model, counter, &n);
+      g_assert_cmpuint (n, >, 0);
+      for (guint q = 0; q < 20; q++)
+        {
+          guint64 a = p[0].time_ns + (guint64) g_rand_int_range (rand, 0, (gint32) (p[n - 1].time_ns - p[0].time_ns + 1));
+          guint64 b = a + (guint64) g_rand_int_range (rand, 1, 200000);
+          gint64 want = weft_counter_points_value_at (p, n, a);
+
+          for (guint i = 0; i < n; i++)
+            if (p[i].time_ns >= a && p[i].time_ns < b)
+              want = MAX (want, p[i].value);
+          g_assert_cmpint (weft_trace_model_get_counter_peak (model, counter, a, b), ==, want);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1213,6 +1298,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/lookup", test_lookup);
   g_test_add_func ("/weft/trace-model/lock-stats", test_lock_stats);
   g_test_add_func ("/weft/trace-model/queue", test_queue);
+  g_test_add_func ("/weft/trace-model/queue-ready", test_queue_ready);
   g_test_add_func ("/weft/trace-model/unmatched", test_unmatched);
   g_test_add_func ("/weft/trace-model/interleaved-release", test_interleaved);
   g_test_add_func ("/weft/trace-model/names", test_names);
@@ -1223,6 +1309,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/counters", test_counters);
   g_test_add_func ("/weft/trace-model/lanes", test_lanes);
   g_test_add_func ("/weft/trace-model/arrival-order", test_arrival_order);
+  g_test_add_func ("/weft/trace-model/counter-peak", test_counter_peak);
 
   return g_test_run ();
 }

@@ -645,6 +645,18 @@ test_run_kept_with_profile (void)
   model = weft_window_get_model (window);
   g_assert_true (model == weft_run_get_model (run));
   g_assert_true (g_str_has_prefix (gtk_label_get_label (window->run_status), "Finished in"));
+  /* One wall figure, one formatting: the status's is the summary's headline's */
+  {
+    WeftSummary *summary = weft_summary_view_get_summary (window->summary_view);
+    g_autofree char *wall = weft_summary_format_wall (summary);
+    g_autofree char *status = g_strdup_printf ("Finished in %s: ", wall);
+    g_autofree char *headline = g_strdup_printf ("Wall %s ", wall);
+
+    g_test_message ("%s | %s", gtk_label_get_label (window->run_status),
+                    weft_summary_view_get_headline (window->summary_view));
+    g_assert_true (g_str_has_prefix (gtk_label_get_label (window->run_status), status));
+    g_assert_true (g_str_has_prefix (weft_summary_view_get_headline (window->summary_view), headline));
+  }
 
   click_library (window, p04);
   g_assert_true (wait_for (shows_concept_4, window, 10000));

@@ -46,13 +46,6 @@ weft_contention_row_get_stats (WeftContentionRow *self)
   return &self->stats;
 }
 
-double
-weft_contention_row_get_contended_fraction (WeftContentionRow *self)
-{
-  g_return_val_if_fail (WEFT_IS_CONTENTION_ROW (self), 0);
-  return self->stats.acquisitions > 0 ? (double) self->stats.contended / self->stats.acquisitions : 0;
-}
-
 static void
 weft_contention_row_finalize (GObject *object)
 {

@@ -18,7 +18,10 @@ typedef struct
   guint32        object;        /* the model's object id */
   /* locks and the GIL */
   guint64        acquisitions;
-  guint64        contended;
+  guint64        contended;     /* acquisitions that waited */
+  guint64        waits;         /* @contended and the waits that never acquired */
+  guint64        unacquired;
+  double         contention;    /* waits per attempt, see weft_lock_stats_get_contention() */
   guint64        total_wait_ns;
   guint64        max_wait_ns;
   guint64        mean_wait_ns;
@@ -26,6 +29,9 @@ typedef struct
   /* queues */
   guint64        puts;
   guint64        gets;
+  guint64        get_waits;     /* gets that blocked on an empty queue */
+  guint64        put_waits;     /* puts that blocked on a full queue */
+  gint64         capacity;      /* 0: unbounded or unknown */
   gint64         max_depth;
   guint64        blocked_ns;
   /* counters (from the run's result) */
@@ -38,6 +44,5 @@ WeftContentionRow         *weft_contention_row_new       (const char            
                                                           const WeftContentionStats *stats);
 const char                *weft_contention_row_get_name  (WeftContentionRow         *self);
 const WeftContentionStats *weft_contention_row_get_stats (WeftContentionRow         *self);
-double                     weft_contention_row_get_contended_fraction (WeftContentionRow *self);
 
 G_END_DECLS

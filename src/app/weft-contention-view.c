@@ -15,8 +15,9 @@
 /**
  * WeftContentionView:
  *
- * Who waits for what: a table of the locks, the GIL and the queues with
- * their statistics; for the selected lock a histogram of its waits and who
+ * Who waits for what: a table of the locks and the GIL (where one was
+ * taken) with their acquisitions and waits, one of the queues with their
+ * own columns (puts, gets, waits on empty and full, depth); for the selected lock a histogram of its waits and who
  * woke whom (the model's lock flows); the counters' lost updates; the
  * deadlock cycle when the run found one; and the main loop's lag.
  */
@@ -29,12 +30,15 @@ struct _WeftContentionView
   GPtrArray          *deadlock_workers;
   GPtrArray          *deadlock_locks;
 
-  GListStore         *objects;
+  GListStore         *objects;      /* the GIL and the locks */
+  GListStore         *queues;
   GListStore         *counters;
   GtkSingleSelection *selection;
 
   GtkWidget          *empty_label;
   GtkWidget          *objects_view;
+  GtkWidget          *queues_heading;
+  GtkWidget          *queues_view;
   GtkWidget          *details_title;
   GtkWidget          *histogram;
   GtkWidget          *wakeups_label;
@@ -54,18 +58,54 @@ G_DEFINE_FINAL_TYPE (WeftContentionView, weft_contention_view, GTK_TYPE_BOX)
 enum {
   COL_NAME,
   COL_KIND,
-  COL_OPS,
+  COL_ACQUIRED,
+  COL_WAITS,
   COL_CONTENDED,
   COL_TOTAL_WAIT,
   COL_MAX_WAIT,
   COL_MEAN_WAIT,
   COL_HOLD,
-  N_OBJECT_COLUMNS,
 
-  COL_COUNTER_NAME = 100,
+  COL_QUEUE_NAME,
+  COL_PUTS,
+  COL_GETS,
+  COL_GET_WAITS,
+  COL_PUT_WAITS,
+  COL_BLOCKED,
+  COL_MAX_DEPTH,
+
+  COL_COUNTER_NAME,
   COL_EXPECTED,
   COL_ACTUAL,
   COL_LOST,
+};
+
+/* The three tables' columns, in order; a table's first column expands */
+static const struct
+{
+  int         column;
+  const char *title;
+} columns[] = {
+  { COL_NAME, N_("Object") },
+  { COL_KIND, N_("Kind") },
+  { COL_ACQUIRED, N_("Acquired") },
+  { COL_WAITS, N_("Waits") },
+  { COL_CONTENDED, N_("Contended") },
+  { COL_TOTAL_WAIT, N_("Total wait") },
+  { COL_MAX_WAIT, N_("Max wait") },
+  { COL_MEAN_WAIT, N_("Mean wait") },
+  { COL_HOLD, N_("Hold") },
+  { COL_QUEUE_NAME, N_("Queue") },
+  { COL_PUTS, N_("Puts") },
+  { COL_GETS, N_("Gets") },
+  { COL_GET_WAITS, N_("Gets blocked (empty)") },
+  { COL_PUT_WAITS, N_("Puts blocked (full)") },
+  { COL_BLOCKED, N_("Time blocked") },
+  { COL_MAX_DEPTH, N_("Max depth") },
+  { COL_COUNTER_NAME, N_("Counter") },
+  { COL_EXPECTED, N_("Expected") },
+  { COL_ACTUAL, N_("Actual") },
+  { COL_LOST, N_("Lost") },
 };
 
 GtkWidget *
@@ -75,54 +115,78 @@ weft_contention_view_new (void)
 }
 
 static char *
+count_text (guint64 n)
+{
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+}
+
+/* "2", or "2 (1 never acquired)" when some waits never got the lock */
+static char *
+waits_text (const WeftContentionStats *s)
+{
+  char n[32], never[32];
+
+  g_snprintf (n, sizeof n, "%" G_GUINT64_FORMAT, s->waits);
+  if (s->unacquired == 0)
+    return g_strdup (n);
+  g_snprintf (never, sizeof never, "%" G_GUINT64_FORMAT, s->unacquired);
+  /* Translators: waits for a lock, and how many of them never acquired it */
+  return g_strdup_printf (_("%s (%s never acquired)"), n, never);
+}
+
+static char *
+max_depth_text (const WeftContentionStats *s)
+{
+  char depth[32], capacity[32];
+
+  g_snprintf (depth, sizeof depth, "%" G_GINT64_FORMAT, s->max_depth);
+  if (s->capacity <= 0)
+    return g_strdup (depth);
+  g_snprintf (capacity, sizeof capacity, "%" G_GINT64_FORMAT, s->capacity);
+  /* Translators: the most items a queue held, of its capacity */
+  return g_strdup_printf (_("%s of %s"), depth, capacity);
+}
+
+static char *
 cell_text (WeftContentionRow *row,
            int                column)
 {
   const WeftContentionStats *s = weft_contention_row_get_stats (row);
-  gboolean queue = s->kind == WEFT_OBJECT_QUEUE;
 
   switch (column)
     {
     case COL_NAME:
+    case COL_QUEUE_NAME:
     case COL_COUNTER_NAME:
       return g_strdup (weft_contention_row_get_name (row));
     case COL_KIND:
-      switch (s->kind)
-        {
-        case WEFT_OBJECT_GIL: return g_strdup (_("GIL"));
-        case WEFT_OBJECT_QUEUE: return g_strdup (_("queue"));
-        case WEFT_OBJECT_COUNTER: return g_strdup (_("counter"));
-        default: return g_strdup (_("lock"));
-        }
-    case COL_OPS:
-      if (queue)
-        {
-          char puts[32], gets[32];
-
-          g_snprintf (puts, sizeof puts, "%" G_GUINT64_FORMAT, s->puts);
-          g_snprintf (gets, sizeof gets, "%" G_GUINT64_FORMAT, s->gets);
-          /* Translators: a queue's operations: numbers of puts and gets */
-          return g_strdup_printf (_("%s puts, %s gets"), puts, gets);
-        }
-      return g_strdup_printf ("%" G_GUINT64_FORMAT, s->acquisitions);
+      return g_strdup (s->kind == WEFT_OBJECT_GIL ? _("GIL") : _("lock"));
+    case COL_ACQUIRED:
+      return count_text (s->acquisitions);
+    case COL_WAITS:
+      return waits_text (s);
     case COL_CONTENDED:
-      if (queue)
-        {
-          char depth[32];
-
-          g_snprintf (depth, sizeof depth, "%" G_GINT64_FORMAT, s->max_depth);
-          /* Translators: the most items a queue held */
-          return g_strdup_printf (_("depth ≤ %s"), depth);
-        }
-      return g_strdup_printf ("%.1f %%", 100.0 * weft_contention_row_get_contended_fraction (row));
+      return g_strdup_printf ("%.1f %%", 100.0 * s->contention);
     case COL_TOTAL_WAIT:
-      return weft_time_format_precise (queue ? s->blocked_ns : s->total_wait_ns);
+      return weft_time_format_precise (s->total_wait_ns);
     case COL_MAX_WAIT:
-      return queue ? g_strdup ("—") : weft_time_format_precise (s->max_wait_ns);
+      return weft_time_format_precise (s->max_wait_ns);
     case COL_MEAN_WAIT:
-      return queue ? g_strdup ("—") : weft_time_format_precise (s->mean_wait_ns);
+      return weft_time_format_precise (s->mean_wait_ns);
     case COL_HOLD:
-      return queue ? g_strdup ("—") : weft_time_format_precise (s->hold_ns);
+      return weft_time_format_precise (s->hold_ns);
+    case COL_PUTS:
+      return count_text (s->puts);
+    case COL_GETS:
+      return count_text (s->gets);
+    case COL_GET_WAITS:
+      return count_text (s->get_waits);
+    case COL_PUT_WAITS:
+      return count_text (s->put_waits);
+    case COL_BLOCKED:
+      return weft_time_format_precise (s->blocked_ns);
+    case COL_MAX_DEPTH:
+      return max_depth_text (s);
     case COL_EXPECTED:
       return g_strdup_printf ("%" G_GINT64_FORMAT, s->expected);
     case COL_ACTUAL:
@@ -134,6 +198,27 @@ cell_text (WeftContentionRow *row,
     }
 }
 
+/**
+ * weft_contention_view_dup_cell:
+ * @row: a row of one of the view's tables
+ * @title: the untranslated title of a column of its table
+ *
+ * Returns: (transfer full) (nullable): the text the table shows there
+ */
+char *
+weft_contention_view_dup_cell (WeftContentionView *self,
+                               WeftContentionRow  *row,
+                               const char         *title)
+{
+  g_return_val_if_fail (WEFT_IS_CONTENTION_VIEW (self), NULL);
+  g_return_val_if_fail (WEFT_IS_CONTENTION_ROW (row), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (g_str_equal (columns[i].title, title))
+      return cell_text (row, columns[i].column);
+  return NULL;
+}
+
 static void
 setup_cell (GtkSignalListItemFactory *factory,
             GtkListItem              *item,
@@ -143,7 +228,8 @@ setup_cell (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label),
-                        column == COL_NAME || column == COL_KIND || column == COL_COUNTER_NAME ? 0 : 1);
+                        column == COL_NAME || column == COL_KIND || column == COL_QUEUE_NAME ||
+                        column == COL_COUNTER_NAME ? 0 : 1);
   gtk_widget_add_css_class (label, "numeric");
   gtk_list_item_set_child (item, label);
 }
@@ -184,6 +270,23 @@ add_column (GtkColumnView *view,
   gtk_column_view_column_set_resizable (col, TRUE);
   gtk_column_view_append_column (view, col);
   g_object_unref (col);
+}
+
+/* A table of @model with the columns @first … @last of columns[] */
+static GtkWidget *
+table_new (GtkSelectionModel *model,
+           int                first,
+           int                last)
+{
+  GtkWidget *view = gtk_column_view_new (model);
+
+  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (view), TRUE);
+  gtk_widget_add_css_class (view, "data-table");
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    if (columns[i].column >= first && columns[i].column <= last)
+      add_column (GTK_COLUMN_VIEW (view), _(columns[i].title), columns[i].column,
+                  columns[i].column == first);
+  return view;
 }
 
 static const char *
@@ -319,6 +422,9 @@ add_object_rows (WeftContentionView *self,
             continue;
           s.puts = q.puts;
           s.gets = q.gets;
+          s.get_waits = q.get_waits;
+          s.put_waits = q.put_waits;
+          s.capacity = weft_trace_model_get_object_initial (self->model, ids[i]);
           s.max_depth = q.max_depth;
           s.blocked_ns = q.blocked_ns;
         }
@@ -328,8 +434,14 @@ add_object_rows (WeftContentionView *self,
 
           if (!weft_trace_model_get_lock_stats (self->model, ids[i], &l))
             continue;
+          /* A GIL no one took (processes, each with its own) is no GIL */
+          if (kind == WEFT_OBJECT_GIL && l.acquisitions == 0 && weft_lock_stats_get_waits (&l) == 0)
+            continue;
           s.acquisitions = l.acquisitions;
           s.contended = l.contended;
+          s.waits = weft_lock_stats_get_waits (&l);
+          s.unacquired = l.unacquired;
+          s.contention = weft_lock_stats_get_contention (&l);
           s.total_wait_ns = l.total_wait_ns;
           s.max_wait_ns = l.max_wait_ns;
           s.mean_wait_ns = weft_lock_stats_get_mean_wait_ns (&l);
@@ -398,6 +510,7 @@ void
 weft_contention_view_refresh (WeftContentionView *self)
 {
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) queues = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GPtrArray) counters = g_ptr_array_new_with_free_func (g_object_unref);
   guint selected;
   gboolean any;
@@ -409,10 +522,14 @@ weft_contention_view_refresh (WeftContentionView *self)
     {
       add_object_rows (self, rows, WEFT_OBJECT_GIL);
       add_object_rows (self, rows, WEFT_OBJECT_LOCK);
-      add_object_rows (self, rows, WEFT_OBJECT_QUEUE);
+      add_object_rows (self, queues, WEFT_OBJECT_QUEUE);
     }
   g_list_store_splice (self->objects, 0, g_list_model_get_n_items (G_LIST_MODEL (self->objects)),
                        rows->pdata, rows->len);
+  g_list_store_splice (self->queues, 0, g_list_model_get_n_items (G_LIST_MODEL (self->queues)),
+                       queues->pdata, queues->len);
+  gtk_widget_set_visible (self->queues_heading, queues->len > 0);
+  gtk_widget_set_visible (self->queues_view, queues->len > 0);
   if (selected != GTK_INVALID_LIST_POSITION && selected < rows->len)
     gtk_single_selection_set_selected (self->selection, selected);
   update_details (self);
@@ -467,7 +584,7 @@ weft_contention_view_refresh (WeftContentionView *self)
 
   gtk_widget_set_visible (self->deadlock_box, self->deadlock_workers->len > 0);
 
-  any = rows->len > 0 || counters->len > 0 || self->deadlock_workers->len > 0 ||
+  any = rows->len > 0 || queues->len > 0 || counters->len > 0 || self->deadlock_workers->len > 0 ||
         gtk_widget_get_visible (self->lag_label);
   gtk_widget_set_visible (self->objects_view, rows->len > 0);
   gtk_widget_set_visible (self->empty_label, !any);
@@ -538,6 +655,13 @@ weft_contention_view_get_objects (WeftContentionView *self)
 }
 
 GListModel *
+weft_contention_view_get_queues (WeftContentionView *self)
+{
+  g_return_val_if_fail (WEFT_IS_CONTENTION_VIEW (self), NULL);
+  return G_LIST_MODEL (self->queues);
+}
+
+GListModel *
 weft_contention_view_get_counters (WeftContentionView *self)
 {
   g_return_val_if_fail (WEFT_IS_CONTENTION_VIEW (self), NULL);
@@ -577,6 +701,7 @@ weft_contention_view_finalize (GObject *object)
 
   g_clear_object (&self->selection);
   g_clear_object (&self->objects);
+  g_clear_object (&self->queues);
   g_clear_object (&self->counters);
   g_clear_pointer (&self->deadlock_workers, g_ptr_array_unref);
   g_clear_pointer (&self->deadlock_locks, g_ptr_array_unref);
@@ -608,7 +733,6 @@ weft_contention_view_init (WeftContentionView *self)
 {
   GtkBox *box = GTK_BOX (self);
   GtkWidget *details;
-  GtkNoSelection *counters_selection;
 
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_box_set_spacing (box, 8);
@@ -617,6 +741,7 @@ weft_contention_view_init (WeftContentionView *self)
   self->deadlock_workers = g_ptr_array_new_with_free_func (g_free);
   self->deadlock_locks = g_ptr_array_new_with_free_func (g_free);
   self->objects = g_list_store_new (WEFT_TYPE_CONTENTION_ROW);
+  self->queues = g_list_store_new (WEFT_TYPE_CONTENTION_ROW);
   self->counters = g_list_store_new (WEFT_TYPE_CONTENTION_ROW);
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->objects)));
   g_signal_connect (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
@@ -639,17 +764,7 @@ weft_contention_view_init (WeftContentionView *self)
   gtk_widget_set_visible (self->deadlock_box, FALSE);
   gtk_box_append (box, self->deadlock_box);
 
-  self->objects_view = gtk_column_view_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)));
-  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->objects_view), TRUE);
-  gtk_widget_add_css_class (self->objects_view, "data-table");
-  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Object"), COL_NAME, TRUE);
-  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Kind"), COL_KIND, FALSE);
-  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Acquisitions"), COL_OPS, FALSE);
-  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Contended"), COL_CONTENDED, FALSE);
-  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Total wait"), COL_TOTAL_WAIT, FALSE);
-  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Max wait"), COL_MAX_WAIT, FALSE);
-  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Mean wait"), COL_MEAN_WAIT, FALSE);
-  add_column (GTK_COLUMN_VIEW (self->objects_view), _("Hold"), COL_HOLD, FALSE);
+  self->objects_view = table_new (GTK_SELECTION_MODEL (g_object_ref (self->selection)), COL_NAME, COL_HOLD);
   gtk_box_append (box, self->objects_view);
 
   details = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 18);
@@ -671,16 +786,16 @@ weft_contention_view_init (WeftContentionView *self)
   gtk_box_append (GTK_BOX (details), self->wakeups_label);
   gtk_box_append (box, details);
 
+  self->queues_heading = heading (_("Queues"));
+  gtk_box_append (box, self->queues_heading);
+  self->queues_view = table_new (GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->queues)))),
+                                 COL_QUEUE_NAME, COL_MAX_DEPTH);
+  gtk_box_append (box, self->queues_view);
+
   self->counters_heading = heading (_("Counters: lost updates"));
   gtk_box_append (box, self->counters_heading);
-  counters_selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->counters)));
-  self->counters_view = gtk_column_view_new (GTK_SELECTION_MODEL (counters_selection));
-  gtk_column_view_set_show_column_separators (GTK_COLUMN_VIEW (self->counters_view), TRUE);
-  gtk_widget_add_css_class (self->counters_view, "data-table");
-  add_column (GTK_COLUMN_VIEW (self->counters_view), _("Counter"), COL_COUNTER_NAME, TRUE);
-  add_column (GTK_COLUMN_VIEW (self->counters_view), _("Expected"), COL_EXPECTED, FALSE);
-  add_column (GTK_COLUMN_VIEW (self->counters_view), _("Actual"), COL_ACTUAL, FALSE);
-  add_column (GTK_COLUMN_VIEW (self->counters_view), _("Lost"), COL_LOST, FALSE);
+  self->counters_view = table_new (GTK_SELECTION_MODEL (gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->counters)))),
+                                   COL_COUNTER_NAME, COL_LOST);
   gtk_box_append (box, self->counters_view);
 
   self->lag_label = gtk_label_new (NULL);

@@ -26,7 +26,11 @@ void        weft_contention_view_refresh      (WeftContentionView  *self);
 
 /* (transfer none): rows of #WeftContentionRow */
 GListModel *weft_contention_view_get_objects  (WeftContentionView  *self);
+GListModel *weft_contention_view_get_queues   (WeftContentionView  *self);
 GListModel *weft_contention_view_get_counters (WeftContentionView  *self);
+char       *weft_contention_view_dup_cell     (WeftContentionView  *self,
+                                               WeftContentionRow   *row,
+                                               const char          *title);
 GtkWidget  *weft_contention_view_get_histogram (WeftContentionView *self);
 GtkWidget  *weft_contention_view_get_deadlock_graph (WeftContentionView *self);
 /* (nullable): the main loop's lag line, %NULL when it is not shown */

@@ -96,6 +96,9 @@ void         _weft_timeline_view_init_lanes         (WeftTimelineView *self);
 gboolean     _weft_timeline_view_resize_labels      (WeftTimelineView *self,
                                                      double            x0,
                                                      double            dx);
+gboolean     _weft_timeline_view_get_counter_max    (WeftTimelineView *self,
+                                                     guint32           object,
+                                                     gint64           *out_max);
 
 /* For tests and benchmarks: drops every cached row rendering, and counts
  * the spans, summary entries and counter points the painters read since

@@ -276,14 +276,23 @@ paint_counter (WeftTimelineView *self,
 {
   guint n = 0;
   const WeftCounterPoint *pts = row_points (self, row, &n);
+  guint32 object = weft_timeline_row_get_object (row);
+  /* The label's "max" and the chart's top: the true peak in view (the
+   * painter reads only a few points per pixel column) */
+  gint64 peak = object == WEFT_TIMELINE_ROW_PARALLELISM
+    ? weft_trace_model_get_parallelism_peak (self->model, vb, ve)
+    : weft_trace_model_get_counter_peak (self->model, object, vb, ve);
+  GskRenderNode *node;
   GdkRGBA c;
 
-  weft_state_style_get_color (weft_timeline_row_get_object (row) == WEFT_TIMELINE_ROW_PARALLELISM
+  weft_state_style_get_color (object == WEFT_TIMELINE_ROW_PARALLELISM
                                 ? WEFT_STATE_RUNNING : WEFT_STATE_QUEUE_GET, dark, &c);
   weft_step_painter_set_style (self->step_painter, &c, 0.45, TRUE);
   weft_step_painter_set_margins (self->step_painter, 6, 3);
-  return weft_step_painter_paint (self->step_painter, pts, n, vb, ve, tw,
-                                  weft_timeline_row_get_height (row), 0, &cache->max);
+  node = weft_step_painter_paint (self->step_painter, pts, n, vb, ve, tw,
+                                  weft_timeline_row_get_height (row), MAX (peak, 1), NULL);
+  cache->max = peak;
+  return node;
 }
 
 /* Row @i's time area, from its cache while nothing it shows has changed */
@@ -683,6 +692,28 @@ snapshot_row_label (WeftTimelineView *self,
       pango_layout_set_text (layout, sublabel, -1);
       append_layout_at (snapshot, layout, x, ty + lh, &p->dim);
     }
+}
+
+/* For tests: the "max" a counter row's label shows (of the object, or
+ * WEFT_TIMELINE_ROW_PARALLELISM), once it has been painted */
+gboolean
+_weft_timeline_view_get_counter_max (WeftTimelineView *self,
+                                     guint32           object,
+                                     gint64           *out_max)
+{
+  for (guint i = 0; i < n_rows (self) && i < self->caches->len; i++)
+    {
+      WeftTimelineRow *row = row_at (self, i);
+      const RowCache *cache = &g_array_index (self->caches, RowCache, i);
+
+      if (weft_timeline_row_get_kind (row) == WEFT_TIMELINE_ROW_COUNTER &&
+          weft_timeline_row_get_object (row) == object && cache->node != NULL)
+        {
+          *out_max = cache->max;
+          return TRUE;
+        }
+    }
+  return FALSE;
 }
 
 /* The pinned label column */

@@ -205,7 +205,10 @@ run_status_text (WeftRun *run)
   else
     {
       const WeftRunResult *result = weft_run_get_result (run);
-      g_autofree char *wall = weft_time_ruler_format_time (result->wall_ns);
+      /* the summary's wall time, as its headline shows it */
+      g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run),
+                                                         weft_run_get_profile (run), result);
+      g_autofree char *wall = weft_summary_format_wall (summary);
 
       if (result->cancelled && result->deadlock->len == 0 && !result->timed_out)
         /* Translators: %s is the wall time */

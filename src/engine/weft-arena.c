@@ -19,6 +19,10 @@ typedef struct
   gint            holder;      /* worker + 1, 0 when free */
 } Lock;
 
+#define QUEUE_HISTORY 16
+/* as the worker's own core-wait measurement: shorter is the clocks' jitter */
+#define QUEUE_CORE_WAIT_MIN_NS 20000
+
 typedef struct
 {
   pthread_mutex_t mutex;
@@ -28,8 +32,19 @@ typedef struct
   guint           head;
   guint           count;
   gint64          next_id;
+  /* Per side (0 = get, 1 = put), the last QUEUE_HISTORY stretches in which
+   * the queue was ready for it (had an item / had room): when each began
+   * and ended (0 while it lasts), in CLOCK_MONOTONIC ns, written under the
+   * mutex. A blocked get or put that wakes up late reads from them when
+   * its wait really ended, and whether someone else took its turn first. */
+  guint64         n_ready[2];
+  guint64         ready_at[2][QUEUE_HISTORY];
+  guint64         ready_until[2][QUEUE_HISTORY];
   gsize           ring_offset; /* from the start of the block, gint64[capacity] */
 } Queue;
+
+#define QUEUE_GET_SIDE 0
+#define QUEUE_PUT_SIDE 1
 
 typedef struct
 {
@@ -445,29 +460,142 @@ queue_wait (WeftArena      *self,
   return !weft_arena_is_cancelled (self);
 }
 
-/* With the queue's mutex held: waits while it is full (for a put) or empty
- * (for a get), showing the worker in the wait-for graph meanwhile. Returns
- * FALSE, with the mutex released, if the run was cancelled. */
-static gboolean
-queue_wait_while (WeftArena *self,
-                  Queue     *q,
-                  guint      object,
-                  guint16    worker,
-                  gboolean   for_put)
+static guint64
+thread_cpu_ns (void)
 {
-  pthread_cond_t *cond = for_put ? &q->not_full : &q->not_empty;
+  struct timespec ts;
 
-  while (for_put ? q->count == q->capacity : q->count == 0)
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (guint64) ts.tv_sec * 1000000000 + (guint64) ts.tv_nsec;
+}
+
+/* The time for a record of @writer (its own clock never goes back), or
+ * the plain clock without one. */
+static guint64
+queue_now (WeftWireWriter *writer)
+{
+  return writer != NULL ? weft_wire_writer_now (writer) : weft_clock_now_ns ();
+}
+
+static inline gboolean
+queue_blocks (const Queue *q,
+              int          side)
+{
+  return side == QUEUE_PUT_SIDE ? q->count == q->capacity : q->count == 0;
+}
+
+/* With the mutex held: the count changed by @d (+1 put, -1 get) at @now;
+ * notes where a side's ready stretch began or ended, and wakes the other
+ * side. */
+static void
+queue_changed (Queue   *q,
+               int      d,
+               guint64  now)
+{
+  guint before = d > 0 ? q->count - 1 : q->count + 1;
+  int woken = d > 0 ? QUEUE_GET_SIDE : QUEUE_PUT_SIDE;
+  int other = d > 0 ? QUEUE_PUT_SIDE : QUEUE_GET_SIDE;
+
+  if (before == (d > 0 ? 0 : q->capacity))
     {
-      g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
-      if (!queue_wait (self, q, cond))
-        {
-          g_atomic_int_set (&self->shared->waiting_on[worker], 0);
-          pthread_mutex_unlock (&q->mutex);
-          return FALSE;
-        }
+      guint i = q->n_ready[woken]++ % QUEUE_HISTORY;
+
+      q->ready_at[woken][i] = now;
+      q->ready_until[woken][i] = 0;
     }
+  if (queue_blocks (q, other) && q->n_ready[other] > 0)
+    q->ready_until[other][(q->n_ready[other] - 1) % QUEUE_HISTORY] = now;
+  pthread_cond_signal (d > 0 ? &q->not_empty : &q->not_full);
+}
+
+/* A blocked put's or get's wait, as it goes on the timeline: it began at
+ * @since; @n_paused stretches in which the queue was ready but another
+ * worker took the turn (each ready, then blocked again); it ended at @ready. */
+typedef struct
+{
+  guint64 since;
+  guint64 ready;
+  guint64 cpu_since;   /* the thread's CPU time at @since */
+  guint32 task;        /* for the wake-up's core wait */
+  guint   n_paused;
+  guint64 paused[QUEUE_HISTORY][2];
+} QueueWait;
+
+/* With the mutex held, the queue ready again after a wait that began with
+ * @seen ready stretches: the stretches since, each clamped into the wait
+ * (they were stamped by other workers' clocks). */
+static void
+queue_wait_read (const Queue *q,
+                 int          side,
+                 guint64      seen,
+                 guint64      now,
+                 QueueWait   *wait)
+{
+  guint64 n = q->n_ready[side];
+  guint64 first = MAX (seen, n > QUEUE_HISTORY ? n - QUEUE_HISTORY : 0);
+  guint64 at = wait->since;
+
+  wait->n_paused = 0;
+  for (guint64 k = first; k + 1 < n; k++)
+    {
+      guint64 r = CLAMP (q->ready_at[side][k % QUEUE_HISTORY], at, now);
+      guint64 b = CLAMP (q->ready_until[side][k % QUEUE_HISTORY], r, now);
+
+      wait->paused[wait->n_paused][0] = r;
+      wait->paused[wait->n_paused][1] = b;
+      wait->n_paused++;
+      at = b;
+    }
+  wait->ready = n > seen ? CLAMP (q->ready_at[side][(n - 1) % QUEUE_HISTORY], at, now) : at;
+}
+
+/*
+ * With the queue's mutex held and the queue full (for a put) or empty (for
+ * a get): records the start of the wait and waits, showing the worker in
+ * the wait-for graph meanwhile. The wait on the timeline covers only the
+ * time the queue really was full (or empty): from when this worker found it
+ * so until the put or get that made room came, less any stretch in which
+ * another worker took that room before this one woke up (see
+ * queue_record()). The start is recorded with the mutex released (a flush
+ * may block on the pipe). Returns FALSE, with the mutex released, if the
+ * run was cancelled.
+ */
+static gboolean
+queue_wait_while (WeftArena      *self,
+                  Queue          *q,
+                  guint           object,
+                  guint16         worker,
+                  WeftWireWriter *writer,
+                  int             side,
+                  QueueWait      *wait)
+{
+  pthread_cond_t *cond = side == QUEUE_PUT_SIDE ? &q->not_full : &q->not_empty;
+  guint64 seen = q->n_ready[side];
+
+  wait->since = queue_now (writer);
+  wait->cpu_since = thread_cpu_ns ();
+  g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
+  if (writer)
+    {
+      pthread_mutex_unlock (&q->mutex);
+      weft_wire_writer_record_full (writer, wait->since, worker,
+                                    side == QUEUE_PUT_SIDE ? WEFT_EVENT_QUEUE_PUT_BEGIN
+                                                           : WEFT_EVENT_QUEUE_GET_BEGIN,
+                                    object + WEFT_ARENA_OBJECT_BASE, 0, 0);
+      /* the wait may be long: let the live view see it now */
+      weft_wire_writer_flush (writer);
+      lock_robust (&q->mutex, NULL);
+    }
+
+  while (queue_blocks (q, side))
+    if (!queue_wait (self, q, cond))
+      {
+        g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+        pthread_mutex_unlock (&q->mutex);
+        return FALSE;
+      }
   g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+  queue_wait_read (q, side, seen, queue_now (writer), wait);
   return TRUE;
 }
 
@@ -478,44 +606,127 @@ typedef enum
   QUEUE_WOULD_BLOCK,
 } QueueResult;
 
+/* Takes the queue's mutex and, if the queue is full (for a put) or empty
+ * (for a get), waits (with @block) or gives up. QUEUE_DONE: the mutex is
+ * held and the put/get can go on; *@waited says whether it waited. */
+static QueueResult
+queue_enter (WeftArena      *self,
+             Queue          *q,
+             guint           object,
+             guint16         worker,
+             WeftWireWriter *writer,
+             int             side,
+             gboolean        block,
+             guint32         task,
+             QueueWait      *wait,
+             gboolean       *waited)
+{
+  *waited = FALSE;
+  wait->task = task;
+  lock_robust (&q->mutex, NULL);
+  if (!queue_blocks (q, side))
+    return QUEUE_DONE;
+  if (!block)
+    {
+      pthread_mutex_unlock (&q->mutex);
+      return QUEUE_WOULD_BLOCK;
+    }
+  if (!queue_wait_while (self, q, object, worker, writer, side, wait))
+    return QUEUE_CANCELLED;
+  *waited = TRUE;
+  return QUEUE_DONE;
+}
+
+/* From the moment room or an item came to the put/get itself, the thread
+ * was woken up: the part of it without CPU time is waiting for a core (or,
+ * for microseconds, for the queue's mutex). Measured as the wall time
+ * since then less all the CPU time the thread used since its wait began
+ * (asleep, it used next to none): a lower bound, drawn from the wake-up. */
+static void
+queue_record_wake_up (WeftWireWriter  *writer,
+                      const QueueWait *wait,
+                      guint64          now,
+                      guint16          worker)
+{
+  guint64 cpu = thread_cpu_ns () - wait->cpu_since;
+  guint64 woken = now - wait->ready;
+
+  if (wait->task == 0 || woken <= cpu + QUEUE_CORE_WAIT_MIN_NS)
+    return;
+  weft_wire_writer_record_full (writer, wait->ready, worker, WEFT_EVENT_CORE_WAIT_BEGIN, wait->task, 0, 0);
+  weft_wire_writer_record_full (writer, wait->ready + (woken - cpu), worker,
+                                WEFT_EVENT_CORE_WAIT_END, wait->task, 0, 0);
+}
+
+/* After the mutex is released: the wait (if @wait), then the put/get
+ * itself stamped @now, the moment of the change under the mutex, so that
+ * the depth counter follows the order the mutex gave. */
+static void
+queue_record (WeftWireWriter  *writer,
+              guint32          id,
+              gboolean         put,
+              const QueueWait *wait,
+              guint64          now,
+              guint            depth,
+              gint64           item,
+              guint16          worker)
+{
+  if (writer == NULL)
+    return;
+  if (wait != NULL)
+    {
+      for (guint i = 0; i < wait->n_paused; i++)
+        {
+          weft_wire_writer_record_full (writer, wait->paused[i][0], worker,
+                                        WEFT_EVENT_QUEUE_READY, id, 0, 0);
+          weft_wire_writer_record_full (writer, wait->paused[i][1], worker,
+                                        put ? WEFT_EVENT_QUEUE_PUT_BEGIN : WEFT_EVENT_QUEUE_GET_BEGIN,
+                                        id, 0, 0);
+        }
+      weft_wire_writer_record_full (writer, wait->ready, worker, WEFT_EVENT_QUEUE_READY, id, 0, 0);
+      queue_record_wake_up (writer, wait, now, worker);
+    }
+  weft_wire_writer_record_full (writer, now, worker,
+                                put ? WEFT_EVENT_QUEUE_PUT_END : WEFT_EVENT_QUEUE_GET_END,
+                                id, depth, item);
+}
+
 static QueueResult
 queue_put (WeftArena      *self,
            guint           object,
            gint64          item,
            guint16         worker,
+           guint32         task,
            WeftWireWriter *writer,
            gboolean        block)
 {
   Queue *q = &object_at (self, object)->u.queue;
-  guint32 id = object + WEFT_ARENA_OBJECT_BASE;
   gint64 *ring = (gint64 *) ((guint8 *) self->shared + q->ring_offset);
+  QueueWait wait;
+  gboolean waited;
+  QueueResult entered;
+  guint64 now;
   guint depth;
 
-  lock_robust (&q->mutex, NULL);
-  if (!block && q->count == q->capacity)
-    {
-      pthread_mutex_unlock (&q->mutex);
-      return QUEUE_WOULD_BLOCK;
-    }
-
-  if (writer)
-    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_PUT_BEGIN, id, 0, 0);
-
-  if (!queue_wait_while (self, q, object, worker, TRUE))
-    return QUEUE_CANCELLED;
+  if ((entered = queue_enter (self, q, object, worker, writer, QUEUE_PUT_SIDE, block, task, &wait, &waited)) != QUEUE_DONE)
+    return entered;
   ring[(q->head + q->count) % q->capacity] = item;
   depth = ++q->count;
-  pthread_cond_signal (&q->not_empty);
+  now = waited ? MAX (queue_now (writer), wait.ready) : queue_now (writer);
+  queue_changed (q, +1, now);
   pthread_mutex_unlock (&q->mutex);
 
-  if (writer)
-    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_PUT_END, id, depth, item);
+  queue_record (writer, object + WEFT_ARENA_OBJECT_BASE, TRUE,
+                waited ? &wait : NULL, now, depth, item, worker);
   return QUEUE_DONE;
 }
 
 /**
  * weft_arena_put:
  * @item: the item's id, or %WEFT_ARENA_SENTINEL
+ *
+ * @task: the task that puts (its id on the wire), for the wake-up's core
+ *   wait; 0 for none
  *
  * Puts an item, blocking while the queue is full.
  *
@@ -526,9 +737,10 @@ weft_arena_put (WeftArena      *self,
                 guint           object,
                 gint64          item,
                 guint16         worker,
+                guint32         task,
                 WeftWireWriter *writer)
 {
-  return queue_put (self, object, item, worker, writer, TRUE) == QUEUE_DONE;
+  return queue_put (self, object, item, worker, task, writer, TRUE) == QUEUE_DONE;
 }
 
 /**
@@ -545,7 +757,7 @@ weft_arena_try_put (WeftArena      *self,
                     guint16         worker,
                     WeftWireWriter *writer)
 {
-  return queue_put (self, object, item, worker, writer, FALSE) == QUEUE_DONE;
+  return queue_put (self, object, item, worker, 0, writer, FALSE) == QUEUE_DONE;
 }
 
 static QueueResult
@@ -553,44 +765,30 @@ queue_get (WeftArena      *self,
            guint           object,
            gint64         *out_item,
            guint16         worker,
+           guint32         task,
            WeftWireWriter *writer,
            gboolean        block)
 {
   Queue *q = &object_at (self, object)->u.queue;
-  guint32 id = object + WEFT_ARENA_OBJECT_BASE;
   gint64 *ring = (gint64 *) ((guint8 *) self->shared + q->ring_offset);
+  QueueWait wait;
+  gboolean waited;
+  QueueResult entered;
+  guint64 now;
   guint depth;
   gint64 item;
 
-  if (block && writer)
-    {
-      weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
-      /* the wait may be long: let the live view see it now */
-      weft_wire_writer_flush (writer);
-    }
-
-  lock_robust (&q->mutex, NULL);
-  if (!block)
-    {
-      if (q->count == 0)
-        {
-          pthread_mutex_unlock (&q->mutex);
-          return QUEUE_WOULD_BLOCK;
-        }
-      if (writer)
-        weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
-    }
-
-  if (!queue_wait_while (self, q, object, worker, FALSE))
-    return QUEUE_CANCELLED;
+  if ((entered = queue_enter (self, q, object, worker, writer, QUEUE_GET_SIDE, block, task, &wait, &waited)) != QUEUE_DONE)
+    return entered;
   item = ring[q->head];
   q->head = (q->head + 1) % q->capacity;
   depth = --q->count;
-  pthread_cond_signal (&q->not_full);
+  now = waited ? MAX (queue_now (writer), wait.ready) : queue_now (writer);
+  queue_changed (q, -1, now);
   pthread_mutex_unlock (&q->mutex);
 
-  if (writer)
-    weft_wire_writer_record (writer, WEFT_EVENT_QUEUE_GET_END, id, depth, item);
+  queue_record (writer, object + WEFT_ARENA_OBJECT_BASE, FALSE,
+                waited ? &wait : NULL, now, depth, item, worker);
   *out_item = item;
   return QUEUE_DONE;
 }
@@ -598,6 +796,8 @@ queue_get (WeftArena      *self,
 /**
  * weft_arena_get:
  * @out_item: (out): the item's id, or %WEFT_ARENA_SENTINEL
+ *
+ * @task: as for weft_arena_put()
  *
  * Takes the oldest item, blocking while the queue is empty.
  *
@@ -608,9 +808,10 @@ weft_arena_get (WeftArena      *self,
                 guint           object,
                 gint64         *out_item,
                 guint16         worker,
+                guint32         task,
                 WeftWireWriter *writer)
 {
-  return queue_get (self, object, out_item, worker, writer, TRUE) == QUEUE_DONE;
+  return queue_get (self, object, out_item, worker, task, writer, TRUE) == QUEUE_DONE;
 }
 
 /**
@@ -627,7 +828,7 @@ weft_arena_try_get (WeftArena      *self,
                     guint16         worker,
                     WeftWireWriter *writer)
 {
-  return queue_get (self, object, out_item, worker, writer, FALSE) == QUEUE_DONE;
+  return queue_get (self, object, out_item, worker, 0, writer, FALSE) == QUEUE_DONE;
 }
 
 /**

@@ -79,11 +79,13 @@ gboolean          weft_arena_put              (WeftArena         *self,
                                                guint              object,
                                                gint64             item,
                                                guint16            worker,
+                                               guint32            task,
                                                WeftWireWriter    *writer);
 gboolean          weft_arena_get              (WeftArena         *self,
                                                guint              object,
                                                gint64            *out_item,
                                                guint16            worker,
+                                               guint32            task,
                                                WeftWireWriter    *writer);
 gboolean          weft_arena_try_put          (WeftArena         *self,
                                                guint              object,

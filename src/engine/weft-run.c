@@ -297,6 +297,34 @@ group_name (WeftRun *self,
   return spec < self->profile->tasks->len ? "pool" : task_name (self, spec);
 }
 
+/* The name a worker gives its lane (see worker_thread(), the loop's thread
+ * and weft-worker), so that messages name workers as the timeline does. */
+static char *
+worker_label (WeftRun *self,
+              guint    worker)
+{
+  for (guint g = 0; g < self->n_groups; g++)
+    {
+      Group *group = &self->groups[g];
+
+      if (worker < group->first_worker || worker >= group->first_worker + group->n_workers)
+        continue;
+      switch (group->executor)
+        {
+        case WEFT_EXECUTOR_PROCESSES:
+          return g_strdup_printf ("process %u", worker);
+        case WEFT_EXECUTOR_MAINLOOP:
+          return self->n_groups > 1 ? g_strdup_printf ("main loop (%s)", group_name (self, group))
+                                    : g_strdup ("main loop");
+        default:
+          return self->n_groups > 1
+            ? g_strdup_printf ("%s thread %u", group_name (self, group), worker - group->first_worker + 1)
+            : g_strdup_printf ("thread %u", worker);
+        }
+    }
+  return g_strdup_printf ("worker %u", worker);
+}
+
 /* Stops every worker: waits give up within WEFT_ARENA_POLL_NS, processes
  * that do not end are killed. */
 static void
@@ -355,9 +383,7 @@ worker_thread (gpointer data)
   WeftRun *self = group->run;
   g_autoptr(WeftWireWriter) writer = NULL;
   g_autoptr(WeftWorkerContext) ctx = NULL;
-  g_autofree char *name = self->n_groups > 1
-    ? g_strdup_printf ("%s thread %u", group_name (self, group), args->worker - group->first_worker + 1)
-    : g_strdup_printf ("thread %u", args->worker);
+  g_autofree char *name = worker_label (self, args->worker);
 
   if (!self->options.no_record)
     {
@@ -416,9 +442,7 @@ loop_thread (gpointer data)
 
   if (!self->options.no_record)
     {
-      g_autofree char *name = self->n_groups > 1
-        ? g_strdup_printf ("main loop (%s)", group_name (self, group))
-        : g_strdup ("main loop");
+      g_autofree char *name = worker_label (self, group->first_worker);
 
       writer = weft_wire_writer_new (self->wfd, group->first_worker);
       weft_wire_writer_record (writer, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_MAINLOOP, getpid ());
@@ -559,7 +583,7 @@ joiner_thread (gpointer data)
 
       wait_group (self, group);
       for (guint i = 0; group->output != G_MAXUINT && i < group->n_sentinels; i++)
-        if (!weft_arena_put (self->arena, group->output, WEFT_ARENA_SENTINEL, 0, NULL))
+        if (!weft_arena_put (self->arena, group->output, WEFT_ARENA_SENTINEL, 0, 0, NULL))
           break;
     }
 
@@ -684,10 +708,11 @@ describe_deadlock (WeftRun *self,
     {
       const WeftWaitLink *link = &g_array_index (cycle, WeftWaitLink, i);
       const WeftWaitLink *next = &g_array_index (cycle, WeftWaitLink, (i + 1) % cycle->len);
+      g_autofree char *waiter = worker_label (self, link->worker);
+      g_autofree char *holder = worker_label (self, next->worker);
 
-      g_string_append_printf (text, "%sworker %u waits for %s, held by worker %u",
-                              i ? "; " : "", link->worker,
-                              object_name (self, link->object), next->worker);
+      g_string_append_printf (text, "%s%s waits for %s, held by %s", i ? "; " : "", waiter,
+                              object_name (self, link->object), holder);
     }
 
   g_free (self->result.deadlock_text);
@@ -842,7 +867,9 @@ declare_objects (WeftRun *self)
       const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, i);
       guint32 id = i + WEFT_ARENA_OBJECT_BASE;
 
-      weft_trace_model_declare_object (self->model, id, po->kind, po->initial);
+      /* a queue's capacity, as OBJECT_NEW carries it (0: unbounded) */
+      weft_trace_model_declare_object (self->model, id, po->kind,
+                                       po->kind == WEFT_OBJECT_QUEUE ? (gint64) po->capacity : po->initial);
       weft_trace_model_set_object_name (self->model, id, po->name);
       if (po->kind == WEFT_OBJECT_COUNTER && po->length <= 1 &&
           po->backend != WEFT_BACKEND_MANAGER && WEFT_ARENA_LOST_ID (i) != 0)

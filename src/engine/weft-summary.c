@@ -216,6 +216,9 @@ collect_locks (WeftSummary    *self,
 
       if (!weft_trace_model_get_lock_stats (model, ids[i], &l.stats))
         continue;
+      /* A GIL no one took (processes, each with its own interpreter) is no GIL */
+      if (kind == WEFT_OBJECT_GIL && l.stats.acquisitions == 0 && weft_lock_stats_get_waits (&l.stats) == 0)
+        continue;
       l.name = g_strdup (weft_trace_model_get_object_name (model, ids[i]));
       l.is_gil = kind == WEFT_OBJECT_GIL;
       g_array_append_val (self->locks, l);
@@ -484,6 +487,21 @@ weft_summary_get_wall_ns (WeftSummary *self)
 {
   g_return_val_if_fail (WEFT_IS_SUMMARY (self), 0);
   return self->wall_ns;
+}
+
+/**
+ * weft_summary_format_wall:
+ *
+ * The run's wall time as every view shows it (the summary's headline, the
+ * window's status): seconds with three decimals.
+ *
+ * Returns: (transfer full): e.g. "2.151 s"
+ */
+char *
+weft_summary_format_wall (WeftSummary *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY (self), NULL);
+  return g_strdup_printf ("%.3f s", NS_TO_S (self->wall_ns));
 }
 
 guint64
@@ -917,7 +935,11 @@ json_objects (WeftSummary *self,
       _weft_json_add_string (b, "name", l->name);
       _weft_json_add_int (b, "acquisitions", (gint64) l->stats.acquisitions);
       _weft_json_add_int (b, "contended", (gint64) l->stats.contended);
+      _weft_json_add_int (b, "waits", (gint64) weft_lock_stats_get_waits (&l->stats));
+      _weft_json_add_int (b, "unacquired", (gint64) l->stats.unacquired);
+      _weft_json_add_double (b, "contended_share", weft_lock_stats_get_contention (&l->stats));
       _weft_json_add_double (b, "wait_s", NS_TO_S (l->stats.total_wait_ns));
+      _weft_json_add_double (b, "mean_wait_s", NS_TO_S (weft_lock_stats_get_mean_wait_ns (&l->stats)));
       _weft_json_add_double (b, "max_wait_s", NS_TO_S (l->stats.max_wait_ns));
       _weft_json_add_double (b, "hold_s", NS_TO_S (l->stats.total_hold_ns));
       json_builder_end_object (b);
@@ -934,6 +956,8 @@ json_objects (WeftSummary *self,
       _weft_json_add_string (b, "name", q->name);
       _weft_json_add_int (b, "puts", (gint64) q->stats.puts);
       _weft_json_add_int (b, "gets", (gint64) q->stats.gets);
+      _weft_json_add_int (b, "get_waits", (gint64) q->stats.get_waits);
+      _weft_json_add_int (b, "put_waits", (gint64) q->stats.put_waits);
       _weft_json_add_int (b, "max_depth", q->stats.max_depth);
       _weft_json_add_double (b, "blocked_s", NS_TO_S (q->stats.blocked_ns));
       json_builder_end_object (b);
@@ -1158,28 +1182,41 @@ text_objects (WeftSummary *self,
               GString     *s)
 {
   if (self->locks->len > 0)
-    g_string_append_printf (s, "\n%-20s %10s %10s %10s %10s %10s\n", "lock", "acquired",
-                            "contended", "wait s", "max wait s", "hold s");
+    g_string_append_printf (s, "\n%-20s %10s %10s %10s %10s %11s %10s %10s\n", "lock", "acquired",
+                            "waits", "contended", "wait s", "mean wait s", "max wait s", "hold s");
   for (guint i = 0; i < self->locks->len; i++)
     {
       const WeftSummaryLock *l = &g_array_index (self->locks, WeftSummaryLock, i);
 
       g_string_append_printf (s, "%-20s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
-                              " %10.3f %10.4f %10.3f\n", l->name, l->stats.acquisitions,
-                              l->stats.contended, NS_TO_S (l->stats.total_wait_ns),
+                              " %9.1f%% %10.3f %11.4f %10.4f %10.3f\n", l->name, l->stats.acquisitions,
+                              weft_lock_stats_get_waits (&l->stats),
+                              100.0 * weft_lock_stats_get_contention (&l->stats),
+                              NS_TO_S (l->stats.total_wait_ns),
+                              NS_TO_S (weft_lock_stats_get_mean_wait_ns (&l->stats)),
                               NS_TO_S (l->stats.max_wait_ns), NS_TO_S (l->stats.total_hold_ns));
+    }
+  for (guint i = 0; i < self->locks->len; i++)
+    {
+      const WeftSummaryLock *l = &g_array_index (self->locks, WeftSummaryLock, i);
+
+      if (l->stats.unacquired > 0)
+        g_string_append_printf (s, "%s: %" G_GUINT64_FORMAT " of its waits never acquired it"
+                                " (the run ended first)\n", l->name, l->stats.unacquired);
     }
 
   if (self->queues->len > 0)
-    g_string_append_printf (s, "\n%-20s %10s %10s %10s %10s\n", "queue", "puts", "gets",
-                            "max depth", "blocked s");
+    g_string_append_printf (s, "\n%-20s %10s %10s %10s %10s %10s %10s\n", "queue", "puts", "gets",
+                            "get waits", "put waits", "max depth", "blocked s");
   for (guint i = 0; i < self->queues->len; i++)
     {
       const WeftSummaryQueue *q = &g_array_index (self->queues, WeftSummaryQueue, i);
 
       g_string_append_printf (s, "%-20s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
+                              " %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
                               " %10" G_GINT64_FORMAT " %10.3f\n", q->name, q->stats.puts,
-                              q->stats.gets, q->stats.max_depth, NS_TO_S (q->stats.blocked_ns));
+                              q->stats.gets, q->stats.get_waits, q->stats.put_waits,
+                              q->stats.max_depth, NS_TO_S (q->stats.blocked_ns));
     }
 
   if (self->counters->len > 0)

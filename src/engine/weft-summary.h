@@ -98,6 +98,7 @@ guint64            weft_summary_get_charged_ns    (WeftSummary *self,
                                                    WeftState    cost);
 guint              weft_summary_get_n_workers     (WeftSummary *self);
 guint64            weft_summary_get_wall_ns       (WeftSummary *self);
+char              *weft_summary_format_wall       (WeftSummary *self);
 guint64            weft_summary_get_serial_ns     (WeftSummary *self);
 gboolean           weft_summary_get_work_has_waits (WeftSummary *self);
 gboolean           weft_summary_get_serial_from_tasks (WeftSummary *self);

@@ -797,7 +797,7 @@ do_put (WeftWorkerContext *self,
         ok = weft_worker_context_charge (self, WEFT_STATE_PICKLING, 0,
                                          self->message_ns + self->pickle_ns_per_byte * (double) step->bytes,
                                          step->bytes);
-      ok = ok && weft_arena_put (self->arena, step->object, item, self->worker, self->writer);
+      ok = ok && weft_arena_put (self->arena, step->object, item, self->worker, self->task_id, self->writer);
     }
   take_gil (self);
   return ok;
@@ -818,7 +818,7 @@ do_get (WeftWorkerContext *self,
     {
       gint64 item;
 
-      ok = weft_arena_get (self->arena, object, &item, self->worker, self->writer);
+      ok = weft_arena_get (self->arena, object, &item, self->worker, self->task_id, self->writer);
       if (ok && item == WEFT_ARENA_SENTINEL)
         *out_sentinel = TRUE;
       if (ok && self->message_ns > 0)

@@ -31,6 +31,7 @@ static const char * const kind_names[WEFT_EVENT_N_KINDS] = {
   [WEFT_EVENT_CORE_WAIT_END] = "core-wait-end",
   [WEFT_EVENT_COST_BEGIN] = "cost-begin",
   [WEFT_EVENT_COST_END] = "cost-end",
+  [WEFT_EVENT_QUEUE_READY] = "queue-ready",
 };
 
 /**

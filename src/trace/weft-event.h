@@ -63,6 +63,9 @@ typedef enum
   WEFT_EVENT_COST_BEGIN,     /* object = task id or 0, arg0 = the cost's WeftState, arg1 = bytes if any */
   WEFT_EVENT_COST_END,       /* object, arg0 = as begin */
 
+  /* A blocked put or get: what it waited for came (room, or an item) */
+  WEFT_EVENT_QUEUE_READY,    /* object = queue: ends the wait; the PUT_END/GET_END follows */
+
   WEFT_EVENT_N_KINDS
 } WeftEventKind;
 

@@ -8,6 +8,7 @@
 #include "weft-trace-journal-private.h"
 #include "weft-lane-private.h"
 #include "weft-trace-model-private.h"
+#include "weft-peak-index-private.h"
 #include "weft-search-private.h"
 
 /*
@@ -38,6 +39,7 @@ typedef struct
   PointVec pending;   /* arrived out of order, merged once per append() */
   gboolean delta;     /* values are deltas (parallelism) */
   gboolean dirty;     /* in self->dirty_tracks */
+  WeftPeakIndex peaks; /* peaks of ranges, for the counters' labels */
 } Track;
 
 typedef struct
@@ -142,6 +144,9 @@ struct _WeftTraceModel
 
   Track        parallelism;
   GPtrArray   *dirty_tracks;
+  /* per worker: its put/get in progress has waited (a QUEUE_READY came),
+   * so that a wait paused and begun again counts once */
+  guint8       queue_waited[WEFT_MAX_WORKERS];
   PointVec     scratch_tail;      /* reused by merges */
   PointVec     scratch_sort;
 
@@ -229,6 +234,7 @@ track_clear (Track *track)
 {
   pv_clear (&track->points);
   pv_clear (&track->pending);
+  _weft_peak_index_clear (&track->peaks);
 }
 
 static inline void
@@ -244,6 +250,7 @@ track_apply (Track  *track,
   if (last != NULL && last->time_ns == t)
     {
       /* Several changes at one instant: the last one wins. */
+      _weft_peak_index_invalidate (&track->peaks, points->len - 1);
       last->value = value;
       /* A derived track is a pure step function: changes that cancel out
        * at one instant leave no step, whatever order they came in. */
@@ -366,6 +373,7 @@ track_flush (WeftTraceModel *self,
       prev = points->v[i].value;
     }
   points->len = lo;
+  _weft_peak_index_invalidate (&track->peaks, lo);
 
   i = j = 0;
   while (i < tail->len || j < n_pending)
@@ -961,6 +969,54 @@ lock_released (WeftTraceModel  *self,
 }
 
 static void
+queue_note_blocked (WeftObject *obj,
+                    WeftState   state,
+                    guint64     blocked)
+{
+  if (state == WEFT_STATE_QUEUE_PUT)
+    obj->queue.put_blocked_ns += blocked;
+  else
+    obj->queue.get_blocked_ns += blocked;
+  obj->queue.blocked_ns += blocked;
+}
+
+/* One put or get that blocked, however many stretches its wait had */
+static void
+queue_note_wait (WeftObject *obj,
+                 WeftState   state)
+{
+  if (state == WEFT_STATE_QUEUE_PUT)
+    obj->queue.put_waits++;
+  else
+    obj->queue.get_waits++;
+}
+
+/* A blocked put or get may go on: the queue has room or an item from @t.
+ * What follows until its END (waking up, taking the queue's own lock) is
+ * not blocking on the queue. */
+static void
+queue_ready (WeftTraceModel  *self,
+             WeftLane        *lane,
+             const WeftEvent *ev,
+             guint64          t,
+             int             *delta)
+{
+  WeftObject *obj = object_ensure (self, ev->object, WEFT_OBJECT_QUEUE);
+  WeftSpan span;
+
+  if (_weft_lane_close (lane, t, WEFT_STATE_QUEUE_GET, ev->object, 0, &span, delta) ||
+      _weft_lane_close (lane, t, WEFT_STATE_QUEUE_PUT, ev->object, 0, &span, delta))
+    {
+      self->n_spans++;
+      queue_note_blocked (obj, span.state, span.end_ns - span.start_ns);
+      self->queue_waited[ev->worker] = 1;
+      return;
+    }
+  self->n_unmatched++;
+  _weft_lane_count_unmatched (lane);
+}
+
+static void
 queue_end (WeftTraceModel  *self,
            WeftLane        *lane,
            const WeftEvent *ev,
@@ -970,22 +1026,25 @@ queue_end (WeftTraceModel  *self,
 {
   WeftObject *obj = object_ensure (self, ev->object, WEFT_OBJECT_QUEUE);
   WeftSpan span;
-  guint64 blocked = 0;
 
-  /* The put/get and its depth sample count even without a matching begin. */
-  if (close_span (self, lane, t, state, ev->object, 0, &span, delta))
-    blocked = span.end_ns - span.start_ns;
+  /* A put/get that did not block has no open span (or it was closed by
+   * QUEUE_READY when its wait ended); it and its depth sample count all
+   * the same. */
+  gboolean waited = self->queue_waited[ev->worker];
+
+  if (_weft_lane_close (lane, t, state, ev->object, 0, &span, delta))
+    {
+      self->n_spans++;
+      queue_note_blocked (obj, state, span.end_ns - span.start_ns);
+      waited = TRUE;
+    }
+  if (waited)
+    queue_note_wait (obj, state);
+  self->queue_waited[ev->worker] = 0;
   if (state == WEFT_STATE_QUEUE_PUT)
-    {
-      obj->queue.puts++;
-      obj->queue.put_blocked_ns += blocked;
-    }
+    obj->queue.puts++;
   else
-    {
-      obj->queue.gets++;
-      obj->queue.get_blocked_ns += blocked;
-    }
-  obj->queue.blocked_ns += blocked;
+    obj->queue.gets++;
   if (ev->arg0 > obj->queue.max_depth)
     obj->queue.max_depth = ev->arg0;
   track_add (self, object_track (obj), t, ev->arg0);
@@ -1095,6 +1154,10 @@ process_event (WeftTraceModel  *self,
 
     case WEFT_EVENT_QUEUE_GET_END:
       queue_end (self, lane, ev, t, WEFT_STATE_QUEUE_GET, &delta);
+      break;
+
+    case WEFT_EVENT_QUEUE_READY:
+      queue_ready (self, lane, ev, t, &delta);
       break;
 
     case WEFT_EVENT_IO_BEGIN:
@@ -1328,6 +1391,7 @@ weft_trace_model_append (WeftTraceModel  *self,
 
 static void
 account_truncated (WeftTraceModel *self,
+                   guint16         worker,
                    const WeftSpan *span)
 {
   guint64 dur = span->end_ns - span->start_ns;
@@ -1340,6 +1404,7 @@ account_truncated (WeftTraceModel *self,
     case WEFT_STATE_GIL_WAIT:
       if ((obj = object_lookup (self, span->object)) != NULL)
         {
+          obj->lock.unacquired++;
           obj->lock.total_wait_ns += dur;
           obj->lock.max_wait_ns = MAX (obj->lock.max_wait_ns, dur);
         }
@@ -1351,14 +1416,11 @@ account_truncated (WeftTraceModel *self,
       break;
     case WEFT_STATE_QUEUE_PUT:
     case WEFT_STATE_QUEUE_GET:
-      if ((obj = object_ensure (self, span->object, WEFT_OBJECT_QUEUE)) != NULL)
-        {
-          if (span->state == WEFT_STATE_QUEUE_PUT)
-            obj->queue.put_blocked_ns += dur;
-          else
-            obj->queue.get_blocked_ns += dur;
-          obj->queue.blocked_ns += dur;
-        }
+      obj = object_ensure (self, span->object, WEFT_OBJECT_QUEUE);
+      queue_note_blocked (obj, span->state, dur);
+      /* a wait cut off by the end: its put/get never came to count it */
+      queue_note_wait (obj, span->state);
+      self->queue_waited[worker] = 0;
       break;
     default:
       break;
@@ -1395,7 +1457,7 @@ weft_trace_model_finish (WeftTraceModel *self,
 
       while (_weft_lane_close_deepest (lane, t, &span, &delta))
         {
-          account_truncated (self, &span);
+          account_truncated (self, weft_lane_get_worker (lane), &span);
           any = TRUE;
         }
       g_assert (weft_lane_get_n_open_spans (lane) == 0);
@@ -1862,6 +1924,65 @@ weft_trace_model_get_counter (WeftTraceModel *self,
     }
   *out_n = obj->track->points.len;
   return obj->track->points.v;
+}
+
+/* The highest value in force during [begin, end): the one at @begin and
+ * every point inside; 0 for an empty track */
+static gint64
+track_peak (Track   *track,
+            guint64  begin,
+            guint64  end)
+{
+  const WeftCounterPoint *p = track->points.v;
+  guint n = track->points.len;
+  guint lo, hi;
+
+  if (n == 0)
+    return 0;
+  lo = weft_counter_points_lower_bound (p, n, begin);
+  hi = weft_counter_points_lower_bound (p, n, end);
+  return MAX (weft_counter_points_value_at (p, n, begin), _weft_peak_index_max (&track->peaks, p, n, lo, hi));
+}
+
+/**
+ * weft_trace_model_get_counter_peak:
+ * @object: a counter or queue id
+ *
+ * The true peak of a counter's (or a queue depth's) step function in a
+ * time range, every point counted, in time proportional to the points in
+ * range divided by 64.
+ *
+ * Returns: the highest value in force during [@begin_ns, @end_ns), 0 if
+ *   the object has no points
+ */
+gint64
+weft_trace_model_get_counter_peak (WeftTraceModel *self,
+                                   guint32         object,
+                                   guint64         begin_ns,
+                                   guint64         end_ns)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  obj = object_lookup (self, object);
+  return obj != NULL && obj->track != NULL ? track_peak (obj->track, begin_ns, end_ns) : 0;
+}
+
+/**
+ * weft_trace_model_get_parallelism_peak:
+ *
+ * Returns: the most lanes executing at once during [@begin_ns, @end_ns)
+ *   (see weft_trace_model_get_counter_peak())
+ */
+gint64
+weft_trace_model_get_parallelism_peak (WeftTraceModel *self,
+                                       guint64         begin_ns,
+                                       guint64         end_ns)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  return track_peak (&self->parallelism, begin_ns, end_ns);
 }
 
 /**

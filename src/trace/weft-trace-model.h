@@ -122,6 +122,13 @@ const WeftCounterPoint *weft_trace_model_get_counter     (WeftTraceModel *self,
                                                           guint          *out_n);
 const WeftCounterPoint *weft_trace_model_get_parallelism (WeftTraceModel *self,
                                                           guint          *out_n);
+gint64                  weft_trace_model_get_counter_peak     (WeftTraceModel *self,
+                                                               guint32         object,
+                                                               guint64         begin_ns,
+                                                               guint64         end_ns);
+gint64                  weft_trace_model_get_parallelism_peak (WeftTraceModel *self,
+                                                               guint64         begin_ns,
+                                                               guint64         end_ns);
 const WeftFlow         *weft_trace_model_get_flows       (WeftTraceModel *self,
                                                           guint          *out_n);
 void                    weft_trace_model_lookup_flows    (WeftTraceModel *self,

@@ -51,29 +51,51 @@ weft_lane_stats_get_tasks (const WeftLaneStats *stats)
 }
 
 /**
+ * weft_lock_stats_get_waits:
+ * @stats: lock statistics
+ *
+ * Returns: the waits for the lock: those that acquired it and those that
+ *   never did
+ */
+guint64
+weft_lock_stats_get_waits (const WeftLockStats *stats)
+{
+  g_return_val_if_fail (stats != NULL, 0);
+
+  return stats->contended + stats->unacquired;
+}
+
+/**
  * weft_lock_stats_get_mean_wait_ns:
  * @stats: lock statistics
  *
- * Returns: mean wait of the contended acquisitions, 0 if there were none
+ * Returns: mean wait of every wait (acquired or not), 0 if there were none
  */
 guint64
 weft_lock_stats_get_mean_wait_ns (const WeftLockStats *stats)
 {
+  guint64 waits;
+
   g_return_val_if_fail (stats != NULL, 0);
 
-  return stats->contended ? stats->total_wait_ns / stats->contended : 0;
+  waits = weft_lock_stats_get_waits (stats);
+  return waits ? stats->total_wait_ns / waits : 0;
 }
 
 /**
  * weft_lock_stats_get_contention:
  * @stats: lock statistics
  *
- * Returns: the fraction of acquisitions that had to wait, in [0, 1]
+ * Returns: the fraction of attempts to take the lock (acquisitions and
+ *   waits that never acquired) that had to wait, in [0, 1]
  */
 double
 weft_lock_stats_get_contention (const WeftLockStats *stats)
 {
+  guint64 attempts;
+
   g_return_val_if_fail (stats != NULL, 0.0);
 
-  return stats->acquisitions ? (double) stats->contended / (double) stats->acquisitions : 0.0;
+  attempts = stats->acquisitions + stats->unacquired;
+  return attempts ? (double) weft_lock_stats_get_waits (stats) / (double) attempts : 0.0;
 }

@@ -67,6 +67,8 @@ typedef struct
  * WeftLockStats:
  * @acquisitions: LOCK_ACQUIRED (or GIL_ACQUIRED) events
  * @contended: acquisitions that ended a wait
+ * @unacquired: waits that never acquired: cut off by the end of the run
+ *   (a deadlocked or cancelled waiter); @contended + @unacquired are the waits
  * @total_wait_ns: sum of wait spans, including waits truncated by finish()
  *   (a deadlocked waiter shows up here)
  * @max_wait_ns: longest wait span
@@ -78,6 +80,7 @@ typedef struct
 {
   guint64 acquisitions;
   guint64 contended;
+  guint64 unacquired;
   guint64 total_wait_ns;
   guint64 max_wait_ns;
   guint64 total_hold_ns;
@@ -88,6 +91,10 @@ typedef struct
  * @puts: QUEUE_PUT_END events
  * @gets: QUEUE_GET_END events
  * @max_depth: largest depth reported by a put or a get (arg0)
+ * @put_waits: puts that blocked while the queue was full, each once
+ *   (its wait may be in several spans, when another worker took its turn;
+ *   a wait cut off by the end of the run counts)
+ * @get_waits: gets that blocked while the queue was empty, the same way
  * @put_blocked_ns: sum of put span durations
  * @get_blocked_ns: sum of get span durations
  * @blocked_ns: @put_blocked_ns + @get_blocked_ns
@@ -96,6 +103,8 @@ typedef struct
 {
   guint64 puts;
   guint64 gets;
+  guint64 put_waits;
+  guint64 get_waits;
   gint64  max_depth;
   guint64 put_blocked_ns;
   guint64 get_blocked_ns;
@@ -105,6 +114,7 @@ typedef struct
 guint64 weft_lane_stats_get_busy_ns        (const WeftLaneStats *stats);
 guint64 weft_lane_stats_get_total_ns       (const WeftLaneStats *stats);
 guint64 weft_lane_stats_get_tasks          (const WeftLaneStats *stats);
+guint64 weft_lock_stats_get_waits          (const WeftLockStats *stats);
 guint64 weft_lock_stats_get_mean_wait_ns   (const WeftLockStats *stats);
 double  weft_lock_stats_get_contention     (const WeftLockStats *stats);
 
