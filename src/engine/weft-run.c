@@ -405,6 +405,18 @@ on_loop_task_done (guint32         task_id,
                 status, error, work_ns);
 }
 
+/* Which of the run's main loops @group is (0 for the first) */
+static guint
+loop_index (WeftRun     *self,
+            const Group *group)
+{
+  guint n = 0;
+
+  for (const Group *g = self->groups; g < group; g++)
+    n += g->executor == WEFT_EXECUTOR_MAINLOOP;
+  return n;
+}
+
 static gpointer
 loop_thread (gpointer data)
 {
@@ -432,8 +444,9 @@ loop_thread (gpointer data)
       tasks[i] = (WeftLoopTask) { t->id, t->spec_index, t->steps };
     }
 
-  weft_loop_executor_run (self->profile, self->arena, writer, group->first_worker, tasks,
-                          group->n_tasks, on_loop_task_done, self, &max_lag_ns);
+  weft_loop_executor_run (self->profile, self->arena, writer, group->first_worker,
+                          loop_index (self, group), tasks, group->n_tasks, on_loop_task_done, self,
+                          &max_lag_ns);
 
   g_mutex_lock (&self->mutex);
   self->result.loop_max_lag_ns = MAX (self->result.loop_max_lag_ns, max_lag_ns);
@@ -818,14 +831,30 @@ model_sink (const WeftEvent *events,
 
 /* ---- starting ----------------------------------------------------------- */
 
-static gboolean
-uses_executor (WeftRun          *self,
-               WeftExecutorKind  executor)
+/* Each main loop's lag and pending waits; named after its stage when
+ * there are several */
+static void
+declare_loop_counters (WeftRun *self)
 {
-  for (guint g = 0; g < self->n_groups; g++)
-    if (self->groups[g].executor == executor)
-      return TRUE;
-  return FALSE;
+  guint n_loops = loop_index (self, self->groups + self->n_groups);
+
+  for (guint g = 0, n = 0; g < self->n_groups; g++)
+    {
+      Group *group = &self->groups[g];
+      gboolean several = n_loops > 1;
+      g_autofree char *lag = NULL;
+      g_autofree char *pending = NULL;
+
+      if (group->executor != WEFT_EXECUTOR_MAINLOOP)
+        continue;
+      lag = several ? g_strdup_printf ("loop lag: %s (µs)", group_name (self, group)) : g_strdup ("loop lag (µs)");
+      pending = several ? g_strdup_printf ("pending waits: %s", group_name (self, group)) : g_strdup ("pending waits");
+      weft_trace_model_declare_object (self->model, weft_loop_lag_id (n), WEFT_OBJECT_COUNTER, 0);
+      weft_trace_model_set_object_name (self->model, weft_loop_lag_id (n), lag);
+      weft_trace_model_declare_object (self->model, weft_loop_pending_id (n), WEFT_OBJECT_COUNTER, 0);
+      weft_trace_model_set_object_name (self->model, weft_loop_pending_id (n), pending);
+      n++;
+    }
 }
 
 static void
@@ -854,13 +883,7 @@ declare_objects (WeftRun *self)
         }
     }
 
-  if (uses_executor (self, WEFT_EXECUTOR_MAINLOOP))
-    {
-      weft_trace_model_declare_object (self->model, WEFT_LOOP_LAG_ID, WEFT_OBJECT_COUNTER, 0);
-      weft_trace_model_set_object_name (self->model, WEFT_LOOP_LAG_ID, "loop lag (µs)");
-      weft_trace_model_declare_object (self->model, WEFT_LOOP_PENDING_ID, WEFT_OBJECT_COUNTER, 0);
-      weft_trace_model_set_object_name (self->model, WEFT_LOOP_PENDING_ID, "pending waits");
-    }
+  declare_loop_counters (self);
 }
 
 /**
