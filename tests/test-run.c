@@ -905,7 +905,7 @@ test_loop_many_waits (void)
 /* Two main loops in one run (a pipeline's stages): each has its own
  * pending-waits and lag counters, named after its stage, so neither track
  * mixes in the other loop's waits: a loop never counts more pending waits
- * than it has tasks. */
+ * than it has tasks; and each lag track ends at 0 with its loop. */
 static void
 test_two_loops_own_counters (void)
 {
@@ -938,6 +938,11 @@ test_two_loops_own_counters (void)
       g_test_message ("%s: %u points, at most %" G_GINT64_FORMAT, names[n], np, most);
       g_assert_cmpint (most, >, 0);
       g_assert_cmpint (most, <=, tasks[n]);
+
+      /* Once the loop has ended no wake-up is late: its lag track ends at 0 */
+      p = weft_trace_model_get_counter (model, weft_loop_lag_id (n), &np);
+      g_assert_cmpuint (np, >, 0);
+      g_assert_cmpint (p[np - 1].value, ==, 0);
     }
 }
 

@@ -223,6 +223,10 @@ weft_loop_executor_run (const WeftProfile    *profile,
 
   if (n_tasks > 0)
     g_main_loop_run (loop.main_loop);
+  /* The loop has ended: no wake-up is late any more (a counter holds its
+   * last value, and the last wake-up's lag would seem to go on) */
+  if (loop.max_lag_ns > 0)
+    record (&loop, WEFT_EVENT_COUNTER, loop.lag_id, 0, 0);
 
   if (cancel_check != NULL)
     g_source_destroy (cancel_check);
