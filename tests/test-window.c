@@ -645,6 +645,12 @@ test_run_kept_with_profile (void)
   model = weft_window_get_model (window);
   g_assert_true (model == weft_run_get_model (run));
   g_assert_true (g_str_has_prefix (gtk_label_get_label (window->run_status), "Finished in"));
+  /* The status has a line of its own, not the room the views' tabs leave
+   * (it was cut to "Fini…"); its tooltip holds all of it */
+  g_assert_false (gtk_widget_get_parent (GTK_WIDGET (window->run_status)) ==
+                  gtk_widget_get_parent (GTK_WIDGET (window->profile_button)));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (window->run_status)), ==,
+                   gtk_label_get_label (window->run_status));
 
   click_library (window, p04);
   g_assert_true (wait_for (shows_concept_4, window, 10000));
