@@ -651,6 +651,7 @@ test_run_kept_with_profile (void)
                   gtk_widget_get_parent (GTK_WIDGET (window->profile_button)));
   g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (window->run_status)), ==,
                    gtk_label_get_label (window->run_status));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->run_status)));
 
   click_library (window, p04);
   g_assert_true (wait_for (shows_concept_4, window, 10000));
@@ -660,6 +661,7 @@ test_run_kept_with_profile (void)
   g_assert_true (weft_window_get_model (window) != model);
   g_assert_true (weft_session_get_model (window->session) != model);
   g_assert_cmpstr (gtk_label_get_label (window->run_status), ==, "");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->run_status)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->show_run_button)));
   /* 04 has not run: its page stays, there is no timeline of it to show */
   g_assert_cmpstr (weft_window_get_page (window), ==, "profile");
