@@ -949,6 +949,24 @@ test_failed_task (void)
   g_assert_cmpuint (n_running, ==, 0);
   assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 20 * MS), y - 3, &running, "ok task");
 
+  /* The same in the dark style, with its own crimson */
+  g_clear_pointer (&pixels, g_free);
+  set_dark (TRUE);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  weft_state_style_get_failed_color (TRUE, &failed);
+  weft_state_style_get_color (WEFT_STATE_RUNNING, TRUE, &running);
+  n_failed = n_running = 0;
+  for (int x = (int) x0; x < (int) x1; x++)
+    {
+      pixel_at (pixels, stride, x, (int) y - 3, &got);
+      n_failed += colour_distance (&got, &failed) <= 3;
+      n_running += colour_distance (&got, &running) <= 3;
+    }
+  g_assert_cmpuint (n_failed, >, (guint) ((x1 - x0) * 0.5));
+  g_assert_cmpuint (n_running, ==, 0);
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 20 * MS), y - 3, &running, "dark ok task");
+  set_dark (FALSE);
+
   g_assert_true (weft_lane_get_span (weft_trace_model_get_lane (model, 0), 0, 1, &span));
   g_assert_true (span.flags & WEFT_SPAN_TASK_FAILED);
   failed_text = weft_timeline_view_describe_span (f.view, &span);
