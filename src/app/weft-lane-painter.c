@@ -19,7 +19,8 @@
  * drawn one by one (labelled where the text fits), the rest merged per pixel
  * column from the lane's summaries, shaded by how busy the column is; open
  * spans run to the lane's last time; instants are marks along the top.
- * A task that failed is drawn in a colour of its own, crossed out. On a
+ * A task that failed is drawn in a colour of its own, crossed out (one
+ * narrower than a pixel is a crimson mark where it ended). On a
  * main loop's lane, the time its tasks spend awaiting (the loop's "pending
  * waits" counter above 0) is a pale band behind the spans. Each loop of a
  * run has its own counters (weft_lane_painter_get_loop_index()).
@@ -572,6 +573,55 @@ draw_awaiting (cairo_t        *cr,
   cairo_fill (cr);
 }
 
+/* Lanes with more spans than this in view draw no marks for narrow failed
+ * tasks (finding them reads every span) */
+#define MAX_FAILED_SCAN 100000
+
+/* A failed task narrower than a pixel (a main loop's last stretch of a
+ * task) still shows: a crimson mark at the top where it ended. Only lanes
+ * where a task failed are searched. */
+static void
+draw_failed_marks (cairo_t        *cr,
+                   WeftTraceModel *model,
+                   WeftLane       *lane,
+                   guint64         vb,
+                   guint64         ve,
+                   int             tw,
+                   gboolean        dark)
+{
+  double scale = tw / (double) (ve - vb);
+  WeftLaneStats ls;
+  guint first, n;
+  gboolean any = FALSE;
+  GdkRGBA c;
+
+  if (!weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &ls) || ls.tasks_failed == 0)
+    return;
+  weft_lane_lookup_range (lane, 0, vb, ve, &first, &n);
+  if (n > MAX_FAILED_SCAN)
+    return;
+  for (guint k = first; k < first + n; k++)
+    {
+      WeftSpan s;
+      double x;
+
+      if (!weft_lane_get_span (lane, 0, k, &s) || s.state != WEFT_STATE_RUNNING ||
+          !(s.flags & WEFT_SPAN_TASK_FAILED) || (s.end_ns - s.start_ns) * scale >= 1)
+        continue;
+      x = span_x (s.end_ns, vb, scale);
+      cairo_move_to (cr, x - 4.5, WEFT_TIMELINE_LANE_PAD);
+      cairo_line_to (cr, x + 4.5, WEFT_TIMELINE_LANE_PAD);
+      cairo_line_to (cr, x, WEFT_TIMELINE_LANE_PAD + 8);
+      cairo_close_path (cr);
+      any = TRUE;
+    }
+  if (!any)
+    return;
+  weft_state_style_get_failed_color (dark, &c);
+  gdk_cairo_set_source_rgba (cr, &c);
+  cairo_fill (cr);
+}
+
 WeftLanePainter *
 weft_lane_painter_new (void)
 {
@@ -620,6 +670,7 @@ weft_lane_painter_paint (WeftLanePainter *self,
   fill_batches (self, cr, dark);
   draw_labels (self, cr, model, context, dark);
   draw_instants (cr, lane, begin_ns, end_ns, width, dark);
+  draw_failed_marks (cr, model, lane, begin_ns, end_ns, width, dark);
   cairo_destroy (cr);
   return node;
 }
