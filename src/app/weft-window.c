@@ -1134,7 +1134,6 @@ static void
 on_run_status_changed (GtkLabel *label)
 {
   const char *text = gtk_label_get_label (label);
-
   gboolean any = text != NULL && *text != '\0';
 
   gtk_widget_set_tooltip_text (GTK_WIDGET (label), any ? text : NULL);

@@ -831,6 +831,16 @@ model_sink (const WeftEvent *events,
 
 /* ---- starting ----------------------------------------------------------- */
 
+static gboolean
+uses_executor (WeftRun          *self,
+               WeftExecutorKind  executor)
+{
+  for (guint g = 0; g < self->n_groups; g++)
+    if (self->groups[g].executor == executor)
+      return TRUE;
+  return FALSE;
+}
+
 /* Each main loop's lag and pending waits; named after its stage when
  * there are several */
 static void
