@@ -759,6 +759,34 @@ on_watchdog (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The workers' samples of a counter race with each other's last writes: the
+ * run ends its value and lost-updates tracks with the figures it counted
+ * once every worker had ended. */
+static void
+close_lost_track (WeftRun *self,
+                  guint    index,
+                  gint64   value,
+                  gint64   lost)
+{
+  guint n = 0;
+  WeftEvent ev[2] = { { 0 } };
+
+  if (WEFT_ARENA_LOST_ID (index) == 0 || weft_trace_model_get_n_lanes (self->model) == 0 ||
+      weft_trace_model_get_counter (self->model, WEFT_ARENA_LOST_ID (index), &n) == NULL || n == 0)
+    return;
+  for (guint k = 0; k < 2; k++)
+    {
+      ev[k].time_ns = self->ended_ns;
+      ev[k].worker = weft_lane_get_worker (weft_trace_model_get_lane (self->model, 0));
+      ev[k].kind = WEFT_EVENT_COUNTER;
+    }
+  ev[0].object = index + WEFT_ARENA_OBJECT_BASE;
+  ev[0].arg0 = value;
+  ev[1].object = WEFT_ARENA_LOST_ID (index);
+  ev[1].arg0 = lost;
+  weft_trace_model_append (self->model, ev, 2);
+}
+
 static void
 on_collector_finished (WeftCollector *collector,
                        gpointer       data)
@@ -807,6 +835,7 @@ on_collector_finished (WeftCollector *collector,
       cr.backend = po->backend;
       cr.ns_per_op = cr.expected > 0 ? (double) weft_arena_counter_op_ns (self->arena, i) / (double) cr.expected : 0;
       g_array_append_val (self->result.counters, cr);
+      close_lost_track (self, i, cr.actual + po->initial, cr.lost);
     }
 
   if (self->watchdog != NULL)
@@ -883,8 +912,7 @@ declare_objects (WeftRun *self)
 
       weft_trace_model_declare_object (self->model, id, po->kind, po->initial);
       weft_trace_model_set_object_name (self->model, id, po->name);
-      if (po->kind == WEFT_OBJECT_COUNTER && po->length <= 1 &&
-          po->backend != WEFT_BACKEND_MANAGER && WEFT_ARENA_LOST_ID (i) != 0)
+      if (po->kind == WEFT_OBJECT_COUNTER && po->length <= 1 && WEFT_ARENA_LOST_ID (i) != 0)
         {
           g_autofree char *lost = g_strdup_printf ("%s: lost updates", po->name);
 
