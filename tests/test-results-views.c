@@ -14,6 +14,7 @@
 #include "weft-contention-view.h"
 #include "weft-summary.h"
 #include "weft-time-format.h"
+#include "weft-legend.h"
 #include "weft-summary-view.h"
 #include "weft-trace-import.h"
 
@@ -82,6 +83,23 @@ show_in_window (GtkWidget *child)
   return window;
 }
 
+/* The first widget of @type under @root, depth first */
+static GtkWidget *
+find_widget (GtkWidget *root,
+             GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_widget (c, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_summary_view (void)
 {
@@ -98,6 +116,18 @@ test_summary_view (void)
 
   g_assert_true (weft_run_start (run, NULL, &error));
   g_assert_true (wait_for (run_finished, run, 60000));
+
+  /* The time-per-state chart's legend names the states only: it draws no
+   * failed tasks and no awaits */
+  {
+    GtkWidget *legend = find_widget (view, WEFT_TYPE_LEGEND);
+    GtkWidget *full = weft_legend_new ();
+
+    g_assert_nonnull (legend);
+    g_assert_cmpuint (weft_legend_get_n_items (WEFT_LEGEND (legend)), ==, WEFT_N_STATES - 1);
+    g_assert_cmpuint (weft_legend_get_n_items (WEFT_LEGEND (g_object_ref_sink (full))), ==, WEFT_N_STATES + 1);
+    g_object_unref (full);
+  }
 
   /* A run: the typed figures, on its 2 workers */
   weft_summary_view_set_data (WEFT_SUMMARY_VIEW (view), weft_run_get_model (run), profile,

@@ -48,6 +48,39 @@ assert_exported_again_same (WeftTraceModel *imported,
   g_unlink (again);
 }
 
+/* A profile's description that names a track ("the track 'NAME'") is
+ * right: the run's model has that counter, with points. */
+static void
+assert_named_tracks_exist (const WeftProfile *profile,
+                           WeftTraceModel    *model)
+{
+  g_autoptr(GRegex) re = g_regex_new ("track '([^']+)'", 0, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  g_autofree guint32 *ids = NULL;
+  guint n_ids = 0;
+
+  if (profile->description == NULL)
+    return;
+  ids = weft_trace_model_list_objects (model, WEFT_OBJECT_COUNTER, &n_ids);
+  g_regex_match (re, profile->description, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      g_autofree char *name = g_match_info_fetch (match, 1);
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < n_ids && !found; i++)
+        {
+          guint n = 0;
+
+          found = g_strcmp0 (weft_trace_model_get_object_name (model, ids[i]), name) == 0 &&
+                  weft_trace_model_get_counter (model, ids[i], &n) != NULL && n > 0;
+        }
+      g_test_message ("the description names the track '%s': %s", name, found ? "shown" : "missing");
+      g_assert_true (found);
+      g_match_info_next (match, NULL);
+    }
+}
+
 static void
 test_profile (gconstpointer data)
 {
@@ -69,6 +102,7 @@ test_profile (gconstpointer data)
   g_assert_true (weft_run_start (run, context, &error));
   g_assert_no_error (error);
   weft_run_wait (run, context, NULL);
+  assert_named_tracks_exist (profile, weft_run_get_model (run));
 
   trace = g_build_filename (tmpdir, base, NULL);
   g_assert_true (weft_trace_export_to_file (weft_run_get_model (run), NULL, trace, NULL, &error));

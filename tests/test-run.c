@@ -168,7 +168,8 @@ lost_updates (WeftRun *run)
 /* The timeline shows the race as it happens: the counter's value and its
  * lost updates are sampled during the increments (not only at their end),
  * the lost updates never fall below 0 and end at the run's own figure
- * (expected - actual), and the counter's last point is its final value. */
+ * (expected - actual), and the counter's last point is its final value (the
+ * run closes both tracks with the figures it counted at the end). */
 static void
 assert_lost_track (WeftRun *run,
                    gint64   expected)
@@ -211,8 +212,9 @@ assert_lost_track (WeftRun *run,
       g_assert_cmpuint (n_early, >=, 10);
     }
   else
-    /* Nothing lost: the track says 0 once per worker, not once per increment */
-    g_assert_cmpuint (n_lost, <=, 4);
+    /* Nothing lost: the track says 0 once per worker and once as the run
+     * ends, not once per increment */
+    g_assert_cmpuint (n_lost, <=, 4 + 1);
 }
 
 /* Concept 4 and 5: an unlocked read-modify-write loses updates; a lock loses none. */
@@ -993,6 +995,50 @@ test_loop_many_waits (void)
   g_assert_cmpint (most, ==, 1000);
 }
 
+/* Two main loops in one run (a pipeline's stages): each has its own
+ * pending-waits and lag counters, named after its stage, so neither track
+ * mixes in the other loop's waits: a loop never counts more pending waits
+ * than it has tasks; and each lag track ends at 0 with its loop. */
+static void
+test_two_loops_own_counters (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"two loops\","
+    "  \"objects\": { \"q\": { \"kind\": \"queue\", \"capacity\": 50 } },"
+    "  \"stages\": ["
+    "    { \"name\": \"fetch\", \"executor\": \"mainloop\", \"workers\": 8, \"output\": \"q\", \"steps\": ["
+    "      { \"repeat\": { \"times\": 3, \"steps\": [ { \"io\": { \"ms\": 10 } }, { \"put\": { \"queue\": \"q\" } } ] } } ] },"
+    "    { \"name\": \"upload\", \"executor\": \"mainloop\", \"workers\": 2, \"steps\": ["
+    "      { \"for_each\": { \"queue\": \"q\", \"steps\": [ { \"io\": { \"ms\": 2 } } ] } } ] } ] }");
+  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  WeftTraceModel *model = weft_run_get_model (run);
+  static const gint64 tasks[] = { 8, 2 };
+  static const char *names[] = { "pending waits: fetch", "pending waits: upload" };
+
+  g_assert_cmpuint (weft_run_get_result (run)->errors->len, ==, 0);
+  for (guint n = 0; n < 2; n++)
+    {
+      const WeftCounterPoint *p;
+      guint np = 0;
+      gint64 most = 0;
+
+      p = weft_trace_model_get_counter (model, weft_loop_pending_id (n), &np);
+      g_assert_cmpstr (weft_trace_model_get_object_name (model, weft_loop_pending_id (n)), ==, names[n]);
+      g_assert_nonnull (strstr (weft_trace_model_get_object_name (model, weft_loop_lag_id (n)), " (\xc2\xb5s)"));
+      g_assert_cmpuint (np, >, 0);
+      for (guint i = 0; i < np; i++)
+        most = MAX (most, p[i].value);
+      g_test_message ("%s: %u points, at most %" G_GINT64_FORMAT, names[n], np, most);
+      g_assert_cmpint (most, >, 0);
+      g_assert_cmpint (most, <=, tasks[n]);
+
+      /* Once the loop has ended no wake-up is late: its lag track ends at 0 */
+      p = weft_trace_model_get_counter (model, weft_loop_lag_id (n), &np);
+      g_assert_cmpuint (np, >, 0);
+      g_assert_cmpint (p[np - 1].value, ==, 0);
+    }
+}
+
 /* Concept 18: a blocking call inside a coroutine stalls the loop for as long as it blocks. */
 static void
 test_loop_blocking_call (void)
@@ -1111,6 +1157,17 @@ test_manager (void)
   g_assert_cmpint (m->backend, ==, WEFT_BACKEND_MANAGER);
   g_assert_cmpint (s->lost, ==, 0);
   g_assert_cmpfloat (m->ns_per_op, >, 5 * s->ns_per_op);
+
+  /* the lost updates are on the timeline as they happen, every 64
+   * increments of each process, and end at the run's own figure */
+  {
+    guint n = 0;
+    const WeftCounterPoint *lost = weft_trace_model_get_counter (model, WEFT_ARENA_LOST_ID (0), &n);
+
+    g_assert_cmpstr (weft_trace_model_get_object_name (model, WEFT_ARENA_LOST_ID (0)), ==, "c: lost updates");
+    g_assert_cmpuint (n, >=, 10);
+    g_assert_cmpint (lost[n - 1].value, ==, m->lost);
+  }
 
   /* the manager has a lane of its own, after the workers' */
   g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 3);
@@ -1321,6 +1378,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/gil-speedup", test_gil_speedup);
   g_test_add_func ("/weft/run/core-wait", test_core_wait);
   g_test_add_func ("/weft/run/race-and-lock", test_race_and_lock);
+  g_test_add_func ("/weft/run/two-loops-own-counters", test_two_loops_own_counters);
   g_test_add_func ("/weft/run/lock-with-gil", test_lock_with_gil);
   g_test_add_func ("/weft/run/deadlock", test_deadlock);
   g_test_add_func ("/weft/run/gil-in-wait-for-graph", test_gil_in_wait_for_graph);

@@ -1001,6 +1001,24 @@ test_failed_task (void)
   g_assert_cmpuint (n_running, ==, 0);
   assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 20 * MS), y - 3, &running, "ok task");
 
+  /* The same in the dark style, with its own crimson */
+  g_clear_pointer (&pixels, g_free);
+  set_dark (TRUE);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  weft_state_style_get_failed_color (TRUE, &failed);
+  weft_state_style_get_color (WEFT_STATE_RUNNING, TRUE, &running);
+  n_failed = n_running = 0;
+  for (int x = (int) x0; x < (int) x1; x++)
+    {
+      pixel_at (pixels, stride, x, (int) y - 3, &got);
+      n_failed += colour_distance (&got, &failed) <= 3;
+      n_running += colour_distance (&got, &running) <= 3;
+    }
+  g_assert_cmpuint (n_failed, >, (guint) ((x1 - x0) * 0.5));
+  g_assert_cmpuint (n_running, ==, 0);
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 20 * MS), y - 3, &running, "dark ok task");
+  set_dark (FALSE);
+
   g_assert_true (weft_lane_get_span (weft_trace_model_get_lane (model, 0), 0, 1, &span));
   g_assert_true (span.flags & WEFT_SPAN_TASK_FAILED);
   failed_text = weft_timeline_view_describe_span (f.view, &span);
@@ -1114,6 +1132,50 @@ test_loop_lane (void)
   fixture_teardown (&f);
 }
 
+/* A failed task narrower than a pixel (on a main loop, its last stretch
+ * lasts microseconds) is still seen: a crimson mark where it ended; an ok
+ * task as short gets none. */
+static void
+test_failed_mark (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autofree guchar *pixels = NULL;
+  GdkRGBA failed;
+  Fixture f;
+  double y;
+  int w, h;
+  gsize stride;
+
+  ev (e, 0, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_MAINLOOP, 4242);
+  ev (e, BASE, 0, WEFT_EVENT_TASK_BEGIN, 5, 0, 0);
+  ev (e, BASE + 1 * MS, 0, WEFT_EVENT_TASK_END, 5, WEFT_TASK_SUSPENDED, 0);
+  ev (e, BASE + 30 * MS, 0, WEFT_EVENT_TASK_BEGIN, 6, 0, 0);
+  ev (e, BASE + 30 * MS + 2000, 0, WEFT_EVENT_TASK_END, 6, WEFT_TASK_OK, 0);
+  ev (e, BASE + 60 * MS, 0, WEFT_EVENT_TASK_BEGIN, 5, 0, 0);
+  ev (e, BASE + 60 * MS + 2000, 0, WEFT_EVENT_TASK_END, 5, WEFT_TASK_FAILED, 0);
+  ev (e, BASE + 99 * MS, 0, WEFT_EVENT_TASK_BEGIN, 7, 0, 0);
+  ev (e, BASE + 100 * MS, 0, WEFT_EVENT_TASK_END, 7, WEFT_TASK_OK, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  weft_trace_model_finish (model, BASE + 100 * MS);
+
+  set_dark (FALSE);
+  fixture_setup (&f, model, 900, 200);
+  pixels = render_widget (GTK_WIDGET (f.view), &w, &h, &stride, NULL);
+  weft_state_style_get_failed_color (FALSE, &failed);
+  /* the mark's upper part, 2 px under the lane's top padding */
+  y = weft_timeline_view_get_row_y (f.view, 0, 0) - WEFT_TIMELINE_ROW_HEIGHT / 2.0 + 2;
+  assert_colour (pixels, stride, weft_timeline_view_time_to_x (f.view, BASE + 60 * MS + 2000), y, &failed,
+                 "failed mark");
+  {
+    GdkRGBA got;
+
+    pixel_at (pixels, stride, (int) weft_timeline_view_time_to_x (f.view, BASE + 30 * MS + 2000), (int) y, &got);
+    g_assert_cmpfloat (colour_distance (&got, &failed), >, 40);
+  }
+  fixture_teardown (&f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1138,6 +1200,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline/window-page", test_window_page);
   g_test_add_func ("/weft/timeline/screenshot", test_screenshot);
   g_test_add_func ("/weft/timeline/failed-task", test_failed_task);
+  g_test_add_func ("/weft/timeline/failed-mark", test_failed_mark);
   g_test_add_func ("/weft/timeline/loop-lane", test_loop_lane);
   g_test_add_func ("/weft/timeline/ruler-cursor", test_ruler_cursor);
   g_test_add_func ("/weft/timeline/step-chart-reference-label", test_step_chart_reference_label);

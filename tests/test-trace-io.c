@@ -1302,7 +1302,8 @@ test_damaged_journal (void)
   const struct { const char *weft; const char *message; } cases[] = {
     { "{\"version\":2,\"journal\":[\"xgEAAA==\"]}",
       "t.json: the model's journal is damaged at byte 4: it ends inside a batch of events" },
-    /* 0x1f, the last code (a task's error), with nothing after it */
+    { "{\"version\":2,\"journal\":[\"H38=\"]}",
+      "t.json: the model's journal is damaged at byte 0: an entry of an unknown kind" },
     { "{\"version\":2,\"journal\":[\"Hw==\"]}",
       "t.json: the model's journal is damaged at byte 0: it ends inside an entry" },
     { "{\"version\":2,\"journal\":[\"BgEA\"]}",

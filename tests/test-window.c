@@ -657,6 +657,13 @@ test_run_kept_with_profile (void)
     g_assert_true (g_str_has_prefix (gtk_label_get_label (window->run_status), status));
     g_assert_true (g_str_has_prefix (weft_summary_view_get_headline (window->summary_view), headline));
   }
+  /* The status has a line of its own, not the room the views' tabs leave
+   * (it was cut to "Fini…"); its tooltip holds all of it */
+  g_assert_false (gtk_widget_get_parent (GTK_WIDGET (window->run_status)) ==
+                  gtk_widget_get_parent (GTK_WIDGET (window->profile_button)));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (window->run_status)), ==,
+                   gtk_label_get_label (window->run_status));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (window->run_status)));
 
   click_library (window, p04);
   g_assert_true (wait_for (shows_concept_4, window, 10000));
@@ -666,6 +673,7 @@ test_run_kept_with_profile (void)
   g_assert_true (weft_window_get_model (window) != model);
   g_assert_true (weft_session_get_model (window->session) != model);
   g_assert_cmpstr (gtk_label_get_label (window->run_status), ==, "");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->run_status)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->show_run_button)));
   /* 04 has not run: its page stays, there is no timeline of it to show */
   g_assert_cmpstr (weft_window_get_page (window), ==, "profile");

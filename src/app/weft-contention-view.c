@@ -8,6 +8,7 @@
 #include "weft-contention-view.h"
 #include "weft-deadlock-graph.h"
 #include "weft-lane-painter.h"
+#include "weft-loop-executor.h"
 #include "weft-summary.h"
 #include "weft-time-format.h"
 #include "weft-wait-histogram.h"
@@ -52,8 +53,6 @@ struct _WeftContentionView
 
 G_DEFINE_FINAL_TYPE (WeftContentionView, weft_contention_view, GTK_TYPE_BOX)
 
-/* The main-loop executor's lag counter (see weft-loop-executor.c). */
-#define LOOP_LAG_COUNTER_ID 2
 
 enum {
   COL_NAME,
@@ -453,57 +452,69 @@ add_object_rows (WeftContentionView *self,
     }
 }
 
-/* The lag counter's peak in @out_lag_ns, and the task whose stretch on the
- * loop's lane took most of the time between that wake-up's due time and
- * when it came: the task that made it late (%NULL if none ran then). */
+/* The task whose stretch on @lane took most of the time from @due to @woke */
+static char *
+longest_stretch (WeftTraceModel *model,
+                 WeftLane       *lane,
+                 guint64         due,
+                 guint64         woke)
+{
+  guint first, count;
+  guint64 best = 0;
+  char *culprit = NULL;
+
+  weft_lane_lookup_range (lane, 0, due, woke, &first, &count);
+  for (guint k = first; k < first + count; k++)
+    {
+      WeftSpan s;
+      guint64 overlap;
+      char buf[32];
+
+      if (!weft_lane_get_span (lane, 0, k, &s) || s.state != WEFT_STATE_RUNNING)
+        continue;
+      overlap = MIN (s.end_ns, woke) - MIN (MAX (s.start_ns, due), MIN (s.end_ns, woke));
+      if (overlap <= best)
+        continue;
+      best = overlap;
+      g_free (culprit);
+      culprit = g_strdup (weft_lane_painter_get_span_text (model, s.state, s.object, buf, sizeof buf));
+    }
+  return culprit;
+}
+
+/* The loops' latest wake-up in @out_lag_ns (the peak of every loop's lag
+ * counter), and the task that made it late: the one whose stretch on that
+ * loop's lane took most of the time between its due time and when it came
+ * (%NULL if none ran then). */
 static char *
 lag_culprit (WeftTraceModel *model,
              guint64        *out_lag_ns)
 {
-  const WeftCounterPoint *p;
-  guint n = 0, peak = 0;
-  guint64 due, woke, best = 0;
-  char *culprit = NULL;
+  WeftLane *peak_lane = NULL;
+  guint64 woke = 0;
 
   *out_lag_ns = 0;
-  if (model == NULL || weft_trace_model_get_object_kind (model, LOOP_LAG_COUNTER_ID) != WEFT_OBJECT_COUNTER)
-    return NULL;
-  p = weft_trace_model_get_counter (model, LOOP_LAG_COUNTER_ID, &n);
-  for (guint i = 1; i < n; i++)
-    if (p[i].value > p[peak].value)
-      peak = i;
-  if (n == 0 || p[peak].value <= 0)
-    return NULL;
-  *out_lag_ns = (guint64) p[peak].value * 1000;
-  woke = p[peak].time_ns;
-  due = woke - MIN (woke, *out_lag_ns);
-  for (guint l = 0; l < weft_trace_model_get_n_lanes (model); l++)
+  for (guint l = 0; model != NULL && l < weft_trace_model_get_n_lanes (model); l++)
     {
       WeftLane *lane = weft_trace_model_get_lane (model, l);
-      guint first, count;
+      int index = weft_lane_painter_get_loop_index (model, lane);
+      const WeftCounterPoint *p;
+      guint n = 0;
 
-      if (weft_lane_get_executor (lane) != WEFT_EXECUTOR_MAINLOOP)
+      if (index < 0)
         continue;
-      weft_lane_lookup_range (lane, 0, due, woke, &first, &count);
-      for (guint k = first; k < first + count; k++)
-        {
-          WeftSpan s;
-          guint64 overlap;
-
-          if (!weft_lane_get_span (lane, 0, k, &s) || s.state != WEFT_STATE_RUNNING)
-            continue;
-          overlap = MIN (s.end_ns, woke) - MIN (MAX (s.start_ns, due), MIN (s.end_ns, woke));
-          if (overlap > best)
-            {
-              char buf[32];
-
-              best = overlap;
-              g_free (culprit);
-              culprit = g_strdup (weft_lane_painter_get_span_text (model, s.state, s.object, buf, sizeof buf));
-            }
-        }
+      p = weft_trace_model_get_counter (model, weft_loop_lag_id (index), &n);
+      for (guint i = 0; i < n; i++)
+        if (p[i].value > 0 && (guint64) p[i].value * 1000 > *out_lag_ns)
+          {
+            *out_lag_ns = (guint64) p[i].value * 1000;
+            woke = p[i].time_ns;
+            peak_lane = lane;
+          }
     }
-  return culprit;
+  if (peak_lane == NULL)
+    return NULL;
+  return longest_stretch (model, peak_lane, woke - MIN (woke, *out_lag_ns), woke);
 }
 
 void

@@ -19,9 +19,11 @@
  * drawn one by one (labelled where the text fits), the rest merged per pixel
  * column from the lane's summaries, shaded by how busy the column is; open
  * spans run to the lane's last time; instants are marks along the top.
- * A task that failed is drawn in a colour of its own, crossed out. On a
+ * A task that failed is drawn in a colour of its own, crossed out (one
+ * narrower than a pixel is a crimson mark where it ended). On a
  * main loop's lane, the time its tasks spend awaiting (the loop's "pending
- * waits" counter above 0) is a pale band behind the spans.
+ * waits" counter above 0) is a pale band behind the spans. Each loop of a
+ * run has its own counters (weft_lane_painter_get_loop_index()).
  * Rectangles are batched into one path per colour and shade, so the cost
  * follows the pixels, not the spans. The painter keeps only scratch memory
  * between calls; the canvas caches what it returns.
@@ -442,24 +444,55 @@ draw_instants (cairo_t  *cr,
   cairo_fill (cr);
 }
 
-/* The loop's "pending waits" counter, if @lane is a main loop's and the
- * only one in @model (the counter counts every loop's waits together). */
+/**
+ * weft_lane_painter_get_loop_index:
+ * @model: the model that owns @lane
+ *
+ * Returns: which of the run's main loops @lane is (they are numbered in
+ *   worker order, as a run numbers their counters: weft_loop_lag_id(),
+ *   weft_loop_pending_id()), or -1 if it is not a main loop's lane or its
+ *   loop has no counters of its own (a trace of several loops from before
+ *   they had)
+ */
+int
+weft_lane_painter_get_loop_index (WeftTraceModel *model,
+                                  WeftLane       *lane)
+{
+  guint n_loops = 0;
+  int index = -1;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), -1);
+  g_return_val_if_fail (lane != NULL, -1);
+
+  if (weft_lane_get_executor (lane) != WEFT_EXECUTOR_MAINLOOP)
+    return -1;
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *l = weft_trace_model_get_lane (model, i);
+
+      if (l == lane)
+        index = (int) n_loops;
+      n_loops += weft_lane_get_executor (l) == WEFT_EXECUTOR_MAINLOOP;
+    }
+  if (index < 0 ||
+      weft_trace_model_get_object_kind (model, weft_loop_pending_id (index)) != WEFT_OBJECT_COUNTER ||
+      (n_loops > 1 && weft_trace_model_get_object_kind (model, weft_loop_pending_id (1)) != WEFT_OBJECT_COUNTER))
+    return -1;
+  return index;
+}
+
+/* The "pending waits" counter of @lane's main loop */
 static const WeftCounterPoint *
 loop_pending (WeftTraceModel *model,
               WeftLane       *lane,
               guint          *out_n)
 {
-  guint n_loops = 0;
+  int index = weft_lane_painter_get_loop_index (model, lane);
 
   *out_n = 0;
-  if (weft_lane_get_executor (lane) != WEFT_EXECUTOR_MAINLOOP ||
-      weft_trace_model_get_object_kind (model, WEFT_LOOP_PENDING_ID) != WEFT_OBJECT_COUNTER)
+  if (index < 0)
     return NULL;
-  for (guint i = 0; i < weft_trace_model_get_n_lanes (model) && n_loops < 2; i++)
-    n_loops += weft_lane_get_executor (weft_trace_model_get_lane (model, i)) == WEFT_EXECUTOR_MAINLOOP;
-  if (n_loops != 1)
-    return NULL;
-  return weft_trace_model_get_counter (model, WEFT_LOOP_PENDING_ID, out_n);
+  return weft_trace_model_get_counter (model, weft_loop_pending_id (index), out_n);
 }
 
 /**
@@ -540,6 +573,55 @@ draw_awaiting (cairo_t        *cr,
   cairo_fill (cr);
 }
 
+/* Lanes with more spans than this in view draw no marks for narrow failed
+ * tasks (finding them reads every span) */
+#define MAX_FAILED_SCAN 100000
+
+/* A failed task narrower than a pixel (a main loop's last stretch of a
+ * task) still shows: a crimson mark at the top where it ended. Only lanes
+ * where a task failed are searched. */
+static void
+draw_failed_marks (cairo_t        *cr,
+                   WeftTraceModel *model,
+                   WeftLane       *lane,
+                   guint64         vb,
+                   guint64         ve,
+                   int             tw,
+                   gboolean        dark)
+{
+  double scale = tw / (double) (ve - vb);
+  WeftLaneStats ls;
+  guint first, n;
+  gboolean any = FALSE;
+  GdkRGBA c;
+
+  if (!weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &ls) || ls.tasks_failed == 0)
+    return;
+  weft_lane_lookup_range (lane, 0, vb, ve, &first, &n);
+  if (n > MAX_FAILED_SCAN)
+    return;
+  for (guint k = first; k < first + n; k++)
+    {
+      WeftSpan s;
+      double x;
+
+      if (!weft_lane_get_span (lane, 0, k, &s) || s.state != WEFT_STATE_RUNNING ||
+          !(s.flags & WEFT_SPAN_TASK_FAILED) || (s.end_ns - s.start_ns) * scale >= 1)
+        continue;
+      x = span_x (s.end_ns, vb, scale);
+      cairo_move_to (cr, x - 4.5, WEFT_TIMELINE_LANE_PAD);
+      cairo_line_to (cr, x + 4.5, WEFT_TIMELINE_LANE_PAD);
+      cairo_line_to (cr, x, WEFT_TIMELINE_LANE_PAD + 8);
+      cairo_close_path (cr);
+      any = TRUE;
+    }
+  if (!any)
+    return;
+  weft_state_style_get_failed_color (dark, &c);
+  gdk_cairo_set_source_rgba (cr, &c);
+  cairo_fill (cr);
+}
+
 WeftLanePainter *
 weft_lane_painter_new (void)
 {
@@ -588,6 +670,7 @@ weft_lane_painter_paint (WeftLanePainter *self,
   fill_batches (self, cr, dark);
   draw_labels (self, cr, model, context, dark);
   draw_instants (cr, lane, begin_ns, end_ns, width, dark);
+  draw_failed_marks (cr, model, lane, begin_ns, end_ns, width, dark);
   cairo_destroy (cr);
   return node;
 }

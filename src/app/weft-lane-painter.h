@@ -24,6 +24,8 @@ GskRenderNode   *weft_lane_painter_paint              (WeftLanePainter *self,
 guint64          weft_lane_painter_get_spans_visited  (WeftLanePainter *self);
 void             weft_lane_painter_reset_spans_visited (WeftLanePainter *self);
 
+int              weft_lane_painter_get_loop_index     (WeftTraceModel  *model,
+                                                       WeftLane        *lane);
 gint64           weft_lane_painter_get_awaiting       (WeftTraceModel  *model,
                                                        WeftLane        *lane,
                                                        guint64          t);

@@ -17,6 +17,7 @@
 struct _WeftLegend
 {
   GtkWidget parent_instance;
+  gboolean  states_only;   /* without the timeline's own marks */
 };
 
 G_DEFINE_FINAL_TYPE (WeftLegend, weft_legend, GTK_TYPE_WIDGET)
@@ -68,9 +69,10 @@ legend_layout_items (GtkWidget   *widget,
   gboolean dark = weft_state_style_widget_is_dark (widget);
   GdkRGBA fg;
   int x = PAD, y = PAD, line_h = 0;
+  guint end = WEFT_LEGEND (widget)->states_only ? WEFT_N_STATES : LEGEND_END;
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  for (guint s = WEFT_STATE_IDLE + 1; s < LEGEND_END; s++)
+  for (guint s = WEFT_STATE_IDLE + 1; s < end; s++)
     {
       gboolean extra = s >= WEFT_N_STATES;
       int lw, lh, item_w;
@@ -169,4 +171,25 @@ GtkWidget *
 weft_legend_new (void)
 {
   return g_object_new (WEFT_TYPE_LEGEND, NULL);
+}
+
+/* Only the states, without the timeline's failed tasks and awaits (a
+ * chart of time per state shows neither). */
+void
+weft_legend_set_states_only (WeftLegend *self,
+                             gboolean    states_only)
+{
+  g_return_if_fail (WEFT_IS_LEGEND (self));
+
+  self->states_only = states_only;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
+/* For tests: how many items the legend names */
+guint
+weft_legend_get_n_items (WeftLegend *self)
+{
+  g_return_val_if_fail (WEFT_IS_LEGEND (self), 0);
+
+  return (self->states_only ? WEFT_N_STATES : LEGEND_END) - 1;
 }

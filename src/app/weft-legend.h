@@ -9,7 +9,11 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (WeftLegend, weft_legend, WEFT, LEGEND, GtkWidget)
 
-/* One swatch and name per state, in the timeline's colours. */
-GtkWidget *weft_legend_new (void);
+/* One swatch and name per state, in the timeline's colours, then a task
+ * that failed and a main loop's awaits. */
+GtkWidget *weft_legend_new             (void);
+void       weft_legend_set_states_only (WeftLegend *self,
+                                        gboolean    states_only);
+guint      weft_legend_get_n_items     (WeftLegend *self);
 
 G_END_DECLS

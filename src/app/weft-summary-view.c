@@ -273,7 +273,12 @@ weft_summary_view_init (WeftSummaryView *self)
   gtk_box_append (box, heading (_("Time per worker")));
   self->bars = weft_state_bars_new ();
   gtk_box_append (box, self->bars);
-  gtk_box_append (box, weft_legend_new ());
+  {
+    GtkWidget *legend = weft_legend_new ();
+
+    weft_legend_set_states_only (WEFT_LEGEND (legend), TRUE);
+    gtk_box_append (box, legend);
+  }
 
   gtk_box_append (box, heading (_("Parallelism over time")));
   self->chart = weft_step_chart_new ();

@@ -1131,10 +1131,24 @@ on_label_width_changed (WeftWindow *self)
   weft_timeline_overview_set_inset (self->overview, width);
 }
 
+/* The run's status may be cut at the window's edge: the tooltip holds all
+ * of it; without a status its line is not shown */
+static void
+on_run_status_changed (GtkLabel *label)
+{
+  const char *text = gtk_label_get_label (label);
+  gboolean any = text != NULL && *text != '\0';
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), any ? text : NULL);
+  gtk_widget_set_visible (GTK_WIDGET (label), any);
+}
+
 static void
 weft_window_init (WeftWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect (self->run_status, "notify::label", G_CALLBACK (on_run_status_changed), NULL);
+  on_run_status_changed (self->run_status);
 
   self->runs = g_hash_table_new_full (g_file_hash, (GEqualFunc) g_file_equal, g_object_unref, g_object_unref);
   self->wait_cancellable = g_cancellable_new ();

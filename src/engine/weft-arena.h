@@ -24,10 +24,10 @@ G_BEGIN_DECLS
 
 /* A single counter's lost updates, sampled during its increments, are a
  * counter track of their own: WEFT_ARENA_LOST_BASE + the counter's index in
- * the profile (for the first indexes only; task ids start far above). */
+ * the profile (for the first 65,536 counters; task ids start far above). */
 #define WEFT_ARENA_LOST_BASE    0x80000
 #define WEFT_ARENA_LOST_ID(index) \
-  ((index) < WEFT_ARENA_LOST_BASE - WEFT_ARENA_OBJECT_BASE ? WEFT_ARENA_LOST_BASE + (index) : 0)
+  ((index) < 0x10000 ? WEFT_ARENA_LOST_BASE + (index) : 0)
 #define WEFT_ARENA_MAX_WORKERS  1024
 #define WEFT_ARENA_UNBOUNDED_QUEUE 65536
 

@@ -37,6 +37,8 @@ struct _Loop
   guint                 n_running;
   guint64               max_lag_ns;
   gint64                pending;
+  guint32               lag_id;     /* this loop's counters */
+  guint32               pending_id;
 };
 
 static void schedule (Coroutine *co, guint64 due_ns);
@@ -65,7 +67,7 @@ step (Coroutine *co)
   if (state == WEFT_TASK_RUN_YIELD)
     {
       loop->pending++;
-      record (loop, WEFT_EVENT_COUNTER, WEFT_LOOP_PENDING_ID, loop->pending, 0);
+      record (loop, WEFT_EVENT_COUNTER, loop->pending_id, loop->pending, 0);
       schedule (co, weft_task_run_get_resume_at (co->run));
       return;
     }
@@ -98,8 +100,8 @@ on_timer (gpointer data)
   /* How late the loop got round to this wake-up: the loop's lag. */
   loop->max_lag_ns = MAX (loop->max_lag_ns, lag);
   loop->pending--;
-  record (loop, WEFT_EVENT_COUNTER, WEFT_LOOP_LAG_ID, (gint64) (lag / 1000), 0);
-  record (loop, WEFT_EVENT_COUNTER, WEFT_LOOP_PENDING_ID, loop->pending, 0);
+  record (loop, WEFT_EVENT_COUNTER, loop->lag_id, (gint64) (lag / 1000), 0);
+  record (loop, WEFT_EVENT_COUNTER, loop->pending_id, loop->pending, 0);
 
   step (co);
   return G_SOURCE_REMOVE;
@@ -162,6 +164,8 @@ on_cancel_check (gpointer data)
 /**
  * weft_loop_executor_run:
  * @writer: (nullable): the loop's writer; %NULL runs without recording
+ * @loop_index: which of the run's loops this is: its counters' ids
+ *   (weft_loop_lag_id(), weft_loop_pending_id())
  * @out_max_lag_ns: (out): the longest a wake-up came late
  *
  * Runs every task as a coroutine on a new main loop on this thread, and
@@ -172,6 +176,7 @@ weft_loop_executor_run (const WeftProfile    *profile,
                         WeftArena            *arena,
                         WeftWireWriter       *writer,
                         guint16               worker,
+                        guint                 loop_index,
                         const WeftLoopTask   *tasks,
                         guint                 n_tasks,
                         WeftTaskDoneFunc      done,
@@ -185,6 +190,8 @@ weft_loop_executor_run (const WeftProfile    *profile,
   loop.main_loop = g_main_loop_new (loop.context, FALSE);
   loop.writer = writer;
   loop.arena = arena;
+  loop.lag_id = weft_loop_lag_id (loop_index);
+  loop.pending_id = weft_loop_pending_id (loop_index);
   loop.done = done;
   loop.user_data = user_data;
   loop.suspended = g_ptr_array_new ();
@@ -216,6 +223,10 @@ weft_loop_executor_run (const WeftProfile    *profile,
 
   if (n_tasks > 0)
     g_main_loop_run (loop.main_loop);
+  /* The loop has ended: no wake-up is late any more (a counter holds its
+   * last value, and the last wake-up's lag would seem to go on) */
+  if (loop.max_lag_ns > 0)
+    record (&loop, WEFT_EVENT_COUNTER, loop.lag_id, 0, 0);
 
   if (cancel_check != NULL)
     g_source_destroy (cancel_check);

@@ -26,6 +26,22 @@ G_BEGIN_DECLS
 #define WEFT_LOOP_LAG_ID      2   /* lag of each wake-up, in µs */
 #define WEFT_LOOP_PENDING_ID  3   /* tasks suspended in a non-blocking wait */
 
+/* A run with several loops gives each its own pair: the first loop (the
+ * lowest worker) the ids above, loop n > 0 these. */
+#define WEFT_LOOP_IDS_BASE    0x90000
+
+static inline guint32
+weft_loop_lag_id (guint loop_index)
+{
+  return loop_index == 0 ? WEFT_LOOP_LAG_ID : WEFT_LOOP_IDS_BASE + 2 * loop_index;
+}
+
+static inline guint32
+weft_loop_pending_id (guint loop_index)
+{
+  return loop_index == 0 ? WEFT_LOOP_PENDING_ID : WEFT_LOOP_IDS_BASE + 2 * loop_index + 1;
+}
+
 typedef struct
 {
   guint32          id;
@@ -37,6 +53,7 @@ void weft_loop_executor_run (const WeftProfile    *profile,
                              WeftArena            *arena,
                              WeftWireWriter       *writer,
                              guint16               worker,
+                             guint                 loop_index,
                              const WeftLoopTask   *tasks,
                              guint                 n_tasks,
                              WeftTaskDoneFunc      done,

@@ -431,6 +431,18 @@ on_loop_task_done (guint32         task_id,
                 status, error, work_ns);
 }
 
+/* Which of the run's main loops @group is (0 for the first) */
+static guint
+loop_index (WeftRun     *self,
+            const Group *group)
+{
+  guint n = 0;
+
+  for (const Group *g = self->groups; g < group; g++)
+    n += g->executor == WEFT_EXECUTOR_MAINLOOP;
+  return n;
+}
+
 static gpointer
 loop_thread (gpointer data)
 {
@@ -456,8 +468,9 @@ loop_thread (gpointer data)
       tasks[i] = (WeftLoopTask) { t->id, t->spec_index, t->steps };
     }
 
-  weft_loop_executor_run (self->profile, self->arena, writer, group->first_worker, tasks,
-                          group->n_tasks, on_loop_task_done, self, &max_lag_ns);
+  weft_loop_executor_run (self->profile, self->arena, writer, group->first_worker,
+                          loop_index (self, group), tasks, group->n_tasks, on_loop_task_done, self,
+                          &max_lag_ns);
 
   g_mutex_lock (&self->mutex);
   self->result.loop_max_lag_ns = MAX (self->result.loop_max_lag_ns, max_lag_ns);
@@ -771,6 +784,34 @@ on_watchdog (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The workers' samples of a counter race with each other's last writes: the
+ * run ends its value and lost-updates tracks with the figures it counted
+ * once every worker had ended. */
+static void
+close_lost_track (WeftRun *self,
+                  guint    index,
+                  gint64   value,
+                  gint64   lost)
+{
+  guint n = 0;
+  WeftEvent ev[2] = { { 0 } };
+
+  if (WEFT_ARENA_LOST_ID (index) == 0 || weft_trace_model_get_n_lanes (self->model) == 0 ||
+      weft_trace_model_get_counter (self->model, WEFT_ARENA_LOST_ID (index), &n) == NULL || n == 0)
+    return;
+  for (guint k = 0; k < 2; k++)
+    {
+      ev[k].time_ns = self->ended_ns;
+      ev[k].worker = weft_lane_get_worker (weft_trace_model_get_lane (self->model, 0));
+      ev[k].kind = WEFT_EVENT_COUNTER;
+    }
+  ev[0].object = index + WEFT_ARENA_OBJECT_BASE;
+  ev[0].arg0 = value;
+  ev[1].object = WEFT_ARENA_LOST_ID (index);
+  ev[1].arg0 = lost;
+  weft_trace_model_append (self->model, ev, 2);
+}
+
 static void
 on_collector_finished (WeftCollector *collector,
                        gpointer       data)
@@ -819,6 +860,7 @@ on_collector_finished (WeftCollector *collector,
       cr.backend = po->backend;
       cr.ns_per_op = cr.expected > 0 ? (double) weft_arena_counter_op_ns (self->arena, i) / (double) cr.expected : 0;
       g_array_append_val (self->result.counters, cr);
+      close_lost_track (self, i, cr.actual + po->initial, cr.lost);
     }
 
   if (self->watchdog != NULL)
@@ -853,6 +895,32 @@ uses_executor (WeftRun          *self,
   return FALSE;
 }
 
+/* Each main loop's lag and pending waits; named after its stage when
+ * there are several */
+static void
+declare_loop_counters (WeftRun *self)
+{
+  guint n_loops = loop_index (self, self->groups + self->n_groups);
+
+  for (guint g = 0, n = 0; g < self->n_groups; g++)
+    {
+      Group *group = &self->groups[g];
+      gboolean several = n_loops > 1;
+      g_autofree char *lag = NULL;
+      g_autofree char *pending = NULL;
+
+      if (group->executor != WEFT_EXECUTOR_MAINLOOP)
+        continue;
+      lag = several ? g_strdup_printf ("loop lag: %s (µs)", group_name (self, group)) : g_strdup ("loop lag (µs)");
+      pending = several ? g_strdup_printf ("pending waits: %s", group_name (self, group)) : g_strdup ("pending waits");
+      weft_trace_model_declare_object (self->model, weft_loop_lag_id (n), WEFT_OBJECT_COUNTER, 0);
+      weft_trace_model_set_object_name (self->model, weft_loop_lag_id (n), lag);
+      weft_trace_model_declare_object (self->model, weft_loop_pending_id (n), WEFT_OBJECT_COUNTER, 0);
+      weft_trace_model_set_object_name (self->model, weft_loop_pending_id (n), pending);
+      n++;
+    }
+}
+
 static void
 declare_objects (WeftRun *self)
 {
@@ -871,8 +939,7 @@ declare_objects (WeftRun *self)
       weft_trace_model_declare_object (self->model, id, po->kind,
                                        po->kind == WEFT_OBJECT_QUEUE ? (gint64) po->capacity : po->initial);
       weft_trace_model_set_object_name (self->model, id, po->name);
-      if (po->kind == WEFT_OBJECT_COUNTER && po->length <= 1 &&
-          po->backend != WEFT_BACKEND_MANAGER && WEFT_ARENA_LOST_ID (i) != 0)
+      if (po->kind == WEFT_OBJECT_COUNTER && po->length <= 1 && WEFT_ARENA_LOST_ID (i) != 0)
         {
           g_autofree char *lost = g_strdup_printf ("%s: lost updates", po->name);
 
@@ -881,13 +948,7 @@ declare_objects (WeftRun *self)
         }
     }
 
-  if (uses_executor (self, WEFT_EXECUTOR_MAINLOOP))
-    {
-      weft_trace_model_declare_object (self->model, WEFT_LOOP_LAG_ID, WEFT_OBJECT_COUNTER, 0);
-      weft_trace_model_set_object_name (self->model, WEFT_LOOP_LAG_ID, "loop lag (µs)");
-      weft_trace_model_declare_object (self->model, WEFT_LOOP_PENDING_ID, WEFT_OBJECT_COUNTER, 0);
-      weft_trace_model_set_object_name (self->model, WEFT_LOOP_PENDING_ID, "pending waits");
-    }
+  declare_loop_counters (self);
 }
 
 /**

@@ -24,7 +24,9 @@
  *   CODE_DECLARE        object kind initial
  *   CODE_OBJECT_NAME    object length bytes
  *   CODE_FINISH         end_ns
- *   CODE_TASK_ERROR     task length bytes (what a failed task raised)
+ *   CODE_MORE           a sub-code, then that entry (the last code: entries
+ *                       added later take this way):
+ *     MORE_TASK_ERROR   task length bytes (what a failed task raised)
  */
 
 enum
@@ -36,12 +38,16 @@ enum
   CODE_DECLARE,
   CODE_OBJECT_NAME,
   CODE_FINISH,
-  CODE_TASK_ERROR,
+  CODE_MORE,                /* fixed: the last code */
   N_CODES,
 };
 
-/* The five bits of a head byte hold every code: they are all in use, so an
- * entry of a new kind needs an escape (a code followed by a sub-code). */
+/* Sub-codes after CODE_MORE */
+enum
+{
+  MORE_TASK_ERROR,
+};
+
 G_STATIC_ASSERT (N_CODES <= 32);
 
 #define CODE_MASK    0x1f
@@ -254,7 +260,16 @@ _weft_trace_journal_task_error (WeftTraceJournal *journal,
                                 guint32           task,
                                 const char       *error)
 {
-  put_text (journal, CODE_TASK_ERROR, task, error);
+  guint8 code = CODE_MORE;
+  gsize len = strlen (error);
+
+  if (!has_room (journal, 2 + 2 * 10 + (guint64) len))
+    return;
+  g_byte_array_append (journal->bytes, &code, 1);
+  put_u (journal, MORE_TASK_ERROR);
+  put_u (journal, task);
+  put_u (journal, len);
+  g_byte_array_append (journal->bytes, (const guint8 *) error, (guint) len);
 }
 
 static void
@@ -446,17 +461,29 @@ replay_entry (Replay         *r,
 
     case CODE_LANE_NAME:
     case CODE_OBJECT_NAME:
-    case CODE_TASK_ERROR:
       if (!get_text (r, &a, &text))
         return FALSE;
       if (code == CODE_LANE_NAME ? a >= WEFT_MAX_WORKERS : a > G_MAXUINT32)
         break;
       if (code == CODE_LANE_NAME)
         weft_trace_model_set_lane_name (model, (guint) a, text);
-      else if (code == CODE_OBJECT_NAME)
-        weft_trace_model_set_object_name (model, (guint32) a, text);
       else
-        weft_trace_model_set_task_error (model, (guint32) a, text);
+        weft_trace_model_set_object_name (model, (guint32) a, text);
+      return TRUE;
+
+    case CODE_MORE:
+      if (!get_varint (r, &b))
+        return FALSE;
+      if (b != MORE_TASK_ERROR)
+        {
+          r->bad = "an entry of an unknown kind";
+          return FALSE;
+        }
+      if (!get_text (r, &a, &text))
+        return FALSE;
+      if (a > G_MAXUINT32)
+        break;
+      weft_trace_model_set_task_error (model, (guint32) a, text);
       return TRUE;
 
     case CODE_LANE_EXECUTOR:
