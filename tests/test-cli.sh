@@ -5,24 +5,7 @@
 set -u
 cli=$1
 root=$2
-n=0
-failed=0
-
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; shift; for l in "$@"; do echo "# $l"; done; }
-
-# expect STATUS "EXPECTED STDERR" -- ARGS...
-expect() {
-  want_status=$1 want_err=$2
-  shift 3
-  err=$("$cli" "$@" 2>&1 >/dev/null)
-  status=$?
-  if [ "$status" -eq "$want_status" ] && [ "$err" = "$want_err" ]; then
-    ok "weft-cli $*"
-  else
-    not_ok "weft-cli $*" "status $status (want $want_status)" "got:  $err" "want: $want_err"
-  fi
-}
+. "$root/tests/cli-tap.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

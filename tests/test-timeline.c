@@ -17,7 +17,7 @@
 #include "weft-timeline-rows.h"
 #include "weft-timeline-view-private.h"
 #include "weft-window.h"
-#include "weft-test-util.h"
+#include "weft-test-render.h"
 
 #define MS    G_GUINT64_CONSTANT (1000000)
 #define BASE  (1000 * MS)
@@ -27,44 +27,6 @@
 #define GIL   30
 
 /* ---- helpers -------------------------------------------------------------- */
-
-static gboolean
-widget_is_ready (gpointer data)
-{
-  GtkWidget *widget = data;
-
-  return gtk_widget_get_mapped (widget) &&
-         gtk_widget_get_width (widget) > 0 &&
-         gtk_widget_get_height (widget) > 0;
-}
-
-static void
-on_after_paint (GdkFrameClock *clock, gpointer data)
-{
-  (*(guint *) data)++;
-}
-
-static gboolean
-count_positive (gpointer data)
-{
-  return *(guint *) data > 0;
-}
-
-/* Waits until @widget's surface has painted a frame since now, so that the
- * widget's paintable holds its current image. */
-static void
-wait_painted (GtkWidget *widget)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  guint painted = 0;
-  gulong id;
-
-  g_assert_nonnull (clock);
-  id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &painted);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (wait_for (count_positive, &painted, 5000));
-  g_signal_handler_disconnect (clock, id);
-}
 
 static gboolean
 stack_settled (gpointer data)
@@ -136,7 +98,7 @@ fixture_setup (Fixture *f, WeftTraceModel *model, int width, int height)
   gtk_widget_set_size_request (GTK_WIDGET (f->view), width, height);
   gtk_window_set_child (GTK_WINDOW (f->window), GTK_WIDGET (f->view));
   gtk_window_present (GTK_WINDOW (f->window));
-  g_assert_true (wait_for (widget_is_ready, f->view, 5000));
+  g_assert_true (wait_for (weft_test_widget_is_ready, f->view, 5000));
 }
 
 static void
@@ -162,7 +124,7 @@ render_widget (GtkWidget *widget, int *width, int *height, gsize *stride, const 
   GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
   guchar *pixels;
 
-  wait_painted (widget);
+  weft_test_wait_painted (widget);
   paintable = gtk_widget_paintable_new (widget);
   *width = gtk_widget_get_width (widget);
   *height = gtk_widget_get_height (widget);
@@ -512,7 +474,7 @@ test_step_chart (void)
   gtk_window_set_child (GTK_WINDOW (window), chart);
   gtk_window_set_resizable (GTK_WINDOW (window), FALSE);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (widget_is_ready, chart, 5000));
+  g_assert_true (wait_for (weft_test_widget_is_ready, chart, 5000));
   pixels = render_widget (chart, &w, &h, &stride, NULL);
   weft_state_style_get_color (WEFT_STATE_RUNNING, FALSE, &running);
 
@@ -559,7 +521,7 @@ test_step_chart_reference_label (void)
   gtk_window_set_child (GTK_WINDOW (window), chart);
   gtk_window_set_resizable (GTK_WINDOW (window), FALSE);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (widget_is_ready, chart, 5000));
+  g_assert_true (wait_for (weft_test_widget_is_ready, chart, 5000));
   pixels = render_widget (chart, &w, &h, &stride, NULL);
 
   /* Dark text in the label's place: the right end of the plot, where no
@@ -615,7 +577,7 @@ test_ruler_cursor (void)
   gtk_window_set_child (GTK_WINDOW (window), ruler);
   gtk_window_set_resizable (GTK_WINDOW (window), FALSE);
   gtk_window_present (GTK_WINDOW (window));
-  g_assert_true (wait_for (widget_is_ready, ruler, 5000));
+  g_assert_true (wait_for (weft_test_widget_is_ready, ruler, 5000));
   plain = render_widget (ruler, &w, &h, &stride, NULL);
 
   /* A label's first column, well away from the left end */
@@ -682,7 +644,7 @@ test_window_page (void)
   gtk_window_present (GTK_WINDOW (window));
   weft_window_set_model (window, model);
   g_assert_true (wait_for (page_is_timeline, stack, 5000));
-  g_assert_true (wait_for (widget_is_ready, view, 5000));
+  g_assert_true (wait_for (weft_test_widget_is_ready, view, 5000));
   g_assert_true (weft_session_get_model (weft_timeline_view_get_session (WEFT_TIMELINE_VIEW (view))) == model);
 
   if (g_getenv ("WEFT_TEST_WINDOW_PNG") != NULL)
@@ -836,7 +798,7 @@ test_screenshot (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 560);
   gtk_window_present (GTK_WINDOW (window));
   weft_window_set_model (window, model);
-  g_assert_true (wait_for (widget_is_ready, view, 5000));
+  g_assert_true (wait_for (weft_test_widget_is_ready, view, 5000));
   g_assert_true (wait_for (stack_settled,
                            gtk_widget_get_template_child (GTK_WIDGET (window), WEFT_TYPE_WINDOW, "stack"),
                            5000));
@@ -897,7 +859,7 @@ test_counter_max (void)
 
   fixture_setup (&f, model, 800, 400);
   weft_session_set_visible (f.session, BASE, BASE + 100 * MS);
-  wait_painted (GTK_WIDGET (f.view));
+  weft_test_wait_painted (GTK_WIDGET (f.view));
   g_assert_true (_weft_timeline_view_get_counter_max (f.view, counter, &max));
   g_assert_cmpint (max, ==, 360000);
   g_assert_true (_weft_timeline_view_get_counter_max (f.view, queue, &max));
@@ -905,7 +867,7 @@ test_counter_max (void)
 
   /* In a window that leaves out the peak, the peak of the window */
   weft_session_set_visible (f.session, BASE + 50 * MS, BASE + 60 * MS);
-  wait_painted (GTK_WIDGET (f.view));
+  weft_test_wait_painted (GTK_WIDGET (f.view));
   g_assert_true (_weft_timeline_view_get_counter_max (f.view, queue, &max));
   g_assert_cmpint (max, ==, 2);
   g_assert_true (_weft_timeline_view_get_counter_max (f.view, counter, &max));
