@@ -89,6 +89,40 @@ next_event (Gen    *gen,
   return e;
 }
 
+/* The collector's delivery: workers flush FLUSH_EVENTS-event buffers in
+ * turn; they run at slightly different paces, so their buffers overlap in
+ * time by varying amounts. */
+typedef struct
+{
+  Gen   gens[N_WORKERS];
+  guint worker;
+  guint in_flush;
+} Stream;
+
+static void
+stream_init (Stream *s)
+{
+  *s = (Stream) { 0 };
+  for (guint w = 0; w < N_WORKERS; w++)
+    s->gens[w].t = G_GUINT64_CONSTANT (1000000000) + w * 1000;
+}
+
+static void
+stream_fill (Stream    *s,
+             WeftEvent *events,
+             gsize      n)
+{
+  for (gsize i = 0; i < n; i++)
+    {
+      events[i] = next_event (&s->gens[s->worker], (guint16) s->worker);
+      if (++s->in_flush == FLUSH_EVENTS)
+        {
+          s->in_flush = 0;
+          s->worker = (s->worker + 1) % N_WORKERS;
+        }
+    }
+}
+
 /* The process's resident memory, in bytes (/proc/self/statm) */
 static guint64
 resident_bytes (void)
@@ -108,30 +142,19 @@ static void
 measure_resident (void)
 {
   g_autofree WeftEvent *batch = g_new (WeftEvent, APPEND_EVENTS);
-  Gen gens[N_WORKERS] = { 0 };
+  Stream stream;
   WeftTraceModel *model;
   WeftRunStats run;
   guint64 before, after;
-  gsize n = 0;
-  guint w = 0, in_flush = 0;
 
-  for (guint i = 0; i < N_WORKERS; i++)
-    gens[i].t = G_GUINT64_CONSTANT (1000000000) + i * 1000;
+  stream_init (&stream);
   before = resident_bytes ();
   model = weft_trace_model_new ();
-  while (n < N_RSS_EVENTS)
+  for (gsize n = 0; n < N_RSS_EVENTS; n += APPEND_EVENTS)
     {
-      guint m = 0;
+      gsize m = MIN (APPEND_EVENTS, N_RSS_EVENTS - n);
 
-      for (; m < APPEND_EVENTS && n < N_RSS_EVENTS; m++, n++)
-        {
-          batch[m] = next_event (&gens[w], (guint16) w);
-          if (++in_flush == FLUSH_EVENTS)
-            {
-              in_flush = 0;
-              w = (w + 1) % N_WORKERS;
-            }
-        }
+      stream_fill (&stream, batch, m);
       weft_trace_model_append (model, batch, m);
     }
   weft_trace_model_finish (model, 0);
@@ -147,21 +170,13 @@ main (int   argc,
 {
   g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
   WeftEvent *events = g_new (WeftEvent, N_EVENTS);
-  Gen gens[N_WORKERS] = { 0 };
+  Stream stream;
   WeftRunStats run;
   guint64 t0, t1;
-  gsize n = 0;
   double seconds;
 
-  for (guint w = 0; w < N_WORKERS; w++)
-    gens[w].t = G_GUINT64_CONSTANT (1000000000) + w * 1000;
-
-  /* Round-robin flushes; workers run at slightly different paces, so their
-   * buffers overlap in time by varying amounts. */
-  while (n < N_EVENTS)
-    for (guint w = 0; w < N_WORKERS && n < N_EVENTS; w++)
-      for (guint i = 0; i < FLUSH_EVENTS && n < N_EVENTS; i++)
-        events[n++] = next_event (&gens[w], (guint16) w);
+  stream_init (&stream);
+  stream_fill (&stream, events, N_EVENTS);
 
   t0 = weft_clock_now_ns ();
   for (gsize i = 0; i < N_EVENTS; i += APPEND_EVENTS)
