@@ -13,7 +13,7 @@
 
 #include "weft-application.h"
 #include "weft-diff-view.h"
-#include "weft-test-util.h"
+#include "weft-test-render.h"
 #include "weft-timeline-view.h"
 #include "weft-trace-export.h"
 #include "weft-window.h"
@@ -72,35 +72,6 @@ write_trace (int         ms,
   g_assert_no_error (error);
 }
 
-/* Renders @widget as GTK would draw it; ARGB32 pixels, native endian */
-static guchar *
-render_widget (GtkWidget *widget, int *width, int *height, gsize *stride)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  guchar *pixels;
-
-  *width = gtk_widget_get_width (widget);
-  *height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
-  if (g_getenv ("WEFT_TEST_DUMP") != NULL)
-    {
-      g_autofree char *png = g_strdup_printf ("%s-%p.png", g_getenv ("WEFT_TEST_DUMP"), (void *) widget);
-
-      gdk_texture_save_to_png (texture, png);
-    }
-  *stride = (gsize) *width * 4;
-  pixels = g_malloc (*stride * *height);
-  gdk_texture_download (texture, pixels, *stride);
-  return pixels;
-}
-
 static guint32
 pixel (const guchar *pixels, gsize stride, int x, int y)
 {
@@ -134,7 +105,7 @@ drawn_end (WeftTimelineView *view,
   WeftRunStats rs;
   int width, height, y, x, mid;
   gsize stride;
-  g_autofree guchar *pixels = render_widget (GTK_WIDGET (view), &width, &height, &stride);
+  g_autofree guchar *pixels = weft_test_render (GTK_WIDGET (view), "diff-view", &width, &height, &stride);
   guint32 colour;
 
   weft_trace_model_get_run_stats (model, &rs);
