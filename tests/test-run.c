@@ -897,6 +897,32 @@ test_queue_waits_match_depth (void)
   g_assert_cmpuint (flooded.puts, ==, 120);
 }
 
+/* A put that loses its turn again and again (seven producers racing for
+ * one slot) still shows blocked only while the queue is full: the turns it
+ * lost are read while it waits, not from a history that has moved on. */
+static void
+test_queue_waits_many_lost_turns (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"turns\", \"workers\": 8,"
+    "  \"objects\": { \"slot\": { \"kind\": \"queue\", \"capacity\": 1 } },"
+    "  \"tasks\": [ { \"name\": \"producer\", \"count\": 7, \"steps\": [ { \"repeat\": { \"times\": 100, \"steps\": ["
+    "                   { \"put\": { \"queue\": \"slot\" } } ] } } ] },"
+    "               { \"name\": \"consumer\", \"steps\": [ { \"repeat\": { \"times\": 700, \"steps\": ["
+    "                   { \"get\": { \"queue\": \"slot\" } }, { \"cpu\": { \"ms\": 0.01 } } ] } } ] } ] }");
+  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  WeftQueueStats qs;
+  guint64 ns;
+  guint waits;
+
+  g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 8);
+  waits = check_queue_waits (weft_run_get_model (run), WEFT_ARENA_OBJECT_BASE, 1, &ns);
+  g_assert_true (weft_trace_model_get_queue_stats (weft_run_get_model (run), WEFT_ARENA_OBJECT_BASE, &qs));
+  g_test_message ("%u wait stretches, %.1f ms", waits, ns / 1e6);
+  g_assert_cmpuint (qs.puts, ==, 700);
+  g_assert_cmpuint (qs.blocked_ns, ==, ns);
+}
+
 /* Concept 8: processes run CPU work in parallel (no GIL between them), and
  * an unlocked counter in shared memory loses updates across processes too. */
 static void
@@ -1391,6 +1417,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/cancel-on-error", test_cancel_on_error);
   g_test_add_func ("/weft/run/queue", test_queue);
   g_test_add_func ("/weft/run/queue-waits-match-depth", test_queue_waits_match_depth);
+  g_test_add_func ("/weft/run/queue-waits-many-lost-turns", test_queue_waits_many_lost_turns);
   g_test_add_func ("/weft/run/no-record", test_no_record);
   g_test_add_func ("/weft/run/processes", test_processes);
   g_test_add_func ("/weft/run/loop-many-waits", test_loop_many_waits);

@@ -19,7 +19,7 @@ typedef struct
   gint            holder;      /* worker + 1, 0 when free */
 } Lock;
 
-#define QUEUE_HISTORY 16
+#define QUEUE_HISTORY 64
 /* as the worker's own core-wait measurement: shorter is the clocks' jitter */
 #define QUEUE_CORE_WAIT_MIN_NS 20000
 
@@ -509,44 +509,111 @@ queue_changed (Queue   *q,
 }
 
 /* A blocked put's or get's wait, as it goes on the timeline: it began at
- * @since; @n_paused stretches in which the queue was ready but another
- * worker took the turn (each ready, then blocked again); it ended at @ready. */
+ * @since; stretches in which the queue was ready but another worker took
+ * the turn (each ready, then blocked again) are read from the queue's
+ * history while it waits and written out in batches of @n_paused; it
+ * ended at @ready. */
 typedef struct
 {
-  guint64 since;
-  guint64 ready;
-  guint64 cpu_since;   /* the thread's CPU time at @since */
-  guint32 task;        /* for the wake-up's core wait */
-  guint   n_paused;
-  guint64 paused[QUEUE_HISTORY][2];
+  guint64  since;
+  guint64  ready;
+  guint64  cpu_since;  /* the thread's CPU time at @since */
+  guint32  task;       /* for the wake-up's core wait */
+  guint64  next;       /* the queue's next ready stretch not yet read */
+  guint64  at;         /* the end of the last stretch read, or @since */
+  gboolean lost;       /* stretches before @next fell out of the history */
+  guint    n_paused;
+  /* below QUEUE_HISTORY / 2 left from the last look, at most
+   * QUEUE_HISTORY read since */
+  guint64  paused[2 * QUEUE_HISTORY][2];
 } QueueWait;
 
-/* With the mutex held, the queue ready again after a wait that began with
- * @seen ready stretches: the stretches since, each clamped into the wait
- * (they were stamped by other workers' clocks). */
+/* With the mutex held: the ready stretches of @side since the last read,
+ * each clamped into the wait (they were stamped by other workers'
+ * clocks). With @last the queue is ready now, and the newest stretch is the
+ * one that ends the wait; otherwise the queue blocks again, and every
+ * stretch read has ended. Stretches that fell out of the history before
+ * this waiter read them are not guessed at: from the last known point
+ * until the next known one counts as ready, never as blocked. */
 static void
 queue_wait_read (const Queue *q,
                  int          side,
-                 guint64      seen,
                  guint64      now,
+                 gboolean     last,
                  QueueWait   *wait)
 {
   guint64 n = q->n_ready[side];
-  guint64 first = MAX (seen, n > QUEUE_HISTORY ? n - QUEUE_HISTORY : 0);
-  guint64 at = wait->since;
+  guint64 first = n > QUEUE_HISTORY ? n - QUEUE_HISTORY : 0;
+  guint64 upto = last && n > wait->next ? n - 1 : n;
 
-  wait->n_paused = 0;
-  for (guint64 k = first; k + 1 < n; k++)
+  if (wait->next < first)
     {
-      guint64 r = CLAMP (q->ready_at[side][k % QUEUE_HISTORY], at, now);
-      guint64 b = CLAMP (q->ready_until[side][k % QUEUE_HISTORY], r, now);
+      wait->lost = TRUE;
+      wait->next = first;
+    }
+  for (; wait->next < upto && wait->n_paused < G_N_ELEMENTS (wait->paused); wait->next++)
+    {
+      guint64 k = wait->next % QUEUE_HISTORY;
+      guint64 r = wait->lost ? wait->at : CLAMP (q->ready_at[side][k], wait->at, now);
+      guint64 b = CLAMP (q->ready_until[side][k], r, now);
 
       wait->paused[wait->n_paused][0] = r;
       wait->paused[wait->n_paused][1] = b;
       wait->n_paused++;
-      at = b;
+      wait->at = b;
+      wait->lost = FALSE;
     }
-  wait->ready = n > seen ? CLAMP (q->ready_at[side][(n - 1) % QUEUE_HISTORY], at, now) : at;
+  if (!last)
+    return;
+  if (wait->next < n)
+    wait->ready = wait->lost ? wait->at : CLAMP (q->ready_at[side][wait->next % QUEUE_HISTORY], wait->at, now);
+  else
+    wait->ready = wait->at;
+}
+
+/* The stretches read so far in which the wait was paused: ready, then
+ * blocked again. */
+static void
+queue_record_paused (WeftWireWriter *writer,
+                     QueueWait      *wait,
+                     guint32         id,
+                     gboolean        put,
+                     guint16         worker)
+{
+  for (guint i = 0; i < wait->n_paused; i++)
+    {
+      weft_wire_writer_record_full (writer, wait->paused[i][0], worker,
+                                    WEFT_EVENT_QUEUE_READY, id, 0, 0);
+      weft_wire_writer_record_full (writer, wait->paused[i][1], worker,
+                                    put ? WEFT_EVENT_QUEUE_PUT_BEGIN : WEFT_EVENT_QUEUE_GET_BEGIN,
+                                    id, 0, 0);
+    }
+  wait->n_paused = 0;
+}
+
+/* With the mutex held and the queue still blocking: reads the stretches
+ * that came since the last look, and when they fill the batch writes them
+ * out with the mutex released (so that a waiter that loses its turn many
+ * times loses none of them). */
+static void
+queue_wait_note (Queue          *q,
+                 guint           object,
+                 guint16         worker,
+                 WeftWireWriter *writer,
+                 int             side,
+                 QueueWait      *wait)
+{
+  queue_wait_read (q, side, queue_now (writer), FALSE, wait);
+  if (wait->n_paused < QUEUE_HISTORY / 2)
+    return;
+  if (writer == NULL)
+    {
+      wait->n_paused = 0;
+      return;
+    }
+  pthread_mutex_unlock (&q->mutex);
+  queue_record_paused (writer, wait, object + WEFT_ARENA_OBJECT_BASE, side == QUEUE_PUT_SIDE, worker);
+  lock_robust (&q->mutex, NULL);
 }
 
 /*
@@ -570,9 +637,11 @@ queue_wait_while (WeftArena      *self,
                   QueueWait      *wait)
 {
   pthread_cond_t *cond = side == QUEUE_PUT_SIDE ? &q->not_full : &q->not_empty;
-  guint64 seen = q->n_ready[side];
 
-  wait->since = queue_now (writer);
+  wait->next = q->n_ready[side];
+  wait->since = wait->at = queue_now (writer);
+  wait->lost = FALSE;
+  wait->n_paused = 0;
   wait->cpu_since = thread_cpu_ns ();
   g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
   if (writer)
@@ -588,14 +657,18 @@ queue_wait_while (WeftArena      *self,
     }
 
   while (queue_blocks (q, side))
-    if (!queue_wait (self, q, cond))
-      {
-        g_atomic_int_set (&self->shared->waiting_on[worker], 0);
-        pthread_mutex_unlock (&q->mutex);
-        return FALSE;
-      }
+    {
+      if (!queue_wait (self, q, cond))
+        {
+          g_atomic_int_set (&self->shared->waiting_on[worker], 0);
+          pthread_mutex_unlock (&q->mutex);
+          return FALSE;
+        }
+      if (queue_blocks (q, side))
+        queue_wait_note (q, object, worker, writer, side, wait);
+    }
   g_atomic_int_set (&self->shared->waiting_on[worker], 0);
-  queue_wait_read (q, side, seen, queue_now (writer), wait);
+  queue_wait_read (q, side, queue_now (writer), TRUE, wait);
   return TRUE;
 }
 
@@ -665,7 +738,7 @@ static void
 queue_record (WeftWireWriter  *writer,
               guint32          id,
               gboolean         put,
-              const QueueWait *wait,
+              QueueWait       *wait,
               guint64          now,
               guint            depth,
               gint64           item,
@@ -675,14 +748,7 @@ queue_record (WeftWireWriter  *writer,
     return;
   if (wait != NULL)
     {
-      for (guint i = 0; i < wait->n_paused; i++)
-        {
-          weft_wire_writer_record_full (writer, wait->paused[i][0], worker,
-                                        WEFT_EVENT_QUEUE_READY, id, 0, 0);
-          weft_wire_writer_record_full (writer, wait->paused[i][1], worker,
-                                        put ? WEFT_EVENT_QUEUE_PUT_BEGIN : WEFT_EVENT_QUEUE_GET_BEGIN,
-                                        id, 0, 0);
-        }
+      queue_record_paused (writer, wait, id, put, worker);
       weft_wire_writer_record_full (writer, wait->ready, worker, WEFT_EVENT_QUEUE_READY, id, 0, 0);
       queue_record_wake_up (writer, wait, now, worker);
     }

@@ -156,7 +156,6 @@ WeftProfile *
 weft_profile_new_from_file (const char  *path,
                             GError     **error)
 {
-  g_autofree char *contents = NULL;
   g_autoptr(GString) buf = NULL;
   WeftProfile *profile;
   struct stat st;
