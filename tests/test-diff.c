@@ -132,15 +132,30 @@ check_order (WeftDiff *diff)
 {
   guint n;
   const WeftDiffRow *rows = weft_diff_get_rows (diff, &n);
-  guint64 wall = MAX (weft_summary_get_wall_ns (weft_diff_get_summary (diff, FALSE)),
-                      weft_summary_get_wall_ns (weft_diff_get_summary (diff, TRUE)));
+  WeftSummary *side[2] = { weft_diff_get_summary (diff, FALSE), weft_diff_get_summary (diff, TRUE) };
+  guint64 wall = MAX (weft_summary_get_wall_ns (side[0]), weft_summary_get_wall_ns (side[1]));
+  double lanes = 0;
 
+  for (guint s = 0; s < 2; s++)
+    {
+      guint n_lanes;
+
+      weft_summary_get_workers (side[s], &n_lanes);
+      lanes = MAX (lanes, (double) weft_summary_get_wall_ns (side[s]) * MAX (n_lanes, 1));
+    }
   for (guint i = 0; i < n; i++)
     {
-      double base = weft_diff_kind_is_time (rows[i].kind) ? (double) wall
+      gboolean summed = rows[i].kind == WEFT_DIFF_STATE || rows[i].kind == WEFT_DIFF_LOCK_WAIT ||
+                        rows[i].kind == WEFT_DIFF_LOCK_HOLD || rows[i].kind == WEFT_DIFF_GIL_WAIT ||
+                        rows[i].kind == WEFT_DIFF_GIL_HOLD || rows[i].kind == WEFT_DIFF_QUEUE_BLOCKED;
+      double base = summed ? lanes
+                    : weft_diff_kind_is_time (rows[i].kind) ? (double) wall
                     : MAX (ABS ((double) rows[i].a), ABS ((double) rows[i].b));
 
+      g_assert_cmpint (summed, ==, weft_diff_kind_is_lane_sum (rows[i].kind));
       g_assert_cmpfloat_with_epsilon (rows[i].share, ABS ((double) (rows[i].b - rows[i].a)) / base, 1e-12);
+      /* no figure changes by more than all it could be */
+      g_assert_cmpfloat (rows[i].share, <=, 1.0 + 1e-12);
       if (i == 0)
         continue;
       g_assert_false (!weft_diff_kind_is_time (rows[i - 1].kind) && weft_diff_kind_is_time (rows[i].kind));
@@ -361,6 +376,11 @@ test_lane_pairs (void)
 
   /* walls 3 and 4 ms: the wall's change is 1 ms of the longer 4 */
   g_assert_cmpfloat_with_epsilon (weft_diff_find_row (diff, WEFT_DIFF_WALL, NULL, 0)->share, 1.0 / 4.0, 1e-9);
+  /* running over all lanes, 6 ms to 10 ms: a share of B's 4 lanes × 4 ms,
+   * not of one wall time (which a sum over lanes can pass) */
+  g_assert_cmpint (weft_diff_find_row (diff, WEFT_DIFF_STATE, NULL, WEFT_STATE_RUNNING)->b, ==, 10000000);
+  g_assert_cmpfloat_with_epsilon (weft_diff_find_row (diff, WEFT_DIFF_STATE, NULL, WEFT_STATE_RUNNING)->share,
+                                  4.0 / 16.0, 1e-9);
   check_order (diff);
   check_json (diff);
 }

@@ -205,7 +205,7 @@ show_diff (WeftDiffView *self)
       weft_timeline_stack_add (self->timelines, title, self->side_model[i]);
     }
   /* Translators: the two recordings compared */
-  status = g_strdup_printf (_("What changed from A (%s) to B (%s), biggest change first: times by their share of the longer wall time, then counts."),
+  status = g_strdup_printf (_("What changed from A (%s) to B (%s), biggest change first: times by their share of the longer wall time (of wall time × lanes for a sum over lanes), then counts."),
                             self->side_title[0], self->side_title[1]);
   set_status (self, status);
 }

@@ -18,7 +18,8 @@
  * waits and holds, the GIL's, the main loop's lag, lost updates and task
  * counts, each as A, B and B − A. Lanes are paired by name, then what is
  * left by order within its executor's group. The rows come sorted biggest
- * change first: times by their change's share of the longer wall time,
+ * change first: times by their change's share of the longer wall time
+ * (of wall time × lanes for a time summed over lanes),
  * then counts by their change relative to the larger side. Immutable once
  * built; weft-cli diff prints it and the app's Diff view shows it.
  */
@@ -111,6 +112,21 @@ gboolean
 weft_diff_kind_is_time (WeftDiffKind kind)
 {
   return kind <= WEFT_DIFF_LOOP_LAG;
+}
+
+/**
+ * weft_diff_kind_is_lane_sum:
+ *
+ * Returns: whether @kind is a time summed over lanes (a state's time over
+ *   all lanes, a lock's or the GIL's waits and holds, a queue's blocked
+ *   time): it can be as long as the wall time on every lane at once, and
+ *   its share is of that (wall time × lanes), so that it stays within 100 %
+ */
+gboolean
+weft_diff_kind_is_lane_sum (WeftDiffKind kind)
+{
+  return weft_diff_kind_is_time (kind) && kind != WEFT_DIFF_WALL &&
+         kind != WEFT_DIFF_LANE_STATE && kind != WEFT_DIFF_LOOP_LAG;
 }
 
 /* Returns: (transfer none): a stable name for the JSON form ("gil-wait") */
@@ -475,16 +491,28 @@ diff_outcome (WeftDiff *self)
 
 /* ---- Order --------------------------------------------------------------- */
 
+/* All lanes' time on one side: its wall time on each lane */
+static double
+lanes_time (WeftSummary *summary)
+{
+  guint n = 0;
+
+  weft_summary_get_workers (summary, &n);
+  return (double) weft_summary_get_wall_ns (summary) * MAX (n, 1);
+}
+
 static void
 compute_shares (WeftDiff *self)
 {
-  guint64 wall = MAX (weft_summary_get_wall_ns (self->summary[0]), weft_summary_get_wall_ns (self->summary[1]));
+  double wall = MAX (weft_summary_get_wall_ns (self->summary[0]), weft_summary_get_wall_ns (self->summary[1]));
+  double lanes = MAX (lanes_time (self->summary[0]), lanes_time (self->summary[1]));
 
   for (guint i = 0; i < self->rows->len; i++)
     {
       WeftDiffRow *row = &g_array_index (self->rows, WeftDiffRow, i);
       double change = fabs ((double) row->b - (double) row->a);
-      double base = weft_diff_kind_is_time (row->kind) ? (double) wall
+      double base = weft_diff_kind_is_lane_sum (row->kind) ? lanes
+                    : weft_diff_kind_is_time (row->kind) ? wall
                     : MAX (fabs ((double) row->a), fabs ((double) row->b));
 
       row->share = base > 0 ? change / base : 0;
@@ -923,6 +951,8 @@ weft_diff_to_text (WeftDiff *self)
       pad (s, d, 13);
       g_string_append_printf (s, " %6.1f%%\n", 100 * row->share);
     }
-  g_string_append (s, "\nshare: of the longer wall time for times, of the larger side for counts\n");
+  g_string_append (s, "\nshare: of the longer wall time for the wall, a lane's and the loop's times; "
+                     "of the larger wall time × lanes for times summed over lanes; "
+                     "of the larger side for counts\n");
   return g_string_free (s, FALSE);
 }

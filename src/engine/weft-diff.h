@@ -116,6 +116,7 @@ const WeftDiffLanePair *weft_diff_get_lane_pairs   (WeftDiff         *self,
                                                     guint            *n_pairs);
 
 gboolean                weft_diff_kind_is_time     (WeftDiffKind      kind);
+gboolean                weft_diff_kind_is_lane_sum (WeftDiffKind      kind);
 const char             *weft_diff_kind_to_nick     (WeftDiffKind      kind);
 char                   *weft_diff_row_dup_label    (const WeftDiffRow *row);
 char                   *weft_diff_row_dup_value    (const WeftDiffRow *row,
