@@ -12,6 +12,7 @@
 
 #include "weft-application.h"
 #include "weft-window.h"
+#include "weft-test-render.h"
 #include "weft-test-util.h"
 
 static WeftApplication *app;
@@ -66,39 +67,6 @@ template_child (WeftWindow *window, const char *name)
 
   g_assert_nonnull (child);
   return GTK_WIDGET (child);
-}
-
-/* Renders @widget into RGBA pixels the way GTK would draw it on screen. */
-static guchar *
-render_widget (GtkWidget *widget, int *width, int *height, gsize *stride)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  guchar *pixels;
-
-  *width = gtk_widget_get_width (widget);
-  *height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  g_assert_nonnull (renderer);
-
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, *width, *height));
-  g_assert_cmpint (gdk_texture_get_width (texture), ==, *width);
-  g_assert_cmpint (gdk_texture_get_height (texture), ==, *height);
-
-  if (g_getenv ("WEFT_TEST_DUMP") != NULL)
-    gdk_texture_save_to_png (texture, g_getenv ("WEFT_TEST_DUMP"));
-
-  *stride = (gsize) *width * 4;
-  pixels = g_malloc (*stride * *height);
-  gdk_texture_download (texture, pixels, *stride);
-
-  return pixels;
 }
 
 /* Mean colour of a rectangle, per channel (ARGB32 native-endian bytes). */
@@ -378,7 +346,7 @@ test_window_renders (void)
   g_assert_true (gtk_widget_compute_bounds (header_bar, GTK_WIDGET (window), &header_bounds));
   g_assert_true (gtk_widget_compute_bounds (welcome_title, GTK_WIDGET (window), &title_bounds));
 
-  pixels = render_widget (GTK_WIDGET (window), &width, &height, &stride);
+  pixels = weft_test_render (GTK_WIDGET (window), "app-window", &width, &height, &stride);
   g_assert_cmpint (width, >, 300);
   g_assert_cmpint (height, >, 200);
 

@@ -21,6 +21,7 @@
 #include "weft-trace-import.h"
 #include "weft-window.h"
 #include "weft-window-private.h"
+#include "weft-test-render.h"
 #include "weft-test-util.h"
 
 static WeftApplication *app;
@@ -151,29 +152,6 @@ wait_drawn (GtkWidget *widget)
   id = gtk_widget_add_tick_callback (widget, count_tick, &ticks, NULL);
   g_assert_true (wait_for (two_frames, &ticks, 5000));
   gtk_widget_remove_tick_callback (widget, id);
-}
-
-static guchar *
-render_widget (GtkWidget *widget, int *width, int *height, gsize *stride)
-{
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  guchar *pixels;
-
-  wait_drawn (widget);
-  *width = gtk_widget_get_width (widget);
-  *height = gtk_widget_get_height (widget);
-  gdk_paintable_snapshot (paintable, snapshot, *width, *height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, *width, *height));
-  *stride = (gsize) *width * 4;
-  pixels = g_malloc (*stride * *height);
-  gdk_texture_download (texture, pixels, *stride);
-  return pixels;
 }
 
 /* Distinct colours in the pixels (capped): a blank widget has one or two. */
@@ -500,7 +478,7 @@ test_run_race (void)
 
   /* The contention view draws something */
   weft_window_show_view (window, "contention");
-  pixels = render_widget (GTK_WIDGET (contention), &width, &height, &stride);
+  pixels = weft_test_render (GTK_WIDGET (contention), "contention", &width, &height, &stride);
   g_assert_cmpint (width, >, 100);
   g_assert_cmpuint (count_colours (pixels, stride, width, height), >, 10);
   g_clear_pointer (&pixels, g_free);
@@ -513,7 +491,7 @@ test_run_race (void)
     GdkRGBA running;
 
     weft_state_style_get_color (WEFT_STATE_RUNNING, weft_state_style_widget_is_dark (bars), &running);
-    pixels = render_widget (bars, &width, &height, &stride);
+    pixels = weft_test_render (bars, "state-bars", &width, &height, &stride);
     g_assert_cmpint (height, >=, 4 * 20);
     g_assert_cmpuint (count_colour (pixels, stride, width, height, &running), >, 1000);
   }
