@@ -143,6 +143,13 @@ test_summary_view (void)
 
     g_assert_true (g_str_has_prefix (headline, wall));
   }
+  /* which CPython the model followed, as the run decided it */
+  {
+    g_autofree char *models = g_strdup_printf ("Models CPython %s", weft_summary_get_python (summary));
+
+    g_assert_nonnull (weft_summary_get_python (summary));
+    g_assert_true (g_str_has_prefix (weft_summary_view_get_model_text (WEFT_SUMMARY_VIEW (view)), models));
+  }
 
   /* Another program's trace: no efficiency "on 0 workers" */
   foreign = weft_trace_import_file (trace, &meta, NULL, NULL, &error);
@@ -152,6 +159,8 @@ test_summary_view (void)
   g_assert_null (strstr (headline, "efficiency"));
   g_assert_null (strstr (headline, "workers"));
   g_assert_nonnull (strstr (headline, "lanes busy at once"));
+  /* another program's trace models nothing */
+  g_assert_null (weft_summary_view_get_model_text (WEFT_SUMMARY_VIEW (view)));
   g_assert_cmpint (weft_summary_get_origin (weft_summary_view_get_summary (WEFT_SUMMARY_VIEW (view))), ==,
                    WEFT_SUMMARY_ORIGIN_TRACE);
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "weft-legend.h"
+#include "weft-python-version.h"
 #include "weft-state-bars.h"
 #include "weft-step-chart.h"
 #include "weft-summary-view.h"
@@ -26,6 +27,7 @@ struct _WeftSummaryView
   WeftSummary    *summary;
 
   GtkWidget      *headline;
+  GtkWidget      *model_label;
   GtkWidget      *tasks_label;
   GtkWidget      *bars;
   GtkWidget      *chart;
@@ -89,11 +91,41 @@ update_headline (WeftSummaryView *self)
   gtk_label_set_label (GTK_LABEL (self->headline), headline);
 }
 
+/* The CPython a model run followed and what that decided, as weft-cli's
+ * summary says it; nothing for another program's trace or a real CPython. */
+static char *
+model_text (WeftSummary *summary)
+{
+  const char *python = weft_summary_get_python (summary);
+  guint version;
+
+  if (python == NULL)
+    return NULL;
+  if (weft_summary_get_gil (summary) != 1 || !weft_python_version_parse (python, &version))
+    /* Translators: %s is a CPython version, 3.11 */
+    return g_strdup_printf (_("Models CPython %s"), python);
+  if (weft_python_version_switches_inside_statements (version))
+    /* Translators: %s is a CPython version, 3.9 */
+    return g_strdup_printf (_("Models CPython %s: the GIL may switch between bytecodes, so “+=” can be torn"), python);
+  /* Translators: %s is a CPython version, 3.11 */
+  return g_strdup_printf (_("Models CPython %s: the GIL switches only at backward jumps and calls"), python);
+}
+
+static void
+update_model (WeftSummaryView *self)
+{
+  g_autofree char *text = self->summary != NULL ? model_text (self->summary) : NULL;
+
+  gtk_label_set_label (GTK_LABEL (self->model_label), text != NULL ? text : "");
+  gtk_widget_set_visible (self->model_label, text != NULL);
+}
+
 static void
 update_figures (WeftSummaryView *self)
 {
   const WeftSummaryTasks *tasks;
 
+  update_model (self);
   if (self->summary == NULL)
     {
       gtk_label_set_label (GTK_LABEL (self->headline), "");
@@ -215,6 +247,15 @@ weft_summary_view_get_bars (WeftSummaryView *self)
   return self->bars;
 }
 
+/* Returns: (transfer none) (nullable): the line that says which CPython a
+ * model run followed, NULL when none is shown */
+const char *
+weft_summary_view_get_model_text (WeftSummaryView *self)
+{
+  g_return_val_if_fail (WEFT_IS_SUMMARY_VIEW (self), NULL);
+  return gtk_widget_get_visible (self->model_label) ? gtk_label_get_label (GTK_LABEL (self->model_label)) : NULL;
+}
+
 const char *
 weft_summary_view_get_headline (WeftSummaryView *self)
 {
@@ -264,6 +305,13 @@ weft_summary_view_init (WeftSummaryView *self)
   gtk_label_set_wrap (GTK_LABEL (self->headline), TRUE);
   gtk_widget_add_css_class (self->headline, "summary-headline");
   gtk_box_append (box, self->headline);
+
+  self->model_label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (self->model_label), 0);
+  gtk_label_set_wrap (GTK_LABEL (self->model_label), TRUE);
+  gtk_widget_add_css_class (self->model_label, "dim-label");
+  gtk_widget_set_visible (self->model_label, FALSE);
+  gtk_box_append (box, self->model_label);
 
   self->tasks_label = gtk_label_new (NULL);
   gtk_label_set_xalign (GTK_LABEL (self->tasks_label), 0);

@@ -32,5 +32,6 @@ void       weft_summary_view_refresh    (WeftSummaryView     *self);
 GtkWidget *weft_summary_view_get_bars   (WeftSummaryView     *self);
 /* The figures line: "wall … · speedup … · efficiency …" */
 const char *weft_summary_view_get_headline (WeftSummaryView  *self);
+const char *weft_summary_view_get_model_text (WeftSummaryView *self);
 
 G_END_DECLS
