@@ -6,12 +6,14 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "weft-lane-painter.h"
 #include "weft-state-style.h"
 #include "weft-step-painter.h"
 #include "weft-timeline-rows.h"
+#include "weft-trace-import.h"
 
 #define MS    G_GUINT64_CONSTANT (1000000)
 #define BASE  (1000 * MS)
@@ -179,6 +181,70 @@ test_lane_states (void)
   for (int x = 0; x < 100; x += 11)
     assert_pixel (surface, x, y, &lock_wait, 1, "zoomed lock wait");
   cairo_surface_destroy (surface);
+}
+
+/* Another program's trace: slices take a colour by name (Layout, Paint,
+ * Layout again), not all the one colour of running */
+static void
+test_lane_named_slices (void)
+{
+  static const char trace[] =
+    "[{\"ph\":\"X\",\"name\":\"Layout\",\"pid\":1,\"tid\":1,\"ts\":1000,\"dur\":30000},\n"
+    " {\"ph\":\"X\",\"name\":\"Paint\",\"pid\":1,\"tid\":1,\"ts\":41000,\"dur\":30000},\n"
+    " {\"ph\":\"X\",\"name\":\"Layout\",\"pid\":1,\"tid\":1,\"ts\":81000,\"dur\":20000}]\n";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("weft-painters-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "slices.json", NULL);
+  g_autoptr(WeftTraceModel) model = NULL;
+  g_autoptr(WeftLanePainter) painter = weft_lane_painter_new ();
+  g_autoptr(GObject) context_object = G_OBJECT (new_pango_context ());
+  g_autoptr(GskRenderNode) node = NULL;
+  cairo_surface_t *surface;
+  WeftLane *lane;
+  WeftSpan layout, paint;
+  int height = 2 * WEFT_TIMELINE_LANE_PAD + WEFT_TIMELINE_ROW_HEIGHT;
+  int y = WEFT_TIMELINE_LANE_PAD + WEFT_TIMELINE_ROW_HEIGHT - 3;
+  guint layout_colour, paint_colour;
+  GdkRGBA want;
+
+  g_assert_true (g_file_set_contents (path, trace, -1, NULL));
+  model = weft_trace_import_file (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (weft_trace_model_get_named_slices (model));
+  lane = weft_trace_model_get_lane (model, 0);
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 0), ==, 3);
+  g_assert_true (weft_lane_get_span (lane, 0, 0, &layout));
+  g_assert_true (weft_lane_get_span (lane, 0, 1, &paint));
+  g_assert_cmpuint (layout.state, ==, WEFT_STATE_RUNNING);
+  g_assert_cmpuint (paint.state, ==, WEFT_STATE_RUNNING);
+  layout_colour = weft_state_style_get_slice_color_index (layout.object);
+  paint_colour = weft_state_style_get_slice_color_index (paint.object);
+  /* the two names fall on two colours */
+  g_assert_cmpuint (layout_colour, !=, paint_colour);
+
+  /* 2 px per ms from the first slice's start */
+  node = weft_lane_painter_paint (painter, model, lane, layout.start_ns, layout.start_ns + 100 * MS, 200, height,
+                                  PANGO_CONTEXT (context_object), FALSE);
+  surface = draw_node (node, 200, height);
+  weft_state_style_get_slice_color (layout_colour, FALSE, &want);
+  assert_pixel (surface, 30, y, &want, 1, "Layout");
+  assert_pixel (surface, 180, y, &want, 1, "Layout again");
+  weft_state_style_get_slice_color (paint_colour, FALSE, &want);
+  assert_pixel (surface, 110, y, &want, 1, "Paint");
+  cairo_surface_destroy (surface);
+
+  /* the same model read as Weft's own spans: the colour of running */
+  weft_trace_model_set_named_slices (model, FALSE);
+  g_clear_pointer (&node, gsk_render_node_unref);
+  node = weft_lane_painter_paint (painter, model, lane, layout.start_ns, layout.start_ns + 100 * MS, 200, height,
+                                  PANGO_CONTEXT (context_object), FALSE);
+  surface = draw_node (node, 200, height);
+  weft_state_style_get_color (WEFT_STATE_RUNNING, FALSE, &want);
+  assert_pixel (surface, 110, y, &want, 1, "running");
+  cairo_surface_destroy (surface);
+
+  g_unlink (path);
+  g_rmdir (dir);
 }
 
 /* 1,000,000 spans of 600 ns every 1 µs, a lock wait every tenth */
@@ -409,6 +475,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/weft/painters/lane-states", test_lane_states);
   g_test_add_func ("/weft/painters/lane-merges", test_lane_merges);
+  g_test_add_func ("/weft/painters/lane-named-slices", test_lane_named_slices);
   g_test_add_func ("/weft/painters/step-values", test_step_values);
   g_test_add_func ("/weft/painters/step-outline", test_step_outline);
   g_test_add_func ("/weft/painters/step-peaks", test_step_peaks);

@@ -754,6 +754,8 @@ test_load_progress (void)
   open_path (window, p04);
   g_assert_true (wait_for (shows_concept_4, window, 10000));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->load_bar)));
+  /* a run of Weft's: every state in the legend, the failed tasks and awaits */
+  g_assert_cmpuint (weft_legend_get_n_items (window->timeline_legend), ==, WEFT_N_STATES + 1);
 
   _weft_loader_set_held (TRUE);
   open_path (window, big);
@@ -777,6 +779,9 @@ test_load_progress (void)
   g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
   model = weft_window_get_model (window);
   g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 8);
+  /* another program's slices: the legend names them, not Weft's states */
+  g_assert_true (weft_trace_model_get_named_slices (model));
+  g_assert_cmpuint (weft_legend_get_n_items (window->timeline_legend), ==, 2);
   g_assert_null (weft_window_get_banner_text (window));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->profile_button)));
   wait_drawn (weft_window_get_timeline_view (window));

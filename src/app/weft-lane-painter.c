@@ -19,6 +19,9 @@
  * drawn one by one (labelled where the text fits), the rest merged per pixel
  * column from the lane's summaries, shaded by how busy the column is; open
  * spans run to the lane's last time; instants are marks along the top.
+ * In another program's trace (weft_trace_model_get_named_slices()) a slice
+ * at least a pixel long takes a colour by its name, as trace viewers draw
+ * them; merged columns keep the colour of running.
  * A task that failed is drawn in a colour of its own, crossed out (one
  * narrower than a pixel is a crimson mark where it ended). On a
  * main loop's lane, the time its tasks spend awaiting (the loop's "pending
@@ -43,6 +46,7 @@ typedef struct
   guint8   state;
   gboolean failed;
   guint32  object;
+  int      slice;              /* a named slice's colour, -1 for the state's */
 } LabelItem;
 
 struct _WeftLanePainter
@@ -51,6 +55,8 @@ struct _WeftLanePainter
 
   GArray            *batch[WEFT_N_STATES][N_LEVELS];   /* Rect */
   GArray            *failed;         /* Rect: tasks that failed, drawn apart */
+  GPtrArray         *slices;         /* GArray of Rect per slice colour */
+  gboolean           named;          /* this model's RUNNING spans are named slices */
   GArray            *labels;         /* LabelItem */
   WeftColumnSummary *columns;        /* a row's pixel columns */
   guint              n_columns;
@@ -129,16 +135,19 @@ batch_wide_spans (WeftLanePainter *self,
 
       gboolean failed = s->state == WEFT_STATE_RUNNING && (s->flags & WEFT_SPAN_TASK_FAILED);
 
+      int slice = self->named && s->state == WEFT_STATE_RUNNING && !failed
+                  ? (int) weft_state_style_get_slice_color_index (s->object) : -1;
+      Rect r = { (float) cx0, (float) y, (float) (cx1 - cx0), (float) h };
+
       if (failed)
-        {
-          Rect r = { (float) cx0, (float) y, (float) (cx1 - cx0), (float) h };
-          g_array_append_val (self->failed, r);
-        }
+        g_array_append_val (self->failed, r);
+      else if (slice >= 0)
+        g_array_append_val (g_ptr_array_index (self->slices, slice), r);
       else
         batch_rect (self, s->state, 0, cx0, cx1, y, h);
       if (cx1 - cx0 >= MIN_LABEL_PX)
         {
-          LabelItem item = { cx0, y, cx1 - cx0, h, s->state, failed, s->object };
+          LabelItem item = { cx0, y, cx1 - cx0, h, s->state, failed, s->object, slice };
           g_array_append_val (self->labels, item);
         }
     }
@@ -317,6 +326,31 @@ fill_failed (WeftLanePainter *self,
   g_array_set_size (self->failed, 0);
 }
 
+/* Another program's slices at least a pixel long: a colour per name */
+static void
+fill_slices (WeftLanePainter *self,
+             cairo_t         *cr,
+             gboolean         dark)
+{
+  for (guint i = 0; i < self->slices->len; i++)
+    {
+      GArray *rects = g_ptr_array_index (self->slices, i);
+      GdkRGBA c;
+
+      if (rects->len == 0)
+        continue;
+      weft_state_style_get_slice_color (i, dark, &c);
+      gdk_cairo_set_source_rgba (cr, &c);
+      for (guint k = 0; k < rects->len; k++)
+        {
+          const Rect *r = &g_array_index (rects, Rect, k);
+          cairo_rectangle (cr, r->x, r->y, r->w, r->h);
+        }
+      cairo_fill (cr);
+      g_array_set_size (rects, 0);
+    }
+}
+
 static void
 fill_batches (WeftLanePainter *self,
               cairo_t         *cr,
@@ -345,6 +379,7 @@ fill_batches (WeftLanePainter *self,
           cairo_fill (cr);
         g_array_set_size (rects, 0);
       }
+  fill_slices (self, cr, dark);
   fill_failed (self, cr, dark);
   cairo_set_antialias (cr, CAIRO_ANTIALIAS_DEFAULT);
 }
@@ -392,6 +427,8 @@ draw_labels (WeftLanePainter *self,
         continue;
       if (item->failed)
         weft_state_style_get_failed_color (dark, &c);
+      else if (item->slice >= 0)
+        weft_state_style_get_slice_color ((guint) item->slice, dark, &c);
       else
         weft_state_style_get_color (item->state, dark, &c);
       if (0.299 * c.red + 0.587 * c.green + 0.114 * c.blue > 0.55)
@@ -661,6 +698,7 @@ weft_lane_painter_paint (WeftLanePainter *self,
   end_ns = MAX (end_ns, begin_ns + 1);
   node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, width, height));
   cr = gsk_cairo_node_get_draw_context (node);
+  self->named = model != NULL && weft_trace_model_get_named_slices (model);
   draw_awaiting (cr, model, lane, begin_ns, end_ns, width, height, dark);
   n_depths = weft_lane_get_n_depths (lane);
   for (guint d = 0; d < n_depths; d++)
@@ -702,6 +740,7 @@ weft_lane_painter_finalize (GObject *object)
   g_array_unref (self->labels);
   g_array_unref (self->wide);
   g_array_unref (self->failed);
+  g_ptr_array_unref (self->slices);
   g_free (self->columns);
   for (guint s = 0; s < WEFT_N_STATES; s++)
     for (guint l = 0; l < N_LEVELS; l++)
@@ -722,6 +761,9 @@ weft_lane_painter_init (WeftLanePainter *self)
   self->labels = g_array_new (FALSE, FALSE, sizeof (LabelItem));
   self->wide = g_array_new (FALSE, FALSE, sizeof (WeftSpan));
   self->failed = g_array_new (FALSE, FALSE, sizeof (Rect));
+  self->slices = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < weft_state_style_get_n_slice_colors (); i++)
+    g_ptr_array_add (self->slices, g_array_new (FALSE, FALSE, sizeof (Rect)));
   for (guint s = 0; s < WEFT_N_STATES; s++)
     for (guint l = 0; l < N_LEVELS; l++)
       self->batch[s][l] = g_array_new (FALSE, FALSE, sizeof (Rect));

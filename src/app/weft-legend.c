@@ -12,12 +12,15 @@
  * WeftLegend:
  *
  * A strip naming every state with its colour (idle is left out: it is the
- * empty background). It wraps onto more lines when narrow.
+ * empty background). It wraps onto more lines when narrow. For another
+ * program's trace it names what is drawn there instead: slices in a colour
+ * per name, and their merged columns.
  */
 struct _WeftLegend
 {
   GtkWidget parent_instance;
   gboolean  states_only;   /* without the timeline's own marks */
+  gboolean  named_slices;  /* another program's trace: its slices, not states */
 };
 
 G_DEFINE_FINAL_TYPE (WeftLegend, weft_legend, GTK_TYPE_WIDGET)
@@ -33,10 +36,34 @@ legend_layout (GtkWidget *widget)
   return gtk_widget_create_pango_layout (widget, NULL);
 }
 
-/* The items: every state, then a task that failed, then a main loop's awaits */
+/* The items: every state, then a task that failed, then a main loop's
+ * awaits; for another program's trace, its named slices, then the merged
+ * ones */
 #define LEGEND_FAILED   WEFT_N_STATES
 #define LEGEND_AWAITING (WEFT_N_STATES + 1)
 #define LEGEND_END      (WEFT_N_STATES + 2)
+#define LEGEND_SLICES   (WEFT_N_STATES + 3)
+#define LEGEND_MERGED   (WEFT_N_STATES + 4)
+
+static const guint slice_items[] = { LEGEND_SLICES, LEGEND_MERGED };
+
+/* The items shown, in order: @out holds at least LEGEND_END entries */
+static guint
+legend_items (WeftLegend *self,
+              guint      *out)
+{
+  guint n = 0;
+
+  if (self->named_slices)
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (slice_items); i++)
+        out[n++] = slice_items[i];
+      return n;
+    }
+  for (guint s = WEFT_STATE_IDLE + 1; s < (self->states_only ? WEFT_N_STATES : LEGEND_END); s++)
+    out[n++] = s;
+  return n;
+}
 
 /* Returns: (transfer none): item @s's label, its colour in @out_color */
 static const char *
@@ -54,8 +81,35 @@ item_color (guint     s,
       weft_state_style_get_awaiting_color (dark, out_color);
       return _("Awaiting (main loop)");
     }
+  if (s == LEGEND_SLICES)
+    {
+      weft_state_style_get_slice_color (1, dark, out_color);
+      return _("Slices, a colour per name");
+    }
+  if (s == LEGEND_MERGED)
+    {
+      weft_state_style_get_color (WEFT_STATE_RUNNING, dark, out_color);
+      return _("Slices narrower than a pixel, merged");
+    }
   weft_state_style_get_color (s, dark, out_color);
   return weft_state_style_get_label (s);
+}
+
+/* Named slices' swatch: three of their colours side by side */
+static void
+append_slice_swatch (GtkSnapshot           *snapshot,
+                     const graphene_rect_t *r,
+                     gboolean               dark)
+{
+  for (guint k = 0; k < 3; k++)
+    {
+      GdkRGBA c;
+
+      weft_state_style_get_slice_color (k * 4 + 1, dark, &c);
+      gtk_snapshot_append_color (snapshot, &c,
+                                 &GRAPHENE_RECT_INIT (r->origin.x + k * r->size.width / 3, r->origin.y,
+                                                      r->size.width / 3, r->size.height));
+    }
 }
 
 /* Lays the items out for @width; returns the height they need. With a
@@ -69,11 +123,13 @@ legend_layout_items (GtkWidget   *widget,
   gboolean dark = weft_state_style_widget_is_dark (widget);
   GdkRGBA fg;
   int x = PAD, y = PAD, line_h = 0;
-  guint end = WEFT_LEGEND (widget)->states_only ? WEFT_N_STATES : LEGEND_END;
+  guint items[LEGEND_END];
+  guint n_items = legend_items (WEFT_LEGEND (widget), items);
 
   gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
-  for (guint s = WEFT_STATE_IDLE + 1; s < end; s++)
+  for (guint i = 0; i < n_items; i++)
     {
+      guint s = items[i];
       gboolean extra = s >= WEFT_N_STATES;
       int lw, lh, item_w;
       GdkRGBA c;
@@ -92,6 +148,8 @@ legend_layout_items (GtkWidget   *widget,
           graphene_rect_t r = GRAPHENE_RECT_INIT (x, y + (lh - SWATCH) / 2.0, SWATCH, SWATCH);
 
           gtk_snapshot_append_color (snapshot, &c, &r);
+          if (s == LEGEND_SLICES)
+            append_slice_swatch (snapshot, &r, dark);
           if (!extra && weft_state_style_is_hatched (s))
             {
               cairo_t *cr = gtk_snapshot_append_cairo (snapshot, &r);
@@ -185,11 +243,27 @@ weft_legend_set_states_only (WeftLegend *self,
   gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
+/* For another program's trace: its slices (a colour per name) and their
+ * merged columns instead of Weft's states, none of which it has */
+void
+weft_legend_set_named_slices (WeftLegend *self,
+                              gboolean    named_slices)
+{
+  g_return_if_fail (WEFT_IS_LEGEND (self));
+
+  if (self->named_slices == named_slices)
+    return;
+  self->named_slices = named_slices;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+}
+
 /* For tests: how many items the legend names */
 guint
 weft_legend_get_n_items (WeftLegend *self)
 {
+  guint items[LEGEND_END];
+
   g_return_val_if_fail (WEFT_IS_LEGEND (self), 0);
 
-  return (self->states_only ? WEFT_N_STATES : LEGEND_END) - 1;
+  return legend_items (self, items);
 }

@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (WeftLegend, weft_legend, WEFT, LEGEND, GtkWidget)
 GtkWidget *weft_legend_new             (void);
 void       weft_legend_set_states_only (WeftLegend *self,
                                         gboolean    states_only);
+void       weft_legend_set_named_slices (WeftLegend *self,
+                                         gboolean    named_slices);
 guint      weft_legend_get_n_items     (WeftLegend *self);
 
 G_END_DECLS

@@ -61,6 +61,58 @@ weft_state_style_get_color (WeftState  state,
   out_color->alpha = 1.f;
 }
 
+/* Another program's slices, told apart by name: muted hues, none of them
+ * a wait's red or orange nor a failure's crimson */
+static const guint32 slice_colors[][2] = {
+  { 0x7fb99a, 0x4e8f6d }, { 0x7fa3d1, 0x5379ad }, { 0xc69c6d, 0x9c7447 },
+  { 0xb39ddb, 0x7e6bb0 }, { 0x84bcb8, 0x4f8f8a }, { 0xd4c26a, 0xa89a3c },
+  { 0xd9a5b3, 0xa86f7f }, { 0x9fc27a, 0x6f9448 }, { 0x8d9db4, 0x6f8199 },
+  { 0xe0b07a, 0xb07f45 }, { 0x8fc3d9, 0x4f8fab }, { 0xc4a3c9, 0x946f99 },
+};
+
+/**
+ * weft_state_style_get_n_slice_colors:
+ *
+ * Returns: how many colours another program's slices are drawn in
+ */
+guint
+weft_state_style_get_n_slice_colors (void)
+{
+  return G_N_ELEMENTS (slice_colors);
+}
+
+/**
+ * weft_state_style_get_slice_color_index:
+ * @name: the slice's name, as an interned object id
+ *
+ * Returns: which of the slice colours a slice named @name is drawn in: the
+ *   same for every slice of that name
+ */
+guint
+weft_state_style_get_slice_color_index (guint32 name)
+{
+  /* Knuth's multiplicative hash spreads neighbouring ids apart */
+  return (guint) (((guint64) name * 2654435761u) >> 16) % G_N_ELEMENTS (slice_colors);
+}
+
+/**
+ * weft_state_style_get_slice_color:
+ * @index: below weft_state_style_get_n_slice_colors()
+ * @out_color: (out caller-allocates): the colour
+ */
+void
+weft_state_style_get_slice_color (guint     index,
+                                  gboolean  dark,
+                                  GdkRGBA  *out_color)
+{
+  guint32 rgb = slice_colors[index % G_N_ELEMENTS (slice_colors)][dark ? 1 : 0];
+
+  out_color->red = ((rgb >> 16) & 0xff) / 255.f;
+  out_color->green = ((rgb >> 8) & 0xff) / 255.f;
+  out_color->blue = (rgb & 0xff) / 255.f;
+  out_color->alpha = 1.f;
+}
+
 /**
  * weft_state_style_get_failed_color:
  * @dark: whether the surface is dark

@@ -20,6 +20,11 @@ void        weft_state_style_get_failed_color (gboolean dark,
                                                GdkRGBA *out_color);
 void        weft_state_style_get_awaiting_color (gboolean dark,
                                                  GdkRGBA *out_color);
+guint       weft_state_style_get_n_slice_colors (void);
+guint       weft_state_style_get_slice_color_index (guint32 name);
+void        weft_state_style_get_slice_color (guint     index,
+                                              gboolean  dark,
+                                              GdkRGBA  *out_color);
 const char *weft_state_style_get_label      (WeftState  state);
 gboolean    weft_state_style_is_hatched     (WeftState  state);
 gboolean    weft_state_style_is_waiting     (WeftState  state);

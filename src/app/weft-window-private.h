@@ -4,6 +4,7 @@
 #include "weft-compare-view.h"
 #include "weft-contention-view.h"
 #include "weft-diff-view.h"
+#include "weft-legend.h"
 #include "weft-library.h"
 #include "weft-profile-editor.h"
 #include "weft-run.h"
@@ -81,6 +82,7 @@ struct _WeftWindow
   WeftTimelineOverview *overview;      /* the whole run, above the ruler */
   WeftSearchBar        *search_bar;    /* Ctrl+F, above the overview */
   WeftTimelineView     *timeline_view;
+  WeftLegend           *timeline_legend;
   GtkLabel             *span_details;  /* the selected span, under the lanes */
 
   /* Views and sidebar, built in code */

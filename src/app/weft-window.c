@@ -155,6 +155,7 @@ show_model (WeftWindow          *self,
 {
   g_set_object (&self->model, model);
   weft_session_set_model (self->session, model);
+  weft_legend_set_named_slices (self->timeline_legend, model != NULL && weft_trace_model_get_named_slices (model));
   weft_contention_view_set_data (self->contention_view, model, profile, result);
   weft_summary_view_set_data (self->summary_view, model, profile, result);
   update_empty (self);
@@ -1211,7 +1212,8 @@ weft_window_init (WeftWindow *self)
     gtk_box_append (self->timeline_page, scroller);
   }
 
-  gtk_box_append (self->timeline_page, weft_legend_new ());
+  self->timeline_legend = WEFT_LEGEND (weft_legend_new ());
+  gtk_box_append (self->timeline_page, GTK_WIDGET (self->timeline_legend));
 
   self->settings = g_settings_new ("org.weft.Weft");
 

@@ -166,6 +166,7 @@ struct _WeftTraceModel
   guint64      n_dropped;
 
   gboolean     finished;
+  gboolean     named_slices;      /* another program's slices: see set_named_slices */
 
   WeftTraceJournal *journal;      /* every change, for export and replay */
 };
@@ -1493,6 +1494,31 @@ weft_trace_model_get_finished (WeftTraceModel *self)
  *
  * Returns: the number of lanes
  */
+/**
+ * weft_trace_model_set_named_slices:
+ * @named: whether the RUNNING spans are another program's slices
+ *
+ * Says that the RUNNING spans are slices of a trace another program wrote
+ * (their object is the slice's name), not tasks in Weft's states: views
+ * tell them apart by name, as trace viewers do, rather than drawing all of
+ * them in the one colour of running.
+ */
+void
+weft_trace_model_set_named_slices (WeftTraceModel *self,
+                                   gboolean        named)
+{
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+  self->named_slices = named;
+}
+
+/* Returns: whether the RUNNING spans are another program's named slices */
+gboolean
+weft_trace_model_get_named_slices (WeftTraceModel *self)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+  return self->named_slices;
+}
+
 guint
 weft_trace_model_get_n_lanes (WeftTraceModel *self)
 {

@@ -64,6 +64,9 @@ void            weft_trace_model_append              (WeftTraceModel   *self,
 void            weft_trace_model_finish              (WeftTraceModel   *self,
                                                       guint64           end_ns);
 gboolean        weft_trace_model_get_finished        (WeftTraceModel   *self);
+void            weft_trace_model_set_named_slices    (WeftTraceModel   *self,
+                                                      gboolean          named);
+gboolean        weft_trace_model_get_named_slices    (WeftTraceModel   *self);
 
 /* Lanes, in worker id order */
 guint           weft_trace_model_get_n_lanes         (WeftTraceModel   *self);
