@@ -55,6 +55,16 @@ typedef struct
 
 /* ---- Messages ------------------------------------------------------------- */
 
+/* A message is one line: whatever text of the file it quotes raw (a
+ * name, a key), its control characters become spaces */
+static void
+flatten_controls (char *message)
+{
+  for (char *p = message; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      *p = ' ';
+}
+
 /* Sets the error at @at (its member name with @at_key, when it has one),
  * showing the path of @shown, and returns FALSE. */
 G_GNUC_PRINTF (5, 6)
@@ -79,6 +89,7 @@ fail_at (Ctx        *c,
   g_set_error (c->error, WEFT_PROFILE_ERROR, WEFT_PROFILE_ERROR_INVALID,
                "%s:%u:%u: %s: %s", c->display_name,
                key ? n->key_line : n->line, key ? n->key_column : n->column, path, msg);
+  flatten_controls ((*c->error)->message);
   return FALSE;
 }
 
@@ -788,7 +799,11 @@ parse_step (Ctx   *c,
           return NULL;
         }
       for (guint m = n->first; m != WEFT_PROFILE_NONE; m = N (c, m)->next)
-        g_string_append_printf (got, "%s\"%s\"", m == n->first ? "" : ", ", _weft_profile_doc_key (c->doc, m));
+        {
+          g_autofree char *quoted = weft_json_escape (_weft_profile_doc_key (c->doc, m));
+
+          g_string_append_printf (got, "%s%s", m == n->first ? "" : ", ", quoted);
+        }
       fail (c, node, "a step needs exactly one key naming its kind, got %u (%s)", n->n_children, got->str);
       return NULL;
     }
@@ -803,7 +818,9 @@ parse_step (Ctx   *c,
       const char *near = closest (kind, step_kinds);
       g_autofree char *hint = near ? g_strdup_printf ("did you mean \"%s\"?", near)
                                    : g_strdup ("expected one of: " STEP_KINDS);
-      fail_at (c, body, TRUE, node, "unknown step kind \"%s\" (%s)", kind, hint);
+      g_autofree char *quoted = weft_json_escape (kind);
+
+      fail_at (c, body, TRUE, node, "unknown step kind %s (%s)", quoted, hint);
       return NULL;
     }
   if (N (c, body)->type != WEFT_JSON_BEGIN_OBJECT)
