@@ -28,7 +28,6 @@ typedef struct
   WeftWindow *window;
   gint64      asked;     /* g_get_monotonic_time() when the open was asked */
   gint64      shown;     /* the first paint with the file's model, 0 before */
-  GFile      *file;
 } Open;
 
 static void
@@ -87,7 +86,7 @@ open_once (WeftWindow *window,
 {
   g_autoptr(GFile) file = g_file_new_for_path (path);
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
-  Open open = { window, 0, 0, file };
+  Open open = { window, 0, 0 };
   gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &open);
   guint tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (window), tick, NULL, NULL);
 

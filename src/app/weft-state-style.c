@@ -34,6 +34,17 @@ static const StateStyle styles[WEFT_N_STATES] = {
   [WEFT_STATE_PICKLING]  = { 0xd9a5b3, 0xa86f7f, N_("Pickling") },
 };
 
+/* An opaque 0xRRGGBB */
+static void
+rgb_to_rgba (guint32  rgb,
+             GdkRGBA *out_color)
+{
+  out_color->red = ((rgb >> 16) & 0xff) / 255.f;
+  out_color->green = ((rgb >> 8) & 0xff) / 255.f;
+  out_color->blue = (rgb & 0xff) / 255.f;
+  out_color->alpha = 1.f;
+}
+
 /**
  * weft_state_style_get_color:
  * @state: a #WeftState
@@ -55,10 +66,7 @@ weft_state_style_get_color (WeftState  state,
       return;
     }
   rgb = dark ? styles[state].dark : styles[state].light;
-  out_color->red = ((rgb >> 16) & 0xff) / 255.f;
-  out_color->green = ((rgb >> 8) & 0xff) / 255.f;
-  out_color->blue = (rgb & 0xff) / 255.f;
-  out_color->alpha = 1.f;
+  rgb_to_rgba (rgb, out_color);
 }
 
 /* Another program's slices, told apart by name: muted hues, none of them
@@ -105,12 +113,7 @@ weft_state_style_get_slice_color (guint     index,
                                   gboolean  dark,
                                   GdkRGBA  *out_color)
 {
-  guint32 rgb = slice_colors[index % G_N_ELEMENTS (slice_colors)][dark ? 1 : 0];
-
-  out_color->red = ((rgb >> 16) & 0xff) / 255.f;
-  out_color->green = ((rgb >> 8) & 0xff) / 255.f;
-  out_color->blue = (rgb & 0xff) / 255.f;
-  out_color->alpha = 1.f;
+  rgb_to_rgba (slice_colors[index % G_N_ELEMENTS (slice_colors)][dark ? 1 : 0], out_color);
 }
 
 /**

@@ -528,6 +528,17 @@ typedef struct
   guint64  paused[2 * QUEUE_HISTORY][2];
 } QueueWait;
 
+/* When the ready stretch @wait reads next began, clamped into the wait;
+ * after stretches were lost, the end of the last one known */
+static inline guint64
+stretch_start (const Queue     *q,
+               int              side,
+               guint64          now,
+               const QueueWait *wait)
+{
+  return wait->lost ? wait->at : CLAMP (q->ready_at[side][wait->next % QUEUE_HISTORY], wait->at, now);
+}
+
 /* With the mutex held: the ready stretches of @side since the last read,
  * each clamped into the wait (they were stamped by other workers'
  * clocks). With @last the queue is ready now, and the newest stretch is the
@@ -553,9 +564,8 @@ queue_wait_read (const Queue *q,
     }
   for (; wait->next < upto && wait->n_paused < G_N_ELEMENTS (wait->paused); wait->next++)
     {
-      guint64 k = wait->next % QUEUE_HISTORY;
-      guint64 r = wait->lost ? wait->at : CLAMP (q->ready_at[side][k], wait->at, now);
-      guint64 b = CLAMP (q->ready_until[side][k], r, now);
+      guint64 r = stretch_start (q, side, now, wait);
+      guint64 b = CLAMP (q->ready_until[side][wait->next % QUEUE_HISTORY], r, now);
 
       wait->paused[wait->n_paused][0] = r;
       wait->paused[wait->n_paused][1] = b;
@@ -566,7 +576,7 @@ queue_wait_read (const Queue *q,
   if (!last)
     return;
   if (wait->next < n)
-    wait->ready = wait->lost ? wait->at : CLAMP (q->ready_at[side][wait->next % QUEUE_HISTORY], wait->at, now);
+    wait->ready = stretch_start (q, side, now, wait);
   else
     wait->ready = wait->at;
 }

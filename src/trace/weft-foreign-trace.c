@@ -879,11 +879,10 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
 {
   g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
-  g_autoptr(GPtrArray) lane_events = NULL;
+  g_autoptr(GPtrArray) lane_events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   guint64 base = 0;
 
   weft_trace_model_set_named_slices (model, TRUE);
-  lane_events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 
   /* Counter-only lanes join a thread lane of their process. */
   for (guint i = 0; i < self->lanes->len; i++)

@@ -1489,12 +1489,6 @@ weft_trace_model_get_finished (WeftTraceModel *self)
 }
 
 /**
- * weft_trace_model_get_n_lanes:
- * @self: a #WeftTraceModel
- *
- * Returns: the number of lanes
- */
-/**
  * weft_trace_model_set_named_slices:
  * @named: whether the RUNNING spans are another program's slices
  *
@@ -1519,6 +1513,12 @@ weft_trace_model_get_named_slices (WeftTraceModel *self)
   return self->named_slices;
 }
 
+/**
+ * weft_trace_model_get_n_lanes:
+ * @self: a #WeftTraceModel
+ *
+ * Returns: the number of lanes
+ */
 guint
 weft_trace_model_get_n_lanes (WeftTraceModel *self)
 {
