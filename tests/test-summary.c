@@ -202,33 +202,48 @@ test_dominant_wait (void)
   }
 }
 
-/* A run written to a trace with its metadata and read back */
+/* Exports @run's model with the metadata its summary gives, and reads it
+ * back: the summary of the trace read back */
+static WeftSummary *
+summary_read_back (WeftRun            *run,
+                   const WeftProfile  *profile,
+                   WeftSummary       **before,
+                   WeftTraceMeta     **read_meta)
+{
+  g_autoptr(WeftTraceMeta) meta = NULL;
+  g_autoptr(WeftTraceModel) model = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("weft-summary-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "run.json", NULL);
+
+  g_assert_no_error (error);
+  *before = weft_summary_new (weft_run_get_model (run), profile, weft_run_get_result (run));
+  meta = weft_summary_to_trace_meta (*before);
+  g_assert_true (weft_trace_export_to_file (weft_run_get_model (run), meta, path, NULL, &error));
+  g_assert_no_error (error);
+  model = weft_trace_import_file (path, read_meta, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return weft_summary_new_for_trace (model, *read_meta);
+}
+
+/* A trace Weft wrote: what ran, from its metadata, and the efficiency its
+ * profile allows (CPU work only, as the trace says) */
 static void
 test_weft_trace_summary (void)
 {
   g_autoptr(WeftProfile) profile = profile_from (gil_profile);
   g_autoptr(WeftRun) run = run_to_end (profile);
-  g_autoptr(WeftSummary) before = weft_summary_new (weft_run_get_model (run), profile,
-                                                    weft_run_get_result (run));
-  g_autoptr(WeftTraceMeta) meta = weft_summary_to_trace_meta (before);
   g_autoptr(WeftTraceMeta) read_meta = NULL;
-  g_autoptr(WeftTraceModel) model = NULL;
-  g_autoptr(WeftSummary) after = NULL;
+  g_autoptr(WeftSummary) before = NULL;
+  g_autoptr(WeftSummary) after = summary_read_back (run, profile, &before, &read_meta);
   g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("weft-summary-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "gil.json", NULL);
   const WeftSummaryTasks *tasks;
   double efficiency;
   JsonObject *o, *t;
 
-  g_assert_no_error (error);
-  g_assert_true (weft_trace_export_to_file (weft_run_get_model (run), meta, path, NULL, &error));
-  g_assert_no_error (error);
-  model = weft_trace_import_file (path, &read_meta, NULL, NULL, &error);
-  g_assert_no_error (error);
-  after = weft_summary_new_for_trace (model, read_meta);
-
+  g_assert_cmpint (read_meta->work_waits, ==, 0);
   g_assert_cmpint (weft_summary_get_origin (after), ==, WEFT_SUMMARY_ORIGIN_WEFT_TRACE);
   g_assert_cmpstr (weft_summary_get_profile (after), ==, "gil");
   g_assert_cmpstr (weft_summary_get_executor (after), ==, "threads");
@@ -236,6 +251,7 @@ test_weft_trace_summary (void)
   g_assert_cmpuint (weft_summary_get_n_workers (after), ==, 2);
   g_assert_cmpuint (weft_summary_get_wall_ns (after), ==, weft_summary_get_wall_ns (before));
   g_assert_cmpuint (weft_summary_get_serial_ns (after), ==, weft_summary_get_serial_ns (before));
+  g_assert_false (weft_summary_get_work_has_waits (after));
   g_assert_true (weft_summary_get_efficiency (after, &efficiency));
   tasks = weft_summary_get_tasks (after);
   g_assert_nonnull (tasks);
@@ -251,9 +267,25 @@ test_weft_trace_summary (void)
   t = json_object_get_object_member (o, "tasks");
   g_assert_cmpint (json_object_get_int_member (t, "ok"), ==, 4);
   g_assert_true (member_is_null (t, "not_started"));
+}
 
-  g_unlink (path);
-  g_rmdir (dir);
+/* A run whose profile waits for I/O: its trace says so, and the summary
+ * read back offers no efficiency, as the run's did not */
+static void
+test_weft_trace_summary_waits (void)
+{
+  g_autoptr(WeftProfile) profile = profile_from (small_profile);
+  g_autoptr(WeftRun) run = run_to_end (profile);
+  g_autoptr(WeftTraceMeta) read_meta = NULL;
+  g_autoptr(WeftSummary) before = NULL;
+  g_autoptr(WeftSummary) after = summary_read_back (run, profile, &before, &read_meta);
+  double efficiency;
+
+  g_assert_cmpint (read_meta->work_waits, ==, 1);
+  g_assert_true (weft_summary_get_work_has_waits (before));
+  g_assert_true (weft_summary_get_work_has_waits (after));
+  g_assert_false (weft_summary_get_efficiency (before, &efficiency));
+  g_assert_false (weft_summary_get_efficiency (after, &efficiency));
 }
 
 /* Another program's trace: what Weft cannot know is null, and no
@@ -590,6 +622,7 @@ main (int   argc,
   g_test_add_func ("/weft/summary/run", test_run_summary);
   g_test_add_func ("/weft/summary/dominant-wait", test_dominant_wait);
   g_test_add_func ("/weft/summary/weft-trace", test_weft_trace_summary);
+  g_test_add_func ("/weft/summary/weft-trace-waits", test_weft_trace_summary_waits);
   g_test_add_func ("/weft/summary/foreign-trace", test_foreign_trace_summary);
   g_test_add_data_func ("/weft/summary/shipped-17-waits", "17-many-waits-main-loop.json", test_shipped_waits);
   g_test_add_func ("/weft/summary/shipped-17-words", test_shipped_many_waits);

@@ -86,13 +86,32 @@ slurp_fd (int fd)
   return bytes;
 }
 
-/* A whole stream from one writer: HELLO, n task events with times now+offset+i, BYE. */
+/* Gives a stream's records the times base, base+1, …, its BYE among them */
+static void
+restamp (GByteArray *stream,
+         guint64     base)
+{
+  for (gsize off = 0; off + WEFT_EVENT_SIZE <= stream->len; off += WEFT_EVENT_SIZE)
+    {
+      WeftEvent e;
+
+      memcpy (&e, stream->data + off, sizeof e);
+      e.time_ns = base + off / WEFT_EVENT_SIZE;
+      memcpy (stream->data + off, &e, sizeof e);
+    }
+}
+
+/* A whole stream from one writer: HELLO, n task events, BYE, with times
+ * now+offset+i. The records are stamped again once written: the BYE's own
+ * time comes from the clock, and on a fast machine the n records take less
+ * than @offset nanoseconds, so it would fall before them. */
 static GByteArray *
 make_stream (guint16 worker,
              guint   n,
              guint64 offset)
 {
   GByteArray *bytes;
+  WeftEvent hello;
   int fd = memfd_create ("weft-stream", MFD_CLOEXEC);
 
   /* A memory file rather than a pipe: nobody reads until the writer is done. */
@@ -111,6 +130,9 @@ make_stream (guint16 worker,
   g_assert_cmpint (lseek (fd, 0, SEEK_SET), ==, 0);
   bytes = slurp_fd (fd);
   close (fd);
+  g_assert_cmpuint (bytes->len, ==, (n + 2) * WEFT_EVENT_SIZE);
+  memcpy (&hello, bytes->data, sizeof hello);
+  restamp (bytes, hello.time_ns + offset);
   return bytes;
 }
 
@@ -291,13 +313,15 @@ test_threads_and_processes (void)
   for (guint i = 0; i < N_THREADS; i++)
     g_thread_join (threads[i]);
   close (wfd);
+  /* the processes may still be writing: read to the end before waiting
+   * for them, or one blocks on the full pipe */
+  collect_wait (&c);
   for (guint i = 0; i < N_PROCS; i++)
     {
       wait_process (procs[i]);
       g_assert_true (g_subprocess_get_successful (procs[i]));
       g_object_unref (procs[i]);
     }
-  collect_wait (&c);
 
   reader = weft_collector_get_reader (c.collector);
   g_assert_null (weft_collector_get_error (c.collector));
@@ -543,11 +567,12 @@ test_writer_dies (void)
   procs[2] = spawn_writer (wfd, 2, 3000, -1);
   close (wfd);
 
+  /* read to the end first: a writer must not block on a full pipe */
+  collect_wait (&c);
   for (guint i = 0; i < 3; i++)
     wait_process (procs[i]);
   g_assert_true (g_subprocess_get_if_signaled (procs[1]));
   g_assert_cmpint (g_subprocess_get_term_sig (procs[1]), ==, SIGKILL);
-  collect_wait (&c);
 
   g_assert_null (weft_collector_get_error (c.collector));
   assert_sequence (c.events, 0, 3000);

@@ -408,6 +408,10 @@ weft_summary_new_for_trace (WeftTraceModel      *model,
   self->gil = meta->gil;
   self->python = g_strdup (meta->python);
   self->n_workers = meta->workers;
+  /* what the run's profile said, where the trace has it, rather than the
+   * lanes' estimate */
+  if (meta->work_waits >= 0)
+    self->work_has_waits = meta->work_waits;
   self->interrupted = meta->interrupted != NULL;
   self->has_tasks = TRUE;
   return self;
@@ -809,6 +813,8 @@ weft_summary_to_trace_meta (WeftSummary *self)
   meta->profile = g_strdup (self->profile);
   meta->executor = g_strdup (self->executor);
   meta->gil = self->gil;
+  /* known for a run of a profile: its I/O steps */
+  meta->work_waits = self->origin == WEFT_SUMMARY_ORIGIN_RUN && self->profile != NULL ? self->work_has_waits : -1;
   meta->python = g_strdup (self->python);
   meta->workers = self->n_workers;
   meta->machine = g_strdup_printf ("%s, %u cores", g_get_host_name (), g_get_num_processors ());

@@ -171,6 +171,8 @@ read_other_data (WeftChromeReader  *self,
         slot = &self->meta->interrupted;
       else if (g_str_equal (key, "gil"))
         self->meta->gil = len == 2 && memcmp (s, "on", 2) == 0 ? 1 : len == 3 && memcmp (s, "off", 3) == 0 ? 0 : -1;
+      else if (g_str_equal (key, "work_waits"))
+        self->meta->work_waits = len == 3 && memcmp (s, "yes", 3) == 0 ? 1 : len == 2 && memcmp (s, "no", 2) == 0 ? 0 : -1;
       else if (g_str_equal (key, "workers"))
         {
           g_autofree char *copy = g_strndup (s, len);

@@ -325,8 +325,9 @@ on_fd_ready (int          fd,
              GIOCondition condition,
              gpointer     user_data)
 {
-  WeftCollector *self = WEFT_COLLECTOR (user_data);
-  g_autoptr(WeftCollector) hold = g_object_ref (self);
+  /* Held for the call: a handler run from the read may drop the last
+   * other reference. */
+  g_autoptr(WeftCollector) self = g_object_ref (WEFT_COLLECTOR (user_data));
 
   if (!weft_collector_read_available (self))
     {

@@ -275,6 +275,8 @@ write_header (Export              *ex,
       write_meta_string (w, "executor", meta->executor, &first);
       if (meta->gil >= 0)
         write_meta_string (w, "gil", meta->gil ? "on" : "off", &first);
+      if (meta->work_waits >= 0)
+        write_meta_string (w, "work_waits", meta->work_waits ? "yes" : "no", &first);
       write_meta_string (w, "python", meta->python, &first);
       if (meta->workers > 0)
         {

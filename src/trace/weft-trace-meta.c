@@ -9,7 +9,7 @@ G_DEFINE_QUARK (weft-trace-error-quark, weft_trace_error)
 /**
  * weft_trace_meta_new:
  *
- * Returns: (transfer full): empty metadata (@gil unknown)
+ * Returns: (transfer full): empty metadata (@gil and @work_waits unknown)
  */
 WeftTraceMeta *
 weft_trace_meta_new (void)
@@ -17,6 +17,7 @@ weft_trace_meta_new (void)
   WeftTraceMeta *meta = g_new0 (WeftTraceMeta, 1);
 
   meta->gil = -1;
+  meta->work_waits = -1;
   return meta;
 }
 
@@ -37,6 +38,7 @@ weft_trace_meta_copy (const WeftTraceMeta *meta)
   copy->profile = g_strdup (meta->profile);
   copy->executor = g_strdup (meta->executor);
   copy->gil = meta->gil;
+  copy->work_waits = meta->work_waits;
   copy->python = g_strdup (meta->python);
   copy->workers = meta->workers;
   copy->machine = g_strdup (meta->machine);

@@ -28,6 +28,8 @@ GQuark weft_trace_error_quark (void);
  * @profile: (nullable): the workload profile's name
  * @executor: (nullable): "threads", "processes", "mainloop", … as given
  * @gil: 1 simulated GIL on, 0 off, -1 unknown
+ * @work_waits: 1 the tasks' work includes waits for I/O (their profile
+ *   has I/O steps), 0 it is CPU work only, -1 unknown
  * @python: (nullable): the CPython version Weft's model followed ("3.11")
  * @workers: number of workers, 0 if unknown
  * @machine: (nullable): a description of the machine (host, CPU, cores)
@@ -45,6 +47,7 @@ typedef struct
   char *profile;
   char *executor;
   int   gil;
+  int   work_waits;
   char *python;
   guint workers;
   char *machine;
