@@ -18,6 +18,14 @@ G_BEGIN_DECLS
 
 #define WEFT_EXPORT __attribute__((visibility ("default")))
 
+/* Who may touch a thread's writer while the thread waits (atomic). */
+typedef enum
+{
+  WEFT_PRELOAD_RUNNING,  /* the thread itself */
+  WEFT_PRELOAD_PARKED,   /* blocked with records unsent: the flusher may take it */
+  WEFT_PRELOAD_TAKEN,    /* the flusher (or an exit or signal flush) is writing it out */
+} WeftPreloadParked;
+
 /* One recorded thread: its lane's writer and what it is in the middle of. */
 typedef struct _WeftPreloadThread WeftPreloadThread;
 
@@ -27,6 +35,9 @@ struct _WeftPreloadThread
   WeftPreloadThread *next;        /* the process's list, for flushing at exit */
   guint64            last_ns;     /* the latest time this thread recorded */
   volatile int       busy;        /* recording now: not to be flushed by another */
+  int                parked;      /* WeftPreloadParked: in a wait, its buffer left to the flusher */
+  int                n_parks;     /* waits parked in so far */
+  int                flusher_saw; /* the flusher's: n_parks at its last look */
   int                tid;
   guint32            task;        /* the task of this thread's life: named after the thread */
   guint16            worker;
@@ -128,6 +139,8 @@ void               _weft_preload_resolve      (void);
 WeftPreloadThread *_weft_preload_thread_slow  (void);
 void               _weft_preload_thread_end   (WeftPreloadThread *thread);
 void               _weft_preload_flush_all    (void);
+void               _weft_preload_unpark       (WeftPreloadThread *thread);
+void               _weft_preload_park         (WeftPreloadThread *thread);
 guint32            _weft_preload_object       (const void        *address,
                                                WeftObjectKind     kind,
                                                const char        *what,
@@ -192,6 +205,8 @@ _weft_preload_record_at (WeftPreloadThread *t,
                          gint64             arg0,
                          gint64             arg1)
 {
+  if (G_UNLIKELY (__atomic_load_n (&t->parked, __ATOMIC_RELAXED) != WEFT_PRELOAD_RUNNING))
+    _weft_preload_unpark (t);
   if (time_ns < t->last_ns)
     time_ns = t->last_ns;
   t->busy = 1;
@@ -201,7 +216,9 @@ _weft_preload_record_at (WeftPreloadThread *t,
 }
 
 /* Before a wait that may be long: what waits in the buffer goes out, at
- * most once per couple of milliseconds, so a blocked thread's lane is current. */
+ * most once per couple of milliseconds, so a blocked thread's lane is
+ * current; what stays is left to the flusher while the thread waits, so a
+ * wait that never ends is still sent (weft-preload.c). */
 #define WEFT_PRELOAD_BLOCK_FLUSH_NS (2 * G_GUINT64_CONSTANT (1000000))
 
 static inline void
@@ -209,12 +226,18 @@ _weft_preload_before_block (WeftPreloadThread *t)
 {
   WeftWireWriter *w = t->writer;
 
-  if (w->pos != w->buffer && t->last_ns + w->interval_ns >= w->flush_deadline_ns + WEFT_PRELOAD_BLOCK_FLUSH_NS)
+  if (G_UNLIKELY (__atomic_load_n (&t->parked, __ATOMIC_RELAXED) != WEFT_PRELOAD_RUNNING))
+    _weft_preload_unpark (t);
+  if (w->pos == w->buffer)
+    return;
+  if (t->last_ns + w->interval_ns >= w->flush_deadline_ns + WEFT_PRELOAD_BLOCK_FLUSH_NS)
     {
       t->busy = 1;
       weft_wire_writer_flush (w);
       t->busy = 0;
+      return;
     }
+  _weft_preload_park (t);
 }
 
 static inline void

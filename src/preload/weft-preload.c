@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <link.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdarg.h>
@@ -295,12 +296,125 @@ thread_key_destroy (void *data)
   _weft_preload_thread_end (data);
 }
 
+/* ---- the flusher: waits that may never end ------------------------------ */
+
+/*
+ * A thread that blocks with records in its buffer (the start of its wait
+ * among them) parks: until it records again, its writer is the flusher's
+ * to write out. The flusher is a thread of the library's own, started at
+ * the process's first parked wait; every 10 ms it writes out the buffers
+ * of threads parked in the same wait as at its last look, so a wait that
+ * never ends (a deadlock) reaches the trace within 20 ms even if the
+ * program is then killed. A thread that wakes while its buffer is being
+ * written waits for that write.
+ */
+#define FLUSHER_PERIOD_NS (10 * 1000 * 1000)
+
+static int flusher_started;
+
+static void flusher_start (void);
+
+void
+_weft_preload_park (WeftPreloadThread *t)
+{
+  int no = 0;
+
+  __atomic_store_n (&t->n_parks, t->n_parks + 1, __ATOMIC_RELAXED);
+  __atomic_store_n (&t->parked, WEFT_PRELOAD_PARKED, __ATOMIC_RELEASE);
+  if (G_LIKELY (__atomic_load_n (&flusher_started, __ATOMIC_RELAXED)) ||
+      !__atomic_compare_exchange_n (&flusher_started, &no, 1, FALSE, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+    return;
+  flusher_start ();
+}
+
+void
+_weft_preload_unpark (WeftPreloadThread *t)
+{
+  for (;;)
+    {
+      int parked = WEFT_PRELOAD_PARKED;
+
+      if (__atomic_compare_exchange_n (&t->parked, &parked, WEFT_PRELOAD_RUNNING, FALSE,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) ||
+          parked == WEFT_PRELOAD_RUNNING)
+        return;
+      sched_yield ();  /* taken: its write is under way */
+    }
+}
+
+/* Writes out a parked thread's buffer, unless someone else is */
+static void
+write_out_parked (WeftPreloadThread *t)
+{
+  int parked = WEFT_PRELOAD_PARKED;
+
+  if (!__atomic_compare_exchange_n (&t->parked, &parked, WEFT_PRELOAD_TAKEN, FALSE,
+                                    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+    return;
+  weft_wire_writer_write_out (t->writer);
+  __atomic_store_n (&t->parked, WEFT_PRELOAD_PARKED, __ATOMIC_RELEASE);
+}
+
+static void *
+flusher_main (void *data)
+{
+  thread_refused = 1;  /* never a lane of its own */
+  prctl (PR_SET_NAME, "weft-flusher", 0, 0, 0);
+  for (;;)
+    {
+      struct timespec period = { 0, FLUSHER_PERIOD_NS };
+
+      _weft_real.nanosleep (&period, NULL);
+      _weft_real.pthread_mutex_lock (&list_lock);
+      for (WeftPreloadThread *t = _weft_preload.threads; t != NULL; t = t->next)
+        {
+          int n_parks;
+
+          if (__atomic_load_n (&t->parked, __ATOMIC_ACQUIRE) != WEFT_PRELOAD_PARKED)
+            continue;
+          n_parks = __atomic_load_n (&t->n_parks, __ATOMIC_RELAXED);
+          if (n_parks == t->flusher_saw)
+            write_out_parked (t);  /* still in the wait of the last look */
+          t->flusher_saw = n_parks;
+        }
+      _weft_real.pthread_mutex_unlock (&list_lock);
+    }
+  return NULL;
+}
+
+/* Signals go to the program's threads, never to the flusher */
+static void
+flusher_start (void)
+{
+  sigset_t all, old;
+  pthread_attr_t attr;
+  pthread_t thread;
+
+  sigfillset (&all);
+  pthread_sigmask (SIG_SETMASK, &all, &old);
+  pthread_attr_init (&attr);
+  pthread_attr_setdetachstate (&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize (&attr, 64 * 1024);
+  if (_weft_real.pthread_create (&thread, &attr, flusher_main, NULL) != 0)
+    __atomic_store_n (&flusher_started, 0, __ATOMIC_RELEASE);  /* tried again at the next wait */
+  pthread_attr_destroy (&attr);
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+}
+
+/* Every thread's buffer: a parked one's as the flusher would, a running
+ * one's only if it is not recording at this moment (best effort). */
 static void
 flush_list (void)
 {
   for (WeftPreloadThread *t = _weft_preload.threads; t != NULL; t = t->next)
-    if (!t->busy && t->writer != NULL)
-      weft_wire_writer_flush (t->writer);
+    {
+      if (t->writer == NULL)
+        continue;
+      if (__atomic_load_n (&t->parked, __ATOMIC_ACQUIRE) != WEFT_PRELOAD_RUNNING)
+        write_out_parked (t);
+      else if (!t->busy)
+        weft_wire_writer_flush (t->writer);
+    }
 }
 
 /* Best effort, for a process that is about to end or exec: the buffers of
@@ -651,6 +765,7 @@ child_after_fork (guint64 fork_ns)
   _weft_preload_self = NULL;
   _weft_preload.threads = NULL;
   thread_refused = 0;
+  flusher_started = 0;  /* the parent's flusher did not come along */
   pthread_mutex_init (&list_lock, NULL);
   memset (seen, 0, sizeof seen);
   _weft_preload.gil_object = 0;

@@ -105,14 +105,31 @@ write_all (int          fd,
 gboolean
 weft_wire_writer_flush (WeftWireWriter *self)
 {
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  weft_clock_anchor_refresh (&self->clock);
+  self->flush_deadline_ns = weft_wire_writer_now (self) + self->interval_ns;
+  return weft_wire_writer_write_out (self);
+}
+
+/**
+ * weft_wire_writer_write_out:
+ *
+ * Writes the buffered records now, like weft_wire_writer_flush(), but
+ * touches only the buffer and the counts, never the clock or the next
+ * flush's deadline: another thread may call it while the writer's own
+ * thread is kept from recording and may still read the writer's clock.
+ *
+ * Returns: %FALSE if the stream has failed
+ */
+gboolean
+weft_wire_writer_write_out (WeftWireWriter *self)
+{
   gsize n;
 
   g_return_val_if_fail (self != NULL, FALSE);
 
   n = (gsize) (self->pos - self->buffer);
-  weft_clock_anchor_refresh (&self->clock);
-  self->flush_deadline_ns = weft_wire_writer_now (self) + self->interval_ns;
-
   if (n == 0)
     return self->error_errno == 0;
 

@@ -38,6 +38,7 @@ WeftWireWriter *weft_wire_writer_new          (int             fd,
 void            weft_wire_writer_set_interval (WeftWireWriter *self,
                                                guint64         interval_ns);
 gboolean        weft_wire_writer_flush        (WeftWireWriter *self);
+gboolean        weft_wire_writer_write_out    (WeftWireWriter *self);
 void            weft_wire_writer_close        (WeftWireWriter *self);
 void            weft_wire_writer_free         (WeftWireWriter *self);
 void            weft_wire_writer_name         (WeftWireWriter *self,
