@@ -8,6 +8,7 @@
 #include "weft-trace-journal-private.h"
 #include "weft-lane-private.h"
 #include "weft-trace-model-private.h"
+#include "weft-trace-track-private.h"
 #include "weft-peak-index-private.h"
 #include "weft-search-private.h"
 
@@ -25,23 +26,6 @@
 
 #define OBJECT_CACHE_SIZE 64
 
-/* A growable array of points, appended inline (the hot path). */
-typedef struct
-{
-  WeftCounterPoint *v;
-  guint             len;
-  guint             cap;
-} PointVec;
-
-typedef struct
-{
-  PointVec points;    /* sorted by time */
-  PointVec pending;   /* arrived out of order, merged once per append() */
-  gboolean delta;     /* values are deltas (parallelism) */
-  gboolean dirty;     /* in self->dirty_tracks */
-  WeftPeakIndex peaks; /* peaks of ranges, for the counters' labels */
-} Track;
-
 typedef struct
 {
   guint32        id;
@@ -52,7 +36,7 @@ typedef struct
   char          *error;      /* a failed task's error (valid UTF-8) */
   WeftLockStats  lock;
   WeftQueueStats queue;
-  Track         *track;      /* counter values or queue depths */
+  WeftTrack         *track;      /* counter values or queue depths */
   GArray        *releases;   /* LockRelease, sorted by (time, worker) */
   GArray        *wakeups;    /* LockWakeup, sorted by time */
 } WeftObject;
@@ -96,18 +80,6 @@ typedef struct
 
 /* Orders for _weft_lower_bound(): @key points to a time (or a worker id). */
 static inline gboolean
-point_before (gconstpointer data, guint i, gconstpointer key)
-{
-  return ((const WeftCounterPoint *) data)[i].time_ns < *(const guint64 *) key;
-}
-
-static inline gboolean
-point_at_or_before (gconstpointer data, guint i, gconstpointer key)
-{
-  return ((const WeftCounterPoint *) data)[i].time_ns <= *(const guint64 *) key;
-}
-
-static inline gboolean
 flow_before (gconstpointer data, guint i, gconstpointer key)
 {
   return ((const WeftFlow *) data)[i].to_ns < *(const guint64 *) key;
@@ -142,13 +114,13 @@ struct _WeftTraceModel
   GHashTable  *objects;           /* id → WeftObject, owned */
   WeftObject  *object_cache[OBJECT_CACHE_SIZE];
 
-  Track        parallelism;
+  WeftTrack        parallelism;
   GPtrArray   *dirty_tracks;
   /* per worker: its put/get in progress has waited (a QUEUE_READY came),
    * so that a wait paused and begun again counts once */
   guint8       queue_waited[WEFT_MAX_WORKERS];
-  PointVec     scratch_tail;      /* reused by merges */
-  PointVec     scratch_sort;
+  WeftPointVec     scratch_tail;      /* reused by merges */
+  WeftPointVec     scratch_sort;
 
   GArray      *flows;             /* WeftFlow sorted by to_ns */
   GArray      *pending_flows;
@@ -189,208 +161,6 @@ enum {
 };
 
 static guint signals[N_SIGNALS];
-
-/* ---- tracks --------------------------------------------------------------- */
-
-static void
-pv_reserve (PointVec *pv,
-            guint     n)
-{
-  if (n > pv->cap)
-    {
-      pv->cap = MAX (n, MAX (16, pv->cap * 2));
-      pv->v = g_renew (WeftCounterPoint, pv->v, pv->cap);
-    }
-}
-
-static inline void
-pv_push (PointVec *pv,
-         guint64   t,
-         gint64    value)
-{
-  if (G_UNLIKELY (pv->len == pv->cap))
-    pv_reserve (pv, pv->len + 1);
-  pv->v[pv->len].time_ns = t;
-  pv->v[pv->len].value = value;
-  pv->len++;
-}
-
-static void
-pv_clear (PointVec *pv)
-{
-  g_clear_pointer (&pv->v, g_free);
-  pv->len = pv->cap = 0;
-}
-
-static void
-track_init (Track   *track,
-            gboolean delta)
-{
-  memset (track, 0, sizeof *track);
-  track->delta = delta;
-}
-
-static void
-track_clear (Track *track)
-{
-  pv_clear (&track->points);
-  pv_clear (&track->pending);
-  _weft_peak_index_clear (&track->peaks);
-}
-
-static inline void
-track_apply (Track  *track,
-             guint64 t,
-             gint64  value)
-{
-  PointVec *points = &track->points;
-  WeftCounterPoint *last = points->len ? &points->v[points->len - 1] : NULL;
-
-  if (track->delta)
-    value += last ? last->value : 0;
-  if (last != NULL && last->time_ns == t)
-    {
-      /* Several changes at one instant: the last one wins. */
-      _weft_peak_index_invalidate (&track->peaks, points->len - 1);
-      last->value = value;
-      /* A derived track is a pure step function: changes that cancel out
-       * at one instant leave no step, whatever order they came in. */
-      if (track->delta && value == (points->len > 1 ? last[-1].value : 0))
-        points->len--;
-      return;
-    }
-  pv_push (points, t, value);
-}
-
-static inline void
-track_add (WeftTraceModel *self,
-           Track          *track,
-           guint64         t,
-           gint64          value)
-{
-  PointVec *points = &track->points;
-
-  /* In order: apply now, even with points parked. A parked point rewinds
-   * the track to its time when flushed and replays what follows, this one
-   * included, so the result is the same as if all had arrived in order. */
-  if (G_LIKELY (points->len == 0 || points->v[points->len - 1].time_ns <= t))
-    {
-      track_apply (track, t, value);
-      return;
-    }
-
-  pv_push (&track->pending, t, value);
-  if (!track->dirty)
-    {
-      track->dirty = TRUE;
-      g_ptr_array_add (self->dirty_tracks, track);
-    }
-}
-
-/* Stable natural merge sort by time: parked points come as a few sorted runs
- * (one per worker buffer), so this is a few linear passes. Returns whichever
- * of @src and @dst holds the result. */
-static WeftCounterPoint *
-sort_points (WeftCounterPoint *src,
-             WeftCounterPoint *dst,
-             guint             n)
-{
-  for (;;)
-    {
-      guint i = 0;
-
-      while (i < n)
-        {
-          guint a = i, b = i + 1, c, out = i;
-
-          while (b < n && src[b - 1].time_ns <= src[b].time_ns)
-            b++;
-          if (b == n)
-            {
-              if (a == 0)
-                return src;
-              memcpy (dst + a, src + a, (gsize) (b - a) * sizeof *src);
-              break;
-            }
-          c = b + 1;
-          while (c < n && src[c - 1].time_ns <= src[c].time_ns)
-            c++;
-          /* merge [a,b) and [b,c), left first on ties */
-          {
-            guint x = a, y = b;
-
-            while (x < b && y < c)
-              dst[out++] = src[y].time_ns < src[x].time_ns ? src[y++] : src[x++];
-            while (x < b)
-              dst[out++] = src[x++];
-            while (y < c)
-              dst[out++] = src[y++];
-          }
-          i = c;
-        }
-
-      {
-        WeftCounterPoint *tmp = src;
-
-        src = dst;
-        dst = tmp;
-      }
-    }
-}
-
-/* Merge the parked points into the track: rewind to the earliest of them and
- * replay the tail (as deltas for a delta track) together with them. */
-static void
-track_flush (WeftTraceModel *self,
-             Track          *track)
-{
-  PointVec *points = &track->points;
-  PointVec *tail = &self->scratch_tail;
-  const WeftCounterPoint *pp;
-  guint n_pending = track->pending.len;
-  guint64 t_min;
-  guint lo, i, j;
-  gint64 prev;
-
-  track->dirty = FALSE;
-  if (n_pending == 0)
-    return;
-
-  pv_reserve (&self->scratch_sort, n_pending);
-  pp = sort_points (track->pending.v, self->scratch_sort.v, n_pending);
-  t_min = pp[0].time_ns;
-
-  /* First point strictly after t_min: points at t_min arrived first. */
-  lo = _weft_lower_bound (points->v, points->len, point_at_or_before, &t_min);
-
-  tail->len = 0;
-  pv_reserve (tail, points->len - lo);
-  prev = lo > 0 ? points->v[lo - 1].value : 0;
-  for (i = lo; i < points->len; i++)
-    {
-      tail->v[tail->len].time_ns = points->v[i].time_ns;
-      tail->v[tail->len].value = track->delta ? points->v[i].value - prev : points->v[i].value;
-      tail->len++;
-      prev = points->v[i].value;
-    }
-  points->len = lo;
-  _weft_peak_index_invalidate (&track->peaks, lo);
-
-  i = j = 0;
-  while (i < tail->len || j < n_pending)
-    {
-      const WeftCounterPoint *next;
-
-      if (j >= n_pending || (i < tail->len && tail->v[i].time_ns <= pp[j].time_ns))
-        next = &tail->v[i++];
-      else
-        next = &pp[j++];
-      track_apply (track, next->time_ns, next->value);
-    }
-
-  track->pending.len = 0;
-  g_assert (points->len <= 1 || points->v[points->len - 2].time_ns <= points->v[points->len - 1].time_ns);
-}
 
 static int
 compare_flows (const void *a,
@@ -610,7 +380,7 @@ weft_object_free (gpointer data)
   g_free (obj->error);
   if (obj->track != NULL)
     {
-      track_clear (obj->track);
+      _weft_track_clear (obj->track);
       g_free (obj->track);
     }
   g_clear_pointer (&obj->releases, g_array_unref);
@@ -649,13 +419,13 @@ object_lookup (WeftTraceModel *self,
   return g_hash_table_lookup (self->objects, GUINT_TO_POINTER (id));
 }
 
-static Track *
+static WeftTrack *
 object_track (WeftObject *obj)
 {
   if (G_UNLIKELY (obj->track == NULL))
     {
-      obj->track = g_new0 (Track, 1);
-      track_init (obj->track, FALSE);
+      obj->track = g_new0 (WeftTrack, 1);
+      _weft_track_init (obj->track, FALSE);
     }
   return obj->track;
 }
@@ -1048,7 +818,7 @@ queue_end (WeftTraceModel  *self,
     obj->queue.gets++;
   if (ev->arg0 > obj->queue.max_depth)
     obj->queue.max_depth = ev->arg0;
-  track_add (self, object_track (obj), t, ev->arg0);
+  _weft_track_add (self->dirty_tracks, object_track (obj), t, ev->arg0);
   queue_item (self, ev->object, ev->arg1, ev->worker, t, state == WEFT_STATE_QUEUE_PUT ? 1 : 2);
 }
 
@@ -1092,7 +862,7 @@ process_event (WeftTraceModel  *self,
         obj->kind = (WeftObjectKind) ev->arg0;
         obj->initial = ev->arg1;
         if (obj->kind == WEFT_OBJECT_COUNTER)
-          track_add (self, object_track (obj), t, ev->arg1);
+          _weft_track_add (self->dirty_tracks, object_track (obj), t, ev->arg1);
       }
       return;
 
@@ -1200,7 +970,7 @@ process_event (WeftTraceModel  *self,
       break;
 
     case WEFT_EVENT_COUNTER:
-      track_add (self, object_track (object_ensure (self, ev->object, WEFT_OBJECT_COUNTER)), t, ev->arg0);
+      _weft_track_add (self->dirty_tracks, object_track (object_ensure (self, ev->object, WEFT_OBJECT_COUNTER)), t, ev->arg0);
       break;
 
     default:
@@ -1210,14 +980,14 @@ process_event (WeftTraceModel  *self,
   /* Only timeline events (spans, instants, counters) reach this point. */
   note_time (self, t);
   if (delta != 0)
-    track_add (self, &self->parallelism, t, delta);
+    _weft_track_add (self->dirty_tracks, &self->parallelism, t, delta);
 }
 
 static void
 flush_pending (WeftTraceModel *self)
 {
   for (guint i = 0; i < self->dirty_tracks->len; i++)
-    track_flush (self, g_ptr_array_index (self->dirty_tracks, i));
+    _weft_track_flush (g_ptr_array_index (self->dirty_tracks, i), &self->scratch_tail, &self->scratch_sort);
   g_ptr_array_set_size (self->dirty_tracks, 0);
   flows_flush (self);
 }
@@ -1248,10 +1018,10 @@ weft_trace_model_finalize (GObject *object)
   g_clear_pointer (&self->new_lanes, g_ptr_array_unref);
   g_clear_pointer (&self->lane_by_worker, g_free);
   g_clear_pointer (&self->objects, g_hash_table_unref);
-  track_clear (&self->parallelism);
+  _weft_track_clear (&self->parallelism);
   g_clear_pointer (&self->dirty_tracks, g_ptr_array_unref);
-  pv_clear (&self->scratch_tail);
-  pv_clear (&self->scratch_sort);
+  _weft_point_vec_clear (&self->scratch_tail);
+  _weft_point_vec_clear (&self->scratch_sort);
   g_clear_pointer (&self->flows, g_array_unref);
   g_clear_pointer (&self->pending_flows, g_array_unref);
   g_clear_pointer (&self->items, g_free);
@@ -1338,7 +1108,7 @@ weft_trace_model_init (WeftTraceModel *self)
   self->lanes = g_ptr_array_new_with_free_func ((GDestroyNotify) _weft_lane_free);
   self->new_lanes = g_ptr_array_new ();
   self->objects = g_hash_table_new_full (NULL, NULL, NULL, weft_object_free);
-  track_init (&self->parallelism, TRUE);
+  _weft_track_init (&self->parallelism, TRUE);
   self->dirty_tracks = g_ptr_array_new ();
   self->flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
   self->pending_flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
@@ -1465,7 +1235,7 @@ weft_trace_model_finish (WeftTraceModel *self,
       if (any)
         note_time (self, t);
       if (delta != 0)
-        track_add (self, &self->parallelism, t, delta);
+        _weft_track_add (self->dirty_tracks, &self->parallelism, t, delta);
     }
 
   self->finished = TRUE;
@@ -1955,7 +1725,7 @@ weft_trace_model_get_counter (WeftTraceModel *self,
 /* The highest value in force during [begin, end): the one at @begin and
  * every point inside; 0 for an empty track */
 static gint64
-track_peak (Track   *track,
+track_peak (WeftTrack   *track,
             guint64  begin,
             guint64  end)
 {
@@ -2109,7 +1879,7 @@ weft_counter_points_lower_bound (const WeftCounterPoint *points,
 {
   g_return_val_if_fail (points != NULL || n_points == 0, 0);
 
-  return _weft_lower_bound (points, n_points, point_before, &t);
+  return _weft_lower_bound (points, n_points, _weft_point_before, &t);
 }
 
 /**
