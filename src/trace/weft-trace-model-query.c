@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+/*
+ * WeftTraceModel, the questions: objects, statistics, counter tracks, the
+ * parallelism and flows, read from what weft-trace-model.c built.
+ */
+
+#include "config.h"
+
+#include "weft-trace-model-internal.h"
+
+/**
+ * weft_trace_model_get_object_kind:
+ * @self: a #WeftTraceModel
+ * @object: object id
+ *
+ * Returns: the kind declared by OBJECT_NEW or implied by the events that used
+ *   the object, or 0 if the object is unknown
+ */
+WeftObjectKind
+weft_trace_model_get_object_kind (WeftTraceModel *self,
+                                  guint32         object)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  obj = _weft_trace_model_object_lookup (self, object);
+  return obj ? obj->kind : 0;
+}
+
+/**
+ * weft_trace_model_get_object_initial:
+ * @self: a #WeftTraceModel
+ * @object: object id
+ *
+ * Returns: the capacity or initial value given by OBJECT_NEW, or 0
+ */
+gint64
+weft_trace_model_get_object_initial (WeftTraceModel *self,
+                                     guint32         object)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  obj = _weft_trace_model_object_lookup (self, object);
+  return obj ? obj->initial : 0;
+}
+
+static int
+compare_guint32 (const void *a,
+                 const void *b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : (x > y);
+}
+
+/**
+ * weft_trace_model_list_objects:
+ * @self: a #WeftTraceModel
+ * @kind: a kind, or 0 for all objects
+ * @out_n: (out): number of ids returned
+ *
+ * Returns: (transfer full) (array length=out_n): the object ids, sorted; free
+ *   with g_free()
+ */
+guint32 *
+weft_trace_model_list_objects (WeftTraceModel *self,
+                               WeftObjectKind  kind,
+                               guint          *out_n)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint32 *ids;
+  guint n = 0;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+  g_return_val_if_fail (out_n != NULL, NULL);
+
+  ids = g_new (guint32, g_hash_table_size (self->objects) + 1);
+  g_hash_table_iter_init (&iter, self->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      WeftObject *obj = value;
+
+      if (kind == 0 || obj->kind == kind)
+        ids[n++] = obj->id;
+    }
+  qsort (ids, n, sizeof (guint32), compare_guint32);
+  *out_n = n;
+  return ids;
+}
+
+/**
+ * weft_trace_model_get_run_stats:
+ * @self: a #WeftTraceModel
+ * @out_stats: (out caller-allocates): the run's statistics
+ */
+void
+weft_trace_model_get_run_stats (WeftTraceModel *self,
+                                WeftRunStats   *out_stats)
+{
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+  g_return_if_fail (out_stats != NULL);
+
+  memset (out_stats, 0, sizeof *out_stats);
+  if (self->first_ns <= self->last_ns)
+    {
+      out_stats->first_ns = self->first_ns;
+      out_stats->last_ns = self->last_ns;
+      out_stats->wall_ns = self->last_ns - self->first_ns;
+    }
+  out_stats->n_events = self->n_events;
+  out_stats->n_spans = self->n_spans;
+  out_stats->n_unmatched = self->n_unmatched;
+  out_stats->n_dropped = self->n_dropped;
+  out_stats->n_lanes = self->lanes->len;
+}
+
+/**
+ * weft_trace_model_get_lane_stats:
+ * @self: a #WeftTraceModel
+ * @worker: a worker id
+ * @out_stats: (out caller-allocates): the lane's statistics
+ *
+ * The per-state breakdown sums exactly to the run's wall time (see
+ * #WeftLaneStats). O(number of states).
+ *
+ * Returns: %FALSE if the worker has no lane
+ */
+gboolean
+weft_trace_model_get_lane_stats (WeftTraceModel *self,
+                                 guint           worker,
+                                 WeftLaneStats  *out_stats)
+{
+  WeftLane *lane;
+  WeftRunStats run;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+  g_return_val_if_fail (out_stats != NULL, FALSE);
+
+  lane = weft_trace_model_lookup_lane (self, worker);
+  if (lane == NULL)
+    return FALSE;
+  weft_trace_model_get_run_stats (self, &run);
+  _weft_lane_get_stats (lane, run.wall_ns, run.last_ns, out_stats);
+  return TRUE;
+}
+
+/**
+ * weft_trace_model_get_lock_stats:
+ * @self: a #WeftTraceModel
+ * @object: a lock or GIL id
+ * @out_stats: (out caller-allocates): its statistics
+ *
+ * Returns: %FALSE if the object is unknown
+ */
+gboolean
+weft_trace_model_get_lock_stats (WeftTraceModel *self,
+                                 guint32         object,
+                                 WeftLockStats  *out_stats)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+  g_return_val_if_fail (out_stats != NULL, FALSE);
+
+  obj = _weft_trace_model_object_lookup (self, object);
+  if (obj == NULL)
+    return FALSE;
+  *out_stats = obj->lock;
+  return TRUE;
+}
+
+/**
+ * weft_trace_model_get_queue_stats:
+ * @self: a #WeftTraceModel
+ * @object: a queue id
+ * @out_stats: (out caller-allocates): its statistics
+ *
+ * Returns: %FALSE if the object is unknown
+ */
+gboolean
+weft_trace_model_get_queue_stats (WeftTraceModel *self,
+                                  guint32         object,
+                                  WeftQueueStats *out_stats)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+  g_return_val_if_fail (out_stats != NULL, FALSE);
+
+  obj = _weft_trace_model_object_lookup (self, object);
+  if (obj == NULL)
+    return FALSE;
+  *out_stats = obj->queue;
+  return TRUE;
+}
+
+/**
+ * weft_trace_model_get_span_bytes:
+ * @self: a #WeftTraceModel
+ *
+ * Returns: bytes allocated for closed-span storage over all lanes
+ */
+gsize
+weft_trace_model_get_span_bytes (WeftTraceModel *self)
+{
+  gsize bytes = 0;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  for (guint i = 0; i < self->lanes->len; i++)
+    bytes += weft_lane_get_span_bytes (g_ptr_array_index (self->lanes, i));
+  return bytes;
+}
+
+/**
+ * weft_trace_model_get_counter:
+ * @self: a #WeftTraceModel
+ * @object: a counter or queue id
+ * @out_n: (out): number of points
+ *
+ * A counter's values (COUNTER events, and the initial value of OBJECT_NEW),
+ * or a queue's depth after each put and get.
+ *
+ * Returns: (transfer none) (array length=out_n) (nullable): the points sorted
+ *   by time, valid until the next append; %NULL if the object has no track
+ */
+const WeftCounterPoint *
+weft_trace_model_get_counter (WeftTraceModel *self,
+                              guint32         object,
+                              guint          *out_n)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+  g_return_val_if_fail (out_n != NULL, NULL);
+
+  obj = _weft_trace_model_object_lookup (self, object);
+  if (obj == NULL || obj->track == NULL)
+    {
+      *out_n = 0;
+      return NULL;
+    }
+  *out_n = obj->track->points.len;
+  return obj->track->points.v;
+}
+
+/* The highest value in force during [begin, end): the one at @begin and
+ * every point inside; 0 for an empty track */
+static gint64
+track_peak (WeftTrack   *track,
+            guint64  begin,
+            guint64  end)
+{
+  const WeftCounterPoint *p = track->points.v;
+  guint n = track->points.len;
+  guint lo, hi;
+
+  if (n == 0)
+    return 0;
+  lo = weft_counter_points_lower_bound (p, n, begin);
+  hi = weft_counter_points_lower_bound (p, n, end);
+  return MAX (weft_counter_points_value_at (p, n, begin), _weft_peak_index_max (&track->peaks, p, n, lo, hi));
+}
+
+/**
+ * weft_trace_model_get_counter_peak:
+ * @object: a counter or queue id
+ *
+ * The true peak of a counter's (or a queue depth's) step function in a
+ * time range, every point counted, in time proportional to the points in
+ * range divided by 64.
+ *
+ * Returns: the highest value in force during [@begin_ns, @end_ns), 0 if
+ *   the object has no points
+ */
+gint64
+weft_trace_model_get_counter_peak (WeftTraceModel *self,
+                                   guint32         object,
+                                   guint64         begin_ns,
+                                   guint64         end_ns)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  obj = _weft_trace_model_object_lookup (self, object);
+  return obj != NULL && obj->track != NULL ? track_peak (obj->track, begin_ns, end_ns) : 0;
+}
+
+/**
+ * weft_trace_model_get_parallelism_peak:
+ *
+ * Returns: the most lanes executing at once during [@begin_ns, @end_ns)
+ *   (see weft_trace_model_get_counter_peak())
+ */
+gint64
+weft_trace_model_get_parallelism_peak (WeftTraceModel *self,
+                                       guint64         begin_ns,
+                                       guint64         end_ns)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  return track_peak (&self->parallelism, begin_ns, end_ns);
+}
+
+/**
+ * weft_trace_model_get_parallelism:
+ * @self: a #WeftTraceModel
+ * @out_n: (out): number of points
+ *
+ * The number of lanes executing code over time: lanes whose current state
+ * (the deepest open span) is RUNNING, LOCK_HELD or GIL_HELD. A lane waiting
+ * for a lock, the GIL or a queue, in I/O, starting up or idle does not count,
+ * even inside a task. A step function, 0 before the first point.
+ *
+ * Returns: (transfer none) (array length=out_n): the points sorted by time,
+ *   valid until the next append
+ */
+const WeftCounterPoint *
+weft_trace_model_get_parallelism (WeftTraceModel *self,
+                                  guint          *out_n)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+  g_return_val_if_fail (out_n != NULL, NULL);
+
+  *out_n = self->parallelism.points.len;
+  return self->parallelism.points.v;
+}
+
+/**
+ * weft_trace_model_get_flows:
+ * @self: a #WeftTraceModel
+ * @out_n: (out): number of flows
+ *
+ * Returns: (transfer none) (array length=out_n): queue hand-offs and lock
+ *   wake-ups, sorted by their receiving end; valid until the next append
+ */
+const WeftFlow *
+weft_trace_model_get_flows (WeftTraceModel *self,
+                            guint          *out_n)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+  g_return_val_if_fail (out_n != NULL, NULL);
+
+  *out_n = self->flows->len;
+  return (const WeftFlow *) (gpointer) self->flows->data;
+}
+
+static guint
+flows_lower_bound (GArray  *flows,
+                   guint64  t)
+{
+  return _weft_lower_bound (flows->data, flows->len, flow_before, &t);
+}
+
+/**
+ * weft_trace_model_lookup_flows:
+ * @self: a #WeftTraceModel
+ * @t0: start of the window
+ * @t1: end of the window (excluded)
+ * @out_first: (out): index of the first candidate
+ * @out_n: (out): number of candidates
+ *
+ * Every flow that overlaps [@t0, @t1) (to_ns >= t0 and from_ns < t1) is among
+ * the candidates returned: those with to_ns in [t0, t1 + the longest flow).
+ * The caller skips candidates with from_ns >= t1.
+ */
+void
+weft_trace_model_lookup_flows (WeftTraceModel *self,
+                               guint64         t0,
+                               guint64         t1,
+                               guint          *out_first,
+                               guint          *out_n)
+{
+  guint first, last;
+  guint64 end;
+
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+  g_return_if_fail (out_first != NULL);
+  g_return_if_fail (out_n != NULL);
+
+  end = t1 > G_MAXUINT64 - self->max_flow_ns - 1 ? G_MAXUINT64 : t1 + self->max_flow_ns + 1;
+  first = flows_lower_bound (self->flows, t0);
+  last = t1 > t0 ? flows_lower_bound (self->flows, end) : first;
+  *out_first = first;
+  *out_n = last > first ? last - first : 0;
+}
+
+/**
+ * weft_counter_points_lower_bound:
+ * @points: (array length=n_points): points sorted by time
+ * @n_points: number of points
+ * @t: a time
+ *
+ * Returns: the index of the first point at or after @t (@n_points if none)
+ */
+guint
+weft_counter_points_lower_bound (const WeftCounterPoint *points,
+                                 guint                   n_points,
+                                 guint64                 t)
+{
+  g_return_val_if_fail (points != NULL || n_points == 0, 0);
+
+  return _weft_lower_bound (points, n_points, _weft_point_before, &t);
+}
+
+/**
+ * weft_counter_points_value_at:
+ * @points: (array length=n_points): points sorted by time
+ * @n_points: number of points
+ * @t: a time
+ *
+ * Returns: the value of the step function at @t: the last point at or
+ *   before @t, or 0 before the first point
+ */
+gint64
+weft_counter_points_value_at (const WeftCounterPoint *points,
+                              guint                   n_points,
+                              guint64                 t)
+{
+  guint i;
+
+  g_return_val_if_fail (points != NULL || n_points == 0, 0);
+
+  /* First point strictly after t, minus one. */
+  i = t == G_MAXUINT64 ? n_points : weft_counter_points_lower_bound (points, n_points, t + 1);
+  return i > 0 ? points[i - 1].value : 0;
+}
+
