@@ -140,6 +140,8 @@ assert_same_models (WeftTraceModel *a,
   const WeftCounterPoint *pa, *pb;
   const WeftFlow *fa, *fb;
 
+  g_assert_cmpint (weft_trace_model_get_named_slices (a), ==, weft_trace_model_get_named_slices (b));
+
   g_assert_cmpint (weft_trace_model_get_finished (a), ==, weft_trace_model_get_finished (b));
   weft_trace_model_get_run_stats (a, &ra);
   weft_trace_model_get_run_stats (b, &rb);
@@ -1026,7 +1028,8 @@ test_foreign_phases (void)
 }
 
 /* A model built from another program's trace is exported and read back
- * exactly too: its journal holds what the builder appended. */
+ * exactly too: its journal holds what the builder appended, and that its
+ * spans are named slices (drawn by name again when the export is opened). */
 static void
 test_foreign_round_trip (void)
 {
@@ -1037,8 +1040,10 @@ test_foreign_round_trip (void)
   WeftTraceImportStats stats;
 
   g_assert_no_error (error);
+  g_assert_true (weft_trace_model_get_named_slices (model));
   back = round_trip (model, NULL, &stats);
   g_assert_true (stats.weft_format);
+  g_assert_true (weft_trace_model_get_named_slices (back));
   assert_same_models (model, back);
 }
 

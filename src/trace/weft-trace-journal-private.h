@@ -38,6 +38,8 @@ void              _weft_trace_journal_declare_object (WeftTraceJournal *journal,
 void              _weft_trace_journal_object_name    (WeftTraceJournal *journal,
                                                       guint32           object,
                                                       const char       *name);
+void              _weft_trace_journal_named_slices   (WeftTraceJournal *journal,
+                                                      gboolean          named);
 void              _weft_trace_journal_task_error     (WeftTraceJournal *journal,
                                                       guint32           task,
                                                       const char       *error);

@@ -27,6 +27,8 @@
  *   CODE_MORE           a sub-code, then that entry (the last code: entries
  *                       added later take this way):
  *     MORE_TASK_ERROR   task length bytes (what a failed task raised)
+ *     MORE_NAMED_SLICES 0 or 1 (the running spans are another program's
+ *                       named slices)
  */
 
 enum
@@ -46,6 +48,7 @@ enum
 enum
 {
   MORE_TASK_ERROR,
+  MORE_NAMED_SLICES,
 };
 
 G_STATIC_ASSERT (N_CODES <= 32);
@@ -272,6 +275,19 @@ _weft_trace_journal_task_error (WeftTraceJournal *journal,
   g_byte_array_append (journal->bytes, (const guint8 *) error, (guint) len);
 }
 
+void
+_weft_trace_journal_named_slices (WeftTraceJournal *journal,
+                                  gboolean          named)
+{
+  guint8 code = CODE_MORE;
+
+  if (!has_room (journal, 3))
+    return;
+  g_byte_array_append (journal->bytes, &code, 1);
+  put_u (journal, MORE_NAMED_SLICES);
+  put_u (journal, named ? 1 : 0);
+}
+
 static void
 put_triple (WeftTraceJournal *journal,
             guint8            code,
@@ -474,6 +490,13 @@ replay_entry (Replay         *r,
     case CODE_MORE:
       if (!get_varint (r, &b))
         return FALSE;
+      if (b == MORE_NAMED_SLICES)
+        {
+          if (!get_varint (r, &a))
+            return FALSE;
+          weft_trace_model_set_named_slices (model, a != 0);
+          return TRUE;
+        }
       if (b != MORE_TASK_ERROR)
         {
           r->bad = "an entry of an unknown kind";

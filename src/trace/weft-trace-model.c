@@ -1141,7 +1141,10 @@ weft_trace_model_set_named_slices (WeftTraceModel *self,
                                    gboolean        named)
 {
   g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
-  self->named_slices = named;
+  if (self->named_slices == !!named)
+    return;
+  self->named_slices = !!named;
+  _weft_trace_journal_named_slices (self->journal, self->named_slices);
 }
 
 /* Returns: whether the RUNNING spans are another program's named slices */
