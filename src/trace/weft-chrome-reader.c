@@ -126,6 +126,20 @@ read_uint_value (WeftChromeReader  *self,
   return TRUE;
 }
 
+/* A yes/no member of otherData: 1 for @yes, 0 for @no, -1 for anything else */
+static int
+meta_flag (const char *s,
+           gsize       len,
+           const char *yes,
+           const char *no)
+{
+  if (len == strlen (yes) && memcmp (s, yes, len) == 0)
+    return 1;
+  if (len == strlen (no) && memcmp (s, no, len) == 0)
+    return 0;
+  return -1;
+}
+
 static gboolean
 read_other_data (WeftChromeReader  *self,
                  GError           **error)
@@ -170,9 +184,9 @@ read_other_data (WeftChromeReader  *self,
       else if (g_str_equal (key, "interrupted"))
         slot = &self->meta->interrupted;
       else if (g_str_equal (key, "gil"))
-        self->meta->gil = len == 2 && memcmp (s, "on", 2) == 0 ? 1 : len == 3 && memcmp (s, "off", 3) == 0 ? 0 : -1;
+        self->meta->gil = meta_flag (s, len, "on", "off");
       else if (g_str_equal (key, "work_waits"))
-        self->meta->work_waits = len == 3 && memcmp (s, "yes", 3) == 0 ? 1 : len == 2 && memcmp (s, "no", 2) == 0 ? 0 : -1;
+        self->meta->work_waits = meta_flag (s, len, "yes", "no");
       else if (g_str_equal (key, "workers"))
         {
           g_autofree char *copy = g_strndup (s, len);
