@@ -1284,6 +1284,224 @@ test_counter_peak (void)
     }
 }
 
+/* Many workers, buffers out of order, more points parked than one merge
+ * takes, and a stretch where every worker's tasks begin and end at the same
+ * instants: the parallelism and a counter must come out as the step
+ * functions computed here from the events, however they arrived and
+ * whenever they were read. */
+#define P_WORKERS 40
+#define P_TASKS   1200
+#define P_BUNCHED_FROM 500
+#define P_BUNCHED 100
+
+static void
+parked_stream (GRand  *rand,
+               guint16 w,
+               GArray *out)
+{
+  guint64 tt = 1;
+  guint64 bunched_ns = (guint64) P_BUNCHED_FROM * 50 * P_WORKERS + 1000000;
+
+  for (guint task = 0; task < P_TASKS; task++)
+    {
+      WeftEvent e;
+      guint64 begin, end;
+      gboolean bunched = task >= P_BUNCHED_FROM && task < P_BUNCHED_FROM + P_BUNCHED;
+
+      if (bunched)
+        {
+          begin = bunched_ns + (task - P_BUNCHED_FROM) * 1000;
+          end = begin + 500;
+          tt = (end + 1000) / P_WORKERS + 1;
+        }
+      else
+        {
+          tt += (guint64) g_rand_int_range (rand, 1, 20);
+          begin = tt * P_WORKERS + w;
+          tt += (guint64) g_rand_int_range (rand, 1, 20);
+          end = tt * P_WORKERS + w;
+        }
+      e = ev (begin, w, WEFT_EVENT_TASK_BEGIN, w * 10000 + task, 0, 0);
+      g_array_append_val (out, e);
+      e = ev (end, w, WEFT_EVENT_TASK_END, w * 10000 + task, WEFT_TASK_OK, 0);
+      g_array_append_val (out, e);
+      if (!bunched)
+        {
+          tt++;
+          e = ev (tt * P_WORKERS + w, w, WEFT_EVENT_COUNTER, 7, task * P_WORKERS + w, 0);
+          g_array_append_val (out, e);
+        }
+    }
+}
+
+/* The step function of @events' parallelism (tasks running) or of counter
+ * 7's values: points where the value changes, 0 before the first. */
+static GArray *
+expected_steps (GArray   *events,
+                gboolean  parallelism)
+{
+  g_autoptr (GArray) sorted = g_array_copy (events);
+  GArray *steps = g_array_new (FALSE, FALSE, sizeof (WeftCounterPoint));
+  gint64 value = 0;
+
+  g_array_sort (sorted, compare_events_by_time);
+  for (guint i = 0; i < sorted->len;)
+    {
+      guint64 t = g_array_index (sorted, WeftEvent, i).time_ns;
+      gint64 before = steps->len > 0 ? g_array_index (steps, WeftCounterPoint, steps->len - 1).value : 0;
+      gboolean any = FALSE;
+
+      for (; i < sorted->len && g_array_index (sorted, WeftEvent, i).time_ns == t; i++)
+        {
+          const WeftEvent *e = &g_array_index (sorted, WeftEvent, i);
+
+          if (parallelism && e->kind != WEFT_EVENT_COUNTER)
+            value += e->kind == WEFT_EVENT_TASK_BEGIN ? 1 : -1;
+          else if (!parallelism && e->kind == WEFT_EVENT_COUNTER)
+            value = e->arg0, any = TRUE;
+        }
+      if (value != before || any)
+        {
+          WeftCounterPoint p = { .time_ns = t, .value = value };
+
+          g_array_append_val (steps, p);
+        }
+    }
+  return steps;
+}
+
+static void
+assert_steps (WeftTraceModel *model,
+              GArray         *parallelism,
+              GArray         *counter)
+{
+  const WeftCounterPoint *p;
+  guint n;
+
+  p = weft_trace_model_get_parallelism (model, &n);
+  assert_points_equal (p, n, (WeftCounterPoint *) (gpointer) parallelism->data, parallelism->len);
+  p = weft_trace_model_get_counter (model, 7, &n);
+  assert_points_equal (p, n, (WeftCounterPoint *) (gpointer) counter->data, counter->len);
+}
+
+static void
+test_parked_points (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  g_autoptr (GArray) all = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autoptr (GArray) shuffled = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autoptr (GArray) parallelism = NULL;
+  g_autoptr (GArray) counter = NULL;
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  GArray *streams[P_WORKERS];
+  guint pos[P_WORKERS] = { 0 };
+  guint64 bunched_ns = (guint64) P_BUNCHED_FROM * 50 * P_WORKERS + 1000000;
+  guint appends = 0;
+
+  for (guint16 w = 0; w < P_WORKERS; w++)
+    {
+      streams[w] = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+      parked_stream (rand, w, streams[w]);
+      g_array_append_vals (all, streams[w]->data, streams[w]->len);
+    }
+  parallelism = expected_steps (all, TRUE);
+  counter = expected_steps (all, FALSE);
+  {
+    g_autoptr (WeftTraceModel) ordered = weft_trace_model_new ();
+    g_autoptr (GArray) sorted = g_array_copy (all);
+
+    g_array_sort (sorted, compare_events_by_time);
+    weft_trace_model_append (ordered, (WeftEvent *) (gpointer) sorted->data, sorted->len);
+    weft_trace_model_finish (ordered, 0);
+    assert_steps (ordered, parallelism, counter);
+  }
+
+  /* Per-worker buffers of 1..300 events, workers picked at random, in
+   * appends of 1..2000 events; read now and then while it grows. */
+  while (shuffled->len < all->len)
+    {
+      guint w = (guint) g_rand_int_range (rand, 0, P_WORKERS);
+      guint want = (guint) g_rand_int_range (rand, 1, 300);
+      guint n = MIN (want, streams[w]->len - pos[w]);
+
+      g_array_append_vals (shuffled, &g_array_index (streams[w], WeftEvent, pos[w]), n);
+      pos[w] += n;
+    }
+  for (guint i = 0; i < shuffled->len; appends++)
+    {
+      guint want = (guint) g_rand_int_range (rand, 1, 2000);
+      guint n = MIN (want, shuffled->len - i);
+      guint np;
+
+      weft_trace_model_append (model, &g_array_index (shuffled, WeftEvent, i), n);
+      i += n;
+      if (appends % 150 == 149)
+        g_assert_nonnull (weft_trace_model_get_parallelism (model, &np));
+    }
+  weft_trace_model_finish (model, 0);
+
+  assert_steps (model, parallelism, counter);
+  g_assert_cmpint (weft_trace_model_get_parallelism_peak (model, bunched_ns, bunched_ns + 600), ==, P_WORKERS);
+  g_assert_cmpint (weft_trace_model_get_parallelism_peak (model, bunched_ns + 600, bunched_ns + 1000), ==, 0);
+
+  for (guint w = 0; w < P_WORKERS; w++)
+    g_array_unref (streams[w]);
+}
+
+/* Points parked at one instant, more than a bucket of the track's sort
+ * takes, out of order: workers 1 and 2 come late, each with empty I/O waits
+ * at t = 5000 inside a task, which worker 0's task overlaps. */
+static void
+append_late_task (GArray  *out,
+                  guint16  worker,
+                  guint64  begin,
+                  guint64  end,
+                  guint    n_empty)
+{
+  WeftEvent e;
+
+  e = ev (begin, worker, WEFT_EVENT_TASK_BEGIN, worker, 0, 0);
+  g_array_append_val (out, e);
+  for (guint i = 0; i < n_empty; i++)
+    {
+      e = ev (5000, worker, WEFT_EVENT_IO_BEGIN, 100 * worker + i, 0, 0);
+      g_array_append_val (out, e);
+      e = ev (5000, worker, WEFT_EVENT_IO_END, 100 * worker + i, 0, 0);
+      g_array_append_val (out, e);
+    }
+  e = ev (end, worker, WEFT_EVENT_TASK_END, worker, WEFT_TASK_OK, 0);
+  g_array_append_val (out, e);
+}
+
+static void
+test_parked_same_instant (void)
+{
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr (GArray) late = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  WeftEvent early[] = {
+    ev (1000, 0, WEFT_EVENT_TASK_BEGIN, 1000, 0, 0),
+    ev (9000, 0, WEFT_EVENT_TASK_END, 1000, WEFT_TASK_OK, 0),
+    ev (10000, 0, WEFT_EVENT_INSTANT, 1000, 0, 0),
+  };
+  static const guint64 times[] = { 1000, 3000, 4000, 7000, 8000, 9000 };
+  static const gint64 values[] = { 1, 2, 3, 2, 1, 0 };
+  const WeftCounterPoint *p;
+  guint n;
+
+  append_late_task (late, 1, 4000, 7000, 50);
+  append_late_task (late, 2, 3000, 8000, 50);
+  weft_trace_model_append (model, early, G_N_ELEMENTS (early));
+  weft_trace_model_append (model, (WeftEvent *) (gpointer) late->data, late->len);
+
+  p = weft_trace_model_get_parallelism (model, &n);
+  g_assert_cmpuint (n, ==, G_N_ELEMENTS (times));
+  for (guint i = 0; i < n; i++)
+    {
+      g_assert_cmpuint (p[i].time_ns, ==, times[i]);
+      g_assert_cmpint (p[i].value, ==, values[i]);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1310,6 +1528,8 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/lanes", test_lanes);
   g_test_add_func ("/weft/trace-model/arrival-order", test_arrival_order);
   g_test_add_func ("/weft/trace-model/counter-peak", test_counter_peak);
+  g_test_add_func ("/weft/trace-model/parked-points", test_parked_points);
+  g_test_add_func ("/weft/trace-model/parked-same-instant", test_parked_same_instant);
 
   return g_test_run ();
 }

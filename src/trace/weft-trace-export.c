@@ -792,6 +792,8 @@ weft_trace_export_to_file_async (WeftTraceModel      *model,
   g_return_if_fail (WEFT_IS_TRACE_MODEL (model));
   g_return_if_fail (path != NULL);
 
+  /* The thread only reads: what a first read would merge is merged here. */
+  _weft_trace_model_settle (model);
   data = g_new0 (ExportTaskData, 1);
   data->model = g_object_ref (model);
   data->meta = meta != NULL ? weft_trace_meta_copy (meta) : NULL;

@@ -110,8 +110,8 @@ struct _WeftTraceModel
   /* per worker: its put/get in progress has waited (a QUEUE_READY came),
    * so that a wait paused and begun again counts once */
   guint8       queue_waited[WEFT_MAX_WORKERS];
-  WeftPointVec scratch_tail;      /* reused by merges */
-  WeftPointVec scratch_sort;
+  WeftTrackScratch track_scratch; /* reused by the tracks' flushes */
+  guint        n_parked;          /* points parked in dirty tracks */
 
   GArray      *flows;             /* WeftFlow sorted by to_ns */
   GArray      *pending_flows;

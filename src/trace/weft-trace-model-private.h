@@ -10,4 +10,6 @@ const guint8 *_weft_trace_model_get_journal (WeftTraceModel *self,
 void          _weft_trace_model_set_journal_limit (WeftTraceModel *self,
                                                    guint           limit);
 
+void          _weft_trace_model_settle (WeftTraceModel *self);
+
 G_END_DECLS

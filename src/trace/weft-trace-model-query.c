@@ -239,6 +239,7 @@ weft_trace_model_get_counter (WeftTraceModel *self,
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
   g_return_val_if_fail (out_n != NULL, NULL);
 
+  _weft_trace_model_settle (self);
   obj = _weft_trace_model_object_lookup (self, object);
   if (obj == NULL || obj->track == NULL)
     {
@@ -288,6 +289,7 @@ weft_trace_model_get_counter_peak (WeftTraceModel *self,
 
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
 
+  _weft_trace_model_settle (self);
   obj = _weft_trace_model_object_lookup (self, object);
   return obj != NULL && obj->track != NULL ? track_peak (obj->track, begin_ns, end_ns) : 0;
 }
@@ -305,6 +307,7 @@ weft_trace_model_get_parallelism_peak (WeftTraceModel *self,
 {
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
 
+  _weft_trace_model_settle (self);
   return track_peak (&self->parallelism, begin_ns, end_ns);
 }
 
@@ -328,6 +331,7 @@ weft_trace_model_get_parallelism (WeftTraceModel *self,
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
   g_return_val_if_fail (out_n != NULL, NULL);
 
+  _weft_trace_model_settle (self);
   *out_n = self->parallelism.points.len;
   return self->parallelism.points.v;
 }

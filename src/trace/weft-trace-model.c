@@ -16,7 +16,8 @@
  * Events are ordered per worker, not across workers (each worker flushes its
  * own buffer). Per-lane data is therefore appended in order; data that mixes
  * workers (counter tracks, parallelism, flows) is appended directly when it
- * arrives in order and otherwise parked and merged once per append() call.
+ * arrives in order and otherwise parked: flows are merged once per append()
+ * call, track points when 64 Ki of them are parked or a track is read.
  */
 
 G_DEFINE_FINAL_TYPE (WeftTraceModel, weft_trace_model, G_TYPE_OBJECT)
@@ -286,6 +287,15 @@ object_ensure (WeftTraceModel *self,
   if (G_UNLIKELY (obj->kind == 0))
     obj->kind = kind;
   return obj;
+}
+
+static inline void
+track_add (WeftTraceModel *self,
+           WeftTrack      *track,
+           guint64         t,
+           gint64          value)
+{
+  self->n_parked += _weft_track_add (self->dirty_tracks, track, t, value);
 }
 
 static WeftTrack *
@@ -687,7 +697,7 @@ queue_end (WeftTraceModel  *self,
     obj->queue.gets++;
   if (ev->arg0 > obj->queue.max_depth)
     obj->queue.max_depth = ev->arg0;
-  _weft_track_add (self->dirty_tracks, object_track (obj), t, ev->arg0);
+  track_add (self, object_track (obj), t, ev->arg0);
   queue_item (self, ev->object, ev->arg1, ev->worker, t, state == WEFT_STATE_QUEUE_PUT ? 1 : 2);
 }
 
@@ -731,7 +741,7 @@ process_event (WeftTraceModel  *self,
         obj->kind = (WeftObjectKind) ev->arg0;
         obj->initial = ev->arg1;
         if (obj->kind == WEFT_OBJECT_COUNTER)
-          _weft_track_add (self->dirty_tracks, object_track (obj), t, ev->arg1);
+          track_add (self, object_track (obj), t, ev->arg1);
       }
       return;
 
@@ -839,7 +849,7 @@ process_event (WeftTraceModel  *self,
       break;
 
     case WEFT_EVENT_COUNTER:
-      _weft_track_add (self->dirty_tracks, object_track (object_ensure (self, ev->object, WEFT_OBJECT_COUNTER)), t, ev->arg0);
+      track_add (self, object_track (object_ensure (self, ev->object, WEFT_OBJECT_COUNTER)), t, ev->arg0);
       break;
 
     default:
@@ -849,15 +859,36 @@ process_event (WeftTraceModel  *self,
   /* Only timeline events (spans, instants, counters) reach this point. */
   note_time (self, t);
   if (delta != 0)
-    _weft_track_add (self->dirty_tracks, &self->parallelism, t, delta);
+    track_add (self, &self->parallelism, t, delta);
 }
+
+/**
+ * _weft_trace_model_settle:
+ *
+ * Merges the points parked in the counter tracks and the parallelism into
+ * place. Everything that reads a track calls this first; it does nothing
+ * when nothing is parked, so pointers into tracks stay valid until the next
+ * append.
+ */
+void
+_weft_trace_model_settle (WeftTraceModel *self)
+{
+  for (guint i = 0; i < self->dirty_tracks->len; i++)
+    _weft_track_flush (g_ptr_array_index (self->dirty_tracks, i), &self->track_scratch);
+  g_ptr_array_set_size (self->dirty_tracks, 0);
+  self->n_parked = 0;
+}
+
+/* After each append: flows are put in place at once; tracks only once
+ * this many points are parked (or when read), so that one merge serves
+ * many appends and rewinds little. */
+#define MAX_PARKED_POINTS (1u << 16)
 
 static void
 flush_pending (WeftTraceModel *self)
 {
-  for (guint i = 0; i < self->dirty_tracks->len; i++)
-    _weft_track_flush (g_ptr_array_index (self->dirty_tracks, i), &self->scratch_tail, &self->scratch_sort);
-  g_ptr_array_set_size (self->dirty_tracks, 0);
+  if (self->n_parked >= MAX_PARKED_POINTS)
+    _weft_trace_model_settle (self);
   flows_flush (self);
 }
 
@@ -889,8 +920,7 @@ weft_trace_model_finalize (GObject *object)
   g_clear_pointer (&self->objects, g_hash_table_unref);
   _weft_track_clear (&self->parallelism);
   g_clear_pointer (&self->dirty_tracks, g_ptr_array_unref);
-  _weft_point_vec_clear (&self->scratch_tail);
-  _weft_point_vec_clear (&self->scratch_sort);
+  _weft_track_scratch_clear (&self->track_scratch);
   g_clear_pointer (&self->flows, g_array_unref);
   g_clear_pointer (&self->pending_flows, g_array_unref);
   g_clear_pointer (&self->items, g_free);
@@ -1104,10 +1134,11 @@ weft_trace_model_finish (WeftTraceModel *self,
       if (any)
         note_time (self, t);
       if (delta != 0)
-        _weft_track_add (self->dirty_tracks, &self->parallelism, t, delta);
+        track_add (self, &self->parallelism, t, delta);
     }
 
   self->finished = TRUE;
+  _weft_trace_model_settle (self);
   flush_pending (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINISHED]);
   emit_updates (self, TRUE);

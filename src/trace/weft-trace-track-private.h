@@ -8,9 +8,11 @@ G_BEGIN_DECLS
 /*
  * WeftTrack: a counter track of the trace model (a counter's values, a
  * queue's depth, or the parallelism as deltas), kept sorted by time. Points
- * in order are applied at once (the hot path, inline here); points that
- * arrive out of order are parked and merged once per append by
- * _weft_track_flush().
+ * that come in order while none is parked are applied at once (the hot
+ * path, inline here). From the first point out of order on, every point is
+ * parked as it comes, until the model flushes the track (when many are
+ * parked, at finish, and before anything reads it): _weft_track_flush()
+ * sorts them by time and merges them in, with what they overtook.
  */
 
 /* A growable array of points, appended inline (the hot path). */
@@ -24,11 +26,20 @@ typedef struct
 typedef struct
 {
   WeftPointVec  points;   /* sorted by time */
-  WeftPointVec  pending;  /* arrived out of order, merged once per append() */
+  WeftPointVec  pending;  /* parked, in arrival order, for _weft_track_flush() */
   gboolean      delta;    /* values are deltas (parallelism) */
   gboolean      dirty;    /* in the model's list of tracks to flush */
   WeftPeakIndex peaks;    /* peaks of ranges, for the counters' labels */
 } WeftTrack;
+
+/* What flushes reuse (one per model) */
+typedef struct
+{
+  WeftPointVec  tail;     /* the points a flush rewinds */
+  WeftPointVec  sorted;   /* the parked points in time order */
+  guint32      *buckets;  /* the sort's counts */
+  guint         n_buckets;
+} WeftTrackScratch;
 
 void _weft_point_vec_reserve (WeftPointVec *pv,
                               guint         n);
@@ -36,9 +47,9 @@ void _weft_point_vec_clear   (WeftPointVec *pv);
 void _weft_track_init        (WeftTrack    *track,
                               gboolean      delta);
 void _weft_track_clear       (WeftTrack    *track);
-void _weft_track_flush       (WeftTrack    *track,
-                              WeftPointVec *tail,
-                              WeftPointVec *scratch_sort);
+void _weft_track_flush       (WeftTrack        *track,
+                              WeftTrackScratch *scratch);
+void _weft_track_scratch_clear (WeftTrackScratch *scratch);
 
 /* Orders for _weft_lower_bound(): @key points to a time. */
 static inline gboolean
@@ -89,9 +100,9 @@ _weft_track_apply (WeftTrack *track,
   _weft_point_vec_push (points, t, value);
 }
 
-/* Adds a point; a point out of order is parked and @track put on @dirty
- * (once) for _weft_track_flush(). */
-static inline void
+/* Adds a point. Returns TRUE if it was parked (and @track put on @dirty,
+ * once) for _weft_track_flush(). */
+static inline gboolean
 _weft_track_add (GPtrArray *dirty,
                  WeftTrack *track,
                  guint64    t,
@@ -99,13 +110,11 @@ _weft_track_add (GPtrArray *dirty,
 {
   WeftPointVec *points = &track->points;
 
-  /* In order: apply now, even with points parked. A parked point rewinds
-   * the track to its time when flushed and replays what follows, this one
-   * included, so the result is the same as if all had arrived in order. */
-  if (G_LIKELY (points->len == 0 || points->v[points->len - 1].time_ns <= t))
+  if (G_LIKELY (track->pending.len == 0 &&
+                (points->len == 0 || points->v[points->len - 1].time_ns <= t)))
     {
       _weft_track_apply (track, t, value);
-      return;
+      return FALSE;
     }
 
   _weft_point_vec_push (&track->pending, t, value);
@@ -114,6 +123,7 @@ _weft_track_add (GPtrArray *dirty,
       track->dirty = TRUE;
       g_ptr_array_add (dirty, track);
     }
+  return TRUE;
 }
 
 G_END_DECLS

@@ -92,14 +92,87 @@ sort_points (WeftCounterPoint *src,
     }
 }
 
+/* A bucket's points are put in order by insertion; a bucket fuller than
+ * this (points bunched in time) sends the whole sort to sort_points(). */
+#define MAX_BUCKET_POINTS 32
+
+/* The buckets of a sort: a power of two, about one per point. */
+#define MAX_BUCKET_BITS 20
+
+static guint
+bucket_bits (guint n)
+{
+  return MIN (MAX_BUCKET_BITS, g_bit_storage (n));
+}
+
+/* Sorts @n points (n > 0) by time, stably, into @out: a counting sort by
+ * the time's high bits, then insertion sort, which moves points within
+ * their bucket only. Parked points are many short sorted runs from
+ * interleaved worker buffers, spread evenly in time, so this is a few
+ * linear passes; bunched points go to the merge sort instead. */
+static const WeftCounterPoint *
+sort_by_time (WeftTrackScratch       *scratch,
+              const WeftCounterPoint *in,
+              guint                   n,
+              WeftCounterPoint       *out)
+{
+  guint64 t_min = G_MAXUINT64, t_max = 0;
+  guint bits = bucket_bits (n), n_buckets = 1u << bits, shift, most = 0;
+  guint32 *count;
+
+  for (guint i = 0; i < n; i++)
+    {
+      t_min = MIN (t_min, in[i].time_ns);
+      t_max = MAX (t_max, in[i].time_ns);
+    }
+  shift = g_bit_storage (t_max - t_min) > bits ? g_bit_storage (t_max - t_min) - bits : 0;
+
+  if (scratch->n_buckets < n_buckets + 1)
+    {
+      g_free (scratch->buckets);
+      scratch->buckets = g_new (guint32, n_buckets + 1);
+      scratch->n_buckets = n_buckets + 1;
+    }
+  count = scratch->buckets;
+  memset (count, 0, (n_buckets + 1) * sizeof *count);
+  for (guint i = 0; i < n; i++)
+    count[((in[i].time_ns - t_min) >> shift) + 1]++;
+  for (guint b = 0; b < n_buckets; b++)
+    {
+      most = MAX (most, count[b + 1]);
+      count[b + 1] += count[b];
+    }
+  if (most > MAX_BUCKET_POINTS)
+    {
+      memcpy (out, in, (gsize) n * sizeof *in);
+      return sort_points (out, (WeftCounterPoint *) in, n);
+    }
+
+  for (guint i = 0; i < n; i++)
+    out[count[(in[i].time_ns - t_min) >> shift]++] = in[i];
+  for (guint i = 1; i < n; i++)
+    {
+      WeftCounterPoint p = out[i];
+      guint j = i;
+
+      while (j > 0 && out[j - 1].time_ns > p.time_ns)
+        {
+          out[j] = out[j - 1];
+          j--;
+        }
+      out[j] = p;
+    }
+  return out;
+}
+
 /* Merge the parked points into the track: rewind to the earliest of them and
  * replay the tail (as deltas for a delta track) together with them. */
 void
-_weft_track_flush (WeftTrack    *track,
-                   WeftPointVec *tail,
-                   WeftPointVec *scratch_sort)
+_weft_track_flush (WeftTrack        *track,
+                   WeftTrackScratch *scratch)
 {
   WeftPointVec *points = &track->points;
+  WeftPointVec *tail = &scratch->tail;
   const WeftCounterPoint *pp;
   guint n_pending = track->pending.len;
   guint64 t_min;
@@ -110,8 +183,8 @@ _weft_track_flush (WeftTrack    *track,
   if (n_pending == 0)
     return;
 
-  _weft_point_vec_reserve (scratch_sort, n_pending);
-  pp = sort_points (track->pending.v, scratch_sort->v, n_pending);
+  _weft_point_vec_reserve (&scratch->sorted, n_pending);
+  pp = sort_by_time (scratch, track->pending.v, n_pending, scratch->sorted.v);
   t_min = pp[0].time_ns;
 
   /* First point strictly after t_min: points at t_min arrived first. */
@@ -144,4 +217,13 @@ _weft_track_flush (WeftTrack    *track,
 
   track->pending.len = 0;
   g_assert (points->len <= 1 || points->v[points->len - 2].time_ns <= points->v[points->len - 1].time_ns);
+}
+
+void
+_weft_track_scratch_clear (WeftTrackScratch *scratch)
+{
+  _weft_point_vec_clear (&scratch->tail);
+  _weft_point_vec_clear (&scratch->sorted);
+  g_clear_pointer (&scratch->buckets, g_free);
+  scratch->n_buckets = 0;
 }
