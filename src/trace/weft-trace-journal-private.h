@@ -21,9 +21,11 @@ typedef struct _WeftTraceJournal WeftTraceJournal;
 WeftTraceJournal *_weft_trace_journal_new            (void);
 void              _weft_trace_journal_free           (WeftTraceJournal *journal);
 
-void              _weft_trace_journal_append         (WeftTraceJournal *journal,
-                                                      const WeftEvent  *events,
+gboolean          _weft_trace_journal_begin_events   (WeftTraceJournal *journal,
                                                       gsize             n_events);
+void              _weft_trace_journal_event          (WeftTraceJournal *journal,
+                                                      const WeftEvent  *ev);
+void              _weft_trace_journal_end_events     (WeftTraceJournal *journal);
 void              _weft_trace_journal_lane_name      (WeftTraceJournal *journal,
                                                       guint             worker,
                                                       const char       *name);

@@ -81,6 +81,8 @@ struct _WeftTraceJournal
   gboolean    full;          /* something could not be recorded */
   guint64    *last_time;     /* TIME_SLOTS entries */
   guint32     last_worker;   /* G_MAXUINT32: none yet */
+  guint       cursor;        /* events being written: the next byte */
+  gboolean    writing;       /* between begin_events and end_events */
 };
 
 WeftTraceJournal *
@@ -183,38 +185,50 @@ static gboolean
 has_room (WeftTraceJournal *journal,
           guint64           n_bytes)
 {
+  /* Nothing else is written in the middle of a batch's events. */
+  g_assert (!journal->writing);
   if (!journal->full && journal->bytes->len + n_bytes > journal->limit)
     journal->full = TRUE;
   return !journal->full;
 }
 
+/**
+ * _weft_trace_journal_begin_events:
+ * @n_events: how many _weft_trace_journal_event() calls follow
+ *
+ * Starts a batch written event by event, in step with the model's own pass
+ * over it (one read of each event, not two). Returns FALSE if the journal is
+ * full: the events are then not recorded.
+ */
+gboolean
+_weft_trace_journal_begin_events (WeftTraceJournal *journal,
+                                  gsize             n_events)
+{
+  journal->writing = has_room (journal, (guint64) n_events * MAX_EVENT_BYTES + 1);
+  journal->cursor = journal->bytes->len;
+  return journal->writing;
+}
+
+/* Reserves room for many events at a time, trimmed at the end. */
 void
-_weft_trace_journal_append (WeftTraceJournal *journal,
-                            const WeftEvent  *events,
-                            gsize             n_events)
+_weft_trace_journal_event (WeftTraceJournal *journal,
+                           const WeftEvent  *ev)
+{
+  if (G_UNLIKELY (journal->cursor + MAX_EVENT_BYTES > journal->bytes->len))
+    reserve (journal, EVENTS_PER_STEP * MAX_EVENT_BYTES);
+  journal->cursor += put_event (journal, journal->bytes->data + journal->cursor, ev);
+}
+
+void
+_weft_trace_journal_end_events (WeftTraceJournal *journal)
 {
   guint8 code = CODE_BATCH;
 
-  if (!has_room (journal, (guint64) n_events * MAX_EVENT_BYTES + 1))
+  if (!journal->writing)
     return;
-  for (gsize i = 0; i < n_events; i += EVENTS_PER_STEP)
-    {
-      gsize m = MIN (EVENTS_PER_STEP, n_events - i);
-      guint start = journal->bytes->len;
-      guint8 *p = reserve (journal, (guint) (m * MAX_EVENT_BYTES));
-      guint n = 0;
-
-      /* One reservation for the worst case, trimmed after. */
-      for (gsize k = 0; k < m; k++)
-        {
-          guint len = put_event (journal, p + n, &events[i + k]);
-
-          g_assert (len <= MAX_EVENT_BYTES);
-          n += len;
-        }
-      g_byte_array_set_size (journal->bytes, start + n);
-    }
+  g_byte_array_set_size (journal->bytes, journal->cursor);
   g_byte_array_append (journal->bytes, &code, 1);
+  journal->writing = FALSE;
 }
 
 static void

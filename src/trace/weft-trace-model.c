@@ -1050,9 +1050,16 @@ weft_trace_model_append (WeftTraceModel  *self,
   if (n_events == 0)
     return;
 
-  _weft_trace_journal_append (self->journal, events, n_events);
-  for (gsize i = 0; i < n_events; i++)
-    process_event (self, &events[i]);
+  if (_weft_trace_journal_begin_events (self->journal, n_events))
+    for (gsize i = 0; i < n_events; i++)
+      {
+        _weft_trace_journal_event (self->journal, &events[i]);
+        process_event (self, &events[i]);
+      }
+  else
+    for (gsize i = 0; i < n_events; i++)
+      process_event (self, &events[i]);
+  _weft_trace_journal_end_events (self->journal);
   self->n_events += n_events;
 
   flush_pending (self);
@@ -1139,6 +1146,7 @@ weft_trace_model_finish (WeftTraceModel *self,
 
   self->finished = TRUE;
   _weft_trace_model_settle (self);
+  _weft_track_scratch_clear (&self->track_scratch);
   flush_pending (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINISHED]);
   emit_updates (self, TRUE);
