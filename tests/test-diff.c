@@ -14,6 +14,7 @@
 #include "weft-diff.h"
 #include "weft-run.h"
 #include "weft-summary.h"
+#include "weft-test-run.h"
 #include "weft-test-util.h"
 #include "weft-trace-export.h"
 #include "weft-trace-import.h"
@@ -34,22 +35,10 @@ static WeftRun *
 run_to_end (const WeftProfile *profile,
             int                gil)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GError) error = NULL;
   WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
-  WeftRun *run;
-  gint64 give_up = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   options.gil = gil;
-  run = weft_run_new (profile, &options);
-  g_assert_true (weft_run_start (run, context, &error));
-  g_assert_no_error (error);
-  while (!weft_run_get_finished (run))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
-      g_main_context_iteration (context, TRUE);
-    }
-  return run;
+  return weft_test_run_to_end (profile, &options);
 }
 
 static WeftSummary *

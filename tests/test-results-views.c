@@ -17,6 +17,8 @@
 #include "weft-legend.h"
 #include "weft-summary-view.h"
 #include "weft-trace-import.h"
+#include "weft-test-run.h"
+#include "weft-test-util.h"
 
 static const char small_profile[] =
   "{ \"weft_profile\": 1, \"name\": \"small\", \"executor\": \"threads\", \"workers\": 2,"
@@ -25,21 +27,6 @@ static const char small_profile[] =
 static const char waits_profile[] =
   "{ \"weft_profile\": 1, \"name\": \"waits\", \"executor\": \"threads\", \"workers\": 2,"
   "  \"tasks\": [ { \"name\": \"wait\", \"count\": 4, \"steps\": [ { \"io\": { \"ms\": 20 } } ] } ] }";
-
-/* Iterates the default main context until @done returns TRUE or @timeout_ms pass. */
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data, guint timeout_ms)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, TRUE);
-    }
-  return TRUE;
-}
 
 static gboolean
 is_mapped (gpointer data)
@@ -57,16 +44,6 @@ static gboolean
 not_comparing (gpointer data)
 {
   return !weft_compare_view_get_running (data);
-}
-
-static WeftProfile *
-profile_from (const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  WeftProfile *profile = weft_profile_new_from_data (json, -1, "test.json", &error);
-
-  g_assert_no_error (error);
-  return profile;
 }
 
 static GtkWidget *
@@ -103,7 +80,7 @@ find_widget (GtkWidget *root,
 static void
 test_summary_view (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (small_profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (small_profile);
   g_autoptr(WeftRun) run = weft_run_new (profile, NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(WeftTraceModel) foreign = NULL;
@@ -166,7 +143,7 @@ test_summary_view (void)
 
   /* Waits that overlap: their concurrency, no speedup */
   {
-    g_autoptr(WeftProfile) waits = profile_from (waits_profile);
+    g_autoptr(WeftProfile) waits = weft_test_profile_from (waits_profile);
     g_autoptr(WeftRun) wrun = weft_run_new (waits, NULL);
 
     g_assert_true (weft_run_start (wrun, NULL, &error));
@@ -184,7 +161,7 @@ test_summary_view (void)
 static void
 test_compare_view (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (small_profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (small_profile);
   GtkWidget *view = weft_compare_view_new ();
   GtkWidget *window = show_in_window (view);
   WeftCompareView *cv = WEFT_COMPARE_VIEW (view);
@@ -249,7 +226,7 @@ test_compare_view (void)
 static void
 test_compare_view_stop (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (small_profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (small_profile);
   GtkWidget *view = weft_compare_view_new ();
   GtkWidget *window = show_in_window (view);
   WeftCompareView *cv = WEFT_COMPARE_VIEW (view);
@@ -269,7 +246,7 @@ test_compare_view_stop (void)
 static void
 test_loop_lag_culprit (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"stall\", \"executor\": \"mainloop\","
     "  \"tasks\": [ { \"name\": \"ticker\", \"count\": 5, \"steps\": [ { \"repeat\": { \"times\": 20,"
     "                   \"steps\": [ { \"io\": { \"ms\": 5 } } ] } } ] },"
@@ -453,7 +430,7 @@ test_contention_gil_row (void)
 
   for (guint k = 0; k < 2; k++)
     {
-      g_autoptr(WeftProfile) profile = profile_from (k == 0 ? threads : processes);
+      g_autoptr(WeftProfile) profile = weft_test_profile_from (k == 0 ? threads : processes);
       g_autoptr(WeftRun) run = run_to_end (profile);
       g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), profile, weft_run_get_result (run));
       GListModel *rows;
@@ -516,7 +493,7 @@ dump_window (GtkWidget *window)
 static void
 test_compare_view_runtimes (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (race_profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (race_profile);
   GtkWidget *view = weft_compare_view_new ();
   GtkWidget *window = show_in_window (view);
   WeftCompareView *cv = WEFT_COMPARE_VIEW (view);

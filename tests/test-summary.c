@@ -14,6 +14,7 @@
 #include "weft-comparison.h"
 #include "weft-run.h"
 #include "weft-summary.h"
+#include "weft-test-run.h"
 #include "weft-trace-export.h"
 #include "weft-trace-import.h"
 
@@ -28,35 +29,6 @@ static const char gil_profile[] =
   "{ \"weft_profile\": 1, \"name\": \"gil\", \"executor\": \"threads\", \"workers\": 2, \"gil\": true,"
   "  \"tasks\": [ { \"name\": \"cpu\", \"count\": 4, \"steps\": [ { \"cpu\": { \"ms\": 30 } } ] } ] }";
 
-static WeftProfile *
-profile_from (const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  WeftProfile *profile = weft_profile_new_from_data (json, -1, "test.json", &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (profile);
-  return profile;
-}
-
-/* Starts a run on a private context and iterates until it finishes (with a cap). */
-static WeftRun *
-run_to_end (const WeftProfile *profile)
-{
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GError) error = NULL;
-  WeftRun *run = weft_run_new (profile, NULL);
-  gint64 give_up = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  g_assert_true (weft_run_start (run, context, &error));
-  g_assert_no_error (error);
-  while (!weft_run_get_finished (run))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
-      g_main_context_iteration (context, TRUE);
-    }
-  return run;
-}
 
 static JsonObject *
 json_of (JsonNode *node)
@@ -97,8 +69,8 @@ test_states_classified (void)
 static void
 test_run_summary (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (small_profile);
-  g_autoptr(WeftRun) run = run_to_end (profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (small_profile);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   const WeftRunResult *result = weft_run_get_result (run);
   g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), profile, result);
   g_autoptr(JsonNode) node = weft_summary_to_json (summary);
@@ -171,8 +143,8 @@ test_run_summary (void)
 static void
 test_dominant_wait (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (gil_profile);
-  g_autoptr(WeftRun) run = run_to_end (profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (gil_profile);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), profile,
                                                      weft_run_get_result (run));
   const WeftSummaryWorker *workers;
@@ -233,8 +205,8 @@ summary_read_back (WeftRun            *run,
 static void
 test_weft_trace_summary (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (gil_profile);
-  g_autoptr(WeftRun) run = run_to_end (profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (gil_profile);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   g_autoptr(WeftTraceMeta) read_meta = NULL;
   g_autoptr(WeftSummary) before = NULL;
   g_autoptr(WeftSummary) after = summary_read_back (run, profile, &before, &read_meta);
@@ -274,8 +246,8 @@ test_weft_trace_summary (void)
 static void
 test_weft_trace_summary_waits (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (small_profile);
-  g_autoptr(WeftRun) run = run_to_end (profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (small_profile);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   g_autoptr(WeftTraceMeta) read_meta = NULL;
   g_autoptr(WeftSummary) before = NULL;
   g_autoptr(WeftSummary) after = summary_read_back (run, profile, &before, &read_meta);
@@ -394,7 +366,7 @@ has_warning (WeftComparison *comparison,
 static void
 test_comparison_repeats (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (small_profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (small_profile);
   g_autoptr(WeftComparison) comparison = weft_comparison_new (profile, 3);
   g_autoptr(JsonNode) node = NULL;
   Compared c = { 0 };
@@ -452,7 +424,7 @@ test_comparison_repeats (void)
 static void
 test_comparison_efficiency (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (gil_profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (gil_profile);
   g_autoptr(WeftComparison) comparison = weft_comparison_new (profile, 1);
   g_autoptr(JsonNode) node = NULL;
   Compared c = { 0 };
@@ -484,7 +456,7 @@ test_comparison_efficiency (void)
 static void
 test_comparison_load_warning (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (small_profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (small_profile);
   g_autoptr(WeftComparison) comparison = weft_comparison_new (profile, 1);
   g_autoptr(JsonNode) node = NULL;
   g_autofree char *text = NULL;
@@ -525,7 +497,7 @@ summary_of_shipped (const char *name)
   g_autoptr(WeftRun) run = NULL;
 
   g_assert_no_error (error);
-  run = run_to_end (profile);
+  run = weft_test_run_to_end (profile, NULL);
   return weft_summary_new (weft_run_get_model (run), profile, weft_run_get_result (run));
 }
 
@@ -595,7 +567,7 @@ test_shipped_cpu (gconstpointer data)
 static void
 test_comparison_cancel (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (small_profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (small_profile);
   g_autoptr(WeftComparison) comparison = weft_comparison_new (profile, 3);
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   Compared c = { 0 };
