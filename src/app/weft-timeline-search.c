@@ -7,6 +7,7 @@
 
 #include "weft-span-links.h"
 #include "weft-lane-painter.h"
+#include "weft-search-private.h"
 #include "weft-state-style.h"
 #include "weft-timeline-search.h"
 
@@ -276,6 +277,12 @@ weft_timeline_search_get_match (WeftTimelineSearch *self,
   return &g_array_index (self->matches, WeftSearchMatch, index);
 }
 
+static inline gboolean
+match_before (gconstpointer data, guint i, gconstpointer key)
+{
+  return ((const WeftSearchMatch *) data)[i].start_ns < *(const guint64 *) key;
+}
+
 /**
  * weft_timeline_search_lookup:
  * @t: a time
@@ -287,21 +294,9 @@ guint
 weft_timeline_search_lookup (WeftTimelineSearch *self,
                              guint64             t)
 {
-  guint lo = 0, hi;
-
   g_return_val_if_fail (WEFT_IS_TIMELINE_SEARCH (self), 0);
 
-  hi = self->matches->len;
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (g_array_index (self->matches, WeftSearchMatch, mid).start_ns < t)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  return lo;
+  return _weft_lower_bound (self->matches->data, self->matches->len, match_before, &t);
 }
 
 /**
