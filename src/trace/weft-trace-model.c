@@ -1114,6 +1114,33 @@ account_truncated (WeftTraceModel *self,
  * such close time. Statistics are final afterwards; further appends are
  * refused.
  */
+/* Frees what only later events could use: every lock release and
+ * contended acquisition (kept so that a late release re-derives the flows),
+ * the queue items still waiting for their other end, and what the tracks'
+ * merges reuse. About 10 bytes per span of a lock-heavy trace. */
+static void
+drop_build_state (WeftTraceModel *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      WeftObject *obj = value;
+
+      g_clear_pointer (&obj->releases, g_array_unref);
+      g_clear_pointer (&obj->wakeups, g_array_unref);
+      if (obj->track != NULL)
+        _weft_point_vec_clear (&obj->track->pending);
+    }
+  _weft_point_vec_clear (&self->parallelism.pending);
+  g_clear_pointer (&self->items, g_free);
+  self->items_mask = 0;
+  self->n_items = 0;
+  _weft_track_scratch_clear (&self->track_scratch);
+}
+
 void
 weft_trace_model_finish (WeftTraceModel *self,
                          guint64         end_ns)
@@ -1146,8 +1173,8 @@ weft_trace_model_finish (WeftTraceModel *self,
 
   self->finished = TRUE;
   _weft_trace_model_settle (self);
-  _weft_track_scratch_clear (&self->track_scratch);
   flush_pending (self);
+  drop_build_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FINISHED]);
   emit_updates (self, TRUE);
 }
