@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "weft-peak-index-private.h"
 #include "weft-trace-model.h"
 
 /* Every expectation below is computed by hand from the event lists. */
@@ -1242,6 +1243,51 @@ test_charged_costs (void)
   g_assert_cmpstr (weft_state_to_string (WEFT_STATE_INTERPRETER_START), ==, "Starting the interpreter");
 }
 
+/* The peak index against every point, over ranges of every size up to
+ * more than three levels of blocks, and after the tail changed */
+static void
+test_peak_index (void)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (5);
+  const guint n = 300000;
+  g_autofree WeftCounterPoint *p = g_new0 (WeftCounterPoint, n);
+  WeftPeakIndex index = { 0 };
+
+  for (guint i = 0; i < n; i++)
+    p[i] = (WeftCounterPoint) { .time_ns = i, .value = g_rand_int_range (rand, -1000000, 1000000) };
+
+  for (guint round = 0; round < 3; round++)
+    {
+      for (guint q = 0; q < 300; q++)
+        {
+          guint from = (guint) g_rand_int_range (rand, 0, (gint32) n);
+          guint len = q % 3 == 0 ? (guint) g_rand_int_range (rand, 0, 100)
+                    : q % 3 == 1 ? (guint) g_rand_int_range (rand, 0, 10000)
+                                 : (guint) g_rand_int_range (rand, 0, (gint32) n);
+          guint to = from + len;
+          gint64 want = G_MININT64;
+
+          for (guint i = from; i < MIN (to, n); i++)
+            want = MAX (want, p[i].value);
+          g_assert_cmpint (_weft_peak_index_max (&index, p, n, from, to), ==, want);
+        }
+      g_assert_cmpint (_weft_peak_index_max (&index, p, n, 0, n), ==,
+                       _weft_peak_index_max (&index, p, n, 0, n / 2) > _weft_peak_index_max (&index, p, n, n / 2, n)
+                       ? _weft_peak_index_max (&index, p, n, 0, n / 2) : _weft_peak_index_max (&index, p, n, n / 2, n));
+
+      /* a new highest value in the tail, as a track's merge would write it */
+      {
+        guint changed = (guint) g_rand_int_range (rand, 0, (gint32) n);
+
+        for (guint i = changed; i < n; i += 997)
+          p[i].value = 2000000 + round;
+        _weft_peak_index_invalidate (&index, changed);
+        g_assert_cmpint (_weft_peak_index_max (&index, p, n, 0, n), ==, 2000000 + round);
+      }
+    }
+  _weft_peak_index_clear (&index);
+}
+
 /* The peak of a counter in a range is every point's, as the points grow,
  * arrive out of order (parked and merged) and change at one instant */
 static void
@@ -1528,6 +1574,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/lanes", test_lanes);
   g_test_add_func ("/weft/trace-model/arrival-order", test_arrival_order);
   g_test_add_func ("/weft/trace-model/counter-peak", test_counter_peak);
+  g_test_add_func ("/weft/trace-model/peak-index", test_peak_index);
   g_test_add_func ("/weft/trace-model/parked-points", test_parked_points);
   g_test_add_func ("/weft/trace-model/parked-same-instant", test_parked_same_instant);
 

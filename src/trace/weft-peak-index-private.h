@@ -7,15 +7,23 @@ G_BEGIN_DECLS
 
 /*
  * WeftPeakIndex: the highest value of each block of a counter track's
- * points, built lazily, so that the peak of any range costs a walk of its
- * blocks instead of its points. The track says where its points changed
+ * points, at several levels (blocks of 64 points, of 64 blocks, ...), built
+ * lazily, so that the peak of any range reads a few hundred entries however
+ * many points it spans. The track says where its points changed
  * (_weft_peak_index_invalidate()); blocks before that stay valid.
  */
+#define WEFT_PEAK_LEVELS 5
+
 typedef struct
 {
-  gint64 *block_max;
-  guint   n_blocks;      /* complete, valid blocks */
+  gint64 *max;
+  guint   n;             /* complete, valid blocks */
   guint   cap;
+} WeftPeakLevel;
+
+typedef struct
+{
+  WeftPeakLevel levels[WEFT_PEAK_LEVELS];
 } WeftPeakIndex;
 
 void   _weft_peak_index_clear      (WeftPeakIndex          *self);

@@ -3,15 +3,21 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "weft-peak-index-private.h"
 
-#define BLOCK 64
+/* A block at level k holds the highest of BLOCK entries of level k - 1 (the
+ * points, for level 0): 64^(k+1) points. */
+#define BLOCK_SHIFT 6
+#define BLOCK       (1u << BLOCK_SHIFT)
 
 void
 _weft_peak_index_clear (WeftPeakIndex *self)
 {
-  g_clear_pointer (&self->block_max, g_free);
-  self->n_blocks = self->cap = 0;
+  for (guint k = 0; k < WEFT_PEAK_LEVELS; k++)
+    g_clear_pointer (&self->levels[k].max, g_free);
+  memset (self, 0, sizeof *self);
 }
 
 /* Points from @first_changed on were changed or removed */
@@ -19,37 +25,64 @@ void
 _weft_peak_index_invalidate (WeftPeakIndex *self,
                              guint          first_changed)
 {
-  self->n_blocks = MIN (self->n_blocks, first_changed / BLOCK);
+  guint64 first = first_changed;
+
+  for (guint k = 0; k < WEFT_PEAK_LEVELS; k++)
+    {
+      first >>= BLOCK_SHIFT;
+      self->levels[k].n = (guint) MIN (self->levels[k].n, first);
+    }
 }
 
-/* Makes blocks valid up to the one holding point @upto (excluded) */
+/* Entry @i of level @k: a point's value below level 0 (k = -1) */
+static inline gint64
+entry (const WeftPeakIndex    *self,
+       const WeftCounterPoint *points,
+       int                     k,
+       guint                   i)
+{
+  return k < 0 ? points[i].value : self->levels[k].max[i];
+}
+
+/* Makes the blocks of every level valid up to the one holding point @upto
+ * (excluded) */
 static void
 extend (WeftPeakIndex          *self,
         const WeftCounterPoint *points,
         guint                   upto)
 {
-  guint want = upto / BLOCK;
+  guint64 want = upto;
 
-  if (want <= self->n_blocks)
-    return;
-  if (want > self->cap)
+  for (int k = 0; k < WEFT_PEAK_LEVELS; k++)
     {
-      self->cap = MAX (want, self->cap * 2);
-      self->block_max = g_renew (gint64, self->block_max, self->cap);
-    }
-  for (guint b = self->n_blocks; b < want; b++)
-    {
-      const WeftCounterPoint *p = points + (gsize) b * BLOCK;
-      gint64 m = p[0].value;
+      WeftPeakLevel *level = &self->levels[k];
 
-      for (guint i = 1; i < BLOCK; i++)
-        m = MAX (m, p[i].value);
-      self->block_max[b] = m;
+      want >>= BLOCK_SHIFT;
+      if (want <= level->n)
+        continue;
+      if (want > level->cap)
+        {
+          level->cap = (guint) MAX (want, (guint64) level->cap * 2);
+          level->max = g_renew (gint64, level->max, level->cap);
+        }
+      for (guint b = level->n; b < want; b++)
+        {
+          guint first = b << BLOCK_SHIFT;
+          gint64 m = entry (self, points, k - 1, first);
+
+          for (guint i = 1; i < BLOCK; i++)
+            m = MAX (m, entry (self, points, k - 1, first + i));
+          level->max[b] = m;
+        }
+      level->n = (guint) want;
     }
-  self->n_blocks = want;
 }
 
-/* The highest value of points[@from, @to); G_MININT64 if the range is empty */
+/*
+ * The highest value of points[@from, @to); G_MININT64 if the range is empty.
+ * Reads at most 2 × 63 entries per level: up through the levels while the
+ * range's start is not aligned to the next, then down while its end is.
+ */
 gint64
 _weft_peak_index_max (WeftPeakIndex          *self,
                       const WeftCounterPoint *points,
@@ -58,18 +91,42 @@ _weft_peak_index_max (WeftPeakIndex          *self,
                       guint                   to)
 {
   gint64 m = G_MININT64;
-  guint i = from;
+  guint64 i = from, end;
+  int k = -1;
 
-  to = MIN (to, n_points);
-  extend (self, points, to);
-  for (; i < to && i % BLOCK != 0; i++)
-    m = MAX (m, points[i].value);
-  while (i + BLOCK <= to)
+  end = MIN (to, n_points);
+  if (i >= end)
+    return m;
+  extend (self, points, (guint) end);
+
+  /* Up: entries of level k cover 64^(k+1) points. */
+  for (;;)
     {
-      m = MAX (m, self->block_max[i / BLOCK]);
-      i += BLOCK;
+      guint shift = (guint) (k + 1) * BLOCK_SHIFT;
+      guint64 unit = G_GUINT64_CONSTANT (1) << shift;
+      guint64 next_unit = unit << BLOCK_SHIFT;
+
+      while (i % next_unit != 0 && i + unit <= end)
+        {
+          m = MAX (m, entry (self, points, k, (guint) (i >> shift)));
+          i += unit;
+        }
+      if (k + 1 >= WEFT_PEAK_LEVELS || i % next_unit != 0 || i + next_unit > end)
+        break;
+      k++;
     }
-  for (; i < to; i++)
-    m = MAX (m, points[i].value);
+
+  /* Down */
+  for (; k >= -1; k--)
+    {
+      guint shift = (guint) (k + 1) * BLOCK_SHIFT;
+      guint64 unit = G_GUINT64_CONSTANT (1) << shift;
+
+      while (i + unit <= end)
+        {
+          m = MAX (m, entry (self, points, k, (guint) (i >> shift)));
+          i += unit;
+        }
+    }
   return m;
 }
