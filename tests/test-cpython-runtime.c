@@ -168,10 +168,13 @@ check_counter (WeftCpythonRuntime *rt,
   g_assert_cmpint (c->actual, >, 0);
   g_assert_cmpint (c->actual, <=, expected);
   g_assert_cmpint (c->lost, ==, c->expected - c->actual);
+  /* the program timed its increments: CPython's += takes tens of ns at least */
+  g_assert_cmpfloat (c->ns_per_op, >, 10);
+  g_assert_cmpfloat (c->ns_per_op, <, 1e7);
   /* what the program counted is what its trace says */
   g_assert_cmpint (trace_counter (weft_cpython_runtime_get_model (rt), name), ==, c->actual);
-  g_test_message ("%s: expected %" G_GINT64_FORMAT ", actual %" G_GINT64_FORMAT ", lost %" G_GINT64_FORMAT,
-                  name, c->expected, c->actual, c->lost);
+  g_test_message ("%s: expected %" G_GINT64_FORMAT ", actual %" G_GINT64_FORMAT ", lost %" G_GINT64_FORMAT
+                  ", %.0f ns per increment", name, c->expected, c->actual, c->lost, c->ns_per_op);
 }
 
 /* 04: counter += 1 on four threads. CPython 3.10+ switches threads only at

@@ -584,6 +584,38 @@ test_comparison_cancel (void)
     g_assert_cmpuint (weft_comparison_get_row (comparison, i)->repeats, ==, 0);
 }
 
+/* A counter's time per operation: shown when measured, a dash and null
+ * when not (never a made-up 0) */
+static void
+test_counter_per_op (void)
+{
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (small_profile);
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(GArray) counters = g_array_new (FALSE, TRUE, sizeof (WeftCounterResult));
+  WeftCounterResult measured = { .name = (char *) "fast", .expected = 10, .actual = 10, .ns_per_op = 244 };
+  WeftCounterResult unknown = { .name = (char *) "slow", .expected = 10, .actual = 7, .lost = 3 };
+  g_autoptr(GArray) deadlock = g_array_new (FALSE, TRUE, sizeof (WeftWaitLink));
+  g_autoptr(GPtrArray) errors = g_ptr_array_new ();
+  WeftRunResult result = { .counters = counters, .deadlock = deadlock, .errors = errors, .tasks_ok = 3 };
+  g_autoptr(WeftSummary) summary = NULL;
+  g_autoptr(JsonNode) json = NULL;
+  g_autofree char *text = NULL;
+  JsonArray *shown;
+
+  g_array_append_val (counters, measured);
+  g_array_append_val (counters, unknown);
+  weft_trace_model_finish (model, 0);
+  summary = weft_summary_new (model, profile, &result);
+  text = weft_summary_to_text (summary);
+  json = weft_summary_to_json (summary);
+
+  g_assert_nonnull (strstr (text, "fast                           10           10            0        244   memory"));
+  g_assert_nonnull (strstr (text, "slow                           10            7            3          —   memory"));
+  shown = json_object_get_array_member (json_node_get_object (json), "counters");
+  g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (shown, 0), "ns_per_op"), ==, 244);
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (shown, 1), "ns_per_op"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -607,6 +639,7 @@ main (int   argc,
   g_test_add_func ("/weft/comparison/efficiency", test_comparison_efficiency);
   g_test_add_func ("/weft/comparison/load-warning", test_comparison_load_warning);
   g_test_add_func ("/weft/comparison/cancel", test_comparison_cancel);
+  g_test_add_func ("/weft/summary/counter-per-op", test_counter_per_op);
 
   return g_test_run ();
 }

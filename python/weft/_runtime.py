@@ -77,6 +77,13 @@ def io_end(region_id):
 
 # ---- the work ------------------------------------------------------------------
 
+def count_increments(increments, name, times, ns):
+    """A task's increments of counter @name, and (under (name, "ns")) the
+    time they took, which the report turns into ns per operation."""
+    increments[name] = increments.get(name, 0) + times
+    increments[(name, "ns")] = increments.get((name, "ns"), 0) + ns
+
+
 def spin(n):
     return sum(i * i for i in range(n))
 
@@ -143,6 +150,7 @@ class Worker:
     def step_increment(self, p, region):
         name, times = p["counter"], int(p.get("times", 1))
         c = self.objects[name]
+        start = time.perf_counter_ns()
         if isinstance(c, list) or hasattr(c, "__len__"):
             n = len(c)
             for i in range(times):
@@ -150,7 +158,7 @@ class Worker:
         else:
             for _ in range(times):
                 c.value += 1
-        self.increments[name] = self.increments.get(name, 0) + times
+        count_increments(self.increments, name, times, time.perf_counter_ns() - start)
 
     def step_lock(self, p, region):
         with self.objects[p["name"]]:
@@ -282,13 +290,14 @@ class Coroutine:
     async def step_increment(self, p):
         name, times = p["counter"], int(p.get("times", 1))
         c = self.objects[name]
+        start = time.perf_counter_ns()
         if isinstance(c, list):
             for i in range(times):
                 c[i % len(c)] += 1
         else:
             for _ in range(times):
                 c.value += 1
-        self.increments[name] = self.increments.get(name, 0) + times
+        count_increments(self.increments, name, times, time.perf_counter_ns() - start)
 
     async def step_lock(self, p):
         lock = self.objects[p["name"]]
@@ -611,9 +620,12 @@ class Runtime:
             c = objects[name]
             values = list(c) if isinstance(c, list) or hasattr(c, "__len__") else [c.value]
             actual = sum(values)
-            expected = int(o.get("initial", 0)) * int(o.get("length", 1)) + sum(r[2].get(name, 0) for r in self.results)
+            done = sum(r[2].get(name, 0) for r in self.results)
+            expected = int(o.get("initial", 0)) * int(o.get("length", 1)) + done
+            ns = sum(r[2].get((name, "ns"), 0) for r in self.results)
             weft.counter(name, actual)
-            counters.append({"name": name, "backend": o.get("backend", "memory"), "expected": expected, "actual": actual})
+            counters.append({"name": name, "backend": o.get("backend", "memory"), "expected": expected,
+                             "actual": actual, "ns_per_op": ns / done if done else 0})
         if self.manager is not None:
             self.manager.shutdown()
         statuses = [r[0] for r in self.results]

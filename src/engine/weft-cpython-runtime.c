@@ -321,6 +321,7 @@ take_counters (WeftCpythonRuntime *self,
       cr.expected = json_object_get_int_member_with_default (c, "expected", 0);
       cr.actual = json_object_get_int_member_with_default (c, "actual", 0);
       cr.lost = cr.expected - cr.actual;
+      cr.ns_per_op = MAX (0, json_object_get_double_member_with_default (c, "ns_per_op", 0));
       cr.backend = g_strcmp0 (json_object_get_string_member_with_default (c, "backend", ""), "manager") == 0
                    ? WEFT_BACKEND_MANAGER : WEFT_BACKEND_MEMORY;
       g_array_append_val (self->result.counters, cr);

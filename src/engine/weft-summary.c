@@ -982,7 +982,7 @@ json_objects (WeftSummary *self,
       _weft_json_add_int (b, "actual", c->actual);
       _weft_json_add_int (b, "lost", c->lost);
       _weft_json_add_string (b, "backend", c->backend == WEFT_BACKEND_MANAGER ? "manager" : "memory");
-      _weft_json_add_double (b, "ns_per_op", c->ns_per_op);
+      _weft_json_add_optional_double (b, "ns_per_op", c->ns_per_op > 0, c->ns_per_op);
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -1231,10 +1231,13 @@ text_objects (WeftSummary *self,
   for (guint i = 0; i < self->counters->len; i++)
     {
       const WeftCounterResult *c = &g_array_index (self->counters, WeftCounterResult, i);
+      /* not measured (a recording of another program): a dash, not 0 */
+      g_autofree char *per_op = c->ns_per_op > 0 ? g_strdup_printf ("%10.0f", c->ns_per_op)
+                                                 : g_strdup_printf ("%9s%s", "", "—");
 
       g_string_append_printf (s, "%-20s %12" G_GINT64_FORMAT " %12" G_GINT64_FORMAT
-                              " %12" G_GINT64_FORMAT " %10.0f %8s\n", c->name, c->expected,
-                              c->actual, c->lost, c->ns_per_op,
+                              " %12" G_GINT64_FORMAT " %s %8s\n", c->name, c->expected,
+                              c->actual, c->lost, per_op,
                               c->backend == WEFT_BACKEND_MANAGER ? "manager" : "memory");
     }
 }
