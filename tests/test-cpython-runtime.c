@@ -131,6 +131,16 @@ test_gil_threads (void)
    * time neither waiting nor holding (docs/record.md) */
   g_assert_cmpfloat ((double) wait / (double) (wait + held), >=, 0.45);
   g_assert_cmpfloat ((double) wait / (double) (wait + held), <=, 0.95);
+
+  /* The summary's serial time is the work the tasks reported (their CPU
+   * time), not the lanes' busy time, which counts every GIL wait */
+  {
+    g_autoptr(WeftSummary) summary = weft_summary_new (model, weft_cpython_runtime_get_profile (rt), result);
+
+    g_assert_true (weft_summary_get_serial_from_tasks (summary));
+    g_assert_cmpuint (weft_summary_get_serial_ns (summary), ==, result->work_ns);
+    g_assert_cmpuint (weft_summary_get_serial_ns (summary), <, wait + held);
+  }
 }
 
 /* The last value of the trace's counter track named @name */

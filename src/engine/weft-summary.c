@@ -305,6 +305,13 @@ take_result (WeftSummary         *self,
    * a run recorded without events has only its clock. */
   if (self->wall_ns == 0)
     self->wall_ns = result->wall_ns;
+  /* A real program's tasks (the CPython runtime) report their work in the
+   * result, not on the lanes: its lanes' busy time counts every wait. */
+  if (!self->serial_from_tasks && result->work_ns > 0)
+    {
+      self->serial_ns = result->work_ns;
+      self->serial_from_tasks = TRUE;
+    }
 
   for (guint i = 0; i < result->counters->len; i++)
     {
