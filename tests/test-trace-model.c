@@ -946,6 +946,31 @@ assert_points_equal (const WeftCounterPoint *a,
     }
 }
 
+/* Appends @streams' events to @out as a collector would deliver them:
+ * per-worker buffers of 1 to @max_buffer events, workers picked at random. */
+static void
+interleave_buffers (GRand   *rand,
+                    GArray **streams,
+                    guint    n_workers,
+                    guint    max_buffer,
+                    GArray  *out)
+{
+  g_autofree guint *pos = g_new0 (guint, n_workers);
+  guint total = out->len;
+
+  for (guint w = 0; w < n_workers; w++)
+    total += streams[w]->len;
+  while (out->len < total)
+    {
+      guint w = (guint) g_rand_int_range (rand, 0, (gint32) n_workers);
+      guint want = (guint) g_rand_int_range (rand, 1, (gint32) max_buffer);
+      guint n = MIN (want, streams[w]->len - pos[w]);
+
+      g_array_append_vals (out, &g_array_index (streams[w], WeftEvent, pos[w]), n);
+      pos[w] += n;
+    }
+}
+
 static void
 test_arrival_order (void)
 {
@@ -955,7 +980,6 @@ test_arrival_order (void)
   g_autoptr (WeftTraceModel) a = weft_trace_model_new ();
   g_autoptr (WeftTraceModel) b = weft_trace_model_new ();
   g_autoptr (GArray) shuffled = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
-  guint pos[R_WORKERS] = { 0 };
   const WeftCounterPoint *pa, *pb;
   const WeftFlow *fa, *fb;
   guint na, nb, qa = 0, qb = 0;
@@ -970,16 +994,7 @@ test_arrival_order (void)
   g_array_sort (all, compare_events_by_time);
   weft_trace_model_append (a, (WeftEvent *) (gpointer) all->data, all->len);
 
-  /* Per-worker buffers of 1..200 events, workers picked at random. */
-  while (shuffled->len < all->len)
-    {
-      guint w = (guint) g_rand_int_range (rand, 0, R_WORKERS);
-      guint want = (guint) g_rand_int_range (rand, 1, 200);
-      guint n = MIN (want, streams[w]->len - pos[w]);
-
-      g_array_append_vals (shuffled, &g_array_index (streams[w], WeftEvent, pos[w]), n);
-      pos[w] += n;
-    }
+  interleave_buffers (rand, streams, R_WORKERS, 200, shuffled);
   for (guint i = 0; i < shuffled->len;)
     {
       guint want = (guint) g_rand_int_range (rand, 1, 700);
@@ -1440,7 +1455,6 @@ test_parked_points (void)
   g_autoptr (GArray) counter = NULL;
   g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
   GArray *streams[P_WORKERS];
-  guint pos[P_WORKERS] = { 0 };
   guint64 bunched_ns = (guint64) P_BUNCHED_FROM * 50 * P_WORKERS + 1000000;
   guint appends = 0;
 
@@ -1462,17 +1476,8 @@ test_parked_points (void)
     assert_steps (ordered, parallelism, counter);
   }
 
-  /* Per-worker buffers of 1..300 events, workers picked at random, in
-   * appends of 1..2000 events; read now and then while it grows. */
-  while (shuffled->len < all->len)
-    {
-      guint w = (guint) g_rand_int_range (rand, 0, P_WORKERS);
-      guint want = (guint) g_rand_int_range (rand, 1, 300);
-      guint n = MIN (want, streams[w]->len - pos[w]);
-
-      g_array_append_vals (shuffled, &g_array_index (streams[w], WeftEvent, pos[w]), n);
-      pos[w] += n;
-    }
+  /* Appends of 1..2000 events; read now and then while it grows. */
+  interleave_buffers (rand, streams, P_WORKERS, 300, shuffled);
   for (guint i = 0; i < shuffled->len; appends++)
     {
       guint want = (guint) g_rand_int_range (rand, 1, 2000);
