@@ -480,6 +480,95 @@ test_live (void)
 }
 
 static void
+on_counted (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  GError *error = NULL;
+  WeftRangeStats **out = user_data;
+
+  *out = weft_range_stats_new_finish (result, &error);
+  if (*out == NULL)
+    {
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_error_free (error);
+      *out = GINT_TO_POINTER (1);
+    }
+}
+
+static gboolean
+counted (gpointer data)
+{
+  return *(WeftRangeStats **) data != NULL;
+}
+
+/* Counted on a worker thread (a finished model) or here (a live one): the
+ * same figures as weft_range_stats_new(); a cancelled count says so. */
+static void
+test_async (void)
+{
+  for (guint live = 0; live < 2; live++)
+    {
+      g_autoptr(WeftTraceModel) model = random_model (21 + live, 3, 60, !live);
+      g_autoptr(GCancellable) cancel = g_cancellable_new ();
+      WeftRunStats rs;
+      WeftRangeStats *got = NULL, *stopped = NULL;
+      g_autoptr(WeftRangeStats) want = NULL;
+      guint64 b, e;
+
+      weft_trace_model_get_run_stats (model, &rs);
+      b = rs.first_ns + rs.wall_ns / 5;
+      e = rs.first_ns + rs.wall_ns / 2;
+      want = weft_range_stats_new (model, b, e);
+      weft_range_stats_new_async (model, b, e, NULL, on_counted, &got);
+      g_cancellable_cancel (cancel);
+      weft_range_stats_new_async (model, b, e, cancel, on_counted, &stopped);
+      /* never called back before the main loop runs */
+      g_assert_null (got);
+      g_assert_true (wait_for (counted, &got, 10000));
+      g_assert_true (wait_for (counted, &stopped, 10000));
+      g_assert_true (stopped == GINT_TO_POINTER (1));
+
+      g_assert_cmpmem (got->state_ns, sizeof got->state_ns, want->state_ns, sizeof want->state_ns);
+      g_assert_cmpuint (got->lanes->len, ==, want->lanes->len);
+      for (guint i = 0; i < got->lanes->len; i++)
+        {
+          const WeftRangeLane *x = &g_array_index (got->lanes, WeftRangeLane, i);
+          const WeftRangeLane *y = &g_array_index (want->lanes, WeftRangeLane, i);
+
+          g_assert_cmpuint (x->worker, ==, y->worker);
+          g_assert_cmpmem (x->state_ns, sizeof x->state_ns, y->state_ns, sizeof y->state_ns);
+        }
+      /* WeftRangeLock has no padding */
+      g_assert_cmpmem (got->locks->data, got->locks->len * sizeof (WeftRangeLock),
+                       want->locks->data, want->locks->len * sizeof (WeftRangeLock));
+      g_assert_cmpuint (got->queues->len, ==, want->queues->len);
+      for (guint i = 0; i < got->queues->len; i++)
+        {
+          const WeftRangeQueue *x = &g_array_index (got->queues, WeftRangeQueue, i);
+          const WeftRangeQueue *y = &g_array_index (want->queues, WeftRangeQueue, i);
+
+          g_assert_cmpuint (x->object, ==, y->object);
+          g_assert_cmpmem (&x->puts, sizeof *x - G_STRUCT_OFFSET (WeftRangeQueue, puts),
+                           &y->puts, sizeof *y - G_STRUCT_OFFSET (WeftRangeQueue, puts));
+        }
+      g_assert_cmpuint (got->counters->len, ==, want->counters->len);
+      for (guint i = 0; i < got->counters->len; i++)
+        {
+          const WeftRangeCounter *x = &g_array_index (got->counters, WeftRangeCounter, i);
+          const WeftRangeCounter *y = &g_array_index (want->counters, WeftRangeCounter, i);
+
+          g_assert_cmpuint (x->object, ==, y->object);
+          g_assert_cmpint (x->value_begin, ==, y->value_begin);
+          g_assert_cmpint (x->value_end, ==, y->value_end);
+          g_assert_cmpint (x->value_min, ==, y->value_min);
+          g_assert_cmpint (x->value_max, ==, y->value_max);
+        }
+      weft_range_stats_free (got);
+    }
+}
+
+static void
 test_small_by_hand (void)
 {
   g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
@@ -525,5 +614,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/range-stats/by-hand", test_small_by_hand);
   g_test_add_func ("/weft/range-stats/finished", test_finished);
   g_test_add_func ("/weft/range-stats/live", test_live);
+  g_test_add_func ("/weft/range-stats/async", test_async);
   return g_test_run ();
 }

@@ -41,6 +41,7 @@ struct _WeftRangeDetails
   GtkGrid          *links;
   GArray           *link_targets;   /* WeftSpanLink, one per links row */
   guint             range_timeout;
+  GCancellable     *range_count;    /* the range being counted, if any */
 };
 
 #define RANGE_PAUSE_MS 120
@@ -233,16 +234,73 @@ fill_counters (WeftRangeDetails     *self,
     }
 }
 
+/* The title, with "counting…" while @st is not there yet */
+static void
+show_range_title (WeftRangeDetails *self,
+                  guint64           begin_ns,
+                  guint64           end_ns,
+                  gboolean          counting)
+{
+  g_autofree char *len = weft_time_format_duration (end_ns - begin_ns);
+  g_autofree char *from = weft_time_format_duration (begin_ns - weft_session_get_begin (self->session));
+  g_autofree char *title = NULL;
+
+  /* Translators: the selected range: its length, then where it starts */
+  title = g_strdup_printf (_("<b>Selected range: %s</b> from %s"), len, from);
+  if (counting)
+    {
+      /* Translators: after the selected range's title while its table is counted */
+      g_autofree char *more = g_strdup_printf ("%s · %s", title, _("counting…"));
+
+      g_free (title);
+      title = g_steal_pointer (&more);
+    }
+  gtk_label_set_markup (self->range_title, title);
+  gtk_widget_set_visible (GTK_WIDGET (self->range_title), TRUE);
+}
+
+static void
+show_range (WeftRangeDetails *self,
+            WeftTraceModel   *model,
+            WeftRangeStats   *st)
+{
+  show_range_title (self, st->begin_ns, st->end_ns, FALSE);
+  fill_states (self, model, st);
+  fill_locks (self, model, st);
+  fill_queues (self, model, st);
+  fill_counters (self, model, st);
+}
+
+static void
+on_range_counted (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(WeftRangeStats) st = weft_range_stats_new_finish (result, NULL);
+  WeftRangeDetails *self = user_data;
+  WeftTraceModel *model;
+
+  /* Cancelled: @self may be gone, and a newer count owns the pane */
+  if (st == NULL)
+    return;
+  g_clear_object (&self->range_count);
+  model = weft_session_get_model (self->session);
+  if (model != NULL)
+    show_range (self, model, st);
+  gtk_widget_set_visible (GTK_WIDGET (self), weft_range_details_has_content (self));
+}
+
+/* Clears the range's tables and counts the selected range; a finished
+ * trace's on a worker thread (44 M spans take about half a second), so
+ * that the window does not stop meanwhile. */
 static void
 update_range (WeftRangeDetails *self)
 {
   WeftTraceModel *model = self->session != NULL ? weft_session_get_model (self->session) : NULL;
-  g_autoptr(WeftRangeStats) st = NULL;
-  g_autofree char *len = NULL;
-  g_autofree char *from = NULL;
-  g_autofree char *title = NULL;
   guint64 b, e;
 
+  g_cancellable_cancel (self->range_count);
+  g_clear_object (&self->range_count);
   grid_clear (self->states);
   grid_clear (self->locks);
   grid_clear (self->queues);
@@ -251,17 +309,9 @@ update_range (WeftRangeDetails *self)
   if (model == NULL || !weft_session_get_selection (self->session, &b, &e))
     return;
 
-  st = weft_range_stats_new (model, b, e);
-  len = weft_time_format_duration (st->end_ns - st->begin_ns);
-  from = weft_time_format_duration (st->begin_ns - weft_session_get_begin (self->session));
-  /* Translators: the selected range: its length, then where it starts */
-  title = g_strdup_printf (_("<b>Selected range: %s</b> from %s"), len, from);
-  gtk_label_set_markup (self->range_title, title);
-  gtk_widget_set_visible (GTK_WIDGET (self->range_title), TRUE);
-  fill_states (self, model, st);
-  fill_locks (self, model, st);
-  fill_queues (self, model, st);
-  fill_counters (self, model, st);
+  show_range_title (self, b, e, TRUE);
+  self->range_count = g_cancellable_new ();
+  weft_range_stats_new_async (model, b, e, self->range_count, on_range_counted, self);
 }
 
 /* ---- the selected span ---------------------------------------------------- */
@@ -462,7 +512,7 @@ on_range_changed (WeftRangeDetails *self)
  * weft_range_details_update:
  *
  * Counts a range that changed now instead of after the pause that lets a
- * range being drawn settle (for tests).
+ * range being drawn settle, and waits for its count (for tests).
  */
 void
 weft_range_details_update (WeftRangeDetails *self)
@@ -471,6 +521,8 @@ weft_range_details_update (WeftRangeDetails *self)
 
   if (self->range_timeout != 0)
     on_changed (self);
+  while (self->range_count != NULL)
+    g_main_context_iteration (NULL, TRUE);
 }
 
 GtkWidget *
@@ -495,6 +547,8 @@ weft_range_details_dispose (GObject *object)
   WeftRangeDetails *self = WEFT_RANGE_DETAILS (object);
 
   g_clear_handle_id (&self->range_timeout, g_source_remove);
+  g_cancellable_cancel (self->range_count);
+  g_clear_object (&self->range_count);
   if (self->view != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->view), (gpointer *) &self->view);
   self->view = NULL;

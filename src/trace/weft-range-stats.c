@@ -2,8 +2,9 @@
 
 #include "config.h"
 
-#include "weft-span-links.h"
 #include "weft-range-stats.h"
+#include "weft-span-links.h"
+#include "weft-trace-model-private.h"
 
 /*
  * A range's figures are read from the spans that overlap it (each row's
@@ -37,7 +38,11 @@ typedef struct
   gboolean        to_run_end;
   GHashTable     *locks;    /* id → WeftRangeLock * */
   GHashTable     *queues;   /* id → WeftRangeQueue * */
+  GCancellable   *cancellable;
 } Range;
+
+/* A sweep looks at its cancellable this often (span edges) */
+#define CANCEL_CHECK_EVERY 65536
 
 static inline guint64
 clip (const Range    *r,
@@ -220,10 +225,13 @@ lane_states (Range         *r,
   guint64 t = r->begin;
 
   cursors_init (r, lane, cursors, n_depths);
-  while (t < r->end)
+  for (guint64 step = 1; t < r->end; step++)
     {
       guint64 next = r->end;
       WeftState state = WEFT_STATE_IDLE;
+
+      if (step % CANCEL_CHECK_EVERY == 0 && g_cancellable_is_cancelled (r->cancellable))
+        return;
 
       for (guint d = 0; d < n_depths; d++)
         {
@@ -311,30 +319,16 @@ counters_in (Range *r)
   return out;
 }
 
-/**
- * weft_range_stats_new:
- * @model: a trace model
- * @begin_ns: start of the range, absolute ns
- * @end_ns: its end (excluded)
- *
- * The model's figures for [@begin_ns, @end_ns) only, clipped to the run:
- * time in each state per lane and in total, per lock and GIL (waits, holds,
- * contended acquisitions), per queue (completed puts and gets, blocked
- * time, depth) and each counter's values. Over the whole run they equal
- * the model's own statistics.
- *
- * Returns: (transfer full): the figures; free with weft_range_stats_free()
- */
-WeftRangeStats *
-weft_range_stats_new (WeftTraceModel *model,
-                      guint64         begin_ns,
-                      guint64         end_ns)
+/* The figures, or NULL if @cancellable was cancelled meanwhile */
+static WeftRangeStats *
+range_stats_count (WeftTraceModel *model,
+                   guint64         begin_ns,
+                   guint64         end_ns,
+                   GCancellable   *cancellable)
 {
-  WeftRangeStats *stats;
+  g_autoptr(WeftRangeStats) stats = NULL;
   WeftRunStats rs;
-  Range r = { .model = model };
-
-  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), NULL);
+  Range r = { .model = model, .cancellable = cancellable };
 
   weft_trace_model_get_run_stats (model, &rs);
   r.begin = CLAMP (begin_ns, rs.first_ns, rs.last_ns);
@@ -363,7 +357,118 @@ weft_range_stats_new (WeftTraceModel *model,
   stats->counters = counters_in (&r);
   g_hash_table_unref (r.locks);
   g_hash_table_unref (r.queues);
-  return stats;
+  return g_cancellable_is_cancelled (cancellable) ? NULL : g_steal_pointer (&stats);
+}
+
+/**
+ * weft_range_stats_new:
+ * @model: a trace model
+ * @begin_ns: start of the range, absolute ns
+ * @end_ns: its end (excluded)
+ *
+ * The model's figures for [@begin_ns, @end_ns) only, clipped to the run:
+ * time in each state per lane and in total, per lock and GIL (waits, holds,
+ * contended acquisitions), per queue (completed puts and gets, blocked
+ * time, depth) and each counter's values. Over the whole run they equal
+ * the model's own statistics. It reads every span in the range: about
+ * 0.5 s for 44 M spans here (weft_range_stats_new_async() does not block).
+ *
+ * Returns: (transfer full): the figures; free with weft_range_stats_free()
+ */
+WeftRangeStats *
+weft_range_stats_new (WeftTraceModel *model,
+                      guint64         begin_ns,
+                      guint64         end_ns)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), NULL);
+
+  return range_stats_count (model, begin_ns, end_ns, NULL);
+}
+
+typedef struct
+{
+  WeftTraceModel *model;
+  guint64         begin_ns;
+  guint64         end_ns;
+} CountData;
+
+static void
+count_data_free (CountData *data)
+{
+  g_object_unref (data->model);
+  g_free (data);
+}
+
+static void
+count_thread (GTask        *task,
+              gpointer      source,
+              gpointer      task_data,
+              GCancellable *cancellable)
+{
+  CountData *data = task_data;
+  WeftRangeStats *stats = range_stats_count (data->model, data->begin_ns, data->end_ns, cancellable);
+
+  if (stats == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "the range was not counted");
+  else
+    g_task_return_pointer (task, stats, (GDestroyNotify) weft_range_stats_free);
+}
+
+/**
+ * weft_range_stats_new_async:
+ * @model: (transfer none): a trace model
+ * @cancellable: (nullable): stops the count
+ *
+ * weft_range_stats_new() without blocking: a finished model is counted on a
+ * worker thread (it no longer changes, and reading it changes nothing);
+ * a live one, which changes on this thread, here. @callback runs on the
+ * calling thread's default main context.
+ */
+void
+weft_range_stats_new_async (WeftTraceModel      *model,
+                            guint64              begin_ns,
+                            guint64              end_ns,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  CountData *data;
+
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (model));
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, weft_range_stats_new_async);
+  g_task_set_name (task, "[weft] range statistics");
+  if (!weft_trace_model_get_finished (model))
+    {
+      g_task_return_pointer (task, range_stats_count (model, begin_ns, end_ns, NULL),
+                             (GDestroyNotify) weft_range_stats_free);
+      return;
+    }
+  /* Whatever a first read would merge into the tracks is merged here. */
+  _weft_trace_model_settle (model);
+  data = g_new0 (CountData, 1);
+  data->model = g_object_ref (model);
+  data->begin_ns = begin_ns;
+  data->end_ns = end_ns;
+  g_task_set_task_data (task, data, (GDestroyNotify) count_data_free);
+  g_task_run_in_thread (task, count_thread);
+}
+
+/**
+ * weft_range_stats_new_finish:
+ *
+ * Returns: (transfer full): the figures, or %NULL with @error set (cancelled)
+ */
+WeftRangeStats *
+weft_range_stats_new_finish (GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == weft_range_stats_new_async, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 void

@@ -3,6 +3,8 @@
 
 #include <glib.h>
 
+#include <gio/gio.h>
+
 #include "weft-trace-model.h"
 
 G_BEGIN_DECLS
@@ -112,6 +114,14 @@ typedef struct
 WeftRangeStats *weft_range_stats_new  (WeftTraceModel *model,
                                        guint64         begin_ns,
                                        guint64         end_ns);
+void            weft_range_stats_new_async  (WeftTraceModel      *model,
+                                             guint64              begin_ns,
+                                             guint64              end_ns,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+WeftRangeStats *weft_range_stats_new_finish (GAsyncResult        *result,
+                                             GError             **error);
 void            weft_range_stats_free (WeftRangeStats *stats);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftRangeStats, weft_range_stats_free)

@@ -873,6 +873,10 @@ process_event (WeftTraceModel  *self,
 void
 _weft_trace_model_settle (WeftTraceModel *self)
 {
+  /* Reads only when there is nothing to merge (as in a finished model,
+   * which threads may read at once). */
+  if (self->dirty_tracks->len == 0)
+    return;
   for (guint i = 0; i < self->dirty_tracks->len; i++)
     _weft_track_flush (g_ptr_array_index (self->dirty_tracks, i), &self->track_scratch);
   g_ptr_array_set_size (self->dirty_tracks, 0);
