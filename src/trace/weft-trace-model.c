@@ -1121,7 +1121,8 @@ account_truncated (WeftTraceModel *self,
 /* Frees what only later events could use: every lock release and
  * contended acquisition (kept so that a late release re-derives the flows),
  * the queue items still waiting for their other end, and what the tracks'
- * merges reuse. About 10 bytes per span of a lock-heavy trace. */
+ * merges reuse (about 10 bytes per span of a lock-heavy trace); and makes
+ * every name valid UTF-8 now, not at its first read. */
 static void
 drop_build_state (WeftTraceModel *self)
 {
@@ -1133,12 +1134,17 @@ drop_build_state (WeftTraceModel *self)
     {
       WeftObject *obj = value;
 
+      /* Names are made valid UTF-8 on first read; do it now, so that
+       * reading a finished model changes nothing (threads may read it). */
+      object_name (obj);
       g_clear_pointer (&obj->releases, g_array_unref);
       g_clear_pointer (&obj->wakeups, g_array_unref);
       if (obj->track != NULL)
         _weft_point_vec_clear (&obj->track->pending);
     }
   _weft_point_vec_clear (&self->parallelism.pending);
+  for (guint i = 0; i < self->lanes->len; i++)
+    weft_lane_get_name (g_ptr_array_index (self->lanes, i));
   g_clear_pointer (&self->items, g_free);
   self->items_mask = 0;
   self->n_items = 0;
