@@ -641,6 +641,59 @@ test_search_counts (void)
   g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, 0);
 }
 
+static gboolean
+search_done (gpointer data)
+{
+  return !weft_timeline_search_get_searching (data);
+}
+
+static void
+count_changed (guint *n)
+{
+  (*n)++;
+}
+
+/* On a worker thread (a big finished trace; here forced on a small one):
+ * nothing found until it is done, then the same matches as a search here;
+ * a newer query wins over one still looking. */
+static void
+test_search_thread (void)
+{
+  g_autoptr(WeftTraceModel) model = busy_model (4, 5000, 3);
+  g_autoptr(WeftTimelineSearch) search = weft_timeline_search_new ();
+  g_autoptr(WeftTimelineSearch) here = weft_timeline_search_new ();
+  guint changed = 0;
+
+  g_assert_true (weft_trace_model_get_finished (model));
+  _weft_timeline_search_set_thread_from (search, 1);
+  g_signal_connect_swapped (search, "changed", G_CALLBACK (count_changed), &changed);
+
+  weft_timeline_search_start (search, model, "queue");
+  weft_timeline_search_start (search, model, "task 12");
+  g_assert_true (weft_timeline_search_get_searching (search));
+  g_assert_cmpstr (weft_timeline_search_get_query (search), ==, "task 12");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, 0);
+  g_assert_true (wait_for (search_done, search, 10000));
+  /* let a late answer to "queue" arrive, if one were to */
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  weft_timeline_search_run (here, model, "task 12");
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, count_spans (model, is_task_12x));
+  g_assert_cmpuint (weft_timeline_search_get_n_matches (search), ==, weft_timeline_search_get_n_matches (here));
+  for (guint i = 0; i < weft_timeline_search_get_n_matches (here); i++)
+    {
+      const WeftSearchMatch *a = weft_timeline_search_get_match (search, i);
+      const WeftSearchMatch *b = weft_timeline_search_get_match (here, i);
+
+      g_assert_true (a->start_ns == b->start_ns && a->end_ns == b->end_ns && a->worker == b->worker &&
+                     a->depth == b->depth && a->index == b->index);
+    }
+  /* one ::changed per start, one when the matches came */
+  g_assert_cmpuint (changed, ==, 3);
+}
+
+
 typedef struct
 {
   GtkWidget            *window;
@@ -1124,6 +1177,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/analysis/ruler-selection", test_ruler_selection);
   g_test_add_func ("/weft/analysis/span-links", test_span_links);
   g_test_add_func ("/weft/analysis/search-counts", test_search_counts);
+  g_test_add_func ("/weft/analysis/search-thread", test_search_thread);
   g_test_add_func ("/weft/analysis/search-bar", test_search_bar);
   g_test_add_func ("/weft/analysis/window-find", test_window_find);
   g_test_add_func ("/weft/analysis/keys", test_keys);

@@ -50,6 +50,9 @@ update_status (WeftSearchBar *self)
 
   if (weft_timeline_search_get_query (self->search)[0] == '\0')
     text = g_strdup ("");
+  else if (weft_timeline_search_get_searching (self->search))
+    /* Translators: while a big trace is being searched */
+    text = g_strdup (_("Searching…"));
   else if (n == 0)
     text = g_strdup (_("No match"));
   else if (weft_timeline_search_get_current (self->search, &cur))
@@ -89,7 +92,14 @@ weft_search_bar_set_query (WeftSearchBar *self,
   if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (self->entry)), query) != 0)
     gtk_editable_set_text (GTK_EDITABLE (self->entry), query);
   session = get_session (self);
-  weft_timeline_search_run (self->search, session != NULL ? weft_session_get_model (session) : NULL, query);
+  /* the marks and the status follow ::changed, now or once a big trace
+   * has been searched */
+  weft_timeline_search_start (self->search, session != NULL ? weft_session_get_model (session) : NULL, query);
+}
+
+static void
+on_matches_changed (WeftSearchBar *self)
+{
   update_marks (self);
   update_status (self);
 }
@@ -314,6 +324,7 @@ weft_search_bar_init (WeftSearchBar *self)
   GtkEventController *key = gtk_event_controller_key_new ();
 
   self->search = weft_timeline_search_new ();
+  g_signal_connect_swapped (self->search, "changed", G_CALLBACK (on_matches_changed), self);
   self->bar = gtk_search_bar_new ();
   gtk_widget_set_parent (self->bar, GTK_WIDGET (self));
   self->entry = gtk_search_entry_new ();

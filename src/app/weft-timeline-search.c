@@ -26,10 +26,16 @@ struct _WeftTimelineSearch
 {
   GObject  parent_instance;
 
-  char    *query;
-  GArray  *matches;       /* WeftSearchMatch, by start */
-  guint    current;       /* index into @matches, or G_MAXUINT */
+  char         *query;
+  GArray       *matches;       /* WeftSearchMatch, by start */
+  guint         current;       /* index into @matches, or G_MAXUINT */
+  GCancellable *searching;     /* a search on a worker thread, if any */
+  guint64       thread_from;   /* spans from which start() searches on a thread */
 };
+
+/* A finished trace with this many spans is searched on a worker thread
+ * (about 0.25 s for 11 M spans here): typing does not stop the window. */
+#define THREAD_FROM_SPANS 1000000
 
 G_DEFINE_FINAL_TYPE (WeftTimelineSearch, weft_timeline_search, G_TYPE_OBJECT)
 
@@ -183,10 +189,10 @@ merge_runs (GArray *matches,
 }
 
 static void
-search_lane (WeftTimelineSearch *self,
-             Query              *q,
-             WeftLane           *lane,
-             GArray             *runs)
+search_lane (Query    *q,
+             WeftLane *lane,
+             GArray   *matches,
+             GArray   *runs)
 {
   guint n_open = 0;
   g_autofree WeftSpan *open = weft_lane_dup_open_spans (lane, &n_open);
@@ -194,7 +200,7 @@ search_lane (WeftTimelineSearch *self,
 
   for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
     {
-      g_array_append_val (runs, self->matches->len);
+      g_array_append_val (runs, matches->len);
       for (guint i = 0; i < weft_lane_get_n_spans (lane, d); i++)
         {
           WeftSpan s;
@@ -203,7 +209,7 @@ search_lane (WeftTimelineSearch *self,
             {
               WeftSearchMatch m = { s.start_ns, s.end_ns, worker, (guint8) d, i };
 
-              g_array_append_val (self->matches, m);
+              g_array_append_val (matches, m);
             }
         }
     }
@@ -213,9 +219,44 @@ search_lane (WeftTimelineSearch *self,
         WeftSearchMatch m = { open[j].start_ns, open[j].end_ns, worker, open[j].depth,
                               weft_lane_get_n_spans (lane, open[j].depth) };
 
-        g_array_append_val (runs, self->matches->len);
-        g_array_append_val (self->matches, m);
+        g_array_append_val (runs, matches->len);
+        g_array_append_val (matches, m);
       }
+}
+
+/* Appends every match of @query (not empty) in @model to @matches, by
+ * start; stops between lanes if @cancellable is cancelled. */
+static void
+search_model (WeftTraceModel *model,
+              const char     *query,
+              GArray         *matches,
+              GCancellable   *cancellable)
+{
+  g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree char *needle = g_utf8_casefold (query, -1);
+  Query q;
+
+  query_init (&q, model, needle);
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        break;
+      search_lane (&q, weft_trace_model_get_lane (model, i), matches, runs);
+    }
+  merge_runs (matches, runs);
+  g_hash_table_unref (q.named);
+}
+
+static void
+set_query (WeftTimelineSearch *self,
+           const char         *query)
+{
+  g_cancellable_cancel (self->searching);
+  g_clear_object (&self->searching);
+  g_free (self->query);
+  self->query = g_strdup (query != NULL ? query : "");
+  g_array_set_size (self->matches, 0);
+  self->current = G_MAXUINT;
 }
 
 /**
@@ -231,27 +272,124 @@ weft_timeline_search_run (WeftTimelineSearch *self,
                           WeftTraceModel     *model,
                           const char         *query)
 {
-  g_autofree char *needle = NULL;
+  g_return_if_fail (WEFT_IS_TIMELINE_SEARCH (self));
+
+  set_query (self, query);
+  if (model != NULL && self->query[0] != '\0')
+    search_model (model, self->query, self->matches, NULL);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+typedef struct
+{
+  WeftTraceModel *model;
+  char           *query;
+} SearchData;
+
+static void
+search_data_free (SearchData *data)
+{
+  g_object_unref (data->model);
+  g_free (data->query);
+  g_free (data);
+}
+
+static void
+search_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  SearchData *data = task_data;
+  GArray *matches = g_array_new (FALSE, FALSE, sizeof (WeftSearchMatch));
+
+  search_model (data->model, data->query, matches, cancellable);
+  g_task_return_pointer (task, matches, (GDestroyNotify) g_array_unref);
+}
+
+static void
+on_searched (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GArray) matches = g_task_propagate_pointer (G_TASK (result), NULL);
+  WeftTimelineSearch *self = user_data;
+
+  /* Cancelled by a newer query (or finalize): @self may be gone */
+  if (matches == NULL)
+    return;
+  g_clear_object (&self->searching);
+  g_array_unref (self->matches);
+  self->matches = g_steal_pointer (&matches);
+  g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/**
+ * weft_timeline_search_start:
+ * @model: (nullable): the trace to search
+ * @query: (nullable): what to look for
+ *
+ * weft_timeline_search_run() for typing: a finished trace of a million
+ * spans or more is searched on a worker thread. The query and an empty
+ * set of matches are in place at once (weft_timeline_search_get_searching()
+ * is %TRUE meanwhile), the matches and ::changed come when found. A newer
+ * query cancels the search.
+ */
+void
+weft_timeline_search_start (WeftTimelineSearch *self,
+                            WeftTraceModel     *model,
+                            const char         *query)
+{
+  g_autoptr(GTask) task = NULL;
+  SearchData *data;
+  WeftRunStats rs;
 
   g_return_if_fail (WEFT_IS_TIMELINE_SEARCH (self));
 
-  g_free (self->query);
-  self->query = g_strdup (query != NULL ? query : "");
-  g_array_set_size (self->matches, 0);
-  self->current = G_MAXUINT;
-  if (model != NULL && self->query[0] != '\0')
+  if (model != NULL)
+    weft_trace_model_get_run_stats (model, &rs);
+  if (model == NULL || query == NULL || query[0] == '\0' ||
+      !weft_trace_model_get_finished (model) || rs.n_spans < self->thread_from)
     {
-      g_autoptr(GArray) runs = g_array_new (FALSE, FALSE, sizeof (guint));
-      Query q;
-
-      needle = g_utf8_casefold (self->query, -1);
-      query_init (&q, model, needle);
-      for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
-        search_lane (self, &q, weft_trace_model_get_lane (model, i), runs);
-      merge_runs (self->matches, runs);
-      g_hash_table_unref (q.named);
+      weft_timeline_search_run (self, model, query);
+      return;
     }
+
+  set_query (self, query);
+  self->searching = g_cancellable_new ();
+  data = g_new0 (SearchData, 1);
+  data->model = g_object_ref (model);
+  data->query = g_strdup (query);
+  task = g_task_new (NULL, self->searching, on_searched, self);
+  g_task_set_source_tag (task, weft_timeline_search_start);
+  g_task_set_name (task, "[weft] search");
+  g_task_set_task_data (task, data, (GDestroyNotify) search_data_free);
+  g_task_run_in_thread (task, search_thread);
   g_signal_emit (self, signals[CHANGED], 0);
+}
+
+/**
+ * weft_timeline_search_get_searching:
+ *
+ * Returns: whether a search started by weft_timeline_search_start() is
+ *   still looking
+ */
+gboolean
+weft_timeline_search_get_searching (WeftTimelineSearch *self)
+{
+  g_return_val_if_fail (WEFT_IS_TIMELINE_SEARCH (self), FALSE);
+
+  return self->searching != NULL;
+}
+
+/* Test hook: from how many spans start() searches on a thread */
+void
+_weft_timeline_search_set_thread_from (WeftTimelineSearch *self,
+                                       guint64             n_spans)
+{
+  g_return_if_fail (WEFT_IS_TIMELINE_SEARCH (self));
+
+  self->thread_from = n_spans;
 }
 
 const char *
@@ -368,6 +506,8 @@ weft_timeline_search_finalize (GObject *object)
 {
   WeftTimelineSearch *self = WEFT_TIMELINE_SEARCH (object);
 
+  g_cancellable_cancel (self->searching);
+  g_clear_object (&self->searching);
   g_free (self->query);
   g_array_unref (self->matches);
   G_OBJECT_CLASS (weft_timeline_search_parent_class)->finalize (object);
@@ -396,4 +536,5 @@ weft_timeline_search_init (WeftTimelineSearch *self)
   self->query = g_strdup ("");
   self->matches = g_array_new (FALSE, FALSE, sizeof (WeftSearchMatch));
   self->current = G_MAXUINT;
+  self->thread_from = THREAD_FROM_SPANS;
 }

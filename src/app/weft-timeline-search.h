@@ -32,6 +32,12 @@ WeftTimelineSearch    *weft_timeline_search_new          (void);
 void                   weft_timeline_search_run          (WeftTimelineSearch *self,
                                                           WeftTraceModel     *model,
                                                           const char         *query);
+void                   weft_timeline_search_start        (WeftTimelineSearch *self,
+                                                          WeftTraceModel     *model,
+                                                          const char         *query);
+gboolean               weft_timeline_search_get_searching (WeftTimelineSearch *self);
+void                   _weft_timeline_search_set_thread_from (WeftTimelineSearch *self,
+                                                              guint64             n_spans);
 const char            *weft_timeline_search_get_query    (WeftTimelineSearch *self);
 guint                  weft_timeline_search_get_n_matches (WeftTimelineSearch *self);
 const WeftSearchMatch *weft_timeline_search_get_match    (WeftTimelineSearch *self,
