@@ -105,16 +105,17 @@ bucket_bits (guint n)
   return MIN (MAX_BUCKET_BITS, g_bit_storage (n));
 }
 
-/* Sorts @n points (n > 0) by time, stably, into @out: a counting sort by
- * the time's high bits, then insertion sort, which moves points within
- * their bucket only. Parked points are many short sorted runs from
- * interleaved worker buffers, spread evenly in time, so this is a few
- * linear passes; bunched points go to the merge sort instead. */
+/* Sorts @n points (n > 0) by time, stably: a counting sort by the time's
+ * high bits into @out, then insertion sort, which moves points within their
+ * bucket only. Parked points are many short sorted runs from interleaved
+ * worker buffers, spread evenly in time, so this is a few linear passes;
+ * bunched points go to the merge sort instead, which may use @in as its
+ * scratch. Returns whichever of @in and @out holds the result. */
 static const WeftCounterPoint *
-sort_by_time (WeftTrackScratch       *scratch,
-              const WeftCounterPoint *in,
-              guint                   n,
-              WeftCounterPoint       *out)
+sort_by_time (WeftTrackScratch *scratch,
+              WeftCounterPoint *in,
+              guint             n,
+              WeftCounterPoint *out)
 {
   guint64 t_min = G_MAXUINT64, t_max = 0;
   guint bits = bucket_bits (n), n_buckets = 1u << bits, shift, most = 0;
@@ -145,7 +146,7 @@ sort_by_time (WeftTrackScratch       *scratch,
   if (most > MAX_BUCKET_POINTS)
     {
       memcpy (out, in, (gsize) n * sizeof *in);
-      return sort_points (out, (WeftCounterPoint *) in, n);
+      return sort_points (out, in, n);
     }
 
   for (guint i = 0; i < n; i++)
