@@ -125,10 +125,14 @@ typedef struct
   /* per state: ","cat":"weft.NICK","args":{"state":"NICK","object": */
   char           *span_mid[WEFT_N_STATES];
   gsize           span_mid_len[WEFT_N_STATES];
-  /* the last slice names looked up, by (state, object) */
+  /* the last slice names looked up, by (state, object); an unnamed task's
+   * "task N" is written into its slot's own buffer */
   guint64         name_key[256];
   const char     *name_text[256];
   gsize           name_len[256];
+  char            task_name[256][24];
+  /* per state: its title, escaped (an unnamed object's slice name) */
+  char           *state_name[WEFT_N_STATES];
 } Export;
 
 static gint64
@@ -139,33 +143,42 @@ lane_file_pid (WeftLane *lane)
   return pid > 0 ? pid : 1;
 }
 
+/* A slice's name, as a JSON string. Only named objects' names are kept
+ * (in a table, for the file's whole length); an unnamed task's "task N" is
+ * written into @buf, a state's title is made once per export, so that the
+ * table does not grow with the trace's tasks. */
 static const char *
-slice_name (Export   *ex,
-            WeftState state,
-            guint32   object)
+slice_name (Export    *ex,
+            WeftState  state,
+            guint32    object,
+            char      *buf,
+            gsize      size)
 {
   guint64 key = (guint64) state << 32 | object;
   const char *name = g_hash_table_lookup (ex->slice_names, &key);
+  const char *obj_name;
+  g_autofree char *text = NULL;
+  guint64 *k;
+  char *escaped;
 
-  if (name == NULL)
+  if (name != NULL)
+    return name;
+  obj_name = weft_trace_model_get_object_name (ex->model, object);
+  if (obj_name == NULL && state == WEFT_STATE_RUNNING)
     {
-      const char *obj_name = weft_trace_model_get_object_name (ex->model, object);
-      g_autofree char *text = NULL;
-      guint64 *k = g_new (guint64, 1);
-      char *escaped;
-
-      if (state == WEFT_STATE_RUNNING)
-        text = obj_name ? g_strdup (obj_name) : g_strdup_printf ("task %u", object);
-      else if (state < WEFT_N_STATES && obj_name != NULL)
-        text = g_strdup_printf ("%s: %s", state_titles[state], obj_name);
-      else
-        text = g_strdup (state < WEFT_N_STATES ? state_titles[state] : "unknown");
-      escaped = weft_json_escape (text);
-      *k = key;
-      g_hash_table_insert (ex->slice_names, k, escaped);
-      name = escaped;
+      g_snprintf (buf, size, "\"task %u\"", object);
+      return buf;
     }
-  return name;
+  if (obj_name == NULL)
+    return state < WEFT_N_STATES ? ex->state_name[state] : "\"unknown\"";
+
+  text = state == WEFT_STATE_RUNNING ? g_strdup (obj_name)
+       : g_strdup_printf ("%s: %s", state < WEFT_N_STATES ? state_titles[state] : "unknown", obj_name);
+  escaped = weft_json_escape (text);
+  k = g_new (guint64, 1);
+  *k = key;
+  g_hash_table_insert (ex->slice_names, k, escaped);
+  return escaped;
 }
 
 static inline void
@@ -381,7 +394,8 @@ write_span (Export         *ex,
     if (G_UNLIKELY (ex->name_text[slot] == NULL || ex->name_key[slot] != key))
       {
         ex->name_key[slot] = key;
-        ex->name_text[slot] = slice_name (ex, span->state, span->object);
+        ex->name_text[slot] = slice_name (ex, span->state, span->object,
+                                          ex->task_name[slot], sizeof ex->task_name[slot]);
         ex->name_len[slot] = strlen (ex->name_text[slot]);
       }
     weft_json_writer_raw (w, ex->name_text[slot], ex->name_len[slot]);
@@ -670,13 +684,17 @@ export_to_fd (WeftTraceModel      *model,
 
       ex.span_mid[i] = g_strdup_printf (",\"cat\":\"weft.%s\",\"args\":{\"state\":\"%s\",\"object\":", nick, nick);
       ex.span_mid_len[i] = strlen (ex.span_mid[i]);
+      ex.state_name[i] = weft_json_escape (state_titles[i] != NULL ? state_titles[i] : "unknown");
     }
   ex.origin = find_origin (model);
   write_header (&ex, meta);
   write_lane_metadata (&ex);
   ok = write_lanes (&ex) && write_counters (&ex) && write_flows (&ex);
   for (guint i = 0; i < WEFT_N_STATES; i++)
-    g_free (ex.span_mid[i]);
+    {
+      g_free (ex.span_mid[i]);
+      g_free (ex.state_name[i]);
+    }
   if (!ok && g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   LIT (w, "\n]}\n");
