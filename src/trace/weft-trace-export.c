@@ -119,6 +119,7 @@ typedef struct
   guint           since_check;
   gboolean        cancelled;
   gboolean        first_event;
+  gboolean        has_args;      /* some slice or instant has another program's args */
   WeftLane       *pid_tid_lane;  /* whose "pid":…,"tid":… is in pid_tid */
   char            pid_tid[64];
   gsize           pid_tid_len;
@@ -350,6 +351,26 @@ write_lane_metadata (Export *ex)
     }
 }
 
+/* Another program's args of a slice or an instant (a JSON object, or
+ * NULL), as more members of the event's "args" after Weft's own. */
+static void
+write_args_members (Export     *ex,
+                    const char *args,
+                    gsize       len)
+{
+  gsize i = 1;
+
+  if (args == NULL)
+    return;
+  /* "{}", or "{ }" from a caller that set it so */
+  while (i + 1 < len && g_ascii_isspace (args[i]))
+    i++;
+  if (i + 1 >= len)
+    return;
+  LIT (ex->w, ",");
+  weft_json_writer_raw (ex->w, args + 1, len - 2);
+}
+
 static void
 write_span (Export         *ex,
             WeftLane       *lane,
@@ -403,6 +424,14 @@ write_span (Export         *ex,
     {
       LIT (w, ",\"flags\":");
       weft_json_writer_uint (w, flags);
+    }
+  if (G_UNLIKELY (ex->has_args))
+    {
+      gsize len;
+      const char *args = weft_trace_model_get_span_args (ex->model, weft_lane_get_worker (lane), span->depth,
+                                                         span->start_ns, &len);
+
+      write_args_members (ex, args, len);
     }
   LIT (w, "}}");
 }
@@ -465,6 +494,14 @@ write_lanes (Export *ex)
           weft_json_writer_int (w, in->arg0);
           LIT (w, ",\"arg1\":");
           weft_json_writer_int (w, in->arg1);
+          if (G_UNLIKELY (ex->has_args))
+            {
+              gsize len;
+              const char *args = weft_trace_model_get_instant_args (ex->model, weft_lane_get_worker (lane),
+                                                                    in->time_ns, &len);
+
+              write_args_members (ex, args, len);
+            }
           LIT (w, "}}");
           if (!tick (ex))
             return FALSE;
@@ -672,6 +709,7 @@ export_to_fd (WeftTraceModel      *model,
       ex.span_mid_len[i] = strlen (ex.span_mid[i]);
     }
   ex.origin = find_origin (model);
+  ex.has_args = weft_trace_model_get_n_args (model) > 0;
   write_header (&ex, meta);
   write_lane_metadata (&ex);
   ok = write_lanes (&ex) && write_counters (&ex) && write_flows (&ex);
