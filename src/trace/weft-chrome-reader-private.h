@@ -56,6 +56,11 @@ typedef struct
   char           scope;
   guint          n_args;
   gboolean       args_over;     /* "args" had more members than are kept */
+  /* "args" as it is in the file, when it is already its compact JSON: no
+   * space between tokens, no escapes (the text of the reader's buffer,
+   * valid while the event is given; NULL otherwise) */
+  const char    *args_raw;
+  gsize          args_raw_len;
   WeftChromeArg  args[WEFT_CHROME_MAX_ARGS];
   const char    *bad;
 } WeftChromeEvent;

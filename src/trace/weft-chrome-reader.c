@@ -624,6 +624,7 @@ event_reset (WeftChromeEvent *ev)
   ev->scope = 0;
   ev->n_args = 0;
   ev->args_over = FALSE;
+  ev->args_raw = NULL;
   ev->bad = NULL;
   g_string_truncate (ev->cat, 0);
 }
@@ -905,6 +906,11 @@ fast_args (const Fast      *f,
            const char      *p,
            WeftChromeEvent *ev)
 {
+  const char *start = p, *q;
+  gboolean compact = ev->n_args == 0 && !ev->args_over;    /* not a second "args" */
+
+#define SPACE(x) (q = (x), (x) = _weft_json_scan_space ((x), f->end), compact = compact && q == (x))
+  ev->args_raw = NULL;
   if (*p != '{')
     {
       gboolean null = f->end - p >= 4 && memcmp (p, "null", 4) == 0;
@@ -913,7 +919,8 @@ fast_args (const Fast      *f,
         ev->bad = "\"args\" is not an object";
       return p;
     }
-  p = _weft_json_scan_space (p + 1, f->end);
+  p++;
+  SPACE (p);
   if (p < f->end && *p == '}')
     return p + 1;
   while (p < f->end)
@@ -923,29 +930,48 @@ fast_args (const Fast      *f,
 
       if ((p = fast_string (f, p, &k, &klen)) == NULL)
         return NULL;
-      p = _weft_json_scan_space (p, f->end);
-      if (p >= f->end || *p != ':' || (p = _weft_json_scan_space (p + 1, f->end)) >= f->end)
+      SPACE (p);
+      if (p >= f->end || *p != ':')
+        return NULL;
+      p++;
+      if (SPACE (p), p >= f->end)
         return NULL;
       if (ev->n_args >= WEFT_CHROME_MAX_ARGS)
         {
           ev->args_over = TRUE;
+          compact = FALSE;
           p = _weft_json_scan_value (p, f->end, f->room - 1);
         }
       else
         {
+          const WeftChromeArg *arg = &ev->args[ev->n_args];
+
           g_string_truncate (ev->args[ev->n_args].key, 0);
           g_string_append_len (ev->args[ev->n_args].key, k, (gssize) klen);
+          q = p;
           p = fast_arg (f, p, ev);
+          /* a value whose text lost its spaces, or was cut */
+          if (p != NULL && arg->is_json && !arg->is_num && (arg->cut || arg->s->len != (gsize) (p - q)))
+            compact = FALSE;
         }
-      if (p == NULL || (p = _weft_json_scan_space (p, f->end)) >= f->end)
+      if (p == NULL || (SPACE (p), p >= f->end))
         return NULL;
       if (*p == '}')
-        return p + 1;
+        {
+          if (compact)
+            {
+              ev->args_raw = start;
+              ev->args_raw_len = (gsize) (p + 1 - start);
+            }
+          return p + 1;
+        }
       if (*p != ',')
         return NULL;
-      p = _weft_json_scan_space (p + 1, f->end);
+      p++;
+      SPACE (p);
     }
   return NULL;
+#undef SPACE
 }
 
 /* A number member (ts, dur, pid, tid), as read_number_field() reads it. */

@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "weft-foreign-trace-private.h"
+#include "weft-json-scan-private.h"
 #include "weft-span-args-private.h"
+#include "weft-trace-model-private.h"
 
 /*
  * Builds a model from the events of a trace another program wrote
@@ -265,6 +267,16 @@ keep_args (WeftForeignTrace      *self,
 
   if (self->args->len >= ARGS_BYTES_MAX)
     return 0;
+  /* already as the writer would write it: as it is */
+  if (ev->args_raw != NULL && ev->args_raw_len > 2 && ev->args_raw_len <= WEFT_ARGS_MEMBERS_ROOM + 2 &&
+      _weft_utf8_validate_fast (ev->args_raw, ev->args_raw_len))
+    {
+      at = self->args->len;
+      len = (guint16) ev->args_raw_len;
+      g_byte_array_append (self->args, (const guint8 *) &len, sizeof len);
+      g_byte_array_append (self->args, (const guint8 *) ev->args_raw, ev->args_raw_len);
+      return at + 1;
+    }
   g_string_truncate (text, 0);
   _weft_args_writer_begin (&w, text);
   for (guint i = 0; i < ev->n_args && !w.cut; i++)
@@ -640,6 +652,17 @@ merge_args (WeftForeignTrace *self,
   return ARGS_OWN | at;
 }
 
+static int
+compare_args_out (const void *a,
+                  const void *b)
+{
+  const ArgsOut *x = a, *y = b;
+
+  if (x->time_ns != y->time_ns)
+    return x->time_ns < y->time_ns ? -1 : 1;
+  return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
 static inline void
 args_out (LaneOut *out,
           guint64  t,
@@ -932,6 +955,9 @@ build_foreign_lane (WeftForeignTrace *self,
   for (guint k = 1; k < events->len; k++)
     g_assert (g_array_index (events, WeftEvent, k - 1).time_ns <= g_array_index (events, WeftEvent, k).time_ns);
   out->events = g_steal_pointer (&events);
+  /* in the order the model's table appends in */
+  if (out->args != NULL)
+    sort_array (out->args, compare_args_out);
 }
 
 /* The lanes are built (sorted and swept) on two threads, each taking the
@@ -1122,7 +1148,15 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
     g_ptr_array_add (lane_events, g_steal_pointer (&out[i].events));
   append_merged (model, lane_events);
   g_clear_pointer (&lane_events, g_ptr_array_unref);
-  /* the args, lane after lane, once the spans are in */
+  /* the args, lane after lane, once the spans are in (written here, so
+   * already what the model accepts) */
+  {
+    guint64 n_bytes = 0;
+
+    for (guint i = 0; i < order->len; i++)
+      n_bytes += out[i].args != NULL ? out[i].args->len * 16 : 0;
+    _weft_trace_model_reserve_args (model, self->args->len + n_bytes);
+  }
   for (guint i = 0; i < order->len; i++)
     {
       for (guint k = 0; out[i].args != NULL && k < out[i].args->len; k++)
@@ -1130,11 +1164,8 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
           const ArgsOut *a = &g_array_index (out[i].args, ArgsOut, k);
           gsize len;
           const char *text = args_text (self, out[i].own, a->args, &len);
-          gboolean ok = a->slot == WEFT_ARGS_SLOT_INSTANT
-                        ? weft_trace_model_set_instant_args (model, i, a->time_ns, text, (gssize) len)
-                        : weft_trace_model_set_span_args (model, i, a->slot - 1, a->time_ns, text, (gssize) len);
 
-          g_assert (ok);
+          _weft_trace_model_add_args (model, i, a->slot, a->time_ns, text, len);
         }
       lane_out_clear (&out[i]);
     }

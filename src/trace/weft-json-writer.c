@@ -175,6 +175,8 @@ utf8_valid_with_nuls (const char *p,
 {
   const char *end = p + len, *stop;
 
+  if (_weft_utf8_validate_fast (p, len))
+    return TRUE;
   while (!g_utf8_validate_len (p, (gsize) (end - p), &stop))
     {
       if (stop >= end || *stop != 0)

@@ -49,6 +49,10 @@ gboolean       _weft_span_args_check     (const char          *text,
  * marks the object as cut (WEFT_SPAN_ARGS_CUT_KEY) if anything was left
  * out or cut.
  */
+/* What the members may take, so that '{', the mark of a cut and '}' fit:
+ * an object of members up to this long is written whole. */
+#define WEFT_ARGS_MEMBERS_ROOM (WEFT_SPAN_ARGS_MAX - 13)
+
 typedef struct
 {
   GString *out;

@@ -26,9 +26,18 @@ typedef struct
 
 G_STATIC_ASSERT (sizeof (Entry) == 24);
 
+/*
+ * Each lane's entries in (time, slot) order, as a builder sets them (a
+ * foreign trace's lane by lane, in the order of its spans; a journal's
+ * replay in the same order): appended, found by binary search. An entry
+ * set out of that order goes to a hash table of its own, looked at first.
+ */
 struct _WeftArgsTable
 {
-  GArray  *entries;
+  GArray **lanes;       /* per worker, NULL until it has an entry */
+  guint    n_lanes;
+  guint    n;           /* keys with args */
+  GArray  *entries;     /* the hash table's */
   guint32 *slots;       /* entry index + 1, 0 = empty; a power of two */
   guint    mask;
 };
@@ -47,9 +56,51 @@ _weft_args_table_free (WeftArgsTable *table)
 {
   if (table == NULL)
     return;
+  for (guint i = 0; i < table->n_lanes; i++)
+    if (table->lanes[i] != NULL)
+      g_array_unref (table->lanes[i]);
+  g_free (table->lanes);
   g_array_unref (table->entries);
   g_free (table->slots);
   g_free (table);
+}
+
+static inline int
+key_cmp (guint64      time_ns,
+         guint        slot,
+         const Entry *e)
+{
+  if (time_ns != e->time_ns)
+    return time_ns < e->time_ns ? -1 : 1;
+  return slot < e->slot ? -1 : slot > e->slot;
+}
+
+/* In a lane's sorted entries. */
+static const Entry *
+lane_find (const WeftArgsTable *table,
+           guint                worker,
+           guint                slot,
+           guint64              time_ns)
+{
+  const GArray *lane = worker < table->n_lanes ? table->lanes[worker] : NULL;
+  guint lo = 0, hi;
+
+  if (lane == NULL)
+    return NULL;
+  hi = lane->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      int c = key_cmp (time_ns, slot, &g_array_index (lane, Entry, mid));
+
+      if (c == 0)
+        return &g_array_index (lane, Entry, mid);
+      if (c < 0)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return NULL;
 }
 
 static inline guint
@@ -65,7 +116,8 @@ key_hash (guint   worker,
   return (guint) x;
 }
 
-/* The table slot that holds the key, or the empty one where it would go. */
+/* The hash table's slot that holds the key, or the empty one where it
+ * would go. */
 static guint
 find_slot (const WeftArgsTable *table,
            guint                worker,
@@ -112,9 +164,40 @@ _weft_args_table_set (WeftArgsTable *table,
                       guint32        len)
 {
   Entry e = { time_ns, offset, len, (guint16) worker, (guint16) slot };
+  GArray *lane;
   guint i;
 
   g_assert (worker <= G_MAXUINT16 && slot <= G_MAXUINT16);
+  if (worker >= table->n_lanes)
+    {
+      guint n = MAX (worker + 1, table->n_lanes * 2);
+
+      table->lanes = g_renew (GArray *, table->lanes, n);
+      memset (table->lanes + table->n_lanes, 0, (n - table->n_lanes) * sizeof (GArray *));
+      table->n_lanes = n;
+    }
+  if (table->lanes[worker] == NULL)
+    table->lanes[worker] = g_array_new (FALSE, FALSE, sizeof (Entry));
+  lane = table->lanes[worker];
+
+  /* in order: appended, or the last one replaced (what went to the hash
+   * table is before the last one) */
+  {
+    int c = lane->len == 0 ? 1 : key_cmp (time_ns, slot, &g_array_index (lane, Entry, lane->len - 1));
+
+    if (c > 0)
+      {
+        g_array_append_val (lane, e);
+        table->n++;
+        return;
+      }
+    if (c == 0)
+      {
+        g_array_index (lane, Entry, lane->len - 1) = e;
+        return;
+      }
+  }
+
   if (table->slots == NULL || (table->entries->len + 1) * 2 > table->mask + 1)
     grow (table);
   i = find_slot (table, worker, slot, time_ns);
@@ -125,6 +208,8 @@ _weft_args_table_set (WeftArgsTable *table,
     }
   g_array_append_val (table->entries, e);
   table->slots[i] = table->entries->len;
+  if (lane_find (table, worker, slot, time_ns) == NULL)
+    table->n++;
 }
 
 gboolean
@@ -135,15 +220,21 @@ _weft_args_table_lookup (const WeftArgsTable *table,
                          guint64             *out_offset,
                          guint32             *out_len)
 {
-  guint32 at;
-  const Entry *e;
+  const Entry *e = NULL;
 
-  if (table->slots == NULL || worker > G_MAXUINT16 || slot > G_MAXUINT16)
+  if (worker > G_MAXUINT16 || slot > G_MAXUINT16)
     return FALSE;
-  at = table->slots[find_slot (table, worker, slot, time_ns)];
-  if (at == 0)
+  if (table->slots != NULL)
+    {
+      guint32 at = table->slots[find_slot (table, worker, slot, time_ns)];
+
+      if (at != 0)
+        e = &g_array_index (table->entries, Entry, at - 1);
+    }
+  if (e == NULL)
+    e = lane_find (table, worker, slot, time_ns);
+  if (e == NULL)
     return FALSE;
-  e = &g_array_index (table->entries, Entry, at - 1);
   *out_offset = e->offset;
   *out_len = e->len;
   return TRUE;
@@ -152,15 +243,20 @@ _weft_args_table_lookup (const WeftArgsTable *table,
 guint
 _weft_args_table_get_n (const WeftArgsTable *table)
 {
-  return table->entries->len;
+  return table->n;
 }
 
 /* The table's own memory (not the texts'). */
 gsize
 _weft_args_table_get_bytes (const WeftArgsTable *table)
 {
-  return (gsize) table->entries->len * sizeof (Entry) +
-         (table->slots != NULL ? (gsize) (table->mask + 1) * sizeof (guint32) : 0);
+  gsize bytes = (gsize) table->entries->len * sizeof (Entry) +
+                (table->slots != NULL ? (gsize) (table->mask + 1) * sizeof (guint32) : 0);
+
+  for (guint i = 0; i < table->n_lanes; i++)
+    if (table->lanes[i] != NULL)
+      bytes += (gsize) table->lanes[i]->len * sizeof (Entry);
+  return bytes;
 }
 
 /* ---- the objects ----------------------------------------------------------- */
@@ -172,7 +268,7 @@ _weft_span_args_check (const char *text,
   g_autoptr(WeftJsonReader) r = NULL;
   WeftJsonToken tok;
 
-  if (len < 2 || len > WEFT_SPAN_ARGS_MAX || text[0] != '{' || !g_utf8_validate_len (text, len, NULL))
+  if (len < 2 || len > WEFT_SPAN_ARGS_MAX || text[0] != '{' || !_weft_utf8_validate_fast (text, len))
     return FALSE;
   /* the bulk scanner decides most; the token reader what it gives up on */
   if (_weft_json_scan_value (text, text + len, WEFT_JSON_MAX_DEPTH) == text + len)
@@ -259,8 +355,8 @@ weft_span_args_to_pairs (const char *json,
 
 #define CUT_KEY_JSON "\"" WEFT_SPAN_ARGS_CUT_KEY "\""
 #define CUT_MEMBER CUT_KEY_JSON ":true"
-/* what the members may take, so that '{', the mark of a cut and '}' fit */
-#define MEMBERS_ROOM (WEFT_SPAN_ARGS_MAX - 3 - (sizeof CUT_MEMBER - 1))
+#define MEMBERS_ROOM WEFT_ARGS_MEMBERS_ROOM
+G_STATIC_ASSERT (WEFT_ARGS_MEMBERS_ROOM == WEFT_SPAN_ARGS_MAX - 3 - (sizeof CUT_MEMBER - 1));
 #define ELLIPSIS "\xe2\x80\xa6"
 
 void

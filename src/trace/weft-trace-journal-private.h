@@ -49,6 +49,8 @@ guint64           _weft_trace_journal_args           (WeftTraceJournal *journal,
                                                       guint64           time_ns,
                                                       const char       *args,
                                                       gsize             len);
+void              _weft_trace_journal_reserve        (WeftTraceJournal *journal,
+                                                      guint64           n_bytes);
 const char       *_weft_trace_journal_peek           (WeftTraceJournal *journal,
                                                       guint64           offset);
 void              _weft_trace_journal_finish         (WeftTraceJournal *journal,

@@ -325,6 +325,21 @@ _weft_trace_journal_args (WeftTraceJournal *journal,
   return at;
 }
 
+/* Makes room for @n_bytes more (no more than the limit allows), so that
+ * many entries written at once do not grow the journal step by step. */
+void
+_weft_trace_journal_reserve (WeftTraceJournal *journal,
+                             guint64           n_bytes)
+{
+  guint len = journal->bytes->len;
+
+  if (journal->full || len >= journal->limit || n_bytes > journal->limit - len)
+    return;
+  /* a GByteArray keeps its allocation when it shrinks */
+  g_byte_array_set_size (journal->bytes, len + (guint) n_bytes);
+  g_byte_array_set_size (journal->bytes, len);
+}
+
 /* The journal's bytes from @offset on (whether it is full or not). */
 const char *
 _weft_trace_journal_peek (WeftTraceJournal *journal,

@@ -9,5 +9,13 @@ const guint8 *_weft_trace_model_get_journal (WeftTraceModel *self,
                                              gsize          *out_len);
 void          _weft_trace_model_set_journal_limit (WeftTraceModel *self,
                                                    guint           limit);
+void          _weft_trace_model_add_args    (WeftTraceModel *self,
+                                             guint           worker,
+                                             guint           slot,
+                                             guint64         time_ns,
+                                             const char     *args,
+                                             gsize           len);
+void          _weft_trace_model_reserve_args (WeftTraceModel *self,
+                                              guint64         n_bytes);
 
 G_END_DECLS

@@ -1356,6 +1356,38 @@ weft_trace_model_get_task_error (WeftTraceModel *self,
   return obj ? obj->error : NULL;
 }
 
+/**
+ * _weft_trace_model_add_args:
+ * @slot: 0 for an instant, a span's depth + 1
+ * @args: (array length=len): args already checked (_weft_span_args_check())
+ *
+ * weft_trace_model_set_span_args() and _set_instant_args() without the
+ * check, for a builder that wrote @args itself.
+ */
+void
+_weft_trace_model_add_args (WeftTraceModel *self,
+                            guint           worker,
+                            guint           slot,
+                            guint64         time_ns,
+                            const char     *args,
+                            gsize           len)
+{
+  /* the journal holds the text anyway: the table points into it */
+  guint64 at = _weft_trace_journal_args (self->journal, worker, slot, time_ns, args, len);
+
+  g_assert (worker < WEFT_MAX_WORKERS && slot <= WEFT_LANE_MAX_DEPTH && len <= WEFT_SPAN_ARGS_MAX);
+  if (at != G_MAXUINT64)
+    _weft_args_table_set (self->args, worker, slot, time_ns, at, (guint32) len);
+}
+
+/* Room in the journal for about @n_bytes of args about to be added. */
+void
+_weft_trace_model_reserve_args (WeftTraceModel *self,
+                                guint64         n_bytes)
+{
+  _weft_trace_journal_reserve (self->journal, n_bytes);
+}
+
 static gboolean
 set_args (WeftTraceModel *self,
           guint           worker,
@@ -1365,14 +1397,10 @@ set_args (WeftTraceModel *self,
           gssize          len)
 {
   gsize n = len < 0 ? strlen (args) : (gsize) len;
-  guint64 at;
 
   if (!_weft_span_args_check (args, n))
     return FALSE;
-  /* the journal holds the text anyway: the table points into it */
-  at = _weft_trace_journal_args (self->journal, worker, slot, time_ns, args, n);
-  if (at != G_MAXUINT64)
-    _weft_args_table_set (self->args, worker, slot, time_ns, at, (guint32) n);
+  _weft_trace_model_add_args (self, worker, slot, time_ns, args, n);
   return TRUE;
 }
 
