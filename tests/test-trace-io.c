@@ -1246,6 +1246,19 @@ test_slice_args_round_trip (void)
   g_assert_no_error (error);
   assert_same_models (model, back);
   g_assert_cmpuint (weft_trace_model_get_n_args (back), ==, 5);
+  /* the model read back (its args in its journal) writes the same file as
+   * the one built from the foreign trace (its args beside its journal) */
+  {
+    g_autofree char *again = g_build_filename (dir, "again.json", NULL);
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    g_assert_true (weft_trace_export_to_file (back, NULL, again, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &first, NULL, NULL));
+    g_assert_true (g_file_get_contents (again, &second, NULL, NULL));
+    g_assert_cmpstr (first, ==, second);
+  }
   rm_rf (dir);
 }
 

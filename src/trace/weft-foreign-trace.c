@@ -32,9 +32,7 @@
 #define BUILD_THREAD_MIN_RECS 65536
 #define FOREIGN_COUNTER_BASE 0x40000000u
 #define FOREIGN_FLOW_BASE    0x60000000u
-/* Args kept in all, at most (later events' args are dropped). */
-#define ARGS_BYTES_MAX       (1u << 30)
-/* An args reference with this bit is in a lane's own array (merged args). */
+/* An args reference with this bit is in a lane's own store (merged args). */
 #define ARGS_OWN             0x80000000u
 /* |ts| beyond this many ns (about 100 days) is absurd for one trace. */
 #define MAX_ABS_TS_NS        G_GINT64_CONSTANT (8640000000000000)
@@ -46,7 +44,7 @@ typedef struct
   gint64  a0;
   guint32 obj;
   guint32 seq;
-  guint32 args;     /* offset + 1 in the builder's args, 0 = none */
+  guint32 args;     /* in the builder's args store, 0 = none */
   guint8  ph;
 } Rec;
 
@@ -96,7 +94,7 @@ struct _WeftForeignTrace
   gint64          min_ts;
   guint32         seq;
 
-  GByteArray     *args;        /* each: length (2 bytes), JSON object */
+  WeftArgsStore  *args;        /* slices' and instants' args, JSON objects */
   GString        *args_text;   /* scratch */
   GString        *args_lit;    /* scratch */
 };
@@ -262,21 +260,11 @@ keep_args (WeftForeignTrace      *self,
 {
   GString *text = self->args_text, *lit = self->args_lit;
   WeftArgsWriter w;
-  guint32 at;
-  guint16 len;
 
-  if (self->args->len >= ARGS_BYTES_MAX)
-    return 0;
   /* already as the writer would write it: as it is */
   if (ev->args_raw != NULL && ev->args_raw_len > 2 && ev->args_raw_len <= WEFT_ARGS_MEMBERS_ROOM + 2 &&
       _weft_utf8_validate_fast (ev->args_raw, ev->args_raw_len))
-    {
-      at = self->args->len;
-      len = (guint16) ev->args_raw_len;
-      g_byte_array_append (self->args, (const guint8 *) &len, sizeof len);
-      g_byte_array_append (self->args, (const guint8 *) ev->args_raw, ev->args_raw_len);
-      return at + 1;
-    }
+    return _weft_args_store_add (self->args, ev->args_raw, ev->args_raw_len);
   g_string_truncate (text, 0);
   _weft_args_writer_begin (&w, text);
   for (guint i = 0; i < ev->n_args && !w.cut; i++)
@@ -304,11 +292,7 @@ keep_args (WeftForeignTrace      *self,
   _weft_args_writer_end (&w);
   if (text->len <= 2)
     return 0;
-  at = self->args->len;
-  len = (guint16) text->len;
-  g_byte_array_append (self->args, (const guint8 *) &len, sizeof len);
-  g_byte_array_append (self->args, (const guint8 *) text->str, text->len);
-  return at + 1;
+  return _weft_args_store_add (self->args, text->str, text->len);
 }
 
 /**
@@ -594,7 +578,7 @@ typedef struct
 {
   GArray     *events;   /* WeftEvent, in time order */
   GArray     *args;     /* ArgsOut */
-  GByteArray *own;      /* merged args, as the builder's */
+  WeftArgsStore *own;   /* merged args */
 } LaneOut;
 
 static void
@@ -602,23 +586,19 @@ lane_out_clear (LaneOut *out)
 {
   g_clear_pointer (&out->events, g_array_unref);
   g_clear_pointer (&out->args, g_array_unref);
-  g_clear_pointer (&out->own, g_byte_array_unref);
+  g_clear_pointer (&out->own, _weft_args_store_free);
 }
 
-/* The text of an args reference: a record's, or merged in @own (for a
- * record's, any array). */
+/* The text of an args reference: a record's, or merged in @own. */
 static const char *
-args_text (WeftForeignTrace *self,
-           GByteArray       *own,
-           guint32           ref,
-           gsize            *out_len)
+args_text (WeftForeignTrace    *self,
+           const WeftArgsStore *own,
+           guint32              ref,
+           gsize               *out_len)
 {
-  const guint8 *p = (ref & ARGS_OWN) ? own->data + (ref & ~ARGS_OWN) : self->args->data + ref - 1;
-  guint16 len;
-
-  memcpy (&len, p, sizeof len);
-  *out_len = len;
-  return (const char *) p + sizeof len;
+  if (ref & ARGS_OWN)
+    return _weft_args_store_get (own, ref & ~ARGS_OWN, out_len);
+  return _weft_args_store_get (self->args, ref, out_len);
 }
 
 /* The args of a "B" and its "E", as Chrome shows the slice's: the E's
@@ -632,24 +612,18 @@ merge_args (WeftForeignTrace *self,
   g_autoptr(GString) text = NULL;
   const char *bt, *et;
   gsize bl, el;
-  guint32 at;
-  guint16 len;
+  guint32 ref;
 
   if (b == 0 || e == 0)
     return b != 0 ? b : e;
-  bt = args_text (self, self->args, b, &bl);
-  et = args_text (self, self->args, e, &el);
+  bt = args_text (self, NULL, b, &bl);
+  et = args_text (self, NULL, e, &el);
   text = g_string_new (NULL);
   _weft_span_args_merge (text, bt, bl, et, el);
   if (out->own == NULL)
-    out->own = g_byte_array_new ();
-  if (out->own->len >= ARGS_BYTES_MAX)
-    return b;
-  at = out->own->len;
-  len = (guint16) text->len;
-  g_byte_array_append (out->own, (const guint8 *) &len, sizeof len);
-  g_byte_array_append (out->own, (const guint8 *) text->str, text->len);
-  return ARGS_OWN | at;
+    out->own = _weft_args_store_new ();
+  ref = _weft_args_store_add (out->own, text->str, text->len);
+  return ref != 0 ? ARGS_OWN | ref : b;
 }
 
 static int
@@ -1148,28 +1122,34 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
     g_ptr_array_add (lane_events, g_steal_pointer (&out[i].events));
   append_merged (model, lane_events);
   g_clear_pointer (&lane_events, g_ptr_array_unref);
-  /* the args, lane after lane, once the spans are in (written here, so
-   * already what the model accepts) */
+  /* the args, lane after lane, once the spans are in: the model keeps them
+   * where they are (written here, so already what it accepts), merged
+   * ones moved in after the others */
   {
-    guint64 n_bytes = 0;
+    WeftArgsStore *store = self->args;
 
+    self->args = _weft_args_store_new ();
+    _weft_trace_model_adopt_args (model, store);
     for (guint i = 0; i < order->len; i++)
-      n_bytes += out[i].args != NULL ? out[i].args->len * 16 : 0;
-    _weft_trace_model_reserve_args (model, self->args->len + n_bytes);
-  }
-  for (guint i = 0; i < order->len; i++)
-    {
-      for (guint k = 0; out[i].args != NULL && k < out[i].args->len; k++)
-        {
-          const ArgsOut *a = &g_array_index (out[i].args, ArgsOut, k);
-          gsize len;
-          const char *text = args_text (self, out[i].own, a->args, &len);
+      {
+        for (guint k = 0; out[i].args != NULL && k < out[i].args->len; k++)
+          {
+            const ArgsOut *a = &g_array_index (out[i].args, ArgsOut, k);
+            guint32 ref = a->args;
 
-          _weft_trace_model_add_args (model, i, a->slot, a->time_ns, text, len);
-        }
-      lane_out_clear (&out[i]);
-    }
-  g_byte_array_set_size (self->args, 0);
+            if (ref & ARGS_OWN)
+              {
+                gsize len;
+                const char *text = _weft_args_store_get (out[i].own, ref & ~ARGS_OWN, &len);
+
+                ref = _weft_args_store_add (store, text, len);
+              }
+            if (ref != 0)
+              _weft_trace_model_add_adopted_args (model, i, a->slot, a->time_ns, ref);
+          }
+        lane_out_clear (&out[i]);
+      }
+  }
   weft_trace_model_finish (model, 0);
   self->stats->n_lanes = weft_trace_model_get_n_lanes (model);
   return g_steal_pointer (&model);
@@ -1329,12 +1309,7 @@ _weft_foreign_trace_merge (WeftForeignTrace *self,
                       FOREIGN_FLOW_BASE);
 
   /* @part's args after @self's, if they fit */
-  if ((guint64) self->args->len + part->args->len < ARGS_OWN)
-    {
-      args0 = self->args->len;
-      g_byte_array_append (self->args, part->args->data, part->args->len);
-    }
-  g_byte_array_set_size (part->args, 0);
+  args0 = _weft_args_store_take (self->args, part->args);
   for (guint i = 0; i < part->lanes->len; i++)
     {
       ImpLane *lane = g_ptr_array_index (part->lanes, i);
@@ -1377,7 +1352,7 @@ _weft_foreign_trace_new (WeftTraceImportStats *stats)
   self->cats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->process_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->process_sort = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  self->args = g_byte_array_new ();
+  self->args = _weft_args_store_new ();
   self->args_text = g_string_sized_new (WEFT_SPAN_ARGS_MAX + 64);
   self->args_lit = g_string_sized_new (256);
   return self;
@@ -1399,7 +1374,7 @@ _weft_foreign_trace_free (WeftForeignTrace *self)
   g_hash_table_unref (self->cats);
   g_hash_table_unref (self->process_names);
   g_hash_table_unref (self->process_sort);
-  g_byte_array_unref (self->args);
+  _weft_args_store_free (self->args);
   g_string_free (self->args_text, TRUE);
   g_string_free (self->args_lit, TRUE);
   g_free (self);

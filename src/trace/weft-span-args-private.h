@@ -33,7 +33,40 @@ gboolean       _weft_args_table_lookup   (const WeftArgsTable *table,
                                           guint64             *out_offset,
                                           guint32             *out_len);
 guint          _weft_args_table_get_n    (const WeftArgsTable *table);
+
+typedef void (*WeftArgsFunc) (guint    worker,
+                              guint    slot,
+                              guint64  time_ns,
+                              guint64  offset,
+                              guint32  len,
+                              gpointer user_data);
+
+void           _weft_args_table_foreach  (const WeftArgsTable *table,
+                                          WeftArgsFunc         func,
+                                          gpointer             user_data);
 gsize          _weft_args_table_get_bytes (const WeftArgsTable *table);
+
+/*
+ * Args texts, each at most WEFT_SPAN_ARGS_MAX bytes, in chunks of 1 MiB
+ * that never move (a store grows without copying what it holds, and
+ * takes another store's chunks without copying them either). A text is
+ * found by its reference, never 0, below 2^31 (at most 2 GiB of texts).
+ */
+typedef struct _WeftArgsStore WeftArgsStore;
+
+WeftArgsStore *_weft_args_store_new      (void);
+void           _weft_args_store_free     (WeftArgsStore       *store);
+guint32        _weft_args_store_add      (WeftArgsStore       *store,
+                                          const char          *text,
+                                          gsize                len);
+const char    *_weft_args_store_get      (const WeftArgsStore *store,
+                                          guint32              ref,
+                                          gsize               *out_len);
+guint32        _weft_args_store_take     (WeftArgsStore       *store,
+                                          WeftArgsStore       *other);
+gsize          _weft_args_store_get_bytes (const WeftArgsStore *store);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftArgsStore, _weft_args_store_free)
 
 /* Whether @text is one JSON object of at most WEFT_SPAN_ARGS_MAX bytes,
  * valid UTF-8: what a model accepts as args. */

@@ -246,6 +246,31 @@ _weft_args_table_get_n (const WeftArgsTable *table)
   return table->n;
 }
 
+/* Every key with args and its text, lane after lane in (time, slot)
+ * order, then those set out of order, in the order they were set. */
+void
+_weft_args_table_foreach (const WeftArgsTable *table,
+                          WeftArgsFunc         func,
+                          gpointer             user_data)
+{
+  for (guint w = 0; w < table->n_lanes; w++)
+    for (guint k = 0; table->lanes[w] != NULL && k < table->lanes[w]->len; k++)
+      {
+        const Entry *e = &g_array_index (table->lanes[w], Entry, k);
+
+        /* replaced by a later one out of order */
+        if (table->slots != NULL && table->slots[find_slot (table, e->worker, e->slot, e->time_ns)] != 0)
+          continue;
+        func (e->worker, e->slot, e->time_ns, e->offset, e->len, user_data);
+      }
+  for (guint k = 0; k < table->entries->len; k++)
+    {
+      const Entry *e = &g_array_index (table->entries, Entry, k);
+
+      func (e->worker, e->slot, e->time_ns, e->offset, e->len, user_data);
+    }
+}
+
 /* The table's own memory (not the texts'). */
 gsize
 _weft_args_table_get_bytes (const WeftArgsTable *table)
@@ -257,6 +282,110 @@ _weft_args_table_get_bytes (const WeftArgsTable *table)
     if (table->lanes[i] != NULL)
       bytes += (gsize) table->lanes[i]->len * sizeof (Entry);
   return bytes;
+}
+
+/* ---- the store ------------------------------------------------------------ */
+
+#define CHUNK_BITS  20
+#define CHUNK_BYTES (1u << CHUNK_BITS)
+#define MAX_CHUNKS  2047u
+
+struct _WeftArgsStore
+{
+  GPtrArray *chunks;    /* guint8[CHUNK_BYTES] each */
+  guint      used;      /* of the last chunk */
+};
+
+WeftArgsStore *
+_weft_args_store_new (void)
+{
+  WeftArgsStore *store = g_new0 (WeftArgsStore, 1);
+
+  store->chunks = g_ptr_array_new_with_free_func (g_free);
+  return store;
+}
+
+void
+_weft_args_store_free (WeftArgsStore *store)
+{
+  if (store == NULL)
+    return;
+  g_ptr_array_unref (store->chunks);
+  g_free (store);
+}
+
+/* Returns: the text's reference, or 0 if the store is full */
+guint32
+_weft_args_store_add (WeftArgsStore *store,
+                      const char    *text,
+                      gsize          len)
+{
+  guint16 n = (guint16) len;
+  guint8 *p;
+  guint32 ref;
+
+  g_assert (len <= WEFT_SPAN_ARGS_MAX);
+  if (store->chunks->len == 0 || store->used + sizeof n + len > CHUNK_BYTES)
+    {
+      if (store->chunks->len >= MAX_CHUNKS)
+        return 0;
+      g_ptr_array_add (store->chunks, g_malloc (CHUNK_BYTES));
+      store->used = 0;
+    }
+  ref = (((store->chunks->len - 1) << CHUNK_BITS) | store->used) + 1;
+  p = (guint8 *) g_ptr_array_index (store->chunks, store->chunks->len - 1) + store->used;
+  memcpy (p, &n, sizeof n);
+  memcpy (p + sizeof n, text, len);
+  store->used += (guint) (sizeof n + len);
+  return ref;
+}
+
+const char *
+_weft_args_store_get (const WeftArgsStore *store,
+                      guint32              ref,
+                      gsize               *out_len)
+{
+  const guint8 *p;
+  guint16 n;
+
+  g_assert (ref != 0 && ((ref - 1) >> CHUNK_BITS) < store->chunks->len);
+  p = (const guint8 *) g_ptr_array_index (store->chunks, (ref - 1) >> CHUNK_BITS) + ((ref - 1) & (CHUNK_BYTES - 1));
+  memcpy (&n, p, sizeof n);
+  *out_len = n;
+  return (const char *) p + sizeof n;
+}
+
+/**
+ * _weft_args_store_take:
+ * @other: emptied: its chunks move to @store
+ *
+ * Returns: what to add to @other's references to make them @store's, or
+ *   G_MAXUINT32 if @store cannot take them all (then @other's are lost)
+ */
+guint32
+_weft_args_store_take (WeftArgsStore *store,
+                       WeftArgsStore *other)
+{
+  guint32 shift = store->chunks->len << CHUNK_BITS;
+
+  if (store->chunks->len + other->chunks->len > MAX_CHUNKS)
+    {
+      g_ptr_array_set_size (other->chunks, 0);
+      return G_MAXUINT32;
+    }
+  for (guint i = 0; i < other->chunks->len; i++)
+    g_ptr_array_add (store->chunks, g_steal_pointer (&other->chunks->pdata[i]));
+  /* the last chunk taken is the last one now */
+  if (other->chunks->len > 0)
+    store->used = other->used;
+  g_ptr_array_set_size (other->chunks, 0);
+  return shift;
+}
+
+gsize
+_weft_args_store_get_bytes (const WeftArgsStore *store)
+{
+  return (gsize) store->chunks->len * CHUNK_BYTES;
 }
 
 /* ---- the objects ----------------------------------------------------------- */

@@ -237,10 +237,14 @@ static void
 write_journal (Export *ex)
 {
   WeftJsonWriter *w = ex->w;
-  gsize len;
-  const guint8 *data = _weft_trace_model_get_journal (ex->model, &len);
+  gsize own_len, len;
+  const guint8 *data = _weft_trace_model_get_journal (ex->model, &own_len);
+  /* a foreign trace's args, which its model keeps outside its journal */
+  g_autoptr(GByteArray) more = _weft_trace_model_encode_adopted_args (ex->model);
   g_autofree char *text = g_malloc (JOURNAL_CHUNK / 3 * 4 + 4);
+  g_autofree guint8 *across = NULL;
 
+  len = own_len + (more != NULL ? more->len : 0);
   LIT (w, ",\"journal_bytes\":");
   weft_json_writer_uint (w, len);
   LIT (w, ",\n\"journal\":[");
@@ -248,9 +252,22 @@ write_journal (Export *ex)
     {
       gsize n = MIN (JOURNAL_CHUNK, len - off);
       int state = 0, save = 0;
+      const guint8 *chunk;
       gsize out;
 
-      out = g_base64_encode_step (data + off, n, FALSE, text, &state, &save);
+      if (off + n <= own_len)
+        chunk = data + off;
+      else if (off >= own_len)
+        chunk = more->data + (off - own_len);
+      else
+        {
+          if (across == NULL)
+            across = g_malloc (JOURNAL_CHUNK);
+          memcpy (across, data + off, own_len - off);
+          memcpy (across + (own_len - off), more->data, n - (own_len - off));
+          chunk = across;
+        }
+      out = g_base64_encode_step (chunk, n, FALSE, text, &state, &save);
       out += g_base64_encode_close (FALSE, text + out, &state, &save);
       if (off > 0)
         LIT (w, ",\n");

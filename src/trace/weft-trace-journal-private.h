@@ -49,8 +49,12 @@ guint64           _weft_trace_journal_args           (WeftTraceJournal *journal,
                                                       guint64           time_ns,
                                                       const char       *args,
                                                       gsize             len);
-void              _weft_trace_journal_reserve        (WeftTraceJournal *journal,
-                                                      guint64           n_bytes);
+guint64           _weft_trace_journal_encode_args    (GByteArray       *out,
+                                                      guint             worker,
+                                                      guint             slot,
+                                                      guint64           time_ns,
+                                                      const char       *args,
+                                                      gsize             len);
 const char       *_weft_trace_journal_peek           (WeftTraceJournal *journal,
                                                       guint64           offset);
 void              _weft_trace_journal_finish         (WeftTraceJournal *journal,

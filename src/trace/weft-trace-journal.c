@@ -309,35 +309,41 @@ _weft_trace_journal_args (WeftTraceJournal *journal,
                           const char       *args,
                           gsize             len)
 {
-  guint8 code = CODE_MORE;
-  guint64 at;
-
   if (!has_room (journal, 2 + 4 * 10 + (guint64) len))
     return G_MAXUINT64;
-  g_byte_array_append (journal->bytes, &code, 1);
-  put_u (journal, MORE_ARGS);
-  put_u (journal, worker);
-  put_u (journal, slot);
-  put_u (journal, time_ns);
-  put_u (journal, len);
-  at = journal->bytes->len;
-  g_byte_array_append (journal->bytes, (const guint8 *) args, (guint) len);
-  return at;
+  return _weft_trace_journal_encode_args (journal->bytes, worker, slot, time_ns, args, len);
 }
 
-/* Makes room for @n_bytes more (no more than the limit allows), so that
- * many entries written at once do not grow the journal step by step. */
-void
-_weft_trace_journal_reserve (WeftTraceJournal *journal,
-                             guint64           n_bytes)
+/**
+ * _weft_trace_journal_encode_args:
+ * @out: where the entry goes
+ *
+ * Appends the entry _weft_trace_journal_args() records to @out.
+ *
+ * Returns: where @args starts in @out
+ */
+guint64
+_weft_trace_journal_encode_args (GByteArray *out,
+                                 guint       worker,
+                                 guint       slot,
+                                 guint64     time_ns,
+                                 const char *args,
+                                 gsize       len)
 {
-  guint len = journal->bytes->len;
+  guint8 head[2 + 4 * 10];
+  guint n = 0;
+  guint64 at;
 
-  if (journal->full || len >= journal->limit || n_bytes > journal->limit - len)
-    return;
-  /* a GByteArray keeps its allocation when it shrinks */
-  g_byte_array_set_size (journal->bytes, len + (guint) n_bytes);
-  g_byte_array_set_size (journal->bytes, len);
+  head[n++] = CODE_MORE;
+  n += put_varint (head + n, MORE_ARGS);
+  n += put_varint (head + n, worker);
+  n += put_varint (head + n, slot);
+  n += put_varint (head + n, time_ns);
+  n += put_varint (head + n, len);
+  g_byte_array_append (out, head, n);
+  at = out->len;
+  g_byte_array_append (out, (const guint8 *) args, (guint) len);
+  return at;
 }
 
 /* The journal's bytes from @offset on (whether it is full or not). */

@@ -134,6 +134,7 @@ struct _WeftTraceModel
 
   WeftTraceJournal *journal;      /* every change, for export and replay */
   WeftArgsTable    *args;         /* slices' and instants' args: their text in the journal */
+  WeftArgsStore    *adopted_args; /* or here (ADOPTED offsets): see _weft_trace_model_adopt_args */
 };
 
 

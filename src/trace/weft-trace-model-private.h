@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "weft-span-args-private.h"
 #include "weft-trace-model.h"
 
 G_BEGIN_DECLS
@@ -15,7 +16,13 @@ void          _weft_trace_model_add_args    (WeftTraceModel *self,
                                              guint64         time_ns,
                                              const char     *args,
                                              gsize           len);
-void          _weft_trace_model_reserve_args (WeftTraceModel *self,
-                                              guint64         n_bytes);
+void          _weft_trace_model_adopt_args  (WeftTraceModel *self,
+                                             WeftArgsStore  *store);
+void          _weft_trace_model_add_adopted_args (WeftTraceModel *self,
+                                                  guint           worker,
+                                                  guint           slot,
+                                                  guint64         time_ns,
+                                                  guint32         ref);
+GByteArray   *_weft_trace_model_encode_adopted_args (WeftTraceModel *self);
 
 G_END_DECLS

@@ -896,6 +896,7 @@ weft_trace_model_finalize (GObject *object)
   g_clear_pointer (&self->items, g_free);
   g_clear_pointer (&self->journal, _weft_trace_journal_free);
   g_clear_pointer (&self->args, _weft_args_table_free);
+  g_clear_pointer (&self->adopted_args, _weft_args_store_free);
 
   G_OBJECT_CLASS (weft_trace_model_parent_class)->finalize (object);
 }
@@ -1380,12 +1381,87 @@ _weft_trace_model_add_args (WeftTraceModel *self,
     _weft_args_table_set (self->args, worker, slot, time_ns, at, (guint32) len);
 }
 
-/* Room in the journal for about @n_bytes of args about to be added. */
+/* An offset of a text in adopted_args, not in the journal. */
+#define ADOPTED (G_GUINT64_CONSTANT (1) << 63)
+
+/**
+ * _weft_trace_model_adopt_args:
+ * @store: (transfer full): args texts
+ *
+ * Makes @self keep @store, for _weft_trace_model_add_adopted_args(): a
+ * builder's args are used where they are, not copied into the journal
+ * (for another program's trace that would copy most of what its args
+ * take, and keep two copies until the builder is done). The journal does
+ * not hold them: export writes their entries after the journal's
+ * (_weft_trace_model_encode_adopted_args()), so that the file's journal
+ * has them all, and a model replayed from it has them in its own.
+ */
 void
-_weft_trace_model_reserve_args (WeftTraceModel *self,
-                                guint64         n_bytes)
+_weft_trace_model_adopt_args (WeftTraceModel *self,
+                              WeftArgsStore  *store)
 {
-  _weft_trace_journal_reserve (self->journal, n_bytes);
+  g_return_if_fail (self->adopted_args == NULL);
+  self->adopted_args = store;
+}
+
+/* The args of a key, the text @ref in the adopted store (written by the
+ * builder itself: not checked). */
+void
+_weft_trace_model_add_adopted_args (WeftTraceModel *self,
+                                    guint           worker,
+                                    guint           slot,
+                                    guint64         time_ns,
+                                    guint32         ref)
+{
+  gsize len;
+
+  g_assert (self->adopted_args != NULL);
+  g_assert (worker < WEFT_MAX_WORKERS && slot <= WEFT_LANE_MAX_DEPTH);
+  _weft_args_store_get (self->adopted_args, ref, &len);
+  _weft_args_table_set (self->args, worker, slot, time_ns, ADOPTED | ref, (guint32) len);
+}
+
+typedef struct
+{
+  WeftTraceModel *model;
+  GByteArray     *out;
+} EncodeAdopted;
+
+static void
+encode_adopted (guint    worker,
+                guint    slot,
+                guint64  time_ns,
+                guint64  offset,
+                guint32  len,
+                gpointer user_data)
+{
+  EncodeAdopted *ea = user_data;
+
+  if (offset & ADOPTED)
+    {
+      gsize n;
+      const char *text = _weft_args_store_get (ea->model->adopted_args, (guint32) (offset & ~ADOPTED), &n);
+
+      _weft_trace_journal_encode_args (ea->out, worker, slot, time_ns, text, n);
+    }
+}
+
+/**
+ * _weft_trace_model_encode_adopted_args:
+ *
+ * Returns: (transfer full) (nullable): the journal's entries of the
+ *   adopted args, to follow the journal's own; %NULL if there are none
+ */
+GByteArray *
+_weft_trace_model_encode_adopted_args (WeftTraceModel *self)
+{
+  EncodeAdopted ea = { self, NULL };
+
+  if (self->adopted_args == NULL)
+    return NULL;
+  ea.out = g_byte_array_sized_new (_weft_args_store_get_bytes (self->adopted_args) + _weft_args_table_get_n (self->args) * 16);
+  _weft_args_table_foreach (self->args, encode_adopted, &ea);
+  return ea.out;
 }
 
 static gboolean
@@ -1420,6 +1496,13 @@ get_args (WeftTraceModel *self,
       return NULL;
     }
   *out_len = n;
+  if (at & ADOPTED)
+    {
+      gsize len;
+      const char *text = _weft_args_store_get (self->adopted_args, (guint32) (at & ~ADOPTED), &len);
+
+      return text;
+    }
   return _weft_trace_journal_peek (self->journal, at);
 }
 
