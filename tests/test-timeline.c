@@ -1094,6 +1094,72 @@ test_loop_lane (void)
   fixture_teardown (&f);
 }
 
+/* Another program's slices: a slice's tooltip (and the details line,
+ * which shows the same) lists its args, "key: value" and escaped for
+ * markup, after what it shows of any span; a slice without args lists
+ * none; an instant's tooltip lists its args too. */
+static void
+test_slice_args (void)
+{
+  WeftTraceModel *model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autofree char *outer = NULL;
+  g_autofree char *inner = NULL;
+  g_autofree char *plain = NULL;
+  g_autofree char *instant = NULL;
+  Fixture f;
+  double y;
+
+  weft_trace_model_set_named_slices (model, TRUE);
+  weft_trace_model_set_lane_name (model, 0, "renderer: main");
+  weft_trace_model_set_lane_executor (model, 0, WEFT_EXECUTOR_EXTERNAL, 10);
+  weft_trace_model_set_object_name (model, 1, "load");
+  weft_trace_model_set_object_name (model, 2, "parse");
+  weft_trace_model_set_object_name (model, 3, "mark");
+  ev (e, BASE + 0, 0, WEFT_EVENT_TASK_BEGIN, 1, 0, 0);
+  ev (e, BASE + 20 * MS, 0, WEFT_EVENT_TASK_BEGIN, 2, 0, 0);
+  ev (e, BASE + 40 * MS, 0, WEFT_EVENT_TASK_END, 2, WEFT_TASK_OK, 0);
+  ev (e, BASE + 50 * MS, 0, WEFT_EVENT_INSTANT, 3, 0, 0);
+  ev (e, BASE + 60 * MS, 0, WEFT_EVENT_TASK_BEGIN, 2, 0, 0);
+  ev (e, BASE + 80 * MS, 0, WEFT_EVENT_TASK_END, 2, WEFT_TASK_OK, 0);
+  ev (e, BASE + 100 * MS, 0, WEFT_EVENT_TASK_END, 1, WEFT_TASK_OK, 0);
+  weft_trace_model_append (model, (WeftEvent *) e->data, e->len);
+  g_assert_true (weft_trace_model_set_span_args (model, 0, 0, BASE, "{\"url\":\"https://a/<b>&c\",\"n\":3}", -1));
+  g_assert_true (weft_trace_model_set_span_args (model, 0, 1, BASE + 20 * MS,
+                                                 "{\"data\":{\"frame\":\"F1\"},\"ok\":true,\"" WEFT_SPAN_ARGS_CUT_KEY "\":true}", -1));
+  g_assert_true (weft_trace_model_set_instant_args (model, 0, BASE + 50 * MS, "{\"why\":\"tick\"}", -1));
+  weft_trace_model_finish (model, BASE + 100 * MS);
+
+  fixture_setup (&f, model, 900, 320);
+  outer = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 10 * MS),
+                                           weft_timeline_view_get_row_y (f.view, 0, 0));
+  g_assert_nonnull (outer);
+  g_assert_true (g_str_has_prefix (outer, "<b>"));
+  g_assert_nonnull (strstr (outer, "\nload\n"));
+  /* after the duration, one line per member, escaped */
+  g_assert_true (g_str_has_suffix (outer, "\nurl: https://a/&lt;b&gt;&amp;c\nn: 3"));
+  g_assert_true (strstr (outer, "Duration: ") < strstr (outer, "url: "));
+  g_assert_true (pango_parse_markup (outer, -1, 0, NULL, NULL, NULL, NULL));
+
+  y = weft_timeline_view_get_row_y (f.view, 0, 1);
+  inner = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 30 * MS), y);
+  g_assert_nonnull (inner);
+  g_assert_nonnull (strstr (inner, "\nparse\n"));
+  g_assert_true (g_str_has_suffix (inner, "\ndata: {&quot;frame&quot;:&quot;F1&quot;}\nok: true\n… (args cut at 1 KiB)"));
+  plain = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 70 * MS), y);
+  g_assert_nonnull (plain);
+  g_assert_nonnull (strstr (plain, "\nparse\n"));
+  g_assert_null (strstr (plain, ": true"));
+  g_assert_true (g_str_has_suffix (plain, "Duration: 20.000 ms"));
+
+  y = weft_timeline_view_get_row_y (f.view, 0, 0) - WEFT_TIMELINE_ROW_HEIGHT / 2.0 - WEFT_TIMELINE_LANE_PAD + 2;
+  instant = _weft_timeline_view_describe_at (f.view, weft_timeline_view_time_to_x (f.view, BASE + 50 * MS), y);
+  g_assert_nonnull (instant);
+  g_assert_true (g_str_has_prefix (instant, "<b>mark</b>"));
+  g_assert_true (g_str_has_suffix (instant, "\nwhy: tick"));
+  fixture_teardown (&f);
+}
+
 /* A failed task narrower than a pixel (on a main loop, its last stretch
  * lasts microseconds) is still seen: a crimson mark where it ended; an ok
  * task as short gets none. */
@@ -1164,6 +1230,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline/failed-task", test_failed_task);
   g_test_add_func ("/weft/timeline/failed-mark", test_failed_mark);
   g_test_add_func ("/weft/timeline/loop-lane", test_loop_lane);
+  g_test_add_func ("/weft/timeline/slice-args", test_slice_args);
   g_test_add_func ("/weft/timeline/ruler-cursor", test_ruler_cursor);
   g_test_add_func ("/weft/timeline/step-chart-reference-label", test_step_chart_reference_label);
 

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 
 #include "weft-json-stream.h"
 #include "weft-trace-export.h"
@@ -114,6 +115,25 @@ assert_same_spans (const WeftSpan *a,
   g_assert_cmpuint (a->flags, ==, b->flags);
 }
 
+/* The args of a span (@depth) or an instant (G_MAXUINT) in both models. */
+static void
+assert_same_args (WeftTraceModel *a,
+                  WeftTraceModel *b,
+                  guint           worker,
+                  guint           depth,
+                  guint64         time_ns)
+{
+  gsize la, lb;
+  const char *xa = depth == G_MAXUINT ? weft_trace_model_get_instant_args (a, worker, time_ns, &la)
+                                      : weft_trace_model_get_span_args (a, worker, depth, time_ns, &la);
+  const char *xb = depth == G_MAXUINT ? weft_trace_model_get_instant_args (b, worker, time_ns, &lb)
+                                      : weft_trace_model_get_span_args (b, worker, depth, time_ns, &lb);
+
+  g_assert_true ((xa == NULL) == (xb == NULL));
+  if (xa != NULL)
+    g_assert_cmpmem (xa, la, xb, lb);
+}
+
 static void
 assert_same_points (const WeftCounterPoint *a,
                     guint                   na,
@@ -141,6 +161,7 @@ assert_same_models (WeftTraceModel *a,
   const WeftFlow *fa, *fb;
 
   g_assert_cmpint (weft_trace_model_get_named_slices (a), ==, weft_trace_model_get_named_slices (b));
+  g_assert_cmpuint (weft_trace_model_get_n_args (a), ==, weft_trace_model_get_n_args (b));
 
   g_assert_cmpint (weft_trace_model_get_finished (a), ==, weft_trace_model_get_finished (b));
   weft_trace_model_get_run_stats (a, &ra);
@@ -179,6 +200,7 @@ assert_same_models (WeftTraceModel *a,
               g_assert_true (weft_lane_get_span (la, d, k, &x));
               g_assert_true (weft_lane_get_span (lb, d, k, &y));
               assert_same_spans (&x, &y);
+              assert_same_args (a, b, weft_lane_get_worker (la), d, x.start_ns);
             }
         }
       n_open = weft_lane_get_n_open_spans (la);
@@ -191,7 +213,10 @@ assert_same_models (WeftTraceModel *a,
           weft_lane_get_open_spans (la, oa, n_open);
           weft_lane_get_open_spans (lb, ob, n_open);
           for (guint k = 0; k < n_open; k++)
-            assert_same_spans (&oa[k], &ob[k]);
+            {
+              assert_same_spans (&oa[k], &ob[k]);
+              assert_same_args (a, b, weft_lane_get_worker (la), oa[k].depth, oa[k].start_ns);
+            }
         }
       g_assert_cmpint (weft_lane_get_current_state (la), ==, weft_lane_get_current_state (lb));
       ia = weft_lane_get_instants (la, &na);
@@ -203,6 +228,7 @@ assert_same_models (WeftTraceModel *a,
           g_assert_cmpuint (ia[k].object, ==, ib[k].object);
           g_assert_cmpint (ia[k].arg0, ==, ib[k].arg0);
           g_assert_cmpint (ia[k].arg1, ==, ib[k].arg1);
+          assert_same_args (a, b, weft_lane_get_worker (la), G_MAXUINT, ia[k].time_ns);
         }
       g_assert_true (weft_trace_model_get_lane_stats (a, weft_lane_get_worker (la), &sa));
       g_assert_true (weft_trace_model_get_lane_stats (b, weft_lane_get_worker (lb), &sb));
@@ -1045,6 +1071,319 @@ test_foreign_round_trip (void)
   g_assert_true (stats.weft_format);
   g_assert_true (weft_trace_model_get_named_slices (back));
   assert_same_models (model, back);
+}
+
+/* ---- another program's args ------------------------------------------------ */
+
+static const char *slice_args_trace =
+  "[{\"ph\":\"M\",\"name\":\"thread_name\",\"pid\":1,\"tid\":1,\"args\":{\"name\":\"main\"}},\n"
+  " {\"ph\":\"B\",\"pid\":1,\"tid\":1,\"ts\":10,\"name\":\"load\",\"args\":{\"url\":\"https://a/<b>&\",\"n\":1,\"both\":\"from B\"}},\n"
+  " {\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":12,\"dur\":3,\"name\":\"parse\",\"args\":{\"ok\":true,\"none\":null,\"obj\":{ \"k\" : [1, 2.5, \"x\\\"y\"] },\"big\":1e999}},\n"
+  " {\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":20,\"dur\":1,\"name\":\"plain\"},\n"
+  " {\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":21,\"dur\":1,\"name\":\"spaced\",\"args\":{\"o\": { \"a\" : [ true , false ] } }},\n"
+  " {\"ph\":\"E\",\"pid\":1,\"tid\":1,\"ts\":30,\"args\":{\"both\":\"from E\",\"bytes\":42}},\n"
+  " {\"ph\":\"i\",\"pid\":1,\"tid\":1,\"ts\":25,\"name\":\"mark\",\"s\":\"t\",\"args\":{\"why\":\"tick\"}},\n"
+  " {\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":40,\"dur\":1,\"name\":\"empty\",\"args\":{}},\n"
+  " {\"ph\":\"b\",\"pid\":1,\"ts\":50,\"name\":\"fetch\",\"cat\":\"net\",\"id\":\"0x1\",\"args\":{\"req\":7}},\n"
+  " {\"ph\":\"e\",\"pid\":1,\"ts\":60,\"name\":\"fetch\",\"cat\":\"net\",\"id\":\"0x1\",\"args\":{\"status\":200}}]\n";
+
+static WeftTraceModel *
+import_string (const char           *text,
+               WeftTraceImportStats *stats)
+{
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autoptr(GError) error = NULL;
+  WeftTraceModel *model;
+
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  model = weft_trace_import_file (path, NULL, stats, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (model);
+  rm_rf (dir);
+  return model;
+}
+
+/* The args of the span at (@worker, @depth, @start_ns) as a string, or NULL. */
+static char *
+span_args (WeftTraceModel *model,
+           guint           worker,
+           guint           depth,
+           guint64         start_ns)
+{
+  gsize len;
+  const char *args = weft_trace_model_get_span_args (model, worker, depth, start_ns, &len);
+
+  return args != NULL ? g_strndup (args, len) : NULL;
+}
+
+/* The span of @lane named @name. */
+static gboolean
+find_named_span (WeftTraceModel *model,
+                 WeftLane       *lane,
+                 const char     *name,
+                 WeftSpan       *out)
+{
+  for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+    for (guint k = 0; k < weft_lane_get_n_spans (lane, d); k++)
+      if (weft_lane_get_span (lane, d, k, out) &&
+          g_strcmp0 (weft_trace_model_get_object_name (model, out->object), name) == 0)
+        return TRUE;
+  return FALSE;
+}
+
+static char *
+named_span_args (WeftTraceModel *model,
+                 guint           lane_index,
+                 const char     *name)
+{
+  WeftLane *lane = weft_trace_model_get_lane (model, lane_index);
+  WeftSpan span;
+
+  g_assert_true (find_named_span (model, lane, name, &span));
+  return span_args (model, weft_lane_get_worker (lane), span.depth, span.start_ns);
+}
+
+/* A slice keeps its args: a B's merged with its E's (the E's value wins
+ * where both have a key), an X's with every kind of value as compact
+ * JSON, an instant's, an async slice's; slices without args (or with
+ * empty ones) have none. */
+static void
+test_slice_args (void)
+{
+  WeftTraceImportStats stats;
+  g_autoptr(WeftTraceModel) model = import_string (slice_args_trace, &stats);
+  g_autofree char *load = named_span_args (model, 0, "load");
+  g_autofree char *parse = named_span_args (model, 0, "parse");
+  g_autofree char *plain = named_span_args (model, 0, "plain");
+  g_autofree char *spaced = named_span_args (model, 0, "spaced");
+  g_autofree char *empty = named_span_args (model, 0, "empty");
+  g_autofree char *fetch = named_span_args (model, 1, "fetch");
+  g_autofree char *instant = NULL;
+  g_auto(GStrv) pairs = NULL;
+  gboolean cut = TRUE;
+  gsize len;
+  const char *text;
+  WeftSpan span;
+
+  g_assert_cmpuint (stats.n_invalid, ==, 0);
+  g_assert_cmpstr (load, ==, "{\"url\":\"https://a/<b>&\",\"n\":1,\"both\":\"from E\",\"bytes\":42}");
+  g_assert_cmpstr (parse, ==, "{\"ok\":true,\"none\":null,\"obj\":{\"k\":[1,2.5,\"x\\\"y\"]},\"big\":1e999}");
+  g_assert_null (plain);
+  g_assert_cmpstr (spaced, ==, "{\"o\":{\"a\":[true,false]}}");
+  g_assert_null (empty);
+  g_assert_cmpstr (fetch, ==, "{\"req\":7,\"status\":200}");
+  /* load at 0 (the earliest ts), depth 0; parse inside it */
+  g_assert_true (find_named_span (model, weft_trace_model_get_lane (model, 0), "parse", &span));
+  g_assert_cmpuint (span.depth, ==, 1);
+  g_assert_cmpuint (span.start_ns, ==, 2000);
+  text = weft_trace_model_get_instant_args (model, 0, 15000, &len);
+  g_assert_nonnull (text);
+  instant = g_strndup (text, len);
+  g_assert_cmpstr (instant, ==, "{\"why\":\"tick\"}");
+  g_assert_null (weft_trace_model_get_instant_args (model, 0, 15001, &len));
+  g_assert_cmpuint (weft_trace_model_get_n_args (model), ==, 5);
+
+  /* what a tooltip lists */
+  pairs = weft_span_args_to_pairs (parse, strlen (parse), &cut);
+  g_assert_false (cut);
+  g_assert_cmpuint (g_strv_length (pairs), ==, 8);
+  g_assert_cmpstr (pairs[0], ==, "ok");
+  g_assert_cmpstr (pairs[1], ==, "true");
+  g_assert_cmpstr (pairs[3], ==, "null");
+  g_assert_cmpstr (pairs[4], ==, "obj");
+  g_assert_cmpstr (pairs[5], ==, "{\"k\":[1,2.5,\"x\\\"y\"]}");
+  g_assert_cmpstr (pairs[7], ==, "1e999");
+  g_strfreev (g_steal_pointer (&pairs));
+  pairs = weft_span_args_to_pairs (load, strlen (load), NULL);
+  g_assert_cmpstr (pairs[1], ==, "https://a/<b>&");
+}
+
+/* Exported, the args are the events' "args" members again (after Weft's
+ * own), in a file that is JSON; read back, the model has the same args. */
+static void
+test_slice_args_round_trip (void)
+{
+  g_autoptr(WeftTraceModel) model = import_string (slice_args_trace, NULL);
+  g_autoptr(WeftTraceModel) back = NULL;
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonArray *events;
+  gboolean seen_load = FALSE, seen_mark = FALSE;
+
+  g_assert_true (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  events = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "traceEvents");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *e = json_array_get_object_element (events, i);
+      const char *name = json_object_get_string_member_with_default (e, "name", "");
+      JsonObject *args = json_object_get_object_member (e, "args");
+
+      if (g_str_equal (name, "load"))
+        {
+          seen_load = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (args, "state"), ==, "running");
+          g_assert_cmpstr (json_object_get_string_member (args, "url"), ==, "https://a/<b>&");
+          g_assert_cmpstr (json_object_get_string_member (args, "both"), ==, "from E");
+          g_assert_cmpint (json_object_get_int_member (args, "bytes"), ==, 42);
+        }
+      else if (g_str_equal (name, "mark"))
+        {
+          seen_mark = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (args, "why"), ==, "tick");
+        }
+      else if (g_str_equal (name, "plain"))
+        g_assert_cmpuint (json_object_get_size (args), ==, 3);    /* state, object, depth */
+    }
+  g_assert_true (seen_load && seen_mark);
+
+  back = weft_trace_import_file (path, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  assert_same_models (model, back);
+  g_assert_cmpuint (weft_trace_model_get_n_args (back), ==, 5);
+  /* the model read back (its args in its journal) writes the same file as
+   * the one built from the foreign trace (its args beside its journal) */
+  {
+    g_autofree char *again = g_build_filename (dir, "again.json", NULL);
+    g_autofree char *first = NULL;
+    g_autofree char *second = NULL;
+
+    g_assert_true (weft_trace_export_to_file (back, NULL, again, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &first, NULL, NULL));
+    g_assert_true (g_file_get_contents (again, &second, NULL, NULL));
+    g_assert_cmpstr (first, ==, second);
+  }
+  rm_rf (dir);
+}
+
+/* Hostile args: a huge string, a huge object, more members than are
+ * kept, deep nesting: each slice keeps at most 1 KiB, marked as cut, and
+ * the trace still loads and exports as JSON. */
+static void
+test_slice_args_capped (void)
+{
+  g_autoptr(GString) text = g_string_new ("[");
+  g_autoptr(WeftTraceModel) model = NULL;
+  g_autoptr(WeftTraceModel) back = NULL;
+  const char *names[] = { "long-string", "long-object", "many", "deep", "escapes" };
+
+  g_string_append (text, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":1,\"dur\":1,\"name\":\"long-string\",\"args\":{\"a\":1,\"s\":\"");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (text, 'x');
+  g_string_append (text, "\",\"after\":2}},\n");
+  g_string_append (text, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":3,\"dur\":1,\"name\":\"long-object\",\"args\":{\"o\":[");
+  for (guint i = 0; i < 20000; i++)
+    g_string_append_printf (text, "%s{\"k\":%u}", i ? "," : "", i);
+  g_string_append (text, "]}},\n");
+  g_string_append (text, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":5,\"dur\":1,\"name\":\"many\",\"args\":{");
+  for (guint i = 0; i < 200; i++)
+    g_string_append_printf (text, "%s\"key%u\":\"value %u\"", i ? "," : "", i, i);
+  g_string_append (text, "}},\n");
+  g_string_append (text, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":7,\"dur\":1,\"name\":\"deep\",\"args\":{\"d\":");
+  for (guint i = 0; i < 200; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < 200; i++)
+    g_string_append_c (text, ']');
+  g_string_append (text, "}},\n");
+  /* every character escaped: the cut must not split an escape */
+  g_string_append (text, "{\"ph\":\"X\",\"pid\":1,\"tid\":1,\"ts\":9,\"dur\":1,\"name\":\"escapes\",\"args\":{\"e\":\"");
+  for (guint i = 0; i < 3000; i++)
+    g_string_append (text, "\\u0001\\\"\\u00e9");
+  g_string_append (text, "\"}}]\n");
+
+  model = import_string (text->str, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *args = named_span_args (model, 0, names[i]);
+      g_auto(GStrv) pairs = NULL;
+      gboolean cut = FALSE;
+
+      g_assert_nonnull (args);
+      g_assert_cmpuint (strlen (args), <=, WEFT_SPAN_ARGS_MAX);
+      g_assert_true (g_utf8_validate (args, -1, NULL));
+      pairs = weft_span_args_to_pairs (args, strlen (args), &cut);
+      if (g_str_equal (names[i], "deep"))
+        {
+          /* 400 bytes: kept whole */
+          g_assert_false (cut);
+          g_assert_cmpuint (strlen (pairs[1]), ==, 400);
+          continue;
+        }
+      g_assert_true (cut);
+      g_assert_true (g_str_has_suffix (args, ",\"" WEFT_SPAN_ARGS_CUT_KEY "\":true}"));
+      if (g_str_equal (names[i], "long-string"))
+        {
+          g_assert_cmpstr (pairs[0], ==, "a");
+          g_assert_cmpstr (pairs[2], ==, "s");
+          g_assert_true (g_str_has_suffix (pairs[3], "xxx" WEFT_SPAN_ARGS_CUT_KEY));
+          g_assert_cmpuint (strlen (pairs[3]), >, 900);
+          g_assert_null (pairs[4]);            /* "after" did not fit */
+        }
+      else if (g_str_equal (names[i], "long-object"))
+        {
+          /* the start of its JSON text, as a string */
+          g_assert_true (g_str_has_prefix (pairs[1], "[{\"k\":0},{\"k\":1}"));
+          g_assert_true (g_str_has_suffix (pairs[1], WEFT_SPAN_ARGS_CUT_KEY));
+        }
+      else if (g_str_equal (names[i], "many"))
+        {
+          /* the first 32 members are read of an event's args */
+          g_assert_cmpuint (g_strv_length (pairs), ==, 64);
+          g_assert_cmpstr (pairs[1], ==, "value 0");
+        }
+      else
+        {
+          /* whole characters of the text, then "…" */
+          g_autoptr(GString) want = g_string_new (NULL);
+          gsize n = strlen (pairs[1]) - strlen (WEFT_SPAN_ARGS_CUT_KEY);
+
+          for (guint k = 0; k < 3000; k++)
+            g_string_append (want, "\x01\"\xc3\xa9");
+          g_assert_true (g_str_has_suffix (pairs[1], WEFT_SPAN_ARGS_CUT_KEY));
+          g_assert_cmpuint (n, >, 100);
+          g_assert_cmpmem (pairs[1], n, want->str, n);
+          g_assert_true (g_utf8_validate (pairs[1], -1, NULL));
+        }
+    }
+  back = round_trip (model, NULL, NULL);
+  assert_same_models (model, back);
+}
+
+/* What a model accepts as args: one JSON object of at most 1 KiB. */
+static void
+test_set_span_args (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTraceModel) back = NULL;
+  g_autofree char *big = g_strdup_printf ("{\"a\":\"%0*d\"}", 1100, 0);
+  gsize len;
+
+  g_assert_true (weft_trace_model_set_span_args (model, 3, 0, 100, "{\"a\":1}", -1));
+  g_assert_true (weft_trace_model_set_span_args (model, 3, 1, 100, "{ \"b\" : \"\\u00e9\" }", -1));
+  g_assert_true (weft_trace_model_set_span_args (model, 3, 0, 100, "{\"a\":2}", -1));   /* replaces */
+  g_assert_false (weft_trace_model_set_span_args (model, 3, 0, 200, "[1]", -1));
+  g_assert_false (weft_trace_model_set_span_args (model, 3, 0, 200, "{\"a\":}", -1));
+  g_assert_false (weft_trace_model_set_span_args (model, 3, 0, 200, "{\"a\":1} x", -1));
+  g_assert_false (weft_trace_model_set_span_args (model, 3, 0, 200, "{\"a\":\"\xff\"}", -1));
+  g_assert_false (weft_trace_model_set_span_args (model, 3, 0, 200, big, -1));
+  g_assert_true (weft_trace_model_set_instant_args (model, 3, 100, "{}", -1));
+  g_assert_cmpuint (weft_trace_model_get_n_args (model), ==, 3);
+  g_assert_cmpmem (weft_trace_model_get_span_args (model, 3, 0, 100, &len), len, "{\"a\":2}", 7);
+  g_assert_null (weft_trace_model_get_span_args (model, 3, 0, 200, &len));
+  g_assert_null (weft_trace_model_get_span_args (model, 2, 0, 100, &len));
+  /* the journal keeps them: replayed, the same */
+  weft_trace_model_finish (model, 0);
+  back = round_trip (model, NULL, NULL);
+  g_assert_cmpuint (weft_trace_model_get_n_args (back), ==, 3);
+  g_assert_cmpmem (weft_trace_model_get_span_args (back, 3, 0, 100, &len), len, "{\"a\":2}", 7);
+  g_assert_cmpmem (weft_trace_model_get_span_args (back, 3, 1, 100, &len), len, "{ \"b\" : \"\\u00e9\" }", 18);
+  g_assert_cmpmem (weft_trace_model_get_instant_args (back, 3, 100, &len), len, "{}", 2);
 }
 
 static void
@@ -2014,6 +2353,10 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/import/foreign-phases", test_foreign_phases);
   g_test_add_func ("/weft/trace-io/import/unsorted-array", test_unsorted_array);
   g_test_add_func ("/weft/trace-io/round-trip/foreign", test_foreign_round_trip);
+  g_test_add_func ("/weft/trace-io/import/slice-args", test_slice_args);
+  g_test_add_func ("/weft/trace-io/round-trip/slice-args", test_slice_args_round_trip);
+  g_test_add_func ("/weft/trace-io/import/slice-args-capped", test_slice_args_capped);
+  g_test_add_func ("/weft/trace-io/model/span-args", test_set_span_args);
   g_test_add_func ("/weft/trace-io/import/wrong-type-members", test_wrong_type_members);
   g_test_add_func ("/weft/trace-io/import/nested-event", test_nested_event_not_imported);
   g_test_add_func ("/weft/trace-io/import/in-buffer-events", test_in_buffer_events);

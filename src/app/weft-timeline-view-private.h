@@ -88,6 +88,9 @@ void         _weft_timeline_view_class_init_input   (GtkWidgetClass   *widget_cl
 void         _weft_timeline_view_init_input         (WeftTimelineView *self);
 void         _weft_timeline_view_update_hover       (WeftTimelineView *self);
 void         _weft_timeline_view_stop_kinetic       (WeftTimelineView *self);
+void         _weft_timeline_view_append_args       (GString          *text,
+                                                    const char       *args,
+                                                    gsize             len);
 char        *_weft_timeline_view_describe_row_at    (WeftTimelineView *self,
                                                      double            x,
                                                      double            y);

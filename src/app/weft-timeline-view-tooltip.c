@@ -67,9 +67,12 @@ describe_instant (WeftTimelineView *self,
   const WeftInstant *inst = weft_lane_get_instants (lane, &n_all);
   const WeftInstant *best = NULL;
   const char *name;
+  const char *args;
   g_autofree char *escaped = NULL;
   g_autofree char *at = NULL;
   g_autofree char *values = NULL;
+  GString *text;
+  gsize len;
 
   weft_lane_lookup_instants (lane, t0, t1, &first, &n);
   for (guint i = first; i < first + n; i++)
@@ -83,7 +86,12 @@ describe_instant (WeftTimelineView *self,
   at = weft_time_format_duration (best->time_ns - MIN (best->time_ns, weft_session_get_begin (self->session)));
   values = g_strdup_printf ("%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT, best->arg0, best->arg1);
   /* Translators: an instant's tooltip: its name, its time and its two values */
-  return g_strdup_printf (_("<b>%s</b>\nAt: %s\nValues: %s"), escaped, at, values);
+  text = g_string_new (NULL);
+  g_string_append_printf (text, _("<b>%s</b>\nAt: %s\nValues: %s"), escaped, at, values);
+  /* another program's instant: its args */
+  args = weft_trace_model_get_instant_args (self->model, weft_lane_get_worker (lane), best->time_ns, &len);
+  _weft_timeline_view_append_args (text, args, len);
+  return g_string_free (text, FALSE);
 }
 
 /**

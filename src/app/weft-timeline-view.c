@@ -937,6 +937,37 @@ span_heading (const WeftSpan *span,
 }
 
 /**
+ * _weft_timeline_view_append_args:
+ * @text: markup to append to
+ * @args: (nullable) (array length=len): args as the model keeps them
+ *
+ * Appends one "key: value" line per member of another program's args of a
+ * slice or an instant, escaped for markup, and a last line if they were cut.
+ */
+void
+_weft_timeline_view_append_args (GString    *text,
+                                 const char *args,
+                                 gsize       len)
+{
+  g_auto(GStrv) pairs = NULL;
+  gboolean cut = FALSE;
+
+  if (args == NULL)
+    return;
+  pairs = weft_span_args_to_pairs (args, len, &cut);
+  for (guint i = 0; pairs[i] != NULL && pairs[i + 1] != NULL; i += 2)
+    {
+      g_autofree char *key = g_markup_escape_text (pairs[i], -1);
+      g_autofree char *value = g_markup_escape_text (pairs[i + 1], -1);
+
+      g_string_append_printf (text, "\n%s: %s", key, value);
+    }
+  if (cut)
+    /* Translators: tooltip line after a slice's args that did not all fit */
+    g_string_append_printf (text, "\n%s", _("… (args cut at 1 KiB)"));
+}
+
+/**
  * weft_timeline_view_describe_lane_span:
  * @worker: the lane's worker, or %G_MAXUINT if unknown
  * @span: a span of the lane of @worker, as the model gives it
@@ -944,7 +975,8 @@ span_heading (const WeftSpan *span,
  * Returns: (transfer full): Pango markup of the span's details, one per
  *   line: its state, its task, lock or queue, start and duration, outcome
  *   (a failed task's error); on a main loop's lane, what the span does to
- *   the loop. The tooltip and the window's details line show the same.
+ *   the loop; another program's slice's args, "key: value". The tooltip
+ *   and the window's details line show the same.
  */
 char *
 weft_timeline_view_describe_lane_span (WeftTimelineView *self,
@@ -1001,6 +1033,14 @@ weft_timeline_view_describe_lane_span (WeftTimelineView *self,
     }
   if (span->flags & WEFT_SPAN_TASK_CANCELLED)
     g_string_append_printf (text, "\n%s", _("The task was cancelled"));
+  /* another program's slice: its args */
+  if (lane != NULL)
+    {
+      gsize len;
+      const char *args = weft_trace_model_get_span_args (self->model, worker, span->depth, span->start_ns, &len);
+
+      _weft_timeline_view_append_args (text, args, len);
+    }
   return g_string_free (text, FALSE);
 }
 

@@ -17,7 +17,16 @@ G_BEGIN_DECLS
 
 #define WEFT_CHROME_MAX_ARGS 32
 
-/* One member of an event's "args" that is a number or a string. */
+/* The longest compact JSON text kept of one "args" value that is neither
+ * a number nor a string (an object, an array, true, false, null). */
+#define WEFT_CHROME_ARG_JSON_MAX 1024
+
+/*
+ * One member of an event's "args": a number (@is_num; its text in @s
+ * too), a string (@is_str, decoded in @s), or any other value (@is_json:
+ * its compact JSON text in @s, at most WEFT_CHROME_ARG_JSON_MAX bytes of
+ * it, @cut if there was more; a number too big for a double is one too).
+ */
 typedef struct
 {
   GString *key;
@@ -27,6 +36,8 @@ typedef struct
   gboolean is_num;
   gboolean is_int;
   gboolean is_str;
+  gboolean is_json;
+  gboolean cut;
 } WeftChromeArg;
 
 /*
@@ -44,6 +55,12 @@ typedef struct
   gboolean       has_pid, has_tid, has_ts, has_dur, has_id;
   char           scope;
   guint          n_args;
+  gboolean       args_over;     /* "args" had more members than are kept */
+  /* "args" as it is in the file, when it is already its compact JSON: no
+   * space between tokens, no escapes (the text of the reader's buffer,
+   * valid while the event is given; NULL otherwise) */
+  const char    *args_raw;
+  gsize          args_raw_len;
   WeftChromeArg  args[WEFT_CHROME_MAX_ARGS];
   const char    *bad;
 } WeftChromeEvent;

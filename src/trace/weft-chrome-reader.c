@@ -411,6 +411,101 @@ read_id (WeftChromeReader  *self,
   return TRUE;
 }
 
+/* Appends to @arg's text, up to WEFT_CHROME_ARG_JSON_MAX bytes. */
+static inline void
+json_put (WeftChromeArg *arg,
+          const char    *text,
+          gsize          len)
+{
+  gsize room = WEFT_CHROME_ARG_JSON_MAX - arg->s->len;
+
+  if (arg->cut)
+    return;
+  if (len > room)
+    {
+      len = room;
+      arg->cut = TRUE;
+    }
+  g_string_append_len (arg->s, text, (gssize) len);
+}
+
+/* An "args" value that is not a number or a string, whose first token is
+ * @tok: consumed whole, its compact JSON text kept in @arg (the start of
+ * it, if long). */
+static gboolean
+read_json_value (WeftChromeReader  *self,
+                 WeftJsonToken      tok,
+                 WeftChromeArg     *arg,
+                 GError           **error)
+{
+  g_autoptr(GString) scratch = NULL;
+  guint depth = 0;
+  char last = 0;
+
+  g_string_truncate (arg->s, 0);
+  arg->is_json = TRUE;
+  for (;;)
+    {
+      const char *s;
+      gsize len;
+
+      if (tok == WEFT_JSON_ERROR_TOKEN || tok == WEFT_JSON_EOF)
+        return FALSE;
+      if (tok == WEFT_JSON_END_OBJECT || tok == WEFT_JSON_END_ARRAY)
+        {
+          last = tok == WEFT_JSON_END_OBJECT ? '}' : ']';
+          json_put (arg, &last, 1);
+          depth--;
+        }
+      else
+        {
+          if (depth > 0 && last != '{' && last != '[' && last != ':')
+            json_put (arg, ",", 1);
+          switch (tok)
+            {
+            case WEFT_JSON_BEGIN_OBJECT:
+            case WEFT_JSON_BEGIN_ARRAY:
+              last = tok == WEFT_JSON_BEGIN_OBJECT ? '{' : '[';
+              json_put (arg, &last, 1);
+              depth++;
+              break;
+            case WEFT_JSON_KEY:
+            case WEFT_JSON_STRING:
+              if (scratch == NULL)
+                scratch = g_string_new (NULL);
+              g_string_truncate (scratch, 0);
+              s = weft_json_reader_get_string (self->r, &len);
+              weft_json_append_string (scratch, s, len);
+              if (tok == WEFT_JSON_KEY)
+                g_string_append_c (scratch, ':');
+              json_put (arg, scratch->str, scratch->len);
+              last = tok == WEFT_JSON_KEY ? ':' : '"';
+              break;
+            case WEFT_JSON_NUMBER:
+              s = weft_json_reader_get_number_text (self->r, &len);
+              json_put (arg, s, len);
+              last = '0';
+              break;
+            case WEFT_JSON_TRUE:
+              json_put (arg, "true", 4);
+              last = 'e';
+              break;
+            case WEFT_JSON_FALSE:
+              json_put (arg, "false", 5);
+              last = 'e';
+              break;
+            default:
+              json_put (arg, "null", 4);
+              last = 'l';
+              break;
+            }
+        }
+      if (depth == 0 && tok != WEFT_JSON_KEY)
+        return TRUE;
+      tok = weft_json_reader_next (self->r, error);
+    }
+}
+
 static gboolean
 read_args (WeftChromeReader  *self,
            WeftChromeEvent   *ev,
@@ -441,6 +536,7 @@ read_args (WeftChromeReader  *self,
         return FALSE;
       if (ev->n_args >= WEFT_CHROME_MAX_ARGS)
         {
+          ev->args_over = TRUE;
           if (!weft_json_reader_skip_value (self->r, weft_json_reader_next (self->r, error), error))
             return FALSE;
           continue;
@@ -449,7 +545,7 @@ read_args (WeftChromeReader  *self,
       s = weft_json_reader_get_string (self->r, &len);
       g_string_truncate (arg->key, 0);
       g_string_append_len (arg->key, s, (gssize) len);
-      arg->is_num = arg->is_int = arg->is_str = FALSE;
+      arg->is_num = arg->is_int = arg->is_str = arg->is_json = arg->cut = FALSE;
       tok = weft_json_reader_next (self->r, error);
       switch (tok)
         {
@@ -460,6 +556,10 @@ read_args (WeftChromeReader  *self,
             arg->is_num = FALSE;
           else if (!arg->is_int)
             arg->i = (gint64) CLAMP (arg->d, -9.2e18, 9.2e18);
+          arg->is_json = !arg->is_num;
+          s = weft_json_reader_get_number_text (self->r, &len);
+          g_string_truncate (arg->s, 0);
+          g_string_append_len (arg->s, s, (gssize) len);
           ev->n_args++;
           break;
         case WEFT_JSON_STRING:
@@ -472,8 +572,9 @@ read_args (WeftChromeReader  *self,
         case WEFT_JSON_ERROR_TOKEN:
           return FALSE;
         default:
-          if (!weft_json_reader_skip_value (self->r, tok, error))
+          if (!read_json_value (self, tok, arg, error))
             return FALSE;
+          ev->n_args++;
           break;
         }
     }
@@ -522,6 +623,8 @@ event_reset (WeftChromeEvent *ev)
   ev->has_name = ev->has_pid = ev->has_tid = ev->has_ts = ev->has_dur = ev->has_id = FALSE;
   ev->scope = 0;
   ev->n_args = 0;
+  ev->args_over = FALSE;
+  ev->args_raw = NULL;
   ev->bad = NULL;
   g_string_truncate (ev->cat, 0);
 }
@@ -743,7 +846,7 @@ fast_arg (const Fast      *f,
         return NULL;
       g_string_truncate (arg->s, 0);
       g_string_append_len (arg->s, s, (gssize) len);
-      arg->is_num = arg->is_int = FALSE;
+      arg->is_num = arg->is_int = arg->is_json = arg->cut = FALSE;
       arg->is_str = TRUE;
       ev->n_args++;
       return p;
@@ -754,18 +857,48 @@ fast_arg (const Fast      *f,
 
       if ((p = fast_number (f, p, num, &len)) == NULL)
         return NULL;
-      arg->is_str = FALSE;
+      arg->is_str = arg->cut = FALSE;
       arg->is_num = TRUE;
       arg->is_int = _weft_json_parse_int64 (num, &arg->i);
       if (!_weft_json_parse_double (num, &arg->d))
         arg->is_num = FALSE;
       else if (!arg->is_int)
         arg->i = (gint64) CLAMP (arg->d, -9.2e18, 9.2e18);
+      arg->is_json = !arg->is_num;
+      g_string_truncate (arg->s, 0);
+      g_string_append_len (arg->s, num, (gssize) len);
       ev->n_args++;
       return p;
     }
-  /* objects, arrays, true, false, null: not kept */
-  return _weft_json_scan_value (p, f->end, f->room - 1);
+  /* objects, arrays, true, false, null: their text, without the spaces */
+  {
+    const char *q = _weft_json_scan_value (p, f->end, f->room - 1);
+    gboolean in_string = FALSE;
+    gsize k = 0;
+    char *out;
+
+    /* an escape: read_json_value() writes the string as it decodes it */
+    if (q == NULL || memchr (p, '\\', (gsize) (q - p)) != NULL)
+      return NULL;
+    arg->is_num = arg->is_int = arg->is_str = FALSE;
+    arg->is_json = TRUE;
+    g_string_set_size (arg->s, WEFT_CHROME_ARG_JSON_MAX + 1);
+    out = arg->s->str;
+    for (const char *c = p; c < q && k <= WEFT_CHROME_ARG_JSON_MAX; c++)
+      {
+        if (in_string)
+          in_string = *c != '"';
+        else if (*c == ' ' || *c == '\n' || *c == '\r' || *c == '\t')
+          continue;
+        else
+          in_string = *c == '"';
+        out[k++] = *c;
+      }
+    arg->cut = k > WEFT_CHROME_ARG_JSON_MAX;
+    g_string_set_size (arg->s, MIN (k, WEFT_CHROME_ARG_JSON_MAX));
+    ev->n_args++;
+    return q;
+  }
 }
 
 static const char *
@@ -773,6 +906,11 @@ fast_args (const Fast      *f,
            const char      *p,
            WeftChromeEvent *ev)
 {
+  const char *start = p, *q;
+  gboolean compact = ev->n_args == 0 && !ev->args_over;    /* not a second "args" */
+
+#define SPACE(x) (q = (x), (x) = _weft_json_scan_space ((x), f->end), compact = compact && q == (x))
+  ev->args_raw = NULL;
   if (*p != '{')
     {
       gboolean null = f->end - p >= 4 && memcmp (p, "null", 4) == 0;
@@ -781,7 +919,8 @@ fast_args (const Fast      *f,
         ev->bad = "\"args\" is not an object";
       return p;
     }
-  p = _weft_json_scan_space (p + 1, f->end);
+  p++;
+  SPACE (p);
   if (p < f->end && *p == '}')
     return p + 1;
   while (p < f->end)
@@ -791,26 +930,48 @@ fast_args (const Fast      *f,
 
       if ((p = fast_string (f, p, &k, &klen)) == NULL)
         return NULL;
-      p = _weft_json_scan_space (p, f->end);
-      if (p >= f->end || *p != ':' || (p = _weft_json_scan_space (p + 1, f->end)) >= f->end)
+      SPACE (p);
+      if (p >= f->end || *p != ':')
+        return NULL;
+      p++;
+      if (SPACE (p), p >= f->end)
         return NULL;
       if (ev->n_args >= WEFT_CHROME_MAX_ARGS)
-        p = _weft_json_scan_value (p, f->end, f->room - 1);
+        {
+          ev->args_over = TRUE;
+          compact = FALSE;
+          p = _weft_json_scan_value (p, f->end, f->room - 1);
+        }
       else
         {
+          const WeftChromeArg *arg = &ev->args[ev->n_args];
+
           g_string_truncate (ev->args[ev->n_args].key, 0);
           g_string_append_len (ev->args[ev->n_args].key, k, (gssize) klen);
+          q = p;
           p = fast_arg (f, p, ev);
+          /* a value whose text lost its spaces, or was cut */
+          if (p != NULL && arg->is_json && !arg->is_num && (arg->cut || arg->s->len != (gsize) (p - q)))
+            compact = FALSE;
         }
-      if (p == NULL || (p = _weft_json_scan_space (p, f->end)) >= f->end)
+      if (p == NULL || (SPACE (p), p >= f->end))
         return NULL;
       if (*p == '}')
-        return p + 1;
+        {
+          if (compact)
+            {
+              ev->args_raw = start;
+              ev->args_raw_len = (gsize) (p + 1 - start);
+            }
+          return p + 1;
+        }
       if (*p != ',')
         return NULL;
-      p = _weft_json_scan_space (p + 1, f->end);
+      p++;
+      SPACE (p);
     }
   return NULL;
+#undef SPACE
 }
 
 /* A number member (ts, dur, pid, tid), as read_number_field() reads it. */

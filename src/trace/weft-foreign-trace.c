@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "weft-foreign-trace-private.h"
+#include "weft-json-scan-private.h"
+#include "weft-span-args-private.h"
+#include "weft-trace-model-private.h"
 
 /*
  * Builds a model from the events of a trace another program wrote
@@ -17,12 +20,20 @@
  * like them, nested by a sweep; counters, instants, flows), which build the
  * model the ordinary way (weft_trace_model_append). See
  * docs/trace-format.md.
+ *
+ * A slice's or an instant's args are written as a compact JSON object
+ * (weft-span-args.h) into one byte array as the event is read, and its
+ * record keeps where; the args of a "B" and its "E" are merged when the
+ * sweep pairs them, and each slice's are given to the model with the depth
+ * the sweep gives it.
  */
 
 #define APPEND_BATCH         65536
 #define BUILD_THREAD_MIN_RECS 65536
 #define FOREIGN_COUNTER_BASE 0x40000000u
 #define FOREIGN_FLOW_BASE    0x60000000u
+/* An args reference with this bit is in a lane's own store (merged args). */
+#define ARGS_OWN             0x80000000u
 /* |ts| beyond this many ns (about 100 days) is absurd for one trace. */
 #define MAX_ABS_TS_NS        G_GINT64_CONSTANT (8640000000000000)
 
@@ -33,8 +44,11 @@ typedef struct
   gint64  a0;
   guint32 obj;
   guint32 seq;
+  guint32 args;     /* in the builder's args store, 0 = none */
   guint8  ph;
 } Rec;
+
+G_STATIC_ASSERT (sizeof (Rec) == 40);
 
 typedef struct
 {
@@ -79,6 +93,10 @@ struct _WeftForeignTrace
   gboolean        have_min_ts;
   gint64          min_ts;
   guint32         seq;
+
+  WeftArgsStore  *args;        /* slices' and instants' args, JSON objects */
+  GString        *args_text;   /* scratch */
+  GString        *args_lit;    /* scratch */
 };
 
 static guint
@@ -235,6 +253,48 @@ commit_metadata (WeftForeignTrace      *self,
   self->stats->n_used++;
 }
 
+/* The args of @ev as one compact JSON object in the builder's args. */
+static guint32
+keep_args (WeftForeignTrace      *self,
+           const WeftChromeEvent *ev)
+{
+  GString *text = self->args_text, *lit = self->args_lit;
+  WeftArgsWriter w;
+
+  /* already as the writer would write it: as it is */
+  if (ev->args_raw != NULL && ev->args_raw_len > 2 && ev->args_raw_len <= WEFT_ARGS_MEMBERS_ROOM + 2 &&
+      _weft_utf8_validate_fast (ev->args_raw, ev->args_raw_len))
+    return _weft_args_store_add (self->args, ev->args_raw, ev->args_raw_len);
+  g_string_truncate (text, 0);
+  _weft_args_writer_begin (&w, text);
+  for (guint i = 0; i < ev->n_args && !w.cut; i++)
+    {
+      const WeftChromeArg *a = &ev->args[i];
+      const GString *v = a->s;
+      gsize key_len;
+
+      g_string_truncate (lit, 0);
+      weft_json_append_string (lit, a->key->str, a->key->len);
+      key_len = lit->len;
+      if (a->is_str && v->len <= WEFT_SPAN_ARGS_MAX)
+        {
+          weft_json_append_string (lit, v->str, v->len);
+          _weft_args_writer_add (&w, lit->str, key_len, lit->str + key_len, lit->len - key_len, v->str, v->len);
+        }
+      else if (a->is_str)
+        _weft_args_writer_add (&w, lit->str, key_len, NULL, 0, v->str, v->len);
+      else if (a->is_num || (a->is_json && !a->cut && g_utf8_validate_len (v->str, v->len, NULL)))
+        _weft_args_writer_add (&w, lit->str, key_len, v->str, v->len, a->is_json ? v->str : NULL, v->len);
+      else if (a->is_json)
+        _weft_args_writer_add (&w, lit->str, key_len, NULL, 0, v->str, v->len);
+    }
+  w.cut = w.cut || ev->args_over;
+  _weft_args_writer_end (&w);
+  if (text->len <= 2)
+    return 0;
+  return _weft_args_store_add (self->args, text->str, text->len);
+}
+
 /**
  * _weft_foreign_trace_add:
  * @self: a builder
@@ -373,6 +433,8 @@ _weft_foreign_trace_add (WeftChromeReader      *reader,
                intern (self->names, self->name_list, ph == 'i' || ph == 'I' || ph == 'n' ? "instant" : "slice", 0);
   if (ph == 'b' || ph == 'e')
     rec->a0 = ev->id;
+  if (ev->n_args > 0 && ph != 's' && ph != 'f')
+    rec->args = keep_args (self, ev);
   st->n_used++;
 }
 
@@ -500,7 +562,95 @@ typedef struct
   guint64 end;       /* G_MAXUINT64: never ended */
   guint32 obj;
   guint32 seq;
+  guint32 args;      /* a Rec's args, or ARGS_OWN | offset in LaneOut.own */
 } FSpan;
+
+/* Args for the model: a slice's (slot = depth + 1) or an instant's (0). */
+typedef struct
+{
+  guint64 time_ns;
+  guint32 args;
+  guint32 slot;
+} ArgsOut;
+
+/* What building one lane gives. */
+typedef struct
+{
+  GArray     *events;   /* WeftEvent, in time order */
+  GArray     *args;     /* ArgsOut */
+  WeftArgsStore *own;   /* merged args */
+} LaneOut;
+
+static void
+lane_out_clear (LaneOut *out)
+{
+  g_clear_pointer (&out->events, g_array_unref);
+  g_clear_pointer (&out->args, g_array_unref);
+  g_clear_pointer (&out->own, _weft_args_store_free);
+}
+
+/* The text of an args reference: a record's, or merged in @own. */
+static const char *
+args_text (WeftForeignTrace    *self,
+           const WeftArgsStore *own,
+           guint32              ref,
+           gsize               *out_len)
+{
+  if (ref & ARGS_OWN)
+    return _weft_args_store_get (own, ref & ~ARGS_OWN, out_len);
+  return _weft_args_store_get (self->args, ref, out_len);
+}
+
+/* The args of a "B" and its "E", as Chrome shows the slice's: the E's
+ * merged into the B's. */
+static guint32
+merge_args (WeftForeignTrace *self,
+            LaneOut          *out,
+            guint32           b,
+            guint32           e)
+{
+  g_autoptr(GString) text = NULL;
+  const char *bt, *et;
+  gsize bl, el;
+  guint32 ref;
+
+  if (b == 0 || e == 0)
+    return b != 0 ? b : e;
+  bt = args_text (self, NULL, b, &bl);
+  et = args_text (self, NULL, e, &el);
+  text = g_string_new (NULL);
+  _weft_span_args_merge (text, bt, bl, et, el);
+  if (out->own == NULL)
+    out->own = _weft_args_store_new ();
+  ref = _weft_args_store_add (out->own, text->str, text->len);
+  return ref != 0 ? ARGS_OWN | ref : b;
+}
+
+static int
+compare_args_out (const void *a,
+                  const void *b)
+{
+  const ArgsOut *x = a, *y = b;
+
+  if (x->time_ns != y->time_ns)
+    return x->time_ns < y->time_ns ? -1 : 1;
+  return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+static inline void
+args_out (LaneOut *out,
+          guint64  t,
+          guint    slot,
+          guint32  args)
+{
+  ArgsOut a = { t, args, slot };
+
+  if (args == 0)
+    return;
+  if (out->args == NULL)
+    out->args = g_array_new (FALSE, FALSE, sizeof (ArgsOut));
+  g_array_append_val (out->args, a);
+}
 
 static int
 compare_fspans (const void *a,
@@ -587,11 +737,12 @@ typedef struct
   GArray *starts;   /* Rec indices (guint) */
 } AsyncOpen;
 
-/* The events of one lane, in time order. */
-static GArray *
+/* The events of one lane, in time order, and its args. */
+static void
 build_foreign_lane (WeftForeignTrace *self,
                     ImpLane          *lane,
                     guint64           base,
+                    LaneOut          *out,
                     guint64          *n_unmatched_end,
                     guint64          *n_unclosed)
 {
@@ -611,7 +762,7 @@ build_foreign_lane (WeftForeignTrace *self,
     {
       const Rec *rec = &g_array_index (recs, Rec, i);
       guint64 t = base + (guint64) (rec->ts - self->min_ts);
-      FSpan span = { .start = t, .obj = rec->obj, .seq = rec->seq };
+      FSpan span = { .start = t, .obj = rec->obj, .seq = rec->seq, .args = rec->args };
 
       switch (rec->ph)
         {
@@ -632,6 +783,7 @@ build_foreign_lane (WeftForeignTrace *self,
               span.start = base + (guint64) (b->ts - self->min_ts);
               span.obj = b->obj;
               span.seq = b->seq;
+              span.args = merge_args (self, out, b->args, rec->args);
               span.end = t;
               g_array_append_val (spans, span);
               g_array_set_size (stack, stack->len - 1);
@@ -660,6 +812,7 @@ build_foreign_lane (WeftForeignTrace *self,
 
                 span.start = base + (guint64) (b->ts - self->min_ts);
                 span.seq = b->seq;
+                span.args = merge_args (self, out, b->args, rec->args);
                 span.end = t;
                 g_array_append_val (spans, span);
                 g_array_set_size (starts, starts->len - 1);
@@ -673,6 +826,7 @@ build_foreign_lane (WeftForeignTrace *self,
             WeftEvent e = mkev (t, worker, WEFT_EVENT_INSTANT, rec->obj, 0, 0);
 
             g_array_append_val (others, e);
+            args_out (out, t, WEFT_ARGS_SLOT_INSTANT, rec->args);
           }
           break;
         case 'C':
@@ -702,7 +856,7 @@ build_foreign_lane (WeftForeignTrace *self,
   for (guint k = 0; k < stack->len; k++)
     {
       const Rec *b = &g_array_index (recs, Rec, g_array_index (stack, guint, k));
-      FSpan span = { base + (guint64) (b->ts - self->min_ts), G_MAXUINT64, b->obj, b->seq };
+      FSpan span = { base + (guint64) (b->ts - self->min_ts), G_MAXUINT64, b->obj, b->seq, b->args };
 
       g_array_append_val (spans, span);
       (*n_unclosed)++;
@@ -719,7 +873,7 @@ build_foreign_lane (WeftForeignTrace *self,
         for (guint k = 0; k < starts->len; k++)
           {
             const Rec *b = &g_array_index (recs, Rec, g_array_index (starts, guint, k));
-            FSpan span = { base + (guint64) (b->ts - self->min_ts), G_MAXUINT64, b->obj, b->seq };
+            FSpan span = { base + (guint64) (b->ts - self->min_ts), G_MAXUINT64, b->obj, b->seq, b->args };
 
             g_array_append_val (spans, span);
             (*n_unclosed)++;
@@ -760,6 +914,9 @@ build_foreign_lane (WeftForeignTrace *self,
 
         g_array_append_val (events, e);
       }
+      /* its depth in the model: the spans open around it */
+      if (heap->len < WEFT_LANE_MAX_DEPTH)
+        args_out (out, s->start, heap->len + 1, s->args);
       heap_push (heap, *s);
     }
   while (oi < others->len)
@@ -771,7 +928,10 @@ build_foreign_lane (WeftForeignTrace *self,
     g_assert (g_array_index (heap, FSpan, k).end == G_MAXUINT64);
   for (guint k = 1; k < events->len; k++)
     g_assert (g_array_index (events, WeftEvent, k - 1).time_ns <= g_array_index (events, WeftEvent, k).time_ns);
-  return g_steal_pointer (&events);
+  out->events = g_steal_pointer (&events);
+  /* in the order the model's table appends in */
+  if (out->args != NULL)
+    sort_array (out->args, compare_args_out);
 }
 
 /* The lanes are built (sorted and swept) on two threads, each taking the
@@ -781,7 +941,7 @@ typedef struct
   WeftForeignTrace *self;
   GPtrArray        *order;
   guint64           base;
-  GArray          **events;       /* per lane */
+  LaneOut          *out;          /* per lane */
   gint              next;
   GCancellable     *cancellable;
 } BuildLanes;
@@ -802,8 +962,8 @@ build_lanes_thread (gpointer data)
 
   while ((i = g_atomic_int_add (&job->next, 1)) < (gint) job->order->len &&
          !g_cancellable_is_cancelled (job->cancellable))
-    job->events[i] = build_foreign_lane (job->self, g_ptr_array_index (job->order, i), job->base,
-                                         &part->n_unmatched_end, &part->n_unclosed);
+    build_foreign_lane (job->self, g_ptr_array_index (job->order, i), job->base, &job->out[i],
+                        &part->n_unmatched_end, &part->n_unclosed);
   return NULL;
 }
 
@@ -811,11 +971,11 @@ static gboolean
 build_lanes (WeftForeignTrace  *self,
              GPtrArray         *order,
              guint64            base,
-             GPtrArray         *lane_events,
+             LaneOut           *out,
              GCancellable      *cancellable,
              GError           **error)
 {
-  BuildLanes job = { self, order, base, g_new0 (GArray *, order->len + 1), 0, cancellable };
+  BuildLanes job = { self, order, base, out, 0, cancellable };
   BuildPart parts[2] = { { &job, 0, 0 }, { &job, 0, 0 } };
   GThread *helper = NULL;
   guint64 n_recs = 0;
@@ -836,8 +996,8 @@ build_lanes (WeftForeignTrace  *self,
       self->stats->n_unclosed += parts[k].n_unclosed;
     }
   for (guint i = 0; i < order->len; i++)
-    g_ptr_array_add (lane_events, job.events[i] != NULL ? job.events[i] : g_array_new (FALSE, FALSE, sizeof (WeftEvent)));
-  g_free (job.events);
+    if (out[i].events == NULL)
+      out[i].events = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
@@ -880,6 +1040,7 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
   g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
   g_autoptr(GPtrArray) lane_events = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  g_autofree LaneOut *out = NULL;
   guint64 base = 0;
 
   weft_trace_model_set_named_slices (model, TRUE);
@@ -950,9 +1111,45 @@ _weft_foreign_trace_build (WeftForeignTrace  *self,
       weft_trace_model_set_object_name (model, FOREIGN_FLOW_BASE + i + 1, name);
     }
 
-  if (!build_lanes (self, order, base, lane_events, cancellable, error))
-    return NULL;
+  out = g_new0 (LaneOut, order->len + 1);
+  if (!build_lanes (self, order, base, out, cancellable, error))
+    {
+      for (guint i = 0; i < order->len; i++)
+        lane_out_clear (&out[i]);
+      return NULL;
+    }
+  for (guint i = 0; i < order->len; i++)
+    g_ptr_array_add (lane_events, g_steal_pointer (&out[i].events));
   append_merged (model, lane_events);
+  g_clear_pointer (&lane_events, g_ptr_array_unref);
+  /* the args, lane after lane, once the spans are in: the model keeps them
+   * where they are (written here, so already what it accepts), merged
+   * ones moved in after the others */
+  {
+    WeftArgsStore *store = self->args;
+
+    self->args = _weft_args_store_new ();
+    _weft_trace_model_adopt_args (model, store);
+    for (guint i = 0; i < order->len; i++)
+      {
+        for (guint k = 0; out[i].args != NULL && k < out[i].args->len; k++)
+          {
+            const ArgsOut *a = &g_array_index (out[i].args, ArgsOut, k);
+            guint32 ref = a->args;
+
+            if (ref & ARGS_OWN)
+              {
+                gsize len;
+                const char *text = _weft_args_store_get (out[i].own, ref & ~ARGS_OWN, &len);
+
+                ref = _weft_args_store_add (store, text, len);
+              }
+            if (ref != 0)
+              _weft_trace_model_add_adopted_args (model, i, a->slot, a->time_ns, ref);
+          }
+        lane_out_clear (&out[i]);
+      }
+  }
   weft_trace_model_finish (model, 0);
   self->stats->n_lanes = weft_trace_model_get_n_lanes (model);
   return g_steal_pointer (&model);
@@ -1031,6 +1228,7 @@ take_lane (WeftForeignTrace *self,
            ImpLane          *to,
            ImpLane          *from,
            guint32           seq0,
+           guint32           args0,
            const guint32    *names,
            const guint32    *counters,
            const guint32    *flows)
@@ -1043,6 +1241,8 @@ take_lane (WeftForeignTrace *self,
       Rec *rec = &g_array_index (to->recs, Rec, i);
 
       rec->seq += seq0;
+      if (rec->args != 0)
+        rec->args = args0 != G_MAXUINT32 ? rec->args + args0 : 0;
       if (rec->ph == 'C')
         rec->obj = counters[rec->obj - FOREIGN_COUNTER_BASE];
       else if (rec->ph == 's' || rec->ph == 'f')
@@ -1082,6 +1282,7 @@ _weft_foreign_trace_merge (WeftForeignTrace *self,
   g_autofree guint32 *names = NULL;
   g_autofree guint32 *counters = NULL;
   g_autofree guint32 *flows = NULL;
+  guint32 args0 = G_MAXUINT32;
   guint n_new = 0;
 
   /* Async lanes are counted as new: their categories' ids differ. */
@@ -1107,13 +1308,15 @@ _weft_foreign_trace_merge (WeftForeignTrace *self,
   flows = remap_list (&self->flow_queues, &part->flow_queues, 1, self->flow_names, part->flow_names,
                       FOREIGN_FLOW_BASE);
 
+  /* @part's args after @self's, if they fit */
+  args0 = _weft_args_store_take (self->args, part->args);
   for (guint i = 0; i < part->lanes->len; i++)
     {
       ImpLane *lane = g_ptr_array_index (part->lanes, i);
       guint32 cat = lane->async_cat != 0 ? names[lane->async_cat] : 0;
       ImpLane *mine = lane_get (self, lane->pid, lane->tid, cat, TRUE);
 
-      take_lane (self, mine, lane, self->seq, names, counters, flows);
+      take_lane (self, mine, lane, self->seq, args0, names, counters, flows);
     }
   self->seq += part->seq;
   take_process_meta (self->process_names, part->process_names);
@@ -1149,6 +1352,9 @@ _weft_foreign_trace_new (WeftTraceImportStats *stats)
   self->cats = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->process_names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->process_sort = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->args = _weft_args_store_new ();
+  self->args_text = g_string_sized_new (WEFT_SPAN_ARGS_MAX + 64);
+  self->args_lit = g_string_sized_new (256);
   return self;
 }
 
@@ -1168,5 +1374,8 @@ _weft_foreign_trace_free (WeftForeignTrace *self)
   g_hash_table_unref (self->cats);
   g_hash_table_unref (self->process_names);
   g_hash_table_unref (self->process_sort);
+  _weft_args_store_free (self->args);
+  g_string_free (self->args_text, TRUE);
+  g_string_free (self->args_lit, TRUE);
   g_free (self);
 }

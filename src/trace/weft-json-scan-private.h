@@ -57,6 +57,26 @@ _weft_json_scan_string_end (const char *p,
   return p;
 }
 
+/* Whether [p, p + len) is valid UTF-8 without NUL bytes: ASCII eight
+ * bytes at a time, the rest by GLib. */
+static inline gboolean
+_weft_utf8_validate_fast (const char *p,
+                          gsize       len)
+{
+  const char *end = p + len;
+
+  while (end - p >= 8)
+    {
+      guint64 x;
+
+      memcpy (&x, p, sizeof x);
+      if ((x & WEFT_JSON_SCAN_HIGHS) != 0 || ((x - WEFT_JSON_SCAN_ONES) & ~x & WEFT_JSON_SCAN_HIGHS) != 0)
+        break;
+      p += 8;
+    }
+  return g_utf8_validate_len (p, (gsize) (end - p), NULL);
+}
+
 /* Past JSON whitespace, which is rare between the tokens of a trace: one
  * compare decides. */
 static inline const char *

@@ -146,6 +146,9 @@ void            weft_json_writer_double         (WeftJsonWriter  *writer,
                                                  double           value);
 
 char           *weft_json_escape                (const char      *text);
+void            weft_json_append_string         (GString         *out,
+                                                 const char      *text,
+                                                 gsize            len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftJsonWriter, weft_json_writer_free)
 

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "weft-json-scan-private.h"
 #include "weft-json-stream.h"
 #include "weft-trace-meta.h"
 
@@ -165,6 +166,77 @@ weft_json_escape (const char *text)
     }
   g_string_append_c (s, '"');
   return g_string_free (s, FALSE);
+}
+
+/* Valid UTF-8, NUL characters allowed (g_utf8_validate_len() refuses them). */
+static gboolean
+utf8_valid_with_nuls (const char *p,
+                      gsize       len)
+{
+  const char *end = p + len, *stop;
+
+  if (_weft_utf8_validate_fast (p, len))
+    return TRUE;
+  while (!g_utf8_validate_len (p, (gsize) (end - p), &stop))
+    {
+      if (stop >= end || *stop != 0)
+        return FALSE;
+      p = stop + 1;
+    }
+  return TRUE;
+}
+
+/**
+ * weft_json_append_string:
+ * @out: where the literal goes
+ * @text: (array length=len): UTF-8 text, NUL characters allowed (invalid
+ *   sequences are replaced)
+ * @len: its length in bytes
+ *
+ * Appends @text as a JSON string literal, quotes included: plain runs are
+ * copied eight bytes at a time, '"', '\\' and control characters escaped.
+ */
+void
+weft_json_append_string (GString    *out,
+                         const char *text,
+                         gsize       len)
+{
+  g_autofree char *valid = NULL;
+  const char *p = text, *end;
+
+  if (!utf8_valid_with_nuls (text, len))
+    {
+      valid = g_utf8_make_valid (text, (gssize) len);
+      p = valid;
+      len = strlen (valid);
+    }
+  end = p + len;
+  g_string_append_c (out, '"');
+  while (p < end)
+    {
+      const char *q = _weft_json_scan_string_end (p, end);
+      guchar c;
+
+      g_string_append_len (out, p, (gssize) (q - p));
+      if (q == end)
+        break;
+      c = (guchar) *q;
+      if (c == '"' || c == '\\')
+        {
+          g_string_append_c (out, '\\');
+          g_string_append_c (out, (char) c);
+        }
+      else if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else
+        g_string_append_printf (out, "\\u%04x", c);
+      p = q + 1;
+    }
+  g_string_append_c (out, '"');
 }
 
 void

@@ -119,6 +119,7 @@ typedef struct
   guint           since_check;
   gboolean        cancelled;
   gboolean        first_event;
+  gboolean        has_args;      /* some slice or instant has another program's args */
   WeftLane       *pid_tid_lane;  /* whose "pid":…,"tid":… is in pid_tid */
   char            pid_tid[64];
   gsize           pid_tid_len;
@@ -249,10 +250,14 @@ static void
 write_journal (Export *ex)
 {
   WeftJsonWriter *w = ex->w;
-  gsize len;
-  const guint8 *data = _weft_trace_model_get_journal (ex->model, &len);
+  gsize own_len, len;
+  const guint8 *data = _weft_trace_model_get_journal (ex->model, &own_len);
+  /* a foreign trace's args, which its model keeps outside its journal */
+  g_autoptr(GByteArray) more = _weft_trace_model_encode_adopted_args (ex->model);
   g_autofree char *text = g_malloc (JOURNAL_CHUNK / 3 * 4 + 4);
+  g_autofree guint8 *across = NULL;
 
+  len = own_len + (more != NULL ? more->len : 0);
   LIT (w, ",\"journal_bytes\":");
   weft_json_writer_uint (w, len);
   LIT (w, ",\n\"journal\":[");
@@ -260,9 +265,22 @@ write_journal (Export *ex)
     {
       gsize n = MIN (JOURNAL_CHUNK, len - off);
       int state = 0, save = 0;
+      const guint8 *chunk;
       gsize out;
 
-      out = g_base64_encode_step (data + off, n, FALSE, text, &state, &save);
+      if (off + n <= own_len)
+        chunk = data + off;
+      else if (off >= own_len)
+        chunk = more->data + (off - own_len);
+      else
+        {
+          if (across == NULL)
+            across = g_malloc (JOURNAL_CHUNK);
+          memcpy (across, data + off, own_len - off);
+          memcpy (across + (own_len - off), more->data, n - (own_len - off));
+          chunk = across;
+        }
+      out = g_base64_encode_step (chunk, n, FALSE, text, &state, &save);
       out += g_base64_encode_close (FALSE, text + out, &state, &save);
       if (off > 0)
         LIT (w, ",\n");
@@ -363,6 +381,26 @@ write_lane_metadata (Export *ex)
     }
 }
 
+/* Another program's args of a slice or an instant (a JSON object, or
+ * NULL), as more members of the event's "args" after Weft's own. */
+static void
+write_args_members (Export     *ex,
+                    const char *args,
+                    gsize       len)
+{
+  gsize i = 1;
+
+  if (args == NULL)
+    return;
+  /* "{}", or "{ }" from a caller that set it so */
+  while (i + 1 < len && g_ascii_isspace (args[i]))
+    i++;
+  if (i + 1 >= len)
+    return;
+  LIT (ex->w, ",");
+  weft_json_writer_raw (ex->w, args + 1, len - 2);
+}
+
 static void
 write_span (Export         *ex,
             WeftLane       *lane,
@@ -417,6 +455,14 @@ write_span (Export         *ex,
     {
       LIT (w, ",\"flags\":");
       weft_json_writer_uint (w, flags);
+    }
+  if (G_UNLIKELY (ex->has_args))
+    {
+      gsize len;
+      const char *args = weft_trace_model_get_span_args (ex->model, weft_lane_get_worker (lane), span->depth,
+                                                         span->start_ns, &len);
+
+      write_args_members (ex, args, len);
     }
   LIT (w, "}}");
 }
@@ -479,6 +525,14 @@ write_lanes (Export *ex)
           weft_json_writer_int (w, in->arg0);
           LIT (w, ",\"arg1\":");
           weft_json_writer_int (w, in->arg1);
+          if (G_UNLIKELY (ex->has_args))
+            {
+              gsize len;
+              const char *args = weft_trace_model_get_instant_args (ex->model, weft_lane_get_worker (lane),
+                                                                    in->time_ns, &len);
+
+              write_args_members (ex, args, len);
+            }
           LIT (w, "}}");
           if (!tick (ex))
             return FALSE;
@@ -687,6 +741,7 @@ export_to_fd (WeftTraceModel      *model,
       ex.state_name[i] = weft_json_escape (state_titles[i] != NULL ? state_titles[i] : "unknown");
     }
   ex.origin = find_origin (model);
+  ex.has_args = weft_trace_model_get_n_args (model) > 0;
   write_header (&ex, meta);
   write_lane_metadata (&ex);
   ok = write_lanes (&ex) && write_counters (&ex) && write_flows (&ex);

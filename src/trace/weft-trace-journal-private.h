@@ -45,6 +45,20 @@ void              _weft_trace_journal_named_slices   (WeftTraceJournal *journal,
 void              _weft_trace_journal_task_error     (WeftTraceJournal *journal,
                                                       guint32           task,
                                                       const char       *error);
+guint64           _weft_trace_journal_args           (WeftTraceJournal *journal,
+                                                      guint             worker,
+                                                      guint             slot,
+                                                      guint64           time_ns,
+                                                      const char       *args,
+                                                      gsize             len);
+guint64           _weft_trace_journal_encode_args    (GByteArray       *out,
+                                                      guint             worker,
+                                                      guint             slot,
+                                                      guint64           time_ns,
+                                                      const char       *args,
+                                                      gsize             len);
+const char       *_weft_trace_journal_peek           (WeftTraceJournal *journal,
+                                                      guint64           offset);
 void              _weft_trace_journal_finish         (WeftTraceJournal *journal,
                                                       guint64           end_ns);
 

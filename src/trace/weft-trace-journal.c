@@ -29,6 +29,10 @@
  *     MORE_TASK_ERROR   task length bytes (what a failed task raised)
  *     MORE_NAMED_SLICES 0 or 1 (the running spans are another program's
  *                       named slices)
+ *     MORE_ARGS         worker slot time length bytes: the args of a slice
+ *                       (slot = its depth + 1) or an instant (slot 0) of
+ *                       that worker starting at that time, a JSON object
+ *                       (weft-span-args.h)
  */
 
 enum
@@ -49,6 +53,7 @@ enum
 {
   MORE_TASK_ERROR,
   MORE_NAMED_SLICES,
+  MORE_ARGS,
 };
 
 G_STATIC_ASSERT (N_CODES <= 32);
@@ -302,6 +307,68 @@ _weft_trace_journal_named_slices (WeftTraceJournal *journal,
   put_u (journal, named ? 1 : 0);
 }
 
+/**
+ * _weft_trace_journal_args:
+ * @slot: 0 for an instant, a span's depth + 1
+ * @args: (array length=len): a JSON object
+ *
+ * Returns: where @args starts in the journal's bytes (for
+ *   _weft_trace_journal_peek()), or %G_MAXUINT64 if the journal is full
+ */
+guint64
+_weft_trace_journal_args (WeftTraceJournal *journal,
+                          guint             worker,
+                          guint             slot,
+                          guint64           time_ns,
+                          const char       *args,
+                          gsize             len)
+{
+  if (!has_room (journal, 2 + 4 * 10 + (guint64) len))
+    return G_MAXUINT64;
+  return _weft_trace_journal_encode_args (journal->bytes, worker, slot, time_ns, args, len);
+}
+
+/**
+ * _weft_trace_journal_encode_args:
+ * @out: where the entry goes
+ *
+ * Appends the entry _weft_trace_journal_args() records to @out.
+ *
+ * Returns: where @args starts in @out
+ */
+guint64
+_weft_trace_journal_encode_args (GByteArray *out,
+                                 guint       worker,
+                                 guint       slot,
+                                 guint64     time_ns,
+                                 const char *args,
+                                 gsize       len)
+{
+  guint8 head[2 + 4 * 10];
+  guint n = 0;
+  guint64 at;
+
+  head[n++] = CODE_MORE;
+  n += put_varint (head + n, MORE_ARGS);
+  n += put_varint (head + n, worker);
+  n += put_varint (head + n, slot);
+  n += put_varint (head + n, time_ns);
+  n += put_varint (head + n, len);
+  g_byte_array_append (out, head, n);
+  at = out->len;
+  g_byte_array_append (out, (const guint8 *) args, (guint) len);
+  return at;
+}
+
+/* The journal's bytes from @offset on (whether it is full or not). */
+const char *
+_weft_trace_journal_peek (WeftTraceJournal *journal,
+                          guint64           offset)
+{
+  g_assert (offset <= journal->bytes->len);
+  return (const char *) journal->bytes->data + offset;
+}
+
 static void
 put_triple (WeftTraceJournal *journal,
             guint8            code,
@@ -468,6 +535,34 @@ get_text (Replay   *r,
   return TRUE;
 }
 
+static gboolean
+replay_args (Replay         *r,
+             WeftTraceModel *model)
+{
+  guint64 worker, slot, t, len;
+
+  if (!get_varint (r, &worker) || !get_varint (r, &slot) || !get_varint (r, &t) || !get_varint (r, &len))
+    return FALSE;
+  if (len > (guint64) (r->end - r->p))
+    {
+      r->bad = "args run past their end";
+      return FALSE;
+    }
+  if (worker >= WEFT_MAX_WORKERS || slot > WEFT_LANE_MAX_DEPTH)
+    {
+      r->bad = "args of a worker or depth out of range";
+      return FALSE;
+    }
+  if (!(slot == 0 ? weft_trace_model_set_instant_args (model, (guint) worker, t, (const char *) r->p, (gssize) len)
+                  : weft_trace_model_set_span_args (model, (guint) worker, (guint) slot - 1, t, (const char *) r->p, (gssize) len)))
+    {
+      r->bad = "args that are not a JSON object of at most 1 KiB";
+      return FALSE;
+    }
+  r->p += len;
+  return TRUE;
+}
+
 /* Applies one entry that is not an event. */
 static gboolean
 replay_entry (Replay         *r,
@@ -511,6 +606,8 @@ replay_entry (Replay         *r,
           weft_trace_model_set_named_slices (model, a != 0);
           return TRUE;
         }
+      if (b == MORE_ARGS)
+        return replay_args (r, model);
       if (b != MORE_TASK_ERROR)
         {
           r->bad = "an entry of an unknown kind";

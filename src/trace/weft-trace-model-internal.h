@@ -9,6 +9,7 @@
 
 #include "weft-lane-private.h"
 #include "weft-search-private.h"
+#include "weft-span-args-private.h"
 #include "weft-trace-journal-private.h"
 #include "weft-trace-model-private.h"
 #include "weft-trace-track-private.h"
@@ -132,6 +133,8 @@ struct _WeftTraceModel
   gboolean     named_slices;      /* another program's slices: see set_named_slices */
 
   WeftTraceJournal *journal;      /* every change, for export and replay */
+  WeftArgsTable    *args;         /* slices' and instants' args: their text in the journal */
+  WeftArgsStore    *adopted_args; /* or here (ADOPTED offsets): see _weft_trace_model_adopt_args */
 };
 
 

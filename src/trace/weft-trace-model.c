@@ -929,6 +929,8 @@ weft_trace_model_finalize (GObject *object)
   g_clear_pointer (&self->pending_flows, g_array_unref);
   g_clear_pointer (&self->items, g_free);
   g_clear_pointer (&self->journal, _weft_trace_journal_free);
+  g_clear_pointer (&self->args, _weft_args_table_free);
+  g_clear_pointer (&self->adopted_args, _weft_args_store_free);
 
   G_OBJECT_CLASS (weft_trace_model_parent_class)->finalize (object);
 }
@@ -1017,6 +1019,7 @@ weft_trace_model_init (WeftTraceModel *self)
   self->pending_flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
   self->first_ns = G_MAXUINT64;
   self->journal = _weft_trace_journal_new ();
+  self->args = _weft_args_table_new ();
 }
 
 /* ---- public API ----------------------------------------------------------- */
@@ -1428,6 +1431,269 @@ weft_trace_model_get_task_error (WeftTraceModel *self,
 
   obj = _weft_trace_model_object_lookup (self, task);
   return obj ? obj->error : NULL;
+}
+
+/**
+ * _weft_trace_model_add_args:
+ * @slot: 0 for an instant, a span's depth + 1
+ * @args: (array length=len): args already checked (_weft_span_args_check())
+ *
+ * weft_trace_model_set_span_args() and _set_instant_args() without the
+ * check, for a builder that wrote @args itself.
+ */
+void
+_weft_trace_model_add_args (WeftTraceModel *self,
+                            guint           worker,
+                            guint           slot,
+                            guint64         time_ns,
+                            const char     *args,
+                            gsize           len)
+{
+  /* the journal holds the text anyway: the table points into it */
+  guint64 at = _weft_trace_journal_args (self->journal, worker, slot, time_ns, args, len);
+
+  g_assert (worker < WEFT_MAX_WORKERS && slot <= WEFT_LANE_MAX_DEPTH && len <= WEFT_SPAN_ARGS_MAX);
+  if (at != G_MAXUINT64)
+    _weft_args_table_set (self->args, worker, slot, time_ns, at, (guint32) len);
+}
+
+/* An offset of a text in adopted_args, not in the journal. */
+#define ADOPTED (G_GUINT64_CONSTANT (1) << 63)
+
+/**
+ * _weft_trace_model_adopt_args:
+ * @store: (transfer full): args texts
+ *
+ * Makes @self keep @store, for _weft_trace_model_add_adopted_args(): a
+ * builder's args are used where they are, not copied into the journal
+ * (for another program's trace that would copy most of what its args
+ * take, and keep two copies until the builder is done). The journal does
+ * not hold them: export writes their entries after the journal's
+ * (_weft_trace_model_encode_adopted_args()), so that the file's journal
+ * has them all, and a model replayed from it has them in its own.
+ */
+void
+_weft_trace_model_adopt_args (WeftTraceModel *self,
+                              WeftArgsStore  *store)
+{
+  g_return_if_fail (self->adopted_args == NULL);
+  self->adopted_args = store;
+}
+
+/* The args of a key, the text @ref in the adopted store (written by the
+ * builder itself: not checked). */
+void
+_weft_trace_model_add_adopted_args (WeftTraceModel *self,
+                                    guint           worker,
+                                    guint           slot,
+                                    guint64         time_ns,
+                                    guint32         ref)
+{
+  gsize len;
+
+  g_assert (self->adopted_args != NULL);
+  g_assert (worker < WEFT_MAX_WORKERS && slot <= WEFT_LANE_MAX_DEPTH);
+  _weft_args_store_get (self->adopted_args, ref, &len);
+  _weft_args_table_set (self->args, worker, slot, time_ns, ADOPTED | ref, (guint32) len);
+}
+
+typedef struct
+{
+  WeftTraceModel *model;
+  GByteArray     *out;
+} EncodeAdopted;
+
+static void
+encode_adopted (guint    worker,
+                guint    slot,
+                guint64  time_ns,
+                guint64  offset,
+                guint32  len,
+                gpointer user_data)
+{
+  EncodeAdopted *ea = user_data;
+
+  if (offset & ADOPTED)
+    {
+      gsize n;
+      const char *text = _weft_args_store_get (ea->model->adopted_args, (guint32) (offset & ~ADOPTED), &n);
+
+      _weft_trace_journal_encode_args (ea->out, worker, slot, time_ns, text, n);
+    }
+}
+
+/**
+ * _weft_trace_model_encode_adopted_args:
+ *
+ * Returns: (transfer full) (nullable): the journal's entries of the
+ *   adopted args, to follow the journal's own; %NULL if there are none
+ */
+GByteArray *
+_weft_trace_model_encode_adopted_args (WeftTraceModel *self)
+{
+  EncodeAdopted ea = { self, NULL };
+
+  if (self->adopted_args == NULL)
+    return NULL;
+  ea.out = g_byte_array_sized_new (_weft_args_store_get_bytes (self->adopted_args) + _weft_args_table_get_n (self->args) * 16);
+  _weft_args_table_foreach (self->args, encode_adopted, &ea);
+  return ea.out;
+}
+
+static gboolean
+set_args (WeftTraceModel *self,
+          guint           worker,
+          guint           slot,
+          guint64         time_ns,
+          const char     *args,
+          gssize          len)
+{
+  gsize n = len < 0 ? strlen (args) : (gsize) len;
+
+  if (!_weft_span_args_check (args, n))
+    return FALSE;
+  _weft_trace_model_add_args (self, worker, slot, time_ns, args, n);
+  return TRUE;
+}
+
+static const char *
+get_args (WeftTraceModel *self,
+          guint           worker,
+          guint           slot,
+          guint64         time_ns,
+          gsize          *out_len)
+{
+  guint64 at;
+  guint32 n;
+
+  if (!_weft_args_table_lookup (self->args, worker, slot, time_ns, &at, &n))
+    {
+      *out_len = 0;
+      return NULL;
+    }
+  *out_len = n;
+  if (at & ADOPTED)
+    {
+      gsize len;
+      const char *text = _weft_args_store_get (self->adopted_args, (guint32) (at & ~ADOPTED), &len);
+
+      return text;
+    }
+  return _weft_trace_journal_peek (self->journal, at);
+}
+
+/**
+ * weft_trace_model_set_span_args:
+ * @self: a #WeftTraceModel
+ * @worker: the span's lane (< WEFT_MAX_WORKERS)
+ * @depth: the span's depth (< WEFT_LANE_MAX_DEPTH)
+ * @start_ns: the span's start
+ * @args: (array length=len): the span's args, one JSON object of at most
+ *   WEFT_SPAN_ARGS_MAX bytes (copied); see weft-span-args.h
+ * @len: its length, or -1 if NUL-terminated
+ *
+ * Gives the span of @worker at @depth that starts at @start_ns (closed or
+ * not, even not begun yet) its args: another program's slice's "args".
+ * Spans of one lane and depth that start at the same time share them; the
+ * last set wins. A model whose journal is full (it cannot be exported)
+ * keeps no more args.
+ *
+ * Returns: %FALSE, having changed nothing, if @args is not such an object
+ */
+gboolean
+weft_trace_model_set_span_args (WeftTraceModel *self,
+                                guint           worker,
+                                guint           depth,
+                                guint64         start_ns,
+                                const char     *args,
+                                gssize          len)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+  g_return_val_if_fail (worker < WEFT_MAX_WORKERS, FALSE);
+  g_return_val_if_fail (depth < WEFT_LANE_MAX_DEPTH, FALSE);
+  g_return_val_if_fail (args != NULL, FALSE);
+
+  return set_args (self, worker, depth + 1, start_ns, args, len);
+}
+
+/**
+ * weft_trace_model_get_span_args:
+ * @self: a #WeftTraceModel
+ * @worker: the span's lane
+ * @depth: its depth
+ * @start_ns: its start
+ * @out_len: (out): the length of the args
+ *
+ * Returns: (transfer none) (nullable): the span's args (a JSON object, not
+ *   NUL-terminated: use @out_len), valid until @self next changes; %NULL
+ *   if it has none
+ */
+const char *
+weft_trace_model_get_span_args (WeftTraceModel *self,
+                                guint           worker,
+                                guint           depth,
+                                guint64         start_ns,
+                                gsize          *out_len)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+  g_return_val_if_fail (out_len != NULL, NULL);
+
+  return get_args (self, worker, depth + 1, start_ns, out_len);
+}
+
+/**
+ * weft_trace_model_set_instant_args:
+ * @self: a #WeftTraceModel
+ * @worker: the instant's lane (< WEFT_MAX_WORKERS)
+ * @time_ns: its time
+ * @args: (array length=len): as for weft_trace_model_set_span_args()
+ * @len: its length, or -1 if NUL-terminated
+ *
+ * The args of the instants of @worker at @time_ns.
+ *
+ * Returns: %FALSE, having changed nothing, if @args is not a JSON object
+ *   of at most WEFT_SPAN_ARGS_MAX bytes
+ */
+gboolean
+weft_trace_model_set_instant_args (WeftTraceModel *self,
+                                   guint           worker,
+                                   guint64         time_ns,
+                                   const char     *args,
+                                   gssize          len)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+  g_return_val_if_fail (worker < WEFT_MAX_WORKERS, FALSE);
+  g_return_val_if_fail (args != NULL, FALSE);
+
+  return set_args (self, worker, WEFT_ARGS_SLOT_INSTANT, time_ns, args, len);
+}
+
+/**
+ * weft_trace_model_get_instant_args:
+ * @out_len: (out): the length of the args
+ *
+ * Returns: (transfer none) (nullable): as weft_trace_model_get_span_args(),
+ *   for the instants of @worker at @time_ns
+ */
+const char *
+weft_trace_model_get_instant_args (WeftTraceModel *self,
+                                   guint           worker,
+                                   guint64         time_ns,
+                                   gsize          *out_len)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+  g_return_val_if_fail (out_len != NULL, NULL);
+
+  return get_args (self, worker, WEFT_ARGS_SLOT_INSTANT, time_ns, out_len);
+}
+
+/* Returns: how many spans and instants have args */
+guint
+weft_trace_model_get_n_args (WeftTraceModel *self)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  return _weft_args_table_get_n (self->args);
 }
 
 /**

@@ -6,6 +6,7 @@
 #include "weft-event.h"
 #include "weft-lane.h"
 #include "weft-span.h"
+#include "weft-span-args.h"
 #include "weft-trace-stats.h"
 
 G_BEGIN_DECLS
@@ -101,6 +102,28 @@ void            weft_trace_model_set_task_error      (WeftTraceModel   *self,
                                                       const char       *error);
 const char     *weft_trace_model_get_task_error      (WeftTraceModel   *self,
                                                       guint32           task);
+/* Another program's args of slices and instants (weft-span-args.h) */
+gboolean        weft_trace_model_set_span_args       (WeftTraceModel   *self,
+                                                      guint             worker,
+                                                      guint             depth,
+                                                      guint64           start_ns,
+                                                      const char       *args,
+                                                      gssize            len);
+const char     *weft_trace_model_get_span_args       (WeftTraceModel   *self,
+                                                      guint             worker,
+                                                      guint             depth,
+                                                      guint64           start_ns,
+                                                      gsize            *out_len);
+gboolean        weft_trace_model_set_instant_args    (WeftTraceModel   *self,
+                                                      guint             worker,
+                                                      guint64           time_ns,
+                                                      const char       *args,
+                                                      gssize            len);
+const char     *weft_trace_model_get_instant_args    (WeftTraceModel   *self,
+                                                      guint             worker,
+                                                      guint64           time_ns,
+                                                      gsize            *out_len);
+guint           weft_trace_model_get_n_args          (WeftTraceModel   *self);
 guint32        *weft_trace_model_list_objects        (WeftTraceModel   *self,
                                                       WeftObjectKind    kind,
                                                       guint            *out_n);
