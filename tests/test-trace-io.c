@@ -17,6 +17,7 @@
 #include "weft-json-stream.h"
 #include "weft-trace-export.h"
 #include "weft-trace-import.h"
+#include "weft-span-args-private.h"
 #include "weft-trace-journal-private.h"
 #include "weft-trace-model-private.h"
 
@@ -2323,6 +2324,40 @@ test_json_tokens (void)
     }
 }
 
+/* The args store keeps a text met again once while it is among the texts
+ * met lately (other texts can push it out now and then): 5,000 slices with
+ * the same 600-byte args, among 5,000 others, take one 1 MiB chunk, not
+ * three; the other texts stay apart. */
+static void
+test_args_store_repeats (void)
+{
+  WeftArgsStore *store = _weft_args_store_new ();
+  g_autofree char *big = g_strnfill (598, 'x');
+  g_autofree char *text = g_strdup_printf ("{\"%s\":1}", big);
+  g_autoptr(GHashTable) copies = g_hash_table_new (NULL, NULL);
+
+  g_assert_cmpuint (strlen (text), <=, WEFT_SPAN_ARGS_MAX);
+  for (guint i = 0; i < 5000; i++)
+    {
+      guint32 ref = _weft_args_store_add (store, text, strlen (text));
+      g_autofree char *other = g_strdup_printf ("{\"n\":%u}", i);
+      guint32 other_ref = _weft_args_store_add (store, other, strlen (other));
+      gsize len;
+      const char *back;
+
+      g_hash_table_add (copies, GUINT_TO_POINTER (ref));
+      g_assert_cmpuint (other_ref, !=, ref);
+      back = _weft_args_store_get (store, ref, &len);
+      g_assert_cmpmem (back, len, text, strlen (text));
+      back = _weft_args_store_get (store, other_ref, &len);
+      g_assert_cmpmem (back, len, other, strlen (other));
+    }
+  g_test_message ("the repeated text stored %u times", g_hash_table_size (copies));
+  g_assert_cmpuint (g_hash_table_size (copies), <=, 50);
+  g_assert_cmpuint (_weft_args_store_get_bytes (store), ==, 1u << 20);
+  _weft_args_store_free (store);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2357,6 +2392,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-io/round-trip/slice-args", test_slice_args_round_trip);
   g_test_add_func ("/weft/trace-io/import/slice-args-capped", test_slice_args_capped);
   g_test_add_func ("/weft/trace-io/model/span-args", test_set_span_args);
+  g_test_add_func ("/weft/trace-io/model/args-store-repeats", test_args_store_repeats);
   g_test_add_func ("/weft/trace-io/import/wrong-type-members", test_wrong_type_members);
   g_test_add_func ("/weft/trace-io/import/nested-event", test_nested_event_not_imported);
   g_test_add_func ("/weft/trace-io/import/in-buffer-events", test_in_buffer_events);

@@ -290,11 +290,28 @@ _weft_args_table_get_bytes (const WeftArgsTable *table)
 #define CHUNK_BYTES (1u << CHUNK_BITS)
 #define MAX_CHUNKS  2047u
 
+/* Texts met lately, by a hash of their bytes: a text seen again (a
+ * Chromium trace's every RunTask has the same src_file and src_func) is
+ * stored once. */
+#define RECENT_SLOTS 1024
+
 struct _WeftArgsStore
 {
   GPtrArray *chunks;    /* guint8[CHUNK_BYTES] each */
   guint      used;      /* of the last chunk */
+  guint32    recent[RECENT_SLOTS];   /* references, 0: none */
 };
+
+static guint
+text_hash (const char *text,
+           gsize       len)
+{
+  guint32 h = 2166136261u;
+
+  for (gsize i = 0; i < len; i++)
+    h = (h ^ (guchar) text[i]) * 16777619u;
+  return h ^ (guint32) len;
+}
 
 WeftArgsStore *
 _weft_args_store_new (void)
@@ -321,10 +338,19 @@ _weft_args_store_add (WeftArgsStore *store,
                       gsize          len)
 {
   guint16 n = (guint16) len;
+  guint slot = text_hash (text, len) & (RECENT_SLOTS - 1);
   guint8 *p;
   guint32 ref;
 
   g_assert (len <= WEFT_SPAN_ARGS_MAX);
+  if (store->recent[slot] != 0)
+    {
+      gsize had_len;
+      const char *had = _weft_args_store_get (store, store->recent[slot], &had_len);
+
+      if (had_len == len && memcmp (had, text, len) == 0)
+        return store->recent[slot];
+    }
   if (store->chunks->len == 0 || store->used + sizeof n + len > CHUNK_BYTES)
     {
       if (store->chunks->len >= MAX_CHUNKS)
@@ -337,6 +363,7 @@ _weft_args_store_add (WeftArgsStore *store,
   memcpy (p, &n, sizeof n);
   memcpy (p + sizeof n, text, len);
   store->used += (guint) (sizeof n + len);
+  store->recent[slot] = ref;
   return ref;
 }
 
@@ -371,6 +398,7 @@ _weft_args_store_take (WeftArgsStore *store,
   if (store->chunks->len + other->chunks->len > MAX_CHUNKS)
     {
       g_ptr_array_set_size (other->chunks, 0);
+      memset (other->recent, 0, sizeof other->recent);
       return G_MAXUINT32;
     }
   for (guint i = 0; i < other->chunks->len; i++)
@@ -379,6 +407,7 @@ _weft_args_store_take (WeftArgsStore *store,
   if (other->chunks->len > 0)
     store->used = other->used;
   g_ptr_array_set_size (other->chunks, 0);
+  memset (other->recent, 0, sizeof other->recent);
   return shift;
 }
 
