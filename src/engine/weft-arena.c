@@ -724,7 +724,10 @@ queue_enter (WeftArena      *self,
  * was woken up: the part of it without CPU time is waiting for a core (or,
  * for microseconds, for the queue's mutex). Measured as the wall time
  * since then less all the CPU time the thread used since its wait began
- * (asleep, it used next to none): a lower bound, drawn from the wake-up. */
+ * (asleep, it used next to none). Where in the stretch it got its core is
+ * not known, so when that loss is a real wait the whole stretch is drawn as
+ * one: never running while it had no core, at the price of the few
+ * microseconds it ran on waking. */
 static void
 queue_record_wake_up (WeftWireWriter  *writer,
                       const QueueWait *wait,
@@ -737,8 +740,7 @@ queue_record_wake_up (WeftWireWriter  *writer,
   if (wait->task == 0 || woken <= cpu + QUEUE_CORE_WAIT_MIN_NS)
     return;
   weft_wire_writer_record_full (writer, wait->ready, worker, WEFT_EVENT_CORE_WAIT_BEGIN, wait->task, 0, 0);
-  weft_wire_writer_record_full (writer, wait->ready + (woken - cpu), worker,
-                                WEFT_EVENT_CORE_WAIT_END, wait->task, 0, 0);
+  weft_wire_writer_record_full (writer, now, worker, WEFT_EVENT_CORE_WAIT_END, wait->task, 0, 0);
 }
 
 /* After the mutex is released: the wait (if @wait), then the put/get

@@ -24,8 +24,8 @@
 
 /* Between samples the loops read the cheap wall clock every CORE_TICK_EVERY
  * checks (about 10 us of work); a step longer than CORE_GAP_NS means the
- * thread was taken off its core just then, and samples at once, so that the
- * wait lands where it happened, not at the end of a 400 us interval. */
+ * thread was taken off its core during that step, and samples at once, so
+ * that the wait lands where it happened, not at the end of a 400 us interval. */
 #define CORE_TICK_EVERY 8
 #define CORE_GAP_NS 50000
 
@@ -287,6 +287,11 @@ weft_worker_context_free (WeftWorkerContext *self)
   g_free (self);
 }
 
+static inline void core_tick (WeftWorkerContext *self, gint64 iterations);
+
+/* A wait drawn later never begins before a record (the reader would drop
+ * it), so during CPU work a jump in the wall clock before one is measured
+ * first, not lost behind it. */
 static inline void
 record (WeftWorkerContext *self,
         WeftEventKind      kind,
@@ -294,8 +299,10 @@ record (WeftWorkerContext *self,
         gint64             arg0,
         gint64             arg1)
 {
-  if (self->writer != NULL)
-    weft_wire_writer_record (self->writer, kind, object, arg0, arg1);
+  if (self->writer == NULL)
+    return;
+  core_tick (self, 0);
+  weft_wire_writer_record (self->writer, kind, object, arg0, arg1);
 }
 
 static inline gboolean
@@ -338,9 +345,16 @@ drop_gil (WeftWorkerContext *self,
  * wall time that passed without CPU time was spent waiting for a core. The
  * loops sample both clocks every CORE_SAMPLE_US of work, at the points where
  * they check the GIL and cancel, and put the difference on the timeline as a
- * CORE_WAIT span nested in the task (or its GIL hold), ending at the sample.
- * Nothing else is recorded between two samples: anything that may block (a
- * forced GIL drop) closes the interval first and starts a new one after.
+ * CORE_WAIT span nested in the task (or its GIL hold). Anything that may
+ * block (a forced GIL drop) closes the interval first and starts a new one
+ * after.
+ *
+ * The drawn wait covers the real one, so that the thread is never drawn
+ * running while another ran on its core: a jump in the wall clock between
+ * two ticks is drawn from the tick before it to the sample after it, the
+ * CPU time of that one step (at most CORE_TICK_EVERY checks of work) drawn
+ * as waiting too. A loss without a jump (stretches shorter than CORE_GAP_NS
+ * less a step) is drawn ending at the sample.
  */
 static gint64
 core_sample_iterations (void)
@@ -385,8 +399,10 @@ core_start (WeftWorkerContext *self)
   core_restart (self);
 }
 
+/* @gap_ns: the tick before a jump in the wall clock, or 0 */
 static void
-core_sample (WeftWorkerContext *self)
+core_measure (WeftWorkerContext *self,
+              guint64            gap_ns)
 {
   guint64 wall, cpu, wall_d, cpu_d;
 
@@ -398,9 +414,10 @@ core_sample (WeftWorkerContext *self)
   cpu_d = cpu - self->core_cpu_ns;
   if (wall_d > cpu_d + CORE_WAIT_MIN_NS)
     {
-      guint64 lost = wall_d - cpu_d;
+      guint64 begin = gap_ns != 0 ? gap_ns : wall - (wall_d - cpu_d);
 
-      weft_wire_writer_record_full (self->writer, wall - lost, self->worker,
+      begin = MAX (begin, weft_wire_writer_get_last_time (self->writer));
+      weft_wire_writer_record_full (self->writer, begin, self->worker,
                                     WEFT_EVENT_CORE_WAIT_BEGIN, self->task_id, 0, 0);
       weft_wire_writer_record_full (self->writer, wall, self->worker,
                                     WEFT_EVENT_CORE_WAIT_END, self->task_id, 0, 0);
@@ -414,8 +431,15 @@ core_sample (WeftWorkerContext *self)
   self->core_budget = core_sample_iterations ();
 }
 
+static void
+core_sample (WeftWorkerContext *self)
+{
+  core_measure (self, 0);
+}
+
 /* Ends CPU work; the last sample stays armed for what follows without a
- * block: the next CPU step, or the task's end (see core_finish()). */
+ * block: the next CPU step, or the next step or frame's end, or the task's
+ * end (see core_finish()). */
 static void
 core_stop (WeftWorkerContext *self)
 {
@@ -424,21 +448,32 @@ core_stop (WeftWorkerContext *self)
   self->core_on = FALSE;
 }
 
-/* Before the task's end: measures the stretch since its last CPU work. */
+/* Before anything that may block, or the task's end: measures the stretch
+ * since its last CPU work (or since core_arm_now()). It had no ticks: a wait
+ * in it is drawn over all of it. */
 static void
 core_finish (WeftWorkerContext *self)
 {
   if (self->core_armed)
     {
       self->core_on = TRUE;
-      core_sample (self);
+      core_measure (self, self->core_wall_ns);
       self->core_on = FALSE;
     }
   self->core_armed = FALSE;
 }
 
-/* Counts @iterations of CPU work; samples when the budget is spent or
- * when the wall clock jumped since the last tick. */
+/* After something that cannot block but may wake another thread, which can
+ * take this one's core (a lock's or the GIL's release): measure from here. */
+static void
+core_arm_now (WeftWorkerContext *self)
+{
+  if (self->writer != NULL)
+    core_arm (self, weft_wire_writer_now (self->writer), thread_cpu_ns ());
+}
+
+/* Counts @iterations of CPU work; samples when the wall clock jumped since
+ * the last tick, or when the budget is spent. */
 static inline void
 core_tick (WeftWorkerContext *self,
            gint64             iterations)
@@ -447,13 +482,10 @@ core_tick (WeftWorkerContext *self,
 
   if (!self->core_on)
     return;
-  if ((self->core_budget -= iterations) <= 0)
-    {
-      core_sample (self);
-      return;
-    }
   now = weft_wire_writer_now (self->writer);
   if (now - self->core_tick_ns > CORE_GAP_NS)
+    core_measure (self, self->core_tick_ns);
+  else if ((self->core_budget -= iterations) <= 0)
     core_sample (self);
   else
     self->core_tick_ns = now;
@@ -924,6 +956,7 @@ end_frame (WeftTaskRun *self)
 
     case WEFT_STEP_LOCK:
       weft_arena_unlock (ctx->arena, owner->object, ctx->worker, ctx->writer);
+      core_arm_now (ctx);
       break;
 
     case WEFT_STEP_FOR_EACH:
@@ -950,7 +983,9 @@ finish (WeftTaskRun *self)
   WeftWorkerContext *ctx = self->context;
 
   core_finish (ctx);
+  core_arm_now (ctx);
   drop_gil (ctx, FALSE);
+  core_finish (ctx);
   /* arg1: the task's work, its CPU time and its waits for I/O: what a
    * serial run would spend on it */
   record (ctx, WEFT_EVENT_TASK_END, self->task_id, self->status,
@@ -1118,8 +1153,8 @@ weft_task_run_resume (WeftTaskRun *self)
         {
           if (self->depth == 0)
             break;
-          /* a frame's end may record (a lock's release): measure afresh */
-          ctx->core_armed = FALSE;
+          /* a frame's end may block (a for_each's get): measure up to it */
+          core_finish (ctx);
           /* A coroutine's for_each takes its next item without blocking the loop. */
           if (self->suspendable && f->owner->kind == WEFT_STEP_FOR_EACH)
             {
@@ -1141,7 +1176,7 @@ weft_task_run_resume (WeftTaskRun *self)
 
       step = g_ptr_array_index (f->steps, f->index++);
       if (step->kind != WEFT_STEP_CPU)
-        ctx->core_armed = FALSE;
+        core_finish (ctx);
 
       switch (step->kind)
         {

@@ -24,6 +24,7 @@ struct _WeftWireWriter
   WeftClockAnchor clock;
   guint64    flush_deadline_ns;
   guint64    interval_ns;
+  guint64    last_time_ns;
   guint64    n_written;
   guint64    n_dropped;
   int        fd;
@@ -76,6 +77,7 @@ weft_wire_writer_record_full (WeftWireWriter *self,
   e->object = object;
   e->worker = worker;
   e->kind = (guint16) kind;
+  self->last_time_ns = time_ns;
 
   if (G_UNLIKELY (++self->pos == self->end || time_ns >= self->flush_deadline_ns))
     _weft_wire_writer_flush_slow (self);
@@ -92,6 +94,18 @@ static inline guint64
 weft_wire_writer_now (WeftWireWriter *self)
 {
   return weft_clock_anchor_now (&self->clock);
+}
+
+/**
+ * weft_wire_writer_get_last_time:
+ *
+ * The time of the last record. A reader drops a record that goes back in
+ * its worker's time: one stamped in the past must not be earlier than this.
+ */
+static inline guint64
+weft_wire_writer_get_last_time (WeftWireWriter *self)
+{
+  return self->last_time_ns;
 }
 
 /* Records an event of the writer's own worker, stamped now. */
