@@ -22,37 +22,7 @@
 #include "weft-trace-model-private.h"
 #include "weft-run.h"
 #include "weft-summary.h"
-
-static WeftProfile *
-profile_from (const char *json)
-{
-  g_autoptr(GError) error = NULL;
-  WeftProfile *profile = weft_profile_new_from_data (json, -1, "test.json", &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (profile);
-  return profile;
-}
-
-/* Starts a run on a private context and iterates until it finishes (with a cap). */
-static WeftRun *
-run_to_end (const WeftProfile    *profile,
-            const WeftRunOptions *options)
-{
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GError) error = NULL;
-  WeftRun *run = weft_run_new (profile, options);
-  gint64 give_up = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  g_assert_true (weft_run_start (run, context, &error));
-  g_assert_no_error (error);
-  while (!weft_run_get_finished (run))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, give_up);
-      g_main_context_iteration (context, TRUE);
-    }
-  return run;
-}
+#include "weft-test-run.h"
 
 /* The speedup two cores must give to parallel CPU work (concepts 3 and 8). */
 #define PARALLEL_SPEEDUP 1.5
@@ -114,11 +84,11 @@ static const char *cpu_profile =
 static void
 test_gil_speedup (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (cpu_profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (cpu_profile);
   WeftRunOptions serial = { WEFT_EXECUTOR_THREADS, 1, 0, FALSE };
   WeftRunOptions with_gil = { WEFT_EXECUTOR_THREADS, 4, 1, FALSE };
   WeftRunOptions no_gil = { WEFT_EXECUTOR_THREADS, 4, 0, FALSE };
-  g_autoptr(WeftRun) r_gil = run_to_end (profile, &with_gil);
+  g_autoptr(WeftRun) r_gil = weft_test_run_to_end (profile, &with_gil);
   const WeftRunResult *gil_result = weft_run_get_result (r_gil);
   double s_gil, s_free = 0;
   WeftLockStats gil_stats;
@@ -136,8 +106,8 @@ test_gil_speedup (void)
    * so the best of eight. */
   for (guint attempt = 0; attempt < 8 && s_free < PARALLEL_SPEEDUP; attempt++)
     {
-      g_autoptr(WeftRun) r_serial = run_to_end (profile, &serial);
-      g_autoptr(WeftRun) r_free = run_to_end (profile, &no_gil);
+      g_autoptr(WeftRun) r_serial = weft_test_run_to_end (profile, &serial);
+      g_autoptr(WeftRun) r_free = weft_test_run_to_end (profile, &no_gil);
 
       s_free = MAX (s_free, tasks_s (r_serial) / tasks_s (r_free));
       g_test_message ("serial %.3f s, no GIL %.3f s (%.2f×)",
@@ -222,17 +192,17 @@ assert_lost_track (WeftRun *run,
 static void
 test_race_and_lock (void)
 {
-  g_autoptr(WeftProfile) racy = profile_from (
+  g_autoptr(WeftProfile) racy = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"race\", \"workers\": 4,"
     "  \"objects\": { \"counter\": { \"kind\": \"counter\" } },"
     "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"counter\", \"times\": 400000 } } ] } ] }");
-  g_autoptr(WeftProfile) locked = profile_from (
+  g_autoptr(WeftProfile) locked = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"locked\", \"workers\": 4,"
     "  \"objects\": { \"counter\": { \"kind\": \"counter\" }, \"l\": { \"kind\": \"lock\" } },"
     "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"repeat\": { \"times\": 5000, \"steps\": ["
     "     { \"lock\": { \"name\": \"l\", \"steps\": [ { \"increment\": { \"counter\": \"counter\" } } ] } } ] } } ] } ] }");
-  g_autoptr(WeftRun) r_racy = run_to_end (racy, NULL);
-  g_autoptr(WeftRun) r_locked = run_to_end (locked, NULL);
+  g_autoptr(WeftRun) r_racy = weft_test_run_to_end (racy, NULL);
+  g_autoptr(WeftRun) r_locked = weft_test_run_to_end (locked, NULL);
   const WeftCounterResult *c = &g_array_index (weft_run_get_result (r_locked)->counters, WeftCounterResult, 0);
   WeftLockStats ls;
 
@@ -257,7 +227,7 @@ test_race_and_lock (void)
 static void
 test_lock_with_gil (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"locked-gil\", \"workers\": 4, \"gil\": true,"
     "  \"switch_interval_ms\": 1, \"timeout_s\": 20,"
     "  \"objects\": { \"counter\": { \"kind\": \"counter\" }, \"l\": { \"kind\": \"lock\" } },"
@@ -266,7 +236,7 @@ test_lock_with_gil (void)
 
   for (guint attempt = 0; attempt < 5; attempt++)
     {
-      g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+      g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
       const WeftRunResult *result = weft_run_get_result (run);
 
       g_assert_false (result->timed_out);
@@ -336,7 +306,7 @@ gil_then_lock (gpointer data)
 static void
 test_gil_in_wait_for_graph (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"gil-cycle\", \"workers\": 2, \"gil\": true,"
     "  \"objects\": { \"l\": { \"kind\": \"lock\" } },"
     "  \"tasks\": [ { \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
@@ -400,8 +370,8 @@ test_python_version_switch_points (void)
         "  \"objects\": { \"counter\": { \"kind\": \"counter\" } },"
         "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"counter\", \"times\": 250000 } } ] } ] }",
         versions[k]);
-      g_autoptr(WeftProfile) profile = profile_from (json);
-      g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+      g_autoptr(WeftProfile) profile = weft_test_profile_from (json);
+      g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
       const WeftRunResult *result = weft_run_get_result (run);
       g_autoptr(WeftSummary) summary = weft_summary_new (weft_run_get_model (run), profile, result);
       g_autofree char *text = weft_summary_to_text (summary);
@@ -425,10 +395,10 @@ test_python_version_switch_points (void)
 static void
 test_python_version_option (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"v\", \"workers\": 1, \"python\": \"3.9\","
     "  \"tasks\": [ { \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
-  g_autoptr(WeftProfile) plain = profile_from (
+  g_autoptr(WeftProfile) plain = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"v\", \"workers\": 1,"
     "  \"tasks\": [ { \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
   WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
@@ -529,14 +499,14 @@ test_charged_costs (void)
   g_autofree char *dir = g_dir_make_tmp ("weft-calibration-XXXXXX", NULL);
   g_autofree char *weft_dir = g_build_filename (dir, "weft", NULL);
   g_autofree char *file = g_build_filename (weft_dir, "calibration.json", NULL);
-  g_autoptr(WeftProfile) spawn = profile_from (
+  g_autoptr(WeftProfile) spawn = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 2,"
     "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"transfer\": { \"bytes\": 500000 } }, { \"cpu\": { \"ms\": 1 } } ] } ] }");
-  g_autoptr(WeftProfile) fork = profile_from (
+  g_autoptr(WeftProfile) fork = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 2,"
     "  \"start_method\": \"fork\", \"tasks\": [ { \"count\": 3, \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
   /* a message each way: put (pickling, 5 ms of the 10 ms message), then get (unpickling) */
-  g_autoptr(WeftProfile) messages = profile_from (
+  g_autoptr(WeftProfile) messages = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 1,"
     "  \"start_method\": \"fork\", \"objects\": { \"q\": { \"kind\": \"queue\" } },"
     "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"put\": { \"queue\": \"q\" } }, { \"get\": { \"queue\": \"q\" } } ] } ] }");
@@ -554,9 +524,9 @@ test_charged_costs (void)
    * stays (unsetenv is not safe with threads): later runs find no file
    * there and charge the shipped defaults, as without a calibration. */
   g_setenv ("XDG_CONFIG_HOME", dir, TRUE);
-  spawned = run_to_end (spawn, NULL);
-  forked = run_to_end (fork, NULL);
-  messaged = run_to_end (messages, NULL);
+  spawned = weft_test_run_to_end (spawn, NULL);
+  forked = weft_test_run_to_end (fork, NULL);
+  messaged = weft_test_run_to_end (messages, NULL);
 
   g_assert_cmpuint (weft_run_get_result (spawned)->tasks_ok, ==, 4);
   assert_charged (spawned, WEFT_STATE_INTERPRETER_START, 2, 60);
@@ -628,7 +598,7 @@ test_deadlock (void)
 {
   /* Each task holds its first lock before either takes its second: the
    * queues make the two meet, so the deadlock happens on every run. */
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"deadlock\", \"workers\": 2,"
     "  \"objects\": { \"a\": { \"kind\": \"lock\" }, \"b\": { \"kind\": \"lock\" },"
     "                 \"qa\": { \"kind\": \"queue\", \"capacity\": 1 }, \"qb\": { \"kind\": \"queue\", \"capacity\": 1 } },"
@@ -637,7 +607,7 @@ test_deadlock (void)
     "                     { \"get\": { \"queue\": \"qb\" } }, { \"lock\": { \"name\": \"b\", \"steps\": [] } } ] } } ] },"
     "    { \"steps\": [ { \"lock\": { \"name\": \"b\", \"steps\": [ { \"put\": { \"queue\": \"qb\" } },"
     "                     { \"get\": { \"queue\": \"qa\" } }, { \"lock\": { \"name\": \"a\", \"steps\": [] } } ] } } ] } ] }");
-  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   const WeftRunResult *result = weft_run_get_result (run);
   g_autoptr(JsonNode) summary = weft_summary_build (weft_run_get_model (run), profile, result);
   JsonObject *deadlock;
@@ -668,7 +638,7 @@ cancel_soon (gpointer data)
 static void
 test_cancel (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"long\", \"workers\": 3,"
     "  \"objects\": { \"q\": { \"kind\": \"queue\", \"capacity\": 1 }, \"l\": { \"kind\": \"lock\" } },"
     "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"io\": { \"ms\": 20000, \"blocking\": true } } ] },"
@@ -699,12 +669,12 @@ test_cancel (void)
 static void
 test_failure_kept_apart (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"pool\", \"workers\": 2,"
     "  \"tasks\": [ { \"name\": \"small\", \"count\": 5, \"steps\": [ { \"cpu\": { \"ms\": 2 } } ] },"
     "               { \"name\": \"bad\", \"steps\": [ { \"cpu\": { \"ms\": 1 } }, { \"fail\": { \"message\": \"division by zero\" } } ] },"
     "               { \"name\": \"big\", \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 10 } } ] } ] }");
-  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   const WeftRunResult *result = weft_run_get_result (run);
   WeftRunStats rs;
   guint64 failed = 0;
@@ -770,11 +740,11 @@ test_failure_kept_apart (void)
 static void
 test_cancel_on_error (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"group\", \"workers\": 4, \"cancel_on_error\": true,"
     "  \"tasks\": [ { \"name\": \"sibling\", \"count\": 3, \"steps\": [ { \"io\": { \"ms\": 10000, \"blocking\": true } } ] },"
     "               { \"name\": \"bad\", \"steps\": [ { \"io\": { \"ms\": 50, \"blocking\": true } }, { \"fail\": { \"message\": \"boom\" } } ] } ] }");
-  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   const WeftRunResult *result = weft_run_get_result (run);
 
   g_assert_cmpuint (result->tasks_failed, ==, 1);
@@ -787,14 +757,14 @@ test_cancel_on_error (void)
 static void
 test_queue (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"queue\", \"workers\": 4,"
     "  \"objects\": { \"jobs\": { \"kind\": \"queue\", \"capacity\": 4 } },"
     "  \"tasks\": [ { \"name\": \"producer\", \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 50, \"steps\": ["
     "                   { \"cpu\": { \"ms\": 0.1 } }, { \"put\": { \"queue\": \"jobs\" } } ] } } ] },"
     "               { \"name\": \"consumer\", \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 50, \"steps\": ["
     "                   { \"get\": { \"queue\": \"jobs\" } }, { \"cpu\": { \"ms\": 0.3 } } ] } } ] } ] }");
-  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   WeftQueueStats qs;
   guint n_flows = 0;
 
@@ -858,7 +828,7 @@ check_queue_waits (WeftTraceModel *model,
 static void
 test_queue_waits_match_depth (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"waits\", \"workers\": 8,"
     "  \"objects\": { \"starved\": { \"kind\": \"queue\", \"capacity\": 4 },"
     "                 \"flooded\": { \"kind\": \"queue\", \"capacity\": 4 } },"
@@ -870,7 +840,7 @@ test_queue_waits_match_depth (void)
     "                   { \"cpu\": { \"ms\": 0.05 } }, { \"put\": { \"queue\": \"flooded\" } } ] } } ] },"
     "               { \"name\": \"slow-consumer\", \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 60, \"steps\": ["
     "                   { \"get\": { \"queue\": \"flooded\" } }, { \"cpu\": { \"ms\": 0.4 } } ] } } ] } ] }");
-  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   WeftTraceModel *model = weft_run_get_model (run);
   WeftQueueStats starved, flooded;
   guint64 starved_ns, flooded_ns;
@@ -904,14 +874,14 @@ test_queue_waits_match_depth (void)
 static void
 test_queue_waits_many_lost_turns (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"turns\", \"workers\": 8,"
     "  \"objects\": { \"slot\": { \"kind\": \"queue\", \"capacity\": 1 } },"
     "  \"tasks\": [ { \"name\": \"producer\", \"count\": 7, \"steps\": [ { \"repeat\": { \"times\": 100, \"steps\": ["
     "                   { \"put\": { \"queue\": \"slot\" } } ] } } ] },"
     "               { \"name\": \"consumer\", \"steps\": [ { \"repeat\": { \"times\": 700, \"steps\": ["
     "                   { \"get\": { \"queue\": \"slot\" } }, { \"cpu\": { \"ms\": 0.01 } } ] } } ] } ] }");
-  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   WeftQueueStats qs;
   guint64 ns;
   guint waits;
@@ -930,22 +900,22 @@ static void
 test_processes (void)
 {
   /* Tasks long enough that starting the processes is a small part of the run. */
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"cpu\", \"workers\": 4, \"start_method\": \"fork\","
     "  \"tasks\": [ { \"name\": \"squares\", \"count\": 8, \"steps\": [ { \"cpu\": { \"ms\": 80 } } ] } ] }");
-  g_autoptr(WeftProfile) racy = profile_from (
+  g_autoptr(WeftProfile) racy = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"race\", \"workers\": 4, \"executor\": \"processes\","
     "  \"objects\": { \"counter\": { \"kind\": \"counter\" } },"
     "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"counter\", \"times\": 1000000 } } ] } ] }");
   WeftRunOptions serial = { WEFT_EXECUTOR_THREADS, 1, 0, FALSE };
   WeftRunOptions procs = { WEFT_EXECUTOR_PROCESSES, 4, 0, FALSE };
-  g_autoptr(WeftRun) r_racy = run_to_end (racy, NULL);
+  g_autoptr(WeftRun) r_racy = weft_test_run_to_end (racy, NULL);
   double speedup = 0;
 
   for (guint attempt = 0; attempt < 8 && speedup < PARALLEL_SPEEDUP; attempt++)
     {
-      g_autoptr(WeftRun) r_serial = run_to_end (profile, &serial);
-      g_autoptr(WeftRun) r_procs = run_to_end (profile, &procs);
+      g_autoptr(WeftRun) r_serial = weft_test_run_to_end (profile, &serial);
+      g_autoptr(WeftRun) r_procs = weft_test_run_to_end (profile, &procs);
       WeftTraceModel *model = weft_run_get_model (r_procs);
 
       g_assert_cmpuint (weft_run_get_result (r_procs)->tasks_ok, ==, 8);
@@ -971,17 +941,17 @@ test_processes (void)
 static void
 test_shared_array (void)
 {
-  g_autoptr(WeftProfile) racy = profile_from (
+  g_autoptr(WeftProfile) racy = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"array\", \"workers\": 4, \"executor\": \"processes\","
     "  \"objects\": { \"a\": { \"kind\": \"counter\", \"length\": 4, \"initial\": 10 } },"
     "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"increment\": { \"counter\": \"a\", \"times\": 1000000 } } ] } ] }");
-  g_autoptr(WeftProfile) locked = profile_from (
+  g_autoptr(WeftProfile) locked = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"array\", \"workers\": 4, \"executor\": \"processes\","
     "  \"objects\": { \"a\": { \"kind\": \"counter\", \"length\": 4, \"initial\": 10 }, \"l\": { \"kind\": \"lock\" } },"
     "  \"tasks\": [ { \"count\": 4, \"steps\": [ { \"repeat\": { \"times\": 2000, \"steps\": ["
     "     { \"lock\": { \"name\": \"l\", \"steps\": [ { \"increment\": { \"counter\": \"a\", \"times\": 3 } } ] } } ] } } ] } ] }");
-  g_autoptr(WeftRun) r_racy = run_to_end (racy, NULL);
-  g_autoptr(WeftRun) r_locked = run_to_end (locked, NULL);
+  g_autoptr(WeftRun) r_racy = weft_test_run_to_end (racy, NULL);
+  g_autoptr(WeftRun) r_locked = weft_test_run_to_end (locked, NULL);
   const WeftCounterResult *c = &g_array_index (weft_run_get_result (r_locked)->counters, WeftCounterResult, 0);
 
   g_test_message ("array without its lock: %" G_GINT64_FORMAT " of 4000000 lost", lost_updates (r_racy));
@@ -995,11 +965,11 @@ test_shared_array (void)
 static void
 test_loop_many_waits (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"gather\", \"executor\": \"mainloop\","
     "  \"tasks\": [ { \"count\": 500, \"steps\": [ { \"io\": { \"ms\": 100 } } ] },"
     "               { \"count\": 500, \"steps\": [ { \"io\": { \"ms\": 300 } }, { \"cpu\": { \"ms\": 0.01 } } ] } ] }");
-  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   const WeftRunResult *result = weft_run_get_result (run);
   WeftTraceModel *model = weft_run_get_model (run);
   const WeftCounterPoint *pending;
@@ -1029,7 +999,7 @@ test_loop_many_waits (void)
 static void
 test_two_loops_own_counters (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"two loops\","
     "  \"objects\": { \"q\": { \"kind\": \"queue\", \"capacity\": 50 } },"
     "  \"stages\": ["
@@ -1037,7 +1007,7 @@ test_two_loops_own_counters (void)
     "      { \"repeat\": { \"times\": 3, \"steps\": [ { \"io\": { \"ms\": 10 } }, { \"put\": { \"queue\": \"q\" } } ] } } ] },"
     "    { \"name\": \"upload\", \"executor\": \"mainloop\", \"workers\": 2, \"steps\": ["
     "      { \"for_each\": { \"queue\": \"q\", \"steps\": [ { \"io\": { \"ms\": 2 } } ] } } ] } ] }");
-  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   WeftTraceModel *model = weft_run_get_model (run);
   static const gint64 tasks[] = { 8, 2 };
   static const char *names[] = { "pending waits: fetch", "pending waits: upload" };
@@ -1070,11 +1040,11 @@ test_two_loops_own_counters (void)
 static void
 test_loop_blocking_call (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"stall\", \"executor\": \"mainloop\","
     "  \"tasks\": [ { \"count\": 20, \"steps\": [ { \"repeat\": { \"times\": 40, \"steps\": [ { \"io\": { \"ms\": 10 } } ] } } ] },"
     "               { \"steps\": [ { \"io\": { \"ms\": 50 } }, { \"io\": { \"ms\": 200, \"blocking\": true } } ] } ] }");
-  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   double lag_ms = weft_run_get_result (run)->loop_max_lag_ns / 1e6;
 
   g_test_message ("a 200 ms blocking call: the loop lagged %.1f ms", lag_ms);
@@ -1089,7 +1059,7 @@ test_loop_blocking_call (void)
 static void
 test_loop_task_group_cancel (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"group\", \"executor\": \"mainloop\", \"cancel_on_error\": true,"
     "  \"tasks\": [ { \"name\": \"sibling\", \"count\": 5, \"steps\": [ { \"io\": { \"ms\": 30000 } } ] },"
     "               { \"name\": \"bad\", \"steps\": [ { \"io\": { \"ms\": 20 } }, { \"fail\": { \"message\": \"boom\" } } ] } ] }");
@@ -1097,7 +1067,7 @@ test_loop_task_group_cancel (void)
   const WeftRunResult *result;
 
   _weft_loop_executor_set_cancel_check_ms (0);
-  run = run_to_end (profile, NULL);
+  run = weft_test_run_to_end (profile, NULL);
   _weft_loop_executor_set_cancel_check_ms (20);
   result = weft_run_get_result (run);
 
@@ -1112,7 +1082,7 @@ test_loop_task_group_cancel (void)
 static void
 test_pipeline (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"etl\","
     "  \"objects\": { \"pages\": { \"kind\": \"queue\", \"capacity\": 8 },"
     "                 \"records\": { \"kind\": \"queue\", \"capacity\": 8 } },"
@@ -1123,7 +1093,7 @@ test_pipeline (void)
     "      { \"for_each\": { \"queue\": \"pages\", \"steps\": [ { \"cpu\": { \"ms\": 2 } }, { \"put\": { \"queue\": \"records\" } } ] } } ] },"
     "    { \"name\": \"store\", \"executor\": \"threads\", \"workers\": 2, \"steps\": ["
     "      { \"for_each\": { \"queue\": \"records\", \"steps\": [ { \"io\": { \"ms\": 1, \"blocking\": true } } ] } } ] } ] }");
-  g_autoptr(WeftRun) run = run_to_end (profile, NULL);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, NULL);
   const WeftRunResult *result = weft_run_get_result (run);
   WeftTraceModel *model = weft_run_get_model (run);
   WeftQueueStats pages, records;
@@ -1158,17 +1128,17 @@ test_pipeline (void)
 static void
 test_manager (void)
 {
-  g_autoptr(WeftProfile) via_manager = profile_from (
+  g_autoptr(WeftProfile) via_manager = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"manager\", \"workers\": 2, \"executor\": \"processes\","
     "  \"start_method\": \"fork\", \"objects\": { \"c\": { \"kind\": \"counter\", \"backend\": \"manager\" } },"
     "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"increment\": { \"counter\": \"c\", \"times\": 4000 } } ] } ] }");
-  g_autoptr(WeftProfile) in_memory = profile_from (
+  g_autoptr(WeftProfile) in_memory = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"memory\", \"workers\": 2, \"executor\": \"processes\","
     "  \"objects\": { \"c\": { \"kind\": \"counter\" }, \"l\": { \"kind\": \"lock\" } },"
     "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 2000, \"steps\": ["
     "     { \"lock\": { \"name\": \"l\", \"steps\": [ { \"increment\": { \"counter\": \"c\" } } ] } } ] } } ] } ] }");
-  g_autoptr(WeftRun) r_manager = run_to_end (via_manager, NULL);
-  g_autoptr(WeftRun) r_memory = run_to_end (in_memory, NULL);
+  g_autoptr(WeftRun) r_manager = weft_test_run_to_end (via_manager, NULL);
+  g_autoptr(WeftRun) r_memory = weft_test_run_to_end (in_memory, NULL);
   const WeftCounterResult *m = &g_array_index (weft_run_get_result (r_manager)->counters, WeftCounterResult, 0);
   const WeftCounterResult *s = &g_array_index (weft_run_get_result (r_memory)->counters, WeftCounterResult, 0);
   WeftTraceModel *model = weft_run_get_model (r_manager);
@@ -1205,12 +1175,12 @@ test_manager (void)
 static void
 test_no_record (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (cpu_profile);
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (cpu_profile);
   WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
   g_autoptr(WeftRun) run = NULL;
 
   options.no_record = TRUE;
-  run = run_to_end (profile, &options);
+  run = weft_test_run_to_end (profile, &options);
   g_assert_cmpuint (weft_trace_model_get_n_lanes (weft_run_get_model (run)), ==, 0);
   g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 8);
   g_assert_cmpuint (weft_run_get_result (run)->errors->len, ==, 0);
@@ -1240,7 +1210,7 @@ pid_running (WeftTraceModel *model,
 static void
 test_stalled_worker (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"stall\", \"executor\": \"processes\", \"workers\": 2,"
     "  \"timeout_s\": 60,"
     "  \"tasks\": [ { \"name\": \"long\", \"count\": 1, \"steps\": [ { \"cpu\": { \"ms\": 30000 } } ] },"
@@ -1288,7 +1258,7 @@ test_stalled_worker (void)
 static void
 test_leaves_sigpipe (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"tiny\", \"workers\": 2,"
     "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 1 } } ] } ] }");
   WeftRunOptions processes = { WEFT_EXECUTOR_PROCESSES, 2, 0, FALSE };
@@ -1298,8 +1268,8 @@ test_leaves_sigpipe (void)
 
   dfl.sa_handler = SIG_DFL;
   sigaction (SIGPIPE, &dfl, &before);
-  threads_run = run_to_end (profile, NULL);
-  processes_run = run_to_end (profile, &processes);
+  threads_run = weft_test_run_to_end (profile, NULL);
+  processes_run = weft_test_run_to_end (profile, &processes);
   sigaction (SIGPIPE, &before, &after);
 
   g_assert_true (after.sa_handler == SIG_DFL);
@@ -1355,11 +1325,11 @@ assert_core_waits_nested (WeftLane *lane)
 static void
 test_core_wait (void)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"many\", \"workers\": 32,"
     "  \"tasks\": [ { \"name\": \"squares\", \"count\": 32, \"steps\": [ { \"cpu\": { \"ms\": 20 } } ] } ] }");
   WeftRunOptions options = { WEFT_EXECUTOR_THREADS, 32, 0, FALSE };
-  g_autoptr(WeftRun) run = run_to_end (profile, &options);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, &options);
   WeftTraceModel *model = weft_run_get_model (run);
   guint64 running = 0, core_wait = 0, above;
   gint64 cores = MAX (1, sysconf (_SC_NPROCESSORS_ONLN)), max;
@@ -1425,12 +1395,12 @@ pin_to_cpus (int n)
 static void
 core_wait_pinned (int n)
 {
-  g_autoptr(WeftProfile) profile = profile_from (
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
     "{ \"weft_profile\": 1, \"name\": \"pinned\", \"workers\": 4, \"gil\": false,"
     "  \"tasks\": [ { \"name\": \"squares\", \"count\": 4, \"steps\": [ { \"cpu\": { \"ms\": 80 } } ] } ] }");
   WeftRunOptions options = { WEFT_EXECUTOR_THREADS, 4, 0, FALSE };
   int cpus = pin_to_cpus (n);
-  g_autoptr(WeftRun) run = run_to_end (profile, &options);
+  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, &options);
   WeftTraceModel *model = weft_run_get_model (run);
   guint64 running = 0, core_wait = 0, above;
   double share, expected = 1.0 - cpus / 4.0;
