@@ -1319,6 +1319,26 @@ assert_core_waits_nested (WeftLane *lane)
       }
 }
 
+/* The lanes' time running and waiting for a core; each core wait nests in
+ * its task */
+static void
+thread_time (WeftTraceModel *model,
+             guint64        *running,
+             guint64        *core_wait)
+{
+  *running = *core_wait = 0;
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+      WeftLaneStats ls;
+
+      g_assert_true (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &ls));
+      *running += ls.state_ns[WEFT_STATE_RUNNING];
+      *core_wait += ls.state_ns[WEFT_STATE_CORE_WAIT];
+      assert_core_waits_nested (lane);
+    }
+}
+
 /* 32 CPU-bound threads on this machine's cores: most of their time they wait
  * for a core, that wait is measured, and the parallelism track counts only
  * threads on a core. */
@@ -1336,16 +1356,7 @@ test_core_wait (void)
   double share;
 
   g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 32);
-  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
-    {
-      WeftLane *lane = weft_trace_model_get_lane (model, i);
-      WeftLaneStats ls;
-
-      g_assert_true (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &ls));
-      running += ls.state_ns[WEFT_STATE_RUNNING];
-      core_wait += ls.state_ns[WEFT_STATE_CORE_WAIT];
-      assert_core_waits_nested (lane);
-    }
+  thread_time (model, &running, &core_wait);
 
   /* On n cores, 32 threads each get at most n/32 of the time: with n = 2
    * core-wait is 94 % of their thread time; other load only raises it. */
@@ -1408,16 +1419,7 @@ core_wait_pinned (int n)
 
   g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 4);
   g_assert_cmpuint (weft_run_get_result (run)->rejected_records, ==, 0);
-  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
-    {
-      WeftLane *lane = weft_trace_model_get_lane (model, i);
-      WeftLaneStats ls;
-
-      g_assert_true (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &ls));
-      running += ls.state_ns[WEFT_STATE_RUNNING];
-      core_wait += ls.state_ns[WEFT_STATE_CORE_WAIT];
-      assert_core_waits_nested (lane);
-    }
+  thread_time (model, &running, &core_wait);
   share = (double) core_wait / (double) (running + core_wait);
   above = parallelism_above (model, cpus, &max);
   g_test_message ("%d CPUs: core-wait %.1f %% of thread time (expected %.0f %%), "
