@@ -203,7 +203,7 @@ has_room (WeftTraceJournal *journal,
  *
  * Starts a batch written event by event, in step with the model's own pass
  * over it (one read of each event, not two). Returns FALSE if the journal is
- * full: the events are then not recorded.
+ * full: the batch's events and its end are then not recorded.
  */
 gboolean
 _weft_trace_journal_begin_events (WeftTraceJournal *journal,
@@ -219,6 +219,8 @@ void
 _weft_trace_journal_event (WeftTraceJournal *journal,
                            const WeftEvent  *ev)
 {
+  if (G_UNLIKELY (!journal->writing))
+    return;
   if (G_UNLIKELY (journal->cursor + MAX_EVENT_BYTES > journal->bytes->len))
     reserve (journal, EVENTS_PER_STEP * MAX_EVENT_BYTES);
   journal->cursor += put_event (journal, journal->bytes->data + journal->cursor, ev);

@@ -1057,15 +1057,12 @@ weft_trace_model_append (WeftTraceModel  *self,
   if (n_events == 0)
     return;
 
-  if (_weft_trace_journal_begin_events (self->journal, n_events))
-    for (gsize i = 0; i < n_events; i++)
-      {
-        _weft_trace_journal_event (self->journal, &events[i]);
-        process_event (self, &events[i]);
-      }
-  else
-    for (gsize i = 0; i < n_events; i++)
+  _weft_trace_journal_begin_events (self->journal, n_events);
+  for (gsize i = 0; i < n_events; i++)
+    {
+      _weft_trace_journal_event (self->journal, &events[i]);
       process_event (self, &events[i]);
+    }
   _weft_trace_journal_end_events (self->journal);
   self->n_events += n_events;
 
