@@ -245,10 +245,10 @@ main (int   argc,
   model = bench_make_weft_model (tasks);
   {
     WeftRunStats run;
-    gsize journal_len;
+    guint64 journal_len;
 
     weft_trace_model_get_run_stats (model, &run);
-    _weft_trace_model_get_journal (model, &journal_len);
+    _weft_trace_model_get_journal_length (model, &journal_len);
     printf ("BENCH journal_bytes_per_event %.2f bytes\n", (double) journal_len / (double) run.n_events);
   }
   g_file_set_contents ("/proc/self/clear_refs", "5", 1, NULL);

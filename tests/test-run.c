@@ -701,8 +701,7 @@ test_failure_kept_apart (void)
     WeftTraceModel *model = weft_run_get_model (run);
     g_autoptr(WeftTraceModel) back = weft_trace_model_new ();
     g_autoptr(GError) error = NULL;
-    const guint8 *journal;
-    gsize len;
+    g_autoptr(GBytes) journal = NULL;
     guint n_failed = 0;
 
     for (guint w = 0; w < weft_trace_model_get_n_lanes (model); w++)
@@ -727,8 +726,9 @@ test_failure_kept_apart (void)
           }
       }
     g_assert_cmpuint (n_failed, ==, 1);
-    journal = _weft_trace_model_get_journal (model, &len);
-    g_assert_true (_weft_trace_journal_replay (journal, len, back, &error));
+    journal = _weft_trace_model_dup_journal (model);
+    g_assert_true (_weft_trace_journal_replay (g_bytes_get_data (journal, NULL), g_bytes_get_size (journal),
+                                               back, &error));
     g_assert_no_error (error);
     for (guint32 id = 0x100000; id < 0x100000 + 8; id++)
       g_assert_cmpstr (weft_trace_model_get_task_error (back, id), ==,

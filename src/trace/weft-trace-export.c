@@ -244,42 +244,52 @@ write_meta_string (WeftJsonWriter *w,
   weft_json_writer_string (w, value);
 }
 
+/* Bytes @off.. of the model's journal followed by @more, into @buf */
+static gboolean
+read_journal (Export      *ex,
+              guint64      own_len,
+              GByteArray  *more,
+              guint64      off,
+              guint8      *buf,
+              gsize        n,
+              GError     **error)
+{
+  gsize own = (gsize) MIN ((guint64) n, own_len - MIN (off, own_len));
+
+  if (own > 0 && !_weft_trace_model_read_journal (ex->model, off, buf, own, error))
+    return FALSE;
+  if (n > own)
+    memcpy (buf + own, more->data + (off + own - own_len), n - own);
+  return TRUE;
+}
+
 /* The model's journal (every change, in order), base64 in strings of at
- * most JOURNAL_CHUNK bytes of journal each: import replays it. */
-static void
-write_journal (Export *ex)
+ * most JOURNAL_CHUNK bytes of journal each: import replays it. The journal
+ * is read a chunk at a time (most of it is on disk). */
+static gboolean
+write_journal (Export  *ex,
+               GError **error)
 {
   WeftJsonWriter *w = ex->w;
-  gsize own_len, len;
-  const guint8 *data = _weft_trace_model_get_journal (ex->model, &own_len);
+  guint64 own_len, len;
   /* a foreign trace's args, which its model keeps outside its journal */
   g_autoptr(GByteArray) more = _weft_trace_model_encode_adopted_args (ex->model);
   g_autofree char *text = g_malloc (JOURNAL_CHUNK / 3 * 4 + 4);
-  g_autofree guint8 *across = NULL;
+  g_autofree guint8 *chunk = g_malloc (JOURNAL_CHUNK);
 
+  _weft_trace_model_get_journal_length (ex->model, &own_len);
   len = own_len + (more != NULL ? more->len : 0);
   LIT (w, ",\"journal_bytes\":");
   weft_json_writer_uint (w, len);
   LIT (w, ",\n\"journal\":[");
-  for (gsize off = 0; off < len; off += JOURNAL_CHUNK)
+  for (guint64 off = 0; off < len; off += JOURNAL_CHUNK)
     {
-      gsize n = MIN (JOURNAL_CHUNK, len - off);
+      gsize n = (gsize) MIN ((guint64) JOURNAL_CHUNK, len - off);
       int state = 0, save = 0;
-      const guint8 *chunk;
       gsize out;
 
-      if (off + n <= own_len)
-        chunk = data + off;
-      else if (off >= own_len)
-        chunk = more->data + (off - own_len);
-      else
-        {
-          if (across == NULL)
-            across = g_malloc (JOURNAL_CHUNK);
-          memcpy (across, data + off, own_len - off);
-          memcpy (across + (own_len - off), more->data, n - (own_len - off));
-          chunk = across;
-        }
+      if (!read_journal (ex, own_len, more, off, chunk, n, error))
+        return FALSE;
       out = g_base64_encode_step (chunk, n, FALSE, text, &state, &save);
       out += g_base64_encode_close (FALSE, text + out, &state, &save);
       if (off > 0)
@@ -289,11 +299,13 @@ write_journal (Export *ex)
       LIT (w, "\"");
     }
   LIT (w, "]");
+  return TRUE;
 }
 
-static void
+static gboolean
 write_header (Export              *ex,
-              const WeftTraceMeta *meta)
+              const WeftTraceMeta *meta,
+              GError             **error)
 {
   WeftJsonWriter *w = ex->w;
   gboolean first = TRUE;
@@ -328,8 +340,10 @@ write_header (Export              *ex,
     LIT (w, "true");
   else
     LIT (w, "false");
-  write_journal (ex);
+  if (!write_journal (ex, error))
+    return FALSE;
   LIT (w, "},\n\"traceEvents\":[\n");
+  return TRUE;
 }
 
 static void
@@ -716,8 +730,8 @@ export_to_fd (WeftTraceModel      *model,
 {
   g_autoptr(WeftJsonWriter) w = weft_json_writer_new (fd);
   g_autoptr(GHashTable) names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  gsize journal_len;
-  gboolean ok;
+  guint64 journal_len;
+  gboolean header_ok, ok;
   Export ex = {
     .model = model,
     .w = w,
@@ -726,7 +740,7 @@ export_to_fd (WeftTraceModel      *model,
     .first_event = TRUE,
   };
 
-  if (_weft_trace_model_get_journal (model, &journal_len) == NULL)
+  if (!_weft_trace_model_get_journal_length (model, &journal_len))
     {
       g_set_error (error, WEFT_TRACE_ERROR, WEFT_TRACE_ERROR_LIMIT,
                    "the run is too long to export exactly: its journal outgrew its limit (about 4 GiB)");
@@ -742,14 +756,17 @@ export_to_fd (WeftTraceModel      *model,
     }
   ex.origin = find_origin (model);
   ex.has_args = weft_trace_model_get_n_args (model) > 0;
-  write_header (&ex, meta);
-  write_lane_metadata (&ex);
-  ok = write_lanes (&ex) && write_counters (&ex) && write_flows (&ex);
+  header_ok = write_header (&ex, meta, error);
+  if (header_ok)
+    write_lane_metadata (&ex);
+  ok = header_ok && write_lanes (&ex) && write_counters (&ex) && write_flows (&ex);
   for (guint i = 0; i < WEFT_N_STATES; i++)
     {
       g_free (ex.span_mid[i]);
       g_free (ex.state_name[i]);
     }
+  if (!header_ok)
+    return FALSE;
   if (!ok && g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
   LIT (w, "\n]}\n");

@@ -14,6 +14,10 @@ G_BEGIN_DECLS
  * byte encoding (see docs/trace-format.md). Replaying a journal into a new
  * model makes the same calls, so it builds the same model: an exported
  * trace carries its model's journal, and import replays it.
+ *
+ * Beyond a few MiB, the journal's bytes move to an unlinked file on disk
+ * (weft-spill-private.h): a run's journal is written once and read only to
+ * export it, so it need not stay in memory.
  */
 
 typedef struct _WeftTraceJournal WeftTraceJournal;
@@ -64,8 +68,16 @@ void              _weft_trace_journal_finish         (WeftTraceJournal *journal,
 
 void              _weft_trace_journal_set_limit      (WeftTraceJournal *journal,
                                                       guint             limit);
-const guint8     *_weft_trace_journal_get_data       (WeftTraceJournal *journal,
-                                                      gsize            *out_len);
+void              _weft_trace_journal_set_spill      (WeftTraceJournal *journal,
+                                                      gsize             n_bytes);
+guint64           _weft_trace_journal_get_spilled    (WeftTraceJournal *journal);
+gboolean          _weft_trace_journal_get_length     (WeftTraceJournal *journal,
+                                                      guint64          *out_len);
+gboolean          _weft_trace_journal_read           (WeftTraceJournal *journal,
+                                                      guint64           offset,
+                                                      guint8           *buf,
+                                                      gsize             len,
+                                                      GError          **error);
 
 gboolean          _weft_trace_journal_replay         (const guint8     *data,
                                                       gsize             len,

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "weft-spill-private.h"
 #include "weft-trace-journal-private.h"
 #include "weft-trace-meta.h"
 
@@ -79,10 +80,16 @@ G_STATIC_ASSERT (N_CODES <= 32);
  * 700 M events) and is then incomplete: the model cannot be exported. */
 #define MAX_JOURNAL_BYTES (G_MAXUINT32 - (64u << 20))
 
+/* What the journal keeps in memory before it moves it to its spill file */
+#define SPILL_BYTES (4u << 20)
+
 struct _WeftTraceJournal
 {
-  GByteArray *bytes;
-  guint       limit;         /* MAX_JOURNAL_BYTES, lower in tests */
+  GByteArray *bytes;         /* what follows the spilled bytes */
+  WeftSpill  *spill;         /* the journal's start, on disk, or NULL */
+  guint64     spilled;       /* its length */
+  gsize       spill_at;      /* SPILL_BYTES; 0: keep all in memory */
+  guint64     limit;         /* MAX_JOURNAL_BYTES, lower in tests */
   gboolean    full;          /* something could not be recorded */
   guint64    *last_time;     /* TIME_SLOTS entries */
   guint32     last_worker;   /* G_MAXUINT32: none yet */
@@ -97,6 +104,7 @@ _weft_trace_journal_new (void)
 
   journal->bytes = g_byte_array_new ();
   journal->limit = MAX_JOURNAL_BYTES;
+  journal->spill_at = SPILL_BYTES;
   journal->last_time = g_new0 (guint64, TIME_SLOTS);
   journal->last_worker = G_MAXUINT32;
   return journal;
@@ -108,6 +116,7 @@ _weft_trace_journal_free (WeftTraceJournal *journal)
   if (journal == NULL)
     return;
   g_byte_array_unref (journal->bytes);
+  _weft_spill_free (journal->spill);
   g_free (journal->last_time);
   g_free (journal);
 }
@@ -185,6 +194,27 @@ put_event (WeftTraceJournal *journal,
   return n;
 }
 
+/* Moves the bytes in memory to the spill file once there are many. Where
+ * no file can be made, or the disk is full, the rest stays in memory. */
+static void
+maybe_spill (WeftTraceJournal *journal)
+{
+  if (journal->spill_at == 0 || journal->bytes->len < journal->spill_at)
+    return;
+  if (journal->spill == NULL && (journal->spill = _weft_spill_new (MAX_JOURNAL_BYTES)) == NULL)
+    {
+      journal->spill_at = 0;
+      return;
+    }
+  if (!_weft_spill_append (journal->spill, journal->bytes->data, journal->bytes->len))
+    {
+      journal->spill_at = 0;
+      return;
+    }
+  journal->spilled += journal->bytes->len;
+  g_byte_array_set_size (journal->bytes, 0);
+}
+
 /* Whether @n_bytes more fit; if not, the journal is marked incomplete. */
 static gboolean
 has_room (WeftTraceJournal *journal,
@@ -192,7 +222,8 @@ has_room (WeftTraceJournal *journal,
 {
   /* Nothing else is written in the middle of a batch's events. */
   g_assert (!journal->writing);
-  if (!journal->full && journal->bytes->len + n_bytes > journal->limit)
+  maybe_spill (journal);
+  if (!journal->full && journal->spilled + journal->bytes->len + n_bytes > journal->limit)
     journal->full = TRUE;
   return !journal->full;
 }
@@ -327,7 +358,7 @@ _weft_trace_journal_args (WeftTraceJournal *journal,
 {
   if (!has_room (journal, 2 + 4 * 10 + (guint64) len))
     return G_MAXUINT64;
-  return _weft_trace_journal_encode_args (journal->bytes, worker, slot, time_ns, args, len);
+  return journal->spilled + _weft_trace_journal_encode_args (journal->bytes, worker, slot, time_ns, args, len);
 }
 
 /**
@@ -362,13 +393,16 @@ _weft_trace_journal_encode_args (GByteArray *out,
   return at;
 }
 
-/* The journal's bytes from @offset on (whether it is full or not). */
+/* The journal's bytes from @offset on (whether it is full or not), up to
+ * the end of the entry there. */
 const char *
 _weft_trace_journal_peek (WeftTraceJournal *journal,
                           guint64           offset)
 {
-  g_assert (offset <= journal->bytes->len);
-  return (const char *) journal->bytes->data + offset;
+  if (offset < journal->spilled)
+    return (const char *) _weft_spill_peek (journal->spill, offset);
+  g_assert (offset - journal->spilled <= journal->bytes->len);
+  return (const char *) journal->bytes->data + (offset - journal->spilled);
 }
 
 static void
@@ -424,23 +458,61 @@ _weft_trace_journal_set_limit (WeftTraceJournal *journal,
   journal->limit = MIN (limit, MAX_JOURNAL_BYTES);
 }
 
-/**
- * _weft_trace_journal_get_data:
- * @journal: a journal
- * @out_len: (out): its length in bytes
- *
- * Returns: (transfer none) (nullable): the encoded journal, valid until the
- *   next change, or %NULL if it outgrew its limit (about 4 GiB) and is
- *   incomplete
- */
-const guint8 *
-_weft_trace_journal_get_data (WeftTraceJournal *journal,
-                              gsize            *out_len)
+/* For tests: spill once @n_bytes are in memory (0: never). */
+void
+_weft_trace_journal_set_spill (WeftTraceJournal *journal,
+                               gsize             n_bytes)
 {
-  *out_len = journal->full ? 0 : journal->bytes->len;
-  if (journal->full)
-    return NULL;
-  return journal->bytes->data != NULL ? journal->bytes->data : (const guint8 *) "";
+  journal->spill_at = n_bytes;
+}
+
+/* How many of the journal's bytes are on disk (for tests) */
+guint64
+_weft_trace_journal_get_spilled (WeftTraceJournal *journal)
+{
+  return journal->spilled;
+}
+
+/**
+ * _weft_trace_journal_get_length:
+ * @journal: a journal
+ * @out_len: (out): its length in bytes, or 0
+ *
+ * Returns: %FALSE if it outgrew its limit (about 4 GiB) and is incomplete
+ */
+gboolean
+_weft_trace_journal_get_length (WeftTraceJournal *journal,
+                                guint64          *out_len)
+{
+  *out_len = journal->full ? 0 : journal->spilled + journal->bytes->len;
+  return !journal->full;
+}
+
+/**
+ * _weft_trace_journal_read:
+ * @offset: where to start; @offset + @len is at most the length
+ * @buf: (out caller-allocates) (array length=len): where the bytes go
+ *
+ * Copies part of the encoded journal, from disk or memory.
+ *
+ * Returns: %FALSE with @error set if the spill file could not be read
+ */
+gboolean
+_weft_trace_journal_read (WeftTraceJournal *journal,
+                          guint64           offset,
+                          guint8           *buf,
+                          gsize             len,
+                          GError          **error)
+{
+  gsize from_disk = (gsize) MIN ((guint64) len, journal->spilled - MIN (offset, journal->spilled));
+
+  g_return_val_if_fail (offset + len <= journal->spilled + journal->bytes->len, FALSE);
+
+  if (from_disk > 0 && !_weft_spill_read (journal->spill, offset, buf, from_disk, error))
+    return FALSE;
+  if (len > from_disk)
+    memcpy (buf + from_disk, journal->bytes->data + (offset + from_disk - journal->spilled), len - from_disk);
+  return TRUE;
 }
 
 /* ---- replaying ------------------------------------------------------------ */

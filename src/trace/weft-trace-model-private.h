@@ -6,8 +6,17 @@
 
 G_BEGIN_DECLS
 
-const guint8 *_weft_trace_model_get_journal (WeftTraceModel *self,
-                                             gsize          *out_len);
+gboolean      _weft_trace_model_get_journal_length (WeftTraceModel *self,
+                                                    guint64        *out_len);
+gboolean      _weft_trace_model_read_journal (WeftTraceModel *self,
+                                              guint64         offset,
+                                              guint8         *buf,
+                                              gsize           len,
+                                              GError        **error);
+GBytes       *_weft_trace_model_dup_journal (WeftTraceModel *self);
+void          _weft_trace_model_set_journal_spill (WeftTraceModel *self,
+                                                   gsize           n_bytes);
+guint64       _weft_trace_model_get_journal_spilled (WeftTraceModel *self);
 void          _weft_trace_model_set_journal_limit (WeftTraceModel *self,
                                                    guint           limit);
 void          _weft_trace_model_add_args    (WeftTraceModel *self,

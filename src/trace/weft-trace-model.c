@@ -1694,21 +1694,80 @@ weft_trace_model_get_n_args (WeftTraceModel *self)
 }
 
 /**
- * _weft_trace_model_get_journal:
+ * _weft_trace_model_get_journal_length:
  * @self: a #WeftTraceModel
- * @out_len: (out): the journal's length in bytes
+ * @out_len: (out): the length in bytes of the journal: every change made to
+ *   @self so far, encoded (see weft-trace-journal-private.h)
  *
- * Returns: (transfer none) (nullable): every change made to @self so far,
- *   encoded (see weft-trace-journal-private.h), valid until the next change;
- *   %NULL if the journal outgrew its limit
+ * Returns: %FALSE if the journal outgrew its limit and is incomplete
  */
-const guint8 *
-_weft_trace_model_get_journal (WeftTraceModel *self,
-                               gsize          *out_len)
+gboolean
+_weft_trace_model_get_journal_length (WeftTraceModel *self,
+                                      guint64        *out_len)
 {
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+
+  return _weft_trace_journal_get_length (self->journal, out_len);
+}
+
+/* Copies part of the journal (see _weft_trace_journal_read()). */
+gboolean
+_weft_trace_model_read_journal (WeftTraceModel *self,
+                                guint64         offset,
+                                guint8         *buf,
+                                gsize           len,
+                                GError        **error)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+
+  return _weft_trace_journal_read (self->journal, offset, buf, len, error);
+}
+
+/**
+ * _weft_trace_model_dup_journal:
+ *
+ * Returns: (transfer full) (nullable): a copy of the whole journal, or
+ *   %NULL if it is incomplete
+ */
+GBytes *
+_weft_trace_model_dup_journal (WeftTraceModel *self)
+{
+  GError *error = NULL;
+  guint64 len;
+  guint8 *data;
+
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
 
-  return _weft_trace_journal_get_data (self->journal, out_len);
+  if (!_weft_trace_journal_get_length (self->journal, &len))
+    return NULL;
+  data = g_malloc (MAX (len, 1));
+  if (!_weft_trace_journal_read (self->journal, 0, data, len, &error))
+    {
+      g_critical ("%s", error->message);
+      g_error_free (error);
+      g_free (data);
+      return NULL;
+    }
+  return g_bytes_new_take (data, len);
+}
+
+/* For tests: spill the journal to disk once @n_bytes are in memory (0: never). */
+void
+_weft_trace_model_set_journal_spill (WeftTraceModel *self,
+                                     gsize           n_bytes)
+{
+  g_return_if_fail (WEFT_IS_TRACE_MODEL (self));
+
+  _weft_trace_journal_set_spill (self->journal, n_bytes);
+}
+
+/* For tests: how much of the journal is on disk */
+guint64
+_weft_trace_model_get_journal_spilled (WeftTraceModel *self)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+
+  return _weft_trace_journal_get_spilled (self->journal);
 }
 
 /* For tests: a journal limit lower than about 4 GiB. */
