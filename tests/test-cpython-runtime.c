@@ -16,6 +16,7 @@
 
 #include "weft-cpython-runtime.h"
 #include "weft-summary.h"
+#include "weft-test-points.h"
 
 #define PYTHON "/usr/bin/python3"
 
@@ -157,7 +158,7 @@ trace_counter (WeftTraceModel *model,
 
       if (g_strcmp0 (weft_trace_model_get_object_name (model, objects[i]), name) != 0)
         continue;
-      points = weft_trace_model_get_counter (model, objects[i], &n);
+      points = weft_test_points (weft_trace_model_get_counter (model, objects[i]), &n);
       g_assert_cmpuint (n, >, 0);
       return points[n - 1].value;
     }

@@ -339,6 +339,7 @@ static const WeftCounterPoint steps[] = {
 static void
 test_step_values (void)
 {
+  g_autoptr(WeftCounterTrack) track = weft_counter_track_new (steps, G_N_ELEMENTS (steps));
   g_autoptr(WeftStepPainter) painter = weft_step_painter_new ();
   g_autoptr(GskRenderNode) node = NULL;
   cairo_surface_t *surface;
@@ -349,7 +350,7 @@ test_step_values (void)
   weft_step_painter_set_margins (painter, 0, 0);
 
   /* 1 px per ms, 40 px high: the peak in view (2) at the top */
-  node = weft_step_painter_paint (painter, steps, G_N_ELEMENTS (steps), BASE, BASE + 100 * MS, 100, 40, 0, &max);
+  node = weft_step_painter_paint (painter, track, BASE, BASE + 100 * MS, 100, 40, 0, &max);
   g_assert_cmpint (max, ==, 2);
   surface = draw_node (node, 100, 40);
   assert_pixel (surface, 5, 38, &c, 0, "0 before 10 ms");
@@ -361,7 +362,7 @@ test_step_values (void)
 
   /* A fixed top of 4: 2 is half the height */
   g_clear_pointer (&node, gsk_render_node_unref);
-  node = weft_step_painter_paint (painter, steps, G_N_ELEMENTS (steps), BASE, BASE + 100 * MS, 100, 40, 4, &max);
+  node = weft_step_painter_paint (painter, track, BASE, BASE + 100 * MS, 100, 40, 4, &max);
   g_assert_cmpint (max, ==, 2);
   surface = draw_node (node, 100, 40);
   assert_pixel (surface, 30, 15, &c, 0, "2 of 4, upper half");
@@ -370,7 +371,7 @@ test_step_values (void)
 
   /* A window inside the second step: the value in force fills it */
   g_clear_pointer (&node, gsk_render_node_unref);
-  node = weft_step_painter_paint (painter, steps, G_N_ELEMENTS (steps), BASE + 60 * MS, BASE + 70 * MS,
+  node = weft_step_painter_paint (painter, track, BASE + 60 * MS, BASE + 70 * MS,
                                   50, 40, 0, &max);
   g_assert_cmpint (max, ==, 1);
   surface = draw_node (node, 50, 40);
@@ -380,7 +381,7 @@ test_step_values (void)
 
   /* No points: an empty node of the size asked, peak 1 */
   g_clear_pointer (&node, gsk_render_node_unref);
-  node = weft_step_painter_paint (painter, NULL, 0, BASE, BASE + 100 * MS, 100, 40, 0, &max);
+  node = weft_step_painter_paint (painter, NULL, BASE, BASE + 100 * MS, 100, 40, 0, &max);
   g_assert_cmpint (max, ==, 1);
   surface = draw_node (node, 100, 40);
   assert_pixel (surface, 50, 39, &c, 0, "nothing");
@@ -390,6 +391,7 @@ test_step_values (void)
 static void
 test_step_outline (void)
 {
+  g_autoptr(WeftCounterTrack) track = weft_counter_track_new (steps, G_N_ELEMENTS (steps));
   g_autoptr(WeftStepPainter) painter = weft_step_painter_new ();
   g_autoptr(GskRenderNode) node = NULL;
   cairo_surface_t *surface;
@@ -398,7 +400,7 @@ test_step_outline (void)
   /* As the timeline's counter tracks: 45 % fill, an outline, margins */
   weft_step_painter_set_style (painter, &c, 0.45, TRUE);
   weft_step_painter_set_margins (painter, 6, 3);
-  node = weft_step_painter_paint (painter, steps, G_N_ELEMENTS (steps), BASE, BASE + 100 * MS, 100, 40, 0, NULL);
+  node = weft_step_painter_paint (painter, track, BASE, BASE + 100 * MS, 100, 40, 0, NULL);
   surface = draw_node (node, 100, 40);
   /* The top of 2 is at y = 6: the line there (half in each pixel row
    * beside it), the fill below, nothing above */
@@ -419,6 +421,7 @@ test_step_peaks (void)
   g_autoptr(WeftStepPainter) painter = weft_step_painter_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autofree WeftCounterPoint *pts = g_new (WeftCounterPoint, 1000002);
+  g_autoptr(WeftCounterTrack) track = NULL;
   cairo_surface_t *surface;
   GdkRGBA c = { 0.2, 0.4, 0.6, 1 };
   const int width = 200;
@@ -436,11 +439,12 @@ test_step_peaks (void)
           peak_at = (guint) ((guint64) i * 1000 * width / (1000 * MS));
         }
     }
+  track = weft_counter_track_new (pts, n);
   weft_step_painter_set_style (painter, &c, 1.0, FALSE);
   weft_step_painter_set_margins (painter, 0, 0);
 
   /* By default: a few points per column, whatever the points in view */
-  node = weft_step_painter_paint (painter, pts, n, BASE, BASE + 1000 * MS, width, 45, 0, &max);
+  node = weft_step_painter_paint (painter, track, BASE, BASE + 1000 * MS, width, 45, 0, &max);
   visited = weft_step_painter_get_points_visited (painter);
   g_test_message ("%u points, %" G_GUINT64_FORMAT " read one by one for %d columns", n, visited, width);
   g_assert_cmpuint (visited, <=, (guint64) 3 * width);
@@ -455,7 +459,7 @@ test_step_peaks (void)
   weft_step_painter_reset_points_visited (painter);
   weft_step_painter_set_exact_peaks (painter, TRUE);
   g_clear_pointer (&node, gsk_render_node_unref);
-  node = weft_step_painter_paint (painter, pts, n, BASE, BASE + 1000 * MS, width, 45, 0, &max);
+  node = weft_step_painter_paint (painter, track, BASE, BASE + 1000 * MS, width, 45, 0, &max);
   g_assert_cmpint (max, ==, 9);
   g_assert_cmpuint (weft_step_painter_get_points_visited (painter), >=, n);
   surface = draw_node (node, width, 45);

@@ -8,6 +8,7 @@
 
 #include "weft-range-stats.h"
 #include "weft-test-util.h"
+#include "weft-test-points.h"
 
 #define LOCK_A  10
 #define LOCK_B  11
@@ -330,7 +331,7 @@ check_whole_run (WeftTraceModel *model)
   }
   {
     guint n = 0;
-    const WeftCounterPoint *p = weft_trace_model_get_counter (model, COUNTER, &n);
+    const WeftCounterPoint *p = weft_test_points (weft_trace_model_get_counter (model, COUNTER), &n);
     const WeftRangeCounter *c = &g_array_index (st->counters, WeftRangeCounter, 0);
     gint64 lo = 0, hi = 0;
 

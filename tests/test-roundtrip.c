@@ -16,6 +16,7 @@
 #include "weft-summary.h"
 #include "weft-trace-export.h"
 #include "weft-trace-import.h"
+#include "weft-test-points.h"
 
 static char *tmpdir;
 
@@ -73,7 +74,7 @@ assert_named_tracks_exist (const WeftProfile *profile,
           guint n = 0;
 
           found = g_strcmp0 (weft_trace_model_get_object_name (model, ids[i]), name) == 0 &&
-                  weft_trace_model_get_counter (model, ids[i], &n) != NULL && n > 0;
+                  weft_test_points (weft_trace_model_get_counter (model, ids[i]), &n) != NULL && n > 0;
         }
       g_test_message ("the description names the track '%s': %s", name, found ? "shown" : "missing");
       g_assert_true (found);

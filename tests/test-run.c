@@ -23,6 +23,7 @@
 #include "weft-run.h"
 #include "weft-summary.h"
 #include "weft-test-run.h"
+#include "weft-test-points.h"
 
 /* The speedup two cores must give to parallel CPU work (concepts 3 and 8). */
 #define PARALLEL_SPEEDUP 1.5
@@ -41,7 +42,7 @@ mean_parallelism (WeftTraceModel *model)
   guint n;
   double area = 0;
 
-  points = weft_trace_model_get_parallelism (model, &n);
+  points = weft_test_points (weft_trace_model_get_parallelism (model), &n);
   g_assert_cmpuint (n, >=, 2);
   for (guint i = 0; i + 1 < n; i++)
     area += (double) points[i].value * (double) (points[i + 1].time_ns - points[i].time_ns);
@@ -153,8 +154,8 @@ assert_lost_track (WeftRun *run,
 
   g_assert_cmpint (c->expected, ==, expected);
   g_assert_cmpstr (weft_trace_model_get_object_name (model, WEFT_ARENA_LOST_ID (0)), ==, "counter: lost updates");
-  value = weft_trace_model_get_counter (model, WEFT_ARENA_OBJECT_BASE, &n_value);
-  lost = weft_trace_model_get_counter (model, WEFT_ARENA_LOST_ID (0), &n_lost);
+  value = weft_test_points (weft_trace_model_get_counter (model, WEFT_ARENA_OBJECT_BASE), &n_value);
+  lost = weft_test_points (weft_trace_model_get_counter (model, WEFT_ARENA_LOST_ID (0)), &n_lost);
   g_assert_nonnull (lost);
   g_assert_cmpuint (n_lost, >, 0);
   g_assert_cmpint (value[n_value - 1].value, ==, c->actual);
@@ -787,8 +788,9 @@ check_queue_waits (WeftTraceModel *model,
                    gint64          capacity,
                    guint64        *out_ns)
 {
+  const WeftCounterTrack *track = weft_trace_model_get_counter (model, queue);
   guint n = 0, waits = 0;
-  const WeftCounterPoint *depth = weft_trace_model_get_counter (model, queue, &n);
+  const WeftCounterPoint *depth = weft_test_points (track, &n);
 
   *out_ns = 0;
   for (guint i = 0; i < n; i++)
@@ -811,8 +813,8 @@ check_queue_waits (WeftTraceModel *model,
               continue;
             blocked = span.state == WEFT_STATE_QUEUE_GET ? 0 : capacity;
             /* the depth in force at the start, and every change inside */
-            g_assert_cmpint (weft_counter_points_value_at (depth, n, span.start_ns), ==, blocked);
-            for (guint k = weft_counter_points_lower_bound (depth, n, span.start_ns + 1);
+            g_assert_cmpint (weft_counter_track_value_at (track, span.start_ns), ==, blocked);
+            for (guint k = weft_counter_track_lower_bound (track, span.start_ns + 1);
                  k < n && depth[k].time_ns < span.end_ns; k++)
               g_assert_cmpint (depth[k].value, ==, blocked);
             waits++;
@@ -986,7 +988,7 @@ test_loop_many_waits (void)
   g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 1);
   g_assert_true (weft_trace_model_get_lane_stats (model, 0, &ls));
   g_assert_cmpuint (ls.tasks_completed, ==, 1000);
-  pending = weft_trace_model_get_counter (model, WEFT_LOOP_PENDING_ID, &n_points);
+  pending = weft_test_points (weft_trace_model_get_counter (model, WEFT_LOOP_PENDING_ID), &n_points);
   for (guint i = 0; i < n_points; i++)
     most = MAX (most, pending[i].value);
   g_assert_cmpint (most, ==, 1000);
@@ -1019,7 +1021,7 @@ test_two_loops_own_counters (void)
       guint np = 0;
       gint64 most = 0;
 
-      p = weft_trace_model_get_counter (model, weft_loop_pending_id (n), &np);
+      p = weft_test_points (weft_trace_model_get_counter (model, weft_loop_pending_id (n)), &np);
       g_assert_cmpstr (weft_trace_model_get_object_name (model, weft_loop_pending_id (n)), ==, names[n]);
       g_assert_nonnull (strstr (weft_trace_model_get_object_name (model, weft_loop_lag_id (n)), " (\xc2\xb5s)"));
       g_assert_cmpuint (np, >, 0);
@@ -1030,7 +1032,7 @@ test_two_loops_own_counters (void)
       g_assert_cmpint (most, <=, tasks[n]);
 
       /* Once the loop has ended no wake-up is late: its lag track ends at 0 */
-      p = weft_trace_model_get_counter (model, weft_loop_lag_id (n), &np);
+      p = weft_test_points (weft_trace_model_get_counter (model, weft_loop_lag_id (n)), &np);
       g_assert_cmpuint (np, >, 0);
       g_assert_cmpint (p[np - 1].value, ==, 0);
     }
@@ -1159,7 +1161,7 @@ test_manager (void)
    * increments of each process, and end at the run's own figure */
   {
     guint n = 0;
-    const WeftCounterPoint *lost = weft_trace_model_get_counter (model, WEFT_ARENA_LOST_ID (0), &n);
+    const WeftCounterPoint *lost = weft_test_points (weft_trace_model_get_counter (model, WEFT_ARENA_LOST_ID (0)), &n);
 
     g_assert_cmpstr (weft_trace_model_get_object_name (model, WEFT_ARENA_LOST_ID (0)), ==, "c: lost updates");
     g_assert_cmpuint (n, >=, 10);
@@ -1286,7 +1288,7 @@ parallelism_above (WeftTraceModel *model,
   guint n;
   guint64 above = 0;
 
-  points = weft_trace_model_get_parallelism (model, &n);
+  points = weft_test_points (weft_trace_model_get_parallelism (model), &n);
   *out_max = 0;
   for (guint i = 0; i < n; i++)
     {

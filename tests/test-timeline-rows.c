@@ -7,6 +7,7 @@
 
 #include "weft-timeline-rows.h"
 #include "weft-test-util.h"
+#include "weft-test-points.h"
 
 #define MS    G_GUINT64_CONSTANT (1000000)
 #define BASE  (1000 * MS)
@@ -308,7 +309,7 @@ test_parallelism_after_lanes (void)
   ev (e, BASE, 0, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0);
   ev (e, BASE, 1, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0);
   append (model, e);
-  weft_trace_model_get_parallelism (model, &np);
+  weft_test_points (weft_trace_model_get_parallelism (model), &np);
   g_assert_cmpuint (np, ==, 0);
   g_assert_cmpint (weft_timeline_row_get_kind (weft_timeline_rows_get_row (rows, 0)), !=,
                    WEFT_TIMELINE_ROW_COUNTER);
@@ -316,7 +317,7 @@ test_parallelism_after_lanes (void)
   ev (e, BASE + 10 * MS, 0, WEFT_EVENT_SPAWN_END, 0, 0, 0);
   ev (e, BASE + 10 * MS, 0, WEFT_EVENT_TASK_BEGIN, 50, 0, 0);
   append (model, e);
-  weft_trace_model_get_parallelism (model, &np);
+  weft_test_points (weft_trace_model_get_parallelism (model), &np);
   g_assert_cmpuint (np, >, 0);
   g_assert_cmpint (weft_timeline_row_get_kind (weft_timeline_rows_get_row (rows, 0)), ==,
                    WEFT_TIMELINE_ROW_COUNTER);

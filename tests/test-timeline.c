@@ -459,6 +459,7 @@ test_step_chart (void)
   static const WeftCounterPoint points[] = {
     { BASE, 0 }, { BASE + 20 * MS, 2 }, { BASE + 80 * MS, 0 },
   };
+  g_autoptr(WeftCounterTrack) track = weft_counter_track_new (points, G_N_ELEMENTS (points));
   GtkWidget *window = gtk_window_new ();
   GtkWidget *chart = weft_step_chart_new ();
   g_autofree guchar *pixels = NULL;
@@ -468,7 +469,7 @@ test_step_chart (void)
   gsize stride;
 
   set_dark (FALSE);
-  weft_step_chart_set_points (WEFT_STEP_CHART (chart), points, G_N_ELEMENTS (points), BASE, BASE + 100 * MS);
+  weft_step_chart_set_track (WEFT_STEP_CHART (chart), NULL, track, BASE, BASE + 100 * MS);
   weft_step_chart_set_reference (WEFT_STEP_CHART (chart), 4, "4 cores");
   gtk_widget_set_size_request (chart, 434, 164);
   gtk_window_set_child (GTK_WINDOW (window), chart);
@@ -506,6 +507,7 @@ test_step_chart_reference_label (void)
   static const WeftCounterPoint points[] = {
     { BASE, 0 }, { BASE + 20 * MS, 2 }, { BASE + 30 * MS, 0 },
   };
+  g_autoptr(WeftCounterTrack) track = weft_counter_track_new (points, G_N_ELEMENTS (points));
   GtkWidget *window = gtk_window_new ();
   GtkWidget *chart = weft_step_chart_new ();
   g_autofree guchar *pixels = NULL;
@@ -515,7 +517,7 @@ test_step_chart_reference_label (void)
   gsize stride;
 
   set_dark (FALSE);
-  weft_step_chart_set_points (WEFT_STEP_CHART (chart), points, G_N_ELEMENTS (points), BASE, BASE + 100 * MS);
+  weft_step_chart_set_track (WEFT_STEP_CHART (chart), NULL, track, BASE, BASE + 100 * MS);
   weft_step_chart_set_reference (WEFT_STEP_CHART (chart), 2, "2 cores");
   gtk_widget_set_size_request (chart, 434, 164);
   gtk_window_set_child (GTK_WINDOW (window), chart);

@@ -20,6 +20,7 @@
 #include "weft-span-args-private.h"
 #include "weft-trace-journal-private.h"
 #include "weft-trace-model-private.h"
+#include "weft-test-points.h"
 
 /* ---- helpers -------------------------------------------------------------- */
 
@@ -268,13 +269,13 @@ assert_same_models (WeftTraceModel *a,
       g_assert_cmpuint (qa.put_blocked_ns, ==, qb.put_blocked_ns);
       g_assert_cmpuint (qa.get_blocked_ns, ==, qb.get_blocked_ns);
       g_assert_cmpuint (qa.blocked_ns, ==, qb.blocked_ns);
-      pa = weft_trace_model_get_counter (a, id, &ca);
-      pb = weft_trace_model_get_counter (b, id, &cb);
+      pa = weft_test_points (weft_trace_model_get_counter (a, id), &ca);
+      pb = weft_test_points (weft_trace_model_get_counter (b, id), &cb);
       assert_same_points (pa, ca, pb, cb);
     }
 
-  pa = weft_trace_model_get_parallelism (a, &na);
-  pb = weft_trace_model_get_parallelism (b, &nb);
+  pa = weft_test_points (weft_trace_model_get_parallelism (a), &na);
+  pb = weft_test_points (weft_trace_model_get_parallelism (b), &nb);
   assert_same_points (pa, na, pb, nb);
 
   fa = weft_trace_model_get_flows (a, &na);
@@ -711,7 +712,7 @@ dump_model (WeftTraceModel *m,
                      weft_state_to_nick (sp.state), sp.object, sp.flags);
           }
     }
-  p = weft_trace_model_get_parallelism (m, &n);
+  p = weft_test_points (weft_trace_model_get_parallelism (m), &n);
   for (guint i = 0; i < n; i++)
     fprintf (f, "par %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT "\n", p[i].time_ns, p[i].value);
   fl = weft_trace_model_get_flows (m, &n);
@@ -1035,10 +1036,10 @@ test_foreign_phases (void)
   g_assert_cmpuint (span.end_ns, ==, 1500);
 
   /* counters: one track per series, values rounded */
-  points = weft_trace_model_get_counter (model, find_object (model, "heap.used"), &n);
+  points = weft_test_points (weft_trace_model_get_counter (model, find_object (model, "heap.used")), &n);
   g_assert_cmpuint (n, ==, 2);
   g_assert_cmpint (points[1].value, ==, 150);
-  points = weft_trace_model_get_counter (model, find_object (model, "heap.total"), &n);
+  points = weft_test_points (weft_trace_model_get_counter (model, find_object (model, "heap.total")), &n);
   g_assert_cmpuint (n, ==, 2);
   g_assert_cmpint (points[0].value, ==, 200);
 

@@ -6,6 +6,7 @@
 
 #include "weft-peak-index-private.h"
 #include "weft-trace-model.h"
+#include "weft-test-points.h"
 
 /* Every expectation below is computed by hand from the event lists. */
 
@@ -468,7 +469,7 @@ test_queue (void)
   g_assert_cmpuint (q.get_blocked_ns, ==, 30 + 15);
   g_assert_cmpuint (q.blocked_ns, ==, 70);
 
-  depth = weft_trace_model_get_counter (model, 3, &n);
+  depth = weft_test_points (weft_trace_model_get_counter (model, 3), &n);
   g_assert_cmpuint (n, ==, 4);
   g_assert_cmpuint (depth[0].time_ns, ==, 105);
   g_assert_cmpint (depth[0].value, ==, 1);
@@ -478,9 +479,9 @@ test_queue (void)
   g_assert_cmpint (depth[2].value, ==, 2);
   g_assert_cmpuint (depth[3].time_ns, ==, 140);
   g_assert_cmpint (depth[3].value, ==, 0);
-  g_assert_cmpint (weft_counter_points_value_at (depth, n, 100), ==, 0);
-  g_assert_cmpint (weft_counter_points_value_at (depth, n, 135), ==, 2);
-  g_assert_cmpint (weft_counter_points_value_at (depth, n, 1000), ==, 0);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_counter (model, 3), 100), ==, 0);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_counter (model, 3), 135), ==, 2);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_counter (model, 3), 1000), ==, 0);
 
   flows = weft_trace_model_get_flows (model, &n);
   g_assert_cmpuint (n, ==, 2);
@@ -802,13 +803,14 @@ test_parallelism (void)
         }
       weft_trace_model_finish (model, 0);
 
-      points = weft_trace_model_get_parallelism (model, &n);
+      points = weft_test_points (weft_trace_model_get_parallelism (model), &n);
       g_assert_cmpuint (n, ==, 6);
       for (guint i = 1; i < n; i++)
         g_assert_cmpuint (points[i - 1].time_ns, <, points[i].time_ns);
       for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
-        g_assert_cmpint (weft_counter_points_value_at (points, n, expect[i].t), ==, expect[i].v);
-      g_assert_cmpuint (weft_counter_points_lower_bound (points, n, 151), ==, 2);
+        g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), expect[i].t), ==,
+                         expect[i].v);
+      g_assert_cmpuint (weft_counter_track_lower_bound (weft_trace_model_get_parallelism (model), 151), ==, 2);
 
       g_assert_cmpuint (weft_trace_model_get_object_kind (model, 1), ==, WEFT_OBJECT_GIL);
       g_assert_true (weft_trace_model_get_lock_stats (model, 1, &gil));
@@ -840,7 +842,7 @@ test_counters (void)
 
   weft_trace_model_append (model, a, G_N_ELEMENTS (a));
   weft_trace_model_append (model, b, G_N_ELEMENTS (b));
-  points = weft_trace_model_get_counter (model, 50, &n);
+  points = weft_test_points (weft_trace_model_get_counter (model, 50), &n);
   g_assert_cmpuint (n, ==, 5);
   g_assert_cmpint (points[0].value, ==, 100);
   g_assert_cmpint (points[1].value, ==, 101);
@@ -848,7 +850,7 @@ test_counters (void)
   g_assert_cmpuint (points[3].time_ns, ==, 40);
   g_assert_cmpint (points[3].value, ==, 104);
   g_assert_cmpint (points[4].value, ==, 99);
-  g_assert_null (weft_trace_model_get_counter (model, 51, &n));
+  g_assert_null (weft_test_points (weft_trace_model_get_counter (model, 51), &n));
   g_assert_cmpuint (n, ==, 0);
 
   ids = weft_trace_model_list_objects (model, WEFT_OBJECT_COUNTER, &n);
@@ -1012,15 +1014,15 @@ test_arrival_order (void)
       g_assert_cmpmem (&ra, sizeof ra, &rb, sizeof rb);
       g_assert_cmpuint (ra.n_unmatched, ==, 0);
 
-      pa = weft_trace_model_get_parallelism (a, &na);
-      pb = weft_trace_model_get_parallelism (b, &nb);
+      pa = weft_test_points (weft_trace_model_get_parallelism (a), &na);
+      pb = weft_test_points (weft_trace_model_get_parallelism (b), &nb);
       assert_points_equal (pa, na, pb, nb);
       g_assert_cmpuint (na, >, 100);
-      pa = weft_trace_model_get_counter (a, 4, &na);
-      pb = weft_trace_model_get_counter (b, 4, &nb);
+      pa = weft_test_points (weft_trace_model_get_counter (a, 4), &na);
+      pb = weft_test_points (weft_trace_model_get_counter (b, 4), &nb);
       assert_points_equal (pa, na, pb, nb);
-      pa = weft_trace_model_get_counter (a, 3, &na);
-      pb = weft_trace_model_get_counter (b, 3, &nb);
+      pa = weft_test_points (weft_trace_model_get_counter (a, 3), &na);
+      pb = weft_test_points (weft_trace_model_get_counter (b, 3), &nb);
       assert_points_equal (pa, na, pb, nb);
 
       for (guint16 w = 0; w < R_WORKERS; w++)
@@ -1174,11 +1176,9 @@ test_core_wait (void)
     ev (1000, 0, WEFT_EVENT_TASK_END, 7, WEFT_TASK_OK, 0),
     ev (1000, 1, WEFT_EVENT_TASK_END, 8, WEFT_TASK_OK, 0),
   };
-  const WeftCounterPoint *points;
   WeftLaneStats stats;
   WeftSpan span;
   WeftState state;
-  guint n;
 
   weft_trace_model_append (model, events, G_N_ELEMENTS (events));
   weft_trace_model_finish (model, 0);
@@ -1195,10 +1195,9 @@ test_core_wait (void)
   g_assert_cmpuint (span.end_ns, ==, 700);
 
   /* two tasks, but only one on a core from 300 to 700 */
-  points = weft_trace_model_get_parallelism (model, &n);
-  g_assert_cmpint (weft_counter_points_value_at (points, n, 200), ==, 2);
-  g_assert_cmpint (weft_counter_points_value_at (points, n, 500), ==, 1);
-  g_assert_cmpint (weft_counter_points_value_at (points, n, 800), ==, 2);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), 200), ==, 2);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), 500), ==, 1);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), 800), ==, 2);
 
   g_assert_cmpstr (weft_state_to_nick (WEFT_STATE_CORE_WAIT), ==, "core-wait");
   g_assert_cmpstr (weft_state_to_string (WEFT_STATE_CORE_WAIT), ==, "Waiting for a core");
@@ -1227,10 +1226,8 @@ test_charged_costs (void)
     ev (700, 0, WEFT_EVENT_TASK_BEGIN, 7, 0, 0),
     ev (900, 0, WEFT_EVENT_TASK_END, 7, WEFT_TASK_OK, 0),
   };
-  const WeftCounterPoint *points;
   WeftLaneStats stats;
   WeftState state;
-  guint n;
 
   weft_trace_model_append (model, events, G_N_ELEMENTS (events));
   weft_trace_model_finish (model, 0);
@@ -1243,10 +1240,9 @@ test_charged_costs (void)
   g_assert_cmpuint (stats.state_ns[WEFT_STATE_LOCK_WAIT], ==, 0);
   g_assert_cmpuint (stats.state_ns[WEFT_STATE_RUNNING], ==, 200);
 
-  points = weft_trace_model_get_parallelism (model, &n);
-  g_assert_cmpint (weft_counter_points_value_at (points, n, 200), ==, 1);
-  g_assert_cmpint (weft_counter_points_value_at (points, n, 405), ==, 0);
-  g_assert_cmpint (weft_counter_points_value_at (points, n, 550), ==, 1);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), 200), ==, 1);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), 405), ==, 0);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), 550), ==, 1);
 
   for (guint s = 0; s < WEFT_N_STATES; s++)
     g_assert_cmpint (weft_state_is_charged_cost (s), ==,
@@ -1265,11 +1261,11 @@ test_peak_index (void)
 {
   g_autoptr(GRand) rand = g_rand_new_with_seed (5);
   const guint n = 300000;
-  g_autofree WeftCounterPoint *p = g_new0 (WeftCounterPoint, n);
+  g_autofree gint64 *p = g_new0 (gint64, n);
   WeftPeakIndex index = { 0 };
 
   for (guint i = 0; i < n; i++)
-    p[i] = (WeftCounterPoint) { .time_ns = i, .value = g_rand_int_range (rand, -1000000, 1000000) };
+    p[i] = g_rand_int_range (rand, -1000000, 1000000);
 
   for (guint round = 0; round < 3; round++)
     {
@@ -1283,7 +1279,7 @@ test_peak_index (void)
           gint64 want = G_MININT64;
 
           for (guint i = from; i < MIN (to, n); i++)
-            want = MAX (want, p[i].value);
+            want = MAX (want, p[i]);
           g_assert_cmpint (_weft_peak_index_max (&index, p, n, from, to), ==, want);
         }
       g_assert_cmpint (_weft_peak_index_max (&index, p, n, 0, n), ==,
@@ -1295,7 +1291,7 @@ test_peak_index (void)
         guint changed = (guint) g_rand_int_range (rand, 0, (gint32) n);
 
         for (guint i = changed; i < n; i += 997)
-          p[i].value = 2000000 + round;
+          p[i] = 2000000 + round;
         _weft_peak_index_invalidate (&index, changed);
         g_assert_cmpint (_weft_peak_index_max (&index, p, n, 0, n), ==, 2000000 + round);
       }
@@ -1329,14 +1325,18 @@ test_counter_peak (void)
         }
       weft_trace_model_append (model, batch, G_N_ELEMENTS (batch));
 
-      p = weft_trace_model_get_counter (model, counter, &n);
+      p = weft_test_points (weft_trace_model_get_counter (model, counter), &n);
       g_assert_cmpuint (n, >, 0);
       for (guint q = 0; q < 20; q++)
         {
           guint64 a = p[0].time_ns + (guint64) g_rand_int_range (rand, 0, (gint32) (p[n - 1].time_ns - p[0].time_ns + 1));
           guint64 b = a + (guint64) g_rand_int_range (rand, 1, 200000);
-          gint64 want = weft_counter_points_value_at (p, n, a);
+          gint64 want = 0;
 
+          /* the value in force at a (the last point at or before it), then
+           * every point inside */
+          for (guint i = 0; i < n && p[i].time_ns <= a; i++)
+            want = p[i].value;
           for (guint i = 0; i < n; i++)
             if (p[i].time_ns >= a && p[i].time_ns < b)
               want = MAX (want, p[i].value);
@@ -1439,9 +1439,9 @@ assert_steps (WeftTraceModel *model,
   const WeftCounterPoint *p;
   guint n;
 
-  p = weft_trace_model_get_parallelism (model, &n);
+  p = weft_test_points (weft_trace_model_get_parallelism (model), &n);
   assert_points_equal (p, n, (WeftCounterPoint *) (gpointer) parallelism->data, parallelism->len);
-  p = weft_trace_model_get_counter (model, 7, &n);
+  p = weft_test_points (weft_trace_model_get_counter (model, 7), &n);
   assert_points_equal (p, n, (WeftCounterPoint *) (gpointer) counter->data, counter->len);
 }
 
@@ -1487,7 +1487,7 @@ test_parked_points (void)
       weft_trace_model_append (model, &g_array_index (shuffled, WeftEvent, i), n);
       i += n;
       if (appends % 150 == 149)
-        g_assert_nonnull (weft_trace_model_get_parallelism (model, &np));
+        g_assert_nonnull (weft_test_points (weft_trace_model_get_parallelism (model), &np));
     }
   weft_trace_model_finish (model, 0);
 
@@ -1544,7 +1544,7 @@ test_parked_same_instant (void)
   weft_trace_model_append (model, early, G_N_ELEMENTS (early));
   weft_trace_model_append (model, (WeftEvent *) (gpointer) late->data, late->len);
 
-  p = weft_trace_model_get_parallelism (model, &n);
+  p = weft_test_points (weft_trace_model_get_parallelism (model), &n);
   g_assert_cmpuint (n, ==, G_N_ELEMENTS (times));
   for (guint i = 0; i < n; i++)
     {

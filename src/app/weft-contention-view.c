@@ -498,17 +498,17 @@ lag_culprit (WeftTraceModel *model,
     {
       WeftLane *lane = weft_trace_model_get_lane (model, l);
       int index = weft_lane_painter_get_loop_index (model, lane);
-      const WeftCounterPoint *p;
-      guint n = 0;
+      WeftCounterIter iter;
+      WeftCounterPoint p;
 
       if (index < 0)
         continue;
-      p = weft_trace_model_get_counter (model, weft_loop_lag_id (index), &n);
-      for (guint i = 0; i < n; i++)
-        if (p[i].value > 0 && (guint64) p[i].value * 1000 > *out_lag_ns)
+      weft_counter_iter_init (&iter, weft_trace_model_get_counter (model, weft_loop_lag_id (index)), 0);
+      while (weft_counter_iter_next (&iter, &p))
+        if (p.value > 0 && (guint64) p.value * 1000 > *out_lag_ns)
           {
-            *out_lag_ns = (guint64) p[i].value * 1000;
-            woke = p[i].time_ns;
+            *out_lag_ns = (guint64) p.value * 1000;
+            woke = p.time_ns;
             peak_lane = lane;
           }
     }

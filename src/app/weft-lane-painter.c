@@ -518,18 +518,14 @@ weft_lane_painter_get_loop_index (WeftTraceModel *model,
   return index;
 }
 
-/* The "pending waits" counter of @lane's main loop */
-static const WeftCounterPoint *
+/* The "pending waits" counter of @lane's main loop, or %NULL */
+static const WeftCounterTrack *
 loop_pending (WeftTraceModel *model,
-              WeftLane       *lane,
-              guint          *out_n)
+              WeftLane       *lane)
 {
   int index = weft_lane_painter_get_loop_index (model, lane);
 
-  *out_n = 0;
-  if (index < 0)
-    return NULL;
-  return weft_trace_model_get_counter (model, weft_loop_pending_id (index), out_n);
+  return index >= 0 ? weft_trace_model_get_counter (model, weft_loop_pending_id (index)) : NULL;
 }
 
 /**
@@ -545,17 +541,34 @@ weft_lane_painter_get_awaiting (WeftTraceModel *model,
                                 WeftLane       *lane,
                                 guint64         t)
 {
-  guint n;
-  const WeftCounterPoint *p;
-
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), 0);
   g_return_val_if_fail (lane != NULL, 0);
 
-  p = loop_pending (model, lane, &n);
-  return p != NULL ? MAX (weft_counter_points_value_at (p, n, t), 0) : 0;
+  return MAX (weft_counter_track_value_at (loop_pending (model, lane), t), 0);
 }
 
-/* The loop's awaits: one rectangle per stretch with tasks awaiting */
+/* Adds the rectangle of one stretch of awaits, [@t0, @t1), if it shows */
+static gboolean
+add_awaiting (cairo_t *cr,
+              guint64  t0,
+              guint64  t1,
+              guint64  vb,
+              double   scale,
+              int      tw,
+              int      height)
+{
+  double x0 = MAX (span_x (t0, vb, scale), -2.0);
+  double x1 = MIN (span_x (t1, vb, scale), tw + 2.0);
+
+  if (x1 <= x0)
+    return FALSE;
+  cairo_rectangle (cr, floor (x0), WEFT_TIMELINE_LANE_PAD,
+                   MAX (ceil (x1) - floor (x0), 1), height - 2 * WEFT_TIMELINE_LANE_PAD);
+  return TRUE;
+}
+
+/* The loop's awaits: one rectangle per stretch with tasks awaiting, which
+ * lasts until the count is back at 0 */
 static void
 draw_awaiting (cairo_t        *cr,
                WeftTraceModel *model,
@@ -566,43 +579,36 @@ draw_awaiting (cairo_t        *cr,
                int             height,
                gboolean        dark)
 {
-  guint n, i;
-  const WeftCounterPoint *p = loop_pending (model, lane, &n);
+  const WeftCounterTrack *track = loop_pending (model, lane);
   double scale = tw / (double) (ve - vb);
-  gboolean any = FALSE;
+  gboolean any = FALSE, open = FALSE;
+  guint64 start = 0;
+  WeftCounterIter iter;
+  WeftCounterPoint pt;
+  guint first;
   GdkRGBA c;
 
-  if (p == NULL || n == 0)
+  if (weft_counter_track_get_n_points (track) == 0)
     return;
-  i = weft_counter_points_lower_bound (p, n, vb);
-  if (i > 0)
-    i--;
-  while (i < n && p[i].time_ns < ve)
+  first = weft_counter_track_lower_bound (track, vb);
+  weft_counter_iter_init (&iter, track, first > 0 ? first - 1 : 0);
+  while (weft_counter_iter_next (&iter, &pt))
     {
-      guint j = i;
-
-      if (p[i].value <= 0)
+      if (open && (pt.value <= 0 || pt.time_ns >= ve))
         {
-          i++;
-          continue;
+          any |= add_awaiting (cr, start, pt.time_ns, vb, scale, tw, height);
+          open = FALSE;
         }
-      /* the stretch lasts until the count is back at 0 */
-      while (j + 1 < n && p[j + 1].value > 0 && p[j + 1].time_ns < ve)
-        j++;
-      {
-        double x0 = MAX (span_x (p[i].time_ns, vb, scale), -2.0);
-        double x1 = j + 1 < n ? MIN (span_x (p[j + 1].time_ns, vb, scale), tw + 2.0)
-                              : span_x (weft_lane_get_last_time (lane), vb, scale);
-
-        if (x1 > x0)
-          {
-            cairo_rectangle (cr, floor (x0), WEFT_TIMELINE_LANE_PAD,
-                             MAX (ceil (x1) - floor (x0), 1), height - 2 * WEFT_TIMELINE_LANE_PAD);
-            any = TRUE;
-          }
-      }
-      i = j + 1;
+      if (pt.time_ns >= ve)
+        break;
+      if (!open && pt.value > 0)
+        {
+          open = TRUE;
+          start = pt.time_ns;
+        }
     }
+  if (open)
+    any |= add_awaiting (cr, start, weft_lane_get_last_time (lane), vb, scale, tw, height);
   if (!any)
     return;
   weft_state_style_get_awaiting_color (dark, &c);

@@ -24,7 +24,8 @@ struct _WeftStepChart
 {
   GtkWidget  parent_instance;
 
-  GArray    *points;        /* (element-type WeftCounterPoint) */
+  GObject                *owner;   /* (nullable): keeps @track */
+  const WeftCounterTrack *track;
   guint64    begin_ns;
   guint64    end_ns;
   gint64     max_value;
@@ -50,23 +51,33 @@ weft_step_chart_new (void)
   return g_object_new (WEFT_TYPE_STEP_CHART, NULL);
 }
 
+/**
+ * weft_step_chart_set_track:
+ * @owner: (nullable) (type GObject): what owns @track (a #WeftTraceModel),
+ *   kept while the chart shows it
+ * @track: (nullable): the step function
+ *
+ * Draws @track from @begin_ns to @end_ns; it is read when painted, not
+ * copied.
+ */
 void
-weft_step_chart_set_points (WeftStepChart          *self,
-                            const WeftCounterPoint *points,
-                            guint                   n_points,
-                            guint64                 begin_ns,
-                            guint64                 end_ns)
+weft_step_chart_set_track (WeftStepChart          *self,
+                           gpointer                owner,
+                           const WeftCounterTrack *track,
+                           guint64                 begin_ns,
+                           guint64                 end_ns)
 {
   g_return_if_fail (WEFT_IS_STEP_CHART (self));
+  g_return_if_fail (owner == NULL || G_IS_OBJECT (owner));
 
-  g_array_set_size (self->points, 0);
-  if (n_points > 0)
-    g_array_append_vals (self->points, points, n_points);
+  if (owner != NULL)
+    g_object_ref (owner);
+  g_clear_object (&self->owner);
+  self->owner = owner;
+  self->track = track;
   self->begin_ns = begin_ns;
   self->end_ns = MAX (end_ns, begin_ns + 1);
-  self->max_value = 1;
-  for (guint i = 0; i < n_points; i++)
-    self->max_value = MAX (self->max_value, points[i].value);
+  self->max_value = MAX (1, weft_counter_track_get_peak (track, self->begin_ns, self->end_ns + 1));
   g_clear_pointer (&self->plot, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
@@ -100,8 +111,7 @@ plot_node (WeftStepChart *self,
   weft_step_painter_set_style (self->painter, &fill, 1.0, FALSE);
   weft_step_painter_set_margins (self->painter, 0, 0);
   weft_step_painter_set_exact_peaks (self->painter, TRUE);
-  self->plot = weft_step_painter_paint (self->painter, (const WeftCounterPoint *) self->points->data,
-                                        self->points->len, self->begin_ns, self->end_ns,
+  self->plot = weft_step_painter_paint (self->painter, self->track, self->begin_ns, self->end_ns,
                                         plot_w, plot_h, (gint64) ceil (top), NULL);
   self->plot_w = plot_w;
   self->plot_h = plot_h;
@@ -218,7 +228,7 @@ weft_step_chart_finalize (GObject *object)
 {
   WeftStepChart *self = WEFT_STEP_CHART (object);
 
-  g_array_unref (self->points);
+  g_clear_object (&self->owner);
   g_clear_pointer (&self->plot, gsk_render_node_unref);
   g_clear_object (&self->painter);
   g_free (self->reference_label);
@@ -241,6 +251,5 @@ weft_step_chart_class_init (WeftStepChartClass *klass)
 static void
 weft_step_chart_init (WeftStepChart *self)
 {
-  self->points = g_array_new (FALSE, FALSE, sizeof (WeftCounterPoint));
   self->painter = weft_step_painter_new ();
 }

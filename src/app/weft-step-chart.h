@@ -12,10 +12,9 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (WeftStepChart, weft_step_chart, WEFT, STEP_CHART, GtkWidget)
 
 GtkWidget *weft_step_chart_new        (void);
-/* Copies @points (a step function) and draws it from @begin_ns to @end_ns. */
-void       weft_step_chart_set_points (WeftStepChart          *self,
-                                       const WeftCounterPoint *points,
-                                       guint                   n_points,
+void       weft_step_chart_set_track  (WeftStepChart          *self,
+                                       gpointer                owner,
+                                       const WeftCounterTrack *track,
                                        guint64                 begin_ns,
                                        guint64                 end_ns);
 /* A dashed reference line (e.g. the number of cores); 0 for none. */

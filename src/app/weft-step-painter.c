@@ -14,8 +14,8 @@
  * in a time window into a filled step chart, as one Cairo render node. Each
  * pixel column shows the highest of the points it reads, then the value it
  * ends with, as a path. By default a column reads its first two points and
- * skips the rest by galloping search from where the density in view
- * predicts, so the cost follows the pixels (the timeline's counter tracks,
+ * skips the rest by a search of the track (a bisection over its blocks, then
+ * at most a block decoded), so the cost follows the pixels (the timeline's counter tracks,
  * redrawn on every zoom). With exact peaks every column is a bar of the
  * highest value in its time slice, the value in force at its start
  * included, from every point (the summary's parallelism chart, painted once
@@ -47,49 +47,6 @@ struct _WeftStepPainter
 
 G_DEFINE_FINAL_TYPE (WeftStepPainter, weft_step_painter, G_TYPE_OBJECT)
 
-/* The first point at or after @col_end, from @j (which is before it): a
- * guess from the density, then galloping to bracket it, then bisection. */
-static guint
-skip_column (const WeftCounterPoint *pts,
-             guint                   n,
-             guint                   j,
-             guint64                 col_end,
-             double                  density)
-{
-  guint lo = j, hi, step = 1;
-  guint guess = j + (guint) MIN ((double) (col_end - pts[j].time_ns) * density, (double) (n - j));
-
-  guess = MIN (guess, n - 1);
-  if (pts[guess].time_ns < col_end)
-    {
-      lo = guess + 1;
-      hi = lo;
-      while (hi < n && pts[hi].time_ns < col_end)
-        {
-          lo = hi + 1;
-          hi = MIN ((guint64) hi + step, (guint64) n);
-          step *= 2;
-        }
-    }
-  else
-    {
-      hi = guess;
-      while (hi > lo)
-        {
-          guint probe = hi > lo + step ? hi - step : lo;
-
-          if (pts[probe].time_ns < col_end)
-            {
-              lo = probe + 1;
-              break;
-            }
-          hi = probe;
-          step *= 2;
-        }
-    }
-  return lo + weft_counter_points_lower_bound (pts + lo, hi - lo, col_end);
-}
-
 static double
 step_x (guint64 t,
         guint64 b,
@@ -98,54 +55,74 @@ step_x (guint64 t,
   return ((double) (gint64) (t - b)) * scale;
 }
 
+/* A column with more points than it walks: the value it ends with, and
+ * @iter and @pt moved to the first point at or after @col_end */
+static gint64
+skip_column (const WeftCounterTrack *track,
+             WeftCounterIter        *iter,
+             WeftCounterPoint       *pt,
+             gboolean               *have,
+             guint64                 col_end)
+{
+  guint j = weft_counter_track_lower_bound (track, col_end);
+  WeftCounterPoint last;
+
+  weft_counter_iter_init (iter, track, j - 1);
+  weft_counter_iter_next (iter, &last);
+  *have = weft_counter_iter_next (iter, pt);
+  return last.value;
+}
+
 /* (x, value) steps, at most two per pixel column; returns the peak */
 static gint64
 compute_steps (WeftStepPainter        *self,
-               const WeftCounterPoint *pts,
-               guint                   n,
+               const WeftCounterTrack *track,
                guint64                 vb,
                guint64                 ve,
                int                     tw)
 {
   double scale = tw / (double) (ve - vb);
   double ns_per_px = (ve - vb) / (double) tw;
-  gint64 v = weft_counter_points_value_at (pts, n, vb), vmax = MAX (1, v);
-  guint i = weft_counter_points_lower_bound (pts, n, vb);
-  double density = (weft_counter_points_lower_bound (pts, n, ve) - i) / (double) (ve - vb);
+  gint64 v = weft_counter_track_value_at (track, vb), vmax = MAX (1, v);
   Step first = { 0, (double) v };
+  WeftCounterIter iter;
+  WeftCounterPoint pt;
+  gboolean have;
 
   g_array_set_size (self->steps, 0);
   g_array_append_val (self->steps, first);
-  while (i < n && pts[i].time_ns < ve)
+  weft_counter_iter_init (&iter, track, weft_counter_track_lower_bound (track, vb));
+  have = weft_counter_iter_next (&iter, &pt);
+  while (have && pt.time_ns < ve)
     {
-      double x = step_x (pts[i].time_ns, vb, scale);
+      double x = step_x (pt.time_ns, vb, scale);
       /* (rounding may put the boundary on the point itself: keep it after) */
-      guint64 col_end = MAX (vb + (guint64) ceil ((floor (x) + 1) * ns_per_px), pts[i].time_ns + 1);
-      guint j = i, walked = 0;
-      gint64 cmax = pts[i].value;
+      guint64 col_end = MAX (vb + (guint64) ceil ((floor (x) + 1) * ns_per_px), pt.time_ns + 1);
+      gint64 cmax = pt.value, last_value = pt.value;
+      guint walked = 1;
       Step peak, last;
 
-      while (j < n && pts[j].time_ns < col_end && walked < MERGE_WALK)
+      while ((have = weft_counter_iter_next (&iter, &pt)) && pt.time_ns < col_end && walked < MERGE_WALK)
         {
-          cmax = MAX (cmax, pts[j].value);
-          j++;
+          cmax = MAX (cmax, pt.value);
+          last_value = pt.value;
           walked++;
         }
-      if (j < n && pts[j].time_ns < col_end)
-        j = skip_column (pts, n, j, col_end, density);
+      /* (only a column that walked MERGE_WALK points gets here) */
+      if (have && pt.time_ns < col_end)
+        last_value = skip_column (track, &iter, &pt, &have, col_end);
       self->points_visited += walked;
       /* The column shows its peak, then the value it ends with */
       peak.x = x;
       peak.value = (double) cmax;
       g_array_append_val (self->steps, peak);
-      if (j - i > 1)
+      if (walked > 1)
         {
           last.x = x + 1;
-          last.value = (double) pts[j - 1].value;
+          last.value = (double) last_value;
           g_array_append_val (self->steps, last);
         }
       vmax = MAX (vmax, cmax);
-      i = j;
     }
   return vmax;
 }
@@ -154,8 +131,7 @@ compute_steps (WeftStepPainter        *self,
 static gint64
 draw_exact_columns (WeftStepPainter        *self,
                     cairo_t                *cr,
-                    const WeftCounterPoint *pts,
-                    guint                   n,
+                    const WeftCounterTrack *track,
                     guint64                 vb,
                     guint64                 ve,
                     int                     tw,
@@ -165,9 +141,14 @@ draw_exact_columns (WeftStepPainter        *self,
   g_autofree gint64 *columns = g_new (gint64, tw);
   double span = (double) (ve - vb);
   double base = height - self->base, plot_h = base - self->top;
-  gint64 vmax = 1;
-  guint i = weft_counter_points_lower_bound (pts, n, vb);
+  guint first = weft_counter_track_lower_bound (track, vb);
+  gint64 vmax = 1, cur = first > 0 ? weft_counter_track_get_point (track, first - 1).value : 0;
+  WeftCounterIter iter;
+  WeftCounterPoint pt;
+  gboolean have;
 
+  weft_counter_iter_init (&iter, track, first);
+  have = weft_counter_iter_next (&iter, &pt);
   for (int x = 0; x < tw; x++)
     {
       guint64 t0 = vb + (guint64) (span * x / tw);
@@ -175,23 +156,20 @@ draw_exact_columns (WeftStepPainter        *self,
       gint64 v;
 
       /* The value in force at t0, then every step inside [t0, t1) */
-      while (i < n && pts[i].time_ns <= t0)
+      for (; have && pt.time_ns <= t0; have = weft_counter_iter_next (&iter, &pt))
         {
-          i++;
+          cur = pt.value;
           self->points_visited++;
         }
-      v = i > 0 ? pts[i - 1].value : 0;
-      while (i < n && pts[i].time_ns < t1)
+      v = cur;
+      for (; have && pt.time_ns < t1; have = weft_counter_iter_next (&iter, &pt))
         {
-          v = MAX (v, pts[i].value);
-          i++;
+          cur = pt.value;
+          v = MAX (v, cur);
           self->points_visited++;
         }
       columns[x] = v;
       vmax = MAX (vmax, v);
-      /* step back one so the next column starts from the last value */
-      if (i > 0 && pts[i - 1].time_ns >= t0)
-        i--;
     }
   for (int x = 0; x < tw; x++)
     {
@@ -287,7 +265,7 @@ weft_step_painter_set_margins (WeftStepPainter *self,
 
 /**
  * weft_step_painter_paint:
- * @points: (array length=n_points): the step function, in time order
+ * @track: (nullable): the step function
  * @top_value: the value at the top margin, or 0 for the peak in view
  *   (the larger of the two is used)
  * @out_max: (out) (optional): the peak in view (at least 1)
@@ -297,8 +275,7 @@ weft_step_painter_set_margins (WeftStepPainter *self,
  */
 GskRenderNode *
 weft_step_painter_paint (WeftStepPainter        *self,
-                         const WeftCounterPoint *points,
-                         guint                   n_points,
+                         const WeftCounterTrack *track,
                          guint64                 begin_ns,
                          guint64                 end_ns,
                          int                     width,
@@ -316,11 +293,11 @@ weft_step_painter_paint (WeftStepPainter        *self,
   end_ns = MAX (end_ns, begin_ns + 1);
   node = gsk_cairo_node_new (&GRAPHENE_RECT_INIT (0, 0, width, height));
   cr = gsk_cairo_node_get_draw_context (node);
-  if (points != NULL && n_points > 0 && self->exact_peaks)
-    vmax = draw_exact_columns (self, cr, points, n_points, begin_ns, end_ns, width, height, top_value);
-  else if (points != NULL && n_points > 0)
+  if (weft_counter_track_get_n_points (track) > 0 && self->exact_peaks)
+    vmax = draw_exact_columns (self, cr, track, begin_ns, end_ns, width, height, top_value);
+  else if (weft_counter_track_get_n_points (track) > 0)
     {
-      vmax = compute_steps (self, points, n_points, begin_ns, end_ns, width);
+      vmax = compute_steps (self, track, begin_ns, end_ns, width);
       draw_steps (self, cr, width, height, (double) MAX (vmax, top_value));
     }
   cairo_destroy (cr);

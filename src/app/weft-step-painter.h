@@ -30,8 +30,7 @@ void             weft_step_painter_set_margins         (WeftStepPainter        *
                                                         double                  top,
                                                         double                  base);
 GskRenderNode   *weft_step_painter_paint               (WeftStepPainter        *self,
-                                                        const WeftCounterPoint *points,
-                                                        guint                   n_points,
+                                                        const WeftCounterTrack *track,
                                                         guint64                 begin_ns,
                                                         guint64                 end_ns,
                                                         int                     width,

@@ -159,16 +159,15 @@ static void
 update_charts (WeftSummaryView *self)
 {
   WeftRunStats rs = { 0 };
-  const WeftCounterPoint *points = NULL;
-  guint n = 0;
+  const WeftCounterTrack *track = NULL;
 
   weft_state_bars_set_model (WEFT_STATE_BARS (self->bars), self->model);
   if (self->model != NULL)
     {
       weft_trace_model_get_run_stats (self->model, &rs);
-      points = weft_trace_model_get_parallelism (self->model, &n);
+      track = weft_trace_model_get_parallelism (self->model);
     }
-  weft_step_chart_set_points (WEFT_STEP_CHART (self->chart), points, n, rs.first_ns, rs.last_ns);
+  weft_step_chart_set_track (WEFT_STEP_CHART (self->chart), self->model, track, rs.first_ns, rs.last_ns);
 }
 
 void

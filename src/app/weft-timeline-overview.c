@@ -74,23 +74,26 @@ compute_parallelism (WeftTraceModel     *model,
                      guint               n_columns,
                      WeftOverviewColumn *out)
 {
-  guint n = 0;
-  const WeftCounterPoint *p = weft_trace_model_get_parallelism (model, &n);
-  guint i = weft_counter_points_lower_bound (p, n, (guint64) t0);
-  double v = i > 0 ? (double) p[i - 1].value : 0;
+  const WeftCounterTrack *track = weft_trace_model_get_parallelism (model);
+  guint i = weft_counter_track_lower_bound (track, (guint64) t0);
+  double v = i > 0 ? (double) weft_counter_track_get_point (track, i - 1).value : 0;
+  WeftCounterIter iter;
+  WeftCounterPoint p;
+  gboolean have;
 
+  weft_counter_iter_init (&iter, track, i);
+  have = weft_counter_iter_next (&iter, &p);
   for (guint k = 0; k < n_columns; k++)
     {
       double a = t0 + k * ns_per_col, b = a + ns_per_col, t = a, acc = 0;
 
-      while (i < n && (double) p[i].time_ns < b)
+      for (; have && (double) p.time_ns < b; have = weft_counter_iter_next (&iter, &p))
         {
-          double pt = MAX ((double) p[i].time_ns, a);
+          double pt = MAX ((double) p.time_ns, a);
 
           acc += v * (pt - t);
           t = pt;
-          v = (double) p[i].value;
-          i++;
+          v = (double) p.value;
         }
       acc += v * (b - t);
       out[k].parallelism = acc / ns_per_col;

@@ -114,9 +114,7 @@ static gboolean
 has_points (WeftTraceModel *model,
             guint32         object)
 {
-  guint np = 0;
-
-  return weft_trace_model_get_counter (model, object, &np) != NULL && np > 0;
+  return weft_counter_track_get_n_points (weft_trace_model_get_counter (model, object)) > 0;
 }
 
 /* Tracks with points: parallelism (a live run's first points may come
@@ -126,10 +124,9 @@ static guint
 count_tracks (WeftTraceModel *model)
 {
   static const WeftObjectKind kinds[] = { WEFT_OBJECT_QUEUE, WEFT_OBJECT_COUNTER };
-  guint n = 0, np = 0;
+  guint n = 0;
 
-  weft_trace_model_get_parallelism (model, &np);
-  n += np > 0;
+  n += weft_counter_track_get_n_points (weft_trace_model_get_parallelism (model)) > 0;
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
     {
@@ -201,11 +198,9 @@ static void
 add_parallelism_row (GPtrArray      *rows,
                      WeftTraceModel *model)
 {
-  guint np = 0;
   WeftTimelineRow *row;
 
-  weft_trace_model_get_parallelism (model, &np);
-  if (np == 0)
+  if (weft_counter_track_get_n_points (weft_trace_model_get_parallelism (model)) == 0)
     return;
   row = _weft_timeline_row_new (WEFT_TIMELINE_ROW_COUNTER, 0, _("Parallelism"), NULL);
   _weft_timeline_row_set_object (row, WEFT_TIMELINE_ROW_PARALLELISM);

@@ -39,19 +39,18 @@ describe_counter (WeftTimelineView *self,
                   double            x)
 {
   guint32 object = weft_timeline_row_get_object (row);
-  guint n = 0;
-  const WeftCounterPoint *p = object == WEFT_TIMELINE_ROW_PARALLELISM
-                                ? weft_trace_model_get_parallelism (self->model, &n)
-                                : weft_trace_model_get_counter (self->model, object, &n);
+  const WeftCounterTrack *track = object == WEFT_TIMELINE_ROW_PARALLELISM
+                                    ? weft_trace_model_get_parallelism (self->model)
+                                    : weft_trace_model_get_counter (self->model, object);
   guint64 t = weft_timeline_view_x_to_time (self, x);
   g_autofree char *label = g_markup_escape_text (weft_timeline_row_get_label (row), -1);
   g_autofree char *at = weft_time_format_duration (t - MIN (t, weft_session_get_begin (self->session)));
 
   g_autofree char *value = NULL;
 
-  if (n == 0)
+  if (weft_counter_track_get_n_points (track) == 0)
     return NULL;
-  value = g_strdup_printf ("%" G_GINT64_FORMAT, weft_counter_points_value_at (p, n, t));
+  value = g_strdup_printf ("%" G_GINT64_FORMAT, weft_counter_track_value_at (track, t));
   /* Translators: a counter track's tooltip: its name, its value, the time */
   return g_strdup_printf (_("<b>%s</b>\n%s at %s"), label, value, at);
 }

@@ -253,16 +253,15 @@ span_x (guint64 t,
 
 /* ---- the frame ----------------------------------------------------------- */
 
-static const WeftCounterPoint *
-row_points (WeftTimelineView *self,
-            WeftTimelineRow  *row,
-            guint            *n)
+static const WeftCounterTrack *
+row_track (WeftTimelineView *self,
+           WeftTimelineRow  *row)
 {
   guint32 object = weft_timeline_row_get_object (row);
 
   if (object == WEFT_TIMELINE_ROW_PARALLELISM)
-    return weft_trace_model_get_parallelism (self->model, n);
-  return weft_trace_model_get_counter (self->model, object, n);
+    return weft_trace_model_get_parallelism (self->model);
+  return weft_trace_model_get_counter (self->model, object);
 }
 
 static GskRenderNode *
@@ -274,8 +273,7 @@ paint_counter (WeftTimelineView *self,
                int               tw,
                gboolean          dark)
 {
-  guint n = 0;
-  const WeftCounterPoint *pts = row_points (self, row, &n);
+  const WeftCounterTrack *track = row_track (self, row);
   guint32 object = weft_timeline_row_get_object (row);
   /* The label's "max" and the chart's top: the true peak in view (the
    * painter reads only a few points per pixel column) */
@@ -289,7 +287,7 @@ paint_counter (WeftTimelineView *self,
                                 ? WEFT_STATE_RUNNING : WEFT_STATE_QUEUE_GET, dark, &c);
   weft_step_painter_set_style (self->step_painter, &c, 0.45, TRUE);
   weft_step_painter_set_margins (self->step_painter, 6, 3);
-  node = weft_step_painter_paint (self->step_painter, pts, n, vb, ve, tw,
+  node = weft_step_painter_paint (self->step_painter, track, vb, ve, tw,
                                   weft_timeline_row_get_height (row), MAX (peak, 1), NULL);
   cache->max = peak;
   return node;

@@ -793,11 +793,10 @@ close_lost_track (WeftRun *self,
                   gint64   value,
                   gint64   lost)
 {
-  guint n = 0;
   WeftEvent ev[2] = { { 0 } };
 
   if (WEFT_ARENA_LOST_ID (index) == 0 || weft_trace_model_get_n_lanes (self->model) == 0 ||
-      weft_trace_model_get_counter (self->model, WEFT_ARENA_LOST_ID (index), &n) == NULL || n == 0)
+      weft_counter_track_get_n_points (weft_trace_model_get_counter (self->model, WEFT_ARENA_LOST_ID (index))) == 0)
     return;
   for (guint k = 0; k < 2; k++)
     {

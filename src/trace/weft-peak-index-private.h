@@ -1,18 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "weft-trace-model.h"
+#include <glib.h>
 
 G_BEGIN_DECLS
 
 /*
- * WeftPeakIndex: the highest value of each block of a counter track's
- * points, at several levels (blocks of 64 points, of 64 blocks, ...), built
- * lazily, so that the peak of any range reads a few hundred entries however
- * many points it spans. The track says where its points changed
- * (_weft_peak_index_invalidate()); blocks before that stay valid.
+ * WeftPeakIndex: the highest of each block of an array of values (a counter
+ * track's highest value per block of its points), at several levels (blocks
+ * of 64 values, of 64 blocks, ...), built lazily, so that the peak of any
+ * range reads a few hundred entries however many values it spans. The
+ * owner says where its values changed (_weft_peak_index_invalidate());
+ * blocks before that stay valid.
  */
-#define WEFT_PEAK_LEVELS 5
+#define WEFT_PEAK_LEVELS 4
 
 typedef struct
 {
@@ -30,8 +31,8 @@ void   _weft_peak_index_clear      (WeftPeakIndex          *self);
 void   _weft_peak_index_invalidate (WeftPeakIndex          *self,
                                     guint                   first_changed);
 gint64 _weft_peak_index_max        (WeftPeakIndex          *self,
-                                    const WeftCounterPoint *points,
-                                    guint                   n_points,
+                                    const gint64           *values,
+                                    guint                   n_values,
                                     guint                   from,
                                     guint                   to);
 

@@ -8,7 +8,7 @@
 #include "weft-peak-index-private.h"
 
 /* A block at level k holds the highest of BLOCK entries of level k - 1 (the
- * points, for level 0): 64^(k+1) points. */
+ * values, for level 0): 64^(k+1) values. */
 #define BLOCK_SHIFT 6
 #define BLOCK       (1u << BLOCK_SHIFT)
 
@@ -20,7 +20,7 @@ _weft_peak_index_clear (WeftPeakIndex *self)
   memset (self, 0, sizeof *self);
 }
 
-/* Points from @first_changed on were changed or removed */
+/* Values from @first_changed on were changed or removed */
 void
 _weft_peak_index_invalidate (WeftPeakIndex *self,
                              guint          first_changed)
@@ -34,22 +34,22 @@ _weft_peak_index_invalidate (WeftPeakIndex *self,
     }
 }
 
-/* Entry @i of level @k: a point's value below level 0 (k = -1) */
+/* Entry @i of level @k: a value below level 0 (k = -1) */
 static inline gint64
-entry (const WeftPeakIndex    *self,
-       const WeftCounterPoint *points,
-       int                     k,
-       guint                   i)
+entry (const WeftPeakIndex *self,
+       const gint64        *values,
+       int                  k,
+       guint                i)
 {
-  return k < 0 ? points[i].value : self->levels[k].max[i];
+  return k < 0 ? values[i] : self->levels[k].max[i];
 }
 
-/* Makes the blocks of every level valid up to the one holding point @upto
+/* Makes the blocks of every level valid up to the one holding value @upto
  * (excluded) */
 static void
-extend (WeftPeakIndex          *self,
-        const WeftCounterPoint *points,
-        guint                   upto)
+extend (WeftPeakIndex *self,
+        const gint64  *values,
+        guint          upto)
 {
   guint64 want = upto;
 
@@ -68,10 +68,10 @@ extend (WeftPeakIndex          *self,
       for (guint b = level->n; b < want; b++)
         {
           guint first = b << BLOCK_SHIFT;
-          gint64 m = entry (self, points, k - 1, first);
+          gint64 m = entry (self, values, k - 1, first);
 
           for (guint i = 1; i < BLOCK; i++)
-            m = MAX (m, entry (self, points, k - 1, first + i));
+            m = MAX (m, entry (self, values, k - 1, first + i));
           level->max[b] = m;
         }
       level->n = (guint) want;
@@ -79,27 +79,27 @@ extend (WeftPeakIndex          *self,
 }
 
 /*
- * The highest value of points[@from, @to); G_MININT64 if the range is empty.
+ * The highest of values[@from, @to); G_MININT64 if the range is empty.
  * Reads at most 2 × 63 entries per level: up through the levels while the
  * range's start is not aligned to the next, then down while its end is.
  */
 gint64
-_weft_peak_index_max (WeftPeakIndex          *self,
-                      const WeftCounterPoint *points,
-                      guint                   n_points,
-                      guint                   from,
-                      guint                   to)
+_weft_peak_index_max (WeftPeakIndex *self,
+                      const gint64  *values,
+                      guint          n_values,
+                      guint          from,
+                      guint          to)
 {
   gint64 m = G_MININT64;
   guint64 i = from, end;
   int k = -1;
 
-  end = MIN (to, n_points);
+  end = MIN (to, n_values);
   if (i >= end)
     return m;
-  extend (self, points, (guint) end);
+  extend (self, values, (guint) end);
 
-  /* Up: entries of level k cover 64^(k+1) points. */
+  /* Up: entries of level k cover 64^(k+1) values. */
   for (;;)
     {
       guint shift = (guint) (k + 1) * BLOCK_SHIFT;
@@ -108,7 +108,7 @@ _weft_peak_index_max (WeftPeakIndex          *self,
 
       while (i % next_unit != 0 && i + unit <= end)
         {
-          m = MAX (m, entry (self, points, k, (guint) (i >> shift)));
+          m = MAX (m, entry (self, values, k, (guint) (i >> shift)));
           i += unit;
         }
       if (k + 1 >= WEFT_PEAK_LEVELS || i % next_unit != 0 || i + next_unit > end)
@@ -124,7 +124,7 @@ _weft_peak_index_max (WeftPeakIndex          *self,
 
       while (i + unit <= end)
         {
-          m = MAX (m, entry (self, points, k, (guint) (i >> shift)));
+          m = MAX (m, entry (self, values, k, (guint) (i >> shift)));
           i += unit;
         }
     }

@@ -97,6 +97,30 @@ lock_entry (Range   *r,
   return e;
 }
 
+/* A track's values over the range: at its start and end, and the lowest
+ * and highest in force inside it */
+static void
+track_extent (const Range            *r,
+              const WeftCounterTrack *track,
+              gint64                 *out_begin,
+              gint64                 *out_end,
+              gint64                 *out_min,
+              gint64                 *out_max)
+{
+  WeftCounterIter iter;
+  WeftCounterPoint pt;
+
+  *out_begin = weft_counter_track_value_at (track, r->begin);
+  *out_end = weft_counter_track_value_at (track, r->end);
+  *out_min = *out_max = *out_begin;
+  weft_counter_iter_init (&iter, track, weft_counter_track_lower_bound (track, r->begin));
+  while (weft_counter_iter_next (&iter, &pt) && event_in (r, pt.time_ns))
+    {
+      *out_min = MIN (*out_min, pt.value);
+      *out_max = MAX (*out_max, pt.value);
+    }
+}
+
 static WeftRangeQueue *
 queue_entry (Range   *r,
              guint32  object)
@@ -105,17 +129,12 @@ queue_entry (Range   *r,
 
   if (e == NULL)
     {
-      guint n = 0;
-      const WeftCounterPoint *p = weft_trace_model_get_counter (r->model, object, &n);
-      guint i = weft_counter_points_lower_bound (p, n, r->begin);
+      gint64 depth_min;
 
       e = g_new0 (WeftRangeQueue, 1);
       e->object = object;
-      e->depth_begin = weft_counter_points_value_at (p, n, r->begin);
-      e->depth_end = weft_counter_points_value_at (p, n, r->end);
-      e->depth_max = e->depth_begin;
-      for (; i < n && event_in (r, p[i].time_ns); i++)
-        e->depth_max = MAX (e->depth_max, p[i].value);
+      track_extent (r, weft_trace_model_get_counter (r->model, object),
+                    &e->depth_begin, &e->depth_end, &depth_min, &e->depth_max);
       g_hash_table_insert (r->queues, GUINT_TO_POINTER (object), e);
     }
   return e;
@@ -301,19 +320,10 @@ counters_in (Range *r)
 
   for (guint k = 0; k < n_ids; k++)
     {
-      guint n = 0;
-      const WeftCounterPoint *p = weft_trace_model_get_counter (r->model, ids[k], &n);
       WeftRangeCounter c = { .object = ids[k] };
-      guint i = weft_counter_points_lower_bound (p, n, r->begin);
 
-      c.value_begin = weft_counter_points_value_at (p, n, r->begin);
-      c.value_end = weft_counter_points_value_at (p, n, r->end);
-      c.value_min = c.value_max = c.value_begin;
-      for (; i < n && event_in (r, p[i].time_ns); i++)
-        {
-          c.value_min = MIN (c.value_min, p[i].value);
-          c.value_max = MAX (c.value_max, p[i].value);
-        }
+      track_extent (r, weft_trace_model_get_counter (r->model, ids[k]),
+                    &c.value_begin, &c.value_end, &c.value_min, &c.value_max);
       g_array_append_val (out, c);
     }
   return out;

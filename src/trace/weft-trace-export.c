@@ -561,18 +561,20 @@ write_counter_points (Export                 *ex,
                       const char             *escaped_name,
                       const char             *cat,
                       gint64                  id,
-                      const WeftCounterPoint *points,
-                      guint                   n)
+                      const WeftCounterTrack *track)
 {
   WeftJsonWriter *w = ex->w;
+  WeftCounterIter iter;
+  WeftCounterPoint pt;
 
-  for (guint k = 0; k < n; k++)
+  weft_counter_iter_init (&iter, track, 0);
+  while (weft_counter_iter_next (&iter, &pt))
     {
       begin_event (ex);
       LIT (w, "{\"ph\":\"C\",");
       write_pid_tid (ex, lane);
       LIT (w, ",\"ts\":");
-      write_ts (ex, points[k].time_ns);
+      write_ts (ex, pt.time_ns);
       LIT (w, ",\"name\":");
       weft_json_writer_literal (w, escaped_name);
       LIT (w, ",\"cat\":\"");
@@ -585,7 +587,7 @@ write_counter_points (Export                 *ex,
         }
       else
         LIT (w, "\",\"args\":{\"value\":");
-      weft_json_writer_int (w, points[k].value);
+      weft_json_writer_int (w, pt.value);
       LIT (w, "}}");
     }
 }
@@ -595,8 +597,8 @@ write_counters (Export *ex)
 {
   WeftLane *lane = weft_trace_model_get_lane (ex->model, 0);
   g_autofree guint32 *ids = NULL;
-  const WeftCounterPoint *points;
-  guint n_ids, n;
+  const WeftCounterTrack *track;
+  guint n_ids;
 
   if (lane == NULL)
     return TRUE;
@@ -609,8 +611,8 @@ write_counters (Export *ex)
       g_autofree char *escaped = NULL;
       WeftObjectKind kind;
 
-      points = weft_trace_model_get_counter (ex->model, ids[i], &n);
-      if (n == 0)
+      track = weft_trace_model_get_counter (ex->model, ids[i]);
+      if (weft_counter_track_get_n_points (track) == 0)
         continue;
       obj_name = weft_trace_model_get_object_name (ex->model, ids[i]);
       kind = weft_trace_model_get_object_kind (ex->model, ids[i]);
@@ -619,13 +621,13 @@ write_counters (Export *ex)
       else
         text = obj_name ? g_strdup (obj_name) : g_strdup_printf ("counter %u", ids[i]);
       escaped = weft_json_escape (text);
-      write_counter_points (ex, lane, escaped, "weft.counter", ids[i], points, n);
+      write_counter_points (ex, lane, escaped, "weft.counter", ids[i], track);
       if (!tick (ex))
         return FALSE;
     }
 
-  points = weft_trace_model_get_parallelism (ex->model, &n);
-  write_counter_points (ex, lane, "\"parallelism\"", "weft.derived", -1, points, n);
+  write_counter_points (ex, lane, "\"parallelism\"", "weft.derived", -1,
+                        weft_trace_model_get_parallelism (ex->model));
   return tick (ex);
 }
 
@@ -687,11 +689,10 @@ find_origin (WeftTraceModel *model)
   ids = weft_trace_model_list_objects (model, 0, &n_ids);
   for (guint i = 0; i < n_ids; i++)
     {
-      guint n;
-      const WeftCounterPoint *points = weft_trace_model_get_counter (model, ids[i], &n);
+      const WeftCounterTrack *track = weft_trace_model_get_counter (model, ids[i]);
 
-      if (n > 0)
-        origin = MIN (origin, points[0].time_ns);
+      if (weft_counter_track_get_n_points (track) > 0)
+        origin = MIN (origin, weft_counter_track_get_point (track, 0).time_ns);
     }
   for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
     {

@@ -7,6 +7,7 @@
 #include "weft-spill-private.h"
 #include "weft-trace-journal-private.h"
 #include "weft-trace-meta.h"
+#include "weft-varint-private.h"
 
 /*
  * The encoding. Each entry starts with one byte: its low five bits say what
@@ -133,33 +134,6 @@ reserve (WeftTraceJournal *journal,
   return journal->bytes->data + len;
 }
 
-static inline guint
-put_varint (guint8  *p,
-            guint64  v)
-{
-  guint n = 0;
-
-  while (v >= 0x80)
-    {
-      p[n++] = (guint8) (v | 0x80);
-      v >>= 7;
-    }
-  p[n++] = (guint8) v;
-  return n;
-}
-
-static inline guint64
-zigzag (gint64 v)
-{
-  return ((guint64) v << 1) ^ (guint64) (v >> 63);
-}
-
-static inline gint64
-unzigzag (guint64 v)
-{
-  return (gint64) (v >> 1) ^ -(gint64) (v & 1);
-}
-
 /* The longest event entry: a byte and six varints of at most 10 bytes. */
 #define MAX_EVENT_BYTES (1 + 6 * 10)
 
@@ -175,20 +149,20 @@ put_event (WeftTraceJournal *journal,
   if (ev->worker == journal->last_worker)
     head |= SAME_WORKER;
   else
-    n += put_varint (p + n, ev->worker);
+    n += _weft_put_varint (p + n, ev->worker);
   if (ev->arg0 == 0)
     head |= ARG0_ZERO;
   if (ev->arg1 == 0)
     head |= ARG1_ZERO;
   p[0] = head;
-  n += put_varint (p + n, zigzag ((gint64) (ev->time_ns - journal->last_time[slot])));
-  n += put_varint (p + n, ev->object);
+  n += _weft_put_varint (p + n, _weft_zigzag ((gint64) (ev->time_ns - journal->last_time[slot])));
+  n += _weft_put_varint (p + n, ev->object);
   if (ev->arg0 != 0)
-    n += put_varint (p + n, zigzag (ev->arg0));
+    n += _weft_put_varint (p + n, _weft_zigzag (ev->arg0));
   if (ev->arg1 != 0)
-    n += put_varint (p + n, zigzag (ev->arg1));
+    n += _weft_put_varint (p + n, _weft_zigzag (ev->arg1));
   if ((head & CODE_MASK) == CODE_EVENT)
-    n += put_varint (p + n, ev->kind);
+    n += _weft_put_varint (p + n, ev->kind);
   journal->last_worker = ev->worker;
   journal->last_time[slot] = ev->time_ns;
   return n;
@@ -275,7 +249,7 @@ put_u (WeftTraceJournal *journal,
 {
   guint8 buf[10];
 
-  g_byte_array_append (journal->bytes, buf, put_varint (buf, v));
+  g_byte_array_append (journal->bytes, buf, _weft_put_varint (buf, v));
 }
 
 static void
@@ -382,11 +356,11 @@ _weft_trace_journal_encode_args (GByteArray *out,
   guint64 at;
 
   head[n++] = CODE_MORE;
-  n += put_varint (head + n, MORE_ARGS);
-  n += put_varint (head + n, worker);
-  n += put_varint (head + n, slot);
-  n += put_varint (head + n, time_ns);
-  n += put_varint (head + n, len);
+  n += _weft_put_varint (head + n, MORE_ARGS);
+  n += _weft_put_varint (head + n, worker);
+  n += _weft_put_varint (head + n, slot);
+  n += _weft_put_varint (head + n, time_ns);
+  n += _weft_put_varint (head + n, len);
   g_byte_array_append (out, head, n);
   at = out->len;
   g_byte_array_append (out, (const guint8 *) args, (guint) len);
@@ -417,7 +391,7 @@ put_triple (WeftTraceJournal *journal,
   g_byte_array_append (journal->bytes, &code, 1);
   put_u (journal, a);
   put_u (journal, b);
-  put_u (journal, zigzag (c));
+  put_u (journal, _weft_zigzag (c));
 }
 
 void
@@ -580,10 +554,10 @@ get_event (Replay  *r,
       return FALSE;
     }
   ev->worker = (guint16) worker;
-  ev->time_ns = r->last_time[worker % TIME_SLOTS] + (guint64) unzigzag (dt);
+  ev->time_ns = r->last_time[worker % TIME_SLOTS] + (guint64) _weft_unzigzag (dt);
   ev->object = (guint32) object;
-  ev->arg0 = unzigzag (a0);
-  ev->arg1 = unzigzag (a1);
+  ev->arg0 = _weft_unzigzag (a0);
+  ev->arg1 = _weft_unzigzag (a1);
   ev->kind = (guint16) kind;
   r->last_worker = ev->worker;
   r->last_time[worker % TIME_SLOTS] = ev->time_ns;
@@ -703,9 +677,9 @@ replay_entry (Replay         *r,
       if (b > G_MAXINT)
         break;
       if (code == CODE_LANE_EXECUTOR)
-        weft_trace_model_set_lane_executor (model, (guint) a, (WeftExecutorKind) b, unzigzag (c));
+        weft_trace_model_set_lane_executor (model, (guint) a, (WeftExecutorKind) b, _weft_unzigzag (c));
       else
-        weft_trace_model_declare_object (model, (guint32) a, (WeftObjectKind) b, unzigzag (c));
+        weft_trace_model_declare_object (model, (guint32) a, (WeftObjectKind) b, _weft_unzigzag (c));
       return TRUE;
 
     case CODE_FINISH:

@@ -221,51 +221,25 @@ weft_trace_model_get_span_bytes (WeftTraceModel *self)
  * weft_trace_model_get_counter:
  * @self: a #WeftTraceModel
  * @object: a counter or queue id
- * @out_n: (out): number of points
  *
  * A counter's values (COUNTER events, and the initial value of OBJECT_NEW),
  * or a queue's depth after each put and get.
  *
- * Returns: (transfer none) (array length=out_n) (nullable): the points sorted
- *   by time, valid until the next append; %NULL if the object has no track
+ * Returns: (transfer none) (nullable): the track, owned by @self; its
+ *   points are in place until the next append (call this again after one);
+ *   %NULL if the object has no track
  */
-const WeftCounterPoint *
+const WeftCounterTrack *
 weft_trace_model_get_counter (WeftTraceModel *self,
-                              guint32         object,
-                              guint          *out_n)
+                              guint32         object)
 {
   WeftObject *obj;
 
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
-  g_return_val_if_fail (out_n != NULL, NULL);
 
   _weft_trace_model_settle (self);
   obj = _weft_trace_model_object_lookup (self, object);
-  if (obj == NULL || obj->track == NULL)
-    {
-      *out_n = 0;
-      return NULL;
-    }
-  *out_n = obj->track->points.len;
-  return obj->track->points.v;
-}
-
-/* The highest value in force during [begin, end): the one at @begin and
- * every point inside; 0 for an empty track */
-static gint64
-track_peak (WeftTrack   *track,
-            guint64  begin,
-            guint64  end)
-{
-  const WeftCounterPoint *p = track->points.v;
-  guint n = track->points.len;
-  guint lo, hi;
-
-  if (n == 0)
-    return 0;
-  lo = weft_counter_points_lower_bound (p, n, begin);
-  hi = weft_counter_points_lower_bound (p, n, end);
-  return MAX (weft_counter_points_value_at (p, n, begin), _weft_peak_index_max (&track->peaks, p, n, lo, hi));
+  return obj != NULL ? obj->track : NULL;
 }
 
 /**
@@ -273,8 +247,7 @@ track_peak (WeftTrack   *track,
  * @object: a counter or queue id
  *
  * The true peak of a counter's (or a queue depth's) step function in a
- * time range, every point counted, in time proportional to the points in
- * range divided by 64.
+ * time range (weft_counter_track_get_peak()).
  *
  * Returns: the highest value in force during [@begin_ns, @end_ns), 0 if
  *   the object has no points
@@ -291,7 +264,7 @@ weft_trace_model_get_counter_peak (WeftTraceModel *self,
 
   _weft_trace_model_settle (self);
   obj = _weft_trace_model_object_lookup (self, object);
-  return obj != NULL && obj->track != NULL ? track_peak (obj->track, begin_ns, end_ns) : 0;
+  return obj != NULL ? weft_counter_track_get_peak (obj->track, begin_ns, end_ns) : 0;
 }
 
 /**
@@ -308,32 +281,28 @@ weft_trace_model_get_parallelism_peak (WeftTraceModel *self,
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
 
   _weft_trace_model_settle (self);
-  return track_peak (&self->parallelism, begin_ns, end_ns);
+  return weft_counter_track_get_peak (&self->parallelism, begin_ns, end_ns);
 }
 
 /**
  * weft_trace_model_get_parallelism:
  * @self: a #WeftTraceModel
- * @out_n: (out): number of points
  *
  * The number of lanes executing code over time: lanes whose current state
  * (the deepest open span) is RUNNING, LOCK_HELD or GIL_HELD. A lane waiting
  * for a lock, the GIL or a queue, in I/O, starting up or idle does not count,
  * even inside a task. A step function, 0 before the first point.
  *
- * Returns: (transfer none) (array length=out_n): the points sorted by time,
- *   valid until the next append
+ * Returns: (transfer none): the track, owned by @self; its points are in
+ *   place until the next append (call this again after one)
  */
-const WeftCounterPoint *
-weft_trace_model_get_parallelism (WeftTraceModel *self,
-                                  guint          *out_n)
+const WeftCounterTrack *
+weft_trace_model_get_parallelism (WeftTraceModel *self)
 {
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
-  g_return_val_if_fail (out_n != NULL, NULL);
 
   _weft_trace_model_settle (self);
-  *out_n = self->parallelism.points.len;
-  return self->parallelism.points.v;
+  return &self->parallelism;
 }
 
 /**
@@ -393,46 +362,5 @@ weft_trace_model_lookup_flows (WeftTraceModel *self,
   last = t1 > t0 ? flows_lower_bound (self->flows, end) : first;
   *out_first = first;
   *out_n = last > first ? last - first : 0;
-}
-
-/**
- * weft_counter_points_lower_bound:
- * @points: (array length=n_points): points sorted by time
- * @n_points: number of points
- * @t: a time
- *
- * Returns: the index of the first point at or after @t (@n_points if none)
- */
-guint
-weft_counter_points_lower_bound (const WeftCounterPoint *points,
-                                 guint                   n_points,
-                                 guint64                 t)
-{
-  g_return_val_if_fail (points != NULL || n_points == 0, 0);
-
-  return _weft_lower_bound (points, n_points, _weft_point_before, &t);
-}
-
-/**
- * weft_counter_points_value_at:
- * @points: (array length=n_points): points sorted by time
- * @n_points: number of points
- * @t: a time
- *
- * Returns: the value of the step function at @t: the last point at or
- *   before @t, or 0 before the first point
- */
-gint64
-weft_counter_points_value_at (const WeftCounterPoint *points,
-                              guint                   n_points,
-                              guint64                 t)
-{
-  guint i;
-
-  g_return_val_if_fail (points != NULL || n_points == 0, 0);
-
-  /* First point strictly after t, minus one. */
-  i = t == G_MAXUINT64 ? n_points : weft_counter_points_lower_bound (points, n_points, t + 1);
-  return i > 0 ? points[i - 1].value : 0;
 }
 

@@ -3,6 +3,7 @@
 
 #include <glib-object.h>
 
+#include "weft-counter-track.h"
 #include "weft-event.h"
 #include "weft-lane.h"
 #include "weft-span.h"
@@ -14,19 +15,6 @@ G_BEGIN_DECLS
 #define WEFT_TYPE_TRACE_MODEL (weft_trace_model_get_type ())
 
 G_DECLARE_FINAL_TYPE (WeftTraceModel, weft_trace_model, WEFT, TRACE_MODEL, GObject)
-
-/**
- * WeftCounterPoint:
- * @time_ns: absolute ns
- * @value: the value from @time_ns until the next point
- *
- * One step of a counter track (a step function; 0 before the first point).
- */
-typedef struct
-{
-  guint64 time_ns;
-  gint64  value;
-} WeftCounterPoint;
 
 typedef enum
 {
@@ -143,11 +131,9 @@ gboolean        weft_trace_model_get_queue_stats     (WeftTraceModel   *self,
 gsize           weft_trace_model_get_span_bytes      (WeftTraceModel   *self);
 
 /* Counter tracks, parallelism and flows */
-const WeftCounterPoint *weft_trace_model_get_counter     (WeftTraceModel *self,
-                                                          guint32         object,
-                                                          guint          *out_n);
-const WeftCounterPoint *weft_trace_model_get_parallelism (WeftTraceModel *self,
-                                                          guint          *out_n);
+const WeftCounterTrack *weft_trace_model_get_counter     (WeftTraceModel *self,
+                                                          guint32         object);
+const WeftCounterTrack *weft_trace_model_get_parallelism (WeftTraceModel *self);
 gint64                  weft_trace_model_get_counter_peak     (WeftTraceModel *self,
                                                                guint32         object,
                                                                guint64         begin_ns,
@@ -162,12 +148,5 @@ void                    weft_trace_model_lookup_flows    (WeftTraceModel *self,
                                                           guint64         t1,
                                                           guint          *out_first,
                                                           guint          *out_n);
-
-guint   weft_counter_points_lower_bound (const WeftCounterPoint *points,
-                                         guint                   n_points,
-                                         guint64                 t);
-gint64  weft_counter_points_value_at    (const WeftCounterPoint *points,
-                                         guint                   n_points,
-                                         guint64                 t);
 
 G_END_DECLS

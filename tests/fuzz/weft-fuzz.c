@@ -126,12 +126,29 @@ check_lane_stats (WeftTraceModel     *model,
   g_assert_cmpuint (ls.n_spans, ==, weft_lane_get_total_spans (lane));
 }
 
+/* Sorted points, the same by index as in order, and found by time */
 static void
-check_points (const WeftCounterPoint *points,
-              guint                   n)
+check_track (const WeftCounterTrack *track)
 {
-  for (guint i = 1; i < n; i++)
-    g_assert_cmpuint (points[i - 1].time_ns, <=, points[i].time_ns);
+  guint n = weft_counter_track_get_n_points (track), i = 0;
+  WeftCounterPoint pt, prev = { 0 };
+  WeftCounterIter iter;
+
+  weft_counter_iter_init (&iter, track, 0);
+  for (; weft_counter_iter_next (&iter, &pt); prev = pt, i++)
+    {
+      if (i > 0)
+        g_assert_cmpuint (prev.time_ns, <=, pt.time_ns);
+      if (i % 61 == 0 || i + 1 == n)
+        {
+          WeftCounterPoint at = weft_counter_track_get_point (track, i);
+
+          g_assert_cmpuint (at.time_ns, ==, pt.time_ns);
+          g_assert_cmpint (at.value, ==, pt.value);
+          g_assert_cmpuint (weft_counter_track_lower_bound (track, pt.time_ns), <=, i);
+        }
+    }
+  g_assert_cmpuint (i, ==, n);
 }
 
 static void
@@ -150,8 +167,6 @@ check_objects (WeftTraceModel *model)
         {
           WeftLockStats lock;
           WeftQueueStats queue;
-          const WeftCounterPoint *points;
-          guint n_points = 0;
 
           g_assert_cmpint (weft_trace_model_get_object_kind (model, ids[i]), ==, kinds[k]);
           (void) weft_trace_model_get_object_name (model, ids[i]);
@@ -165,8 +180,7 @@ check_objects (WeftTraceModel *model)
             }
           else if (kinds[k] == WEFT_OBJECT_QUEUE)
             (void) weft_trace_model_get_queue_stats (model, ids[i], &queue);
-          points = weft_trace_model_get_counter (model, ids[i], &n_points);
-          check_points (points, n_points);
+          check_track (weft_trace_model_get_counter (model, ids[i]));
         }
     }
 }
@@ -183,7 +197,6 @@ void
 weft_fuzz_check_model (WeftTraceModel *model)
 {
   WeftRunStats run;
-  const WeftCounterPoint *points;
   const WeftFlow *flows;
   guint n = 0;
 
@@ -204,8 +217,7 @@ weft_fuzz_check_model (WeftTraceModel *model)
 
   check_objects (model);
 
-  points = weft_trace_model_get_parallelism (model, &n);
-  check_points (points, n);
+  check_track (weft_trace_model_get_parallelism (model));
 
   flows = weft_trace_model_get_flows (model, &n);
   for (guint i = 1; i < n; i++)
