@@ -19,6 +19,7 @@
 
 #include "weft-trace-import.h"
 #include "weft-trace-model.h"
+#include "weft-test-points.h"
 
 #define PYTHON "/usr/bin/python3"
 
@@ -375,7 +376,7 @@ test_mutex_contention (void)
   /* a thread preempted between its clock read and the lock may miss the holder */
   g_assert_cmpuint (n_found, >=, n_long_calls * 8 / 10);
 
-  flows = weft_trace_model_get_flows (r->model, &n_flows);
+  flows = weft_test_flows (weft_trace_model_get_flows (r->model), &n_flows);
   for (guint i = 0; i < n_flows; i++)
     if (flows[i].kind == WEFT_FLOW_LOCK)
       {

@@ -775,7 +775,7 @@ test_queue (void)
   g_assert_cmpuint (qs.gets, ==, 100);
   g_assert_cmpint (qs.max_depth, <=, 4);
   g_assert_cmpint (qs.max_depth, >=, 1);
-  weft_trace_model_get_flows (weft_run_get_model (run), &n_flows);
+  weft_test_flows (weft_trace_model_get_flows (weft_run_get_model (run)), &n_flows);
   g_assert_cmpuint (n_flows, >=, 100);
 }
 

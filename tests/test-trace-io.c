@@ -278,8 +278,8 @@ assert_same_models (WeftTraceModel *a,
   pb = weft_test_points (weft_trace_model_get_parallelism (b), &nb);
   assert_same_points (pa, na, pb, nb);
 
-  fa = weft_trace_model_get_flows (a, &na);
-  fb = weft_trace_model_get_flows (b, &nb);
+  fa = weft_test_flows (weft_trace_model_get_flows (a), &na);
+  fb = weft_test_flows (weft_trace_model_get_flows (b), &nb);
   g_assert_cmpuint (na, ==, nb);
   for (guint i = 0; i < na; i++)
     {
@@ -399,7 +399,7 @@ test_round_trip_sample (void)
   g_assert_true (stats.weft_format);
   g_assert_cmpuint (stats.n_invalid, ==, 0);
   g_assert_cmpuint (stats.n_unknown_phase, ==, 0);
-  weft_trace_model_get_flows (back, &n_flows);
+  weft_test_flows (weft_trace_model_get_flows (back), &n_flows);
   g_assert_cmpuint (n_flows, ==, 3);   /* lock wake-up, queue hand-off, GIL wake-up */
   /* the suspended stretch keeps its flag and is no completed task */
   {
@@ -715,7 +715,7 @@ dump_model (WeftTraceModel *m,
   p = weft_test_points (weft_trace_model_get_parallelism (m), &n);
   for (guint i = 0; i < n; i++)
     fprintf (f, "par %" G_GUINT64_FORMAT " %" G_GINT64_FORMAT "\n", p[i].time_ns, p[i].value);
-  fl = weft_trace_model_get_flows (m, &n);
+  fl = weft_test_flows (weft_trace_model_get_flows (m), &n);
   for (guint i = 0; i < n; i++)
     fprintf (f, "flow %" G_GUINT64_FORMAT "<-%" G_GUINT64_FORMAT " %u %" G_GINT64_FORMAT " %u->%u k%u\n", fl[i].to_ns, fl[i].from_ns,
              fl[i].object, fl[i].item, fl[i].from_worker, fl[i].to_worker, fl[i].kind);
@@ -1044,7 +1044,7 @@ test_foreign_phases (void)
   g_assert_cmpint (points[0].value, ==, 200);
 
   /* the s → f flow */
-  flows = weft_trace_model_get_flows (model, &n);
+  flows = weft_test_flows (weft_trace_model_get_flows (model), &n);
   g_assert_cmpuint (n, ==, 1);
   g_assert_cmpuint (flows[0].from_worker, ==, 0);
   g_assert_cmpuint (flows[0].to_worker, ==, 1);
@@ -1451,7 +1451,7 @@ test_round_trip_unmatched_wakeup (void)
   weft_trace_model_finish (model, 0);
   back = round_trip (model, NULL, NULL);
   assert_same_models (model, back);
-  flows = weft_trace_model_get_flows (back, &n);
+  flows = weft_test_flows (weft_trace_model_get_flows (back), &n);
   g_assert_cmpuint (n, ==, 1);
   g_assert_cmpuint (flows[0].from_ns, ==, 2000);
   g_assert_cmpuint (flows[0].to_ns, ==, 2500);

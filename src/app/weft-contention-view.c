@@ -315,8 +315,8 @@ update_details (WeftContentionView *self)
   g_autoptr(GList) keys = NULL;
   const WeftContentionStats *s;
   WeftState wait_state;
-  const WeftFlow *flows;
-  guint n_flows = 0;
+  WeftFlowIter iter;
+  WeftFlow f;
   guint shown = 0;
 
   if (row == NULL || self->model == NULL ||
@@ -357,14 +357,14 @@ update_details (WeftContentionView *self)
                                 (const guint64 *) waits->data, waits->len, wait_state);
 
   /* Releaser → waiter counts from the lock flows */
-  flows = weft_trace_model_get_flows (self->model, &n_flows);
-  for (guint i = 0; i < n_flows; i++)
+  weft_flow_iter_init (&iter, weft_trace_model_get_flows (self->model), 0);
+  while (weft_flow_iter_next (&iter, &f))
     {
       gpointer key;
 
-      if (flows[i].kind != WEFT_FLOW_LOCK || flows[i].object != s->object)
+      if (f.kind != WEFT_FLOW_LOCK || f.object != s->object)
         continue;
-      key = GUINT_TO_POINTER (((guint) flows[i].from_worker << 16 | flows[i].to_worker) + 1);
+      key = GUINT_TO_POINTER (((guint) f.from_worker << 16 | f.to_worker) + 1);
       g_hash_table_insert (pairs, key,
                            GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (pairs, key)) + 1));
     }

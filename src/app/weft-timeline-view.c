@@ -394,8 +394,9 @@ draw_flows (WeftTimelineView *self,
             int               height,
             gboolean          dark)
 {
-  guint first, n, n_all;
-  const WeftFlow *flows = weft_trace_model_get_flows (self->model, &n_all);
+  guint first, n;
+  WeftFlowIter iter;
+  WeftFlow flow;
   cairo_t *cr;
   double scale = tw / (double) (ve - vb);
   GdkRGBA lock_c, queue_c;
@@ -411,9 +412,10 @@ draw_flows (WeftTimelineView *self,
   cairo_rectangle (cr, LABEL_WIDTH, 0, tw, height);
   cairo_clip (cr);
   cairo_set_line_width (cr, 1.2);
-  for (guint k = first; k < first + n; k++)
+  weft_flow_iter_init (&iter, weft_trace_model_get_flows (self->model), first);
+  while (iter.next < first + n && weft_flow_iter_next (&iter, &flow))
     {
-      const WeftFlow *f = &flows[k];
+      const WeftFlow *f = &flow;
       WeftTimelineRow *from = find_lane_row (self, f->from_worker);
       WeftTimelineRow *to = find_lane_row (self, f->to_worker);
       double x0, x1, y0, y1, dir;

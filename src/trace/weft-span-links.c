@@ -168,17 +168,19 @@ weft_span_links_get_flows (WeftTraceModel *model,
                            GArray         *out_in,
                            GArray         *out_out)
 {
-  guint n_flows = 0, first = 0, n = 0;
-  const WeftFlow *flows = weft_trace_model_get_flows (model, &n_flows);
+  guint first = 0, n = 0;
+  WeftFlowIter iter;
+  WeftFlow flow;
 
   g_return_if_fail (WEFT_IS_TRACE_MODEL (model));
   g_return_if_fail (span != NULL);
 
   weft_trace_model_lookup_flows (model, span->start_ns, span->end_ns + 1, &first, &n);
   n = MIN (n, MAX_CANDIDATES);
-  for (guint i = first; i < first + n && i < n_flows; i++)
+  weft_flow_iter_init (&iter, weft_trace_model_get_flows (model), first);
+  while (iter.next < first + n && weft_flow_iter_next (&iter, &flow))
     {
-      const WeftFlow *f = &flows[i];
+      const WeftFlow *f = &flow;
       WeftSpanLink link = { 0 };
 
       if (f->to_worker == worker && f->to_ns >= span->start_ns && f->to_ns <= span->end_ns &&
@@ -190,22 +192,24 @@ weft_span_links_get_flows (WeftTraceModel *model,
     }
 }
 
-/* The flow that ended a wait of @worker on @object at @t */
-static const WeftFlow *
+/* The flow that ended a wait of @worker on @object at @t, into @out */
+static gboolean
 flow_into (WeftTraceModel *model,
            guint           worker,
            guint32         object,
            guint8          kind,
-           guint64         t)
+           guint64         t,
+           WeftFlow       *out)
 {
-  guint n_flows = 0, first = 0, n = 0;
-  const WeftFlow *flows = weft_trace_model_get_flows (model, &n_flows);
+  guint first = 0, n = 0;
+  WeftFlowIter iter;
 
   weft_trace_model_lookup_flows (model, t, t + 1, &first, &n);
-  for (guint i = first; i < first + n && i < n_flows; i++)
-    if (flows[i].to_ns == t && flows[i].to_worker == worker && flows[i].object == object && flows[i].kind == kind)
-      return &flows[i];
-  return NULL;
+  weft_flow_iter_init (&iter, weft_trace_model_get_flows (model), first);
+  while (iter.next < first + n && weft_flow_iter_next (&iter, out))
+    if (out->to_ns == t && out->to_worker == worker && out->object == object && out->kind == kind)
+      return TRUE;
+  return FALSE;
 }
 
 /**
@@ -237,10 +241,10 @@ weft_span_links_get_wakeup_chain (WeftTraceModel *model,
   cur = *span;
   if (cur.state == WEFT_STATE_QUEUE_GET)
     {
-      const WeftFlow *f = flow_into (model, worker, cur.object, WEFT_FLOW_QUEUE, cur.end_ns);
       WeftSpanLink link = { 0 };
+      WeftFlow f;
 
-      if (f != NULL && flow_sender (model, f, &link))
+      if (flow_into (model, worker, cur.object, WEFT_FLOW_QUEUE, cur.end_ns, &f) && flow_sender (model, &f, &link))
         g_array_append_val (chain, link);
       return chain;
     }
@@ -248,7 +252,7 @@ weft_span_links_get_wakeup_chain (WeftTraceModel *model,
   while (chain->len < MAX_CHAIN)
     {
       guint64 woken;
-      const WeftFlow *f;
+      WeftFlow f;
       WeftSpanLink link = { 0 };
 
       if ((cur.state == WEFT_STATE_LOCK_WAIT || cur.state == WEFT_STATE_GIL_WAIT) && !(cur.flags & WEFT_SPAN_OPEN))
@@ -258,8 +262,7 @@ weft_span_links_get_wakeup_chain (WeftTraceModel *model,
         woken = cur.start_ns;
       else
         break;
-      f = flow_into (model, cur_worker, cur.object, WEFT_FLOW_LOCK, woken);
-      if (f == NULL || !flow_sender (model, f, &link))
+      if (!flow_into (model, cur_worker, cur.object, WEFT_FLOW_LOCK, woken, &f) || !flow_sender (model, &f, &link))
         break;
       g_array_append_val (chain, link);
       cur = link.span;

@@ -635,13 +635,14 @@ static gboolean
 write_flows (Export *ex)
 {
   WeftJsonWriter *w = ex->w;
-  const WeftFlow *flows;
-  guint n;
+  WeftFlowIter iter;
+  WeftFlow flow;
 
-  flows = weft_trace_model_get_flows (ex->model, &n);
-  for (guint i = 0; i < n; i++)
+  weft_flow_iter_init (&iter, weft_trace_model_get_flows (ex->model), 0);
+  while (weft_flow_iter_next (&iter, &flow))
     {
-      const WeftFlow *f = &flows[i];
+      const WeftFlow *f = &flow;
+      guint i = iter.next - 1;
       WeftLane *from = weft_trace_model_lookup_lane (ex->model, f->from_worker);
       WeftLane *to = weft_trace_model_lookup_lane (ex->model, f->to_worker);
       gboolean queue = f->kind == WEFT_FLOW_QUEUE;

@@ -7,6 +7,7 @@
  * answers the questions about it. Nothing else includes this.
  */
 
+#include "weft-flow-list-private.h"
 #include "weft-lane-private.h"
 #include "weft-search-private.h"
 #include "weft-span-args-private.h"
@@ -72,18 +73,6 @@ typedef struct
 
 /* Orders for _weft_lower_bound(): @key points to a time (or a worker id). */
 static inline gboolean
-flow_before (gconstpointer data, guint i, gconstpointer key)
-{
-  return ((const WeftFlow *) data)[i].to_ns < *(const guint64 *) key;
-}
-
-static inline gboolean
-flow_at_or_before (gconstpointer data, guint i, gconstpointer key)
-{
-  return ((const WeftFlow *) data)[i].to_ns <= *(const guint64 *) key;
-}
-
-static inline gboolean
 release_at_or_before (gconstpointer data, guint i, gconstpointer key)
 {
   return ((const LockRelease *) data)[i].time_ns <= *(const guint64 *) key;
@@ -114,8 +103,9 @@ struct _WeftTraceModel
   WeftTrackScratch track_scratch; /* reused by the tracks' flushes */
   guint        n_parked;          /* points parked in dirty tracks */
 
-  GArray      *flows;             /* WeftFlow sorted by to_ns */
-  GArray      *pending_flows;
+  WeftFlowList flows;
+  GArray      *pending_flows;     /* WeftFlow, parked until flows_flush() */
+  GArray      *flow_tail;         /* WeftFlow: what a rewind of @flows took out */
   guint64      max_flow_ns;
 
   PendingItem *items;             /* open-addressing table, power of two */

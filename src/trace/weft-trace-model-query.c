@@ -308,27 +308,16 @@ weft_trace_model_get_parallelism (WeftTraceModel *self)
 /**
  * weft_trace_model_get_flows:
  * @self: a #WeftTraceModel
- * @out_n: (out): number of flows
  *
- * Returns: (transfer none) (array length=out_n): queue hand-offs and lock
- *   wake-ups, sorted by their receiving end; valid until the next append
+ * Returns: (transfer none): queue hand-offs and lock wake-ups, sorted by
+ *   their receiving end, owned by @self; they change with its appends
  */
-const WeftFlow *
-weft_trace_model_get_flows (WeftTraceModel *self,
-                            guint          *out_n)
+const WeftFlowList *
+weft_trace_model_get_flows (WeftTraceModel *self)
 {
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
-  g_return_val_if_fail (out_n != NULL, NULL);
 
-  *out_n = self->flows->len;
-  return (const WeftFlow *) (gpointer) self->flows->data;
-}
-
-static guint
-flows_lower_bound (GArray  *flows,
-                   guint64  t)
-{
-  return _weft_lower_bound (flows->data, flows->len, flow_before, &t);
+  return &self->flows;
 }
 
 /**
@@ -358,8 +347,8 @@ weft_trace_model_lookup_flows (WeftTraceModel *self,
   g_return_if_fail (out_n != NULL);
 
   end = t1 > G_MAXUINT64 - self->max_flow_ns - 1 ? G_MAXUINT64 : t1 + self->max_flow_ns + 1;
-  first = flows_lower_bound (self->flows, t0);
-  last = t1 > t0 ? flows_lower_bound (self->flows, end) : first;
+  first = weft_flow_list_lower_bound (&self->flows, t0);
+  last = t1 > t0 ? weft_flow_list_lower_bound (&self->flows, end) : first;
   *out_first = first;
   *out_n = last > first ? last - first : 0;
 }

@@ -39,9 +39,10 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-static int
-compare_flows (const void *a,
-               const void *b)
+static gint
+compare_flows (gconstpointer a,
+               gconstpointer b,
+               gpointer      data)
 {
   const WeftFlow *fa = a, *fb = b;
 
@@ -50,38 +51,48 @@ compare_flows (const void *a,
   return 0;
 }
 
+/* Appends @a and @b (each sorted) merged, @a first on ties */
+static void
+flows_append_merged (WeftFlowList   *list,
+                     const WeftFlow *a,
+                     guint           n_a,
+                     const WeftFlow *b,
+                     guint           n_b)
+{
+  guint i = 0, j = 0;
+
+  while (i < n_a || j < n_b)
+    {
+      if (j >= n_b || (i < n_a && a[i].to_ns <= b[j].to_ns))
+        _weft_flow_list_append (list, &a[i++]);
+      else
+        _weft_flow_list_append (list, &b[j++]);
+    }
+}
+
+/* Merges the parked flows in: rewinds the list to the first flow after the
+ * earliest of them, and appends what it took out together with them. */
 static void
 flows_flush (WeftTraceModel *self)
 {
-  GArray *flows = self->flows;
   GArray *pending = self->pending_flows;
+  GArray *tail = self->flow_tail;
   guint64 t_min;
-  guint lo, n_tail;
-  WeftFlow *tail;
-  guint i = 0, j = 0;
+  guint lo;
 
   if (pending->len == 0)
     return;
 
-  qsort (pending->data, pending->len, sizeof (WeftFlow), compare_flows);
+  /* (a stable sort: flows at one instant keep their order) */
+  g_qsort_with_data (pending->data, (gint) pending->len, sizeof (WeftFlow), compare_flows, NULL);
   t_min = g_array_index (pending, WeftFlow, 0).to_ns;
-
-  lo = _weft_lower_bound (flows->data, flows->len, flow_at_or_before, &t_min);
-
-  n_tail = flows->len - lo;
-  tail = g_memdup2 (flows->data + (gsize) lo * sizeof (WeftFlow), (gsize) n_tail * sizeof (WeftFlow));
-  g_array_set_size (flows, lo);
-  while (i < n_tail || j < pending->len)
-    {
-      if (j >= pending->len ||
-          (i < n_tail && tail[i].to_ns <= g_array_index (pending, WeftFlow, j).to_ns))
-        g_array_append_val (flows, tail[i++]);
-      else
-        g_array_append_val (flows, g_array_index (pending, WeftFlow, j++));
-    }
-  g_free (tail);
+  lo = t_min == G_MAXUINT64 ? weft_flow_list_get_n_flows (&self->flows)
+                            : weft_flow_list_lower_bound (&self->flows, t_min + 1);
+  _weft_flow_list_rewind (&self->flows, lo, tail);
+  flows_append_merged (&self->flows, (const WeftFlow *) (gpointer) tail->data, tail->len,
+                       (const WeftFlow *) (gpointer) pending->data, pending->len);
   g_array_set_size (pending, 0);
-  g_assert (flows->len <= 1 || g_array_index (flows, WeftFlow, flows->len - 2).to_ns <= g_array_index (flows, WeftFlow, flows->len - 1).to_ns);
+  g_array_set_size (tail, 0);
 }
 
 static void
@@ -108,9 +119,8 @@ add_flow (WeftTraceModel *self,
     self->max_flow_ns = to_ns - from_ns;
 
   if (self->pending_flows->len == 0 &&
-      (self->flows->len == 0 ||
-       g_array_index (self->flows, WeftFlow, self->flows->len - 1).to_ns <= to_ns))
-    g_array_append_val (self->flows, flow);
+      (weft_flow_list_get_n_flows (&self->flows) == 0 || _weft_flow_list_last_time (&self->flows) <= to_ns))
+    _weft_flow_list_append (&self->flows, &flow);
   else
     g_array_append_val (self->pending_flows, flow);
 }
@@ -441,42 +451,61 @@ lock_release_before (WeftObject *obj,
   return lo > 0 ? &g_array_index (obj->releases, LockRelease, lo - 1) : NULL;
 }
 
-/* The lock flow ending at @wk, in the flows or the parked ones. */
-static WeftFlow *
-lock_flow_find (WeftTraceModel   *self,
-                guint32           object,
-                const LockWakeup *wk,
-                GArray          **out_array,
-                guint            *out_index)
+static gboolean
+is_lock_flow (const WeftFlow   *f,
+              guint32           object,
+              const LockWakeup *wk)
 {
-  GArray *arrays[2] = { self->pending_flows, self->flows };
+  return f->to_ns == wk->time_ns && f->kind == WEFT_FLOW_LOCK && f->object == object && f->to_worker == wk->worker;
+}
 
-  for (guint a = 0; a < 2; a++)
+/* Changes the lock flow ending at @wk, among the parked flows or in the
+ * list: its sending end to @rel's, or, if @rel is %NULL, removes it. */
+static void
+lock_flow_change (WeftTraceModel    *self,
+                  guint32            object,
+                  const LockWakeup  *wk,
+                  const LockRelease *rel)
+{
+  GArray *pending = self->pending_flows, *tail = self->flow_tail;
+  WeftFlowIter iter;
+  WeftFlow f;
+  guint i, first;
+
+  for (i = 0; i < pending->len; i++)
+    if (is_lock_flow (&g_array_index (pending, WeftFlow, i), object, wk))
+      break;
+  if (i < pending->len)
     {
-      GArray *flows = arrays[a];
-      guint lo = 0, hi = flows->len;
-
-      if (a == 1)
+      if (rel == NULL)
+        g_array_remove_index (pending, i);
+      else
         {
-          /* sorted by to_ns: the first at wk->time_ns */
-          lo = _weft_lower_bound (flows->data, flows->len, flow_before, &wk->time_ns);
+          g_array_index (pending, WeftFlow, i).from_ns = rel->time_ns;
+          g_array_index (pending, WeftFlow, i).from_worker = rel->worker;
         }
-      for (guint i = lo; i < hi; i++)
-        {
-          WeftFlow *f = &g_array_index (flows, WeftFlow, i);
-
-          if (a == 1 && f->to_ns != wk->time_ns)
-            break;
-          if (f->to_ns == wk->time_ns && f->kind == WEFT_FLOW_LOCK && f->object == object &&
-              f->to_worker == wk->worker)
-            {
-              *out_array = flows;
-              *out_index = i;
-              return f;
-            }
-        }
+      return;
     }
-  return NULL;
+
+  /* sorted by to_ns: among those at wk->time_ns */
+  i = weft_flow_list_lower_bound (&self->flows, wk->time_ns);
+  weft_flow_iter_init (&iter, &self->flows, i);
+  while (weft_flow_iter_next (&iter, &f) && f.to_ns == wk->time_ns && !is_lock_flow (&f, object, wk))
+    i++;
+  g_assert (i < weft_flow_list_get_n_flows (&self->flows) && is_lock_flow (&f, object, wk));
+
+  /* The same receiving end (the flows stay sorted), or none */
+  first = _weft_flow_list_rewind (&self->flows, i, tail);
+  if (rel == NULL)
+    g_array_remove_index (tail, i - first);
+  else
+    {
+      g_array_index (tail, WeftFlow, i - first).from_ns = rel->time_ns;
+      g_array_index (tail, WeftFlow, i - first).from_worker = rel->worker;
+    }
+  for (guint k = 0; k < tail->len; k++)
+    _weft_flow_list_append (&self->flows, &g_array_index (tail, WeftFlow, k));
+  g_array_set_size (tail, 0);
 }
 
 /* (Re-)derives the flow of one contended acquisition. */
@@ -493,21 +522,9 @@ lock_wakeup_update (WeftTraceModel *self,
 
   if (wk->has_flow)
     {
-      GArray *array = NULL;
-      guint index = 0;
-      WeftFlow *f = lock_flow_find (self, obj->id, wk, &array, &index);
-
-      g_assert (f != NULL);
-      if (has)
-        {
-          /* same receiving end: the flows stay sorted */
-          f->from_ns = rel->time_ns;
-          f->from_worker = rel->worker;
-          if (wk->time_ns - rel->time_ns > self->max_flow_ns)
-            self->max_flow_ns = wk->time_ns - rel->time_ns;
-        }
-      else
-        g_array_remove_index (array, index);
+      lock_flow_change (self, obj->id, wk, has ? rel : NULL);
+      if (has && wk->time_ns - rel->time_ns > self->max_flow_ns)
+        self->max_flow_ns = wk->time_ns - rel->time_ns;
     }
   else
     add_flow (self, WEFT_FLOW_LOCK, obj->id, 0, rel->worker, rel->time_ns, wk->worker, wk->time_ns);
@@ -925,8 +942,9 @@ weft_trace_model_finalize (GObject *object)
   _weft_track_clear (&self->parallelism);
   g_clear_pointer (&self->dirty_tracks, g_ptr_array_unref);
   _weft_track_scratch_clear (&self->track_scratch);
-  g_clear_pointer (&self->flows, g_array_unref);
+  _weft_flow_list_clear (&self->flows);
   g_clear_pointer (&self->pending_flows, g_array_unref);
+  g_clear_pointer (&self->flow_tail, g_array_unref);
   g_clear_pointer (&self->items, g_free);
   g_clear_pointer (&self->journal, _weft_trace_journal_free);
   g_clear_pointer (&self->args, _weft_args_table_free);
@@ -1015,8 +1033,8 @@ weft_trace_model_init (WeftTraceModel *self)
   self->objects = g_hash_table_new_full (NULL, NULL, NULL, weft_object_free);
   _weft_track_init (&self->parallelism, TRUE);
   self->dirty_tracks = g_ptr_array_new ();
-  self->flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
   self->pending_flows = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
+  self->flow_tail = g_array_new (FALSE, FALSE, sizeof (WeftFlow));
   self->first_ns = G_MAXUINT64;
   self->journal = _weft_trace_journal_new ();
   self->args = _weft_args_table_new ();

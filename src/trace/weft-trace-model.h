@@ -5,6 +5,7 @@
 
 #include "weft-counter-track.h"
 #include "weft-event.h"
+#include "weft-flow-list.h"
 #include "weft-lane.h"
 #include "weft-span.h"
 #include "weft-span-args.h"
@@ -15,35 +16,6 @@ G_BEGIN_DECLS
 #define WEFT_TYPE_TRACE_MODEL (weft_trace_model_get_type ())
 
 G_DECLARE_FINAL_TYPE (WeftTraceModel, weft_trace_model, WEFT, TRACE_MODEL, GObject)
-
-typedef enum
-{
-  WEFT_FLOW_QUEUE = 1,  /* an item put by one worker and got by another */
-  WEFT_FLOW_LOCK,       /* a release that woke a waiter (locks and the GIL) */
-} WeftFlowKind;
-
-/**
- * WeftFlow:
- * @to_ns: time of the receiving end (queue get, lock acquisition)
- * @from_ns: time of the sending end (queue put, lock release)
- * @item: the queue item id (0 for lock flows)
- * @object: the queue, lock or GIL id
- * @from_worker: worker that put or released
- * @to_worker: worker that got or acquired
- * @kind: a #WeftFlowKind
- *
- * A hand-off a view can draw as an arrow. Flows are sorted by @to_ns.
- */
-typedef struct
-{
-  guint64 to_ns;
-  guint64 from_ns;
-  gint64  item;
-  guint32 object;
-  guint16 from_worker;
-  guint16 to_worker;
-  guint8  kind;
-} WeftFlow;
 
 WeftTraceModel *weft_trace_model_new                 (void);
 
@@ -141,8 +113,7 @@ gint64                  weft_trace_model_get_counter_peak     (WeftTraceModel *s
 gint64                  weft_trace_model_get_parallelism_peak (WeftTraceModel *self,
                                                                guint64         begin_ns,
                                                                guint64         end_ns);
-const WeftFlow         *weft_trace_model_get_flows       (WeftTraceModel *self,
-                                                          guint          *out_n);
+const WeftFlowList     *weft_trace_model_get_flows       (WeftTraceModel *self);
 void                    weft_trace_model_lookup_flows    (WeftTraceModel *self,
                                                           guint64         t0,
                                                           guint64         t1,

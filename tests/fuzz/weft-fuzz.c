@@ -151,6 +151,33 @@ check_track (const WeftCounterTrack *track)
   g_assert_cmpuint (i, ==, n);
 }
 
+/* Sorted flows, the same by index as in order, and found by time */
+static void
+check_flows (const WeftFlowList *list)
+{
+  guint n = weft_flow_list_get_n_flows (list), i = 0;
+  WeftFlow f, prev = { 0 };
+  WeftFlowIter iter;
+
+  weft_flow_iter_init (&iter, list, 0);
+  for (; weft_flow_iter_next (&iter, &f); prev = f, i++)
+    {
+      if (i > 0)
+        g_assert_cmpuint (prev.to_ns, <=, f.to_ns);
+      if (i % 61 == 0 || i + 1 == n)
+        {
+          WeftFlow at = weft_flow_list_get_flow (list, i);
+
+          g_assert_cmpuint (at.to_ns, ==, f.to_ns);
+          g_assert_cmpuint (at.from_ns, ==, f.from_ns);
+          g_assert_cmpint (at.item, ==, f.item);
+          g_assert_cmpuint (at.object, ==, f.object);
+          g_assert_cmpuint (weft_flow_list_lower_bound (list, f.to_ns), <=, i);
+        }
+    }
+  g_assert_cmpuint (i, ==, n);
+}
+
 static void
 check_objects (WeftTraceModel *model)
 {
@@ -197,7 +224,6 @@ void
 weft_fuzz_check_model (WeftTraceModel *model)
 {
   WeftRunStats run;
-  const WeftFlow *flows;
   guint n = 0;
 
   weft_trace_model_get_run_stats (model, &run);
@@ -219,9 +245,7 @@ weft_fuzz_check_model (WeftTraceModel *model)
 
   check_track (weft_trace_model_get_parallelism (model));
 
-  flows = weft_trace_model_get_flows (model, &n);
-  for (guint i = 1; i < n; i++)
-    g_assert_cmpuint (flows[i - 1].to_ns, <=, flows[i].to_ns);
+  check_flows (weft_trace_model_get_flows (model));
 }
 
 /**
