@@ -117,6 +117,20 @@ check_track (const WeftCounterTrack *track,
       g_assert_cmpint (weft_counter_track_value_at (track, a), ==, naive_value_at (p, n, a));
       g_assert_cmpint (weft_counter_track_get_peak (track, a, b), ==, naive_peak (p, n, a, b));
 
+      /* an iterator started at a time: the first point at or after it,
+       * and the one before */
+      {
+        guint lb = naive_lower_bound (p, n, a);
+        WeftCounterPoint before;
+
+        g_assert_cmpuint (weft_counter_iter_init_at (&iter, track, a, &before), ==, lb);
+        g_assert_cmpuint (before.time_ns, ==, lb > 0 ? p[lb - 1].time_ns : 0);
+        g_assert_cmpint (before.value, ==, lb > 0 ? p[lb - 1].value : 0);
+        g_assert_cmpint (weft_counter_iter_next (&iter, &pt), ==, lb < n);
+        if (lb < n)
+          g_assert_cmpuint (pt.time_ns, ==, p[lb].time_ns);
+      }
+
       /* an iterator started anywhere reads the rest in order */
       weft_counter_iter_init (&iter, track, i);
       for (guint k = i; k < MIN (n, i + 130); k++)

@@ -64,11 +64,9 @@ skip_column (const WeftCounterTrack *track,
              gboolean               *have,
              guint64                 col_end)
 {
-  guint j = weft_counter_track_lower_bound (track, col_end);
   WeftCounterPoint last;
 
-  weft_counter_iter_init (iter, track, j - 1);
-  weft_counter_iter_next (iter, &last);
+  weft_counter_iter_init_at (iter, track, col_end, &last);
   *have = weft_counter_iter_next (iter, pt);
   return last.value;
 }
@@ -91,7 +89,7 @@ compute_steps (WeftStepPainter        *self,
 
   g_array_set_size (self->steps, 0);
   g_array_append_val (self->steps, first);
-  weft_counter_iter_init (&iter, track, weft_counter_track_lower_bound (track, vb));
+  weft_counter_iter_init_at (&iter, track, vb, NULL);
   have = weft_counter_iter_next (&iter, &pt);
   while (have && pt.time_ns < ve)
     {
@@ -141,13 +139,13 @@ draw_exact_columns (WeftStepPainter        *self,
   g_autofree gint64 *columns = g_new (gint64, tw);
   double span = (double) (ve - vb);
   double base = height - self->base, plot_h = base - self->top;
-  guint first = weft_counter_track_lower_bound (track, vb);
-  gint64 vmax = 1, cur = first > 0 ? weft_counter_track_get_point (track, first - 1).value : 0;
+  WeftCounterPoint before, pt;
   WeftCounterIter iter;
-  WeftCounterPoint pt;
   gboolean have;
+  gint64 vmax = 1, cur;
 
-  weft_counter_iter_init (&iter, track, first);
+  weft_counter_iter_init_at (&iter, track, vb, &before);
+  cur = before.value;
   have = weft_counter_iter_next (&iter, &pt);
   for (int x = 0; x < tw; x++)
     {

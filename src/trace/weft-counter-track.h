@@ -64,6 +64,10 @@ WeftCounterPoint *weft_counter_track_dup_points   (const WeftCounterTrack *self,
 void              weft_counter_iter_init          (WeftCounterIter        *iter,
                                                    const WeftCounterTrack *track,
                                                    guint                   first);
+guint             weft_counter_iter_init_at       (WeftCounterIter        *iter,
+                                                   const WeftCounterTrack *track,
+                                                   guint64                 t,
+                                                   WeftCounterPoint       *out_before);
 gboolean          weft_counter_iter_next          (WeftCounterIter        *iter,
                                                    WeftCounterPoint       *out_point);
 

@@ -468,6 +468,67 @@ first_time (const WeftTrack *track,
 }
 
 /**
+ * weft_counter_iter_init_at:
+ * @iter: (out caller-allocates): an iterator
+ * @track: (nullable): a track
+ * @t: a time
+ * @out_before: (out) (optional): the point before the first at or after
+ *   @t ({ 0, 0 } if none)
+ *
+ * Sets @iter to read @track's points from the first at or after @t on: a
+ * bisection over the blocks, then at most one block decoded.
+ *
+ * Returns: the index of that point (the number of points if none)
+ */
+guint
+weft_counter_iter_init_at (WeftCounterIter        *iter,
+                           const WeftCounterTrack *track,
+                           guint64                 t,
+                           WeftCounterPoint       *out_before)
+{
+  guint lo = 0, hi;
+  WeftCounterPoint pt, before = { 0, 0 };
+
+  if (track != NULL)
+    {
+      /* the blocks that start before t */
+      hi = track->n_blocks + (track->n_open > 0);
+      while (lo < hi)
+        {
+          guint mid = lo + (hi - lo) / 2;
+
+          if (first_time (track, mid) < t)
+            lo = mid + 1;
+          else
+            hi = mid;
+        }
+    }
+  if (lo == 0)
+    {
+      weft_counter_iter_init (iter, track, 0);
+      if (out_before != NULL)
+        *out_before = before;
+      return 0;
+    }
+  /* The block starts before t: its first point is read at least */
+  weft_counter_iter_init (iter, track, (lo - 1) << WEFT_TRACK_BLOCK_SHIFT);
+  for (;;)
+    {
+      WeftCounterIter saved = *iter;
+
+      if (!weft_counter_iter_next (iter, &pt) || pt.time_ns >= t)
+        {
+          *iter = saved;
+          break;
+        }
+      before = pt;
+    }
+  if (out_before != NULL)
+    *out_before = before;
+  return iter->next;
+}
+
+/**
  * weft_counter_track_lower_bound:
  * @self: (nullable): a track
  *
@@ -478,31 +539,9 @@ guint
 weft_counter_track_lower_bound (const WeftCounterTrack *self,
                                 guint64                 t)
 {
-  guint lo = 0, hi, b;
   WeftCounterIter iter;
-  WeftCounterPoint pt;
 
-  if (self == NULL)
-    return 0;
-  /* the blocks that start before t */
-  hi = self->n_blocks + (self->n_open > 0);
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (first_time (self, mid) < t)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
-  if (lo == 0)
-    return 0;
-  b = lo - 1;
-  weft_counter_iter_init (&iter, self, b << WEFT_TRACK_BLOCK_SHIFT);
-  while (iter.next < ((b + 1) << WEFT_TRACK_BLOCK_SHIFT) && weft_counter_iter_next (&iter, &pt))
-    if (pt.time_ns >= t)
-      return iter.next - 1;
-  return iter.next;
+  return weft_counter_iter_init_at (&iter, self, t, NULL);
 }
 
 /**
@@ -516,13 +555,15 @@ gint64
 weft_counter_track_value_at (const WeftCounterTrack *self,
                              guint64                 t)
 {
-  guint i;
+  WeftCounterIter iter;
+  WeftCounterPoint before;
+  guint n = weft_counter_track_get_n_points (self);
 
-  if (self == NULL)
-    return 0;
-  /* First point strictly after t, minus one. */
-  i = t == G_MAXUINT64 ? _weft_track_n_points (self) : weft_counter_track_lower_bound (self, t + 1);
-  return i > 0 ? weft_counter_track_get_point (self, i - 1).value : 0;
+  if (t == G_MAXUINT64)
+    return n > 0 ? weft_counter_track_get_point (self, n - 1).value : 0;
+  /* the point before the first strictly after t */
+  weft_counter_iter_init_at (&iter, self, t + 1, &before);
+  return before.value;
 }
 
 /* The highest value of points [@from, @to), read one by one */
