@@ -7,7 +7,7 @@
 
 #include <math.h>
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "weft-session.h"
 #include "weft-state-style.h"
@@ -1169,6 +1169,8 @@ main (int argc, char *argv[])
       g_printerr ("test-analysis needs a display: run it under xvfb-run\n");
       return 1;
     }
+  /* The window is libadwaita's, styled as in the app */
+  adw_init ();
 
   g_test_add_func ("/weft/analysis/overview-columns", test_overview_columns);
   g_test_add_func ("/weft/analysis/overview-pixels", test_overview_pixels);

@@ -8,9 +8,10 @@
 #include <signal.h>
 
 #include <glib/gstdio.h>
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "weft-application.h"
+#include "weft-state-style.h"
 #include "weft-window.h"
 #include "weft-test-render.h"
 #include "weft-test-util.h"
@@ -58,6 +59,23 @@ destroy_window (WeftWindow *window)
   g_object_add_weak_pointer (G_OBJECT (window), &weak);
   gtk_window_destroy (GTK_WINDOW (window));
   g_assert_true (wait_for (is_null, &weak, 5000));
+}
+
+/* The label showing @text inside @widget (depth first), or %NULL */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static GtkWidget *
@@ -108,21 +126,28 @@ static void
 test_window_template (void)
 {
   WeftWindow *window = show_window ();
-  GtkWidget *title = template_child (window, "title_label");
-  GtkWidget *welcome_title = template_child (window, "welcome_title");
+  GtkWidget *view_title = template_child (window, "view_title");
+  GtkWidget *welcome = template_child (window, "welcome_page");
   GtkWidget *header_bar = template_child (window, "header_bar");
   GtkStack *stack = GTK_STACK (template_child (window, "stack"));
+  GtkWidget *title;
 
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (title)), ==, "Weft");
+  /* The header shows the title, not the views' switcher, on the welcome page */
+  g_assert_true (ADW_IS_HEADER_BAR (header_bar));
+  g_assert_cmpstr (adw_view_switcher_title_get_title (ADW_VIEW_SWITCHER_TITLE (view_title)), ==, "Weft");
+  g_assert_false (adw_view_switcher_title_get_view_switcher_enabled (ADW_VIEW_SWITCHER_TITLE (view_title)));
+  title = find_label (view_title, "Weft");
+  g_assert_nonnull (title);
   g_assert_true (gtk_widget_is_drawable (title));
   g_assert_true (wait_for (label_has_size, title, 5000));
   g_assert_true (gtk_widget_is_ancestor (title, header_bar));
   g_assert_true (gtk_window_get_titlebar (GTK_WINDOW (window)) == header_bar);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Weft");
 
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (welcome_title)), ==, "Weft");
+  g_assert_true (ADW_IS_STATUS_PAGE (welcome));
+  g_assert_cmpstr (adw_status_page_get_title (ADW_STATUS_PAGE (welcome)), ==, "Weft");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
-  g_assert_true (gtk_widget_get_mapped (welcome_title));
+  g_assert_true (gtk_widget_get_mapped (find_label (welcome, "Weft")));
 
   /* The welcome icon comes from the resources (GtkApplication adds
    * /org/weft/Weft/icons to the icon theme), so it works uninstalled. */
@@ -245,16 +270,16 @@ static void
 test_about_dialog (void)
 {
   WeftWindow *window = show_window ();
-  GtkAboutDialog *about;
+  AdwAboutWindow *about;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "about", NULL);
-  g_assert_true (wait_for (toplevel_shown, GSIZE_TO_POINTER (GTK_TYPE_ABOUT_DIALOG), 5000));
-  about = GTK_ABOUT_DIALOG (find_toplevel (GTK_TYPE_ABOUT_DIALOG));
+  g_assert_true (wait_for (toplevel_shown, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), 5000));
+  about = ADW_ABOUT_WINDOW (find_toplevel (ADW_TYPE_ABOUT_WINDOW));
 
-  g_assert_cmpstr (gtk_about_dialog_get_program_name (about), ==, "Weft");
-  g_assert_cmpstr (gtk_about_dialog_get_version (about), ==, PACKAGE_VERSION);
-  g_assert_cmpint (gtk_about_dialog_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
-  g_assert_true (g_str_has_prefix (gtk_about_dialog_get_website (about), "https://"));
+  g_assert_cmpstr (adw_about_window_get_application_name (about), ==, "Weft");
+  g_assert_cmpstr (adw_about_window_get_version (about), ==, PACKAGE_VERSION);
+  g_assert_cmpint (adw_about_window_get_license_type (about), ==, GTK_LICENSE_GPL_3_0);
+  g_assert_true (g_str_has_prefix (adw_about_window_get_website (about), "https://"));
   g_assert_true (gtk_window_get_transient_for (GTK_WINDOW (about)) == GTK_WINDOW (window));
 
   gtk_window_destroy (GTK_WINDOW (about));
@@ -334,7 +359,7 @@ test_window_renders (void)
 {
   WeftWindow *window = show_window ();
   GtkWidget *header_bar = template_child (window, "header_bar");
-  GtkWidget *welcome_title = template_child (window, "welcome_title");
+  GtkWidget *welcome_title = find_label (template_child (window, "welcome_page"), "Weft");
   g_autofree guchar *pixels = NULL;
   graphene_rect_t header_bounds, title_bounds;
   double header_mean[4], content_mean[4];
@@ -432,10 +457,10 @@ test_window_settings (void)
   g_assert_cmpstr (recent[0], ==, path);
   g_assert_true (wait_for (window_has_file, window, 10000));
   g_assert_true (g_file_equal (weft_window_get_file (window), file));
-  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (template_child (window, "subtitle_label"))), ==,
-                   "trace.json");
-  g_assert_true (gtk_widget_get_visible (template_child (window, "subtitle_label")));
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (template_child (window, "subtitle_label")), ==, path);
+  g_assert_cmpstr (adw_view_switcher_title_get_subtitle (ADW_VIEW_SWITCHER_TITLE (template_child (window, "view_title"))),
+                   ==, "trace.json");
+  g_assert_nonnull (find_label (template_child (window, "view_title"), "trace.json"));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (template_child (window, "view_title")), ==, path);
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "trace.json — Weft");
   destroy_window (window);
   g_unlink (path);
@@ -480,22 +505,32 @@ static void
 test_color_scheme (void)
 {
   g_autoptr(GSettings) settings = g_settings_new ("org.weft.Weft");
-  GtkSettings *gtk_settings = gtk_settings_get_default ();
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  WeftWindow *window = show_window ();
   g_autofree char *scheme = NULL;
-  gboolean dark;
 
+  /* The setting picks the style, and the window's text turns light on it */
   g_settings_set_string (settings, "color-scheme", "dark");
-  g_object_get (gtk_settings, "gtk-application-prefer-dark-theme", &dark, NULL);
-  g_assert_true (dark);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (adw_style_manager_get_dark (style));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_true (weft_state_style_widget_is_dark (GTK_WIDGET (window)));
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "color-scheme",
                                   g_variant_new_string ("light"));
   scheme = g_settings_get_string (settings, "color-scheme");
   g_assert_cmpstr (scheme, ==, "light");
-  g_object_get (gtk_settings, "gtk-application-prefer-dark-theme", &dark, NULL);
-  g_assert_false (dark);
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  g_assert_false (adw_style_manager_get_dark (style));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  g_assert_false (weft_state_style_widget_is_dark (GTK_WIDGET (window)));
 
+  /* "Follow the system": the desktop's own */
   g_settings_reset (settings, "color-scheme");
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
+  destroy_window (window);
 }
 
 /* Runs last: app.quit closes every window, and each saves its state. */

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "weft-session.h"
 #include "weft-state-style.h"
@@ -177,7 +177,8 @@ assert_colour (const guchar *pixels, gsize stride, double x, double y, const Gdk
 static void
 set_dark (gboolean dark)
 {
-  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", dark, NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      dark ? ADW_COLOR_SCHEME_FORCE_DARK : ADW_COLOR_SCHEME_FORCE_LIGHT);
   while (g_main_context_iteration (NULL, FALSE))
     ;
 }
@@ -1218,6 +1219,8 @@ main (int argc, char *argv[])
                   g_getenv ("DISPLAY") != NULL ? g_getenv ("DISPLAY") : "unset");
       return 1;
     }
+  /* The window is libadwaita's, styled as in the app */
+  adw_init ();
 
   g_test_add_func ("/weft/timeline/ruler-steps", test_ruler_steps);
   g_test_add_func ("/weft/timeline/colours", test_colours);

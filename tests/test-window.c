@@ -829,8 +829,9 @@ test_empty_trace (void)
   open_path (window, nothing);
   g_assert_true (wait_for (has_file, window, 10000));
   g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
-  g_assert_true (wait_for (is_mapped, window->empty_label, 5000));
-  g_assert_cmpstr (gtk_label_get_label (window->empty_label), ==,
+  g_assert_true (wait_for (is_mapped, window->empty_page, 5000));
+  g_assert_cmpstr (adw_status_page_get_title (window->empty_page), ==, "No Events");
+  g_assert_cmpstr (adw_status_page_get_description (window->empty_page), ==,
                    "nothing.json holds no events: there is nothing to draw.");
   g_assert_cmpstr (gtk_label_get_label (window->run_status), ==, "No events");
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->timeline_scroller)));
@@ -847,7 +848,7 @@ test_empty_trace (void)
 
     open_path (window, p04);
     g_assert_true (wait_for (shows_concept_4, window, 10000));
-    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->empty_label)));
+    g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window->empty_page)));
   }
 
   destroy_window (window);

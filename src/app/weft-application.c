@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "weft-application.h"
@@ -11,14 +12,12 @@
 
 struct _WeftApplication
 {
-  GtkApplication  parent_instance;
+  AdwApplication  parent_instance;
 
   GSettings      *settings;
-  /* The style GTK picked from the desktop, restored for color-scheme=default. */
-  gboolean        system_prefers_dark;
 };
 
-G_DEFINE_FINAL_TYPE (WeftApplication, weft_application, GTK_TYPE_APPLICATION)
+G_DEFINE_FINAL_TYPE (WeftApplication, weft_application, ADW_TYPE_APPLICATION)
 
 /* The schema id stays fixed when a test or a development build uses
  * another application id. */
@@ -55,29 +54,18 @@ weft_application_get_settings (WeftApplication *self)
   return self->settings;
 }
 
+/* The setting's light or dark style, or the desktop's (followed as it
+ * changes) */
 static void
 weft_application_apply_color_scheme (WeftApplication *self)
 {
-  GtkSettings *gtk_settings = gtk_settings_get_default ();
-  gboolean dark;
+  static const AdwColorScheme schemes[] = {
+    ADW_COLOR_SCHEME_DEFAULT, ADW_COLOR_SCHEME_FORCE_LIGHT, ADW_COLOR_SCHEME_FORCE_DARK,
+  };
+  guint scheme = (guint) g_settings_get_enum (self->settings, "color-scheme");
 
-  if (gtk_settings == NULL)
-    return;
-
-  switch (g_settings_get_enum (self->settings, "color-scheme"))
-    {
-    case 1: /* light */
-      dark = FALSE;
-      break;
-    case 2: /* dark */
-      dark = TRUE;
-      break;
-    default:
-      dark = self->system_prefers_dark;
-      break;
-    }
-
-  g_object_set (gtk_settings, "gtk-application-prefer-dark-theme", dark, NULL);
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                      schemes[scheme < G_N_ELEMENTS (schemes) ? scheme : 0]);
 }
 
 static void
@@ -154,18 +142,21 @@ about_action (GSimpleAction *action,
 {
   static const char *developers[] = { "The Weft developers", NULL };
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+  GtkWidget *about = adw_about_window_new ();
 
-  gtk_show_about_dialog (parent,
-                         "program-name", _("Weft"),
-                         "logo-icon-name", APP_ID,
-                         "version", PACKAGE_VERSION,
-                         "comments", _("Visualize and profile concurrent workloads"),
-                         "website", WEFT_HOMEPAGE,
-                         "license-type", GTK_LICENSE_GPL_3_0,
-                         "authors", developers,
-                         /* Translators: your names, one per line. */
-                         "translator-credits", _("translator-credits"),
-                         NULL);
+  g_object_set (about,
+                "application-name", _("Weft"),
+                "application-icon", APP_ID,
+                "version", PACKAGE_VERSION,
+                "comments", _("Visualize and profile concurrent workloads"),
+                "website", WEFT_HOMEPAGE,
+                "license-type", GTK_LICENSE_GPL_3_0,
+                "developers", developers,
+                /* Translators: your names, one per line. */
+                "translator-credits", _("translator-credits"),
+                "transient-for", parent,
+                NULL);
+  gtk_window_present (GTK_WINDOW (about));
 }
 
 static const GActionEntry app_actions[] = {
@@ -197,15 +188,9 @@ weft_application_startup (GApplication *app)
   };
   WeftApplication *self = WEFT_APPLICATION (app);
   g_autoptr(GAction) color_scheme = NULL;
-  g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
+  /* (AdwApplication loads style.css from the resources by itself) */
   G_APPLICATION_CLASS (weft_application_parent_class)->startup (app);
-
-  /* GtkApplication (unlike libadwaita) does not load style.css by itself. */
-  gtk_css_provider_load_from_resource (css, RESOURCE_BASE_PATH "/style.css");
-  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                              GTK_STYLE_PROVIDER (css),
-                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 
   self->settings = g_settings_new (SETTINGS_SCHEMA_ID);
 
@@ -218,9 +203,6 @@ weft_application_startup (GApplication *app)
     gtk_application_set_accels_for_action (GTK_APPLICATION (self),
                                            accels[i].action, accels[i].accels);
 
-  g_object_get (gtk_settings_get_default (),
-                "gtk-application-prefer-dark-theme", &self->system_prefers_dark,
-                NULL);
   g_signal_connect_object (self->settings, "changed::color-scheme",
                            G_CALLBACK (on_color_scheme_changed), self, 0);
   weft_application_apply_color_scheme (self);

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <glib/gi18n.h>
 
 #include "weft-contention-view.h"
@@ -36,7 +37,7 @@ struct _WeftContentionView
   GListStore         *counters;
   GtkSingleSelection *selection;
 
-  GtkWidget          *empty_label;
+  GtkWidget          *empty_page;
   GtkWidget          *objects_view;
   GtkWidget          *queues_heading;
   GtkWidget          *queues_view;
@@ -598,7 +599,7 @@ weft_contention_view_refresh (WeftContentionView *self)
   any = rows->len > 0 || queues->len > 0 || counters->len > 0 || self->deadlock_workers->len > 0 ||
         gtk_widget_get_visible (self->lag_label);
   gtk_widget_set_visible (self->objects_view, rows->len > 0);
-  gtk_widget_set_visible (self->empty_label, !any);
+  gtk_widget_set_visible (self->empty_page, !any);
 }
 
 const char *
@@ -757,10 +758,13 @@ weft_contention_view_init (WeftContentionView *self)
   self->selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->objects)));
   g_signal_connect (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
 
-  self->empty_label = gtk_label_new (_("No locks, queues or counters in this trace."));
-  gtk_widget_add_css_class (self->empty_label, "dim-label");
-  gtk_widget_set_vexpand (self->empty_label, TRUE);
-  gtk_box_append (box, self->empty_label);
+  self->empty_page = adw_status_page_new ();
+  adw_status_page_set_icon_name (ADW_STATUS_PAGE (self->empty_page), "system-lock-screen-symbolic");
+  adw_status_page_set_title (ADW_STATUS_PAGE (self->empty_page), _("No Contention"));
+  adw_status_page_set_description (ADW_STATUS_PAGE (self->empty_page),
+                                   _("No locks, queues or counters in this trace."));
+  gtk_widget_set_vexpand (self->empty_page, TRUE);
+  gtk_box_append (box, self->empty_page);
 
   /* The deadlock first: when there is one, it is the news */
   self->deadlock_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);

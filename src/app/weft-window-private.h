@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include <adwaita.h>
+
 #include "weft-compare-view.h"
 #include "weft-contention-view.h"
 #include "weft-diff-view.h"
@@ -49,9 +51,10 @@ struct _WeftWindow
   gboolean              recording_live;  /* a recorded program's model grows */
 
   /* Template children */
-  GtkHeaderBar         *header_bar;
-  GtkLabel             *title_label;
-  GtkLabel             *subtitle_label;
+  AdwHeaderBar         *header_bar;
+  AdwViewSwitcherTitle *view_title;   /* the views' switcher, or the title */
+  AdwViewSwitcherBar   *view_switcher_bar;
+  AdwToastOverlay      *toasts;
   GtkButton            *open_button;
   GtkButton            *run_button;
   GtkMenuButton        *primary_menu_button;
@@ -59,9 +62,9 @@ struct _WeftWindow
   GtkLabel             *banner_label;
   GtkBox               *sidebar;
   GtkStack             *stack;
-  GtkLabel             *welcome_title;
+  AdwStatusPage        *welcome_page;
   GtkBox               *profile_page;
-  GtkStack             *views;
+  AdwViewStack         *views;
   GtkLabel             *run_status;
   GtkScrolledWindow    *contention_scroller;
   GtkScrolledWindow    *summary_scroller;
@@ -72,7 +75,7 @@ struct _WeftWindow
   GtkProgressBar       *load_progress;
   GtkButton            *profile_button;
   GtkButton            *show_run_button;
-  GtkLabel             *empty_label;
+  AdwStatusPage        *empty_page;    /* a trace with no events */
 
   /* The timeline page */
   WeftSession          *session;

@@ -105,7 +105,8 @@ set_file (WeftWindow *self,
 
   if (file == NULL)
     {
-      gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), FALSE);
+      adw_view_switcher_title_set_subtitle (self->view_title, NULL);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_title), NULL);
       gtk_window_set_title (GTK_WINDOW (self), _("Weft"));
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
       return;
@@ -114,9 +115,8 @@ set_file (WeftWindow *self,
   /* The parse name is UTF-8 even when the path on disk is not. */
   parse_name = g_file_get_parse_name (file);
   name = g_path_get_basename (parse_name);
-  gtk_label_set_label (self->subtitle_label, name);
-  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), TRUE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->subtitle_label), parse_name);
+  adw_view_switcher_title_set_subtitle (self->view_title, name);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->view_title), parse_name);
 
   /* Translators: window title, %s is a file name. */
   title = g_strdup_printf (_("%s — Weft"), name);
@@ -139,10 +139,10 @@ update_empty (WeftWindow *self)
       /* Translators: %s is a trace file that holds no events */
       g_autofree char *text = g_strdup_printf (_("%s holds no events: there is nothing to draw."), name);
 
-      gtk_label_set_label (self->empty_label, text);
+      adw_status_page_set_description (self->empty_page, text);
       gtk_label_set_label (self->run_status, _("No events"));
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->empty_label), empty);
+  gtk_widget_set_visible (GTK_WIDGET (self->empty_page), empty);
   gtk_widget_set_visible (GTK_WIDGET (self->timeline_scroller), !empty);
 }
 
@@ -410,7 +410,7 @@ weft_window_run (WeftWindow *self)
   show_run (self, run);
   gtk_stack_set_visible_child_name (self->stack, "timeline");
   gtk_widget_grab_focus (GTK_WIDGET (self->timeline_view));
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->views), "compare") == 0)
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->views), "compare") == 0)
     weft_window_show_view (self, "timeline");
   return TRUE;
 }
@@ -669,10 +669,13 @@ export_done (GObject      *object,
     }
   else
     {
+      g_autofree char *name = g_path_get_basename (self->export_path);
       /* Translators: %s is the file the trace was written to */
-      g_autofree char *msg = g_strdup_printf (_("Trace exported to %s"), self->export_path);
+      g_autofree char *msg = g_strdup_printf (_("Trace exported to %s"), name);
+      AdwToast *toast = adw_toast_new (msg);
 
-      gtk_label_set_label (self->run_status, msg);
+      adw_toast_set_timeout (toast, 4);
+      adw_toast_overlay_add_toast (self->toasts, toast);
     }
   g_clear_pointer (&self->export_path, g_free);
   _weft_window_update_actions (self);
@@ -773,7 +776,7 @@ weft_window_show_view (WeftWindow *self,
       return;
     }
   gtk_stack_set_visible_child_name (self->stack, "timeline");
-  gtk_stack_set_visible_child_name (self->views, name);
+  adw_view_stack_set_visible_child_name (self->views, name);
 }
 
 /* The Diff view picks from this window's finished runs and the library's
@@ -811,8 +814,17 @@ _weft_window_refresh_diff_sources (WeftWindow *self)
 static void
 on_views_changed (WeftWindow *self)
 {
-  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->views), "diff") == 0)
+  if (g_strcmp0 (adw_view_stack_get_visible_child_name (self->views), "diff") == 0)
     _weft_window_refresh_diff_sources (self);
+}
+
+/* The header switches between the views while they are shown, and shows
+ * the title (and the file's name) otherwise */
+static void
+on_page_changed (WeftWindow *self)
+{
+  adw_view_switcher_title_set_view_switcher_enabled (
+    self->view_title, g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "timeline") == 0);
 }
 
 /* ---- Accessors ------------------------------------------------------------ */
@@ -1051,6 +1063,14 @@ weft_window_class_init (WeftWindowClass *klass)
   object_class->dispose = weft_window_dispose;
   object_class->get_property = weft_window_get_property;
 
+  /* The template's libadwaita widgets */
+  g_type_ensure (ADW_TYPE_HEADER_BAR);
+  g_type_ensure (ADW_TYPE_VIEW_SWITCHER_TITLE);
+  g_type_ensure (ADW_TYPE_VIEW_SWITCHER_BAR);
+  g_type_ensure (ADW_TYPE_VIEW_STACK);
+  g_type_ensure (ADW_TYPE_TOAST_OVERLAY);
+  g_type_ensure (ADW_TYPE_STATUS_PAGE);
+
   window_class->close_request = weft_window_close_request;
 
   /**
@@ -1067,14 +1087,15 @@ weft_window_class_init (WeftWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/weft/Weft/ui/weft-window.ui");
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, header_bar);
-  gtk_widget_class_bind_template_child (widget_class, WeftWindow, title_label);
-  gtk_widget_class_bind_template_child (widget_class, WeftWindow, subtitle_label);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, view_title);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, view_switcher_bar);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, toasts);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, open_button);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, timeline_page);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, timeline_scroller);
-  gtk_widget_class_bind_template_child (widget_class, WeftWindow, welcome_title);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, banner_label);
@@ -1091,7 +1112,7 @@ weft_window_class_init (WeftWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, load_progress);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, profile_button);
   gtk_widget_class_bind_template_child (widget_class, WeftWindow, show_run_button);
-  gtk_widget_class_bind_template_child (widget_class, WeftWindow, empty_label);
+  gtk_widget_class_bind_template_child (widget_class, WeftWindow, empty_page);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   _weft_window_class_init_actions (widget_class);
@@ -1181,7 +1202,7 @@ weft_window_init (WeftWindow *self)
                              weft_search_highlight_new (self->timeline_view,
                                                         weft_search_bar_get_search (self->search_bar)));
     gtk_widget_set_vexpand (overlay, TRUE);
-    gtk_box_insert_child_after (self->timeline_page, overlay, GTK_WIDGET (self->empty_label));
+    gtk_box_insert_child_after (self->timeline_page, overlay, GTK_WIDGET (self->empty_page));
     g_object_bind_property (self->timeline_scroller, "visible", overlay, "visible", G_BINDING_SYNC_CREATE);
   }
   gtk_box_append (self->timeline_page, gtk_separator_new (GTK_ORIENTATION_HORIZONTAL));
@@ -1242,6 +1263,11 @@ weft_window_init (WeftWindow *self)
   gtk_scrolled_window_set_child (self->diff_scroller, GTK_WIDGET (self->diff_view));
   g_signal_connect_object (self->views, "notify::visible-child-name", G_CALLBACK (on_views_changed), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->stack, "notify::visible-child-name", G_CALLBACK (on_page_changed), self,
+                           G_CONNECT_SWAPPED);
+  /* A window too narrow for the switcher in the header has it at the bottom */
+  g_object_bind_property (self->view_title, "title-visible", self->view_switcher_bar, "reveal",
+                          G_BINDING_SYNC_CREATE);
 
   g_signal_connect_object (self->banner, "response", G_CALLBACK (on_banner_response), self, 0);
 

@@ -564,6 +564,7 @@ weft_worker_context_charge (WeftWorkerContext *self,
                             gint64             bytes)
 {
   guint64 n = (guint64) (MAX (ns, 0) / 1e6 * (double) weft_cpu_iterations_per_ms ());
+  guint64 cpu0 = thread_cpu_ns ();
   guint32 task_id = self->task_id;
 
   g_return_val_if_fail (weft_state_is_charged_cost (cost), TRUE);
@@ -580,6 +581,11 @@ weft_worker_context_charge (WeftWorkerContext *self,
       if ((i / CPU_CHECK_EVERY) % CORE_TICK_EVERY == CORE_TICK_EVERY - 1)
         core_tick (self, CORE_TICK_EVERY * CPU_CHECK_EVERY);
     }
+  /* The work is never less than the cost charged: where the calibration
+   * ran slower than this thread does now (the other core was busy then),
+   * the iterations took less CPU time than @ns, and more are spun. */
+  while (!cancelled (self) && (double) (thread_cpu_ns () - cpu0) < ns)
+    weft_cpu_spin (CPU_CHECK_EVERY / 8);
   core_stop (self);
   self->core_armed = FALSE;
   self->task_id = task_id;
