@@ -133,6 +133,32 @@ test_abort_leaves_old (Fixture       *f,
   g_assert_cmpuint (count_entries (f->dir), ==, 1);
 }
 
+/* Cancelled before the commit (a signal during the sync): the old file as
+ * it was, no temporary file, and the error says cancelled. */
+static void
+test_commit_cancelled (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autofree char *path = g_build_filename (f->dir, "trace.json", NULL);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  WeftOutputFile *file;
+
+  g_assert_true (g_file_set_contents (path, "old", -1, NULL));
+  file = weft_output_file_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (write (weft_output_file_get_fd (file), "whole", 5), ==, 5);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (weft_output_file_commit (file, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  weft_output_file_free (file);
+
+  text = contents (path);
+  g_assert_cmpstr (text, ==, "old");
+  g_assert_cmpuint (count_entries (f->dir), ==, 1);
+}
+
 /* A symlink stays a symlink; the file it names is replaced. */
 static void
 test_symlink_followed (Fixture       *f,
@@ -229,6 +255,7 @@ main (int   argc,
   ADD ("/weft/output-file/replace-keeps-mode", test_replace_keeps_mode);
   ADD ("/weft/output-file/new-file-mode", test_new_file_mode);
   ADD ("/weft/output-file/abort-leaves-old", test_abort_leaves_old);
+  ADD ("/weft/output-file/commit-cancelled", test_commit_cancelled);
   ADD ("/weft/output-file/symlink-followed", test_symlink_followed);
   ADD ("/weft/output-file/devices", test_devices);
   ADD ("/weft/output-file/fifo-without-reader", test_fifo_without_reader);

@@ -297,17 +297,23 @@ weft_output_file_is_stream (WeftOutputFile *self)
 /**
  * weft_output_file_commit:
  *
+ * @cancellable: (nullable): cancelled, the file is not replaced: looked at
+ *   after the sync, which may take long, and before the rename
+ *
  * Makes the written data the file's: syncs the temporary file and renames it
  * over the target, or closes the stream. On failure nothing is replaced and
  * the temporary file is gone. The fd is closed either way.
  *
- * Returns: %FALSE with @error set on failure
+ * Returns: %FALSE with @error set on failure (%G_IO_ERROR_CANCELLED if
+ *   @cancellable was)
  */
 gboolean
 weft_output_file_commit (WeftOutputFile  *self,
+                         GCancellable    *cancellable,
                          GError         **error)
 {
-  int fd;
+  gboolean cancelled = FALSE;
+  int fd, saved = 0;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (self->fd >= 0, FALSE);
@@ -317,12 +323,18 @@ weft_output_file_commit (WeftOutputFile  *self,
   if (self->tmp == NULL)
     return close (fd) == 0 || set_errno_error (error, errno, self->path, "cannot write");
 
-  if (fsync (fd) != 0 || close (fd) != 0 || rename (self->tmp, self->target) != 0)
+  if (fsync (fd) != 0 || close (fd) != 0)
+    saved = errno;
+  else if (g_cancellable_is_cancelled (cancellable))
+    cancelled = TRUE;
+  else if (rename (self->tmp, self->target) != 0)
+    saved = errno;
+  if (saved != 0 || cancelled)
     {
-      int saved = errno;
-
       g_unlink (self->tmp);
       g_clear_pointer (&self->tmp, g_free);
+      if (cancelled)
+        return !g_cancellable_set_error_if_cancelled (cancellable, error);
       return set_errno_error (error, saved, self->path, "cannot write");
     }
   g_clear_pointer (&self->tmp, g_free);
@@ -392,5 +404,5 @@ weft_output_file_set_contents (const char  *path,
       data += n;
       len -= (gsize) n;
     }
-  return weft_output_file_commit (file, error);
+  return weft_output_file_commit (file, NULL, error);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -30,6 +30,7 @@ WeftOutputFile *weft_output_file_open      (const char      *path,
 int             weft_output_file_get_fd    (WeftOutputFile  *self);
 gboolean        weft_output_file_is_stream (WeftOutputFile  *self);
 gboolean        weft_output_file_commit    (WeftOutputFile  *self,
+                                            GCancellable    *cancellable,
                                             GError         **error);
 void            weft_output_file_abort     (WeftOutputFile  *self);
 void            weft_output_file_free      (WeftOutputFile  *self);

@@ -813,7 +813,7 @@ weft_trace_export_to_file (WeftTraceModel       *model,
   file = weft_output_file_open (path, &local);
   if (file != NULL &&
       export_to_fd (model, meta, weft_output_file_get_fd (file), cancellable, &local) &&
-      weft_output_file_commit (file, &local))
+      weft_output_file_commit (file, cancellable, &local))
     return TRUE;
 
   if (file != NULL)
