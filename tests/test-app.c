@@ -61,23 +61,6 @@ destroy_window (WeftWindow *window)
   g_assert_true (wait_for (is_null, &weak, 5000));
 }
 
-/* The label showing @text inside @widget (depth first), or %NULL */
-static GtkWidget *
-find_label (GtkWidget  *widget,
-            const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_label (c, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static GtkWidget *
 template_child (WeftWindow *window, const char *name)
 {

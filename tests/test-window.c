@@ -189,22 +189,6 @@ count_colour (const guchar *pixels, gsize stride, int width, int height, const G
   return n;
 }
 
-/* The label under @widget that reads @text */
-static GtkWidget *
-find_label (GtkWidget *widget, const char *text)
-{
-  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
-    return widget;
-  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
-    {
-      GtkWidget *found = find_label (c, text);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static void
 test_library (void)
 {
@@ -509,6 +493,8 @@ test_run_race (void)
     g_assert_true (wait_for (not_busy, window, 30000));
     g_assert_null (weft_window_get_banner_text (window));
     g_assert_true (g_file_test (out, G_FILE_TEST_EXISTS));
+    /* a toast says so, over the window */
+    g_assert_nonnull (find_label (GTK_WIDGET (window->toasts), "Trace exported to race-trace.json"));
     back = weft_trace_import_file (out, NULL, NULL, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (weft_trace_model_get_n_lanes (back), ==, weft_trace_model_get_n_lanes (model));
@@ -667,11 +653,14 @@ test_run_kept_with_profile (void)
   g_assert_true (wait_for (is_mapped, window->show_run_button, 5000));
   g_signal_emit_by_name (window->show_run_button, "clicked");
   g_assert_cmpstr (weft_window_get_page (window), ==, "timeline");
+  /* the header switches between the run's views; on the profile it is the title */
+  g_assert_true (adw_view_switcher_title_get_view_switcher_enabled (window->view_title));
 
   /* and from the run back to the profile: the button beside the views... */
   g_assert_true (wait_for (is_mapped, window->profile_button, 5000));
   g_signal_emit_by_name (window->profile_button, "clicked");
   g_assert_cmpstr (weft_window_get_page (window), ==, "profile");
+  g_assert_false (adw_view_switcher_title_get_view_switcher_enabled (window->view_title));
 
   /* ...or a click on the profile's (selected) row, which keeps the edits:
    * the row's own click gesture, pressed and released */

@@ -8,6 +8,24 @@
 
 G_BEGIN_DECLS
 
+/* The label under @widget (itself included, depth first) that reads @text,
+ * or %NULL */
+static inline GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0)
+    return widget;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_label (c, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static inline gboolean
 weft_test_widget_is_ready (gpointer data)
 {
