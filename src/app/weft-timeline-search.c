@@ -151,9 +151,17 @@ static void
 merge_runs (GArray *matches,
             GArray *runs)
 {
-  g_autofree WeftSearchMatch *tmp = g_new (WeftSearchMatch, MAX (matches->len, 1));
-  WeftSearchMatch *src = (WeftSearchMatch *) matches->data, *dst = tmp;
-  g_autoptr(GArray) next = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree WeftSearchMatch *tmp = NULL;
+  WeftSearchMatch *src, *dst;
+  g_autoptr(GArray) next = NULL;
+
+  /* (nothing to sort; the array has no storage to copy back into) */
+  if (matches->len == 0)
+    return;
+  tmp = g_new (WeftSearchMatch, matches->len);
+  src = (WeftSearchMatch *) matches->data;
+  dst = tmp;
+  next = g_array_new (FALSE, FALSE, sizeof (guint));
 
   /* @runs holds each run's first index; the end closes the last */
   g_array_append_val (runs, matches->len);
