@@ -1255,6 +1255,56 @@ test_stalled_worker (void)
   g_assert_cmpfloat (wall, <=, took_us / 1e6);
 }
 
+/* Both workers stopped by SIGTERM from outside, as a kill of the process
+ * group does before the program's own handler can stop the run: the run
+ * says it was interrupted by SIGTERM, their tasks were cancelled (not
+ * failed), and no worker is reported crashed. */
+static void
+test_workers_stopped_from_outside (void)
+{
+  g_autoptr(WeftProfile) profile = weft_test_profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"stopped\", \"executor\": \"processes\", \"workers\": 2,"
+    "  \"start_method\": \"fork\", \"timeout_s\": 60,"
+    "  \"tasks\": [ { \"name\": \"long\", \"count\": 2, \"steps\": [ { \"cpu\": { \"ms\": 30000 } } ] } ] }");
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftRun) run = weft_run_new (profile, NULL);
+  const WeftRunResult *result;
+  gint64 t0 = g_get_monotonic_time ();
+  gint pids[2] = { 0, 0 };
+  guint said = 0;
+
+  g_assert_true (weft_run_start (run, context, &error));
+  g_assert_no_error (error);
+  while (!weft_run_get_finished (run))
+    {
+      g_assert_cmpint (g_get_monotonic_time () - t0, <, 30 * G_USEC_PER_SEC);
+      g_main_context_iteration (context, TRUE);
+      for (guint k = 0; k < 2; k++)
+        if (pids[k] == 0 && (pids[k] = pid_running (weft_run_get_model (run), 0x100000 + k)) > 0 &&
+            pids[0] > 0 && pids[1] > 0)
+          {
+            g_assert_cmpint (kill (pids[0], SIGTERM), ==, 0);
+            g_assert_cmpint (kill (pids[1], SIGTERM), ==, 0);
+          }
+    }
+
+  result = weft_run_get_result (run);
+  for (guint i = 0; i < result->errors->len; i++)
+    {
+      const char *e = g_ptr_array_index (result->errors, i);
+
+      g_test_message ("error: %s", e);
+      said += g_str_has_prefix (e, "interrupted by SIGTERM");
+      g_assert_null (strstr (e, "killed by"));
+    }
+  g_assert_true (result->interrupted);
+  g_assert_cmpuint (said, ==, 1);
+  g_assert_cmpuint (result->tasks_cancelled, ==, 2);
+  g_assert_cmpuint (result->tasks_failed, ==, 0);
+  g_assert_cmpfloat ((g_get_monotonic_time () - t0) / 1e6, <, 30);
+}
+
 /* The engine leaves the process's signal dispositions to its program: a run
  * does not change what SIGPIPE does (each main() ignores it itself). */
 static void
@@ -1494,6 +1544,7 @@ main (int   argc,
   g_test_add_func ("/weft/run/shared-array", test_shared_array);
   g_test_add_func ("/weft/run/leaves-sigpipe", test_leaves_sigpipe);
   g_test_add_func ("/weft/run/stalled-worker", test_stalled_worker);
+  g_test_add_func ("/weft/run/workers-stopped-from-outside", test_workers_stopped_from_outside);
 
   return g_test_run ();
 }

@@ -96,6 +96,7 @@ struct _WeftProcessPool
   int               event_fd;      /* not owned */
 
   GArray           *crashed;       /* WeftCrashedWorker */
+  int               stop_signal;   /* the first SIGINT or SIGTERM from outside that ended a worker */
   gboolean          waited;
 };
 
@@ -644,6 +645,14 @@ describe_exit (Worker *w)
   return NULL;
 }
 
+/* Whether @w was ended by SIGINT or SIGTERM (a stall is killed by us) */
+static gboolean
+outside_stop (Worker *w)
+{
+  return w->exited && !w->stalled && WIFSIGNALED (w->wait_status) &&
+         (WTERMSIG (w->wait_status) == SIGINT || WTERMSIG (w->wait_status) == SIGTERM);
+}
+
 static gboolean start_worker (WeftProcessPool *self, Worker *w, int event_fd,
                               const int *shared_fds, GError **error);
 
@@ -741,6 +750,17 @@ feeder_thread (gpointer data)
   if (message == NULL && lost != NULL)
     message = g_strdup_printf ("process %u (pid %d) exited while running a task",
                                w->worker, (int) w->pid);
+  /* SIGINT or SIGTERM from outside (a terminal's Ctrl+C or a kill of the
+   * process group reaches the workers too): the run was stopped, the task
+   * did not fail */
+  if (!stopped_by_us && outside_stop (w))
+    {
+      g_mutex_lock (&self->mutex);
+      if (self->stop_signal == 0)
+        self->stop_signal = WTERMSIG (w->wait_status);
+      g_mutex_unlock (&self->mutex);
+      stopped_by_us = TRUE;
+    }
 
   if (lost != NULL)
     {
@@ -1071,6 +1091,27 @@ weft_process_pool_wait (WeftProcessPool *self)
   if (self->control_fd >= 0)
     close (self->control_fd);
   self->control_fd = -1;
+}
+
+/**
+ * weft_process_pool_get_stop_signal:
+ *
+ * Returns: the first SIGINT or SIGTERM that a worker got from outside the
+ *   pool (not a cancel) and ended of, 0 if none; complete after
+ *   weft_process_pool_wait(). Such a worker's task is cancelled, and it is
+ *   not among the crashed.
+ */
+int
+weft_process_pool_get_stop_signal (WeftProcessPool *self)
+{
+  int signum;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  g_mutex_lock (&self->mutex);
+  signum = self->stop_signal;
+  g_mutex_unlock (&self->mutex);
+  return signum;
 }
 
 /**

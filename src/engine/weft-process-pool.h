@@ -59,6 +59,7 @@ void             weft_process_pool_close       (WeftProcessPool    *self);
 void             weft_process_pool_cancel      (WeftProcessPool    *self);
 void             weft_process_pool_wait        (WeftProcessPool    *self);
 GArray          *weft_process_pool_get_crashed (WeftProcessPool    *self);
+int              weft_process_pool_get_stop_signal (WeftProcessPool *self);
 GArray          *weft_process_pool_get_pids    (WeftProcessPool    *self);
 void             weft_process_pool_free        (WeftProcessPool    *self);
 

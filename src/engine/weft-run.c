@@ -267,6 +267,23 @@ add_error (WeftRun    *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/* Marks the run interrupted once (by the caller's thread or the joiner's):
+ * %TRUE the first time */
+static gboolean
+mark_interrupted (WeftRun    *self,
+                  const char *reason)
+{
+  gboolean first;
+
+  g_mutex_lock (&self->mutex);
+  first = !self->result.interrupted;
+  self->result.interrupted = TRUE;
+  g_mutex_unlock (&self->mutex);
+  if (first)
+    add_error (self, "interrupted by %s: the run was stopped before its end", reason);
+  return first;
+}
+
 static const char *
 object_name (WeftRun *self,
              guint    object)
@@ -580,6 +597,14 @@ wait_group (WeftRun *self,
       crashed = weft_process_pool_get_crashed (group->pool);
       for (guint i = 0; crashed != NULL && i < crashed->len; i++)
         add_error (self, "%s", g_array_index (crashed, WeftCrashedWorker, i).message);
+      /* A stop signal that reached the workers (a kill of the whole process
+       * group) may end them before the program's own interrupt comes */
+      switch (weft_process_pool_get_stop_signal (group->pool))
+        {
+        case SIGINT:  mark_interrupted (self, "SIGINT"); break;
+        case SIGTERM: mark_interrupted (self, "SIGTERM"); break;
+        default: break;
+        }
     }
 }
 
@@ -1097,10 +1122,8 @@ weft_run_interrupt (WeftRun    *self,
   g_return_if_fail (WEFT_IS_RUN (self));
   g_return_if_fail (reason != NULL);
 
-  if (self->arena == NULL || self->finished || self->result.interrupted)
+  if (self->arena == NULL || self->finished || !mark_interrupted (self, reason))
     return;
-  self->result.interrupted = TRUE;
-  add_error (self, "interrupted by %s: the run was stopped before its end", reason);
   weft_run_cancel (self);
 }
 
