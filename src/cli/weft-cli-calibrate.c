@@ -16,6 +16,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "weft-json-text.h"
 #include "weft-calibration.h"
 #include "weft-cli-calibrate.h"
 
@@ -140,7 +141,7 @@ calibrate (const char  *python,
     if (!measure (python, dir, programs[i], repeat, all, error))
       return NULL;
   json_node_set_object (root, all);
-  text = json_to_string (root, FALSE);
+  text = weft_json_to_text (root, FALSE);
   return weft_calibration_new_from_data (text, "the measured figures", error);
 }
 

@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <stdlib.h>
 
+#include "weft-json-text.h"
 #include "weft-cli-cpython.h"
 #include "weft-cpython-runtime.h"
 #include "weft-summary.h"
@@ -88,7 +89,7 @@ print_summary (WeftCpythonRuntime *rt,
       g_autofree char *text = NULL;
 
       json_object_set_member (json_node_get_object (node), "cpython", runtime_json (rt));
-      text = json_to_string (node, TRUE);
+      text = weft_json_to_text (node, TRUE);
       g_print ("%s\n", text);
     }
   else

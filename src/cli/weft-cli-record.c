@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 
+#include "weft-json-text.h"
 #include "weft-cli-record.h"
 #include "weft-recording.h"
 #include "weft-summary.h"
@@ -100,7 +101,7 @@ print_summary (WeftRecording *rec,
   json_object_set_member (obj, "record", record_json (rec));
   if (json)
     {
-      g_autofree char *text = json_to_string (node, TRUE);
+      g_autofree char *text = weft_json_to_text (node, TRUE);
 
       g_print ("%s\n", text);
     }

@@ -28,6 +28,7 @@
 
 #include "weft-cli-diff.h"
 #include "weft-cli-private.h"
+#include "weft-json-text.h"
 #include "weft-cli-calibrate.h"
 #include "weft-cli-cpython.h"
 #include "weft-cli-record.h"
@@ -55,12 +56,8 @@ usage_error (const char *command,
 static void
 print_json (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = weft_json_to_text (node, TRUE);
 
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, node);
-  text = json_generator_to_data (gen, NULL);
   g_print ("%s\n", text);
 }
 

@@ -4,6 +4,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "weft-json-text.h"
 #include "weft-calibration.h"
 
 G_DEFINE_QUARK (weft-calibration-error-quark, weft_calibration_error)
@@ -244,7 +245,6 @@ char *
 weft_calibration_to_json (const WeftCalibration *self)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = NULL;
 
   json_builder_begin_object (b);
@@ -257,7 +257,5 @@ weft_calibration_to_json (const WeftCalibration *self)
     }
   json_builder_end_object (b);
   root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  return json_generator_to_data (gen, NULL);
+  return weft_json_to_text (root, TRUE);
 }
