@@ -450,17 +450,22 @@ core_stop (WeftWorkerContext *self)
 
 /* Before anything that may block, or the task's end: measures the stretch
  * since its last CPU work (or since core_arm_now()). It had no ticks: a wait
- * in it is drawn over all of it. */
-static void
+ * in it is drawn over all of it. Returns the time the thread's time is
+ * accounted for until (now, if nothing was armed; 0 without a writer). */
+static guint64
 core_finish (WeftWorkerContext *self)
 {
-  if (self->core_armed)
-    {
-      self->core_on = TRUE;
-      core_measure (self, self->core_wall_ns);
-      self->core_on = FALSE;
-    }
+  if (self->writer == NULL)
+    return 0;
+  if (!self->core_armed)
+    return weft_wire_writer_now (self->writer);
+  self->core_on = TRUE;
+  core_measure (self, self->core_wall_ns);
+  self->core_on = FALSE;
   self->core_armed = FALSE;
+  /* measured until then; recording the wait may have blocked since (a
+   * full pipe to a collector that had no core), which is not the task's */
+  return self->core_wall_ns;
 }
 
 /* After something that cannot block but may wake another thread, which can
@@ -988,14 +993,19 @@ finish (WeftTaskRun *self)
 {
   WeftWorkerContext *ctx = self->context;
 
+  guint64 end;
+
   core_finish (ctx);
   core_arm_now (ctx);
   drop_gil (ctx, FALSE);
-  core_finish (ctx);
-  /* arg1: the task's work, its CPU time and its waits for I/O: what a
-   * serial run would spend on it */
-  record (ctx, WEFT_EVENT_TASK_END, self->task_id, self->status,
-          (gint64) weft_task_run_get_work_ns (self));
+  end = core_finish (ctx);
+  /* The task ends where its time was last measured, not after a write of
+   * the trace that blocked. arg1: the task's work, its CPU time and its
+   * waits for I/O: what a serial run would spend on it */
+  if (ctx->writer != NULL)
+    weft_wire_writer_record_full (ctx->writer, MAX (end, weft_wire_writer_get_last_time (ctx->writer)),
+                                  ctx->worker, WEFT_EVENT_TASK_END, self->task_id, self->status,
+                                  (gint64) weft_task_run_get_work_ns (self));
   self->depth = -1;
 }
 
