@@ -116,6 +116,8 @@ check_track (const WeftCounterTrack *track,
       g_assert_cmpuint (weft_counter_track_lower_bound (track, a), ==, naive_lower_bound (p, n, a));
       g_assert_cmpint (weft_counter_track_value_at (track, a), ==, naive_value_at (p, n, a));
       g_assert_cmpint (weft_counter_track_get_peak (track, a, b), ==, naive_peak (p, n, a, b));
+      /* an empty range: the value in force at its start */
+      g_assert_cmpint (weft_counter_track_get_peak (track, a, a), ==, naive_peak (p, n, a, a));
 
       /* an iterator started at a time: the first point at or after it,
        * and the one before */

@@ -584,14 +584,17 @@ draw_awaiting (cairo_t        *cr,
   gboolean any = FALSE, open = FALSE;
   guint64 start = 0;
   WeftCounterIter iter;
-  WeftCounterPoint pt;
-  guint first;
+  WeftCounterPoint before, pt;
   GdkRGBA c;
 
   if (weft_counter_track_get_n_points (track) == 0)
     return;
-  first = weft_counter_track_lower_bound (track, vb);
-  weft_counter_iter_init (&iter, track, first > 0 ? first - 1 : 0);
+  /* a stretch may have begun before the view */
+  if (weft_counter_iter_init_at (&iter, track, vb, &before) > 0 && before.value > 0)
+    {
+      open = TRUE;
+      start = before.time_ns;
+    }
   while (weft_counter_iter_next (&iter, &pt))
     {
       if (open && (pt.value <= 0 || pt.time_ns >= ve))

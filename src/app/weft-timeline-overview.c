@@ -74,14 +74,13 @@ compute_parallelism (WeftTraceModel     *model,
                      guint               n_columns,
                      WeftOverviewColumn *out)
 {
-  const WeftCounterTrack *track = weft_trace_model_get_parallelism (model);
-  guint i = weft_counter_track_lower_bound (track, (guint64) t0);
-  double v = i > 0 ? (double) weft_counter_track_get_point (track, i - 1).value : 0;
+  WeftCounterPoint before, p;
   WeftCounterIter iter;
-  WeftCounterPoint p;
   gboolean have;
+  double v;
 
-  weft_counter_iter_init (&iter, track, i);
+  weft_counter_iter_init_at (&iter, weft_trace_model_get_parallelism (model), (guint64) t0, &before);
+  v = (double) before.value;
   have = weft_counter_iter_next (&iter, &p);
   for (guint k = 0; k < n_columns; k++)
     {

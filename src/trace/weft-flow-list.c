@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "weft-flow-list-private.h"
+#include "weft-search-private.h"
 #include "weft-varint-private.h"
 
 /*
@@ -192,11 +193,17 @@ weft_flow_list_get_flow (const WeftFlowList *self,
   return f;
 }
 
-static inline guint64
-first_time (const WeftFlowList *self,
-            guint               b)
+/* Order for _weft_lower_bound() over the blocks, the open one last: @key
+ * points to a time */
+static gboolean
+block_starts_before (gconstpointer data,
+                     guint         b,
+                     gconstpointer key)
 {
-  return b < self->n_blocks ? self->blocks[b].to_ns : self->open[0].to_ns;
+  const WeftFlowList *self = data;
+  guint64 first = b < self->n_blocks ? self->blocks[b].to_ns : self->open[0].to_ns;
+
+  return first < *(const guint64 *) key;
 }
 
 /**
@@ -210,23 +217,14 @@ guint
 weft_flow_list_lower_bound (const WeftFlowList *self,
                             guint64             to_ns)
 {
-  guint lo = 0, hi, b;
   WeftFlowIter iter;
   WeftFlow f;
+  guint lo, b;
 
   if (self == NULL)
     return 0;
   /* the blocks that start before to_ns */
-  hi = self->n_blocks + (self->n_open > 0);
-  while (lo < hi)
-    {
-      guint mid = lo + (hi - lo) / 2;
-
-      if (first_time (self, mid) < to_ns)
-        lo = mid + 1;
-      else
-        hi = mid;
-    }
+  lo = _weft_lower_bound (self, self->n_blocks + (self->n_open > 0), block_starts_before, &to_ns);
   if (lo == 0)
     return 0;
   b = lo - 1;

@@ -113,7 +113,7 @@ track_extent (const Range            *r,
   *out_begin = weft_counter_track_value_at (track, r->begin);
   *out_end = weft_counter_track_value_at (track, r->end);
   *out_min = *out_max = *out_begin;
-  weft_counter_iter_init (&iter, track, weft_counter_track_lower_bound (track, r->begin));
+  weft_counter_iter_init_at (&iter, track, r->begin, NULL);
   while (weft_counter_iter_next (&iter, &pt) && event_in (r, pt.time_ns))
     {
       *out_min = MIN (*out_min, pt.value);

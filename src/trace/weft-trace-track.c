@@ -460,11 +460,17 @@ weft_counter_track_get_point (const WeftCounterTrack *self,
   return pt[index & BLOCK_MASK];
 }
 
-static inline guint64
-first_time (const WeftTrack *track,
-            guint            b)
+/* Order for _weft_lower_bound() over the blocks, the open one last: @key
+ * points to a time */
+static gboolean
+block_starts_before (gconstpointer data,
+                     guint         b,
+                     gconstpointer key)
 {
-  return b < track->n_blocks ? track->blocks[b].time_ns : track->open[0].time_ns;
+  const WeftTrack *track = data;
+  guint64 first = b < track->n_blocks ? track->blocks[b].time_ns : track->open[0].time_ns;
+
+  return first < *(const guint64 *) key;
 }
 
 /**
@@ -486,23 +492,11 @@ weft_counter_iter_init_at (WeftCounterIter        *iter,
                            guint64                 t,
                            WeftCounterPoint       *out_before)
 {
-  guint lo = 0, hi;
   WeftCounterPoint pt, before = { 0, 0 };
+  /* the blocks that start before t */
+  guint lo = track != NULL
+    ? _weft_lower_bound (track, track->n_blocks + (track->n_open > 0), block_starts_before, &t) : 0;
 
-  if (track != NULL)
-    {
-      /* the blocks that start before t */
-      hi = track->n_blocks + (track->n_open > 0);
-      while (lo < hi)
-        {
-          guint mid = lo + (hi - lo) / 2;
-
-          if (first_time (track, mid) < t)
-            lo = mid + 1;
-          else
-            hi = mid;
-        }
-    }
   if (lo == 0)
     {
       weft_counter_iter_init (iter, track, 0);
@@ -616,14 +610,19 @@ weft_counter_track_get_peak (const WeftCounterTrack *self,
                              guint64                 begin_ns,
                              guint64                 end_ns)
 {
+  WeftCounterPoint before, first;
+  WeftCounterIter iter;
+  gboolean at_begin;
   guint lo, hi;
 
   if (self == NULL || _weft_track_n_points (self) == 0)
     return 0;
-  lo = weft_counter_track_lower_bound (self, begin_ns);
+  /* The value in force at begin_ns: a point there, or else the one before */
+  lo = weft_counter_iter_init_at (&iter, self, begin_ns, &before);
+  at_begin = weft_counter_iter_next (&iter, &first) && first.time_ns == begin_ns;
   hi = weft_counter_track_lower_bound (self, end_ns);
   /* (the peak index is a cache, built as ranges are asked for) */
-  return MAX (weft_counter_track_value_at (self, begin_ns), range_max ((WeftTrack *) self, lo, hi));
+  return MAX (at_begin ? first.value : before.value, range_max ((WeftTrack *) self, lo, hi));
 }
 
 /**
