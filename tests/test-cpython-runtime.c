@@ -339,6 +339,38 @@ test_no_python (void)
   g_assert_cmpstr (err, ==, "weft-cli run: /nonexistent/python9: no such Python\n");
 }
 
+/* A Python that starts but ends before reporting its figures (here: exit 3
+ * once asked to run the driver): compare's row says so, with the status,
+ * rather than a wall time of 0 s */
+static void
+test_compare_ended_early (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-cpython-XXXXXX", NULL);
+  g_autofree char *python = g_build_filename (dir, "python3", NULL);
+  g_autofree char *profile = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "workloads",
+                                               "04-race-condition.json", NULL);
+  const char *argv[] = { g_getenv ("WEFT_CLI"), "compare", profile, "--runtime", "cpython",
+                         "--python", python, "--repeat", "1", "--json", NULL };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *out = NULL;
+  JsonObject *run;
+  int status = 0;
+
+  g_assert_true (g_file_set_contents (python, "#!/bin/sh\n[ \"$1\" = -I ] && exec " PYTHON " \"$@\"\nexit 3\n",
+                                      -1, NULL));
+  g_assert_cmpint (g_chmod (python, 0755), ==, 0);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                               &status, NULL));
+  g_assert_true (json_parser_load_from_data (parser, out, -1, NULL));
+  run = json_array_get_object_element (json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
+                                                                     "runs"), 0);
+  g_assert_true (json_object_has_member (run, "error"));
+  g_assert_nonnull (strstr (json_object_get_string_member (run, "error"), "ended before it reported"));
+  g_assert_nonnull (strstr (json_object_get_string_member (run, "error"), "status 3"));
+  g_unlink (python);
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -358,5 +390,6 @@ main (int   argc,
   g_test_add_func ("/cpython-runtime/loop-stages", test_loop_stages);
   g_test_add_func ("/cpython-runtime/untranslatable", test_untranslatable);
   g_test_add_func ("/cpython-runtime/no-python", test_no_python);
+  g_test_add_func ("/cpython-runtime/compare-ended-early", test_compare_ended_early);
   return g_test_run ();
 }

@@ -642,6 +642,19 @@ on_real_finished (GObject      *object,
       schedule_next (self);
       return;
     }
+  if (weft_cpython_runtime_get_iterations_per_ms (rt) <= 0)
+    {
+      /* it ended before it reported its own figures: its wall time is unknown */
+      const WeftRunResult *r = weft_cpython_runtime_get_result (rt);
+
+      v->error = g_strdup_printf ("it ended before it reported its own figures: %s",
+                                  r->errors->len > 0 ? (const char *) g_ptr_array_index (r->errors, 0)
+                                                     : "no reason given");
+      v->row.error = v->error;
+      g_clear_object (&self->current_real);
+      schedule_next (self);
+      return;
+    }
   record.real = g_steal_pointer (&self->current_real);
   take_record (self, &record, weft_cpython_runtime_get_model (rt), weft_cpython_runtime_get_result (rt));
 }
@@ -1002,7 +1015,7 @@ weft_comparison_to_text (WeftComparison *self)
       char buf[16];
 
       if (row->error != NULL)
-        g_string_append_printf (s, "%-18s %s\n", row->label, row->error);
+        g_string_append_printf (s, "%-18s  %s\n", row->label, row->error);
       else if (row->repeats > 0)
         g_string_append_printf (s, "%-18s %8u %8.3f %8.3f–%-8.3f %8.2f× %s  %s\n", row->label,
                                 row->workers, row->wall_ns / 1e9, row->wall_min_ns / 1e9,
