@@ -218,8 +218,29 @@ test_race_processes (void)
   g_autoptr(WeftCpythonRuntime) rt = run_workload ("09-shared-memory-no-lock.json");
   WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
 
+  guint tasks = 0;
+
   check_counter (rt, "value", 400000);
   g_assert_cmpuint (count_processes (model), >=, 5);   /* the parent and four workers */
+
+  /* every worker process declares the task's region: it keeps its name */
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint j = 0; j < weft_lane_get_n_spans (lane, d); j++)
+          {
+            WeftSpan s;
+
+            if (weft_lane_get_span (lane, d, j, &s) && s.state == WEFT_STATE_RUNNING && s.object < 0x80000000u)
+              {
+                g_assert_cmpstr (weft_trace_model_get_object_name (model, s.object), ==, "increment");
+                tasks++;
+              }
+          }
+    }
+  g_assert_cmpuint (tasks, ==, 4);
 }
 
 /* 20: on asyncio, one failing task cancels its siblings (a TaskGroup):

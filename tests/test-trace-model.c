@@ -630,6 +630,32 @@ test_rename (void)
   g_assert_cmpstr (weft_lane_get_name (weft_trace_model_lookup_lane (model, 3)), ==, "ThreadPoolExecutor-0_1");
 }
 
+/* An object named by several writers (every process that takes a lock or
+ * enters a marked region declares it), or again later, has the latest name,
+ * not the pieces of all of them joined */
+static void
+test_object_named_again (void)
+{
+  const char *name = "a region's name of thirty bytes";
+  g_autoptr (WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr (GArray) events = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+
+  for (guint16 worker = 0; worker < 3; worker++)
+    append_name (events, worker, 42, name);
+  append_name (events, 0, 43, "work");
+  append_name (events, 1, 43, "work");
+  weft_trace_model_append (model, (WeftEvent *) (gpointer) events->data, events->len);
+  g_assert_cmpstr (weft_trace_model_get_object_name (model, 42), ==, name);
+  g_assert_cmpstr (weft_trace_model_get_object_name (model, 43), ==, "work");
+
+  /* renamed by the same writer, later */
+  g_array_set_size (events, 0);
+  append_name (events, 0, 43, "renamed");
+  g_array_index (events, WeftEvent, 0).time_ns = 9;
+  weft_trace_model_append (model, (WeftEvent *) (gpointer) events->data, events->len);
+  g_assert_cmpstr (weft_trace_model_get_object_name (model, 43), ==, "renamed");
+}
+
 static void
 test_names (void)
 {
@@ -1572,6 +1598,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/interleaved-release", test_interleaved);
   g_test_add_func ("/weft/trace-model/names", test_names);
   g_test_add_func ("/weft/trace-model/rename", test_rename);
+  g_test_add_func ("/weft/trace-model/object-named-again", test_object_named_again);
   g_test_add_func ("/weft/trace-model/finish-truncates", test_finish_truncates);
   g_test_add_func ("/weft/trace-model/finish-at-last-event", test_finish_at_last_event);
   g_test_add_func ("/weft/trace-model/parallelism", test_parallelism);

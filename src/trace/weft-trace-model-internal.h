@@ -26,6 +26,8 @@ typedef struct
   gint64         initial;
   GString       *name;
   char          *name_valid;
+  guint64        name_time;  /* the NAME pieces being joined: their time and writer */
+  guint16        name_worker;
   char          *error;      /* a failed task's error (valid UTF-8) */
   WeftLockStats  lock;
   WeftQueueStats queue;

@@ -431,8 +431,16 @@ append_name (WeftTraceModel  *self,
     {
       WeftObject *obj = object_ensure (self, ev->object, 0);
 
+      /* A writer sends a name's pieces at one time. Pieces from another
+       * writer, or from later, name the object again: every process that
+       * uses a lock or a marked region declares it, and that name replaces
+       * the one before rather than joining it. */
       if (obj->name == NULL)
         obj->name = g_string_new (NULL);
+      else if (obj->name_worker != ev->worker || obj->name_time != ev->time_ns)
+        g_string_truncate (obj->name, 0);
+      obj->name_worker = ev->worker;
+      obj->name_time = ev->time_ns;
       g_string_append_len (obj->name, bytes, len);
       g_clear_pointer (&obj->name_valid, g_free);
     }
