@@ -392,6 +392,29 @@ test_compare_ended_early (void)
   g_rmdir (dir);
 }
 
+/* A transfer step's payload is priced by the model as a pickled list of
+ * ints: the driver's payload pickles to that many bytes, within 1 %, and is
+ * a list (unpickled int by int), up to its limit of 16 MiB */
+static void
+test_payload_size (void)
+{
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "python", NULL);
+  g_autofree char *program = g_strdup_printf (
+    "import pickle, sys; sys.path.insert(0, '%s')\n"
+    "from weft._runtime import payload\n"
+    "for n in (65536, 4194304, 16 << 20):\n"
+    "    p = payload(n)\n"
+    "    assert isinstance(p, list) and abs(len(pickle.dumps(p)) - n) < n / 100, n\n"
+    "print('ok')\n", dir);
+  const char *argv[] = { PYTHON, "-c", program, NULL };
+  g_autofree char *out = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_cmpstr (out, ==, "ok\n");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -412,5 +435,6 @@ main (int   argc,
   g_test_add_func ("/cpython-runtime/untranslatable", test_untranslatable);
   g_test_add_func ("/cpython-runtime/no-python", test_no_python);
   g_test_add_func ("/cpython-runtime/compare-ended-early", test_compare_ended_early);
+  g_test_add_func ("/cpython-runtime/payload-size", test_payload_size);
   return g_test_run ();
 }

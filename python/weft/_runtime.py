@@ -84,6 +84,29 @@ def count_increments(increments, name, times, ns):
     increments[(name, "ns")] = increments.get((name, "ns"), 0) + ns
 
 
+PAYLOAD_INT = 1 << 16     # pickled as BININT: 5 bytes, a new int object when unpickled
+PAYLOAD_MAX = 16 << 20    # beyond this a payload is bytes: such a list would take gigabytes
+_payloads = {}
+
+
+def payload(nbytes):
+    """What a process boundary prices as Weft's model does: a list of ints
+    that pickles to about @nbytes (references to one int, so that making it
+    costs little; unpickled, it is a list of distinct ints). Made once per
+    size, before the run is timed."""
+    nbytes = int(nbytes)
+    if nbytes > PAYLOAD_MAX:
+        return bytes(nbytes)
+    if nbytes not in _payloads:
+        _payloads[nbytes] = [PAYLOAD_INT] * (nbytes // 5)
+    return _payloads[nbytes]
+
+
+def payload_bytes(steps):
+    """A task's arguments' payload, as the model counts it: its transfer steps"""
+    return sum(int(p["bytes"]) for step in steps for kind, p in step.items() if kind == "transfer")
+
+
 def spin(n):
     return sum(i * i for i in range(n))
 
@@ -132,6 +155,7 @@ class Worker:
         self.rate = rate
         self.index = index
         self.increments = {}
+        self.crossed = False   # a process pool's task: its payload came with it
 
     def run_steps(self, steps, region):
         for step in steps:
@@ -165,9 +189,9 @@ class Worker:
             self.run_steps(p["steps"], region)
 
     def step_put(self, p, region):
-        q, payload = self.objects[p["queue"]], bytes(int(p.get("bytes", 0)))
+        q, item = self.objects[p["queue"]], payload(p.get("bytes", 0))
         for _ in range(int(p.get("items", 1))):
-            q.put(payload)
+            q.put(item)
 
     def step_get(self, p, region):
         q = self.objects[p["queue"]]
@@ -184,8 +208,11 @@ class Worker:
             self.run_steps(p["steps"], region)
 
     def step_transfer(self, p, region):
-        # the payload is moved as the task's result (pickled by a process pool)
-        self.payload = bytes(int(p["bytes"]))
+        # on a process pool the payload came with the task's arguments
+        # (pickled, then unpickled before the task began); in a thread or a
+        # coroutine nothing crosses a boundary, and it is copied
+        if not self.crossed:
+            bytes(int(p["bytes"]))
 
     def step_fail(self, p, region):
         raise TaskFailed(p["message"])
@@ -194,11 +221,11 @@ class Worker:
         """One task instance: (status, error, increments, work_ns, payload);
         its work is its thread's CPU time plus its I/O waits as the profile
         asks them (what a serial run would wait)."""
-        self.increments, self.payload, self.io_ns = {}, None, 0
+        self.increments, self.io_ns = {}, 0
         region = weft.begin(name)
         if cancelled is not None and cancelled.is_set():
             end_task(region, CANCELLED)
-            return "cancelled", None, {}, 0, None
+            return "cancelled", None, {}, 0
         cpu0 = time.thread_time_ns()
         status, error = "ok", None
         try:
@@ -209,7 +236,7 @@ class Worker:
                 cancelled.set()
         work = time.thread_time_ns() - cpu0 + self.io_ns
         end_task(region, FAILED if error else 0)
-        return status, error, self.increments, work, self.payload
+        return status, error, self.increments, work
 
 
 # ---- processes: the pool's workers find their objects here ---------------------
@@ -226,15 +253,17 @@ def _process_init(objects, rate, cancelled, counter):
     _process_worker.cancelled = cancelled
 
 
-def _process_task(name, steps, cancel_on_error):
+def _process_task(name, steps, cancel_on_error, arguments):
+    """@arguments: the task's payload, unpickled by the pool before this ran"""
     w = _process_worker
+    w.crossed = True
     return w.run_task(name, steps, w.cancelled if cancel_on_error else None)
 
 
 def _run_stage(objects, rate, stage, sentinels, index, barrier):
     """One worker of a pipeline stage; the last of its stage to end puts the
     sentinels into its output."""
-    r = Worker(objects, rate, index).run_task(stage["name"], stage["steps"])[:4]
+    r = Worker(objects, rate, index).run_task(stage["name"], stage["steps"])
     if barrier.wait() == 0:
         for _ in range(sentinels):
             objects[stage["output"]].put(Sentinel())
@@ -311,12 +340,12 @@ class Coroutine:
             lock.release()
 
     async def step_put(self, p):
-        q, payload = self.objects[p["queue"]], bytes(int(p.get("bytes", 0)))
+        q, item = self.objects[p["queue"]], payload(p.get("bytes", 0))
         for _ in range(int(p.get("items", 1))):
             if q.full():
-                await self.wait(q.put(payload))
+                await self.wait(q.put(item))
             else:
-                q.put_nowait(payload)
+                q.put_nowait(item)
 
     async def step_get(self, p):
         q = self.objects[p["queue"]]
@@ -376,9 +405,9 @@ class PollingCoroutine(Coroutine):
             delay = min(delay * 2, 0.010)
 
     async def step_put(self, p):
-        q, payload = self.objects[p["queue"]], bytes(int(p.get("bytes", 0)))
+        q, item = self.objects[p["queue"]], payload(p.get("bytes", 0))
         for _ in range(int(p.get("items", 1))):
-            await self.poll(lambda: q.put_nowait(payload))
+            await self.poll(lambda: q.put_nowait(item))
 
     async def get(self, q):
         return await self.poll(q.get_nowait)
@@ -405,6 +434,8 @@ class Runtime:
         self.results = []          # (status, error, increments)
         self.manager = None
         self.instances = [(t["name"], t["steps"]) for t in profile.get("tasks", []) for _ in range(int(t["count"]))]
+        crossing = profile["executor"] == "processes" and not profile.get("stages")
+        self.arguments = [payload(payload_bytes(steps)) if crossing else None for _, steps in self.instances]
 
     def make_objects(self, kind, ctx=None):
         objects = {}
@@ -450,7 +481,7 @@ class Runtime:
             w = getattr(local, "worker", None)
             if w is None:
                 w = local.worker = Worker(objects, self.rate, next(indices))
-            return w.run_task(name, steps, cancelled)[:4]
+            return w.run_task(name, steps, cancelled)
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=int(p["workers"])) as pool:
             futures = [pool.submit(task, name, steps) for name, steps in self.instances]
@@ -463,10 +494,10 @@ class Runtime:
         objects = self.make_objects("processes", ctx)
         cancelled, counter = ctx.Event(), ctx.Value("i", 0)
         with ctx.Pool(int(p["workers"]), _process_init, (objects, self.rate, cancelled, counter)) as pool:
-            pending = [pool.apply_async(_process_task, (name, steps, p["cancel_on_error"]))
-                       for name, steps in self.instances]
+            pending = [pool.apply_async(_process_task, (name, steps, p["cancel_on_error"], arguments))
+                       for (name, steps), arguments in zip(self.instances, self.arguments)]
             for r in pending:
-                self.results.append(r.get()[:4])
+                self.results.append(r.get())
         return objects
 
     def run_mainloop(self):
