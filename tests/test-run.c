@@ -493,7 +493,8 @@ assert_charged (WeftRun    *run,
 /* The costs of CPython's multiprocessing, from a calibration file, charged
  * as work and drawn as their own states: the interpreter's start-up in each
  * spawned worker (not in a forked one), a dispatch per task, pickling per
- * byte of payload and per queue message (half a message on each side). */
+ * byte of payload and per queue message (half a message on each side), and
+ * per call of a manager (half in the client, half in the manager). */
 static void
 test_charged_costs (void)
 {
@@ -511,6 +512,12 @@ test_charged_costs (void)
     "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 1,"
     "  \"start_method\": \"fork\", \"objects\": { \"q\": { \"kind\": \"queue\" } },"
     "  \"tasks\": [ { \"count\": 2, \"steps\": [ { \"put\": { \"queue\": \"q\" } }, { \"get\": { \"queue\": \"q\" } } ] } ] }");
+  /* five `+=` through a manager: ten calls, 2 ms each */
+  g_autoptr(WeftProfile) manager = weft_test_profile_from (
+    "{ \"weft_profile\": 1, \"name\": \"costs\", \"executor\": \"processes\", \"workers\": 1,"
+    "  \"start_method\": \"fork\", \"objects\": { \"c\": { \"kind\": \"counter\", \"backend\": \"manager\" } },"
+    "  \"tasks\": [ { \"steps\": [ { \"increment\": { \"counter\": \"c\", \"times\": 5 } } ] } ] }");
+  g_autoptr(WeftRun) managed = NULL;
   g_autoptr(WeftRun) messaged = NULL;
   g_autoptr(WeftRun) spawned = NULL;
   g_autoptr(WeftRun) forked = NULL;
@@ -519,7 +526,8 @@ test_charged_costs (void)
   g_assert_cmpint (g_mkdir (weft_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (file,
     "{ \"python\": \"test\", \"spawn_start_ms\": 60, \"fork_start_ms\": 2, \"dispatch_us\": 3000,"
-    "  \"pickle_ms_per_mb\": 40, \"pickle_object_us\": 2, \"pipe_message_us\": 10000 }", -1, NULL));
+    "  \"pickle_ms_per_mb\": 40, \"pickle_object_us\": 2, \"pipe_message_us\": 10000,"
+    "  \"manager_call_us\": 2000 }", -1, NULL));
 
   /* The workers read the file; this process never does. The variable
    * stays (unsetenv is not safe with threads): later runs find no file
@@ -528,6 +536,7 @@ test_charged_costs (void)
   spawned = weft_test_run_to_end (spawn, NULL);
   forked = weft_test_run_to_end (fork, NULL);
   messaged = weft_test_run_to_end (messages, NULL);
+  managed = weft_test_run_to_end (manager, NULL);
 
   g_assert_cmpuint (weft_run_get_result (spawned)->tasks_ok, ==, 4);
   assert_charged (spawned, WEFT_STATE_INTERPRETER_START, 2, 60);
@@ -541,6 +550,19 @@ test_charged_costs (void)
 
   g_assert_cmpuint (weft_run_get_result (messaged)->tasks_ok, ==, 2);
   assert_charged (messaged, WEFT_STATE_PICKLING, 4, 5);
+
+  g_assert_cmpuint (weft_run_get_result (managed)->tasks_ok, ==, 1);
+  assert_charged (managed, WEFT_STATE_PICKLING, 20, 1);
+  {
+    WeftTraceModel *model = weft_run_get_model (managed);
+    WeftLane *lane = weft_trace_model_get_lane (model, weft_trace_model_get_n_lanes (model) - 1);
+    WeftLaneStats stats;
+
+    /* half of them on the manager's lane, inside its requests' I/O spans */
+    g_assert_cmpstr (weft_lane_get_name (lane), ==, "manager");
+    g_assert_true (weft_trace_model_get_lane_stats (model, weft_lane_get_worker (lane), &stats));
+    g_assert_cmpfloat (stats.state_ns[WEFT_STATE_PICKLING] / 1e6, >=, 0.9 * 10);
+  }
 
   g_assert_cmpint (g_remove (file), ==, 0);
   g_assert_cmpint (g_rmdir (weft_dir), ==, 0);
@@ -573,7 +595,18 @@ test_calibration_file (void)
   g_assert_cmpfloat (back->dispatch_us, ==, defaults->dispatch_us);
   g_assert_cmpfloat (back->pickle_ms_per_mb, ==, defaults->pickle_ms_per_mb);
   g_assert_cmpfloat (back->pipe_message_us, ==, defaults->pipe_message_us);
+  g_assert_cmpfloat (back->manager_call_us, ==, defaults->manager_call_us);
   g_assert_cmpstr (back->python, ==, defaults->python);
+  g_clear_pointer (&back, weft_calibration_free);
+
+  /* a file written before the manager's figure was measured: its default */
+  g_assert_true (g_file_set_contents (path,
+    "{ \"python\": \"x\", \"spawn_start_ms\": 1, \"fork_start_ms\": 1, \"dispatch_us\": 1,"
+    "  \"pickle_ms_per_mb\": 1, \"pickle_object_us\": 1, \"pipe_message_us\": 1 }", -1, NULL));
+  back = weft_calibration_load (path, NULL);
+  g_assert_nonnull (back);
+  g_assert_cmpfloat (back->spawn_start_ms, ==, 1);
+  g_assert_cmpfloat (back->manager_call_us, ==, defaults->manager_call_us);
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {

@@ -23,7 +23,7 @@
 #define EXIT_BAD_INPUT 2
 
 /* Each prints one JSON object of figures, the median of its repeats. */
-static const char * const programs[] = { "spawn.py", "dispatch.py", "pickling.py", "pipe.py" };
+static const char * const programs[] = { "spawn.py", "dispatch.py", "pickling.py", "pipe.py", "manager.py" };
 
 static int
 calibrate_usage (const char *message)
@@ -154,9 +154,10 @@ print_text (const WeftCalibration *cal,
            "dispatch      %.0f µs per task\n"
            "pickling      %.1f ms per MB of a list of ints, %.1f µs per small object\n"
            "pipe message  %.0f µs one way\n"
+           "manager call  %.0f µs a request and its reply\n"
            "written to    %s\n",
            cal->python, cal->spawn_start_ms, cal->fork_start_ms, cal->dispatch_us,
-           cal->pickle_ms_per_mb, cal->pickle_object_us, cal->pipe_message_us, path);
+           cal->pickle_ms_per_mb, cal->pickle_object_us, cal->pipe_message_us, cal->manager_call_us, path);
 }
 
 static gboolean

@@ -28,6 +28,7 @@ typedef struct
   double  pickle_ms_per_mb;  /* pickling and unpickling a list of ints, per MB */
   double  pickle_object_us;  /* … and per small object */
   double  pipe_message_us;   /* one small message through a pipe, one way */
+  double  manager_call_us;   /* a manager proxy's call: request and reply */
 } WeftCalibration;
 
 GQuark           weft_calibration_error_quark (void);

@@ -17,6 +17,7 @@
 
 #include "weft-manager.h"
 #include "weft-process-pool.h"
+#include "weft-worker-context.h"
 
 #define MAX_CLIENTS 1024
 
@@ -150,14 +151,102 @@ weft_manager_stop (WeftManager *self)
   g_free (self);
 }
 
+/* The manager process: as CPython's, a thread per client that shares one
+ * interpreter lock with the others */
+typedef struct
+{
+  GMutex          gil;
+  WeftArena      *arena;
+  WeftWireWriter *writer;       /* (nullable): the manager's lane, written under @gil */
+  double          request_ns;
+} Server;
+
+typedef struct
+{
+  Server  *server;
+  int      fd;
+  GThread *thread;
+} Client;
+
+/* One request, under the server's lock: its I/O span on the manager's lane,
+ * the operation, and its own cost nested in the span */
+static void
+handle (Server                   *s,
+        const WeftManagerRequest *req,
+        WeftManagerReply         *reply)
+{
+  guint32 id = req->object + WEFT_ARENA_OBJECT_BASE;
+
+  if (s->writer != NULL)
+    weft_wire_writer_record (s->writer, WEFT_EVENT_IO_BEGIN, id, sizeof *req, 0);
+  if (req->object < weft_arena_get_n_objects (s->arena))
+    {
+      gint64 *slot = weft_arena_counter_slot (s->arena, req->object);
+
+      if (req->op == WEFT_MANAGER_OP_ADD)
+        *slot += req->n;
+      else if (req->op == WEFT_MANAGER_OP_SET)
+        *slot = req->n;
+      reply->value = *slot;
+    }
+  if (s->request_ns > 0)
+    {
+      if (s->writer != NULL)
+        weft_wire_writer_record (s->writer, WEFT_EVENT_COST_BEGIN, id, WEFT_STATE_PICKLING, 0);
+      weft_cpu_spin_ns (s->request_ns);
+      if (s->writer != NULL)
+        weft_wire_writer_record (s->writer, WEFT_EVENT_COST_END, id, WEFT_STATE_PICKLING, 0);
+    }
+  if (s->writer != NULL)
+    weft_wire_writer_record (s->writer, WEFT_EVENT_IO_END, id, sizeof *reply, 0);
+}
+
+/* A client's thread: waits for a request without the lock, handles it with
+ * the lock, replies without it; ends when the client closes (or the server
+ * shuts the connection down) */
+static gpointer
+serve_client (gpointer data)
+{
+  Client *c = data;
+
+  for (;;)
+    {
+      WeftManagerRequest req;
+      WeftManagerReply reply = { 0 };
+
+      if (recv (c->fd, &req, sizeof req, 0) != (ssize_t) sizeof req)
+        break;   /* the client closed (or spoke nonsense) */
+      g_mutex_lock (&c->server->gil);
+      handle (c->server, &req, &reply);
+      g_mutex_unlock (&c->server->gil);
+      send (c->fd, &reply, sizeof reply, MSG_NOSIGNAL);
+    }
+  return NULL;
+}
+
+static void
+flush (Server *s)
+{
+  if (s->writer == NULL)
+    return;
+  g_mutex_lock (&s->gil);
+  weft_wire_writer_flush (s->writer);
+  g_mutex_unlock (&s->gil);
+}
+
 /**
  * weft_manager_serve:
  * @listen_fd: the listening socket
  * @control_fd: readable at EOF when the run is over
  * @writer: (nullable): the manager's lane
+ * @request_ns: CPU time each request costs the manager (0 for none)
  *
- * The manager process's loop: one request at a time, in arrival order, so
- * that each operation is atomic without a lock.
+ * The manager process: as in CPython's, a thread per client, and one lock
+ * that a thread holds while it handles a request, so that requests are
+ * applied one at a time (each operation atomic without a lock of its own)
+ * and handing the lock from one client's thread to another's costs what it
+ * costs. Each request costs @request_ns of CPU work, drawn as pickling (a
+ * CPython manager unpickles the request and pickles the reply).
  *
  * Returns: an exit status
  */
@@ -165,80 +254,58 @@ int
 weft_manager_serve (int             listen_fd,
                     int             control_fd,
                     WeftArena      *arena,
-                    WeftWireWriter *writer)
+                    WeftWireWriter *writer,
+                    double          request_ns)
 {
-  struct pollfd fds[MAX_CLIENTS + 2];
-  guint n_clients = 0;
+  Server server = { .arena = arena, .writer = writer, .request_ns = request_ns };
+  g_autoptr(GArray) clients = g_array_new (FALSE, FALSE, sizeof (Client *));
+  struct pollfd fds[2] = {
+    { .fd = control_fd, .events = POLLIN },
+    { .fd = listen_fd, .events = POLLIN },
+  };
+  int rc = 0;
 
-  fds[0] = (struct pollfd) { .fd = control_fd, .events = POLLIN };
-  fds[1] = (struct pollfd) { .fd = listen_fd, .events = POLLIN };
-
+  g_mutex_init (&server.gil);
   for (;;)
     {
-      if (writer != NULL)
-        weft_wire_writer_flush (writer);
+      int n = poll (fds, 2, 100);
 
-      if (poll (fds, n_clients + 2, -1) < 0)
+      flush (&server);   /* the live view sees the manager's lane */
+      if (n < 0 && errno != EINTR)
         {
-          if (errno == EINTR)
-            continue;
-          return 1;
+          rc = 1;
+          break;
         }
-
+      if (n <= 0)
+        continue;
       if (fds[0].revents != 0)
         break;
-
-      if ((fds[1].revents & POLLIN) && n_clients < MAX_CLIENTS)
+      if ((fds[1].revents & POLLIN) && clients->len < MAX_CLIENTS)
         {
-          int c = accept4 (listen_fd, NULL, NULL, SOCK_CLOEXEC);
+          int fd = accept4 (listen_fd, NULL, NULL, SOCK_CLOEXEC);
+          Client *c;
 
-          if (c >= 0)
-            fds[2 + n_clients++] = (struct pollfd) { .fd = c, .events = POLLIN };
-        }
-
-      for (guint i = 0; i < n_clients; i++)
-        {
-          struct pollfd *p = &fds[2 + i];
-          WeftManagerRequest req;
-          WeftManagerReply reply = { 0 };
-          ssize_t n;
-
-          if (p->revents == 0)
+          if (fd < 0)
             continue;
-
-          n = recv (p->fd, &req, sizeof req, 0);
-          if (n != (ssize_t) sizeof req)
-            {
-              /* the client closed (or spoke nonsense): drop it */
-              close (p->fd);
-              fds[2 + i] = fds[2 + --n_clients];
-              i--;
-              continue;
-            }
-
-          if (writer != NULL)
-            weft_wire_writer_record (writer, WEFT_EVENT_IO_BEGIN,
-                                     req.object + WEFT_ARENA_OBJECT_BASE, sizeof req, 0);
-          if (req.object < weft_arena_get_n_objects (arena))
-            {
-              gint64 *slot = weft_arena_counter_slot (arena, req.object);
-
-              if (req.op == WEFT_MANAGER_OP_ADD)
-                *slot += req.n;
-              else if (req.op == WEFT_MANAGER_OP_SET)
-                *slot = req.n;
-              reply.value = *slot;
-            }
-          send (p->fd, &reply, sizeof reply, MSG_NOSIGNAL);
-          if (writer != NULL)
-            weft_wire_writer_record (writer, WEFT_EVENT_IO_END,
-                                     req.object + WEFT_ARENA_OBJECT_BASE, sizeof reply, 0);
+          c = g_new0 (Client, 1);
+          c->server = &server;
+          c->fd = fd;
+          c->thread = g_thread_new ("weft-manager-client", serve_client, c);
+          g_array_append_val (clients, c);
         }
     }
 
-  for (guint i = 0; i < n_clients; i++)
-    close (fds[2 + i].fd);
-  return 0;
+  for (guint i = 0; i < clients->len; i++)
+    {
+      Client *c = g_array_index (clients, Client *, i);
+
+      shutdown (c->fd, SHUT_RDWR);
+      g_thread_join (c->thread);
+      close (c->fd);
+      g_free (c);
+    }
+  g_mutex_clear (&server.gil);
+  return rc;
 }
 
 /**

@@ -43,7 +43,8 @@ void         weft_manager_stop        (WeftManager *self);
 int          weft_manager_serve       (int          listen_fd,
                                        int          control_fd,
                                        WeftArena   *arena,
-                                       WeftWireWriter *writer);
+                                       WeftWireWriter *writer,
+                                       double       request_ns);
 
 int          weft_manager_connect     (WeftArena   *arena,
                                        GError     **error);

@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "weft-calibration.h"
 #include "weft-manager.h"
 #include "weft-python-version.h"
 #include "weft-worker-context.h"
@@ -135,6 +136,22 @@ thread_cpu_ns (void)
 
   clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
   return (guint64) ts.tv_sec * 1000000000 + (guint64) ts.tv_nsec;
+}
+
+/**
+ * weft_cpu_spin_ns:
+ * @ns: CPU time to use
+ *
+ * Spins the CPU loop until the calling thread has used @ns of CPU time
+ * (not wall time: a thread without a core spins on when it has one again).
+ */
+void
+weft_cpu_spin_ns (double ns)
+{
+  guint64 cpu0 = thread_cpu_ns ();
+
+  while ((double) (thread_cpu_ns () - cpu0) < ns)
+    weft_cpu_spin (CPU_CHECK_EVERY / 8);
 }
 
 /* Worker processes inherit the rate their parent measured, so that a
@@ -651,6 +668,8 @@ increment_via_manager (WeftWorkerContext  *self,
                        char              **out_error)
 {
   guint32 id = step->object + WEFT_ARENA_OBJECT_BASE;
+  /* a proxy call's pickling and framing: half of it here, half in the manager */
+  double call_ns = weft_calibration_get ()->manager_call_us * 1e3 / 2;
   g_autoptr(GError) error = NULL;
   gint64 v = 0, i, counted = 0;
 
@@ -663,13 +682,16 @@ increment_via_manager (WeftWorkerContext  *self,
   for (i = 0; i < step->count; i++)
     {
       record (self, WEFT_EVENT_IO_BEGIN, id, 2 * sizeof (WeftManagerRequest), 0);
+      /* a charge cut short by a cancel is seen below */
       if (!weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_GET, step->object, 0, &v) ||
+          (weft_worker_context_charge (self, WEFT_STATE_PICKLING, id, call_ns, 0), FALSE) ||
           !weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_SET, step->object, v + 1, &v))
         {
           *out_error = g_strdup ("the manager process stopped answering");
           count_increments (self, step->object, i, &counted, v, FALSE);
           return FALSE;
         }
+      weft_worker_context_charge (self, WEFT_STATE_PICKLING, id, call_ns, 0);
       record (self, WEFT_EVENT_IO_END, id, 2 * sizeof (WeftManagerReply), 0);
       /* a read and a write apart: other processes' increments in between
        * are lost, as with a manager's proxy */

@@ -68,6 +68,7 @@ WeftTaskStatus     weft_worker_context_run_task (WeftWorkerContext  *self,
 
 guint64            weft_cpu_iterations_per_ms   (void);
 void               weft_cpu_spin                (guint64             iterations);
+void               weft_cpu_spin_ns             (double              ns);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftWorkerContext, weft_worker_context_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftTaskRun, weft_task_run_free)

@@ -403,7 +403,8 @@ manager_main (const char *worker_s)
   weft_wire_writer_record (writer, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_PROCESSES, getpid ());
   weft_wire_writer_name (writer, WEFT_OBJECT_SELF, "manager");
 
-  rc = weft_manager_serve (5, 6, arena, writer);
+  /* half of a proxy call's cost is the manager's, half the client's */
+  rc = weft_manager_serve (5, 6, arena, writer, weft_calibration_get ()->manager_call_us * 1e3 / 2);
   weft_wire_writer_close (writer);
   return rc;
 }
