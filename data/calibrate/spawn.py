@@ -1,7 +1,15 @@
 # Weft calibration: how long a multiprocessing worker takes to start, from
 # Process.start() to the first line of its target, with spawn and with fork.
 # Prints one JSON object; the median of REPEATS starts of one worker each.
+# A spawned worker imports its program's main module again: this one imports
+# what a concurrent program does (the modules Weft's Python translation
+# imports), which is a third of a spawned worker's start-up.
+import asyncio  # noqa: F401
+import concurrent.futures  # noqa: F401
+import ctypes  # noqa: F401
 import json
+import queue  # noqa: F401
+import threading  # noqa: F401
 import multiprocessing as mp
 import statistics
 import sys
