@@ -460,6 +460,30 @@ state_spans (WeftTraceModel *model,
   return n;
 }
 
+/* The earliest start of a span of @state, over every lane and depth, or of
+ * any span when @state is WEFT_N_STATES */
+static guint64
+first_start (WeftTraceModel *model,
+             WeftState       state)
+{
+  guint64 first = G_MAXUINT64;
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint k = 0; k < weft_lane_get_n_spans (lane, d); k++)
+          {
+            WeftSpan span;
+
+            if (weft_lane_get_span (lane, d, k, &span) && (state == WEFT_N_STATES || span.state == state))
+              first = MIN (first, span.start_ns);
+          }
+    }
+  return first;
+}
+
 /* Checks one charged cost: @n spans, each at least the charged CPU work
  * (a span is wall time, never shorter) and within an order of magnitude
  * of it on a loaded machine. The summary counts the spans' time less the
@@ -525,7 +549,7 @@ test_charged_costs (void)
   g_assert_nonnull (dir);
   g_assert_cmpint (g_mkdir (weft_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (file,
-    "{ \"python\": \"test\", \"spawn_start_ms\": 60, \"fork_start_ms\": 2, \"dispatch_us\": 3000,"
+    "{ \"python\": \"test\", \"spawn_start_ms\": 60, \"fork_start_ms\": 20, \"dispatch_us\": 3000,"
     "  \"pickle_ms_per_mb\": 40, \"pickle_object_us\": 2, \"pipe_message_us\": 10000,"
     "  \"manager_call_us\": 2000 }", -1, NULL));
 
@@ -544,6 +568,10 @@ test_charged_costs (void)
   assert_charged (spawned, WEFT_STATE_PICKLING, 4, 40 * 0.5);
 
   g_assert_cmpuint (weft_run_get_result (forked)->tasks_ok, ==, 3);
+  /* the two forks, 20 ms each, one after the other, as Process.start()
+   * makes them; then the first task, as a Pool hands out none before */
+  g_assert_cmpfloat ((first_start (weft_run_get_model (forked), WEFT_STATE_RUNNING) -
+                      first_start (weft_run_get_model (forked), WEFT_N_STATES)) / 1e6, >=, 0.9 * 2 * 20);
   assert_charged (forked, WEFT_STATE_INTERPRETER_START, 0, 0);
   assert_charged (forked, WEFT_STATE_DISPATCH, 3, 3);
   assert_charged (forked, WEFT_STATE_PICKLING, 0, 0);

@@ -67,6 +67,7 @@ typedef struct
   gboolean         kill_sent;
   gint64           stopped_since;  /* monotonic µs when first seen stopped, 0 if running */
   gboolean         stalled;        /* killed by us for being stopped too long */
+  gboolean         launched;       /* started (spawned, or forked by the server), or failed to */
 } Worker;
 
 struct _WeftProcessPool
@@ -87,6 +88,8 @@ struct _WeftProcessPool
 
   Worker           *workers;
   guint             n_workers;
+  guint             n_to_launch;   /* the workers asked for */
+  guint             n_launched;    /* those whose start is over; tasks wait for all */
 
   GPid              server_pid;
   int               control_fd;
@@ -353,6 +356,29 @@ worker_by_id (WeftProcessPool *self,
   return NULL;
 }
 
+/* Under the mutex: @w's start is over, well or not */
+static void
+mark_launched (WeftProcessPool *self,
+               Worker          *w)
+{
+  if (w->launched)
+    return;
+  w->launched = TRUE;
+  self->n_launched++;
+  g_cond_broadcast (&self->cond);
+}
+
+/* As multiprocessing.Pool, which starts every worker before its task
+ * handler hands out the first task: a worker waits for the others' starts */
+static void
+wait_all_launched (WeftProcessPool *self)
+{
+  g_mutex_lock (&self->mutex);
+  while (self->n_launched < self->n_to_launch && !self->cancelled && !self->server_gone)
+    g_cond_wait (&self->cond, &self->mutex);
+  g_mutex_unlock (&self->mutex);
+}
+
 /* Reads the fork server's reports: which pid each worker got, and exits. */
 static gpointer
 server_reader_thread (gpointer data)
@@ -375,12 +401,16 @@ server_reader_thread (gpointer data)
       if (msg.kind == _WEFT_FORK_READY)
         self->server_ready = TRUE;
       else if (w != NULL && msg.kind == _WEFT_FORK_FORKED)
-        w->pid = msg.pid;
+        {
+          w->pid = msg.pid;
+          mark_launched (self, w);
+        }
       else if (w != NULL && msg.kind == _WEFT_FORK_EXITED)
         {
           w->pid = msg.pid;
           w->wait_status = msg.status;
           w->exited = TRUE;
+          mark_launched (self, w);
         }
       g_cond_broadcast (&self->cond);
       g_mutex_unlock (&self->mutex);
@@ -686,6 +716,10 @@ fork_worker (Worker *w)
   if (ready && start_worker (self, w, self->event_fd, NULL, &error))
     return TRUE;
 
+  g_mutex_lock (&self->mutex);
+  mark_launched (self, w);
+  g_mutex_unlock (&self->mutex);
+
   if (!self->cancelled)
     add_crashed (self, w, g_strdup_printf ("process %u could not be started: %s", w->worker,
                                            error ? error->message : "the fork server ended"));
@@ -704,6 +738,7 @@ feeder_thread (gpointer data)
 
   if (self->method == WEFT_START_FORK && !fork_worker (w))
     return NULL;
+  wait_all_launched (self);
 
   while ((t = next_task (self)) != NULL)
     {
@@ -946,13 +981,19 @@ weft_process_pool_start (const WeftProfile  *profile,
   if (method == WEFT_START_FORK)
     ok = start_fork_server (self, shared_fds, error);
 
+  self->n_to_launch = n_workers;
   for (guint i = 0; ok && i < n_workers; i++)
     {
       Worker *w = &self->workers[i];
 
       /* A forked worker is asked for by its feeder, once the server is ready. */
       if (method == WEFT_START_SPAWN)
-        ok = start_worker (self, w, event_fd, shared_fds, error);
+        {
+          ok = start_worker (self, w, event_fd, shared_fds, error);
+          g_mutex_lock (&self->mutex);
+          mark_launched (self, w);
+          g_mutex_unlock (&self->mutex);
+        }
       if (ok)
         {
           self->n_workers++;

@@ -345,6 +345,10 @@ fork_server (void)
               continue;
             }
 
+          /* CPython's Process.start() forks one worker after another, each
+           * fork of an interpreter's process costing its parent the
+           * calibrated time; this server's own forks are cheap */
+          weft_cpu_spin_ns (weft_calibration_get ()->fork_start_ms * 1e6);
           pid = fork ();
           if (pid == 0)
             {
