@@ -70,6 +70,7 @@ static const struct
   { "race_processes_lost", "09-shared-memory-no-lock.json", FIGURE_LOST },
   { "manager_counter_lost", "11-manager-counter.json", FIGURE_LOST },
   { "manager_ns_per_op", "11-manager-counter.json", FIGURE_NS_PER_OP },
+  { "shared_counter_ns_per_op", "11-shared-memory-counter.json", FIGURE_NS_PER_OP },
   { "pickling_ms_per_mb", "12-big-payloads.json", FIGURE_WALL, .minus = "12-pass-indices.json", .per = 16 * 4.194304 },
   { "dispatch_task_gap", "13-many-tiny-tasks.json", FIGURE_TASK_GAP },
   { "spawn_start", "14-start-spawn.json", FIGURE_START_UP },
