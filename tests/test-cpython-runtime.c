@@ -220,7 +220,7 @@ test_race_processes (void)
 
   guint tasks = 0;
 
-  check_counter (rt, "value", 400000);
+  check_counter (rt, "value", 4000000);
   g_assert_cmpuint (count_processes (model), >=, 5);   /* the parent and four workers */
 
   /* every worker process declares the task's region: it keeps its name */
