@@ -254,6 +254,11 @@ test_task_group (void)
   guint failed = 0, cancelled = 0;
 
   g_assert_cmpuint (result->tasks_failed, ==, 1);
+  g_assert_cmpuint (result->workers, ==, 1);   /* the coroutines share one loop */
+  /* the work counts the cancelled downloads' waits as far as they went: each
+   * at least until the failure at 200 ms, never the 2 s they asked for */
+  g_assert_cmpfloat (result->work_ns / 1e9, >=, 0.99 * (4 * 0.2 + 0.2));
+  g_assert_cmpfloat (result->work_ns / 1e9, <, 4 * 0.5 + 0.2);
   g_assert_cmpuint (result->tasks_cancelled + result->tasks_not_started, >, 0);
   g_assert_cmpuint (result->errors->len, ==, 1);
   for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
@@ -289,6 +294,8 @@ test_loop_stages (void)
       suspended = count_spans (lane, WEFT_STATE_RUNNING, WEFT_SPAN_TASK_SUSPENDED);
     }
   g_assert_cmpuint (loop_lanes, ==, 1);
+  /* the workers as run: one loop for both main-loop stages, two processes */
+  g_assert_cmpuint (result->workers, ==, 1 + 2);
   /* each fetch coroutine at least suspends at its 5 sleeps */
   g_assert_cmpuint (suspended, >=, 20 * 5);
 }

@@ -308,13 +308,20 @@ class Coroutine:
         spin(int(round(p["ms"] * self.rate)) if "ms" in p else int(p["iterations"]))
 
     async def step_io(self, p):
+        asked = int(p["ms"] * 1e6)
         if p.get("blocking"):
             io_begin(self.region)
             time.sleep(p["ms"] / 1000.0)
             io_end(self.region)
         else:
-            await self.wait(asyncio.sleep(p["ms"] / 1000.0))
-        self.work_ns += int(p["ms"] * 1e6)   # the wait as asked
+            start = time.perf_counter_ns()
+            try:
+                await self.wait(asyncio.sleep(p["ms"] / 1000.0))
+            except asyncio.CancelledError:
+                # a cancelled task's wait counts as far as it went
+                self.work_ns += min(time.perf_counter_ns() - start, asked)
+                raise
+        self.work_ns += asked   # the wait as asked
 
     async def step_increment(self, p):
         name, times = p["counter"], int(p.get("times", 1))

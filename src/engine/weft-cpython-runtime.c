@@ -363,6 +363,29 @@ take_result_object (WeftCpythonRuntime *self,
   take_counters (self, array_member (o, "counters"));
 }
 
+/* The workers the Python translation runs: a thread or a process per worker,
+ * and one asyncio loop for the tasks on a main loop and one for every
+ * main-loop stage together */
+static guint
+count_workers (const WeftProfile *p)
+{
+  gboolean loop_stages = FALSE;
+  guint n = 0;
+
+  for (guint i = 0; i < p->stages->len; i++)
+    {
+      const WeftStage *stage = g_ptr_array_index (p->stages, i);
+
+      if (stage->executor == WEFT_EXECUTOR_MAINLOOP)
+        loop_stages = TRUE;
+      else
+        n += stage->workers;
+    }
+  if (p->tasks->len > 0)
+    n += p->executor == WEFT_EXECUTOR_MAINLOOP ? 1 : p->workers;
+  return n + (loop_stages ? 1 : 0);
+}
+
 /* What the program wrote about itself; a program that did not get that far
  * is said to have ended early. */
 static void
@@ -380,7 +403,7 @@ take_result (WeftCpythonRuntime *self)
   self->result.gil = counts.n_gil_found > 0;
   self->result.executor = self->profile->executor;
   self->result.n_stages = self->profile->stages->len;
-  self->result.workers = self->profile->workers;
+  self->result.workers = count_workers (self->profile);
   if (self->result.timed_out)
     add_error (self, "the Python program did not finish within the timeout of %g s and was stopped",
                self->profile->timeout_s);
