@@ -681,11 +681,18 @@ increment_via_manager (WeftWorkerContext  *self,
 
   for (i = 0; i < step->count; i++)
     {
+      gboolean answered;
+
+      /* each call charged after its reply; a charge cut short by a cancel
+       * is seen below */
       record (self, WEFT_EVENT_IO_BEGIN, id, 2 * sizeof (WeftManagerRequest), 0);
-      /* a charge cut short by a cancel is seen below */
-      if (!weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_GET, step->object, 0, &v) ||
-          (weft_worker_context_charge (self, WEFT_STATE_PICKLING, id, call_ns, 0), FALSE) ||
-          !weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_SET, step->object, v + 1, &v))
+      answered = weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_GET, step->object, 0, &v);
+      if (answered)
+        {
+          weft_worker_context_charge (self, WEFT_STATE_PICKLING, id, call_ns, 0);
+          answered = weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_SET, step->object, v + 1, &v);
+        }
+      if (!answered)
         {
           *out_error = g_strdup ("the manager process stopped answering");
           count_increments (self, step->object, i, &counted, v, FALSE);
