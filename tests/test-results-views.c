@@ -18,7 +18,7 @@
 #include "weft-summary-view.h"
 #include "weft-trace-import.h"
 #include "weft-test-run.h"
-#include "weft-test-util.h"
+#include "weft-test-render.h"
 
 static const char small_profile[] =
   "{ \"weft_profile\": 1, \"name\": \"small\", \"executor\": \"threads\", \"workers\": 2,"
@@ -120,6 +120,9 @@ test_summary_view (void)
 
     g_assert_true (g_str_has_prefix (headline, wall));
   }
+  /* Weft's run measures its waits for a core: its chart is parallelism */
+  g_assert_nonnull (find_label (view, "Parallelism over time"));
+
   /* which CPython the model followed, as the run decided it */
   {
     g_autofree char *models = g_strdup_printf ("Models CPython %s", weft_summary_get_python (summary));
@@ -140,6 +143,25 @@ test_summary_view (void)
   g_assert_null (weft_summary_view_get_model_text (WEFT_SUMMARY_VIEW (view)));
   g_assert_cmpint (weft_summary_get_origin (weft_summary_view_get_summary (WEFT_SUMMARY_VIEW (view))), ==,
                    WEFT_SUMMARY_ORIGIN_TRACE);
+
+  /* A recorded program: its threads run wherever no wait was recorded, on a
+   * core or not, and the chart says that it counts those */
+  {
+    g_autoptr(WeftTraceModel) recorded = weft_trace_model_new ();
+    g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+
+    for (guint16 w = 0; w < 3; w++)
+      {
+        ev (e, 0, w, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_EXTERNAL, 500);
+        ev (e, 1000 + w, w, WEFT_EVENT_TASK_BEGIN, 1 + w, 0, 0);
+        ev (e, 90000 + w, w, WEFT_EVENT_TASK_END, 1 + w, WEFT_TASK_OK, 0);
+      }
+    weft_trace_model_append (recorded, (const WeftEvent *) (gpointer) e->data, e->len);
+    weft_trace_model_finish (recorded, 100000);
+    weft_summary_view_set_trace (WEFT_SUMMARY_VIEW (view), recorded, NULL);
+    g_assert_null (find_label (view, "Parallelism over time"));
+    g_assert_nonnull (find_label (view, "Threads not waiting over time (on a core or not: not measured)"));
+  }
 
   /* Waits that overlap: their concurrency, no speedup */
   {

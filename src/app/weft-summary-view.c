@@ -30,6 +30,7 @@ struct _WeftSummaryView
   GtkWidget      *model_label;
   GtkWidget      *tasks_label;
   GtkWidget      *bars;
+  GtkWidget      *chart_heading;
   GtkWidget      *chart;
 };
 
@@ -167,6 +168,11 @@ update_charts (WeftSummaryView *self)
       weft_trace_model_get_run_stats (self->model, &rs);
       track = weft_trace_model_get_parallelism (self->model);
     }
+  gtk_label_set_label (GTK_LABEL (self->chart_heading),
+                       self->model == NULL || weft_trace_model_parallelism_on_cores (self->model)
+                       ? _("Parallelism over time")
+                       /* Translators: a recorded program's threads not in a recorded wait */
+                       : _("Threads not waiting over time (on a core or not: not measured)"));
   weft_step_chart_set_track (WEFT_STEP_CHART (self->chart), self->model, track, rs.first_ns, rs.last_ns);
 }
 
@@ -327,7 +333,8 @@ weft_summary_view_init (WeftSummaryView *self)
     gtk_box_append (box, legend);
   }
 
-  gtk_box_append (box, heading (_("Parallelism over time")));
+  self->chart_heading = heading (_("Parallelism over time"));
+  gtk_box_append (box, self->chart_heading);
   self->chart = weft_step_chart_new ();
   /* Translators: the reference line of the parallelism chart; %u is a count */
   cores = g_strdup_printf (_("%u cores"), g_get_num_processors ());
