@@ -15,6 +15,7 @@
 #include "weft-run.h"
 #include "weft-summary.h"
 #include "weft-test-run.h"
+#include "weft-test-util.h"
 #include "weft-trace-export.h"
 #include "weft-trace-import.h"
 
@@ -616,6 +617,50 @@ test_counter_per_op (void)
   g_assert_true (json_object_get_null_member (json_array_get_object_element (shown, 1), "ns_per_op"));
 }
 
+/* A recorded program's lock: a lock taken without a wait recorded nothing,
+ * so its acquisitions, the share that waited and its hold time are not
+ * known: null in JSON, "—" in text; its waits are. The GIL's are known. */
+static void
+test_recorded_locks (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  g_autoptr(WeftSummary) summary = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *lock;
+
+  for (guint16 w = 0; w < 2; w++)
+    ev (e, 0, w, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_EXTERNAL, 700);
+  ev (e, 0, 0, WEFT_EVENT_OBJECT_NEW, 9, WEFT_OBJECT_LOCK, 0);
+  name_object (e, 0, 9, "table");
+  for (guint16 w = 0; w < 2; w++)
+    ev (e, 10 + w, w, WEFT_EVENT_TASK_BEGIN, 0x80000001u + w, 0, 0);
+  /* thread 1 waits 1 ms for thread 0's hold (recorded at the release) */
+  ev (e, 1000, 1, WEFT_EVENT_LOCK_WAIT, 9, 0, 0);
+  ev (e, 1000, 0, WEFT_EVENT_LOCK_ACQUIRED, 9, 0, 0);
+  ev (e, 1001000, 0, WEFT_EVENT_LOCK_RELEASED, 9, 0, 0);
+  ev (e, 1002000, 1, WEFT_EVENT_LOCK_ACQUIRED, 9, 0, 0);
+  ev (e, 1003000, 1, WEFT_EVENT_LOCK_RELEASED, 9, 0, 0);
+  for (guint16 w = 0; w < 2; w++)
+    ev (e, 2000000, w, WEFT_EVENT_TASK_END, 0x80000001u + w, WEFT_TASK_OK, 0);
+  weft_trace_model_append (model, (const WeftEvent *) (gpointer) e->data, e->len);
+  weft_trace_model_finish (model, 2000000);
+  g_assert_true (weft_trace_model_is_recording (model));
+
+  summary = weft_summary_new_for_trace (model, NULL);
+  node = weft_summary_to_json (summary);
+  lock = json_array_get_object_element (json_object_get_array_member (json_of (node), "locks"), 0);
+  g_assert_cmpstr (json_object_get_string_member (lock, "name"), ==, "table");
+  g_assert_cmpint (json_object_get_int_member (lock, "waits"), ==, 1);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (lock, "wait_s"), 0.001, 1e-6);
+  g_assert_true (member_is_null (lock, "acquisitions"));
+  g_assert_true (member_is_null (lock, "contended_share"));
+  g_assert_true (member_is_null (lock, "hold_s"));
+  text = weft_summary_to_text (summary);
+  g_assert_nonnull (strstr (text, "\ntable                         —          1          —      0.001"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -640,6 +685,7 @@ main (int   argc,
   g_test_add_func ("/weft/comparison/load-warning", test_comparison_load_warning);
   g_test_add_func ("/weft/comparison/cancel", test_comparison_cancel);
   g_test_add_func ("/weft/summary/counter-per-op", test_counter_per_op);
+  g_test_add_func ("/weft/summary/recorded-locks", test_recorded_locks);
 
   return g_test_run ();
 }

@@ -18,6 +18,7 @@ typedef struct
   guint32        object;        /* the model's object id */
   /* locks and the GIL */
   guint64        acquisitions;
+  gboolean       waits_only;    /* a recorded program's lock: acquisitions without a wait unseen */
   guint64        contended;     /* acquisitions that waited */
   guint64        waits;         /* @contended and the waits that never acquired */
   guint64        unacquired;

@@ -162,11 +162,11 @@ cell_text (WeftContentionRow *row,
     case COL_KIND:
       return g_strdup (s->kind == WEFT_OBJECT_GIL ? _("GIL") : _("lock"));
     case COL_ACQUIRED:
-      return count_text (s->acquisitions);
+      return s->waits_only ? g_strdup ("—") : count_text (s->acquisitions);
     case COL_WAITS:
       return waits_text (s);
     case COL_CONTENDED:
-      return g_strdup_printf ("%.1f %%", 100.0 * s->contention);
+      return s->waits_only ? g_strdup ("—") : g_strdup_printf ("%.1f %%", 100.0 * s->contention);
     case COL_TOTAL_WAIT:
       return weft_time_format_precise (s->total_wait_ns);
     case COL_MAX_WAIT:
@@ -174,7 +174,7 @@ cell_text (WeftContentionRow *row,
     case COL_MEAN_WAIT:
       return weft_time_format_precise (s->mean_wait_ns);
     case COL_HOLD:
-      return weft_time_format_precise (s->hold_ns);
+      return s->waits_only ? g_strdup ("—") : weft_time_format_precise (s->hold_ns);
     case COL_PUTS:
       return count_text (s->puts);
     case COL_GETS:
@@ -438,6 +438,8 @@ add_object_rows (WeftContentionView *self,
           if (kind == WEFT_OBJECT_GIL && l.acquisitions == 0 && weft_lock_stats_get_waits (&l) == 0)
             continue;
           s.acquisitions = l.acquisitions;
+          /* a recorded program's lock taken without a wait recorded nothing */
+          s.waits_only = kind != WEFT_OBJECT_GIL && weft_trace_model_is_recording (self->model);
           s.contended = l.contended;
           s.waits = weft_lock_stats_get_waits (&l);
           s.unacquired = l.unacquired;

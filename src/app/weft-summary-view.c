@@ -169,7 +169,7 @@ update_charts (WeftSummaryView *self)
       track = weft_trace_model_get_parallelism (self->model);
     }
   gtk_label_set_label (GTK_LABEL (self->chart_heading),
-                       self->model == NULL || weft_trace_model_parallelism_on_cores (self->model)
+                       self->model == NULL || !weft_trace_model_is_recording (self->model)
                        ? _("Parallelism over time")
                        /* Translators: a recorded program's threads not in a recorded wait */
                        : _("Threads not waiting over time (on a core or not: not measured)"));

@@ -205,7 +205,7 @@ add_parallelism_row (GPtrArray      *rows,
   /* Translators: the track of a recorded program's threads that were not in
    * a recorded wait, whether they had a core or not */
   row = _weft_timeline_row_new (WEFT_TIMELINE_ROW_COUNTER, 0,
-                                weft_trace_model_parallelism_on_cores (model) ? _("Parallelism") : _("Not waiting"),
+                                !weft_trace_model_is_recording (model) ? _("Parallelism") : _("Not waiting"),
                                 NULL);
   _weft_timeline_row_set_object (row, WEFT_TIMELINE_ROW_PARALLELISM);
   g_ptr_array_add (rows, row);

@@ -221,6 +221,7 @@ collect_locks (WeftSummary    *self,
         continue;
       l.name = g_strdup (weft_trace_model_get_object_name (model, ids[i]));
       l.is_gil = kind == WEFT_OBJECT_GIL;
+      l.waits_only = !l.is_gil && weft_trace_model_is_recording (model);
       g_array_append_val (self->locks, l);
     }
 }
@@ -946,15 +947,20 @@ json_objects (WeftSummary *self,
 
       json_builder_begin_object (b);
       _weft_json_add_string (b, "name", l->name);
-      _weft_json_add_int (b, "acquisitions", (gint64) l->stats.acquisitions);
+      json_builder_set_member_name (b, "acquisitions");
+      if (l->waits_only)
+        json_builder_add_null_value (b);   /* those without a wait were not recorded */
+      else
+        json_builder_add_int_value (b, (gint64) l->stats.acquisitions);
       _weft_json_add_int (b, "contended", (gint64) l->stats.contended);
       _weft_json_add_int (b, "waits", (gint64) weft_lock_stats_get_waits (&l->stats));
       _weft_json_add_int (b, "unacquired", (gint64) l->stats.unacquired);
-      _weft_json_add_double (b, "contended_share", weft_lock_stats_get_contention (&l->stats));
+      _weft_json_add_optional_double (b, "contended_share", !l->waits_only,
+                                      weft_lock_stats_get_contention (&l->stats));
       _weft_json_add_double (b, "wait_s", NS_TO_S (l->stats.total_wait_ns));
       _weft_json_add_double (b, "mean_wait_s", NS_TO_S (weft_lock_stats_get_mean_wait_ns (&l->stats)));
       _weft_json_add_double (b, "max_wait_s", NS_TO_S (l->stats.max_wait_ns));
-      _weft_json_add_double (b, "hold_s", NS_TO_S (l->stats.total_hold_ns));
+      _weft_json_add_optional_double (b, "hold_s", !l->waits_only, NS_TO_S (l->stats.total_hold_ns));
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -1201,6 +1207,17 @@ text_objects (WeftSummary *self,
     {
       const WeftSummaryLock *l = &g_array_index (self->locks, WeftSummaryLock, i);
 
+      if (l->waits_only)
+        {
+          /* a recorded lock: what an acquisition without a wait was is not known */
+          /* "—" is one column but three bytes: %12s pads it to 10 columns */
+          g_string_append_printf (s, "%-20s %12s %10" G_GUINT64_FORMAT " %12s %10.3f %11.4f %10.4f %12s\n",
+                                  l->name, "—", weft_lock_stats_get_waits (&l->stats), "—",
+                                  NS_TO_S (l->stats.total_wait_ns),
+                                  NS_TO_S (weft_lock_stats_get_mean_wait_ns (&l->stats)),
+                                  NS_TO_S (l->stats.max_wait_ns), "—");
+          continue;
+        }
       g_string_append_printf (s, "%-20s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT
                               " %9.1f%% %10.3f %11.4f %10.4f %10.3f\n", l->name, l->stats.acquisitions,
                               weft_lock_stats_get_waits (&l->stats),

@@ -47,6 +47,7 @@ typedef struct
 {
   char          *name;
   gboolean       is_gil;
+  gboolean       waits_only;  /* a recorded program's lock: only its waits (and the holds after them) are known */
   WeftLockStats  stats;
 } WeftSummaryLock;
 

@@ -306,27 +306,31 @@ weft_trace_model_get_parallelism (WeftTraceModel *self)
 }
 
 /**
- * weft_trace_model_parallelism_on_cores:
+ * weft_trace_model_is_recording:
  * @self: a #WeftTraceModel
  *
- * Whether the parallelism track counts lanes on a core. Weft's runs measure
- * each worker's waits for a core, which do not count; a recorded program's
- * threads (lanes of %WEFT_EXECUTOR_EXTERNAL) are running wherever no wait
- * was recorded, on a core or not, ready or inside a system call that is not
- * interposed (docs/record.md), so there the track counts threads not
- * waiting, and can exceed the cores.
+ * Whether the trace is a recorded program's (it has a lane of
+ * %WEFT_EXECUTOR_EXTERNAL), which measures less than Weft's runs do
+ * (docs/record.md):
  *
- * Returns: %FALSE if any lane is a recorded program's
+ * - its threads are running wherever no wait was recorded, on a core or
+ *   not, ready or inside a system call that is not interposed: its
+ *   parallelism track counts threads not waiting, and can exceed the cores;
+ * - a lock taken without a wait records nothing: its acquisitions, the
+ *   share of them that waited and its hold time are not known (the GIL's,
+ *   followed at every take and drop, are).
+ *
+ * Returns: %TRUE if any lane is a recorded program's
  */
 gboolean
-weft_trace_model_parallelism_on_cores (WeftTraceModel *self)
+weft_trace_model_is_recording (WeftTraceModel *self)
 {
-  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), TRUE);
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
 
   for (guint i = 0; i < weft_trace_model_get_n_lanes (self); i++)
     if (weft_lane_get_executor (weft_trace_model_get_lane (self, i)) == WEFT_EXECUTOR_EXTERNAL)
-      return FALSE;
-  return TRUE;
+      return TRUE;
+  return FALSE;
 }
 
 /**

@@ -113,7 +113,7 @@ gint64                  weft_trace_model_get_counter_peak     (WeftTraceModel *s
 gint64                  weft_trace_model_get_parallelism_peak (WeftTraceModel *self,
                                                                guint64         begin_ns,
                                                                guint64         end_ns);
-gboolean                weft_trace_model_parallelism_on_cores (WeftTraceModel *self);
+gboolean                weft_trace_model_is_recording         (WeftTraceModel *self);
 const WeftFlowList     *weft_trace_model_get_flows       (WeftTraceModel *self);
 void                    weft_trace_model_lookup_flows    (WeftTraceModel *self,
                                                           guint64         t0,
