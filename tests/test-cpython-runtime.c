@@ -422,6 +422,22 @@ test_payload_size (void)
   g_assert_cmpstr (out, ==, "ok\n");
 }
 
+/* 18: a 300 ms blocking call among coroutines: the loop's lag is measured
+ * by the program itself (how late its sleeps woke), not left at 0 */
+static void
+test_loop_lag (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("18-blocking-call-stalls-loop.json");
+  const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
+
+  g_assert_cmpuint (result->errors->len, ==, 0);
+  g_test_message ("loop lag %.1f ms", result->loop_max_lag_ns / 1e6);
+  /* a ticker due during the call wakes at its end: late by most of 300 ms;
+   * by more than a second past the call would be no lag of this call */
+  g_assert_cmpfloat (result->loop_max_lag_ns / 1e6, >=, 200);
+  g_assert_cmpfloat (result->loop_max_lag_ns / 1e6, <, 300 + 10 + 1000);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -443,5 +459,6 @@ main (int   argc,
   g_test_add_func ("/cpython-runtime/no-python", test_no_python);
   g_test_add_func ("/cpython-runtime/compare-ended-early", test_compare_ended_early);
   g_test_add_func ("/cpython-runtime/payload-size", test_payload_size);
+  g_test_add_func ("/cpython-runtime/loop-lag", test_loop_lag);
   return g_test_run ();
 }

@@ -36,6 +36,7 @@ import time
 import weft
 
 SUSPENDED, FAILED, CANCELLED = 3, 1, 2
+_loop_lag = [None]   # the latest an asyncio sleep woke after it was due, in ns
 ARRAY_STRIDE = 7919   # an array's increments go round it, each worker from its own place
 
 
@@ -321,6 +322,9 @@ class Coroutine:
                 # a cancelled task's wait counts as far as it went
                 self.work_ns += min(time.perf_counter_ns() - start, asked)
                 raise
+            # the loop's lag: how late it got round to this wake-up
+            late = max(time.perf_counter_ns() - start - asked, 0)
+            _loop_lag[0] = late if _loop_lag[0] is None else max(_loop_lag[0], late)
         self.work_ns += asked   # the wait as asked
 
     async def step_increment(self, p):
@@ -680,6 +684,7 @@ class Runtime:
             "tasks_not_started": statuses.count("not started"),
             "errors": [r[1] for r in self.results if r[1]],
             "counters": counters,
+            "loop_max_lag_ns": _loop_lag[0],
         }
 
 

@@ -352,6 +352,8 @@ take_result_object (WeftCpythonRuntime *self,
   r->tasks_failed = (guint) json_object_get_int_member_with_default (o, "tasks_failed", 0);
   r->tasks_cancelled = (guint) json_object_get_int_member_with_default (o, "tasks_cancelled", 0);
   r->tasks_not_started = (guint) json_object_get_int_member_with_default (o, "tasks_not_started", 0);
+  /* null when no coroutine slept on a loop */
+  r->loop_max_lag_ns = (guint64) MAX (0, json_object_get_int_member_with_default (o, "loop_max_lag_ns", 0));
   self->iterations_per_ms = json_object_get_double_member_with_default (o, "iterations_per_ms", 0);
   for (guint i = 0; errors != NULL && i < json_array_get_length (errors); i++)
     {
