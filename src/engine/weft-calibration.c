@@ -249,6 +249,18 @@ weft_calibration_get (void)
   return g_once (&once, load_once, NULL);
 }
 
+/**
+ * weft_calibration_get_manager_side_ns:
+ *
+ * Returns: what one side of a manager's proxy call, the caller or the
+ *   manager, is charged for it, in ns: half of the call's cost
+ */
+double
+weft_calibration_get_manager_side_ns (const WeftCalibration *self)
+{
+  return self->manager_call_us * 1e3 / 2;
+}
+
 /* Returns: (transfer full): the figures as the calibration file holds them */
 char *
 weft_calibration_to_json (const WeftCalibration *self)

@@ -41,6 +41,7 @@ WeftCalibration *weft_calibration_new_from_data (const char          *data,
                                                const char            *name,
                                                GError               **error);
 const WeftCalibration *weft_calibration_get   (void);
+double           weft_calibration_get_manager_side_ns (const WeftCalibration *self);
 gboolean         weft_calibration_check       (GError               **error);
 char            *weft_calibration_to_json     (const WeftCalibration *self);
 void             weft_calibration_free        (WeftCalibration       *self);

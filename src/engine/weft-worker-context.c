@@ -669,7 +669,7 @@ increment_via_manager (WeftWorkerContext  *self,
 {
   guint32 id = step->object + WEFT_ARENA_OBJECT_BASE;
   /* a proxy call's pickling and framing: half of it here, half in the manager */
-  double call_ns = weft_calibration_get ()->manager_call_us * 1e3 / 2;
+  double call_ns = weft_calibration_get_manager_side_ns (weft_calibration_get ());
   g_autoptr(GError) error = NULL;
   gint64 v = 0, i, counted = 0;
 

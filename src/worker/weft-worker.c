@@ -408,7 +408,7 @@ manager_main (const char *worker_s)
   weft_wire_writer_name (writer, WEFT_OBJECT_SELF, "manager");
 
   /* half of a proxy call's cost is the manager's, half the client's */
-  rc = weft_manager_serve (5, 6, arena, writer, weft_calibration_get ()->manager_call_us * 1e3 / 2);
+  rc = weft_manager_serve (5, 6, arena, writer, weft_calibration_get_manager_side_ns (weft_calibration_get ()));
   weft_wire_writer_close (writer);
   return rc;
 }
