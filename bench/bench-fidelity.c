@@ -176,25 +176,54 @@ lane_tasks (WeftLane *lane,
   return tasks;
 }
 
+/* The latest first task of a lane: from then on every lane takes tasks */
+static guint64
+all_lanes_busy_ns (GPtrArray *lanes)
+{
+  guint64 latest = 0;
+
+  for (guint i = 0; i < lanes->len; i++)
+    {
+      GArray *tasks = g_ptr_array_index (lanes, i);
+
+      if (tasks->len > 0)
+        latest = MAX (latest, g_array_index (tasks, WeftSpan, 0).start_ns);
+    }
+  return latest;
+}
+
 /* The gaps between a lane's consecutive tasks in µs, what the profile's
- * description points at; or, with @start_up, in ms from the lane's first
- * span to its first task: the median of either over the lanes */
+ * description points at, once every lane takes tasks (before that, while
+ * spawned workers start, the first lanes up run tasks alone and their gaps
+ * are a start-up's, not a dispatch's); or, with @start_up, in ms from the
+ * lane's first span to its first task: the median of either over the lanes */
 static double
 lane_figure (WeftTraceModel *model,
              gboolean        start_up)
 {
   g_autoptr(GArray) values = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GPtrArray) lanes = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  g_autoptr(GArray) firsts = g_array_new (FALSE, FALSE, sizeof (guint64));
+  guint64 steady;
 
   for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
     {
       guint64 first;
-      g_autoptr(GArray) tasks = lane_tasks (weft_trace_model_get_lane (model, i), &first);
+
+      g_ptr_array_add (lanes, lane_tasks (weft_trace_model_get_lane (model, i), &first));
+      g_array_append_val (firsts, first);
+    }
+  steady = all_lanes_busy_ns (lanes);
+  for (guint i = 0; i < lanes->len; i++)
+    {
+      GArray *tasks = g_ptr_array_index (lanes, i);
 
       for (guint j = 0; j < tasks->len && (!start_up || j == 0); j++)
         {
           const WeftSpan *s = &g_array_index (tasks, WeftSpan, j);
-          double v = start_up ? (double) (s->start_ns - first) / 1e6
-                              : j > 0 ? ((double) s->start_ns - (double) (s - 1)->end_ns) / 1e3 : -1;
+          double v = start_up ? (double) (s->start_ns - g_array_index (firsts, guint64, i)) / 1e6
+                     : j > 0 && (s - 1)->start_ns >= steady
+                     ? ((double) s->start_ns - (double) (s - 1)->end_ns) / 1e3 : -1;
 
           if (v >= 0)
             g_array_append_val (values, v);

@@ -262,7 +262,7 @@ if XDG_CONFIG_HOME="$cal_home" "$cli" calibrate --python /usr/bin/python3 --repe
 import json, sys
 c = json.load(open(sys.argv[1]))
 plausible = {"spawn_start_ms": (5, 5000), "fork_start_ms": (0.05, 500), "dispatch_us": (1, 10000),
-             "pickle_ms_per_mb": (0.5, 1000), "pickle_object_us": (0.05, 100), "pipe_message_us": (0.5, 5000),
+             "dispatch_parent_us": (5, 20000), "unpickle_share": (0.3, 0.99), "pickle_ms_per_mb": (0.5, 1000), "pickle_object_us": (0.05, 100), "pipe_message_us": (0.5, 5000),
              "manager_call_us": (1, 10000)}
 bad = [k for k, (lo, hi) in plausible.items() if not lo <= c[k] <= hi]
 sys.exit(1 if bad or not c["python"].startswith("/usr/bin/python3 3.") else 0)

@@ -119,8 +119,9 @@ harness_start (Harness         *h,
 
   /* Only what the pool itself opens counts. */
   h->fds_before = count_fds ();
+  /* the pool handler's lane after the workers' */
   h->pool = weft_process_pool_start (h->profile, h->arena, h->wfd, 0, n_workers, method,
-                                     on_done, h, &error);
+                                     (gint) n_workers, on_done, h, &error);
   g_assert_no_error (error);
   g_assert_nonnull (h->pool);
 }
@@ -314,7 +315,19 @@ run_cpu_tasks (WeftStartMethod method,
                         ==, WEFT_TASK_OK);
     }
 
-  g_assert_cmpuint (weft_trace_model_get_n_lanes (h.model), ==, 4);
+  /* four processes, and the pool's handler in this process: it pickled
+   * each task's payload and took each result */
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (h.model), ==, 5);
+  {
+    WeftLane *handler = weft_trace_model_lookup_lane (h.model, 4);
+
+    g_assert_nonnull (handler);
+    g_assert_cmpstr (weft_lane_get_name (handler), ==, "pool handler");
+    g_assert_cmpint (weft_lane_get_pid (handler), ==, getpid ());
+    g_assert_cmpuint (count_spans (handler, WEFT_STATE_PICKLING, NULL), ==, 12);
+    g_assert_cmpuint (count_spans (handler, WEFT_STATE_DISPATCH, NULL), ==, 12);
+    g_assert_cmpuint (count_spans (handler, WEFT_STATE_RUNNING, NULL), ==, 0);
+  }
   for (guint w = 0; w < 4; w++)
     {
       WeftLane *lane = weft_trace_model_lookup_lane (h.model, w);
@@ -634,7 +647,7 @@ test_no_worker (void)
   WeftProcessPool *pool;
 
   g_setenv ("WEFT_WORKER_PATH", "/nonexistent/weft-worker", TRUE);
-  pool = weft_process_pool_start (profile, arena, -1, 0, 1, WEFT_START_SPAWN, on_done, NULL, &error);
+  pool = weft_process_pool_start (profile, arena, -1, 0, 1, WEFT_START_SPAWN, -1, on_done, NULL, &error);
   if (saved != NULL)
     g_setenv ("WEFT_WORKER_PATH", saved, TRUE);
   else

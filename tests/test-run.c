@@ -460,6 +460,60 @@ state_spans (WeftTraceModel *model,
   return n;
 }
 
+/* The time in @state on the lanes named @name (@others: on every other
+ * lane), and how many spans */
+static double
+lanes_state_ms (WeftTraceModel *model,
+                const char     *name,
+                gboolean        others,
+                WeftState       state,
+                guint          *out_n)
+{
+  guint64 ns = 0;
+
+  *out_n = 0;
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (model, i);
+
+      if (g_str_equal (weft_lane_get_name (lane), name) == others)
+        continue;
+      for (guint d = 0; d < weft_lane_get_n_depths (lane); d++)
+        for (guint k = 0; k < weft_lane_get_n_spans (lane, d); k++)
+          {
+            WeftSpan span;
+
+            if (!weft_lane_get_span (lane, d, k, &span) || span.state != state)
+              continue;
+            (*out_n)++;
+            ns += span.end_ns - span.start_ns;
+          }
+    }
+  return ns / 1e6;
+}
+
+/* A cost charged @n times on each side: @handler_ms each in the pool's
+ * handler (the parent), @worker_ms each in the workers */
+static void
+assert_split (WeftRun   *run,
+              WeftState  state,
+              guint      n,
+              double     handler_ms,
+              double     worker_ms)
+{
+  WeftTraceModel *model = weft_run_get_model (run);
+  guint n_handler, n_workers;
+  double in_handler = lanes_state_ms (model, "pool handler", FALSE, state, &n_handler);
+  double in_workers = lanes_state_ms (model, "pool handler", TRUE, state, &n_workers);
+
+  g_test_message ("%s: %.1f ms in %u spans in the pool handler, %.1f ms in %u in the workers",
+                  weft_state_to_nick (state), in_handler, n_handler, in_workers, n_workers);
+  g_assert_cmpuint (n_handler, ==, n);
+  g_assert_cmpuint (n_workers, ==, n);
+  g_assert_cmpfloat (in_handler, >=, 0.9 * n * handler_ms);
+  g_assert_cmpfloat (in_workers, >=, 0.9 * n * worker_ms);
+}
+
 /* The earliest start of a span of @state, over every lane and depth, or of
  * any span when @state is WEFT_N_STATES */
 static guint64
@@ -550,8 +604,8 @@ test_charged_costs (void)
   g_assert_cmpint (g_mkdir (weft_dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (file,
     "{ \"python\": \"test\", \"spawn_start_ms\": 60, \"fork_start_ms\": 20, \"dispatch_us\": 3000,"
-    "  \"pickle_ms_per_mb\": 40, \"pickle_object_us\": 2, \"pipe_message_us\": 10000,"
-    "  \"manager_call_us\": 2000 }", -1, NULL));
+    "  \"dispatch_parent_us\": 4000, \"pickle_ms_per_mb\": 40, \"unpickle_share\": 0.75,"
+    "  \"pickle_object_us\": 2, \"pipe_message_us\": 10000, \"manager_call_us\": 2000 }", -1, NULL));
 
   /* The workers read the file; this process never does. The variable
    * stays (unsetenv is not safe with threads): later runs find no file
@@ -564,8 +618,12 @@ test_charged_costs (void)
 
   g_assert_cmpuint (weft_run_get_result (spawned)->tasks_ok, ==, 4);
   assert_charged (spawned, WEFT_STATE_INTERPRETER_START, 2, 60);
-  assert_charged (spawned, WEFT_STATE_DISPATCH, 4, 3);
-  assert_charged (spawned, WEFT_STATE_PICKLING, 4, 40 * 0.5);
+  /* per task: 3 ms in the worker, 4 ms in the pool's handler; of 20 ms of
+   * pickling, 15 ms unpickling in the worker and 5 ms in the handler */
+  assert_charged (spawned, WEFT_STATE_DISPATCH, 8, 3);
+  assert_split (spawned, WEFT_STATE_DISPATCH, 4, 4, 3);
+  assert_charged (spawned, WEFT_STATE_PICKLING, 8, 40 * 0.5 * 0.25);
+  assert_split (spawned, WEFT_STATE_PICKLING, 4, 40 * 0.5 * 0.25, 40 * 0.5 * 0.75);
 
   g_assert_cmpuint (weft_run_get_result (forked)->tasks_ok, ==, 3);
   /* the two forks, 20 ms each, one after the other, as Process.start()
@@ -573,7 +631,7 @@ test_charged_costs (void)
   g_assert_cmpfloat ((first_start (weft_run_get_model (forked), WEFT_STATE_RUNNING) -
                       first_start (weft_run_get_model (forked), WEFT_N_STATES)) / 1e6, >=, 0.9 * 2 * 20);
   assert_charged (forked, WEFT_STATE_INTERPRETER_START, 0, 0);
-  assert_charged (forked, WEFT_STATE_DISPATCH, 3, 3);
+  assert_charged (forked, WEFT_STATE_DISPATCH, 6, 3);
   assert_charged (forked, WEFT_STATE_PICKLING, 0, 0);
 
   g_assert_cmpuint (weft_run_get_result (messaged)->tasks_ok, ==, 2);
@@ -583,7 +641,8 @@ test_charged_costs (void)
   assert_charged (managed, WEFT_STATE_PICKLING, 20, 1);
   {
     WeftTraceModel *model = weft_run_get_model (managed);
-    WeftLane *lane = weft_trace_model_get_lane (model, weft_trace_model_get_n_lanes (model) - 1);
+    /* after the worker's lane, then the pool handler's */
+    WeftLane *lane = weft_trace_model_get_lane (model, 1);
     WeftLaneStats stats;
 
     /* half of them on the manager's lane, inside its requests' I/O spans */
@@ -983,10 +1042,13 @@ test_processes (void)
 
       g_assert_cmpuint (weft_run_get_result (r_procs)->tasks_ok, ==, 8);
       g_assert_cmpuint (weft_run_get_result (r_procs)->errors->len, ==, 0);
-      g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 4);
-      for (guint i = 0; i < 4; i++)
+      /* four processes and the pool's handler, a thread of this one */
+      g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 5);
+      for (guint i = 0; i < 5; i++)
         g_assert_cmpint (weft_lane_get_executor (weft_trace_model_get_lane (model, i)), ==,
                          WEFT_EXECUTOR_PROCESSES);
+      g_assert_cmpstr (weft_lane_get_name (weft_trace_model_get_lane (model, 4)), ==, "pool handler");
+      g_assert_cmpint (weft_lane_get_pid (weft_trace_model_get_lane (model, 4)), ==, getpid ());
 
       speedup = MAX (speedup, tasks_s (r_serial) / tasks_s (r_procs));
       g_test_message ("serial %.3f s, 4 processes %.3f s of tasks (%.2f×), %.3f s with start-up",
@@ -1229,9 +1291,11 @@ test_manager (void)
     g_assert_cmpint (lost[n - 1].value, ==, m->lost);
   }
 
-  /* the manager has a lane of its own, after the workers' */
-  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 3);
+  /* the manager has a lane of its own, after the workers', and then the
+   * pool's handler */
+  g_assert_cmpuint (weft_trace_model_get_n_lanes (model), ==, 4);
   g_assert_cmpstr (weft_lane_get_name (weft_trace_model_get_lane (model, 2)), ==, "manager");
+  g_assert_cmpstr (weft_lane_get_name (weft_trace_model_get_lane (model, 3)), ==, "pool handler");
 }
 
 /* Recording can be switched off (to measure its cost); the run itself is the same. */

@@ -151,13 +151,13 @@ print_text (const WeftCalibration *cal,
 {
   g_print ("python        %s\n"
            "spawn start   %.1f ms (fork %.1f ms)\n"
-           "dispatch      %.0f µs per task\n"
-           "pickling      %.1f ms per MB of a list of ints, %.1f µs per small object\n"
+           "dispatch      %.0f µs of CPU per task in the pool's parent, %.0f µs in its worker\n"
+           "pickling      %.1f ms per MB of a list of ints (%.0f %% of it unpickling), %.1f µs per small object\n"
            "pipe message  %.0f µs one way\n"
            "manager call  %.0f µs a request and its reply\n"
            "written to    %s\n",
-           cal->python, cal->spawn_start_ms, cal->fork_start_ms, cal->dispatch_us,
-           cal->pickle_ms_per_mb, cal->pickle_object_us, cal->pipe_message_us, cal->manager_call_us, path);
+           cal->python, cal->spawn_start_ms, cal->fork_start_ms, cal->dispatch_parent_us, cal->dispatch_us,
+           cal->pickle_ms_per_mb, cal->unpickle_share * 100, cal->pickle_object_us, cal->pipe_message_us, cal->manager_call_us, path);
 }
 
 static gboolean

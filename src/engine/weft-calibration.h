@@ -24,8 +24,10 @@ typedef struct
   char   *python;            /* what was measured ("/usr/bin/python3 3.11.2") */
   double  spawn_start_ms;    /* a spawned worker: interpreter start-up and imports */
   double  fork_start_ms;     /* a forked worker, for reference (Weft's fork is real) */
-  double  dispatch_us;       /* a pool handing one task to a worker */
+  double  dispatch_us;       /* a pool's worker taking one task: its CPU time */
+  double  dispatch_parent_us; /* the pool's parent handing it out: its CPU time */
   double  pickle_ms_per_mb;  /* pickling and unpickling a list of ints, per MB */
+  double  unpickle_share;    /* … of which unpickling, the receiver's part (0–1) */
   double  pickle_object_us;  /* … and per small object */
   double  pipe_message_us;   /* one small message through a pipe, one way */
   double  manager_call_us;   /* a manager proxy's call: request and reply */
@@ -41,6 +43,7 @@ WeftCalibration *weft_calibration_new_from_data (const char          *data,
                                                const char            *name,
                                                GError               **error);
 const WeftCalibration *weft_calibration_get   (void);
+WeftCalibration *weft_calibration_new_current (void);
 double           weft_calibration_get_manager_side_ns (const WeftCalibration *self);
 gboolean         weft_calibration_check       (GError               **error);
 char            *weft_calibration_to_json     (const WeftCalibration *self);

@@ -16,13 +16,20 @@
 
 #include <gio/gio.h>
 
+#include "weft-calibration.h"
 #include "weft-process-pool.h"
 #include "weft-wire-writer.h"
+#include "weft-worker-context.h"
 
 /*
- * One feeder thread per worker: it takes the next task from the pool's
- * queue, writes it (and its payload) into the worker's task pipe, and waits
- * for the answer on the result pipe. EOF on the result pipe means the worker
+ * One handler thread, the parent's side of CPython's pool: it takes each
+ * submitted task in turn, pickles its payload (calibrated CPU work, on a
+ * lane of its own) and hands it to the feeders, as far ahead as a pipe's
+ * 64 KiB holds; and it spends the parent's dispatch CPU on each result.
+ *
+ * One feeder thread per worker: it takes the next task the handler has
+ * handed out, writes it (and its payload) into the worker's task pipe, and
+ * waits for the answer on the result pipe. EOF on the result pipe means the worker
  * is gone: the feeder collects its exit status (waitpid for a spawned
  * worker; the fork server's EXITED message for a forked one) and reports
  * the task it was running as failed.
@@ -45,6 +52,10 @@ extern char **environ;
 #define STALL_CHECK_MS    100
 /* How long a feeder waits for the fork server to report an exit it saw as EOF. */
 #define EXIT_REPORT_CAP_US (5 * G_USEC_PER_SEC)
+/* What CPython's task pipe holds: the handler runs this far ahead of the
+ * workers, a task's message and payload counted */
+#define HANDLER_AHEAD_BYTES (64 * 1024)
+#define TASK_MESSAGE_BYTES  64
 
 typedef struct
 {
@@ -80,11 +91,20 @@ struct _WeftProcessPool
 
   GMutex            mutex;
   GCond             cond;
-  GQueue            queue;         /* PendingTask */
+  GQueue            queue;         /* PendingTask, submitted */
+  GQueue            ready;         /* PendingTask, handed out by the handler */
+  GQueue            results;       /* task ids whose results the handler has yet to take */
+  gsize             ready_bytes;
+  gboolean          handed_all;    /* closed, and the handler has handed out every task */
+  guint             n_feeding;     /* feeders that may still take a task */
   gboolean          closed;
   gboolean          cancelled;
   gint64            cancel_at;     /* monotonic µs */
   int               wake_fd;       /* an eventfd, readable once cancelled */
+
+  const WeftProfile *profile;      /* not owned */
+  GThread          *handler;
+  gint              handler_lane;  /* the handler's lane, -1 for none */
 
   Worker           *workers;
   guint             n_workers;
@@ -594,18 +614,167 @@ send_task (Worker            *w,
   return TRUE;
 }
 
+static gsize
+pipe_bytes (const PendingTask *t)
+{
+  return TASK_MESSAGE_BYTES + t->payload_bytes;
+}
+
+/* The next task the handler has handed out, NULL once there is none */
 static PendingTask *
 next_task (WeftProcessPool *self)
 {
   PendingTask *t = NULL;
 
   g_mutex_lock (&self->mutex);
-  while (!self->cancelled && !self->closed && g_queue_is_empty (&self->queue))
+  while (!self->cancelled && !self->handed_all && g_queue_is_empty (&self->ready))
     g_cond_wait (&self->cond, &self->mutex);
   if (!self->cancelled)
-    t = g_queue_pop_head (&self->queue);
+    t = g_queue_pop_head (&self->ready);
+  if (t != NULL)
+    {
+      self->ready_bytes -= pipe_bytes (t);
+      g_cond_broadcast (&self->cond);
+    }
   g_mutex_unlock (&self->mutex);
   return t;
+}
+
+/* Under the mutex: @t goes back to the feeders (its worker died before
+ * taking it; another may) */
+static void
+hand_back (WeftProcessPool *self,
+           PendingTask     *t)
+{
+  g_queue_push_head (&self->ready, t);
+  self->ready_bytes += pipe_bytes (t);
+  g_cond_broadcast (&self->cond);
+}
+
+/* ---- the pool's handler -------------------------------------------------- */
+
+/* Under the mutex: whether the handler may hand out the next submitted task */
+static gboolean
+room_for_next (WeftProcessPool *self)
+{
+  const PendingTask *t = g_queue_peek_head (&self->queue);
+
+  return t != NULL && self->n_feeding > 0 &&
+         (g_queue_is_empty (&self->ready) || self->ready_bytes + pipe_bytes (t) <= HANDLER_AHEAD_BYTES);
+}
+
+/* The handler's next piece of work: a task to hand out (returned), or a
+ * result to take (@out_result set to its task's id); NULL and 0 once there
+ * is none left (cancelled, or every feeder done and every result taken) */
+static PendingTask *
+next_work (WeftProcessPool *self,
+           guint32         *out_result)
+{
+  PendingTask *t = NULL;
+
+  *out_result = 0;
+  g_mutex_lock (&self->mutex);
+  while (!self->cancelled)
+    {
+      /* a task first if a worker may be waiting for one; else its turn */
+      if (room_for_next (self) && (g_queue_is_empty (&self->ready) || g_queue_is_empty (&self->results)))
+        {
+          t = g_queue_pop_head (&self->queue);
+          break;
+        }
+      if (self->closed && g_queue_is_empty (&self->queue) && !self->handed_all)
+        {
+          self->handed_all = TRUE;   /* the feeders end once ready is empty */
+          g_cond_broadcast (&self->cond);
+        }
+      if (!g_queue_is_empty (&self->results))
+        {
+          *out_result = GPOINTER_TO_UINT (g_queue_pop_head (&self->results));
+          break;
+        }
+      if (self->n_feeding == 0)
+        break;
+      g_cond_wait (&self->cond, &self->mutex);
+    }
+  g_mutex_unlock (&self->mutex);
+  return t;
+}
+
+static void
+hand_out (WeftProcessPool *self,
+          PendingTask     *t)
+{
+  g_mutex_lock (&self->mutex);
+  if (self->cancelled)
+    g_free (t);
+  else
+    {
+      g_queue_push_tail (&self->ready, t);
+      self->ready_bytes += pipe_bytes (t);
+      g_cond_broadcast (&self->cond);
+    }
+  g_mutex_unlock (&self->mutex);
+}
+
+/* A feeder got @task_id's result: the handler takes it. */
+static void
+result_arrived (WeftProcessPool *self,
+                guint32          task_id)
+{
+  g_mutex_lock (&self->mutex);
+  g_queue_push_tail (&self->results, GUINT_TO_POINTER (task_id));
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+/* The parent's side of CPython's pool, whose threads (the task, result
+ * and worker handlers, and the caller's apply_async and get) share one
+ * GIL: one thread here. It pickles each task's payload (the dumps share of
+ * pickling) as it hands it out, and spends the parent's dispatch CPU on
+ * each result it takes. */
+static gpointer
+handler_thread (gpointer data)
+{
+  WeftProcessPool *self = data;
+  g_autoptr(WeftCalibration) cost = weft_calibration_new_current ();
+  g_autoptr(WeftWireWriter) writer = NULL;
+  g_autoptr(WeftWorkerContext) ctx = NULL;
+  PendingTask *t;
+  guint32 result;
+
+  if (self->handler_lane < 0)
+    cost->dispatch_parent_us = cost->pickle_ms_per_mb = 0;   /* no Pool: nothing to charge */
+  if (self->event_fd >= 0 && self->handler_lane >= 0)
+    {
+      writer = weft_wire_writer_new (self->event_fd, (guint16) self->handler_lane);
+      weft_wire_writer_record (writer, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_PROCESSES, getpid ());
+      weft_wire_writer_name (writer, WEFT_OBJECT_SELF, "pool handler");
+    }
+  ctx = weft_worker_context_new ((guint16) MAX (self->handler_lane, 0), self->profile, self->arena,
+                                 writer, NULL, FALSE);
+  wait_all_launched (self);
+
+  for (;;)
+    {
+      if (writer != NULL)
+        weft_wire_writer_flush (writer);  /* perhaps idle until the next */
+      t = next_work (self, &result);
+      if (t == NULL && result == 0)
+        break;
+      if (t != NULL && t->payload_bytes > 0 && cost->pickle_ms_per_mb > 0)
+        weft_worker_context_charge (ctx, WEFT_STATE_PICKLING, t->task_id,
+                                    (1 - cost->unpickle_share) * cost->pickle_ms_per_mb *
+                                    (double) t->payload_bytes /* ns */,
+                                    (gint64) t->payload_bytes);
+      if (t != NULL)
+        hand_out (self, t);
+      else if (cost->dispatch_parent_us > 0)
+        weft_worker_context_charge (ctx, WEFT_STATE_DISPATCH, result, cost->dispatch_parent_us * 1e3, 0);
+    }
+
+  if (writer != NULL)
+    weft_wire_writer_close (writer);
+  return NULL;
 }
 
 /* Blocks until the worker has exited and its status is known. */
@@ -726,6 +895,16 @@ fork_worker (Worker *w)
   return FALSE;
 }
 
+/* A feeder takes no more tasks: the handler stops once none is left. */
+static void
+stop_feeding (WeftProcessPool *self)
+{
+  g_mutex_lock (&self->mutex);
+  self->n_feeding--;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
 static gpointer
 feeder_thread (gpointer data)
 {
@@ -737,7 +916,10 @@ feeder_thread (gpointer data)
   gboolean stopped_by_us;
 
   if (self->method == WEFT_START_FORK && !fork_worker (w))
-    return NULL;
+    {
+      stop_feeding (self);
+      return NULL;
+    }
   wait_all_launched (self);
 
   while ((t = next_task (self)) != NULL)
@@ -749,8 +931,7 @@ feeder_thread (gpointer data)
         {
           /* Died before taking it: another worker may. */
           g_mutex_lock (&self->mutex);
-          g_queue_push_head (&self->queue, t);
-          g_cond_signal (&self->cond);
+          hand_back (self, t);
           g_mutex_unlock (&self->mutex);
           break;
         }
@@ -769,9 +950,11 @@ feeder_thread (gpointer data)
             }
         }
       self->done (res.task_id, (WeftTaskStatus) res.status, error, res.work_ns, self->user_data);
+      result_arrived (self, res.task_id);
       g_free (t);
     }
 
+  stop_feeding (self);
   /* No more tasks: EOF on the task pipe lets the worker end. */
   close (w->task_fd);
   w->task_fd = -1;
@@ -902,10 +1085,15 @@ start_fork_server (WeftProcessPool  *self,
  * @event_fd: the event pipe's write end, or -1 not to record; not owned, and
  *   kept open by the caller until weft_process_pool_wait() has returned
  * @first_worker: the worker id of the first process; the others follow
+ * @handler_lane: the worker id of the pool handler's lane, or -1 for none
+ *   (then the parent's side charges nothing: a stage's processes)
  * @done: (scope notified): called from a pool thread for each task taken
  *
  * Starts @n_workers processes. Each records its own STARTING span (from just
- * before it was started until it is ready), WORKER_INFO and NAME.
+ * before it was started until it is ready), WORKER_INFO and NAME. The
+ * pool's handler, a thread of this process, charges the parent's part of
+ * each task's dispatch and pickling (the user's calibration, read now) on
+ * its lane, "pool handler".
  *
  * Returns: (transfer full) (nullable): a pool, or %NULL with @error set
  */
@@ -916,6 +1104,7 @@ weft_process_pool_start (const WeftProfile  *profile,
                          guint16             first_worker,
                          guint               n_workers,
                          WeftStartMethod     method,
+                         gint                handler_lane,
                          WeftTaskDoneFunc    done,
                          gpointer            user_data,
                          GError            **error)
@@ -941,6 +1130,10 @@ weft_process_pool_start (const WeftProfile  *profile,
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
   g_queue_init (&self->queue);
+  g_queue_init (&self->ready);
+  g_queue_init (&self->results);
+  self->profile = profile;
+  self->handler_lane = handler_lane;
   self->crashed = g_array_new (FALSE, FALSE, sizeof (WeftCrashedWorker));
   g_array_set_clear_func (self->crashed, clear_crashed);
   self->workers = g_new0 (Worker, n_workers);
@@ -997,9 +1190,14 @@ weft_process_pool_start (const WeftProfile  *profile,
       if (ok)
         {
           self->n_workers++;
+          g_mutex_lock (&self->mutex);
+          self->n_feeding++;
+          g_mutex_unlock (&self->mutex);
           w->thread = g_thread_new ("weft-feeder", feeder_thread, w);
         }
     }
+  if (ok)
+    self->handler = g_thread_new ("weft-task-handler", handler_thread, self);
 
   for (guint i = 0; i < G_N_ELEMENTS (shared_fds); i++)
     if (shared_fds[i] >= 0)
@@ -1086,6 +1284,8 @@ weft_process_pool_cancel (WeftProcessPool *self)
       self->cancelled = TRUE;
       self->cancel_at = g_get_monotonic_time ();
       g_queue_clear_full (&self->queue, g_free);
+      g_queue_clear_full (&self->ready, g_free);
+      self->ready_bytes = 0;
       g_cond_broadcast (&self->cond);
       eventfd_write (self->wake_fd, 1);
     }
@@ -1108,6 +1308,7 @@ weft_process_pool_wait (WeftProcessPool *self)
     return;
   self->waited = TRUE;
 
+  g_clear_pointer (&self->handler, g_thread_join);
   for (guint i = 0; i < self->n_workers; i++)
     {
       Worker *w = &self->workers[i];
@@ -1235,6 +1436,8 @@ weft_process_pool_free (WeftProcessPool *self)
   if (self->wake_fd >= 0)
     close (self->wake_fd);
   g_queue_clear_full (&self->queue, g_free);
+  g_queue_clear_full (&self->ready, g_free);
+  g_queue_clear (&self->results);
   g_clear_pointer (&self->crashed, g_array_unref);
   g_free (self->workers);
   g_free (self->worker_path);

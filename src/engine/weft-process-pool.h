@@ -16,8 +16,10 @@ G_BEGIN_DECLS
  * cost of moving them is real. Children write their events into the run's
  * event pipe themselves and share the run's arena (MAP_SHARED memory).
  *
- * One pool thread per worker feeds it and waits for its answers; `done` is
- * called from those threads. See docs/processes.md.
+ * A handler thread hands the tasks out in turn and takes their results, as
+ * CPython's pool's threads do, paying the parent's part of their cost; one pool thread per worker
+ * feeds it and waits for its answers; `done` is called from those threads.
+ * See docs/processes.md.
  */
 
 #define WEFT_PROCESS_POOL_ERROR (weft_process_pool_error_quark ())
@@ -47,6 +49,7 @@ WeftProcessPool *weft_process_pool_start       (const WeftProfile  *profile,
                                                 guint16             first_worker,
                                                 guint               n_workers,
                                                 WeftStartMethod     method,
+                                                gint                handler_lane,
                                                 WeftTaskDoneFunc    done,
                                                 gpointer            user_data,
                                                 GError            **error);

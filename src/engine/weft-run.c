@@ -57,6 +57,7 @@ typedef struct
   GThread        **threads;
   guint            n_threads;
   WeftProcessPool *pool;
+  gint             handler_lane;   /* a process pool's handler, -1 for a stage's processes */
 } Group;
 
 struct _WeftRun
@@ -304,6 +305,16 @@ task_name (WeftRun *self,
   return weft_profile_get_spec_name (self->profile, spec_index);
 }
 
+/* Whether @group is a stage of a pipeline (else a pool's tasks) */
+static gboolean
+is_stage (WeftRun *self,
+          Group   *group)
+{
+  guint spec = g_array_index (self->tasks, TaskInstance, group->first_task).spec_index;
+
+  return spec >= self->profile->tasks->len;
+}
+
 /* A group's name on its lanes: its stage's, or "pool" for tasks beside stages. */
 static const char *
 group_name (WeftRun *self,
@@ -311,7 +322,7 @@ group_name (WeftRun *self,
 {
   guint spec = g_array_index (self->tasks, TaskInstance, group->first_task).spec_index;
 
-  return spec < self->profile->tasks->len ? "pool" : task_name (self, spec);
+  return is_stage (self, group) ? task_name (self, spec) : "pool";
 }
 
 /* The name a worker gives its lane (see worker_thread(), the loop's thread
@@ -534,7 +545,7 @@ start_processes (WeftRun  *self,
 {
   group->pool = weft_process_pool_start (self->profile, self->arena, self->wfd, group->first_worker,
                                          group->n_workers, self->profile->start_method,
-                                         on_process_task_done, self, error);
+                                         group->handler_lane, on_process_task_done, self, error);
   if (group->pool == NULL)
     return FALSE;
 
@@ -1017,9 +1028,14 @@ weft_run_start (WeftRun       *self,
     self->result.workers = 1;
   plan_groups (self);
   n_workers = self->result.workers;
-  /* the manager process has a lane of its own, after the workers' */
+  /* the manager process has a lane of its own, after the workers', and
+   * then each process pool's handler (a stage's processes have none: they
+   * are Process objects of their own in CPython, not a Pool's) */
   if (needs_manager)
     n_workers++;
+  for (guint g = 0; g < self->n_groups; g++)
+    self->groups[g].handler_lane = self->groups[g].executor == WEFT_EXECUTOR_PROCESSES &&
+                                   !is_stage (self, &self->groups[g]) ? (gint) n_workers++ : -1;
 
   self->arena = weft_arena_new (self->profile, n_workers, error);
   if (self->arena == NULL)

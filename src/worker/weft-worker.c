@@ -195,11 +195,14 @@ worker_main (guint16       worker,
       weft_wire_writer_record (writer, WEFT_EVENT_IO_END, msg.task_id,
                                (gint64) msg.payload_bytes, 0);
 
-      /* What CPython's pool adds: handing the task over, unpickling its payload */
+      /* What CPython's pool adds in the worker: taking the task (and sending
+       * its result), unpickling its payload; the parent's part is the task
+       * handler's */
       weft_worker_context_charge (ctx, WEFT_STATE_DISPATCH, msg.task_id, cost->dispatch_us * 1e3, 0);
       if (msg.payload_bytes > 0)
         weft_worker_context_charge (ctx, WEFT_STATE_PICKLING, msg.task_id,
-                                    cost->pickle_ms_per_mb * (double) msg.payload_bytes /* ns */,
+                                    cost->unpickle_share * cost->pickle_ms_per_mb *
+                                    (double) msg.payload_bytes /* ns */,
                                     (gint64) msg.payload_bytes);
 
       res.task_id = msg.task_id;
