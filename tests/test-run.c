@@ -630,6 +630,18 @@ test_charged_costs (void)
    * makes them; then the first task, as a Pool hands out none before */
   g_assert_cmpfloat ((first_start (weft_run_get_model (forked), WEFT_STATE_RUNNING) -
                       first_start (weft_run_get_model (forked), WEFT_N_STATES)) / 1e6, >=, 0.9 * 2 * 20);
+  /* each worker's start begins with its own fork, 20 ms after the other's
+   * began: the wait for the first fork is not the second worker's start */
+  {
+    WeftTraceModel *model = weft_run_get_model (forked);
+    WeftSpan a, b;
+
+    g_assert_true (weft_lane_get_span (weft_trace_model_get_lane (model, 0), 0, 0, &a));
+    g_assert_true (weft_lane_get_span (weft_trace_model_get_lane (model, 1), 0, 0, &b));
+    g_assert_cmpint (a.state, ==, WEFT_STATE_STARTING);
+    g_assert_cmpint (b.state, ==, WEFT_STATE_STARTING);
+    g_assert_cmpfloat (ABS ((double) b.start_ns - (double) a.start_ns) / 1e6, >=, 0.9 * 20);
+  }
   assert_charged (forked, WEFT_STATE_INTERPRETER_START, 0, 0);
   assert_charged (forked, WEFT_STATE_DISPATCH, 6, 3);
   assert_charged (forked, WEFT_STATE_PICKLING, 0, 0);

@@ -1022,14 +1022,14 @@ start_worker (WeftProcessPool  *self,
   task_r = park_fd (task_pipe[0]);
   result_w = park_fd (result_pipe[1]);
 
-  record_spawn_begin (event_fd, w->worker);
-
+  /* (a forked worker's start is recorded by the fork server, as it begins) */
   if (self->method == WEFT_START_SPAWN)
     {
       int fds[5] = { shared_fds[0], shared_fds[1], shared_fds[2], task_r, result_w };
       g_autofree char *id = g_strdup_printf ("%u", w->worker);
       char *argv[] = { self->worker_path, (char *) "--worker", id, NULL };
 
+      record_spawn_begin (event_fd, w->worker);
       ok = spawn_with_fds (self->worker_path, argv, fds, G_N_ELEMENTS (fds), &w->pid, error);
     }
   else

@@ -285,6 +285,18 @@ receive_request (int               control_fd,
   return 1;
 }
 
+/* A forked worker's STARTING span opens now, on its lane; the writer says
+ * BYE and flushes at once, so the worker's own events (all later) are never
+ * behind it in time. */
+static void
+record_starting (guint32 worker)
+{
+  g_autoptr(WeftWireWriter) writer = weft_wire_writer_new (_WEFT_FD_EVENTS, (guint16) worker);
+
+  weft_wire_writer_record (writer, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0);
+  weft_wire_writer_close (writer);
+}
+
 /*
  * Single-threaded by design: fork() is only safe in a process with one
  * thread. The arena is mapped, the profile parsed and the CPU calibrated
@@ -350,7 +362,9 @@ fork_server (void)
 
           /* CPython's Process.start() forks one worker after another, each
            * fork of an interpreter's process costing its parent the
-           * calibrated time; this server's own forks are cheap */
+           * calibrated time; this server's own forks are cheap. The worker's
+           * start begins with its own fork, not with the queue before it. */
+          record_starting (msg.worker);
           weft_cpu_spin_ns (weft_calibration_get ()->fork_start_ms * 1e6);
           pid = fork ();
           if (pid == 0)
