@@ -164,7 +164,8 @@ compare_u64 (gconstpointer a, gconstpointer b)
 }
 
 /* The deepest span's state between every two consecutive span edges inside
- * [a, b), the spans searched one by one */
+ * [a, b) (or the deepest wait for the GIL, a lock or a core under it), the
+ * spans searched one by one */
 static void
 brute_lane_states (GArray *spans, guint64 a, guint64 b, guint64 *state_ns)
 {
@@ -186,22 +187,32 @@ brute_lane_states (GArray *spans, guint64 a, guint64 b, guint64 *state_ns)
   for (guint k = 0; k + 1 < edges->len; k++)
     {
       guint64 x = g_array_index (edges, guint64, k), y = g_array_index (edges, guint64, k + 1);
-      int depth = -1;
-      WeftState state = WEFT_STATE_IDLE;
+      int depth = -1, blocked_depth = -1;
+      WeftState state = WEFT_STATE_IDLE, blocked = WEFT_STATE_IDLE;
 
       if (y == x)
         continue;
       for (guint i = 0; i < spans->len; i++)
         {
           const WeftSpan *s = &g_array_index (spans, WeftSpan, i);
+          gboolean stops = s->state == WEFT_STATE_GIL_WAIT || s->state == WEFT_STATE_LOCK_WAIT ||
+                           s->state == WEFT_STATE_CORE_WAIT;
 
-          if (s->start_ns <= x && s->end_ns >= y && (int) s->depth > depth)
+          if (s->start_ns > x || s->end_ns < y)
+            continue;
+          if ((int) s->depth > depth)
             {
               depth = s->depth;
               state = s->state;
             }
+          if (stops && (int) s->depth > blocked_depth)
+            {
+              blocked_depth = s->depth;
+              blocked = s->state;
+            }
         }
-      state_ns[state] += y - x;
+      /* a wait for the GIL, a lock or a core under a hold: the thread waits */
+      state_ns[blocked_depth >= 0 ? blocked : state] += y - x;
     }
 }
 

@@ -1231,6 +1231,47 @@ test_core_wait (void)
   g_assert_cmpint (state, ==, WEFT_STATE_CORE_WAIT);
 }
 
+/* A thread that drops the GIL while it holds a lock waits for the GIL in
+ * the row the GIL's hold freed, under the lock's hold: it is waiting (its
+ * time is the GIL's wait, and the parallelism does not count it), not
+ * running in the lock. An I/O under a running span is no such wait. */
+static void
+test_wait_under_hold (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  WeftEvent events[] = {
+    ev (100, 0, WEFT_EVENT_TASK_BEGIN, 7, 0, 0),
+    ev (100, 0, WEFT_EVENT_GIL_ACQUIRED, 1, 0, 0),
+    ev (200, 0, WEFT_EVENT_LOCK_ACQUIRED, 20, 0, 0),
+    ev (300, 0, WEFT_EVENT_GIL_RELEASED, 1, 0, 0),
+    ev (300, 0, WEFT_EVENT_GIL_WAIT, 1, 0, 0),
+    ev (900, 0, WEFT_EVENT_GIL_ACQUIRED, 1, 0, 0),
+    ev (950, 0, WEFT_EVENT_LOCK_RELEASED, 20, 0, 0),
+    ev (1000, 0, WEFT_EVENT_GIL_RELEASED, 1, 0, 0),
+    ev (1000, 0, WEFT_EVENT_TASK_END, 7, WEFT_TASK_OK, 0),
+    /* an I/O under a running span: that thread runs */
+    ev (100, 1, WEFT_EVENT_TASK_BEGIN, 8, 0, 0),
+    ev (150, 1, WEFT_EVENT_IO_BEGIN, 8, 0, 0),
+    ev (200, 1, WEFT_EVENT_TASK_BEGIN, 9, 0, 0),
+    ev (600, 1, WEFT_EVENT_TASK_END, 9, WEFT_TASK_OK, 0),
+    ev (700, 1, WEFT_EVENT_IO_END, 8, 0, 0),
+    ev (800, 1, WEFT_EVENT_TASK_END, 8, WEFT_TASK_OK, 0),
+  };
+  WeftLaneStats stats;
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_finish (model, 0);
+
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), 250), ==, 2);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), 500), ==, 1);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), 650), ==, 0);
+  g_assert_cmpint (weft_counter_track_value_at (weft_trace_model_get_parallelism (model), 920), ==, 1);
+  g_assert_true (weft_trace_model_get_lane_stats (model, 0, &stats));
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_GIL_WAIT], ==, 600);
+  g_assert_cmpuint (stats.state_ns[WEFT_STATE_LOCK_HELD], ==, 100 + 50);
+  g_assert_cmpint (weft_lane_get_current_state (weft_trace_model_get_lane (model, 0)), ==, WEFT_STATE_IDLE);
+}
+
 /* A charged cost is a span of its own state, on a CPU (the parallelism
  * counts it); a COST_BEGIN naming a state that is no charged cost is ignored. */
 static void
@@ -1605,6 +1646,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/counters", test_counters);
   g_test_add_func ("/weft/trace-model/lanes", test_lanes);
   g_test_add_func ("/weft/trace-model/arrival-order", test_arrival_order);
+  g_test_add_func ("/weft/trace-model/wait-under-hold", test_wait_under_hold);
   g_test_add_func ("/weft/trace-model/counter-peak", test_counter_peak);
   g_test_add_func ("/weft/trace-model/peak-index", test_peak_index);
   g_test_add_func ("/weft/trace-model/parked-points", test_parked_points);

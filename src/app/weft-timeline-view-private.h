@@ -28,6 +28,7 @@ struct _WeftTimelineView
   GArray           *caches;         /* RowCache, one per row */
   int               height_seen;    /* the rows' height when last laid out */
   guint             gen;
+  char             *font_seen;      /* the font the row caches were drawn with */
   WeftLanePainter  *lane_painter;
   WeftStepPainter  *step_painter;
 

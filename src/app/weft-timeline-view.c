@@ -1347,9 +1347,20 @@ static void
 weft_timeline_view_css_changed (GtkWidget         *widget,
                                 GtkCssStyleChange *change)
 {
+  WeftTimelineView *self = WEFT_TIMELINE_VIEW (widget);
+  g_autofree char *font = NULL;
+
   GTK_WIDGET_CLASS (weft_timeline_view_parent_class)->css_changed (widget, change);
-  /* The style (light or dark) is part of every cache key; fonts may have changed too */
-  WEFT_TIMELINE_VIEW (widget)->gen++;
+  /* The style (light or dark) is part of every cache key; the font is not,
+   * so a new one redraws the rows. Other changes (the window losing focus
+   * to another) leave the rows as drawn. */
+  font = pango_font_description_to_string (pango_context_get_font_description (gtk_widget_get_pango_context (widget)));
+  if (g_strcmp0 (font, self->font_seen) != 0)
+    {
+      g_free (self->font_seen);
+      self->font_seen = g_steal_pointer (&font);
+      self->gen++;
+    }
   gtk_widget_queue_draw (widget);
 }
 
@@ -1384,6 +1395,7 @@ weft_timeline_view_finalize (GObject *object)
   WeftTimelineView *self = WEFT_TIMELINE_VIEW (object);
 
   g_array_unref (self->caches);
+  g_free (self->font_seen);
 
   G_OBJECT_CLASS (weft_timeline_view_parent_class)->finalize (object);
 }

@@ -83,6 +83,9 @@ note_holder (WeftGil *self,
  * @cancelled: (nullable): a flag that, once non-zero, makes the wait give up
  * @waiting: the caller's wait is already on the timeline (it was forced to
  *   drop the GIL and has waited since)
+ * @since_ns: when the caller began to want the GIL, its writer's time (a
+ *   task's begin, which asks for it at once), or 0 for now: a wait starts
+ *   there, so that the caller is never drawn running before it holds it
  *
  * Returns: %TRUE once the GIL is held; %FALSE if cancelled while waiting
  */
@@ -91,7 +94,8 @@ weft_gil_take (WeftGil        *self,
                guint16         worker,
                WeftWireWriter *writer,
                const gint     *cancelled,
-               gboolean        waiting)
+               gboolean        waiting,
+               guint64         since_ns)
 {
   gboolean waited = waiting;
 
@@ -109,7 +113,10 @@ weft_gil_take (WeftGil        *self,
           waited = TRUE;
           if (writer)
             {
-              weft_wire_writer_record (writer, WEFT_EVENT_GIL_WAIT, WEFT_ARENA_GIL_ID, 0, 0);
+              weft_wire_writer_record_full (writer,
+                                            since_ns != 0 ? MAX (since_ns, weft_wire_writer_get_last_time (writer))
+                                                          : weft_wire_writer_now (writer),
+                                            worker, WEFT_EVENT_GIL_WAIT, WEFT_ARENA_GIL_ID, 0, 0);
               weft_wire_writer_flush (writer);
             }
         }

@@ -24,7 +24,8 @@ gboolean  weft_gil_take              (WeftGil        *self,
                                       guint16         worker,
                                       WeftWireWriter *writer,
                                       const gint     *cancelled,
-                                      gboolean        waiting);
+                                      gboolean        waiting,
+                                      guint64         since_ns);
 void      weft_gil_drop              (WeftGil        *self,
                                       guint16         worker,
                                       WeftWireWriter *writer,

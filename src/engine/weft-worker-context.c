@@ -328,14 +328,16 @@ cancelled (WeftWorkerContext *self)
   return weft_arena_is_cancelled (self->arena);
 }
 
-/* @waiting: a forced drop already put the wait on the timeline */
+/* @waiting: a forced drop already put the wait on the timeline;
+ * @since_ns: when the thread began to want it (see weft_gil_take()), or 0 */
 static gboolean
 take_gil_waiting (WeftWorkerContext *self,
-                  gboolean           waiting)
+                  gboolean           waiting,
+                  guint64            since_ns)
 {
   if (self->gil == NULL || self->holds_gil)
     return TRUE;
-  while (!weft_gil_take (self->gil, self->worker, self->writer, NULL, waiting))
+  while (!weft_gil_take (self->gil, self->worker, self->writer, NULL, waiting, since_ns))
     ;
   self->holds_gil = TRUE;
   return TRUE;
@@ -344,7 +346,7 @@ take_gil_waiting (WeftWorkerContext *self,
 static gboolean
 take_gil (WeftWorkerContext *self)
 {
-  return take_gil_waiting (self, FALSE);
+  return take_gil_waiting (self, FALSE, 0);
 }
 
 static void
@@ -416,20 +418,23 @@ core_start (WeftWorkerContext *self)
   core_restart (self);
 }
 
-/* @gap_ns: the tick before a jump in the wall clock, or 0 */
-static void
+/* @gap_ns: the tick before a jump in the wall clock, or 0.
+ * Returns: whether a wait was recorded */
+static gboolean
 core_measure (WeftWorkerContext *self,
               guint64            gap_ns)
 {
   guint64 wall, cpu, wall_d, cpu_d;
+  gboolean lost;
 
   if (!self->core_on)
-    return;
+    return FALSE;
   wall = weft_wire_writer_now (self->writer);
   cpu = thread_cpu_ns ();
   wall_d = wall - self->core_wall_ns;
   cpu_d = cpu - self->core_cpu_ns;
-  if (wall_d > cpu_d + CORE_WAIT_MIN_NS)
+  lost = wall_d > cpu_d + CORE_WAIT_MIN_NS;
+  if (lost)
     {
       guint64 begin = gap_ns != 0 ? gap_ns : wall - (wall_d - cpu_d);
 
@@ -446,6 +451,7 @@ core_measure (WeftWorkerContext *self,
   self->core_cpu_ns = cpu;
   self->core_tick_ns = wall;
   self->core_budget = core_sample_iterations ();
+  return lost;
 }
 
 static void
@@ -477,12 +483,25 @@ core_finish (WeftWorkerContext *self)
   if (!self->core_armed)
     return weft_wire_writer_now (self->writer);
   self->core_on = TRUE;
-  core_measure (self, self->core_wall_ns);
+  /* Recording a wait may lose the core again: its write to the event pipe
+   * wakes the collector, which can take this thread's core. That is
+   * measured too, a few times over; what is left is said to be less. */
+  for (guint pass = 0; pass < 3 && core_measure (self, self->core_wall_ns); pass++)
+    ;
   self->core_on = FALSE;
   self->core_armed = FALSE;
-  /* measured until then; recording the wait may have blocked since (a
-   * full pipe to a collector that had no core), which is not the task's */
   return self->core_wall_ns;
+}
+
+/* After a step whose own records may have lost the core (see above): the
+ * time since its last record, without CPU time, is a wait for a core. */
+static void
+core_since_last_record (WeftWorkerContext *self)
+{
+  if (self->writer == NULL)
+    return;
+  core_arm (self, weft_wire_writer_get_last_time (self->writer), thread_cpu_ns ());
+  core_finish (self);
 }
 
 /* After something that cannot block but may wake another thread, which can
@@ -492,6 +511,36 @@ core_arm_now (WeftWorkerContext *self)
 {
   if (self->writer != NULL)
     core_arm (self, weft_wire_writer_now (self->writer), thread_cpu_ns ());
+}
+
+/* Releases the GIL before a step that may block: the thread it wakes may
+ * take this one's core, so the time from here until the step is measured
+ * (core_finish()) and, without CPU time, drawn as waiting for a core. */
+static void
+drop_gil_off_core (WeftWorkerContext *self)
+{
+  if (self->gil == NULL || !self->holds_gil)
+    return;
+  if (self->writer != NULL)
+    {
+      /* from the release's own record: a preemption inside it counts */
+      guint64 cpu = thread_cpu_ns ();
+
+      drop_gil (self, FALSE);
+      core_arm (self, weft_wire_writer_get_last_time (self->writer), cpu);
+      return;
+    }
+  drop_gil (self, FALSE);
+}
+
+/* Takes the GIL back after such a step: what was armed for it is over (the
+ * wait for the GIL is drawn as such, not as a wait for a core). */
+static void
+take_gil_after (WeftWorkerContext *self)
+{
+  if (self->gil != NULL)
+    self->core_armed = FALSE;
+  take_gil (self);
 }
 
 /* Counts @iterations of CPU work; samples when the wall clock jumped since
@@ -521,7 +570,7 @@ gil_checkpoint (WeftWorkerContext *self)
     {
       core_sample (self);
       drop_gil (self, TRUE);
-      take_gil_waiting (self, TRUE);
+      take_gil_waiting (self, TRUE, 0);
       core_restart (self);
     }
 }
@@ -843,7 +892,8 @@ do_lock (WeftWorkerContext *self,
    * blocked on a lock whose holder waits for the GIL never wakes. */
   if (weft_arena_try_lock (self->arena, object, self->worker, self->writer))
     return TRUE;
-  drop_gil (self, FALSE);
+  drop_gil_off_core (self);
+  core_finish (self);
   ok = weft_arena_lock (self->arena, object, self->worker, self->writer);
   take_gil (self);
   return ok;
@@ -868,20 +918,24 @@ do_put (WeftWorkerContext *self,
 {
   gboolean ok = TRUE;
 
-  drop_gil (self, FALSE);
+  drop_gil_off_core (self);
   for (gint64 i = 0; i < step->count && ok; i++)
     {
       gint64 item = weft_arena_next_item_id (self->arena, step->object);
 
       if (step->bytes > 0)
         memset (scratch (self, (gsize) step->bytes), (int) (item & 0xff), (gsize) step->bytes);
+      core_finish (self);
       if (self->message_ns > 0)
         ok = weft_worker_context_charge (self, WEFT_STATE_PICKLING, 0,
                                          self->message_ns + self->pickle_ns_per_byte * (double) step->bytes,
                                          step->bytes);
       ok = ok && weft_arena_put (self->arena, step->object, item, self->worker, self->task_id, self->writer);
+      core_since_last_record (self);
+      if (i + 1 < step->count)
+        core_arm_now (self);   /* the put woke a getter, which may take this core */
     }
-  take_gil (self);
+  take_gil_after (self);
   return ok;
 }
 
@@ -895,18 +949,22 @@ do_get (WeftWorkerContext *self,
   gboolean ok = TRUE;
 
   *out_sentinel = FALSE;
-  drop_gil (self, FALSE);
+  drop_gil_off_core (self);
   for (gint64 i = 0; i < count && ok && !*out_sentinel; i++)
     {
       gint64 item;
 
+      core_finish (self);
       ok = weft_arena_get (self->arena, object, &item, self->worker, self->task_id, self->writer);
+      core_since_last_record (self);
       if (ok && item == WEFT_ARENA_SENTINEL)
         *out_sentinel = TRUE;
       if (ok && self->message_ns > 0)
         ok = weft_worker_context_charge (self, WEFT_STATE_PICKLING, 0, self->message_ns, 0);
+      if (i + 1 < count)
+        core_arm_now (self);   /* the get woke a putter, which may take this core */
     }
-  take_gil (self);
+  take_gil_after (self);
   return ok;
 }
 
@@ -1025,9 +1083,18 @@ finish (WeftTaskRun *self)
   guint64 end;
 
   core_finish (ctx);
-  core_arm_now (ctx);
-  drop_gil (ctx, FALSE);
-  end = core_finish (ctx);
+  if (ctx->gil != NULL && ctx->holds_gil)
+    {
+      /* Under the GIL the task ends as it lets the GIL go: it runs nothing
+       * after, and the thread it woke may take this one's core at once. */
+      drop_gil (ctx, FALSE);
+      end = ctx->writer != NULL ? weft_wire_writer_get_last_time (ctx->writer) : 0;
+    }
+  else
+    {
+      core_arm_now (ctx);
+      end = core_finish (ctx);
+    }
   /* The task ends where its time was last measured, not after a write of
    * the trace that blocked. arg1: the task's work, its CPU time and its
    * waits for I/O: what a serial run would spend on it */
@@ -1167,8 +1234,9 @@ weft_task_run_resume (WeftTaskRun *self)
       record (ctx, WEFT_EVENT_TASK_BEGIN, self->task_id, self->spec_index, 0);
       if (ctx->flush_task_begin && ctx->writer != NULL)
         weft_wire_writer_flush (ctx->writer);
+      /* a wait for the GIL begins with the task: it runs nothing before */
+      take_gil_waiting (ctx, FALSE, ctx->writer != NULL ? weft_wire_writer_get_last_time (ctx->writer) : 0);
     }
-
   take_gil (ctx);
   /* Without a GIL nothing blocked since the start (with one, it may have). */
   if (ctx->gil == NULL)

@@ -52,4 +52,15 @@ void      _weft_lane_get_stats      (WeftLane    *lane,
                                      WeftLaneStats *stats);
 gboolean  _weft_state_is_active     (WeftState    state);
 
+/* The waits that stop a thread whatever else it has open: a worker waiting
+ * for the GIL, a lock or a core runs nothing, even with a span above the
+ * wait (ended out of order: a lock's hold over the GIL's wait). An I/O or a
+ * queue's wait may lie under a main loop's other coroutines, which go on
+ * running. The lane's state, its breakdown and the parallelism follow. */
+static inline gboolean
+_weft_state_blocks_thread (guint state)
+{
+  return state == WEFT_STATE_GIL_WAIT || state == WEFT_STATE_LOCK_WAIT || state == WEFT_STATE_CORE_WAIT;
+}
+
 G_END_DECLS

@@ -133,6 +133,7 @@ struct _WeftLane
   guint            slots_alloc;
   guint            top;          /* 1 + deepest occupied slot, 0 if none */
   guint            n_open;
+  guint            n_blocked;    /* open slots whose state blocks the thread */
 
   /* Breakdown: time is added to acc[cur_state] whenever cur_state changes */
   WeftState        cur_state;
@@ -635,6 +636,27 @@ _weft_lane_touch (WeftLane *lane,
   return t;
 }
 
+/* The lane's state: its deepest open span's, unless a wait that stops the
+ * thread is open beneath it. That happens when spans end out of order: a
+ * thread that drops the GIL while it holds a lock waits for the GIL in the
+ * row the GIL's hold freed, under the lock's hold, which it still has but
+ * does not run in. */
+static inline WeftState
+lane_effective_state (WeftLane *lane)
+{
+  WeftState top_state;
+
+  if (lane->top == 0)
+    return WEFT_STATE_IDLE;
+  top_state = (WeftState) lane->slots[lane->top - 1].state;
+  if (G_LIKELY (lane->n_blocked == 0) || _weft_state_blocks_thread (top_state))
+    return top_state;
+  for (guint d = lane->top - 1; d-- > 0;)
+    if (_weft_state_blocks_thread (lane->slots[d].state))
+      return (WeftState) lane->slots[d].state;
+  return top_state;
+}
+
 static inline void
 lane_set_state (WeftLane *lane,
                 guint64   t,
@@ -687,12 +709,11 @@ _weft_lane_open (WeftLane *lane,
   slot->state = (guint8) state;
   slot->flags = (guint8) flags;
   lane->n_open++;
+  lane->n_blocked += _weft_state_blocks_thread (state);
 
   if (d >= lane->top)
-    {
-      lane->top = d + 1;
-      lane_set_state (lane, t, state, active_delta);
-    }
+    lane->top = d + 1;
+  lane_set_state (lane, t, lane_effective_state (lane), active_delta);
 
   return (int) d;
 }
@@ -729,18 +750,15 @@ lane_close_slot (WeftLane *lane,
   closed->depth = (guint8) d;
   closed->flags = rec.flags;
 
+  lane->n_blocked -= _weft_state_blocks_thread (slot->state);
   slot->state = WEFT_STATE_IDLE;
   lane->n_open--;
   lane->n_spans++;
 
   if (d + 1 == lane->top)
-    {
-      while (lane->top > 0 && lane->slots[lane->top - 1].state == WEFT_STATE_IDLE)
-        lane->top--;
-      lane_set_state (lane, t,
-                      lane->top > 0 ? (WeftState) lane->slots[lane->top - 1].state : WEFT_STATE_IDLE,
-                      active_delta);
-    }
+    while (lane->top > 0 && lane->slots[lane->top - 1].state == WEFT_STATE_IDLE)
+      lane->top--;
+  lane_set_state (lane, t, lane_effective_state (lane), active_delta);
 }
 
 gboolean
@@ -1424,7 +1442,9 @@ weft_lane_get_open_spans (WeftLane *lane,
  * weft_lane_get_current_state:
  * @lane: a #WeftLane
  *
- * Returns: the state of the deepest open span, or %WEFT_STATE_IDLE
+ * Returns: the state of the deepest open span (or of a wait for the GIL,
+ *   a lock or a core open beneath it: the thread runs nothing), or
+ *   %WEFT_STATE_IDLE
  */
 WeftState
 weft_lane_get_current_state (WeftLane *lane)

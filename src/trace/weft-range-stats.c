@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include "weft-lane-private.h"
 #include "weft-range-stats.h"
 #include "weft-span-links.h"
 #include "weft-trace-model-private.h"
@@ -233,7 +234,8 @@ cursors_init (Range     *r,
 }
 
 /* Sweeps the lane's rows together: between two span edges the deepest
- * span covering the time (if any) takes it. */
+ * span covering the time (if any) takes it, unless a wait that stops the
+ * thread covers it beneath (as the lane's own breakdown counts). */
 static void
 lane_states (Range         *r,
              WeftLane      *lane,
@@ -247,7 +249,7 @@ lane_states (Range         *r,
   for (guint64 step = 1; t < r->end; step++)
     {
       guint64 next = r->end;
-      WeftState state = WEFT_STATE_IDLE;
+      WeftState state = WEFT_STATE_IDLE, blocked = WEFT_STATE_IDLE;
 
       if (step % CANCEL_CHECK_EVERY == 0 && g_cancellable_is_cancelled (r->cancellable))
         return;
@@ -266,11 +268,15 @@ lane_states (Range         *r,
           if (c->cur.start_ns <= t)
             {
               state = c->cur.state;
+              if (_weft_state_blocks_thread (state))
+                blocked = state;
               next = MIN (next, c->cur.end_ns);
             }
           else
             next = MIN (next, c->cur.start_ns);
         }
+      if (blocked != WEFT_STATE_IDLE && !_weft_state_blocks_thread (state))
+        state = blocked;
       out->state_ns[state] += next - t;
       t = next;
     }
