@@ -110,10 +110,10 @@ static const Expected all_rows[] = {
   { WEFT_TIMELINE_ROW_HEADER, "Threads", "process 100", 0, -1, HEAD },
   { WEFT_TIMELINE_ROW_LANE, "main", NULL, 1, 0, LANE2 },
   { WEFT_TIMELINE_ROW_LANE, "helper", NULL, 1, 1, LANE1 },
-  { WEFT_TIMELINE_ROW_HEADER, "Processes", "4 workers", 0, -1, HEAD },
+  { WEFT_TIMELINE_ROW_HEADER, "Processes", "4 lanes", 0, -1, HEAD },
   { WEFT_TIMELINE_ROW_LANE, "proc-a", "pid 201", 1, 2, LANE1 },
   { WEFT_TIMELINE_ROW_LANE, "proc-b", "pid 202", 1, 3, LANE1 },
-  { WEFT_TIMELINE_ROW_HEADER, "Process 300", "2 workers", 1, -1, HEAD },
+  { WEFT_TIMELINE_ROW_HEADER, "Process 300", "2 lanes", 1, -1, HEAD },
   { WEFT_TIMELINE_ROW_LANE, "pool-1", NULL, 2, 4, LANE1 },
   { WEFT_TIMELINE_ROW_LANE, "pool-2", NULL, 2, 5, LANE1 },
 };
@@ -325,6 +325,37 @@ test_parallelism_after_lanes (void)
                     WEFT_TIMELINE_ROW_PARALLELISM);
 }
 
+/* A spawned worker's lane begins with the pool's record of its start; its
+ * name and executor come later, from the worker itself: the rows regroup
+ * then (the lane was "worker 0" under "Workers" for the whole run) */
+static void
+test_lane_named_later (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  g_autoptr(WeftTimelineRows) rows = weft_timeline_rows_new ();
+  g_autoptr(GArray) e = g_array_new (FALSE, FALSE, sizeof (WeftEvent));
+  WeftTimelineRow *row;
+
+  weft_timeline_rows_set_model (rows, model);
+  ev (e, BASE, 0, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0);
+  append (model, e);
+  row = weft_timeline_rows_get_row (rows, 0);
+  g_assert_cmpint (weft_timeline_row_get_kind (row), ==, WEFT_TIMELINE_ROW_HEADER);
+  g_assert_cmpstr (weft_timeline_row_get_label (row), ==, "Workers");
+
+  ev (e, BASE + MS, 0, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_PROCESSES, 100);
+  name_object (e, 0, WEFT_OBJECT_SELF, "process 0");
+  ev (e, BASE + 2 * MS, 0, WEFT_EVENT_SPAWN_END, 0, 0, 0);
+  append (model, e);
+  row = weft_timeline_rows_get_row (rows, 0);
+  g_assert_cmpint (weft_timeline_row_get_kind (row), ==, WEFT_TIMELINE_ROW_HEADER);
+  g_assert_cmpstr (weft_timeline_row_get_label (row), ==, "Processes");
+  g_assert_cmpstr (weft_timeline_row_get_sublabel (row), ==, "process 100");
+  row = weft_timeline_rows_get_row (rows, 1);
+  g_assert_cmpint (weft_timeline_row_get_kind (row), ==, WEFT_TIMELINE_ROW_LANE);
+  g_assert_cmpstr (weft_timeline_row_get_label (row), ==, "process 0");
+}
+
 /* A recorded program's processes: each headed by the program's name, taken
  * from its main thread's lane ("python3 (pid 400)"), else by its pid. Its
  * threads' track counts those not in a recorded wait, which a recording
@@ -345,14 +376,14 @@ test_recorded_processes (void)
   };
   static const Expected want[] = {
     { WEFT_TIMELINE_ROW_COUNTER, "Not waiting", NULL, 0, -1, CNTR },
-    { WEFT_TIMELINE_ROW_HEADER, "External program", "6 workers", 0, -1, HEAD },
-    { WEFT_TIMELINE_ROW_HEADER, "python3, process 400", "2 workers", 1, -1, HEAD },
+    { WEFT_TIMELINE_ROW_HEADER, "External program", "6 lanes", 0, -1, HEAD },
+    { WEFT_TIMELINE_ROW_HEADER, "python3, process 400", "2 lanes", 1, -1, HEAD },
     { WEFT_TIMELINE_ROW_LANE, "python3 (pid 400)", NULL, 2, 0, LANE1 },
     { WEFT_TIMELINE_ROW_LANE, "python3 (tid 401)", NULL, 2, 1, LANE1 },
-    { WEFT_TIMELINE_ROW_HEADER, "sh, process 410", "2 workers", 1, -1, HEAD },
+    { WEFT_TIMELINE_ROW_HEADER, "sh, process 410", "2 lanes", 1, -1, HEAD },
     { WEFT_TIMELINE_ROW_LANE, "sh (tid 411)", NULL, 2, 2, LANE1 },
     { WEFT_TIMELINE_ROW_LANE, "sh (pid 410)", NULL, 2, 3, LANE1 },
-    { WEFT_TIMELINE_ROW_HEADER, "Process 420", "2 workers", 1, -1, HEAD },
+    { WEFT_TIMELINE_ROW_HEADER, "Process 420", "2 lanes", 1, -1, HEAD },
     { WEFT_TIMELINE_ROW_LANE, "decoder", NULL, 2, 4, LANE1 },
     { WEFT_TIMELINE_ROW_LANE, "encoder (pid 4200)", NULL, 2, 5, LANE1 },
   };
@@ -398,6 +429,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/timeline-rows/collapse", test_collapse);
   g_test_add_func ("/weft/timeline-rows/follows-model", test_follows_model);
   g_test_add_func ("/weft/timeline-rows/recorded-processes", test_recorded_processes);
+  g_test_add_func ("/weft/timeline-rows/lane-named-later", test_lane_named_later);
 
   return g_test_run ();
 }

@@ -29,6 +29,7 @@ struct _WeftTimelineRows
   WeftTraceModel *model;
   GSignalGroup   *model_signals;
   gboolean        lanes_added;    /* since the last rebuild */
+  guint           lane_info_seen; /* the model's lane info serial at the last rebuild */
   guint           n_tracks_seen;
 
   GPtrArray      *rows;           /* WeftTimelineRow */
@@ -368,7 +369,7 @@ add_process_group (WeftTimelineRows *self,
       return;
     }
   label = process_text (self->model, ex, pid, TRUE);
-  sublabel = g_strdup_printf (ngettext ("%u worker", "%u workers", n_in_pid), n_in_pid);
+  sublabel = g_strdup_printf (ngettext ("%u lane", "%u lanes", n_in_pid), n_in_pid);
   g_ptr_array_add (rows, new_header (1, key, label, sublabel));
   if (!weft_timeline_rows_is_collapsed (self, key))
     add_lane_rows (self, rows, ex, pid, 2);
@@ -387,7 +388,7 @@ add_executor_group (WeftTimelineRows *self,
   if (pids->len == 1 && g_array_index (pids, gint64, 0) > 0)
     sublabel = process_text (self->model, ex, g_array_index (pids, gint64, 0), FALSE);
   else
-    sublabel = g_strdup_printf (ngettext ("%u worker", "%u workers", n_in_executor), n_in_executor);
+    sublabel = g_strdup_printf (ngettext ("%u lane", "%u lanes", n_in_executor), n_in_executor);
   g_ptr_array_add (rows, new_header (0, key, executor_label (ex), sublabel));
   if (weft_timeline_rows_is_collapsed (self, key))
     return;
@@ -465,6 +466,7 @@ rebuild (WeftTimelineRows *self)
       g_autoptr(GArray) executors = list_lane_values (self->model, -1, lane_executor);
 
       self->n_tracks_seen = count_tracks (self->model);
+      self->lane_info_seen = weft_trace_model_get_lane_info_serial (self->model);
       add_parallelism_row (self->rows, self->model);
       add_counter_rows (self->rows, self->model, WEFT_OBJECT_QUEUE);
       add_counter_rows (self->rows, self->model, WEFT_OBJECT_COUNTER);
@@ -493,7 +495,9 @@ static void
 on_model_changed (WeftTraceModel   *model,
                   WeftTimelineRows *self)
 {
-  if (self->lanes_added || count_tracks (model) != self->n_tracks_seen)
+  /* a lane's name or executor, which group the rows, may come after it */
+  if (self->lanes_added || count_tracks (model) != self->n_tracks_seen ||
+      weft_trace_model_get_lane_info_serial (model) != self->lane_info_seen)
     {
       rebuild (self);
       return;

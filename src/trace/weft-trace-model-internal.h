@@ -118,6 +118,7 @@ struct _WeftTraceModel
   guint64      last_ns;
   guint64      n_events;
   guint64      n_spans;
+  guint        lane_info_serial;  /* a lane named or its executor said since */
   guint64      n_unmatched;
   guint64      n_dropped;
 

@@ -757,6 +757,7 @@ process_event (WeftTraceModel  *self,
 
     case WEFT_EVENT_WORKER_INFO:
       _weft_lane_set_executor (lane, (WeftExecutorKind) ev->arg0, ev->arg1);
+      self->lane_info_serial++;
       return;
 
     case WEFT_EVENT_OBJECT_NEW:
@@ -772,6 +773,8 @@ process_event (WeftTraceModel  *self,
 
     case WEFT_EVENT_NAME:
       append_name (self, lane, ev);
+      if (ev->object == WEFT_OBJECT_SELF)
+        self->lane_info_serial++;
       return;
 
     case WEFT_EVENT_TASK_BEGIN:
@@ -1263,6 +1266,20 @@ weft_trace_model_get_named_slices (WeftTraceModel *self)
  *
  * Returns: the number of lanes
  */
+/**
+ * weft_trace_model_get_lane_info_serial:
+ *
+ * Returns: a number that changes whenever a lane is named or says its
+ *   executor (they may come after the lane's first events: a spawned
+ *   worker's own, after its start), for a view that groups lanes by them
+ */
+guint
+weft_trace_model_get_lane_info_serial (WeftTraceModel *self)
+{
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), 0);
+  return self->lane_info_serial;
+}
+
 guint
 weft_trace_model_get_n_lanes (WeftTraceModel *self)
 {

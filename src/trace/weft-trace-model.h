@@ -31,6 +31,7 @@ gboolean        weft_trace_model_get_named_slices    (WeftTraceModel   *self);
 
 /* Lanes, in worker id order */
 guint           weft_trace_model_get_n_lanes         (WeftTraceModel   *self);
+guint           weft_trace_model_get_lane_info_serial (WeftTraceModel  *self);
 WeftLane       *weft_trace_model_get_lane            (WeftTraceModel   *self,
                                                       guint             index);
 WeftLane       *weft_trace_model_lookup_lane         (WeftTraceModel   *self,
