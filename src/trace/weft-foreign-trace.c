@@ -839,11 +839,11 @@ build_foreign_lane (WeftForeignTrace *self,
         case 's':
         case 'f':
           {
+            /* a flow's ends, carried as a put and a get that did not block;
+             * a flow is no queue: no depth (-1), no depth track */
             gboolean put = rec->ph == 's';
-            WeftEvent b = mkev (t, worker, put ? WEFT_EVENT_QUEUE_PUT_BEGIN : WEFT_EVENT_QUEUE_GET_BEGIN, rec->obj, 0, 0);
-            WeftEvent e = mkev (t, worker, put ? WEFT_EVENT_QUEUE_PUT_END : WEFT_EVENT_QUEUE_GET_END, rec->obj, 0, rec->a0);
+            WeftEvent e = mkev (t, worker, put ? WEFT_EVENT_QUEUE_PUT_END : WEFT_EVENT_QUEUE_GET_END, rec->obj, -1, rec->a0);
 
-            g_array_append_val (others, b);
             g_array_append_val (others, e);
           }
           break;

@@ -720,9 +720,14 @@ queue_end (WeftTraceModel  *self,
     obj->queue.puts++;
   else
     obj->queue.gets++;
-  if (ev->arg0 > obj->queue.max_depth)
-    obj->queue.max_depth = ev->arg0;
-  track_add (self, object_track (obj), t, ev->arg0);
+  /* a negative depth is none: another program's flow, carried as a put
+   * and a get, has no depth to draw */
+  if (ev->arg0 >= 0)
+    {
+      if (ev->arg0 > obj->queue.max_depth)
+        obj->queue.max_depth = ev->arg0;
+      track_add (self, object_track (obj), t, ev->arg0);
+    }
   queue_item (self, ev->object, ev->arg1, ev->worker, t, state == WEFT_STATE_QUEUE_PUT ? 1 : 2);
 }
 
