@@ -390,8 +390,8 @@ test_lock_stats (void)
 /* Queue 3: worker 0 puts items 11 and 12, worker 1 gets them. */
 /* QUEUE_READY ends a wait before its get: the span stops there; a wait
  * paused (another worker took the item) and begun again is one get that
- * waited; a get without a begin did not wait; a READY without a wait is
- * unmatched. */
+ * waited, with its lost turn between; a get without a begin did not wait;
+ * a READY without a wait is unmatched. */
 static void
 test_queue_ready (void)
 {
@@ -418,11 +418,26 @@ test_queue_ready (void)
   g_assert_cmpuint (q.put_waits, ==, 0);
   g_assert_cmpuint (q.get_blocked_ns, ==, 20 + 25);
   lane = weft_trace_model_lookup_lane (model, 1);
-  g_assert_cmpuint (weft_lane_get_n_spans (lane, 0), ==, 2);
+  /* the get's wait, its lost turn (120-125: the item was there, another
+   * took it; not blocked, not running), and its wait again */
+  g_assert_cmpuint (weft_lane_get_n_spans (lane, 0), ==, 3);
   g_assert_true (weft_lane_get_span (lane, 0, 1, &span));
+  g_assert_cmpuint (span.start_ns, ==, 120);
+  g_assert_cmpuint (span.end_ns, ==, 125);
+  g_assert_cmpint (span.state, ==, WEFT_STATE_QUEUE_TURN);
+  g_assert_true (weft_lane_get_span (lane, 0, 2, &span));
   g_assert_cmpuint (span.start_ns, ==, 125);
   g_assert_cmpuint (span.end_ns, ==, 150);
   g_assert_cmpint (span.state, ==, WEFT_STATE_QUEUE_GET);
+  /* ...and after the last READY it woke up (150-170): no turn there */
+  {
+    WeftLaneStats ls;
+
+    g_assert_true (weft_trace_model_get_lane_stats (model, 1, &ls));
+    g_assert_cmpuint (ls.state_ns[WEFT_STATE_QUEUE_TURN], ==, 5);
+    g_assert_cmpuint (ls.state_ns[WEFT_STATE_QUEUE_GET], ==, 45);
+  }
+  g_assert_cmpstr (weft_state_to_nick (WEFT_STATE_QUEUE_TURN), ==, "queue-turn");
   {
     WeftRunStats rs;
 

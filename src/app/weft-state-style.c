@@ -32,6 +32,8 @@ static const StateStyle styles[WEFT_N_STATES] = {
   [WEFT_STATE_INTERPRETER_START] = { 0xc69c6d, 0x9c7447, N_("Starting the interpreter") },
   [WEFT_STATE_DISPATCH]  = { 0xd4c26a, 0xa89a3c, N_("Dispatching a task") },
   [WEFT_STATE_PICKLING]  = { 0xd9a5b3, 0xa86f7f, N_("Pickling") },
+  /* a pale queue wait: the queue was ready, another worker took the turn */
+  [WEFT_STATE_QUEUE_TURN] = { 0xd8c2e3, 0x5a4466, N_("Lost its turn at a queue") },
 };
 
 /* An opaque 0xRRGGBB */

@@ -51,6 +51,13 @@ void      _weft_lane_get_stats      (WeftLane    *lane,
                                      guint64      run_last,
                                      WeftLaneStats *stats);
 gboolean  _weft_state_is_active     (WeftState    state);
+void      _weft_lane_note_ready     (WeftLane    *lane,
+                                     guint64      t,
+                                     guint32      queue);
+gboolean  _weft_lane_take_ready     (WeftLane    *lane,
+                                     guint32      queue,
+                                     guint64     *out_ready_ns);
+void      _weft_lane_forget_ready   (WeftLane    *lane);
 
 /* The waits that stop a thread whatever else it has open: a worker waiting
  * for the GIL, a lock or a core runs nothing, even with a span above the

@@ -59,12 +59,21 @@ G_STATIC_ASSERT (sizeof (SpanRecord) == 20);
 #define LEAF_SIZE  (1u << LEAF_SHIFT)
 #define FAN_SHIFT  2
 #define FAN_OUT    (1u << FAN_SHIFT)
-#define N_SHARES   (WEFT_N_STATES - 1)       /* IDLE is never stored */
+/* IDLE is never stored, and a lost turn at a queue counts in merged
+ * columns as that queue's wait (a node is 32 bytes with 13 shares) */
+#define N_SHARES   (WEFT_N_STATES - 2)
 #define MAX_CODE   255
 
 
 
 G_STATIC_ASSERT (CHUNK_SIZE % LEAF_SIZE == 0);  /* a leaf never crosses a chunk */
+
+/* A state's share in a summary node (see N_SHARES) */
+static inline guint
+share_of (guint state)
+{
+  return (state == WEFT_STATE_QUEUE_TURN ? WEFT_STATE_QUEUE_GET : state) - 1;
+}
 
 typedef struct
 {
@@ -134,6 +143,8 @@ struct _WeftLane
   guint            top;          /* 1 + deepest occupied slot, 0 if none */
   guint            n_open;
   guint            n_blocked;    /* open slots whose state blocks the thread */
+  guint32          ready_queue;  /* the queue whose wait ended last, if nothing followed */
+  guint64          ready_ns;
 
   /* Breakdown: time is added to acc[cur_state] whenever cur_state changes */
   WeftState        cur_state;
@@ -171,6 +182,7 @@ static const struct
   [WEFT_STATE_INTERPRETER_START] = { "interpreter-start", "Starting the interpreter" },
   [WEFT_STATE_DISPATCH]  = { "dispatch", "Dispatching a task" },
   [WEFT_STATE_PICKLING]  = { "pickling", "Pickling" },
+  [WEFT_STATE_QUEUE_TURN] = { "queue-turn", "Lost its turn at a queue" },
 };
 
 /**
@@ -467,7 +479,7 @@ row_summary_complete (SpanRow *row)
 
       leaf.max_dur = MAX (leaf.max_dur, dur);
       if (G_LIKELY (state > WEFT_STATE_IDLE && state < WEFT_N_STATES))
-        leaf.weight[state - 1] += span_weight (dur);
+        leaf.weight[share_of (state)] += span_weight (dur);
     }
   level_store (&row->levels[0], &leaf);
   acc_merge (&row->levels[1].acc, &leaf);
@@ -620,6 +632,39 @@ _weft_lane_set_executor (WeftLane        *lane,
 {
   lane->executor = executor;
   lane->pid = pid;
+}
+
+/* ---- a queue's turns ---------------------------------------------------- */
+
+/* A wait for @queue ended at @t (QUEUE_READY): if the lane's next event is
+ * a new wait for it, the worker lost its turn in between. */
+void
+_weft_lane_note_ready (WeftLane *lane,
+                       guint64   t,
+                       guint32   queue)
+{
+  lane->ready_queue = queue;
+  lane->ready_ns = t;
+}
+
+/* Returns: whether the last event was @queue's QUEUE_READY, at
+ * *@out_ready_ns; forgets it either way */
+gboolean
+_weft_lane_take_ready (WeftLane *lane,
+                       guint32   queue,
+                       guint64  *out_ready_ns)
+{
+  gboolean was = lane->ready_queue != 0 && lane->ready_queue == queue;
+
+  *out_ready_ns = lane->ready_ns;
+  lane->ready_queue = 0;
+  return was;
+}
+
+void
+_weft_lane_forget_ready (WeftLane *lane)
+{
+  lane->ready_queue = 0;
 }
 
 /* ---- events --------------------------------------------------------------- */

@@ -28,6 +28,9 @@ typedef enum
   WEFT_STATE_INTERPRETER_START, /* a spawned worker starting the interpreter and its imports */
   WEFT_STATE_DISPATCH,    /* a pool handing a task to a worker */
   WEFT_STATE_PICKLING,    /* a payload pickled and unpickled */
+  /* QUEUE_READY .. QUEUE_*_BEGIN: the queue had room (or an item), another
+   * worker took it first, and this one waits again */
+  WEFT_STATE_QUEUE_TURN,
 
   WEFT_N_STATES
 } WeftState;

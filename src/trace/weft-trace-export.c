@@ -68,6 +68,7 @@ static const char *state_titles[WEFT_N_STATES] = {
   [WEFT_STATE_INTERPRETER_START] = "starting the interpreter",
   [WEFT_STATE_DISPATCH] = "dispatch",
   [WEFT_STATE_PICKLING] = "pickling",
+  [WEFT_STATE_QUEUE_TURN] = "queue turn",
 };
 
 const char *

@@ -685,10 +685,40 @@ queue_ready (WeftTraceModel  *self,
       self->n_spans++;
       queue_note_blocked (obj, span.state, span.end_ns - span.start_ns);
       self->queue_waited[ev->worker] = 1;
+      _weft_lane_note_ready (lane, t, ev->object);
       return;
     }
   self->n_unmatched++;
   _weft_lane_count_unmatched (lane);
+}
+
+/* A new wait for a queue right after the last one ended (QUEUE_READY, and
+ * nothing between): the queue had room or an item meanwhile, and another
+ * worker took it. That stretch is the worker's lost turn, a wait of its
+ * own, not running. */
+static void
+queue_begin (WeftTraceModel  *self,
+             WeftLane        *lane,
+             const WeftEvent *ev,
+             guint64          t,
+             WeftState        state,
+             int             *delta)
+{
+  guint64 ready;
+
+  if (_weft_lane_take_ready (lane, ev->object, &ready) && ready < t)
+    {
+      WeftSpan span;
+      int turn = 0;
+
+      /* the lane's last event was at @ready: the span opens there, and the
+       * parallelism learns it was not running from then on */
+      open_span (self, lane, ready, WEFT_STATE_QUEUE_TURN, ev->object, 0, &turn);
+      if (turn != 0)
+        track_add (self, &self->parallelism, ready, turn);
+      close_span (self, lane, t, WEFT_STATE_QUEUE_TURN, ev->object, 0, &span, delta);
+    }
+  open_span (self, lane, t, state, ev->object, 0, delta);
 }
 
 static void
@@ -751,6 +781,9 @@ process_event (WeftTraceModel  *self,
   if (G_UNLIKELY (lane == NULL))
     lane = lane_ensure (self, ev->worker);
   t = _weft_lane_touch (lane, ev->time_ns);
+  /* a lost turn is a QUEUE_READY followed at once by a new wait */
+  if (ev->kind != WEFT_EVENT_QUEUE_PUT_BEGIN && ev->kind != WEFT_EVENT_QUEUE_GET_BEGIN)
+    _weft_lane_forget_ready (lane);
 
   switch ((WeftEventKind) ev->kind)
     {
@@ -824,7 +857,7 @@ process_event (WeftTraceModel  *self,
       break;
 
     case WEFT_EVENT_QUEUE_PUT_BEGIN:
-      open_span (self, lane, t, WEFT_STATE_QUEUE_PUT, ev->object, 0, &delta);
+      queue_begin (self, lane, ev, t, WEFT_STATE_QUEUE_PUT, &delta);
       break;
 
     case WEFT_EVENT_QUEUE_PUT_END:
@@ -832,7 +865,7 @@ process_event (WeftTraceModel  *self,
       break;
 
     case WEFT_EVENT_QUEUE_GET_BEGIN:
-      open_span (self, lane, t, WEFT_STATE_QUEUE_GET, ev->object, 0, &delta);
+      queue_begin (self, lane, ev, t, WEFT_STATE_QUEUE_GET, &delta);
       break;
 
     case WEFT_EVENT_QUEUE_GET_END:
