@@ -213,12 +213,8 @@ load_user (WeftCalibration **out,
 static gpointer
 load_once (gpointer data)
 {
-  WeftCalibration *cal = NULL;
-
   (void) data;
-  if (!load_user (&cal, NULL) || cal == NULL)
-    return (gpointer) &defaults;
-  return cal;
+  return weft_calibration_new_current ();
 }
 
 /**
@@ -285,6 +281,24 @@ double
 weft_calibration_get_manager_side_ns (const WeftCalibration *self)
 {
   return self->manager_call_us * 1e3 / 2;
+}
+
+/**
+ * weft_calibration_get_pickle_side_ns:
+ * @bytes: the payload's size
+ * @unpickling: the receiver's side (`loads`), else the sender's (`dumps`)
+ *
+ * Returns: what one side of moving @bytes of a list of ints is charged, in
+ *   ns: its share of pickling and unpickling them
+ */
+double
+weft_calibration_get_pickle_side_ns (const WeftCalibration *self,
+                                     gsize                  bytes,
+                                     gboolean               unpickling)
+{
+  double share = unpickling ? self->unpickle_share : 1 - self->unpickle_share;
+
+  return share * self->pickle_ms_per_mb /* ms per MB = ns per byte */ * (double) bytes;
 }
 
 /* Returns: (transfer full): the figures as the calibration file holds them */

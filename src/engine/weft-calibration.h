@@ -45,6 +45,9 @@ WeftCalibration *weft_calibration_new_from_data (const char          *data,
 const WeftCalibration *weft_calibration_get   (void);
 WeftCalibration *weft_calibration_new_current (void);
 double           weft_calibration_get_manager_side_ns (const WeftCalibration *self);
+double           weft_calibration_get_pickle_side_ns (const WeftCalibration *self,
+                                                      gsize                  bytes,
+                                                      gboolean               unpickling);
 gboolean         weft_calibration_check       (GError               **error);
 char            *weft_calibration_to_json     (const WeftCalibration *self);
 void             weft_calibration_free        (WeftCalibration       *self);

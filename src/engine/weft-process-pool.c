@@ -299,12 +299,13 @@ profile_memfd (const WeftProfile  *profile,
   return fd;
 }
 
-/* The worker's STARTING span opens now, recorded by us for its lane; the
- * writer says BYE and flushes at once, so the worker's own events (all later)
- * are never behind ours in time. */
-static void
-record_spawn_begin (int     event_fd,
-                    guint16 worker)
+/* A worker's STARTING span opens now, recorded for its lane by the pool
+ * (before a spawn) or the fork server (before a fork); the writer says BYE
+ * and flushes at once, so the worker's own events (all later) are never
+ * behind it in time. Nothing without an event pipe. */
+void
+_weft_record_starting (int     event_fd,
+                       guint16 worker)
 {
   g_autoptr(WeftWireWriter) writer = NULL;
 
@@ -739,12 +740,12 @@ handler_thread (gpointer data)
   g_autoptr(WeftCalibration) cost = weft_calibration_new_current ();
   g_autoptr(WeftWireWriter) writer = NULL;
   g_autoptr(WeftWorkerContext) ctx = NULL;
+  /* a stage's processes are no Pool's: nothing to charge */
+  gboolean charges = self->handler_lane >= 0;
   PendingTask *t;
   guint32 result;
 
-  if (self->handler_lane < 0)
-    cost->dispatch_parent_us = cost->pickle_ms_per_mb = 0;   /* no Pool: nothing to charge */
-  if (self->event_fd >= 0 && self->handler_lane >= 0)
+  if (self->event_fd >= 0 && charges)
     {
       writer = weft_wire_writer_new (self->event_fd, (guint16) self->handler_lane);
       weft_wire_writer_record (writer, WEFT_EVENT_WORKER_INFO, 0, WEFT_EXECUTOR_PROCESSES, getpid ());
@@ -761,14 +762,13 @@ handler_thread (gpointer data)
       t = next_work (self, &result);
       if (t == NULL && result == 0)
         break;
-      if (t != NULL && t->payload_bytes > 0 && cost->pickle_ms_per_mb > 0)
+      if (t != NULL && t->payload_bytes > 0 && charges)
         weft_worker_context_charge (ctx, WEFT_STATE_PICKLING, t->task_id,
-                                    (1 - cost->unpickle_share) * cost->pickle_ms_per_mb *
-                                    (double) t->payload_bytes /* ns */,
+                                    weft_calibration_get_pickle_side_ns (cost, t->payload_bytes, FALSE),
                                     (gint64) t->payload_bytes);
       if (t != NULL)
         hand_out (self, t);
-      else if (cost->dispatch_parent_us > 0)
+      else if (charges)
         weft_worker_context_charge (ctx, WEFT_STATE_DISPATCH, result, cost->dispatch_parent_us * 1e3, 0);
     }
 
@@ -1029,7 +1029,7 @@ start_worker (WeftProcessPool  *self,
       g_autofree char *id = g_strdup_printf ("%u", w->worker);
       char *argv[] = { self->worker_path, (char *) "--worker", id, NULL };
 
-      record_spawn_begin (event_fd, w->worker);
+      _weft_record_starting (event_fd, w->worker);
       ok = spawn_with_fds (self->worker_path, argv, fds, G_N_ELEMENTS (fds), &w->pid, error);
     }
   else

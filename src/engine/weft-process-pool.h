@@ -82,6 +82,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (WeftProcessPool, weft_process_pool_free)
 #define _WEFT_FD_TASKS    6   /* tasks in (a spawned worker) / control socket (the fork server) */
 #define _WEFT_FD_RESULTS  7   /* answers out (a spawned worker) */
 
+void     _weft_record_starting (int     event_fd,
+                                guint16 worker);
 gboolean _weft_write_all (int          fd,
                           const void  *data,
                           gsize        len);

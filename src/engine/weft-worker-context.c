@@ -519,18 +519,15 @@ core_arm_now (WeftWorkerContext *self)
 static void
 drop_gil_off_core (WeftWorkerContext *self)
 {
+  guint64 cpu;
+
   if (self->gil == NULL || !self->holds_gil)
     return;
-  if (self->writer != NULL)
-    {
-      /* from the release's own record: a preemption inside it counts */
-      guint64 cpu = thread_cpu_ns ();
-
-      drop_gil (self, FALSE);
-      core_arm (self, weft_wire_writer_get_last_time (self->writer), cpu);
-      return;
-    }
+  cpu = self->writer != NULL ? thread_cpu_ns () : 0;
   drop_gil (self, FALSE);
+  /* from the release's own record: a preemption inside it counts */
+  if (self->writer != NULL)
+    core_arm (self, weft_wire_writer_get_last_time (self->writer), cpu);
 }
 
 /* Takes the GIL back after such a step: what was armed for it is over (the

@@ -196,13 +196,12 @@ worker_main (guint16       worker,
                                (gint64) msg.payload_bytes, 0);
 
       /* What CPython's pool adds in the worker: taking the task (and sending
-       * its result), unpickling its payload; the parent's part is the task
+       * its result), unpickling its payload; the parent's part is the pool
        * handler's */
       weft_worker_context_charge (ctx, WEFT_STATE_DISPATCH, msg.task_id, cost->dispatch_us * 1e3, 0);
       if (msg.payload_bytes > 0)
         weft_worker_context_charge (ctx, WEFT_STATE_PICKLING, msg.task_id,
-                                    cost->unpickle_share * cost->pickle_ms_per_mb *
-                                    (double) msg.payload_bytes /* ns */,
+                                    weft_calibration_get_pickle_side_ns (cost, msg.payload_bytes, TRUE),
                                     (gint64) msg.payload_bytes);
 
       res.task_id = msg.task_id;
@@ -285,18 +284,6 @@ receive_request (int               control_fd,
   return 1;
 }
 
-/* A forked worker's STARTING span opens now, on its lane; the writer says
- * BYE and flushes at once, so the worker's own events (all later) are never
- * behind it in time. */
-static void
-record_starting (guint32 worker)
-{
-  g_autoptr(WeftWireWriter) writer = weft_wire_writer_new (_WEFT_FD_EVENTS, (guint16) worker);
-
-  weft_wire_writer_record (writer, WEFT_EVENT_SPAWN_BEGIN, 0, 0, 0);
-  weft_wire_writer_close (writer);
-}
-
 /*
  * Single-threaded by design: fork() is only safe in a process with one
  * thread. The arena is mapped, the profile parsed and the CPU calibrated
@@ -364,7 +351,7 @@ fork_server (void)
            * fork of an interpreter's process costing its parent the
            * calibrated time; this server's own forks are cheap. The worker's
            * start begins with its own fork, not with the queue before it. */
-          record_starting (msg.worker);
+          _weft_record_starting (_WEFT_FD_EVENTS, (guint16) msg.worker);
           weft_cpu_spin_ns (weft_calibration_get ()->fork_start_ms * 1e6);
           pid = fork ();
           if (pid == 0)
