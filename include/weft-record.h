@@ -33,6 +33,8 @@ extern void     weft_record_instant     (const char *name) __attribute__((weak))
 extern void     weft_record_counter     (const char *name,
                                          int64_t     value) __attribute__((weak));
 extern void     weft_record_thread_name (const char *name) __attribute__((weak));
+extern int      weft_record_name_lock   (const void *address,
+                                         const char *name) __attribute__((weak));
 
 /* Whether this process is being recorded. */
 static inline int
@@ -103,6 +105,16 @@ weft_mark_thread_name (const char *name)
 {
   if (weft_record_thread_name)
     weft_record_thread_name (name);
+}
+
+/* Draws the semaphore at @sem as the lock @name (a program that uses a
+ * sem_t as a mutex): each acquisition, wait and release. Returns whether it is
+ * named. */
+static inline int
+weft_mark_lock (const void *sem,
+                const char *name)
+{
+  return weft_record_name_lock ? weft_record_name_lock (sem, name) : 0;
 }
 
 #ifdef __cplusplus

@@ -243,6 +243,62 @@ test_race_processes (void)
   g_assert_cmpuint (tasks, ==, 4);
 }
 
+/* The profile's lock @name in the real run: a lock, every acquisition of it
+ * recorded (@acquisitions), as the model's are, not a semaphore's waits */
+static void
+check_lock (WeftCpythonRuntime *rt,
+            const char         *name,
+            guint64             acquisitions)
+{
+  WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
+  g_autoptr(WeftSummary) summary = weft_summary_new (model, weft_cpython_runtime_get_profile (rt),
+                                                     weft_cpython_runtime_get_result (rt));
+  guint n = 0;
+  const WeftSummaryLock *locks = weft_summary_get_locks (summary, &n);
+  guint64 waits = 0;
+
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (locks[i].name, name) == 0)
+      {
+        g_assert_false (locks[i].waits_only);
+        g_assert_cmpuint (locks[i].stats.acquisitions, ==, acquisitions);
+        g_assert_cmpuint (locks[i].stats.total_hold_ns, >, 0);
+        waits = weft_lock_stats_get_waits (&locks[i].stats);
+        g_test_message ("%s: %" G_GUINT64_FORMAT " acquisitions, %" G_GUINT64_FORMAT " waits", name,
+                        acquisitions, waits);
+        /* each wait is a lock wait on some lane */
+        for (guint l = 0; l < weft_trace_model_get_n_lanes (model); l++)
+          waits -= MIN (waits, count_spans (weft_trace_model_get_lane (model, l), WEFT_STATE_LOCK_WAIT, 0));
+        g_assert_cmpuint (waits, ==, 0);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+/* 05: `with lock: counter += 1` on four threads, 80,000 times: no update
+ * lost, the lock's 80,000 acquisitions in the table */
+static void
+test_lock_threads (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("05-lock-fixes-race.json");
+
+  check_counter (rt, "counter", 80000);
+  g_assert_cmpint (g_array_index (weft_cpython_runtime_get_result (rt)->counters, WeftCounterResult, 0).lost, ==, 0);
+  check_lock (rt, "counter_lock", 80000);
+}
+
+/* 09: a multiprocessing.Lock across four processes is one lock, each
+ * process naming its own mapping of the semaphore */
+static void
+test_lock_processes (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("09-shared-memory-with-lock.json");
+
+  check_counter (rt, "value", 80000);
+  g_assert_cmpint (g_array_index (weft_cpython_runtime_get_result (rt)->counters, WeftCounterResult, 0).lost, ==, 0);
+  check_lock (rt, "value_lock", 80000);
+}
+
 /* 20: on asyncio, one failing task cancels its siblings (a TaskGroup):
  * the failure is reported, the cancelled spans are drawn as such. */
 static void
@@ -452,6 +508,8 @@ main (int   argc,
   g_test_add_func ("/cpython-runtime/gil-threads", test_gil_threads);
   g_test_add_func ("/cpython-runtime/race-threads", test_race_threads);
   g_test_add_func ("/cpython-runtime/race-processes", test_race_processes);
+  g_test_add_func ("/cpython-runtime/lock-threads", test_lock_threads);
+  g_test_add_func ("/cpython-runtime/lock-processes", test_lock_processes);
   g_test_add_func ("/cpython-runtime/task-group", test_task_group);
   g_test_add_func ("/cpython-runtime/process-stages", test_process_stages);
   g_test_add_func ("/cpython-runtime/loop-stages", test_loop_stages);

@@ -780,6 +780,79 @@ test_python_marks (void)
   g_assert_true (named);
 }
 
+/* The object of @kind named @name, or 0 */
+static guint32
+object_named (WeftTraceModel *model,
+              WeftObjectKind  kind,
+              const char     *name)
+{
+  g_autofree guint32 *ids = NULL;
+  guint n = 0;
+
+  ids = weft_trace_model_list_objects (model, kind, &n);
+  for (guint i = 0; i < n; i++)
+    if (g_strcmp0 (weft_trace_model_get_object_name (model, ids[i]), name) == 0)
+      return ids[i];
+  return 0;
+}
+
+static int
+compare_span_starts (gconstpointer a,
+                     gconstpointer b)
+{
+  const WeftSpan *x = a, *y = b;
+
+  return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
+}
+
+/* A threading.Lock named with weft.name_lock() is a lock: each of its 200
+ * acquisitions, its waits, and holds that never overlap; the one not named
+ * is a semaphore's queue, as before. */
+static void
+test_python_named_lock (void)
+{
+  g_autofree char *path = script ("named-lock.py");
+  const char *argv[] = { PYTHON, path, NULL };
+  g_autoptr(Rec) r = record (argv);
+  g_autoptr(GArray) holds = g_array_new (FALSE, FALSE, sizeof (WeftSpan));
+  guint32 lock;
+  WeftLockStats stats;
+  guint n_waits = 0, n_semaphore_gets = 0;
+
+  g_assert_cmpint (r->status, ==, 0);
+  g_assert_cmpstr (r->out, ==, "named True False\n");
+  lock = object_named (r->model, WEFT_OBJECT_LOCK, "matrix lock");
+  g_assert_cmpuint (lock, !=, 0);
+  g_assert_false (weft_trace_model_lock_waits_only (r->model, lock));
+  g_assert_true (weft_trace_model_get_lock_stats (r->model, lock, &stats));
+  g_assert_cmpuint (stats.acquisitions, ==, 200);
+  g_assert_cmpuint (stats.contended, >, 0);
+  g_assert_cmpuint (stats.total_hold_ns, >=, 200 * 300000);
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (r->model); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (r->model, i);
+      g_autoptr(GArray) held = lane_spans (lane, WEFT_STATE_LOCK_HELD);
+      g_autoptr(GArray) waits = lane_spans (lane, WEFT_STATE_LOCK_WAIT);
+      g_autoptr(GArray) gets = lane_spans (lane, WEFT_STATE_QUEUE_GET);
+
+      for (guint j = 0; j < held->len; j++)
+        if (g_array_index (held, WeftSpan, j).object == lock)
+          g_array_append_val (holds, g_array_index (held, WeftSpan, j));
+      for (guint j = 0; j < waits->len; j++)
+        n_waits += g_array_index (waits, WeftSpan, j).object == lock;
+      if (g_str_has_prefix (weft_lane_get_name (lane), "taker-"))
+        n_semaphore_gets += gets->len;
+    }
+  g_assert_cmpuint (n_waits, ==, stats.contended + stats.unacquired);
+  g_assert_cmpuint (holds->len, ==, 200);
+  g_array_sort (holds, compare_span_starts);
+  for (guint j = 1; j < holds->len; j++)
+    g_assert_cmpuint (g_array_index (holds, WeftSpan, j).start_ns, >=, g_array_index (holds, WeftSpan, j - 1).end_ns);
+  /* the lock not named: its waits are a semaphore's, as any Condition's */
+  g_assert_cmpuint (n_semaphore_gets, >, 0);
+}
+
 static void
 test_many_threads (void)
 {
@@ -980,6 +1053,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record/python-crash", test_python_crash);
   g_test_add_func ("/weft/record/python-fork-exec", test_python_fork_exec);
   g_test_add_func ("/weft/record/python-marks", test_python_marks);
+  g_test_add_func ("/weft/record/python-named-lock", test_python_named_lock);
   g_test_add_func ("/weft/record/closes-inherited-fds", test_closes_inherited_fds);
   g_test_add_func ("/weft/record/clean-environment", test_clean_environment);
   return g_test_run ();

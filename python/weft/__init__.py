@@ -15,16 +15,19 @@ Weft does not record they are no-ops costing one test::
 
     weft.instant("checkpoint")
     weft.counter("queue depth", len(q))
+    weft.name_lock(lock, "cache lock")
 
 Importing the module also names every Python thread's lane after its
 `threading` name (threads started from then on, and the current one).
 """
 
+import _thread
 import ctypes
 import functools
+import sys
 import threading
 
-__all__ = ["active", "begin", "end", "region", "traced", "instant", "counter", "name_thread"]
+__all__ = ["active", "begin", "end", "region", "traced", "instant", "counter", "name_thread", "name_lock"]
 
 
 def _load():
@@ -43,6 +46,11 @@ def _load():
     lib.weft_record_counter.restype = None
     lib.weft_record_thread_name.argtypes = [ctypes.c_char_p]
     lib.weft_record_thread_name.restype = None
+    try:
+        lib.weft_record_name_lock.argtypes = [ctypes.c_void_p, ctypes.c_char_p]
+        lib.weft_record_name_lock.restype = ctypes.c_int
+    except AttributeError:
+        pass
     return lib
 
 
@@ -113,6 +121,31 @@ def name_thread(name=None):
     """Names this thread's lane (by default after its threading name)."""
     if _lib is not None:
         _lib.weft_record_thread_name((name or threading.current_thread().name).encode())
+
+
+def _semaphore_of(lock):
+    """The address of the POSIX semaphore a lock is, or 0: a
+    multiprocessing lock says it; a threading.Lock is one on CPython 3.12 and
+    earlier, its address stored after the object's header (3.13 made the
+    lock a PyMutex, which is no semaphore)."""
+    semlock = getattr(lock, "_semlock", None)
+    if semlock is not None:
+        return int(semlock.handle)
+    if type(lock) is _thread.LockType and sys.implementation.name == "cpython" and sys.version_info < (3, 13):
+        return ctypes.c_void_p.from_address(id(lock) + object.__basicsize__).value or 0
+    return 0
+
+
+def name_lock(lock, name):
+    """Draws @lock (a threading.Lock or a multiprocessing Lock) as the lock
+    @name: its waits, holds and hand-offs, in every process that names it.
+    Without it a recording draws the lock's waits as a semaphore's, like any
+    Condition's. Returns whether it is named (False when not recorded, or for
+    a lock that is not a semaphore)."""
+    if _lib is None or not hasattr(_lib, "weft_record_name_lock"):
+        return False
+    address = _semaphore_of(lock)
+    return bool(address) and bool(_lib.weft_record_name_lock(address, name.encode()))
 
 
 def _install_thread_names():

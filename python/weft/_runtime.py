@@ -23,11 +23,13 @@ What the program measured itself (its counters, tasks, wall time) is written
 to RESULT.json. docs/cpython-runtime.md describes the translation.
 """
 
+import _thread
 import asyncio
 import concurrent.futures
 import ctypes
 import json
 import multiprocessing
+import multiprocessing.synchronize
 import queue
 import sys
 import threading
@@ -245,8 +247,19 @@ class Worker:
 _process_worker = None
 
 
+def name_locks(objects):
+    """Names the profile's locks to the recording, in this process (a spawned
+    child's semaphores are at other addresses than its parent's): a
+    recording draws them as locks, each acquisition and hold, not as the
+    semaphores they are in CPython."""
+    for name, o in objects.items():
+        if isinstance(o, (multiprocessing.synchronize.Lock, _thread.LockType)):
+            weft.name_lock(o, name)
+
+
 def _process_init(objects, rate, cancelled, counter):
     global _process_worker
+    name_locks(objects)
     with counter.get_lock():
         index = counter.value
         counter.value += 1
@@ -272,6 +285,7 @@ def _run_stage(objects, rate, stage, sentinels, index, barrier):
 
 
 def _stage_process(objects, rate, stage, sentinels, index, barrier, results):
+    name_locks(objects)
     results.put(_run_stage(objects, rate, stage, sentinels, index, barrier))
 
 
@@ -452,6 +466,7 @@ class Runtime:
         objects = {}
         for name, o in self.profile.get("objects", {}).items():
             objects[name] = self.make_object(kind, ctx, o)
+        name_locks(objects)
         return objects
 
     def make_object(self, kind, ctx, o):

@@ -404,8 +404,6 @@ add_object_rows (WeftContentionView *self,
 {
   g_autofree guint32 *ids = NULL;
   guint n = 0;
-  /* a recorded program's lock taken without a wait recorded nothing */
-  gboolean waits_only = kind == WEFT_OBJECT_LOCK && weft_trace_model_is_recording (self->model);
 
   ids = weft_trace_model_list_objects (self->model, kind, &n);
   for (guint i = 0; i < n; i++)
@@ -440,7 +438,8 @@ add_object_rows (WeftContentionView *self,
           if (kind == WEFT_OBJECT_GIL && l.acquisitions == 0 && weft_lock_stats_get_waits (&l) == 0)
             continue;
           s.acquisitions = l.acquisitions;
-          s.waits_only = waits_only;
+          /* a recorded program's lock taken without a wait recorded nothing */
+          s.waits_only = weft_trace_model_lock_waits_only (self->model, ids[i]);
           s.contended = l.contended;
           s.waits = weft_lock_stats_get_waits (&l);
           s.unacquired = l.unacquired;

@@ -208,7 +208,6 @@ collect_locks (WeftSummary    *self,
 {
   g_autofree guint32 *ids = NULL;
   guint n;
-  gboolean waits_only = kind == WEFT_OBJECT_LOCK && weft_trace_model_is_recording (model);
 
   ids = weft_trace_model_list_objects (model, kind, &n);
   for (guint i = 0; i < n; i++)
@@ -222,7 +221,7 @@ collect_locks (WeftSummary    *self,
         continue;
       l.name = g_strdup (weft_trace_model_get_object_name (model, ids[i]));
       l.is_gil = kind == WEFT_OBJECT_GIL;
-      l.waits_only = waits_only;
+      l.waits_only = weft_trace_model_lock_waits_only (model, ids[i]);
       g_array_append_val (self->locks, l);
     }
 }

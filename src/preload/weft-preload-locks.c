@@ -15,7 +15,9 @@
  * blocked get, a signal or post that someone waits for is a put, and the
  * waiter that wakes names the put it woke on (the item id), so the trace
  * draws who woke whom. The objects are declared as "other", not queues: a
- * program has many, and a depth track each would bury its lanes. A barrier wait is a lock wait with no hold.
+ * program has many, and a depth track each would bury its lanes. A semaphore
+ * the program named as a lock is a lock. A barrier wait is a lock wait with
+ * no hold.
  */
 
 #include "config.h"
@@ -148,19 +150,26 @@ held_push (WeftPreloadThread *t,
 /* ---- mutexes ------------------------------------------------------------- */
 
 static void
+lock_wait_begin_as (WeftPreloadThread *t,
+                    void              *lock,
+                    guint32            id)
+{
+  guint64 now = weft_wire_writer_now (t->writer);
+
+  wait_note (lock, now);
+  _weft_preload_record_at (t, now, WEFT_EVENT_LOCK_WAIT, id, 0, 0);
+  _weft_preload_before_block (t);
+}
+
+static void
 lock_wait_begin (WeftPreloadThread *t,
                  void              *lock,
                  guint32           *out_id,
                  const char        *what,
                  const void        *caller)
 {
-  guint64 now;
-
   *out_id = _weft_preload_object (lock, WEFT_OBJECT_LOCK, what, caller);
-  now = weft_wire_writer_now (t->writer);
-  wait_note (lock, now);
-  _weft_preload_record_at (t, now, WEFT_EVENT_LOCK_WAIT, *out_id, 0, 0);
-  _weft_preload_before_block (t);
+  lock_wait_begin_as (t, lock, *out_id);
 }
 
 static void
@@ -421,7 +430,107 @@ sem_word (void *s)
   return __atomic_load_n ((guint64 *) s, __ATOMIC_RELAXED);
 }
 
+/*
+ * Semaphores the program named as locks (weft_record_name_lock()): CPython's
+ * threading.Lock and multiprocessing.Lock are semaphores, and so is every
+ * Condition's waiter, which one thread acquires and another releases. Only
+ * the program knows which are its locks; those are drawn as locks, each
+ * acquisition and release recorded (the model's locks record as many), the
+ * others as queues. Names are never taken back: a lock's memory reused for
+ * another semaphore would go on as the lock.
+ */
+#define N_NAMED 64
+
+static struct
+{
+  const void *address;
+  guint32     id;
+} named[N_NAMED];
+static int n_named;
+
+static guint32
+named_lock (const void *s)
+{
+  int n = __atomic_load_n (&n_named, __ATOMIC_ACQUIRE);
+
+  for (int i = 0; i < n; i++)
+    if (named[i].address == s)
+      return __atomic_load_n (&named[i].id, __ATOMIC_RELAXED);
+  return 0;
+}
+
+gboolean
+_weft_preload_name_lock (const void *address,
+                         guint32     id)
+{
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  gboolean named_now = TRUE;
+  int i;
+
+  _weft_real.pthread_mutex_lock (&lock);
+  for (i = 0; i < n_named && named[i].address != address; i++)
+    ;
+  if (i < n_named)
+    __atomic_store_n (&named[i].id, id, __ATOMIC_RELAXED);
+  else if (i < N_NAMED)
+    {
+      named[i].address = address;
+      named[i].id = id;
+      __atomic_store_n (&n_named, i + 1, __ATOMIC_RELEASE);
+    }
+  else
+    named_now = FALSE;
+  _weft_real.pthread_mutex_unlock (&lock);
+  return named_now;
+}
+
+/* The named lock @id that this thread took */
+static void
+named_taken (WeftPreloadThread *t,
+             void              *s,
+             guint32            id)
+{
+  _weft_preload_record (t, WEFT_EVENT_LOCK_ACQUIRED, id, 0, 0);
+  held_push (t, s);
+}
+
+static inline guint32
+named_lock_of (void *s)
+{
+  return G_UNLIKELY (__atomic_load_n (&n_named, __ATOMIC_RELAXED) > 0) && _weft_preload.active ? named_lock (s) : 0;
+}
+
 typedef enum { SEM_WAIT, SEM_TIMED, SEM_CLOCK } SemWay;
+
+static int
+sem_wait_real (void                  *s,
+               SemWay                 way,
+               clockid_t              clock,
+               const struct timespec *abstime)
+{
+  return way == SEM_WAIT ? _weft_real.sem_wait (s) :
+         way == SEM_TIMED ? _weft_real.sem_timedwait (s, abstime) :
+         _weft_real.sem_clockwait (s, clock, abstime);
+}
+
+/* A wait for a named lock: a lock wait, then its hold (none if it failed) */
+static int
+named_wait (WeftPreloadThread     *t,
+            void                  *s,
+            guint32                id,
+            SemWay                 way,
+            clockid_t              clock,
+            const struct timespec *abstime)
+{
+  int r, saved;
+
+  lock_wait_begin_as (t, s, id);
+  r = sem_wait_real (s, way, clock, abstime);
+  saved = errno;
+  lock_wait_end (t, s, id, r);
+  errno = saved;
+  return r;
+}
 
 static int
 sem_wait_recorded (void                  *s,
@@ -431,15 +540,22 @@ sem_wait_recorded (void                  *s,
                    const void            *caller)
 {
   WeftPreloadThread *t;
-  guint32 id;
+  guint32 id, lock_id;
   gint64 before;
   int r, saved;
 
   if (G_UNLIKELY (_weft_real.pthread_mutex_unlock == NULL))
     _weft_preload_resolve ();
+  lock_id = named_lock_of (s);
   if (_weft_real.sem_trywait (s) == 0)
-    return 0;
+    {
+      if (lock_id != 0 && (t = _weft_preload_thread ()) != NULL)
+        named_taken (t, s, lock_id);
+      return 0;
+    }
   t = _weft_preload_thread ();
+  if (t != NULL && lock_id != 0)
+    return named_wait (t, s, lock_id, way, clock, abstime);
   if (t != NULL)
     {
       id = _weft_preload_object (s, WEFT_OBJECT_OTHER, "semaphore", caller);
@@ -447,9 +563,7 @@ sem_wait_recorded (void                  *s,
       _weft_preload_record (t, WEFT_EVENT_QUEUE_GET_BEGIN, id, 0, 0);
       _weft_preload_before_block (t);
     }
-  r = way == SEM_WAIT ? _weft_real.sem_wait (s) :
-      way == SEM_TIMED ? _weft_real.sem_timedwait (s, abstime) :
-      _weft_real.sem_clockwait (s, clock, abstime);
+  r = sem_wait_real (s, way, clock, abstime);
   saved = errno;
   if (t != NULL)
     _weft_preload_record (t, WEFT_EVENT_QUEUE_GET_END, id, (gint64) (sem_word (s) & 0x7fffffff),
@@ -479,14 +593,37 @@ sem_clockwait (sem_t                 *s,
   return sem_wait_recorded (s, SEM_CLOCK, clock, abstime, __builtin_return_address (0));
 }
 
+/* CPython tries a lock this way before it gives up the GIL to wait for it */
+WEFT_EXPORT int
+sem_trywait (sem_t *s)
+{
+  WeftPreloadThread *t;
+  guint32 lock_id;
+  int r;
+
+  if (G_UNLIKELY (_weft_real.pthread_mutex_unlock == NULL))
+    _weft_preload_resolve ();
+  r = _weft_real.sem_trywait (s);
+  if (r == 0 && (lock_id = named_lock_of (s)) != 0 && (t = _weft_preload_thread ()) != NULL)
+    named_taken (t, s, lock_id);
+  return r;
+}
+
 WEFT_EXPORT int
 sem_post (sem_t *s)
 {
   WeftPreloadThread *t;
+  guint32 lock_id;
 
   if (G_UNLIKELY (_weft_real.pthread_mutex_unlock == NULL))
     _weft_preload_resolve ();
-  if (_weft_preload.active && (sem_word (s) >> 32) != 0 && (t = _weft_preload_thread ()) != NULL)
+  if ((lock_id = named_lock_of (s)) != 0)
+    {
+      /* a hold this thread recorded ends; a release of another's is not drawn */
+      if ((t = _weft_preload_self) != NULL && held_take (t, s))
+        _weft_preload_record (t, WEFT_EVENT_LOCK_RELEASED, lock_id, 0, 0);
+    }
+  else if (_weft_preload.active && (sem_word (s) >> 32) != 0 && (t = _weft_preload_thread ()) != NULL)
     {
       guint32 id = _weft_preload_object (s, WEFT_OBJECT_OTHER, "semaphore", NULL);
       gint64 item = signal_note (s);

@@ -22,6 +22,8 @@ mark_object (const char     *name,
 
   for (const char *p = name; *p != '\0'; p++)
     h = (h ^ (guint8) *p) * 16777619u;
+  if (kind == WEFT_OBJECT_LOCK)
+    h = (h ^ 0x4c) * 16777619u;  /* a lock and a region may share a name */
   /* _weft_preload_object() names the object after the address's symbol;
    * a mark is named by its text instead, so declare it here */
   return _weft_preload_mark_object (h, kind, name);
@@ -107,4 +109,17 @@ weft_record_thread_name (const char *name)
 
   if (t != NULL && name != NULL)
     _weft_preload_name_thread (t, name, FALSE);
+}
+
+/* The semaphore at @address (CPython's threading.Lock and multiprocessing.Lock
+ * are semaphores) is the lock @name: its waits, holds and hand-offs are drawn
+ * as a lock's, under the same object in every process that names it.
+ * Returns 1 if it is named, 0 if not (not recorded, or too many named). */
+WEFT_EXPORT int
+weft_record_name_lock (const void *address,
+                       const char *name)
+{
+  if (address == NULL || name == NULL || _weft_preload_thread () == NULL)
+    return 0;
+  return _weft_preload_name_lock (address, mark_object (name, WEFT_OBJECT_LOCK));
 }

@@ -145,6 +145,8 @@ guint32            _weft_preload_object       (const void        *address,
                                                WeftObjectKind     kind,
                                                const char        *what,
                                                const void        *caller);
+gboolean           _weft_preload_name_lock    (const void        *address,
+                                               guint32            id);
 guint32            _weft_preload_mark_object  (guint32            hash,
                                                WeftObjectKind     kind,
                                                const char        *name);

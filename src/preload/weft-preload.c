@@ -627,7 +627,8 @@ _weft_preload_mark_object (guint32         hash,
 
   if (object_seen (id) || (t = _weft_preload_thread ()) == NULL)
     return id;
-  _weft_preload_record (t, WEFT_EVENT_OBJECT_NEW, id, kind, 0);
+  /* a named lock records each acquisition (weft-preload-locks.c) */
+  _weft_preload_record (t, WEFT_EVENT_OBJECT_NEW, id, kind, kind == WEFT_OBJECT_LOCK ? WEFT_LOCK_RECORDED_IN_FULL : 0);
   t->busy = 1;
   weft_wire_writer_name (t->writer, id, name);
   t->busy = 0;

@@ -30,7 +30,8 @@ typedef enum
 
   /* Description */
   WEFT_EVENT_WORKER_INFO,    /* arg0 = WeftExecutorKind, arg1 = OS process id */
-  WEFT_EVENT_OBJECT_NEW,     /* object = id, arg0 = WeftObjectKind, arg1 = capacity or initial value */
+  WEFT_EVENT_OBJECT_NEW,     /* object = id, arg0 = WeftObjectKind, arg1 = capacity or initial value;
+                              * a recorded lock's: WEFT_LOCK_RECORDED_IN_FULL or 0 */
   WEFT_EVENT_NAME,           /* object = id or WEFT_OBJECT_SELF; arg0..arg1 = up to 16 bytes of UTF-8, appended */
 
   /* Spans: each *_BEGIN / *_WAIT opens a state that the matching event closes */
@@ -78,6 +79,11 @@ typedef enum
   WEFT_OBJECT_TASK,
   WEFT_OBJECT_OTHER,
 } WeftObjectKind;
+
+/* OBJECT_NEW's arg1 for a lock whose every acquisition is recorded (a
+ * recorded program's lock that it named): without it a recording records a
+ * lock only when someone waits for it */
+#define WEFT_LOCK_RECORDED_IN_FULL 1
 
 typedef enum
 {

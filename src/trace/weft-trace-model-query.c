@@ -30,6 +30,31 @@ weft_trace_model_get_object_kind (WeftTraceModel *self,
 }
 
 /**
+ * weft_trace_model_lock_waits_only:
+ * @self: a #WeftTraceModel
+ * @object: a lock's id
+ *
+ * Whether only the lock's waits (and the holds after them) are known: a
+ * recorded program's lock records nothing when taken without a wait, unless
+ * the program named it (%WEFT_LOCK_RECORDED_IN_FULL). Its acquisitions, their
+ * contended share and its hold time then cannot be given.
+ *
+ * Returns: %TRUE if @object is such a lock
+ */
+gboolean
+weft_trace_model_lock_waits_only (WeftTraceModel *self,
+                                  guint32         object)
+{
+  WeftObject *obj;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), FALSE);
+
+  obj = _weft_trace_model_object_lookup (self, object);
+  return obj != NULL && obj->kind == WEFT_OBJECT_LOCK && obj->initial != WEFT_LOCK_RECORDED_IN_FULL &&
+         weft_trace_model_is_recording (self);
+}
+
+/**
  * weft_trace_model_get_object_initial:
  * @self: a #WeftTraceModel
  * @object: object id

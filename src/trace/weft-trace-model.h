@@ -58,6 +58,8 @@ WeftObjectKind  weft_trace_model_get_object_kind     (WeftTraceModel   *self,
                                                       guint32           object);
 gint64          weft_trace_model_get_object_initial  (WeftTraceModel   *self,
                                                       guint32           object);
+gboolean        weft_trace_model_lock_waits_only     (WeftTraceModel   *self,
+                                                      guint32           object);
 void            weft_trace_model_set_task_error      (WeftTraceModel   *self,
                                                       guint32           task,
                                                       const char       *error);
