@@ -287,6 +287,54 @@ test_lock_threads (void)
   check_lock (rt, "counter_lock", 80000);
 }
 
+/* 10: two threads, a lock round every element. The program ended: no lock
+ * is still held (the GIL's switch mutex, contended before the GIL was found,
+ * was drawn held to the end) */
+static void
+test_lock_inner_loop (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("10-lock-in-inner-loop.json");
+  WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
+
+  check_counter (rt, "cells", 100000);
+  check_lock (rt, "matrix_lock", 100000);
+  for (guint l = 0; l < weft_trace_model_get_n_lanes (model); l++)
+    g_assert_cmpuint (count_spans (weft_trace_model_get_lane (model, l), WEFT_STATE_LOCK_HELD, WEFT_SPAN_TRUNCATED), ==, 0);
+}
+
+/* 22: the real threads deadlock on the two locks; the cycle is found in the
+ * trace and reported as the model reports its own, and the program stopped
+ * long before the timeout */
+static void
+test_deadlock (void)
+{
+  g_autoptr(WeftCpythonRuntime) rt = run_workload ("22-deadlock.json");
+  const WeftRunResult *result = weft_cpython_runtime_get_result (rt);
+  WeftTraceModel *model = weft_cpython_runtime_get_model (rt);
+  g_autoptr(WeftSummary) summary = weft_summary_new (model, weft_cpython_runtime_get_profile (rt), result);
+  const WeftSummaryWaitLink *links;
+  guint n = 0;
+
+  g_assert_false (result->timed_out);
+  g_assert_true (result->cancelled);
+  g_assert_cmpuint (result->deadlock->len, ==, 2);
+  g_assert_nonnull (strstr (result->deadlock_text, "waits for lock_a, held by"));
+  g_assert_nonnull (strstr (result->deadlock_text, "waits for lock_b, held by"));
+  g_assert_nonnull (strstr (g_ptr_array_index (result->errors, 0), "deadlock: "));
+  links = weft_summary_get_deadlock (summary, &n);
+  g_assert_cmpuint (n, ==, 2);
+  /* two different threads, each waiting for the lock the other holds */
+  g_assert_cmpuint (links[0].worker, !=, links[1].worker);
+  g_assert_cmpstr (links[0].waits_for, !=, links[1].waits_for);
+  for (guint i = 0; i < n; i++)
+    {
+      WeftLane *lane = weft_trace_model_lookup_lane (model, links[i].worker);
+
+      g_assert_true (g_str_has_prefix (weft_lane_get_name (lane), "ThreadPoolExecutor"));
+      g_assert_cmpuint (count_spans (lane, WEFT_STATE_LOCK_WAIT, WEFT_SPAN_TRUNCATED), ==, 1);
+    }
+}
+
 /* 09: a multiprocessing.Lock across four processes is one lock, each
  * process naming its own mapping of the semaphore */
 static void
@@ -510,6 +558,8 @@ main (int   argc,
   g_test_add_func ("/cpython-runtime/race-processes", test_race_processes);
   g_test_add_func ("/cpython-runtime/lock-threads", test_lock_threads);
   g_test_add_func ("/cpython-runtime/lock-processes", test_lock_processes);
+  g_test_add_func ("/cpython-runtime/lock-inner-loop", test_lock_inner_loop);
+  g_test_add_func ("/cpython-runtime/deadlock", test_deadlock);
   g_test_add_func ("/cpython-runtime/task-group", test_task_group);
   g_test_add_func ("/cpython-runtime/process-stages", test_process_stages);
   g_test_add_func ("/cpython-runtime/loop-stages", test_loop_stages);

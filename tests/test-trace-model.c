@@ -1287,6 +1287,48 @@ test_wait_under_hold (void)
   g_assert_cmpint (weft_lane_get_current_state (weft_trace_model_get_lane (model, 0)), ==, WEFT_STATE_IDLE);
 }
 
+/* A wait-for cycle as the trace stands: worker 2 waits for lock 21, held
+ * by 1, which waits for 20, held by 2 (under a GIL hold that ended, so the
+ * open spans do not nest); worker 3 waits into the cycle from outside. Once
+ * 2 gives up its wait, no cycle is left. */
+static void
+test_lock_cycle (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  WeftEvent events[] = {
+    ev (100, 1, WEFT_EVENT_TASK_BEGIN, 7, 0, 0),
+    ev (110, 1, WEFT_EVENT_LOCK_ACQUIRED, 21, 0, 0),
+    ev (300, 1, WEFT_EVENT_LOCK_WAIT, 20, 0, 0),
+    ev (100, 2, WEFT_EVENT_TASK_BEGIN, 8, 0, 0),
+    ev (100, 2, WEFT_EVENT_GIL_ACQUIRED, 1, 0, 0),
+    ev (120, 2, WEFT_EVENT_LOCK_ACQUIRED, 20, 0, 0),
+    ev (130, 2, WEFT_EVENT_GIL_RELEASED, 1, 0, 0),
+    ev (310, 2, WEFT_EVENT_LOCK_WAIT, 21, 0, 0),
+    ev (100, 3, WEFT_EVENT_TASK_BEGIN, 9, 0, 0),
+    ev (320, 3, WEFT_EVENT_LOCK_WAIT, 20, 0, 0),
+  };
+  WeftEvent give_up[] = {
+    ev (400, 2, WEFT_EVENT_LOCK_ACQUIRED, 21, 0, 0),
+    ev (400, 2, WEFT_EVENT_LOCK_RELEASED, 21, 0, 0),
+  };
+  g_autoptr(GArray) cycle = NULL;
+  g_autoptr(GArray) none = NULL;
+
+  g_assert_null (weft_trace_model_find_lock_cycle (model));
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  cycle = weft_trace_model_find_lock_cycle (model);
+  g_assert_nonnull (cycle);
+  g_assert_cmpuint (cycle->len, ==, 2);
+  g_assert_cmpuint (g_array_index (cycle, WeftLockWait, 0).worker, ==, 1);
+  g_assert_cmpuint (g_array_index (cycle, WeftLockWait, 0).lock, ==, 20);
+  g_assert_cmpuint (g_array_index (cycle, WeftLockWait, 1).worker, ==, 2);
+  g_assert_cmpuint (g_array_index (cycle, WeftLockWait, 1).lock, ==, 21);
+
+  weft_trace_model_append (model, give_up, G_N_ELEMENTS (give_up));
+  none = weft_trace_model_find_lock_cycle (model);
+  g_assert_null (none);
+}
+
 /* A charged cost is a span of its own state, on a CPU (the parallelism
  * counts it); a COST_BEGIN naming a state that is no charged cost is ignored. */
 static void
@@ -1662,6 +1704,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/lanes", test_lanes);
   g_test_add_func ("/weft/trace-model/arrival-order", test_arrival_order);
   g_test_add_func ("/weft/trace-model/wait-under-hold", test_wait_under_hold);
+  g_test_add_func ("/weft/trace-model/lock-cycle", test_lock_cycle);
   g_test_add_func ("/weft/trace-model/counter-peak", test_counter_peak);
   g_test_add_func ("/weft/trace-model/peak-index", test_peak_index);
   g_test_add_func ("/weft/trace-model/parked-points", test_parked_points);

@@ -37,8 +37,16 @@ struct _WeftCpythonRuntime
   double         iterations_per_ms;
   GTask         *task;
   GSource       *timeout;
+  GSource       *watchdog;         /* looks for a deadlock in the trace */
+  GArray        *suspect_cycle;    /* WeftLockWait: the cycle the last checks saw */
+  guint          suspect_checks;
   gulong         cancel_id;
 };
+
+/* A cycle of lock waits in the trace that stays for this many checks, one
+ * every WATCHDOG_MS, is a deadlock */
+#define WATCHDOG_MS        250
+#define DEADLOCK_CHECKS    4
 
 G_DEFINE_FINAL_TYPE (WeftCpythonRuntime, weft_cpython_runtime, G_TYPE_OBJECT)
 
@@ -65,15 +73,22 @@ remove_dir (const char *dir)
 }
 
 static void
+drop_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+static void
 weft_cpython_runtime_dispose (GObject *object)
 {
   WeftCpythonRuntime *self = WEFT_CPYTHON_RUNTIME (object);
 
-  if (self->timeout != NULL)
-    {
-      g_source_destroy (self->timeout);
-      g_clear_pointer (&self->timeout, g_source_unref);
-    }
+  drop_source (&self->timeout);
+  drop_source (&self->watchdog);
   if (self->recording != NULL && !weft_recording_get_finished (self->recording))
     weft_recording_stop (self->recording, SIGKILL);
   g_clear_object (&self->recording);
@@ -97,6 +112,8 @@ weft_cpython_runtime_finalize (GObject *object)
   clear_counters (self->result.counters);
   g_array_unref (self->result.counters);
   g_array_unref (self->result.deadlock);
+  g_free (self->result.deadlock_text);
+  g_clear_pointer (&self->suspect_cycle, g_array_unref);
   G_OBJECT_CLASS (weft_cpython_runtime_parent_class)->finalize (object);
 }
 
@@ -406,7 +423,9 @@ take_result (WeftCpythonRuntime *self)
   self->result.executor = self->profile->executor;
   self->result.n_stages = self->profile->stages->len;
   self->result.workers = count_workers (self->profile);
-  if (self->result.timed_out)
+  if (self->result.deadlock->len > 0)
+    add_error (self, "deadlock: %s", self->result.deadlock_text);
+  else if (self->result.timed_out)
     add_error (self, "the Python program did not finish within the timeout of %g s and was stopped",
                self->profile->timeout_s);
   else if (self->result.cancelled)
@@ -454,11 +473,8 @@ on_waited (GObject      *object,
   g_autoptr(GTask) task = g_steal_pointer (&self->task);
 
   weft_recording_wait_finish (WEFT_RECORDING (object), result, NULL);
-  if (self->timeout != NULL)
-    {
-      g_source_destroy (self->timeout);
-      g_clear_pointer (&self->timeout, g_source_unref);
-    }
+  drop_source (&self->timeout);
+  drop_source (&self->watchdog);
   g_cancellable_disconnect (g_task_get_cancellable (task), self->cancel_id);
   self->cancel_id = 0;
   take_result (self);
@@ -476,6 +492,102 @@ on_timeout (gpointer data)
   self->result.timed_out = TRUE;
   self->result.cancelled = TRUE;
   weft_recording_stop (self->recording, SIGTERM);
+  return G_SOURCE_REMOVE;
+}
+
+/* ---- a deadlock ---------------------------------------------------------- */
+
+static gboolean
+same_cycle (GArray *a,
+            GArray *b)
+{
+  if (a == NULL || b == NULL || a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (g_array_index (a, WeftLockWait, i).worker != g_array_index (b, WeftLockWait, i).worker ||
+        g_array_index (a, WeftLockWait, i).lock != g_array_index (b, WeftLockWait, i).lock)
+      return FALSE;
+  return TRUE;
+}
+
+/* The profile's object that the recording's lock @lock is (the driver names
+ * each lock after it), or -1 */
+static gint
+profile_lock (WeftCpythonRuntime *self,
+              WeftTraceModel     *model,
+              guint32             lock)
+{
+  const char *name = weft_trace_model_get_object_name (model, lock);
+
+  for (guint i = 0; name != NULL && i < self->profile->objects->len; i++)
+    {
+      const WeftProfileObject *po = g_ptr_array_index (self->profile->objects, i);
+
+      if (po->kind == WEFT_OBJECT_LOCK && g_strcmp0 (po->name, name) == 0)
+        return (gint) i;
+    }
+  return -1;
+}
+
+static const char *
+lane_name_of (WeftTraceModel *model,
+              guint           worker)
+{
+  WeftLane *lane = weft_trace_model_lookup_lane (model, (guint16) worker);
+  const char *name = lane != NULL ? weft_lane_get_name (lane) : NULL;
+
+  return name != NULL ? name : "?";
+}
+
+/* The cycle as the run's deadlock, in the model's words */
+static void
+take_deadlock (WeftCpythonRuntime *self,
+               WeftTraceModel     *model,
+               GArray             *cycle)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < cycle->len; i++)
+    {
+      const WeftLockWait *link = &g_array_index (cycle, WeftLockWait, i);
+      const WeftLockWait *next = &g_array_index (cycle, WeftLockWait, (i + 1) % cycle->len);
+      WeftWaitLink wl = { link->worker, (guint) profile_lock (self, model, link->lock) };
+
+      g_array_append_val (self->result.deadlock, wl);
+      g_string_append_printf (text, "%s%s waits for %s, held by %s", i ? "; " : "",
+                              lane_name_of (model, link->worker),
+                              weft_trace_model_get_object_name (model, link->lock),
+                              lane_name_of (model, next->worker));
+    }
+  self->result.deadlock_text = g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* A cycle of the profile's locks that the same lanes wait round for
+ * DEADLOCK_CHECKS checks in a row: the program is stopped and the cycle
+ * reported, as a model run's watchdog does. A wait and a hold are what the
+ * lanes last recorded, and a blocked thread has recorded up to its wait, so
+ * a cycle among blocked threads stays; one that only looks so because a
+ * thread went on unrecorded does not last a second. */
+static gboolean
+on_watchdog (gpointer data)
+{
+  WeftCpythonRuntime *self = data;
+  WeftTraceModel *model = weft_recording_get_model (self->recording);
+  g_autoptr(GArray) cycle = model != NULL ? weft_trace_model_find_lock_cycle (model) : NULL;
+
+  for (guint i = 0; cycle != NULL && i < cycle->len; i++)
+    if (profile_lock (self, model, g_array_index (cycle, WeftLockWait, i).lock) < 0)
+      g_clear_pointer (&cycle, g_array_unref);
+  self->suspect_checks = same_cycle (cycle, self->suspect_cycle) ? self->suspect_checks + 1 : 1;
+  g_clear_pointer (&self->suspect_cycle, g_array_unref);
+  self->suspect_cycle = g_steal_pointer (&cycle);
+  if (self->suspect_cycle == NULL || self->suspect_checks < DEADLOCK_CHECKS)
+    return G_SOURCE_CONTINUE;
+
+  take_deadlock (self, model, self->suspect_cycle);
+  self->result.cancelled = TRUE;
+  weft_recording_stop (self->recording, SIGTERM);
+  g_clear_pointer (&self->watchdog, g_source_unref);
   return G_SOURCE_REMOVE;
 }
 
@@ -507,6 +619,9 @@ start (WeftCpythonRuntime  *self,
   self->timeout = g_timeout_source_new (timeout_ms);
   g_source_set_callback (self->timeout, on_timeout, self, NULL);
   g_source_attach (self->timeout, g_main_context_get_thread_default ());
+  self->watchdog = g_timeout_source_new (WATCHDOG_MS);
+  g_source_set_callback (self->watchdog, on_watchdog, self, NULL);
+  g_source_attach (self->watchdog, g_main_context_get_thread_default ());
   return TRUE;
 }
 

@@ -281,15 +281,19 @@ pthread_mutex_unlock (pthread_mutex_t *m)
   if (G_LIKELY (t == NULL || (t->n_held == 0 && m->__data.__lock < 2 && m != _weft_preload.gil_mutex)))
     return _weft_real.pthread_mutex_unlock (m);
 
+  /* a hold recorded before the mutex was known to be the GIL's ends too */
+  contended_hold = !(m->__data.__kind & 1 && m->__data.__count > 1) && held_take (t, m);
   if (m == _weft_preload.gil_mutex)
-    _weft_gil_mutex_unlocking (t);
-  else if (!(m->__data.__kind & 1 && m->__data.__count > 1) && !_weft_preload_is_gil_lock (m))
     {
-      /* 2 alone is not enough: a condition wait re-locks its mutex as 2 */
-      contended_hold = held_take (t, m);
-      if (contended_hold || (m->__data.__lock >= 2 && mutex_is_plain (m) && wait_pending (m)))
-        mutex_release (t, m, contended_hold, __builtin_return_address (0));
+      if (contended_hold)
+        mutex_release (t, m, TRUE, __builtin_return_address (0));
+      _weft_gil_mutex_unlocking (t);
     }
+  else if (contended_hold ||
+           (!(m->__data.__kind & 1 && m->__data.__count > 1) && !_weft_preload_is_gil_lock (m) &&
+            /* 2 alone is not enough: a condition wait re-locks its mutex as 2 */
+            m->__data.__lock >= 2 && mutex_is_plain (m) && wait_pending (m)))
+    mutex_release (t, m, contended_hold, __builtin_return_address (0));
   return _weft_real.pthread_mutex_unlock (m);
 }
 

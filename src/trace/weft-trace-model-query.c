@@ -406,3 +406,100 @@ weft_trace_model_lookup_flows (WeftTraceModel *self,
   *out_n = last > first ? last - first : 0;
 }
 
+
+/* ---- a wait-for cycle ------------------------------------------------------ */
+
+#define CYCLE_MAX_OPEN 64
+
+/* Each lane's open lock wait (into @waits, worker → lock + 1: a thread waits
+ * for one lock at a time) and the open holds (into @holders, lock → worker +
+ * 1). Open spans need not nest (a GIL hold ends under a lock's), so a wait is
+ * found at any depth. */
+static void
+collect_waits (WeftTraceModel *self,
+               GHashTable     *waits,
+               GHashTable     *holders)
+{
+  WeftSpan open[CYCLE_MAX_OPEN];
+
+  for (guint i = 0; i < weft_trace_model_get_n_lanes (self); i++)
+    {
+      WeftLane *lane = weft_trace_model_get_lane (self, i);
+      guint worker = weft_lane_get_worker (lane);
+      guint n = weft_lane_get_open_spans (lane, open, G_N_ELEMENTS (open));
+
+      for (guint j = 0; j < n; j++)
+        if (open[j].state == WEFT_STATE_LOCK_HELD)
+          g_hash_table_insert (holders, GUINT_TO_POINTER (open[j].object + 1), GUINT_TO_POINTER (worker + 1));
+        else if (open[j].state == WEFT_STATE_LOCK_WAIT)
+          g_hash_table_insert (waits, GUINT_TO_POINTER (worker + 1), GUINT_TO_POINTER (open[j].object + 1));
+    }
+}
+
+/* The cycle that @worker's wait leads round, if it comes back to @worker */
+static GArray *
+follow_waits (GHashTable *waits,
+              GHashTable *holders,
+              guint       worker)
+{
+  g_autoptr(GArray) cycle = g_array_new (FALSE, FALSE, sizeof (WeftLockWait));
+  guint w = worker;
+
+  for (guint steps = 0; steps <= g_hash_table_size (waits); steps++)
+    {
+      guint lock = GPOINTER_TO_UINT (g_hash_table_lookup (waits, GUINT_TO_POINTER (w + 1)));
+      guint holder = lock ? GPOINTER_TO_UINT (g_hash_table_lookup (holders, GUINT_TO_POINTER (lock))) : 0;
+      WeftLockWait link = { (guint16) w, lock - 1 };
+
+      if (holder == 0)
+        return NULL;
+      g_array_append_val (cycle, link);
+      w = holder - 1;
+      if (w == worker)
+        return g_steal_pointer (&cycle);
+    }
+  return NULL;   /* a chain into a cycle that @worker is not in */
+}
+
+/**
+ * weft_trace_model_find_lock_cycle:
+ * @self: a #WeftTraceModel
+ *
+ * A cycle of lanes as the trace stands: each waits (an open lock wait) for a
+ * lock whose hold is open on the next. Only holds that were recorded
+ * count: a recorded program's lock is followed only if it was named
+ * (%WEFT_LOCK_RECORDED_IN_FULL) or someone waited for it before. The cycle
+ * begins at the lowest worker id in it, so that the same cycle is found the
+ * same way each time.
+ *
+ * Returns: (transfer full) (nullable) (element-type WeftLockWait): the
+ *   cycle, or %NULL if no lanes wait round one
+ */
+GArray *
+weft_trace_model_find_lock_cycle (WeftTraceModel *self)
+{
+  g_autoptr(GHashTable) waits = g_hash_table_new (NULL, NULL);
+  g_autoptr(GHashTable) holders = g_hash_table_new (NULL, NULL);
+  GArray *best = NULL;
+  GHashTableIter iter;
+  gpointer key;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+
+  _weft_trace_model_settle (self);
+  collect_waits (self, waits, holders);
+  g_hash_table_iter_init (&iter, waits);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint worker = GPOINTER_TO_UINT (key) - 1;
+      GArray *cycle;
+
+      if (best != NULL && worker >= g_array_index (best, WeftLockWait, 0).worker)
+        continue;
+      if ((cycle = follow_waits (waits, holders, worker)) == NULL)
+        continue;
+      g_clear_pointer (&best, g_array_unref);
+      best = cycle;
+    }
+  return best;
+}

@@ -103,6 +103,16 @@ gboolean        weft_trace_model_get_lock_stats      (WeftTraceModel   *self,
 gboolean        weft_trace_model_get_queue_stats     (WeftTraceModel   *self,
                                                       guint32           object,
                                                       WeftQueueStats   *out_stats);
+
+/* One link of a wait-for cycle among the lanes: @worker waits for @lock,
+ * held by the next link's worker */
+typedef struct
+{
+  guint16 worker;
+  guint32 lock;
+} WeftLockWait;
+
+GArray         *weft_trace_model_find_lock_cycle     (WeftTraceModel   *self);
 gsize           weft_trace_model_get_span_bytes      (WeftTraceModel   *self);
 
 /* Counter tracks, parallelism and flows */
