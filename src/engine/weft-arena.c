@@ -389,14 +389,10 @@ weft_arena_lock (WeftArena      *self,
   if (!try_lock_robust (lock))
     {
       if (writer)
-        {
-          weft_wire_writer_record (writer, WEFT_EVENT_LOCK_WAIT, id, 0, 0);
-          /* the wait may be long: let the live view see it now */
-          weft_wire_writer_flush (writer);
-        }
+        weft_wire_writer_record (writer, WEFT_EVENT_LOCK_WAIT, id, 0, 0);
       g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
 
-      for (;;)
+      for (guint poll = 0;; poll++)
         {
           struct timespec deadline = weft_clock_deadline_in (WEFT_ARENA_POLL_NS);
 
@@ -407,6 +403,9 @@ weft_arena_lock (WeftArena      *self,
               g_atomic_int_set (&self->shared->waiting_on[worker], 0);
               return FALSE;
             }
+          /* a wait longer than a poll: let the live view see it */
+          if (poll == 0 && writer)
+            weft_wire_writer_flush (writer);
         }
       g_atomic_int_set (&self->shared->waiting_on[worker], 0);
     }
@@ -447,16 +446,19 @@ weft_arena_next_item_id (WeftArena *self,
 }
 
 /* Waits on a queue's condition in slices, giving up when the run is cancelled. */
+/* One poll of a wait; *@timed_out if it ran out without a wake-up */
 static gboolean
 queue_wait (WeftArena      *self,
             Queue          *q,
-            pthread_cond_t *cond)
+            pthread_cond_t *cond,
+            gboolean       *timed_out)
 {
   struct timespec deadline = weft_clock_deadline_in (WEFT_ARENA_POLL_NS);
   int rc = pthread_cond_clockwait (cond, &q->mutex, CLOCK_MONOTONIC, &deadline);
 
   if (rc == EOWNERDEAD)
     pthread_mutex_consistent (&q->mutex);
+  *timed_out = rc == ETIMEDOUT;
   return !weft_arena_is_cancelled (self);
 }
 
@@ -647,6 +649,7 @@ queue_wait_while (WeftArena      *self,
                   QueueWait      *wait)
 {
   pthread_cond_t *cond = side == QUEUE_PUT_SIDE ? &q->not_full : &q->not_empty;
+  gboolean flushed = writer == NULL, timed_out;
 
   wait->next = q->n_ready[side];
   wait->since = wait->at = queue_now (writer);
@@ -655,27 +658,31 @@ queue_wait_while (WeftArena      *self,
   wait->cpu_since = thread_cpu_ns ();
   g_atomic_int_set (&self->shared->waiting_on[worker], (gint) object + 1);
   if (writer)
-    {
-      pthread_mutex_unlock (&q->mutex);
-      weft_wire_writer_record_full (writer, wait->since, worker,
-                                    side == QUEUE_PUT_SIDE ? WEFT_EVENT_QUEUE_PUT_BEGIN
-                                                           : WEFT_EVENT_QUEUE_GET_BEGIN,
-                                    object + WEFT_ARENA_OBJECT_BASE, 0, 0);
-      /* the wait may be long: let the live view see it now */
-      weft_wire_writer_flush (writer);
-      lock_robust (&q->mutex, NULL);
-    }
+    weft_wire_writer_record_full (writer, wait->since, worker,
+                                  side == QUEUE_PUT_SIDE ? WEFT_EVENT_QUEUE_PUT_BEGIN
+                                                         : WEFT_EVENT_QUEUE_GET_BEGIN,
+                                  object + WEFT_ARENA_OBJECT_BASE, 0, 0);
 
   while (queue_blocks (q, side))
     {
-      if (!queue_wait (self, q, cond))
+      if (!queue_wait (self, q, cond, &timed_out))
         {
           g_atomic_int_set (&self->shared->waiting_on[worker], 0);
           pthread_mutex_unlock (&q->mutex);
           return FALSE;
         }
-      if (queue_blocks (q, side))
-        queue_wait_note (q, object, worker, writer, side, wait);
+      if (!queue_blocks (q, side))
+        break;
+      queue_wait_note (q, object, worker, writer, side, wait);
+      if (timed_out && !flushed)
+        {
+          /* a wait longer than a poll: let the live view see it (a flush may
+           * block on the pipe: not with the mutex held) */
+          pthread_mutex_unlock (&q->mutex);
+          weft_wire_writer_flush (writer);
+          lock_robust (&q->mutex, NULL);
+          flushed = TRUE;
+        }
     }
   g_atomic_int_set (&self->shared->waiting_on[worker], 0);
   queue_wait_read (q, side, queue_now (writer), TRUE, wait);

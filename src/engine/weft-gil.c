@@ -97,7 +97,7 @@ weft_gil_take (WeftGil        *self,
                gboolean        waiting,
                guint64         since_ns)
 {
-  gboolean waited = waiting;
+  gboolean waited = waiting, flushed = FALSE;
 
   pthread_mutex_lock (&self->mutex);
 
@@ -112,13 +112,10 @@ weft_gil_take (WeftGil        *self,
         {
           waited = TRUE;
           if (writer)
-            {
-              weft_wire_writer_record_full (writer,
-                                            since_ns != 0 ? MAX (since_ns, weft_wire_writer_get_last_time (writer))
-                                                          : weft_wire_writer_now (writer),
-                                            worker, WEFT_EVENT_GIL_WAIT, WEFT_ARENA_GIL_ID, 0, 0);
-              weft_wire_writer_flush (writer);
-            }
+            weft_wire_writer_record_full (writer,
+                                          since_ns != 0 ? MAX (since_ns, weft_wire_writer_get_last_time (writer))
+                                                        : weft_wire_writer_now (writer),
+                                          worker, WEFT_EVENT_GIL_WAIT, WEFT_ARENA_GIL_ID, 0, 0);
         }
 
       deadline = weft_clock_deadline_in (self->interval_ns);
@@ -134,6 +131,13 @@ weft_gil_take (WeftGil        *self,
       /* A whole interval passed and nobody switched: ask the holder to drop it. */
       if (rc == ETIMEDOUT && self->locked && self->switch_number == saved_switch)
         g_atomic_int_set (&self->drop_request, 1);
+      /* a wait longer than an interval: let the live view see it (once; most
+       * waits are a hand-off of microseconds, and a write costs more) */
+      if (rc == ETIMEDOUT && writer && !flushed)
+        {
+          weft_wire_writer_flush (writer);
+          flushed = TRUE;
+        }
     }
 
   self->locked = TRUE;
