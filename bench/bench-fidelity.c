@@ -41,6 +41,7 @@ typedef enum
   FIGURE_TASK_GAP,    /* the median gap between a lane's consecutive tasks */
   FIGURE_START_UP,    /* the median, over lanes, of their first task's start */
   FIGURE_WALL,        /* the median run's wall time */
+  FIGURE_LOCK_WAIT,   /* the time spent waiting for the most taken lock */
   FIGURE_N            /* a pair's: the difference of their figures, per unit */
 } Figure;
 
@@ -70,6 +71,8 @@ static const struct
   { "io_threads_overlap", "07-pool-with-failure.json", FIGURE_SPEEDUP, MODEL_AS_REAL },
   { "processes_speedup", "08-cpu-threads-vs-processes.json", FIGURE_SPEEDUP },
   { "race_processes_lost", "09-shared-memory-no-lock.json", FIGURE_LOST },
+  { "lock_inner_loop_wait", "10-lock-in-inner-loop.json", FIGURE_LOCK_WAIT, MODEL_AS_REAL },
+  { "lock_inner_loop_wall", "10-lock-in-inner-loop.json", FIGURE_WALL, MODEL_AS_REAL },
   { "manager_counter_lost", "11-manager-counter.json", FIGURE_LOST },
   { "manager_ns_per_op", "11-manager-counter.json", FIGURE_NS_PER_OP },
   { "shared_counter_ns_per_op", "11-shared-memory-counter.json", FIGURE_NS_PER_OP },
@@ -119,6 +122,26 @@ gil_wait_share (WeftTraceModel *model)
       held += stats.state_ns[WEFT_STATE_GIL_HELD];
     }
   return wait + held > 0 ? wait / (wait + held) : 0;
+}
+
+/* The lock taken most: the profile's, in a real run beside the
+ * interpreter's own */
+static WeftLockStats
+most_taken_lock (WeftTraceModel *model)
+{
+  g_autofree guint32 *ids = NULL;
+  guint n = 0;
+  WeftLockStats best = { 0 };
+
+  ids = weft_trace_model_list_objects (model, WEFT_OBJECT_LOCK, &n);
+  for (guint i = 0; i < n; i++)
+    {
+      WeftLockStats stats;
+
+      if (weft_trace_model_get_lock_stats (model, ids[i], &stats) && stats.acquisitions > best.acquisitions)
+        best = stats;
+    }
+  return best;
 }
 
 static int
@@ -264,6 +287,9 @@ figure_of (WeftComparison *comparison,
     case FIGURE_WALL:
       *out = row->wall_ns / 1e6;
       return *out > 0;
+    case FIGURE_LOCK_WAIT:
+      *out = most_taken_lock (median_model (comparison, index)).total_wait_ns / 1e6;
+      return *out > 0;
     case FIGURE_SPEEDUP:
     default:
       *out = row->speedup;
@@ -276,7 +302,7 @@ figure_name (Figure figure)
 {
   static const char * const names[] = {
     "speedup", "lost share", "GIL wait share", "ns per increment", "µs between tasks",
-    "ms to a lane's first task", "ms of wall time", "ms of wall time more per MB moved",
+    "ms to a lane's first task", "ms of wall time", "ms waited for the lock", "ms of wall time more per MB moved",
   };
 
   return names[figure];
