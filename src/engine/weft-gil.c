@@ -98,6 +98,8 @@ weft_gil_take (WeftGil        *self,
                guint64         since_ns)
 {
   gboolean waited = waiting, flushed = FALSE;
+  /* a wait for the GIL's own mutex is a wait for the GIL */
+  guint64 entered = writer != NULL ? weft_wire_writer_now (writer) : 0;
 
   pthread_mutex_lock (&self->mutex);
 
@@ -113,8 +115,8 @@ weft_gil_take (WeftGil        *self,
           waited = TRUE;
           if (writer)
             weft_wire_writer_record_full (writer,
-                                          since_ns != 0 ? MAX (since_ns, weft_wire_writer_get_last_time (writer))
-                                                        : weft_wire_writer_now (writer),
+                                          MAX (since_ns != 0 ? since_ns : entered,
+                                               weft_wire_writer_get_last_time (writer)),
                                           worker, WEFT_EVENT_GIL_WAIT, WEFT_ARENA_GIL_ID, 0, 0);
         }
 

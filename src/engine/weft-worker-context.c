@@ -484,10 +484,14 @@ core_finish (WeftWorkerContext *self)
     return weft_wire_writer_now (self->writer);
   self->core_on = TRUE;
   /* Recording a wait may lose the core again: its write to the event pipe
-   * wakes the collector, which can take this thread's core. That is
-   * measured too, a few times over; what is left is said to be less. */
-  for (guint pass = 0; pass < 3 && core_measure (self, self->core_wall_ns); pass++)
-    ;
+   * wakes the collector, which can take this thread's core. So can the
+   * measurement's own clock reads: a loss between them shows as time gone
+   * since the wall clock was read. That is measured too, a few times over;
+   * what is left is said to be less. */
+  for (guint pass = 0; pass < 3; pass++)
+    if (!core_measure (self, self->core_wall_ns) &&
+        weft_wire_writer_now (self->writer) - self->core_wall_ns <= CORE_WAIT_MIN_NS)
+      break;
   self->core_on = FALSE;
   self->core_armed = FALSE;
   return self->core_wall_ns;
