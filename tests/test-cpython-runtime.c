@@ -16,6 +16,8 @@
 
 #include "weft-cpython-runtime.h"
 #include "weft-summary.h"
+#include "weft-trace-export.h"
+#include "weft-trace-import.h"
 #include "weft-test-points.h"
 
 #define PYTHON "/usr/bin/python3"
@@ -333,6 +335,29 @@ test_deadlock (void)
       g_assert_true (g_str_has_prefix (weft_lane_get_name (lane), "ThreadPoolExecutor"));
       g_assert_cmpuint (count_spans (lane, WEFT_STATE_LOCK_WAIT, WEFT_SPAN_TRUNCATED), ==, 1);
     }
+
+  /* saved and read back, without the run's result: the trace's end still
+   * says it, from the waits and holds it cut off */
+  {
+    g_autofree char *dir = g_dir_make_tmp ("weft-test-deadlock-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename (dir, "trace.json", NULL);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(WeftTraceModel) read = NULL;
+    g_autoptr(WeftSummary) from_trace = NULL;
+    guint n_read = 0;
+
+    g_assert_true (weft_trace_export_to_file (model, NULL, path, NULL, &error));
+    g_assert_no_error (error);
+    read = weft_trace_import_file (path, NULL, NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_unlink (path);
+    g_rmdir (dir);
+    from_trace = weft_summary_new_for_trace (read, NULL);
+    links = weft_summary_get_deadlock (from_trace, &n_read);
+    g_assert_cmpuint (n_read, ==, 2);
+    g_assert_cmpstr (links[0].waits_for, !=, links[1].waits_for);
+    g_assert_nonnull (strstr (weft_summary_get_deadlock_text (from_trace), "(at the trace's end)"));
+  }
 }
 
 /* 09: a multiprocessing.Lock across four processes is one lock, each

@@ -12,6 +12,7 @@
 
 #include "weft-compare-view.h"
 #include "weft-contention-view.h"
+#include "weft-deadlock-graph.h"
 #include "weft-summary.h"
 #include "weft-time-format.h"
 #include "weft-legend.h"
@@ -437,6 +438,41 @@ test_contention_deadlock (void)
 }
 
 /* A GIL row only where a GIL was taken: threads with it, not processes */
+/* A trace opened without a run's result that ends with two lanes each
+ * waiting for the lock the other holds: the graph shows that cycle */
+static void
+test_contention_deadlock_at_end (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  const WeftEvent events[] = {
+    { .time_ns = 100, .worker = 1, .kind = WEFT_EVENT_TASK_BEGIN, .object = 7 },
+    { .time_ns = 110, .worker = 1, .kind = WEFT_EVENT_LOCK_ACQUIRED, .object = 21 },
+    { .time_ns = 300, .worker = 1, .kind = WEFT_EVENT_LOCK_WAIT, .object = 20 },
+    { .time_ns = 100, .worker = 2, .kind = WEFT_EVENT_TASK_BEGIN, .object = 8 },
+    { .time_ns = 120, .worker = 2, .kind = WEFT_EVENT_LOCK_ACQUIRED, .object = 20 },
+    { .time_ns = 310, .worker = 2, .kind = WEFT_EVENT_LOCK_WAIT, .object = 21 },
+  };
+  GtkWidget *view = weft_contention_view_new ();
+  GtkWidget *window = show_in_window (view);
+  WeftContentionView *cv = WEFT_CONTENTION_VIEW (view);
+  GtkWidget *graph = weft_contention_view_get_deadlock_graph (cv);
+
+  weft_trace_model_declare_object (model, 20, WEFT_OBJECT_LOCK, 0);
+  weft_trace_model_set_object_name (model, 20, "lock_a");
+  weft_trace_model_declare_object (model, 21, WEFT_OBJECT_LOCK, 0);
+  weft_trace_model_set_object_name (model, 21, "lock_b");
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_contention_view_set_data (cv, model, NULL, NULL);
+  /* live: its waits may yet end */
+  g_assert_cmpuint (weft_deadlock_graph_get_n_links (WEFT_DEADLOCK_GRAPH (graph)), ==, 0);
+
+  weft_trace_model_finish (model, 1000);
+  weft_contention_view_set_data (cv, model, NULL, NULL);
+  g_assert_true (gtk_widget_is_visible (graph));
+  g_assert_cmpuint (weft_deadlock_graph_get_n_links (WEFT_DEADLOCK_GRAPH (graph)), ==, 2);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 static void
 test_contention_gil_row (void)
 {
@@ -590,6 +626,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/weft/results-views/compare-runtimes", test_compare_view_runtimes);
   g_test_add_func ("/weft/results-views/contention-deadlock", test_contention_deadlock);
   g_test_add_func ("/weft/results-views/contention-gil-row", test_contention_gil_row);
+  g_test_add_func ("/weft/results-views/contention-deadlock-at-end", test_contention_deadlock_at_end);
 
   return g_test_run ();
 }

@@ -1329,6 +1329,29 @@ test_lock_cycle (void)
   g_assert_null (none);
 }
 
+/* A trace that ends in the cycle: the waits and holds its end cut off */
+static void
+test_lock_cycle_at_end (void)
+{
+  g_autoptr(WeftTraceModel) model = weft_trace_model_new ();
+  WeftEvent events[] = {
+    ev (100, 1, WEFT_EVENT_TASK_BEGIN, 7, 0, 0),
+    ev (110, 1, WEFT_EVENT_LOCK_ACQUIRED, 21, 0, 0),
+    ev (300, 1, WEFT_EVENT_LOCK_WAIT, 20, 0, 0),
+    ev (100, 2, WEFT_EVENT_TASK_BEGIN, 8, 0, 0),
+    ev (120, 2, WEFT_EVENT_LOCK_ACQUIRED, 20, 0, 0),
+    ev (310, 2, WEFT_EVENT_LOCK_WAIT, 21, 0, 0),
+  };
+  g_autoptr(GArray) cycle = NULL;
+
+  weft_trace_model_append (model, events, G_N_ELEMENTS (events));
+  weft_trace_model_finish (model, 1000);
+  cycle = weft_trace_model_find_lock_cycle (model);
+  g_assert_nonnull (cycle);
+  g_assert_cmpuint (cycle->len, ==, 2);
+  g_assert_cmpuint (g_array_index (cycle, WeftLockWait, 0).lock, ==, 20);
+}
+
 /* A charged cost is a span of its own state, on a CPU (the parallelism
  * counts it); a COST_BEGIN naming a state that is no charged cost is ignored. */
 static void
@@ -1705,6 +1728,7 @@ main (int   argc,
   g_test_add_func ("/weft/trace-model/arrival-order", test_arrival_order);
   g_test_add_func ("/weft/trace-model/wait-under-hold", test_wait_under_hold);
   g_test_add_func ("/weft/trace-model/lock-cycle", test_lock_cycle);
+  g_test_add_func ("/weft/trace-model/lock-cycle-at-end", test_lock_cycle_at_end);
   g_test_add_func ("/weft/trace-model/counter-peak", test_counter_peak);
   g_test_add_func ("/weft/trace-model/peak-index", test_peak_index);
   g_test_add_func ("/weft/trace-model/parked-points", test_parked_points);

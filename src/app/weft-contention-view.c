@@ -633,13 +633,18 @@ weft_contention_view_set_data (WeftContentionView  *self,
   g_set_object (&self->model, model);
   clear_result (self);
 
-  if (result != NULL && model != NULL)
+  if (model != NULL)
     {
+      /* a trace without a run's result: the deadlock its end cut off */
+      g_autoptr(WeftSummary) from_trace = result == NULL ? weft_summary_new_for_trace (model, NULL) : NULL;
+      WeftSummary *summary;
       guint n_links;
       const WeftSummaryWaitLink *links;
 
-      self->summary = weft_summary_new (model, profile, result);
-      links = weft_summary_get_deadlock (self->summary, &n_links);
+      if (result != NULL)
+        self->summary = weft_summary_new (model, profile, result);
+      summary = result != NULL ? self->summary : from_trace;
+      links = weft_summary_get_deadlock (summary, &n_links);
       for (guint i = 0; i < n_links; i++)
         {
           char buf[32];
@@ -652,8 +657,8 @@ weft_contention_view_set_data (WeftContentionView  *self,
                                      (const char * const *) self->deadlock_locks->pdata,
                                      self->deadlock_workers->len);
       gtk_label_set_label (GTK_LABEL (self->deadlock_label),
-                           weft_summary_get_deadlock_text (self->summary) != NULL
-                           ? weft_summary_get_deadlock_text (self->summary) : "");
+                           weft_summary_get_deadlock_text (summary) != NULL
+                           ? weft_summary_get_deadlock_text (summary) : "");
     }
 
   weft_contention_view_refresh (self);

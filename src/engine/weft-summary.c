@@ -379,6 +379,45 @@ weft_summary_new (WeftTraceModel      *model,
   return self;
 }
 
+static const char *
+lane_name_of (WeftTraceModel *model,
+              guint           worker)
+{
+  WeftLane *lane = weft_trace_model_lookup_lane (model, worker);
+  const char *name = lane != NULL ? weft_lane_get_name (lane) : NULL;
+
+  return name != NULL ? name : "?";
+}
+
+/* A finished trace whose end cut off lanes each waiting for a lock the next
+ * holds: a deadlock it ended in, though no run said so (another program's
+ * recording, a saved run); a live one's waits may yet end */
+static void
+deadlock_from_trace (WeftSummary    *self,
+                     WeftTraceModel *model)
+{
+  g_autoptr(GArray) cycle = self->deadlock->len == 0 && weft_trace_model_get_finished (model)
+                            ? weft_trace_model_find_lock_cycle (model) : NULL;
+  g_autoptr(GString) text = NULL;
+
+  if (cycle == NULL)
+    return;
+  text = g_string_new (NULL);
+  for (guint i = 0; i < cycle->len; i++)
+    {
+      const WeftLockWait *link = &g_array_index (cycle, WeftLockWait, i);
+      const char *lock = weft_trace_model_get_object_name (model, link->lock);
+      WeftSummaryWaitLink dl = { g_strdup (lock != NULL ? lock : "?"), link->worker };
+
+      g_array_append_val (self->deadlock, dl);
+      g_string_append_printf (text, "%s%s waits for %s, held by %s", i ? "; " : "",
+                              lane_name_of (model, link->worker), dl.waits_for,
+                              lane_name_of (model, g_array_index (cycle, WeftLockWait, (i + 1) % cycle->len).worker));
+    }
+  g_string_append (text, " (at the trace's end)");
+  self->deadlock_text = g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static gboolean
 meta_is_weft (const WeftTraceMeta *meta)
 {
@@ -405,6 +444,7 @@ weft_summary_new_for_trace (WeftTraceModel      *model,
   g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), NULL);
 
   self = summary_from_model (model);
+  deadlock_from_trace (self, model);
   if (!meta_is_weft (meta))
     {
       self->origin = WEFT_SUMMARY_ORIGIN_TRACE;

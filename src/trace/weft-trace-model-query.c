@@ -411,6 +411,26 @@ weft_trace_model_lookup_flows (WeftTraceModel *self,
 
 #define CYCLE_MAX_OPEN 64
 
+/* The spans a lane has open, or after the finish the ones it cut off (the
+ * last at their depth): into @out, at most @max */
+static guint
+unended_spans (WeftLane *lane,
+               WeftSpan *out,
+               guint     max)
+{
+  guint n = weft_lane_get_open_spans (lane, out, max);
+
+  for (guint d = 0; d < weft_lane_get_n_depths (lane) && n < max; d++)
+    {
+      guint n_spans = weft_lane_get_n_spans (lane, d);
+
+      if (n_spans > 0 && weft_lane_get_span (lane, d, n_spans - 1, &out[n]) &&
+          (out[n].flags & WEFT_SPAN_TRUNCATED) != 0)
+        n++;
+    }
+  return n;
+}
+
 /* Each lane's open lock wait (into @waits, worker → lock + 1: a thread waits
  * for one lock at a time) and the open holds (into @holders, lock → worker +
  * 1). Open spans need not nest (a GIL hold ends under a lock's), so a wait is
@@ -426,7 +446,7 @@ collect_waits (WeftTraceModel *self,
     {
       WeftLane *lane = weft_trace_model_get_lane (self, i);
       guint worker = weft_lane_get_worker (lane);
-      guint n = weft_lane_get_open_spans (lane, open, G_N_ELEMENTS (open));
+      guint n = unended_spans (lane, open, G_N_ELEMENTS (open));
 
       for (guint j = 0; j < n; j++)
         if (open[j].state == WEFT_STATE_LOCK_HELD)
@@ -466,7 +486,8 @@ follow_waits (GHashTable *waits,
  * @self: a #WeftTraceModel
  *
  * A cycle of lanes as the trace stands: each waits (an open lock wait) for a
- * lock whose hold is open on the next. Only holds that were recorded
+ * lock whose hold is open on the next; in a finished trace, waits and holds
+ * that the end cut off. Only holds that were recorded
  * count: a recorded program's lock is followed only if it was named
  * (%WEFT_LOCK_RECORDED_IN_FULL) or someone waited for it before. The cycle
  * begins at the lowest worker id in it, so that the same cycle is found the
