@@ -339,7 +339,8 @@ run_cpu_tasks (WeftStartMethod method,
       g_assert_cmpint (weft_lane_get_pid (lane), >, 0);
       g_assert_cmpint (weft_lane_get_pid (lane), !=, getpid ());
       g_assert_cmpuint (count_spans (lane, WEFT_STATE_STARTING, startup_ns), ==, 1);
-      g_assert_cmpuint (count_spans (lane, WEFT_STATE_IO, NULL), >=, 1);
+      /* each task's transfer (on a loaded machine a late worker may get none) */
+      g_assert_cmpuint (count_spans (lane, WEFT_STATE_IO, NULL), >=, count_spans (lane, WEFT_STATE_RUNNING, NULL));
     }
   {
     guint running = 0;

@@ -910,6 +910,50 @@ reset_sigint (gpointer data)
   signal (SIGINT, SIG_DFL);
 }
 
+/* Two C threads deadlocked on two plain mutexes, each taken without a wait,
+ * so neither hold was recorded: each wait names the holder glibc keeps in
+ * the mutex, and the trace's end gives the cycle */
+static void
+test_mutex_deadlock_cycle (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("weft-test-record-XXXXXX", NULL);
+  g_autofree char *trace = g_build_filename (dir, "trace.json", NULL);
+  g_autofree char *program = helper ("record-deadlock");
+  const char *argv[] = { g_getenv ("WEFT_CLI"), "record", "-o", trace, "--", program, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(WeftTraceModel) model = NULL;
+  g_autoptr(GArray) cycle = NULL;
+  const char *first, *second;
+  char line[16] = "";
+  GPid pid;
+  int out_fd, status;
+  FILE *out;
+
+  g_assert_true (g_spawn_async_with_pipes (dir, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, reset_sigint,
+                                           NULL, &pid, NULL, &out_fd, NULL, &error));
+  out = fdopen (out_fd, "r");
+  g_assert_nonnull (fgets (line, sizeof line, out));
+  g_assert_cmpstr (line, ==, "ready\n");
+  g_usleep (200 * 1000);   /* the flusher sends a wait within 20 ms */
+  kill (pid, SIGINT);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  fclose (out);
+
+  model = weft_trace_import_file (trace, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  cycle = weft_trace_model_find_lock_cycle (model);
+  g_assert_nonnull (cycle);
+  g_assert_cmpuint (cycle->len, ==, 2);
+  g_assert_cmpuint (g_array_index (cycle, WeftLockWait, 0).worker, !=, g_array_index (cycle, WeftLockWait, 1).worker);
+  first = weft_trace_model_get_object_name (model, g_array_index (cycle, WeftLockWait, 0).lock);
+  second = weft_trace_model_get_object_name (model, g_array_index (cycle, WeftLockWait, 1).lock);
+  g_test_message ("waits for %s and %s", first, second);
+  g_assert_cmpstr (first, !=, second);
+  g_assert_true (g_str_has_prefix (first, "mutex "));   /* "mutex lock_a": its symbol */
+  g_unlink (trace);
+  g_rmdir (dir);
+}
+
 static void
 test_sigint (void)
 {
@@ -1038,6 +1082,7 @@ main (int argc, char **argv)
   g_test_add_func ("/weft/record/setuid-program", test_setuid_program);
   g_test_add_func ("/weft/record/sigint", test_sigint);
   g_test_add_func ("/weft/record/deadlock-until-stopped", test_deadlock_until_stopped);
+  g_test_add_func ("/weft/record/mutex-deadlock-cycle", test_mutex_deadlock_cycle);
   g_test_add_func ("/weft/record/mutex-contention", test_mutex_contention);
   g_test_add_func ("/weft/record/many-threads", test_many_threads);
   g_test_add_func ("/weft/record/c-marks", test_c_marks);

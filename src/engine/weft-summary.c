@@ -346,39 +346,6 @@ take_result (WeftSummary         *self,
     g_ptr_array_add (self->errors, g_strdup (g_ptr_array_index (result->errors, i)));
 }
 
-/**
- * weft_summary_new:
- * @model: the run's timeline
- * @profile: (nullable): the profile that ran, if known
- * @result: (nullable): the run's result (a live run has none yet);
- *   without it and without @profile, the summary has only what the
- *   timeline says (origin %WEFT_SUMMARY_ORIGIN_TRACE)
- *
- * Reads @model, @profile and @result during the call only.
- *
- * Returns: (transfer full): the summary
- */
-WeftSummary *
-weft_summary_new (WeftTraceModel      *model,
-                  const WeftProfile   *profile,
-                  const WeftRunResult *result)
-{
-  WeftSummary *self;
-
-  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), NULL);
-
-  self = summary_from_model (model);
-  self->origin = result != NULL || profile != NULL ? WEFT_SUMMARY_ORIGIN_RUN : WEFT_SUMMARY_ORIGIN_TRACE;
-  if (profile != NULL)
-    {
-      self->profile = g_strdup (profile->name);
-      self->work_has_waits = profile_waits (profile);
-    }
-  if (result != NULL)
-    take_result (self, model, profile, result);
-  return self;
-}
-
 static const char *
 lane_name_of (WeftTraceModel *model,
               guint           worker)
@@ -416,6 +383,40 @@ deadlock_from_trace (WeftSummary    *self,
     }
   g_string_append (text, " (at the trace's end)");
   self->deadlock_text = g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/**
+ * weft_summary_new:
+ * @model: the run's timeline
+ * @profile: (nullable): the profile that ran, if known
+ * @result: (nullable): the run's result (a live run has none yet);
+ *   without it and without @profile, the summary has only what the
+ *   timeline says (origin %WEFT_SUMMARY_ORIGIN_TRACE)
+ *
+ * Reads @model, @profile and @result during the call only.
+ *
+ * Returns: (transfer full): the summary
+ */
+WeftSummary *
+weft_summary_new (WeftTraceModel      *model,
+                  const WeftProfile   *profile,
+                  const WeftRunResult *result)
+{
+  WeftSummary *self;
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (model), NULL);
+
+  self = summary_from_model (model);
+  self->origin = result != NULL || profile != NULL ? WEFT_SUMMARY_ORIGIN_RUN : WEFT_SUMMARY_ORIGIN_TRACE;
+  if (profile != NULL)
+    {
+      self->profile = g_strdup (profile->name);
+      self->work_has_waits = profile_waits (profile);
+    }
+  if (result != NULL)
+    take_result (self, model, profile, result);
+  deadlock_from_trace (self, model);
+  return self;
 }
 
 static gboolean

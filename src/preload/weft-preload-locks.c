@@ -149,15 +149,17 @@ held_push (WeftPreloadThread *t,
 
 /* ---- mutexes ------------------------------------------------------------- */
 
+/* @holder: the lane (worker + 1) that holds the lock, 0 if not known */
 static void
 lock_wait_begin_as (WeftPreloadThread *t,
                     void              *lock,
-                    guint32            id)
+                    guint32            id,
+                    guint              holder)
 {
   guint64 now = weft_wire_writer_now (t->writer);
 
   wait_note (lock, now);
-  _weft_preload_record_at (t, now, WEFT_EVENT_LOCK_WAIT, id, 0, 0);
+  _weft_preload_record_at (t, now, WEFT_EVENT_LOCK_WAIT, id, holder, 0);
   _weft_preload_before_block (t);
 }
 
@@ -166,10 +168,11 @@ lock_wait_begin (WeftPreloadThread *t,
                  void              *lock,
                  guint32           *out_id,
                  const char        *what,
-                 const void        *caller)
+                 const void        *caller,
+                 guint              holder)
 {
   *out_id = _weft_preload_object (lock, WEFT_OBJECT_LOCK, what, caller);
-  lock_wait_begin_as (t, lock, *out_id);
+  lock_wait_begin_as (t, lock, *out_id, holder);
 }
 
 static void
@@ -205,7 +208,9 @@ mutex_wait (pthread_mutex_t       *m,
   if (t == NULL || m->__data.__owner == t->tid || _weft_preload_is_gil_lock (m))
     return abstime ? _weft_real.pthread_mutex_timedlock (m, abstime) : _weft_real.pthread_mutex_lock (m);
 
-  lock_wait_begin (t, m, &id, "mutex", caller);
+  /* glibc keeps the holder's thread id in a plain mutex: a deadlock's cycle
+   * can be followed even though the holder's hold was not recorded */
+  lock_wait_begin (t, m, &id, "mutex", caller, mutex_is_plain (m) ? _weft_preload_worker_of_tid (m->__data.__owner) : 0);
   r = abstime ? _weft_real.pthread_mutex_timedlock (m, abstime) : _weft_real.pthread_mutex_lock (m);
   lock_wait_end (t, m, id, r);
   return r;
@@ -528,7 +533,7 @@ named_wait (WeftPreloadThread     *t,
 {
   int r, saved;
 
-  lock_wait_begin_as (t, s, id);
+  lock_wait_begin_as (t, s, id, 0);
   r = sem_wait_real (s, way, clock, abstime);
   saved = errno;
   lock_wait_end (t, s, id, r);
@@ -656,7 +661,7 @@ held_lock (void        *lock,
     return 0;
   if (r != EBUSY || (t = _weft_preload_thread ()) == NULL)
     return lock_fn (lock);
-  lock_wait_begin (t, lock, &id, what, caller);
+  lock_wait_begin (t, lock, &id, what, caller, 0);
   r = lock_fn (lock);
   lock_wait_end (t, lock, id, r);
   return r;

@@ -145,6 +145,7 @@ guint32            _weft_preload_object       (const void        *address,
                                                WeftObjectKind     kind,
                                                const char        *what,
                                                const void        *caller);
+guint              _weft_preload_worker_of_tid (int               tid);
 gboolean           _weft_preload_name_lock    (const void        *address,
                                                guint32            id);
 guint32            _weft_preload_mark_object  (guint32            hash,

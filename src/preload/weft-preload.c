@@ -290,6 +290,22 @@ _weft_preload_thread_end (WeftPreloadThread *t)
   g_free (t);
 }
 
+/* The lane (worker + 1) of this process's thread @tid, or 0 */
+guint
+_weft_preload_worker_of_tid (int tid)
+{
+  guint worker = 0;
+
+  if (tid <= 0)
+    return 0;
+  _weft_real.pthread_mutex_lock (&list_lock);
+  for (WeftPreloadThread *t = _weft_preload.threads; t != NULL && worker == 0; t = t->next)
+    if (t->tid == tid)
+      worker = t->worker + 1u;
+  _weft_real.pthread_mutex_unlock (&list_lock);
+  return worker;
+}
+
 static void
 thread_key_destroy (void *data)
 {

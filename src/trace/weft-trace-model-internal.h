@@ -29,6 +29,8 @@ typedef struct
   guint64        name_time;  /* the NAME pieces being joined: their time and writer */
   guint16        name_worker;
   char          *error;      /* a failed task's error (valid UTF-8) */
+  guint16        wait_holder; /* the lane (worker + 1) that held the lock as its latest wait
+                               * began, if the recorder knew (LOCK_WAIT's arg0); 0 if not */
   WeftLockStats  lock;
   WeftQueueStats queue;
   WeftTrack     *track;      /* counter values or queue depths */

@@ -434,13 +434,17 @@ unended_spans (WeftLane *lane,
 /* Each lane's open lock wait (into @waits, worker → lock + 1: a thread waits
  * for one lock at a time) and the open holds (into @holders, lock → worker +
  * 1). Open spans need not nest (a GIL hold ends under a lock's), so a wait is
- * found at any depth. */
+ * found at any depth. A lock waited for whose hold was not recorded (a
+ * recorded mutex taken without a wait) is held by the lane its latest wait
+ * named, if the recorder knew. */
 static void
 collect_waits (WeftTraceModel *self,
                GHashTable     *waits,
                GHashTable     *holders)
 {
   WeftSpan open[CYCLE_MAX_OPEN];
+  GHashTableIter iter;
+  gpointer lock;
 
   for (guint i = 0; i < weft_trace_model_get_n_lanes (self); i++)
     {
@@ -453,6 +457,15 @@ collect_waits (WeftTraceModel *self,
           g_hash_table_insert (holders, GUINT_TO_POINTER (open[j].object + 1), GUINT_TO_POINTER (worker + 1));
         else if (open[j].state == WEFT_STATE_LOCK_WAIT)
           g_hash_table_insert (waits, GUINT_TO_POINTER (worker + 1), GUINT_TO_POINTER (open[j].object + 1));
+    }
+
+  g_hash_table_iter_init (&iter, waits);
+  while (g_hash_table_iter_next (&iter, NULL, &lock))
+    {
+      WeftObject *obj = _weft_trace_model_object_lookup (self, GPOINTER_TO_UINT (lock) - 1);
+
+      if (obj != NULL && obj->wait_holder != 0 && !g_hash_table_contains (holders, lock))
+        g_hash_table_insert (holders, lock, GUINT_TO_POINTER ((guint) obj->wait_holder));
     }
 }
 

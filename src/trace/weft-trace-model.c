@@ -831,8 +831,13 @@ process_event (WeftTraceModel  *self,
       break;
 
     case WEFT_EVENT_LOCK_WAIT:
-      object_ensure (self, ev->object, WEFT_OBJECT_LOCK);
-      open_span (self, lane, t, WEFT_STATE_LOCK_WAIT, ev->object, 0, &delta);
+      {
+        WeftObject *obj = object_ensure (self, ev->object, WEFT_OBJECT_LOCK);
+
+        if (ev->arg0 > 0 && ev->arg0 <= WEFT_MAX_WORKERS)
+          obj->wait_holder = (guint16) ev->arg0;
+        open_span (self, lane, t, WEFT_STATE_LOCK_WAIT, ev->object, 0, &delta);
+      }
       break;
 
     case WEFT_EVENT_LOCK_ACQUIRED:
