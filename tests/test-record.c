@@ -910,6 +910,35 @@ reset_sigint (gpointer data)
   signal (SIGINT, SIG_DFL);
 }
 
+/* Runs @argv (weft-cli record …) in @dir until the program prints "ready",
+ * lets it be for @stuck_ms, interrupts weft-cli (SIGINT) and reaps it.
+ * Returns how long, in µs, from "ready" to the interrupt. */
+static gint64
+record_until_ready (const char        *dir,
+                    const char *const *argv,
+                    guint              stuck_ms)
+{
+  g_autoptr(GError) error = NULL;
+  char line[16] = "";
+  gint64 stuck_us;
+  GPid pid;
+  int out_fd, status;
+  FILE *out;
+
+  g_assert_true (g_spawn_async_with_pipes (dir, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, reset_sigint,
+                                           NULL, &pid, NULL, &out_fd, NULL, &error));
+  out = fdopen (out_fd, "r");
+  g_assert_nonnull (fgets (line, sizeof line, out));
+  g_assert_cmpstr (line, ==, "ready\n");
+  stuck_us = g_get_monotonic_time ();
+  g_usleep (stuck_ms * 1000);
+  kill (pid, SIGINT);
+  stuck_us = g_get_monotonic_time () - stuck_us;
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  fclose (out);
+  return stuck_us;
+}
+
 /* Two C threads deadlocked on two plain mutexes, each taken without a wait,
  * so neither hold was recorded: each wait names the holder glibc keeps in
  * the mutex, and the trace's end gives the cycle */
@@ -924,20 +953,8 @@ test_mutex_deadlock_cycle (void)
   g_autoptr(WeftTraceModel) model = NULL;
   g_autoptr(GArray) cycle = NULL;
   const char *first, *second;
-  char line[16] = "";
-  GPid pid;
-  int out_fd, status;
-  FILE *out;
 
-  g_assert_true (g_spawn_async_with_pipes (dir, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, reset_sigint,
-                                           NULL, &pid, NULL, &out_fd, NULL, &error));
-  out = fdopen (out_fd, "r");
-  g_assert_nonnull (fgets (line, sizeof line, out));
-  g_assert_cmpstr (line, ==, "ready\n");
-  g_usleep (200 * 1000);   /* the flusher sends a wait within 20 ms */
-  kill (pid, SIGINT);
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  fclose (out);
+  record_until_ready (dir, argv, 200);   /* the flusher sends a wait within 20 ms */
 
   model = weft_trace_import_file (trace, NULL, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -1005,24 +1022,10 @@ test_deadlock_until_stopped (void)
                          "t.join()\n", NULL };
   g_autoptr(GError) error = NULL;
   g_autoptr(WeftTraceModel) model = NULL;
-  char line[16] = "";
   WeftRunStats stats;
   gint64 stuck_us;
-  GPid pid;
-  int out_fd, status;
-  FILE *out;
 
-  g_assert_true (g_spawn_async_with_pipes (dir, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD, reset_sigint,
-                                           NULL, &pid, NULL, &out_fd, NULL, &error));
-  out = fdopen (out_fd, "r");
-  g_assert_nonnull (fgets (line, sizeof line, out));
-  g_assert_cmpstr (line, ==, "ready\n");
-  stuck_us = g_get_monotonic_time ();
-  g_usleep (800 * 1000);
-  kill (pid, SIGINT);
-  stuck_us = g_get_monotonic_time () - stuck_us;
-  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
-  fclose (out);
+  stuck_us = record_until_ready (dir, argv, 800);
 
   model = weft_trace_import_file (trace, NULL, NULL, NULL, &error);
   g_assert_no_error (error);

@@ -445,8 +445,8 @@ weft_arena_next_item_id (WeftArena *self,
   return (gint64) g_atomic_pointer_add ((gssize *) &q->next_id, 1);
 }
 
-/* Waits on a queue's condition in slices, giving up when the run is cancelled. */
-/* One poll of a wait; *@timed_out if it ran out without a wake-up */
+/* One slice of a wait on a queue's condition, FALSE when the run is
+ * cancelled; *@timed_out if the slice ran out without a wake-up */
 static gboolean
 queue_wait (WeftArena      *self,
             Queue          *q,
@@ -635,9 +635,10 @@ queue_wait_note (Queue          *q,
  * time the queue really was full (or empty): from when this worker found it
  * so until the put or get that made room came, less any stretch in which
  * another worker took that room before this one woke up (see
- * queue_record()). The start is recorded with the mutex released (a flush
- * may block on the pipe). Returns FALSE, with the mutex released, if the
- * run was cancelled.
+ * queue_record()). The start is recorded with the mutex held (a record
+ * writes to the pipe only with its buffer full); a wait that lasts a slice
+ * is written out with the mutex released (a write may block on the pipe).
+ * Returns FALSE, with the mutex released, if the run was cancelled.
  */
 static gboolean
 queue_wait_while (WeftArena      *self,
@@ -1119,4 +1120,31 @@ const char *
 weft_arena_get_manager_address (WeftArena *self)
 {
   return self->shared->manager_address;
+}
+
+/**
+ * weft_wait_links_equal:
+ * @a: (element-type WeftWaitLink) (nullable): a wait-for cycle
+ * @b: (element-type WeftWaitLink) (nullable): another
+ *
+ * Field by field: a WeftWaitLink has padding, which memcmp would read.
+ *
+ * Returns: whether both are the same cycle, link by link (%FALSE if either is
+ *   %NULL)
+ */
+gboolean
+weft_wait_links_equal (GArray *a,
+                       GArray *b)
+{
+  if (a == NULL || b == NULL || a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    {
+      const WeftWaitLink *x = &g_array_index (a, WeftWaitLink, i);
+      const WeftWaitLink *y = &g_array_index (b, WeftWaitLink, i);
+
+      if (x->worker != y->worker || x->object != y->object)
+        return FALSE;
+    }
+  return TRUE;
 }

@@ -132,6 +132,8 @@ void              weft_arena_set_gil_waiting  (WeftArena         *self,
 void              weft_arena_set_gil_holder   (WeftArena         *self,
                                                gint               worker);
 GArray           *weft_arena_find_deadlock    (WeftArena         *self);
+gboolean          weft_wait_links_equal       (GArray            *a,
+                                               GArray            *b);
 gint              weft_arena_get_holder       (WeftArena         *self,
                                                guint              object);
 

@@ -38,7 +38,7 @@ struct _WeftCpythonRuntime
   GTask         *task;
   GSource       *timeout;
   GSource       *watchdog;         /* looks for a deadlock in the trace */
-  GArray        *suspect_cycle;    /* WeftLockWait: the cycle the last checks saw */
+  GArray        *suspect_cycle;    /* WeftWaitLink: the cycle the last checks saw */
   guint          suspect_checks;
   gulong         cancel_id;
 };
@@ -497,19 +497,6 @@ on_timeout (gpointer data)
 
 /* ---- a deadlock ---------------------------------------------------------- */
 
-static gboolean
-same_cycle (GArray *a,
-            GArray *b)
-{
-  if (a == NULL || b == NULL || a->len != b->len)
-    return FALSE;
-  for (guint i = 0; i < a->len; i++)
-    if (g_array_index (a, WeftLockWait, i).worker != g_array_index (b, WeftLockWait, i).worker ||
-        g_array_index (a, WeftLockWait, i).lock != g_array_index (b, WeftLockWait, i).lock)
-      return FALSE;
-  return TRUE;
-}
-
 /* The profile's object that the recording's lock @lock is (the driver names
  * each lock after it), or -1 */
 static gint
@@ -529,37 +516,26 @@ profile_lock (WeftCpythonRuntime *self,
   return -1;
 }
 
-static const char *
-lane_name_of (WeftTraceModel *model,
-              guint           worker)
-{
-  WeftLane *lane = weft_trace_model_lookup_lane (model, (guint16) worker);
-  const char *name = lane != NULL ? weft_lane_get_name (lane) : NULL;
-
-  return name != NULL ? name : "?";
-}
-
-/* The cycle as the run's deadlock, in the model's words */
-static void
-take_deadlock (WeftCpythonRuntime *self,
+/* The trace's cycle as a run's wait-for links, each lock the profile's
+ * object; %NULL if one of them is none of the profile's locks */
+static GArray *
+profile_links (WeftCpythonRuntime *self,
                WeftTraceModel     *model,
                GArray             *cycle)
 {
-  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GArray) links = g_array_new (FALSE, FALSE, sizeof (WeftWaitLink));
 
-  for (guint i = 0; i < cycle->len; i++)
+  for (guint i = 0; cycle != NULL && i < cycle->len; i++)
     {
       const WeftLockWait *link = &g_array_index (cycle, WeftLockWait, i);
-      const WeftLockWait *next = &g_array_index (cycle, WeftLockWait, (i + 1) % cycle->len);
-      WeftWaitLink wl = { link->worker, (guint) profile_lock (self, model, link->lock) };
+      gint object = profile_lock (self, model, link->lock);
+      WeftWaitLink wl = { link->worker, (guint) object };
 
-      g_array_append_val (self->result.deadlock, wl);
-      g_string_append_printf (text, "%s%s waits for %s, held by %s", i ? "; " : "",
-                              lane_name_of (model, link->worker),
-                              weft_trace_model_get_object_name (model, link->lock),
-                              lane_name_of (model, next->worker));
+      if (object < 0)
+        return NULL;
+      g_array_append_val (links, wl);
     }
-  self->result.deadlock_text = g_string_free (g_steal_pointer (&text), FALSE);
+  return cycle != NULL ? g_steal_pointer (&links) : NULL;
 }
 
 /* A cycle of the profile's locks that the same lanes wait round for
@@ -574,17 +550,16 @@ on_watchdog (gpointer data)
   WeftCpythonRuntime *self = data;
   WeftTraceModel *model = weft_recording_get_model (self->recording);
   g_autoptr(GArray) cycle = model != NULL ? weft_trace_model_find_lock_cycle (model) : NULL;
+  g_autoptr(GArray) links = profile_links (self, model, cycle);
 
-  for (guint i = 0; cycle != NULL && i < cycle->len; i++)
-    if (profile_lock (self, model, g_array_index (cycle, WeftLockWait, i).lock) < 0)
-      g_clear_pointer (&cycle, g_array_unref);
-  self->suspect_checks = same_cycle (cycle, self->suspect_cycle) ? self->suspect_checks + 1 : 1;
+  self->suspect_checks = weft_wait_links_equal (links, self->suspect_cycle) ? self->suspect_checks + 1 : 1;
   g_clear_pointer (&self->suspect_cycle, g_array_unref);
-  self->suspect_cycle = g_steal_pointer (&cycle);
+  self->suspect_cycle = g_steal_pointer (&links);
   if (self->suspect_cycle == NULL || self->suspect_checks < DEADLOCK_CHECKS)
     return G_SOURCE_CONTINUE;
 
-  take_deadlock (self, model, self->suspect_cycle);
+  g_array_append_vals (self->result.deadlock, self->suspect_cycle->data, self->suspect_cycle->len);
+  self->result.deadlock_text = weft_trace_model_describe_lock_cycle (model, cycle);
   self->result.cancelled = TRUE;
   weft_recording_stop (self->recording, SIGTERM);
   g_clear_pointer (&self->watchdog, g_source_unref);

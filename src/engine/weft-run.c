@@ -768,24 +768,6 @@ describe_deadlock (WeftRun *self,
   self->result.deadlock_text = g_string_free (g_steal_pointer (&text), FALSE);
 }
 
-/* Field by field: a WeftWaitLink has padding, which memcmp would read. */
-static gboolean
-same_cycle (GArray *a,
-            GArray *b)
-{
-  if (a == NULL || b == NULL || a->len != b->len)
-    return FALSE;
-  for (guint i = 0; i < a->len; i++)
-    {
-      const WeftWaitLink *x = &g_array_index (a, WeftWaitLink, i);
-      const WeftWaitLink *y = &g_array_index (b, WeftWaitLink, i);
-
-      if (x->worker != y->worker || x->object != y->object)
-        return FALSE;
-    }
-  return TRUE;
-}
-
 static gboolean
 on_watchdog (gpointer data)
 {
@@ -797,7 +779,7 @@ on_watchdog (gpointer data)
 
   /* A cycle seen in two checks in a row is no passing state: a deadlock. */
   cycle = weft_arena_find_deadlock (self->arena);
-  if (cycle != NULL && same_cycle (cycle, self->suspect_cycle) &&
+  if (cycle != NULL && weft_wait_links_equal (cycle, self->suspect_cycle) &&
       self->result.deadlock->len == 0)
     {
       describe_deadlock (self, cycle);

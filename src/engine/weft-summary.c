@@ -346,16 +346,6 @@ take_result (WeftSummary         *self,
     g_ptr_array_add (self->errors, g_strdup (g_ptr_array_index (result->errors, i)));
 }
 
-static const char *
-lane_name_of (WeftTraceModel *model,
-              guint           worker)
-{
-  WeftLane *lane = weft_trace_model_lookup_lane (model, worker);
-  const char *name = lane != NULL ? weft_lane_get_name (lane) : NULL;
-
-  return name != NULL ? name : "?";
-}
-
 /* A finished trace whose end cut off lanes each waiting for a lock the next
  * holds: a deadlock it ended in, though no run said so (another program's
  * recording, a saved run); a live one's waits may yet end */
@@ -365,11 +355,10 @@ deadlock_from_trace (WeftSummary    *self,
 {
   g_autoptr(GArray) cycle = self->deadlock->len == 0 && weft_trace_model_get_finished (model)
                             ? weft_trace_model_find_lock_cycle (model) : NULL;
-  g_autoptr(GString) text = NULL;
+  g_autofree char *text = NULL;
 
   if (cycle == NULL)
     return;
-  text = g_string_new (NULL);
   for (guint i = 0; i < cycle->len; i++)
     {
       const WeftLockWait *link = &g_array_index (cycle, WeftLockWait, i);
@@ -377,12 +366,9 @@ deadlock_from_trace (WeftSummary    *self,
       WeftSummaryWaitLink dl = { g_strdup (lock != NULL ? lock : "?"), link->worker };
 
       g_array_append_val (self->deadlock, dl);
-      g_string_append_printf (text, "%s%s waits for %s, held by %s", i ? "; " : "",
-                              lane_name_of (model, link->worker), dl.waits_for,
-                              lane_name_of (model, g_array_index (cycle, WeftLockWait, (i + 1) % cycle->len).worker));
     }
-  g_string_append (text, " (at the trace's end)");
-  self->deadlock_text = g_string_free (g_steal_pointer (&text), FALSE);
+  text = weft_trace_model_describe_lock_cycle (model, cycle);
+  self->deadlock_text = g_strconcat (text, " (at the trace's end)", NULL);
 }
 
 /**

@@ -537,3 +537,48 @@ weft_trace_model_find_lock_cycle (WeftTraceModel *self)
     }
   return best;
 }
+
+static const char *
+lane_name_or_id (WeftTraceModel *self,
+                 guint           worker,
+                 char           *buf,
+                 gsize           size)
+{
+  WeftLane *lane = weft_trace_model_lookup_lane (self, worker);
+  const char *name = lane != NULL ? weft_lane_get_name (lane) : NULL;
+
+  if (name != NULL)
+    return name;
+  g_snprintf (buf, size, "worker %u", worker);
+  return buf;
+}
+
+/**
+ * weft_trace_model_describe_lock_cycle:
+ * @cycle: (element-type WeftLockWait): from weft_trace_model_find_lock_cycle()
+ *
+ * Returns: (transfer full): the cycle in words, the lanes and locks by
+ *   name: "A waits for lock_b, held by B; B waits for lock_a, held by A"
+ */
+char *
+weft_trace_model_describe_lock_cycle (WeftTraceModel *self,
+                                      GArray         *cycle)
+{
+  GString *text = g_string_new (NULL);
+
+  g_return_val_if_fail (WEFT_IS_TRACE_MODEL (self), NULL);
+
+  for (guint i = 0; cycle != NULL && i < cycle->len; i++)
+    {
+      const WeftLockWait *link = &g_array_index (cycle, WeftLockWait, i);
+      const WeftLockWait *next = &g_array_index (cycle, WeftLockWait, (i + 1) % cycle->len);
+      const char *lock = weft_trace_model_get_object_name (self, link->lock);
+      char waiter[32], holder[32];
+
+      g_string_append_printf (text, "%s%s waits for %s, held by %s", i ? "; " : "",
+                              lane_name_or_id (self, link->worker, waiter, sizeof waiter),
+                              lock != NULL ? lock : "?",
+                              lane_name_or_id (self, next->worker, holder, sizeof holder));
+    }
+  return g_string_free (text, FALSE);
+}

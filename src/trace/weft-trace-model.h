@@ -113,6 +113,8 @@ typedef struct
 } WeftLockWait;
 
 GArray         *weft_trace_model_find_lock_cycle     (WeftTraceModel   *self);
+char           *weft_trace_model_describe_lock_cycle (WeftTraceModel   *self,
+                                                      GArray           *cycle);
 gsize           weft_trace_model_get_span_bytes      (WeftTraceModel   *self);
 
 /* Counter tracks, parallelism and flows */
