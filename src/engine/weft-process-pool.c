@@ -769,7 +769,7 @@ handler_thread (gpointer data)
       if (t != NULL)
         hand_out (self, t);
       else if (charges)
-        weft_worker_context_charge_cpu_time (ctx, WEFT_STATE_DISPATCH, result, cost->dispatch_parent_us * 1e3, 0);
+        weft_worker_context_charge (ctx, WEFT_STATE_DISPATCH, result, cost->dispatch_parent_us * 1e3, 0);
     }
 
   if (writer != NULL)

@@ -616,17 +616,26 @@ do_cpu (WeftWorkerContext *self,
   return TRUE;
 }
 
-/* @as_cpu_time: spin until the thread used @ns of CPU time, else the work
- * that takes @ns on a quiet machine (and at least @ns of CPU time) */
-static gboolean
-charge (WeftWorkerContext *self,
-        WeftState          cost,
-        guint32            object,
-        double             ns,
-        gint64             bytes,
-        gboolean           as_cpu_time)
+/**
+ * weft_worker_context_charge:
+ * @cost: a state for which weft_state_is_charged_cost() is true
+ * @object: the task it is charged for, or 0
+ * @ns: how long the cost takes in the modelled CPython
+ * @bytes: what it moves, for the trace, or 0
+ *
+ * Charges a cost of the modelled CPython as real CPU work on this worker,
+ * drawn as its own state.
+ *
+ * Returns: %FALSE if the run was cancelled meanwhile
+ */
+gboolean
+weft_worker_context_charge (WeftWorkerContext *self,
+                            WeftState          cost,
+                            guint32            object,
+                            double             ns,
+                            gint64             bytes)
 {
-  guint64 n = as_cpu_time ? 0 : (guint64) (MAX (ns, 0) / 1e6 * (double) weft_cpu_iterations_per_ms ());
+  guint64 n = (guint64) (MAX (ns, 0) / 1e6 * (double) weft_cpu_iterations_per_ms ());
   guint64 cpu0 = thread_cpu_ns ();
   guint32 task_id = self->task_id;
 
@@ -654,48 +663,6 @@ charge (WeftWorkerContext *self,
   self->task_id = task_id;
   record (self, WEFT_EVENT_COST_END, object, cost, bytes);
   return !cancelled (self);
-}
-
-/**
- * weft_worker_context_charge:
- * @cost: a state for which weft_state_is_charged_cost() is true
- * @object: the task it is charged for, or 0
- * @ns: how long the cost takes in the modelled CPython
- * @bytes: what it moves, for the trace, or 0
- *
- * Charges a cost of the modelled CPython as real CPU work on this worker,
- * drawn as its own state: the work that takes @ns on a quiet machine, for a
- * cost measured so (which takes longer where the machine is busy, as
- * CPython's own work does).
- *
- * Returns: %FALSE if the run was cancelled meanwhile
- */
-gboolean
-weft_worker_context_charge (WeftWorkerContext *self,
-                            WeftState          cost,
-                            guint32            object,
-                            double             ns,
-                            gint64             bytes)
-{
-  return charge (self, cost, object, ns, bytes, FALSE);
-}
-
-/**
- * weft_worker_context_charge_cpu_time:
- *
- * As weft_worker_context_charge(), for a cost measured as CPU time on a busy
- * machine (a manager's proxy call, with two clients per core; a pool's
- * dispatch, with a worker per core): @ns of CPU time, whatever the
- * machine's load. Charged as work, it would count the load's slowing twice.
- */
-gboolean
-weft_worker_context_charge_cpu_time (WeftWorkerContext *self,
-                                     WeftState          cost,
-                                     guint32            object,
-                                     double             ns,
-                                     gint64             bytes)
-{
-  return charge (self, cost, object, ns, bytes, TRUE);
 }
 
 /* A blocking wait of ms, in slices so that cancel is seen; FALSE if cancelled. */
@@ -772,7 +739,7 @@ increment_via_manager (WeftWorkerContext  *self,
       answered = weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_GET, step->object, 0, &v);
       if (answered)
         {
-          weft_worker_context_charge_cpu_time (self, WEFT_STATE_PICKLING, id, call_ns, 0);
+          weft_worker_context_charge (self, WEFT_STATE_PICKLING, id, call_ns, 0);
           answered = weft_manager_call (self->manager_fd, WEFT_MANAGER_OP_SET, step->object, v + 1, &v);
         }
       if (!answered)
@@ -781,7 +748,7 @@ increment_via_manager (WeftWorkerContext  *self,
           count_increments (self, step->object, i, &counted, v, FALSE);
           return FALSE;
         }
-      weft_worker_context_charge_cpu_time (self, WEFT_STATE_PICKLING, id, call_ns, 0);
+      weft_worker_context_charge (self, WEFT_STATE_PICKLING, id, call_ns, 0);
       record (self, WEFT_EVENT_IO_END, id, 2 * sizeof (WeftManagerReply), 0);
       /* a read and a write apart: other processes' increments in between
        * are lost, as with a manager's proxy */

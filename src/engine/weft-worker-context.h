@@ -45,11 +45,6 @@ gboolean           weft_worker_context_charge   (WeftWorkerContext  *self,
                                                  guint32             object,
                                                  double              ns,
                                                  gint64              bytes);
-gboolean           weft_worker_context_charge_cpu_time (WeftWorkerContext  *self,
-                                                        WeftState           cost,
-                                                        guint32             object,
-                                                        double              ns,
-                                                        gint64              bytes);
 
 WeftTaskRun       *weft_task_run_new            (WeftWorkerContext  *context,
                                                  guint32             task_id,

@@ -198,7 +198,7 @@ worker_main (guint16       worker,
       /* What CPython's pool adds in the worker: taking the task (and sending
        * its result), unpickling its payload; the parent's part is the pool
        * handler's */
-      weft_worker_context_charge_cpu_time (ctx, WEFT_STATE_DISPATCH, msg.task_id, cost->dispatch_us * 1e3, 0);
+      weft_worker_context_charge (ctx, WEFT_STATE_DISPATCH, msg.task_id, cost->dispatch_us * 1e3, 0);
       if (msg.payload_bytes > 0)
         weft_worker_context_charge (ctx, WEFT_STATE_PICKLING, msg.task_id,
                                     weft_calibration_get_pickle_side_ns (cost, msg.payload_bytes, TRUE),
