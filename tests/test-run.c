@@ -1577,7 +1577,9 @@ test_core_wait (void)
  * put or get releases the GIL and the waiter it wakes takes the core,
  * often right inside the clock reads that measure the loss. That loss is
  * measured again, so no lane is drawn running beside the GIL's holder but
- * for moments: 5-15 ms of this 0.49 s run read above 1 before, 0.8 ms now. */
+ * for moments: 5-15 ms of this 0.49 s run read above 1 before, 0.6-0.9 ms
+ * now. Other load adds moments (4.6 ms once, with two busy loops beside it),
+ * so the best of three runs counts. */
 static void
 test_gil_queue_hand_offs (void)
 {
@@ -1590,15 +1592,21 @@ test_gil_queue_hand_offs (void)
     "    { \"name\": \"consumer\", \"count\": 2, \"steps\": [ { \"repeat\": { \"times\": 60, \"steps\": ["
     "      { \"get\": { \"queue\": \"jobs\", \"items\": 1 } }, { \"cpu\": { \"ms\": 3 } } ] } } ] } ] }");
   WeftRunOptions options = WEFT_RUN_OPTIONS_INIT;
-  g_autoptr(WeftRun) run = weft_test_run_to_end (profile, &options);
-  gint64 max;
-  guint64 above;
+  double best = G_MAXDOUBLE;
 
-  g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 4);
-  above = parallelism_above (weft_run_get_model (run), 1, &max);
-  g_test_message ("GIL: parallelism max %" G_GINT64_FORMAT ", %.3f ms above 1 of %.3f s", max, above / 1e6,
-                  weft_run_get_result (run)->wall_ns / 1e9);
-  g_assert_cmpfloat ((double) above, <, 0.005 * (double) weft_run_get_result (run)->wall_ns);
+  for (guint attempt = 0; attempt < 3 && best >= 0.005; attempt++)
+    {
+      g_autoptr(WeftRun) run = weft_test_run_to_end (profile, &options);
+      gint64 max;
+      guint64 above;
+
+      g_assert_cmpuint (weft_run_get_result (run)->tasks_ok, ==, 4);
+      above = parallelism_above (weft_run_get_model (run), 1, &max);
+      g_test_message ("GIL: parallelism max %" G_GINT64_FORMAT ", %.3f ms above 1 of %.3f s", max, above / 1e6,
+                      weft_run_get_result (run)->wall_ns / 1e9);
+      best = MIN (best, (double) above / (double) weft_run_get_result (run)->wall_ns);
+    }
+  g_assert_cmpfloat (best, <, 0.005);
 }
 
 /* Pins this process to the first @n of the CPUs it may use (threads
