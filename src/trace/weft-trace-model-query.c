@@ -538,6 +538,8 @@ weft_trace_model_find_lock_cycle (WeftTraceModel *self)
   return best;
 }
 
+/* weft_lane_get_name() names a lane without a name after its worker id; a
+ * worker without a lane (a holder that recorded nothing) is named so too */
 static const char *
 lane_name_or_id (WeftTraceModel *self,
                  guint           worker,
@@ -545,10 +547,9 @@ lane_name_or_id (WeftTraceModel *self,
                  gsize           size)
 {
   WeftLane *lane = weft_trace_model_lookup_lane (self, worker);
-  const char *name = lane != NULL ? weft_lane_get_name (lane) : NULL;
 
-  if (name != NULL)
-    return name;
+  if (lane != NULL)
+    return weft_lane_get_name (lane);
   g_snprintf (buf, size, "worker %u", worker);
   return buf;
 }

@@ -834,8 +834,8 @@ process_event (WeftTraceModel  *self,
       {
         WeftObject *obj = object_ensure (self, ev->object, WEFT_OBJECT_LOCK);
 
-        if (ev->arg0 > 0 && ev->arg0 <= WEFT_MAX_WORKERS)
-          obj->wait_holder = (guint16) ev->arg0;
+        /* the latest wait's word: a wait whose holder was not known unsays it */
+        obj->wait_holder = ev->arg0 > 0 && ev->arg0 <= WEFT_MAX_WORKERS ? (guint16) ev->arg0 : 0;
         open_span (self, lane, t, WEFT_STATE_LOCK_WAIT, ev->object, 0, &delta);
       }
       break;
